@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SentimentWatch.Core.Mentions;
+
+/// <summary>
+/// The one id scheme: a mention's id is derived from where it came from, never from when it
+/// was seen, so the same post crawled twice, or re-processed after a crash, gets the same id
+/// and is stored once.
+/// </summary>
+public static class MentionId
+{
+    /// <summary>
+    /// Id from the source and the origin's own id when there is one, else the canonical URL,
+    /// else the text itself (a feedback form without ids).
+    /// </summary>
+    public static string For(string source, string? externalId, string? url, string? text = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        string key;
+        if (!string.IsNullOrWhiteSpace(externalId))
+        {
+            key = "x|" + externalId.Trim();
+        }
+        else if (!string.IsNullOrWhiteSpace(url))
+        {
+            key = "u|" + CanonicalUrl.Normalize(url);
+        }
+        else if (!string.IsNullOrWhiteSpace(text))
+        {
+            key = "t|" + TextNormalizer.Normalize(text);
+        }
+        else
+        {
+            throw new ArgumentException("a mention needs an external id, a URL or text to derive its id from");
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(source.Trim().ToLowerInvariant() + "\n" + key));
+        // 20 hex digits = 80 bits: collision-free at any realistic volume, short enough for URLs.
+        return Convert.ToHexStringLower(hash, 0, 10);
+    }
+}
+
+/// <summary>Canonical form of a URL so tracking parameters and fragments do not make duplicates.</summary>
+public static class CanonicalUrl
+{
+    private static readonly string[] TrackingPrefixes = ["utm_", "spm", "from", "share_", "fbclid", "gclid", "ref", "wfr", "sharer"];
+
+    public static string Normalize(string url)
+    {
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
+        {
+            return url.Trim();
+        }
+
+        var builder = new UriBuilder(uri) { Fragment = string.Empty, Host = uri.Host.ToLowerInvariant() };
+        if ((uri.Scheme == Uri.UriSchemeHttp && uri.Port == 80) || (uri.Scheme == Uri.UriSchemeHttps && uri.Port == 443))
+        {
+            builder.Port = -1;
+        }
+
+        var query = uri.Query.TrimStart('?')
+            .Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !TrackingPrefixes.Any(t => p.StartsWith(t, StringComparison.OrdinalIgnoreCase)))
+            .Order(StringComparer.Ordinal);
+        builder.Query = string.Join('&', query);
+        var path = builder.Path.Length > 1 ? builder.Path.TrimEnd('/') : builder.Path;
+        builder.Path = path;
+        return builder.Uri.GetComponents(UriComponents.AbsoluteUri, UriFormat.UriEscaped);
+    }
+}

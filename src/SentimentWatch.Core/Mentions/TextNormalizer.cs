@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text;
+
+namespace SentimentWatch.Core.Mentions;
+
+/// <summary>
+/// Folds text for matching and fingerprinting: Unicode NFKC (full-width to half-width),
+/// lower case, runs of white space collapsed.
+/// </summary>
+public static class TextNormalizer
+{
+    public static string Normalize(string text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        var folded = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+        var sb = new StringBuilder(folded.Length);
+        var lastWasSpace = true;
+        foreach (var c in folded)
+        {
+            if (char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Control)
+            {
+                if (!lastWasSpace)
+                {
+                    sb.Append(' ');
+                }
+
+                lastWasSpace = true;
+            }
+            else
+            {
+                sb.Append(c);
+                lastWasSpace = false;
+            }
+        }
+
+        return sb.ToString().TrimEnd();
+    }
+
+    public static bool IsCjk(char c) =>
+        c is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or >= '\uF900' and <= '\uFAFF'
+            or >= '\u3040' and <= '\u30FF' or >= '\uAC00' and <= '\uD7AF';
+}

@@ -1,0 +1,76 @@
+namespace SentimentWatch.Core.Scoring;
+
+public enum SentimentLabel
+{
+    Negative,
+    Neutral,
+    Positive,
+}
+
+/// <summary>A sentiment label with the calibrated probabilities it was chosen from (they sum to 1).</summary>
+public sealed record SentimentScore(SentimentLabel Label, float Negative, float Neutral, float Positive)
+{
+    public static string ToWire(SentimentLabel label) => label switch
+    {
+        SentimentLabel.Negative => "negative",
+        SentimentLabel.Neutral => "neutral",
+        SentimentLabel.Positive => "positive",
+        _ => throw new ArgumentOutOfRangeException(nameof(label)),
+    };
+
+    public static bool TryParse(string? value, out SentimentLabel label)
+    {
+        switch (value?.Trim().ToLowerInvariant())
+        {
+            case "negative": label = SentimentLabel.Negative; return true;
+            case "neutral": label = SentimentLabel.Neutral; return true;
+            case "positive": label = SentimentLabel.Positive; return true;
+            default: label = default; return false;
+        }
+    }
+}
+
+/// <summary>A complaint topic (see <see cref="ComplaintTopics"/>) with its probability.</summary>
+public sealed record TopicScore(string Topic, float Score);
+
+/// <summary>The complaint categories of the support practice; configuration may add more.</summary>
+public static class ComplaintTopics
+{
+    public const string ProductQuality = "product_quality";
+    public const string ServiceAttitude = "service_attitude";
+    public const string Logistics = "logistics";
+    public const string PriceBilling = "price_billing";
+    public const string RefundReturn = "refund_return";
+    public const string PrivacySecurity = "privacy_security";
+    public const string Other = "other";
+
+    public static readonly IReadOnlyList<string> Default =
+        [ProductQuality, ServiceAttitude, Logistics, PriceBilling, RefundReturn, PrivacySecurity, Other];
+}
+
+/// <summary>What a scorer says of one text.</summary>
+public sealed record MentionScore(SentimentScore Sentiment, TopicScore? Topic, IReadOnlyList<string> RiskTerms);
+
+/// <summary>
+/// Scores text for sentiment, complaint topic and risk terms. Implementations are thread-safe
+/// and CPU-bound, so the call is synchronous; the pipeline batches.
+/// </summary>
+public interface IMentionScorer
+{
+    /// <summary>The model version stamped on scored mentions; null when no model is loaded.</summary>
+    string? ModelVersion { get; }
+
+    /// <summary>One result per text, in order; null entries when no model is available.</summary>
+    IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts);
+}
+
+/// <summary>
+/// The scorer used until a model is configured: it scores nothing, so mentions are stored
+/// marked unscored (and re-scored in place once a model arrives) rather than with a made-up score.
+/// </summary>
+public sealed class UnscoredMentionScorer : IMentionScorer
+{
+    public string? ModelVersion => null;
+
+    public IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts) => new MentionScore?[texts.Count];
+}
