@@ -46,7 +46,9 @@ public sealed class MentionLedger(
             {
                 if (known.Add(mention.Id))
                 {
-                    db.Mentions.Add(ToRecord(mention, now));
+                    // Redaction happens here, at the one door every channel passes, so no
+                    // personal data ever reaches the disk whoever the caller is.
+                    db.Mentions.Add(ToRecord(MentionPreparation.Prepare(mention), now));
                     accepted++;
                 }
             }
