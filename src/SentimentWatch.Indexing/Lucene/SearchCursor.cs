@@ -36,12 +36,17 @@ internal static class SearchCursor
         }
         catch (Exception ex) when (ex is FormatException or JsonException)
         {
-            throw new ArgumentException("the paging cursor is not one this index issued; start again from the first page", nameof(cursor), ex);
+            throw new InvalidCursorException("the paging cursor is not one this index issued; start again from the first page", ex);
         }
 
-        if (values.Length != fields.Length + 1 || values[0] != sort.ToString())
+        if (values.Length > 0 && values[0] is { } issuedFor && issuedFor != sort.ToString())
         {
-            throw new ArgumentException($"the paging cursor belongs to another sort order than '{sort}'; start again from the first page", nameof(cursor));
+            throw new InvalidCursorException($"the paging cursor belongs to another sort order than '{sort}'; start again from the first page");
+        }
+
+        if (values.Length != fields.Length + 1 || values.Any(v => v is null))
+        {
+            throw new InvalidCursorException("the paging cursor is damaged; start again from the first page");
         }
 
         var parsed = new object?[fields.Length];
@@ -50,13 +55,15 @@ internal static class SearchCursor
             var value = values[i + 1];
             var text = value.Length > 2 ? value[2..] : string.Empty;
             var invariant = System.Globalization.CultureInfo.InvariantCulture;
-            parsed[i] = value[0] switch
-            {
-                'b' => new BytesRef(text),
-                'f' => J2N.Numerics.Single.GetInstance(float.Parse(text, invariant)),
-                'l' => J2N.Numerics.Int64.GetInstance(long.Parse(text, invariant)),
-                _ => null,
-            };
+            parsed[i] = value.Length < 2 || value[1] != ':' ? throw new InvalidCursorException("the paging cursor is damaged; start again from the first page")
+                : value[0] switch
+                {
+                    'b' => new BytesRef(text),
+                    'f' when float.TryParse(text, invariant, out var f) => J2N.Numerics.Single.GetInstance(f),
+                    'l' when long.TryParse(text, invariant, out var l) => J2N.Numerics.Int64.GetInstance(l),
+                    'n' => null,
+                    _ => throw new InvalidCursorException("the paging cursor is damaged; start again from the first page"),
+                };
         }
 
         // The doc id is only a tie-breaker after every sort value, and the id value already breaks ties.
