@@ -49,6 +49,9 @@ public sealed class ElasticsearchIndexOptions
 
     /// <summary>How often a bulk request is retried for the items the cluster pushed back with 429.</summary>
     public int MaxBulkRetries { get; set; } = 3;
+
+    /// <summary>The first wait before retrying pushed-back bulk items; it doubles each retry.</summary>
+    public TimeSpan BulkRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
 /// <summary>Reports every bad index setting at once, by its configuration key.</summary>
@@ -85,7 +88,6 @@ public sealed class IndexOptionsValidator : IValidateOptions<IndexOptions>
         if (provider == IndexOptions.ElasticsearchProvider)
         {
             ValidateElasticsearch(options.Elasticsearch, failures);
-            failures.Add($"{section}:Provider 'elasticsearch' is not available in this build yet; use 'lucene'.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -128,6 +130,11 @@ public sealed class IndexOptionsValidator : IValidateOptions<IndexOptions>
         if (es.RequestTimeout <= TimeSpan.Zero)
         {
             failures.Add($"{section}:RequestTimeout is {es.RequestTimeout}; use a positive time span such as '00:00:30'.");
+        }
+
+        if (es.BulkRetryDelay < TimeSpan.Zero)
+        {
+            failures.Add($"{section}:BulkRetryDelay is {es.BulkRetryDelay}; use 0 or a positive time span such as '00:00:00.500'.");
         }
 
         if (es.MaxBulkRetries < 0)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Core.Indexing;
+using SentimentWatch.Indexing.Elasticsearch;
 using SentimentWatch.Indexing.Lucene;
 
 namespace SentimentWatch.Indexing;
@@ -32,6 +33,16 @@ public static class IndexingExtensions
         builder.Services.AddSingleton<IMentionIndex>(services =>
         {
             var options = services.GetRequiredService<IOptions<IndexOptions>>().Value;
+            if (string.Equals(options.Provider, IndexOptions.ElasticsearchProvider, StringComparison.OrdinalIgnoreCase))
+            {
+                return new ElasticsearchMentionIndex(
+                    ElasticsearchMentionIndex.CreateHttpClient(options.Elasticsearch),
+                    options.Elasticsearch,
+                    services.GetRequiredService<TimeProvider>(),
+                    services.GetRequiredService<ILogger<ElasticsearchMentionIndex>>(),
+                    ownsClient: true);
+            }
+
             return new LuceneMentionIndex(options.Directory!, services.GetRequiredService<ILogger<LuceneMentionIndex>>());
         });
         builder.Services.AddHostedService<IndexRetentionService>();

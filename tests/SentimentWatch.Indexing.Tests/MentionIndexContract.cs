@@ -45,7 +45,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         return [.. result.Hits.Select(hit => hit.Mention.Id)];
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ChineseTwoCharacterWordFindsExactlyTheMentionsContainingIt()
     {
         await SeedAsync();
@@ -55,7 +55,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await IdsAsync(new MentionFilter { Query = "快递" })).ShouldBe(["zh-logistics"]);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ChineseWordsThatAreNotAdjacentInTheTextDoNotMatchALongerWord()
     {
         await SeedAsync();
@@ -65,7 +65,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await IdsAsync(new MentionFilter { Query = "退款两周" })).ShouldBe(["zh-refund-slow"]);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task EnglishWordFindsItsInflectionsAndRanksTheExactFormFirst()
     {
         await SeedAsync();
@@ -76,7 +76,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         refunds[0].ShouldBe("en-refunds");
     }
 
-    [Fact]
+    [ContractFact]
     public async Task EnglishStopWordsAloneMatchNothing()
     {
         await SeedAsync();
@@ -84,7 +84,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await IdsAsync(new MentionFilter { Query = "refund AND the" })).ShouldBe(["en-refunds", "en-refund-fast", "mixed"], ignoreOrder: true);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task MixedChineseAndEnglishQueryNeedsBothWords()
     {
         await SeedAsync();
@@ -93,7 +93,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await IdsAsync(new MentionFilter { Query = "客服 phone" })).ShouldBe(["mixed"]);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task BooleanOperatorsAndQuotedPhrasesWork()
     {
         await SeedAsync();
@@ -105,7 +105,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await IdsAsync(new MentionFilter { Query = "refund AND source:reddit" })).ShouldBe(["en-refunds", "en-refund-fast"], ignoreOrder: true);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task EveryFilterNarrowsTheResult()
     {
         await SeedAsync();
@@ -126,7 +126,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await IdsAsync(new MentionFilter { Query = "refund", Sentiment = SentimentLabel.Negative, MinReach = 1_000 })).ShouldBe(["en-refunds"]);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task SortsByNewestAndByReach()
     {
         await SeedAsync();
@@ -137,7 +137,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await IdsAsync(MentionFilter.All, MentionSort.Oldest)).First().ShouldBe("zh-refund-slow");
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpsertIsIdempotentAndReScoringUpdatesInPlace()
     {
         await SeedAsync();
@@ -154,7 +154,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         stored.Sentiment!.Label.ShouldBe(SentimentLabel.Negative);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task TheLastVersionOfAMentionInOneBatchWins()
     {
         var first = TestMentions.Create("twice", "first text");
@@ -164,7 +164,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await IdsAsync(new MentionFilter { Query = "first" })).ShouldBeEmpty();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task GetReturnsTheWholeMentionOrNull()
     {
         await SeedAsync();
@@ -174,7 +174,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await Index.GetAsync("no-such-id", None)).ShouldBeNull();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task SearchAfterPagesThroughEveryMatchOnceInSortOrder()
     {
         var many = Enumerable.Range(0, 53)
@@ -204,7 +204,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [ContractFact]
     public async Task HitsCarryHighlightedSnippets()
     {
         await SeedAsync();
@@ -215,7 +215,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         en.Hits.Single(h => h.Mention.Id == "en-refunds").Snippet!.ShouldContain("my <em>refunds</em> after");
     }
 
-    [Fact]
+    [ContractFact]
     public async Task StatsCountPerDayGroupedAndTopTerms()
     {
         await SeedAsync();
@@ -240,7 +240,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         stats.TopAuthors.ShouldBe([new TermCount("jane", 2), new TermCount("小王", 2)]);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task StatsBucketByHourAndWeekAndGroupByWatch()
     {
         await SeedAsync();
@@ -258,7 +258,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         weekly.Histogram[0].Groups.ShouldBe(new Dictionary<string, long> { ["brand"] = 6, ["support"] = 1 }, ignoreOrder: true);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ScanStreamsEveryMatch()
     {
         await SeedAsync();
@@ -272,7 +272,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         ids.ShouldBe(["zh-refund-slow", "en-refunds", "en-refund-fast"], ignoreOrder: true);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task RetentionDropsOnlyMentionsPublishedBeforeTheCutoff()
     {
         await SeedAsync();
@@ -285,7 +285,7 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await Index.DeleteOlderThanAsync(TestMentions.Epoch.AddDays(1), None)).ShouldBe(0);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task HealthReportsTheDocumentCount()
     {
         await SeedAsync();

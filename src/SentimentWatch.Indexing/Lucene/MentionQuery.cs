@@ -36,6 +36,23 @@ internal sealed class MentionQuery(LuceneVersion version, Analyzer textAnalyzer)
         }
     }
 
+    /// <summary>
+    /// The query text as Lucene's classic syntax accepts it (Elasticsearch's <c>query_string</c> is
+    /// the same syntax): unchanged when it parses, else with every operator character escaped.
+    /// </summary>
+    public string SyntaxSafe(string text)
+    {
+        try
+        {
+            CreateParser().Parse(text);
+            return text;
+        }
+        catch (ParseException)
+        {
+            return QueryParserBase.Escape(text);
+        }
+    }
+
     public Query Build(MentionFilter filter, out Query? textQuery)
     {
         textQuery = ParseText(filter.Query);
