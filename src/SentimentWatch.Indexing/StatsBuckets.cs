@@ -27,9 +27,13 @@ public static class StatsBuckets
         _ => throw new ArgumentOutOfRangeException(nameof(interval)),
     };
 
+    /// <summary>What is added to a Unix time before dividing by the bucket width: the offset, and for weeks the Monday alignment.</summary>
+    public static long Shift(StatsInterval interval, TimeSpan utcOffset) =>
+        (long)utcOffset.TotalMilliseconds + (interval == StatsInterval.Week ? MondayAlignmentMs : 0);
+
     public static long Key(long unixMs, StatsInterval interval, TimeSpan utcOffset)
     {
-        var shift = (long)utcOffset.TotalMilliseconds + (interval == StatsInterval.Week ? MondayAlignmentMs : 0);
+        var shift = Shift(interval, utcOffset);
         return Math.DivRem(unixMs + shift, Width(interval)) is var (quotient, remainder) && remainder < 0 ? quotient - 1 : quotient;
     }
 

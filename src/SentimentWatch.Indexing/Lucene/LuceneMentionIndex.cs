@@ -166,12 +166,7 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var query = queries.Build(request.Filter, out _);
-        return Task.FromResult(WithSearcher(searcher =>
-        {
-            var collector = new StatsCollector(request);
-            searcher.Search(query, collector);
-            return collector.ToStats();
-        }));
+        return Task.FromResult(WithSearcher(searcher => StatsCollector.Collect(searcher, query, request)));
     }
 
     public async IAsyncEnumerable<Mention> ScanAsync(MentionFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -7,193 +7,230 @@ namespace SentimentWatch.Indexing.Lucene;
 
 /// <summary>
 /// Counts matching mentions per time bucket (and group) and per topic/source/author straight
-/// from DocValues: no stored field is read, and per segment the counting is into arrays indexed
-/// by term ordinal, resolved to strings once per segment.
+/// from DocValues: no stored field is read. Each index segment is counted on its own thread
+/// into arrays (buckets by offset, terms by ordinal), and the per-segment arrays are turned
+/// into strings and merged once at the end — no per-document dictionary work.
 /// </summary>
-internal sealed class StatsCollector(MentionStatsRequest request) : ICollector
+internal static class StatsCollector
 {
-    private readonly Dictionary<long, (long Count, Dictionary<string, long>? Groups)> histogram = [];
-    private readonly Dictionary<string, long> topics = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> sources = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> authors = new(StringComparer.Ordinal);
-    private readonly string? groupField = request.GroupBy switch
+    /// <summary>More buckets than this in one segment means nonsense publish dates, not a real histogram.</summary>
+    private const int MaxBucketsPerSegment = 4 << 20;
+
+    public static MentionStats Collect(IndexSearcher searcher, Query query, MentionStatsRequest request)
     {
-        MentionGroupBy.Sentiment => MentionDocument.Sentiment,
-        MentionGroupBy.Topic => MentionDocument.Topic,
-        MentionGroupBy.Source => MentionDocument.Source,
-        MentionGroupBy.Watch => MentionDocument.Watch,
-        null => null,
-        _ => throw new ArgumentOutOfRangeException(nameof(request), request.GroupBy, "unknown group"),
-    };
-
-    private Segment? segment;
-
-    public long Total { get; private set; }
-
-    public bool AcceptsDocsOutOfOrder => true;
-
-    public void SetScorer(Scorer scorer)
-    {
-    }
-
-    public void SetNextReader(AtomicReaderContext context)
-    {
-        Flush();
-        var reader = context.AtomicReader;
-        segment = new Segment(
-            reader.GetNumericDocValues(MentionDocument.Published) ?? DocValues.EMPTY_NUMERIC,
-            Ordinals.Of(reader.GetSortedDocValues(MentionDocument.Topic)),
-            Ordinals.Of(reader.GetSortedDocValues(MentionDocument.Source)),
-            Ordinals.Of(reader.GetSortedDocValues(MentionDocument.Author)),
-            groupField is null ? null
-                : groupField == MentionDocument.Watch ? Ordinals.Of(reader.GetSortedSetDocValues(groupField))
-                : Ordinals.Of(reader.GetSortedDocValues(groupField)));
-    }
-
-    public void Collect(int doc)
-    {
-        var s = segment!;
-        Total++;
-        var key = StatsBuckets.Key(s.Published.Get(doc), request.Interval, request.UtcOffset);
-        if (key != s.LastKey || s.LastBucket is null)
+        var weight = searcher.CreateNormalizedWeight(query);
+        var leaves = searcher.IndexReader.Leaves;
+        var segments = new SegmentCounts?[leaves.Count];
+        Parallel.For(0, leaves.Count, i =>
         {
-            if (!s.Buckets.TryGetValue(key, out var bucket))
+            var leaf = leaves[i];
+            var scorer = weight.GetScorer(leaf, leaf.AtomicReader.LiveDocs);
+            if (scorer is null)
             {
-                bucket = new SegmentBucket(s.Group?.ValueCount ?? 0);
-                s.Buckets[key] = bucket;
+                return;
             }
 
-            s.LastKey = key;
-            s.LastBucket = bucket;
+            var counts = new SegmentCounts(leaf.AtomicReader, request);
+            int doc;
+            while ((doc = scorer.NextDoc()) != DocIdSetIterator.NO_MORE_DOCS)
+            {
+                counts.Collect(doc);
+            }
+
+            segments[i] = counts;
+        });
+
+        long total = 0;
+        var histogram = new Dictionary<long, (long Count, Dictionary<string, long>? Groups)>();
+        var topics = new Dictionary<string, long>(StringComparer.Ordinal);
+        var sources = new Dictionary<string, long>(StringComparer.Ordinal);
+        var authors = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var segment in segments)
+        {
+            if (segment is null)
+            {
+                continue;
+            }
+
+            total += segment.Total;
+            segment.Topic.AddTo(topics);
+            segment.Source.AddTo(sources);
+            segment.Author.AddTo(authors);
+            segment.AddTo(histogram);
         }
 
-        var current = s.LastBucket;
-        current.Count++;
-        s.Topic.Count(doc);
-        s.Source.Count(doc);
-        s.Author.Count(doc);
-        s.Group?.Count(doc, current.Groups);
-    }
-
-    public MentionStats ToStats()
-    {
-        Flush();
         return new MentionStats(
-            Total,
+            total,
             StatsBuckets.Histogram(histogram, request),
             StatsBuckets.Top(topics, request.TopN),
             StatsBuckets.Top(sources, request.TopN),
             StatsBuckets.Top(authors, request.TopN));
     }
 
-    private void Flush()
+    private sealed class SegmentCounts
     {
-        if (segment is not { } s)
+        private readonly long[] published;
+        private readonly int[]? groupOrds;
+        private readonly SegmentColumns.MultiColumn? groupMulti;
+        private readonly string[] groupNames;
+        private readonly long width;
+        private readonly long shift;
+        private readonly StatsInterval interval;
+        private long baseKey;
+        private long[] buckets = [];
+        private int[]?[] groups = [];
+
+        public SegmentCounts(AtomicReader reader, MentionStatsRequest request)
         {
-            return;
+            var columns = SegmentColumns.For(reader);
+            published = columns.Published;
+            Topic = new Ordinals(columns.Topic);
+            Source = new Ordinals(columns.Source);
+            Author = new Ordinals(columns.Author);
+            var single = request.GroupBy switch
+            {
+                MentionGroupBy.Sentiment => columns.Sentiment,
+                MentionGroupBy.Topic => columns.Topic,
+                MentionGroupBy.Source => columns.Source,
+                MentionGroupBy.Watch or null => null,
+                _ => throw new ArgumentOutOfRangeException(nameof(request), request.GroupBy, "unknown group"),
+            };
+            groupOrds = single?.Ords;
+            groupMulti = request.GroupBy == MentionGroupBy.Watch ? columns.Watch : null;
+            groupNames = single?.Names ?? groupMulti?.Names ?? [];
+            interval = request.Interval;
+            width = StatsBuckets.Width(interval);
+            shift = StatsBuckets.Shift(interval, request.UtcOffset);
         }
 
-        s.Topic.AddTo(topics);
-        s.Source.AddTo(sources);
-        s.Author.AddTo(authors);
-        foreach (var (key, bucket) in s.Buckets)
+        public long Total { get; private set; }
+
+        public Ordinals Topic { get; }
+
+        public Ordinals Source { get; }
+
+        public Ordinals Author { get; }
+
+        public void Collect(int doc)
         {
-            histogram.TryGetValue(key, out var merged);
-            merged.Count += bucket.Count;
-            if (s.Group is { } group)
+            Total++;
+            var shifted = published[doc] + shift;
+            var key = shifted / width;
+            if (shifted % width < 0)
             {
-                merged.Groups ??= new Dictionary<string, long>(StringComparer.Ordinal);
-                for (var ord = 0; ord < bucket.Groups.Length; ord++)
-                {
-                    if (bucket.Groups[ord] > 0)
-                    {
-                        var name = group.Name(ord);
-                        merged.Groups[name] = merged.Groups.GetValueOrDefault(name) + bucket.Groups[ord];
-                    }
-                }
+                key--;
             }
 
-            histogram[key] = merged;
-        }
-
-        segment = null;
-    }
-
-    private sealed class Segment(NumericDocValues published, Ordinals topic, Ordinals source, Ordinals author, Ordinals? group)
-    {
-        public NumericDocValues Published { get; } = published;
-        public Ordinals Topic { get; } = topic;
-        public Ordinals Source { get; } = source;
-        public Ordinals Author { get; } = author;
-        public Ordinals? Group { get; } = group;
-        public Dictionary<long, SegmentBucket> Buckets { get; } = [];
-        public long LastKey { get; set; } = long.MinValue;
-        public SegmentBucket? LastBucket { get; set; }
-    }
-
-    private sealed class SegmentBucket(int groups)
-    {
-        public long Count;
-        public readonly int[] Groups = new int[groups];
-    }
-
-    /// <summary>Term ordinals of one keyword field in one segment, single- or multi-valued.</summary>
-    private sealed class Ordinals
-    {
-        private readonly SortedDocValues? single;
-        private readonly SortedSetDocValues? multi;
-        private readonly int[] counts;
-        private readonly BytesRef scratch = new();
-
-        private Ordinals(SortedDocValues? single, SortedSetDocValues? multi, int valueCount)
-        {
-            this.single = single;
-            this.multi = multi;
-            ValueCount = valueCount;
-            counts = new int[valueCount];
-        }
-
-        public int ValueCount { get; }
-
-        public static Ordinals Of(SortedDocValues? values) => new(values, null, values?.ValueCount ?? 0);
-
-        public static Ordinals Of(SortedSetDocValues? values) => new(null, values, (int)(values?.ValueCount ?? 0));
-
-        public void Count(int doc) => Count(doc, counts);
-
-        public void Count(int doc, int[] into)
-        {
-            if (single is not null)
+            var slot = Slot(key);
+            buckets[slot]++;
+            Topic.Count(doc);
+            Source.Count(doc);
+            Author.Count(doc);
+            if (groupOrds is not null)
             {
-                var ord = single.GetOrd(doc);
+                var ord = groupOrds[doc];
                 if (ord >= 0)
                 {
-                    into[ord]++;
+                    (groups[slot] ??= new int[groupNames.Length])[ord]++;
                 }
             }
-            else if (multi is not null)
+            else if (groupMulti is not null)
             {
-                multi.SetDocument(doc);
-                long ord;
-                while ((ord = multi.NextOrd()) != SortedSetDocValues.NO_MORE_ORDS)
+                var counts = groups[slot] ??= new int[groupNames.Length];
+                for (var i = groupMulti.Starts[doc]; i < groupMulti.Starts[doc + 1]; i++)
                 {
-                    into[ord]++;
+                    counts[groupMulti.Ords[i]]++;
                 }
             }
         }
 
-        public string Name(int ord)
+        public void AddTo(Dictionary<long, (long Count, Dictionary<string, long>? Groups)> histogram)
         {
-            if (single is not null)
+            var grouped = groupOrds is not null || groupMulti is not null;
+            for (var slot = 0; slot < buckets.Length; slot++)
             {
-                single.LookupOrd(ord, scratch);
+                if (buckets[slot] == 0)
+                {
+                    continue;
+                }
+
+                var key = baseKey + slot;
+                histogram.TryGetValue(key, out var merged);
+                merged.Count += buckets[slot];
+                if (grouped)
+                {
+                    merged.Groups ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                    if (groups[slot] is { } counts)
+                    {
+                        for (var ord = 0; ord < counts.Length; ord++)
+                        {
+                            if (counts[ord] > 0)
+                            {
+                                var name = groupNames[ord];
+                                merged.Groups[name] = merged.Groups.GetValueOrDefault(name) + counts[ord];
+                            }
+                        }
+                    }
+                }
+
+                histogram[key] = merged;
             }
-            else
+        }
+
+        /// <summary>The array slot of a bucket key, growing the arrays (either way) when the key is new.</summary>
+        private int Slot(long key)
+        {
+            var slot = key - baseKey;
+            if (slot >= 0 && slot < buckets.Length)
             {
-                multi!.LookupOrd(ord, scratch);
+                return (int)slot;
             }
 
-            return scratch.Utf8ToString();
+            if (buckets.Length == 0)
+            {
+                baseKey = key - 32;
+                buckets = new long[128];
+                groups = new int[]?[128];
+                return 32;
+            }
+
+            var low = Math.Min(baseKey, key);
+            var high = Math.Max(baseKey + buckets.Length - 1, key);
+            var span = high - low + 1;
+            if (span > MaxBucketsPerSegment)
+            {
+                throw new InvalidOperationException($"mentions in the index span more than {MaxBucketsPerSegment:N0} {interval} buckets; use a wider interval or a From/To range");
+            }
+
+            // Grow by half again on the side that overflowed, so scattered keys cost amortised O(1).
+            var extra = Math.Min(MaxBucketsPerSegment - span, Math.Max(64, span / 2));
+            var newLow = key < baseKey ? low - extra : low;
+            var newLength = (int)(span + extra);
+            var newBuckets = new long[newLength];
+            var newGroups = new int[]?[newLength];
+            var move = (int)(baseKey - newLow);
+            Array.Copy(buckets, 0, newBuckets, move, buckets.Length);
+            Array.Copy(groups, 0, newGroups, move, groups.Length);
+            buckets = newBuckets;
+            groups = newGroups;
+            baseKey = newLow;
+            return (int)(key - baseKey);
+        }
+    }
+
+    /// <summary>Counts per term ordinal of one single-valued keyword field in one segment.</summary>
+    private sealed class Ordinals(SegmentColumns.Column column)
+    {
+        private readonly int[] ords = column.Ords;
+        private readonly int[] counts = new int[column.Names.Length];
+
+        public void Count(int doc)
+        {
+            var ord = ords[doc];
+            if (ord >= 0)
+            {
+                counts[ord]++;
+            }
         }
 
         public void AddTo(Dictionary<string, long> totals)
@@ -202,7 +239,7 @@ internal sealed class StatsCollector(MentionStatsRequest request) : ICollector
             {
                 if (counts[ord] > 0)
                 {
-                    var name = Name(ord);
+                    var name = column.Names[ord];
                     totals[name] = totals.GetValueOrDefault(name) + counts[ord];
                 }
             }
