@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Security;
+using SentimentWatch.Indexing.Api;
+
+namespace SentimentWatch.Indexing;
+
+/// <summary>The mention history API: search, one mention, stats and CSV export. Analysts and admins only.</summary>
+public static class IndexingApi
+{
+    public const int MaxTopN = 100;
+
+    public static IEndpointRouteBuilder MapIndexingApi(this IEndpointRouteBuilder app)
+    {
+        var mentions = app.MapGroup("/api/mentions")
+            .RequireAuthorization(ApiPolicies.Analyst)
+            .WithTags("Mentions");
+
+        mentions.MapGet("/", SearchAsync).WithName("SearchMentions");
+        mentions.MapGet("/stats", StatsAsync).WithName("MentionStats");
+        mentions.MapGet("/export", Export).WithName("ExportMentions");
+        mentions.MapGet("/{id}", GetAsync).WithName("GetMention");
+        return app;
+    }
+
+    public static async Task<Results<Ok<MentionPage>, ValidationProblem>> SearchAsync(
+        HttpRequest request, IMentionIndex index, CancellationToken cancellationToken)
+    {
+        var parameters = new MentionQueryParameters(request.Query);
+        var filter = parameters.Filter();
+        var sort = parameters.Sort();
+        var pageSize = parameters.Integer("pageSize", MentionQueryParameters.DefaultPageSize, 1, MentionQueryParameters.MaxPageSize);
+        var cursor = parameters.Text("cursor");
+        if (parameters.Errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(parameters.Errors, title: "Some search parameters are not valid.");
+        }
+
+        try
+        {
+            var result = await index.SearchAsync(new MentionSearch { Filter = filter, Sort = sort, Size = pageSize, After = cursor }, cancellationToken);
+            return TypedResults.Ok(new MentionPage(
+                result.Total,
+                [.. result.Hits.Select(hit => new MentionHitView(MentionView.From(hit.Mention), hit.Score, hit.Snippet))],
+                result.NextCursor));
+        }
+        catch (InvalidCursorException ex)
+        {
+            parameters.Fail("cursor", ex.Message);
+            return TypedResults.ValidationProblem(parameters.Errors, title: "Some search parameters are not valid.");
+        }
+    }
+
+    public static async Task<Results<Ok<MentionView>, NotFound>> GetAsync(string id, IMentionIndex index, CancellationToken cancellationToken) =>
+        await index.GetAsync(id, cancellationToken) is { } mention
+            ? TypedResults.Ok(MentionView.From(mention))
+            : TypedResults.NotFound();
+
+    public static async Task<Results<Ok<MentionStatsView>, ValidationProblem>> StatsAsync(
+        HttpRequest request, IMentionIndex index, CancellationToken cancellationToken)
+    {
+        var parameters = new MentionQueryParameters(request.Query);
+        var stats = new MentionStatsRequest
+        {
+            Filter = parameters.Filter(),
+            Interval = parameters.Interval(),
+            GroupBy = parameters.GroupBy(),
+            TopN = parameters.Integer("top", 10, 1, MaxTopN),
+            UtcOffset = parameters.UtcOffset(),
+        };
+        if (stats.Filter.From is { } from && stats.Filter.To is { } to
+            && (to - from).Ticks / StatsBuckets.Width(stats.Interval) / TimeSpan.TicksPerMillisecond > StatsBuckets.MaxFilledBuckets)
+        {
+            parameters.Fail("interval", $"'{stats.Interval}' buckets over {from:O}..{to:O} would be more than {StatsBuckets.MaxFilledBuckets}; use a wider interval or a shorter range.");
+        }
+
+        if (parameters.Errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(parameters.Errors, title: "Some stats parameters are not valid.");
+        }
+
+        var result = await index.StatsAsync(stats, cancellationToken);
+        return TypedResults.Ok(new MentionStatsView(
+            result.Total,
+            stats.Interval.ToString().ToLowerInvariant(),
+            stats.GroupBy?.ToString().ToLowerInvariant(),
+            result.Histogram,
+            result.TopTopics,
+            result.TopSources,
+            result.TopAuthors));
+    }
+
+    public static Results<PushStreamHttpResult, ValidationProblem> Export(HttpRequest request, IMentionIndex index, TimeProvider time)
+    {
+        var parameters = new MentionQueryParameters(request.Query);
+        var filter = parameters.Filter();
+        if (parameters.Errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(parameters.Errors, title: "Some export parameters are not valid.");
+        }
+
+        var name = $"mentions-{time.GetUtcNow():yyyyMMdd-HHmmss}.csv";
+        var aborted = request.HttpContext.RequestAborted;
+        return TypedResults.Stream(
+            stream => MentionCsv.WriteAsync(stream, index.ScanAsync(filter, aborted), aborted),
+            "text/csv; charset=utf-8",
+            name);
+    }
+}

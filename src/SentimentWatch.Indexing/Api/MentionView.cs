@@ -1,0 +1,73 @@
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Mentions;
+using SentimentWatch.Core.Scoring;
+
+namespace SentimentWatch.Indexing.Api;
+
+/// <summary>A mention as the API shows it: labels as words, not enum numbers, whatever the host's JSON settings.</summary>
+public sealed record MentionView(
+    string Id,
+    string Source,
+    string? ExternalId,
+    string? Url,
+    string? Author,
+    string? ThreadId,
+    string? Title,
+    string Text,
+    string Language,
+    DateTimeOffset PublishedAt,
+    DateTimeOffset CollectedAt,
+    long Reach,
+    long Likes,
+    long Replies,
+    long Shares,
+    IReadOnlyList<string> Watches,
+    string? Sentiment,
+    SentimentProbabilities? SentimentProbabilities,
+    string? Topic,
+    float? TopicScore,
+    IReadOnlyList<string> RiskTerms,
+    string? ScoredBy,
+    string? DuplicateOf)
+{
+    public static MentionView From(Mention mention) => new(
+        mention.Id,
+        mention.Source,
+        mention.ExternalId,
+        mention.Url,
+        mention.Author,
+        mention.ThreadId,
+        mention.Title,
+        mention.Text,
+        mention.Language,
+        mention.PublishedAt,
+        mention.CollectedAt,
+        mention.Engagement.Reach,
+        mention.Engagement.Likes,
+        mention.Engagement.Replies,
+        mention.Engagement.Shares,
+        mention.Watches,
+        mention.Sentiment is { } s ? SentimentScore.ToWire(s.Label) : null,
+        mention.Sentiment is { } p ? new SentimentProbabilities(p.Negative, p.Neutral, p.Positive) : null,
+        mention.Topic?.Topic,
+        mention.Topic?.Score,
+        mention.RiskTerms,
+        mention.ScoredBy,
+        mention.DuplicateOf);
+}
+
+public sealed record SentimentProbabilities(float Negative, float Neutral, float Positive);
+
+public sealed record MentionHitView(MentionView Mention, float? Score, string? Snippet);
+
+/// <summary>One page of search results; pass <see cref="NextCursor"/> back as <c>cursor</c> for the next page.</summary>
+public sealed record MentionPage(long Total, IReadOnlyList<MentionHitView> Hits, string? NextCursor);
+
+public sealed record MentionStatsView(
+    long Total,
+    string Interval,
+    string? GroupBy,
+    IReadOnlyList<StatsBucket> Histogram,
+    IReadOnlyList<TermCount> TopTopics,
+    IReadOnlyList<TermCount> TopSources,
+    IReadOnlyList<TermCount> TopAuthors);

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Scoring;
+using SentimentWatch.Indexing.Lucene;
+using Spectre.Console;
+
+namespace SentimentWatch.Indexing.Cli;
+
+/// <summary>
+/// Measures the embedded index the way analysts use it: bulk indexing of generated mentions over
+/// 90 days, then keyword queries with filters (a page of 20 with snippets) and by-day stats
+/// over the whole window (grouped by sentiment, with top terms), each timed after a warm-up.
+/// </summary>
+public static class IndexBenchmark
+{
+    public sealed record Settings(string Directory, int Count, int BatchSize, int QueryRuns);
+
+    public sealed record Report(
+        int Count,
+        TimeSpan IndexingTime,
+        double MentionsPerSecond,
+        Percentiles Keyword,
+        Percentiles Stats,
+        long BytesOnDisk,
+        long LastKeywordTotal,
+        long LastStatsTotal)
+    {
+        public void Write(IAnsiConsole console)
+        {
+            var table = new Table().AddColumns("measure", "result", "goal");
+            table.AddRow("mentions indexed", $"{Count:N0} in {IndexingTime.TotalSeconds:N1} s", string.Empty);
+            table.AddRow("indexing throughput", $"{MentionsPerSecond:N0} mentions/s", "≥ 20,000/s");
+            table.AddRow("keyword query + filters", $"p50 {Keyword.P50:N1} ms, p95 {Keyword.P95:N1} ms", "p95 ≤ 20 ms");
+            table.AddRow("stats by day over 90 days", $"p50 {Stats.P50:N1} ms, p95 {Stats.P95:N1} ms", "p95 ≤ 100 ms");
+            table.AddRow("index size on disk", $"{BytesOnDisk / 1048576.0:N1} MiB ({(double)BytesOnDisk / Math.Max(1, Count):N0} bytes/mention)", string.Empty);
+            console.Write(table);
+        }
+    }
+
+    public sealed record Percentiles(double P50, double P95, double Max);
+
+    private static readonly string[] Keywords = ["退款", "客服", "refund", "battery", "物流", "shipping", "\"customer service\"", "退款 OR refund", "发热 OR hot", "crashing"];
+
+    public static async Task<Report> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var end = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
+        var span = TimeSpan.FromDays(90);
+        var generator = new MentionGenerator(seed: 42, end, span);
+        using var index = new LuceneMentionIndex(settings.Directory);
+
+        var indexing = Stopwatch.StartNew();
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("Indexing mentions", maxValue: settings.Count);
+                // Generate the next batch while the index analyses this one: both are CPU work, on different cores.
+                var next = Task.Run(() => generator.Next(Math.Min(settings.BatchSize, settings.Count)), cancellationToken);
+                for (var done = 0; done < settings.Count;)
+                {
+                    var batch = await next;
+                    done += batch.Count;
+                    var remaining = settings.Count - done;
+                    next = remaining > 0 ? Task.Run(() => generator.Next(Math.Min(settings.BatchSize, remaining)), cancellationToken) : Task.FromResult<IReadOnlyList<Core.Mentions.Mention>>([]);
+                    await index.UpsertAsync(batch, cancellationToken);
+                    task.Value = done;
+                }
+            });
+        indexing.Stop();
+
+        AnsiConsole.MarkupLine("Merging segments…");
+        index.Optimize(maxSegments: 4);
+        var size = index.SizeOnDisk();
+
+        var random = new Random(7);
+        var sentiments = new SentimentLabel?[] { SentimentLabel.Negative, null, SentimentLabel.Positive };
+        string[] sources = ["weibo", "reddit", "forum"];
+        long keywordTotal = 0;
+        var keyword = await TimeAsync("Keyword queries", settings.QueryRuns, async i =>
+        {
+            var result = await index.SearchAsync(
+                new MentionSearch
+                {
+                    Filter = new MentionFilter
+                    {
+                        Query = Keywords[random.Next(Keywords.Length)],
+                        From = end - TimeSpan.FromDays(random.Next(7, 60)),
+                        To = end,
+                        Sentiment = sentiments[i % sentiments.Length],
+                        Source = i % 4 == 0 ? sources[random.Next(sources.Length)] : null,
+                    },
+                    Sort = i % 2 == 0 ? MentionSort.Relevance : MentionSort.Newest,
+                    Size = 20,
+                },
+                cancellationToken);
+            keywordTotal = result.Total;
+        });
+
+        long statsTotal = 0;
+        var stats = await TimeAsync("Stats queries", Math.Max(20, settings.QueryRuns / 4), async i =>
+        {
+            var result = await index.StatsAsync(
+                new MentionStatsRequest
+                {
+                    Filter = new MentionFilter
+                    {
+                        From = end - span,
+                        To = end,
+                        Source = i % 3 == 1 ? sources[random.Next(sources.Length)] : null,
+                        Query = i % 3 == 2 ? Keywords[random.Next(Keywords.Length)] : null,
+                    },
+                    Interval = StatsInterval.Day,
+                    GroupBy = MentionGroupBy.Sentiment,
+                    TopN = 10,
+                },
+                cancellationToken);
+            statsTotal = result.Total;
+        });
+
+        return new Report(settings.Count, indexing.Elapsed, settings.Count / indexing.Elapsed.TotalSeconds, keyword, stats, size, keywordTotal, statsTotal);
+    }
+
+    private static async Task<Percentiles> TimeAsync(string name, int runs, Func<int, Task> run)
+    {
+        // Warm-up: JIT, OS file cache and Lucene's per-segment caches, as in a running service.
+        for (var i = 0; i < Math.Min(20, runs); i++)
+        {
+            await run(i);
+        }
+
+        var times = new double[runs];
+        await AnsiConsole.Status().StartAsync(name + "…", async _ =>
+        {
+            for (var i = 0; i < runs; i++)
+            {
+                var stopwatch = Stopwatch.StartNew();
+                await run(i);
+                times[i] = stopwatch.Elapsed.TotalMilliseconds;
+            }
+        });
+        Array.Sort(times);
+        return new Percentiles(Percentile(times, 0.50), Percentile(times, 0.95), times[^1]);
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+}

@@ -1,0 +1,317 @@
+using System.Runtime.CompilerServices;
+using Lucene.Net.Analysis;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Mentions;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace SentimentWatch.Indexing.Lucene;
+
+/// <summary>
+/// The embedded mention index: a Lucene.NET index in one folder, one <see cref="IndexWriter"/>
+/// for the process and near-real-time searchers refreshed after every commit.
+/// Lucene's API is synchronous; its calls are CPU-bound or short fsyncs, so the async methods
+/// run them inline rather than hopping threads.
+/// </summary>
+public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
+{
+    public const string ProviderName = "lucene";
+
+    private const LuceneVersion Version = LuceneVersion.LUCENE_48;
+
+    // Below this a batch is indexed on the caller's thread; above it analysis is spread over cores.
+    private const int ParallelBatchSize = 256;
+
+    private readonly LuceneDirectory directory;
+    private readonly IndexWriter writer;
+    private readonly SearcherManager searchers;
+    private readonly MentionQuery queries;
+    private readonly ILogger logger;
+    private int disposed;
+
+    public LuceneMentionIndex(string path, ILogger<LuceneMentionIndex>? logger = null)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+        System.IO.Directory.CreateDirectory(Path);
+        Analyzer = new MentionTextAnalyzer(Version);
+        queries = new MentionQuery(Version, Analyzer);
+        directory = FSDirectory.Open(Path);
+        var config = new IndexWriterConfig(Version, Analyzer)
+        {
+            OpenMode = OpenMode.CREATE_OR_APPEND,
+            // Bigger in-memory segments mean fewer flushes and merges during bulk loads.
+            RAMBufferSizeMB = 128,
+        };
+        try
+        {
+            writer = new IndexWriter(directory, config);
+        }
+        catch (LockObtainFailedException ex)
+        {
+            directory.Dispose();
+            throw new InvalidOperationException(
+                $"the mention index at '{Path}' is open in another process (write.lock is held); stop that process or point Index:Directory elsewhere",
+                ex);
+        }
+
+        searchers = new SearcherManager(writer, applyAllDeletes: true, searcherFactory: null);
+        this.logger.LogInformation("Opened the mention index at {IndexPath} with {DocumentCount} mentions", Path, writer.NumDocs);
+    }
+
+    public string Path { get; }
+
+    internal Analyzer Analyzer { get; }
+
+    public Task UpsertAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (mentions.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        // The last version of a mention in a batch wins, whatever order the threads run in.
+        var latest = new Dictionary<string, Mention>(mentions.Count, StringComparer.Ordinal);
+        foreach (var mention in mentions)
+        {
+            latest[mention.Id] = mention;
+        }
+
+        if (latest.Count < ParallelBatchSize)
+        {
+            foreach (var mention in latest.Values)
+            {
+                writer.UpdateDocument(new Term(MentionDocument.Id, mention.Id), MentionDocument.Create(mention));
+            }
+        }
+        else
+        {
+            Parallel.ForEach(
+                latest.Values,
+                new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+                mention => writer.UpdateDocument(new Term(MentionDocument.Id, mention.Id), MentionDocument.Create(mention)));
+        }
+
+        // Durable when the task completes: the pipeline acknowledges the batch after this.
+        writer.Commit();
+        searchers.MaybeRefreshBlocking();
+        return Task.CompletedTask;
+    }
+
+    public Task<Mention?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(WithSearcher(searcher =>
+        {
+            var top = searcher.Search(new TermQuery(new Term(MentionDocument.Id, id)), 1);
+            return top.TotalHits == 0 ? null : MentionDocument.Read(searcher.Doc(top.ScoreDocs[0].Doc));
+        }));
+    }
+
+    public Task<MentionSearchResult> SearchAsync(MentionSearch search, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentOutOfRangeException.ThrowIfNegative(search.Size);
+        ArgumentOutOfRangeException.ThrowIfNegative(search.Offset);
+        var query = queries.Build(search.Filter, out var textQuery);
+        var sortOrder = textQuery is null && search.Sort == MentionSort.Relevance ? MentionSort.Newest : search.Sort;
+        var sort = SortFor(sortOrder);
+        return Task.FromResult(WithSearcher(searcher =>
+        {
+            if (search.Size == 0)
+            {
+                var counter = new TotalHitCountCollector();
+                searcher.Search(query, counter);
+                return new MentionSearchResult(counter.TotalHits, [], null);
+            }
+
+            TopDocs top;
+            int skip;
+            if (search.After is { Length: > 0 } cursor)
+            {
+                var after = SearchCursor.Decode(sortOrder, cursor, sort.GetSort());
+                top = searcher.SearchAfter(after, query, null, search.Size, sort, doDocScores: textQuery is not null, doMaxScore: false);
+                skip = 0;
+            }
+            else
+            {
+                top = searcher.Search(query, null, search.Offset + search.Size, sort, doDocScores: textQuery is not null, doMaxScore: false);
+                skip = search.Offset;
+            }
+
+            var terms = search.Highlight ? MentionQuery.HighlightTerms(textQuery) : [];
+            var hits = new List<MentionHit>(Math.Max(0, top.ScoreDocs.Length - skip));
+            foreach (var scoreDoc in top.ScoreDocs.Skip(skip))
+            {
+                var mention = MentionDocument.Read(searcher.Doc(scoreDoc.Doc));
+                var snippet = search.Highlight ? MentionSnippet.Build(Analyzer, MentionDocument.Text, mention.Text, terms) : null;
+                hits.Add(new MentionHit(mention, textQuery is null || float.IsNaN(scoreDoc.Score) ? null : scoreDoc.Score, snippet));
+            }
+
+            var next = hits.Count == search.Size && top.ScoreDocs.Length > 0
+                ? SearchCursor.Encode(sortOrder, (FieldDoc)top.ScoreDocs[^1])
+                : null;
+            return new MentionSearchResult(top.TotalHits, hits, next);
+        }));
+    }
+
+    public Task<MentionStats> StatsAsync(MentionStatsRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var query = queries.Build(request.Filter, out _);
+        return Task.FromResult(WithSearcher(searcher => StatsCollector.Collect(searcher, query, request)));
+    }
+
+    public async IAsyncEnumerable<Mention> ScanAsync(MentionFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = queries.Build(filter, out _);
+        // One searcher for the whole scan: an export is a consistent snapshot even while indexing goes on.
+        var searcher = searchers.Acquire();
+        try
+        {
+            var matches = new DocIdCollector();
+            searcher.Search(query, matches);
+            foreach (var doc in matches.Docs)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return MentionDocument.Read(searcher.Doc(doc));
+                if ((doc & 0xFFF) == 0)
+                {
+                    // Let a slow consumer's writes interleave instead of monopolising a pool thread.
+                    await Task.Yield();
+                }
+            }
+        }
+        finally
+        {
+            searchers.Release(searcher);
+        }
+    }
+
+    public Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var older = NumericRangeQuery.NewInt64Range(MentionDocument.Published, null, cutoff.ToUnixTimeMilliseconds(), true, false);
+        var count = WithSearcher(searcher =>
+        {
+            var counter = new TotalHitCountCollector();
+            searcher.Search(older, counter);
+            return (long)counter.TotalHits;
+        });
+        if (count > 0)
+        {
+            writer.DeleteDocuments(older);
+            writer.Commit();
+            searchers.MaybeRefreshBlocking();
+        }
+
+        return Task.FromResult(count);
+    }
+
+    public Task<IndexHealth> HealthAsync(CancellationToken cancellationToken)
+    {
+        if (disposed != 0)
+        {
+            return Task.FromResult(new IndexHealth(false, ProviderName, 0, "the index is closed"));
+        }
+
+        try
+        {
+            return Task.FromResult(WithSearcher(searcher =>
+            {
+                var reader = searcher.IndexReader;
+                return new IndexHealth(true, ProviderName, reader.NumDocs, $"{Path}: {reader.Leaves.Count} segments");
+            }));
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            return Task.FromResult(new IndexHealth(false, ProviderName, 0, $"{Path}: {ex.Message}"));
+        }
+    }
+
+    /// <summary>Bytes the index takes on disk (all files in its folder).</summary>
+    public long SizeOnDisk() =>
+        new DirectoryInfo(Path).EnumerateFiles().Sum(file => file.Exists ? file.Length : 0);
+
+    /// <summary>Merges down to few segments; worth it after a rebuild, not during normal indexing.</summary>
+    public void Optimize(int maxSegments = 1)
+    {
+        writer.ForceMerge(maxSegments);
+        writer.Commit();
+        searchers.MaybeRefreshBlocking();
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // Everything upserted is already committed; this commits deletes still buffered.
+            writer.Commit();
+        }
+        finally
+        {
+            searchers.Dispose();
+            writer.Dispose();
+            directory.Dispose();
+            Analyzer.Dispose();
+        }
+    }
+
+    private static Sort SortFor(MentionSort sort)
+    {
+        var newest = new SortField(MentionDocument.Published, SortFieldType.INT64, reverse: true);
+        var id = new SortField(MentionDocument.Id, SortFieldType.STRING);
+        return sort switch
+        {
+            MentionSort.Relevance => new Sort(SortField.FIELD_SCORE, newest, id),
+            MentionSort.Newest => new Sort(newest, id),
+            MentionSort.Oldest => new Sort(new SortField(MentionDocument.Published, SortFieldType.INT64), id),
+            MentionSort.Reach => new Sort(new SortField(MentionDocument.Reach, SortFieldType.INT64, reverse: true), newest, id),
+            _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, "unknown sort order"),
+        };
+    }
+
+    private T WithSearcher<T>(Func<IndexSearcher, T> search)
+    {
+        ObjectDisposedException.ThrowIf(disposed != 0, this);
+        var searcher = searchers.Acquire();
+        try
+        {
+            return search(searcher);
+        }
+        finally
+        {
+            searchers.Release(searcher);
+        }
+    }
+
+    /// <summary>Collects matching doc ids in index order.</summary>
+    private sealed class DocIdCollector : ICollector
+    {
+        private int docBase;
+
+        public List<int> Docs { get; } = [];
+
+        public bool AcceptsDocsOutOfOrder => false;
+
+        public void SetScorer(Scorer scorer)
+        {
+        }
+
+        public void SetNextReader(AtomicReaderContext context) => docBase = context.DocBase;
+
+        public void Collect(int doc) => Docs.Add(docBase + doc);
+    }
+}

@@ -1,0 +1,82 @@
+using SentimentWatch.Core.Indexing;
+
+namespace SentimentWatch.Indexing;
+
+/// <summary>
+/// Calendar arithmetic of the stats histogram, shared by both engines so they bucket alike:
+/// buckets start at the hour, at midnight or on Monday midnight in the requested UTC offset
+/// (what Elasticsearch's <c>calendar_interval</c> with a fixed <c>time_zone</c> does).
+/// </summary>
+public static class StatsBuckets
+{
+    private const long HourMs = 3_600_000;
+    private const long DayMs = 24 * HourMs;
+    private const long WeekMs = 7 * DayMs;
+
+    // 1970-01-01 was a Thursday; shifting by three days lines weeks up on Mondays.
+    private const long MondayAlignmentMs = 3 * DayMs;
+
+    /// <summary>Most buckets a histogram fills with zeros, so an hourly view of years cannot exhaust memory.</summary>
+    public const int MaxFilledBuckets = 20_000;
+
+    public static long Width(StatsInterval interval) => interval switch
+    {
+        StatsInterval.Hour => HourMs,
+        StatsInterval.Day => DayMs,
+        StatsInterval.Week => WeekMs,
+        _ => throw new ArgumentOutOfRangeException(nameof(interval)),
+    };
+
+    /// <summary>What is added to a Unix time before dividing by the bucket width: the offset, and for weeks the Monday alignment.</summary>
+    public static long Shift(StatsInterval interval, TimeSpan utcOffset) =>
+        (long)utcOffset.TotalMilliseconds + (interval == StatsInterval.Week ? MondayAlignmentMs : 0);
+
+    public static long Key(long unixMs, StatsInterval interval, TimeSpan utcOffset)
+    {
+        var shift = Shift(interval, utcOffset);
+        return Math.DivRem(unixMs + shift, Width(interval)) is var (quotient, remainder) && remainder < 0 ? quotient - 1 : quotient;
+    }
+
+    public static DateTimeOffset Start(long key, StatsInterval interval, TimeSpan utcOffset)
+    {
+        var shift = (long)utcOffset.TotalMilliseconds + (interval == StatsInterval.Week ? MondayAlignmentMs : 0);
+        return DateTimeOffset.FromUnixTimeMilliseconds((key * Width(interval)) - shift).ToOffset(utcOffset);
+    }
+
+    /// <summary>
+    /// Orders the counted buckets and fills the gaps with empty ones (from the filter's From to
+    /// its To when given, else between the first and last mention) so a chart has no holes.
+    /// </summary>
+    public static List<StatsBucket> Histogram(
+        IReadOnlyDictionary<long, (long Count, Dictionary<string, long>? Groups)> counted,
+        MentionStatsRequest request)
+    {
+        var interval = request.Interval;
+        var offset = request.UtcOffset;
+        long? first = request.Filter.From is { } from ? Key(from.ToUnixTimeMilliseconds(), interval, offset) : null;
+        long? last = request.Filter.To is { } to ? Key(to.ToUnixTimeMilliseconds() - 1, interval, offset) : null;
+        if (counted.Count > 0)
+        {
+            first ??= counted.Keys.Min();
+            last ??= counted.Keys.Max();
+        }
+
+        IEnumerable<long> keys = first is { } f && last is { } l && l >= f && l - f < MaxFilledBuckets
+            ? Enumerable.Range(0, (int)(l - f + 1)).Select(i => f + i)
+            : counted.Keys.Order();
+        var empty = new Dictionary<string, long>();
+        return keys
+            .Select(key => counted.TryGetValue(key, out var bucket)
+                ? new StatsBucket(Start(key, interval, offset), bucket.Count, bucket.Groups ?? empty)
+                : new StatsBucket(Start(key, interval, offset), 0, empty))
+            .ToList();
+    }
+
+    public static List<TermCount> Top(Dictionary<string, long> counts, int n) =>
+        counts
+            .OrderByDescending(pair => pair.Value)
+            .ThenBy(pair => pair.Key, StringComparer.Ordinal)
+            .Take(n)
+            .Select(pair => new TermCount(pair.Key, pair.Value))
+            .ToList();
+}

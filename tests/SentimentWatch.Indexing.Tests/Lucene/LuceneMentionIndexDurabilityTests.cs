@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Indexing.Lucene;
+
+namespace SentimentWatch.Indexing.Tests.Lucene;
+
+public sealed class LuceneMentionIndexDurabilityTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    private string IndexPath => Path.Combine(folder.Path, "index");
+
+    [Fact]
+    public async Task ReopeningTheIndexFindsEverythingUpserted()
+    {
+        using (var index = new LuceneMentionIndex(IndexPath))
+        {
+            await index.UpsertAsync(CrashWriter.Batch(1), CancellationToken.None);
+        }
+
+        using var reopened = new LuceneMentionIndex(IndexPath);
+        (await reopened.HealthAsync(CancellationToken.None)).DocumentCount.ShouldBe(CrashWriter.BatchSize);
+        (await reopened.GetAsync("b1-7", CancellationToken.None)).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void ASecondWriterOnTheSameFolderIsToldWhichProcessToStop()
+    {
+        using var first = new LuceneMentionIndex(IndexPath);
+
+        var error = Should.Throw<InvalidOperationException>(() => new LuceneMentionIndex(IndexPath));
+        error.Message.ShouldContain("write.lock");
+    }
+
+    [Fact]
+    public async Task KillingTheWriterMidBatchLosesNoAcknowledgedMentionAndTheIndexReopens()
+    {
+        var acked = await RunAndKillAsync(firstBatch: 0, killAfterAcks: 40);
+        // A second crash on top of the recovered index, so recovery is not a one-off.
+        var ackedAgain = await RunAndKillAsync(firstBatch: acked + 1, killAfterAcks: 15);
+
+        using var index = new LuceneMentionIndex(IndexPath);
+        foreach (var batch in new[] { 0, acked / 2, acked, acked + 1, ackedAgain })
+        {
+            (await index.GetAsync($"b{batch}-{CrashWriter.BatchSize - 1}", CancellationToken.None)).ShouldNotBeNull($"batch {batch} was acknowledged");
+        }
+
+        var all = await index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "退款" }, Size = 0 }, CancellationToken.None);
+        var count = (await index.HealthAsync(CancellationToken.None)).DocumentCount;
+        all.Total.ShouldBe(count);
+        // Everything acknowledged is there; at most the batch in flight at the kill is too (whole or not at all).
+        count.ShouldBeGreaterThanOrEqualTo((ackedAgain + 1L) * CrashWriter.BatchSize);
+        count.ShouldBeLessThanOrEqualTo((ackedAgain + 2L) * CrashWriter.BatchSize);
+        (count % CrashWriter.BatchSize).ShouldBe(0);
+
+        // And the recovered index takes writes again.
+        await index.UpsertAsync(CrashWriter.Batch(ackedAgain + 100), CancellationToken.None);
+        (await index.GetAsync($"b{ackedAgain + 100}-0", CancellationToken.None)).ShouldNotBeNull();
+    }
+
+    public void Dispose() => folder.Dispose();
+
+    /// <summary>Starts the child writer, waits for some acknowledgements, kills it hard; returns the last acked batch.</summary>
+    private async Task<int> RunAndKillAsync(int firstBatch, int killAfterAcks)
+    {
+        var assembly = typeof(CrashWriter).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "exec", assembly, CrashWriter.Verb, IndexPath, firstBatch.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start the crash writer");
+        var stderr = child.StandardError.ReadToEndAsync();
+        var last = -1;
+        var acks = 0;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            while (acks < killAfterAcks)
+            {
+                var line = await child.StandardOutput.ReadLineAsync(timeout.Token);
+                if (line is null)
+                {
+                    throw new InvalidOperationException($"the crash writer exited early: {await stderr}");
+                }
+
+                if (line.StartsWith("acked ", StringComparison.Ordinal))
+                {
+                    last = int.Parse(line["acked ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+                    acks++;
+                }
+            }
+        }
+        finally
+        {
+            // SIGKILL while it is writing the next batch: no shutdown hook, no final commit.
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync(CancellationToken.None);
+        }
+
+        // Anything it acknowledged after our last read also counts as acknowledged.
+        while (await child.StandardOutput.ReadLineAsync(CancellationToken.None) is { } rest)
+        {
+            if (rest.StartsWith("acked ", StringComparison.Ordinal))
+            {
+                last = int.Parse(rest["acked ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return last;
+    }
+}

@@ -1,0 +1,307 @@
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Mentions;
+using SentimentWatch.Core.Scoring;
+
+namespace SentimentWatch.Indexing.Tests;
+
+/// <summary>
+/// What every mention index engine must do, run once per engine (Lucene on disk, Elasticsearch):
+/// the same cases, the same expectations.
+/// </summary>
+public abstract class MentionIndexContract : IAsyncLifetime
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    protected IMentionIndex Index { get; private set; } = null!;
+
+    protected abstract Task<IMentionIndex> OpenIndexAsync();
+
+    protected virtual Task CloseIndexAsync(IMentionIndex index)
+    {
+        (index as IDisposable)?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public async Task InitializeAsync() => Index = await OpenIndexAsync();
+
+    public Task DisposeAsync() => CloseIndexAsync(Index);
+
+    private static readonly Mention[] Corpus =
+    [
+        TestMentions.Create("zh-refund-slow", "申请退款两周了还没到账，客服一直说在处理", TestMentions.Epoch.AddHours(1), "weibo", "小王", SentimentLabel.Negative, ComplaintTopics.RefundReturn, 5_000, ["brand"], "zh"),
+        TestMentions.Create("zh-service", "客服态度很好，问题很快解决了", TestMentions.Epoch.AddHours(2), "weibo", "小李", SentimentLabel.Positive, ComplaintTopics.ServiceAttitude, 200, ["brand"], "zh"),
+        TestMentions.Create("zh-logistics", "快递太慢了，等了一个星期", TestMentions.Epoch.AddDays(1), "tieba", "小王", SentimentLabel.Negative, ComplaintTopics.Logistics, 50, ["brand"], "zh"),
+        TestMentions.Create("en-refunds", "Still waiting for my refunds after three weeks, support keeps stalling", TestMentions.Epoch.AddDays(1).AddHours(3), "reddit", "jane", SentimentLabel.Negative, ComplaintTopics.RefundReturn, 12_000, ["brand"], "en"),
+        TestMentions.Create("en-refund-fast", "Refund arrived quickly, great support team", TestMentions.Epoch.AddDays(2), "reddit", "bob", SentimentLabel.Positive, ComplaintTopics.RefundReturn, 300, ["brand", "support"], "en"),
+        TestMentions.Create("en-battery", "The battery died after a day; the charger runs hot", TestMentions.Epoch.AddDays(3), "forum", "jane", SentimentLabel.Negative, ComplaintTopics.ProductQuality, 80, ["brand"], "en"),
+        TestMentions.Create("mixed", "买的 phone 要退款 refund please，客服 no reply", TestMentions.Epoch.AddDays(3).AddHours(5), "forum", "amy", null, null, 10, [], "mixed"),
+    ];
+
+    protected async Task SeedAsync() => await Index.UpsertAsync(Corpus, None);
+
+    protected async Task<string[]> IdsAsync(MentionFilter filter, MentionSort sort = MentionSort.Relevance)
+    {
+        var result = await Index.SearchAsync(new MentionSearch { Filter = filter, Sort = sort, Size = 100, Highlight = false }, None);
+        return [.. result.Hits.Select(hit => hit.Mention.Id)];
+    }
+
+    [ContractFact]
+    public async Task ChineseTwoCharacterWordFindsExactlyTheMentionsContainingIt()
+    {
+        await SeedAsync();
+
+        (await IdsAsync(new MentionFilter { Query = "退款" })).ShouldBe(["zh-refund-slow", "mixed"], ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "客服" })).ShouldBe(["zh-refund-slow", "zh-service", "mixed"], ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "快递" })).ShouldBe(["zh-logistics"]);
+    }
+
+    [ContractFact]
+    public async Task ChineseWordsThatAreNotAdjacentInTheTextDoNotMatchALongerWord()
+    {
+        await SeedAsync();
+
+        // 款客 spans two words in no mention; a bigram index must not match it by its characters.
+        (await IdsAsync(new MentionFilter { Query = "款客" })).ShouldBeEmpty();
+        (await IdsAsync(new MentionFilter { Query = "退款两周" })).ShouldBe(["zh-refund-slow"]);
+    }
+
+    [ContractFact]
+    public async Task EnglishWordFindsItsInflectionsAndRanksTheExactFormFirst()
+    {
+        await SeedAsync();
+
+        (await IdsAsync(new MentionFilter { Query = "refund" })).ShouldBe(["en-refunds", "en-refund-fast", "mixed"], ignoreOrder: true);
+        var refunds = await IdsAsync(new MentionFilter { Query = "refunds" });
+        refunds.ShouldBe(["en-refunds", "en-refund-fast", "mixed"], ignoreOrder: true);
+        refunds[0].ShouldBe("en-refunds");
+    }
+
+    [ContractFact]
+    public async Task EnglishStopWordsAloneMatchNothing()
+    {
+        await SeedAsync();
+
+        (await IdsAsync(new MentionFilter { Query = "refund AND the" })).ShouldBe(["en-refunds", "en-refund-fast", "mixed"], ignoreOrder: true);
+    }
+
+    [ContractFact]
+    public async Task MixedChineseAndEnglishQueryNeedsBothWords()
+    {
+        await SeedAsync();
+
+        (await IdsAsync(new MentionFilter { Query = "退款 refund" })).ShouldBe(["mixed"]);
+        (await IdsAsync(new MentionFilter { Query = "客服 phone" })).ShouldBe(["mixed"]);
+    }
+
+    [ContractFact]
+    public async Task BooleanOperatorsAndQuotedPhrasesWork()
+    {
+        await SeedAsync();
+
+        (await IdsAsync(new MentionFilter { Query = "refund NOT support" })).ShouldBe(["mixed"]);
+        (await IdsAsync(new MentionFilter { Query = "battery OR 快递" })).ShouldBe(["en-battery", "zh-logistics"], ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "\"great support\"" })).ShouldBe(["en-refund-fast"]);
+        (await IdsAsync(new MentionFilter { Query = "\"support great\"" })).ShouldBeEmpty();
+        (await IdsAsync(new MentionFilter { Query = "refund AND source:reddit" })).ShouldBe(["en-refunds", "en-refund-fast"], ignoreOrder: true);
+    }
+
+    [ContractFact]
+    public async Task EveryFilterNarrowsTheResult()
+    {
+        await SeedAsync();
+
+        (await IdsAsync(new MentionFilter { Source = "weibo" })).ShouldBe(["zh-refund-slow", "zh-service"], ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Author = "jane" })).ShouldBe(["en-refunds", "en-battery"], ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Sentiment = SentimentLabel.Positive })).ShouldBe(["zh-service", "en-refund-fast"], ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Topic = ComplaintTopics.RefundReturn })).ShouldBe(["zh-refund-slow", "en-refunds", "en-refund-fast"], ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Watch = "support" })).ShouldBe(["en-refund-fast"]);
+        (await IdsAsync(new MentionFilter { MinReach = 5_000 })).ShouldBe(["zh-refund-slow", "en-refunds"], ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Unscored = true })).ShouldBe(["mixed"]);
+        (await IdsAsync(new MentionFilter { Language = "zh" })).Length.ShouldBe(3);
+        (await IdsAsync(new MentionFilter
+        {
+            From = TestMentions.Epoch.AddDays(1),
+            To = TestMentions.Epoch.AddDays(2),
+        })).ShouldBe(["zh-logistics", "en-refunds"], ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "refund", Sentiment = SentimentLabel.Negative, MinReach = 1_000 })).ShouldBe(["en-refunds"]);
+    }
+
+    [ContractFact]
+    public async Task SortsByNewestAndByReach()
+    {
+        await SeedAsync();
+
+        (await IdsAsync(MentionFilter.All, MentionSort.Newest)).ShouldBe(
+            ["mixed", "en-battery", "en-refund-fast", "en-refunds", "zh-logistics", "zh-service", "zh-refund-slow"]);
+        (await IdsAsync(MentionFilter.All, MentionSort.Reach)).Take(3).ShouldBe(["en-refunds", "zh-refund-slow", "en-refund-fast"]);
+        (await IdsAsync(MentionFilter.All, MentionSort.Oldest)).First().ShouldBe("zh-refund-slow");
+    }
+
+    [ContractFact]
+    public async Task UpsertIsIdempotentAndReScoringUpdatesInPlace()
+    {
+        await SeedAsync();
+        await SeedAsync();
+        var mixed = Corpus.Single(m => m.Id == "mixed");
+        await Index.UpsertAsync([mixed with { Sentiment = TestMentions.Score(SentimentLabel.Negative), ScoredBy = "test-model-2" }], None);
+
+        (await Index.SearchAsync(new MentionSearch { Size = 0 }, None)).Total.ShouldBe(Corpus.Length);
+        (await IdsAsync(new MentionFilter { Unscored = true })).ShouldBeEmpty();
+        (await IdsAsync(new MentionFilter { Query = "退款", Sentiment = SentimentLabel.Negative })).ShouldBe(["zh-refund-slow", "mixed"], ignoreOrder: true);
+        var stored = await Index.GetAsync("mixed", None);
+        stored.ShouldNotBeNull();
+        stored.ScoredBy.ShouldBe("test-model-2");
+        stored.Sentiment!.Label.ShouldBe(SentimentLabel.Negative);
+    }
+
+    [ContractFact]
+    public async Task TheLastVersionOfAMentionInOneBatchWins()
+    {
+        var first = TestMentions.Create("twice", "first text");
+        await Index.UpsertAsync([first, first with { Text = "second text" }], None);
+
+        (await Index.GetAsync("twice", None))!.Text.ShouldBe("second text");
+        (await IdsAsync(new MentionFilter { Query = "first" })).ShouldBeEmpty();
+    }
+
+    [ContractFact]
+    public async Task GetReturnsTheWholeMentionOrNull()
+    {
+        await SeedAsync();
+
+        var mention = await Index.GetAsync("zh-refund-slow", None);
+        mention.ShouldBe(Corpus[0], new MentionComparer());
+        (await Index.GetAsync("no-such-id", None)).ShouldBeNull();
+    }
+
+    [ContractFact]
+    public async Task SearchAfterPagesThroughEveryMatchOnceInSortOrder()
+    {
+        var many = Enumerable.Range(0, 53)
+            .Select(i => TestMentions.Create($"m{i:D3}", $"refund case {i}", TestMentions.Epoch.AddMinutes(i % 7), reach: i % 5))
+            .ToArray();
+        await Index.UpsertAsync(many, None);
+
+        foreach (var sort in new[] { MentionSort.Newest, MentionSort.Reach, MentionSort.Relevance, MentionSort.Oldest })
+        {
+            var seen = new List<string>();
+            string? cursor = null;
+            var pages = 0;
+            do
+            {
+                var page = await Index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "refund" }, Sort = sort, Size = 10, After = cursor, Highlight = false }, None);
+                page.Total.ShouldBe(53);
+                seen.AddRange(page.Hits.Select(h => h.Mention.Id));
+                cursor = page.NextCursor;
+                pages++;
+            }
+            while (cursor is not null && pages < 20);
+
+            seen.Count.ShouldBe(53, $"sort {sort}");
+            seen.Distinct().Count().ShouldBe(53, $"sort {sort}");
+            var all = await IdsAsync(new MentionFilter { Query = "refund" }, sort);
+            seen.ToArray().ShouldBe(all, false, $"sort {sort}");
+        }
+    }
+
+    [ContractFact]
+    public async Task HitsCarryHighlightedSnippets()
+    {
+        await SeedAsync();
+
+        var zh = await Index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "退款" } }, None);
+        zh.Hits.Single(h => h.Mention.Id == "zh-refund-slow").Snippet.ShouldBe("申请<em>退款</em>两周了还没到账，客服一直说在处理");
+        var en = await Index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "refund" } }, None);
+        en.Hits.Single(h => h.Mention.Id == "en-refunds").Snippet!.ShouldContain("my <em>refunds</em> after");
+    }
+
+    [ContractFact]
+    public async Task StatsCountPerDayGroupedAndTopTerms()
+    {
+        await SeedAsync();
+
+        var stats = await Index.StatsAsync(
+            new MentionStatsRequest
+            {
+                Filter = new MentionFilter { From = TestMentions.Epoch, To = TestMentions.Epoch.AddDays(5) },
+                Interval = StatsInterval.Day,
+                GroupBy = MentionGroupBy.Sentiment,
+                TopN = 2,
+            },
+            None);
+
+        stats.Total.ShouldBe(7);
+        stats.Histogram.Select(b => b.Start).ShouldBe(Enumerable.Range(0, 5).Select(d => TestMentions.Epoch.AddDays(d)));
+        stats.Histogram.Select(b => b.Count).ShouldBe([2L, 2, 1, 2, 0]);
+        stats.Histogram[0].Groups.ShouldBe(new Dictionary<string, long> { ["negative"] = 1, ["positive"] = 1 }, ignoreOrder: true);
+        stats.Histogram[3].Groups.ShouldBe(new Dictionary<string, long> { ["negative"] = 1, ["unscored"] = 1 }, ignoreOrder: true);
+        stats.TopTopics.ShouldBe([new TermCount(ComplaintTopics.RefundReturn, 3), new TermCount(ComplaintTopics.Logistics, 1)]);
+        stats.TopSources.ShouldBe([new TermCount("forum", 2), new TermCount("reddit", 2)]);
+        stats.TopAuthors.ShouldBe([new TermCount("jane", 2), new TermCount("小王", 2)]);
+    }
+
+    [ContractFact]
+    public async Task StatsBucketByHourAndWeekAndGroupByWatch()
+    {
+        await SeedAsync();
+
+        var hourly = await Index.StatsAsync(new MentionStatsRequest { Filter = new MentionFilter { Query = "退款 OR 客服" }, Interval = StatsInterval.Hour, GroupBy = MentionGroupBy.Source }, None);
+        hourly.Total.ShouldBe(3);
+        hourly.Histogram.First().Start.ShouldBe(TestMentions.Epoch.AddHours(1));
+        hourly.Histogram.First().Groups["weibo"].ShouldBe(1);
+        hourly.Histogram.Sum(b => b.Count).ShouldBe(3);
+
+        // 2026-11-02 is a Monday: a week bucket starts there.
+        var weekly = await Index.StatsAsync(new MentionStatsRequest { Interval = StatsInterval.Week, GroupBy = MentionGroupBy.Watch }, None);
+        weekly.Histogram.Count.ShouldBe(1);
+        weekly.Histogram[0].Start.ShouldBe(TestMentions.Epoch);
+        weekly.Histogram[0].Groups.ShouldBe(new Dictionary<string, long> { ["brand"] = 6, ["support"] = 1 }, ignoreOrder: true);
+    }
+
+    [ContractFact]
+    public async Task ScanStreamsEveryMatch()
+    {
+        await SeedAsync();
+
+        var ids = new List<string>();
+        await foreach (var mention in Index.ScanAsync(new MentionFilter { Topic = ComplaintTopics.RefundReturn }, None))
+        {
+            ids.Add(mention.Id);
+        }
+
+        ids.ShouldBe(["zh-refund-slow", "en-refunds", "en-refund-fast"], ignoreOrder: true);
+    }
+
+    [ContractFact]
+    public async Task RetentionDropsOnlyMentionsPublishedBeforeTheCutoff()
+    {
+        await SeedAsync();
+
+        var dropped = await Index.DeleteOlderThanAsync(TestMentions.Epoch.AddDays(1), None);
+
+        dropped.ShouldBe(2);
+        (await IdsAsync(MentionFilter.All)).Length.ShouldBe(5);
+        (await Index.GetAsync("zh-service", None)).ShouldBeNull();
+        (await Index.DeleteOlderThanAsync(TestMentions.Epoch.AddDays(1), None)).ShouldBe(0);
+    }
+
+    [ContractFact]
+    public async Task HealthReportsTheDocumentCount()
+    {
+        await SeedAsync();
+
+        var health = await Index.HealthAsync(None);
+
+        health.Healthy.ShouldBeTrue();
+        health.DocumentCount.ShouldBe(Corpus.Length);
+    }
+
+    /// <summary>Records compare lists by reference; mentions read back are equal when their JSON is.</summary>
+    private sealed class MentionComparer : IEqualityComparer<Mention>
+    {
+        public bool Equals(Mention? x, Mention? y) =>
+            System.Text.Json.JsonSerializer.Serialize(x, MentionJson.Options) == System.Text.Json.JsonSerializer.Serialize(y, MentionJson.Options);
+
+        public int GetHashCode(Mention obj) => obj.Id.GetHashCode(StringComparison.Ordinal);
+    }
+}
