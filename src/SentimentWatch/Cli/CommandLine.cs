@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Serilog;
 using SentimentWatch.Hosting;
+using SentimentWatch.Indexing.Cli;
 
 namespace SentimentWatch.Cli;
 
@@ -38,11 +39,8 @@ public static class CommandLine
     /// <summary>Builds (does not start) the fully wired host, for verbs that need its services.</summary>
     public static IHost BuildHost(string[] args) => AppHost.Build(AppHost.CreateBuilder(args));
 
-    private static IEnumerable<Command> CapabilityCommands(Func<string[], IHost> buildHost)
-    {
-        _ = buildHost;
-        return [];
-    }
+    private static IEnumerable<Command> CapabilityCommands(Func<string[], IHost> buildHost) =>
+        IndexingCommands.Commands(buildHost);
 
     private static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
 using SentimentWatch.Api;
+using SentimentWatch.Indexing;
+using SentimentWatch.Indexing.Api;
 using SentimentWatch.Pipeline;
 using SentimentWatch.Security;
 using SentimentWatch.Storage;
@@ -38,6 +40,7 @@ public static class AppHost
         builder.AddSerilog();
         builder.AddStorage();
         builder.AddApiKeyAuthentication();
+        builder.AddIndexing();
         builder.AddMentionPipeline();
         builder.AddHealth();
         return builder;
@@ -53,6 +56,7 @@ public static class AppHost
 
         app.MapHealthApi();
         app.MapIntakeApi();
+        app.MapIndexingApi();
 
         // Say where the generated admin key is (if one is in use) as soon as the service is up.
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ApiKeyRing>());
