@@ -136,7 +136,7 @@ public static partial class FeedParser
             Url = link,
             Title = title,
             Text = string.IsNullOrEmpty(text) ? title! : text,
-            Author = Value(item, "author") ?? item.Element(Dc + "creator")?.Value.Trim(),
+            Author = Person(Value(item, "author") ?? item.Element(Dc + "creator")?.Value),
             PublishedAt = ForumTime.Parse(Value(item, "pubDate") ?? item.Element(Dc + "date")?.Value, zone, now),
             Replies = FieldSelector.ParseCount(item.Element(Slash + "comments")?.Value),
         };
@@ -159,9 +159,22 @@ public static partial class FeedParser
             Url = Resolve(pageUri, (string?)link?.Attribute("href")),
             Title = title,
             Text = string.IsNullOrEmpty(text) ? title! : text,
-            Author = entry.Element(Atom + "author")?.Element(Atom + "name")?.Value.Trim(),
+            Author = Person(entry.Element(Atom + "author")?.Element(Atom + "name")?.Value),
             PublishedAt = ForumTime.Parse(entry.Element(Atom + "published")?.Value ?? entry.Element(Atom + "updated")?.Value, zone, now),
         };
+    }
+
+    /// <summary>RSS puts "mail@host (Name)" in author: keep the name, never the address.</summary>
+    private static string? Person(string? raw)
+    {
+        var name = FieldSelector.Collapse(raw);
+        var open = name.IndexOf('(');
+        if (name.Contains('@', StringComparison.Ordinal) && open >= 0 && name.EndsWith(')'))
+        {
+            name = name[(open + 1)..^1].Trim();
+        }
+
+        return name.Length == 0 ? null : name;
     }
 
     private static string? Value(XElement parent, string name) =>

@@ -105,7 +105,7 @@ public sealed class ForumPageParser(HtmlSelectors selectors)
 
             items.Add(new CrawledItem
             {
-                ExternalId = postId,
+                ExternalId = postId is null ? null : selectors.PostIdIsThreadLocal ? threadId + "#" + postId : postId,
                 Url = link ?? pageUri.ToString(),
                 Author = _author?.Read(post),
                 Title = title,

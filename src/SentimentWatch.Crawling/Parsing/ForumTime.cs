@@ -24,6 +24,12 @@ public static partial class ForumTime
             return seconds > 100_000_000_000 ? DateTimeOffset.FromUnixTimeMilliseconds(seconds) : DateTimeOffset.FromUnixTimeSeconds(seconds);
         }
 
+        // Weibo / Twitter API style: "Mon Nov 23 09:00:00 +0800 2026".
+        if (DateTimeOffset.TryParseExact(text, "ddd MMM dd HH:mm:ss zzz yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out var api))
+        {
+            return api;
+        }
+
         // ISO 8601 / RFC 1123 with their own offset: the offset wins over the site zone.
         if (text.Length >= 20 && (text.Contains('T', StringComparison.Ordinal) || text.Contains(',', StringComparison.Ordinal))
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var withOffset)
@@ -59,6 +65,11 @@ public static partial class ForumTime
             var result = InZone(local, zone);
             // "11-20 14:03" printed in January means last year.
             return result > now.AddDays(1) ? InZone(local.AddYears(-1), zone) : result;
+        }
+
+        if (text.Contains("半小时前", StringComparison.Ordinal) || text.Contains("半小時前", StringComparison.Ordinal))
+        {
+            return now - TimeSpan.FromMinutes(30);
         }
 
         if (Relative().Match(text) is { Success: true } r)

@@ -87,6 +87,12 @@ public sealed class HtmlSelectors
     /// <summary>Within a post: its id, e.g. <c>@id</c> on Discuz's <c>table id="pid123"</c>.</summary>
     public string? PostId { get; set; }
 
+    /// <summary>
+    /// True when post ids only count within a thread (Discourse's post number, a floor
+    /// number): the external id then becomes thread + id so it stays unique in the source.
+    /// </summary>
+    public bool PostIdIsThreadLocal { get; set; }
+
     /// <summary>Regular expression whose first group is the id inside <see cref="PostId"/>. Default: the first run of digits.</summary>
     public string? PostIdPattern { get; set; }
 
