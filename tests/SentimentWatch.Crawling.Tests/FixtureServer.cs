@@ -84,8 +84,11 @@ public sealed class FixtureServer : IAsyncDisposable
             return name is null ? Results.NotFound() : Results.Bytes(Encoding.GetEncoding("GBK").GetBytes(Fixture(name)), "text/html");
         });
 
-        app.MapGet("/phpbb/viewtopic.php", (HttpContext context) =>
-            Html(context.Request.Query["start"] == "10" ? "phpbb-topic-55-start10.html" : "phpbb-topic-55.html", "text/html; charset=UTF-8"));
+        app.MapGet("/phpbb/viewtopic.php", (HttpContext context) => context.Request.Query["t"] == "55"
+            ? Html(context.Request.Query["start"] == "10" ? "phpbb-topic-55-start10.html" : "phpbb-topic-55.html", "text/html; charset=UTF-8")
+            : Results.NotFound());
+        app.MapGet("/phpbb/viewforum.php", (HttpContext context) =>
+            Html(context.Request.Query["start"] == "25" ? "phpbb-forum-3-start25.html" : "phpbb-forum-3.html", "text/html; charset=UTF-8"));
         app.MapGet("/discourse/t/{slug}/{id:int}", (int id) => id == 77 ? Html("discourse-topic-77.html", "text/html; charset=utf-8") : Results.NotFound());
         app.MapGet("/tieba/p/{id}", () => Html("tieba-thread.html", "text/html; charset=UTF-8"));
         app.MapGet("/broken.html", () => Html("broken.html", "text/html"));

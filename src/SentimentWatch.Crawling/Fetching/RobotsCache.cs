@@ -33,15 +33,14 @@ public sealed partial class RobotsCache(
     {
         var key = uri.Scheme + "://" + uri.Authority;
         var task = _entries.GetOrAdd(key, _ => LoadAsync(uri, cancellationToken));
-        var entry = await task;
-        if (entry.Expires <= time.GetUtcNow())
+        // A load cancelled by its first caller must not stay cached for everyone else.
+        if (task.IsCanceled || task.IsFaulted || (task.IsCompletedSuccessfully && task.Result.Expires <= time.GetUtcNow()))
         {
             var fresh = LoadAsync(uri, cancellationToken);
             task = _entries.TryUpdate(key, fresh, task) ? fresh : _entries[key];
-            entry = await task;
         }
 
-        return entry.Rules;
+        return (await task.WaitAsync(cancellationToken)).Rules;
     }
 
     private async Task<Entry> LoadAsync(Uri page, CancellationToken cancellationToken)

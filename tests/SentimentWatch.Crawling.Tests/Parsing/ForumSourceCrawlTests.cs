@@ -72,6 +72,26 @@ public sealed class ForumSourceCrawlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PhpBbForumListPagesArePaginatedAndEachTopicIsReadOnceEvenWhenListedTwice()
+    {
+        var source = CrawlerHarness.PhpBb(_server.Base);
+        source.Urls = [_server.Url("/phpbb/viewforum.php?f=3")];
+        source.Selectors!.ThreadLink = "div.forumbg:not(.announcement) a.topictitle";
+        source.Selectors.ThreadReplies = "div.forumbg:not(.announcement) dd.posts";
+        source.Selectors.ListNextPage = "a[rel=next]";
+
+        var (mentions, report) = await _harness.Crawler.CrawlAsync(source, CrawlCursor.Empty(), null, CancellationToken.None);
+
+        mentions.Select(m => m.ExternalId).ShouldBe(["1234", "1240", "1301"]);
+        mentions[0].Engagement.Replies.ShouldBe(2); // from the list page
+        _server.Hits("/phpbb/viewforum.php?f=3&start=25").ShouldBe(1);
+        _server.Hits("/phpbb/viewtopic.php?t=55").ShouldBe(1);
+        _server.Hits("/phpbb/viewtopic.php?t=1").ShouldBe(0); // the announcement block is excluded by the selector
+        report.ErrorsByKind["http_4xx"].ShouldBe(1); // topic 56 is gone: counted, and the run goes on
+        report.Succeeded.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task DiscourseCrawlerViewReadsItempropFieldsAndSkipsTheNavigationBlock()
     {
         var (mentions, report) = await _harness.Crawler.CrawlAsync(CrawlerHarness.Discourse(_server.Base), CrawlCursor.Empty(), null, CancellationToken.None);
