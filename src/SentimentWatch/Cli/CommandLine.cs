@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Serilog;
+using SentimentWatch.Crawling.Cli;
 using SentimentWatch.Hosting;
 using SentimentWatch.Indexing.Cli;
 
@@ -40,7 +41,7 @@ public static class CommandLine
     public static IHost BuildHost(string[] args) => AppHost.Build(AppHost.CreateBuilder(args));
 
     private static IEnumerable<Command> CapabilityCommands(Func<string[], IHost> buildHost) =>
-        IndexingCommands.Commands(buildHost);
+        [.. IndexingCommands.Commands(buildHost), .. CrawlingCommands.Commands(buildHost)];
 
     private static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {

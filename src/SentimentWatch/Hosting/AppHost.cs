@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Json;
 using SentimentWatch.Api;
+using SentimentWatch.Crawling;
 using SentimentWatch.Indexing;
 using SentimentWatch.Indexing.Api;
 using SentimentWatch.Pipeline;
@@ -42,6 +43,7 @@ public static class AppHost
         builder.AddApiKeyAuthentication();
         builder.AddIndexing();
         builder.AddMentionPipeline();
+        builder.AddCrawling();
         builder.AddHealth();
         return builder;
     }
@@ -57,6 +59,7 @@ public static class AppHost
         app.MapHealthApi();
         app.MapIntakeApi();
         app.MapIndexingApi();
+        app.MapCrawlingApi();
 
         // Say where the generated admin key is (if one is in use) as soon as the service is up.
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ApiKeyRing>());
