@@ -49,6 +49,18 @@ public sealed class CrisisRuleOptions
     /// <summary>negativeSpike: how many times the baseline the window must reach.</summary>
     public double Ratio { get; set; } = 3;
 
+    /// <summary>
+    /// How many windows before the current one form the baseline (their mean per window). One
+    /// adjacent window is noisy: a quiet ten minutes followed by a normal ten reads as a spike.
+    /// </summary>
+    public int BaselineWindows { get; set; } = 6;
+
+    /// <summary>
+    /// negativeSpike: the window must also stand this many Poisson standard deviations above the
+    /// baseline mean ((n - mean) / sqrt(mean)), so chance fluctuations of small counts do not fire.
+    /// </summary>
+    public double MinZ { get; set; } = 3;
+
     /// <summary>negativeShare: share of negatives (0..1); crisisScore: score (0..1).</summary>
     public double Threshold { get; set; } = 0.5;
 
@@ -185,6 +197,16 @@ public sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
             if (kind == CrisisRuleKind.NegativeSpike && rule.Ratio <= 1)
             {
                 failures.Add($"{p}:Ratio must be above 1 (was {rule.Ratio.ToString(CultureInfo.InvariantCulture)})");
+            }
+
+            if (rule.BaselineWindows is < 1 or > 168)
+            {
+                failures.Add($"{p}:BaselineWindows must be between 1 and 168 (was {rule.BaselineWindows})");
+            }
+
+            if (rule.MinZ is < 0 or > 20)
+            {
+                failures.Add($"{p}:MinZ must be between 0 and 20 (was {rule.MinZ.ToString(CultureInfo.InvariantCulture)})");
             }
 
             if (kind is CrisisRuleKind.NegativeShare or CrisisRuleKind.CrisisScore && (rule.Threshold <= 0 || rule.Threshold > 1))

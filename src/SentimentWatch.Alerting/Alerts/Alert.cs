@@ -72,7 +72,7 @@ public sealed class Alert
     public double PeakMeasured { get; private set; }
     public double Threshold { get; private set; }
     public int EvidenceCount { get; private set; }
-    public int? BaselineCount { get; private set; }
+    public double? Baseline { get; private set; }
     public DateTimeOffset WindowStart { get; private set; }
     public DateTimeOffset WindowEnd { get; private set; }
     public string TopTermsJson { get; private set; } = "[]";
@@ -183,7 +183,7 @@ public sealed class Alert
         PeakMeasured = Math.Max(PeakMeasured, finding.Measured);
         Threshold = finding.Threshold;
         EvidenceCount = finding.Count;
-        BaselineCount = finding.BaselineCount;
+        Baseline = finding.Baseline;
         WindowStart = finding.WindowStart;
         WindowEnd = finding.WindowEnd;
         TopTermsJson = JsonSerializer.Serialize(finding.TopTerms, Json);

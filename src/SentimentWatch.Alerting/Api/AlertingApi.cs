@@ -247,7 +247,7 @@ public sealed record AlertView
     public required double PeakMeasured { get; init; }
     public required double Threshold { get; init; }
     public required int Count { get; init; }
-    public int? BaselineCount { get; init; }
+    public double? Baseline { get; init; }
     public required DateTimeOffset WindowStart { get; init; }
     public required DateTimeOffset WindowEnd { get; init; }
     public required IReadOnlyList<string> TopTerms { get; init; }
@@ -277,7 +277,7 @@ public sealed record AlertView
         PeakMeasured = a.PeakMeasured,
         Threshold = a.Threshold,
         Count = a.EvidenceCount,
-        BaselineCount = a.BaselineCount,
+        Baseline = a.Baseline,
         WindowStart = a.WindowStart,
         WindowEnd = a.WindowEnd,
         TopTerms = a.TopTerms,

@@ -28,8 +28,8 @@ namespace SentimentWatch.Alerting.Migrations
                     b.Property<string>("AcknowledgedBy")
                         .HasColumnType("TEXT");
 
-                    b.Property<int?>("BaselineCount")
-                        .HasColumnType("INTEGER");
+                    b.Property<double?>("Baseline")
+                        .HasColumnType("REAL");
 
                     b.Property<long?>("ClearSince")
                         .HasColumnType("INTEGER");

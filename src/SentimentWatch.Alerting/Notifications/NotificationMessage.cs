@@ -32,7 +32,7 @@ public sealed record NotificationMessage
     public required double Measured { get; init; }
     public required double Threshold { get; init; }
     public required int Count { get; init; }
-    public int? BaselineCount { get; init; }
+    public double? Baseline { get; init; }
     public required DateTimeOffset WindowStart { get; init; }
     public required DateTimeOffset WindowEnd { get; init; }
     public IReadOnlyList<string> TopTerms { get; init; } = [];
@@ -83,7 +83,7 @@ public sealed record NotificationMessage
             Measured = alert.Measured,
             Threshold = alert.Threshold,
             Count = alert.EvidenceCount,
-            BaselineCount = alert.BaselineCount,
+            Baseline = alert.Baseline,
             WindowStart = alert.WindowStart,
             WindowEnd = alert.WindowEnd,
             TopTerms = alert.TopTerms,

@@ -60,6 +60,8 @@ public sealed record CrisisRule
     public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(10);
     public int MinCount { get; init; } = 1;
     public double Ratio { get; init; } = 3;
+    public int BaselineWindows { get; init; } = 6;
+    public double MinZ { get; init; } = 3;
     public double Threshold { get; init; } = 0.5;
     public IReadOnlyList<string> Terms { get; init; } = [];
     public long MinReach { get; init; } = 100_000;
@@ -70,7 +72,7 @@ public sealed record CrisisRule
     public bool AppliesTo(string watchId) => Watch == AnyWatch || string.Equals(Watch, watchId, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>How far back evidence must be loaded: spikes need the baseline window too.</summary>
-    public TimeSpan Lookback => Kind is CrisisRuleKind.NegativeSpike or CrisisRuleKind.CrisisScore ? Window * 2 : Window;
+    public TimeSpan Lookback => Window * (1 + BaselineWindows);
 
     public static string KindToWire(CrisisRuleKind kind) => kind switch
     {
@@ -123,6 +125,8 @@ public sealed record CrisisRule
             Window = o.Window,
             MinCount = o.MinCount,
             Ratio = o.Ratio,
+            BaselineWindows = o.BaselineWindows,
+            MinZ = o.MinZ,
             Threshold = o.Threshold,
             Terms = o.Terms.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToArray(),
             MinReach = o.MinReach,

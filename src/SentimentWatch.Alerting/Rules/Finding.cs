@@ -23,8 +23,8 @@ public sealed record Finding
     /// <summary>Number of mentions in the window that make the case (negatives, risky ones, …).</summary>
     public required int Count { get; init; }
 
-    /// <summary>The same count in the baseline window before, where the rule has one.</summary>
-    public int? BaselineCount { get; init; }
+    /// <summary>The same count per window in the baseline before, where the rule has one (a mean over BaselineWindows).</summary>
+    public double? Baseline { get; init; }
 
     public int WindowTotal { get; init; }
     public required DateTimeOffset WindowStart { get; init; }

@@ -16,7 +16,7 @@ public static class RuleEvaluation
     public static IReadOnlyList<Finding> Evaluate(CrisisRule rule, string watchId, IReadOnlyList<MentionEvidence> evidence, DateTimeOffset now)
     {
         var windowStart = now - rule.Window;
-        var baselineStart = now - (rule.Window * 2);
+        var baselineStart = now - rule.Lookback;
         var current = evidence.Where(e => e.At > windowStart && e.At <= now).ToList();
         var baseline = evidence.Where(e => e.At > baselineStart && e.At <= windowStart).ToList();
 
@@ -49,20 +49,22 @@ public static class RuleEvaluation
     private static Finding? EvaluateGroup(CrisisRule rule, string watchId, string group, List<MentionEvidence> current, List<MentionEvidence> baseline, DateTimeOffset windowStart, DateTimeOffset now)
     {
         var negatives = current.Where(e => e.IsNegative).ToList();
-        var baselineNegatives = baseline.Count(e => e.IsNegative);
+        var baselineNegatives = baseline.Count(e => e.IsNegative) / (double)rule.BaselineWindows;
+        var baselineTotal = baseline.Count / (double)rule.BaselineWindows;
         var window = Describe(rule.Window);
         switch (rule.Kind)
         {
             case CrisisRuleKind.NegativeSpike:
             {
-                var ratio = negatives.Count / (double)Math.Max(baselineNegatives, 1);
-                if (negatives.Count < rule.MinCount || ratio < rule.Ratio)
+                var ratio = negatives.Count / Math.Max(baselineNegatives, 1);
+                var z = (negatives.Count - baselineNegatives) / Math.Sqrt(Math.Max(baselineNegatives, 1));
+                if (negatives.Count < rule.MinCount || ratio < rule.Ratio || z < rule.MinZ)
                 {
                     return null;
                 }
 
                 return Build(rule, watchId, group, ratio, rule.Ratio, negatives, baselineNegatives, current.Count, windowStart, now,
-                    $"{negatives.Count} negative mentions in the last {window} vs {baselineNegatives} in the {window} before ({F(ratio)}x, threshold {F(rule.Ratio)}x)");
+                    $"{negatives.Count} negative mentions in the last {window} vs {F(baselineNegatives)} per {window} in the {Describe(rule.Window * rule.BaselineWindows)} before ({F(ratio)}x, threshold {F(rule.Ratio)}x; z {F(z)})");
             }
 
             case CrisisRuleKind.NegativeShare:
@@ -73,9 +75,9 @@ public static class RuleEvaluation
                     return null;
                 }
 
-                var baselineShare = baseline.Count == 0 ? 0 : baselineNegatives / (double)baseline.Count;
+                var baselineShare = baselineTotal == 0 ? 0 : baselineNegatives / baselineTotal;
                 return Build(rule, watchId, group, share, rule.Threshold, negatives, baselineNegatives, current.Count, windowStart, now,
-                    $"{P(share)} of {current.Count} mentions in the last {window} are negative (threshold {P(rule.Threshold)}; {P(baselineShare)} of {baseline.Count} in the {window} before)");
+                    $"{P(share)} of {current.Count} mentions in the last {window} are negative (threshold {P(rule.Threshold)}; {P(baselineShare)} in the {Describe(rule.Window * rule.BaselineWindows)} before)");
             }
 
             case CrisisRuleKind.RiskTerms:
@@ -123,9 +125,9 @@ public static class RuleEvaluation
     /// rule's ratio), negative share, reach (log scale, saturating at MinReach), distinct
     /// negative authors (saturating at MinCount) and risk-term mentions (saturating at 3).
     /// </summary>
-    public static double CrisisScore(CrisisRule rule, IReadOnlyList<MentionEvidence> negatives, int baselineNegatives, int total, out string parts)
+    public static double CrisisScore(CrisisRule rule, IReadOnlyList<MentionEvidence> negatives, double baselineNegatives, int total, out string parts)
     {
-        var velocity = Math.Min(1, negatives.Count / (double)Math.Max(baselineNegatives, 1) / rule.Ratio);
+        var velocity = Math.Min(1, negatives.Count / Math.Max(baselineNegatives, 1) / rule.Ratio);
         var share = total == 0 ? 0 : negatives.Count / (double)total;
         var reachSum = negatives.Sum(e => e.Reach);
         var reach = Math.Min(1, Math.Log10(1 + reachSum) / Math.Log10(1 + Math.Max(rule.MinReach, 1)));
@@ -139,7 +141,7 @@ public static class RuleEvaluation
         rule.Terms.Count == 0 ? e.RiskTermList : e.RiskTermList.Where(t => rule.Terms.Contains(t, StringComparer.OrdinalIgnoreCase));
 
     private static Finding Build(CrisisRule rule, string watchId, string group, double measured, double threshold, List<MentionEvidence> cause,
-        int? baselineCount, int total, DateTimeOffset windowStart, DateTimeOffset now, string summary)
+        double? baseline, int total, DateTimeOffset windowStart, DateTimeOffset now, string summary)
     {
         var severity = measured >= threshold * rule.EscalateAt ? rule.Severity.OneUp() : rule.Severity;
         return new Finding
@@ -152,7 +154,7 @@ public static class RuleEvaluation
             Measured = measured,
             Threshold = threshold,
             Count = cause.Count,
-            BaselineCount = baselineCount,
+            Baseline = baseline,
             WindowTotal = total,
             WindowStart = windowStart,
             WindowEnd = now,

@@ -10,7 +10,7 @@ using SentimentWatch.Alerting;
 namespace SentimentWatch.Alerting.Migrations
 {
     [DbContext(typeof(AlertingDbContext))]
-    [Migration("20261123102045_InitialAlerting")]
+    [Migration("20261123102847_InitialAlerting")]
     partial class InitialAlerting
     {
         /// <inheritdoc />
@@ -31,8 +31,8 @@ namespace SentimentWatch.Alerting.Migrations
                     b.Property<string>("AcknowledgedBy")
                         .HasColumnType("TEXT");
 
-                    b.Property<int?>("BaselineCount")
-                        .HasColumnType("INTEGER");
+                    b.Property<double?>("Baseline")
+                        .HasColumnType("REAL");
 
                     b.Property<long?>("ClearSince")
                         .HasColumnType("INTEGER");

@@ -101,7 +101,7 @@ namespace SentimentWatch.Alerting.Migrations
                     PeakMeasured = table.Column<double>(type: "REAL", nullable: false),
                     Threshold = table.Column<double>(type: "REAL", nullable: false),
                     EvidenceCount = table.Column<int>(type: "INTEGER", nullable: false),
-                    BaselineCount = table.Column<int>(type: "INTEGER", nullable: true),
+                    Baseline = table.Column<double>(type: "REAL", nullable: true),
                     WindowStart = table.Column<long>(type: "INTEGER", nullable: false),
                     WindowEnd = table.Column<long>(type: "INTEGER", nullable: false),
                     TopTermsJson = table.Column<string>(type: "TEXT", nullable: false),
