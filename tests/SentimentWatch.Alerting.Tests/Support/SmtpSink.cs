@@ -81,11 +81,11 @@ public sealed class SmtpSink : IDisposable
                     await writer.WriteLineAsync("235 2.7.0 Authentication successful");
                     break;
                 case "MAIL":
-                    from = line[(line.IndexOf(':') + 1)..].Trim().Trim('<', '>');
+                    from = Address(line);
                     await writer.WriteLineAsync("250 OK");
                     break;
                 case "RCPT":
-                    to.Add(line[(line.IndexOf(':') + 1)..].Trim().Trim('<', '>'));
+                    to.Add(Address(line));
                     await writer.WriteLineAsync("250 OK");
                     break;
                 case "DATA":
@@ -109,6 +109,8 @@ public sealed class SmtpSink : IDisposable
             }
         }
     }
+
+    private static string Address(string line) => line[(line.IndexOf('<') + 1)..line.IndexOf('>')];
 
     private static async Task<string?> Ask(StreamWriter writer, StreamReader reader, string prompt)
     {
