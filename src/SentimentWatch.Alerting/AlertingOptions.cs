@@ -318,7 +318,7 @@ public sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
                 failures.Add($"{ep}:Security '{email.Security}' is not one of Auto, None, StartTls, StartTlsWhenAvailable, SslOnConnect");
             }
 
-            if (!MimeKit.MailboxAddress.TryParse(email.From, out _))
+            if (!IsAddress(email.From))
             {
                 failures.Add($"{ep}:From '{email.From}' is not an e-mail address");
             }
@@ -330,7 +330,7 @@ public sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
 
             for (var i = 0; i < email.To.Count; i++)
             {
-                if (!MimeKit.MailboxAddress.TryParse(email.To[i], out _))
+                if (!IsAddress(email.To[i]))
                 {
                     failures.Add($"{ep}:To:{i} '{email.To[i]}' is not an e-mail address");
                 }
@@ -344,6 +344,9 @@ public sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
             ValidateRoute(email, ep, failures);
         }
     }
+
+    private static bool IsAddress(string? value) =>
+        MimeKit.MailboxAddress.TryParse(value, out var mailbox) && mailbox.Address.Contains('@', StringComparison.Ordinal);
 
     private static void ValidateRoute(ChannelRouteOptions route, string p, List<string> failures)
     {
