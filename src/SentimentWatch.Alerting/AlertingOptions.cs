@@ -96,6 +96,9 @@ public sealed class AlertDeliveryOptions
 
     public List<WebhookChannelOptions> Webhooks { get; set; } = [];
 
+    /// <summary>Slack, Teams, DingTalk, WeCom and Feishu robots.</summary>
+    public List<Notifications.ChatRobotChannelOptions> ChatRobots { get; set; } = [];
+
     public EmailChannelOptions? Email { get; set; }
 }
 
@@ -298,6 +301,32 @@ public sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
             }
 
             ValidateRoute(hook, hp, failures);
+        }
+
+        for (var i = 0; i < delivery.ChatRobots.Count; i++)
+        {
+            var robot = delivery.ChatRobots[i];
+            var rp = $"{p}:ChatRobots:{i}";
+            if (string.IsNullOrWhiteSpace(robot.Name))
+            {
+                failures.Add($"{rp}:Name must name the channel");
+            }
+            else if (!names.Add(robot.Name))
+            {
+                failures.Add($"{rp}:Name '{robot.Name}' is used by another channel");
+            }
+
+            if (!Notifications.ChatRobotChannel.TryParseKind(robot.Kind, out _))
+            {
+                failures.Add($"{rp}:Kind '{robot.Kind}' is not one of slack, teams, dingtalk, wecom, feishu");
+            }
+
+            if (!Uri.TryCreate(robot.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"{rp}:Url '{robot.Url}' must be an absolute http(s) URL");
+            }
+
+            ValidateRoute(robot, rp, failures);
         }
 
         if (delivery.Email is { } email)

@@ -42,6 +42,12 @@ public static class AlertingRegistration
                 channels.Add(new WebhookChannel(hook, sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>()));
             }
 
+            foreach (var robot in delivery.ChatRobots)
+            {
+                ChatRobotChannel.TryParseKind(robot.Kind, out var kind);
+                channels.Add(new ChatRobotChannel(robot, kind, sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>()));
+            }
+
             if (delivery.Email is not null)
             {
                 channels.Add(new EmailChannel(sp.GetRequiredService<IOptions<AlertingOptions>>()));

@@ -47,7 +47,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 return Results.StatusCode(500);
             }
 
-            var received = new ReceivedWebhook(name, buffer.ToArray(), http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), Stopwatch.GetTimestamp());
+            var received = new ReceivedWebhook(name, buffer.ToArray(), http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), Stopwatch.GetTimestamp())
+            {
+                Query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
+            };
             receiver.Received.Enqueue(received);
             receiver._arrivals.Writer.TryWrite(received);
             return Results.Ok();
@@ -89,4 +92,6 @@ public sealed record ReceivedWebhook(string Path, byte[] Body, IReadOnlyDictiona
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
 
     public string Kind => Json.GetProperty("kind").GetString()!;
+
+    public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>();
 }
