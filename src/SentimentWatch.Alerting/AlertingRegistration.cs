@@ -31,6 +31,8 @@ public static class AlertingRegistration
         services.AddSingleton<NotificationOutbox>();
         services.AddTransient<NotificationDelivery>();
         services.AddHostedService<AlertEvaluationSchedule>();
+        // Needs the IMentionIndex the indexing capability registers; resolved only by the backtest verb.
+        services.AddTransient<AlertBacktest>();
 
         services.AddHttpClient(WebhookChannel.HttpClientName);
         services.AddSingleton(sp =>

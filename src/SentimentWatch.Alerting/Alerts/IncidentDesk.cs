@@ -292,7 +292,7 @@ public sealed class IncidentDesk(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private static MentionEvidence ToEvidence(Mention mention, string watch, IReadOnlyList<CrisisRule> rules, DateTimeOffset now)
+    internal static MentionEvidence ToEvidence(Mention mention, string watch, IReadOnlyList<CrisisRule> rules, DateTimeOffset now)
     {
         var text = string.IsNullOrWhiteSpace(mention.Title) ? mention.Text : $"{mention.Title} {mention.Text}";
         var terms = new List<string>(mention.RiskTerms);
