@@ -31,7 +31,12 @@ public sealed class CrisisRuleOptions
     /// <summary>Watch id the rule applies to, or <c>*</c> for every watch.</summary>
     public string Watch { get; set; } = "";
 
-    /// <summary><c>negativeSpike</c>, <c>negativeShare</c>, <c>riskTerms</c>, <c>influencer</c> or <c>crisisScore</c>.</summary>
+    /// <summary>
+    /// <c>negativeSpike</c>, <c>negativeShare</c>, <c>riskTerms</c>, <c>influencer</c>, <c>crisisScore</c>,
+    /// <c>emergingTopic</c> (a term absent from the baseline used by at least MinCount distinct authors) or
+    /// <c>sourceSilent</c> (a source without new mentions for longer than Window, or failing MinCount times in a row;
+    /// Watch is ignored).
+    /// </summary>
     public string Kind { get; set; } = "";
 
     /// <summary><c>info</c>, <c>warning</c> or <c>critical</c>.</summary>
@@ -174,7 +179,7 @@ public sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
 
             if (!CrisisRule.TryParseKind(rule.Kind, out var kind))
             {
-                failures.Add($"{p}:Kind '{rule.Kind}' is not one of negativeSpike, negativeShare, riskTerms, influencer, crisisScore");
+                failures.Add($"{p}:Kind '{rule.Kind}' is not one of negativeSpike, negativeShare, riskTerms, influencer, crisisScore, emergingTopic, sourceSilent");
             }
 
             if (!AlertSeverities.TryParse(rule.Severity, out _))

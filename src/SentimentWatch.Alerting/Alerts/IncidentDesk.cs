@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Alerting.Notifications;
+using SentimentWatch.Core.Crawling;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Pipeline;
 
@@ -19,6 +20,7 @@ public sealed class IncidentDesk(
     IOptionsMonitor<AlertingOptions> options,
     NotificationChannels channels,
     NotificationOutbox outbox,
+    IEnumerable<ISourceHealthReader> sourceHealth,
     TimeProvider clock,
     ILogger<IncidentDesk> logger) : IMentionObserver
 {
@@ -93,6 +95,19 @@ public sealed class IncidentDesk(
     {
         var rules = Rules;
         var now = clock.GetUtcNow();
+        var extra = new Dictionary<string, List<Finding>>(StringComparer.Ordinal);
+        var silenceRules = rules.Where(r => r.Kind == CrisisRuleKind.SourceSilent).ToArray();
+        if (silenceRules.Length > 0)
+        {
+            var health = new List<SourceHealth>();
+            foreach (var reader in sourceHealth)
+            {
+                health.AddRange(await reader.ListAsync(cancellationToken));
+            }
+
+            extra[CrisisRule.SourcesWatch] = SilentSources(silenceRules, health, now);
+        }
+
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -103,7 +118,8 @@ public sealed class IncidentDesk(
             watches.UnionWith(rules.Where(r => r.Watch != CrisisRule.AnyWatch).Select(r => r.Watch));
             watches.UnionWith(await db.Evidence.Where(e => e.At > since).Select(e => e.WatchId).Distinct().ToListAsync(cancellationToken));
             watches.UnionWith(await db.Alerts.Where(a => a.Status != AlertStatus.Resolved).Select(a => a.WatchId).Distinct().ToListAsync(cancellationToken));
-            await EvaluateAsync(db, watches.ToArray(), rules, now, cancellationToken);
+            watches.UnionWith(extra.Keys);
+            await EvaluateAsync(db, watches.ToArray(), rules, now, cancellationToken, extra);
 
             var expired = now - options.CurrentValue.EvidenceRetention;
             await db.Evidence.Where(e => e.At < expired).ExecuteDeleteAsync(cancellationToken);
@@ -171,7 +187,56 @@ public sealed class IncidentDesk(
         return alert;
     }
 
-    private async Task EvaluateAsync(AlertingDbContext db, IReadOnlyCollection<string> watches, IReadOnlyList<CrisisRule> rules, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// sourceSilent: a source whose last new mention (or last success) is older than the rule's
+    /// Window, or that failed MinCount times in a row. Filed under the pseudo-watch "sources".
+    /// </summary>
+    internal static List<Finding> SilentSources(IReadOnlyList<CrisisRule> rules, IReadOnlyList<SourceHealth> health, DateTimeOffset now)
+    {
+        var findings = new List<Finding>();
+        foreach (var rule in rules)
+        {
+            foreach (var source in health.Where(h => h.Enabled))
+            {
+                var last = source.LastMentionAt ?? source.LastSuccessAt;
+                var silent = last is { } l && now - l > rule.Window;
+                var failing = source.ConsecutiveFailures >= rule.MinCount;
+                if (!silent && !failing)
+                {
+                    continue;
+                }
+
+                var quiet = last is { } q ? now - q : TimeSpan.Zero;
+                var summary = silent
+                    ? $"source {source.SourceId} has produced nothing new for {quiet.TotalMinutes:0} min (allowed {rule.Window.TotalMinutes:0} min)"
+                    : $"source {source.SourceId} failed {source.ConsecutiveFailures} times in a row";
+                if (source.LastError is { Length: > 0 } error)
+                {
+                    summary += $"; last error: {error}";
+                }
+
+                findings.Add(new Finding
+                {
+                    RuleId = rule.Id,
+                    Kind = CrisisRuleKind.SourceSilent,
+                    WatchId = CrisisRule.SourcesWatch,
+                    GroupKey = source.SourceId,
+                    Severity = rule.Severity,
+                    Measured = silent ? quiet.TotalMinutes : source.ConsecutiveFailures,
+                    Threshold = silent ? rule.Window.TotalMinutes : rule.MinCount,
+                    Count = source.ConsecutiveFailures,
+                    WindowStart = last ?? now,
+                    WindowEnd = now,
+                    Summary = summary,
+                });
+            }
+        }
+
+        return findings;
+    }
+
+    private async Task EvaluateAsync(AlertingDbContext db, IReadOnlyCollection<string> watches, IReadOnlyList<CrisisRule> rules, DateTimeOffset now, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, List<Finding>>? extra = null)
     {
         var silences = await db.Silences.AsNoTracking().Where(s => s.Until > now).ToListAsync(cancellationToken);
         var announce = new List<(Alert Alert, NotificationKind Kind)>();
@@ -189,10 +254,18 @@ public sealed class IncidentDesk(
                 }
             }
 
+            if (extra is not null && extra.TryGetValue(watch, out var more))
+            {
+                foreach (var finding in more)
+                {
+                    findings[finding.IncidentKey] = finding;
+                }
+            }
+
             var open = await db.Alerts.Where(a => a.WatchId == watch && a.Status != AlertStatus.Resolved).ToListAsync(cancellationToken);
             foreach (var finding in findings.Values)
             {
-                var rule = applicable.First(r => r.Id == finding.RuleId);
+                var rule = rules.First(r => r.Id == finding.RuleId);
                 var alert = open.FirstOrDefault(a => a.IncidentKey == finding.IncidentKey);
                 if (alert is null)
                 {
@@ -210,7 +283,8 @@ public sealed class IncidentDesk(
             foreach (var alert in open.Where(a => !findings.ContainsKey(a.IncidentKey)))
             {
                 // A rule removed from configuration leaves nothing to wait for: resolve at once.
-                var clearFor = rules.FirstOrDefault(r => r.Id == alert.RuleId && r.AppliesTo(watch))?.ClearFor ?? TimeSpan.Zero;
+                var clearFor = rules.FirstOrDefault(r => r.Id == alert.RuleId
+                    && (r.Kind == CrisisRuleKind.SourceSilent ? watch == CrisisRule.SourcesWatch : r.AppliesTo(watch)))?.ClearFor ?? TimeSpan.Zero;
                 if (alert.ObserveClear(now, clearFor))
                 {
                     logger.LogInformation("Alert {AlertId} for {IncidentKey} resolved: clear since {ClearSince}", alert.Id, alert.IncidentKey, alert.ClearSince);

@@ -38,6 +38,8 @@ public enum CrisisRuleKind
     RiskTerms,
     Influencer,
     CrisisScore,
+    EmergingTopic,
+    SourceSilent,
 }
 
 public enum EvidenceGrouping
@@ -69,7 +71,11 @@ public sealed record CrisisRule
     public TimeSpan ClearFor { get; init; } = TimeSpan.FromMinutes(15);
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromHours(1);
 
-    public bool AppliesTo(string watchId) => Watch == AnyWatch || string.Equals(Watch, watchId, StringComparison.OrdinalIgnoreCase);
+    /// <summary>The pseudo-watch sourceSilent alerts are filed under (one incident per source).</summary>
+    public const string SourcesWatch = "sources";
+
+    public bool AppliesTo(string watchId) =>
+        Kind != CrisisRuleKind.SourceSilent && (Watch == AnyWatch || string.Equals(Watch, watchId, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>How far back evidence must be loaded: spikes need the baseline window too.</summary>
     public TimeSpan Lookback => Window * (1 + BaselineWindows);
@@ -80,6 +86,8 @@ public sealed record CrisisRule
         CrisisRuleKind.NegativeShare => "negativeShare",
         CrisisRuleKind.RiskTerms => "riskTerms",
         CrisisRuleKind.Influencer => "influencer",
+        CrisisRuleKind.EmergingTopic => "emergingTopic",
+        CrisisRuleKind.SourceSilent => "sourceSilent",
         _ => "crisisScore",
     };
 

@@ -20,6 +20,16 @@ public static class RuleEvaluation
         var current = evidence.Where(e => e.At > windowStart && e.At <= now).ToList();
         var baseline = evidence.Where(e => e.At > baselineStart && e.At <= windowStart).ToList();
 
+        if (rule.Kind == CrisisRuleKind.SourceSilent)
+        {
+            return [];
+        }
+
+        if (rule.Kind == CrisisRuleKind.EmergingTopic)
+        {
+            return EmergingTerms(rule, watchId, current, baseline, windowStart, now);
+        }
+
         var findings = new List<Finding>();
         foreach (var group in Groups(rule.GroupBy, current))
         {
@@ -33,6 +43,48 @@ public static class RuleEvaluation
 
         return findings;
     }
+
+    /// <summary>Most new terms reported per evaluation, so a flood of new vocabulary is not a storm.</summary>
+    public const int MaxEmergingTerms = 3;
+
+    /// <summary>
+    /// emergingTopic: terms (words, Chinese bigrams, risk terms, topics) that never occur in the
+    /// baseline windows and now occur in mentions of at least MinCount distinct authors. Terms
+    /// carried by exactly the same mentions (overlapping bigrams of one phrase) are one finding.
+    /// </summary>
+    private static List<Finding> EmergingTerms(CrisisRule rule, string watchId, List<MentionEvidence> current, List<MentionEvidence> baseline, DateTimeOffset windowStart, DateTimeOffset now)
+    {
+        var known = new HashSet<string>(baseline.SelectMany(TermsOf), StringComparer.OrdinalIgnoreCase);
+        var byTerm = new Dictionary<string, List<MentionEvidence>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var e in current)
+        {
+            foreach (var term in TermsOf(e).Distinct(StringComparer.OrdinalIgnoreCase).Where(t => !known.Contains(t)))
+            {
+                (byTerm.TryGetValue(term, out var list) ? list : byTerm[term] = []).Add(e);
+            }
+        }
+
+        var window = Describe(rule.Window);
+        return byTerm
+            .Select(kv => (Term: kv.Key, Mentions: kv.Value, Authors: kv.Value.Select(e => e.Author ?? e.MentionId).Distinct(StringComparer.Ordinal).Count()))
+            .Where(t => t.Authors >= rule.MinCount)
+            .GroupBy(t => string.Join(',', t.Mentions.Select(e => e.MentionId).Order(StringComparer.Ordinal)))
+            .Select(g => g.OrderBy(t => t.Term, StringComparer.Ordinal).ToList())
+            .OrderByDescending(g => g[0].Authors).ThenBy(g => g[0].Term, StringComparer.Ordinal)
+            .Take(MaxEmergingTerms)
+            .Select(g =>
+            {
+                var (term, mentions, authors) = g[0];
+                var terms = string.Join(", ", g.Select(t => t.Term));
+                var finding = Build(rule, watchId, term, authors, rule.MinCount, mentions, 0, current.Count, windowStart, now,
+                    $"new term(s) {terms} in {mentions.Count} mentions by {authors} distinct authors in the last {window}; absent from the {Describe(rule.Window * rule.BaselineWindows)} before");
+                return finding;
+            })
+            .ToList();
+    }
+
+    private static IEnumerable<string> TermsOf(MentionEvidence e) =>
+        Tokens(e.Excerpt).Concat(e.RiskTermList).Concat(e.Topic is null ? [] : [e.Topic]);
 
     private static IEnumerable<KeyValuePair<string, List<MentionEvidence>>> Groups(EvidenceGrouping grouping, List<MentionEvidence> current) =>
         grouping == EvidenceGrouping.None

@@ -246,6 +246,40 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         _receiver.Received.Count.ShouldBe(1);
     }
 
+    /// <summary>Crawl health comes from the crawling capability; this fake returns what the test sets.</summary>
+    private sealed class SettableSourceHealthFake : Core.Crawling.ISourceHealthReader
+    {
+        public List<Core.Crawling.SourceHealth> Sources { get; set; } = [];
+
+        public Task<IReadOnlyList<Core.Crawling.SourceHealth>> ListAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<Core.Crawling.SourceHealth>>(Sources);
+    }
+
+    [Fact]
+    public async Task SilentSource_WithAFakeHealthReader_AlertsOnTheTickAndResolvesWhenItSpeaksAgain()
+    {
+        var health = new SettableSourceHealthFake();
+        var settings = new AlertingSettings()
+            .Rule("silent", "sourceSilent", "*", ("Window", "02:00:00"), ("MinCount", "3"), ("ClearFor", "00:05:00"))
+            .Webhook("pr-hook", _receiver.Url("pr-hook"));
+        await using var host = await AlertingTestHost.StartAsync(_data.Path, settings, services: s => s.AddSingleton<Core.Crawling.ISourceHealthReader>(health));
+        health.Sources = [new Core.Crawling.SourceHealth { SourceId = "weibo", Kind = "json", LastMentionAt = host.Clock.GetUtcNow().AddHours(-3) }];
+
+        await host.Desk.EvaluateAllAsync(default);
+
+        var opened = await _receiver.NextAsync();
+        opened.Kind.ShouldBe("opened");
+        opened.Json.GetProperty("ruleKind").GetString().ShouldBe("sourceSilent");
+        opened.Json.GetProperty("group").GetString().ShouldBe("weibo");
+
+        health.Sources = [new Core.Crawling.SourceHealth { SourceId = "weibo", Kind = "json", LastMentionAt = host.Clock.GetUtcNow() }];
+        await host.Desk.EvaluateAllAsync(default);
+        host.Clock.Advance(TimeSpan.FromMinutes(6));
+        await host.Desk.EvaluateAllAsync(default);
+
+        (await _receiver.NextAsync()).Kind.ShouldBe("resolved");
+    }
+
     [Fact]
     public async Task EmailChannel_SendsTheAlertThroughSmtpWithTheReasonsInTheBody()
     {

@@ -168,6 +168,49 @@ public sealed class RuleEvaluationTests
     }
 
     [Fact]
+    public void EmergingTopic_ReportsATermAbsentFromTheBaselineUsedByManyDistinctAuthorsAsOneIncident()
+    {
+        var rule = Rule(CrisisRuleKind.EmergingTopic, r => r with { MinCount = 4 });
+        var baseline = Enumerable.Range(0, 30).Select(i => E(TimeSpan.FromMinutes(15 + i), SentimentLabel.Neutral, excerpt: "coffee latte price"));
+        var current = Enumerable.Range(0, 5).Select(i => E(TimeSpan.FromMinutes(i), excerpt: "coffee 蟑螂 latte", author: $"a{i}"))
+            .Concat(Enumerable.Range(0, 3).Select(i => E(TimeSpan.FromMinutes(i), excerpt: "mug giveaway", author: $"b{i}")));
+
+        var finding = RuleEvaluation.Evaluate(rule, "brand", baseline.Concat(current).ToList(), Now).ShouldHaveSingleItem();
+
+        finding.GroupKey.ShouldBe("蟑螂");
+        finding.Measured.ShouldBe(5);
+        finding.Summary.ShouldContain("absent from the 1 h before");
+    }
+
+    [Fact]
+    public void EmergingTopic_IgnoresATermRepeatedByOneAuthor()
+    {
+        var rule = Rule(CrisisRuleKind.EmergingTopic, r => r with { MinCount = 4 });
+        var current = Enumerable.Range(0, 6).Select(i => E(TimeSpan.FromMinutes(i), excerpt: "spam spamword", author: "bot")).ToList();
+
+        RuleEvaluation.Evaluate(rule, "brand", current, Now).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void SourceSilent_FlagsASourceQuietLongerThanTheWindowOrFailingRepeatedly()
+    {
+        var rule = new CrisisRule { Id = "silent", Watch = "*", Kind = CrisisRuleKind.SourceSilent, Window = TimeSpan.FromHours(2), MinCount = 3 };
+        var health = new[]
+        {
+            new Core.Crawling.SourceHealth { SourceId = "weibo", Kind = "json", LastMentionAt = Now.AddHours(-3) },
+            new Core.Crawling.SourceHealth { SourceId = "forum", Kind = "html", LastMentionAt = Now.AddMinutes(-5), ConsecutiveFailures = 3, LastError = "http_503" },
+            new Core.Crawling.SourceHealth { SourceId = "rss", Kind = "rss", LastMentionAt = Now.AddMinutes(-30), ConsecutiveFailures = 1 },
+            new Core.Crawling.SourceHealth { SourceId = "old", Kind = "rss", Enabled = false, LastMentionAt = Now.AddDays(-3) },
+        };
+
+        var findings = IncidentDesk.SilentSources([rule], health, Now);
+
+        findings.Select(f => f.IncidentKey).ShouldBe(["sources/silent/weibo", "sources/silent/forum"]);
+        findings[0].Summary.ShouldContain("nothing new for 180 min");
+        findings[1].Summary.ShouldContain("failed 3 times in a row; last error: http_503");
+    }
+
+    [Fact]
     public void TopTerms_CountsChineseBigramsAndEnglishWords()
     {
         var cause = new[]

@@ -54,7 +54,7 @@ public sealed class AlertingTestHost : IAsyncDisposable
     public async Task<AlertingDbContext> DbAsync() =>
         await App.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AlertingDbContext>>().CreateDbContextAsync();
 
-    public static async Task<AlertingTestHost> StartAsync(string dataDirectory, IDictionary<string, string?> settings, ManualClock? clock = null)
+    public static async Task<AlertingTestHost> StartAsync(string dataDirectory, IDictionary<string, string?> settings, ManualClock? clock = null, Action<IServiceCollection>? services = null)
     {
         clock ??= new ManualClock(Start);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
@@ -70,6 +70,7 @@ public sealed class AlertingTestHost : IAsyncDisposable
         builder.Services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, _ => { });
         builder.Services.AddAuthorization(o => o.AddPolicy(ApiPolicies.Pr, p => p.RequireRole(ApiRoles.Pr, ApiRoles.Admin)));
         builder.Services.AddProblemDetails();
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseAuthentication();
