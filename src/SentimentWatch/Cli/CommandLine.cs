@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Serilog;
 using SentimentWatch.Crawling.Cli;
+using SentimentWatch.Alerting;
 using SentimentWatch.Hosting;
 using SentimentWatch.Indexing.Cli;
 
@@ -41,7 +42,7 @@ public static class CommandLine
     public static IHost BuildHost(string[] args) => AppHost.Build(AppHost.CreateBuilder(args));
 
     private static IEnumerable<Command> CapabilityCommands(Func<string[], IHost> buildHost) =>
-        [.. IndexingCommands.Commands(buildHost), .. CrawlingCommands.Commands(buildHost)];
+        [.. IndexingCommands.Commands(buildHost), .. CrawlingCommands.Commands(buildHost), .. AlertingCommands.Commands(buildHost)];
 
     private static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Json;
+using SentimentWatch.Alerting;
 using SentimentWatch.Api;
 using SentimentWatch.Crawling;
 using SentimentWatch.Indexing;
@@ -44,6 +45,7 @@ public static class AppHost
         builder.AddIndexing();
         builder.AddMentionPipeline();
         builder.AddCrawling();
+        builder.AddAlerting();
         builder.AddHealth();
         return builder;
     }
@@ -60,6 +62,8 @@ public static class AppHost
         app.MapIntakeApi();
         app.MapIndexingApi();
         app.MapCrawlingApi();
+        app.MapAlertingApi();
+        app.MapAlertingDashboard();
 
         // Say where the generated admin key is (if one is in use) as soon as the service is up.
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ApiKeyRing>());
