@@ -39,6 +39,24 @@ public sealed class SimHashTests
         SimHash.Distance(SimHash.Compute(Original), SimHash.Compute(other)).ShouldBeGreaterThan(10);
     }
 
+    [Theory]
+    [InlineData("转发：", "转发:")]
+    [InlineData("RT: ", "rt:")]
+    [InlineData("Fwd:Fw: ", "")]
+    public void Leading_repost_markers_do_not_change_the_fingerprint(string marker, string alsoMarker)
+    {
+        SimHash.Compute(marker + Original).ShouldBe(SimHash.Compute(Original));
+        SimHash.Compute(alsoMarker + Original).ShouldBe(SimHash.Compute(Original));
+    }
+
+    [Fact]
+    public void A_leading_转_without_a_colon_is_text_not_a_repost_marker()
+    {
+        const string text = "转账失败了三次，钱被扣了但是订单显示未支付，客服一直让我等";
+
+        SimHash.Compute(text).ShouldNotBe(SimHash.Compute(text[1..]));
+    }
+
     [Fact]
     public void The_fingerprint_is_deterministic_and_ignores_case_and_width()
     {

@@ -7,10 +7,11 @@ using SentimentWatch.Core.Indexing;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Core.Scoring;
+using Xunit.Abstractions;
 
 namespace SentimentWatch.Pipeline.Tests;
 
-public sealed class MentionPipelineTests
+public sealed class MentionPipelineTests(ITestOutputHelper output)
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
@@ -23,17 +24,19 @@ public sealed class MentionPipelineTests
         var refundEn = Mentions.Create("2", "Lumo refunded me quickly, thanks to the support team");
         var weather = Mentions.Create("3", "今天天气不错，适合出去走走");
         var hiring = Mentions.Create("4", "Lumo is hiring baristas for the new store in Shanghai");
+        var hiringZh = Mentions.Create("5", "绿莫上海新店hiring店员，待遇还不错，有兴趣的私信");
 
-        var receipt = await host.Intake.AcceptAsync([refundZh, refundEn, weather, hiring], None);
-        var counts = await host.WaitUntilSettledAsync(4);
+        var receipt = await host.Intake.AcceptAsync([refundZh, refundEn, weather, hiring, hiringZh], None);
+        var counts = await host.WaitUntilSettledAsync(5);
 
-        receipt.Accepted.ShouldBe(4);
-        counts.Processed.ShouldBe(4);
+        receipt.Accepted.ShouldBe(5);
+        counts.Processed.ShouldBe(5);
         counts.Parked.ShouldBe(0);
         (await host.Index.GetAsync(refundZh.Id, None))!.Watches.ShouldBe(["refunds", "lumo"]);
         (await host.Index.GetAsync(refundEn.Id, None))!.Watches.ShouldBe(["refunds", "lumo"]);
         (await host.Index.GetAsync(weather.Id, None))!.Watches.ShouldBeEmpty();
         (await host.Index.GetAsync(hiring.Id, None))!.Watches.ShouldBe(["lumo", "jobs-en"]);
+        (await host.Index.GetAsync(hiringZh.Id, None))!.Watches.ShouldBe(["lumo"], "jobs-en accepts English mentions only");
         (await host.Index.GetAsync(refundZh.Id, None))!.Language.ShouldBe(LanguageDetector.Chinese);
         (await host.Index.GetAsync(refundEn.Id, None))!.Language.ShouldBe(LanguageDetector.English);
 
@@ -42,7 +45,7 @@ public sealed class MentionPipelineTests
 
         var watched = await host.Index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Watch = "refunds" } }, None);
         watched.Hits.Select(h => h.Mention.Id).ShouldBe([refundZh.Id, refundEn.Id], ignoreOrder: true);
-        (await host.DocumentCountAsync()).ShouldBe(4);
+        (await host.DocumentCountAsync()).ShouldBe(5);
     }
 
     [Fact]
@@ -159,14 +162,18 @@ public sealed class MentionPipelineTests
         var original = Mentions.Create("40", text);
         var repost = Mentions.Create("41", "转发：" + text, publishedAt: original.PublishedAt.AddHours(2));
         var unrelated = Mentions.Create("42", "绿莫新出的季节限定饮品味道一般，价格偏高，不过店员服务态度很好", publishedAt: original.PublishedAt.AddHours(3));
+        var repostOfRepost = Mentions.Create("43", "转发：转发：" + text + " 😡", publishedAt: original.PublishedAt.AddHours(4));
 
         await host.Intake.AcceptAsync([original, repost, unrelated], None);
         await host.WaitUntilSettledAsync(3);
+        await host.Intake.AcceptAsync([repostOfRepost], None);
+        await host.WaitUntilSettledAsync(4);
 
         (await host.Index.GetAsync(repost.Id, None))!.DuplicateOf.ShouldBe(original.Id);
+        (await host.Index.GetAsync(repostOfRepost.Id, None))!.DuplicateOf.ShouldBe(original.Id, "a repost of a repost points at the original");
         (await host.Index.GetAsync(original.Id, None))!.DuplicateOf.ShouldBeNull();
         (await host.Index.GetAsync(unrelated.Id, None))!.DuplicateOf.ShouldBeNull();
-        (await host.DocumentCountAsync()).ShouldBe(3);
+        (await host.DocumentCountAsync()).ShouldBe(4);
     }
 
     [Fact]
@@ -218,6 +225,7 @@ public sealed class MentionPipelineTests
         var afterStop = await first.Ledger.CountAsync(None);
         var indexedBeforeRestart = await first.DocumentCountAsync();
         await first.DisposeAsync();
+        output.WriteLine($"At stop: {afterStop.Processed} processed, {afterStop.Pending} pending; {indexedBeforeRestart} indexed");
 
         (afterStop.Processed + afterStop.Pending).ShouldBe(240);
         afterStop.Parked.ShouldBe(0);
