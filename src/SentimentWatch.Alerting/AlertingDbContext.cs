@@ -35,6 +35,7 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
         alert.HasIndex(a => a.IncidentKey).IsUnique().HasFilter("\"Status\" <> 2");
         alert.HasIndex(a => new { a.Status, a.Id });
         alert.HasIndex(a => new { a.WatchId, a.Status });
+        alert.HasIndex(a => new { a.WatchId, a.HeldUntilClear });
         alert.Property(a => a.Status).HasConversion<int>();
         alert.Property(a => a.Severity).HasConversion<int>();
         alert.Property(a => a.NotifiedSeverity).HasConversion<int>();

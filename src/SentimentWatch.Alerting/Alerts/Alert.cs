@@ -78,6 +78,12 @@ public sealed class Alert
     public string TopTermsJson { get; private set; } = "[]";
     public string SamplesJson { get; private set; } = "[]";
 
+    /// <summary>
+    /// Resolved by a person while the condition still held: the incident is not reopened until
+    /// the condition has cleared once (or it escalates past what was announced).
+    /// </summary>
+    public bool HeldUntilClear { get; private set; }
+
     public bool IsOpen => Status != AlertStatus.Resolved;
 
     public IReadOnlyList<string> TopTerms => JsonSerializer.Deserialize<string[]>(TopTermsJson, Json) ?? [];
@@ -171,7 +177,11 @@ public sealed class Alert
         Status = AlertStatus.Resolved;
         ResolvedAt = now;
         ResolvedBy = by;
+        HeldUntilClear = ClearSince is null;
     }
+
+    /// <summary>The condition of a hand-resolved incident has cleared: a new finding is a new incident.</summary>
+    public void Release() => HeldUntilClear = false;
 
     private void Update(Finding finding, DateTimeOffset now)
     {

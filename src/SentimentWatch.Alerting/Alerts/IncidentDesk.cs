@@ -263,10 +263,27 @@ public sealed class IncidentDesk(
             }
 
             var open = await db.Alerts.Where(a => a.WatchId == watch && a.Status != AlertStatus.Resolved).ToListAsync(cancellationToken);
+            var held = await db.Alerts.Where(a => a.WatchId == watch && a.HeldUntilClear).ToListAsync(cancellationToken);
+            foreach (var resolvedByHand in held.Where(a => !findings.ContainsKey(a.IncidentKey)))
+            {
+                resolvedByHand.Release();
+            }
+
             foreach (var finding in findings.Values)
             {
                 var rule = rules.First(r => r.Id == finding.RuleId);
                 var alert = open.FirstOrDefault(a => a.IncidentKey == finding.IncidentKey);
+                if (alert is null && held.FirstOrDefault(a => a.IncidentKey == finding.IncidentKey) is { } handled)
+                {
+                    if (finding.Severity <= handled.NotifiedSeverity)
+                    {
+                        // Somebody resolved this incident while it was still going: not a new one.
+                        continue;
+                    }
+
+                    handled.Release();
+                }
+
                 if (alert is null)
                 {
                     alert = Alert.Open(finding, now);

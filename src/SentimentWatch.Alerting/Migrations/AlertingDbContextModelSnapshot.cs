@@ -41,6 +41,9 @@ namespace SentimentWatch.Alerting.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("HeldUntilClear")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("IncidentKey")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -117,6 +120,8 @@ namespace SentimentWatch.Alerting.Migrations
                         .HasFilter("\"Status\" <> 2");
 
                     b.HasIndex("Status", "Id");
+
+                    b.HasIndex("WatchId", "HeldUntilClear");
 
                     b.HasIndex("WatchId", "Status");
 

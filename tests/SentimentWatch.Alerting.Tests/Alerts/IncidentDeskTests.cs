@@ -150,6 +150,37 @@ public sealed class IncidentDeskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IncidentResolvedByHandWhileStillGoing_IsNotReopenedUntilItHasClearedOnce()
+    {
+        await using var host = await StartAsync();
+        await BurstAsync(host, minutes: 2, perMinute: 5);
+        (await _receiver.NextAsync()).Kind.ShouldBe("opened");
+        long first;
+        await using (var db = await host.DbAsync())
+        {
+            first = (await db.Alerts.SingleAsync()).Id;
+        }
+
+        await host.Desk.ResolveAsync(first, "li.na", default);
+        (await _receiver.NextAsync()).Kind.ShouldBe("resolved");
+
+        // Still going (11 negatives, still warning): the same incident, already handled.
+        await BurstAsync(host, minutes: 1, perMinute: 1);
+        await host.Desk.EvaluateAllAsync(default);
+        (await _receiver.StaysQuietAsync(TimeSpan.FromMilliseconds(500))).ShouldBeTrue("the same incident, already handled");
+
+        host.Clock.Advance(TimeSpan.FromMinutes(30));
+        await host.Desk.EvaluateAllAsync(default);
+        await BurstAsync(host, minutes: 2, perMinute: 5);
+
+        (await _receiver.NextAsync()).Kind.ShouldBe("opened");
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Alerts.CountAsync()).ShouldBe(2);
+        }
+    }
+
+    [Fact]
     public async Task RedeliveredBatches_CountNothingTwice()
     {
         await using var host = await StartAsync();

@@ -10,7 +10,7 @@ using SentimentWatch.Alerting;
 namespace SentimentWatch.Alerting.Migrations
 {
     [DbContext(typeof(AlertingDbContext))]
-    [Migration("20261123102847_InitialAlerting")]
+    [Migration("20261123110009_InitialAlerting")]
     partial class InitialAlerting
     {
         /// <inheritdoc />
@@ -43,6 +43,9 @@ namespace SentimentWatch.Alerting.Migrations
                     b.Property<string>("GroupKey")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("HeldUntilClear")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("IncidentKey")
                         .IsRequired()
@@ -120,6 +123,8 @@ namespace SentimentWatch.Alerting.Migrations
                         .HasFilter("\"Status\" <> 2");
 
                     b.HasIndex("Status", "Id");
+
+                    b.HasIndex("WatchId", "HeldUntilClear");
 
                     b.HasIndex("WatchId", "Status");
 

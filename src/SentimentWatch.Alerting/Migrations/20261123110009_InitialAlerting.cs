@@ -105,7 +105,8 @@ namespace SentimentWatch.Alerting.Migrations
                     WindowStart = table.Column<long>(type: "INTEGER", nullable: false),
                     WindowEnd = table.Column<long>(type: "INTEGER", nullable: false),
                     TopTermsJson = table.Column<string>(type: "TEXT", nullable: false),
-                    SamplesJson = table.Column<string>(type: "TEXT", nullable: false)
+                    SamplesJson = table.Column<string>(type: "TEXT", nullable: false),
+                    HeldUntilClear = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -154,6 +155,11 @@ namespace SentimentWatch.Alerting.Migrations
                 name: "IX_alerts_Status_Id",
                 table: "alerts",
                 columns: new[] { "Status", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_alerts_WatchId_HeldUntilClear",
+                table: "alerts",
+                columns: new[] { "WatchId", "HeldUntilClear" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_alerts_WatchId_Status",
