@@ -1,0 +1,79 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using SentimentWatch.Core.Pipeline;
+using SentimentWatch.Storage.Mentions;
+
+namespace SentimentWatch.Storage;
+
+public static class StorageRegistration
+{
+    /// <summary>
+    /// The state store: options, the data directory, the mention ledger, and migrations applied
+    /// at start-up for every registered context.
+    /// </summary>
+    public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StorageOptions>()
+            .BindConfiguration(StorageOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+
+        builder.Services.AddStateDbContext<MentionLedgerDbContext>();
+        builder.Services.AddSingleton<MentionLedger>();
+        builder.Services.AddSingleton<IMentionIntake>(sp => sp.GetRequiredService<MentionLedger>());
+        builder.Services.AddHostedService<StateStoreMigrator>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers a capability's own DbContext on the shared state database. Each context keeps
+    /// its own migrations history table, so capabilities own their tables and migrate
+    /// independently, and the migrator applies them all at start-up.
+    /// </summary>
+    public static IServiceCollection AddStateDbContext<TContext>(this IServiceCollection services)
+        where TContext : DbContext
+    {
+        services.AddDbContextFactory<TContext>((sp, options) =>
+            ConfigureSqlite<TContext>(options, sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStateSchema, StateSchema<TContext>>());
+        return services;
+    }
+
+    public static DbContextOptionsBuilder ConfigureSqlite<TContext>(DbContextOptionsBuilder options, StorageOptions storage)
+        where TContext : DbContext
+    {
+        var connection = new SqliteConnectionStringBuilder
+        {
+            DataSource = storage.StateDatabasePath,
+            Pooling = true,
+            DefaultTimeout = (int)storage.BusyTimeout.TotalSeconds,
+        }.ToString();
+        return options.UseSqlite(connection, sqlite => sqlite.MigrationsHistoryTable(HistoryTableFor<TContext>()));
+    }
+
+    public static string HistoryTableFor<TContext>() => "__migrations_" + typeof(TContext).Name.Replace("DbContext", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+}
+
+/// <summary>A context whose migrations the start-up migrator applies.</summary>
+public interface IStateSchema
+{
+    string Name { get; }
+
+    Task MigrateAsync(CancellationToken cancellationToken);
+}
+
+internal sealed class StateSchema<TContext>(IDbContextFactory<TContext> factory) : IStateSchema
+    where TContext : DbContext
+{
+    public string Name => typeof(TContext).Name;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+}
