@@ -21,6 +21,30 @@ public static class ModelFile
         JsonSerializer.Serialize(stream, manifest, ManifestJson);
     }
 
+    /// <summary>Reads only the manifest of a model zip.</summary>
+    public static ModelManifest ReadManifest(string path, string setting)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new ModelFileException($"{setting}: model file '{fullPath}' does not exist.");
+        }
+
+        try
+        {
+            using var zip = ZipFile.OpenRead(fullPath);
+            var entry = zip.GetEntry(ManifestEntry)
+                ?? throw new ModelFileException($"{setting}: '{fullPath}' is not a SentimentWatch model (no {ManifestEntry}); retrain it with the train verb.");
+            using var stream = entry.Open();
+            return JsonSerializer.Deserialize<ModelManifest>(stream, ManifestJson)
+                ?? throw new ModelFileException($"{setting}: '{fullPath}' has an empty manifest; retrain it with the train verb.");
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or JsonException)
+        {
+            throw new ModelFileException($"{setting}: model file '{fullPath}' is corrupt or unreadable ({e.Message}). Restore it or retrain with the train verb.", e);
+        }
+    }
+
     /// <summary>Loads a model zip, or throws <see cref="ModelFileException"/> naming <paramref name="setting"/> and the path.</summary>
     public static (ITransformer Model, ModelManifest Manifest) Load(MLContext ml, string path, string setting, string expectedKind)
     {

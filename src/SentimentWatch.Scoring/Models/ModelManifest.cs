@@ -4,7 +4,8 @@ namespace SentimentWatch.Scoring.Models;
 
 /// <summary>
 /// What SentimentWatch writes next to ML.NET's own entries in a model zip: which featurizer the
-/// weights expect, which trainer made them and, for the topic model, the class names in order.
+/// weights expect, which trainer made them, for the topic model the class names in order, and
+/// for the sentiment model the neutral bands fitted on the hand-labelled dev posts.
 /// </summary>
 public sealed record ModelManifest(
     string Kind,
@@ -12,7 +13,8 @@ public sealed record ModelManifest(
     FeaturizerSettings Featurizer,
     string Trainer,
     IReadOnlyList<string> Classes,
-    DateTimeOffset TrainedAt)
+    DateTimeOffset TrainedAt,
+    IReadOnlyDictionary<string, NeutralBand>? Bands = null)
 {
     public const string SentimentKind = "sentiment";
     public const string TopicKind = "topic";

@@ -32,6 +32,18 @@ public sealed class SentimentModel
 
     public TextFeaturizer Featurizer { get; }
 
+    /// <summary>The neutral band for a language (zh, en; anything else gets the pooled "all" band).</summary>
+    public NeutralBand BandFor(string language)
+    {
+        var bands = Manifest.Bands;
+        if (bands is null)
+        {
+            return NeutralBand.Default;
+        }
+
+        return bands.TryGetValue(language, out var band) || bands.TryGetValue("all", out band) ? band : NeutralBand.Default;
+    }
+
     public static SentimentModel Load(MLContext ml, string path, string setting)
     {
         var (model, manifest) = ModelFile.Load(ml, path, setting, ModelManifest.SentimentKind);
