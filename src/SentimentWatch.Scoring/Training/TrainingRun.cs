@@ -16,6 +16,7 @@ public sealed class TrainingRun(TextWriter log)
         ["ngrams"] = new(LexiconScale: 0f),
         ["ngrams+lexicon"] = new(),
         ["ngrams+lexicon x3"] = new(LexiconScale: 3f),
+        ["ngrams+lexicon x6"] = new(LexiconScale: 6f),
         ["ngrams+charngrams+lexicon x3"] = new(LatinCharNgrams: true, LexiconScale: 3f),
     };
 
@@ -114,11 +115,15 @@ public sealed class TrainingRun(TextWriter log)
     public TopicModel TrainTopics(IReadOnlyList<LabelledText> data, TopicRules rules, IReadOnlySet<string> heldOut, string outputPath, DateTimeOffset now)
     {
         var labelled = RuleLabelled(data, rules).Where(x => !heldOut.Contains(x.Text)).ToList();
-        // "other" dominates the rule output; cap it so the model does not learn to say "other" always.
-        var largest = labelled.Where(x => x.Label != ComplaintTopics.Other).GroupBy(x => x.Label).Max(g => g.Count());
-        var training = labelled.Where(x => x.Label != ComplaintTopics.Other)
-            .Concat(labelled.Where(x => x.Label == ComplaintTopics.Other).OrderBy(x => StableHash(x.Text)).Take(largest))
-            .ToList();
+        // Rule labels are very unbalanced (service complaints dominate the hotel reviews, "other" is most
+        // of everything): every class is down-sampled to at most MaxPerClass and small classes are
+        // repeated up to MinPerClass, so the model does not learn to answer with the commonest class.
+        const int MaxPerClass = 800, MinPerClass = 300;
+        var training = labelled.GroupBy(x => x.Label).SelectMany(g =>
+        {
+            var items = g.OrderBy(x => StableHash(x.Text)).Take(MaxPerClass).ToList();
+            return Enumerable.Range(0, Math.Max(1, (MinPerClass + items.Count - 1) / items.Count)).SelectMany(_ => items).Take(Math.Max(items.Count, MinPerClass));
+        }).ToList();
         log.WriteLine("Topic rule labels used for training: " + string.Join(", ", training.GroupBy(x => x.Label).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}")));
         var ml = new MLContext(seed: 1);
         var featurizer = new TextFeaturizer(ShippedFeaturizer, SentimentLexicon.Shipped);
