@@ -45,7 +45,7 @@ public sealed class ShippedModelTests
     [Fact]
     public void Topic_model_beats_always_guessing_the_commonest_topic_on_the_hand_checked_sample()
     {
-        var checks = TopicCheck.Load(TestPaths.TopicCheck);
+        var checks = TopicCheck.Load(TestPaths.TopicCheck, TestPaths.Corpus);
         var scores = Scorer.Value.Score(checks.Select(c => c.Text).ToList());
         var accuracy = Metrics.Accuracy(checks.Select(c => c.Checked).ToList(), scores.Select(s => s!.Topic!.Topic).ToList());
         var majority = checks.GroupBy(c => c.Checked).Max(g => g.Count()) / (double)checks.Count;

@@ -141,7 +141,11 @@ public static class ScoringCommands
         var topicCheck = new Option<FileInfo>("--topic-check") { Required = true, Description = "Hand-checked topic sample TSV; held out of topic training." };
         var keywords = new Option<FileInfo?>("--topics") { Description = "Topic seed keywords JSON (default: <output>/topic-keywords.json)." };
         var experiments = new Option<bool>("--experiments") { Description = "Also run the cross-domain featurizer/trainer comparison (several minutes)." };
-        var command = new Command("train", "Train the sentiment and complaint-topic models.") { data, output, posts, topicCheck, keywords, experiments };
+        var clean = new Option<float>("--drop-suspect-labels")
+        {
+            Description = "Drop training texts whose out-of-fold P(given label) is below this (0 = keep all). The hand check of what this drops is in docs/scoring.md.",
+        };
+        var command = new Command("train", "Train the sentiment and complaint-topic models.") { data, output, posts, topicCheck, keywords, experiments, clean };
         command.SetAction((r, ct) =>
         {
             var log = Console.Error;
@@ -162,9 +166,22 @@ public static class ScoringCommands
             }
 
             var now = DateTimeOffset.UtcNow;
-            run.TrainSentiment([.. zh, .. en], dev, Path.Combine(outDir, "sentiment.zip"), now);
+            IReadOnlyList<LabelledText> sentimentData = [.. zh, .. en];
+            if (r.GetValue(clean) is > 0 and var threshold)
+            {
+                var suspects = run.SuspectLabels(sentimentData, threshold);
+                var dropped = suspects.Select(s => s.Text).ToHashSet();
+                sentimentData = sentimentData.Where(t => !dropped.Contains(t)).ToList();
+                // Training texts stay out of the repository: the list goes to the temp folder.
+                var suspectsPath = Path.Combine(Path.GetTempPath(), "sentimentwatch-suspect-labels.tsv");
+                File.WriteAllLines(suspectsPath, suspects.OrderBy(s => TrainingRun.StableHash(s.Text.Text))
+                    .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Text.Language}\t{(s.Text.Positive ? "positive" : "negative")}\t{s.LabelProbability:F3}\t{s.Text.Text.Replace('\t', ' ')}")));
+                log.WriteLine($"Dropped {dropped.Count} texts with suspect labels (P(label) < {threshold}); list in {suspectsPath}");
+            }
+
+            run.TrainSentiment(sentimentData, dev, Path.Combine(outDir, "sentiment.zip"), now);
             var rules = TopicRules.Load(r.GetValue(keywords)?.FullName ?? Path.Combine(outDir, "topic-keywords.json"));
-            var held = TopicCheck.Load(r.GetValue(topicCheck)!.FullName).Select(c => c.Text).ToHashSet(StringComparer.Ordinal);
+            var held = TopicCheck.Load(r.GetValue(topicCheck)!.FullName, dataDir).Select(c => c.Text).ToHashSet(StringComparer.Ordinal);
             run.TrainTopics([.. zh, .. en], rules, held, Path.Combine(outDir, "topic.zip"), now);
             if (report.Length > 0)
             {
@@ -183,16 +200,18 @@ public static class ScoringCommands
         var model = new Option<FileInfo>("--model") { Required = true, Description = "sentiment.zip or topic.zip" };
         var data = new Option<FileInfo>("--data") { Required = true, Description = "Hand-labelled posts TSV (sentiment; topic) or hand-checked topic sample TSV (topic)." };
         var split = new Option<string>("--split") { DefaultValueFactory = _ => "test", Description = "Which split of the posts file to measure on (test, dev, all)." };
-        var command = new Command("evaluate", "Measure a model on held-out hand-labelled data.") { model, data, split };
+        var corpus = new Option<DirectoryInfo?>("--corpus") { Description = "Training data folder, where the hand-checked topic sample's texts are looked up (default ../shared/data)." };
+        var command = new Command("evaluate", "Measure a model on held-out hand-labelled data.") { model, data, split, corpus };
         command.SetAction((r, ct) =>
         {
             var ml = new MLContext(seed: 1);
             var modelPath = r.GetValue(model)!.FullName;
             var dataPath = r.GetValue(data)!.FullName;
             var which = r.GetValue(split)!;
+            var corpusDir = r.GetValue(corpus)?.FullName ?? Path.GetFullPath(Path.Combine("..", "shared", "data"));
             try
             {
-                Console.Out.Write(Evaluate(ml, modelPath, dataPath, which));
+                Console.Out.Write(Evaluate(ml, modelPath, dataPath, which, corpusDir));
                 return Task.FromResult(0);
             }
             catch (ModelFileException e)
@@ -204,7 +223,7 @@ public static class ScoringCommands
         return command;
     }
 
-    public static string Evaluate(MLContext ml, string modelPath, string dataPath, string split)
+    public static string Evaluate(MLContext ml, string modelPath, string dataPath, string split, string corpusDirectory)
     {
         var kind = ModelFile.ReadManifest(modelPath, "--model").Kind;
         if (kind == ModelManifest.SentimentKind)
@@ -217,7 +236,7 @@ public static class ScoringCommands
         var topic = TopicModel.Load(ml, modelPath, "--model");
         if (TopicCheck.IsTopicCheckFile(dataPath))
         {
-            var checks = TopicCheck.Load(dataPath);
+            var checks = TopicCheck.Load(dataPath, corpusDirectory);
             var sb = new StringBuilder($"# Topic model {topic.Manifest.Version} on the hand-checked rule sample (held out of training)\n\n");
             sb.AppendLine(TopicCheck.RulePrecision(checks));
             sb.Append(Evaluation.TopicReport(topic, checks.Select(c => (c.Text, c.Checked)).ToList()));

@@ -88,6 +88,35 @@ public sealed class TrainingRun(TextWriter log)
         return texts => Evaluation.PositiveProbabilities(serving, texts);
     }
 
+    /// <summary>
+    /// Training texts whose label the model, trained on the other four folds, contradicts with
+    /// P(given label) below <paramref name="threshold"/>: candidates for label noise. A sample is
+    /// hand-checked (tests/.../Data/label-check.tsv) before the flagged texts are dropped.
+    /// </summary>
+    public IReadOnlyList<(LabelledText Text, float LabelProbability)> SuspectLabels(IReadOnlyList<LabelledText> data, float threshold)
+    {
+        const int Folds = 5;
+        var result = new List<(LabelledText, float)>();
+        for (var fold = 0; fold < Folds; fold++)
+        {
+            var held = data.Where(t => StableHash(t.Text) % Folds == fold).ToList();
+            var predict = Predictor("ngrams+lexicon x3", ShippedTrainer, data.Where(t => StableHash(t.Text) % Folds != fold).ToList());
+            var p = predict(held.Select(t => t.Text).ToList());
+            for (var i = 0; i < held.Count; i++)
+            {
+                var labelProbability = held[i].Positive ? p[i] : 1 - p[i];
+                if (labelProbability < threshold)
+                {
+                    result.Add((held[i], labelProbability));
+                }
+            }
+
+            log.WriteLine($"label check: fold {fold + 1}/{Folds}, {result.Count} suspects so far");
+        }
+
+        return result;
+    }
+
     /// <summary>Trains the shipped sentiment model on all the data and fits its neutral bands on the dev posts.</summary>
     public SentimentModel TrainSentiment(IReadOnlyList<LabelledText> data, IReadOnlyList<LabelledPost> devPosts, string outputPath, DateTimeOffset now)
     {
