@@ -109,7 +109,7 @@ public sealed class SentimentModel
     {
         switch (model)
         {
-            case TransformerChain<ITransformer> chain:
+            case IEnumerable<ITransformer> chain:
                 foreach (var inner in chain)
                 {
                     foreach (var p in ModelParameters(inner))
