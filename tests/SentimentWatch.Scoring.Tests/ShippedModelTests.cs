@@ -19,7 +19,7 @@ public sealed class ShippedModelTests
     // Floors sit a few points under what models/MODEL.md reports, so the test fails if a retrain regresses.
     [Theory]
     [InlineData("en", 0.70)]
-    [InlineData("zh", 0.78)]
+    [InlineData("zh", 0.80)]
     public void Negative_detection_on_held_out_posts_stays_above_its_floor(string language, double floor)
     {
         var posts = TestPosts(language);
@@ -32,8 +32,8 @@ public sealed class ShippedModelTests
     }
 
     [Theory]
-    [InlineData("en", 0.55)]
-    [InlineData("zh", 0.60)]
+    [InlineData("en", 0.58)]
+    [InlineData("zh", 0.65)]
     public void Three_class_macro_f1_on_held_out_posts_stays_above_its_floor(string language, double floor)
     {
         var posts = TestPosts(language);
