@@ -11,6 +11,8 @@ public sealed class SentimentLexicon
 {
     private readonly Dictionary<string, float> _terms;
     private readonly Dictionary<string, float>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly HashSet<string> _cjkPrefixes;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _cjkPrefixLookup;
 
     public SentimentLexicon(IEnumerable<KeyValuePair<string, float>> terms)
     {
@@ -21,6 +23,8 @@ public sealed class SentimentLexicon
         }
 
         _lookup = _terms.GetAlternateLookup<ReadOnlySpan<char>>();
+        _cjkPrefixes = _terms.Keys.Where(k => k.Length >= 2 && Core.Mentions.TextNormalizer.IsCjk(k[0])).Select(k => k[..2]).ToHashSet(StringComparer.Ordinal);
+        _cjkPrefixLookup = _cjkPrefixes.GetAlternateLookup<ReadOnlySpan<char>>();
         MaxCjkTermLength = _terms.Keys.Where(k => k.Length > 0 && Core.Mentions.TextNormalizer.IsCjk(k[0]))
             .Select(k => k.Length).DefaultIfEmpty(1).Max();
     }
@@ -34,6 +38,9 @@ public sealed class SentimentLexicon
     public int MaxCjkTermLength { get; }
 
     public bool TryGet(ReadOnlySpan<char> term, out float polarity) => _lookup.TryGetValue(term, out polarity);
+
+    /// <summary>Whether some Chinese term of two or more characters starts with these two characters: skips most longest-match probes.</summary>
+    public bool StartsCjkTerm(ReadOnlySpan<char> firstTwo) => _cjkPrefixLookup.Contains(firstTwo);
 
     private static SentimentLexicon LoadShipped()
     {

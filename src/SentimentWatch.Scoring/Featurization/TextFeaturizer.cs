@@ -43,11 +43,14 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
 
     public FeaturizerSettings Settings => settings;
 
-    public void Featurize(string? text, FeatureVector vector)
+    public void Featurize(string? text, FeatureVector vector) =>
+        FeaturizeNormalized(TextNormalizer.Normalize(text ?? string.Empty), vector);
+
+    /// <summary>Featurizes text already passed through <see cref="TextNormalizer.Normalize"/> (saves a second pass when the caller needs it too).</summary>
+    public void FeaturizeNormalized(string normalized, FeatureVector vector)
     {
         vector.Clear();
         var state = new TextState();
-        var normalized = TextNormalizer.Normalize(text ?? string.Empty);
         Scan(normalized, vector, ref state);
         NormalizeHashed(vector);
 
@@ -357,7 +360,8 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
 
     private int LongestLexiconMatch(ReadOnlySpan<char> rest, out float polarity)
     {
-        for (var length = Math.Min(rest.Length, lexicon.MaxCjkTermLength); length >= 1; length--)
+        var longest = rest.Length >= 2 && lexicon.StartsCjkTerm(rest[..2]) ? Math.Min(rest.Length, lexicon.MaxCjkTermLength) : 1;
+        for (var length = longest; length >= 1; length--)
         {
             if (lexicon.TryGet(rest[..length], out polarity))
             {

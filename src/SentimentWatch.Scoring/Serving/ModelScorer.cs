@@ -79,8 +79,9 @@ public sealed class ModelScorer : IMentionScorer
     public MentionScore ScoreOne(string? text)
     {
         text ??= string.Empty;
+        var normalized = TextNormalizer.Normalize(text);
         var vector = t_vector ??= new FeatureVector();
-        _sentiment.Featurizer.Featurize(text, vector);
+        _sentiment.Featurizer.FeaturizeNormalized(normalized, vector);
         var positive = _sentiment.PositiveProbability(vector);
         var band = _sentiment.BandFor(LanguageDetector.Detect(text));
         var (neg, neu, pos) = band.Probabilities(positive);
@@ -90,22 +91,23 @@ public sealed class ModelScorer : IMentionScorer
         if (!_sharedFeatures)
         {
             topicVector = t_topicVector ??= new FeatureVector();
-            _topic.Featurizer.Featurize(text, topicVector);
+            _topic.Featurizer.FeaturizeNormalized(normalized, topicVector);
         }
 
         var (topic, probability) = _topic.Predict(topicVector);
         return new MentionScore(
             new SentimentScore(label, neg, neu, pos),
             new TopicScore(_topic.Topics[topic], probability),
-            RiskTerms(text));
+            RiskTerms(normalized));
     }
 
-    private IReadOnlyList<string> RiskTerms(string text)
+    // Terms are normalized like the text (NFKC, lower case), so an ordinal search suffices.
+    private IReadOnlyList<string> RiskTerms(string normalized)
     {
         List<string>? found = null;
         foreach (var term in _riskTerms)
         {
-            if (text.Contains(term, StringComparison.OrdinalIgnoreCase))
+            if (normalized.Contains(term, StringComparison.Ordinal))
             {
                 (found ??= []).Add(term);
             }

@@ -4,11 +4,10 @@ using Microsoft.Extensions.Logging;
 namespace SentimentWatch.Scoring.Serving;
 
 /// <summary>Loads the models when the host starts, so a corrupt file stops start-up instead of the first batch.</summary>
-internal sealed class ScorerWarmup(IServiceProvider services, ILogger<ScorerWarmup> logger) : IHostedService
+internal sealed class ScorerWarmup(ModelScorer scorer, ILogger<ScorerWarmup> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var scorer = (ModelScorer)services.GetService(typeof(ModelScorer))!;
         logger.LogInformation("Scoring models loaded: {ModelVersion}", scorer.ModelVersion);
         return Task.CompletedTask;
     }
