@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace SentimentWatch.Scoring.Featurization;
+
+/// <summary>
+/// Term polarities (-1..1) from the AFINN, VADER, emoji-ranking and Chinese word lists shipped
+/// as embedded resources (see Lexicon/README.md for sources and licences).
+/// </summary>
+public sealed class SentimentLexicon
+{
+    private readonly Dictionary<string, float> _terms;
+    private readonly Dictionary<string, float>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly HashSet<string> _cjkPrefixes;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _cjkPrefixLookup;
+
+    public SentimentLexicon(IEnumerable<KeyValuePair<string, float>> terms)
+    {
+        _terms = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var (term, polarity) in terms)
+        {
+            _terms[term] = polarity;
+        }
+
+        _lookup = _terms.GetAlternateLookup<ReadOnlySpan<char>>();
+        _cjkPrefixes = _terms.Keys.Where(k => k.Length >= 2 && Core.Mentions.TextNormalizer.IsCjk(k[0])).Select(k => k[..2]).ToHashSet(StringComparer.Ordinal);
+        _cjkPrefixLookup = _cjkPrefixes.GetAlternateLookup<ReadOnlySpan<char>>();
+        MaxCjkTermLength = _terms.Keys.Where(k => k.Length > 0 && Core.Mentions.TextNormalizer.IsCjk(k[0]))
+            .Select(k => k.Length).DefaultIfEmpty(1).Max();
+    }
+
+    /// <summary>The lexicon the models are trained and served with.</summary>
+    public static SentimentLexicon Shipped { get; } = LoadShipped();
+
+    public int Count => _terms.Count;
+
+    /// <summary>The longest Chinese term, bounding the longest-match scan.</summary>
+    public int MaxCjkTermLength { get; }
+
+    public bool TryGet(ReadOnlySpan<char> term, out float polarity) => _lookup.TryGetValue(term, out polarity);
+
+    /// <summary>Whether some Chinese term of two or more characters starts with these two characters: skips most longest-match probes.</summary>
+    public bool StartsCjkTerm(ReadOnlySpan<char> firstTwo) => _cjkPrefixLookup.Contains(firstTwo);
+
+    private static SentimentLexicon LoadShipped()
+    {
+        var terms = new Dictionary<string, float>(StringComparer.Ordinal);
+        // Order matters: the hand-written Chinese social list overrides the machine-translated one.
+        foreach (var resource in new[] { "sentiment-lexicon.tsv", "zh-social.tsv" })
+        {
+            foreach (var (term, polarity) in ReadResource(resource))
+            {
+                terms[term] = polarity;
+            }
+        }
+
+        return new SentimentLexicon(terms);
+    }
+
+    private static IEnumerable<KeyValuePair<string, float>> ReadResource(string name)
+    {
+        var assembly = typeof(SentimentLexicon).GetTypeInfo().Assembly;
+        using var stream = assembly.GetManifestResourceStream("SentimentWatch.Scoring.Lexicon." + name)
+            ?? throw new InvalidOperationException($"Embedded lexicon '{name}' is missing from the Scoring assembly.");
+        using var reader = new StreamReader(stream);
+        var result = new List<KeyValuePair<string, float>>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+
+            var parts = line.Split('\t');
+            if (parts.Length >= 2 && float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var polarity))
+            {
+                result.Add(new(Core.Mentions.TextNormalizer.Normalize(parts[0]), polarity));
+            }
+        }
+
+        return result;
+    }
+}

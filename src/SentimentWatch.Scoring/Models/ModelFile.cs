@@ -1,0 +1,88 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Microsoft.ML;
+
+namespace SentimentWatch.Scoring.Models;
+
+/// <summary>Reads and writes model zips: ML.NET's model plus a SentimentWatch manifest entry.</summary>
+public static class ModelFile
+{
+    private const string ManifestEntry = "SentimentWatch/manifest.json";
+
+    private static readonly JsonSerializerOptions ManifestJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static void Save(MLContext ml, ITransformer model, DataViewSchema inputSchema, ModelManifest manifest, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        ml.Model.Save(model, inputSchema, path);
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        var entry = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal);
+        using var stream = entry.Open();
+        JsonSerializer.Serialize(stream, manifest, ManifestJson);
+    }
+
+    /// <summary>Reads only the manifest of a model zip.</summary>
+    public static ModelManifest ReadManifest(string path, string setting)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new ModelFileException($"{setting}: model file '{fullPath}' does not exist.");
+        }
+
+        try
+        {
+            using var zip = ZipFile.OpenRead(fullPath);
+            var entry = zip.GetEntry(ManifestEntry)
+                ?? throw new ModelFileException($"{setting}: '{fullPath}' is not a SentimentWatch model (no {ManifestEntry}); retrain it with the train verb.");
+            using var stream = entry.Open();
+            return JsonSerializer.Deserialize<ModelManifest>(stream, ManifestJson)
+                ?? throw new ModelFileException($"{setting}: '{fullPath}' has an empty manifest; retrain it with the train verb.");
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or JsonException)
+        {
+            throw new ModelFileException($"{setting}: model file '{fullPath}' is corrupt or unreadable ({e.Message}). Restore it or retrain with the train verb.", e);
+        }
+    }
+
+    /// <summary>Loads a model zip, or throws <see cref="ModelFileException"/> naming <paramref name="setting"/> and the path.</summary>
+    public static (ITransformer Model, ModelManifest Manifest) Load(MLContext ml, string path, string setting, string expectedKind)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new ModelFileException(
+                $"{setting}: model file '{fullPath}' does not exist. Point {setting} at a model written by `train --data <dir> --output models/`.");
+        }
+
+        try
+        {
+            ModelManifest manifest;
+            using (var zip = ZipFile.OpenRead(fullPath))
+            {
+                var entry = zip.GetEntry(ManifestEntry)
+                    ?? throw new ModelFileException($"{setting}: '{fullPath}' is not a SentimentWatch model (no {ManifestEntry}); retrain it with the train verb.");
+                using var stream = entry.Open();
+                manifest = JsonSerializer.Deserialize<ModelManifest>(stream, ManifestJson)
+                    ?? throw new ModelFileException($"{setting}: '{fullPath}' has an empty manifest; retrain it with the train verb.");
+            }
+
+            if (manifest.Kind != expectedKind)
+            {
+                throw new ModelFileException($"{setting}: '{fullPath}' is a {manifest.Kind} model, expected a {expectedKind} model.");
+            }
+
+            var model = ml.Model.Load(fullPath, out _);
+            return (model, manifest);
+        }
+        catch (ModelFileException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or JsonException or FormatException
+            or InvalidOperationException or ArgumentException or NotSupportedException or UnauthorizedAccessException)
+        {
+            throw new ModelFileException($"{setting}: model file '{fullPath}' is corrupt or unreadable ({e.Message}). Restore it or retrain with the train verb.", e);
+        }
+    }
+}

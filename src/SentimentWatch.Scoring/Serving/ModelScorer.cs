@@ -1,0 +1,118 @@
+using Microsoft.ML;
+using SentimentWatch.Core.Mentions;
+using SentimentWatch.Core.Scoring;
+using SentimentWatch.Scoring.Featurization;
+using SentimentWatch.Scoring.Models;
+
+namespace SentimentWatch.Scoring.Serving;
+
+/// <summary>
+/// The pipeline's <see cref="IMentionScorer"/>: both models loaded once, evaluated over the
+/// shared featurizer with a per-thread feature buffer (thread-safe, allocation-light). Large
+/// batches are split across cores.
+/// </summary>
+public sealed class ModelScorer : IMentionScorer
+{
+    private const int ParallelThreshold = 512;
+
+    [ThreadStatic]
+    private static FeatureVector? t_vector;
+
+    [ThreadStatic]
+    private static FeatureVector? t_topicVector;
+
+    private readonly SentimentModel _sentiment;
+    private readonly TopicModel _topic;
+    private readonly bool _sharedFeatures;
+    private readonly string[] _riskTerms;
+
+    public ModelScorer(SentimentModel sentiment, TopicModel topic, IEnumerable<string> riskTerms)
+    {
+        _sentiment = sentiment;
+        _topic = topic;
+        _sharedFeatures = sentiment.Manifest.Featurizer == topic.Manifest.Featurizer;
+        _riskTerms = riskTerms.Select(TextNormalizer.Normalize).Where(t => t.Length > 0).Distinct().ToArray();
+        ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}";
+    }
+
+    public string? ModelVersion { get; }
+
+    public SentimentModel Sentiment => _sentiment;
+
+    public TopicModel Topic => _topic;
+
+    /// <summary>Loads both model files; a missing or corrupt file throws <see cref="ModelFileException"/> naming the setting.</summary>
+    public static ModelScorer Load(ScoringOptions options)
+    {
+        var ml = new MLContext(seed: 1);
+        var sentiment = SentimentModel.Load(ml, options.SentimentPath, "Scoring:SentimentModel");
+        var topic = TopicModel.Load(ml, options.TopicPath, "Scoring:TopicModel");
+        return new ModelScorer(sentiment, topic, options.RiskTerms);
+    }
+
+    public IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts)
+    {
+        var results = new MentionScore?[texts.Count];
+        if (texts.Count < ParallelThreshold)
+        {
+            for (var i = 0; i < texts.Count; i++)
+            {
+                results[i] = ScoreOne(texts[i]);
+            }
+        }
+        else
+        {
+            Parallel.ForEach(
+                System.Collections.Concurrent.Partitioner.Create(0, texts.Count, 256),
+                range =>
+                {
+                    for (var i = range.Item1; i < range.Item2; i++)
+                    {
+                        results[i] = ScoreOne(texts[i]);
+                    }
+                });
+        }
+
+        return results;
+    }
+
+    public MentionScore ScoreOne(string? text)
+    {
+        text ??= string.Empty;
+        var normalized = TextNormalizer.Normalize(text);
+        var vector = t_vector ??= new FeatureVector();
+        _sentiment.Featurizer.FeaturizeNormalized(normalized, vector);
+        var positive = _sentiment.PositiveProbability(vector);
+        var band = _sentiment.BandFor(LanguageDetector.Detect(text));
+        var (neg, neu, pos) = band.Probabilities(positive);
+        var label = neg >= neu && neg >= pos ? SentimentLabel.Negative : pos > neu ? SentimentLabel.Positive : SentimentLabel.Neutral;
+
+        var topicVector = vector;
+        if (!_sharedFeatures)
+        {
+            topicVector = t_topicVector ??= new FeatureVector();
+            _topic.Featurizer.FeaturizeNormalized(normalized, topicVector);
+        }
+
+        var (topic, probability) = _topic.Predict(topicVector);
+        return new MentionScore(
+            new SentimentScore(label, neg, neu, pos),
+            new TopicScore(_topic.Topics[topic], probability),
+            RiskTerms(normalized));
+    }
+
+    // Terms are normalized like the text (NFKC, lower case), so an ordinal search suffices.
+    private IReadOnlyList<string> RiskTerms(string normalized)
+    {
+        List<string>? found = null;
+        foreach (var term in _riskTerms)
+        {
+            if (normalized.Contains(term, StringComparison.Ordinal))
+            {
+                (found ??= []).Add(term);
+            }
+        }
+
+        return found is null ? [] : found;
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Options;
+
+namespace SentimentWatch.Scoring.Serving;
+
+/// <summary>Configuration section "Scoring".</summary>
+public sealed class ScoringOptions
+{
+    public const string SectionName = "Scoring";
+
+    /// <summary>Folder holding the model files; relative paths resolve against AppContext.BaseDirectory.</summary>
+    public string ModelDirectory { get; set; } = "models";
+
+    public string SentimentModel { get; set; } = "sentiment.zip";
+
+    public string TopicModel { get; set; } = "topic.zip";
+
+    /// <summary>Crisis vocabulary reported as a mention's risk terms (matched case-insensitively).</summary>
+    public List<string> RiskTerms { get; set; } =
+    [
+        "投诉", "曝光", "维权", "起诉", "律师", "315", "消协", "报警", "爆炸", "起火", "中毒", "召回", "欺诈", "诈骗", "泄露", "死亡", "受伤",
+        "lawsuit", "sue", "lawyer", "recall", "explode", "exploded", "fire", "poisoning", "fraud", "scam", "leak", "injured", "boycott",
+    ];
+
+    public string ResolveDirectory() =>
+        Path.IsPathRooted(ModelDirectory) ? ModelDirectory : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, ModelDirectory));
+
+    public string SentimentPath => Path.Combine(ResolveDirectory(), SentimentModel);
+
+    public string TopicPath => Path.Combine(ResolveDirectory(), TopicModel);
+}
+
+/// <summary>Reports every unusable scoring setting at once, naming its configuration path.</summary>
+public sealed class ScoringOptionsValidator : IValidateOptions<ScoringOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ScoringOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ModelDirectory))
+        {
+            failures.Add("Scoring:ModelDirectory must name the folder holding the model files (default 'models').");
+        }
+        else if (!Directory.Exists(options.ResolveDirectory()))
+        {
+            failures.Add($"Scoring:ModelDirectory: folder '{options.ResolveDirectory()}' does not exist.");
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(options.SentimentModel) || !File.Exists(options.SentimentPath))
+            {
+                failures.Add($"Scoring:SentimentModel: model file '{options.SentimentPath}' does not exist (Scoring:ModelDirectory = '{options.ModelDirectory}').");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.TopicModel) || !File.Exists(options.TopicPath))
+            {
+                failures.Add($"Scoring:TopicModel: model file '{options.TopicPath}' does not exist (Scoring:ModelDirectory = '{options.ModelDirectory}').");
+            }
+        }
+
+        for (var i = 0; i < options.RiskTerms.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.RiskTerms[i]))
+            {
+                failures.Add($"Scoring:RiskTerms:{i} is empty.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

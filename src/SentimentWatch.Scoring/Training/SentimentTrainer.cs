@@ -1,0 +1,72 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using SentimentWatch.Scoring.Featurization;
+using SentimentWatch.Scoring.Models;
+
+namespace SentimentWatch.Scoring.Training;
+
+/// <summary>
+/// Trains the binary sentiment model with ML.NET over <see cref="TextFeaturizer"/> features.
+/// Every trainer ends in a Platt-calibrated linear model so <see cref="SentimentModel"/> can
+/// serve it directly.
+/// </summary>
+public static class SentimentTrainer
+{
+    public const string Lbfgs = "lbfgs";
+    public const string Sdca = "sdca";
+    public const string AveragedPerceptron = "averaged-perceptron";
+
+    public static IReadOnlyList<string> Trainers { get; } = [Lbfgs, Sdca, AveragedPerceptron];
+
+    public static (ITransformer Model, DataViewSchema Schema) Train(
+        MLContext ml, TextFeaturizer featurizer, IReadOnlyList<LabelledText> data, string trainer)
+    {
+        var view = ml.Data.Cache(FeatureData.Binary(ml, featurizer, data));
+        IEstimator<ITransformer> estimator = trainer switch
+        {
+            Lbfgs => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+            {
+                L2Regularization = 1f,
+                L1Regularization = 0.05f,
+                OptimizationTolerance = 1e-6f,
+                HistorySize = 20,
+            }),
+            Sdca => ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
+            {
+                L2Regularization = 1e-4f,
+                MaximumNumberOfIterations = 30,
+                Shuffle = true,
+                NumberOfThreads = 1,
+            }),
+            AveragedPerceptron => ml.BinaryClassification.Trainers.AveragedPerceptron(new AveragedPerceptronTrainer.Options
+            {
+                NumberOfIterations = 10,
+                LearningRate = 0.5f,
+                L2Regularization = 1e-5f,
+                Shuffle = true,
+            }).Append(ml.BinaryClassification.Calibrators.Platt()),
+            _ => throw new ArgumentException($"Unknown trainer '{trainer}'; use one of {string.Join(", ", Trainers)}.", nameof(trainer)),
+        };
+        return (estimator.Fit(view), view.Schema);
+    }
+
+    /// <summary>The ML.NET baseline the issue quotes: FeaturizeText over raw text + SDCA logistic regression.</summary>
+    public static Func<IReadOnlyList<string>, float[]> TrainBaseline(MLContext ml, IReadOnlyList<LabelledText> data)
+    {
+        var pipeline = ml.Transforms.Text.FeaturizeText("Features", "Text")
+            .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression());
+        var model = pipeline.Fit(FeatureData.Text(ml, data));
+        return texts =>
+        {
+            var scored = model.Transform(FeatureData.Text(ml, texts.Select(t => new LabelledText(t, false, "", ""))));
+            return scored.GetColumn<float>("Probability").ToArray();
+        };
+    }
+
+    public static SentimentModel ToServing(ITransformer model, ModelManifest manifest) =>
+        SentimentModel.FromTransformer(model, manifest, "(in memory)", "train");
+
+    public static ModelManifest Manifest(FeaturizerSettings settings, string trainer, DateTimeOffset now, IReadOnlyDictionary<string, NeutralBand>? bands = null) =>
+        new(ModelManifest.SentimentKind, $"sentiment-{trainer}-{now:yyyyMMddHHmm}", settings, trainer, ["negative", "positive"], now, bands);
+}

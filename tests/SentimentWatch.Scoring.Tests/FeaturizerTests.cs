@@ -1,0 +1,60 @@
+using SentimentWatch.Scoring.Featurization;
+
+namespace SentimentWatch.Scoring.Tests;
+
+public sealed class FeaturizerTests
+{
+    private static readonly TextFeaturizer Featurizer = new(new FeaturizerSettings(LexiconScale: 3f), SentimentLexicon.Shipped);
+
+    private static (int[] Indices, float[] Values) F(string text) => Featurizer.FeaturizeToArrays(text);
+
+    private static float Dense(string text, int slot)
+    {
+        var (indices, values) = F(text);
+        var at = Array.IndexOf(indices, Featurizer.Settings.HashedSize + slot);
+        return at < 0 ? 0 : values[at];
+    }
+
+    [Fact]
+    public void Different_urls_and_user_handles_featurize_identically()
+    {
+        F("@alice the app is broken https://t.co/abc").Indices.ShouldBe(F("@bob the app is broken http://example.com/x?y=1").Indices);
+    }
+
+    [Theory]
+    [InlineData("good", "not good")]
+    [InlineData("满意", "不是很满意")]
+    [InlineData("喜欢", "不喜欢")]
+    public void Negation_turns_positive_lexicon_evidence_negative(string plain, string negated)
+    {
+        // Dense slot 2 is tanh(positive − negative lexicon evidence).
+        Dense(plain, 2).ShouldBeGreaterThan(0);
+        Dense(negated, 2).ShouldBeLessThan(0);
+    }
+
+    [Theory]
+    [InlineData("great :)", "great :(")]
+    [InlineData("ok 😍", "ok 😡")]
+    public void Emoticons_and_emoji_carry_polarity(string happy, string sad) =>
+        Dense(happy, 2).ShouldBeGreaterThan(Dense(sad, 2));
+
+    [Fact]
+    public void Repeated_punctuation_is_a_feature_of_its_own() =>
+        F("why!!!").Indices.ShouldNotBe(F("why!").Indices);
+
+    [Fact]
+    public void Mixed_chinese_and_english_text_gets_features_from_both_scripts()
+    {
+        Dense("这个app太垃圾了 totally useless", 6).ShouldBeGreaterThan(0);
+        Dense("这个app太垃圾了 totally useless", 7).ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public void Features_are_sorted_unique_and_unit_length_over_the_hashed_part()
+    {
+        var (indices, values) = F("the battery died, the battery died again!!! 电池又坏了");
+        indices.ShouldBe(indices.Distinct().Order().ToArray());
+        var hashed = indices.Select((index, k) => (index, value: values[k])).Where(x => x.index < Featurizer.Settings.HashedSize).Sum(x => x.value * x.value);
+        hashed.ShouldBe(1f, 1e-4f);
+    }
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Hosting;
+using SentimentWatch.Scoring.Cli;
+
+namespace SentimentWatch.Scoring.Tests;
+
+public sealed class ScoreVerbTests
+{
+    private static IHost BuildHost(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Configuration["Scoring:ModelDirectory"] = TestPaths.Models;
+        builder.AddScoring();
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task Score_verb_adds_the_scores_to_each_line_and_reports_bad_lines_on_stderr_by_number()
+    {
+        var dir = TestPaths.TempDirectory();
+        var input = Path.Combine(dir, "in.jsonl");
+        var output = Path.Combine(dir, "out.jsonl");
+        await File.WriteAllLinesAsync(input,
+        [
+            """{"id":"1","text":"快递太慢了，客服也不理人","source":"weibo"}""",
+            "not json at all",
+            """{"id":"2","text":"Absolutely love the new update 😍"}""",
+            """{"id":"3","body":"no text field"}""",
+        ]);
+        var root = new RootCommand();
+        foreach (var command in ScoringCommands.Commands(BuildHost))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var stderr = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(stderr);
+        int exit;
+        try
+        {
+            exit = await root.Parse(["score", "--input", input, "--output", output]).InvokeAsync();
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        exit.ShouldBe(1);
+        stderr.ToString().ShouldContain("line 2");
+        stderr.ToString().ShouldContain("line 4");
+        var lines = (await File.ReadAllLinesAsync(output)).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        lines.Select(l => (string?)l["id"]).ShouldBe(["1", "2"]);
+        lines[0]["source"]!.GetValue<string>().ShouldBe("weibo");
+        lines[0]["sentiment"]!.GetValue<string>().ShouldBe("negative");
+        lines[1]["sentiment"]!.GetValue<string>().ShouldBe("positive");
+        foreach (var line in lines)
+        {
+            var scores = line["sentimentScores"]!.AsObject();
+            (scores["negative"]!.GetValue<double>() + scores["neutral"]!.GetValue<double>() + scores["positive"]!.GetValue<double>()).ShouldBe(1, 0.001);
+            line["topic"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
+            line["topicScore"]!.GetValue<double>().ShouldBeInRange(0, 1);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SentimentWatch.Core.Scoring;
+using SentimentWatch.Scoring.Featurization;
+using SentimentWatch.Scoring.Models;
+using SentimentWatch.Scoring.Serving;
+using SentimentWatch.Scoring.Training;
+
+namespace SentimentWatch.Scoring.Tests;
+
+/// <summary>The committed models/ files, measured on the hand-labelled test split they never saw.</summary>
+public sealed class ShippedModelTests
+{
+    private static readonly Lazy<ModelScorer> Scorer = new(() => ModelScorer.Load(new ScoringOptions { ModelDirectory = TestPaths.Models }));
+
+    private static IReadOnlyList<LabelledPost> TestPosts(string language) =>
+        TrainingCorpus.LoadPosts(TestPaths.Posts).Where(p => p.Split == "test" && p.Language == language).ToList();
+
+    // Floors sit a few points under what models/MODEL.md reports, so the test fails if a retrain regresses.
+    [Theory]
+    [InlineData("en", 0.70)]
+    [InlineData("zh", 0.80)]
+    public void Negative_detection_on_held_out_posts_stays_above_its_floor(string language, double floor)
+    {
+        var posts = TestPosts(language);
+        posts.Count.ShouldBeGreaterThan(90);
+        var scores = Scorer.Value.Score(posts.Select(p => p.Text).ToList());
+        var ba = Metrics.BalancedAccuracy(
+            posts.Select(p => p.Sentiment == "negative").ToList(),
+            scores.Select(s => s!.Sentiment.Label == SentimentLabel.Negative).ToList());
+        ba.ShouldBeGreaterThan(floor);
+    }
+
+    [Theory]
+    [InlineData("en", 0.58)]
+    [InlineData("zh", 0.65)]
+    public void Three_class_macro_f1_on_held_out_posts_stays_above_its_floor(string language, double floor)
+    {
+        var posts = TestPosts(language);
+        var scores = Scorer.Value.Score(posts.Select(p => p.Text).ToList());
+        var predicted = scores.Select(s => SentimentScore.ToWire(s!.Sentiment.Label)).ToList();
+        Metrics.MacroF1(posts.Select(p => p.Sentiment).ToList(), predicted, Evaluation.SentimentClasses).ShouldBeGreaterThan(floor);
+    }
+
+    [Fact]
+    public void Topic_model_beats_always_guessing_the_commonest_topic_on_the_hand_checked_sample()
+    {
+        var checks = TopicCheck.Load(TestPaths.TopicCheck, TestPaths.Corpus);
+        var scores = Scorer.Value.Score(checks.Select(c => c.Text).ToList());
+        var accuracy = Metrics.Accuracy(checks.Select(c => c.Checked).ToList(), scores.Select(s => s!.Topic!.Topic).ToList());
+        var majority = checks.GroupBy(c => c.Checked).Max(g => g.Count()) / (double)checks.Count;
+        accuracy.ShouldBeGreaterThan(majority);
+    }
+
+    [Fact]
+    public void The_fast_path_gives_the_probabilities_ml_net_itself_computes()
+    {
+        var ml = new MLContext(seed: 1);
+        var path = Path.Combine(TestPaths.Models, "sentiment.zip");
+        var transformer = ml.Model.Load(path, out _);
+        var model = SentimentModel.Load(ml, path, "test");
+        string[] texts = ["太差了，再也不买了", "love it!!! 😍", "the screen is not good", "还行吧"];
+        var size = model.Manifest.Featurizer.VectorSize;
+        var rows = texts.Select(t =>
+        {
+            var (indices, values) = model.Featurizer.FeaturizeToArrays(t);
+            return new Row { Label = false, Features = new VBuffer<float>(size, values.Length, values, indices) };
+        }).ToList();
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, size);
+        var expected = transformer.Transform(ml.Data.LoadFromEnumerable(rows, schema)).GetColumn<float>("Probability").ToArray();
+
+        var vector = new FeatureVector();
+        for (var i = 0; i < texts.Length; i++)
+        {
+            model.Featurizer.Featurize(texts[i], vector);
+            model.PositiveProbability(vector).ShouldBe(expected[i], 1e-4f);
+        }
+    }
+
+    [Fact]
+    public void Scoring_in_parallel_gives_the_same_results_as_one_by_one()
+    {
+        var texts = TrainingCorpus.LoadPosts(TestPaths.Posts).Select(p => p.Text).ToList();
+        var many = Enumerable.Range(0, 8).SelectMany(_ => texts).ToList();
+        var batch = Scorer.Value.Score(many);
+        for (var i = 0; i < many.Count; i += 37)
+        {
+            var one = Scorer.Value.ScoreOne(many[i]);
+            batch[i]!.Sentiment.ShouldBe(one.Sentiment, $"text {i}");
+            batch[i]!.Topic.ShouldBe(one.Topic, $"text {i}");
+            batch[i]!.RiskTerms.ShouldBe(one.RiskTerms, $"text {i}");
+        }
+    }
+
+    [Fact]
+    public void Risk_terms_are_reported_from_the_configured_list()
+    {
+        Scorer.Value.ScoreOne("电池爆炸了，我要投诉").RiskTerms.ShouldBe(["投诉", "爆炸"], ignoreOrder: true);
+        Scorer.Value.ScoreOne("lovely day").RiskTerms.ShouldBeEmpty();
+    }
+
+    private sealed class Row
+    {
+        public bool Label { get; set; }
+
+        public VBuffer<float> Features { get; set; }
+    }
+}

