@@ -200,7 +200,7 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
     public Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var older = NumericRangeQuery.NewInt64Range(MentionDocument.Published, null, cutoff.ToUnixTimeMilliseconds(), true, false);
+        var older = NumericRangeQuery.NewInt64Range(MentionDocument.Published, MentionDocument.PublishedPrecisionStep, null, cutoff.ToUnixTimeMilliseconds(), true, false);
         var count = WithSearcher(searcher =>
         {
             var counter = new TotalHitCountCollector();
