@@ -44,11 +44,15 @@ public static class MentionId
 /// <summary>Canonical form of a URL so tracking parameters and fragments do not make duplicates.</summary>
 public static class CanonicalUrl
 {
-    private static readonly string[] TrackingPrefixes = ["utm_", "spm", "from", "share_", "fbclid", "gclid", "ref", "wfr", "sharer"];
+    // Matched against the parameter name: these prefixes, or exactly these names (a prefix
+    // "ref" would also drop refund_id, a real parameter, and make different pages one id).
+    private static readonly string[] TrackingPrefixes = ["utm_", "spm", "share_"];
+    private static readonly string[] TrackingNames = ["from", "fbclid", "gclid", "ref", "wfr", "sharer"];
 
     public static string Normalize(string url)
     {
-        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
+        // On Unix "/thread/42" parses as an absolute file:// URI: only web URLs are canonicalised.
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             return url.Trim();
         }
@@ -61,11 +65,15 @@ public static class CanonicalUrl
 
         var query = uri.Query.TrimStart('?')
             .Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Where(p => !TrackingPrefixes.Any(t => p.StartsWith(t, StringComparison.OrdinalIgnoreCase)))
+            .Where(p => !IsTracking(p.Split('=', 2)[0]))
             .Order(StringComparer.Ordinal);
         builder.Query = string.Join('&', query);
         var path = builder.Path.Length > 1 ? builder.Path.TrimEnd('/') : builder.Path;
         builder.Path = path;
         return builder.Uri.GetComponents(UriComponents.AbsoluteUri, UriFormat.UriEscaped);
     }
+
+    private static bool IsTracking(string name) =>
+        TrackingPrefixes.Any(t => name.StartsWith(t, StringComparison.OrdinalIgnoreCase))
+        || TrackingNames.Any(t => name.Equals(t, StringComparison.OrdinalIgnoreCase));
 }

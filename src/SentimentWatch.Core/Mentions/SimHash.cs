@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace SentimentWatch.Core.Mentions;
 
@@ -8,13 +9,15 @@ namespace SentimentWatch.Core.Mentions;
 /// few characters (a tracking link, an emoji, "转发") land within a small Hamming distance.
 /// Shingles are characters for CJK and words for Latin text, so both languages work.
 /// </summary>
-public static class SimHash
+public static partial class SimHash
 {
     public const int NearDuplicateDistance = 3;
 
     public static ulong Compute(string text)
     {
-        var normalized = TextNormalizer.Normalize(text);
+        // A leading repost marker adds shingles the original lacks (enough to flip 4-6 bits of a
+        // tweet-length text), so it is dropped: a repost is the text it reposts.
+        var normalized = RepostPrefix().Replace(TextNormalizer.Normalize(text), string.Empty);
         Span<int> weights = stackalloc int[64];
         var any = false;
         foreach (var feature in Features(normalized))
@@ -103,4 +106,8 @@ public static class SimHash
         hash ^= hash >> 31;
         return hash;
     }
+
+    // 转发: / 转: / RT: / Fwd: / Fw: (after normalisation full-width ： is ':'), possibly repeated.
+    [GeneratedRegex(@"^(?:(?:转发|转|rt|fwd|fw)\s*:\s*)+", RegexOptions.CultureInvariant)]
+    private static partial Regex RepostPrefix();
 }

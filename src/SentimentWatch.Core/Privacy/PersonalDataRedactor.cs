@@ -25,14 +25,14 @@ public static partial class PersonalDataRedactor
         // Order matters: an 18-digit ID number also looks like a long phone number or card.
         var result = EmailPattern().Replace(text, EmailToken);
         result = IdNumberPattern().Replace(result, m => IsValidResidentId(m.Value) ? IdNumberToken : m.Value);
-        result = CardPattern().Replace(result, m => LuhnValid(m.Value) ? CardToken : m.Value);
+        result = CardPattern().Replace(result, m => LuhnValid(m.Value) && HasIssuerPrefix(m.Value) ? CardToken : m.Value);
         result = MobilePattern().Replace(result, PhoneToken);
         result = InternationalPhonePattern().Replace(result, PhoneToken);
         result = LandlinePattern().Replace(result, PhoneToken);
         return result;
     }
 
-    public static bool ContainsPersonalData(string? text) => !string.Equals(Redact(text), text, StringComparison.Ordinal);
+    public static bool ContainsPersonalData(string? text) => !string.IsNullOrEmpty(text) && !string.Equals(Redact(text), text, StringComparison.Ordinal);
 
     // GB 11643: 17 digits + check digit (0-9 or X), weights 2^(17-i) mod 11.
     private static bool IsValidResidentId(string value)
@@ -60,6 +60,16 @@ public static partial class PersonalDataRedactor
         int.TryParse(digits.AsSpan(6, 4), out var year) && year is >= 1900 and <= 2100
         && int.TryParse(digits.AsSpan(10, 2), out var month) && month is >= 1 and <= 12
         && int.TryParse(digits.AsSpan(12, 2), out var day) && day is >= 1 and <= 31;
+
+    // Payment cards start with an issuer prefix: 3 (Amex, JCB, Diners), 4 (Visa), 5 (Mastercard),
+    // 6 (UnionPay, Discover), or 2221-2720 (Mastercard 2-series, 16 digits). Without this, one in
+    // ten order numbers, timestamps and +86/0086 mobiles pass Luhn and are taken for cards.
+    private static bool HasIssuerPrefix(string value)
+    {
+        var digits = string.Concat(value.Where(char.IsDigit));
+        return digits[0] is >= '3' and <= '6'
+            || (digits.Length == 16 && int.Parse(digits.AsSpan(0, 4), System.Globalization.CultureInfo.InvariantCulture) is >= 2221 and <= 2720);
+    }
 
     private static bool LuhnValid(string value)
     {
@@ -101,8 +111,10 @@ public static partial class PersonalDataRedactor
     [GeneratedRegex(@"(?<!\d)(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)", RegexOptions.CultureInvariant)]
     private static partial Regex MobilePattern();
 
-    // International / North American: +1 (415) 555-0132, (415) 555-0132, 415-555-0132.
-    [GeneratedRegex(@"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{3}[ .-])\d{3,4}[ .-]\d{4}(?!\d)", RegexOptions.CultureInvariant)]
+    // International / North American: +1 (415) 555-0132, (415) 555-0132, 415-555-0132. Only ASCII
+    // letters and digits count as a word before it (\w would include the Chinese text it follows);
+    // 400-xxx-xxxx / 800-xxx-xxxx service hotlines are companies', so they are kept.
+    [GeneratedRegex(@"(?<![0-9A-Za-z_+])(?![48]00[ .-]\d{3}[ .-]\d{4}(?!\d))(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{3}[ .-])\d{3,4}[ .-]\d{4}(?!\d)", RegexOptions.CultureInvariant)]
     private static partial Regex InternationalPhonePattern();
 
     // Mainland landline: 010-12345678, 0755-1234567, (021)12345678; and 400/800 hotlines are

@@ -4,7 +4,7 @@ using SentimentWatch.Core.Mentions;
 namespace SentimentWatch.Core.Watches;
 
 /// <summary>
-/// A parsed watch query. Grammar (case-insensitive operators, implicit AND between terms):
+/// A parsed watch query. Grammar (operators in upper case, so a lower-case "or" is a term; implicit AND between terms):
 /// <code>
 /// query  := or
 /// or     := and ( OR and )*

@@ -1,0 +1,77 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using SentimentWatch.Alerting.Notifications;
+using SentimentWatch.Storage;
+
+namespace SentimentWatch.Alerting;
+
+/// <summary>Alerting's tables in the state store: evidence, alerts, silences and the notification outbox.</summary>
+public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> options) : DbContext(options)
+{
+    public DbSet<MentionEvidence> Evidence => Set<MentionEvidence>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<AlertSilence> Silences => Set<AlertSilence>();
+    public DbSet<OutboxNotification> Outbox => Set<OutboxNotification>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var evidence = modelBuilder.Entity<MentionEvidence>();
+        evidence.ToTable("alert_evidence");
+        evidence.HasKey(e => new { e.WatchId, e.MentionId });
+        evidence.HasIndex(e => new { e.WatchId, e.At });
+        evidence.HasIndex(e => e.At);
+        evidence.Property(e => e.WatchId).HasMaxLength(200);
+        evidence.Property(e => e.MentionId).HasMaxLength(64);
+        evidence.Property(e => e.Sentiment).HasConversion<int?>();
+        evidence.Ignore(e => e.IsNegative);
+        evidence.Ignore(e => e.RiskTermList);
+
+        var alert = modelBuilder.Entity<Alert>();
+        alert.ToTable("alerts");
+        alert.HasKey(a => a.Id);
+        alert.Property(a => a.Id).ValueGeneratedOnAdd();
+        // One open alert per incident: the database enforces it even if two evaluators race.
+        alert.HasIndex(a => a.IncidentKey).IsUnique().HasFilter("\"Status\" <> 2");
+        alert.HasIndex(a => new { a.Status, a.Id });
+        alert.HasIndex(a => new { a.WatchId, a.Status });
+        alert.HasIndex(a => new { a.WatchId, a.HeldUntilClear });
+        alert.Property(a => a.Status).HasConversion<int>();
+        alert.Property(a => a.Severity).HasConversion<int>();
+        alert.Property(a => a.NotifiedSeverity).HasConversion<int>();
+        alert.Property(a => a.Kind).HasConversion<int>();
+        alert.Ignore(a => a.IsOpen);
+        alert.Ignore(a => a.TopTerms);
+        alert.Ignore(a => a.Samples);
+
+        var silence = modelBuilder.Entity<AlertSilence>();
+        silence.ToTable("alert_silences");
+        silence.HasKey(s => s.Id);
+        silence.HasIndex(s => s.Until);
+
+        var outbox = modelBuilder.Entity<OutboxNotification>();
+        outbox.ToTable("alert_outbox");
+        outbox.HasKey(o => o.Id);
+        outbox.HasIndex(o => o.IdempotencyKey).IsUnique();
+        outbox.HasIndex(o => new { o.DeliveredAt, o.EnqueuedAt });
+        outbox.HasIndex(o => o.AlertId);
+        outbox.Property(o => o.Kind).HasConversion<int>();
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot order or compare DateTimeOffset stored as text; store UTC ticks (as the ledger does).
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build the context without the host.</summary>
+public sealed class AlertingDbContextDesignFactory : IDesignTimeDbContextFactory<AlertingDbContext>
+{
+    public AlertingDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<AlertingDbContext>();
+        StorageRegistration.ConfigureSqlite<AlertingDbContext>(options, new StorageOptions { DataDirectory = Path.GetTempPath() });
+        return new AlertingDbContext(options.Options);
+    }
+}

@@ -1,0 +1,392 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace SentimentWatch.Alerting;
+
+/// <summary>Configuration section <c>Alerting</c>: the crisis rules and where alerts are delivered.</summary>
+public sealed class AlertingOptions
+{
+    public const string SectionName = "Alerting";
+
+    /// <summary>How often windowed rules are re-evaluated without new evidence (recovery, resolution).</summary>
+    public TimeSpan EvaluationInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long per-mention evidence is kept for windows and baselines.</summary>
+    public TimeSpan EvidenceRetention { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>Base URL of the API/UI, for links in messages, e.g. <c>https://watch.example.com</c>.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    public List<CrisisRuleOptions> Rules { get; set; } = [];
+
+    public AlertDeliveryOptions Delivery { get; set; } = new();
+}
+
+/// <summary>One crisis rule of the emergency plan, e.g. "negative volume triples within ten minutes".</summary>
+public sealed class CrisisRuleOptions
+{
+    /// <summary>Stable id; part of the incident key, so renaming it opens new incidents.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>Watch id the rule applies to, or <c>*</c> for every watch.</summary>
+    public string Watch { get; set; } = "";
+
+    /// <summary>
+    /// <c>negativeSpike</c>, <c>negativeShare</c>, <c>riskTerms</c>, <c>influencer</c>, <c>crisisScore</c>,
+    /// <c>emergingTopic</c> (a term absent from the baseline used by at least MinCount distinct authors) or
+    /// <c>sourceSilent</c> (a source without new mentions for longer than Window, or failing MinCount times in a row;
+    /// Watch is ignored).
+    /// </summary>
+    public string Kind { get; set; } = "";
+
+    /// <summary><c>info</c>, <c>warning</c> or <c>critical</c>.</summary>
+    public string Severity { get; set; } = "warning";
+
+    /// <summary>Optional partition: <c>source</c> or <c>topic</c>; one incident per value.</summary>
+    public string? GroupBy { get; set; }
+
+    /// <summary>The evidence window; spikes compare it with the same-length window before it.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Least number of (negative) mentions in the window before the rule can fire.</summary>
+    public int MinCount { get; set; } = 1;
+
+    /// <summary>negativeSpike: how many times the baseline the window must reach.</summary>
+    public double Ratio { get; set; } = 3;
+
+    /// <summary>
+    /// How many windows before the current one form the baseline (their mean per window). One
+    /// adjacent window is noisy: a quiet ten minutes followed by a normal ten reads as a spike.
+    /// </summary>
+    public int BaselineWindows { get; set; } = 6;
+
+    /// <summary>
+    /// negativeSpike: the window must also stand this many Poisson standard deviations above the
+    /// baseline mean ((n - mean) / sqrt(mean)), so chance fluctuations of small counts do not fire.
+    /// </summary>
+    public double MinZ { get; set; } = 3;
+
+    /// <summary>negativeShare: share of negatives (0..1); crisisScore: score (0..1).</summary>
+    public double Threshold { get; set; } = 0.5;
+
+    /// <summary>riskTerms: the high-risk terms (matched case-insensitively in title and text).</summary>
+    public List<string> Terms { get; set; } = [];
+
+    /// <summary>influencer: least reach (followers, views, or interactions) of a negative mention.</summary>
+    public long MinReach { get; set; } = 100_000;
+
+    /// <summary>When the measured value reaches this multiple of the threshold, severity goes up one level.</summary>
+    public double EscalateAt { get; set; } = 2;
+
+    /// <summary>Hysteresis: the condition must stay clear this long before the alert resolves itself.</summary>
+    public TimeSpan ClearFor { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>A still-firing alert is re-announced at most this often (escalations are announced at once).</summary>
+    public TimeSpan Cooldown { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>Where and how notifications go.</summary>
+public sealed class AlertDeliveryOptions
+{
+    /// <summary><c>InMemory</c> (embedded, with the SQLite outbox) or <c>PostgreSql</c> (scale-out).</summary>
+    public string JobStorage { get; set; } = "InMemory";
+
+    /// <summary>Required when <see cref="JobStorage"/> is <c>PostgreSql</c>.</summary>
+    public string? PostgreSqlConnectionString { get; set; }
+
+    /// <summary>How often Hangfire moves due retries to the queue (its default is 15 s).</summary>
+    public TimeSpan RetryPollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int WorkerCount { get; set; } = 4;
+
+    public List<WebhookChannelOptions> Webhooks { get; set; } = [];
+
+    /// <summary>Slack, Teams, DingTalk, WeCom and Feishu robots.</summary>
+    public List<Notifications.ChatRobotChannelOptions> ChatRobots { get; set; } = [];
+
+    public EmailChannelOptions? Email { get; set; }
+}
+
+/// <summary>Routing shared by every channel.</summary>
+public abstract class ChannelRouteOptions
+{
+    /// <summary>Least severity this channel receives.</summary>
+    public string MinSeverity { get; set; } = "info";
+
+    /// <summary>Watches this channel receives alerts for; empty means all.</summary>
+    public List<string> Watches { get; set; } = [];
+}
+
+public sealed class WebhookChannelOptions : ChannelRouteOptions
+{
+    public string Name { get; set; } = "";
+    public string Url { get; set; } = "";
+
+    /// <summary>HMAC-SHA256 key for the <c>X-SentimentWatch-Signature</c> header.</summary>
+    public string Secret { get; set; } = "";
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+public sealed class EmailChannelOptions : ChannelRouteOptions
+{
+    public string Host { get; set; } = "";
+    public int Port { get; set; } = 587;
+
+    /// <summary><c>Auto</c>, <c>None</c>, <c>StartTls</c>, <c>StartTlsWhenAvailable</c> or <c>SslOnConnect</c>.</summary>
+    public string Security { get; set; } = "Auto";
+
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+    public string From { get; set; } = "";
+    public List<string> To { get; set; } = [];
+}
+
+public sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AlertingOptions options)
+    {
+        const string s = AlertingOptions.SectionName;
+        var failures = new List<string>();
+        if (options.EvaluationInterval < TimeSpan.FromSeconds(1) || options.EvaluationInterval > TimeSpan.FromSeconds(30))
+        {
+            failures.Add($"{s}:EvaluationInterval must be between 00:00:01 and 00:00:30 so windowed rules are evaluated at least every 30 s (was {options.EvaluationInterval})");
+        }
+
+        if (options.PublicBaseUrl is { Length: > 0 } baseUrl && !Uri.TryCreate(baseUrl, UriKind.Absolute, out _))
+        {
+            failures.Add($"{s}:PublicBaseUrl '{baseUrl}' is not an absolute URL");
+        }
+
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < options.Rules.Count; i++)
+        {
+            var rule = options.Rules[i];
+            var p = $"{s}:Rules:{i}";
+            if (string.IsNullOrWhiteSpace(rule.Id))
+            {
+                failures.Add($"{p}:Id must name the rule");
+            }
+            else if (!ids.Add(rule.Id))
+            {
+                failures.Add($"{p}:Id '{rule.Id}' is used by another rule");
+            }
+
+            if (string.IsNullOrWhiteSpace(rule.Watch))
+            {
+                failures.Add($"{p}:Watch must name a watch id or be '*'");
+            }
+
+            if (!CrisisRule.TryParseKind(rule.Kind, out var kind))
+            {
+                failures.Add($"{p}:Kind '{rule.Kind}' is not one of negativeSpike, negativeShare, riskTerms, influencer, crisisScore, emergingTopic, sourceSilent");
+            }
+
+            if (!AlertSeverities.TryParse(rule.Severity, out _))
+            {
+                failures.Add($"{p}:Severity '{rule.Severity}' is not one of info, warning, critical");
+            }
+
+            if (rule.GroupBy is { Length: > 0 } g && !CrisisRule.TryParseGroup(g, out _))
+            {
+                failures.Add($"{p}:GroupBy '{g}' is not one of source, topic");
+            }
+
+            if (rule.Window < TimeSpan.FromMinutes(1) || rule.Window > TimeSpan.FromDays(1))
+            {
+                failures.Add($"{p}:Window must be between 00:01:00 and 1.00:00:00 (was {rule.Window})");
+            }
+
+            if (rule.MinCount < 1)
+            {
+                failures.Add($"{p}:MinCount must be at least 1 (was {rule.MinCount})");
+            }
+
+            if (kind == CrisisRuleKind.NegativeSpike && rule.Ratio <= 1)
+            {
+                failures.Add($"{p}:Ratio must be above 1 (was {rule.Ratio.ToString(CultureInfo.InvariantCulture)})");
+            }
+
+            if (rule.BaselineWindows is < 1 or > 168)
+            {
+                failures.Add($"{p}:BaselineWindows must be between 1 and 168 (was {rule.BaselineWindows})");
+            }
+
+            if (rule.MinZ is < 0 or > 20)
+            {
+                failures.Add($"{p}:MinZ must be between 0 and 20 (was {rule.MinZ.ToString(CultureInfo.InvariantCulture)})");
+            }
+
+            if (kind is CrisisRuleKind.NegativeShare or CrisisRuleKind.CrisisScore && (rule.Threshold <= 0 || rule.Threshold > 1))
+            {
+                failures.Add($"{p}:Threshold must be in (0, 1] (was {rule.Threshold.ToString(CultureInfo.InvariantCulture)})");
+            }
+
+            if (kind == CrisisRuleKind.RiskTerms && rule.Terms.Count(t => !string.IsNullOrWhiteSpace(t)) == 0)
+            {
+                failures.Add($"{p}:Terms must list at least one high-risk term");
+            }
+
+            if (kind == CrisisRuleKind.Influencer && rule.MinReach < 1)
+            {
+                failures.Add($"{p}:MinReach must be at least 1 (was {rule.MinReach})");
+            }
+
+            if (rule.EscalateAt <= 1)
+            {
+                failures.Add($"{p}:EscalateAt must be above 1 (was {rule.EscalateAt.ToString(CultureInfo.InvariantCulture)})");
+            }
+
+            if (rule.ClearFor < TimeSpan.Zero)
+            {
+                failures.Add($"{p}:ClearFor must not be negative");
+            }
+
+            if (rule.Cooldown < TimeSpan.Zero)
+            {
+                failures.Add($"{p}:Cooldown must not be negative");
+            }
+        }
+
+        ValidateDelivery(options.Delivery, $"{s}:Delivery", failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateDelivery(AlertDeliveryOptions delivery, string p, List<string> failures)
+    {
+        if (delivery.JobStorage.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(delivery.PostgreSqlConnectionString))
+            {
+                failures.Add($"{p}:PostgreSqlConnectionString is required when {p}:JobStorage is PostgreSql");
+            }
+        }
+        else if (!delivery.JobStorage.Equals("InMemory", StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"{p}:JobStorage '{delivery.JobStorage}' is not one of InMemory, PostgreSql");
+        }
+
+        if (delivery.RetryPollingInterval < TimeSpan.FromMilliseconds(100) || delivery.RetryPollingInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{p}:RetryPollingInterval must be between 00:00:00.1 and 00:01:00 (was {delivery.RetryPollingInterval})");
+        }
+
+        if (delivery.WorkerCount is < 1 or > 64)
+        {
+            failures.Add($"{p}:WorkerCount must be between 1 and 64 (was {delivery.WorkerCount})");
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Notifications.EmailChannel.ChannelName };
+        for (var i = 0; i < delivery.Webhooks.Count; i++)
+        {
+            var hook = delivery.Webhooks[i];
+            var hp = $"{p}:Webhooks:{i}";
+            if (string.IsNullOrWhiteSpace(hook.Name))
+            {
+                failures.Add($"{hp}:Name must name the channel");
+            }
+            else if (!names.Add(hook.Name))
+            {
+                failures.Add($"{hp}:Name '{hook.Name}' is used by another channel");
+            }
+
+            if (!Uri.TryCreate(hook.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"{hp}:Url '{hook.Url}' must be an absolute http(s) URL");
+            }
+
+            if (string.IsNullOrEmpty(hook.Secret) || hook.Secret.Length < 16)
+            {
+                failures.Add($"{hp}:Secret must be at least 16 characters (it keys the HMAC-SHA256 signature)");
+            }
+
+            if (hook.Timeout <= TimeSpan.Zero || hook.Timeout > TimeSpan.FromMinutes(2))
+            {
+                failures.Add($"{hp}:Timeout must be between 00:00:01 and 00:02:00 (was {hook.Timeout})");
+            }
+
+            ValidateRoute(hook, hp, failures);
+        }
+
+        for (var i = 0; i < delivery.ChatRobots.Count; i++)
+        {
+            var robot = delivery.ChatRobots[i];
+            var rp = $"{p}:ChatRobots:{i}";
+            if (string.IsNullOrWhiteSpace(robot.Name))
+            {
+                failures.Add($"{rp}:Name must name the channel");
+            }
+            else if (!names.Add(robot.Name))
+            {
+                failures.Add($"{rp}:Name '{robot.Name}' is used by another channel");
+            }
+
+            if (!Notifications.ChatRobotChannel.TryParseKind(robot.Kind, out _))
+            {
+                failures.Add($"{rp}:Kind '{robot.Kind}' is not one of slack, teams, dingtalk, wecom, feishu");
+            }
+
+            if (!Uri.TryCreate(robot.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"{rp}:Url '{robot.Url}' must be an absolute http(s) URL");
+            }
+
+            ValidateRoute(robot, rp, failures);
+        }
+
+        if (delivery.Email is { } email)
+        {
+            var ep = $"{p}:Email";
+            if (string.IsNullOrWhiteSpace(email.Host))
+            {
+                failures.Add($"{ep}:Host must name the SMTP server");
+            }
+
+            if (email.Port is < 1 or > 65535)
+            {
+                failures.Add($"{ep}:Port must be between 1 and 65535 (was {email.Port})");
+            }
+
+            if (!Enum.TryParse<MailKit.Security.SecureSocketOptions>(email.Security, ignoreCase: true, out _))
+            {
+                failures.Add($"{ep}:Security '{email.Security}' is not one of Auto, None, StartTls, StartTlsWhenAvailable, SslOnConnect");
+            }
+
+            if (!IsAddress(email.From))
+            {
+                failures.Add($"{ep}:From '{email.From}' is not an e-mail address");
+            }
+
+            if (email.To.Count == 0)
+            {
+                failures.Add($"{ep}:To must list at least one recipient");
+            }
+
+            for (var i = 0; i < email.To.Count; i++)
+            {
+                if (!IsAddress(email.To[i]))
+                {
+                    failures.Add($"{ep}:To:{i} '{email.To[i]}' is not an e-mail address");
+                }
+            }
+
+            if (!string.IsNullOrEmpty(email.UserName) && string.IsNullOrEmpty(email.Password))
+            {
+                failures.Add($"{ep}:Password is required when {ep}:UserName is set");
+            }
+
+            ValidateRoute(email, ep, failures);
+        }
+    }
+
+    private static bool IsAddress(string? value) =>
+        MimeKit.MailboxAddress.TryParse(value, out var mailbox) && mailbox.Address.Contains('@', StringComparison.Ordinal);
+
+    private static void ValidateRoute(ChannelRouteOptions route, string p, List<string> failures)
+    {
+        if (!AlertSeverities.TryParse(route.MinSeverity, out _))
+        {
+            failures.Add($"{p}:MinSeverity '{route.MinSeverity}' is not one of info, warning, critical");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using SentimentWatch.Alerting.Notifications;
+using SentimentWatch.Core.Pipeline;
+using SentimentWatch.Storage;
+
+namespace SentimentWatch.Alerting;
+
+public static class AlertingRegistration
+{
+    /// <summary>
+    /// Crisis alerting: rules from <c>Alerting</c>, the incident desk as a pipeline observer,
+    /// the evaluation schedule, the SQLite state (evidence, alerts, silences, outbox) and
+    /// notification delivery through Hangfire (in-memory storage + outbox by default,
+    /// PostgreSQL for scale-out). Needs <c>AddStorage()</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddAlerting(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertingOptions>, AlertingOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddStateDbContext<AlertingDbContext>();
+        services.AddSingleton<IncidentDesk>();
+        services.AddSingleton<IMentionObserver>(sp => sp.GetRequiredService<IncidentDesk>());
+        services.AddSingleton<NotificationOutbox>();
+        services.AddTransient<NotificationDelivery>();
+        services.AddHostedService<AlertEvaluationSchedule>();
+        // Needs the IMentionIndex the indexing capability registers; resolved only by the backtest verb.
+        services.AddTransient<AlertBacktest>();
+
+        services.AddHttpClient(WebhookChannel.HttpClientName);
+        services.AddSingleton(sp =>
+        {
+            var delivery = sp.GetRequiredService<IOptions<AlertingOptions>>().Value.Delivery;
+            var channels = new List<INotificationChannel>();
+            foreach (var hook in delivery.Webhooks)
+            {
+                channels.Add(new WebhookChannel(hook, sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>()));
+            }
+
+            foreach (var robot in delivery.ChatRobots)
+            {
+                ChatRobotChannel.TryParseKind(robot.Kind, out var kind);
+                channels.Add(new ChatRobotChannel(robot, kind, sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>()));
+            }
+
+            if (delivery.Email is not null)
+            {
+                channels.Add(new EmailChannel(sp.GetRequiredService<IOptions<AlertingOptions>>()));
+            }
+
+            return new NotificationChannels(channels);
+        });
+
+        // Hangfire is configured once per host; if another capability already did, share it.
+        if (!services.Any(d => d.ServiceType == typeof(JobStorage)))
+        {
+            services.AddHangfire((sp, config) =>
+            {
+                var delivery = sp.GetRequiredService<IOptions<AlertingOptions>>().Value.Delivery;
+                config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                    .UseSimpleAssemblyNameTypeSerializer()
+                    .UseRecommendedSerializerSettings();
+                if (delivery.JobStorage.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase))
+                {
+                    config.UsePostgreSqlStorage(pg => pg.UseNpgsqlConnection(delivery.PostgreSqlConnectionString));
+                }
+                else
+                {
+                    config.UseInMemoryStorage();
+                }
+            });
+            services.AddHangfireServer((sp, server) =>
+            {
+                var delivery = sp.GetRequiredService<IOptions<AlertingOptions>>().Value.Delivery;
+                server.WorkerCount = delivery.WorkerCount;
+                server.SchedulePollingInterval = delivery.RetryPollingInterval;
+                server.ServerName = $"sentimentwatch-{Environment.MachineName}";
+            });
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,415 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SentimentWatch.Alerting.Notifications;
+using SentimentWatch.Core.Crawling;
+using SentimentWatch.Core.Mentions;
+using SentimentWatch.Core.Pipeline;
+
+namespace SentimentWatch.Alerting;
+
+/// <summary>
+/// Where incidents are tracked. Records each indexed mention as evidence for its watches and
+/// evaluates those watches' rules at once (so an alert leaves within seconds of the evidence),
+/// re-evaluates every watch on the schedule (so alerts resolve when things go quiet), and
+/// takes acknowledgements and resolutions from people. Every alert change and the
+/// notifications it causes are committed together, then handed to Hangfire.
+/// </summary>
+public sealed class IncidentDesk(
+    IDbContextFactory<AlertingDbContext> dbs,
+    IOptionsMonitor<AlertingOptions> options,
+    NotificationChannels channels,
+    NotificationOutbox outbox,
+    IEnumerable<ISourceHealthReader> sourceHealth,
+    TimeProvider clock,
+    ILogger<IncidentDesk> logger) : IMentionObserver
+{
+    private const int ExcerptLength = 200;
+
+    // One writer at a time: evaluation reads then writes alerts, and people change them too.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private AlertingOptions? _rulesFrom;
+    private IReadOnlyList<CrisisRule> _rules = [];
+
+    public IReadOnlyList<CrisisRule> Rules
+    {
+        get
+        {
+            var current = options.CurrentValue;
+            if (!ReferenceEquals(current, _rulesFrom))
+            {
+                _rules = current.Rules.Select(CrisisRule.From).ToArray();
+                _rulesFrom = current;
+            }
+
+            return _rules;
+        }
+    }
+
+    public async ValueTask OnIndexedAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
+    {
+        var rules = Rules;
+        if (rules.Count == 0 || mentions.Count == 0)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var evidence = new List<MentionEvidence>();
+        foreach (var mention in mentions)
+        {
+            foreach (var watch in mention.Watches.Distinct(StringComparer.Ordinal))
+            {
+                var applicable = rules.Where(r => r.AppliesTo(watch)).ToArray();
+                if (applicable.Length > 0)
+                {
+                    evidence.Add(ToEvidence(mention, watch, applicable, now));
+                }
+            }
+        }
+
+        if (evidence.Count == 0)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            await RecordEvidenceAsync(db, evidence, cancellationToken);
+            var watches = evidence.Select(e => e.WatchId).Distinct(StringComparer.Ordinal).ToArray();
+            await EvaluateAsync(db, watches, rules, now, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The scheduled pass: every watch with rules, recent evidence or an open alert; also drops
+    /// expired evidence and hands over outbox rows that never reached Hangfire.
+    /// </summary>
+    public async Task EvaluateAllAsync(CancellationToken cancellationToken)
+    {
+        var rules = Rules;
+        var now = clock.GetUtcNow();
+        var extra = new Dictionary<string, List<Finding>>(StringComparer.Ordinal);
+        var silenceRules = rules.Where(r => r.Kind == CrisisRuleKind.SourceSilent).ToArray();
+        if (silenceRules.Length > 0)
+        {
+            var health = new List<SourceHealth>();
+            foreach (var reader in sourceHealth)
+            {
+                health.AddRange(await reader.ListAsync(cancellationToken));
+            }
+
+            extra[CrisisRule.SourcesWatch] = SilentSources(silenceRules, health, now);
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            var lookback = rules.Count == 0 ? TimeSpan.Zero : rules.Max(r => r.Lookback);
+            var since = now - lookback;
+            var watches = new HashSet<string>(StringComparer.Ordinal);
+            watches.UnionWith(rules.Where(r => r.Watch != CrisisRule.AnyWatch).Select(r => r.Watch));
+            watches.UnionWith(await db.Evidence.Where(e => e.At > since).Select(e => e.WatchId).Distinct().ToListAsync(cancellationToken));
+            watches.UnionWith(await db.Alerts.Where(a => a.Status != AlertStatus.Resolved).Select(a => a.WatchId).Distinct().ToListAsync(cancellationToken));
+            watches.UnionWith(extra.Keys);
+            await EvaluateAsync(db, watches.ToArray(), rules, now, cancellationToken, extra);
+
+            var expired = now - options.CurrentValue.EvidenceRetention;
+            await db.Evidence.Where(e => e.At < expired).ExecuteDeleteAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        await outbox.HandOverUnfinishedAsync(includeEnqueued: false, cancellationToken);
+    }
+
+    public async Task<Alert?> AcknowledgeAsync(long id, string by, CancellationToken cancellationToken) =>
+        await ChangeAsync(id, alert =>
+        {
+            alert.Acknowledge(by, clock.GetUtcNow());
+            return null;
+        }, cancellationToken);
+
+    public async Task<Alert?> ResolveAsync(long id, string by, CancellationToken cancellationToken) =>
+        await ChangeAsync(id, alert =>
+        {
+            alert.Resolve(by, clock.GetUtcNow());
+            return alert.NotificationCount > 0 ? NotificationKind.Resolved : null;
+        }, cancellationToken);
+
+    public async Task<AlertSilence> SilenceAsync(AlertSilence silence, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        silence.CreatedAt = clock.GetUtcNow();
+        db.Silences.Add(silence);
+        await db.SaveChangesAsync(cancellationToken);
+        return silence;
+    }
+
+    private async Task<Alert?> ChangeAsync(long id, Func<Alert, NotificationKind?> change, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        List<long> outboxIds;
+        Alert? alert;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+            if (alert is null)
+            {
+                return null;
+            }
+
+            var kind = change(alert);
+            var silences = await db.Silences.Where(s => s.Until > now).ToListAsync(cancellationToken);
+            var announce = kind is { } k && !silences.Any(s => s.Covers(alert, now)) ? new[] { (alert, k) } : [];
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            outboxIds = await RecordNotificationsAsync(db, announce, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        await outbox.HandOverAsync(outboxIds, cancellationToken);
+        return alert;
+    }
+
+    /// <summary>
+    /// sourceSilent: a source whose last new mention (or last success) is older than the rule's
+    /// Window, or that failed MinCount times in a row. Filed under the pseudo-watch "sources".
+    /// </summary>
+    internal static List<Finding> SilentSources(IReadOnlyList<CrisisRule> rules, IReadOnlyList<SourceHealth> health, DateTimeOffset now)
+    {
+        var findings = new List<Finding>();
+        foreach (var rule in rules)
+        {
+            foreach (var source in health.Where(h => h.Enabled))
+            {
+                var last = source.LastMentionAt ?? source.LastSuccessAt;
+                var silent = last is { } l && now - l > rule.Window;
+                var failing = source.ConsecutiveFailures >= rule.MinCount;
+                if (!silent && !failing)
+                {
+                    continue;
+                }
+
+                var quiet = last is { } q ? now - q : TimeSpan.Zero;
+                var summary = silent
+                    ? $"source {source.SourceId} has produced nothing new for {quiet.TotalMinutes:0} min (allowed {rule.Window.TotalMinutes:0} min)"
+                    : $"source {source.SourceId} failed {source.ConsecutiveFailures} times in a row";
+                if (source.LastError is { Length: > 0 } error)
+                {
+                    summary += $"; last error: {error}";
+                }
+
+                findings.Add(new Finding
+                {
+                    RuleId = rule.Id,
+                    Kind = CrisisRuleKind.SourceSilent,
+                    WatchId = CrisisRule.SourcesWatch,
+                    GroupKey = source.SourceId,
+                    Severity = rule.Severity,
+                    Measured = silent ? quiet.TotalMinutes : source.ConsecutiveFailures,
+                    Threshold = silent ? rule.Window.TotalMinutes : rule.MinCount,
+                    Count = source.ConsecutiveFailures,
+                    WindowStart = last ?? now,
+                    WindowEnd = now,
+                    Summary = summary,
+                });
+            }
+        }
+
+        return findings;
+    }
+
+    private async Task EvaluateAsync(AlertingDbContext db, IReadOnlyCollection<string> watches, IReadOnlyList<CrisisRule> rules, DateTimeOffset now, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, List<Finding>>? extra = null)
+    {
+        var silences = await db.Silences.AsNoTracking().Where(s => s.Until > now).ToListAsync(cancellationToken);
+        var announce = new List<(Alert Alert, NotificationKind Kind)>();
+        foreach (var watch in watches)
+        {
+            var applicable = rules.Where(r => r.AppliesTo(watch)).ToArray();
+            var findings = new Dictionary<string, Finding>(StringComparer.Ordinal);
+            if (applicable.Length > 0)
+            {
+                var since = now - applicable.Max(r => r.Lookback);
+                var evidence = await db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > since).ToListAsync(cancellationToken);
+                foreach (var finding in applicable.SelectMany(r => RuleEvaluation.Evaluate(r, watch, evidence, now)))
+                {
+                    findings[finding.IncidentKey] = finding;
+                }
+            }
+
+            if (extra is not null && extra.TryGetValue(watch, out var more))
+            {
+                foreach (var finding in more)
+                {
+                    findings[finding.IncidentKey] = finding;
+                }
+            }
+
+            var open = await db.Alerts.Where(a => a.WatchId == watch && a.Status != AlertStatus.Resolved).ToListAsync(cancellationToken);
+            var held = await db.Alerts.Where(a => a.WatchId == watch && a.HeldUntilClear).ToListAsync(cancellationToken);
+            foreach (var resolvedByHand in held.Where(a => !findings.ContainsKey(a.IncidentKey)))
+            {
+                resolvedByHand.Release();
+            }
+
+            foreach (var finding in findings.Values)
+            {
+                var rule = rules.First(r => r.Id == finding.RuleId);
+                var alert = open.FirstOrDefault(a => a.IncidentKey == finding.IncidentKey);
+                if (alert is null && held.FirstOrDefault(a => a.IncidentKey == finding.IncidentKey) is { } handled)
+                {
+                    if (finding.Severity <= handled.NotifiedSeverity)
+                    {
+                        // Somebody resolved this incident while it was still going: not a new one.
+                        continue;
+                    }
+
+                    handled.Release();
+                }
+
+                if (alert is null)
+                {
+                    alert = Alert.Open(finding, now);
+                    db.Alerts.Add(alert);
+                    logger.LogWarning("Alert opened for {IncidentKey} ({Severity}): {Summary}", finding.IncidentKey, finding.Severity, finding.Summary);
+                }
+
+                if (alert.Observe(finding, now, rule.Cooldown) is { } kind && !silences.Any(s => s.Covers(alert, now)))
+                {
+                    announce.Add((alert, kind));
+                }
+            }
+
+            foreach (var alert in open.Where(a => !findings.ContainsKey(a.IncidentKey)))
+            {
+                // A rule removed from configuration leaves nothing to wait for: resolve at once.
+                var clearFor = rules.FirstOrDefault(r => r.Id == alert.RuleId
+                    && (r.Kind == CrisisRuleKind.SourceSilent ? watch == CrisisRule.SourcesWatch : r.AppliesTo(watch)))?.ClearFor ?? TimeSpan.Zero;
+                if (alert.ObserveClear(now, clearFor))
+                {
+                    logger.LogInformation("Alert {AlertId} for {IncidentKey} resolved: clear since {ClearSince}", alert.Id, alert.IncidentKey, alert.ClearSince);
+                    if (alert.NotificationCount > 0 && !silences.Any(s => s.Covers(alert, now)))
+                    {
+                        announce.Add((alert, NotificationKind.Resolved));
+                    }
+                }
+            }
+        }
+
+        List<long> outboxIds;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            outboxIds = await RecordNotificationsAsync(db, announce, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await outbox.HandOverAsync(outboxIds, cancellationToken);
+    }
+
+    /// <summary>Adds one outbox row per routed channel; the alert already has its id.</summary>
+    private async Task<List<long>> RecordNotificationsAsync(AlertingDbContext db, IEnumerable<(Alert Alert, NotificationKind Kind)> announce, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rows = new List<OutboxNotification>();
+        foreach (var (alert, kind) in announce)
+        {
+            alert.MarkNotified(kind, now);
+            var severity = kind == NotificationKind.Resolved ? alert.NotifiedSeverity : alert.Severity;
+            foreach (var channel in channels.Route(alert.WatchId, severity))
+            {
+                var key = $"alert-{alert.Id}-{alert.NotificationCount}-{channel}";
+                var message = NotificationMessage.For(alert, kind, key, now, options.CurrentValue.PublicBaseUrl);
+                rows.Add(new OutboxNotification
+                {
+                    IdempotencyKey = key,
+                    AlertId = alert.Id,
+                    Channel = channel,
+                    Kind = kind,
+                    Payload = System.Text.Json.JsonSerializer.Serialize(message, Alert.Json),
+                    CreatedAt = now,
+                });
+            }
+        }
+
+        if (rows.Count == 0 && !db.ChangeTracker.HasChanges())
+        {
+            return [];
+        }
+
+        db.Outbox.AddRange(rows);
+        await db.SaveChangesAsync(cancellationToken);
+        return rows.Select(r => r.Id).ToList();
+    }
+
+    private static async Task RecordEvidenceAsync(AlertingDbContext db, List<MentionEvidence> evidence, CancellationToken cancellationToken)
+    {
+        var ids = evidence.Select(e => e.MentionId).Distinct(StringComparer.Ordinal).ToList();
+        var existing = await db.Evidence.Where(e => ids.Contains(e.MentionId)).ToListAsync(cancellationToken);
+        var byKey = existing.ToDictionary(e => (e.WatchId, e.MentionId));
+        foreach (var row in evidence)
+        {
+            if (byKey.TryGetValue((row.WatchId, row.MentionId), out var known))
+            {
+                // Re-delivery (or a re-scored mention): the same row, refreshed, counted once.
+                known.Sentiment = row.Sentiment;
+                known.Topic = row.Topic;
+                known.Reach = row.Reach;
+                known.RiskTerms = row.RiskTerms;
+            }
+            else
+            {
+                db.Evidence.Add(row);
+                byKey[(row.WatchId, row.MentionId)] = row;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    internal static MentionEvidence ToEvidence(Mention mention, string watch, IReadOnlyList<CrisisRule> rules, DateTimeOffset now)
+    {
+        var text = string.IsNullOrWhiteSpace(mention.Title) ? mention.Text : $"{mention.Title} {mention.Text}";
+        var terms = new List<string>(mention.RiskTerms);
+        foreach (var term in rules.SelectMany(r => r.Terms))
+        {
+            if (text.Contains(term, StringComparison.OrdinalIgnoreCase) && !terms.Contains(term, StringComparer.OrdinalIgnoreCase))
+            {
+                terms.Add(term);
+            }
+        }
+
+        var at = mention.PublishedAt < now ? mention.PublishedAt : now;
+        var excerpt = text.ReplaceLineEndings(" ").Trim();
+        return new MentionEvidence
+        {
+            WatchId = watch,
+            MentionId = mention.Id,
+            At = at.ToUniversalTime(),
+            Sentiment = mention.Sentiment?.Label,
+            Source = mention.Source,
+            Topic = mention.Topic?.Topic,
+            Author = mention.Author,
+            Reach = mention.Engagement.Total,
+            RiskTerms = string.Join('|', terms.Select(t => t.Replace("|", string.Empty, StringComparison.Ordinal))),
+            Url = mention.Url,
+            Excerpt = excerpt.Length <= ExcerptLength ? excerpt : excerpt[..ExcerptLength] + "…",
+        };
+    }
+}

@@ -1,0 +1,288 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using SentimentWatch.Core.Security;
+
+namespace SentimentWatch.Alerting;
+
+public static class AlertingApi
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>
+    /// <c>/api/alerts</c>: list (status filter, paging), one alert, acknowledge, resolve, and
+    /// silences. Role <c>pr</c> or <c>admin</c> (policy <see cref="ApiPolicies.Pr"/>).
+    /// </summary>
+    public static IEndpointRouteBuilder MapAlertingApi(this IEndpointRouteBuilder app)
+    {
+        var alerts = app.MapGroup("/api/alerts").RequireAuthorization(ApiPolicies.Pr).WithTags("Alerts");
+        alerts.MapGet("/", ListAsync);
+        alerts.MapGet("/silences", ListSilencesAsync);
+        alerts.MapPost("/silences", SilenceAsync);
+        alerts.MapDelete("/silences/{id}", LiftSilenceAsync);
+        alerts.MapGet("/{id}", GetAsync);
+        alerts.MapPost("/{id}/acknowledge", AcknowledgeAsync);
+        alerts.MapPost("/{id}/ack", AcknowledgeAsync);
+        alerts.MapPost("/{id}/resolve", ResolveAsync);
+        return app;
+    }
+
+    private static async Task<Results<Ok<AlertPage>, ValidationProblem>> ListAsync(
+        IDbContextFactory<AlertingDbContext> dbs, string? status, string? watch, int? page, int? pageSize, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AlertStatus? wanted = null;
+        var openOnly = false;
+        switch (status?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "all": break;
+            case "open": openOnly = true; break;
+            case "firing": wanted = AlertStatus.Firing; break;
+            case "acknowledged": wanted = AlertStatus.Acknowledged; break;
+            case "resolved": wanted = AlertStatus.Resolved; break;
+            default: errors["status"] = [$"status '{status}' is not one of open, firing, acknowledged, resolved, all"]; break;
+        }
+
+        var number = page ?? 1;
+        var size = pageSize ?? 50;
+        if (number < 1)
+        {
+            errors["page"] = [$"page must be 1 or more (was {number})"];
+        }
+
+        if (size is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize} (was {size})"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var query = db.Alerts.AsNoTracking();
+        if (openOnly)
+        {
+            query = query.Where(a => a.Status != AlertStatus.Resolved);
+        }
+        else if (wanted is { } s)
+        {
+            query = query.Where(a => a.Status == s);
+        }
+
+        if (!string.IsNullOrWhiteSpace(watch))
+        {
+            query = query.Where(a => a.WatchId == watch);
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(a => a.Id).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new AlertPage(total, number, size, items.Select(AlertView.From).ToArray()));
+    }
+
+    private static async Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(
+        IDbContextFactory<AlertingDbContext> dbs, string id, CancellationToken cancellationToken)
+    {
+        if (!TryParseId(id, out var alertId, out var invalid))
+        {
+            return invalid;
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+        return alert is null ? NotFound(alertId) : TypedResults.Ok(AlertView.From(alert));
+    }
+
+    private static Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> AcknowledgeAsync(
+        IncidentDesk desk, HttpContext http, string id, CancellationToken cancellationToken) =>
+        ChangeAsync(id, http, (alertId, by) => desk.AcknowledgeAsync(alertId, by, cancellationToken));
+
+    private static Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ResolveAsync(
+        IncidentDesk desk, HttpContext http, string id, CancellationToken cancellationToken) =>
+        ChangeAsync(id, http, (alertId, by) => desk.ResolveAsync(alertId, by, cancellationToken));
+
+    private static async Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ChangeAsync(
+        string id, HttpContext http, Func<long, string, Task<Alert?>> change)
+    {
+        if (!TryParseId(id, out var alertId, out var invalid))
+        {
+            return invalid;
+        }
+
+        try
+        {
+            var alert = await change(alertId, http.User.Identity?.Name ?? "unknown");
+            return alert is null ? NotFound(alertId) : TypedResults.Ok(AlertView.From(alert));
+        }
+        catch (InvalidOperationException ex)
+        {
+            return TypedResults.Conflict(new ProblemDetails { Title = "Alert already resolved", Detail = ex.Message, Status = StatusCodes.Status409Conflict });
+        }
+    }
+
+    private static async Task<Ok<SilenceView[]>> ListSilencesAsync(IDbContextFactory<AlertingDbContext> dbs, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var silences = await db.Silences.AsNoTracking().Where(s => s.Until > now).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok(silences.Select(SilenceView.From).ToArray());
+    }
+
+    private static async Task<Results<Created<SilenceView>, ValidationProblem>> SilenceAsync(
+        IncidentDesk desk, TimeProvider clock, HttpContext http, SilenceRequest? request, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON body {watch, rule?, group?, duration | until, reason?} is required"] });
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Watch))
+        {
+            errors["watch"] = ["watch must name a watch id or be '*'"];
+        }
+
+        var now = clock.GetUtcNow();
+        DateTimeOffset until = default;
+        if (request.Until is { } u && request.Duration is null)
+        {
+            until = u;
+        }
+        else if (request.Duration is { } d && request.Until is null)
+        {
+            until = now + d;
+        }
+        else
+        {
+            errors["duration"] = ["give exactly one of duration (e.g. \"01:00:00\") or until"];
+        }
+
+        if (errors.Count == 0 && (until <= now || until > now.AddDays(30)))
+        {
+            errors[request.Until is null ? "duration" : "until"] = ["a silence must end in the future and within 30 days"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var silence = await desk.SilenceAsync(new AlertSilence
+        {
+            WatchId = request.Watch!.Trim(),
+            RuleId = string.IsNullOrWhiteSpace(request.Rule) ? null : request.Rule.Trim(),
+            GroupKey = string.IsNullOrWhiteSpace(request.Group) ? null : request.Group.Trim(),
+            Until = until.ToUniversalTime(),
+            Reason = request.Reason,
+            CreatedBy = http.User.Identity?.Name,
+        }, cancellationToken);
+        return TypedResults.Created($"/api/alerts/silences/{silence.Id}", SilenceView.From(silence));
+    }
+
+    private static async Task<Results<NoContent, NotFound<ProblemDetails>, ValidationProblem>> LiftSilenceAsync(
+        IDbContextFactory<AlertingDbContext> dbs, TimeProvider clock, string id, CancellationToken cancellationToken)
+    {
+        if (!TryParseId(id, out var silenceId, out var invalid))
+        {
+            return invalid;
+        }
+
+        var now = clock.GetUtcNow();
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var lifted = await db.Silences.Where(s => s.Id == silenceId && s.Until > now).ExecuteUpdateAsync(s => s.SetProperty(x => x.Until, now), cancellationToken);
+        return lifted == 0
+            ? TypedResults.NotFound(new ProblemDetails { Title = "No such active silence", Detail = $"silence {silenceId} does not exist or has expired", Status = 404 })
+            : TypedResults.NoContent();
+    }
+
+    private static bool TryParseId(string raw, out long id, out ValidationProblem problem)
+    {
+        problem = null!;
+        if (long.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out id) && id > 0)
+        {
+            return true;
+        }
+
+        problem = TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"id must be a positive whole number (was '{raw}')"] });
+        return false;
+    }
+
+    private static NotFound<ProblemDetails> NotFound(long id) =>
+        TypedResults.NotFound(new ProblemDetails { Title = "Alert not found", Detail = $"there is no alert {id}", Status = StatusCodes.Status404NotFound });
+}
+
+public sealed record AlertPage(int Total, int Page, int PageSize, IReadOnlyList<AlertView> Items);
+
+public sealed record SilenceRequest(string? Watch, string? Rule, string? Group, TimeSpan? Duration, DateTimeOffset? Until, string? Reason);
+
+public sealed record SilenceView(long Id, string Watch, string? Rule, string? Group, DateTimeOffset CreatedAt, DateTimeOffset Until, string? CreatedBy, string? Reason)
+{
+    public static SilenceView From(AlertSilence s) => new(s.Id, s.WatchId, s.RuleId, s.GroupKey, s.CreatedAt, s.Until, s.CreatedBy, s.Reason);
+}
+
+/// <summary>An alert as the API shows it: what fired, why (numbers, terms, samples) and where it stands.</summary>
+public sealed record AlertView
+{
+    public required long Id { get; init; }
+    public required string IncidentKey { get; init; }
+    public required string Watch { get; init; }
+    public required string Rule { get; init; }
+    public required string Kind { get; init; }
+    public string? Group { get; init; }
+    public required string Severity { get; init; }
+    public required string Status { get; init; }
+    public required DateTimeOffset OpenedAt { get; init; }
+    public required DateTimeOffset LastFiredAt { get; init; }
+    public DateTimeOffset? ClearSince { get; init; }
+    public DateTimeOffset? AcknowledgedAt { get; init; }
+    public string? AcknowledgedBy { get; init; }
+    public DateTimeOffset? ResolvedAt { get; init; }
+    public string? ResolvedBy { get; init; }
+    public required string Summary { get; init; }
+    public required double Measured { get; init; }
+    public required double PeakMeasured { get; init; }
+    public required double Threshold { get; init; }
+    public required int Count { get; init; }
+    public double? Baseline { get; init; }
+    public required DateTimeOffset WindowStart { get; init; }
+    public required DateTimeOffset WindowEnd { get; init; }
+    public required IReadOnlyList<string> TopTerms { get; init; }
+    public required IReadOnlyList<EvidenceSample> Samples { get; init; }
+    public required int NotificationCount { get; init; }
+    public DateTimeOffset? LastNotifiedAt { get; init; }
+
+    public static AlertView From(Alert a) => new()
+    {
+        Id = a.Id,
+        IncidentKey = a.IncidentKey,
+        Watch = a.WatchId,
+        Rule = a.RuleId,
+        Kind = CrisisRule.KindToWire(a.Kind),
+        Group = a.GroupKey.Length == 0 ? null : a.GroupKey,
+        Severity = a.Severity.ToWire(),
+        Status = a.Status.ToString().ToLowerInvariant(),
+        OpenedAt = a.OpenedAt,
+        LastFiredAt = a.LastFiredAt,
+        ClearSince = a.ClearSince,
+        AcknowledgedAt = a.AcknowledgedAt,
+        AcknowledgedBy = a.AcknowledgedBy,
+        ResolvedAt = a.ResolvedAt,
+        ResolvedBy = a.ResolvedBy,
+        Summary = a.Summary,
+        Measured = a.Measured,
+        PeakMeasured = a.PeakMeasured,
+        Threshold = a.Threshold,
+        Count = a.EvidenceCount,
+        Baseline = a.Baseline,
+        WindowStart = a.WindowStart,
+        WindowEnd = a.WindowEnd,
+        TopTerms = a.TopTerms,
+        Samples = a.Samples,
+        NotificationCount = a.NotificationCount,
+        LastNotifiedAt = a.LastNotifiedAt,
+    };
+}

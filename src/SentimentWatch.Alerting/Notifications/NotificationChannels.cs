@@ -1,0 +1,126 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace SentimentWatch.Alerting.Notifications;
+
+/// <summary>A place PR teams look. Sending throws on failure so the Hangfire job retries.</summary>
+public interface INotificationChannel
+{
+    string Name { get; }
+
+    bool Receives(string watchId, AlertSeverity severity);
+
+    Task SendAsync(NotificationMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>The configured channels and the routing between them.</summary>
+public sealed class NotificationChannels(IEnumerable<INotificationChannel> channels)
+{
+    private readonly INotificationChannel[] _channels = channels.ToArray();
+
+    public IReadOnlyList<string> Route(string watchId, AlertSeverity severity) =>
+        _channels.Where(c => c.Receives(watchId, severity)).Select(c => c.Name).ToArray();
+
+    public INotificationChannel? Find(string name) =>
+        _channels.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+}
+
+internal static class Routing
+{
+    public static bool Receives(ChannelRouteOptions route, string watchId, AlertSeverity severity) =>
+        AlertSeverities.TryParse(route.MinSeverity, out var min) && severity >= min
+        && (route.Watches.Count == 0 || route.Watches.Contains(watchId, StringComparer.OrdinalIgnoreCase));
+}
+
+/// <summary>
+/// Generic webhook: POSTs the <see cref="NotificationMessage"/> as JSON with
+/// <c>X-SentimentWatch-Signature: sha256=HEX(HMAC-SHA256(secret, "{timestamp}.{body}"))</c>,
+/// <c>X-SentimentWatch-Timestamp</c> (Unix seconds) and <c>X-SentimentWatch-Delivery</c> (the idempotency key).
+/// </summary>
+public sealed class WebhookChannel(WebhookChannelOptions options, IHttpClientFactory httpClients, TimeProvider clock) : INotificationChannel
+{
+    public const string HttpClientName = "alerting-webhooks";
+    public const string SignatureHeader = "X-SentimentWatch-Signature";
+    public const string TimestampHeader = "X-SentimentWatch-Timestamp";
+    public const string DeliveryHeader = "X-SentimentWatch-Delivery";
+
+    public string Name => options.Name;
+
+    public bool Receives(string watchId, AlertSeverity severity) => Routing.Receives(options, watchId, severity);
+
+    public async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, Alert.Json);
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, options.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Headers.Add(SignatureHeader, Sign(options.Secret, timestamp, body));
+        request.Headers.Add(TimestampHeader, timestamp);
+        request.Headers.Add(DeliveryHeader, message.Id);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException(
+                $"webhook '{options.Name}' answered {(int)response.StatusCode} {response.ReasonPhrase} for {message.Id}; will retry",
+                null, response.StatusCode);
+        }
+    }
+
+    /// <summary>What a receiver recomputes to check a delivery came from us.</summary>
+    public static string Sign(string secret, string timestamp, byte[] body)
+    {
+        var signed = new byte[timestamp.Length + 1 + body.Length];
+        Encoding.ASCII.GetBytes(timestamp + ".", signed);
+        body.CopyTo(signed, timestamp.Length + 1);
+        return "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
+    }
+}
+
+/// <summary>E-mail over SMTP with MailKit: a plain-text message to the configured recipients.</summary>
+public sealed class EmailChannel(IOptions<AlertingOptions> options) : INotificationChannel
+{
+    public const string ChannelName = "email";
+
+    public string Name => ChannelName;
+
+    private EmailChannelOptions Settings => options.Value.Delivery.Email
+        ?? throw new InvalidOperationException($"{AlertingOptions.SectionName}:Delivery:Email is not configured");
+
+    public bool Receives(string watchId, AlertSeverity severity) =>
+        options.Value.Delivery.Email is { } email && Routing.Receives(email, watchId, severity);
+
+    public async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
+    {
+        var settings = Settings;
+        var mail = new MimeMessage();
+        mail.From.Add(MailboxAddress.Parse(settings.From));
+        foreach (var to in settings.To)
+        {
+            mail.To.Add(MailboxAddress.Parse(to));
+        }
+
+        mail.Subject = message.Title;
+        // A stable Message-ID lets mail systems drop a repeat of the same notification.
+        mail.MessageId = $"{message.Id}@sentimentwatch";
+        mail.Body = new TextPart("plain") { Text = message.ToText() };
+
+        using var smtp = new SmtpClient();
+        await smtp.ConnectAsync(settings.Host, settings.Port, Enum.Parse<SecureSocketOptions>(settings.Security, ignoreCase: true), cancellationToken);
+        if (!string.IsNullOrEmpty(settings.UserName))
+        {
+            await smtp.AuthenticateAsync(settings.UserName, settings.Password ?? string.Empty, cancellationToken);
+        }
+
+        await smtp.SendAsync(mail, cancellationToken);
+        await smtp.DisconnectAsync(quit: true, cancellationToken);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace SentimentWatch.Alerting.Notifications;
+
+/// <summary>
+/// The Hangfire job that sends one outbox row to its channel. Failures throw, so Hangfire
+/// retries with backoff; a failing channel only ever delays its own rows, never evaluation.
+/// </summary>
+public sealed class NotificationDelivery(
+    IDbContextFactory<AlertingDbContext> dbs,
+    NotificationChannels channels,
+    TimeProvider clock,
+    ILogger<NotificationDelivery> logger)
+{
+    /// <summary>Long enough for any channel's timeout; a crashed worker's claim lapses after it.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    [AutomaticRetry(Attempts = 12, DelaysInSeconds = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public async Task DeliverAsync(long outboxId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var leaseUntil = now + Lease;
+
+        // Claim the row: only one job sends it, and never after it was delivered.
+        var claimed = await db.Outbox
+            .Where(o => o.Id == outboxId && o.DeliveredAt == null && (o.LeaseUntil == null || o.LeaseUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseUntil, leaseUntil).SetProperty(o => o.Attempts, o => o.Attempts + 1), cancellationToken);
+        if (claimed == 0)
+        {
+            logger.LogDebug("Notification {OutboxId} is delivered or being delivered; nothing to do", outboxId);
+            return;
+        }
+
+        var row = await db.Outbox.AsNoTracking().SingleAsync(o => o.Id == outboxId, cancellationToken);
+        var channel = channels.Find(row.Channel);
+        if (channel is null)
+        {
+            await Record(db, outboxId, delivered: null, $"channel '{row.Channel}' is no longer configured", cancellationToken);
+            logger.LogWarning("Notification {IdempotencyKey} is for channel {Channel}, which is no longer configured; dropped", row.IdempotencyKey, row.Channel);
+            return;
+        }
+
+        var message = JsonSerializer.Deserialize<NotificationMessage>(row.Payload, Alert.Json)
+            ?? throw new InvalidOperationException($"outbox row {outboxId} has an empty payload");
+        try
+        {
+            await channel.SendAsync(message, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            await Record(db, outboxId, delivered: null, ex.Message, CancellationToken.None);
+            logger.LogWarning("Notification {IdempotencyKey} to {Channel} failed (attempt {Attempt}): {Error}", row.IdempotencyKey, row.Channel, row.Attempts, ex.Message);
+            throw;
+        }
+
+        await Record(db, outboxId, clock.GetUtcNow(), null, CancellationToken.None);
+        logger.LogInformation("Delivered {Kind} notification {IdempotencyKey} for alert {AlertId} to {Channel}", message.Kind, row.IdempotencyKey, row.AlertId, row.Channel);
+    }
+
+    private static Task<int> Record(AlertingDbContext db, long id, DateTimeOffset? delivered, string? error, CancellationToken cancellationToken) =>
+        db.Outbox.Where(o => o.Id == id).ExecuteUpdateAsync(
+            s => s.SetProperty(o => o.DeliveredAt, delivered).SetProperty(o => o.LastError, error).SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null),
+            cancellationToken);
+}

@@ -1,0 +1,146 @@
+namespace SentimentWatch.Alerting;
+
+public enum AlertSeverity
+{
+    Info = 0,
+    Warning = 1,
+    Critical = 2,
+}
+
+public static class AlertSeverities
+{
+    public static bool TryParse(string? value, out AlertSeverity severity)
+    {
+        switch (value?.Trim().ToLowerInvariant())
+        {
+            case "info": severity = AlertSeverity.Info; return true;
+            case "warning": severity = AlertSeverity.Warning; return true;
+            case "critical": severity = AlertSeverity.Critical; return true;
+            default: severity = default; return false;
+        }
+    }
+
+    public static string ToWire(this AlertSeverity severity) => severity switch
+    {
+        AlertSeverity.Info => "info",
+        AlertSeverity.Warning => "warning",
+        _ => "critical",
+    };
+
+    public static AlertSeverity OneUp(this AlertSeverity severity) =>
+        severity == AlertSeverity.Critical ? AlertSeverity.Critical : severity + 1;
+}
+
+public enum CrisisRuleKind
+{
+    NegativeSpike,
+    NegativeShare,
+    RiskTerms,
+    Influencer,
+    CrisisScore,
+    EmergingTopic,
+    SourceSilent,
+}
+
+public enum EvidenceGrouping
+{
+    None,
+    Source,
+    Topic,
+}
+
+/// <summary>A validated crisis rule (see <see cref="CrisisRuleOptions"/> for the meaning of each field).</summary>
+public sealed record CrisisRule
+{
+    public const string AnyWatch = "*";
+
+    public required string Id { get; init; }
+    public required string Watch { get; init; }
+    public required CrisisRuleKind Kind { get; init; }
+    public AlertSeverity Severity { get; init; } = AlertSeverity.Warning;
+    public EvidenceGrouping GroupBy { get; init; }
+    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(10);
+    public int MinCount { get; init; } = 1;
+    public double Ratio { get; init; } = 3;
+    public int BaselineWindows { get; init; } = 6;
+    public double MinZ { get; init; } = 3;
+    public double Threshold { get; init; } = 0.5;
+    public IReadOnlyList<string> Terms { get; init; } = [];
+    public long MinReach { get; init; } = 100_000;
+    public double EscalateAt { get; init; } = 2;
+    public TimeSpan ClearFor { get; init; } = TimeSpan.FromMinutes(15);
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The pseudo-watch sourceSilent alerts are filed under (one incident per source).</summary>
+    public const string SourcesWatch = "sources";
+
+    public bool AppliesTo(string watchId) =>
+        Kind != CrisisRuleKind.SourceSilent && (Watch == AnyWatch || string.Equals(Watch, watchId, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>How far back evidence must be loaded: spikes need the baseline window too.</summary>
+    public TimeSpan Lookback => Window * (1 + BaselineWindows);
+
+    public static string KindToWire(CrisisRuleKind kind) => kind switch
+    {
+        CrisisRuleKind.NegativeSpike => "negativeSpike",
+        CrisisRuleKind.NegativeShare => "negativeShare",
+        CrisisRuleKind.RiskTerms => "riskTerms",
+        CrisisRuleKind.Influencer => "influencer",
+        CrisisRuleKind.EmergingTopic => "emergingTopic",
+        CrisisRuleKind.SourceSilent => "sourceSilent",
+        _ => "crisisScore",
+    };
+
+    public static bool TryParseKind(string? value, out CrisisRuleKind kind)
+    {
+        foreach (var candidate in Enum.GetValues<CrisisRuleKind>())
+        {
+            if (string.Equals(KindToWire(candidate), value?.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                kind = candidate;
+                return true;
+            }
+        }
+
+        kind = default;
+        return false;
+    }
+
+    public static bool TryParseGroup(string? value, out EvidenceGrouping grouping)
+    {
+        switch (value?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "none": grouping = EvidenceGrouping.None; return true;
+            case "source": grouping = EvidenceGrouping.Source; return true;
+            case "topic": grouping = EvidenceGrouping.Topic; return true;
+            default: grouping = default; return false;
+        }
+    }
+
+    /// <summary>Converts validated options (see <see cref="AlertingOptionsValidator"/>).</summary>
+    public static CrisisRule From(CrisisRuleOptions o)
+    {
+        TryParseKind(o.Kind, out var kind);
+        AlertSeverities.TryParse(o.Severity, out var severity);
+        TryParseGroup(o.GroupBy, out var group);
+        return new CrisisRule
+        {
+            Id = o.Id.Trim(),
+            Watch = o.Watch.Trim(),
+            Kind = kind,
+            Severity = severity,
+            GroupBy = group,
+            Window = o.Window,
+            MinCount = o.MinCount,
+            Ratio = o.Ratio,
+            BaselineWindows = o.BaselineWindows,
+            MinZ = o.MinZ,
+            Threshold = o.Threshold,
+            Terms = o.Terms.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToArray(),
+            MinReach = o.MinReach,
+            EscalateAt = o.EscalateAt,
+            ClearFor = o.ClearFor,
+            Cooldown = o.Cooldown,
+        };
+    }
+}

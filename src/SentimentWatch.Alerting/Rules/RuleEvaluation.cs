@@ -1,0 +1,297 @@
+using System.Globalization;
+using System.Text;
+
+namespace SentimentWatch.Alerting;
+
+/// <summary>
+/// Decides, from the evidence of one watch, whether a rule's condition holds now. Pure: the
+/// same evidence and clock give the same findings, which is what makes re-delivery harmless
+/// and backtests possible.
+/// </summary>
+public static class RuleEvaluation
+{
+    /// <summary>Documented crisisScore weights (they sum to 1).</summary>
+    public const double VelocityWeight = 0.30, NegativeShareWeight = 0.25, ReachWeight = 0.15, AuthorsWeight = 0.15, RiskWeight = 0.15;
+
+    public static IReadOnlyList<Finding> Evaluate(CrisisRule rule, string watchId, IReadOnlyList<MentionEvidence> evidence, DateTimeOffset now)
+    {
+        var windowStart = now - rule.Window;
+        var baselineStart = now - rule.Lookback;
+        var current = evidence.Where(e => e.At > windowStart && e.At <= now).ToList();
+        var baseline = evidence.Where(e => e.At > baselineStart && e.At <= windowStart).ToList();
+
+        if (rule.Kind == CrisisRuleKind.SourceSilent)
+        {
+            return [];
+        }
+
+        if (rule.Kind == CrisisRuleKind.EmergingTopic)
+        {
+            return EmergingTerms(rule, watchId, current, baseline, windowStart, now);
+        }
+
+        var findings = new List<Finding>();
+        foreach (var group in Groups(rule.GroupBy, current))
+        {
+            var groupBaseline = rule.GroupBy == EvidenceGrouping.None ? baseline : baseline.Where(e => KeyOf(rule.GroupBy, e) == group.Key).ToList();
+            var finding = EvaluateGroup(rule, watchId, group.Key, group.Value, groupBaseline, windowStart, now);
+            if (finding is not null)
+            {
+                findings.Add(finding);
+            }
+        }
+
+        return findings;
+    }
+
+    /// <summary>Most new terms reported per evaluation, so a flood of new vocabulary is not a storm.</summary>
+    public const int MaxEmergingTerms = 3;
+
+    /// <summary>
+    /// emergingTopic: terms (words, Chinese bigrams, risk terms, topics) that never occur in the
+    /// baseline windows and now occur in mentions of at least MinCount distinct authors. Terms
+    /// carried by exactly the same mentions (overlapping bigrams of one phrase) are one finding.
+    /// </summary>
+    private static List<Finding> EmergingTerms(CrisisRule rule, string watchId, List<MentionEvidence> current, List<MentionEvidence> baseline, DateTimeOffset windowStart, DateTimeOffset now)
+    {
+        var known = new HashSet<string>(baseline.SelectMany(TermsOf), StringComparer.OrdinalIgnoreCase);
+        var byTerm = new Dictionary<string, List<MentionEvidence>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var e in current)
+        {
+            foreach (var term in TermsOf(e).Distinct(StringComparer.OrdinalIgnoreCase).Where(t => !known.Contains(t)))
+            {
+                (byTerm.TryGetValue(term, out var list) ? list : byTerm[term] = []).Add(e);
+            }
+        }
+
+        var window = Describe(rule.Window);
+        return byTerm
+            .Select(kv => (Term: kv.Key, Mentions: kv.Value, Authors: kv.Value.Select(e => e.Author ?? e.MentionId).Distinct(StringComparer.Ordinal).Count()))
+            .Where(t => t.Authors >= rule.MinCount)
+            .GroupBy(t => string.Join(',', t.Mentions.Select(e => e.MentionId).Order(StringComparer.Ordinal)))
+            .Select(g => g.OrderBy(t => t.Term, StringComparer.Ordinal).ToList())
+            .OrderByDescending(g => g[0].Authors).ThenBy(g => g[0].Term, StringComparer.Ordinal)
+            .Take(MaxEmergingTerms)
+            .Select(g =>
+            {
+                var (term, mentions, authors) = g[0];
+                var terms = string.Join(", ", g.Select(t => t.Term));
+                var finding = Build(rule, watchId, term, authors, rule.MinCount, mentions, 0, current.Count, windowStart, now,
+                    $"new term(s) {terms} in {mentions.Count} mentions by {authors} distinct authors in the last {window}; absent from the {Describe(rule.Window * rule.BaselineWindows)} before");
+                return finding;
+            })
+            .ToList();
+    }
+
+    private static IEnumerable<string> TermsOf(MentionEvidence e) =>
+        Tokens(e.Excerpt).Concat(e.RiskTermList).Concat(e.Topic is null ? [] : [e.Topic]);
+
+    private static IEnumerable<KeyValuePair<string, List<MentionEvidence>>> Groups(EvidenceGrouping grouping, List<MentionEvidence> current) =>
+        grouping == EvidenceGrouping.None
+            ? [new(string.Empty, current)]
+            : current.GroupBy(e => KeyOf(grouping, e)).Select(g => new KeyValuePair<string, List<MentionEvidence>>(g.Key, g.ToList()));
+
+    private static string KeyOf(EvidenceGrouping grouping, MentionEvidence e) => grouping switch
+    {
+        EvidenceGrouping.Source => e.Source,
+        EvidenceGrouping.Topic => e.Topic ?? "none",
+        _ => string.Empty,
+    };
+
+    private static Finding? EvaluateGroup(CrisisRule rule, string watchId, string group, List<MentionEvidence> current, List<MentionEvidence> baseline, DateTimeOffset windowStart, DateTimeOffset now)
+    {
+        var negatives = current.Where(e => e.IsNegative).ToList();
+        var baselineNegatives = baseline.Count(e => e.IsNegative) / (double)rule.BaselineWindows;
+        var baselineTotal = baseline.Count / (double)rule.BaselineWindows;
+        var window = Describe(rule.Window);
+        switch (rule.Kind)
+        {
+            case CrisisRuleKind.NegativeSpike:
+            {
+                var ratio = negatives.Count / Math.Max(baselineNegatives, 1);
+                var z = (negatives.Count - baselineNegatives) / Math.Sqrt(Math.Max(baselineNegatives, 1));
+                if (negatives.Count < rule.MinCount || ratio < rule.Ratio || z < rule.MinZ)
+                {
+                    return null;
+                }
+
+                return Build(rule, watchId, group, ratio, rule.Ratio, negatives, baselineNegatives, current.Count, windowStart, now,
+                    $"{negatives.Count} negative mentions in the last {window} vs {F(baselineNegatives)} per {window} in the {Describe(rule.Window * rule.BaselineWindows)} before ({F(ratio)}x, threshold {F(rule.Ratio)}x; z {F(z)})");
+            }
+
+            case CrisisRuleKind.NegativeShare:
+            {
+                var share = current.Count == 0 ? 0 : negatives.Count / (double)current.Count;
+                if (current.Count < rule.MinCount || share < rule.Threshold)
+                {
+                    return null;
+                }
+
+                var baselineShare = baselineTotal == 0 ? 0 : baselineNegatives / baselineTotal;
+                return Build(rule, watchId, group, share, rule.Threshold, negatives, baselineNegatives, current.Count, windowStart, now,
+                    $"{P(share)} of {current.Count} mentions in the last {window} are negative (threshold {P(rule.Threshold)}; {P(baselineShare)} in the {Describe(rule.Window * rule.BaselineWindows)} before)");
+            }
+
+            case CrisisRuleKind.RiskTerms:
+            {
+                var risky = negatives.Where(e => MatchedTerms(rule, e).Any()).ToList();
+                if (risky.Count < rule.MinCount)
+                {
+                    return null;
+                }
+
+                var terms = risky.SelectMany(e => MatchedTerms(rule, e)).Distinct(StringComparer.OrdinalIgnoreCase);
+                return Build(rule, watchId, group, risky.Count, rule.MinCount, risky, null, current.Count, windowStart, now,
+                    $"{risky.Count} negative mentions with high-risk terms ({string.Join(", ", terms)}) in the last {window} (threshold {rule.MinCount})");
+            }
+
+            case CrisisRuleKind.Influencer:
+            {
+                var loud = negatives.Where(e => e.Reach >= rule.MinReach).ToList();
+                if (loud.Count < rule.MinCount)
+                {
+                    return null;
+                }
+
+                var top = loud.Max(e => e.Reach);
+                return Build(rule, watchId, group, top, rule.MinReach, loud, null, current.Count, windowStart, now,
+                    $"{loud.Count} negative mentions with reach of at least {rule.MinReach:N0} in the last {window} (largest {top:N0})");
+            }
+
+            default:
+            {
+                var score = CrisisScore(rule, negatives, baselineNegatives, current.Count, out var parts);
+                if (negatives.Count < rule.MinCount || score < rule.Threshold)
+                {
+                    return null;
+                }
+
+                return Build(rule, watchId, group, score, rule.Threshold, negatives, baselineNegatives, current.Count, windowStart, now,
+                    $"crisis score {F(score)} (threshold {F(rule.Threshold)}): {parts}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Weighted 0..1 score for the slow burn: velocity (negatives vs baseline, saturating at the
+    /// rule's ratio), negative share, reach (log scale, saturating at MinReach), distinct
+    /// negative authors (saturating at MinCount) and risk-term mentions (saturating at 3).
+    /// </summary>
+    public static double CrisisScore(CrisisRule rule, IReadOnlyList<MentionEvidence> negatives, double baselineNegatives, int total, out string parts)
+    {
+        var velocity = Math.Min(1, negatives.Count / Math.Max(baselineNegatives, 1) / rule.Ratio);
+        var share = total == 0 ? 0 : negatives.Count / (double)total;
+        var reachSum = negatives.Sum(e => e.Reach);
+        var reach = Math.Min(1, Math.Log10(1 + reachSum) / Math.Log10(1 + Math.Max(rule.MinReach, 1)));
+        var authors = Math.Min(1, negatives.Select(e => e.Author ?? e.MentionId).Distinct(StringComparer.Ordinal).Count() / (double)Math.Max(rule.MinCount, 1));
+        var risk = Math.Min(1, negatives.Count(e => MatchedTerms(rule, e).Any()) / 3.0);
+        parts = $"velocity {F(velocity)}, negative share {F(share)}, reach {F(reach)}, authors {F(authors)}, risk terms {F(risk)}";
+        return (VelocityWeight * velocity) + (NegativeShareWeight * share) + (ReachWeight * reach) + (AuthorsWeight * authors) + (RiskWeight * risk);
+    }
+
+    private static IEnumerable<string> MatchedTerms(CrisisRule rule, MentionEvidence e) =>
+        rule.Terms.Count == 0 ? e.RiskTermList : e.RiskTermList.Where(t => rule.Terms.Contains(t, StringComparer.OrdinalIgnoreCase));
+
+    private static Finding Build(CrisisRule rule, string watchId, string group, double measured, double threshold, List<MentionEvidence> cause,
+        double? baseline, int total, DateTimeOffset windowStart, DateTimeOffset now, string summary)
+    {
+        var severity = measured >= threshold * rule.EscalateAt ? rule.Severity.OneUp() : rule.Severity;
+        return new Finding
+        {
+            RuleId = rule.Id,
+            Kind = rule.Kind,
+            WatchId = watchId,
+            GroupKey = group,
+            Severity = severity,
+            Measured = measured,
+            Threshold = threshold,
+            Count = cause.Count,
+            Baseline = baseline,
+            WindowTotal = total,
+            WindowStart = windowStart,
+            WindowEnd = now,
+            Summary = group.Length == 0 ? summary : $"[{group}] {summary}",
+            TopTerms = TopTerms(cause, 5),
+            Samples = cause.OrderByDescending(e => e.Reach).ThenByDescending(e => e.At).ThenBy(e => e.MentionId, StringComparer.Ordinal).Take(3)
+                .Select(e => new EvidenceSample(e.MentionId, e.Url, e.Source, e.Reach, e.Excerpt)).ToArray(),
+        };
+    }
+
+    private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "the", "and", "for", "with", "this", "that", "was", "are", "not", "but", "you", "your", "have", "has", "had", "they",
+        "their", "from", "all", "our", "out", "just", "very", "what", "when", "will", "would", "there", "about", "been", "were",
+        "http", "https", "www", "com",
+    };
+
+    /// <summary>Most frequent risk terms, topics and words (CJK as bigrams) of the mentions behind a finding.</summary>
+    public static IReadOnlyList<string> TopTerms(IEnumerable<MentionEvidence> cause, int count)
+    {
+        var weights = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        void Add(string term, int weight) => weights[term] = weights.GetValueOrDefault(term) + weight;
+        foreach (var e in cause)
+        {
+            foreach (var term in e.RiskTermList)
+            {
+                Add(term, 3);
+            }
+
+            foreach (var token in Tokens(e.Excerpt).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                Add(token, 1);
+            }
+        }
+
+        return weights.Where(kv => kv.Value > 1).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Take(count).Select(kv => kv.Key).ToArray();
+    }
+
+    private static IEnumerable<string> Tokens(string text)
+    {
+        var latin = new StringBuilder();
+        char? previousCjk = null;
+        foreach (var c in text)
+        {
+            if (IsCjk(c))
+            {
+                if (previousCjk is { } p)
+                {
+                    yield return string.Concat(p, c);
+                }
+
+                previousCjk = c;
+            }
+            else
+            {
+                previousCjk = null;
+            }
+
+            if (char.IsLetterOrDigit(c) && !IsCjk(c))
+            {
+                latin.Append(char.ToLowerInvariant(c));
+                continue;
+            }
+
+            if (latin.Length >= 3 && !StopWords.Contains(latin.ToString()))
+            {
+                yield return latin.ToString();
+            }
+
+            latin.Clear();
+        }
+
+        if (latin.Length >= 3 && !StopWords.Contains(latin.ToString()))
+        {
+            yield return latin.ToString();
+        }
+    }
+
+    private static bool IsCjk(char c) => c is >= '\u4e00' and <= '\u9fff' or >= '\u3400' and <= '\u4dbf';
+
+    private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static string P(double share) => share.ToString("0%", CultureInfo.InvariantCulture);
+
+    private static string Describe(TimeSpan window) =>
+        window.TotalHours >= 1 && window.Minutes == 0 ? $"{window.TotalHours:0} h" : $"{window.TotalMinutes:0} min";
+}

@@ -1,0 +1,30 @@
+namespace SentimentWatch.Crawling;
+
+/// <summary>What one run of one source did: the numbers crawl health is made of.</summary>
+public sealed class CrawlReport
+{
+    public required string SourceId { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset FinishedAt { get; set; }
+    public int PagesFetched { get; set; }
+    public int NotModified { get; set; }
+    public int Disallowed { get; set; }
+    public int ItemsParsed { get; set; }
+    public int NewItems { get; set; }
+    public List<string> Errors { get; } = [];
+    public Dictionary<string, long> ErrorsByKind { get; } = [];
+
+    /// <summary>Set when the run could not do its job at all (every start URL failed, intake down).</summary>
+    public string? FatalError { get; set; }
+
+    public bool Succeeded => FatalError is null;
+
+    public void AddError(string kind, string message)
+    {
+        ErrorsByKind[kind] = ErrorsByKind.GetValueOrDefault(kind) + 1;
+        Errors.Add(message);
+    }
+}
+
+/// <summary>One line of progress: a page fetched (or not) and what it yielded.</summary>
+public sealed record CrawlPageEvent(Uri Url, string Outcome, int Items, int NewItems);

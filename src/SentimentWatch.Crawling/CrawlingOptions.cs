@@ -1,0 +1,46 @@
+using SentimentWatch.Crawling.Sources;
+
+namespace SentimentWatch.Crawling;
+
+/// <summary>Configuration section <c>Crawling</c>: the sources and how politely to fetch them.</summary>
+public sealed class CrawlingOptions
+{
+    public const string SectionName = "Crawling";
+
+    /// <summary>Sent on every request; names the service and how to reach its operator.</summary>
+    public string UserAgent { get; set; } = "SentimentWatchBot/1.0 (+https://example.invalid/bot)";
+
+    public PolitenessOptions Politeness { get; set; } = new();
+
+    public List<CrawlSource> Sources { get; set; } = [];
+}
+
+/// <summary>How the crawler treats the sites it visits. On by default; tests may loosen it.</summary>
+public sealed class PolitenessOptions
+{
+    /// <summary>Obey robots.txt (cached per host for <see cref="RobotsCacheDuration"/>).</summary>
+    public bool RespectRobotsTxt { get; set; } = true;
+
+    public TimeSpan RobotsCacheDuration { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>At most this many requests to one host at a time.</summary>
+    public int MaxConcurrencyPerHost { get; set; } = 2;
+
+    /// <summary>At least this long between the starts of two requests to one host (robots Crawl-delay can raise it).</summary>
+    public TimeSpan MinDelayPerHost { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Per attempt, headers and body together.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Retries after timeouts, 408, 429 and 5xx; never after other 4xx.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>First backoff; doubles per retry, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A Retry-After longer than this is capped to it.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Bodies longer than this are cut here and parsed as far as they go.</summary>
+    public int MaxResponseBytes { get; set; } = 2 * 1024 * 1024;
+}

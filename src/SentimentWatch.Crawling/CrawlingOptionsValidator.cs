@@ -1,0 +1,224 @@
+using AngleSharp.Css.Parser;
+using Microsoft.Extensions.Options;
+using Quartz;
+using SentimentWatch.Crawling.Parsing;
+using SentimentWatch.Crawling.Sources;
+
+namespace SentimentWatch.Crawling;
+
+/// <summary>Reports every configuration mistake at once, each naming its setting path.</summary>
+public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CrawlingOptions options)
+    {
+        var failures = new List<string>();
+        const string root = CrawlingOptions.SectionName;
+        if (string.IsNullOrWhiteSpace(options.UserAgent))
+        {
+            failures.Add($"{root}:UserAgent must name the crawler honestly, e.g. 'SentimentWatchBot/1.0 (+https://your.site/bot)'");
+        }
+
+        var p = options.Politeness;
+        if (p.MaxConcurrencyPerHost is < 1 or > 32)
+        {
+            failures.Add($"{root}:Politeness:MaxConcurrencyPerHost must be between 1 and 32 (was {p.MaxConcurrencyPerHost})");
+        }
+
+        if (p.MinDelayPerHost < TimeSpan.Zero)
+        {
+            failures.Add($"{root}:Politeness:MinDelayPerHost must not be negative (was {p.MinDelayPerHost})");
+        }
+
+        if (p.RequestTimeout <= TimeSpan.Zero || p.RequestTimeout > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{root}:Politeness:RequestTimeout must be between 00:00:00.001 and 00:05:00 (was {p.RequestTimeout})");
+        }
+
+        if (p.MaxRetries is < 0 or > 10)
+        {
+            failures.Add($"{root}:Politeness:MaxRetries must be between 0 and 10 (was {p.MaxRetries})");
+        }
+
+        if (p.RetryBaseDelay < TimeSpan.Zero || p.MaxRetryDelay < p.RetryBaseDelay)
+        {
+            failures.Add($"{root}:Politeness:RetryBaseDelay must be >= 0 and <= MaxRetryDelay");
+        }
+
+        if (p.MaxResponseBytes < 1024)
+        {
+            failures.Add($"{root}:Politeness:MaxResponseBytes must be at least 1024 (was {p.MaxResponseBytes})");
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < options.Sources.Count; i++)
+        {
+            var path = $"{root}:Sources:{i}";
+            var source = options.Sources[i];
+            if (!string.IsNullOrWhiteSpace(source.Id) && !seen.Add(source.Id))
+            {
+                failures.Add($"{path}:Id '{source.Id}' is used by another source; ids must be unique");
+            }
+
+            failures.AddRange(ValidateSource(source, path, requireSchedule: true));
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Checks one source definition; <paramref name="path"/> prefixes every message.</summary>
+    public static IEnumerable<string> ValidateSource(CrawlSource source, string path, bool requireSchedule)
+    {
+        if (string.IsNullOrWhiteSpace(source.Id))
+        {
+            yield return $"{path}:Id is required (a stable name such as 'discuz-brand')";
+        }
+        else if (source.Id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            yield return $"{path}:Id '{source.Id}' may contain only letters, digits, '-', '_' and '.'";
+        }
+
+        if (!Enum.IsDefined(source.Kind))
+        {
+            yield return $"{path}:Kind must be one of rss, atom, html, json";
+        }
+
+        if (source.Urls.Count == 0)
+        {
+            yield return $"{path}:Urls needs at least one absolute http(s) URL";
+        }
+
+        for (var u = 0; u < source.Urls.Count; u++)
+        {
+            if (!Uri.TryCreate(source.Urls[u], UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                yield return $"{path}:Urls:{u} '{source.Urls[u]}' is not an absolute http(s) URL";
+            }
+        }
+
+        if (requireSchedule && source.Enabled)
+        {
+            if (source.Interval is null && string.IsNullOrWhiteSpace(source.Cron))
+            {
+                yield return $"{path} needs a schedule: set Interval (e.g. 00:15:00) or Cron (e.g. '0 0/15 * * * ?')";
+            }
+            else if (source.Interval is not null && !string.IsNullOrWhiteSpace(source.Cron))
+            {
+                yield return $"{path} sets both Interval and Cron; keep one";
+            }
+        }
+
+        if (source.Interval is { } interval && interval < TimeSpan.FromSeconds(1))
+        {
+            yield return $"{path}:Interval must be at least 00:00:01 (was {interval})";
+        }
+
+        if (!string.IsNullOrWhiteSpace(source.Cron) && !CronExpression.TryParse(source.Cron, out _))
+        {
+            yield return $"{path}:Cron '{source.Cron}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week)";
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(source.TimeZone, out _))
+        {
+            yield return $"{path}:TimeZone '{source.TimeZone}' is not a known time zone (e.g. 'Asia/Shanghai', 'UTC')";
+        }
+
+        if (source.MaxPages is < 1 or > 1000)
+        {
+            yield return $"{path}:MaxPages must be between 1 and 1000 (was {source.MaxPages})";
+        }
+
+        if (source.MaxThreads is < 1 or > 10_000)
+        {
+            yield return $"{path}:MaxThreads must be between 1 and 10000 (was {source.MaxThreads})";
+        }
+
+        if (source.Kind == SourceKind.Html)
+        {
+            foreach (var failure in ValidateSelectors(source.Selectors, path + ":Selectors"))
+            {
+                yield return failure;
+            }
+        }
+
+        if (source.Kind == SourceKind.Json)
+        {
+            if (source.Json is null)
+            {
+                yield return $"{path}:Json is required for kind 'json' (Items, Id, Text paths)";
+            }
+            else
+            {
+                if (string.IsNullOrWhiteSpace(source.Json.Text))
+                {
+                    yield return $"{path}:Json:Text must give the path of the item text";
+                }
+
+                if (!string.IsNullOrWhiteSpace(source.Json.NextCursor) && string.IsNullOrWhiteSpace(source.Json.CursorParameter))
+                {
+                    yield return $"{path}:Json:CursorParameter is required with Json:NextCursor (the query parameter that carries it)";
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> ValidateSelectors(HtmlSelectors? selectors, string path)
+    {
+        if (selectors is null)
+        {
+            yield return $"{path} is required for kind 'html' (at least Post and Text)";
+            yield break;
+        }
+
+        if (string.IsNullOrWhiteSpace(selectors.Post))
+        {
+            yield return $"{path}:Post is required: the CSS selector of one post container";
+        }
+
+        if (string.IsNullOrWhiteSpace(selectors.Text))
+        {
+            yield return $"{path}:Text is required: the CSS selector of the post body within a post";
+        }
+
+        var fields = new (string Name, string? Value)[]
+        {
+            ("ThreadLink", selectors.ThreadLink), ("ThreadReplies", selectors.ThreadReplies), ("ListNextPage", selectors.ListNextPage),
+            ("Title", selectors.Title), ("Post", selectors.Post), ("Text", selectors.Text), ("Author", selectors.Author),
+            ("Time", selectors.Time), ("PostId", selectors.PostId), ("Link", selectors.Link), ("Replies", selectors.Replies),
+            ("Likes", selectors.Likes), ("NextPage", selectors.NextPage),
+        };
+        var parser = new CssSelectorParser();
+        foreach (var (fieldName, value) in fields.Concat(selectors.Remove.Select((r, i) => ($"Remove:{i}", (string?)r))))
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                continue;
+            }
+
+            foreach (var alternative in FieldSelector.Parse(value).Alternatives)
+            {
+                if (alternative.Css.Length > 0 && parser.ParseSelector(alternative.Css) is null)
+                {
+                    yield return $"{path}:{fieldName} '{alternative.Css}' is not a valid CSS selector";
+                }
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(selectors.PostIdPattern))
+        {
+            string? error = null;
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(selectors.PostIdPattern);
+            }
+            catch (ArgumentException ex)
+            {
+                error = ex.Message;
+            }
+
+            if (error is not null)
+            {
+                yield return $"{path}:PostIdPattern is not a valid regular expression: {error}";
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace SentimentWatch.Crawling.Fetching;
+
+/// <summary>The ETag / Last-Modified a server gave for a URL, sent back to get a cheap 304.</summary>
+public sealed record ConditionalValidators(string? ETag, string? LastModified)
+{
+    public bool IsEmpty => string.IsNullOrEmpty(ETag) && string.IsNullOrEmpty(LastModified);
+}
+
+public enum FetchOutcome
+{
+    Ok,
+    NotModified,
+    Disallowed,
+    Failed,
+}
+
+/// <summary>What one polite fetch produced: a decoded page, a 304, a robots refusal or a failure with its kind.</summary>
+public sealed record FetchResult
+{
+    public required Uri Uri { get; init; }
+    public required FetchOutcome Outcome { get; init; }
+    public int StatusCode { get; init; }
+    public string? Text { get; init; }
+    public string? ContentType { get; init; }
+    public string? Encoding { get; init; }
+    public ConditionalValidators? Validators { get; init; }
+    public bool Truncated { get; init; }
+    public int Attempts { get; init; }
+
+    /// <summary>timeout, network, http_429, http_5xx, http_4xx, robots.</summary>
+    public string? ErrorKind { get; init; }
+
+    public string? Error { get; init; }
+}
+
+/// <summary>
+/// The one way the crawler talks HTTP: robots.txt first, then per-host gate, conditional GET,
+/// per-attempt timeout, retries with exponential backoff and jitter on timeouts, network
+/// errors, 408, 429 (honouring Retry-After) and 5xx, a body size cap and charset detection.
+/// </summary>
+public sealed partial class PageFetcher(
+    IHttpClientFactory clients,
+    IOptionsMonitor<CrawlingOptions> options,
+    HostGate gate,
+    RobotsCache robots,
+    TimeProvider time,
+    ILogger<PageFetcher> logger)
+{
+    public const string HttpClientName = "SentimentWatch.Crawler";
+
+    private (PolitenessOptions Options, ResiliencePipeline<Attempt> Pipeline)? _pipeline;
+
+    internal sealed record Attempt(
+        HttpStatusCode Status,
+        byte[] Body,
+        bool Truncated,
+        string? Charset,
+        string? ContentType,
+        string? ETag,
+        string? LastModified,
+        RetryConditionHeaderValue? RetryAfter,
+        Uri FinalUri);
+
+    public async Task<FetchResult> FetchAsync(Uri uri, ConditionalValidators? validators, CancellationToken cancellationToken)
+    {
+        var politeness = options.CurrentValue.Politeness;
+        if (politeness.RespectRobotsTxt && !await robots.IsAllowedAsync(uri, cancellationToken))
+        {
+            LogDisallowed(uri);
+            return new FetchResult { Uri = uri, Outcome = FetchOutcome.Disallowed, ErrorKind = "robots", Error = $"robots.txt disallows {uri.PathAndQuery}" };
+        }
+
+        var attempts = 0;
+        Attempt attempt;
+        try
+        {
+            attempt = await PipelineFor(politeness).ExecuteAsync(
+                async token =>
+                {
+                    attempts++;
+                    return await SendOnceAsync(uri, validators, politeness, token);
+                },
+                cancellationToken);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return Failure(uri, attempts, 0, "timeout", $"no complete response within {politeness.RequestTimeout} after {attempts} attempt(s)");
+        }
+        catch (HttpRequestException ex)
+        {
+            return Failure(uri, attempts, 0, "network", ex.Message);
+        }
+
+        var status = (int)attempt.Status;
+        if (attempt.Status == HttpStatusCode.NotModified)
+        {
+            return new FetchResult { Uri = uri, Outcome = FetchOutcome.NotModified, StatusCode = status, Validators = validators, Attempts = attempts };
+        }
+
+        if (status is < 200 or >= 300)
+        {
+            var kind = status == 429 ? "http_429" : status >= 500 ? "http_5xx" : "http_4xx";
+            return Failure(uri, attempts, status, kind, $"HTTP {status} from {uri} after {attempts} attempt(s)");
+        }
+
+        var (text, encoding) = CharsetDetector.Decode(attempt.Body, attempt.Charset);
+        if (attempt.Truncated)
+        {
+            LogTruncated(uri, politeness.MaxResponseBytes);
+        }
+
+        return new FetchResult
+        {
+            Uri = attempt.FinalUri,
+            Outcome = FetchOutcome.Ok,
+            StatusCode = status,
+            Text = text,
+            ContentType = attempt.ContentType,
+            Encoding = encoding.WebName,
+            Validators = new ConditionalValidators(attempt.ETag, attempt.LastModified),
+            Truncated = attempt.Truncated,
+            Attempts = attempts,
+        };
+    }
+
+    private static FetchResult Failure(Uri uri, int attempts, int status, string kind, string message) =>
+        new() { Uri = uri, Outcome = FetchOutcome.Failed, StatusCode = status, Attempts = attempts, ErrorKind = kind, Error = message };
+
+    private async ValueTask<Attempt> SendOnceAsync(Uri uri, ConditionalValidators? validators, PolitenessOptions politeness, CancellationToken cancellationToken)
+    {
+        using var lease = await gate.EnterAsync(uri, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (!string.IsNullOrEmpty(validators?.ETag))
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", validators.ETag);
+        }
+
+        if (!string.IsNullOrEmpty(validators?.LastModified))
+        {
+            request.Headers.TryAddWithoutValidation("If-Modified-Since", validators.LastModified);
+        }
+
+        using var response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var (body, truncated) = response.IsSuccessStatusCode
+            ? await ReadCappedAsync(response.Content, politeness.MaxResponseBytes, cancellationToken)
+            : ([], false);
+        return new Attempt(
+            response.StatusCode,
+            body,
+            truncated,
+            response.Content.Headers.ContentType?.CharSet,
+            response.Content.Headers.ContentType?.MediaType,
+            response.Headers.ETag?.ToString(),
+            response.Content.Headers.LastModified?.ToString("R"),
+            response.Headers.RetryAfter,
+            response.RequestMessage?.RequestUri ?? uri);
+    }
+
+    /// <summary>Reads at most <paramref name="maxBytes"/> of a body; the rest is never downloaded.</summary>
+    public static async Task<(byte[] Body, bool Truncated)> ReadCappedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        while (buffer.Length < maxBytes)
+        {
+            var read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, maxBytes - buffer.Length)), cancellationToken);
+            if (read == 0)
+            {
+                return (buffer.ToArray(), false);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        // At the cap: one more byte tells a body of exactly maxBytes from a longer one.
+        var probe = await stream.ReadAsync(chunk.AsMemory(0, 1), cancellationToken);
+        return (buffer.ToArray(), probe > 0);
+    }
+
+    private ResiliencePipeline<Attempt> PipelineFor(PolitenessOptions politeness)
+    {
+        if (_pipeline is { } cached && ReferenceEquals(cached.Options, politeness))
+        {
+            return cached.Pipeline;
+        }
+
+        var pipeline = new ResiliencePipelineBuilder<Attempt> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<Attempt>
+            {
+                MaxRetryAttempts = Math.Max(politeness.MaxRetries, 0),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = politeness.RetryBaseDelay,
+                MaxDelay = politeness.MaxRetryDelay,
+                ShouldHandle = new PredicateBuilder<Attempt>()
+                    .Handle<TimeoutRejectedException>()
+                    .Handle<HttpRequestException>()
+                    .HandleResult(a => a.Status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)a.Status >= 500),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result?.RetryAfter, politeness.MaxRetryDelay)),
+                OnRetry = args =>
+                {
+                    LogRetry(args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Result is { } r ? $"HTTP {(int)r.Status}" : args.Outcome.Exception?.GetType().Name ?? "unknown");
+                    return default;
+                },
+            })
+            .AddTimeout(politeness.RequestTimeout > TimeSpan.Zero ? politeness.RequestTimeout : TimeSpan.FromSeconds(20))
+            .Build();
+        _pipeline = (politeness, pipeline);
+        return pipeline;
+    }
+
+    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header, TimeSpan cap)
+    {
+        TimeSpan? wait = header switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - time.GetUtcNow(),
+            _ => null,
+        };
+        if (wait is null)
+        {
+            return null; // Polly's exponential backoff with jitter.
+        }
+
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > cap ? cap : wait;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Skipped {Uri}: robots.txt disallows it")]
+    private partial void LogDisallowed(Uri uri);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Uri} is larger than {MaxBytes} bytes; parsed the first {MaxBytes} bytes only")]
+    private partial void LogTruncated(Uri uri, int maxBytes);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Retry {Attempt} in {Delay} after {Reason}")]
+    private partial void LogRetry(int attempt, TimeSpan delay, string reason);
+}

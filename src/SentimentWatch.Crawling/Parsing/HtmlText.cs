@@ -1,0 +1,72 @@
+using System.Text;
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+
+namespace SentimentWatch.Crawling.Parsing;
+
+/// <summary>Readable text of an element: block elements and &lt;br&gt; become line breaks, runs of spaces one space.</summary>
+public static class HtmlText
+{
+    private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "p", "div", "br", "li", "tr", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "hr", "ul", "ol", "dd", "dt", "section", "article",
+    };
+
+    private static readonly HashSet<string> Invisible = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "noscript", "template" };
+
+    public static string Of(INode node)
+    {
+        var builder = new StringBuilder();
+        Append(node, builder);
+        return Normalize(builder.ToString());
+    }
+
+    /// <summary>Text of an HTML fragment, e.g. a feed entry's content.</summary>
+    public static string OfFragment(string html, HtmlParser parser)
+    {
+        if (!html.Contains('<', StringComparison.Ordinal) && !html.Contains('&', StringComparison.Ordinal))
+        {
+            return Normalize(html);
+        }
+
+        var document = parser.ParseDocument("<!DOCTYPE html><body>" + html);
+        return document.Body is null ? Normalize(html) : Of(document.Body);
+    }
+
+    private static void Append(INode node, StringBuilder builder)
+    {
+        foreach (var child in node.ChildNodes)
+        {
+            switch (child)
+            {
+                case IText text:
+                    builder.Append(text.Data);
+                    break;
+                case IElement element when Invisible.Contains(element.LocalName):
+                    break;
+                case IElement element:
+                    var block = Blocks.Contains(element.LocalName);
+                    if (block)
+                    {
+                        builder.Append('\n');
+                    }
+
+                    Append(element, builder);
+                    if (block)
+                    {
+                        builder.Append('\n');
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static string Normalize(string text)
+    {
+        var lines = text.Split('\n')
+            .Select(FieldSelector.Collapse)
+            .Where(l => l.Length > 0);
+        return string.Join('\n', lines);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SentimentWatch.Crawling.Sources;
+
+namespace SentimentWatch.Crawling.Parsing;
+
+/// <summary>Reads a JSON API page through a source's configured paths.</summary>
+public static class JsonApiParser
+{
+    private static readonly JsonDocumentOptions Lenient = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    public sealed record Page(ParsedPage Parsed, string? NextCursor);
+
+    public static Page Parse(string json, Uri pageUri, JsonPaths paths, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json, documentOptions: Lenient);
+        }
+        catch (JsonException ex)
+        {
+            return new Page(new ParsedPage { Problems = [$"{pageUri} is not valid JSON: {ex.Message}"] }, null);
+        }
+
+        var list = string.IsNullOrWhiteSpace(paths.Items) ? root : Navigate(root, paths.Items);
+        if (list is not JsonArray array)
+        {
+            return new Page(new ParsedPage { Problems = [$"path Items '{paths.Items}' is not an array in {pageUri}; check Json:Items"] }, null);
+        }
+
+        var problems = new List<string>();
+        var items = new List<CrawledItem>();
+        foreach (var (node, index) in array.Select((n, i) => (n, i)))
+        {
+            var text = Text(node, paths.Text);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                problems.Add($"item {index + 1} of {pageUri} has no text at '{paths.Text}'; skipped");
+                continue;
+            }
+
+            var id = Text(node, paths.Id);
+            var url = Text(node, paths.Url);
+            if (url is null && paths.UrlTemplate is not null && id is not null)
+            {
+                url = paths.UrlTemplate.Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal);
+            }
+
+            items.Add(new CrawledItem
+            {
+                ExternalId = id,
+                Url = FeedParser.Resolve(pageUri, url),
+                Text = text,
+                Title = Text(node, paths.Title),
+                Author = Text(node, paths.Author),
+                PublishedAt = ForumTime.Parse(Text(node, paths.PublishedAt), zone, now),
+                ThreadId = Text(node, paths.ThreadId),
+                Replies = Count(node, paths.Replies),
+                Likes = Count(node, paths.Likes),
+                Shares = Count(node, paths.Shares),
+                Reach = Count(node, paths.Reach),
+            });
+        }
+
+        string? next = null;
+        if (!string.IsNullOrWhiteSpace(paths.NextUrl))
+        {
+            next = Text(root, paths.NextUrl);
+        }
+
+        var cursor = string.IsNullOrWhiteSpace(paths.NextCursor) ? null : Text(root, paths.NextCursor);
+        var nextUri = next is not null ? FeedParser.Resolve(pageUri, next) : null;
+        return new Page(new ParsedPage { Items = items, Problems = problems, Next = nextUri is null ? null : new Uri(nextUri) }, cursor is "" or "0" ? null : cursor);
+    }
+
+    /// <summary>Follows <c>a.b[2].c</c> from <paramref name="node"/>; null when any step is missing.</summary>
+    public static JsonNode? Navigate(JsonNode? node, string path)
+    {
+        foreach (var segment in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = segment;
+            var indexes = new List<int>();
+            var bracket = name.IndexOf('[');
+            if (bracket >= 0)
+            {
+                foreach (var part in name[bracket..].Split(['[', ']'], StringSplitOptions.RemoveEmptyEntries))
+                {
+                    indexes.Add(int.Parse(part, CultureInfo.InvariantCulture));
+                }
+
+                name = name[..bracket];
+            }
+
+            if (name.Length > 0)
+            {
+                node = node is JsonObject obj && obj.TryGetPropertyValue(name, out var child) ? child : null;
+            }
+
+            foreach (var index in indexes)
+            {
+                node = node is JsonArray arr && index < arr.Count ? arr[index] : null;
+            }
+
+            if (node is null)
+            {
+                return null;
+            }
+        }
+
+        return node;
+    }
+
+    private static string? Text(JsonNode? node, string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path) || Navigate(node, path) is not JsonValue value)
+        {
+            return null;
+        }
+
+        return value.GetValueKind() switch
+        {
+            JsonValueKind.String => value.GetValue<string>().Trim(),
+            JsonValueKind.Number => value.ToJsonString(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            _ => null,
+        };
+    }
+
+    private static long Count(JsonNode? node, string? path) => FieldSelector.ParseCount(Text(node, path));
+}

@@ -1,0 +1,249 @@
+using Microsoft.Extensions.Logging;
+using SentimentWatch.Core.Mentions;
+using SentimentWatch.Crawling.Fetching;
+using SentimentWatch.Crawling.Parsing;
+using SentimentWatch.Crawling.Sources;
+using SentimentWatch.Crawling.State;
+
+namespace SentimentWatch.Crawling;
+
+/// <summary>
+/// Crawls one source once: walks its pages through the polite fetcher, parses them with the
+/// source's parser, and returns the mentions the cursor has not seen. Never fetches a URL
+/// twice in one run. Touches no storage: the caller decides what to commit.
+/// </summary>
+public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time, ILogger<SourceCrawler> logger)
+{
+    public async Task<(IReadOnlyList<Mention> Mentions, CrawlReport Report)> CrawlAsync(
+        CrawlSource source, CrawlCursor cursor, IProgress<CrawlPageEvent>? progress, CancellationToken cancellationToken)
+    {
+        var run = new Run(source, cursor, progress, time.GetUtcNow(), new CrawlReport { SourceId = source.Id, StartedAt = time.GetUtcNow() });
+        var startsOk = 0;
+        foreach (var start in source.Urls)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var uri = new Uri(start);
+            var ok = source.Kind switch
+            {
+                SourceKind.Rss or SourceKind.Atom => await CrawlFeedAsync(run, uri, cancellationToken),
+                SourceKind.Json => await CrawlJsonAsync(run, uri, cancellationToken),
+                _ => await CrawlForumAsync(run, uri, cancellationToken),
+            };
+            startsOk += ok ? 1 : 0;
+        }
+
+        run.Report.FinishedAt = time.GetUtcNow();
+        run.Report.NewItems = run.Mentions.Count;
+        if (startsOk == 0 && source.Urls.Count > 0)
+        {
+            run.Report.FatalError = run.Report.Errors.FirstOrDefault() ?? $"source '{source.Id}': no start URL could be read";
+        }
+
+        return (run.Mentions, run.Report);
+    }
+
+    private sealed record Run(CrawlSource Source, CrawlCursor Cursor, IProgress<CrawlPageEvent>? Progress, DateTimeOffset Now, CrawlReport Report)
+    {
+        public List<Mention> Mentions { get; } = [];
+        public HashSet<string> Visited { get; } = new(StringComparer.Ordinal);
+        public TimeZoneInfo Zone { get; } = Source.ResolveTimeZone();
+    }
+
+    private async Task<bool> CrawlFeedAsync(Run run, Uri uri, CancellationToken cancellationToken)
+    {
+        var (page, reached) = await FetchAsync(run, uri, cancellationToken);
+        if (page is null)
+        {
+            return reached;
+        }
+
+        var parsed = FeedParser.Parse(page.Text!, page.Uri, run.Zone, run.Now);
+        Accept(run, page, parsed);
+        return true;
+    }
+
+    private async Task<bool> CrawlJsonAsync(Run run, Uri start, CancellationToken cancellationToken)
+    {
+        var paths = run.Source.Json!;
+        Uri? next = start;
+        var ok = false;
+        for (var pageNumber = 1; next is not null && pageNumber <= run.Source.MaxPages; pageNumber++)
+        {
+            var (page, reached) = await FetchAsync(run, next, cancellationToken);
+            if (page is null)
+            {
+                return ok || reached;
+            }
+
+            ok = true;
+            var parsed = JsonApiParser.Parse(page.Text!, page.Uri, paths, run.Zone, run.Now);
+            var fresh = Accept(run, page, parsed.Parsed);
+            // Timelines are newest first: a page with nothing new means the rest is known too.
+            if (fresh == 0 && parsed.Parsed.Items.Count > 0)
+            {
+                break;
+            }
+
+            next = parsed.Parsed.Next ?? (parsed.NextCursor is { } cursor ? WithQuery(start, paths.CursorParameter!, cursor) : null);
+        }
+
+        return ok;
+    }
+
+    private async Task<bool> CrawlForumAsync(Run run, Uri start, CancellationToken cancellationToken)
+    {
+        var parser = new ForumPageParser(run.Source.Selectors!);
+        if (!parser.HasListPages)
+        {
+            return await CrawlThreadAsync(run, parser, new ThreadLink(start, 0), cancellationToken);
+        }
+
+        var threads = new List<ThreadLink>();
+        Uri? next = start;
+        var ok = false;
+        for (var pageNumber = 1; next is not null && pageNumber <= run.Source.MaxPages; pageNumber++)
+        {
+            var (page, reached) = await FetchAsync(run, next, cancellationToken);
+            if (page is null)
+            {
+                ok |= reached;
+                break;
+            }
+
+            ok = true;
+            var parsed = parser.ParseList(parser.Load(page.Text!), page.Uri);
+            Report(run, page.Uri, parsed.Problems);
+            threads.AddRange(parsed.Threads);
+            run.Progress?.Report(new CrawlPageEvent(page.Uri, "list", parsed.Threads.Count, 0));
+            next = parsed.Next;
+        }
+
+        foreach (var thread in threads.DistinctBy(t => CanonicalUrl.Normalize(t.Url.ToString())).Take(run.Source.MaxThreads))
+        {
+            await CrawlThreadAsync(run, parser, thread, cancellationToken);
+        }
+
+        return ok;
+    }
+
+    private async Task<bool> CrawlThreadAsync(Run run, ForumPageParser parser, ThreadLink thread, CancellationToken cancellationToken)
+    {
+        Uri? next = thread.Url;
+        var ok = false;
+        for (var pageNumber = 1; next is not null && pageNumber <= run.Source.MaxPages; pageNumber++)
+        {
+            var (page, reached) = await FetchAsync(run, next, cancellationToken);
+            if (page is null)
+            {
+                ok |= reached;
+                break;
+            }
+
+            ok = true;
+            var parsed = parser.ParseThread(parser.Load(page.Text!), page.Uri, thread.Url, thread.Replies, run.Zone, run.Now);
+            Accept(run, page, parsed);
+            next = parsed.Next;
+        }
+
+        return ok;
+    }
+
+    /// <summary>
+    /// Fetches a page not yet visited in this run. Page is null when there is nothing to parse;
+    /// Reached says whether the site answered as it should (a 304 or an earlier visit count).
+    /// </summary>
+    private async Task<(FetchResult? Page, bool Reached)> FetchAsync(Run run, Uri uri, CancellationToken cancellationToken)
+    {
+        var key = CanonicalUrl.Normalize(uri.ToString());
+        if (!run.Visited.Add(key))
+        {
+            return (null, true);
+        }
+
+        var result = await fetcher.FetchAsync(uri, run.Cursor.ValidatorsFor(key), cancellationToken);
+        switch (result.Outcome)
+        {
+            case FetchOutcome.Ok:
+                run.Report.PagesFetched++;
+                run.Cursor.RecordValidators(key, result.Validators);
+                if (result.Truncated)
+                {
+                    run.Report.AddError("truncated", $"{uri} was larger than the size cap and was parsed only in part");
+                }
+
+                return (result, true);
+            case FetchOutcome.NotModified:
+                run.Report.NotModified++;
+                run.Progress?.Report(new CrawlPageEvent(uri, "304 not modified", 0, 0));
+                return (null, true);
+            case FetchOutcome.Disallowed:
+                run.Report.Disallowed++;
+                run.Report.AddError("robots", $"source '{run.Source.Id}': robots.txt disallows {uri}");
+                run.Progress?.Report(new CrawlPageEvent(uri, "disallowed by robots.txt", 0, 0));
+                return (null, false);
+            default:
+                run.Report.AddError(result.ErrorKind ?? "error", $"source '{run.Source.Id}': {result.Error}");
+                LogFetchFailed(run.Source.Id, uri, result.ErrorKind, result.Error);
+                run.Progress?.Report(new CrawlPageEvent(uri, "failed: " + result.ErrorKind, 0, 0));
+                return (null, false);
+        }
+    }
+
+    private int Accept(Run run, FetchResult page, ParsedPage parsed)
+    {
+        Report(run, page.Uri, parsed.Problems);
+        run.Report.ItemsParsed += parsed.Items.Count;
+        var fresh = 0;
+        foreach (var item in parsed.Items)
+        {
+            var mention = ToMention(run, item);
+            if (run.Cursor.TryMarkNew(mention.Id))
+            {
+                run.Mentions.Add(mention);
+                fresh++;
+            }
+        }
+
+        run.Progress?.Report(new CrawlPageEvent(page.Uri, page.Truncated ? "200 (truncated)" : "200", parsed.Items.Count, fresh));
+        return fresh;
+    }
+
+    private void Report(Run run, Uri page, IReadOnlyList<string> problems)
+    {
+        foreach (var problem in problems)
+        {
+            run.Report.AddError("parse", $"source '{run.Source.Id}': {problem}");
+            LogParseProblem(run.Source.Id, page, problem);
+        }
+    }
+
+    private static Mention ToMention(Run run, CrawledItem item) => new()
+    {
+        Id = MentionId.For(run.Source.Id, item.ExternalId, item.Url, item.Text),
+        Source = run.Source.Id,
+        ExternalId = item.ExternalId,
+        Url = item.Url,
+        Author = item.Author,
+        ThreadId = item.ThreadId,
+        Title = item.Title,
+        Text = item.Text,
+        Language = string.IsNullOrWhiteSpace(run.Source.Language) ? LanguageDetector.Detect(item.Title + " " + item.Text) : run.Source.Language,
+        PublishedAt = item.PublishedAt ?? run.Now,
+        CollectedAt = run.Now,
+        Engagement = new Engagement(item.Reach, item.Likes, item.Replies, item.Shares),
+    };
+
+    private static Uri WithQuery(Uri uri, string name, string value)
+    {
+        var query = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !p.StartsWith(name + "=", StringComparison.Ordinal))
+            .Append(Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value));
+        return new UriBuilder(uri) { Query = string.Join('&', query) }.Uri;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceId}: fetching {Uri} failed ({ErrorKind}): {Error}")]
+    private partial void LogFetchFailed(string sourceId, Uri uri, string? errorKind, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceId}: {Problem} (page {Uri})")]
+    private partial void LogParseProblem(string sourceId, Uri uri, string problem);
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using SentimentWatch.Core.Pipeline;
+using SentimentWatch.Core.Security;
+using SentimentWatch.Pipeline;
+using SentimentWatch.Storage.Mentions;
+
+namespace SentimentWatch.Api;
+
+/// <summary>
+/// The door for channels that are not crawled (app feedback, an e-mail gateway, a call-centre
+/// export), and the operator's view of mentions the pipeline parked.
+/// </summary>
+public static class IntakeApi
+{
+    public const long MaxBodyBytes = 8 * 1024 * 1024;
+    public const int MaxMentionsPerRequest = 1_000;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowTrailingCommas = true, MaxDepth = 16 };
+
+    public static IEndpointRouteBuilder MapIntakeApi(this IEndpointRouteBuilder app)
+    {
+        var intake = app.MapGroup("/api/intake").RequireAuthorization(ApiPolicies.Intake).WithTags("Intake");
+        intake.MapPost("/mentions", AcceptMentionsAsync).Accepts<IncomingMention[]>("application/json");
+
+        var pipeline = app.MapGroup("/api/pipeline").RequireAuthorization(ApiPolicies.Admin).WithTags("Pipeline");
+        pipeline.MapGet("/parked", ListParkedAsync);
+        pipeline.MapPost("/parked/{id}/requeue", RequeueAsync);
+        return app;
+    }
+
+    public sealed record AcceptedMentions(IReadOnlyList<string> Ids, int Accepted, int AlreadyKnown);
+
+    internal static async Task<Results<Accepted<AcceptedMentions>, ValidationProblem, ProblemHttpResult>> AcceptMentionsAsync(
+        HttpContext context, IMentionIntake intake, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return TooLarge();
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported media type",
+                detail: "Send the mentions as a JSON array with Content-Type: application/json.");
+        }
+
+        List<IncomingMention?>? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<List<IncomingMention?>>(request.Body, Json, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [ex.Path ?? "$"] = [$"The body is not a valid JSON array of mentions: {ex.Message}"] },
+                title: "The request body is not valid");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
+        }
+
+        if (body is null || body.Count == 0)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["$"] = ["Send a non-empty JSON array of mentions."] },
+                title: "The request body is not valid");
+        }
+
+        if (body.Count > MaxMentionsPerRequest)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["$"] = [$"At most {MaxMentionsPerRequest} mentions per request (got {body.Count}); split the batch."] },
+                title: "The request body is not valid");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < body.Count; i++)
+        {
+            if (body[i] is not { } item)
+            {
+                errors[$"[{i}]"] = ["Each item must be a mention object, not null."];
+                continue;
+            }
+
+            foreach (var (field, messages) in item.Validate($"[{i}]."))
+            {
+                errors[field] = messages;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            // All or nothing: a caller fixing its batch must not wonder which half went in.
+            return TypedResults.ValidationProblem(errors, title: "Some mentions are not valid; none were accepted");
+        }
+
+        var now = clock.GetUtcNow();
+        var receipt = await intake.AcceptAsync(body.Select(m => m!.ToMention(now)).ToList(), cancellationToken);
+        return TypedResults.Accepted((string?)null, new AcceptedMentions(receipt.Ids, receipt.Accepted, receipt.AlreadyKnown));
+    }
+
+    private static ProblemHttpResult TooLarge() => TypedResults.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "Request body too large",
+        detail: $"The body may be at most {MaxBodyBytes / (1024 * 1024)} MiB; split the batch.");
+
+    private static async Task<Ok<IReadOnlyList<ParkedMention>>> ListParkedAsync(MentionLedger ledger, CancellationToken cancellationToken, int? limit = null) =>
+        TypedResults.Ok(await ledger.ListParkedAsync(Math.Clamp(limit ?? 100, 1, 1_000), cancellationToken));
+
+    private static async Task<Results<Accepted, NotFound<ProblemDetails>>> RequeueAsync(string id, MentionLedger ledger, CancellationToken cancellationToken) =>
+        await ledger.RequeueAsync(id, cancellationToken)
+            ? TypedResults.Accepted((string?)null)
+            : TypedResults.NotFound(new ProblemDetails { Title = "No parked mention with that id", Detail = $"Mention '{id}' is not parked.", Status = StatusCodes.Status404NotFound });
+}

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Http.Json;
+using SentimentWatch.Alerting;
+using SentimentWatch.Api;
+using SentimentWatch.Crawling;
+using SentimentWatch.Indexing;
+using SentimentWatch.Indexing.Api;
+using SentimentWatch.Pipeline;
+using SentimentWatch.Security;
+using SentimentWatch.Storage;
+
+namespace SentimentWatch.Hosting;
+
+/// <summary>
+/// The service as a table of contents: one <c>Add…</c> per capability, one <c>Map…Api</c> per
+/// API group. The CLI verbs build the same host, so every verb sees the same configuration.
+/// </summary>
+public static class AppHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+
+            // appsettings.json and models/ are linked into the output folder: read them from
+            // there, whatever the working directory (data still goes under the working directory).
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? DefaultUrl);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = IntakeApi.MaxBodyBytes);
+        builder.Services.Configure<HostOptions>(o =>
+        {
+            o.ShutdownTimeout = builder.Configuration.GetValue("Host:ShutdownTimeout", TimeSpan.FromSeconds(30));
+            o.ServicesStartConcurrently = false;
+        });
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.AddProblemDetails();
+
+        builder.AddSerilog();
+        builder.AddStorage();
+        builder.AddApiKeyAuthentication();
+        builder.AddIndexing();
+        builder.AddMentionPipeline();
+        builder.AddCrawling();
+        builder.AddAlerting();
+        builder.AddHealth();
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthApi();
+        app.MapIntakeApi();
+        app.MapIndexingApi();
+        app.MapCrawlingApi();
+        app.MapAlertingApi();
+        app.MapAlertingDashboard();
+
+        // Say where the generated admin key is (if one is in use) as soon as the service is up.
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ApiKeyRing>());
+        return app;
+    }
+}

@@ -1,0 +1,60 @@
+namespace SentimentWatch.Alerting.Tests;
+
+public sealed class AlertingOptionsValidatorTests
+{
+    [Fact]
+    public void Validate_ReportsEveryFailureAtOnceNamingTheSettingPath()
+    {
+        var options = new AlertingOptions
+        {
+            EvaluationInterval = TimeSpan.FromMinutes(5),
+            Rules =
+            [
+                new CrisisRuleOptions { Id = "spike", Watch = "brand", Kind = "negativeSpike", Ratio = 0.5 },
+                new CrisisRuleOptions { Id = "spike", Watch = "", Kind = "volcano", Severity = "apocalyptic", GroupBy = "weather" },
+                new CrisisRuleOptions { Id = "risk", Watch = "*", Kind = "riskTerms" },
+            ],
+            Delivery = new AlertDeliveryOptions
+            {
+                JobStorage = "PostgreSql",
+                Webhooks = [new WebhookChannelOptions { Name = "hook", Url = "ftp://nope", Secret = "short" }],
+                Email = new EmailChannelOptions { Host = "", From = "not-an-address", UserName = "u" },
+            },
+        };
+
+        var result = new AlertingOptionsValidator().Validate(null, options);
+
+        result.Failed.ShouldBeTrue();
+        var failures = result.Failures!.ToList();
+        failures.ShouldContain(f => f.StartsWith("Alerting:EvaluationInterval", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Rules:0:Ratio", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Rules:1:Id 'spike' is used by another rule", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Rules:1:Watch", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Rules:1:Kind 'volcano'", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Rules:1:Severity 'apocalyptic'", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Rules:1:GroupBy 'weather'", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Rules:2:Terms", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:PostgreSqlConnectionString", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:Webhooks:0:Url", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:Webhooks:0:Secret", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:Email:Host", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:Email:From", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:Email:To", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:Email:Password", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_AcceptsTheDefaultsAndATypicalRuleSet()
+    {
+        var options = new AlertingOptions
+        {
+            Rules =
+            [
+                new CrisisRuleOptions { Id = "spike", Watch = "brand", Kind = "negativeSpike", MinCount = 10 },
+                new CrisisRuleOptions { Id = "risk", Watch = "*", Kind = "riskTerms", Terms = ["爆炸", "lawsuit"], Severity = "critical" },
+            ],
+        };
+
+        new AlertingOptionsValidator().Validate(null, options).Succeeded.ShouldBeTrue();
+    }
+}

@@ -1,0 +1,348 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using SentimentWatch.Alerting.Notifications;
+using SentimentWatch.Alerting.Tests.Support;
+using SentimentWatch.Core.Mentions;
+
+namespace SentimentWatch.Alerting.Tests.Alerts;
+
+[Collection(HostCollection.Name)]
+public sealed class IncidentDeskTests : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private WebhookReceiver _receiver = null!;
+
+    public async Task InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _receiver.DisposeAsync();
+        _data.Dispose();
+    }
+
+    private Task<AlertingTestHost> StartAsync(AlertingSettings? settings = null) =>
+        AlertingTestHost.StartAsync(_data.Path, settings ?? new AlertingSettings().Spike().Webhook("pr-hook", _receiver.Url("pr-hook")));
+
+    /// <summary>An hour of steady traffic: 5 negatives and 15 others per 10 minutes, one batch a minute.</summary>
+    private static async Task SteadyHourAsync(AlertingTestHost host)
+    {
+        for (var minute = 0; minute < 60; minute++)
+        {
+            var batch = new List<Mention>();
+            if (minute % 2 == 0)
+            {
+                batch.Add(Mentions.Negative(host.Clock.GetUtcNow()));
+            }
+
+            batch.Add(Mentions.Neutral(host.Clock.GetUtcNow()));
+            batch.Add(Mentions.Positive(host.Clock.GetUtcNow()));
+            if (minute % 2 == 1)
+            {
+                batch.Add(Mentions.Neutral(host.Clock.GetUtcNow()));
+            }
+
+            await host.Desk.OnIndexedAsync(batch, default);
+            host.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+    }
+
+    /// <summary>30 negative mentions within 10 minutes: six times the steady 5.</summary>
+    private static readonly string[] BurstTexts = ["门店漏水，要求退款 refund", "漏水严重 leak everywhere", "又漏水了 refund please"];
+
+    private static async Task BurstAsync(AlertingTestHost host, int minutes = 10, int perMinute = 3)
+    {
+        for (var minute = 0; minute < minutes; minute++)
+        {
+            var batch = Enumerable.Range(0, perMinute).Select(i => Mentions.Negative(host.Clock.GetUtcNow(), text: BurstTexts[i % BurstTexts.Length])).ToList();
+            await host.Desk.OnIndexedAsync(batch, default);
+            host.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+    }
+
+    private static async Task<OutboxNotification> DeliveredRowAsync(AlertingTestHost host)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            await using var db = await host.DbAsync();
+            var row = await db.Outbox.AsNoTracking().SingleAsync();
+            if (row.DeliveredAt is not null || DateTime.UtcNow > deadline)
+            {
+                return row;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task SixfoldNegativeBurst_OpensOneAlertAndSendsOneSignedWebhookWithTheNumbers()
+    {
+        await using var host = await StartAsync();
+        await SteadyHourAsync(host);
+        (await _receiver.StaysQuietAsync(TimeSpan.FromMilliseconds(300))).ShouldBeTrue("steady traffic must not alert");
+
+        await BurstAsync(host);
+
+        var webhook = await _receiver.NextAsync();
+        webhook.Kind.ShouldBe("opened");
+        var json = webhook.Json;
+        json.GetProperty("ruleKind").GetString().ShouldBe("negativeSpike");
+        json.GetProperty("watch").GetString().ShouldBe("brand");
+        json.GetProperty("summary").GetString()!.ShouldContain("per 10 min in the 1 h before");
+        json.GetProperty("topTerms").EnumerateArray().Select(t => t.GetString()).ShouldContain("漏水");
+        json.GetProperty("samples").GetArrayLength().ShouldBe(3);
+        json.GetProperty("samples")[0].GetProperty("url").GetString()!.ShouldStartWith("https://forum.example.com/t/");
+        json.GetProperty("mentionsLink").GetString()!.ShouldStartWith("https://watch.example.com/api/mentions?watch=brand&from=");
+
+        var timestamp = webhook.Headers[WebhookChannel.TimestampHeader];
+        webhook.Headers[WebhookChannel.SignatureHeader].ShouldBe(WebhookChannel.Sign(AlertingSettings.Secret, timestamp, webhook.Body));
+        webhook.Headers[WebhookChannel.DeliveryHeader].ShouldBe(json.GetProperty("id").GetString());
+        (await _receiver.StaysQuietAsync(TimeSpan.FromMilliseconds(500))).ShouldBeTrue("one incident, one notification");
+
+        await using var db = await host.DbAsync();
+        var alert = await db.Alerts.SingleAsync();
+        alert.Status.ShouldBe(AlertStatus.Firing);
+        alert.IncidentKey.ShouldBe("brand/spike");
+    }
+
+    [Fact]
+    public async Task ContinuingBurst_UpdatesTheOpenAlertAndEndingItResolvesAfterTheQuietPeriodWithARecoveryNotice()
+    {
+        await using var host = await StartAsync();
+        await SteadyHourAsync(host);
+        await BurstAsync(host);
+        (await _receiver.NextAsync()).Kind.ShouldBe("opened");
+        long countAfterFirstBurst;
+        await using (var db = await host.DbAsync())
+        {
+            countAfterFirstBurst = (await db.Alerts.SingleAsync()).EvidenceCount;
+        }
+
+        await BurstAsync(host, minutes: 5, perMinute: 5);
+        (await _receiver.StaysQuietAsync(TimeSpan.FromMilliseconds(500))).ShouldBeTrue("a continuing burst within the cool-down is not re-announced");
+        await using (var db = await host.DbAsync())
+        {
+            var alert = await db.Alerts.SingleAsync();
+            alert.EvidenceCount.ShouldBeGreaterThan((int)countAfterFirstBurst);
+        }
+
+        // Burst over: quiet minutes. The condition clears; 15 minutes of quiet resolve it.
+        host.Clock.Advance(TimeSpan.FromMinutes(10));
+        await host.Desk.EvaluateAllAsync(default);
+        await using (var db = await host.DbAsync())
+        {
+            var alert = await db.Alerts.SingleAsync();
+            alert.Status.ShouldBe(AlertStatus.Firing, "hysteresis: clear, but not yet for 15 minutes");
+            alert.ClearSince.ShouldNotBeNull();
+        }
+
+        host.Clock.Advance(TimeSpan.FromMinutes(16));
+        await host.Desk.EvaluateAllAsync(default);
+
+        var recovery = await _receiver.NextAsync();
+        recovery.Kind.ShouldBe("resolved");
+        recovery.Json.GetProperty("resolvedBy").GetString().ShouldBe("auto");
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Alerts.SingleAsync()).Status.ShouldBe(AlertStatus.Resolved);
+        }
+    }
+
+    [Fact]
+    public async Task IncidentResolvedByHandWhileStillGoing_IsNotReopenedUntilItHasClearedOnce()
+    {
+        await using var host = await StartAsync();
+        await BurstAsync(host, minutes: 2, perMinute: 5);
+        (await _receiver.NextAsync()).Kind.ShouldBe("opened");
+        long first;
+        await using (var db = await host.DbAsync())
+        {
+            first = (await db.Alerts.SingleAsync()).Id;
+        }
+
+        await host.Desk.ResolveAsync(first, "li.na", default);
+        (await _receiver.NextAsync()).Kind.ShouldBe("resolved");
+
+        // Still going (11 negatives, still warning): the same incident, already handled.
+        await BurstAsync(host, minutes: 1, perMinute: 1);
+        await host.Desk.EvaluateAllAsync(default);
+        (await _receiver.StaysQuietAsync(TimeSpan.FromMilliseconds(500))).ShouldBeTrue("the same incident, already handled");
+
+        host.Clock.Advance(TimeSpan.FromMinutes(30));
+        await host.Desk.EvaluateAllAsync(default);
+        await BurstAsync(host, minutes: 2, perMinute: 5);
+
+        (await _receiver.NextAsync()).Kind.ShouldBe("opened");
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Alerts.CountAsync()).ShouldBe(2);
+        }
+    }
+
+    [Fact]
+    public async Task RedeliveredBatches_CountNothingTwice()
+    {
+        await using var host = await StartAsync();
+        var batch = Enumerable.Range(0, 12).Select(_ => Mentions.Negative(host.Clock.GetUtcNow())).ToList();
+
+        await host.Desk.OnIndexedAsync(batch, default);
+        await host.Desk.OnIndexedAsync(batch, default);
+        await host.Desk.OnIndexedAsync(batch.Take(6).ToList(), default);
+
+        await using var db = await host.DbAsync();
+        (await db.Evidence.CountAsync()).ShouldBe(12);
+        (await db.Alerts.SingleAsync()).EvidenceCount.ShouldBe(12);
+        (await _receiver.NextAsync()).Kind.ShouldBe("opened");
+        (await _receiver.StaysQuietAsync(TimeSpan.FromMilliseconds(500))).ShouldBeTrue();
+        (await db.Outbox.CountAsync()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task SilencedWatch_RecordsTheAlertButSendsNothingUntilTheSilenceEnds()
+    {
+        await using var host = await StartAsync();
+        await host.Desk.SilenceAsync(new AlertSilence { WatchId = "brand", RuleId = "spike", Until = host.Clock.GetUtcNow().AddMinutes(30), Reason = "press event" }, default);
+
+        await BurstAsync(host, minutes: 5);
+        (await _receiver.StaysQuietAsync(TimeSpan.FromMilliseconds(700))).ShouldBeTrue();
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Alerts.SingleAsync()).NotificationCount.ShouldBe(0);
+        }
+
+        host.Clock.Advance(TimeSpan.FromMinutes(30));
+        await BurstAsync(host, minutes: 5);
+        (await _receiver.NextAsync()).Kind.ShouldBe("opened");
+    }
+
+    [Fact]
+    public async Task EscalationToAHigherSeverity_IsAnnouncedAtOnce()
+    {
+        await using var host = await StartAsync();
+        await BurstAsync(host, minutes: 2, perMinute: 5);
+        var opened = await _receiver.NextAsync();
+        opened.Json.GetProperty("severity").GetString().ShouldBe("warning");
+
+        // 10 from an empty baseline is 10x; 12x (EscalateAt 4 x Ratio 3) and more is critical.
+        await BurstAsync(host, minutes: 2, perMinute: 20);
+        var escalated = await _receiver.NextAsync();
+        escalated.Kind.ShouldBe("escalated");
+        escalated.Json.GetProperty("severity").GetString().ShouldBe("critical");
+    }
+
+    [Fact]
+    public async Task ChannelAnswering500_IsRetriedUntilItSucceedsAndDeliveredOnce()
+    {
+        _receiver.FailNext = 2;
+        await using var host = await StartAsync();
+
+        await BurstAsync(host, minutes: 1, perMinute: 12);
+
+        var webhook = await _receiver.NextAsync(TimeSpan.FromSeconds(30));
+        webhook.Kind.ShouldBe("opened");
+        _receiver.Requests.ShouldBe(3);
+        var row = await DeliveredRowAsync(host);
+        row.Attempts.ShouldBe(3);
+        row.DeliveredAt.ShouldNotBeNull();
+        row.LastError.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task UndeliveredNotification_SurvivesARestartAndIsDeliveredExactlyOnce()
+    {
+        _receiver.FailNext = -1;
+        await using (var first = await StartAsync())
+        {
+            await BurstAsync(first, minutes: 1, perMinute: 12);
+            await Task.Delay(500);
+            _receiver.Received.ShouldBeEmpty();
+        }
+
+        _receiver.FailNext = 0;
+        await using (var second = await StartAsync())
+        {
+            var webhook = await _receiver.NextAsync();
+            webhook.Kind.ShouldBe("opened");
+            await DeliveredRowAsync(second);
+        }
+
+        await using (var third = await StartAsync())
+        {
+            (await _receiver.StaysQuietAsync(TimeSpan.FromSeconds(1))).ShouldBeTrue("a delivered notification is never sent again");
+            await using var db = await third.DbAsync();
+            (await db.Outbox.SingleAsync()).DeliveredAt.ShouldNotBeNull();
+        }
+
+        _receiver.Received.Count.ShouldBe(1);
+    }
+
+    /// <summary>Crawl health comes from the crawling capability; this fake returns what the test sets.</summary>
+    private sealed class SettableSourceHealthFake : Core.Crawling.ISourceHealthReader
+    {
+        public List<Core.Crawling.SourceHealth> Sources { get; set; } = [];
+
+        public Task<IReadOnlyList<Core.Crawling.SourceHealth>> ListAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<Core.Crawling.SourceHealth>>(Sources);
+    }
+
+    [Fact]
+    public async Task SilentSource_WithAFakeHealthReader_AlertsOnTheTickAndResolvesWhenItSpeaksAgain()
+    {
+        var health = new SettableSourceHealthFake();
+        var settings = new AlertingSettings()
+            .Rule("silent", "sourceSilent", "*", ("Window", "02:00:00"), ("MinCount", "3"), ("ClearFor", "00:05:00"))
+            .Webhook("pr-hook", _receiver.Url("pr-hook"));
+        await using var host = await AlertingTestHost.StartAsync(_data.Path, settings, services: s => s.AddSingleton<Core.Crawling.ISourceHealthReader>(health));
+        health.Sources = [new Core.Crawling.SourceHealth { SourceId = "weibo", Kind = "json", LastMentionAt = host.Clock.GetUtcNow().AddHours(-3) }];
+
+        await host.Desk.EvaluateAllAsync(default);
+
+        var opened = await _receiver.NextAsync();
+        opened.Kind.ShouldBe("opened");
+        opened.Json.GetProperty("ruleKind").GetString().ShouldBe("sourceSilent");
+        opened.Json.GetProperty("group").GetString().ShouldBe("weibo");
+
+        health.Sources = [new Core.Crawling.SourceHealth { SourceId = "weibo", Kind = "json", LastMentionAt = host.Clock.GetUtcNow() }];
+        await host.Desk.EvaluateAllAsync(default);
+        host.Clock.Advance(TimeSpan.FromMinutes(6));
+        await host.Desk.EvaluateAllAsync(default);
+
+        (await _receiver.NextAsync()).Kind.ShouldBe("resolved");
+    }
+
+    [Fact]
+    public async Task EmailChannel_SendsTheAlertThroughSmtpWithTheReasonsInTheBody()
+    {
+        using var smtp = new SmtpSink();
+        var settings = new AlertingSettings().Spike();
+        settings["Alerting:Delivery:Email:Host"] = "127.0.0.1";
+        settings["Alerting:Delivery:Email:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Alerting:Delivery:Email:Security"] = "None";
+        settings["Alerting:Delivery:Email:UserName"] = "alerts";
+        settings["Alerting:Delivery:Email:Password"] = "secret";
+        settings["Alerting:Delivery:Email:From"] = "alerts@example.com";
+        settings["Alerting:Delivery:Email:To:0"] = "pr-team@example.com";
+        await using var host = await AlertingTestHost.StartAsync(_data.Path, settings);
+
+        await BurstAsync(host, minutes: 1, perMinute: 12);
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (smtp.Messages.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var mail = smtp.Messages.ShouldHaveSingleItem();
+        mail.From.ShouldBe("alerts@example.com");
+        mail.To.ShouldBe(["pr-team@example.com"]);
+        mail.User.ShouldBe("alerts");
+        var message = MimeKit.MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(mail.Data)));
+        message.Subject.ShouldBe("[CRITICAL] negativeSpike on brand", "12 from an empty baseline is 12x, EscalateAt 4 x Ratio 3");
+        message.MessageId.ShouldStartWith("alert-1-1-email");
+        message.TextBody!.ShouldContain("12 negative mentions in the last 10 min");
+        message.TextBody!.ShouldContain("漏水");
+        message.TextBody!.ShouldContain("https://forum.example.com/t/");
+        message.TextBody!.ShouldContain("All mentions: https://watch.example.com/api/mentions?watch=brand");
+    }
+}

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SentimentWatch.Alerting.Tests.Support;
+
+namespace SentimentWatch.Alerting.Tests.Api;
+
+[Collection(HostCollection.Name)]
+public sealed class AlertingApiTests : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private WebhookReceiver _receiver = null!;
+    private AlertingTestHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _receiver = await WebhookReceiver.StartAsync();
+        var settings = new AlertingSettings()
+            .Spike()
+            .Rule("loud", "influencer", "*", ("MinReach", "100000"), ("Severity", "critical"))
+            .Webhook("pr-hook", _receiver.Url("pr-hook"));
+        _host = await AlertingTestHost.StartAsync(_data.Path, settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _receiver.DisposeAsync();
+        _data.Dispose();
+    }
+
+    private async Task<long> OpenInfluencerAlertAsync(string watch)
+    {
+        await _host.Desk.OnIndexedAsync([Mentions.Negative(_host.Clock.GetUtcNow(), watch: watch, reach: 250_000)], default);
+        (await _receiver.NextAsync()).Kind.ShouldBe("opened");
+        var page = await _host.Client().GetFromJsonAsync<JsonElement>($"/api/alerts?status=open");
+        return page.GetProperty("items").EnumerateArray().First(a => a.GetProperty("watch").GetString() == watch).GetProperty("id").GetInt64();
+    }
+
+    [Fact]
+    public async Task ListingAlerts_FiltersByStatusAndPages()
+    {
+        await OpenInfluencerAlertAsync("w1");
+        await OpenInfluencerAlertAsync("w2");
+        var third = await OpenInfluencerAlertAsync("w3");
+        var client = _host.Client();
+        (await client.PostAsync($"/api/alerts/{third}/resolve", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var firing = await client.GetFromJsonAsync<JsonElement>("/api/alerts?status=firing&pageSize=1&page=2");
+        firing.GetProperty("total").GetInt32().ShouldBe(2);
+        firing.GetProperty("items").GetArrayLength().ShouldBe(1);
+        firing.GetProperty("items")[0].GetProperty("watch").GetString().ShouldBe("w1");
+
+        var resolved = await client.GetFromJsonAsync<JsonElement>("/api/alerts?status=resolved");
+        resolved.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("watch").GetString()).ShouldBe(["w3"]);
+    }
+
+    [Fact]
+    public async Task GettingAnAlert_ShowsWhyItFired()
+    {
+        var id = await OpenInfluencerAlertAsync("brand");
+
+        var alert = await _host.Client().GetFromJsonAsync<JsonElement>($"/api/alerts/{id}");
+
+        alert.GetProperty("kind").GetString().ShouldBe("influencer");
+        alert.GetProperty("severity").GetString().ShouldBe("critical");
+        alert.GetProperty("status").GetString().ShouldBe("firing");
+        alert.GetProperty("summary").GetString()!.ShouldContain("250,000");
+        alert.GetProperty("samples").GetArrayLength().ShouldBe(1);
+        alert.GetProperty("notificationCount").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task AcknowledgingThenResolving_RecordsWhoAndSendsARecoveryNotice()
+    {
+        var id = await OpenInfluencerAlertAsync("brand");
+        var client = _host.Client(user: "li.na");
+
+        var acknowledged = await (await client.PostAsync($"/api/alerts/{id}/acknowledge", null)).Content.ReadFromJsonAsync<JsonElement>();
+        acknowledged.GetProperty("status").GetString().ShouldBe("acknowledged");
+        acknowledged.GetProperty("acknowledgedBy").GetString().ShouldBe("li.na");
+
+        var resolved = await (await client.PostAsync($"/api/alerts/{id}/resolve", null)).Content.ReadFromJsonAsync<JsonElement>();
+        resolved.GetProperty("status").GetString().ShouldBe("resolved");
+        resolved.GetProperty("resolvedBy").GetString().ShouldBe("li.na");
+
+        var recovery = await _receiver.NextAsync();
+        recovery.Kind.ShouldBe("resolved");
+        recovery.Json.GetProperty("resolvedBy").GetString().ShouldBe("li.na");
+
+        var again = await client.PostAsync($"/api/alerts/{id}/acknowledge", null);
+        again.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain("already resolved");
+    }
+
+    [Theory]
+    [InlineData("/api/alerts?status=burning", "status")]
+    [InlineData("/api/alerts?pageSize=1000", "pageSize")]
+    [InlineData("/api/alerts?page=0", "page")]
+    [InlineData("/api/alerts/abc", "id")]
+    [InlineData("/api/alerts/-3", "id")]
+    public async Task BadParameters_AreProblemDetailsNamingTheParameter(string url, string parameter)
+    {
+        var response = await _host.Client().GetAsync(url);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("errors").TryGetProperty(parameter, out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task UnknownAlert_IsNotFoundProblem()
+    {
+        var response = await _host.Client().PostAsync("/api/alerts/999/resolve", null);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString().ShouldBe("there is no alert 999");
+    }
+
+    [Fact]
+    public async Task Silences_AreCreatedListedAndValidated()
+    {
+        var client = _host.Client();
+
+        var created = await client.PostAsJsonAsync("/api/alerts/silences", new { watch = "brand", rule = "spike", duration = "01:00:00", reason = "launch day" });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/alerts/silences");
+        list.GetArrayLength().ShouldBe(1);
+        list[0].GetProperty("createdBy").GetString().ShouldBe("pat");
+
+        var bad = await client.PostAsJsonAsync("/api/alerts/silences", new { watch = "brand" });
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("duration", out _).ShouldBeTrue();
+
+        var id = list[0].GetProperty("id").GetInt64();
+        (await client.DeleteAsync($"/api/alerts/silences/{id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await client.GetFromJsonAsync<JsonElement>("/api/alerts/silences")).GetArrayLength().ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("analyst", HttpStatusCode.Forbidden)]
+    [InlineData("support", HttpStatusCode.Forbidden)]
+    [InlineData("pr", HttpStatusCode.OK)]
+    [InlineData("admin", HttpStatusCode.OK)]
+    public async Task AlertsApi_IsForPrAndAdminOnly(string? roles, HttpStatusCode expected)
+    {
+        var response = await _host.Client(roles).GetAsync("/api/alerts");
+
+        response.StatusCode.ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("analyst", HttpStatusCode.Forbidden)]
+    [InlineData("pr", HttpStatusCode.OK)]
+    [InlineData("admin", HttpStatusCode.OK)]
+    public async Task HangfireDashboard_RequiresAnAuthenticatedPrOrAdmin(string? roles, HttpStatusCode expected)
+    {
+        var response = await _host.Client(roles).GetAsync("/hangfire");
+
+        response.StatusCode.ShouldBe(expected);
+    }
+}

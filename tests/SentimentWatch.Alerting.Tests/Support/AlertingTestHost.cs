@@ -1,0 +1,186 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SentimentWatch.Core.Security;
+using SentimentWatch.Storage;
+
+namespace SentimentWatch.Alerting.Tests.Support;
+
+/// <summary>Hangfire keeps process-wide state, so tests that start hosts run one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HostCollection
+{
+    public const string Name = "alerting hosts";
+}
+
+/// <summary>
+/// The alerting capability as the host wires it (Storage + Alerting + API + dashboard) on a
+/// TestServer, with a real SQLite file, real Hangfire (in-memory storage) and a manual clock.
+/// Authentication is a test scheme reading <c>X-Test-User</c> / <c>X-Test-Roles</c>; the lead's
+/// host tests cover the real API-key scheme.
+/// </summary>
+public sealed class AlertingTestHost : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+
+    private AlertingTestHost(WebApplication app, ManualClock clock)
+    {
+        App = app;
+        Clock = clock;
+    }
+
+    public WebApplication App { get; }
+    public ManualClock Clock { get; }
+    public IncidentDesk Desk => App.Services.GetRequiredService<IncidentDesk>();
+
+    public HttpClient Client(string? roles = "pr", string user = "pat")
+    {
+        var client = App.GetTestClient();
+        if (roles is not null)
+        {
+            client.DefaultRequestHeaders.Add(TestAuthHandler.UserHeader, user);
+            client.DefaultRequestHeaders.Add(TestAuthHandler.RolesHeader, roles);
+        }
+
+        return client;
+    }
+
+    public async Task<AlertingDbContext> DbAsync() =>
+        await App.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AlertingDbContext>>().CreateDbContextAsync();
+
+    public static async Task<AlertingTestHost> StartAsync(string dataDirectory, IDictionary<string, string?> settings, ManualClock? clock = null, Action<IServiceCollection>? services = null)
+    {
+        clock ??= new ManualClock(Start);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
+        {
+            ["Storage:DataDirectory"] = dataDirectory,
+        });
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.AddStorage();
+        builder.AddAlerting();
+        builder.Services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, _ => { });
+        builder.Services.AddAuthorization(o => o.AddPolicy(ApiPolicies.Pr, p => p.RequireRole(ApiRoles.Pr, ApiRoles.Admin)));
+        builder.Services.AddProblemDetails();
+        services?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapAlertingApi();
+        app.MapAlertingDashboard();
+        await app.StartAsync();
+        return new AlertingTestHost(app, clock);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+public sealed class TestAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Test";
+    public const string UserHeader = "X-Test-User";
+    public const string RolesHeader = "X-Test-Roles";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(UserHeader, out var user))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        var claims = new List<Claim> { new(ClaimTypes.Name, user.ToString()) };
+        claims.AddRange(Request.Headers[RolesHeader].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => new Claim(ClaimTypes.Role, r.Trim())));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+}
+
+/// <summary>A folder under the temp directory, deleted afterwards.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sw-alerting-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public TempDirectory() => Directory.CreateDirectory(Path);
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A lingering handle on Windows-like file systems; the temp folder is cleaned eventually.
+        }
+    }
+}
+
+/// <summary>Builds the Alerting configuration section as flat keys.</summary>
+public sealed class AlertingSettings : Dictionary<string, string?>
+{
+    private int _rules;
+    private int _hooks;
+
+    public AlertingSettings()
+    {
+        this["Alerting:EvaluationInterval"] = "00:00:30";
+        this["Alerting:PublicBaseUrl"] = "https://watch.example.com";
+        this["Alerting:Delivery:RetryPollingInterval"] = "00:00:00.2";
+    }
+
+    public const string Secret = "test-secret-0123456789abcdef";
+
+    public AlertingSettings Rule(string id, string kind, string watch = "brand", params (string Key, string Value)[] extra)
+    {
+        var p = $"Alerting:Rules:{_rules++}";
+        this[$"{p}:Id"] = id;
+        this[$"{p}:Kind"] = kind;
+        this[$"{p}:Watch"] = watch;
+        foreach (var (key, value) in extra)
+        {
+            if (key == "Terms")
+            {
+                var terms = value.Split(',');
+                for (var i = 0; i < terms.Length; i++)
+                {
+                    this[$"{p}:Terms:{i}"] = terms[i];
+                }
+            }
+            else
+            {
+                this[$"{p}:{key}"] = value;
+            }
+        }
+
+        return this;
+    }
+
+    public AlertingSettings Webhook(string name, string url, string minSeverity = "info")
+    {
+        var p = $"Alerting:Delivery:Webhooks:{_hooks++}";
+        this[$"{p}:Name"] = name;
+        this[$"{p}:Url"] = url;
+        this[$"{p}:Secret"] = Secret;
+        this[$"{p}:MinSeverity"] = minSeverity;
+        return this;
+    }
+
+    /// <summary>The spike rule most tests use: 10-minute window, 3x baseline, at least 10 negatives, 15 minutes of quiet to resolve.</summary>
+    public AlertingSettings Spike(string id = "spike", string watch = "brand") =>
+        Rule(id, "negativeSpike", watch, ("Window", "00:10:00"), ("Ratio", "3"), ("MinCount", "10"), ("ClearFor", "00:15:00"), ("Cooldown", "01:00:00"), ("EscalateAt", "4"));
+}

@@ -1,0 +1,81 @@
+using SentimentWatch.Core.Mentions;
+
+namespace SentimentWatch.Core.Tests;
+
+public sealed class SimHashTests
+{
+    private const string Original = "在绿莫咖啡买的拿铁喝出了异物，找客服申请退款三天了还没有任何回复，门店也不接电话，太失望了，大家千万别再去了";
+
+    [Fact]
+    public void A_repost_with_a_forwarding_prefix_is_a_near_duplicate()
+    {
+        var distance = SimHash.Distance(SimHash.Compute(Original), SimHash.Compute("转发：" + Original));
+
+        distance.ShouldBeLessThanOrEqualTo(SimHash.NearDuplicateDistance);
+    }
+
+    [Fact]
+    public void A_repost_with_an_emoji_and_full_width_punctuation_is_a_near_duplicate()
+    {
+        var repost = Original.Replace("，", ",", StringComparison.Ordinal) + " 😡";
+
+        SimHash.Distance(SimHash.Compute(Original), SimHash.Compute(repost)).ShouldBeLessThanOrEqualTo(SimHash.NearDuplicateDistance);
+    }
+
+    [Fact]
+    public void An_English_repost_with_RT_and_different_case_is_a_near_duplicate()
+    {
+        const string text = "Lumo coffee charged me twice for one latte and customer service has ignored my refund request for a whole week now";
+
+        SimHash.Distance(SimHash.Compute(text), SimHash.Compute("RT: " + text.ToUpperInvariant())).ShouldBeLessThanOrEqualTo(SimHash.NearDuplicateDistance);
+    }
+
+    [Theory]
+    [InlineData("今天天气很好，我们去公园散步，看到很多人在放风筝，孩子们玩得特别开心，晚上一起吃了火锅")]
+    [InlineData("星巴克新出的季节限定饮品味道一般，价格偏高，不过店员服务态度很好，环境也不错")]
+    [InlineData("The new phone launch event was streamed online and the battery life numbers looked impressive")]
+    public void Unrelated_texts_are_far_apart(string other)
+    {
+        SimHash.Distance(SimHash.Compute(Original), SimHash.Compute(other)).ShouldBeGreaterThan(10);
+    }
+
+    [Theory]
+    [InlineData("转发：", "转发:")]
+    [InlineData("RT: ", "rt:")]
+    [InlineData("Fwd:Fw: ", "")]
+    public void Leading_repost_markers_do_not_change_the_fingerprint(string marker, string alsoMarker)
+    {
+        SimHash.Compute(marker + Original).ShouldBe(SimHash.Compute(Original));
+        SimHash.Compute(alsoMarker + Original).ShouldBe(SimHash.Compute(Original));
+    }
+
+    [Fact]
+    public void A_leading_转_without_a_colon_is_text_not_a_repost_marker()
+    {
+        const string text = "转账失败了三次，钱被扣了但是订单显示未支付，客服一直让我等";
+
+        SimHash.Compute(text).ShouldNotBe(SimHash.Compute(text[1..]));
+    }
+
+    [Fact]
+    public void The_fingerprint_is_deterministic_and_ignores_case_and_width()
+    {
+        SimHash.Compute(Original).ShouldBe(SimHash.Compute(Original));
+        SimHash.Compute("Lumo Refund Delay Again Today").ShouldBe(SimHash.Compute("ｌｕｍｏ refund   delay again today"));
+    }
+
+    [Fact]
+    public void Text_without_letters_or_ideographs_has_the_zero_fingerprint()
+    {
+        SimHash.Compute(string.Empty).ShouldBe(0UL);
+        SimHash.Compute("！！！ ... ???").ShouldBe(0UL);
+    }
+
+    [Fact]
+    public void Distance_counts_differing_bits()
+    {
+        SimHash.Distance(0b1011UL, 0b0001UL).ShouldBe(2);
+        SimHash.Distance(ulong.MaxValue, 0UL).ShouldBe(64);
+        SimHash.Distance(42UL, 42UL).ShouldBe(0);
+    }
+}

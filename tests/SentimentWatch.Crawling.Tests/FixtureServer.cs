@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SentimentWatch.Crawling.Tests;
+
+/// <summary>
+/// A real Kestrel server on 127.0.0.1 (port 0) serving forum, feed and API pages modelled on
+/// real engines, plus the faults crawlers meet: 304, 429 with Retry-After, 500 then success,
+/// slow responses, a 10 MB page, a robots.txt with a disallowed path, wrong charsets.
+/// Every request is logged so tests can assert what was (not) fetched and when.
+/// </summary>
+public sealed class FixtureServer : IAsyncDisposable
+{
+    public const string FeedETag = "\"rss-v1\"";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, int> _hits = new();
+
+    public ConcurrentQueue<(string PathAndQuery, DateTimeOffset At, string? UserAgent, string? IfNoneMatch)> Requests { get; } = new();
+
+    public string Base { get; private set; } = string.Empty;
+
+    /// <summary>Extra robots.txt body; default disallows /private/.</summary>
+    public string RobotsTxt { get; set; } = "User-agent: *\nDisallow: /private/\n\nUser-agent: BadBot\nDisallow: /\n";
+
+    public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(3);
+
+    private FixtureServer(WebApplication app) => _app = app;
+
+    public static async Task<FixtureServer> StartAsync()
+    {
+        System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new FixtureServer(app);
+        server.Map(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Base = address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        return server;
+    }
+
+    public int Hits(string pathAndQuery) => Requests.Count(r => r.PathAndQuery == pathAndQuery);
+
+    public int HitsStartingWith(string prefix) => Requests.Count(r => r.PathAndQuery.StartsWith(prefix, StringComparison.Ordinal));
+
+    public string Url(string pathAndQuery) => Base + pathAndQuery;
+
+    private static string FixturePath(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    public string Fixture(string name) => File.ReadAllText(FixturePath(name)).Replace("{{BASE}}", Base, StringComparison.Ordinal);
+
+    private void Map(WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            Requests.Enqueue((context.Request.Path + context.Request.QueryString, DateTimeOffset.UtcNow, context.Request.Headers.UserAgent.ToString(), context.Request.Headers.IfNoneMatch.ToString()));
+            await next(context);
+        });
+
+        app.MapGet("/robots.txt", () => Results.Text(RobotsTxt, "text/plain"));
+
+        // Discuz! X3: GBK bytes, header without charset (the meta names it), routing by query string.
+        app.MapGet("/discuz/forum.php", (HttpContext context) =>
+        {
+            var q = context.Request.Query;
+            var name = (q["mod"].ToString(), q["tid"].ToString(), q["page"].ToString()) switch
+            {
+                ("forumdisplay", _, _) => "discuz-list.html",
+                ("viewthread", "101", "2") => "discuz-thread-101-2.html",
+                ("viewthread", "101", _) => "discuz-thread-101-1.html",
+                ("viewthread", "102", _) => "discuz-thread-102.html",
+                _ => null,
+            };
+            return name is null ? Results.NotFound() : Results.Bytes(Encoding.GetEncoding("GBK").GetBytes(Fixture(name)), "text/html");
+        });
+
+        app.MapGet("/phpbb/viewtopic.php", (HttpContext context) => context.Request.Query["t"] == "55"
+            ? Html(context.Request.Query["start"] == "10" ? "phpbb-topic-55-start10.html" : "phpbb-topic-55.html", "text/html; charset=UTF-8")
+            : Results.NotFound());
+        app.MapGet("/phpbb/viewforum.php", (HttpContext context) =>
+            Html(context.Request.Query["start"] == "25" ? "phpbb-forum-3-start25.html" : "phpbb-forum-3.html", "text/html; charset=UTF-8"));
+        app.MapGet("/discourse/t/{slug}/{id:int}", (int id) => id == 77 ? Html("discourse-topic-77.html", "text/html; charset=utf-8") : Results.NotFound());
+        app.MapGet("/tieba/p/{id}", () => Html("tieba-thread.html", "text/html; charset=UTF-8"));
+        app.MapGet("/broken.html", () => Html("broken.html", "text/html"));
+
+        // Conditional GET: the RSS feed answers 304 to its own ETag.
+        app.MapGet("/feeds/rss.xml", (HttpContext context) =>
+        {
+            if (context.Request.Headers.IfNoneMatch.ToString() == FeedETag)
+            {
+                return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
+
+            context.Response.Headers.ETag = FeedETag;
+            context.Response.Headers.LastModified = "Mon, 23 Nov 2026 08:00:00 GMT";
+            return Results.Text(Fixture("feed.rss"), "application/rss+xml; charset=utf-8");
+        });
+        app.MapGet("/feeds/atom.xml", () => Results.Text(Fixture("feed-broken.atom"), "application/atom+xml"));
+
+        app.MapGet("/api/timeline", (HttpContext context) =>
+            Results.Text(Fixture(context.Request.Query["max_id"] == "9001" ? "timeline-2.json" : "timeline-1.json"), "application/json"));
+
+        // Faults.
+        app.MapGet("/flaky/429", (HttpContext context) =>
+        {
+            if (_hits.AddOrUpdate("429", 1, (_, n) => n + 1) == 1)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                return Results.StatusCode(StatusCodes.Status429TooManyRequests);
+            }
+
+            return Html("phpbb-topic-55-start10.html", "text/html; charset=utf-8");
+        });
+        app.MapGet("/flaky/500", () => _hits.AddOrUpdate("500", 1, (_, n) => n + 1) == 1
+            ? Results.StatusCode(StatusCodes.Status500InternalServerError)
+            : Html("phpbb-topic-55-start10.html", "text/html; charset=utf-8"));
+        app.MapGet("/always/503", () => Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/gone/404", () => Results.NotFound());
+        app.MapGet("/slow", async (CancellationToken ct) =>
+        {
+            await Task.Delay(SlowDelay, ct);
+            return Html("phpbb-topic-55-start10.html", "text/html; charset=utf-8");
+        });
+        app.MapGet("/huge", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            var head = Encoding.UTF8.GetBytes("<html><body><div class=\"post\" id=\"p1\"><div class=\"content\">first post before the flood</div></div><div>");
+            await context.Response.Body.WriteAsync(head);
+            var filler = Encoding.UTF8.GetBytes(new string('x', 64 * 1024));
+            for (var i = 0; i < 160; i++)
+            {
+                await context.Response.Body.WriteAsync(filler, context.RequestAborted);
+            }
+        });
+        app.MapGet("/private/secret.html", () => Html("phpbb-topic-55.html", "text/html"));
+        app.MapGet("/polite/{n:int}", (int n) => Results.Text($"<html><body><div class=\"post\" id=\"p{n}\"><div class=\"content\">page {n}</div></div></body></html>", "text/html"));
+
+        // Header claims UTF-8 but the bytes are GBK and the meta says so: a misconfigured GBK forum.
+        app.MapGet("/wrong-charset", () => Results.Bytes(
+            Encoding.GetEncoding("GBK").GetBytes("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"></head><body><div class=\"post\" id=\"p5\"><div class=\"content\">售后服务太差了</div></div></body></html>"),
+            "text/html; charset=utf-8"));
+
+        // No charset anywhere, GBK bytes.
+        app.MapGet("/no-charset", () => Results.Bytes(
+            Encoding.GetEncoding("GBK").GetBytes("<html><body><div class=\"post\" id=\"p6\"><div class=\"content\">电池鼓包，要求退货</div></div></body></html>"),
+            "text/html"));
+    }
+
+    private IResult Html(string name, string contentType) => Results.Text(Fixture(name), contentType);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

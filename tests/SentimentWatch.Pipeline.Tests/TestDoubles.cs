@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Mentions;
+using SentimentWatch.Core.Pipeline;
+using SentimentWatch.Core.Scoring;
+
+namespace SentimentWatch.Pipeline.Tests;
+
+/// <summary>
+/// Wraps the real Lucene index and throws for any write that includes a mention whose text
+/// contains <see cref="Marker"/>: the one way to make a single mention fail on the real index.
+/// </summary>
+public sealed class MarkerRejectingIndex(IMentionIndex inner) : IMentionIndex, IDisposable
+{
+    public const string Marker = "POISON-MARKER";
+
+    public Task UpsertAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken) =>
+        mentions.Any(m => m.Text.Contains(Marker, StringComparison.Ordinal))
+            ? throw new InvalidOperationException("the test index rejects mentions containing " + Marker)
+            : inner.UpsertAsync(mentions, cancellationToken);
+
+    public Task<Mention?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+
+    public Task<MentionSearchResult> SearchAsync(MentionSearch search, CancellationToken cancellationToken) => inner.SearchAsync(search, cancellationToken);
+
+    public Task<MentionStats> StatsAsync(MentionStatsRequest request, CancellationToken cancellationToken) => inner.StatsAsync(request, cancellationToken);
+
+    public IAsyncEnumerable<Mention> ScanAsync(MentionFilter filter, CancellationToken cancellationToken) => inner.ScanAsync(filter, cancellationToken);
+
+    public Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => inner.DeleteOlderThanAsync(cutoff, cancellationToken);
+
+    public Task<IndexHealth> HealthAsync(CancellationToken cancellationToken) => inner.HealthAsync(cancellationToken);
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
+}
+
+/// <summary>Records every mention id it is told about, optionally slowly (to stop a host mid-flow).</summary>
+public sealed class RecordingObserver(ConcurrentDictionary<string, int> seen, TimeSpan delayPerBatch) : IMentionObserver
+{
+    public async ValueTask OnIndexedAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
+    {
+        foreach (var mention in mentions)
+        {
+            seen.AddOrUpdate(mention.Id, 1, (_, n) => n + 1);
+        }
+
+        if (delayPerBatch > TimeSpan.Zero)
+        {
+            await Task.Delay(delayPerBatch, CancellationToken.None);
+        }
+    }
+}
+
+/// <summary>A small real scorer: complaint words make a mention negative, anything else positive.</summary>
+public sealed class KeywordScorer : IMentionScorer
+{
+    public const string Version = "keyword-test-1";
+
+    private static readonly string[] Negative = ["退款", "refund", "差", "slow"];
+
+    public string? ModelVersion => Version;
+
+    public IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts) =>
+        texts.Select(t => (MentionScore?)(Negative.Any(w => t.Contains(w, StringComparison.OrdinalIgnoreCase))
+            ? new MentionScore(new SentimentScore(SentimentLabel.Negative, 0.8f, 0.15f, 0.05f), new TopicScore(ComplaintTopics.RefundReturn, 0.7f), [])
+            : new MentionScore(new SentimentScore(SentimentLabel.Positive, 0.05f, 0.15f, 0.8f), null, []))).ToList();
+}

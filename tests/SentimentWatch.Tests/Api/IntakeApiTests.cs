@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace SentimentWatch.Tests.Api;
+
+public sealed class IntakeApiTests(ServiceFactory service) : IClassFixture<ServiceFactory>
+{
+    private static object Mention(string externalId, string text) => new
+    {
+        source = "app-feedback",
+        externalId,
+        url = $"https://app.example.com/feedback/{externalId}",
+        author = "customer",
+        text,
+        publishedAt = DateTimeOffset.UtcNow.AddMinutes(-5),
+        reach = 10,
+    };
+
+    [Fact]
+    public async Task AcceptsABatch_ReturnsTheIds_AndTheMentionsBecomeSearchable()
+    {
+        var admin = service.ClientWithKey(ServiceFactory.AdminKey);
+        var token = "zq" + Guid.NewGuid().ToString("N")[..8];
+        var response = await admin.PostAsJsonAsync("/api/intake/mentions", new[]
+        {
+            Mention("fb-1-" + token, $"绿莫的退款一直没到账 {token}"),
+            Mention("fb-2-" + token, $"Lumo refund still missing after two weeks {token}"),
+        });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var receipt = await response.Content.ReadFromJsonAsync<JsonElement>();
+        receipt.GetProperty("ids").GetArrayLength().ShouldBe(2);
+        receipt.GetProperty("accepted").GetInt32().ShouldBe(2);
+
+        await ServiceFactory.WaitForProcessedAsync(admin, 2);
+        var analyst = service.ClientWithKey(ServiceFactory.AnalystKey);
+        var page = await analyst.GetFromJsonAsync<JsonElement>($"/api/mentions?q={Uri.EscapeDataString("退款 " + token)}");
+        page.GetProperty("total").GetInt64().ShouldBe(1);
+        page.GetProperty("hits")[0].GetProperty("mention").GetProperty("watches").EnumerateArray().Select(w => w.GetString()).ShouldContain("lumo");
+    }
+
+    [Fact]
+    public async Task TheSameMentionPostedTwice_IsStoredOnce()
+    {
+        var admin = service.ClientWithKey(ServiceFactory.AdminKey);
+        var token = "zq" + Guid.NewGuid().ToString("N")[..8];
+        var batch = new[] { Mention("dup-" + token, $"Lumo app crashed at checkout {token}") };
+
+        (await admin.PostAsJsonAsync("/api/intake/mentions", batch)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var second = await (await admin.PostAsJsonAsync("/api/intake/mentions", batch)).Content.ReadFromJsonAsync<JsonElement>();
+        second.GetProperty("accepted").GetInt32().ShouldBe(0);
+        second.GetProperty("alreadyKnown").GetInt32().ShouldBe(1);
+
+        await ServiceFactory.WaitForProcessedAsync(admin, 1);
+        var page = await admin.GetFromJsonAsync<JsonElement>($"/api/mentions?q={token}");
+        page.GetProperty("total").GetInt64().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task PersonalDataIsRedactedBeforeItIsStored()
+    {
+        var admin = service.ClientWithKey(ServiceFactory.AdminKey);
+        var token = "zq" + Guid.NewGuid().ToString("N")[..8];
+        (await admin.PostAsJsonAsync("/api/intake/mentions", new[]
+        {
+            Mention("pii-" + token, $"绿莫退款请联系我 13800138000 或 jane.doe@example.com {token}"),
+        })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        await ServiceFactory.WaitForProcessedAsync(admin, 1);
+        var page = await admin.GetFromJsonAsync<JsonElement>($"/api/mentions?q={token}");
+        var text = page.GetProperty("hits")[0].GetProperty("mention").GetProperty("text").GetString()!;
+        text.ShouldNotContain("13800138000");
+        text.ShouldNotContain("jane.doe@example.com");
+        text.ShouldContain("[phone]");
+        text.ShouldContain("[email]");
+    }
+
+    [Fact]
+    public async Task ABadItem_Gets400ProblemDetailsNamingTheField_AndNothingIsAccepted()
+    {
+        var admin = service.ClientWithKey(ServiceFactory.AdminKey);
+        var response = await admin.PostAsJsonAsync("/api/intake/mentions", new object[]
+        {
+            Mention("ok-1", "Lumo is fine"),
+            new { source = "app-feedback", text = "   ", publishedAt = DateTimeOffset.UtcNow },
+            new { source = "app-feedback", text = "no date", url = "ftp://nope" },
+        });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var errors = problem.GetProperty("errors");
+        errors.TryGetProperty("[1].text", out _).ShouldBeTrue();
+        errors.TryGetProperty("[2].publishedAt", out _).ShouldBeTrue();
+        errors.TryGetProperty("[2].url", out _).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("{\"source\":\"x\"}", "$")]
+    [InlineData("[{\"source\":\"x\",\"text\":\"t\",\"publishedAt\":\"yesterday\"}]", "$[0].publishedAt")]
+    [InlineData("[{\"source\":", "$[0]")]
+    [InlineData("[]", "$")]
+    public async Task MalformedJson_Gets400NamingWhereItBroke(string body, string expectedPathPrefix)
+    {
+        var admin = service.ClientWithKey(ServiceFactory.AdminKey);
+        var response = await admin.PostAsync("/api/intake/mentions", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ShouldContain(n => n.StartsWith(expectedPathPrefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ABodyOverTheLimit_Gets413()
+    {
+        var admin = service.ClientWithKey(ServiceFactory.AdminKey);
+        var huge = new string('a', (int)SentimentWatch.Api.IntakeApi.MaxBodyBytes + 10);
+        var response = await admin.PostAsync("/api/intake/mentions", new StringContent(huge, Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task ParkedMentions_AreListedForAdmins()
+    {
+        var admin = service.ClientWithKey(ServiceFactory.AdminKey);
+        var response = await admin.GetAsync("/api/pipeline/parked");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await admin.PostAsync("/api/pipeline/parked/no-such-id/requeue", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+}

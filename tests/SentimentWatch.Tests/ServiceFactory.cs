@@ -1,0 +1,83 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace SentimentWatch.Tests;
+
+/// <summary>
+/// The real host (SQLite file, Lucene index on disk, the pipeline) in the Testing environment,
+/// over its own temporary data directory, with one API key per role.
+/// </summary>
+public sealed class ServiceFactory : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "test-admin-key-0123456789";
+    public const string AnalystKey = "test-analyst-key-0123456789";
+    public const string SupportKey = "test-support-key-0123456789";
+    public const string PrKey = "test-pr-key-0123456789abc";
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "sw-host-" + Guid.NewGuid().ToString("N"));
+
+    public bool ConfigureKeys { get; init; } = true;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        builder.UseSetting("Replay:Enabled", "false");
+        builder.UseSetting("Pipeline:PollInterval", "00:00:00.200");
+        if (ConfigureKeys)
+        {
+            var keys = new[] { (AdminKey, "admin"), (AnalystKey, "analyst"), (SupportKey, "support"), (PrKey, "pr") };
+            for (var i = 0; i < keys.Length; i++)
+            {
+                builder.UseSetting($"Auth:ApiKeys:{i}:Key", keys[i].Item1);
+                builder.UseSetting($"Auth:ApiKeys:{i}:Role", keys[i].Item2);
+            }
+        }
+    }
+
+    public HttpClient ClientWithKey(string? key)
+    {
+        var client = CreateClient();
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        }
+
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a finishing background thread; the temp folder is the OS's to clean.
+        }
+    }
+
+    /// <summary>Polls /health until the store reports nothing pending and at least <paramref name="processed"/> processed.</summary>
+    public static async Task<JsonElement> WaitForProcessedAsync(HttpClient client, long processed, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        JsonElement store = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            var health = await client.GetFromJsonAsync<JsonElement>("/health");
+            store = health.GetProperty("checks").GetProperty("store").GetProperty("data");
+            if (store.GetProperty("pending").GetInt64() == 0 && store.GetProperty("processed").GetInt64() >= processed)
+            {
+                return health;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Mentions were not processed in time; last store counts: {store}");
+    }
+}
