@@ -15,29 +15,38 @@ public static class IndexBenchmark
 {
     public sealed record Settings(string Directory, int Count, int BatchSize, int QueryRuns);
 
+    /// <summary>
+    /// Wall-clock numbers and, beside them, the process's CPU time: on a shared machine the wall
+    /// clock also measures the other tenants, the CPU time measures this code.
+    /// </summary>
     public sealed record Report(
         int Count,
         TimeSpan IndexingTime,
         double MentionsPerSecond,
+        TimeSpan IndexingCpu,
         Percentiles Keyword,
         Percentiles Stats,
         long BytesOnDisk,
         long LastKeywordTotal,
-        long LastStatsTotal)
+        long LastStatsTotal,
+        string LoadAverage)
     {
+        public double MentionsPerCpuSecond => Count / Math.Max(0.001, IndexingCpu.TotalSeconds);
+
         public void Write(IAnsiConsole console)
         {
             var table = new Table().AddColumns("measure", "result", "goal");
             table.AddRow("mentions indexed", $"{Count:N0} in {IndexingTime.TotalSeconds:N1} s", string.Empty);
-            table.AddRow("indexing throughput", $"{MentionsPerSecond:N0} mentions/s", "≥ 20,000/s");
-            table.AddRow("keyword query + filters", $"p50 {Keyword.P50:N1} ms, p95 {Keyword.P95:N1} ms", "p95 ≤ 20 ms");
-            table.AddRow("stats by day over 90 days", $"p50 {Stats.P50:N1} ms, p95 {Stats.P95:N1} ms", "p95 ≤ 100 ms");
+            table.AddRow("indexing throughput", $"{MentionsPerSecond:N0} mentions/s ({MentionsPerCpuSecond:N0} per CPU-second)", "≥ 20,000/s");
+            table.AddRow("keyword query + filters", $"p50 {Keyword.P50:N1} ms, p95 {Keyword.P95:N1} ms (CPU {Keyword.MeanCpu:N1} ms/query)", "p95 ≤ 20 ms");
+            table.AddRow("stats by day over 90 days", $"p50 {Stats.P50:N1} ms, p95 {Stats.P95:N1} ms (CPU {Stats.MeanCpu:N1} ms/query)", "p95 ≤ 100 ms");
             table.AddRow("index size on disk", $"{BytesOnDisk / 1048576.0:N1} MiB ({(double)BytesOnDisk / Math.Max(1, Count):N0} bytes/mention)", string.Empty);
+            table.AddRow("machine load (1/5/15 min)", LoadAverage, string.Empty);
             console.Write(table);
         }
     }
 
-    public sealed record Percentiles(double P50, double P95, double Max);
+    public sealed record Percentiles(double P50, double P95, double Max, double MeanCpu);
 
     private static readonly string[] Keywords = ["退款", "客服", "refund", "battery", "物流", "shipping", "\"customer service\"", "退款 OR refund", "发热 OR hot", "crashing"];
 
@@ -48,6 +57,7 @@ public static class IndexBenchmark
         var generator = new MentionGenerator(seed: 42, end, span);
         using var index = new LuceneMentionIndex(settings.Directory);
 
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var indexing = Stopwatch.StartNew();
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
@@ -67,6 +77,7 @@ public static class IndexBenchmark
                 }
             });
         indexing.Stop();
+        var indexingCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
 
         AnsiConsole.MarkupLine("Merging segments…");
         index.Optimize(maxSegments: 4);
@@ -117,7 +128,7 @@ public static class IndexBenchmark
             statsTotal = result.Total;
         });
 
-        return new Report(settings.Count, indexing.Elapsed, settings.Count / indexing.Elapsed.TotalSeconds, keyword, stats, size, keywordTotal, statsTotal);
+        return new Report(settings.Count, indexing.Elapsed, settings.Count / indexing.Elapsed.TotalSeconds, indexingCpu, keyword, stats, size, keywordTotal, statsTotal, LoadAverage());
     }
 
     private static async Task<Percentiles> TimeAsync(string name, int runs, Func<int, Task> run)
@@ -129,6 +140,7 @@ public static class IndexBenchmark
         }
 
         var times = new double[runs];
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         await AnsiConsole.Status().StartAsync(name + "…", async _ =>
         {
             for (var i = 0; i < runs; i++)
@@ -138,8 +150,21 @@ public static class IndexBenchmark
                 times[i] = stopwatch.Elapsed.TotalMilliseconds;
             }
         });
+        var meanCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / runs;
         Array.Sort(times);
-        return new Percentiles(Percentile(times, 0.50), Percentile(times, 0.95), times[^1]);
+        return new Percentiles(Percentile(times, 0.50), Percentile(times, 0.95), times[^1], meanCpu);
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) + $" on {Environment.ProcessorCount} cores" : "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];

@@ -60,7 +60,7 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
                 ex);
         }
 
-        searchers = new SearcherManager(writer, applyAllDeletes: true, searcherFactory: null);
+        searchers = new SearcherManager(writer, applyAllDeletes: true, searcherFactory: new ParallelSearcherFactory());
         this.logger.LogInformation("Opened the mention index at {IndexPath} with {DocumentCount} mentions", Path, writer.NumDocs);
     }
 
@@ -123,6 +123,8 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
         var query = queries.Build(search.Filter, out var textQuery);
         var sortOrder = textQuery is null && search.Sort == MentionSort.Relevance ? MentionSort.Newest : search.Sort;
         var sort = SortFor(sortOrder);
+        // Scores cost time on every hit; only the relevance order needs them.
+        var scored = textQuery is not null && sortOrder == MentionSort.Relevance;
         return Task.FromResult(WithSearcher(searcher =>
         {
             if (search.Size == 0)
@@ -137,12 +139,12 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
             if (search.After is { Length: > 0 } cursor)
             {
                 var after = SearchCursor.Decode(sortOrder, cursor, sort.GetSort());
-                top = searcher.SearchAfter(after, query, null, search.Size, sort, doDocScores: textQuery is not null, doMaxScore: false);
+                top = searcher.SearchAfter(after, query, null, search.Size, sort, doDocScores: scored, doMaxScore: false);
                 skip = 0;
             }
             else
             {
-                top = searcher.Search(query, null, search.Offset + search.Size, sort, doDocScores: textQuery is not null, doMaxScore: false);
+                top = searcher.Search(query, null, search.Offset + search.Size, sort, doDocScores: scored, doMaxScore: false);
                 skip = search.Offset;
             }
 
@@ -152,7 +154,7 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
             {
                 var mention = MentionDocument.Read(searcher.Doc(scoreDoc.Doc));
                 var snippet = search.Highlight ? MentionSnippet.Build(Analyzer, MentionDocument.Text, mention.Text, terms) : null;
-                hits.Add(new MentionHit(mention, textQuery is null || float.IsNaN(scoreDoc.Score) ? null : scoreDoc.Score, snippet));
+                hits.Add(new MentionHit(mention, !scored || float.IsNaN(scoreDoc.Score) ? null : scoreDoc.Score, snippet));
             }
 
             var next = hits.Count == search.Size && top.ScoreDocs.Length > 0
@@ -198,7 +200,7 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
     public Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var older = NumericRangeQuery.NewInt64Range(MentionDocument.Published, null, cutoff.ToUnixTimeMilliseconds(), true, false);
+        var older = NumericRangeQuery.NewInt64Range(MentionDocument.Published, MentionDocument.PublishedPrecisionStep, null, cutoff.ToUnixTimeMilliseconds(), true, false);
         var count = WithSearcher(searcher =>
         {
             var counter = new TotalHitCountCollector();
@@ -271,14 +273,14 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
 
     private static Sort SortFor(MentionSort sort)
     {
-        var newest = new SortField(MentionDocument.Published, SortFieldType.INT64, reverse: true);
+        var newest = ColumnQueries.Sort(MentionDocument.Published, descending: true);
         var id = new SortField(MentionDocument.Id, SortFieldType.STRING);
         return sort switch
         {
             MentionSort.Relevance => new Sort(SortField.FIELD_SCORE, newest, id),
             MentionSort.Newest => new Sort(newest, id),
-            MentionSort.Oldest => new Sort(new SortField(MentionDocument.Published, SortFieldType.INT64), id),
-            MentionSort.Reach => new Sort(new SortField(MentionDocument.Reach, SortFieldType.INT64, reverse: true), newest, id),
+            MentionSort.Oldest => new Sort(ColumnQueries.Sort(MentionDocument.Published, descending: false), id),
+            MentionSort.Reach => new Sort(ColumnQueries.Sort(MentionDocument.Reach, descending: true), newest, id),
             _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, "unknown sort order"),
         };
     }
@@ -295,6 +297,12 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
         {
             searchers.Release(searcher);
         }
+    }
+
+    /// <summary>Searchers that search an index's segments in parallel (sorted searches merge the per-segment tops).</summary>
+    private sealed class ParallelSearcherFactory : SearcherFactory
+    {
+        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader, TaskScheduler.Default);
     }
 
     /// <summary>Collects matching doc ids in index order.</summary>

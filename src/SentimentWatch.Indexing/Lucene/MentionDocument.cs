@@ -31,6 +31,11 @@ internal static class MentionDocument
     /// <summary>Keyword fields a query may address as <c>field:value</c>.</summary>
     public static readonly string[] KeywordFields = [Id, Source, Author, Topic, Sentiment, Watch, Language, Thread];
 
+    /// <summary>Precision step of the indexed publish time: full precision only (see <see cref="Create"/>).</summary>
+    public const int PublishedPrecisionStep = int.MaxValue;
+
+    private static readonly FieldType PublishedType = CreatePublishedType();
+
     public static string SentimentKey(Mention mention) =>
         mention.Sentiment is { } score ? SentimentScore.ToWire(score.Label) : Unscored;
 
@@ -61,12 +66,12 @@ internal static class MentionDocument
             document.Add(new SortedSetDocValuesField(Watch, new BytesRef(watch)));
         }
 
+        // Range filters and sorts read the DocValues (via SegmentColumns); the indexed term is only
+        // for retention's delete-by-query, so one full-precision term instead of Lucene's 16 trie terms.
         var published = mention.PublishedAt.ToUnixTimeMilliseconds();
-        document.Add(new Int64Field(Published, published, Field.Store.NO));
+        document.Add(new Int64Field(Published, published, PublishedType));
         document.Add(new NumericDocValuesField(Published, published));
-        var reach = ReachOf(mention);
-        document.Add(new Int64Field(Reach, reach, Field.Store.NO));
-        document.Add(new NumericDocValuesField(Reach, reach));
+        document.Add(new NumericDocValuesField(Reach, ReachOf(mention)));
         return document;
     }
 
@@ -74,6 +79,13 @@ internal static class MentionDocument
     {
         var json = document.GetBinaryValue(Json) ?? throw new InvalidDataException("an index document has no stored mention");
         return MentionJson.Deserialize(json.Bytes.AsSpan(json.Offset, json.Length));
+    }
+
+    private static FieldType CreatePublishedType()
+    {
+        var type = new FieldType(Int64Field.TYPE_NOT_STORED) { NumericPrecisionStep = PublishedPrecisionStep };
+        type.Freeze();
+        return type;
     }
 
     private static void AddKeyword(Document document, string field, string? value)

@@ -13,6 +13,10 @@ namespace SentimentWatch.Indexing.Lucene;
 /// <summary>Turns a <see cref="MentionFilter"/> into a Lucene query: the text part scores, the filters do not.</summary>
 internal sealed class MentionQuery(LuceneVersion version, Analyzer textAnalyzer)
 {
+    private const int MaxCachedFilters = 512;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Filter> termFilters = new(StringComparer.Ordinal);
+
     private readonly Analyzer queryAnalyzer = new PerFieldAnalyzerWrapper(
         textAnalyzer,
         MentionDocument.KeywordFields.ToDictionary(f => f, Analyzer (_) => new KeywordAnalyzer()));
@@ -56,70 +60,77 @@ internal sealed class MentionQuery(LuceneVersion version, Analyzer textAnalyzer)
     public Query Build(MentionFilter filter, out Query? textQuery)
     {
         textQuery = ParseText(filter.Query);
-        var filters = Filters(filter);
-        if (filters is null)
+        var query = textQuery ?? new MatchAllDocsQuery();
+        foreach (var term in TermFilters(filter))
         {
-            return textQuery ?? new MatchAllDocsQuery();
-        }
-
-        return textQuery is null
-            ? new ConstantScoreQuery(filters)
-            : new FilteredQuery(textQuery, new QueryWrapperFilter(filters));
-    }
-
-    private static BooleanQuery? Filters(MentionFilter filter)
-    {
-        var query = new BooleanQuery();
-        if (filter.From is not null || filter.To is not null)
-        {
-            // [From, To): consecutive windows never count a mention twice.
-            query.Add(NumericRangeQuery.NewInt64Range(
-                MentionDocument.Published,
-                filter.From?.ToUnixTimeMilliseconds(),
-                filter.To?.ToUnixTimeMilliseconds(),
-                minInclusive: true,
-                maxInclusive: false), Occur.MUST);
-        }
-
-        AddTerm(query, MentionDocument.Watch, filter.Watch);
-        AddTerm(query, MentionDocument.Source, filter.Source);
-        AddTerm(query, MentionDocument.Topic, filter.Topic);
-        AddTerm(query, MentionDocument.Author, filter.Author);
-        AddTerm(query, MentionDocument.Language, filter.Language);
-        if (filter.Sentiment is { } sentiment)
-        {
-            AddTerm(query, MentionDocument.Sentiment, SentimentScore.ToWire(sentiment));
+            query = new FilteredQuery(query, term);
         }
 
         if (filter.MinReach is { } minReach)
         {
-            query.Add(NumericRangeQuery.NewInt64Range(MentionDocument.Reach, minReach, null, true, true), Occur.MUST);
+            query = new FilteredQuery(query, ColumnQueries.Range(MentionDocument.Reach, minReach, null));
         }
 
-        switch (filter.Unscored)
+        if (filter.From is not null || filter.To is not null)
         {
-            case true:
-                AddTerm(query, MentionDocument.Sentiment, MentionDocument.Unscored);
-                break;
-            case false:
-                if (query.Clauses.Count == 0)
-                {
-                    query.Add(new MatchAllDocsQuery(), Occur.MUST);
-                }
-
-                query.Add(new TermQuery(new Term(MentionDocument.Sentiment, MentionDocument.Unscored)), Occur.MUST_NOT);
-                break;
+            // [From, To): consecutive windows never count a mention twice. Checked per candidate
+            // against the cached publish-time column, which beats a numeric range query here.
+            query = new FilteredQuery(query, ColumnQueries.Range(MentionDocument.Published, filter.From?.ToUnixTimeMilliseconds(), filter.To?.ToUnixTimeMilliseconds()));
         }
 
-        return query.Clauses.Count == 0 ? null : query;
+        if (filter.Unscored == false)
+        {
+            var scored = new BooleanQuery
+            {
+                { query, Occur.MUST },
+                { new TermQuery(new Term(MentionDocument.Sentiment, MentionDocument.Unscored)), Occur.MUST_NOT },
+            };
+            query = scored;
+        }
+
+        return query;
     }
 
-    private static void AddTerm(BooleanQuery query, string field, string? value)
+    private IEnumerable<Filter> TermFilters(MentionFilter filter)
     {
-        if (!string.IsNullOrEmpty(value))
+        var terms = new List<(string Field, string? Value)>
         {
-            query.Add(new TermQuery(new Term(field, value)), Occur.MUST);
+            (MentionDocument.Watch, filter.Watch),
+            (MentionDocument.Source, filter.Source),
+            (MentionDocument.Topic, filter.Topic),
+            (MentionDocument.Author, filter.Author),
+            (MentionDocument.Language, filter.Language),
+            (MentionDocument.Sentiment, filter.Sentiment is { } sentiment ? SentimentScore.ToWire(sentiment) : null),
+            (MentionDocument.Sentiment, filter.Unscored == true ? MentionDocument.Unscored : null),
+        };
+        foreach (var (field, value) in terms)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                yield return CachedTermFilter(field, value);
+            }
         }
+    }
+
+    /// <summary>
+    /// Keyword filters repeat (sentiment, source, watch): their per-segment match sets are cached,
+    /// and stay valid across refreshes for every segment that did not change.
+    /// </summary>
+    private Filter CachedTermFilter(string field, string value)
+    {
+        var key = field + "\u0000" + value;
+        if (termFilters.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        if (termFilters.Count >= MaxCachedFilters)
+        {
+            // Many distinct authors filtered once each: start over rather than grow without bound.
+            termFilters.Clear();
+        }
+
+        return termFilters.GetOrAdd(key, _ => new CachingWrapperFilter(new QueryWrapperFilter(new TermQuery(new Term(field, value)))));
     }
 
     private QueryParser CreateParser() => new(version, MentionDocument.Text, queryAnalyzer)

@@ -29,6 +29,16 @@ internal sealed class SegmentColumns
             }
         }
 
+        Reach = new long[maxDoc];
+        var reach = reader.GetNumericDocValues(MentionDocument.Reach);
+        if (reach is not null)
+        {
+            for (var doc = 0; doc < maxDoc; doc++)
+            {
+                Reach[doc] = reach.Get(doc);
+            }
+        }
+
         Topic = Column.Load(reader, MentionDocument.Topic);
         Source = Column.Load(reader, MentionDocument.Source);
         Author = Column.Load(reader, MentionDocument.Author);
@@ -37,6 +47,8 @@ internal sealed class SegmentColumns
     }
 
     public long[] Published { get; }
+
+    public long[] Reach { get; }
 
     public Column Topic { get; }
 

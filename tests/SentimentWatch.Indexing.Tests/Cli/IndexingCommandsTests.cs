@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Indexing.Cli;
+using SentimentWatch.Indexing.Lucene;
+
+namespace SentimentWatch.Indexing.Tests.Cli;
+
+public sealed class IndexingCommandsTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    [Fact]
+    public async Task ReindexFromAJsonlDumpIndexesEveryMentionAndCleanDropsTheRest()
+    {
+        var dump = Path.Combine(folder.Path, "dump.jsonl");
+        var mentions = Enumerable.Range(0, 25).Select(i => TestMentions.Create($"d{i}", $"退款 refund number {i}")).ToList();
+        await File.WriteAllLinesAsync(dump, mentions.Select(m => System.Text.Json.JsonSerializer.Serialize(m, MentionJson.Options)).Append(string.Empty));
+        var indexPath = Path.Combine(folder.Path, "index");
+        using (var stale = new LuceneMentionIndex(indexPath))
+        {
+            await stale.UpsertAsync([TestMentions.Create("stale", "gone after a clean rebuild")], CancellationToken.None);
+        }
+
+        var exit = await RunAsync(indexPath, "reindex", "--from-jsonl", dump, "--batch-size", "10", "--clean");
+
+        exit.ShouldBe(0);
+        using var index = new LuceneMentionIndex(indexPath);
+        (await index.HealthAsync(CancellationToken.None)).DocumentCount.ShouldBe(25);
+        (await index.GetAsync("stale", CancellationToken.None)).ShouldBeNull();
+        (await index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "退款" }, Size = 0 }, CancellationToken.None)).Total.ShouldBe(25);
+    }
+
+    [Fact]
+    public async Task ReindexNamesTheLineOfABrokenDump()
+    {
+        var dump = Path.Combine(folder.Path, "broken.jsonl");
+        await File.WriteAllLinesAsync(dump, [System.Text.Json.JsonSerializer.Serialize(TestMentions.Create("ok", "fine"), MentionJson.Options), "{\"not\": \"a mention\"}"]);
+
+        var error = await Should.ThrowAsync<InvalidDataException>(() => RunAsync(Path.Combine(folder.Path, "index"), "reindex", "--from-jsonl", dump));
+
+        error.Message.ShouldContain("line 2");
+    }
+
+    [Fact]
+    public async Task BenchReportsEveryMeasureOnASmallRun()
+    {
+        var report = await IndexBenchmark.RunAsync(new IndexBenchmark.Settings(Path.Combine(folder.Path, "bench"), 3_000, 1_000, 20), CancellationToken.None);
+
+        report.Count.ShouldBe(3_000);
+        report.MentionsPerSecond.ShouldBeGreaterThan(0);
+        report.BytesOnDisk.ShouldBeGreaterThan(100_000);
+        report.LastStatsTotal.ShouldBeGreaterThan(0);
+        report.Keyword.P95.ShouldBeGreaterThanOrEqualTo(report.Keyword.P50);
+    }
+
+    public void Dispose() => folder.Dispose();
+
+    private static async Task<int> RunAsync(string indexPath, params string[] args)
+    {
+        var root = new RootCommand();
+        foreach (var command in IndexingCommands.Commands(_ =>
+        {
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Services.AddSingleton<IMentionIndex>(_ => new LuceneMentionIndex(indexPath));
+            return builder.Build();
+        }))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var parsed = root.Parse(args);
+        parsed.Errors.ShouldBeEmpty();
+        return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+}
