@@ -4,6 +4,7 @@ using Serilog;
 using SentimentWatch.Crawling.Cli;
 using SentimentWatch.Alerting;
 using SentimentWatch.Hosting;
+using SentimentWatch.Scoring.Cli;
 using SentimentWatch.Indexing.Cli;
 
 namespace SentimentWatch.Cli;
@@ -30,7 +31,7 @@ public static class CommandLine
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((result, cancellationToken) => RunAsync(result.UnmatchedTokens.ToArray(), cancellationToken));
 
-        foreach (var command in CapabilityCommands(BuildHost))
+        foreach (var command in MergeBenchmarks(CapabilityCommands(BuildHost)))
         {
             root.Subcommands.Add(command);
         }
@@ -41,8 +42,48 @@ public static class CommandLine
     /// <summary>Builds (does not start) the fully wired host, for verbs that need its services.</summary>
     public static IHost BuildHost(string[] args) => AppHost.Build(AppHost.CreateBuilder(args));
 
-    private static IEnumerable<Command> CapabilityCommands(Func<string[], IHost> buildHost) =>
-        [.. IndexingCommands.Commands(buildHost), .. CrawlingCommands.Commands(buildHost), .. AlertingCommands.Commands(buildHost)];
+    private static IEnumerable<(string Capability, Command Command)> CapabilityCommands(Func<string[], IHost> buildHost) =>
+    [
+        .. ScoringCommands.Commands(buildHost).Select(c => ("scoring", c)),
+        .. IndexingCommands.Commands(buildHost).Select(c => ("index", c)),
+        .. CrawlingCommands.Commands(buildHost).Select(c => ("crawling", c)),
+        .. AlertingCommands.Commands(buildHost).Select(c => ("alerting", c)),
+    ];
+
+    /// <summary>
+    /// Each capability measures itself with a <c>bench</c> verb; on the command line they become
+    /// <c>bench scoring</c>, <c>bench index</c>, … under one <c>bench</c>.
+    /// </summary>
+    private static IEnumerable<Command> MergeBenchmarks(IEnumerable<(string Capability, Command Command)> commands)
+    {
+        var bench = new Command("bench", "Measure speed and size: one sub-verb per capability (bench scoring, bench index, ...).");
+        foreach (var (capability, command) in commands)
+        {
+            if (command.Name != "bench")
+            {
+                yield return command;
+                continue;
+            }
+
+            var sub = new Command(capability, command.Description) { Action = command.Action, TreatUnmatchedTokensAsErrors = command.TreatUnmatchedTokensAsErrors };
+            foreach (var option in command.Options)
+            {
+                sub.Options.Add(option);
+            }
+
+            foreach (var argument in command.Arguments)
+            {
+                sub.Arguments.Add(argument);
+            }
+
+            bench.Subcommands.Add(sub);
+        }
+
+        if (bench.Subcommands.Count > 0)
+        {
+            yield return bench;
+        }
+    }
 
     private static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {

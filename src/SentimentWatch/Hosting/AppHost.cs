@@ -5,6 +5,7 @@ using SentimentWatch.Crawling;
 using SentimentWatch.Indexing;
 using SentimentWatch.Indexing.Api;
 using SentimentWatch.Pipeline;
+using SentimentWatch.Scoring;
 using SentimentWatch.Security;
 using SentimentWatch.Storage;
 
@@ -42,6 +43,7 @@ public static class AppHost
         builder.AddSerilog();
         builder.AddStorage();
         builder.AddApiKeyAuthentication();
+        builder.AddScoring();
         builder.AddIndexing();
         builder.AddMentionPipeline();
         builder.AddCrawling();
