@@ -108,6 +108,7 @@ public sealed class ForumPageParser(HtmlSelectors selectors)
             {
                 ExternalId = postId is null ? null : selectors.PostIdIsThreadLocal ? threadId + "#" + postId : postId,
                 Url = link ?? pageUri.ToString(),
+                UrlIdentifiesItem = link is not null,
                 Author = _author?.Read(post),
                 Title = title,
                 Text = text,
