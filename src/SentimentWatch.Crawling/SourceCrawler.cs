@@ -219,7 +219,9 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
 
     private static Mention ToMention(Run run, CrawledItem item) => new()
     {
-        Id = MentionId.For(run.Source.Id, item.ExternalId, item.Url, item.Text),
+        Id = item.UrlIdentifiesItem || !string.IsNullOrWhiteSpace(item.ExternalId)
+            ? MentionId.For(run.Source.Id, item.ExternalId, item.Url, item.Text)
+            : MentionId.For(run.Source.Id, null, null, string.Join('\n', item.ThreadId, item.Author, item.Text)),
         Source = run.Source.Id,
         ExternalId = item.ExternalId,
         Url = item.Url,

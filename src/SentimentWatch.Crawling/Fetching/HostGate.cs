@@ -24,17 +24,22 @@ public sealed class HostGate(IOptionsMonitor<CrawlingOptions> options, TimeProvi
         {
             var politeness = options.CurrentValue.Politeness;
             var spacing = slot.CrawlDelay is { } crawlDelay && crawlDelay > politeness.MinDelayPerHost ? crawlDelay : politeness.MinDelayPerHost;
-            DateTimeOffset start;
-            lock (slot)
+            while (true)
             {
-                var now = time.GetUtcNow();
-                start = slot.NextStart > now ? slot.NextStart : now;
-                slot.NextStart = start + spacing;
-            }
+                TimeSpan wait;
+                lock (slot)
+                {
+                    // Spacing counts from when a request really leaves, not when it was planned
+                    // to: a late wake-up must not let the next request follow too closely.
+                    var now = time.GetUtcNow();
+                    wait = slot.NextStart - now;
+                    if (wait <= TimeSpan.Zero)
+                    {
+                        slot.NextStart = now + spacing;
+                        break;
+                    }
+                }
 
-            var wait = start - time.GetUtcNow();
-            if (wait > TimeSpan.Zero)
-            {
                 await Task.Delay(wait, time, cancellationToken);
             }
 

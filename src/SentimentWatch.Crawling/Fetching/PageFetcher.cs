@@ -56,7 +56,10 @@ public sealed partial class PageFetcher(
 {
     public const string HttpClientName = "SentimentWatch.Crawler";
 
-    private (PolitenessOptions Options, ResiliencePipeline<Attempt> Pipeline)? _pipeline;
+    // Swapped as one reference so concurrent runs never pair options with another pipeline.
+    private CachedPipeline? _pipeline;
+
+    private sealed record CachedPipeline(PolitenessOptions Options, ResiliencePipeline<Attempt> Pipeline);
 
     internal sealed record Attempt(
         HttpStatusCode Status,
@@ -188,7 +191,7 @@ public sealed partial class PageFetcher(
 
     private ResiliencePipeline<Attempt> PipelineFor(PolitenessOptions politeness)
     {
-        if (_pipeline is { } cached && ReferenceEquals(cached.Options, politeness))
+        if (Volatile.Read(ref _pipeline) is { } cached && ReferenceEquals(cached.Options, politeness))
         {
             return cached.Pipeline;
         }
@@ -214,7 +217,7 @@ public sealed partial class PageFetcher(
             })
             .AddTimeout(politeness.RequestTimeout > TimeSpan.Zero ? politeness.RequestTimeout : TimeSpan.FromSeconds(20))
             .Build();
-        _pipeline = (politeness, pipeline);
+        Volatile.Write(ref _pipeline, new CachedPipeline(politeness, pipeline));
         return pipeline;
     }
 

@@ -5,6 +5,14 @@ public sealed record CrawledItem
 {
     public string? ExternalId { get; init; }
     public string? Url { get; init; }
+
+    /// <summary>
+    /// False when <see cref="Url"/> is only the page the item was found on (no post id, no
+    /// permalink): the id then comes from thread, author and text, so the posts of one page
+    /// do not share an id.
+    /// </summary>
+    public bool UrlIdentifiesItem { get; init; } = true;
+
     public string? Author { get; init; }
     public string? Title { get; init; }
     public required string Text { get; init; }

@@ -30,6 +30,7 @@ public sealed class ForumPageParser(HtmlSelectors selectors)
     private readonly FieldSelector? _replies = Optional(selectors.Replies);
     private readonly FieldSelector? _likes = Optional(selectors.Likes);
     private readonly FieldSelector? _next = Optional(selectors.NextPage);
+    private readonly IReadOnlyList<FieldSelector> _remove = selectors.Remove.Where(r => !string.IsNullOrWhiteSpace(r)).Select(FieldSelector.Parse).ToList();
     private readonly Regex _postIdPattern = string.IsNullOrWhiteSpace(selectors.PostIdPattern) ? FirstNumber : new Regex(selectors.PostIdPattern);
 
     /// <summary>True when start URLs are list pages (thread links configured).</summary>
@@ -77,9 +78,9 @@ public sealed class ForumPageParser(HtmlSelectors selectors)
         var first = pageUri == threadUri;
         foreach (var (post, index) in posts.Select((p, i) => (p, i)))
         {
-            foreach (var remove in selectors.Remove)
+            foreach (var remove in _remove)
             {
-                foreach (var unwanted in post.QuerySelectorAll(remove).ToList())
+                foreach (var unwanted in remove.All(post))
                 {
                     unwanted.Remove();
                 }
@@ -107,6 +108,7 @@ public sealed class ForumPageParser(HtmlSelectors selectors)
             {
                 ExternalId = postId is null ? null : selectors.PostIdIsThreadLocal ? threadId + "#" + postId : postId,
                 Url = link ?? pageUri.ToString(),
+                UrlIdentifiesItem = link is not null,
                 Author = _author?.Read(post),
                 Title = title,
                 Text = text,

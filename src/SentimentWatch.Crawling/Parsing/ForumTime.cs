@@ -50,9 +50,13 @@ public static partial class ForumTime
                 a.Groups["mi"].Success ? int.Parse(a.Groups["mi"].Value, CultureInfo.InvariantCulture) : 0,
                 a.Groups["s"].Success ? int.Parse(a.Groups["s"].Value, CultureInfo.InvariantCulture) : 0,
                 DateTimeKind.Unspecified);
-            if (a.Groups["pm"].Success && local.Hour < 12)
+            if ((a.Groups["pm"].Success || IsPm(a.Groups["ampm"])) && local.Hour < 12)
             {
                 local = local.AddHours(12);
+            }
+            else if (IsAm(a.Groups["ampm"]) && local.Hour == 12)
+            {
+                local = local.AddHours(-12);
             }
 
             return InZone(local, zone);
@@ -103,14 +107,28 @@ public static partial class ForumTime
                 _ => 2, // 前天
             };
             var date = localNow.Date.AddDays(-daysBack);
+            var hour = dw.Groups["h"].Success ? int.Parse(dw.Groups["h"].Value, CultureInfo.InvariantCulture) : 0;
+            hour = IsPm(dw.Groups["ampm"]) && hour < 12 ? hour + 12 : IsAm(dw.Groups["ampm"]) && hour == 12 ? 0 : hour;
             var local = dw.Groups["h"].Success
-                ? date.AddHours(int.Parse(dw.Groups["h"].Value, CultureInfo.InvariantCulture)).AddMinutes(int.Parse(dw.Groups["mi"].Value, CultureInfo.InvariantCulture))
+                ? date.AddHours(hour).AddMinutes(int.Parse(dw.Groups["mi"].Value, CultureInfo.InvariantCulture))
                 : date;
             return InZone(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone);
         }
 
+        // Last resort for English forum styles: "Fri Nov 20, 2026 6:03 am", "11-20-2026, 02:03 PM",
+        // "November 19, 2026, 10:10pm", "20 Nov 2026 14:03". Only with a year, so a bare number never passes.
+        if (FourDigitYear().IsMatch(text)
+            && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.NoCurrentDateDefault, out var english))
+        {
+            return InZone(DateTime.SpecifyKind(english, DateTimeKind.Unspecified), zone);
+        }
+
         return null;
     }
+
+    private static bool IsPm(Group group) => group.Success && (group.Value.StartsWith('p') || group.Value.StartsWith('P'));
+
+    private static bool IsAm(Group group) => group.Success && (group.Value.StartsWith('a') || group.Value.StartsWith('A'));
 
     private static DateTimeOffset InZone(DateTime local, TimeZoneInfo zone)
     {
@@ -122,13 +140,16 @@ public static partial class ForumTime
         return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
 
+    [GeneratedRegex(@"(?<!\d)(19|20)\d{2}(?!\d)")]
+    private static partial Regex FourDigitYear();
+
     [GeneratedRegex(@"^\d{10}(\d{3})?$")]
     private static partial Regex UnixPattern();
 
     [GeneratedRegex(@"[+-]\d{2}:?\d{2}$")]
     private static partial Regex OffsetSuffix();
 
-    [GeneratedRegex(@"(?<y>\d{4})\s*[-/.年]\s*(?<mo>\d{1,2})\s*[-/.月]\s*(?<d>\d{1,2})\s*日?(?:[ T]*(?<pm>下午|晚上)?\s*(?<h>\d{1,2})\s*[:：时]\s*(?<mi>\d{2})(?:\s*[:：]\s*(?<s>\d{2}))?)?")]
+    [GeneratedRegex(@"(?<y>\d{4})\s*[-/.年]\s*(?<mo>\d{1,2})\s*[-/.月]\s*(?<d>\d{1,2})\s*日?(?:[ T]*(?<pm>下午|晚上)?\s*(?<h>\d{1,2})\s*[:：时]\s*(?<mi>\d{2})(?:\s*[:：]\s*(?<s>\d{2}))?(?:\s*(?<ampm>[AaPp][Mm]))?)?")]
     private static partial Regex Absolute();
 
     [GeneratedRegex(@"(?<![\d-])(?<mo>\d{1,2})-(?<d>\d{1,2})\s+(?<h>\d{1,2}):(?<mi>\d{2})")]
@@ -137,6 +158,6 @@ public static partial class ForumTime
     [GeneratedRegex(@"(?<n>\d+)?\s*(?:个|個)?\s*(?<u>秒|分钟|分鐘|小时|小時|天|周|个月|月|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|[smhdw])\s*(?:前|ago)", RegexOptions.IgnoreCase)]
     private static partial Regex Relative();
 
-    [GeneratedRegex(@"(?<w>今天|昨天|前天|today|yesterday)(?:\s*(?:at\s*)?(?<h>\d{1,2}):(?<mi>\d{2}))?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<w>今天|昨天|前天|today|yesterday)(?:[,\s]*(?:at\s*)?(?<h>\d{1,2}):(?<mi>\d{2})(?:\s*(?<ampm>am|pm))?)?", RegexOptions.IgnoreCase)]
     private static partial Regex DayWord();
 }

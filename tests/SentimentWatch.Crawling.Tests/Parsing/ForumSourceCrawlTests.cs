@@ -136,6 +136,21 @@ public sealed class ForumSourceCrawlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostsWithoutIdOrPermalinkStillGetDistinctStableIds()
+    {
+        var source = CrawlerHarness.Simple("no-ids", _server.Url("/broken.html"));
+        source.Selectors!.PostId = null;
+
+        var (first, _) = await _harness.Crawler.CrawlAsync(source, CrawlCursor.Empty(), null, CancellationToken.None);
+        var (again, _) = await _harness.Crawler.CrawlAsync(source, CrawlCursor.Empty(), null, CancellationToken.None);
+
+        first.Count.ShouldBe(3);
+        first.Select(m => m.Id).Distinct().Count().ShouldBe(3);
+        again.Select(m => m.Id).ShouldBe(first.Select(m => m.Id));
+        first.ShouldAllBe(m => m.Url == _server.Url("/broken.html"));
+    }
+
+    [Fact]
     public async Task GbkPagesDecodeWhetherTheCharsetIsWrongOrMissing()
     {
         var source = CrawlerHarness.Simple("charsets", _server.Url("/wrong-charset"), _server.Url("/no-charset"));

@@ -28,6 +28,12 @@ public sealed class ForumTimeTests
     [InlineData("2026-11-20T06:03:00+00:00", "2026-11-20T06:03:00+00:00")]
     [InlineData("Fri, 20 Nov 2026 06:03:00 GMT", "2026-11-20T06:03:00+00:00")]
     [InlineData("Mon Nov 23 09:00:00 +0800 2026", "2026-11-23T09:00:00+08:00")]
+    [InlineData("2026-11-20 02:03 PM", "2026-11-20T14:03:00+08:00")]
+    [InlineData("11-20-2026, 02:03 PM", "2026-11-20T14:03:00+08:00")]
+    [InlineData("Fri Nov 20, 2026 6:03 am", "2026-11-20T06:03:00+08:00")]
+    [InlineData("November 19, 2026, 10:10pm", "2026-11-19T22:10:00+08:00")]
+    [InlineData("Yesterday, 09:15 PM", "2026-11-22T21:15:00+08:00")]
+    [InlineData("Today, 12:05 AM", "2026-11-23T00:05:00+08:00")]
     public void ReadsTheFormatsForumsPrintInTheSiteTimeZone(string raw, string expected) =>
         ForumTime.Parse(raw, Shanghai, Now).ShouldBe(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture));
 
