@@ -66,6 +66,19 @@ public sealed class CrisisRuleOptions
     /// </summary>
     public double MinZ { get; set; } = 3;
 
+    /// <summary>
+    /// negativeSpike: <c>windows</c> (default; the <see cref="BaselineWindows"/> windows just before)
+    /// or <c>hourOfWeek</c>: the same window at the same time of week in each of the
+    /// <see cref="BaselineWeeks"/> weeks before, so a surge that recurs every Monday morning is
+    /// the baseline rather than an alarm. The window fires when it has at least MinCount negatives
+    /// and z = (n - mean) / max(sqrt(mean), empirical std of the weekly counts, 1) reaches MinZ
+    /// (Ratio is not used). Needs EvidenceRetention of at least BaselineWeeks weeks plus Window.
+    /// </summary>
+    public string Baseline { get; set; } = "windows";
+
+    /// <summary>negativeSpike with Baseline <c>hourOfWeek</c>: how many previous weeks form the baseline.</summary>
+    public int BaselineWeeks { get; set; } = 4;
+
     /// <summary>negativeShare: share of negatives (0..1); crisisScore: score (0..1).</summary>
     public double Threshold { get; set; } = 0.5;
 
@@ -210,6 +223,27 @@ public sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
             if (rule.BaselineWindows is < 1 or > 168)
             {
                 failures.Add($"{p}:BaselineWindows must be between 1 and 168 (was {rule.BaselineWindows})");
+            }
+
+            if (!CrisisRule.TryParseBaseline(rule.Baseline, out var baselineKind))
+            {
+                failures.Add($"{p}:Baseline '{rule.Baseline}' is not one of windows, hourOfWeek");
+            }
+            else if (baselineKind == SpikeBaseline.HourOfWeek)
+            {
+                if (kind != CrisisRuleKind.NegativeSpike)
+                {
+                    failures.Add($"{p}:Baseline hourOfWeek applies to negativeSpike rules only (Kind is '{rule.Kind}')");
+                }
+
+                if (rule.BaselineWeeks is < 1 or > 12)
+                {
+                    failures.Add($"{p}:BaselineWeeks must be between 1 and 12 (was {rule.BaselineWeeks})");
+                }
+                else if (options.EvidenceRetention < TimeSpan.FromDays(7 * rule.BaselineWeeks) + rule.Window)
+                {
+                    failures.Add($"{s}:EvidenceRetention must be at least {TimeSpan.FromDays(7 * rule.BaselineWeeks) + rule.Window} for {p} (hourOfWeek over {rule.BaselineWeeks} weeks; was {options.EvidenceRetention})");
+                }
             }
 
             if (rule.MinZ is < 0 or > 20)

@@ -57,4 +57,30 @@ public sealed class AlertingOptionsValidatorTests
 
         new AlertingOptionsValidator().Validate(null, options).Succeeded.ShouldBeTrue();
     }
+
+    [Fact]
+    public void Validate_HourOfWeekBaseline_NeedsASpikeRuleSaneWeeksAndEnoughEvidenceRetention()
+    {
+        var options = new AlertingOptions
+        {
+            EvidenceRetention = TimeSpan.FromDays(2),
+            Rules =
+            [
+                new CrisisRuleOptions { Id = "weekly", Watch = "brand", Kind = "negativeSpike", Baseline = "hourOfWeek" },
+                new CrisisRuleOptions { Id = "share", Watch = "brand", Kind = "negativeShare", Baseline = "hourOfWeek", BaselineWeeks = 13 },
+                new CrisisRuleOptions { Id = "odd", Watch = "brand", Kind = "negativeSpike", Baseline = "dayOfYear" },
+            ],
+        };
+
+        var failures = new AlertingOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        failures.ShouldContain(f => f.StartsWith("Alerting:EvidenceRetention must be at least 28.00:10:00 for Alerting:Rules:0", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Rules:1:Baseline hourOfWeek applies to negativeSpike rules only", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Rules:1:BaselineWeeks must be between 1 and 12", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Rules:2:Baseline 'dayOfYear'", StringComparison.Ordinal));
+
+        options.EvidenceRetention = TimeSpan.FromDays(29);
+        options.Rules.RemoveRange(1, 2);
+        new AlertingOptionsValidator().Validate(null, options).Succeeded.ShouldBeTrue();
+    }
 }

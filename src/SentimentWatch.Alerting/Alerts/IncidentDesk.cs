@@ -246,8 +246,12 @@ public sealed class IncidentDesk(
             var findings = new Dictionary<string, Finding>(StringComparer.Ordinal);
             if (applicable.Length > 0)
             {
-                var since = now - applicable.Max(r => r.Lookback);
-                var evidence = await db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > since).ToListAsync(cancellationToken);
+                var evidence = new List<MentionEvidence>();
+                foreach (var (from, to) in CrisisRule.Merge(applicable.SelectMany(r => r.EvidenceRanges(now))))
+                {
+                    evidence.AddRange(await db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > from && e.At <= to).ToListAsync(cancellationToken));
+                }
+
                 foreach (var finding in applicable.SelectMany(r => RuleEvaluation.Evaluate(r, watch, evidence, now)))
                 {
                     findings[finding.IncidentKey] = finding;

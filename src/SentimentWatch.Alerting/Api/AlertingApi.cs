@@ -22,11 +22,13 @@ public static class AlertingApi
         alerts.MapGet("/", ListAsync);
         alerts.MapGet("/silences", ListSilencesAsync);
         alerts.MapPost("/silences", SilenceAsync);
+        alerts.MapPost("/silence", SilenceAsync);
         alerts.MapDelete("/silences/{id}", LiftSilenceAsync);
         alerts.MapGet("/{id}", GetAsync);
         alerts.MapPost("/{id}/acknowledge", AcknowledgeAsync);
         alerts.MapPost("/{id}/ack", AcknowledgeAsync);
         alerts.MapPost("/{id}/resolve", ResolveAsync);
+        alerts.MapPost("/{id}/silence", SilenceAlertAsync);
         return app;
     }
 
@@ -146,26 +148,7 @@ public static class AlertingApi
             errors["watch"] = ["watch must name a watch id or be '*'"];
         }
 
-        var now = clock.GetUtcNow();
-        DateTimeOffset until = default;
-        if (request.Until is { } u && request.Duration is null)
-        {
-            until = u;
-        }
-        else if (request.Duration is { } d && request.Until is null)
-        {
-            until = now + d;
-        }
-        else
-        {
-            errors["duration"] = ["give exactly one of duration (e.g. \"01:00:00\") or until"];
-        }
-
-        if (errors.Count == 0 && (until <= now || until > now.AddDays(30)))
-        {
-            errors[request.Until is null ? "duration" : "until"] = ["a silence must end in the future and within 30 days"];
-        }
-
+        var until = ParseEnd(request.Duration, request.Until, clock.GetUtcNow(), errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -176,11 +159,84 @@ public static class AlertingApi
             WatchId = request.Watch!.Trim(),
             RuleId = string.IsNullOrWhiteSpace(request.Rule) ? null : request.Rule.Trim(),
             GroupKey = string.IsNullOrWhiteSpace(request.Group) ? null : request.Group.Trim(),
-            Until = until.ToUniversalTime(),
+            Until = until,
             Reason = request.Reason,
             CreatedBy = http.User.Identity?.Name,
         }, cancellationToken);
         return TypedResults.Created($"/api/alerts/silences/{silence.Id}", SilenceView.From(silence));
+    }
+
+    /// <summary>
+    /// <c>POST /api/alerts/{id}/silence</c> with <c>{duration | until, reason?}</c>: silences the
+    /// incident this alert belongs to (its watch, rule and group) until the given time.
+    /// </summary>
+    private static async Task<Results<Created<SilenceView>, NotFound<ProblemDetails>, ValidationProblem>> SilenceAlertAsync(
+        IncidentDesk desk, IDbContextFactory<AlertingDbContext> dbs, TimeProvider clock, HttpContext http, string id, SilenceAlertRequest? request, CancellationToken cancellationToken)
+    {
+        if (!TryParseId(id, out var alertId, out var invalid))
+        {
+            return invalid;
+        }
+
+        if (request is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON body {duration | until, reason?} is required"] });
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var until = ParseEnd(request.Duration, request.Until, clock.GetUtcNow(), errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        Alert? alert;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+        }
+
+        if (alert is null)
+        {
+            return NotFound(alertId);
+        }
+
+        var silence = await desk.SilenceAsync(new AlertSilence
+        {
+            WatchId = alert.WatchId,
+            RuleId = alert.RuleId,
+            GroupKey = alert.GroupKey.Length == 0 ? null : alert.GroupKey,
+            Until = until,
+            Reason = request.Reason,
+            CreatedBy = http.User.Identity?.Name,
+        }, cancellationToken);
+        return TypedResults.Created($"/api/alerts/silences/{silence.Id}", SilenceView.From(silence));
+    }
+
+    /// <summary>Exactly one of duration or until, ending in the future and within 30 days; errors name the parameter.</summary>
+    private static DateTimeOffset ParseEnd(TimeSpan? duration, DateTimeOffset? until, DateTimeOffset now, Dictionary<string, string[]> errors)
+    {
+        DateTimeOffset end;
+        if (until is { } u && duration is null)
+        {
+            end = u;
+        }
+        else if (duration is { } d && until is null)
+        {
+            end = now + d;
+        }
+        else
+        {
+            errors["duration"] = ["give exactly one of duration (e.g. \"01:00:00\") or until"];
+            return default;
+        }
+
+        if (end <= now || end > now.AddDays(30))
+        {
+            errors[until is null ? "duration" : "until"] = ["a silence must end in the future and within 30 days"];
+        }
+
+        return end.ToUniversalTime();
     }
 
     private static async Task<Results<NoContent, NotFound<ProblemDetails>, ValidationProblem>> LiftSilenceAsync(
@@ -218,6 +274,8 @@ public static class AlertingApi
 public sealed record AlertPage(int Total, int Page, int PageSize, IReadOnlyList<AlertView> Items);
 
 public sealed record SilenceRequest(string? Watch, string? Rule, string? Group, TimeSpan? Duration, DateTimeOffset? Until, string? Reason);
+
+public sealed record SilenceAlertRequest(TimeSpan? Duration, DateTimeOffset? Until, string? Reason);
 
 public sealed record SilenceView(long Id, string Watch, string? Rule, string? Group, DateTimeOffset CreatedAt, DateTimeOffset Until, string? CreatedBy, string? Reason)
 {

@@ -49,6 +49,16 @@ public enum EvidenceGrouping
     Topic,
 }
 
+/// <summary>What a negativeSpike compares its window with.</summary>
+public enum SpikeBaseline
+{
+    /// <summary>The mean of the BaselineWindows windows just before.</summary>
+    Windows,
+
+    /// <summary>The same window at the same time of week in each of the BaselineWeeks weeks before.</summary>
+    HourOfWeek,
+}
+
 /// <summary>A validated crisis rule (see <see cref="CrisisRuleOptions"/> for the meaning of each field).</summary>
 public sealed record CrisisRule
 {
@@ -64,6 +74,8 @@ public sealed record CrisisRule
     public double Ratio { get; init; } = 3;
     public int BaselineWindows { get; init; } = 6;
     public double MinZ { get; init; } = 3;
+    public SpikeBaseline Baseline { get; init; }
+    public int BaselineWeeks { get; init; } = 4;
     public double Threshold { get; init; } = 0.5;
     public IReadOnlyList<string> Terms { get; init; } = [];
     public long MinReach { get; init; } = 100_000;
@@ -78,7 +90,58 @@ public sealed record CrisisRule
         Kind != CrisisRuleKind.SourceSilent && (Watch == AnyWatch || string.Equals(Watch, watchId, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>How far back evidence must be loaded: spikes need the baseline window too.</summary>
-    public TimeSpan Lookback => Window * (1 + BaselineWindows);
+    public TimeSpan Lookback => IsHourOfWeek ? TimeSpan.FromDays(7 * BaselineWeeks) + Window : Window * (1 + BaselineWindows);
+
+    public bool IsHourOfWeek => Kind == CrisisRuleKind.NegativeSpike && Baseline == SpikeBaseline.HourOfWeek;
+
+    /// <summary>
+    /// The (from, to] time ranges whose evidence the rule reads at <paramref name="now"/>: one
+    /// range back to <see cref="Lookback"/>, or for an hour-of-week baseline only the current
+    /// window and the same window in each previous week (not weeks of everything in between).
+    /// </summary>
+    public IEnumerable<(DateTimeOffset From, DateTimeOffset To)> EvidenceRanges(DateTimeOffset now)
+    {
+        if (!IsHourOfWeek)
+        {
+            yield return (now - Lookback, now);
+            yield break;
+        }
+
+        for (var week = 0; week <= BaselineWeeks; week++)
+        {
+            var end = now - TimeSpan.FromDays(7 * week);
+            yield return (end - Window, end);
+        }
+    }
+
+    /// <summary>Merges overlapping (from, to] ranges of several rules into disjoint ones, earliest first.</summary>
+    public static List<(DateTimeOffset From, DateTimeOffset To)> Merge(IEnumerable<(DateTimeOffset From, DateTimeOffset To)> ranges)
+    {
+        var merged = new List<(DateTimeOffset From, DateTimeOffset To)>();
+        foreach (var range in ranges.OrderBy(r => r.From))
+        {
+            if (merged.Count > 0 && range.From <= merged[^1].To)
+            {
+                merged[^1] = (merged[^1].From, range.To > merged[^1].To ? range.To : merged[^1].To);
+            }
+            else
+            {
+                merged.Add(range);
+            }
+        }
+
+        return merged;
+    }
+
+    public static bool TryParseBaseline(string? value, out SpikeBaseline baseline)
+    {
+        switch (value?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "windows": baseline = SpikeBaseline.Windows; return true;
+            case "hourofweek": baseline = SpikeBaseline.HourOfWeek; return true;
+            default: baseline = default; return false;
+        }
+    }
 
     public static string KindToWire(CrisisRuleKind kind) => kind switch
     {
@@ -123,6 +186,7 @@ public sealed record CrisisRule
         TryParseKind(o.Kind, out var kind);
         AlertSeverities.TryParse(o.Severity, out var severity);
         TryParseGroup(o.GroupBy, out var group);
+        TryParseBaseline(o.Baseline, out var baseline);
         return new CrisisRule
         {
             Id = o.Id.Trim(),
@@ -135,6 +199,8 @@ public sealed record CrisisRule
             Ratio = o.Ratio,
             BaselineWindows = o.BaselineWindows,
             MinZ = o.MinZ,
+            Baseline = baseline,
+            BaselineWeeks = o.BaselineWeeks,
             Threshold = o.Threshold,
             Terms = o.Terms.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToArray(),
             MinReach = o.MinReach,

@@ -106,6 +106,9 @@ public static class RuleEvaluation
         var window = Describe(rule.Window);
         switch (rule.Kind)
         {
+            case CrisisRuleKind.NegativeSpike when rule.IsHourOfWeek:
+                return HourOfWeekSpike(rule, watchId, group, negatives, baseline, current.Count, windowStart, now);
+
             case CrisisRuleKind.NegativeSpike:
             {
                 var ratio = negatives.Count / Math.Max(baselineNegatives, 1);
@@ -170,6 +173,38 @@ public static class RuleEvaluation
                     $"crisis score {F(score)} (threshold {F(rule.Threshold)}): {parts}");
             }
         }
+    }
+
+    /// <summary>
+    /// negativeSpike against the same window at the same time of week in each of the
+    /// BaselineWeeks weeks before: z = (n - mean) / sigma, where sigma is the larger of the
+    /// Poisson deviation sqrt(mean) (at least 1) and the empirical deviation of the weekly
+    /// counts, so a surge that recurs every week at that hour is expected and an irregular one
+    /// needs more to stand out.
+    /// </summary>
+    private static Finding? HourOfWeekSpike(CrisisRule rule, string watchId, string group, List<MentionEvidence> negatives, List<MentionEvidence> baseline,
+        int total, DateTimeOffset windowStart, DateTimeOffset now)
+    {
+        var weekly = new double[rule.BaselineWeeks];
+        for (var week = 1; week <= rule.BaselineWeeks; week++)
+        {
+            var end = now - TimeSpan.FromDays(7 * week);
+            var start = end - rule.Window;
+            weekly[week - 1] = baseline.Count(e => e.IsNegative && e.At > start && e.At <= end);
+        }
+
+        var mean = weekly.Average();
+        var empirical = weekly.Length < 2 ? 0 : Math.Sqrt(weekly.Sum(c => (c - mean) * (c - mean)) / (weekly.Length - 1));
+        var sigma = Math.Max(Math.Sqrt(Math.Max(mean, 1)), empirical);
+        var z = (negatives.Count - mean) / sigma;
+        if (negatives.Count < rule.MinCount || z < rule.MinZ)
+        {
+            return null;
+        }
+
+        var window = Describe(rule.Window);
+        return Build(rule, watchId, group, z, rule.MinZ, negatives, mean, total, windowStart, now,
+            $"{negatives.Count} negative mentions in the last {window} vs {F(mean)} (std {F(sigma)}) in the same {window} of the week over the {rule.BaselineWeeks} weeks before (z {F(z)}, threshold {F(rule.MinZ)})");
     }
 
     /// <summary>

@@ -345,4 +345,51 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         message.TextBody!.ShouldContain("https://forum.example.com/t/");
         message.TextBody!.ShouldContain("All mentions: https://watch.example.com/api/mentions?watch=brand");
     }
+
+    [Fact]
+    public async Task HourOfWeekSpike_WithAFakeClock_IgnoresTheFifthMondaySurgeButAlertsOnOneAtAnUnusualHour()
+    {
+        // The clock starts Monday 07:50; the four weeks before each had a Monday 07:50-08:00 surge.
+        var monday = AlertingTestHost.Start.AddMinutes(-10);
+        var clock = new ManualClock(monday);
+        var settings = new AlertingSettings()
+            .Rule("weekly", "negativeSpike", "brand", ("Baseline", "hourOfWeek"), ("BaselineWeeks", "4"), ("MinZ", "3"), ("MinCount", "10"), ("Window", "00:10:00"))
+            .Webhook("pr-hook", _receiver.Url("pr-hook"));
+        settings["Alerting:EvidenceRetention"] = "29.00:00:00";
+        await using var host = await AlertingTestHost.StartAsync(_data.Path, settings, clock);
+        var history = new List<Mention>();
+        for (var hours = 3; hours <= 24 * 28; hours += 3)
+        {
+            history.Add(Mentions.Negative(monday.AddHours(-hours).AddMinutes(-25)));
+        }
+
+        for (var week = 1; week <= 4; week++)
+        {
+            history.AddRange(Enumerable.Range(0, 28 + week).Select(i => Mentions.Negative(monday.AddDays(-7 * week).AddSeconds(10 + (i * 19)))));
+        }
+
+        await host.Desk.OnIndexedAsync(history, default);
+
+        await BurstAsync(host, minutes: 10, perMinute: 3);
+        await host.Desk.EvaluateAllAsync(default);
+
+        (await _receiver.StaysQuietAsync(TimeSpan.FromSeconds(2))).ShouldBeTrue("Monday 08:00 has 30 negatives every week");
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Alerts.CountAsync()).ShouldBe(0);
+        }
+
+        // Wednesday 03:00: the same surge where previous weeks had at most a stray negative.
+        clock.Advance(TimeSpan.FromHours(43));
+        await BurstAsync(host, minutes: 10, perMinute: 3);
+
+        var opened = await _receiver.NextAsync();
+        opened.Kind.ShouldBe("opened");
+        opened.Json.GetProperty("rule").GetString().ShouldBe("weekly");
+        await using (var db = await host.DbAsync())
+        {
+            var alert = await db.Alerts.SingleAsync();
+            alert.Summary.ShouldContain("in the same 10 min of the week over the 4 weeks before");
+        }
+    }
 }

@@ -93,6 +93,74 @@ public sealed class AlertingApiTests : IAsyncLifetime
         (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain("already resolved");
     }
 
+    [Fact]
+    public async Task AckAsTheIssueNamesIt_AcknowledgesTheAlert()
+    {
+        var id = await OpenInfluencerAlertAsync("brand");
+
+        var response = await _host.Client(user: "li.na").PostAsync($"/api/alerts/{id}/ack", null);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var acknowledged = await response.Content.ReadFromJsonAsync<JsonElement>();
+        acknowledged.GetProperty("status").GetString().ShouldBe("acknowledged");
+        acknowledged.GetProperty("acknowledgedBy").GetString().ShouldBe("li.na");
+    }
+
+    [Fact]
+    public async Task SilencingAnAlert_SilencesItsIncidentAndTheNextFindingIsNotAnnounced()
+    {
+        var id = await OpenInfluencerAlertAsync("brand");
+        var client = _host.Client(user: "li.na");
+
+        var created = await client.PostAsJsonAsync($"/api/alerts/{id}/silence", new { duration = "02:00:00", reason = "statement published" });
+
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var silence = await created.Content.ReadFromJsonAsync<JsonElement>();
+        silence.GetProperty("watch").GetString().ShouldBe("brand");
+        silence.GetProperty("rule").GetString().ShouldBe("loud");
+        silence.GetProperty("createdBy").GetString().ShouldBe("li.na");
+        silence.GetProperty("until").GetDateTimeOffset().ShouldBe(_host.Clock.GetUtcNow().AddHours(2));
+
+        // Resolved by hand, then the condition clears and returns within the silence: recorded, nothing announced.
+        (await client.PostAsync($"/api/alerts/{id}/resolve", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        _host.Clock.Advance(TimeSpan.FromMinutes(30));
+        await _host.Desk.EvaluateAllAsync(default);
+        await _host.Desk.OnIndexedAsync([Mentions.Negative(_host.Clock.GetUtcNow(), reach: 300_000)], default);
+        await using (var db = await _host.DbAsync())
+        {
+            db.Alerts.Count(a => a.WatchId == "brand" && a.Status != AlertStatus.Resolved).ShouldBe(1);
+        }
+
+        (await _receiver.StaysQuietAsync(TimeSpan.FromSeconds(2))).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task SilencingAnAlert_ValidatesTheEndAndTheId()
+    {
+        var client = _host.Client();
+
+        var unknown = await client.PostAsJsonAsync("/api/alerts/999/silence", new { duration = "01:00:00" });
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        var id = await OpenInfluencerAlertAsync("brand");
+        var past = await client.PostAsJsonAsync($"/api/alerts/{id}/silence", new { until = _host.Clock.GetUtcNow().AddMinutes(-5) });
+        past.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await past.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("until", out _).ShouldBeTrue();
+
+        var neither = await client.PostAsJsonAsync($"/api/alerts/{id}/silence", new { reason = "x" });
+        neither.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await neither.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("duration", out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task SilenceWithoutAnAlert_IsAlsoAcceptedAtTheSingularPath()
+    {
+        var response = await _host.Client().PostAsJsonAsync("/api/alerts/silence", new { watch = "brand", rule = "spike", duration = "00:30:00" });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await _host.Client().GetFromJsonAsync<JsonElement>("/api/alerts/silences"))[0].GetProperty("rule").GetString().ShouldBe("spike");
+    }
+
     [Theory]
     [InlineData("/api/alerts?status=burning", "status")]
     [InlineData("/api/alerts?pageSize=1000", "pageSize")]

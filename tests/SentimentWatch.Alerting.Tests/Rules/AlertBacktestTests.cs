@@ -1,7 +1,6 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Alerting.Tests.Support;
-using SentimentWatch.Core.Indexing;
+using SentimentWatch.Indexing.Lucene;
 using SentimentWatch.Core.Mentions;
 
 namespace SentimentWatch.Alerting.Tests.Rules;
@@ -11,7 +10,7 @@ public sealed class AlertBacktestTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task Backtest_WithAListBackedIndexFake_ReportsOneSpikeOpeningAndItsResolution()
+    public async Task Backtest_OverARealLuceneIndex_ReportsOneSpikeOpeningAndItsResolution()
     {
         var history = new List<Mention>();
         for (var minute = 0; minute < 120; minute++)
@@ -33,7 +32,11 @@ public sealed class AlertBacktestTests
         {
             Rules = [new CrisisRuleOptions { Id = "spike", Watch = "brand", Kind = "negativeSpike", MinCount = 10, Ratio = 3, EscalateAt = 10, ClearFor = TimeSpan.FromMinutes(15) }],
         });
-        var backtest = new AlertBacktest(new ListMentionIndex(history), options);
+        using var data = new TempDirectory();
+        using var index = new LuceneMentionIndex(Path.Combine(data.Path, "index"));
+        await index.UpsertAsync(history, default);
+        (await index.HealthAsync(default)).DocumentCount.ShouldBe(history.Count);
+        var backtest = new AlertBacktest(index, options);
 
         var events = await backtest.RunAsync("brand", T0.AddMinutes(60), T0.AddMinutes(119), TimeSpan.FromMinutes(1), default);
 
@@ -44,30 +47,5 @@ public sealed class AlertBacktestTests
         var output = new StringWriter();
         await AlertingCommands.WriteAsync(output, events);
         output.ToString().ShouldContain("1 incident(s) would have opened.");
-    }
-
-    /// <summary>The real indexes live in the indexing capability; this fake only streams a list by filter.</summary>
-    private sealed class ListMentionIndex(IReadOnlyList<Mention> mentions) : IMentionIndex
-    {
-        public async IAsyncEnumerable<Mention> ScanAsync(MentionFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            await Task.Yield();
-            foreach (var m in mentions.Where(m => m.Watches.Contains(filter.Watch) && m.PublishedAt >= filter.From && m.PublishedAt <= filter.To))
-            {
-                yield return m;
-            }
-        }
-
-        public Task UpsertAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<Mention?> GetAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<MentionSearchResult> SearchAsync(MentionSearch search, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<MentionStats> StatsAsync(MentionStatsRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IndexHealth> HealthAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

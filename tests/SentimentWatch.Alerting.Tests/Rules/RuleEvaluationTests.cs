@@ -221,4 +221,74 @@ public sealed class RuleEvaluationTests
 
         RuleEvaluation.TopTerms(cause, 5).ShouldBe(["refund", "漏水"]);
     }
+
+    /// <summary>
+    /// Four weeks of history before <see cref="Now"/> (a Monday, 12:00): one negative every hour, plus a
+    /// surge of 25-35 negatives in 11:50-12:00 every Monday (the weekly product-update complaints).
+    /// </summary>
+    private static List<MentionEvidence> FourWeeksWithMondaySurges()
+    {
+        var evidence = new List<MentionEvidence>();
+        for (var hour = 1; hour <= 24 * 28; hour++)
+        {
+            evidence.Add(E(TimeSpan.FromHours(hour) - TimeSpan.FromMinutes(30)));
+        }
+
+        int[] surges = [25, 35, 28, 32];
+        for (var week = 1; week <= 4; week++)
+        {
+            evidence.AddRange(Spread(surges[week - 1], TimeSpan.FromDays(7 * week) + TimeSpan.FromSeconds(1)));
+        }
+
+        return evidence;
+    }
+
+    private static CrisisRule HourOfWeek() =>
+        Rule(CrisisRuleKind.NegativeSpike, r => r with { Baseline = SpikeBaseline.HourOfWeek, BaselineWeeks = 4, MinZ = 3 });
+
+    [Fact]
+    public void HourOfWeekSpike_StaysQuietOnTheFifthMondaySurgeWhereTheAdjacentWindowsBaselineFires()
+    {
+        ((int)Now.DayOfWeek).ShouldBe((int)DayOfWeek.Monday);
+        var evidence = FourWeeksWithMondaySurges().Concat(Spread(31, TimeSpan.Zero)).ToList();
+
+        RuleEvaluation.Evaluate(HourOfWeek(), "brand", evidence, Now).ShouldBeEmpty();
+        RuleEvaluation.Evaluate(Rule(CrisisRuleKind.NegativeSpike), "brand", evidence, Now).ShouldHaveSingleItem("the windows baseline alarms every Monday");
+    }
+
+    [Fact]
+    public void HourOfWeekSpike_FiresOnTheSameSurgeAtAnUnusualHour()
+    {
+        // Monday 04:00: the same 31 negatives, where previous weeks had about one.
+        var at = Now.AddHours(-8);
+        var evidence = FourWeeksWithMondaySurges().Where(e => e.At <= at).Concat(Spread(31, TimeSpan.FromHours(8))).ToList();
+
+        var finding = RuleEvaluation.Evaluate(HourOfWeek(), "brand", evidence, at).ShouldHaveSingleItem();
+
+        finding.Baseline.ShouldBe(0, "the hourly negatives fall at half past, outside the 03:50-04:00 slot");
+        finding.Measured.ShouldBe(31, "z = (31 - 0) / max(sqrt(max(0, 1)), 0)");
+        finding.Threshold.ShouldBe(3);
+        finding.Summary.ShouldContain("31 negative mentions in the last 10 min vs 0 (std 1)");
+        finding.Summary.ShouldContain("over the 4 weeks before");
+    }
+
+    [Fact]
+    public void HourOfWeekSpike_NeedsTheMinimumCountAndFiresOnADoubledMondaySurge()
+    {
+        var history = FourWeeksWithMondaySurges();
+
+        RuleEvaluation.Evaluate(HourOfWeek(), "brand", history.Concat(Spread(70, TimeSpan.Zero)).ToList(), Now).ShouldHaveSingleItem();
+        RuleEvaluation.Evaluate(HourOfWeek() with { MinCount = 100 }, "brand", history.Concat(Spread(70, TimeSpan.Zero)).ToList(), Now).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void HourOfWeekRule_ReadsOnlyTheCurrentWindowAndTheSameWindowOfEachPreviousWeek()
+    {
+        var ranges = HourOfWeek().EvidenceRanges(Now).ToList();
+
+        ranges.Count.ShouldBe(5);
+        ranges[0].ShouldBe((Now.AddMinutes(-10), Now));
+        ranges[4].ShouldBe((Now.AddDays(-28).AddMinutes(-10), Now.AddDays(-28)));
+        CrisisRule.Merge(ranges.Append((Now.AddHours(-1), Now))).Count.ShouldBe(5);
+    }
 }

@@ -54,7 +54,8 @@ public sealed class AlertingTestHost : IAsyncDisposable
     public async Task<AlertingDbContext> DbAsync() =>
         await App.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AlertingDbContext>>().CreateDbContextAsync();
 
-    public static async Task<AlertingTestHost> StartAsync(string dataDirectory, IDictionary<string, string?> settings, ManualClock? clock = null, Action<IServiceCollection>? services = null)
+    public static async Task<AlertingTestHost> StartAsync(string dataDirectory, IDictionary<string, string?> settings, ManualClock? clock = null, Action<IServiceCollection>? services = null,
+        Action<WebApplicationBuilder>? capabilities = null)
     {
         clock ??= new ManualClock(Start);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
@@ -66,6 +67,7 @@ public sealed class AlertingTestHost : IAsyncDisposable
         });
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.AddStorage();
+        capabilities?.Invoke(builder);
         builder.AddAlerting();
         builder.Services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, _ => { });
         builder.Services.AddAuthorization(o => o.AddPolicy(ApiPolicies.Pr, p => p.RequireRole(ApiRoles.Pr, ApiRoles.Admin)));
