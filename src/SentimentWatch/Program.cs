@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Serilog;
 using SentimentWatch.Cli;
 using SentimentWatch.Hosting;
@@ -5,7 +6,9 @@ using SentimentWatch.Hosting;
 Logging.UseBootstrapLogger();
 try
 {
-    return await CommandLine.Create().Parse(args).InvokeAsync();
+    // The host handles Ctrl+C and SIGTERM itself and drains the pipeline within
+    // Host:ShutdownTimeout; System.CommandLine's own handler would end the process after 2 s.
+    return await CommandLine.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 }
 finally
 {

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Serilog;
-using SentimentWatch.Crawling.Cli;
 using SentimentWatch.Alerting;
+using SentimentWatch.Crawling.Cli;
 using SentimentWatch.Hosting;
-using SentimentWatch.Scoring.Cli;
 using SentimentWatch.Indexing.Cli;
+using SentimentWatch.Scoring.Cli;
 
 namespace SentimentWatch.Cli;
 

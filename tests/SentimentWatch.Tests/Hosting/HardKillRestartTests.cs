@@ -48,7 +48,7 @@ public sealed class HardKillRestartTests(ITestOutputHelper output) : IDisposable
         using (var first = ServiceProcess.Start(Args))
         {
             using var client = ClientFor(first);
-            await WaitHealthyAsync(client, first);
+            await first.WaitHealthyAsync(client);
             foreach (var batch in batches)
             {
                 (await client.PostAsJsonAsync("/api/intake/mentions", batch)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
@@ -64,7 +64,7 @@ public sealed class HardKillRestartTests(ITestOutputHelper output) : IDisposable
 
         using var second = ServiceProcess.Start(Args);
         using var restarted = ClientFor(second);
-        await WaitHealthyAsync(restarted, second);
+        await second.WaitHealthyAsync(restarted);
         await WaitUntilAsync(restarted, c => c.Pending == 0 && c.Processed == Total, TimeSpan.FromSeconds(120));
 
         // Accepting the whole set again is a no-op.
@@ -93,30 +93,6 @@ public sealed class HardKillRestartTests(ITestOutputHelper output) : IDisposable
         var client = new HttpClient { BaseAddress = new Uri(service.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Add("X-Api-Key", Key);
         return client;
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient client, ServiceProcess service)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            service.HasExited.ShouldBeFalse($"the service exited early:{Environment.NewLine}{service.Output}");
-            try
-            {
-                if ((await client.GetAsync("/health")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"the service did not become healthy:{Environment.NewLine}{service.Output}");
     }
 
     private sealed record StoreCounts(long Pending, long Processed);

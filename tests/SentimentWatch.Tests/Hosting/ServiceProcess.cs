@@ -80,7 +80,39 @@ public sealed class ServiceProcess : IDisposable
         return new ServiceProcess(Process.Start(start)!, baseUrl);
     }
 
+    /// <summary>Waits until /health answers 200; fails with the service's output if it exits or never does.</summary>
+    public async Task WaitHealthyAsync(HttpClient client)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            HasExited.ShouldBeFalse($"the service exited early:{Environment.NewLine}{Output}");
+            try
+            {
+                if ((await client.GetAsync("/health")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"the service did not become healthy:{Environment.NewLine}{Output}");
+    }
+
     public void KillHard() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>What a service manager sends to stop it: SIGTERM.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
 
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
