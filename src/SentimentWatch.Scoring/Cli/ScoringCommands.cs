@@ -235,18 +235,26 @@ public static class ScoringCommands
         }
 
         var topic = TopicModel.Load(ml, modelPath, "--model");
+        var hybrid = HybridTopic.LoadFrom(Path.GetDirectoryName(modelPath)!, topic);
         if (TopicCheck.IsTopicCheckFile(dataPath))
         {
             var checks = TopicCheck.Load(dataPath, corpusDirectory);
             var sb = new StringBuilder($"# Topic model {topic.Manifest.Version} on the hand-checked rule sample (held out of training)\n\n");
             sb.AppendLine(TopicCheck.RulePrecision(checks));
-            sb.Append(Evaluation.TopicReport(topic, checks.Select(c => (c.Text, c.Checked)).ToList()));
+            var checkItems = checks.Select(c => (c.Text, c.Checked)).ToList();
+            sb.Append(Evaluation.TopicReport(topic, checkItems));
+            sb.Append(HybridReport(topic, checkItems, hybrid));
             return sb.ToString();
         }
 
         var items = TrainingCorpus.LoadPosts(dataPath).Where(p => (split == "all" || p.Split == split) && p.Topic is not null).Select(p => (p.Text, p.Topic!)).ToList();
-        return $"# Topic model {topic.Manifest.Version} on hand-labelled negative posts (split {split})\n\n" + Evaluation.TopicReport(topic, items);
+        return $"# Topic model {topic.Manifest.Version} on hand-labelled negative posts (split {split})\n\n" + Evaluation.TopicReport(topic, items) + HybridReport(topic, items, hybrid);
     }
+
+    private static string HybridReport(TopicModel topic, IReadOnlyList<(string Text, string Topic)> items, HybridTopic? hybrid) =>
+        hybrid is null
+            ? "(no topic-keywords.json next to the model: hybrid decision not measured)\n"
+            : $"## Hybrid: model + keyword rules (topic-keywords.json next to the model; threshold {HybridTopic.ConfidenceThreshold}, rule probability {HybridTopic.RuleProbability})\n\n" + Evaluation.TopicReport(topic, items, hybrid);
 
     private static Command BenchCommand(Func<string[], IHost> buildHost)
     {

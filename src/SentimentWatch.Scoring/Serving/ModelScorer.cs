@@ -25,14 +25,17 @@ public sealed class ModelScorer : IMentionScorer
     private readonly TopicModel _topic;
     private readonly bool _sharedFeatures;
     private readonly string[] _riskTerms;
+    private readonly HybridTopic? _hybrid;
 
-    public ModelScorer(SentimentModel sentiment, TopicModel topic, IEnumerable<string> riskTerms)
+    /// <param name="hybrid">Keyword rules that may overrule an unsure or "other" topic answer; null = the model alone.</param>
+    public ModelScorer(SentimentModel sentiment, TopicModel topic, IEnumerable<string> riskTerms, HybridTopic? hybrid = null)
     {
         _sentiment = sentiment;
         _topic = topic;
+        _hybrid = hybrid;
         _sharedFeatures = sentiment.Manifest.Featurizer == topic.Manifest.Featurizer;
         _riskTerms = riskTerms.Select(TextNormalizer.Normalize).Where(t => t.Length > 0).Distinct().ToArray();
-        ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}";
+        ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}" + (hybrid is null ? "" : "+" + hybrid.Version);
     }
 
     public string? ModelVersion { get; }
@@ -41,13 +44,16 @@ public sealed class ModelScorer : IMentionScorer
 
     public TopicModel Topic => _topic;
 
+    /// <summary>The keyword-rule override (models/topic-keywords.json next to the models), or null.</summary>
+    public HybridTopic? Hybrid => _hybrid;
+
     /// <summary>Loads both model files; a missing or corrupt file throws <see cref="ModelFileException"/> naming the setting.</summary>
     public static ModelScorer Load(ScoringOptions options)
     {
         var ml = new MLContext(seed: 1);
         var sentiment = SentimentModel.Load(ml, options.SentimentPath, "Scoring:SentimentModel");
         var topic = TopicModel.Load(ml, options.TopicPath, "Scoring:TopicModel");
-        return new ModelScorer(sentiment, topic, options.RiskTerms);
+        return new ModelScorer(sentiment, topic, options.RiskTerms, HybridTopic.LoadFrom(options.ResolveDirectory(), topic));
     }
 
     public IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts)
@@ -94,7 +100,19 @@ public sealed class ModelScorer : IMentionScorer
             _topic.Featurizer.FeaturizeNormalized(normalized, topicVector);
         }
 
-        var (topic, probability) = _topic.Predict(topicVector);
+        int topic;
+        float probability;
+        if (_hybrid is null)
+        {
+            (topic, probability) = _topic.Predict(topicVector);
+        }
+        else
+        {
+            Span<float> probabilities = stackalloc float[_topic.Topics.Count];
+            _topic.Probabilities(topicVector, probabilities);
+            (topic, probability, _) = _hybrid.Decide(normalized, probabilities);
+        }
+
         return new MentionScore(
             new SentimentScore(label, neg, neu, pos),
             new TopicScore(_topic.Topics[topic], probability),

@@ -76,17 +76,40 @@ public static class Evaluation
     }
 
     /// <summary>Topic report over (text, true topic) pairs.</summary>
-    public static string TopicReport(TopicModel model, IReadOnlyList<(string Text, string Topic)> items)
+    /// <remarks>With <paramref name="hybrid"/>, the topic is decided exactly as <see cref="ModelScorer"/> does with the keyword rules.</remarks>
+    public static string TopicReport(TopicModel model, IReadOnlyList<(string Text, string Topic)> items, HybridTopic? hybrid = null)
     {
         var vector = new Featurization.FeatureVector();
+        var probabilities = new float[model.Topics.Count];
+        var overrides = 0;
+        var overridesRight = 0;
         var predicted = items.Select(i =>
         {
-            model.Featurizer.Featurize(i.Text, vector);
-            return model.Topics[model.Predict(vector).Topic];
+            var normalized = TextNormalizer.Normalize(i.Text);
+            model.Featurizer.FeaturizeNormalized(normalized, vector);
+            if (hybrid is null)
+            {
+                return model.Topics[model.Predict(vector).Topic];
+            }
+
+            model.Probabilities(vector, probabilities);
+            var (topic, _, fromRule) = hybrid.Decide(normalized, probabilities);
+            if (fromRule)
+            {
+                overrides++;
+                overridesRight += model.Topics[topic] == i.Topic ? 1 : 0;
+            }
+
+            return model.Topics[topic];
         }).ToList();
         var actual = items.Select(i => i.Topic).ToList();
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"{items.Count} texts: accuracy {Metrics.Accuracy(actual, predicted):F3}  macro-F1 {Metrics.MacroF1(actual, predicted, model.Topics):F3}");
+        if (hybrid is not null)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"keyword-rule overrides: {overrides}, correct {overridesRight} ({(overrides == 0 ? 0 : (double)overridesRight / overrides):F3})");
+        }
+
         sb.Append(ClassTable(actual, predicted, model.Topics));
         return sb.ToString();
     }

@@ -48,9 +48,11 @@ public sealed class TopicRules
     }
 
     /// <summary>The rule's label, or null when two categories tie.</summary>
-    public string? Label(string text)
+    public string? Label(string text) => LabelNormalized(TextNormalizer.Normalize(text));
+
+    /// <summary>As <see cref="Label"/>, for text already passed through <see cref="TextNormalizer.Normalize"/>.</summary>
+    public string? LabelNormalized(string normalized)
     {
-        var normalized = TextNormalizer.Normalize(text);
         string? best = null;
         var bestHits = 0;
         var tie = false;
