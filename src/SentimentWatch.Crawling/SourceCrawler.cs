@@ -62,32 +62,22 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
         return true;
     }
 
-    private async Task<bool> CrawlJsonAsync(Run run, Uri start, CancellationToken cancellationToken)
+    private Task<bool> CrawlJsonAsync(Run run, Uri start, CancellationToken cancellationToken)
     {
         var paths = run.Source.Json!;
-        Uri? next = start;
-        var ok = false;
-        for (var pageNumber = 1; next is not null && pageNumber <= run.Source.MaxPages; pageNumber++)
+        return FollowPagesAsync(run, start, page =>
         {
-            var (page, reached) = await FetchAsync(run, next, cancellationToken);
-            if (page is null)
-            {
-                return ok || reached;
-            }
-
-            ok = true;
             var parsed = JsonApiParser.Parse(page.Text!, page.Uri, paths, run.Zone, run.Now);
             var fresh = Accept(run, page, parsed.Parsed);
+
             // Timelines are newest first: a page with nothing new means the rest is known too.
             if (fresh == 0 && parsed.Parsed.Items.Count > 0)
             {
-                break;
+                return null;
             }
 
-            next = parsed.Parsed.Next ?? (parsed.NextCursor is { } cursor ? WithQuery(start, paths.CursorParameter!, cursor) : null);
-        }
-
-        return ok;
+            return parsed.Parsed.Next ?? (parsed.NextCursor is { } cursor ? WithQuery(start, paths.CursorParameter!, cursor) : null);
+        }, cancellationToken);
     }
 
     private async Task<bool> CrawlForumAsync(Run run, Uri start, CancellationToken cancellationToken)
@@ -99,24 +89,14 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
         }
 
         var threads = new List<ThreadLink>();
-        Uri? next = start;
-        var ok = false;
-        for (var pageNumber = 1; next is not null && pageNumber <= run.Source.MaxPages; pageNumber++)
+        var ok = await FollowPagesAsync(run, start, page =>
         {
-            var (page, reached) = await FetchAsync(run, next, cancellationToken);
-            if (page is null)
-            {
-                ok |= reached;
-                break;
-            }
-
-            ok = true;
             var parsed = parser.ParseList(parser.Load(page.Text!), page.Uri);
             Report(run, page.Uri, parsed.Problems);
             threads.AddRange(parsed.Threads);
             run.Progress?.Report(new CrawlPageEvent(page.Uri, "list", parsed.Threads.Count, 0));
-            next = parsed.Next;
-        }
+            return parsed.Next;
+        }, cancellationToken);
 
         foreach (var thread in threads.DistinctBy(t => CanonicalUrl.Normalize(t.Url.ToString())).Take(run.Source.MaxThreads))
         {
@@ -126,23 +106,32 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
         return ok;
     }
 
-    private async Task<bool> CrawlThreadAsync(Run run, ForumPageParser parser, ThreadLink thread, CancellationToken cancellationToken)
+    private Task<bool> CrawlThreadAsync(Run run, ForumPageParser parser, ThreadLink thread, CancellationToken cancellationToken) =>
+        FollowPagesAsync(run, thread.Url, page =>
+        {
+            var parsed = parser.ParseThread(parser.Load(page.Text!), page.Uri, thread.Url, thread.Replies, run.Zone, run.Now);
+            Accept(run, page, parsed);
+            return parsed.Next;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Follows a paginated listing up to the source's MaxPages: <paramref name="readPage"/> takes
+    /// each fetched page and names the next one (null to stop). True when the site answered.
+    /// </summary>
+    private async Task<bool> FollowPagesAsync(Run run, Uri start, Func<FetchResult, Uri?> readPage, CancellationToken cancellationToken)
     {
-        Uri? next = thread.Url;
+        Uri? next = start;
         var ok = false;
         for (var pageNumber = 1; next is not null && pageNumber <= run.Source.MaxPages; pageNumber++)
         {
             var (page, reached) = await FetchAsync(run, next, cancellationToken);
             if (page is null)
             {
-                ok |= reached;
-                break;
+                return ok || reached;
             }
 
             ok = true;
-            var parsed = parser.ParseThread(parser.Load(page.Text!), page.Uri, thread.Url, thread.Replies, run.Zone, run.Now);
-            Accept(run, page, parsed);
-            next = parsed.Next;
+            next = readPage(page);
         }
 
         return ok;
