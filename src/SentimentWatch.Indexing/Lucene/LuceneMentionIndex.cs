@@ -32,6 +32,8 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
     private readonly SearcherManager searchers;
     private readonly MentionQuery queries;
     private readonly ILogger logger;
+    private readonly System.Threading.Lock upsertGate = new();
+    private IdPresenceFilter knownIds;
     private int disposed;
 
     public LuceneMentionIndex(string path, ILogger<LuceneMentionIndex>? logger = null)
@@ -61,6 +63,7 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
         }
 
         searchers = new SearcherManager(writer, applyAllDeletes: true, searcherFactory: new ParallelSearcherFactory());
+        knownIds = WithSearcher(searcher => IdPresenceFilter.Load(searcher.IndexReader));
         this.logger.LogInformation("Opened the mention index at {IndexPath} with {DocumentCount} mentions", Path, writer.NumDocs);
     }
 
@@ -84,25 +87,49 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
             latest[mention.Id] = mention;
         }
 
-        if (latest.Count < ParallelBatchSize)
+        // One batch at a time: an id must be marked known before a concurrent batch can append it again.
+        lock (upsertGate)
         {
+            var batch = new List<(Mention Mention, bool Known)>(latest.Count);
             foreach (var mention in latest.Values)
             {
-                writer.UpdateDocument(new Term(MentionDocument.Id, mention.Id), MentionDocument.Create(mention));
+                batch.Add((mention, knownIds.MightContain(mention.Id)));
+                knownIds.Add(mention.Id);
+            }
+
+            if (batch.Count < ParallelBatchSize)
+            {
+                batch.ForEach(Write);
+            }
+            else
+            {
+                Parallel.ForEach(batch, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, Write);
+            }
+
+            // Durable when the task completes: the pipeline acknowledges the batch after this.
+            writer.Commit();
+            searchers.MaybeRefreshBlocking();
+            if (knownIds.IsFull)
+            {
+                knownIds = WithSearcher(searcher => IdPresenceFilter.Load(searcher.IndexReader));
             }
         }
-        else
-        {
-            Parallel.ForEach(
-                latest.Values,
-                new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
-                mention => writer.UpdateDocument(new Term(MentionDocument.Id, mention.Id), MentionDocument.Create(mention)));
-        }
 
-        // Durable when the task completes: the pipeline acknowledges the batch after this.
-        writer.Commit();
-        searchers.MaybeRefreshBlocking();
         return Task.CompletedTask;
+
+        // A new id is an append; only an id the index may hold needs Lucene's delete-by-id.
+        void Write((Mention Mention, bool Known) item)
+        {
+            var document = MentionDocument.Create(item.Mention);
+            if (item.Known)
+            {
+                writer.UpdateDocument(new Term(MentionDocument.Id, item.Mention.Id), document);
+            }
+            else
+            {
+                writer.AddDocument(document);
+            }
+        }
     }
 
     public Task<Mention?> GetAsync(string id, CancellationToken cancellationToken)

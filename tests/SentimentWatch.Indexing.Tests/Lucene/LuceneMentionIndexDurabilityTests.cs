@@ -24,6 +24,30 @@ public sealed class LuceneMentionIndexDurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task AfterReopeningReUpsertingAStoredMentionReplacesItInsteadOfAddingASecondCopy()
+    {
+        using (var index = new LuceneMentionIndex(IndexPath))
+        {
+            await index.UpsertAsync(CrashWriter.Batch(1), CancellationToken.None);
+        }
+
+        // The reopened index must know the stored ids (its append fast path must not treat them as new).
+        using var reopened = new LuceneMentionIndex(IndexPath);
+        await reopened.UpsertAsync(CrashWriter.Batch(1), CancellationToken.None);
+        await reopened.UpsertAsync(CrashWriter.Batch(2).Concat(CrashWriter.Batch(1)).ToList(), CancellationToken.None);
+
+        (await reopened.HealthAsync(CancellationToken.None)).DocumentCount.ShouldBe(2 * CrashWriter.BatchSize);
+        var ids = new List<string>();
+        await foreach (var mention in reopened.ScanAsync(new MentionFilter(), CancellationToken.None))
+        {
+            ids.Add(mention.Id);
+        }
+
+        ids.Count.ShouldBe(2 * CrashWriter.BatchSize);
+        ids.Distinct(StringComparer.Ordinal).Count().ShouldBe(ids.Count);
+    }
+
+    [Fact]
     public void ASecondWriterOnTheSameFolderIsToldWhichProcessToStop()
     {
         using var first = new LuceneMentionIndex(IndexPath);
