@@ -133,8 +133,9 @@ public static class IndexBenchmark
 
     private static async Task<Percentiles> TimeAsync(string name, int runs, Func<int, Task> run)
     {
-        // Warm-up: JIT, OS file cache and Lucene's per-segment caches, as in a running service.
-        for (var i = 0; i < Math.Min(20, runs); i++)
+        // Warm-up: JIT (tiered compilation re-optimises a method after 30 calls), OS file cache and
+        // Lucene's per-segment caches, as in a service that has been answering queries for a while.
+        for (var i = 0; i < Math.Min(100, runs); i++)
         {
             await run(i);
         }
