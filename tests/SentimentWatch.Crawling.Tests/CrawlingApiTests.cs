@@ -1,19 +1,16 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Claims;
-using System.Text.Encodings.Web;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SentimentWatch.Core.Crawling;
 using SentimentWatch.Core.Security;
 using SentimentWatch.Storage;
 using Shouldly;
+using SentimentWatch.Testing;
 
 namespace SentimentWatch.Crawling.Tests;
 
@@ -38,8 +35,7 @@ public sealed class CrawlingApiTests : IAsyncLifetime
         });
         builder.AddStorage();
         builder.AddCrawling();
-        builder.Services.AddAuthentication("Test").AddScheme<AuthenticationSchemeOptions, TestAuthHandler>("Test", _ => { });
-        builder.Services.AddAuthorization(o => o.AddPolicy(ApiPolicies.AnyRole, p => p.RequireAuthenticatedUser()));
+        builder.Services.AddTestAuthentication();
         _app = builder.Build();
         _app.UseAuthentication();
         _app.UseAuthorization();
@@ -58,8 +54,7 @@ public sealed class CrawlingApiTests : IAsyncLifetime
     [Fact]
     public async Task GetSourcesListsEveryConfiguredSourceWithItsHealth()
     {
-        var client = _app.GetTestClient();
-        client.DefaultRequestHeaders.Add("X-Test-User", "analyst");
+        var client = _app.GetTestClient().As(ApiRoles.Analyst);
 
         var health = await client.GetFromJsonAsync<List<SourceHealth>>("/api/sources");
 
@@ -72,8 +67,7 @@ public sealed class CrawlingApiTests : IAsyncLifetime
     [Fact]
     public async Task AnUnknownSourceIsA404ProblemNamingTheParameter()
     {
-        var client = _app.GetTestClient();
-        client.DefaultRequestHeaders.Add("X-Test-User", "analyst");
+        var client = _app.GetTestClient().As(ApiRoles.Analyst);
 
         var response = await client.GetAsync("/api/sources/nope");
 
@@ -88,22 +82,5 @@ public sealed class CrawlingApiTests : IAsyncLifetime
         var response = await _app.GetTestClient().GetAsync("/api/sources");
 
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-    }
-
-    /// <summary>Stands in for the host's API-key handler, which the host's own tests cover.</summary>
-    private sealed class TestAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-    {
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-        {
-            var user = Request.Headers["X-Test-User"].ToString();
-            if (user.Length == 0)
-            {
-                return Task.FromResult(AuthenticateResult.NoResult());
-            }
-
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user), new Claim(ClaimTypes.Role, user)], "Test");
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), "Test")));
-        }
     }
 }

@@ -27,4 +27,19 @@ public static class ApiPolicies
 
     /// <summary>Feeding mentions in through the intake API: admin only by default.</summary>
     public const string Intake = "intake";
+
+    /// <summary>
+    /// The roles each policy admits; an empty list admits any authenticated caller. The host
+    /// registers exactly these, and so do the capability test hosts, so a test of an endpoint's
+    /// access rules tests the real rules.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> AdmittedRoles = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        [AnyRole] = [],
+        [Admin] = [ApiRoles.Admin],
+        [Analyst] = [ApiRoles.Admin, ApiRoles.Analyst],
+        [Support] = [ApiRoles.Admin, ApiRoles.Support],
+        [Pr] = [ApiRoles.Admin, ApiRoles.Pr],
+        [Intake] = [ApiRoles.Admin],
+    };
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Core.Security;
@@ -18,13 +19,25 @@ public static class SecurityRegistration
             .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(ApiPolicies.AnyRole, p => p.RequireAuthenticatedUser())
-            .AddPolicy(ApiPolicies.Admin, p => p.RequireRole(ApiRoles.Admin))
-            .AddPolicy(ApiPolicies.Analyst, p => p.RequireRole(ApiRoles.Admin, ApiRoles.Analyst))
-            .AddPolicy(ApiPolicies.Support, p => p.RequireRole(ApiRoles.Admin, ApiRoles.Support))
-            .AddPolicy(ApiPolicies.Pr, p => p.RequireRole(ApiRoles.Admin, ApiRoles.Pr))
-            .AddPolicy(ApiPolicies.Intake, p => p.RequireRole(ApiRoles.Admin));
+        builder.Services.AddAuthorizationBuilder().AddApiPolicies();
         return builder;
+    }
+
+    /// <summary>One policy per <see cref="ApiPolicies"/> name, admitting <see cref="ApiPolicies.AdmittedRoles"/>.</summary>
+    public static AuthorizationBuilder AddApiPolicies(this AuthorizationBuilder authorization)
+    {
+        foreach (var (policy, roles) in ApiPolicies.AdmittedRoles)
+        {
+            authorization.AddPolicy(policy, p =>
+            {
+                p.RequireAuthenticatedUser();
+                if (roles.Count > 0)
+                {
+                    p.RequireRole(roles);
+                }
+            });
+        }
+
+        return authorization;
     }
 }

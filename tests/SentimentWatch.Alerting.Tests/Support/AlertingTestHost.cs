@@ -1,14 +1,10 @@
-using System.Security.Claims;
-using System.Text.Encodings.Web;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using SentimentWatch.Core.Security;
 using SentimentWatch.Storage;
+using SentimentWatch.Testing;
 
 namespace SentimentWatch.Alerting.Tests.Support;
 
@@ -42,13 +38,7 @@ public sealed class AlertingTestHost : IAsyncDisposable
     public HttpClient Client(string? roles = "pr", string user = "pat")
     {
         var client = App.GetTestClient();
-        if (roles is not null)
-        {
-            client.DefaultRequestHeaders.Add(TestAuthHandler.UserHeader, user);
-            client.DefaultRequestHeaders.Add(TestAuthHandler.RolesHeader, roles);
-        }
-
-        return client;
+        return roles is null ? client : client.As(roles, user);
     }
 
     public async Task<AlertingDbContext> DbAsync() =>
@@ -69,8 +59,7 @@ public sealed class AlertingTestHost : IAsyncDisposable
         builder.AddStorage();
         capabilities?.Invoke(builder);
         builder.AddAlerting();
-        builder.Services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, _ => { });
-        builder.Services.AddAuthorization(o => o.AddPolicy(ApiPolicies.Pr, p => p.RequireRole(ApiRoles.Pr, ApiRoles.Admin)));
+        builder.Services.AddTestAuthentication();
         builder.Services.AddProblemDetails();
         services?.Invoke(builder.Services);
 
@@ -87,27 +76,6 @@ public sealed class AlertingTestHost : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-    }
-}
-
-public sealed class TestAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-{
-    public const string SchemeName = "Test";
-    public const string UserHeader = "X-Test-User";
-    public const string RolesHeader = "X-Test-Roles";
-
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-    {
-        if (!Request.Headers.TryGetValue(UserHeader, out var user))
-        {
-            return Task.FromResult(AuthenticateResult.NoResult());
-        }
-
-        var claims = new List<Claim> { new(ClaimTypes.Name, user.ToString()) };
-        claims.AddRange(Request.Headers[RolesHeader].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => new Claim(ClaimTypes.Role, r.Trim())));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
 }
 
