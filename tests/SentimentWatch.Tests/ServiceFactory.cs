@@ -20,11 +20,16 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
 
     public bool ConfigureKeys { get; init; } = true;
 
+    /// <summary>Replay samples/demo-mentions.jsonl (as a first run does), fast.</summary>
+    public bool ReplayDemo { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
-        builder.UseSetting("Replay:Enabled", "false");
+        builder.UseSetting("Replay:Enabled", ReplayDemo ? "true" : "false");
+        builder.UseSetting("Replay:BatchSize", "200");
+        builder.UseSetting("Replay:Interval", "00:00:00.100");
         builder.UseSetting("Pipeline:PollInterval", "00:00:00.200");
         if (ConfigureKeys)
         {
