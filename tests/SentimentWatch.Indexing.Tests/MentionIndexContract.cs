@@ -66,6 +66,21 @@ public abstract class MentionIndexContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task AChineseWordMatchesOnlyWhereItsCharactersFollowEachOther()
+    {
+        // Every bigram of 退款到账 (退款, 款到, 到账) occurs in "apart", but never as one run.
+        await Index.UpsertAsync(
+            [
+                TestMentions.Create("together", "退款到账很快"),
+                TestMentions.Create("apart", "退款申请了，款到了也没到账"),
+            ],
+            None);
+
+        (await IdsAsync(new MentionFilter { Query = "退款到账" })).ShouldBe(["together"]);
+        (await IdsAsync(new MentionFilter { Query = "退款 到账" })).ShouldBe(["together", "apart"], ignoreOrder: true);
+    }
+
+    [ContractFact]
     public async Task EnglishWordFindsItsInflectionsAndRanksTheExactFormFirst()
     {
         await SeedAsync();

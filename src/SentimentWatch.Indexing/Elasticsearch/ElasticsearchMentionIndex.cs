@@ -552,7 +552,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
             {
                 ["query_string"] = new JsonObject
                 {
-                    ["query"] = queries.SyntaxSafe(text.Trim()),
+                    ["query"] = QueryStringPhrases.Quote(queries.SyntaxSafe(text.Trim()), Analyzer, "text"),
                     ["default_field"] = "text",
                     ["default_operator"] = "AND",
                 },
