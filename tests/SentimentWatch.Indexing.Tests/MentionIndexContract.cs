@@ -121,6 +121,17 @@ public abstract class MentionIndexContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task FieldQueriesAddressTheKeywordFields()
+    {
+        await SeedAsync();
+
+        (await IdsAsync(new MentionFilter { Query = "watch:support" })).ShouldBe(["en-refund-fast"]);
+        (await IdsAsync(new MentionFilter { Query = "sentiment:positive AND author:bob" })).ShouldBe(["en-refund-fast"]);
+        (await IdsAsync(new MentionFilter { Query = "topic:logistics OR language:mixed" })).ShouldBe(["zh-logistics", "mixed"], ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "source:weibo -退款" })).ShouldBe(["zh-service"]);
+    }
+
+    [ContractFact]
     public async Task EveryFilterNarrowsTheResult()
     {
         await SeedAsync();

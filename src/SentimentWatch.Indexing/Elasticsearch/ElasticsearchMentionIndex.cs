@@ -142,7 +142,8 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
                     ["author"] = Keyword(),
                     ["topic"] = Keyword(),
                     ["sentiment"] = Keyword(),
-                    ["watches"] = Keyword(),
+                    // Named as in the Lucene index so `watch:brand` in a query means the same in both engines.
+                    ["watch"] = Keyword(),
                     ["language"] = Keyword(),
                     ["thread"] = Keyword(),
                     ["published"] = new JsonObject { ["type"] = "date", ["format"] = "epoch_millis" },
@@ -166,7 +167,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
             ["source"] = mention.Source,
             ["sentiment"] = MentionDocument.SentimentKey(mention),
             ["language"] = mention.Language,
-            ["watches"] = new JsonArray([.. mention.Watches.Distinct(StringComparer.Ordinal).Select(w => (JsonNode?)w)]),
+            ["watch"] = new JsonArray([.. mention.Watches.Distinct(StringComparer.Ordinal).Select(w => (JsonNode?)w)]),
             ["published"] = mention.PublishedAt.ToUnixTimeMilliseconds(),
             ["reach"] = MentionDocument.ReachOf(mention),
             ["text"] = mention.Title is { Length: > 0 } title ? title + "\n" + mention.Text : mention.Text,
@@ -328,7 +329,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
                     MentionGroupBy.Sentiment => "sentiment",
                     MentionGroupBy.Topic => "topic",
                     MentionGroupBy.Source => "source",
-                    _ => "watches",
+                    _ => "watch",
                 }, 100),
             };
         }
@@ -523,7 +524,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
             filters.Add(new JsonObject { ["range"] = new JsonObject { ["published"] = range } });
         }
 
-        AddTerm(filters, "watches", filter.Watch);
+        AddTerm(filters, "watch", filter.Watch);
         AddTerm(filters, "source", filter.Source);
         AddTerm(filters, "topic", filter.Topic);
         AddTerm(filters, "author", filter.Author);

@@ -79,7 +79,7 @@ public sealed class ElasticsearchMentionIndexAgainstAFakeServingDocumentedRespon
         document["sentiment"]!.ToString().ShouldBe("negative");
         document["topic"]!.ToString().ShouldBe("refund_return");
         document["reach"]!.GetValue<long>().ShouldBe(42);
-        document["watches"]![0]!.ToString().ShouldBe("brand");
+        document["watch"]![0]!.ToString().ShouldBe("brand");
         document["published"]!.GetValue<long>().ShouldBe(october.PublishedAt.ToUnixTimeMilliseconds());
         document["mention"]!["id"]!.ToString().ShouldBe("old");
         JsonNode.Parse(lines[2])!["index"]!["_index"]!.ToString().ShouldBe("sw-mentions-2026.11");
@@ -148,7 +148,7 @@ public sealed class ElasticsearchMentionIndexAgainstAFakeServingDocumentedRespon
         filters.ShouldContain("{\"range\":{\"published\":{\"gte\":" + TestMentions.Epoch.ToUnixTimeMilliseconds() + ",\"lt\":" + TestMentions.Epoch.AddDays(7).ToUnixTimeMilliseconds() + "}}}");
         filters.ShouldContain("""{"term":{"source":"reddit"}}""");
         filters.ShouldContain("""{"term":{"sentiment":"negative"}}""");
-        filters.ShouldContain("""{"term":{"watches":"brand"}}""");
+        filters.ShouldContain("""{"term":{"watch":"brand"}}""");
         filters.ShouldContain("""{"range":{"reach":{"gte":10}}}""");
         body["sort"]!.ToJsonString().ShouldBe("""[{"_score":{"order":"desc"}},{"published":{"order":"desc"}},{"id":{"order":"asc"}}]""");
         body["track_total_hits"]!.GetValue<bool>().ShouldBeTrue();
