@@ -285,6 +285,33 @@ public abstract class MentionIndexContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task StatsBucketDaysInTheRequestedUtcOffsetAndGroupOnlyMentionsThatHaveTheField()
+    {
+        await SeedAsync();
+        var minus5 = TimeSpan.FromHours(-5);
+
+        var stats = await Index.StatsAsync(new MentionStatsRequest { Interval = StatsInterval.Day, GroupBy = MentionGroupBy.Topic, UtcOffset = minus5 }, None);
+
+        // At UTC-5 the mention published 2026-11-05 05:00Z falls on the 5th, the ones just after midnight UTC on the 1st.
+        stats.Histogram.Select(b => (b.Start, b.Count)).ShouldBe(
+            Enumerable.Range(1, 5).Select(day => new DateTimeOffset(2026, 11, day, 0, 0, 0, minus5)).Zip([2L, 2, 1, 1, 1]));
+        stats.Histogram[0].Groups.ShouldBe(new Dictionary<string, long> { [ComplaintTopics.RefundReturn] = 1, [ComplaintTopics.ServiceAttitude] = 1 }, ignoreOrder: true);
+        stats.Histogram[4].Groups.ShouldBeEmpty();
+    }
+
+    [ContractFact]
+    public async Task OffsetPagingSkipsTheFirstHitsOfTheSortOrder()
+    {
+        await SeedAsync();
+        var all = await IdsAsync(MentionFilter.All, MentionSort.Newest);
+
+        var page = await Index.SearchAsync(new MentionSearch { Sort = MentionSort.Newest, Offset = 2, Size = 3, Highlight = false }, None);
+
+        page.Total.ShouldBe(Corpus.Length);
+        page.Hits.Select(h => h.Mention.Id).ShouldBe(all[2..5]);
+    }
+
+    [ContractFact]
     public async Task ScanStreamsEveryMatch()
     {
         await SeedAsync();
