@@ -339,6 +339,20 @@ public abstract class MentionIndexContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task DroppingEveryMentionLeavesAnEmptyIndexThatStillWorks()
+    {
+        // What `reindex --clean` does before rebuilding.
+        await SeedAsync();
+
+        (await Index.DeleteOlderThanAsync(DateTimeOffset.MaxValue, None)).ShouldBe(Corpus.Length);
+
+        (await Index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "refund" } }, None)).Total.ShouldBe(0);
+        (await Index.HealthAsync(None)).DocumentCount.ShouldBe(0);
+        await SeedAsync();
+        (await IdsAsync(new MentionFilter { Query = "退款" })).ShouldBe(["zh-refund-slow", "mixed"], ignoreOrder: true);
+    }
+
+    [ContractFact]
     public async Task HealthReportsTheDocumentCount()
     {
         await SeedAsync();

@@ -422,9 +422,17 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         using (var aliases = await SendAsync(HttpMethod.Get, $"_alias/{options.Alias}", null, cancellationToken))
         {
             var indices = (await ReadJsonAsync(aliases, "list the alias's indices", cancellationToken)).AsObject().Select(pair => pair.Key).ToList();
+            var expired = indices.Where(index => MonthOf(index) is { } month && month.AddMonths(1) <= cutoff.UtcDateTime).ToList();
+            if (expired.Count == indices.Count && expired.Count > 0)
+            {
+                // The alias lives only on its indices: keep the newest (emptied by the query below)
+                // so searches and health still find it, e.g. after `reindex --clean`.
+                expired.Remove(expired.MaxBy(MonthOf)!);
+            }
+
             foreach (var index in indices)
             {
-                if (MonthOf(index) is { } month && month.AddMonths(1) <= cutoff.UtcDateTime)
+                if (expired.Contains(index))
                 {
                     using var count = await SendAsync(HttpMethod.Get, $"{index}/_count", null, cancellationToken);
                     dropped += (await ReadJsonAsync(count, $"count {index}", cancellationToken))["count"]?.GetValue<long>() ?? 0;
