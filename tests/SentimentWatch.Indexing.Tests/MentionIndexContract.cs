@@ -121,6 +121,15 @@ public abstract class MentionIndexContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task TrailingWildcardsMatchWordStartsWhateverTheCase()
+    {
+        await SeedAsync();
+
+        (await IdsAsync(new MentionFilter { Query = "Refun*" })).ShouldBe(["en-refunds", "en-refund-fast", "mixed"], ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "batt* AND charg?r" })).ShouldBe(["en-battery"]);
+    }
+
+    [ContractFact]
     public async Task FieldQueriesAddressTheKeywordFields()
     {
         await SeedAsync();
