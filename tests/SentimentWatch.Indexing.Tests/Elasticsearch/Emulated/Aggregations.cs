@@ -79,7 +79,7 @@ internal static class Aggregations
 
             if (!allowed.Contains(key))
             {
-                throw ElasticsearchError.ContentParse($"[1:1] [{type}] unknown field [{key}]");
+                throw ElasticsearchError.ContentParse($"[{type}] unknown field [{key}]");
             }
         }
     }

@@ -25,7 +25,8 @@ namespace SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
 /// </para>
 /// <para>
 /// Requests the real node would reject (unknown query types, body fields, parameters, mapping
-/// violations) get the node's documented error shape, so a wrong request fails the test. Valid
+/// violations) get the node's documented error shape (reasons worded as a node words them, minus
+/// the <c>[line:column]</c> positions), so a wrong request fails the test. Valid
 /// requests outside the subset get a <c>not_emulated_exception</c> rather than a made-up answer.
 /// Known differences from a real node: scores are Lucene 4.8 BM25 (Elasticsearch 8 runs Lucene
 /// 9), and <c>query_string</c> splits on whitespace before analysis (Elasticsearch analyses a
@@ -205,7 +206,7 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
 
             if (key is not ("index_patterns" or "template" or "priority" or "version" or "_meta"))
             {
-                throw ElasticsearchError.ContentParse($"[1:2] [index_template] unknown field [{key}]");
+                throw ElasticsearchError.ContentParse($"[index_template] unknown field [{key}]");
             }
         }
 
@@ -220,7 +221,7 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
         {
             if (key is not ("settings" or "mappings" or "aliases"))
             {
-                throw ElasticsearchError.ContentParse($"[1:2] [template] unknown field [{key}]");
+                throw ElasticsearchError.ContentParse($"[template] unknown field [{key}]");
             }
         }
 
@@ -425,7 +426,7 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
         }
         catch (JsonException ex)
         {
-            throw ElasticsearchError.ContentParse($"[{number + 1}:1] Failed to parse bulk line: {ex.Message}");
+            throw ElasticsearchError.ContentParse($"Failed to parse bulk line {number + 1}: {ex.Message}");
         }
     }
 
@@ -442,7 +443,7 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
                 return new JsonObject { ["_index"] = index.Name, ["_id"] = id, ["_version"] = 1, ["result"] = found ? "deleted" : "not_found", ["_shards"] = shards, ["_seq_no"] = 0, ["_primary_term"] = 1, ["status"] = found ? 200 : 404 };
             }
 
-            var document = source as JsonObject ?? throw new ElasticsearchError(400, "document_parsing_exception", "[1:1] failed to parse: the source is not an object");
+            var document = source as JsonObject ?? throw new ElasticsearchError(400, "document_parsing_exception", "failed to parse: the source is not an object");
             id ??= Guid.NewGuid().ToString("N")[..20];
             var (version, sequence, created) = index.Index(id, document, createOnly: verb == "create");
             return new JsonObject

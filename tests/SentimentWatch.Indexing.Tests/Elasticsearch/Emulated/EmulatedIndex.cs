@@ -169,7 +169,7 @@ internal sealed class EmulatedIndex : IDisposable
                 switch (Definition.Dynamic)
                 {
                     case "strict":
-                        throw new ElasticsearchError(400, "strict_dynamic_mapping_exception", $"[1:2] mapping set to strict, dynamic introduction of [{name}] within [{(prefix.Length == 0 ? "_doc" : prefix.TrimEnd('.'))}] is not allowed");
+                        throw new ElasticsearchError(400, "strict_dynamic_mapping_exception", $"mapping set to strict, dynamic introduction of [{name}] within [{(prefix.Length == 0 ? "_doc" : prefix.TrimEnd('.'))}] is not allowed");
                     case "false":
                         continue;
                     default:

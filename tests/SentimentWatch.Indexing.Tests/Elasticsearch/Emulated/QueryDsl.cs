@@ -45,7 +45,7 @@ internal static class QueryDsl
             _ when KnownButNotEmulated.Contains(type) => throw ElasticsearchError.NotEmulated($"the [{type}] query"),
             _ => throw new ElasticsearchError(400, "parsing_exception", $"unknown query [{type}]", new JsonObject
             {
-                ["caused_by"] = new JsonObject { ["type"] = "named_object_not_found_exception", ["reason"] = $"[1:1] unknown field [{type}]" },
+                ["caused_by"] = new JsonObject { ["type"] = "named_object_not_found_exception", ["reason"] = $"unknown field [{type}]" },
             }),
         };
     }
