@@ -66,6 +66,21 @@ public abstract class MentionIndexContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task AChineseWordMatchesOnlyWhereItsCharactersFollowEachOther()
+    {
+        // Every bigram of 退款到账 (退款, 款到, 到账) occurs in "apart", but never as one run.
+        await Index.UpsertAsync(
+            [
+                TestMentions.Create("together", "退款到账很快"),
+                TestMentions.Create("apart", "退款申请了，款到了也没到账"),
+            ],
+            None);
+
+        (await IdsAsync(new MentionFilter { Query = "退款到账" })).ShouldBe(["together"]);
+        (await IdsAsync(new MentionFilter { Query = "退款 到账" })).ShouldBe(["together", "apart"], ignoreOrder: true);
+    }
+
+    [ContractFact]
     public async Task EnglishWordFindsItsInflectionsAndRanksTheExactFormFirst()
     {
         await SeedAsync();
@@ -103,6 +118,26 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await IdsAsync(new MentionFilter { Query = "\"great support\"" })).ShouldBe(["en-refund-fast"]);
         (await IdsAsync(new MentionFilter { Query = "\"support great\"" })).ShouldBeEmpty();
         (await IdsAsync(new MentionFilter { Query = "refund AND source:reddit" })).ShouldBe(["en-refunds", "en-refund-fast"], ignoreOrder: true);
+    }
+
+    [ContractFact]
+    public async Task TrailingWildcardsMatchWordStartsWhateverTheCase()
+    {
+        await SeedAsync();
+
+        (await IdsAsync(new MentionFilter { Query = "Refun*" })).ShouldBe(["en-refunds", "en-refund-fast", "mixed"], ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "batt* AND charg?r" })).ShouldBe(["en-battery"]);
+    }
+
+    [ContractFact]
+    public async Task FieldQueriesAddressTheKeywordFields()
+    {
+        await SeedAsync();
+
+        (await IdsAsync(new MentionFilter { Query = "watch:support" })).ShouldBe(["en-refund-fast"]);
+        (await IdsAsync(new MentionFilter { Query = "sentiment:positive AND author:bob" })).ShouldBe(["en-refund-fast"]);
+        (await IdsAsync(new MentionFilter { Query = "topic:logistics OR language:mixed" })).ShouldBe(["zh-logistics", "mixed"], ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "source:weibo -退款" })).ShouldBe(["zh-service"]);
     }
 
     [ContractFact]
@@ -259,6 +294,33 @@ public abstract class MentionIndexContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task StatsBucketDaysInTheRequestedUtcOffsetAndGroupOnlyMentionsThatHaveTheField()
+    {
+        await SeedAsync();
+        var minus5 = TimeSpan.FromHours(-5);
+
+        var stats = await Index.StatsAsync(new MentionStatsRequest { Interval = StatsInterval.Day, GroupBy = MentionGroupBy.Topic, UtcOffset = minus5 }, None);
+
+        // At UTC-5 the mention published 2026-11-05 05:00Z falls on the 5th, the ones just after midnight UTC on the 1st.
+        stats.Histogram.Select(b => (b.Start, b.Count)).ShouldBe(
+            Enumerable.Range(1, 5).Select(day => new DateTimeOffset(2026, 11, day, 0, 0, 0, minus5)).Zip([2L, 2, 1, 1, 1]));
+        stats.Histogram[0].Groups.ShouldBe(new Dictionary<string, long> { [ComplaintTopics.RefundReturn] = 1, [ComplaintTopics.ServiceAttitude] = 1 }, ignoreOrder: true);
+        stats.Histogram[4].Groups.ShouldBeEmpty();
+    }
+
+    [ContractFact]
+    public async Task OffsetPagingSkipsTheFirstHitsOfTheSortOrder()
+    {
+        await SeedAsync();
+        var all = await IdsAsync(MentionFilter.All, MentionSort.Newest);
+
+        var page = await Index.SearchAsync(new MentionSearch { Sort = MentionSort.Newest, Offset = 2, Size = 3, Highlight = false }, None);
+
+        page.Total.ShouldBe(Corpus.Length);
+        page.Hits.Select(h => h.Mention.Id).ShouldBe(all[2..5]);
+    }
+
+    [ContractFact]
     public async Task ScanStreamsEveryMatch()
     {
         await SeedAsync();
@@ -283,6 +345,20 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await IdsAsync(MentionFilter.All)).Length.ShouldBe(5);
         (await Index.GetAsync("zh-service", None)).ShouldBeNull();
         (await Index.DeleteOlderThanAsync(TestMentions.Epoch.AddDays(1), None)).ShouldBe(0);
+    }
+
+    [ContractFact]
+    public async Task DroppingEveryMentionLeavesAnEmptyIndexThatStillWorks()
+    {
+        // What `reindex --clean` does before rebuilding.
+        await SeedAsync();
+
+        (await Index.DeleteOlderThanAsync(DateTimeOffset.MaxValue, None)).ShouldBe(Corpus.Length);
+
+        (await Index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "refund" } }, None)).Total.ShouldBe(0);
+        (await Index.HealthAsync(None)).DocumentCount.ShouldBe(0);
+        await SeedAsync();
+        (await IdsAsync(new MentionFilter { Query = "退款" })).ShouldBe(["zh-refund-slow", "mixed"], ignoreOrder: true);
     }
 
     [ContractFact]

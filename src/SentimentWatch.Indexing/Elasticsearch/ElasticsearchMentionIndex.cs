@@ -142,7 +142,8 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
                     ["author"] = Keyword(),
                     ["topic"] = Keyword(),
                     ["sentiment"] = Keyword(),
-                    ["watches"] = Keyword(),
+                    // Named as in the Lucene index so `watch:brand` in a query means the same in both engines.
+                    ["watch"] = Keyword(),
                     ["language"] = Keyword(),
                     ["thread"] = Keyword(),
                     ["published"] = new JsonObject { ["type"] = "date", ["format"] = "epoch_millis" },
@@ -166,7 +167,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
             ["source"] = mention.Source,
             ["sentiment"] = MentionDocument.SentimentKey(mention),
             ["language"] = mention.Language,
-            ["watches"] = new JsonArray([.. mention.Watches.Distinct(StringComparer.Ordinal).Select(w => (JsonNode?)w)]),
+            ["watch"] = new JsonArray([.. mention.Watches.Distinct(StringComparer.Ordinal).Select(w => (JsonNode?)w)]),
             ["published"] = mention.PublishedAt.ToUnixTimeMilliseconds(),
             ["reach"] = MentionDocument.ReachOf(mention),
             ["text"] = mention.Title is { Length: > 0 } title ? title + "\n" + mention.Text : mention.Text,
@@ -328,7 +329,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
                     MentionGroupBy.Sentiment => "sentiment",
                     MentionGroupBy.Topic => "topic",
                     MentionGroupBy.Source => "source",
-                    _ => "watches",
+                    _ => "watch",
                 }, 100),
             };
         }
@@ -421,9 +422,17 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         using (var aliases = await SendAsync(HttpMethod.Get, $"_alias/{options.Alias}", null, cancellationToken))
         {
             var indices = (await ReadJsonAsync(aliases, "list the alias's indices", cancellationToken)).AsObject().Select(pair => pair.Key).ToList();
+            var expired = indices.Where(index => MonthOf(index) is { } month && month.AddMonths(1) <= cutoff.UtcDateTime).ToList();
+            if (expired.Count == indices.Count && expired.Count > 0)
+            {
+                // The alias lives only on its indices: keep the newest (emptied by the query below)
+                // so searches and health still find it, e.g. after `reindex --clean`.
+                expired.Remove(expired.MaxBy(MonthOf)!);
+            }
+
             foreach (var index in indices)
             {
-                if (MonthOf(index) is { } month && month.AddMonths(1) <= cutoff.UtcDateTime)
+                if (expired.Contains(index))
                 {
                     using var count = await SendAsync(HttpMethod.Get, $"{index}/_count", null, cancellationToken);
                     dropped += (await ReadJsonAsync(count, $"count {index}", cancellationToken))["count"]?.GetValue<long>() ?? 0;
@@ -523,7 +532,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
             filters.Add(new JsonObject { ["range"] = new JsonObject { ["published"] = range } });
         }
 
-        AddTerm(filters, "watches", filter.Watch);
+        AddTerm(filters, "watch", filter.Watch);
         AddTerm(filters, "source", filter.Source);
         AddTerm(filters, "topic", filter.Topic);
         AddTerm(filters, "author", filter.Author);
@@ -552,7 +561,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
             {
                 ["query_string"] = new JsonObject
                 {
-                    ["query"] = queries.SyntaxSafe(text.Trim()),
+                    ["query"] = QueryStringPhrases.Quote(queries.SyntaxSafe(text.Trim()), Analyzer, "text"),
                     ["default_field"] = "text",
                     ["default_operator"] = "AND",
                 },

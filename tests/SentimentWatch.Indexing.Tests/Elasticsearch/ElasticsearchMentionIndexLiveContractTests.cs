@@ -48,8 +48,15 @@ public sealed class ElasticsearchMentionIndexLiveContractTests : MentionIndexCon
 
         try
         {
-            await client.DeleteAsync($"{prefix}-*");
-            await client.DeleteAsync($"_index_template/{prefix}");
+            // Elasticsearch 8 refuses wildcard index deletes (action.destructive_requires_name), so name them.
+            var aliases = await client.GetStringAsync($"_alias/{prefix}");
+            var names = System.Text.Json.Nodes.JsonNode.Parse(aliases)!.AsObject().Select(pair => pair.Key).ToList();
+            if (names.Count > 0)
+            {
+                (await client.DeleteAsync(string.Join(',', names))).EnsureSuccessStatusCode();
+            }
+
+            (await client.DeleteAsync($"_index_template/{prefix}")).EnsureSuccessStatusCode();
         }
         catch (HttpRequestException)
         {

@@ -11,7 +11,9 @@ namespace SentimentWatch.Indexing.Tests.Elasticsearch;
 /// A stand-in for an Elasticsearch node (none can run in the test environment): a real HTTP
 /// server on 127.0.0.1 that records every request and answers with responses shaped like the
 /// examples in the Elasticsearch REST API reference, with the <c>X-Elastic-Product</c> header
-/// a real node sends. It does not search; tests script what each endpoint answers.
+/// a real node sends. It does not search; tests script what each endpoint answers. Used only for
+/// the faults a working node cannot be made to produce (429 push-back, refused items, errors, a
+/// server that is not Elasticsearch); everything else runs against <c>EmulatedElasticsearch</c>.
 /// </summary>
 internal sealed class FakeElasticsearch : IAsyncDisposable
 {

@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using SentimentWatch.Indexing.Elasticsearch;
+
+namespace SentimentWatch.Indexing.Tests.Elasticsearch;
+
+/// <summary>
+/// The failures a working node cannot be made to produce on demand — bulk items pushed back (429)
+/// or refused, error answers, a server that is not Elasticsearch — against
+/// <see cref="FakeElasticsearch"/>, a FAKE node that replays scripted answers shaped like the
+/// Elasticsearch REST reference. Everything else runs against the emulated node
+/// (<see cref="ElasticsearchMentionIndexRequestsToAnEmulatedNodeTests"/> and the shared contract).
+/// </summary>
+public sealed class ElasticsearchMentionIndexFaultsFromAScriptedFakeNodeTests : IAsyncLifetime
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private FakeElasticsearch fake = null!;
+    private ElasticsearchMentionIndex index = null!;
+
+    private readonly ElasticsearchIndexOptions options = new()
+    {
+        IndexPrefix = "sw-mentions",
+        Alias = "sw-mentions",
+        ApiKey = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==",
+        BulkRetryDelay = TimeSpan.FromMilliseconds(10),
+        MaxBulkRetries = 2,
+    };
+
+    public async Task InitializeAsync()
+    {
+        fake = await FakeElasticsearch.StartAsync();
+        options.Url = fake.Url;
+        index = new ElasticsearchMentionIndex(new HttpClient(), options, ownsClient: true);
+    }
+
+    public async Task DisposeAsync()
+    {
+        index.Dispose();
+        await fake.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task BulkRetriesOnlyTheItemsPushedBackWith429AndReportsTheRejectedOnes()
+    {
+        fake.Respond("POST", "_bulk", BulkResponse(201, 429, 400));
+        fake.Respond("POST", "_bulk", BulkResponse(201));
+
+        var error = await Should.ThrowAsync<MentionIndexRejectedException>(() => index.UpsertAsync(
+            [TestMentions.Create("ok", "fine"), TestMentions.Create("busy", "pushed back"), TestMentions.Create("bad", "refused")], None));
+
+        var bulks = fake.To("POST", "_bulk").ToList();
+        bulks.Count.ShouldBe(2);
+        var retried = bulks[1].Body.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        retried.Length.ShouldBe(2);
+        JsonNode.Parse(retried[0])!["index"]!["_id"]!.ToString().ShouldBe("busy");
+        error.Rejections.Single().MentionId.ShouldBe("bad");
+        error.Rejections.Single().Status.ShouldBe(400);
+        error.Message.ShouldContain("document_parsing_exception");
+    }
+
+    [Fact]
+    public async Task ItemsStillPushedBackAfterTheLastRetryAreReported()
+    {
+        fake.Respond("POST", "_bulk", BulkResponse(429));
+
+        var error = await Should.ThrowAsync<MentionIndexRejectedException>(() => index.UpsertAsync([TestMentions.Create("busy", "pushed back")], None));
+
+        fake.To("POST", "_bulk").Count().ShouldBe(1 + options.MaxBulkRetries);
+        error.Rejections.Single().Status.ShouldBe(429);
+    }
+
+    [Fact]
+    public async Task AServerWithoutTheProductHeaderIsNotTakenForElasticsearch()
+    {
+        fake.SendProductHeader = false;
+
+        var health = await index.HealthAsync(None);
+
+        health.Healthy.ShouldBeFalse();
+        health.Detail.ShouldNotBeNull().ShouldContain("X-Elastic-Product");
+    }
+
+    [Fact]
+    public async Task ClusterErrorsNameTheErrorTypeAndReason()
+    {
+        fake.Respond("POST", "sw-mentions/_search", """{"error":{"root_cause":[{"type":"index_not_found_exception","reason":"no such index [sw-mentions]"}],"type":"index_not_found_exception","reason":"no such index [sw-mentions]","index":"sw-mentions"},"status":404}""", status: 404);
+
+        var error = await Should.ThrowAsync<ElasticsearchException>(() => index.GetAsync("x", None));
+
+        error.Message.ShouldContain("index_not_found_exception: no such index [sw-mentions]");
+    }
+
+    [Fact]
+    public void BasicAuthIsUsedWhenNoApiKeyIsSet()
+    {
+        var header = ElasticsearchMentionIndex.AuthorizationFor(new ElasticsearchIndexOptions { Username = "elastic", Password = "changeme" });
+
+        header.ShouldNotBeNull();
+        header.Scheme.ShouldBe("Basic");
+        header.Parameter.ShouldBe("ZWxhc3RpYzpjaGFuZ2VtZQ==");
+    }
+
+    /// <summary>A _bulk response as in the reference: one item per action, each with its status (and error).</summary>
+    private static string BulkResponse(params int[] statuses)
+    {
+        var items = statuses.Select((status, i) => status switch
+        {
+            201 or 200 => $$"""{"index":{"_index":"sw-mentions-2026.11","_id":"{{i}}","_version":1,"result":"{{(status == 201 ? "created" : "updated")}}","_shards":{"total":2,"successful":1,"failed":0},"_seq_no":{{i}},"_primary_term":1,"status":{{status}} } }""",
+            429 => $$"""{"index":{"_index":"sw-mentions-2026.11","_id":"{{i}}","status":429,"error":{"type":"es_rejected_execution_exception","reason":"rejected execution of coordinating operation [coordinating_and_primary_bytes=0, replica_bytes=0, all_bytes=0, coordinating_operation_bytes=1024, max_coordinating_and_primary_bytes=512]"} } }""",
+            _ => $$"""{"index":{"_index":"sw-mentions-2026.11","_id":"{{i}}","status":{{status}},"error":{"type":"document_parsing_exception","reason":"[1:42] failed to parse field [reach] of type [long] in document with id '{{i}}'"} } }""",
+        });
+        return $$"""{"took":30,"errors":{{(statuses.Any(s => s >= 300) ? "true" : "false")}},"items":[{{string.Join(',', items)}}]}""";
+    }
+}

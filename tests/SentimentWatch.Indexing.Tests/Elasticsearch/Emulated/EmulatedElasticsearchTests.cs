@@ -1,0 +1,168 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
+
+/// <summary>
+/// The emulated node refuses what the reference says a node refuses and answers in the documented
+/// shapes, so the contract run against it can fail for the right reasons.
+/// </summary>
+public sealed class EmulatedElasticsearchTests : IAsyncLifetime
+{
+    private const string Template = """
+        {"index_patterns":["t-*"],"priority":1,"template":{
+          "settings":{"analysis":{"analyzer":{"zh_en":{"type":"custom","tokenizer":"standard","filter":["cjk_width","lowercase","cjk_bigram"]}}}},
+          "mappings":{"dynamic":"strict","properties":{"text":{"type":"text","analyzer":"zh_en"},"tag":{"type":"keyword"},"at":{"type":"date","format":"epoch_millis"}}},
+          "aliases":{"t":{}}}}
+        """;
+
+    private EmulatedElasticsearch node = null!;
+    private HttpClient http = null!;
+
+    public async Task InitializeAsync()
+    {
+        node = await EmulatedElasticsearch.StartAsync(refreshInterval: TimeSpan.FromMinutes(5));
+        http = new HttpClient { BaseAddress = node.Url };
+        (await SendAsync(HttpMethod.Put, "_index_template/t", Template)).Status.ShouldBe(HttpStatusCode.OK);
+    }
+
+    public async Task DisposeAsync()
+    {
+        http.Dispose();
+        await node.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AnUnknownQueryTypeIsAParsingExceptionWithTheProductHeader()
+    {
+        var (status, body, product) = await SendAsync(HttpMethod.Post, "t-1/_search", """{"query":{"match_everything":{}}}""");
+
+        status.ShouldBe(HttpStatusCode.NotFound);
+        product.ShouldBe("Elasticsearch");
+        body["error"]!["type"]!.ToString().ShouldBe("index_not_found_exception");
+
+        await BulkAsync("""{"index":{"_index":"t-1","_id":"1"}}""", """{"text":"退款","tag":"a","at":1}""");
+        (status, body, _) = await SendAsync(HttpMethod.Post, "t/_search", """{"query":{"match_everything":{}}}""");
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        body["error"]!["root_cause"]![0]!["type"]!.ToString().ShouldBe("parsing_exception");
+        body["error"]!["reason"]!.ToString().ShouldBe("unknown query [match_everything]");
+        body["status"]!.GetValue<int>().ShouldBe(400);
+    }
+
+    [Fact]
+    public async Task UnknownSearchFieldsAndQueryParametersAreRefused()
+    {
+        (await SendAsync(HttpMethod.Post, "t-*/_search", """{"query":{"match_all":{}},"sorting":[]}""")).Body["error"]!["reason"]!.ToString()
+            .ShouldBe("Unknown key for a START_ARRAY in [sorting].");
+        (await SendAsync(HttpMethod.Post, "t-*/_search", """{"query":{"query_string":{"query":"x","default_field":"text","default_operator":"AND","defualt_field":"x"}}}""")).Body["error"]!["reason"]!.ToString()
+            .ShouldBe("[query_string] query does not support [defualt_field]");
+        (await SendAsync(HttpMethod.Post, "t-*/_search?typedkeys=true", "{}")).Status.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task StrictMappingsRejectAnUnmappedFieldPerBulkItem()
+    {
+        var result = await BulkAsync(
+            """{"index":{"_index":"t-1","_id":"ok"}}""", """{"text":"fine","tag":"a","at":1}""",
+            """{"index":{"_index":"t-1","_id":"bad"}}""", """{"text":"x","colour":"red"}""");
+
+        result["errors"]!.GetValue<bool>().ShouldBeTrue();
+        result["items"]![0]!["index"]!["status"]!.GetValue<int>().ShouldBe(201);
+        result["items"]![0]!["index"]!["result"]!.ToString().ShouldBe("created");
+        result["items"]![1]!["index"]!["status"]!.GetValue<int>().ShouldBe(400);
+        result["items"]![1]!["index"]!["error"]!["type"]!.ToString().ShouldBe("strict_dynamic_mapping_exception");
+    }
+
+    [Fact]
+    public async Task WritesBecomeSearchableOnlyAtARefresh()
+    {
+        var (status, _, _) = await SendAsync(HttpMethod.Post, "_bulk", "{\"index\":{\"_index\":\"t-1\",\"_id\":\"1\"}}\n{\"text\":\"退款\"}\n", "application/x-ndjson");
+        status.ShouldBe(HttpStatusCode.OK);
+
+        (await SendAsync(HttpMethod.Get, "t/_count", "")).Body["count"]!.GetValue<int>().ShouldBe(0);
+        await SendAsync(HttpMethod.Post, "t/_refresh", "");
+        (await SendAsync(HttpMethod.Get, "t/_count", "")).Body["count"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task CreatingAnExistingIndexIsResourceAlreadyExists()
+    {
+        (await SendAsync(HttpMethod.Put, "t-2026.11", "{}")).Body["index"]!.ToString().ShouldBe("t-2026.11");
+
+        var (status, body, _) = await SendAsync(HttpMethod.Put, "t-2026.11", "{}");
+
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        body["error"]!["type"]!.ToString().ShouldBe("resource_already_exists_exception");
+        body["error"]!["index"]!.ToString().ShouldBe("t-2026.11");
+        body["error"]!["reason"]!.ToString().ShouldStartWith("index [t-2026.11/");
+    }
+
+    [Fact]
+    public async Task QueryStringJoinsTheBigramsOfOneWordWithTheDefaultOperatorNotAsAPhrase()
+    {
+        // As Elasticsearch does since 7.0 (no auto_generate_phrase_queries): 退款到账 is 退款 AND 款到 AND 到账.
+        await BulkAsync(
+            """{"index":{"_index":"t-1","_id":"together"}}""", """{"text":"退款到账很快"}""",
+            """{"index":{"_index":"t-1","_id":"apart"}}""", """{"text":"退款申请了，款到了也没到账"}""");
+
+        async Task<string[]> Ids(string query)
+        {
+            var body = (await SendAsync(HttpMethod.Post, "t/_search", "{\"query\":{\"query_string\":{\"query\":\"" + query + "\",\"default_field\":\"text\",\"default_operator\":\"AND\"}}}")).Body;
+            return [.. body["hits"]!["hits"]!.AsArray().Select(h => h!["_id"]!.ToString()).Order(StringComparer.Ordinal)];
+        }
+
+        (await Ids("退款到账")).ShouldBe(["apart", "together"]);
+        (await Ids("\\\"退款到账\\\"")).ShouldBe(["together"]);
+    }
+
+    [Fact]
+    public async Task AggregationsAreNamedWithTypedKeysAndKeyedInTheFieldsDateFormat()
+    {
+        await BulkAsync(
+            """{"index":{"_index":"t-1","_id":"1"}}""", """{"tag":"a","at":1793577600000}""",
+            """{"index":{"_index":"t-1","_id":"2"}}""", """{"tag":"b","at":1793581200000}""",
+            """{"index":{"_index":"t-1","_id":"3"}}""", """{"tag":"a","at":1793750400000}""");
+
+        var body = (await SendAsync(HttpMethod.Post, "t/_search?typed_keys=true", """{"size":0,"aggs":{"days":{"date_histogram":{"field":"at","calendar_interval":"day"},"aggs":{"tags":{"terms":{"field":"tag"}}}}}}""")).Body;
+
+        body["hits"]!["total"]!.ToJsonString().ShouldBe("""{"value":3,"relation":"eq"}""");
+        var buckets = body["aggregations"]!["date_histogram#days"]!["buckets"]!.AsArray();
+        buckets.Select(b => b!["doc_count"]!.GetValue<int>()).ShouldBe([2, 0, 1]);
+        buckets[0]!["key"]!.GetValue<long>().ShouldBe(1793577600000);
+        buckets[0]!["key_as_string"]!.ToString().ShouldBe("1793577600000");
+        buckets[0]!["sterms#tags"]!["buckets"]!.ToJsonString().ShouldBe("""[{"key":"a","doc_count":1},{"key":"b","doc_count":1}]""");
+    }
+
+    [Fact]
+    public async Task DeletingIndicesByWildcardIsRefusedAsOnAnEightNode()
+    {
+        await SendAsync(HttpMethod.Put, "t-2026.11", "{}");
+
+        var (status, body, _) = await SendAsync(HttpMethod.Delete, "t-*", "");
+
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        body["error"]!["type"]!.ToString().ShouldBe("illegal_argument_exception");
+        (await SendAsync(HttpMethod.Delete, "t-2026.11", "")).Body["acknowledged"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    private async Task<JsonNode> BulkAsync(params string[] lines)
+    {
+        var (status, body, _) = await SendAsync(HttpMethod.Post, "_bulk?refresh=true", string.Join('\n', lines) + "\n", "application/x-ndjson");
+        status.ShouldBe(HttpStatusCode.OK);
+        return body;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode Body, string? Product)> SendAsync(HttpMethod method, string path, string body, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body.Length > 0)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, contentType);
+        }
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonNode.Parse(text)!, response.Headers.TryGetValues("X-Elastic-Product", out var values) ? values.Single() : null);
+    }
+}
