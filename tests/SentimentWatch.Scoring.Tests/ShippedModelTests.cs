@@ -19,7 +19,7 @@ public sealed class ShippedModelTests
     // Floors sit a few points under what models/MODEL.md reports, so the test fails if a retrain regresses.
     [Theory]
     [InlineData("en", 0.70)]
-    [InlineData("zh", 0.80)]
+    [InlineData("zh", 0.83)]
     public void Negative_detection_on_held_out_posts_stays_above_its_floor(string language, double floor)
     {
         var posts = TestPosts(language);
@@ -33,7 +33,7 @@ public sealed class ShippedModelTests
 
     [Theory]
     [InlineData("en", 0.58)]
-    [InlineData("zh", 0.65)]
+    [InlineData("zh", 0.72)]
     public void Three_class_macro_f1_on_held_out_posts_stays_above_its_floor(string language, double floor)
     {
         var posts = TestPosts(language);
@@ -95,6 +95,28 @@ public sealed class ShippedModelTests
             }
 
             model.PositiveProbability(vector).ShouldBe(want, 1e-4f);
+        }
+    }
+
+    [Fact]
+    public void The_topic_model_reads_the_sentiment_feature_vector_and_ignores_its_rule_slots()
+    {
+        var sentiment = Scorer.Value.Sentiment;
+        var topic = Scorer.Value.Topic;
+        topic.Manifest.Featurizer.ShouldBe(sentiment.Manifest.Featurizer with { RuleFeatures = false });
+        sentiment.Manifest.Featurizer.RuleFeatures.ShouldBeTrue();
+        var shared = new FeatureVector();
+        var own = new FeatureVector();
+        var fromShared = new float[topic.Topics.Count];
+        var fromOwn = new float[topic.Topics.Count];
+        foreach (var text in new[] { "what time do you open?", "退款等了一个月还没到！！", "NEVER again, the WORST airline :(" })
+        {
+            sentiment.Featurizer.Featurize(text, shared);
+            topic.Featurizer.Featurize(text, own);
+            shared.Count.ShouldBeGreaterThan(own.Count - 1);
+            topic.Probabilities(shared, fromShared);
+            topic.Probabilities(own, fromOwn);
+            fromShared.ShouldBe(fromOwn, 1e-6f);
         }
     }
 

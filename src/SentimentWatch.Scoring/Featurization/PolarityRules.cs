@@ -54,7 +54,7 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
     // Multi-word expressions whose polarity is not the sum of their words (VADER's special cases,
     // plus negated comparatives and fixed complaints English social posts use). Apostrophes are
     // dropped before matching, as in the featurizer.
-    private static readonly (string[] Words, float Valence)[] EnglishIdioms =
+    private static readonly (string[] Words, float Valence, bool HasNegator)[] EnglishIdioms = WithNegators(
     [
         (["the", "shit"], 3f), (["the", "bomb"], 3f), (["bad", "ass"], 1.5f), (["yeah", "right"], -2f),
         (["kiss", "of", "death"], -1.5f), (["to", "die", "for"], 3f), (["broken", "heart"], -2.9f),
@@ -64,7 +64,7 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
         (["waste", "of", "time"], -2.5f), (["waste", "of", "money"], -2.5f), (["rip", "off"], -2.5f),
         (["fell", "apart"], -2f), (["stopped", "working"], -2f), (["doesnt", "work"], -2f), (["dont", "work"], -2f),
         (["didnt", "work"], -2f), (["not", "working"], -2f), (["worth", "every", "penny"], 3f),
-    ];
+    ]);
 
     private static readonly string[] ChineseNegators = ["再也不", "一点也不", "一点都不", "从来不", "从来没", "不是", "没有", "从不", "从没", "并不", "并没", "毫无", "绝不", "不", "没", "别", "无", "未", "莫", "勿"];
 
@@ -86,6 +86,11 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
 
     private static readonly Dictionary<string, float>.AlternateLookup<ReadOnlySpan<char>> BoosterLookup = EnglishBoosters.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    private static readonly bool[] ChineseFirstChars = FirstCharsOf(ChineseContrasts, ChineseNegators, ChineseDegrees.Select(d => d.Word), ChineseIdioms.Select(i => i.Text));
+
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
     public static PolarityRules Shipped { get; } = new(SentimentLexicon.Shipped);
 
     /// <summary>Scores text as written (case matters: ALL-CAPS words are emphasis).</summary>
@@ -96,8 +101,10 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
             return default;
         }
 
-        var words = new List<Word>();
-        var chinese = new List<float>();
+        var scratch = t_scratch ??= new Scratch();
+        scratch.Clear();
+        var words = scratch.Words;
+        var chinese = scratch.Chinese;
         int exclamations = 0, questions = 0, upper = 0, lower = 0;
         var question = false;
         var i = 0;
@@ -110,7 +117,7 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
                 continue;
             }
 
-            if ((i == 0 || char.IsWhiteSpace(text[i - 1])) && TryEmoticon(text, ref i, words))
+            if ((i == 0 || char.IsWhiteSpace(text[i - 1])) && TryEmoticon(text, ref i, scratch))
             {
                 continue;
             }
@@ -141,14 +148,14 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
                     lower += char.IsLower(ch) ? 1 : 0;
                 }
 
-                words.Add(MakeWord(word));
+                words.Add(MakeWord(word, scratch));
                 i = end;
             }
             else if (char.IsSurrogate(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.OtherSymbol)
             {
                 var length = char.IsHighSurrogate(c) && i + 1 < text.Length ? 2 : 1;
                 var valence = lexicon.TryGet(text.AsSpan(i, length), out var p) ? p * LexiconToValence : 0;
-                words.Add(new Word(text.Substring(i, length), valence, false, true));
+                words.Add(scratch.Symbol(text.AsSpan(i, length), valence));
                 i += length;
             }
             else
@@ -170,14 +177,15 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
 
         // ALL-CAPS only counts as emphasis when the rest of the text is not shouting too.
         var mixedCase = upper > 0 && lower > 0;
-        var english = Compound(EnglishSum(words, mixedCase), exclamations, questions);
+        var english = Compound(EnglishSum(scratch, mixedCase), exclamations, questions);
         var chineseScore = Compound(ChineseSum(chinese), exclamations, questions);
         return new PolarityScore(english, chineseScore, question);
     }
 
-    private Word MakeWord(ReadOnlySpan<char> raw)
+    private Word MakeWord(ReadOnlySpan<char> raw, Scratch scratch)
     {
-        Span<char> folded = stackalloc char[Math.Min(raw.Length, 64)];
+        var start = scratch.Reserve(Math.Min(raw.Length, 64));
+        var folded = scratch.Folded.AsSpan(start, Math.Min(raw.Length, 64));
         var length = 0;
         var allCaps = raw.Length >= 2;
         foreach (var ch in raw)
@@ -194,10 +202,10 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
         var token = folded[..length];
         // Single letters carry no polarity: the emoji ranking's circled letters (ⓘ, ⓐ …) fold to them.
         var valence = token.Length > 1 && lexicon.TryGet(token, out var p) ? p * LexiconToValence : 0;
-        return new Word(token.ToString(), valence, allCaps && raw.ContainsAnyInRange('A', 'Z'), false);
+        return Scratch.Describe(token, start, valence, allCaps && raw.ContainsAnyInRange('A', 'Z'), symbol: false);
     }
 
-    private bool TryEmoticon(string text, ref int i, List<Word> words)
+    private bool TryEmoticon(string text, ref int i, Scratch scratch)
     {
         var end = text.IndexOf(' ', i);
         if (end < 0)
@@ -208,7 +216,7 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
         var chunk = text.AsSpan(i, end - i);
         if (chunk.Length is >= 2 and <= 5 && !char.IsLetter(chunk[0]) && chunk[0] < 0x2000 && lexicon.TryGet(chunk, out var polarity))
         {
-            words.Add(new Word(chunk.ToString(), polarity * LexiconToValence, false, true));
+            scratch.Words.Add(scratch.Symbol(chunk, polarity * LexiconToValence));
             i = end;
             return true;
         }
@@ -216,19 +224,20 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
         return false;
     }
 
-    private static float EnglishSum(List<Word> words, bool mixedCase)
+    private static float EnglishSum(Scratch scratch, bool mixedCase)
     {
+        var words = scratch.Words;
         if (words.Count == 0)
         {
             return 0;
         }
 
-        var valences = new float[words.Count];
+        var valences = scratch.Valences(words.Count);
         for (var k = 0; k < words.Count; k++)
         {
             var word = words[k];
             var valence = word.Valence;
-            if (valence == 0 || BoosterLookup.ContainsKey(word.Text))
+            if (valence == 0 || word.Booster != 0)
             {
                 continue;
             }
@@ -246,8 +255,9 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
                     break;
                 }
 
-                if (BoosterLookup.TryGetValue(previous.Text, out var direction))
+                if (previous.Booster != 0)
                 {
+                    var direction = previous.Booster;
                     var scalar = direction * BoosterIncrement * (back == 1 ? 1f : back == 2 ? 0.95f : 0.9f);
                     if (previous.AllCaps && mixedCase)
                     {
@@ -257,7 +267,7 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
                     valence += MathF.Sign(valence) * scalar;
                 }
 
-                if (NegatorLookup.Contains(previous.Text))
+                if (previous.Negator)
                 {
                     valence *= NegationScalar;
                 }
@@ -266,31 +276,30 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
             valences[k] = valence;
         }
 
-        ApplyIdioms(words, valences);
+        ApplyIdioms(scratch, valences);
 
         // "but" moves the weight to the second clause: half before, one and a half after.
-        var but = words.FindIndex(w => w.Text == "but");
-        if (but >= 0)
+        var but = words.FindIndex(w => w.But);
+        var sum = 0.0;
+        for (var k = 0; k < words.Count; k++)
         {
-            for (var k = 0; k < valences.Length; k++)
-            {
-                valences[k] *= k < but ? 0.5f : k > but ? 1.5f : 1f;
-            }
+            sum += but < 0 ? valences[k] : valences[k] * (k < but ? 0.5f : k > but ? 1.5f : 1f);
         }
 
-        return valences.Sum();
+        return (float)sum;
     }
 
-    private static void ApplyIdioms(List<Word> words, float[] valences)
+    private static void ApplyIdioms(Scratch scratch, float[] valences)
     {
-        foreach (var (idiom, valence) in EnglishIdioms)
+        var words = scratch.Words;
+        foreach (var (idiom, valence, hasNegator) in EnglishIdioms)
         {
             for (var start = 0; start + idiom.Length <= words.Count; start++)
             {
                 var match = true;
                 for (var j = 0; j < idiom.Length && match; j++)
                 {
-                    match = words[start + j].Text == idiom[j];
+                    match = scratch.Text(words[start + j]).SequenceEqual(idiom[j]);
                 }
 
                 if (!match)
@@ -304,7 +313,7 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
                 }
 
                 // Words after an idiom with a negator in it ("can't complain, fast delivery") keep their own polarity.
-                if (idiom.Any(EnglishNegators.Contains))
+                if (hasNegator)
                 {
                     for (var j = start + idiom.Length; j < Math.Min(words.Count, start + idiom.Length + 3); j++)
                     {
@@ -320,6 +329,7 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
     // Terms' valences in order; NaN marks a contrast word (但是, 不过 ...).
     private void ChineseRun(ReadOnlySpan<char> run, List<float> terms, ref bool question)
     {
+        var firstChars = ChineseFirstChars;
         var negatedUntil = -1;
         var negations = 0;
         var degree = 0f;
@@ -328,6 +338,25 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
         while (p < run.Length)
         {
             var rest = run[p..];
+            if (!firstChars[run[p]])
+            {
+                // No rule word starts with this character: only a lexicon term can.
+                var plain = LongestLexiconMatch(rest, out var plainPolarity);
+                if (plain > 0)
+                {
+                    AddChineseTerm(terms, plainPolarity, p, degreeUntil, degree, negatedUntil, negations);
+                    p += plain;
+                    negatedUntil = -1;
+                    negations = 0;
+                }
+                else
+                {
+                    p++;
+                }
+
+                continue;
+            }
+
             if (StartsWithAny(rest, ChineseContrasts, out var contrast))
             {
                 terms.Add(float.NaN);
@@ -346,21 +375,7 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
             var matched = LongestLexiconMatch(rest, out var polarity);
             if (matched > 0)
             {
-                var valence = polarity * LexiconToValence;
-                if (p < degreeUntil)
-                {
-                    valence += MathF.Sign(valence) * degree * BoosterIncrement;
-                }
-
-                if (p < negatedUntil)
-                {
-                    for (var n = 0; n < negations; n++)
-                    {
-                        valence *= NegationScalar;
-                    }
-                }
-
-                terms.Add(valence);
+                AddChineseTerm(terms, polarity, p, degreeUntil, degree, negatedUntil, negations);
                 p += matched;
                 negatedUntil = -1;
                 negations = 0;
@@ -390,6 +405,25 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
 
             p++;
         }
+    }
+
+    private static void AddChineseTerm(List<float> terms, float polarity, int p, int degreeUntil, float degree, int negatedUntil, int negations)
+    {
+        var valence = polarity * LexiconToValence;
+        if (p < degreeUntil)
+        {
+            valence += MathF.Sign(valence) * degree * BoosterIncrement;
+        }
+
+        if (p < negatedUntil)
+        {
+            for (var n = 0; n < negations; n++)
+            {
+                valence *= NegationScalar;
+            }
+        }
+
+        terms.Add(valence);
     }
 
     // The first contrast word splits the text, as VADER does with "but": half before, one and a half after.
@@ -484,5 +518,79 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
         return false;
     }
 
-    private readonly record struct Word(string Text, float Valence, bool AllCaps, bool Symbol);
+    private static (string[] Words, float Valence, bool HasNegator)[] WithNegators((string[] Words, float Valence)[] idioms) =>
+        idioms.Select(i => (i.Words, i.Valence, i.Words.Any(EnglishNegators.Contains))).ToArray();
+
+    private static bool[] FirstCharsOf(params IEnumerable<string>[] lists)
+    {
+        var first = new bool[char.MaxValue + 1];
+        foreach (var word in lists.SelectMany(l => l))
+        {
+            first[word[0]] = true;
+        }
+
+        first['吗'] = first['呢'] = true;
+        return first;
+    }
+
+    /// <summary>A word, emoji or emoticon: where its folded text sits in <see cref="Scratch.Folded"/>, and what the rules need to know about it.</summary>
+    private readonly record struct Word(int Start, int Length, float Valence, bool AllCaps, bool Symbol, float Booster, bool Negator, bool But);
+
+    /// <summary>Per-thread buffers, so scoring a mention allocates nothing in the steady state.</summary>
+    private sealed class Scratch
+    {
+        private float[] _valences = new float[64];
+        private int _used;
+
+        public List<Word> Words { get; } = new(64);
+
+        public List<float> Chinese { get; } = new(32);
+
+        public char[] Folded { get; private set; } = new char[1024];
+
+        public void Clear()
+        {
+            Words.Clear();
+            Chinese.Clear();
+            _used = 0;
+        }
+
+        public int Reserve(int length)
+        {
+            if (_used + length > Folded.Length)
+            {
+                var bigger = new char[Math.Max(Folded.Length * 2, _used + length)];
+                Folded.AsSpan(0, _used).CopyTo(bigger);
+                Folded = bigger;
+            }
+
+            var start = _used;
+            _used += length;
+            return start;
+        }
+
+        public ReadOnlySpan<char> Text(Word word) => Folded.AsSpan(word.Start, word.Length);
+
+        public Word Symbol(ReadOnlySpan<char> text, float valence)
+        {
+            var start = Reserve(text.Length);
+            text.CopyTo(Folded.AsSpan(start));
+            return Describe(text, start, valence, allCaps: false, symbol: true);
+        }
+
+        public static Word Describe(ReadOnlySpan<char> token, int start, float valence, bool allCaps, bool symbol) =>
+            new(start, token.Length, valence, allCaps, symbol, BoosterLookup.TryGetValue(token, out var direction) ? direction : 0,
+                NegatorLookup.Contains(token), token.SequenceEqual("but"));
+
+        public float[] Valences(int count)
+        {
+            if (_valences.Length < count)
+            {
+                _valences = new float[count * 2];
+            }
+
+            Array.Clear(_valences, 0, count);
+            return _valences;
+        }
+    }
 }

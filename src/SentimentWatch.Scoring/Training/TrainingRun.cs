@@ -21,8 +21,8 @@ public sealed class TrainingRun(TextWriter log)
         ["ngrams+lexicon+rules"] = new(SkipFoldedLetters: true, RuleFeatures: true),
     };
 
-    /// <summary>The featurizer the topic model is trained with (unchanged since the first shipped models).</summary>
-    public const string TopicFeaturizerName = "ngrams+lexicon";
+    /// <summary>The featurizer the topic model is trained with: the sentiment featurizer minus the rule features, so the scorer featurizes once for both.</summary>
+    public const string TopicFeaturizerName = "ngrams+lexicon (letters fixed)";
 
     public static FeaturizerSettings TopicFeaturizer => Featurizers[TopicFeaturizerName];
 
