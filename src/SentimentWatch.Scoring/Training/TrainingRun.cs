@@ -60,6 +60,8 @@ public sealed class TrainingRun(TextWriter log)
         new("ngrams+lexicon+rules, lbfgs L2 1, plain-question flag not learned, plain questions ×0.25", "ngrams+lexicon+rules", QuestionShrink: 0.25f, LearnPlainQuestion: false),
         Shipped,
         new("ngrams+lexicon+rules, lbfgs L2 1 L1 0, cross-domain blend", "ngrams+lexicon+rules", L1: 0f, Blend: true),
+        Shipped with { Name = Shipped.Name + ", cross-domain blend", Blend = true },
+        Shipped with { Name = Shipped.Name + ", plain-question flag not learned, plain questions ×0.5", QuestionShrink = 0.5f, LearnPlainQuestion = false },
     ];
 
     /// <summary>
