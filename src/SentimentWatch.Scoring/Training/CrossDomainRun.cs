@@ -11,6 +11,7 @@ namespace SentimentWatch.Scoring.Training;
 /// <param name="Blend">Fit a <see cref="SentimentBlend"/> on out-of-fold cross-domain predictions.</param>
 /// <param name="QuestionShrink">Multiplies the logit of a plain question (needs the rule features; 1 = off).</param>
 /// <param name="LearnPlainQuestion">Whether the model may learn a weight for the plain-question flag (from reviews, where a question is a complaint).</param>
+/// <param name="LightGbmStacker">Experiments only: a LightGbm model over (logit, dense features) fitted on out-of-fold predictions replaces the linear blend (not servable on the linear fast path).</param>
 public sealed record SentimentConfig(
     string Name,
     string Featurizer,
@@ -20,7 +21,8 @@ public sealed record SentimentConfig(
     int MinDomains = 0,
     bool Blend = false,
     float QuestionShrink = 1f,
-    bool LearnPlainQuestion = true)
+    bool LearnPlainQuestion = true,
+    bool LightGbmStacker = false)
 {
     /// <summary>Dense slots the blend may reweight: lexicon balance, the two script shares (per-language intercepts) and, with the rule features, the two compound scores.</summary>
     public static IReadOnlyList<int> BlendSlots(FeaturizerSettings settings) =>
@@ -49,17 +51,20 @@ internal sealed class CrossDomainRun(IReadOnlyList<LabelledText> data)
 
     public IReadOnlyList<LabelledText> Data => data;
 
-    public sealed record Result(double[] FoldBalancedAccuracy, FittedModel Final, SentimentBlend Blend, FeaturizerSettings Settings);
+    /// <param name="Stacker">With <see cref="SentimentConfig.LightGbmStacker"/>: P(positive) from the base logit and the dense features.</param>
+    public sealed record Result(double[] FoldBalancedAccuracy, FittedModel Final, SentimentBlend Blend, FeaturizerSettings Settings, Func<float, float[], float>? Stacker = null);
 
-    public Result Run(SentimentConfig config)
+    /// <param name="excluded">Texts left out of every training set (suspect labels) but still predicted when their domain is held out, so figures stay comparable.</param>
+    public Result Run(SentimentConfig config, IReadOnlySet<LabelledText>? excluded = null)
     {
+        var usable = data.Select(t => excluded is null || !excluded.Contains(t)).ToArray();
         var settings = TrainingRun.Featurizers[config.Featurizer];
         var features = Features(config.Featurizer);
         var domainOf = data.Select(t => Array.FindIndex(Domains, d => d.Language == t.Language && d.Domain == t.Domain)).ToArray();
         var oof = new List<OutOfFoldPrediction>();
         for (var fold = 0; fold < Domains.Length; fold++)
         {
-            var train = Enumerable.Range(0, data.Count).Where(i => domainOf[i] != fold).ToList();
+            var train = Enumerable.Range(0, data.Count).Where(i => domainOf[i] != fold && usable[i]).ToList();
             var model = Fit(config, settings, features, domainOf, train);
             for (var i = 0; i < data.Count; i++)
             {
@@ -80,9 +85,22 @@ internal sealed class CrossDomainRun(IReadOnlyList<LabelledText> data)
             balanced[fold] = Metrics.BalancedAccuracy(held.Select(r => !r.Positive).ToList(), held.Select(r => Apply(blend, settings, r.Logit, r.Dense) < 0).ToList());
         }
 
-        var final = Fit(config, settings, features, domainOf, Enumerable.Range(0, data.Count).ToList());
+        Func<float, float[], float>? stacker = null;
+        if (config.LightGbmStacker)
+        {
+            for (var fold = 0; fold < Domains.Length; fold++)
+            {
+                var stack = LightGbmStack.Fit(oof.Where(r => r.Fold != fold).ToList());
+                var held = oof.Where(r => r.Fold == fold).ToList();
+                balanced[fold] = Metrics.BalancedAccuracy(held.Select(r => !r.Positive).ToList(), held.Select(r => stack(r.Logit, r.Dense) < 0.5f).ToList());
+            }
+
+            stacker = LightGbmStack.Fit(oof);
+        }
+
+        var final = Fit(config, settings, features, domainOf, Enumerable.Range(0, data.Count).Where(i => usable[i]).ToList());
         var finalBlend = config.Blend ? BlendFit.Fit(oof, slots, config.QuestionShrink) : Identity(config.QuestionShrink);
-        return new Result(balanced, final, finalBlend, settings);
+        return new Result(balanced, final, finalBlend, settings, stacker);
     }
 
     public static SentimentBlend Identity(float questionShrink) => new(1f, new Dictionary<int, float>(), questionShrink);
