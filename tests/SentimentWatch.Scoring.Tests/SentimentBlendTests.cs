@@ -29,6 +29,42 @@ public sealed class SentimentBlendTests
     }
 
     [Fact]
+    public void A_blend_folded_into_the_shipped_weights_gives_the_blended_probability_of_the_unblended_model()
+    {
+        var ml = new Microsoft.ML.MLContext(seed: 1);
+        var path = Path.Combine(TestPaths.Models, "sentiment.zip");
+        var plain = SentimentModel.Load(ml, path, "test");
+        plain.Manifest.Blend.ShouldBeNull();
+        var blend = new SentimentBlend(0.6f, new Dictionary<int, float>
+        {
+            [2] = 0.4f,
+            [FeaturizerSettings.CjkShareSlot] = -0.3f,
+            [FeaturizerSettings.RuleEnglishSlot] = 1.5f,
+        }, QuestionShrink: 0.5f);
+        var transformer = ml.Model.Load(path, out _);
+        var blended = SentimentModel.FromTransformer(transformer, plain.Manifest with { Blend = blend }, path, "test");
+        var settings = plain.Manifest.Featurizer;
+        var vector = new FeatureVector();
+        foreach (var text in new[] { "what time do you open on sundays?", "not bad at all, pretty IMPRESSED", "太差了，再也不买了", "还行吧 ok" })
+        {
+            plain.Featurizer.Featurize(text, vector);
+            var p = plain.PositiveProbability(vector);
+            var dense = new float[settings.DenseCount];
+            for (var k = 0; k < vector.Count; k++)
+            {
+                if (vector.Indices[k] >= settings.HashedSize)
+                {
+                    dense[vector.Indices[k] - settings.HashedSize] = vector.Values[k];
+                }
+            }
+
+            var logit = blend.Apply(MathF.Log(p / (1 - p)), slot => dense[slot], dense[FeaturizerSettings.PlainQuestionSlot] > 0);
+
+            blended.PositiveProbability(vector).ShouldBe(1f / (1f + MathF.Exp(-logit)), 1e-4f, text);
+        }
+    }
+
+    [Fact]
     public void A_plain_question_has_its_logit_shrunk_and_other_text_does_not()
     {
         var blend = new SentimentBlend(1f, new Dictionary<int, float> { [FeaturizerSettings.RuleEnglishSlot] = 1f }, QuestionShrink: 0.25f);
