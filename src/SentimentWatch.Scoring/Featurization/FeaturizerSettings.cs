@@ -10,16 +10,29 @@ namespace SentimentWatch.Scoring.Featurization;
 /// <param name="WordBigrams">English word bigrams (unigrams are always on).</param>
 /// <param name="LatinCharNgrams">Character 3-grams inside English words: robust to slang and typos.</param>
 /// <param name="LexiconScale">Scale of the lexicon features; larger means less regularised, so the model leans on them more.</param>
+/// <param name="SkipFoldedLetters">Single Latin letters get no lexicon polarity. The emoji ranking's circled letters
+/// (ⓘ +1.0, ⓐ +0.4 …) fold to plain "i", "a" under NFKC, so without this every English "I" and "a" counts as praise.</param>
+/// <param name="RuleFeatures">Three more dense features from <see cref="PolarityRules"/>: English and Chinese VADER-style compound scores and a plain-question flag.</param>
 public sealed record FeaturizerSettings(
     int HashBits = 18,
     bool CjkUnigrams = true,
     bool CjkTrigrams = true,
     bool WordBigrams = true,
     bool LatinCharNgrams = false,
-    float LexiconScale = 1f)
+    float LexiconScale = 1f,
+    bool RuleFeatures = false,
+    bool SkipFoldedLetters = false)
 {
     /// <summary>Dense features appended after the hashed space (lexicon, negation, punctuation, script).</summary>
-    public const int DenseCount = 8;
+    public const int LexiconDenseCount = 8;
+
+    /// <summary>Dense slots of the rule features (after the lexicon ones): English compound, Chinese compound, plain question.</summary>
+    public const int RuleEnglishSlot = 8, RuleChineseSlot = 9, PlainQuestionSlot = 10;
+
+    /// <summary>Dense slots of the script shares (CJK, Latin), which act as per-language intercepts.</summary>
+    public const int CjkShareSlot = 6, LatinShareSlot = 7;
+
+    public int DenseCount => LexiconDenseCount + (RuleFeatures ? 3 : 0);
 
     public int HashedSize => 1 << HashBits;
 

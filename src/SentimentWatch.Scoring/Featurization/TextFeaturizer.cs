@@ -40,14 +40,16 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
     private static readonly string[] ChineseNegationWords = ["再也不", "不是", "没有", "从不", "从没", "并不", "并没", "毫无", "绝不", "从来不", "一点也不", "一点都不"];
 
     private readonly int _mask = settings.HashedSize - 1;
+    private readonly PolarityRules _rules = new(lexicon);
 
     public FeaturizerSettings Settings => settings;
 
     public void Featurize(string? text, FeatureVector vector) =>
-        FeaturizeNormalized(TextNormalizer.Normalize(text ?? string.Empty), vector);
+        FeaturizeNormalized(TextNormalizer.Normalize(text ?? string.Empty), vector, text);
 
     /// <summary>Featurizes text already passed through <see cref="TextNormalizer.Normalize"/> (saves a second pass when the caller needs it too).</summary>
-    public void FeaturizeNormalized(string normalized, FeatureVector vector)
+    /// <param name="original">The text as written, for the rule features (ALL-CAPS emphasis needs the case); the normalized text when null.</param>
+    public void FeaturizeNormalized(string normalized, FeatureVector vector, string? original = null)
     {
         vector.Clear();
         var state = new TextState();
@@ -64,6 +66,13 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
         AddDense(vector, 5, state.Questions > 0 ? 1 : 0);
         AddDense(vector, 6, (float)state.CjkChars / total);
         AddDense(vector, 7, (float)state.LatinChars / total);
+        if (settings.RuleFeatures)
+        {
+            var rules = _rules.Score(original ?? normalized);
+            AddDense(vector, FeaturizerSettings.RuleEnglishSlot, rules.English);
+            AddDense(vector, FeaturizerSettings.RuleChineseSlot, rules.Chinese);
+            AddDense(vector, FeaturizerSettings.PlainQuestionSlot, rules.PlainQuestion ? 1 : 0);
+        }
     }
 
     /// <summary>Featurizes into a fresh dense-index/value pair, for building ML.NET training rows.</summary>
@@ -279,7 +288,11 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
             }
         }
 
-        AddPolarity(token, negated, ref state);
+        if (token.Length > 1 || !settings.SkipFoldedLetters)
+        {
+            AddPolarity(token, negated, ref state);
+        }
+
         state.PreviousWord = unigram;
         if (state.EnglishScope > 0)
         {

@@ -17,15 +17,33 @@ public sealed class SentimentModel
     private readonly float _bias;
     private readonly float _slope;
     private readonly float _offset;
+    private readonly float _questionShrink;
+    private readonly int _plainQuestionIndex;
 
     private SentimentModel(ModelManifest manifest, float[] weights, float bias, float slope, float offset)
     {
         Manifest = manifest;
         Featurizer = new TextFeaturizer(manifest.Featurizer, SentimentLexicon.Shipped);
+        var hashed = manifest.Featurizer.HashedSize;
+        if (manifest.Blend is { } blend)
+        {
+            // logit = −(slope·score + offset); the blend a·logit + Σ d·x is the same form with the
+            // dense weights moved by −d/(a·slope) and slope, offset scaled by a.
+            foreach (var (slot, weight) in blend.DenseWeights)
+            {
+                weights[hashed + slot] -= weight / (blend.ModelWeight * slope);
+            }
+
+            slope *= blend.ModelWeight;
+            offset *= blend.ModelWeight;
+        }
+
         _weights = weights;
         _bias = bias;
         _slope = slope;
         _offset = offset;
+        _questionShrink = manifest.Blend?.QuestionShrink ?? 1f;
+        _plainQuestionIndex = manifest.Featurizer.RuleFeatures ? hashed + FeaturizerSettings.PlainQuestionSlot : -1;
     }
 
     public ModelManifest Manifest { get; }
@@ -92,17 +110,22 @@ public sealed class SentimentModel
     }
 
     /// <summary>Calibrated probability that the featurized text is positive.</summary>
-    public float PositiveProbability(FeatureVector features)
+    public float PositiveProbability(FeatureVector features) => PositiveProbability(features.Indices, features.Values);
+
+    internal float PositiveProbability(ReadOnlySpan<int> indices, ReadOnlySpan<float> values) => 1f / (1f + MathF.Exp(-Logit(indices, values)));
+
+    /// <summary>log(P(positive) / P(negative)), after the blend and the question shrink.</summary>
+    internal float Logit(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
     {
         var score = _bias;
-        var indices = features.Indices;
-        var values = features.Values;
         for (var k = 0; k < indices.Length; k++)
         {
             score += _weights[indices[k]] * values[k];
         }
 
-        return 1f / (1f + MathF.Exp(_slope * score + _offset));
+        var logit = -((_slope * score) + _offset);
+        // The plain-question slot is the last one there is, so it can only be the last index.
+        return indices.Length > 0 && indices[^1] == _plainQuestionIndex ? logit * _questionShrink : logit;
     }
 
     internal static IEnumerable<object> ModelParameters(ITransformer model)

@@ -15,6 +15,7 @@ public sealed class TopicModel
     private readonly float[] _weights;
     private readonly float[] _biases;
     private readonly int _classes;
+    private readonly int _size;
 
     private TopicModel(ModelManifest manifest, float[] weights, float[] biases)
     {
@@ -23,6 +24,7 @@ public sealed class TopicModel
         _weights = weights;
         _biases = biases;
         _classes = biases.Length;
+        _size = manifest.Featurizer.VectorSize;
     }
 
     public ModelManifest Manifest { get; }
@@ -83,7 +85,9 @@ public sealed class TopicModel
         _biases.CopyTo(probabilities);
         var indices = features.Indices;
         var values = features.Values;
-        for (var k = 0; k < indices.Length; k++)
+        // Indices ascend; slots past this model's vector (the sentiment model's rule features, when the
+        // scorer shares one feature vector) carry no topic weight.
+        for (var k = 0; k < indices.Length && indices[k] < _size; k++)
         {
             var row = _weights.AsSpan(indices[k] * _classes, _classes);
             var value = values[k];

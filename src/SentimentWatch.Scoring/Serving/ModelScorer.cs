@@ -33,7 +33,9 @@ public sealed class ModelScorer : IMentionScorer
         _sentiment = sentiment;
         _topic = topic;
         _hybrid = hybrid;
-        _sharedFeatures = sentiment.Manifest.Featurizer == topic.Manifest.Featurizer;
+        // The rule features only append dense slots after the ones the topic model knows (it ignores them).
+        var topicSettings = topic.Manifest.Featurizer;
+        _sharedFeatures = topicSettings == sentiment.Manifest.Featurizer || topicSettings == sentiment.Manifest.Featurizer with { RuleFeatures = false };
         _riskTerms = riskTerms.Select(TextNormalizer.Normalize).Where(t => t.Length > 0).Distinct().ToArray();
         ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}" + (hybrid is null ? "" : "+" + hybrid.Version);
     }
@@ -87,7 +89,7 @@ public sealed class ModelScorer : IMentionScorer
         text ??= string.Empty;
         var normalized = TextNormalizer.Normalize(text);
         var vector = t_vector ??= new FeatureVector();
-        _sentiment.Featurizer.FeaturizeNormalized(normalized, vector);
+        _sentiment.Featurizer.FeaturizeNormalized(normalized, vector, text);
         var positive = _sentiment.PositiveProbability(vector);
         var band = _sentiment.BandFor(LanguageDetector.Detect(text));
         var (neg, neu, pos) = band.Probabilities(positive);
@@ -97,7 +99,7 @@ public sealed class ModelScorer : IMentionScorer
         if (!_sharedFeatures)
         {
             topicVector = t_topicVector ??= new FeatureVector();
-            _topic.Featurizer.FeaturizeNormalized(normalized, topicVector);
+            _topic.Featurizer.FeaturizeNormalized(normalized, topicVector, text);
         }
 
         int topic;

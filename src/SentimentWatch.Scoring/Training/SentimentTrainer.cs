@@ -20,15 +20,18 @@ public static class SentimentTrainer
     public static IReadOnlyList<string> Trainers { get; } = [Lbfgs, Sdca, AveragedPerceptron];
 
     public static (ITransformer Model, DataViewSchema Schema) Train(
-        MLContext ml, TextFeaturizer featurizer, IReadOnlyList<LabelledText> data, string trainer)
+        MLContext ml, TextFeaturizer featurizer, IReadOnlyList<LabelledText> data, string trainer, float l2 = 1f, float l1 = 0.05f) =>
+        Train(ml, ml.Data.Cache(FeatureData.Binary(ml, featurizer, data)), trainer, l2, l1);
+
+    /// <param name="l2">L-BFGS L2 weight (the only regularisation the sweep varies with <paramref name="l1"/>).</param>
+    internal static (ITransformer Model, DataViewSchema Schema) Train(MLContext ml, IDataView view, string trainer, float l2, float l1)
     {
-        var view = ml.Data.Cache(FeatureData.Binary(ml, featurizer, data));
         IEstimator<ITransformer> estimator = trainer switch
         {
             Lbfgs => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
             {
-                L2Regularization = 1f,
-                L1Regularization = 0.05f,
+                L2Regularization = l2,
+                L1Regularization = l1,
                 OptimizationTolerance = 1e-6f,
                 HistorySize = 20,
             }),
@@ -67,6 +70,7 @@ public static class SentimentTrainer
     public static SentimentModel ToServing(ITransformer model, ModelManifest manifest) =>
         SentimentModel.FromTransformer(model, manifest, "(in memory)", "train");
 
-    public static ModelManifest Manifest(FeaturizerSettings settings, string trainer, DateTimeOffset now, IReadOnlyDictionary<string, NeutralBand>? bands = null) =>
-        new(ModelManifest.SentimentKind, $"sentiment-{trainer}-{now:yyyyMMddHHmm}", settings, trainer, ["negative", "positive"], now, bands);
+    public static ModelManifest Manifest(
+        FeaturizerSettings settings, string trainer, DateTimeOffset now, IReadOnlyDictionary<string, NeutralBand>? bands = null, SentimentBlend? blend = null) =>
+        new(ModelManifest.SentimentKind, $"sentiment-{trainer}{(blend is null ? "" : "-blend")}-{now:yyyyMMddHHmm}", settings, trainer, ["negative", "positive"], now, bands, blend);
 }

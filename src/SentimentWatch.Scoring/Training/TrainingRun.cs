@@ -17,67 +17,141 @@ public sealed class TrainingRun(TextWriter log)
         ["ngrams+lexicon"] = new(),
         ["ngrams+lexicon x3"] = new(LexiconScale: 3f),
         ["ngrams+charngrams+lexicon x3"] = new(LatinCharNgrams: true, LexiconScale: 3f),
+        ["ngrams+lexicon (letters fixed)"] = new(SkipFoldedLetters: true),
+        ["ngrams+lexicon+rules"] = new(SkipFoldedLetters: true, RuleFeatures: true),
     };
 
-    public const string ShippedFeaturizerName = "ngrams+lexicon";
+    /// <summary>The featurizer the topic model is trained with: the sentiment featurizer minus the rule features, so the scorer featurizes once for both.</summary>
+    public const string TopicFeaturizerName = "ngrams+lexicon (letters fixed)";
 
-    public static FeaturizerSettings ShippedFeaturizer => Featurizers[ShippedFeaturizerName];
+    public static FeaturizerSettings TopicFeaturizer => Featurizers[TopicFeaturizerName];
 
-    public const string ShippedTrainer = SentimentTrainer.Lbfgs;
+    /// <summary>The configuration of the first shipped sentiment model; also the one the label check uses.</summary>
+    public static SentimentConfig FirstShipped { get; } = new("ngrams+lexicon, lbfgs L2 1 L1 0.05 (shipped until issue 4)", "ngrams+lexicon");
 
-    /// <summary>Cross-domain (train on the other sources, test on one) and hand-labelled dev-post figures for each featurizer and trainer.</summary>
-    public string Experiments(IReadOnlyList<LabelledText> zh, IReadOnlyList<LabelledText> en, IReadOnlyList<LabelledPost> devPosts, bool baseline)
+    /// <summary>The configuration <c>train</c> ships (chosen by cross-domain mean and dev posts: models/MODEL.md).</summary>
+    public static SentimentConfig Shipped { get; } = new("ngrams+lexicon+rules, lbfgs L2 0.75 L1 0", "ngrams+lexicon+rules", L2: 0.75f, L1: 0f);
+
+    /// <summary>What <c>train --experiments</c> compares, in the order of models/experiments.md.</summary>
+    public static IReadOnlyList<SentimentConfig> ExperimentConfigs { get; } =
+    [
+        FirstShipped,
+        new("ngrams+lexicon, lbfgs L2 4", "ngrams+lexicon", L2: 4f),
+        new("ngrams+lexicon, lbfgs L2 16", "ngrams+lexicon", L2: 16f),
+        new("ngrams+lexicon, lbfgs L2 64", "ngrams+lexicon", L2: 64f),
+        new("ngrams+lexicon, lbfgs L2 1, n-grams seen in ≥ 2 domains", "ngrams+lexicon", MinDomains: 2),
+        new("ngrams+lexicon (letters fixed), lbfgs L2 1", "ngrams+lexicon (letters fixed)"),
+        new("ngrams+lexicon+rules, lbfgs L2 1", "ngrams+lexicon+rules"),
+        new("ngrams+lexicon, lbfgs L2 1, cross-domain blend", "ngrams+lexicon", Blend: true),
+        new("ngrams+lexicon+rules, lbfgs L2 1, cross-domain blend", "ngrams+lexicon+rules", Blend: true),
+        new("ngrams+lexicon, lbfgs + averaged perceptron (mean logit)", "ngrams+lexicon", CrossDomainRun.LbfgsPlusPerceptron),
+        new("ngrams+lexicon+rules, lbfgs L2 0.25", "ngrams+lexicon+rules", L2: 0.25f),
+        new("ngrams+lexicon+rules, lbfgs L2 1 L1 0", "ngrams+lexicon+rules", L1: 0f),
+        new("ngrams+lexicon+rules, lbfgs L2 1, n-grams seen in ≥ 3 domains", "ngrams+lexicon+rules", MinDomains: 3),
+        new("ngrams+lexicon+rules, lbfgs L2 1, plain questions ×0.5", "ngrams+lexicon+rules", QuestionShrink: 0.5f),
+        new("ngrams+lexicon+rules, lbfgs L2 1, plain questions ×0.25", "ngrams+lexicon+rules", QuestionShrink: 0.25f),
+        new("ngrams+lexicon+rules, lbfgs L2 1, plain questions ×0", "ngrams+lexicon+rules", QuestionShrink: 0f),
+        new("ngrams+lexicon+rules, lbfgs + averaged perceptron (mean logit)", "ngrams+lexicon+rules", CrossDomainRun.LbfgsPlusPerceptron),
+        new("ngrams+lexicon+rules, lbfgs L2 0.5", "ngrams+lexicon+rules", L2: 0.5f),
+        new("ngrams+lexicon+rules, lbfgs L2 0.5 L1 0", "ngrams+lexicon+rules", L2: 0.5f, L1: 0f),
+        new("ngrams+lexicon+rules, lbfgs L2 0.25 L1 0", "ngrams+lexicon+rules", L2: 0.25f, L1: 0f),
+        new("ngrams+lexicon+rules, lbfgs L2 0.1", "ngrams+lexicon+rules", L2: 0.1f),
+        new("ngrams+lexicon+rules, lbfgs L2 1, plain-question flag not learned, plain questions ×0.5", "ngrams+lexicon+rules", QuestionShrink: 0.5f, LearnPlainQuestion: false),
+        new("ngrams+lexicon+rules, lbfgs L2 1, plain-question flag not learned, plain questions ×0.25", "ngrams+lexicon+rules", QuestionShrink: 0.25f, LearnPlainQuestion: false),
+        Shipped,
+        new("ngrams+lexicon+rules, lbfgs L2 1 L1 0, cross-domain blend", "ngrams+lexicon+rules", L1: 0f, Blend: true),
+        Shipped with { Name = Shipped.Name + ", cross-domain blend", Blend = true },
+        Shipped with { Name = Shipped.Name + ", plain-question flag not learned, plain questions ×0.5", QuestionShrink = 0.5f, LearnPlainQuestion = false },
+        Shipped with { Name = Shipped.Name + ", LightGbm stacker over logit + dense features", LightGbmStacker = true },
+        FirstShipped with { Name = "ngrams+lexicon, lbfgs L2 1 L1 0.05, LightGbm stacker over logit + dense features", LightGbmStacker = true },
+    ];
+
+    /// <summary>
+    /// Cross-domain (each domain predicted by a model trained on the other five) and hand-labelled
+    /// dev-post figures for each configuration. Dev posts: negative-detection balanced accuracy at
+    /// P(positive) &lt; 0.5, then three-class figures with neutral bands fitted on those same dev posts
+    /// (in-sample for the three band parameters, so slightly optimistic).
+    /// </summary>
+    /// <param name="excluded">Texts kept out of training (suspect labels) but still predicted as held-out texts.</param>
+    public string Experiments(
+        IReadOnlyList<LabelledText> zh, IReadOnlyList<LabelledText> en, IReadOnlyList<LabelledPost> devPosts, bool baseline,
+        IReadOnlyList<SentimentConfig>? configs = null, IReadOnlySet<LabelledText>? excluded = null)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| featurizer | trainer | en amazon | en imdb | en yelp | en mean | zh book | zh hotel | zh product | zh mean | dev posts en | dev posts zh |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
-        var configs = new List<(string Featurizer, string Trainer)>();
+        sb.AppendLine("| configuration | en amazon | en imdb | en yelp | en mean | zh book | zh hotel | zh product | zh mean | dev en BA | dev zh BA | dev en 3-class neg BA / macro-F1 | dev zh 3-class neg BA / macro-F1 |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         if (baseline)
         {
-            configs.Add(("FeaturizeText (ML.NET baseline)", SentimentTrainer.Sdca));
+            sb.AppendLine(BaselineRow(zh, en, devPosts));
         }
 
-        configs.AddRange(Featurizers.Keys.Select(f => (f, SentimentTrainer.Lbfgs)));
-        configs.AddRange(new[] { SentimentTrainer.Sdca, SentimentTrainer.AveragedPerceptron }.Select(t => (ShippedFeaturizerName, t)));
-        foreach (var (featurizer, trainer) in configs)
+        var run = new CrossDomainRun([.. zh, .. en]);
+        foreach (var config in configs ?? ExperimentConfigs)
         {
             var clock = Stopwatch.StartNew();
-            var row = new List<double>();
-            foreach (var (language, held, others) in Folds(zh, en))
-            {
-                _ = language;
-                row.Add(Evaluation.BinaryBalancedAccuracy(held, Predictor(featurizer, trainer, others)(held.Select(t => t.Text).ToList())));
-            }
-
-            var all = Predictor(featurizer, trainer, [.. zh, .. en]);
-            var posts = new List<double>();
-            foreach (var language in new[] { "en", "zh" })
-            {
-                var sample = devPosts.Where(p => p.Language == language).ToList();
-                var p = all(sample.Select(s => s.Text).ToList());
-                posts.Add(Metrics.BalancedAccuracy(sample.Select(s => s.Sentiment == "negative").ToList(), p.Select(x => x < 0.5f).ToList()));
-            }
-
+            var result = run.Run(config, excluded);
+            var row = result.FoldBalancedAccuracy;
+            var dev = DevFigures(result, devPosts);
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"| {featurizer} | {trainer} | {row[0]:F3} | {row[1]:F3} | {row[2]:F3} | {row.Take(3).Average():F3} | {row[3]:F3} | {row[4]:F3} | {row[5]:F3} | {row.Skip(3).Average():F3} | {posts[0]:F3} | {posts[1]:F3} |");
+                $"| {config.Name} | {row[0]:F3} | {row[1]:F3} | {row[2]:F3} | {row.Take(3).Average():F3} | {row[3]:F3} | {row[4]:F3} | {row[5]:F3} | {row.Skip(3).Average():F3} | {dev.EnBinary:F3} | {dev.ZhBinary:F3} | {dev.EnBa:F3} / {dev.EnF1:F3} | {dev.ZhBa:F3} / {dev.ZhF1:F3} |");
             sb.AppendLine(line);
-            log.WriteLine($"{line}  ({clock.Elapsed.TotalSeconds:F0}s)");
+            log.WriteLine($"{line}  ({clock.Elapsed.TotalSeconds:F0}s; blend {result.Blend})");
         }
 
         return sb.ToString();
     }
 
-    private static IEnumerable<(string Language, List<LabelledText> Held, List<LabelledText> Others)> Folds(IReadOnlyList<LabelledText> zh, IReadOnlyList<LabelledText> en)
+    private static (double EnBinary, double ZhBinary, double EnBa, double EnF1, double ZhBa, double ZhF1) DevFigures(CrossDomainRun.Result result, IReadOnlyList<LabelledPost> devPosts)
     {
-        foreach (var domain in new[] { "amazon", "imdb", "yelp" })
+        var featurizer = new TextFeaturizer(result.Settings, SentimentLexicon.Shipped);
+        var figures = new List<double>();
+        foreach (var language in new[] { "en", "zh" })
         {
-            yield return ("en", en.Where(t => t.Domain == domain).ToList(), [.. zh, .. en.Where(t => t.Domain != domain)]);
+            var posts = devPosts.Where(p => p.Language == language).ToList();
+            var probabilities = posts.Select(p =>
+            {
+                var (indices, values) = featurizer.FeaturizeToArrays(p.Text);
+                var dense = CrossDomainRun.Dense(result.Settings, new FeatureData.FeaturizedText(indices, values, false));
+                if (result.Stacker is { } stacker)
+                {
+                    return stacker(result.Final.Logit(indices, values), dense);
+                }
+
+                var logit = CrossDomainRun.Apply(result.Blend, result.Settings, result.Final.Logit(indices, values), dense);
+                return 1f / (1f + MathF.Exp(-logit));
+            }).ToList();
+            var actual = posts.Select(p => p.Sentiment).ToList();
+            figures.Add(Metrics.BalancedAccuracy(actual.Select(a => a == "negative").ToList(), probabilities.Select(p => p < 0.5f).ToList()));
+            var band = NeutralBand.Fit(probabilities, actual.Select(a => Array.IndexOf(Evaluation.SentimentClasses, a)).ToList());
+            var predicted = probabilities.Select(p => band.Probabilities(p) is var (n, u, q) && n >= u && n >= q ? "negative" : q > u ? "positive" : "neutral").ToList();
+            figures.Add(Metrics.BalancedAccuracy(actual.Select(a => a == "negative").ToList(), predicted.Select(a => a == "negative").ToList()));
+            figures.Add(Metrics.MacroF1(actual, predicted, Evaluation.SentimentClasses));
         }
 
-        foreach (var domain in new[] { "book", "hotel", "product" })
+        return (figures[0], figures[3], figures[1], figures[2], figures[4], figures[5]);
+    }
+
+    private string BaselineRow(IReadOnlyList<LabelledText> zh, IReadOnlyList<LabelledText> en, IReadOnlyList<LabelledPost> devPosts)
+    {
+        var row = new List<double>();
+        foreach (var (language, domain) in CrossDomainRun.Domains)
         {
-            yield return ("zh", zh.Where(t => t.Domain == domain).ToList(), [.. en, .. zh.Where(t => t.Domain != domain)]);
+            var held = (language == "en" ? en : zh).Where(t => t.Domain == domain).ToList();
+            IReadOnlyList<LabelledText> others = [.. zh.Concat(en).Where(t => t.Language != language || t.Domain != domain)];
+            row.Add(Evaluation.BinaryBalancedAccuracy(held, SentimentTrainer.TrainBaseline(new MLContext(seed: 1), others)(held.Select(t => t.Text).ToList())));
         }
+
+        var all = SentimentTrainer.TrainBaseline(new MLContext(seed: 1), [.. zh, .. en]);
+        var posts = new[] { "en", "zh" }.Select(language =>
+        {
+            var sample = devPosts.Where(p => p.Language == language).ToList();
+            var p = all(sample.Select(s => s.Text).ToList());
+            return Metrics.BalancedAccuracy(sample.Select(s => s.Sentiment == "negative").ToList(), p.Select(x => x < 0.5f).ToList());
+        }).ToList();
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"| FeaturizeText + SDCA (ML.NET baseline) | {row[0]:F3} | {row[1]:F3} | {row[2]:F3} | {row.Take(3).Average():F3} | {row[3]:F3} | {row[4]:F3} | {row[5]:F3} | {row.Skip(3).Average():F3} | {posts[0]:F3} | {posts[1]:F3} | – | – |");
+        log.WriteLine(line);
+        return line;
     }
 
     private static Func<IReadOnlyList<string>, float[]> Predictor(string featurizer, string trainer, IReadOnlyList<LabelledText> data)
@@ -103,18 +177,26 @@ public sealed class TrainingRun(TextWriter log)
     public IReadOnlyList<(LabelledText Text, float LabelProbability)> SuspectLabels(IReadOnlyList<LabelledText> data, float threshold)
     {
         log.WriteLine($"label check: training on {data.Count} texts to find contradicted labels ...");
-        var p = Predictor(ShippedFeaturizerName, ShippedTrainer, data)(data.Select(t => t.Text).ToList());
+        var p = Predictor(FirstShipped.Featurizer, FirstShipped.Trainer, data)(data.Select(t => t.Text).ToList());
         return data.Select((t, i) => (t, t.Positive ? p[i] : 1 - p[i])).Where(x => x.Item2 < threshold).ToList();
     }
 
-    /// <summary>Trains the shipped sentiment model on all the data and fits its neutral bands on the dev posts.</summary>
+    /// <summary>
+    /// Trains the shipped sentiment configuration on all the data (with its cross-domain blend, when
+    /// it has one, fitted on leave-one-domain-out predictions of the same data) and fits its neutral
+    /// bands on the dev posts.
+    /// </summary>
     public SentimentModel TrainSentiment(IReadOnlyList<LabelledText> data, IReadOnlyList<LabelledPost> devPosts, string outputPath, DateTimeOffset now)
     {
-        var ml = new MLContext(seed: 1);
-        var featurizer = new TextFeaturizer(ShippedFeaturizer, SentimentLexicon.Shipped);
-        log.WriteLine($"Training sentiment ({ShippedTrainer}) on {data.Count} texts ...");
-        var (model, schema) = SentimentTrainer.Train(ml, featurizer, data, ShippedTrainer);
-        var serving = SentimentTrainer.ToServing(model, SentimentTrainer.Manifest(ShippedFeaturizer, ShippedTrainer, now));
+        var config = Shipped;
+        log.WriteLine($"Training sentiment ({config.Name}) on {data.Count} texts ...");
+        var result = new CrossDomainRun(data).Run(config);
+        var trainer = config.Trainer;
+        var blend = config.Blend || config.QuestionShrink != 1f ? result.Blend : null;
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Cross-domain balanced accuracy on the training data: en {result.FoldBalancedAccuracy.Take(3).Average():F3}, zh {result.FoldBalancedAccuracy.Skip(3).Average():F3}; blend: {(blend is null ? "none" : blend.ToString())}"));
+        var (model, schema) = (result.Final.Model ?? throw new InvalidOperationException($"'{config.Name}' cannot be saved as one linear model."), result.Final.Schema!);
+        var serving = SentimentTrainer.ToServing(model, SentimentTrainer.Manifest(result.Settings, trainer, now, blend: blend));
         var bands = new Dictionary<string, NeutralBand>();
         foreach (var (language, posts) in devPosts.GroupBy(p => p.Language).Select(g => (g.Key, g.ToList())).Append(("all", devPosts.ToList())))
         {
@@ -125,9 +207,9 @@ public sealed class TrainingRun(TextWriter log)
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Neutral band {language}: {bands[language]}; neutral wins for P(positive) in [{from:F3}, {to:F3}] ({posts.Count} dev posts)"));
         }
 
-        var manifest = SentimentTrainer.Manifest(ShippedFeaturizer, ShippedTrainer, now, bands);
-        ModelFile.Save(ml, model, schema, manifest, outputPath);
-        return SentimentModel.Load(ml, outputPath, "--output");
+        var manifest = SentimentTrainer.Manifest(result.Settings, trainer, now, bands, blend);
+        ModelFile.Save(result.Final.Ml, model, schema, manifest, outputPath);
+        return SentimentModel.Load(result.Final.Ml, outputPath, "--output");
     }
 
     /// <summary>Rule-labels the negative training texts (minus the hand-checked sample) and trains the topic model on them.</summary>
@@ -145,9 +227,9 @@ public sealed class TrainingRun(TextWriter log)
         }).ToList();
         log.WriteLine("Topic rule labels used for training: " + string.Join(", ", training.GroupBy(x => x.Label).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}")));
         var ml = new MLContext(seed: 1);
-        var featurizer = new TextFeaturizer(ShippedFeaturizer, SentimentLexicon.Shipped);
+        var featurizer = new TextFeaturizer(TopicFeaturizer, SentimentLexicon.Shipped);
         var (model, schema) = TopicTrainer.Train(ml, featurizer, training.Select(x => (x.Text, x.Label)).ToList(), rules.Classes);
-        ModelFile.Save(ml, model, schema, TopicTrainer.Manifest(ShippedFeaturizer, rules.Classes, now), outputPath);
+        ModelFile.Save(ml, model, schema, TopicTrainer.Manifest(TopicFeaturizer, rules.Classes, now), outputPath);
         return TopicModel.Load(ml, outputPath, "--output");
     }
 
