@@ -190,6 +190,22 @@ public abstract class MentionIndexContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task AMentionWhosePublishTimeMovesToAnotherMonthIsStillStoredOnce()
+    {
+        // Elasticsearch keeps a month per index and ids are unique per index only.
+        var october = TestMentions.Create("moved", "退款 moved to November", new DateTimeOffset(2026, 10, 31, 23, 0, 0, TimeSpan.Zero));
+        var november = october with { PublishedAt = new DateTimeOffset(2026, 11, 1, 1, 0, 0, TimeSpan.Zero) };
+
+        await Index.UpsertAsync([october], None);
+        await Index.UpsertAsync([november], None);
+        await Index.UpsertAsync([november], None);
+
+        (await Index.SearchAsync(new MentionSearch { Size = 0 }, None)).Total.ShouldBe(1);
+        (await IdsAsync(new MentionFilter { Query = "退款" })).ShouldBe(["moved"]);
+        (await Index.GetAsync("moved", None))!.PublishedAt.ShouldBe(november.PublishedAt);
+    }
+
+    [ContractFact]
     public async Task TheLastVersionOfAMentionInOneBatchWins()
     {
         var first = TestMentions.Create("twice", "first text");

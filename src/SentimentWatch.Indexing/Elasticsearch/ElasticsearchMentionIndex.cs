@@ -194,6 +194,9 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         }
 
         var pending = latest.Values.ToList();
+        // Ids are unique per index, not per alias: a mention whose publish time moved to another
+        // month must not stay behind in the old month's index.
+        var staleCopies = await StaleCopiesAsync(pending, cancellationToken);
         var rejected = new List<BulkRejection>();
         for (var attempt = 0; pending.Count > 0; attempt++)
         {
@@ -244,6 +247,58 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         {
             throw new MentionIndexRejectedException(rejected);
         }
+
+        // After the new copies are in: a crash in between leaves a duplicate the retry removes, never a gap.
+        await DeleteAsync(staleCopies, cancellationToken);
+    }
+
+    /// <summary>(index, id) of every stored copy of these mentions that lives in another index than the one they now belong in.</summary>
+    private async Task<List<(string Index, string Id)>> StaleCopiesAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
+    {
+        var target = mentions.ToDictionary(m => m.Id, m => IndexFor(m.PublishedAt), StringComparer.Ordinal);
+        var body = new JsonObject
+        {
+            ["query"] = new JsonObject { ["ids"] = new JsonObject { ["values"] = new JsonArray([.. target.Keys.Select(id => (JsonNode?)id)]) } },
+            // A copy per month at most, and normally one: room for two per id is plenty.
+            ["size"] = Math.Min(10_000, 2 * target.Count),
+            ["_source"] = false,
+        };
+        var result = await SearchRawAsync(body, cancellationToken);
+        var stale = new List<(string Index, string Id)>();
+        foreach (var hit in result["hits"]?["hits"]?.AsArray() ?? [])
+        {
+            if (hit?["_id"]?.ToString() is { } id && hit["_index"]?.ToString() is { } index && target.TryGetValue(id, out var wanted) && index != wanted)
+            {
+                stale.Add((index, id));
+            }
+        }
+
+        return stale;
+    }
+
+    private async Task DeleteAsync(List<(string Index, string Id)> copies, CancellationToken cancellationToken)
+    {
+        if (copies.Count == 0)
+        {
+            return;
+        }
+
+        var body = new StringBuilder();
+        foreach (var (index, id) in copies)
+        {
+            body.Append(new JsonObject { ["delete"] = new JsonObject { ["_index"] = index, ["_id"] = id } }.ToJsonString()).Append('\n');
+        }
+
+        using var response = await SendAsync(HttpMethod.Post, "_bulk?refresh=wait_for", new StringContent(body.ToString(), Encoding.UTF8, "application/x-ndjson"), cancellationToken);
+        var items = (await ReadJsonAsync(response, "bulk delete", cancellationToken))["items"]?.AsArray() ?? [];
+        // 404: already gone (a retried batch); anything else is a failure to report, not to hide.
+        var failed = items.Select(item => item?["delete"]).Where(item => item?["status"]?.GetValue<int>() is not (>= 200 and < 300) and not 404).ToList();
+        if (failed.Count > 0)
+        {
+            throw new MentionIndexRejectedException([.. failed.Select(item => new BulkRejection(item?["_id"]?.ToString() ?? "?", item?["status"]?.GetValue<int>() ?? 0, $"delete of a stale copy: {item?["error"]?["type"]}: {item?["error"]?["reason"]}"))]);
+        }
+
+        logger.LogInformation("Removed {Count} copies of mentions whose publish month changed", copies.Count);
     }
 
     public async Task<Mention?> GetAsync(string id, CancellationToken cancellationToken)

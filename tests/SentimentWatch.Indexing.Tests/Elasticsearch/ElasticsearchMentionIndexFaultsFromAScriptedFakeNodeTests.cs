@@ -41,6 +41,7 @@ public sealed class ElasticsearchMentionIndexFaultsFromAScriptedFakeNodeTests : 
     [Fact]
     public async Task BulkRetriesOnlyTheItemsPushedBackWith429AndReportsTheRejectedOnes()
     {
+        NoStoredCopies();
         fake.Respond("POST", "_bulk", BulkResponse(201, 429, 400));
         fake.Respond("POST", "_bulk", BulkResponse(201));
 
@@ -60,6 +61,7 @@ public sealed class ElasticsearchMentionIndexFaultsFromAScriptedFakeNodeTests : 
     [Fact]
     public async Task ItemsStillPushedBackAfterTheLastRetryAreReported()
     {
+        NoStoredCopies();
         fake.Respond("POST", "_bulk", BulkResponse(429));
 
         var error = await Should.ThrowAsync<MentionIndexRejectedException>(() => index.UpsertAsync([TestMentions.Create("busy", "pushed back")], None));
@@ -98,6 +100,10 @@ public sealed class ElasticsearchMentionIndexFaultsFromAScriptedFakeNodeTests : 
         header.Scheme.ShouldBe("Basic");
         header.Parameter.ShouldBe("ZWxhc3RpYzpjaGFuZ2VtZQ==");
     }
+
+    /// <summary>Each upsert first asks where its ids live: nowhere yet (the reference's empty search result).</summary>
+    private void NoStoredCopies() =>
+        fake.Respond("POST", "sw-mentions/_search", """{"took":1,"timed_out":false,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"hits":{"total":{"value":0,"relation":"eq"},"max_score":null,"hits":[]}}""");
 
     /// <summary>A _bulk response as in the reference: one item per action, each with its status (and error).</summary>
     private static string BulkResponse(params int[] statuses)

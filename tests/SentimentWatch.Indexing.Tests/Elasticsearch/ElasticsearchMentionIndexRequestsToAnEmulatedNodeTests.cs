@@ -120,7 +120,7 @@ public sealed class ElasticsearchMentionIndexRequestsToAnEmulatedNodeTests : IAs
         var first = await index.SearchAsync(new MentionSearch { Filter = filter, Size = 1 }, None);
         var second = await index.SearchAsync(new MentionSearch { Filter = filter, Size = 1, After = first.NextCursor }, None);
 
-        var searches = To("POST", "sw-mentions/_search").ToList();
+        var searches = Searches().ToList();
         searches[0].Query.ShouldBe("?typed_keys=true");
         var body = JsonNode.Parse(searches[0].Body)!;
         body["query"]!["bool"]!["must"]![0]!["query_string"]!["default_operator"]!.ToString().ShouldBe("AND");
@@ -149,7 +149,7 @@ public sealed class ElasticsearchMentionIndexRequestsToAnEmulatedNodeTests : IAs
         var phrase = await index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "退款到账 refund" }, Size = 1 }, None);
         var unparsable = await index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "refund \"unclosed" }, Sort = MentionSort.Newest, Size = 1 }, None);
 
-        var sent = To("POST", "sw-mentions/_search").Select(r => JsonNode.Parse(r.Body)!["query"]!["bool"]!["must"]![0]!["query_string"]!["query"]!.ToString()).ToList();
+        var sent = Searches().Select(r => JsonNode.Parse(r.Body)!["query"]!["bool"]!["must"]![0]!["query_string"]!["query"]!.ToString()).ToList();
         sent.ShouldBe(["\"退款到账\" refund", "refund \\\"unclosed"]);
         phrase.Hits.Single().Mention.Id.ShouldBe("zh");
         unparsable.Total.ShouldBe(0);
@@ -179,7 +179,7 @@ public sealed class ElasticsearchMentionIndexRequestsToAnEmulatedNodeTests : IAs
             },
             None);
 
-        var body = JsonNode.Parse(To("POST", "sw-mentions/_search").Single().Body)!;
+        var body = JsonNode.Parse(Searches().Single().Body)!;
         body["size"]!.GetValue<int>().ShouldBe(0);
         body["track_total_hits"]!.GetValue<bool>().ShouldBeTrue();
         var histogram = body["aggs"]!["histogram"]!;
@@ -232,7 +232,7 @@ public sealed class ElasticsearchMentionIndexRequestsToAnEmulatedNodeTests : IAs
 
         seen.Count.ShouldBe(many.Length);
         seen.ShouldBe(many.Select(m => m.Id).ToList(), ignoreOrder: true);
-        var pages = To("POST", "sw-mentions/_search").Select(r => JsonNode.Parse(r.Body)!).ToList();
+        var pages = Searches().Select(r => JsonNode.Parse(r.Body)!).ToList();
         pages.Count.ShouldBe(3);
         pages[0]["search_after"].ShouldBeNull();
         pages.Skip(1).ShouldAllBe(p => p["search_after"] != null);
@@ -253,4 +253,8 @@ public sealed class ElasticsearchMentionIndexRequestsToAnEmulatedNodeTests : IAs
 
     private IEnumerable<RecordedRequest> To(string method, string path) =>
         node.Requests.Where(r => r.Method == method && r.Path == path);
+
+    /// <summary>The searches the tests asked for, without the id lookups every upsert makes first.</summary>
+    private IEnumerable<RecordedRequest> Searches() =>
+        To("POST", "sw-mentions/_search").Where(r => JsonNode.Parse(r.Body)!["query"]?["ids"] is null || JsonNode.Parse(r.Body)!["_source"]?.GetValueKind() != System.Text.Json.JsonValueKind.False);
 }

@@ -139,14 +139,10 @@ internal static class QueryDsl
     {
         Only("ids", body, "values", "boost");
         var ids = body["values"] as JsonArray ?? throw ElasticsearchError.Parsing("[ids] query malformed, [values] must be an array");
-        var query = new BooleanQuery(disableCoord: true);
-        foreach (var id in ids)
-        {
-            query.Add(new TermQuery(new Term(EmulatedIndex.IdField, id?.ToString() ?? "")), Occur.SHOULD);
-        }
-
-        // The ids query is a constant-score query.
-        return new ConstantScoreQuery(query) { Boost = Boost(body) };
+        // A constant-score set lookup (Elasticsearch's is a TermInSetQuery): no 1,024-clause limit,
+        // an upsert batch asks for thousands of ids at once.
+        var terms = ids.Select(id => new Term(EmulatedIndex.IdField, id?.ToString() ?? "")).ToList();
+        return new ConstantScoreQuery(new global::Lucene.Net.Queries.TermsFilter(terms)) { Boost = Boost(body) };
     }
 
     /// <summary>A <c>term</c>/<c>terms</c>/<c>range</c> body names exactly one field.</summary>
