@@ -99,17 +99,19 @@ public sealed class ShippedModelTests
     }
 
     [Fact]
-    public void The_topic_model_reads_the_sentiment_feature_vector_and_ignores_its_rule_slots()
+    public void The_topic_model_reads_the_sentiment_feature_vector_and_ignores_its_rule_and_complaint_cue_slots()
     {
         var sentiment = Scorer.Value.Sentiment;
         var topic = Scorer.Value.Topic;
-        topic.Manifest.Featurizer.ShouldBe(sentiment.Manifest.Featurizer with { RuleFeatures = false });
+        topic.Manifest.Featurizer.ShouldBe(sentiment.Manifest.Featurizer with { RuleFeatures = false, ComplaintCues = false, ComplaintCueScale = 1f });
         sentiment.Manifest.Featurizer.RuleFeatures.ShouldBeTrue();
+        sentiment.Manifest.Featurizer.ComplaintCues.ShouldBeTrue();
+        topic.Manifest.Featurizer.WebLexicon.ShouldBeTrue();
         var shared = new FeatureVector();
         var own = new FeatureVector();
         var fromShared = new float[topic.Topics.Count];
         var fromOwn = new float[topic.Topics.Count];
-        foreach (var text in new[] { "what time do you open?", "退款等了一个月还没到！！", "NEVER again, the WORST airline :(" })
+        foreach (var text in new[] { "what time do you open?", "退款等了一个月还没到！！", "NEVER again, the WORST airline :(", "flight delayed again [怒]" })
         {
             sentiment.Featurizer.Featurize(text, shared);
             topic.Featurizer.Featurize(text, own);

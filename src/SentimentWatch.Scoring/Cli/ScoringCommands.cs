@@ -146,7 +146,8 @@ public static class ScoringCommands
             Description = "Drop training texts whose out-of-fold P(given label) is below this (0 = keep all). The hand check of what this drops is in docs/scoring.md.",
         };
         var baseline = new Option<bool>("--baseline") { Description = "Include the ML.NET FeaturizeText + SDCA baseline in the experiments (slow: over 10 minutes on two shared cores)." };
-        var command = new Command("train", "Train the sentiment and complaint-topic models.") { data, output, posts, topicCheck, keywords, experiments, baseline, clean };
+        var only = new Option<string?>("--experiments-matching") { Description = "Run only the experiment configurations whose name contains this text (and the shipped one)." };
+        var command = new Command("train", "Train the sentiment and complaint-topic models.") { data, output, posts, topicCheck, keywords, experiments, baseline, clean, only };
         command.SetAction((r, ct) =>
         {
             var log = Console.Error;
@@ -163,7 +164,7 @@ public static class ScoringCommands
             if (r.GetValue(experiments))
             {
                 report.AppendLine("# Experiments: negative-detection balanced accuracy, cross-domain and on dev posts").AppendLine();
-                report.AppendLine(run.Experiments(zh, en, dev, r.GetValue(baseline)));
+                report.AppendLine(run.Experiments(zh, en, dev, r.GetValue(baseline), only: r.GetValue(only)));
             }
 
             var now = DateTimeOffset.UtcNow;

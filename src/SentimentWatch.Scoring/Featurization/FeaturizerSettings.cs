@@ -13,6 +13,13 @@ namespace SentimentWatch.Scoring.Featurization;
 /// <param name="SkipFoldedLetters">Single Latin letters get no lexicon polarity. The emoji ranking's circled letters
 /// (ⓘ +1.0, ⓐ +0.4 …) fold to plain "i", "a" under NFKC, so without this every English "I" and "a" counts as praise.</param>
 /// <param name="RuleFeatures">Three more dense features from <see cref="PolarityRules"/>: English and Chinese VADER-style compound scores and a plain-question flag.</param>
+/// <param name="ComplaintCues">Three more dense features from <see cref="Featurization.ComplaintCues"/> (Lexicon/complaint-cues.tsv):
+/// log(1 + summed strength) of the English and of the Chinese service-complaint cues ("still waiting", 打不通), and of the negated ones ("not delayed", 没有延误).</param>
+/// <param name="ComplaintCueScale">Scale of the two complaint-cue features (larger = less regularised).</param>
+/// <param name="ComplaintCuesAsNegative">With <paramref name="ComplaintCues"/>, this much of the cue strength is also added to the
+/// negative lexicon evidence (dense slots 1 and 2): a prior that the training reviews, where the cues are rare, cannot teach.</param>
+/// <param name="WebLexicon">The lexicon also holds Lexicon/zh-web.tsv (Weibo bracket emoticons such as [怒], Chinese web slang), and
+/// bracket emoticons are read inside text. Off for models trained before it, which therefore serve unchanged.</param>
 public sealed record FeaturizerSettings(
     int HashBits = 18,
     bool CjkUnigrams = true,
@@ -21,7 +28,11 @@ public sealed record FeaturizerSettings(
     bool LatinCharNgrams = false,
     float LexiconScale = 1f,
     bool RuleFeatures = false,
-    bool SkipFoldedLetters = false)
+    bool SkipFoldedLetters = false,
+    bool ComplaintCues = false,
+    bool WebLexicon = false,
+    float ComplaintCueScale = 1f,
+    float ComplaintCuesAsNegative = 0f)
 {
     /// <summary>Dense features appended after the hashed space (lexicon, negation, punctuation, script).</summary>
     public const int LexiconDenseCount = 8;
@@ -32,7 +43,10 @@ public sealed record FeaturizerSettings(
     /// <summary>Dense slots of the script shares (CJK, Latin), which act as per-language intercepts.</summary>
     public const int CjkShareSlot = 6, LatinShareSlot = 7;
 
-    public int DenseCount => LexiconDenseCount + (RuleFeatures ? 3 : 0);
+    /// <summary>First of the three complaint-cue slots (English, Chinese, negated strength): after the rule slots when those are on.</summary>
+    public int ComplaintCueSlot => LexiconDenseCount + (RuleFeatures ? 3 : 0);
+
+    public int DenseCount => LexiconDenseCount + (RuleFeatures ? 3 : 0) + (ComplaintCues ? 3 : 0);
 
     public int HashedSize => 1 << HashBits;
 

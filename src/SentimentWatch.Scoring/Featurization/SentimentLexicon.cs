@@ -32,6 +32,12 @@ public sealed class SentimentLexicon
     /// <summary>The lexicon the models are trained and served with.</summary>
     public static SentimentLexicon Shipped { get; } = LoadShipped();
 
+    /// <summary><see cref="Shipped"/> plus Lexicon/zh-web.tsv (bracket emoticons, web slang), for featurizers with <see cref="FeaturizerSettings.WebLexicon"/>.</summary>
+    public static SentimentLexicon ShippedWeb { get; } = LoadShipped("zh-web.tsv");
+
+    /// <summary>The lexicon a featurizer with these settings was trained with.</summary>
+    public static SentimentLexicon For(FeaturizerSettings settings) => settings.WebLexicon ? ShippedWeb : Shipped;
+
     public int Count => _terms.Count;
 
     /// <summary>The longest Chinese term, bounding the longest-match scan.</summary>
@@ -42,11 +48,11 @@ public sealed class SentimentLexicon
     /// <summary>Whether some Chinese term of two or more characters starts with these two characters: skips most longest-match probes.</summary>
     public bool StartsCjkTerm(ReadOnlySpan<char> firstTwo) => _cjkPrefixLookup.Contains(firstTwo);
 
-    private static SentimentLexicon LoadShipped()
+    private static SentimentLexicon LoadShipped(params string[] extra)
     {
         var terms = new Dictionary<string, float>(StringComparer.Ordinal);
         // Order matters: the hand-written Chinese social list overrides the machine-translated one.
-        foreach (var resource in new[] { "sentiment-lexicon.tsv", "zh-social.tsv" })
+        foreach (var resource in new[] { "sentiment-lexicon.tsv", "zh-social.tsv" }.Concat(extra))
         {
             foreach (var (term, polarity) in ReadResource(resource))
             {

@@ -14,6 +14,7 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
     private const int EnglishScope = 3;
     private const int ChineseScope = 4;
     private const float NegatedPolarity = -0.7f;
+    private const int MaxBracketEmoticon = 8;
 
     private static readonly HashSet<string> EnglishNegators = new(StringComparer.Ordinal)
     {
@@ -56,6 +57,8 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
         Scan(normalized, vector, ref state);
         NormalizeHashed(vector);
 
+        var cues = settings.ComplaintCues ? ComplaintCues.Shipped.Score(normalized) : default;
+        state.Negative += settings.ComplaintCuesAsNegative * cues.Strength;
         var total = Math.Max(1, state.CjkChars + state.LatinChars);
         var scale = settings.LexiconScale;
         AddDense(vector, 0, scale * MathF.Log(1 + state.Positive));
@@ -72,6 +75,13 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
             AddDense(vector, FeaturizerSettings.RuleEnglishSlot, rules.English);
             AddDense(vector, FeaturizerSettings.RuleChineseSlot, rules.Chinese);
             AddDense(vector, FeaturizerSettings.PlainQuestionSlot, rules.PlainQuestion ? 1 : 0);
+        }
+
+        if (settings.ComplaintCues)
+        {
+            AddDense(vector, settings.ComplaintCueSlot, settings.ComplaintCueScale * MathF.Log(1 + cues.English));
+            AddDense(vector, settings.ComplaintCueSlot + 1, settings.ComplaintCueScale * MathF.Log(1 + cues.Chinese));
+            AddDense(vector, settings.ComplaintCueSlot + 2, settings.ComplaintCueScale * MathF.Log(1 + cues.Negated));
         }
     }
 
@@ -111,6 +121,11 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
             }
 
             chunkStart = false;
+            if (c == '[' && settings.WebLexicon && TryBracketEmoticon(text, ref i, vector, ref state))
+            {
+                continue;
+            }
+
             if (c == '@')
             {
                 i = SkipMention(text, i);
@@ -195,6 +210,23 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
         }
 
         return false;
+    }
+
+    // Weibo-style bracket emoticons ([怒], [赞], [good]) written inside text, as the web lexicon spells them.
+    private bool TryBracketEmoticon(string text, ref int i, FeatureVector vector, ref TextState state)
+    {
+        var close = text.IndexOf(']', i + 1, Math.Min(MaxBracketEmoticon, text.Length - i - 1));
+        if (close < 0 || !lexicon.TryGet(text.AsSpan(i, close + 1 - i), out var polarity))
+        {
+            return false;
+        }
+
+        var token = text.AsSpan(i, close + 1 - i);
+        AddHashed(vector, Hash(token, 13));
+        state.Add(polarity);
+        state.BreakClause();
+        i = close + 1;
+        return true;
     }
 
     private static int SkipMention(string text, int i)
@@ -334,7 +366,7 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
                 continue;
             }
 
-            var negator = NegatorLength(run[p..]);
+            var negator = ChineseNegatorLength(run[p..]);
             if (negator > 0)
             {
                 state.Negators++;
@@ -386,7 +418,8 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
         return 0;
     }
 
-    private static int NegatorLength(ReadOnlySpan<char> rest)
+    /// <summary>Length of the Chinese negator at the start of <paramref name="rest"/> (再也不, 没有, 不 …), 0 when none.</summary>
+    internal static int ChineseNegatorLength(ReadOnlySpan<char> rest)
     {
         foreach (var word in ChineseNonNegations)
         {

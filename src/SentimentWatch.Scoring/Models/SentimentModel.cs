@@ -23,7 +23,7 @@ public sealed class SentimentModel
     private SentimentModel(ModelManifest manifest, float[] weights, float bias, float slope, float offset)
     {
         Manifest = manifest;
-        Featurizer = new TextFeaturizer(manifest.Featurizer, SentimentLexicon.Shipped);
+        Featurizer = new TextFeaturizer(manifest.Featurizer, SentimentLexicon.For(manifest.Featurizer));
         var hashed = manifest.Featurizer.HashedSize;
         if (manifest.Blend is { } blend)
         {

@@ -20,7 +20,7 @@ public sealed class TopicModel
     private TopicModel(ModelManifest manifest, float[] weights, float[] biases)
     {
         Manifest = manifest;
-        Featurizer = new TextFeaturizer(manifest.Featurizer, SentimentLexicon.Shipped);
+        Featurizer = new TextFeaturizer(manifest.Featurizer, SentimentLexicon.For(manifest.Featurizer));
         _weights = weights;
         _biases = biases;
         _classes = biases.Length;

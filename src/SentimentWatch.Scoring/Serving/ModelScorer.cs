@@ -33,9 +33,9 @@ public sealed class ModelScorer : IMentionScorer
         _sentiment = sentiment;
         _topic = topic;
         _hybrid = hybrid;
-        // The rule features only append dense slots after the ones the topic model knows (it ignores them).
+        // The rule and complaint-cue features only append dense slots after the ones the topic model knows (it ignores them).
         var topicSettings = topic.Manifest.Featurizer;
-        _sharedFeatures = topicSettings == sentiment.Manifest.Featurizer || topicSettings == sentiment.Manifest.Featurizer with { RuleFeatures = false };
+        _sharedFeatures = topicSettings == sentiment.Manifest.Featurizer || topicSettings == sentiment.Manifest.Featurizer with { RuleFeatures = false, ComplaintCues = false, ComplaintCueScale = 1f, ComplaintCuesAsNegative = 0f };
         _riskTerms = riskTerms.Select(TextNormalizer.Normalize).Where(t => t.Length > 0).Distinct().ToArray();
         ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}" + (hybrid is null ? "" : "+" + hybrid.Version);
     }

@@ -127,7 +127,7 @@ internal sealed class CrossDomainRun(IReadOnlyList<LabelledText> data)
     {
         if (!_features.TryGetValue(featurizerName, out var features))
         {
-            var featurizer = new TextFeaturizer(TrainingRun.Featurizers[featurizerName], SentimentLexicon.Shipped);
+            var featurizer = new TextFeaturizer(TrainingRun.Featurizers[featurizerName], SentimentLexicon.For(TrainingRun.Featurizers[featurizerName]));
             features = data.AsParallel().AsOrdered().Select(t =>
             {
                 var (indices, values) = featurizer.FeaturizeToArrays(t.Text);

@@ -19,18 +19,34 @@ public sealed class TrainingRun(TextWriter log)
         ["ngrams+charngrams+lexicon x3"] = new(LatinCharNgrams: true, LexiconScale: 3f),
         ["ngrams+lexicon (letters fixed)"] = new(SkipFoldedLetters: true),
         ["ngrams+lexicon+rules"] = new(SkipFoldedLetters: true, RuleFeatures: true),
+        ["ngrams+lexicon+rules+cues"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true),
+        ["ngrams+lexicon+rules, web lexicon"] = new(SkipFoldedLetters: true, RuleFeatures: true, WebLexicon: true),
+        ["ngrams+lexicon+rules+cues, web lexicon"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true),
+        ["ngrams+lexicon+rules+cues x3, web lexicon"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCueScale: 3f),
+        ["ngrams+lexicon+rules+cues as negative 0.5, web lexicon"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCuesAsNegative: 0.5f),
+        ["ngrams+lexicon+rules+cues as negative 1, web lexicon"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCuesAsNegative: 1f),
+        ["ngrams+lexicon+rules+cues x10, web lexicon"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCueScale: 10f),
+        ["ngrams+lexicon+rules+cues x3 as negative 0.5, web lexicon"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCueScale: 3f, ComplaintCuesAsNegative: 0.5f),
+        ["ngrams+lexicon (letters fixed), web lexicon"] = new(SkipFoldedLetters: true, WebLexicon: true),
     };
 
-    /// <summary>The featurizer the topic model is trained with: the sentiment featurizer minus the rule features, so the scorer featurizes once for both.</summary>
-    public const string TopicFeaturizerName = "ngrams+lexicon (letters fixed)";
+    /// <summary>The featurizer the topic model is trained with: the sentiment featurizer minus the rule and complaint-cue features (dense slots after the topic model's), so the scorer featurizes once for both.</summary>
+    public const string TopicFeaturizerName = "ngrams+lexicon (letters fixed), web lexicon";
 
     public static FeaturizerSettings TopicFeaturizer => Featurizers[TopicFeaturizerName];
 
     /// <summary>The configuration of the first shipped sentiment model; also the one the label check uses.</summary>
     public static SentimentConfig FirstShipped { get; } = new("ngrams+lexicon, lbfgs L2 1 L1 0.05 (shipped until issue 4)", "ngrams+lexicon");
 
+    /// <summary>The configuration shipped for issue 4 (until the complaint cues).</summary>
+    public static SentimentConfig IssueFourShipped { get; } = new("ngrams+lexicon+rules, lbfgs L2 0.75 L1 0", "ngrams+lexicon+rules", L2: 0.75f, L1: 0f);
+
     /// <summary>The configuration <c>train</c> ships (chosen by cross-domain mean and dev posts: models/MODEL.md).</summary>
-    public static SentimentConfig Shipped { get; } = new("ngrams+lexicon+rules, lbfgs L2 0.75 L1 0", "ngrams+lexicon+rules", L2: 0.75f, L1: 0f);
+    public static SentimentConfig Shipped { get; } = IssueFourShipped with
+    {
+        Name = "ngrams+lexicon+rules+cues x3, web lexicon, lbfgs L2 0.75 L1 0",
+        Featurizer = "ngrams+lexicon+rules+cues x3, web lexicon",
+    };
 
     /// <summary>What <c>train --experiments</c> compares, in the order of models/experiments.md.</summary>
     public static IReadOnlyList<SentimentConfig> ExperimentConfigs { get; } =
@@ -58,12 +74,20 @@ public sealed class TrainingRun(TextWriter log)
         new("ngrams+lexicon+rules, lbfgs L2 0.1", "ngrams+lexicon+rules", L2: 0.1f),
         new("ngrams+lexicon+rules, lbfgs L2 1, plain-question flag not learned, plain questions ×0.5", "ngrams+lexicon+rules", QuestionShrink: 0.5f, LearnPlainQuestion: false),
         new("ngrams+lexicon+rules, lbfgs L2 1, plain-question flag not learned, plain questions ×0.25", "ngrams+lexicon+rules", QuestionShrink: 0.25f, LearnPlainQuestion: false),
-        Shipped,
+        IssueFourShipped,
         new("ngrams+lexicon+rules, lbfgs L2 1 L1 0, cross-domain blend", "ngrams+lexicon+rules", L1: 0f, Blend: true),
-        Shipped with { Name = Shipped.Name + ", cross-domain blend", Blend = true },
-        Shipped with { Name = Shipped.Name + ", plain-question flag not learned, plain questions ×0.5", QuestionShrink = 0.5f, LearnPlainQuestion = false },
-        Shipped with { Name = Shipped.Name + ", LightGbm stacker over logit + dense features", LightGbmStacker = true },
+        IssueFourShipped with { Name = IssueFourShipped.Name + ", cross-domain blend", Blend = true },
+        IssueFourShipped with { Name = IssueFourShipped.Name + ", plain-question flag not learned, plain questions ×0.5", QuestionShrink = 0.5f, LearnPlainQuestion = false },
+        IssueFourShipped with { Name = IssueFourShipped.Name + ", LightGbm stacker over logit + dense features", LightGbmStacker = true },
         FirstShipped with { Name = "ngrams+lexicon, lbfgs L2 1 L1 0.05, LightGbm stacker over logit + dense features", LightGbmStacker = true },
+        IssueFourShipped with { Name = "ngrams+lexicon+rules+cues, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues" },
+        IssueFourShipped with { Name = "ngrams+lexicon+rules, web lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules, web lexicon" },
+        IssueFourShipped with { Name = "ngrams+lexicon+rules+cues, web lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues, web lexicon" },
+        IssueFourShipped with { Name = "ngrams+lexicon+rules+cues x3, web lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues x3, web lexicon" },
+        IssueFourShipped with { Name = "ngrams+lexicon+rules+cues as negative 0.5, web lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues as negative 0.5, web lexicon" },
+        IssueFourShipped with { Name = "ngrams+lexicon+rules+cues as negative 1, web lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues as negative 1, web lexicon" },
+        IssueFourShipped with { Name = "ngrams+lexicon+rules+cues x10, web lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues x10, web lexicon" },
+        IssueFourShipped with { Name = "ngrams+lexicon+rules+cues x3 as negative 0.5, web lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues x3 as negative 0.5, web lexicon" },
     ];
 
     /// <summary>
@@ -75,7 +99,7 @@ public sealed class TrainingRun(TextWriter log)
     /// <param name="excluded">Texts kept out of training (suspect labels) but still predicted as held-out texts.</param>
     public string Experiments(
         IReadOnlyList<LabelledText> zh, IReadOnlyList<LabelledText> en, IReadOnlyList<LabelledPost> devPosts, bool baseline,
-        IReadOnlyList<SentimentConfig>? configs = null, IReadOnlySet<LabelledText>? excluded = null)
+        IReadOnlyList<SentimentConfig>? configs = null, IReadOnlySet<LabelledText>? excluded = null, string? only = null)
     {
         var sb = new StringBuilder();
         sb.AppendLine("| configuration | en amazon | en imdb | en yelp | en mean | zh book | zh hotel | zh product | zh mean | dev en BA | dev zh BA | dev en 3-class neg BA / macro-F1 | dev zh 3-class neg BA / macro-F1 |");
@@ -86,7 +110,7 @@ public sealed class TrainingRun(TextWriter log)
         }
 
         var run = new CrossDomainRun([.. zh, .. en]);
-        foreach (var config in configs ?? ExperimentConfigs)
+        foreach (var config in (configs ?? ExperimentConfigs).Where(c => only is null || c.Name.Contains(only, StringComparison.Ordinal) || c == Shipped || c == IssueFourShipped))
         {
             var clock = Stopwatch.StartNew();
             var result = run.Run(config, excluded);
@@ -103,7 +127,7 @@ public sealed class TrainingRun(TextWriter log)
 
     private static (double EnBinary, double ZhBinary, double EnBa, double EnF1, double ZhBa, double ZhF1) DevFigures(CrossDomainRun.Result result, IReadOnlyList<LabelledPost> devPosts)
     {
-        var featurizer = new TextFeaturizer(result.Settings, SentimentLexicon.Shipped);
+        var featurizer = new TextFeaturizer(result.Settings, SentimentLexicon.For(result.Settings));
         var figures = new List<double>();
         foreach (var language in new[] { "en", "zh" })
         {
@@ -162,7 +186,7 @@ public sealed class TrainingRun(TextWriter log)
             return SentimentTrainer.TrainBaseline(ml, data);
         }
 
-        var textFeaturizer = new TextFeaturizer(settings, SentimentLexicon.Shipped);
+        var textFeaturizer = new TextFeaturizer(settings, SentimentLexicon.For(settings));
         var (model, _) = SentimentTrainer.Train(ml, textFeaturizer, data, trainer);
         var serving = SentimentTrainer.ToServing(model, SentimentTrainer.Manifest(settings, trainer, DateTimeOffset.UnixEpoch));
         return texts => Evaluation.PositiveProbabilities(serving, texts);
@@ -227,7 +251,7 @@ public sealed class TrainingRun(TextWriter log)
         }).ToList();
         log.WriteLine("Topic rule labels used for training: " + string.Join(", ", training.GroupBy(x => x.Label).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}")));
         var ml = new MLContext(seed: 1);
-        var featurizer = new TextFeaturizer(TopicFeaturizer, SentimentLexicon.Shipped);
+        var featurizer = new TextFeaturizer(TopicFeaturizer, SentimentLexicon.For(TopicFeaturizer));
         var (model, schema) = TopicTrainer.Train(ml, featurizer, training.Select(x => (x.Text, x.Label)).ToList(), rules.Classes);
         ModelFile.Save(ml, model, schema, TopicTrainer.Manifest(TopicFeaturizer, rules.Classes, now), outputPath);
         return TopicModel.Load(ml, outputPath, "--output");
