@@ -484,37 +484,27 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
         return false;
     }
 
-    private static bool TryDegree(ReadOnlySpan<char> rest, out int length, out float scalar)
+    private static bool TryDegree(ReadOnlySpan<char> rest, out int length, out float scalar) =>
+        TryPrefix(rest, ChineseDegrees, out length, out scalar);
+
+    private static bool TryIdiom(ReadOnlySpan<char> rest, out int length, out float valence) =>
+        TryPrefix(rest, ChineseIdioms, out length, out valence);
+
+    /// <summary>The first entry of <paramref name="table"/> that <paramref name="rest"/> starts with: its length and value.</summary>
+    private static bool TryPrefix(ReadOnlySpan<char> rest, (string Text, float Value)[] table, out int length, out float value)
     {
-        foreach (var (word, s) in ChineseDegrees)
+        foreach (var (text, v) in table)
         {
-            if (rest.StartsWith(word, StringComparison.Ordinal))
+            if (rest.StartsWith(text, StringComparison.Ordinal))
             {
-                length = word.Length;
-                scalar = s;
+                length = text.Length;
+                value = v;
                 return true;
             }
         }
 
         length = 0;
-        scalar = 0;
-        return false;
-    }
-
-    private static bool TryIdiom(ReadOnlySpan<char> rest, out int length, out float valence)
-    {
-        foreach (var (idiom, v) in ChineseIdioms)
-        {
-            if (rest.StartsWith(idiom, StringComparison.Ordinal))
-            {
-                length = idiom.Length;
-                valence = v;
-                return true;
-            }
-        }
-
-        length = 0;
-        valence = 0;
+        value = 0;
         return false;
     }
 
