@@ -64,3 +64,34 @@ public sealed class ScoreVerbTests
         }
     }
 }
+
+public sealed class TrainVerbTests
+{
+    [Fact]
+    public async Task Train_into_a_new_folder_without_topic_keywords_stops_at_once_naming_the_topics_option()
+    {
+        var output = Path.Combine(TestPaths.TempDirectory(), "new-models");
+        var root = new RootCommand();
+        foreach (var command in ScoringCommands.Commands(_ => throw new InvalidOperationException("train needs no host")))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var stderr = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(stderr);
+        int exit;
+        try
+        {
+            exit = await root.Parse(["train", "--data", TestPaths.TempDirectory(), "--output", output, "--posts", TestPaths.Posts, "--topic-check", TestPaths.TopicCheck]).InvokeAsync();
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        exit.ShouldBe(2);
+        stderr.ToString().ShouldContain("--topics");
+        Directory.Exists(output).ShouldBeFalse();
+    }
+}

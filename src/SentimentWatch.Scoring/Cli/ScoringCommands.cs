@@ -153,7 +153,22 @@ public static class ScoringCommands
             var log = Console.Error;
             var dataDir = r.GetValue(data)!.FullName;
             var outDir = r.GetValue(output)!.FullName;
+            // The seed keywords are configuration that lives next to the models (the hybrid topic
+            // decision reads them there): checked before minutes of training, copied when given elsewhere.
+            var keywordsPath = r.GetValue(keywords)?.FullName ?? Path.Combine(outDir, "topic-keywords.json");
+            if (!File.Exists(keywordsPath))
+            {
+                log.WriteLine($"No topic seed keywords at {keywordsPath}: pass --topics <file> (e.g. --topics models/topic-keywords.json) or put topic-keywords.json in the output folder.");
+                return Task.FromResult(2);
+            }
+
             Directory.CreateDirectory(outDir);
+            var outKeywords = Path.Combine(outDir, "topic-keywords.json");
+            if (!string.Equals(Path.GetFullPath(keywordsPath), Path.GetFullPath(outKeywords), StringComparison.Ordinal))
+            {
+                File.Copy(keywordsPath, outKeywords, overwrite: true);
+            }
+
             var zh = TrainingCorpus.LoadChinese(dataDir);
             var en = TrainingCorpus.LoadEnglish(dataDir);
             log.WriteLine($"Loaded {zh.Count} Chinese and {en.Count} English labelled texts.");
@@ -182,7 +197,7 @@ public static class ScoringCommands
             }
 
             run.TrainSentiment(sentimentData, dev, Path.Combine(outDir, "sentiment.zip"), now);
-            var rules = TopicRules.Load(r.GetValue(keywords)?.FullName ?? Path.Combine(outDir, "topic-keywords.json"));
+            var rules = TopicRules.Load(keywordsPath);
             var held = TopicCheck.Load(r.GetValue(topicCheck)!.FullName, dataDir).Select(c => c.Text).ToHashSet(StringComparer.Ordinal);
             run.TrainTopics([.. zh, .. en], rules, held, Path.Combine(outDir, "topic.zip"), now);
             if (report.Length > 0)
