@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Reflection;
 using SentimentWatch.Core.Mentions;
 
 namespace SentimentWatch.Scoring.Featurization;
@@ -81,7 +79,7 @@ public sealed class ComplaintCues
     }
 
     /// <summary>The hand-written list shipped as Lexicon/complaint-cues.tsv.</summary>
-    public static ComplaintCues Shipped { get; } = new(Read("complaint-cues.tsv"));
+    public static ComplaintCues Shipped { get; } = new(SentimentLexicon.ReadResource("complaint-cues.tsv"));
 
     public int Count { get; }
 
@@ -274,29 +272,5 @@ public sealed class ComplaintCues
 
             p++;
         }
-    }
-
-    private static List<KeyValuePair<string, float>> Read(string name)
-    {
-        var assembly = typeof(ComplaintCues).GetTypeInfo().Assembly;
-        using var stream = assembly.GetManifestResourceStream("SentimentWatch.Scoring.Lexicon." + name)
-            ?? throw new InvalidOperationException($"Embedded list '{name}' is missing from the Scoring assembly.");
-        using var reader = new StreamReader(stream);
-        var result = new List<KeyValuePair<string, float>>();
-        while (reader.ReadLine() is { } line)
-        {
-            if (line.Length == 0 || line[0] == '#')
-            {
-                continue;
-            }
-
-            var parts = line.Split('\t');
-            if (parts.Length >= 2 && float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-            {
-                result.Add(new(parts[0], value));
-            }
-        }
-
-        return result;
     }
 }

@@ -56,18 +56,22 @@ public sealed class SentimentLexicon
         {
             foreach (var (term, polarity) in ReadResource(resource))
             {
-                terms[term] = polarity;
+                terms[Core.Mentions.TextNormalizer.Normalize(term)] = polarity;
             }
         }
 
         return new SentimentLexicon(terms);
     }
 
-    private static IEnumerable<KeyValuePair<string, float>> ReadResource(string name)
+    /// <summary>
+    /// The (term, value) rows of a tab-separated list embedded from Lexicon/ ('#' lines are comments),
+    /// terms as written; the sentiment lexicon, the complaint cues and the web lexicon all read this way.
+    /// </summary>
+    internal static List<KeyValuePair<string, float>> ReadResource(string name)
     {
         var assembly = typeof(SentimentLexicon).GetTypeInfo().Assembly;
         using var stream = assembly.GetManifestResourceStream("SentimentWatch.Scoring.Lexicon." + name)
-            ?? throw new InvalidOperationException($"Embedded lexicon '{name}' is missing from the Scoring assembly.");
+            ?? throw new InvalidOperationException($"Embedded list '{name}' is missing from the Scoring assembly.");
         using var reader = new StreamReader(stream);
         var result = new List<KeyValuePair<string, float>>();
         while (reader.ReadLine() is { } line)
@@ -78,9 +82,9 @@ public sealed class SentimentLexicon
             }
 
             var parts = line.Split('\t');
-            if (parts.Length >= 2 && float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var polarity))
+            if (parts.Length >= 2 && float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {
-                result.Add(new(Core.Mentions.TextNormalizer.Normalize(parts[0]), polarity));
+                result.Add(new(parts[0], value));
             }
         }
 
