@@ -20,6 +20,11 @@ namespace SentimentWatch.Scoring.Featurization;
 /// negative lexicon evidence (dense slots 1 and 2): a prior that the training reviews, where the cues are rare, cannot teach.</param>
 /// <param name="WebLexicon">The lexicon also holds Lexicon/zh-web.tsv (Weibo bracket emoticons such as [怒], Chinese web slang), and
 /// bracket emoticons are read inside text. Off for models trained before it, which therefore serve unchanged.</param>
+/// <param name="GloveLexicon">The lexicon also holds Lexicon/en-glove.tsv: English words the AFINN / VADER lists lack, with a polarity
+/// projected from their GloVe vectors (tools/expand-lexicon.js, decision 025), so "stranded" or "overcharged" count as negative.</param>
+/// <param name="GloveScale">Weight of the GloVe-projected polarities against the hand-made lists' (1 = as written).</param>
+/// <param name="GloveSlots">Instead of merging, the GloVe list's evidence goes to two dense slots of its own (log(1 + positive),
+/// log(1 + negative), × <paramref name="GloveScale"/>) after the cue slots; measured, not shipped.</param>
 public sealed record FeaturizerSettings(
     int HashBits = 18,
     bool CjkUnigrams = true,
@@ -32,7 +37,10 @@ public sealed record FeaturizerSettings(
     bool ComplaintCues = false,
     bool WebLexicon = false,
     float ComplaintCueScale = 1f,
-    float ComplaintCuesAsNegative = 0f)
+    float ComplaintCuesAsNegative = 0f,
+    bool GloveLexicon = false,
+    float GloveScale = 1f,
+    bool GloveSlots = false)
 {
     /// <summary>Dense features appended after the hashed space (lexicon, negation, punctuation, script).</summary>
     public const int LexiconDenseCount = 8;
@@ -46,7 +54,10 @@ public sealed record FeaturizerSettings(
     /// <summary>First of the three complaint-cue slots (English, Chinese, negated strength): after the rule slots when those are on.</summary>
     public int ComplaintCueSlot => LexiconDenseCount + (RuleFeatures ? 3 : 0);
 
-    public int DenseCount => LexiconDenseCount + (RuleFeatures ? 3 : 0) + (ComplaintCues ? 3 : 0);
+    /// <summary>First of the two GloVe-lexicon slots (positive, negative evidence), after the cue slots.</summary>
+    public int GloveSlot => LexiconDenseCount + (RuleFeatures ? 3 : 0) + (ComplaintCues ? 3 : 0);
+
+    public int DenseCount => GloveSlot + (GloveSlots ? 2 : 0);
 
     public int HashedSize => 1 << HashBits;
 

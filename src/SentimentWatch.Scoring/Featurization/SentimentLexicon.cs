@@ -36,7 +36,20 @@ public sealed class SentimentLexicon
     public static SentimentLexicon ShippedWeb { get; } = LoadShipped("zh-web.tsv");
 
     /// <summary>The lexicon a featurizer with these settings was trained with.</summary>
-    public static SentimentLexicon For(FeaturizerSettings settings) => settings.WebLexicon ? ShippedWeb : Shipped;
+    public static SentimentLexicon For(FeaturizerSettings settings) => settings switch
+    {
+        { GloveLexicon: true, GloveSlots: false } => Expanded.GetOrAdd((settings.WebLexicon, settings.GloveScale), key => LoadShipped(key.Scale, key.Web ? ["zh-web.tsv", "en-glove.tsv"] : ["en-glove.tsv"])),
+        { WebLexicon: true } => ShippedWeb,
+        _ => Shipped,
+    };
+
+    /// <summary>Lexicon/en-glove.tsv alone, for featurizers with <see cref="FeaturizerSettings.GloveSlots"/>.</summary>
+    public static SentimentLexicon Glove => GloveOnly.Value;
+
+    private static readonly Lazy<SentimentLexicon> GloveOnly = new(() => new(ReadResource("en-glove.tsv")));
+
+    // Lexicons with the GloVe list merged in, one per (web lexicon, scale) a loaded model asks for.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(bool Web, float Scale), SentimentLexicon> Expanded = new();
 
     public int Count => _terms.Count;
 
@@ -48,15 +61,18 @@ public sealed class SentimentLexicon
     /// <summary>Whether some Chinese term of two or more characters starts with these two characters: skips most longest-match probes.</summary>
     public bool StartsCjkTerm(ReadOnlySpan<char> firstTwo) => _cjkPrefixLookup.Contains(firstTwo);
 
-    private static SentimentLexicon LoadShipped(params string[] extra)
+    private static SentimentLexicon LoadShipped(params string[] extra) => LoadShipped(1f, extra);
+
+    private static SentimentLexicon LoadShipped(float gloveScale, string[] extra)
     {
         var terms = new Dictionary<string, float>(StringComparer.Ordinal);
         // Order matters: the hand-written Chinese social list overrides the machine-translated one.
         foreach (var resource in new[] { "sentiment-lexicon.tsv", "zh-social.tsv" }.Concat(extra))
         {
+            var scale = resource == "en-glove.tsv" ? gloveScale : 1f;
             foreach (var (term, polarity) in ReadResource(resource))
             {
-                terms[Core.Mentions.TextNormalizer.Normalize(term)] = polarity;
+                terms[Core.Mentions.TextNormalizer.Normalize(term)] = scale * polarity;
             }
         }
 

@@ -83,6 +83,12 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
             AddDense(vector, settings.ComplaintCueSlot + 1, settings.ComplaintCueScale * MathF.Log(1 + cues.Chinese));
             AddDense(vector, settings.ComplaintCueSlot + 2, settings.ComplaintCueScale * MathF.Log(1 + cues.Negated));
         }
+
+        if (settings.GloveSlots)
+        {
+            AddDense(vector, settings.GloveSlot, settings.GloveScale * MathF.Log(1 + state.GlovePositive));
+            AddDense(vector, settings.GloveSlot + 1, settings.GloveScale * MathF.Log(1 + state.GloveNegative));
+        }
     }
 
     /// <summary>Featurizes into a fresh dense-index/value pair, for building ML.NET training rows.</summary>
@@ -322,7 +328,10 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
 
         if (token.Length > 1 || !settings.SkipFoldedLetters)
         {
-            AddPolarity(token, negated, ref state);
+            if (!AddPolarity(token, negated, ref state) && settings.GloveSlots && SentimentLexicon.Glove.TryGet(token, out var glove))
+            {
+                state.AddGlove(negated ? glove * NegatedPolarity : glove);
+            }
         }
 
         state.PreviousWord = unigram;
@@ -440,12 +449,15 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
         return rest[0] is '不' or '没' or '无' or '别' or '未' or '非' or '莫' or '勿' ? 1 : 0;
     }
 
-    private void AddPolarity(ReadOnlySpan<char> term, bool negated, ref TextState state)
+    private bool AddPolarity(ReadOnlySpan<char> term, bool negated, ref TextState state)
     {
         if (lexicon.TryGet(term, out var polarity))
         {
             state.Add(negated ? polarity * NegatedPolarity : polarity);
+            return true;
         }
+
+        return false;
     }
 
     private void AddHashed(FeatureVector vector, uint hash) => vector.Add((int)(hash & (uint)_mask), 1f);
@@ -496,6 +508,8 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
     {
         public float Positive;
         public float Negative;
+        public float GlovePositive;
+        public float GloveNegative;
         public int Negators;
         public int Exclamations;
         public int Questions;
@@ -513,6 +527,19 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
             else
             {
                 Negative -= polarity;
+            }
+        }
+
+        /// <summary>Evidence from the GloVe list kept apart from the hand-made lists' (<see cref="FeaturizerSettings.GloveSlots"/>).</summary>
+        public void AddGlove(float polarity)
+        {
+            if (polarity > 0)
+            {
+                GlovePositive += polarity;
+            }
+            else
+            {
+                GloveNegative -= polarity;
             }
         }
 

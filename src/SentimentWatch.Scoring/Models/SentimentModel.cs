@@ -124,7 +124,8 @@ public sealed class SentimentModel
         }
 
         var logit = -((_slope * score) + _offset);
-        // The plain-question slot is the last one there is, so it can only be the last index.
+        // Only complaint-cue (and GloVe) slots follow the plain-question slot, so a plain question without a cue has it as
+        // its last index; a question with a complaint cue is not shrunk (CrossDomainRun.IsShrunkQuestion, the same test).
         return indices.Length > 0 && indices[^1] == _plainQuestionIndex ? logit * _questionShrink : logit;
     }
 

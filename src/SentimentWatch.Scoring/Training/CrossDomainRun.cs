@@ -107,7 +107,29 @@ internal sealed class CrossDomainRun(IReadOnlyList<LabelledText> data)
 
     /// <summary>The blended logit, exactly as <see cref="SentimentModel"/> computes it once the blend is folded in.</summary>
     public static float Apply(SentimentBlend blend, FeaturizerSettings settings, float logit, float[] dense) =>
-        blend.Apply(logit, slot => dense[slot], settings.RuleFeatures && dense[FeaturizerSettings.PlainQuestionSlot] > 0);
+        blend.Apply(logit, slot => dense[slot], IsShrunkQuestion(settings, dense));
+
+    /// <summary>
+    /// Whether the question shrink applies: a plain question (rule features) with nothing in the dense slots after its own
+    /// (no complaint cue), which is what <see cref="SentimentModel"/> tests on the serving path ("the plain-question slot is the last index").
+    /// </summary>
+    public static bool IsShrunkQuestion(FeaturizerSettings settings, float[] dense)
+    {
+        if (!settings.RuleFeatures || dense[FeaturizerSettings.PlainQuestionSlot] <= 0)
+        {
+            return false;
+        }
+
+        for (var slot = FeaturizerSettings.PlainQuestionSlot + 1; slot < dense.Length; slot++)
+        {
+            if (dense[slot] != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public static float[] Dense(FeaturizerSettings settings, FeatureData.FeaturizedText text)
     {

@@ -28,10 +28,17 @@ public sealed class TrainingRun(TextWriter log)
         ["ngrams+lexicon+rules+cues x10, web lexicon"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCueScale: 10f),
         ["ngrams+lexicon+rules+cues x3 as negative 0.5, web lexicon"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCueScale: 3f, ComplaintCuesAsNegative: 0.5f),
         ["ngrams+lexicon (letters fixed), web lexicon"] = new(SkipFoldedLetters: true, WebLexicon: true),
+        ["ngrams+lexicon+rules+cues x3, web + GloVe lexicon"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCueScale: 3f, GloveLexicon: true),
+        ["ngrams+lexicon+rules+cues x3, web + GloVe lexicon x0.5"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCueScale: 3f, GloveLexicon: true, GloveScale: 0.5f),
+        ["ngrams+lexicon+rules+cues x3, web + GloVe lexicon x0.75"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCueScale: 3f, GloveLexicon: true, GloveScale: 0.75f),
+        ["ngrams+lexicon+rules+cues x3, web + GloVe lexicon x0.25"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCueScale: 3f, GloveLexicon: true, GloveScale: 0.25f),
+        ["ngrams+lexicon (letters fixed), web + GloVe lexicon x0.5"] = new(SkipFoldedLetters: true, WebLexicon: true, GloveLexicon: true, GloveScale: 0.5f),
+        ["ngrams+lexicon+rules+cues x3, web lexicon, GloVe slots x1"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCueScale: 3f, GloveSlots: true, GloveScale: 1f),
+        ["ngrams+lexicon+rules+cues x3, web lexicon, GloVe slots x3"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCueScale: 3f, GloveSlots: true, GloveScale: 3f),
     };
 
     /// <summary>The featurizer the topic model is trained with: the sentiment featurizer minus the rule and complaint-cue features (dense slots after the topic model's), so the scorer featurizes once for both.</summary>
-    public const string TopicFeaturizerName = "ngrams+lexicon (letters fixed), web lexicon";
+    public const string TopicFeaturizerName = "ngrams+lexicon (letters fixed), web + GloVe lexicon x0.5";
 
     public static FeaturizerSettings TopicFeaturizer => Featurizers[TopicFeaturizerName];
 
@@ -41,11 +48,25 @@ public sealed class TrainingRun(TextWriter log)
     /// <summary>The configuration shipped for issue 4 (until the complaint cues).</summary>
     public static SentimentConfig IssueFourShipped { get; } = new("ngrams+lexicon+rules, lbfgs L2 0.75 L1 0", "ngrams+lexicon+rules", L2: 0.75f, L1: 0f);
 
-    /// <summary>The configuration <c>train</c> ships (chosen by cross-domain mean and dev posts: models/MODEL.md).</summary>
-    public static SentimentConfig Shipped { get; } = IssueFourShipped with
+    /// <summary>The configuration shipped with the complaint cues (until the GloVe lexicon).</summary>
+    public static SentimentConfig CuesShipped { get; } = IssueFourShipped with
     {
         Name = "ngrams+lexicon+rules+cues x3, web lexicon, lbfgs L2 0.75 L1 0",
         Featurizer = "ngrams+lexicon+rules+cues x3, web lexicon",
+    };
+
+    /// <summary>The GloVe-lexicon configuration before the question shrink.</summary>
+    public static SentimentConfig GloveShipped { get; } = IssueFourShipped with
+    {
+        Name = "ngrams+lexicon+rules+cues x3, web + GloVe lexicon x0.5, lbfgs L2 0.75 L1 0",
+        Featurizer = "ngrams+lexicon+rules+cues x3, web + GloVe lexicon x0.5",
+    };
+
+    /// <summary>The configuration <c>train</c> ships (chosen by cross-domain mean and dev posts: models/MODEL.md).</summary>
+    public static SentimentConfig Shipped { get; } = GloveShipped with
+    {
+        Name = GloveShipped.Name + ", plain questions without a cue ×0.5",
+        QuestionShrink = 0.5f,
     };
 
     /// <summary>What <c>train --experiments</c> compares, in the order of models/experiments.md.</summary>
@@ -83,11 +104,21 @@ public sealed class TrainingRun(TextWriter log)
         IssueFourShipped with { Name = "ngrams+lexicon+rules+cues, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues" },
         IssueFourShipped with { Name = "ngrams+lexicon+rules, web lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules, web lexicon" },
         IssueFourShipped with { Name = "ngrams+lexicon+rules+cues, web lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues, web lexicon" },
-        IssueFourShipped with { Name = "ngrams+lexicon+rules+cues x3, web lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues x3, web lexicon" },
+        CuesShipped,
         IssueFourShipped with { Name = "ngrams+lexicon+rules+cues as negative 0.5, web lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues as negative 0.5, web lexicon" },
         IssueFourShipped with { Name = "ngrams+lexicon+rules+cues as negative 1, web lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues as negative 1, web lexicon" },
         IssueFourShipped with { Name = "ngrams+lexicon+rules+cues x10, web lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues x10, web lexicon" },
         IssueFourShipped with { Name = "ngrams+lexicon+rules+cues x3 as negative 0.5, web lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues x3 as negative 0.5, web lexicon" },
+        IssueFourShipped with { Name = "ngrams+lexicon+rules+cues x3, web + GloVe lexicon, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues x3, web + GloVe lexicon" },
+        GloveShipped,
+        IssueFourShipped with { Name = "ngrams+lexicon+rules+cues x3, web + GloVe lexicon x0.75, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues x3, web + GloVe lexicon x0.75" },
+        IssueFourShipped with { Name = "ngrams+lexicon+rules+cues x3, web + GloVe lexicon x0.25, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues x3, web + GloVe lexicon x0.25" },
+        IssueFourShipped with { Name = "ngrams+lexicon+rules+cues x3, web lexicon, GloVe slots x1, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues x3, web lexicon, GloVe slots x1" },
+        IssueFourShipped with { Name = "ngrams+lexicon+rules+cues x3, web lexicon, GloVe slots x3, lbfgs L2 0.75 L1 0", Featurizer = "ngrams+lexicon+rules+cues x3, web lexicon, GloVe slots x3" },
+        Shipped,
+        GloveShipped with { Name = GloveShipped.Name + ", plain questions without a cue ×0", QuestionShrink = 0f },
+        GloveShipped with { Name = GloveShipped.Name + ", plain-question flag not learned, plain questions without a cue ×0.5", QuestionShrink = 0.5f, LearnPlainQuestion = false },
+        GloveShipped with { Name = GloveShipped.Name + ", plain-question flag not learned, plain questions without a cue ×0", QuestionShrink = 0f, LearnPlainQuestion = false },
     ];
 
     /// <summary>
@@ -110,7 +141,7 @@ public sealed class TrainingRun(TextWriter log)
         }
 
         var run = new CrossDomainRun([.. zh, .. en]);
-        foreach (var config in (configs ?? ExperimentConfigs).Where(c => only is null || c.Name.Contains(only, StringComparison.Ordinal) || c == Shipped || c == IssueFourShipped))
+        foreach (var config in (configs ?? ExperimentConfigs).Where(c => only is null || c.Name.Contains(only, StringComparison.Ordinal) || c == Shipped || c == GloveShipped || c == CuesShipped || c == IssueFourShipped))
         {
             var clock = Stopwatch.StartNew();
             var result = run.Run(config, excluded);
