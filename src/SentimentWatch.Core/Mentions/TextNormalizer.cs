@@ -43,4 +43,16 @@ public static class TextNormalizer
     public static bool IsCjk(char c) =>
         c is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or >= '\uF900' and <= '\uFAFF'
             or >= '\u3040' and <= '\u30FF' or >= '\uAC00' and <= '\uD7AF';
+
+    /// <summary>The index just past the run of CJK characters that starts at <paramref name="start"/>.</summary>
+    public static int CjkRunEnd(ReadOnlySpan<char> text, int start)
+    {
+        var end = start;
+        while (end < text.Length && IsCjk(text[end]))
+        {
+            end++;
+        }
+
+        return end;
+    }
 }

@@ -99,11 +99,7 @@ public sealed class ComplaintCues
             var c = normalized[i];
             if (TextNormalizer.IsCjk(c))
             {
-                var end = i;
-                while (end < normalized.Length && TextNormalizer.IsCjk(normalized[end]))
-                {
-                    end++;
-                }
+                var end = TextNormalizer.CjkRunEnd(normalized, i);
 
                 Chinese(normalized[i..end], ref chinese, ref negated, ref cues);
                 clause++;

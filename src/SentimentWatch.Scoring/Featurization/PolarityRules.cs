@@ -124,11 +124,7 @@ public sealed class PolarityRules(SentimentLexicon lexicon)
 
             if (TextNormalizer.IsCjk(c))
             {
-                var end = i;
-                while (end < text.Length && TextNormalizer.IsCjk(text[end]))
-                {
-                    end++;
-                }
+                var end = TextNormalizer.CjkRunEnd(text, i);
 
                 ChineseRun(text.AsSpan(i, end - i), chinese, ref question);
                 i = end;

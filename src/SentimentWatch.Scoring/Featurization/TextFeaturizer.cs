@@ -140,11 +140,7 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
             }
             else if (TextNormalizer.IsCjk(c))
             {
-                var end = i;
-                while (end < text.Length && TextNormalizer.IsCjk(text[end]))
-                {
-                    end++;
-                }
+                var end = TextNormalizer.CjkRunEnd(text, i);
 
                 ChineseRun(text.AsSpan(i, end - i), vector, ref state);
                 i = end;

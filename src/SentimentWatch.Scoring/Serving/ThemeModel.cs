@@ -54,11 +54,7 @@ public static class ThemeModel
             var c = normalized[i];
             if (TextNormalizer.IsCjk(c))
             {
-                var end = i;
-                while (end < normalized.Length && TextNormalizer.IsCjk(normalized[end]))
-                {
-                    end++;
-                }
+                var end = TextNormalizer.CjkRunEnd(normalized, i);
 
                 for (var k = i; k + 2 <= end; k++)
                 {
