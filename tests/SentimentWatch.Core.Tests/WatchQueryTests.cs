@@ -174,6 +174,15 @@ public sealed class WatchQueryTests
         query.Matches("星巴克招聘 customer service").ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData("华为 AND 退货", "華為手機退貨要等兩週")]
+    [InlineData("華為 AND 退貨", "华为手机退货要等两周")]
+    [InlineData("\"售后服务\"", "售後服務太差了")]
+    public void A_watch_matches_the_brand_in_either_Chinese_script(string watch, string post)
+    {
+        WatchQuery.Parse(watch).Matches(post).ShouldBeTrue();
+    }
+
     [Fact]
     public void Parse_throws_a_FormatException_carrying_the_TryParse_message()
     {

@@ -5,7 +5,7 @@ namespace SentimentWatch.Core.Mentions;
 
 /// <summary>
 /// Folds text for matching and fingerprinting: Unicode NFKC (full-width to half-width),
-/// lower case, runs of white space collapsed.
+/// lower case, runs of white space collapsed. <see cref="Fold"/> also folds Traditional Chinese to Simplified.
 /// </summary>
 public static class TextNormalizer
 {
@@ -39,6 +39,13 @@ public static class TextNormalizer
 
         return sb.ToString().TrimEnd();
     }
+
+    /// <summary>
+    /// <see cref="Normalize"/>, then Traditional Chinese characters folded to Simplified (<see cref="ChineseScript"/>):
+    /// for matching words against text (watches, keyword rules, lexicons, the featurizer), so 退貨 meets 退货.
+    /// Mention ids and fingerprints keep <see cref="Normalize"/>, so keys already stored do not move.
+    /// </summary>
+    public static string Fold(string text) => ChineseScript.ToSimplified(Normalize(text));
 
     public static bool IsCjk(char c) =>
         c is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or >= '\uF900' and <= '\uFAFF'

@@ -12,7 +12,8 @@ namespace SentimentWatch.Core.Watches;
 /// unary  := ( NOT | - ) unary | '(' or ')' | "quoted phrase" | term
 /// </code>
 /// Latin terms match whole words (so "refund" does not match "refunding" unless written
-/// <c>refund*</c>); Chinese terms match as substrings, since Chinese has no spaces.
+/// <c>refund*</c>); Chinese terms match as substrings, since Chinese has no spaces. Query and text are
+/// folded alike (<see cref="TextNormalizer.Fold"/>), so a watch on 华为 also matches posts written 華為.
 /// </summary>
 public sealed class WatchQuery
 {
@@ -75,7 +76,7 @@ public sealed class WatchQuery
         }
     }
 
-    public bool Matches(string text) => _root.Matches(new MatchTarget(TextNormalizer.Normalize(text)));
+    public bool Matches(string text) => _root.Matches(new MatchTarget(TextNormalizer.Fold(text)));
 
     public override string ToString() => Text;
 
@@ -126,7 +127,7 @@ public sealed class WatchQuery
                 }
 
                 i++;
-                var phrase = TextNormalizer.Normalize(sb.ToString());
+                var phrase = TextNormalizer.Fold(sb.ToString());
                 if (phrase.Length == 0)
                 {
                     throw new FormatException($"empty phrase at position {start + 1}");
@@ -152,7 +153,7 @@ public sealed class WatchQuery
                     "AND" or "&&" => new Token(TokenKind.And, word, start),
                     "OR" or "||" or "|" => new Token(TokenKind.Or, word, start),
                     "NOT" => new Token(TokenKind.Not, word, start),
-                    _ => new Token(TokenKind.Term, TextNormalizer.Normalize(word), start),
+                    _ => new Token(TokenKind.Term, TextNormalizer.Fold(word), start),
                 });
             }
         }
