@@ -16,6 +16,20 @@ public sealed class FeaturizerTests
     }
 
     [Fact]
+    public void Traditional_chinese_featurizes_as_simplified_only_when_the_settings_fold_it()
+    {
+        const string traditional = "客服態度太差了，退貨三週還沒退款，再也不買了[怒]";
+        const string simplified = "客服态度太差了，退货三周还没退款，再也不买了[怒]";
+        var folding = new TextFeaturizer(new FeaturizerSettings(RuleFeatures: true, ComplaintCues: true, WebLexicon: true, FoldTraditional: true), SentimentLexicon.ShippedWeb);
+
+        var (foldedIndices, foldedValues) = folding.FeaturizeToArrays(traditional);
+        var (indices, values) = folding.FeaturizeToArrays(simplified);
+        foldedIndices.ShouldBe(indices);
+        foldedValues.ShouldBe(values);
+        F(traditional).Indices.ShouldNotBe(F(simplified).Indices);
+    }
+
+    [Fact]
     public void Different_urls_and_user_handles_featurize_identically()
     {
         F("@alice the app is broken https://t.co/abc").Indices.ShouldBe(F("@bob the app is broken http://example.com/x?y=1").Indices);

@@ -162,10 +162,37 @@ public sealed class ShippedModelTests
         }
     }
 
+    [Theory]
+    [InlineData("客服態度太差了，退貨三週還沒退款，再也不買了", "客服态度太差了，退货三周还没退款，再也不买了")]
+    [InlineData("這家店的服務真的很讚，下次還來", "这家店的服务真的很赞，下次还来")]
+    [InlineData("請問門市週末幾點開門？", "请问门市周末几点开门？")]
+    public void A_post_in_traditional_characters_scores_as_its_simplified_original(string traditional, string simplified)
+    {
+        var folded = Scorer.Value.ScoreOne(traditional);
+        var original = Scorer.Value.ScoreOne(simplified);
+
+        folded.Sentiment.ShouldBe(original.Sentiment);
+        folded.Topic.ShouldBe(original.Topic);
+    }
+
+    // The Traditional posts also carry Taiwanese vocabulary (軟體, 網路) that the character fold does not bridge (decision 026).
+    [Fact]
+    public void Negative_detection_on_the_held_out_posts_in_traditional_characters_stays_above_its_floor()
+    {
+        var posts = TrainingCorpus.LoadPosts(TestPaths.PostsHant).Where(p => p.Split == "test").ToList();
+        posts.Count.ShouldBeGreaterThan(90);
+        var scores = Scorer.Value.Score(posts.Select(p => p.Text).ToList());
+        var ba = Metrics.BalancedAccuracy(
+            posts.Select(p => p.Sentiment == "negative").ToList(),
+            scores.Select(s => s!.Sentiment.Label == SentimentLabel.Negative).ToList());
+        ba.ShouldBeGreaterThan(0.82); // 0.834 measured; the model before the fold: 0.814
+    }
+
     [Fact]
     public void Risk_terms_are_reported_from_the_configured_list()
     {
         Scorer.Value.ScoreOne("电池爆炸了，我要投诉").RiskTerms.ShouldBe(["投诉", "爆炸"], ignoreOrder: true);
+        Scorer.Value.ScoreOne("電池爆炸了，我要投訴").RiskTerms.ShouldBe(["投诉", "爆炸"], ignoreOrder: true);
         Scorer.Value.ScoreOne("lovely day").RiskTerms.ShouldBeEmpty();
     }
 

@@ -6,6 +6,9 @@ internal static class TestPaths
 
     public static string Posts => Path.Combine(AppContext.BaseDirectory, "Data", "posts.tsv");
 
+    /// <summary>The Chinese posts of <see cref="Posts"/> in Traditional characters (tools/posts-to-traditional.js, decision 026).</summary>
+    public static string PostsHant => Path.Combine(AppContext.BaseDirectory, "Data", "posts-zh-hant.tsv");
+
     public static string TopicCheck => Path.Combine(AppContext.BaseDirectory, "Data", "topic-check.tsv");
 
     /// <summary>The training data (../shared/data next to the repository, or SENTIMENTWATCH_DATA).</summary>

@@ -20,4 +20,8 @@ public sealed class ThemeModelTests
     [Fact]
     public void Tokens_are_english_words_and_chinese_character_bigrams() =>
         ThemeModel.Tokens("The Battery 电池坏了").ShouldBe(["battery", "电池", "池坏", "坏了"]);
+
+    [Fact]
+    public void Tokens_of_traditional_characters_are_the_simplified_ones_so_themes_merge_both_scripts() =>
+        ThemeModel.Tokens("電池壞了").ShouldBe(ThemeModel.Tokens("电池坏了"));
 }

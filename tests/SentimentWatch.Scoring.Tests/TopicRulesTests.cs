@@ -25,5 +25,12 @@ public sealed class TopicRulesTests
     }
 
     [Fact]
+    public void Keywords_match_text_written_in_traditional_characters()
+    {
+        Rules.Label("快遞三天了還沒到").ShouldBe("logistics");
+        new TopicRules(new Dictionary<string, IReadOnlyList<string>> { ["price_billing"] = ["價格"] }).Label("价格太贵").ShouldBe("price_billing");
+    }
+
+    [Fact]
     public void Other_is_always_the_last_class() => Rules.Classes[^1].ShouldBe("other");
 }

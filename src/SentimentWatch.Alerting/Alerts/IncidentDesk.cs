@@ -391,9 +391,10 @@ public sealed class IncidentDesk(
     {
         var text = string.IsNullOrWhiteSpace(mention.Title) ? mention.Text : $"{mention.Title} {mention.Text}";
         var terms = new List<string>(mention.RiskTerms);
+        var folded = TextNormalizer.Fold(text); // so a rule's 投诉 also finds 投訴
         foreach (var term in rules.SelectMany(r => r.Terms))
         {
-            if (text.Contains(term, StringComparison.OrdinalIgnoreCase) && !terms.Contains(term, StringComparer.OrdinalIgnoreCase))
+            if (folded.Contains(TextNormalizer.Fold(term), StringComparison.Ordinal) && !terms.Contains(term, StringComparer.OrdinalIgnoreCase))
             {
                 terms.Add(term);
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SentimentWatch.Core.Mentions;
 
 namespace SentimentWatch.Alerting;
 
@@ -225,7 +226,7 @@ public static class RuleEvaluation
     }
 
     private static IEnumerable<string> MatchedTerms(CrisisRule rule, MentionEvidence e) =>
-        rule.Terms.Count == 0 ? e.RiskTermList : e.RiskTermList.Where(t => rule.Terms.Contains(t, StringComparer.OrdinalIgnoreCase));
+        rule.Terms.Count == 0 ? e.RiskTermList : e.RiskTermList.Where(t => rule.Terms.Any(r => TextNormalizer.Fold(r) == TextNormalizer.Fold(t)));
 
     private static Finding Build(CrisisRule rule, string watchId, string group, double measured, double threshold, List<MentionEvidence> cause,
         double? baseline, int total, DateTimeOffset windowStart, DateTimeOffset now, string summary)
@@ -281,11 +282,12 @@ public static class RuleEvaluation
             .Take(count).Select(kv => kv.Key).ToArray();
     }
 
+    // Traditional characters are folded to Simplified, so 投訴 and 投诉 count as one term.
     private static IEnumerable<string> Tokens(string text)
     {
         var latin = new StringBuilder();
         char? previousCjk = null;
-        foreach (var c in text)
+        foreach (var c in ChineseScript.ToSimplified(text))
         {
             if (IsCjk(c))
             {

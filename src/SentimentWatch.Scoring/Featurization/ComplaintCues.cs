@@ -49,7 +49,7 @@ public sealed class ComplaintCues
         _chinese = new Dictionary<string, float>(StringComparer.Ordinal);
         foreach (var (raw, strength) in cues)
         {
-            var cue = TextNormalizer.Normalize(raw);
+            var cue = TextNormalizer.Fold(raw);
             if (cue.Length == 0)
             {
                 continue;
@@ -83,7 +83,7 @@ public sealed class ComplaintCues
 
     public int Count { get; }
 
-    /// <summary>Scores text already passed through <see cref="TextNormalizer.Normalize"/>.</summary>
+    /// <summary>Scores text already passed through <see cref="TextNormalizer.Normalize"/> or <see cref="TextNormalizer.Fold"/> (the cues are folded).</summary>
     public ComplaintCueScore Score(ReadOnlySpan<char> normalized)
     {
         var folded = t_folded ??= new char[1024];

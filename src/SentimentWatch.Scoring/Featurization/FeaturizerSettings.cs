@@ -25,6 +25,8 @@ namespace SentimentWatch.Scoring.Featurization;
 /// <param name="GloveScale">Weight of the GloVe-projected polarities against the hand-made lists' (1 = as written).</param>
 /// <param name="GloveSlots">Instead of merging, the GloVe list's evidence goes to two dense slots of its own (log(1 + positive),
 /// log(1 + negative), × <paramref name="GloveScale"/>) after the cue slots; measured, not shipped.</param>
+/// <param name="FoldTraditional">Traditional Chinese is folded to Simplified before featurizing (<see cref="Core.Mentions.TextNormalizer.Fold"/>,
+/// decision 026), so 態度很差 reads as 态度很差. Off for models trained before it, which therefore serve and reproduce unchanged.</param>
 public sealed record FeaturizerSettings(
     int HashBits = 18,
     bool CjkUnigrams = true,
@@ -40,7 +42,8 @@ public sealed record FeaturizerSettings(
     float ComplaintCuesAsNegative = 0f,
     bool GloveLexicon = false,
     float GloveScale = 1f,
-    bool GloveSlots = false)
+    bool GloveSlots = false,
+    bool FoldTraditional = false)
 {
     /// <summary>Dense features appended after the hashed space (lexicon, negation, punctuation, script).</summary>
     public const int LexiconDenseCount = 8;

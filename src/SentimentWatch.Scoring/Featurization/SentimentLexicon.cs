@@ -72,7 +72,7 @@ public sealed class SentimentLexicon
             var scale = resource == "en-glove.tsv" ? gloveScale : 1f;
             foreach (var (term, polarity) in ReadResource(resource))
             {
-                terms[Core.Mentions.TextNormalizer.Normalize(term)] = scale * polarity;
+                terms[Core.Mentions.TextNormalizer.Fold(term)] = scale * polarity;
             }
         }
 

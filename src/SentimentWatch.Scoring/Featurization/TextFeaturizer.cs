@@ -46,9 +46,16 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
     public FeaturizerSettings Settings => settings;
 
     public void Featurize(string? text, FeatureVector vector) =>
-        FeaturizeNormalized(TextNormalizer.Normalize(text ?? string.Empty), vector, text);
+        FeaturizeNormalized(Prepare(text), vector, text);
 
-    /// <summary>Featurizes text already passed through <see cref="TextNormalizer.Normalize"/> (saves a second pass when the caller needs it too).</summary>
+    /// <summary>
+    /// The text as this featurizer reads it: <see cref="TextNormalizer.Fold"/> (Traditional Chinese folded to Simplified)
+    /// when <see cref="FeaturizerSettings.FoldTraditional"/>, else <see cref="TextNormalizer.Normalize"/>.
+    /// </summary>
+    public string Prepare(string? text) =>
+        settings.FoldTraditional ? TextNormalizer.Fold(text ?? string.Empty) : TextNormalizer.Normalize(text ?? string.Empty);
+
+    /// <summary>Featurizes text already passed through <see cref="Prepare"/> (saves a second pass when the caller needs it too).</summary>
     /// <param name="original">The text as written, for the rule features (ALL-CAPS emphasis needs the case); the normalized text when null.</param>
     public void FeaturizeNormalized(string normalized, FeatureVector vector, string? original = null)
     {
@@ -71,7 +78,9 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
         AddDense(vector, 7, (float)state.LatinChars / total);
         if (settings.RuleFeatures)
         {
-            var rules = _rules.Score(original ?? normalized);
+            // The rules read the text as written (ALL-CAPS emphasis needs the case), folded like the rest when the settings fold.
+            var written = original ?? normalized;
+            var rules = _rules.Score(settings.FoldTraditional ? ChineseScript.ToSimplified(written) : written);
             AddDense(vector, FeaturizerSettings.RuleEnglishSlot, rules.English);
             AddDense(vector, FeaturizerSettings.RuleChineseSlot, rules.Chinese);
             AddDense(vector, FeaturizerSettings.PlainQuestionSlot, rules.PlainQuestion ? 1 : 0);

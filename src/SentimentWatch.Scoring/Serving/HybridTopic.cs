@@ -51,7 +51,7 @@ public sealed class HybridTopic
         return new HybridTopic(TopicRules.Load(path), topic.Topics, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rules-{hash:x8}"));
     }
 
-    /// <summary>The final topic for normalized text, given the model's class probabilities.</summary>
+    /// <summary>The final topic for text passed through <see cref="Core.Mentions.TextNormalizer.Fold"/>, given the model's class probabilities.</summary>
     public (int Topic, float Probability, bool FromRule) Decide(string normalized, ReadOnlySpan<float> probabilities)
     {
         var best = 0;

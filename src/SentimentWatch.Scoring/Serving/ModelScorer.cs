@@ -36,7 +36,7 @@ public sealed class ModelScorer : IMentionScorer
         // The rule and complaint-cue features only append dense slots after the ones the topic model knows (it ignores them).
         var topicSettings = topic.Manifest.Featurizer;
         _sharedFeatures = topicSettings == sentiment.Manifest.Featurizer || topicSettings == sentiment.Manifest.Featurizer with { RuleFeatures = false, ComplaintCues = false, ComplaintCueScale = 1f, ComplaintCuesAsNegative = 0f };
-        _riskTerms = riskTerms.Select(TextNormalizer.Normalize).Where(t => t.Length > 0).Distinct().ToArray();
+        _riskTerms = riskTerms.Select(TextNormalizer.Fold).Where(t => t.Length > 0).Distinct().ToArray();
         ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}" + (hybrid is null ? "" : "+" + hybrid.Version);
     }
 
@@ -87,9 +87,9 @@ public sealed class ModelScorer : IMentionScorer
     public MentionScore ScoreOne(string? text)
     {
         text ??= string.Empty;
-        var normalized = TextNormalizer.Normalize(text);
+        var prepared = _sentiment.Featurizer.Prepare(text);
         var vector = t_vector ??= new FeatureVector();
-        _sentiment.Featurizer.FeaturizeNormalized(normalized, vector, text);
+        _sentiment.Featurizer.FeaturizeNormalized(prepared, vector, text);
         var positive = _sentiment.PositiveProbability(vector);
         var band = _sentiment.BandFor(LanguageDetector.Detect(text));
         var (neg, neu, pos) = band.Probabilities(positive);
@@ -99,8 +99,11 @@ public sealed class ModelScorer : IMentionScorer
         if (!_sharedFeatures)
         {
             topicVector = t_topicVector ??= new FeatureVector();
-            _topic.Featurizer.FeaturizeNormalized(normalized, topicVector, text);
+            _topic.Featurizer.Featurize(text, topicVector);
         }
+
+        // Keyword rules and risk terms match folded text whatever the models read (the same instance when already folded).
+        var folded = ChineseScript.ToSimplified(prepared);
 
         int topic;
         float probability;
@@ -112,22 +115,22 @@ public sealed class ModelScorer : IMentionScorer
         {
             Span<float> probabilities = stackalloc float[_topic.Topics.Count];
             _topic.Probabilities(topicVector, probabilities);
-            (topic, probability, _) = _hybrid.Decide(normalized, probabilities);
+            (topic, probability, _) = _hybrid.Decide(folded, probabilities);
         }
 
         return new MentionScore(
             new SentimentScore(label, neg, neu, pos),
             new TopicScore(_topic.Topics[topic], probability),
-            RiskTerms(normalized));
+            RiskTerms(folded));
     }
 
-    // Terms are normalized like the text (NFKC, lower case), so an ordinal search suffices.
-    private IReadOnlyList<string> RiskTerms(string normalized)
+    // Terms are folded like the text (NFKC, lower case, Simplified), so an ordinal search suffices.
+    private IReadOnlyList<string> RiskTerms(string folded)
     {
         List<string>? found = null;
         foreach (var term in _riskTerms)
         {
-            if (normalized.Contains(term, StringComparison.Ordinal))
+            if (folded.Contains(term, StringComparison.Ordinal))
             {
                 (found ??= []).Add(term);
             }

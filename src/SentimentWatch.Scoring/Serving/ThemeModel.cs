@@ -46,7 +46,7 @@ public static class ThemeModel
 
     internal static string[] Tokens(string text)
     {
-        var normalized = TextNormalizer.Normalize(text);
+        var normalized = TextNormalizer.Fold(text);
         var tokens = new List<string>();
         var i = 0;
         while (i < normalized.Length)

@@ -85,7 +85,7 @@ public static class Evaluation
         var overridesRight = 0;
         var predicted = items.Select(i =>
         {
-            var normalized = TextNormalizer.Normalize(i.Text);
+            var normalized = model.Featurizer.Prepare(i.Text);
             model.Featurizer.FeaturizeNormalized(normalized, vector);
             if (hybrid is null)
             {
@@ -93,7 +93,7 @@ public static class Evaluation
             }
 
             model.Probabilities(vector, probabilities);
-            var (topic, _, fromRule) = hybrid.Decide(normalized, probabilities);
+            var (topic, _, fromRule) = hybrid.Decide(ChineseScript.ToSimplified(normalized), probabilities);
             if (fromRule)
             {
                 overrides++;

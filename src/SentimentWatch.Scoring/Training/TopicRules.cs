@@ -20,7 +20,7 @@ public sealed class TopicRules
 
         Categories = categories.ToDictionary(
             c => c.Key,
-            c => (IReadOnlyList<string>)c.Value.Select(TextNormalizer.Normalize).Where(k => k.Length > 0).Distinct().ToList());
+            c => (IReadOnlyList<string>)c.Value.Select(TextNormalizer.Fold).Where(k => k.Length > 0).Distinct().ToList());
         Classes = [.. Categories.Keys.Where(k => k != ComplaintTopics.Other), ComplaintTopics.Other];
     }
 
@@ -48,9 +48,9 @@ public sealed class TopicRules
     }
 
     /// <summary>The rule's label, or null when two categories tie.</summary>
-    public string? Label(string text) => LabelNormalized(TextNormalizer.Normalize(text));
+    public string? Label(string text) => LabelNormalized(TextNormalizer.Fold(text));
 
-    /// <summary>As <see cref="Label"/>, for text already passed through <see cref="TextNormalizer.Normalize"/>.</summary>
+    /// <summary>As <see cref="Label"/>, for text already passed through <see cref="TextNormalizer.Fold"/>.</summary>
     public string? LabelNormalized(string normalized)
     {
         string? best = null;

@@ -183,6 +183,27 @@ public sealed class RuleEvaluationTests
     }
 
     [Fact]
+    public void EmergingTopic_CountsATermWrittenInTraditionalAndSimplifiedCharactersAsOne()
+    {
+        var rule = Rule(CrisisRuleKind.EmergingTopic, r => r with { MinCount = 4 });
+        var baseline = Enumerable.Range(0, 30).Select(i => E(TimeSpan.FromMinutes(15 + i), SentimentLabel.Neutral, excerpt: "门店 营业"));
+        var current = Enumerable.Range(0, 4).Select(i => E(TimeSpan.FromMinutes(i), excerpt: i % 2 == 0 ? "門店 漏電" : "门店 漏电", author: $"a{i}"));
+
+        var finding = RuleEvaluation.Evaluate(rule, "brand", baseline.Concat(current).ToList(), Now).ShouldHaveSingleItem();
+
+        finding.GroupKey.ShouldBe("漏电");
+        finding.Measured.ShouldBe(4);
+    }
+
+    [Fact]
+    public void RiskTerms_ARuleTermInTraditionalCharactersMatchesTheScorersSimplifiedTerm()
+    {
+        var rule = Rule(CrisisRuleKind.RiskTerms, r => r with { MinCount = 1, Terms = ["投訴"] });
+
+        RuleEvaluation.Evaluate(rule, "brand", [E(TimeSpan.FromMinutes(1), terms: "投诉")], Now).ShouldHaveSingleItem();
+    }
+
+    [Fact]
     public void EmergingTopic_IgnoresATermRepeatedByOneAuthor()
     {
         var rule = Rule(CrisisRuleKind.EmergingTopic, r => r with { MinCount = 4 });
