@@ -29,7 +29,13 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
     public const string ProductHeader = "X-Elastic-Product";
     private const int ScanPageSize = 1000;
 
+    /// <summary>The char filter folding Traditional Chinese to Simplified (decision 026) in the template.</summary>
+    public const string TraditionalToSimplified = "traditional_to_simplified";
+
     private static readonly JsonSerializerOptions Json = MentionJson.Options;
+
+    /// <summary><c>華 => 华</c>: the mapping char filter's documented rule syntax, one per folded character.</summary>
+    private static readonly string[] ScriptFoldRules = [.. ChineseScript.Pairs.Select(pair => $"{pair.Key} => {pair.Value}")];
 
     private readonly HttpClient http;
     private readonly bool ownsClient;
@@ -116,14 +122,26 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
                 {
                     ["analyzer"] = new JsonObject
                     {
-                        // The cjk analyzer's chain (cjk_width, lowercase, cjk_bigram) plus the english
-                        // analyzer's (possessive, stop words, Porter stemming), keeping the unstemmed form
-                        // at the same position so exact forms rank first — as MentionTextAnalyzer does.
+                        // Traditional folded to Simplified first, then the cjk analyzer's chain (cjk_width,
+                        // lowercase, cjk_bigram) plus the english analyzer's (possessive, stop words, Porter
+                        // stemming), keeping the unstemmed form at the same position so exact forms rank
+                        // first — as MentionTextAnalyzer does.
                         ["mention_text"] = new JsonObject
                         {
                             ["type"] = "custom",
+                            ["char_filter"] = new JsonArray(TraditionalToSimplified),
                             ["tokenizer"] = "standard",
                             ["filter"] = new JsonArray("cjk_width", "lowercase", "cjk_bigram", "stop", "english_possessive", "keyword_repeat", "porter_stem", "remove_duplicates"),
+                        },
+                    },
+                    ["char_filter"] = new JsonObject
+                    {
+                        // The documented mapping char filter (Lucene's MappingCharFilter inside
+                        // Elasticsearch) over the same table the Lucene analyzer folds with.
+                        [TraditionalToSimplified] = new JsonObject
+                        {
+                            ["type"] = "mapping",
+                            ["mappings"] = new JsonArray([.. ScriptFoldRules.Select(rule => (JsonNode?)rule)]),
                         },
                     },
                     ["filter"] = new JsonObject

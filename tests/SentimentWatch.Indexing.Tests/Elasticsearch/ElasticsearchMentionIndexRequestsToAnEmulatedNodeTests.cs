@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Scoring;
 using SentimentWatch.Indexing.Elasticsearch;
 using SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
@@ -56,6 +57,22 @@ public sealed class ElasticsearchMentionIndexRequestsToAnEmulatedNodeTests : IAs
         template["template"]!["mappings"]!["properties"]!["text"]!["analyzer"]!.ToString().ShouldBe("mention_text");
         node.Requests.Count(r => r.Method == "PUT" && r.Path.StartsWith("sw-mentions-", StringComparison.Ordinal)).ShouldBe(1);
         node.Requests.ShouldAllBe(r => r.Authorization == "ApiKey " + options.ApiKey);
+    }
+
+    [Fact]
+    public async Task TheTemplateFoldsTraditionalToSimplifiedWithAMappingCharFilterBeforeTheTokenizerFromTheCoreTable()
+    {
+        await index.UpsertAsync([TestMentions.Create("a", "華為 refund")], None);
+
+        var analysis = JsonNode.Parse(To("PUT", "_index_template/sw-mentions").Single().Body)!["template"]!["settings"]!["analysis"]!;
+        analysis["analyzer"]!["mention_text"]!["char_filter"]!.AsArray().Select(f => f!.ToString()).ShouldBe(["traditional_to_simplified"]);
+        var charFilter = analysis["char_filter"]!["traditional_to_simplified"]!;
+        charFilter["type"]!.ToString().ShouldBe("mapping");
+        var rules = charFilter["mappings"]!.AsArray().Select(r => r!.ToString()).ToList();
+        rules.Count.ShouldBe(ChineseScript.Pairs.Count);
+        rules.ShouldContain("華 => 华");
+        rules.ShouldContain("貨 => 货");
+        rules.ShouldBe([.. ChineseScript.Pairs.Select(pair => $"{pair.Key} => {pair.Value}")]);
     }
 
     [Fact]
