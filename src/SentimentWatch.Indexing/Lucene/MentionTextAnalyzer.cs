@@ -1,5 +1,4 @@
 using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.CharFilters;
 using Lucene.Net.Analysis.Cjk;
 using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.En;
@@ -29,14 +28,12 @@ public sealed class MentionTextAnalyzer(LuceneVersion version) : Analyzer
     public const int AnalysisVersion = 2;
 
     /// <summary>
-    /// A mapping char filter rather than a token filter: it runs before the tokenizer, as
-    /// Elasticsearch's <c>mapping</c> char filter does, and every pair maps one character to one,
-    /// so offsets (and so snippet highlights) still point at the characters as written.
+    /// A char filter rather than a token filter: it runs before the tokenizer, as Elasticsearch's
+    /// <c>mapping</c> char filter over the same pairs does, and maps one character to one, so
+    /// offsets (and so snippet highlights) still point at the characters as written.
     /// </summary>
-    private static readonly NormalizeCharMap TraditionalToSimplified = BuildMap();
-
     protected override TextReader InitReader(string fieldName, TextReader reader) =>
-        new MappingCharFilter(TraditionalToSimplified, reader);
+        new TraditionalToSimplifiedCharFilter(reader);
 
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
@@ -50,16 +47,5 @@ public sealed class MentionTextAnalyzer(LuceneVersion version) : Analyzer
         stream = new PorterStemFilter(stream);
         stream = new RemoveDuplicatesTokenFilter(stream);
         return new TokenStreamComponents(source, stream);
-    }
-
-    private static NormalizeCharMap BuildMap()
-    {
-        var builder = new NormalizeCharMap.Builder();
-        foreach (var (traditional, simplified) in ChineseScript.Pairs)
-        {
-            builder.Add(traditional.ToString(), simplified.ToString());
-        }
-
-        return builder.Build();
     }
 }
