@@ -152,6 +152,9 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
             },
             ["mappings"] = new JsonObject
             {
+                // Which text analysis a monthly index was created with (GET <prefix>-*/_mapping shows it):
+                // an index keeps the analysis it was created with when the template changes.
+                ["_meta"] = new JsonObject { ["text_analysis"] = MentionTextAnalyzer.AnalysisVersion },
                 ["dynamic"] = "strict",
                 ["properties"] = new JsonObject
                 {
@@ -490,19 +493,14 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
     {
         await EnsureReadyAsync(cancellationToken);
         long dropped = 0;
+        bool everything;
 
         // Whole months before the cutoff go as indices: cheap, and it frees the disk at once.
         using (var aliases = await SendAsync(HttpMethod.Get, $"_alias/{options.Alias}", null, cancellationToken))
         {
             var indices = (await ReadJsonAsync(aliases, "list the alias's indices", cancellationToken)).AsObject().Select(pair => pair.Key).ToList();
             var expired = indices.Where(index => MonthOf(index) is { } month && month.AddMonths(1) <= cutoff.UtcDateTime).ToList();
-            if (expired.Count == indices.Count && expired.Count > 0)
-            {
-                // The alias lives only on its indices: keep the newest (emptied by the query below)
-                // so searches and health still find it, e.g. after `reindex --clean`.
-                expired.Remove(expired.MaxBy(MonthOf)!);
-            }
-
+            everything = expired.Count == indices.Count && expired.Count > 0;
             foreach (var index in indices)
             {
                 if (expired.Contains(index))
@@ -514,6 +512,15 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
                     logger.LogInformation("Retention dropped the index {IndexName}", index);
                 }
             }
+        }
+
+        if (everything)
+        {
+            // The alias lived only on those indices: this month's is created again from the template
+            // as this build puts it, so searches and health find the alias, and `reindex --clean`
+            // refills indices that analyse text as this build does (an index never changes analysis).
+            ready = false;
+            await EnsureReadyAsync(cancellationToken);
         }
 
         var query = new JsonObject { ["query"] = new JsonObject { ["range"] = new JsonObject { ["published"] = new JsonObject { ["lt"] = cutoff.ToUnixTimeMilliseconds() } } } };
