@@ -287,6 +287,10 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await IdsAsync(new MentionFilter { Query = "手機" })).ShouldBe(["traditional", "simplified", "other-brand"], ignoreOrder: true);
         (await IdsAsync(new MentionFilter { Query = "手機 phone" })).ShouldBe(["other-brand"]);
         (await IdsAsync(new MentionFilter { Query = "華為 -態度" })).ShouldBeEmpty();
+        // Wildcard terms are not analysed, but folded all the same.
+        (await IdsAsync(new MentionFilter { Query = "華為*" })).ShouldBe(both, ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "华?" })).ShouldBe(both, ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "退貨*" })).ShouldBe(both, ignoreOrder: true);
     }
 
     [ContractFact]

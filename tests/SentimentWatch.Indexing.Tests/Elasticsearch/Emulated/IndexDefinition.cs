@@ -405,8 +405,24 @@ internal sealed partial class IndexDefinition
     }
 
     /// <summary>A custom analyzer: char filters, a tokenizer and a list of token filters, in order.</summary>
-    private sealed class ChainAnalyzer(IReadOnlyList<Func<TextReader, TextReader>> charFilters, Func<TextReader, Tokenizer> tokenizer, IReadOnlyList<Func<TokenStream, TokenStream>> filters) : Analyzer
+    internal sealed class ChainAnalyzer(IReadOnlyList<Func<TextReader, TextReader>> charFilters, Func<TextReader, Tokenizer> tokenizer, IReadOnlyList<Func<TokenStream, TokenStream>> filters) : Analyzer
     {
+        /// <summary>The text through the char filters alone, as Elasticsearch normalises wildcard terms.</summary>
+        public string ApplyCharFilters(string text)
+        {
+            using var reader = InitReader(string.Empty, new StringReader(text));
+            // Not ReadToEnd: Lucene char filters end with -1 (Java's convention), not 0.
+            var result = new StringBuilder(text.Length);
+            var buffer = new char[256];
+            int read;
+            while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                result.Append(buffer, 0, read);
+            }
+
+            return result.ToString();
+        }
+
         protected override TextReader InitReader(string fieldName, TextReader reader)
         {
             foreach (var charFilter in charFilters)
