@@ -38,13 +38,7 @@ public sealed class LuceneMentionIndexAnalysisVersionTests : IDisposable
     public async Task AnIndexBuiltWithoutTheScriptFoldIsFlaggedUntilReindexCleanRebuildsIt()
     {
         var post = TestMentions.Create("traditional", "華為手機退貨還要等兩週");
-        // Written as the previous build wrote it: the chain without the fold, and no analysis stamp.
-        using (var directory = FSDirectory.Open(IndexPath))
-        using (var writer = new IndexWriter(directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, new ChainWithoutTheScriptFold())))
-        {
-            writer.AddDocument(MentionDocument.Create(post));
-            writer.Commit();
-        }
+        WriteAsTheBuildBeforeTheScriptFold(IndexPath, post);
 
         using var index = new LuceneMentionIndex(IndexPath);
         index.AnalysisVersion.ShouldBe(1);
@@ -73,6 +67,19 @@ public sealed class LuceneMentionIndexAnalysisVersionTests : IDisposable
     {
         var result = await index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = query }, Highlight = false }, None);
         return [.. result.Hits.Select(hit => hit.Mention.Id)];
+    }
+
+    /// <summary>An index as the previous build wrote it: the chain without the fold, and no analysis stamp.</summary>
+    internal static void WriteAsTheBuildBeforeTheScriptFold(string path, params Core.Mentions.Mention[] mentions)
+    {
+        using var directory = FSDirectory.Open(path);
+        using var writer = new IndexWriter(directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, new ChainWithoutTheScriptFold()));
+        foreach (var mention in mentions)
+        {
+            writer.AddDocument(MentionDocument.Create(mention));
+        }
+
+        writer.Commit();
     }
 
     /// <summary>MentionTextAnalyzer as it was at analysis version 1 (decision 030).</summary>
