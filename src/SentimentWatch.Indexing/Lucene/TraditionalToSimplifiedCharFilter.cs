@@ -11,7 +11,7 @@ namespace SentimentWatch.Indexing.Lucene;
 /// characters as written; a table lookup per character instead of MappingCharFilter's per-character
 /// map walk (measured: decision 030, Indexing).
 /// </summary>
-public sealed class TraditionalToSimplifiedCharFilter(TextReader input) : CharFilter(input)
+internal sealed class TraditionalToSimplifiedCharFilter(TextReader input) : CharFilter(input)
 {
     private static readonly char[] Fold = BuildTable();
 
