@@ -40,6 +40,19 @@ public sealed class ChineseScriptTests
     }
 
     [Fact]
+    public void Pairs_lists_exactly_the_characters_the_fold_changes_in_code_point_order()
+    {
+        ChineseScript.Pairs.Count.ShouldBe(ChineseScript.FoldedCharacters);
+        ChineseScript.Pairs.ShouldContain(KeyValuePair.Create('華', '华'));
+        ChineseScript.Pairs.ShouldContain(KeyValuePair.Create('貨', '货'));
+        ChineseScript.Pairs.Select(pair => pair.Key).ShouldBeInOrder(SortDirection.Ascending);
+        foreach (var (traditional, simplified) in ChineseScript.Pairs)
+        {
+            ChineseScript.ToSimplified(traditional.ToString()).ShouldBe(simplified.ToString());
+        }
+    }
+
+    [Fact]
     public void Fold_is_normalize_then_the_script_fold_and_normalize_alone_keeps_the_script()
     {
         TextNormalizer.Fold("  華為 ＲＥＦＵＮＤ  退貨 ").ShouldBe("华为 refund 退货");

@@ -267,6 +267,44 @@ public abstract class MentionIndexContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task TraditionalAndSimplifiedChineseFindEachOther()
+    {
+        await Index.UpsertAsync(
+            [
+                TestMentions.Create("traditional", "華為手機退貨還要等兩週，客服態度很差"),
+                TestMentions.Create("simplified", "华为手机退货还要等两周，客服态度很差"),
+                TestMentions.Create("other-brand", "小米手机很好用 great phone"),
+            ],
+            None);
+
+        string[] both = ["traditional", "simplified"];
+        (await IdsAsync(new MentionFilter { Query = "华为" })).ShouldBe(both, ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "華為" })).ShouldBe(both, ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "退货" })).ShouldBe(both, ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "退貨" })).ShouldBe(both, ignoreOrder: true);
+        // Either script, or both mixed in one word, in a phrase or with a Latin word.
+        (await IdsAsync(new MentionFilter { Query = "\"退貨还要等兩周\"" })).ShouldBe(both, ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "手機" })).ShouldBe(["traditional", "simplified", "other-brand"], ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "手機 phone" })).ShouldBe(["other-brand"]);
+        (await IdsAsync(new MentionFilter { Query = "華為 -態度" })).ShouldBeEmpty();
+        // Wildcard terms are not analysed, but folded all the same.
+        (await IdsAsync(new MentionFilter { Query = "華為*" })).ShouldBe(both, ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "华?" })).ShouldBe(both, ignoreOrder: true);
+        (await IdsAsync(new MentionFilter { Query = "退貨*" })).ShouldBe(both, ignoreOrder: true);
+    }
+
+    [ContractFact]
+    public async Task ASnippetOfATraditionalPostHighlightsTheCharactersAsWritten()
+    {
+        await Index.UpsertAsync([TestMentions.Create("traditional", "買了華為手機，申請退貨兩週了還沒到賬 refunds?")], None);
+
+        var simplified = await Index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "退货" } }, None);
+        simplified.Hits.Single().Snippet.ShouldBe("買了華為手機，申請<em>退貨</em>兩週了還沒到賬 refunds?");
+        var traditional = await Index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "华為手机 refund" } }, None);
+        traditional.Hits.Single().Snippet.ShouldBe("買了<em>華為手機</em>，申請退貨兩週了還沒到賬 <em>refunds</em>?");
+    }
+
+    [ContractFact]
     public async Task StatsCountPerDayGroupedAndTopTerms()
     {
         await SeedAsync();

@@ -48,6 +48,14 @@ public static class ChineseScript
         });
     }
 
+    /// <summary>
+    /// Every (traditional, simplified) pair the table folds, in code-point order: for analysis chains
+    /// that cannot call <see cref="ToSimplified"/> (a Lucene char filter, an Elasticsearch
+    /// <c>mapping</c> char filter), so they fold from this one table.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<char, char>> Pairs { get; } =
+        [.. Table.Select((simplified, i) => KeyValuePair.Create((char)i, simplified)).Where(pair => pair.Key != pair.Value)];
+
     /// <summary>True when <paramref name="c"/> is a traditional character the table folds.</summary>
     public static bool IsTraditional(char c) => Table[c] != c;
 

@@ -29,7 +29,13 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
     public const string ProductHeader = "X-Elastic-Product";
     private const int ScanPageSize = 1000;
 
+    /// <summary>The char filter folding Traditional Chinese to Simplified (decision 026) in the template.</summary>
+    public const string TraditionalToSimplified = "traditional_to_simplified";
+
     private static readonly JsonSerializerOptions Json = MentionJson.Options;
+
+    /// <summary><c>華 => 华</c>: the mapping char filter's documented rule syntax, one per folded character.</summary>
+    private static readonly string[] ScriptFoldRules = [.. ChineseScript.Pairs.Select(pair => $"{pair.Key} => {pair.Value}")];
 
     private readonly HttpClient http;
     private readonly bool ownsClient;
@@ -116,14 +122,26 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
                 {
                     ["analyzer"] = new JsonObject
                     {
-                        // The cjk analyzer's chain (cjk_width, lowercase, cjk_bigram) plus the english
-                        // analyzer's (possessive, stop words, Porter stemming), keeping the unstemmed form
-                        // at the same position so exact forms rank first — as MentionTextAnalyzer does.
+                        // Traditional folded to Simplified first, then the cjk analyzer's chain (cjk_width,
+                        // lowercase, cjk_bigram) plus the english analyzer's (possessive, stop words, Porter
+                        // stemming), keeping the unstemmed form at the same position so exact forms rank
+                        // first — as MentionTextAnalyzer does.
                         ["mention_text"] = new JsonObject
                         {
                             ["type"] = "custom",
+                            ["char_filter"] = new JsonArray(TraditionalToSimplified),
                             ["tokenizer"] = "standard",
                             ["filter"] = new JsonArray("cjk_width", "lowercase", "cjk_bigram", "stop", "english_possessive", "keyword_repeat", "porter_stem", "remove_duplicates"),
+                        },
+                    },
+                    ["char_filter"] = new JsonObject
+                    {
+                        // The documented mapping char filter (Lucene's MappingCharFilter inside
+                        // Elasticsearch) over the same table the Lucene analyzer folds with.
+                        [TraditionalToSimplified] = new JsonObject
+                        {
+                            ["type"] = "mapping",
+                            ["mappings"] = new JsonArray([.. ScriptFoldRules.Select(rule => (JsonNode?)rule)]),
                         },
                     },
                     ["filter"] = new JsonObject
@@ -134,6 +152,9 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
             },
             ["mappings"] = new JsonObject
             {
+                // Which text analysis a monthly index was created with (GET <prefix>-*/_mapping shows it):
+                // an index keeps the analysis it was created with when the template changes.
+                ["_meta"] = new JsonObject { ["text_analysis"] = MentionTextAnalyzer.AnalysisVersion },
                 ["dynamic"] = "strict",
                 ["properties"] = new JsonObject
                 {
@@ -472,19 +493,14 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
     {
         await EnsureReadyAsync(cancellationToken);
         long dropped = 0;
+        bool everything;
 
         // Whole months before the cutoff go as indices: cheap, and it frees the disk at once.
         using (var aliases = await SendAsync(HttpMethod.Get, $"_alias/{options.Alias}", null, cancellationToken))
         {
             var indices = (await ReadJsonAsync(aliases, "list the alias's indices", cancellationToken)).AsObject().Select(pair => pair.Key).ToList();
             var expired = indices.Where(index => MonthOf(index) is { } month && month.AddMonths(1) <= cutoff.UtcDateTime).ToList();
-            if (expired.Count == indices.Count && expired.Count > 0)
-            {
-                // The alias lives only on its indices: keep the newest (emptied by the query below)
-                // so searches and health still find it, e.g. after `reindex --clean`.
-                expired.Remove(expired.MaxBy(MonthOf)!);
-            }
-
+            everything = expired.Count == indices.Count && expired.Count > 0;
             foreach (var index in indices)
             {
                 if (expired.Contains(index))
@@ -496,6 +512,15 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
                     logger.LogInformation("Retention dropped the index {IndexName}", index);
                 }
             }
+        }
+
+        if (everything)
+        {
+            // The alias lived only on those indices: this month's is created again from the template
+            // as this build puts it, so searches and health find the alias, and `reindex --clean`
+            // refills indices that analyse text as this build does (an index never changes analysis).
+            ready = false;
+            await EnsureReadyAsync(cancellationToken);
         }
 
         var query = new JsonObject { ["query"] = new JsonObject { ["range"] = new JsonObject { ["published"] = new JsonObject { ["lt"] = cutoff.ToUnixTimeMilliseconds() } } } };

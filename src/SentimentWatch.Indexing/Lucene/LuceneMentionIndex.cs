@@ -27,6 +27,9 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
     // Below this a batch is indexed on the caller's thread; above it analysis is spread over cores.
     private const int ParallelBatchSize = 256;
 
+    /// <summary>Commit user data: the <see cref="MentionTextAnalyzer.AnalysisVersion"/> the indexed text was analysed with.</summary>
+    internal const string AnalysisKey = "sentimentwatch.text-analysis";
+
     private readonly LuceneDirectory directory;
     private readonly IndexWriter writer;
     private readonly SearcherManager searchers;
@@ -64,10 +67,30 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
 
         searchers = new SearcherManager(writer, applyAllDeletes: true, searcherFactory: new ParallelSearcherFactory());
         knownIds = WithSearcher(searcher => IdPresenceFilter.Load(searcher.IndexReader));
+        // An index from before the stamp was analysed by the first chain (no script fold).
+        AnalysisVersion = writer.CommitData.TryGetValue(AnalysisKey, out var stamped) && int.TryParse(stamped, out var version) ? version : 1;
+        StampCurrentAnalysisIfEmpty();
         this.logger.LogInformation("Opened the mention index at {IndexPath} with {DocumentCount} mentions", Path, writer.NumDocs);
+        if (AnalysisIsOutdated)
+        {
+            this.logger.LogWarning(
+                "The mention index at {IndexPath} was analysed with text analysis {IndexAnalysis}, this build analyses with {CurrentAnalysis}: searches miss mentions (a Simplified query does not find Traditional posts) until it is rebuilt; stop the service and run `reindex --clean`",
+                Path,
+                AnalysisVersion,
+                MentionTextAnalyzer.AnalysisVersion);
+        }
     }
 
     public string Path { get; }
+
+    /// <summary>
+    /// The text analysis the indexed mentions were analysed with (<see cref="MentionTextAnalyzer.AnalysisVersion"/>
+    /// when current). It becomes current only when the index holds no mention of an older one:
+    /// created empty, or emptied (as <c>reindex --clean</c> does before it re-adds every mention).
+    /// </summary>
+    public int AnalysisVersion { get; private set; }
+
+    private bool AnalysisIsOutdated => AnalysisVersion != MentionTextAnalyzer.AnalysisVersion;
 
     internal Analyzer Analyzer { get; }
 
@@ -241,6 +264,7 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
             searchers.MaybeRefreshBlocking();
         }
 
+        StampCurrentAnalysisIfEmpty();
         return Task.FromResult(count);
     }
 
@@ -256,7 +280,14 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
             return Task.FromResult(WithSearcher(searcher =>
             {
                 var reader = searcher.IndexReader;
-                return new IndexHealth(true, ProviderName, reader.NumDocs, $"{Path}: {reader.Leaves.Count} segments");
+                var detail = $"{Path}: {reader.Leaves.Count} segments";
+                if (AnalysisIsOutdated)
+                {
+                    // Still answers, so still healthy: a restart would not help, a rebuild does.
+                    detail += $"; text analysis {AnalysisVersion} (this build: {MentionTextAnalyzer.AnalysisVersion}): rebuild with `reindex --clean`, until then a Simplified query misses Traditional posts";
+                }
+
+                return new IndexHealth(true, ProviderName, reader.NumDocs, detail);
             }));
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
@@ -295,6 +326,20 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
             writer.Dispose();
             directory.Dispose();
             Analyzer.Dispose();
+        }
+    }
+
+    /// <summary>An index without mentions holds nothing analysed the old way: record the current analysis.</summary>
+    private void StampCurrentAnalysisIfEmpty()
+    {
+        if (AnalysisIsOutdated || !writer.CommitData.ContainsKey(AnalysisKey))
+        {
+            if (writer.NumDocs == 0)
+            {
+                writer.SetCommitData(new Dictionary<string, string>(writer.CommitData) { [AnalysisKey] = MentionTextAnalyzer.AnalysisVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                writer.Commit();
+                AnalysisVersion = MentionTextAnalyzer.AnalysisVersion;
+            }
         }
     }
 

@@ -6,6 +6,7 @@ using Lucene.Net.QueryParsers.Classic;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
 using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Scoring;
 
 namespace SentimentWatch.Indexing.Lucene;
@@ -133,7 +134,7 @@ internal sealed class MentionQuery(LuceneVersion version, Analyzer textAnalyzer)
         return termFilters.GetOrAdd(key, _ => new CachingWrapperFilter(new QueryWrapperFilter(new TermQuery(new Term(field, value)))));
     }
 
-    private QueryParser CreateParser() => new(version, MentionDocument.Text, queryAnalyzer)
+    private ScriptFoldingQueryParser CreateParser() => new(version, MentionDocument.Text, queryAnalyzer)
     {
         // "refund slow" means both words, as in every search box analysts know.
         DefaultOperator = Operator.AND,
@@ -142,6 +143,22 @@ internal sealed class MentionQuery(LuceneVersion version, Analyzer textAnalyzer)
         AutoGeneratePhraseQueries = true,
         AllowLeadingWildcard = false,
     };
+
+    /// <summary>
+    /// The classic parser does not analyse wildcard, prefix and fuzzy terms (it only lower-cases
+    /// them); Elasticsearch normalises them with the field analyzer's char filters, which fold
+    /// Traditional to Simplified. Folding them here too keeps 華為* finding what 华为* finds, in both engines.
+    /// </summary>
+    private sealed class ScriptFoldingQueryParser(LuceneVersion version, string field, Analyzer analyzer) : QueryParser(version, field, analyzer)
+    {
+        protected override Query GetWildcardQuery(string field, string termStr) => base.GetWildcardQuery(field, Fold(field, termStr));
+
+        protected override Query GetPrefixQuery(string field, string termStr) => base.GetPrefixQuery(field, Fold(field, termStr));
+
+        protected override Query GetFuzzyQuery(string field, string termStr, float minSimilarity) => base.GetFuzzyQuery(field, Fold(field, termStr), minSimilarity);
+
+        private static string Fold(string field, string term) => field == MentionDocument.Text ? ChineseScript.ToSimplified(term) : term;
+    }
 
     /// <summary>The analysed text terms a query looks for (not the negated ones), for snippets.</summary>
     public static HashSet<string> HighlightTerms(Query? query)

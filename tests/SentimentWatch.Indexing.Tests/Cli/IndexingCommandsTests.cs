@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using SentimentWatch.Core.Indexing;
 using SentimentWatch.Indexing.Cli;
 using SentimentWatch.Indexing.Lucene;
+using SentimentWatch.Indexing.Tests.Lucene;
 
 namespace SentimentWatch.Indexing.Tests.Cli;
 
@@ -30,6 +31,27 @@ public sealed class IndexingCommandsTests : IDisposable
         (await index.HealthAsync(CancellationToken.None)).DocumentCount.ShouldBe(25);
         (await index.GetAsync("stale", CancellationToken.None)).ShouldBeNull();
         (await index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "退款" }, Size = 0 }, CancellationToken.None)).Total.ShouldBe(25);
+    }
+
+    [Fact]
+    public async Task ReindexCleanBringsAnIndexBuiltBeforeTheScriptFoldUpToDate()
+    {
+        var post = TestMentions.Create("traditional", "華為手機退貨還要等兩週");
+        var dump = Path.Combine(folder.Path, "dump.jsonl");
+        await File.WriteAllLinesAsync(dump, [System.Text.Json.JsonSerializer.Serialize(post, MentionJson.Options)]);
+        var indexPath = Path.Combine(folder.Path, "index");
+        LuceneMentionIndexAnalysisVersionTests.WriteAsTheBuildBeforeTheScriptFold(indexPath, post);
+
+        (await RunAsync(indexPath, "reindex", "--from-jsonl", dump)).ShouldBe(0);
+        using (var stillOld = new LuceneMentionIndex(indexPath))
+        {
+            stillOld.AnalysisVersion.ShouldBe(1);
+        }
+
+        (await RunAsync(indexPath, "reindex", "--from-jsonl", dump, "--clean")).ShouldBe(0);
+        using var index = new LuceneMentionIndex(indexPath);
+        index.AnalysisVersion.ShouldBe(MentionTextAnalyzer.AnalysisVersion);
+        (await index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "华为" }, Size = 0 }, CancellationToken.None)).Total.ShouldBe(1);
     }
 
     [Fact]

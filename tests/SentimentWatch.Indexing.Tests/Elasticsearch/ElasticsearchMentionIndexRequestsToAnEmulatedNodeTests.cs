@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Scoring;
 using SentimentWatch.Indexing.Elasticsearch;
+using SentimentWatch.Indexing.Lucene;
 using SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
 
 namespace SentimentWatch.Indexing.Tests.Elasticsearch;
@@ -56,6 +58,50 @@ public sealed class ElasticsearchMentionIndexRequestsToAnEmulatedNodeTests : IAs
         template["template"]!["mappings"]!["properties"]!["text"]!["analyzer"]!.ToString().ShouldBe("mention_text");
         node.Requests.Count(r => r.Method == "PUT" && r.Path.StartsWith("sw-mentions-", StringComparison.Ordinal)).ShouldBe(1);
         node.Requests.ShouldAllBe(r => r.Authorization == "ApiKey " + options.ApiKey);
+    }
+
+    [Fact]
+    public async Task TheTemplateFoldsTraditionalToSimplifiedWithAMappingCharFilterBeforeTheTokenizerFromTheCoreTable()
+    {
+        await index.UpsertAsync([TestMentions.Create("a", "華為 refund")], None);
+
+        var template = JsonNode.Parse(To("PUT", "_index_template/sw-mentions").Single().Body)!["template"]!;
+        template["mappings"]!["_meta"]!["text_analysis"]!.GetValue<int>().ShouldBe(MentionTextAnalyzer.AnalysisVersion);
+        var analysis = template["settings"]!["analysis"]!;
+        analysis["analyzer"]!["mention_text"]!["char_filter"]!.AsArray().Select(f => f!.ToString()).ShouldBe(["traditional_to_simplified"]);
+        var charFilter = analysis["char_filter"]!["traditional_to_simplified"]!;
+        charFilter["type"]!.ToString().ShouldBe("mapping");
+        var rules = charFilter["mappings"]!.AsArray().Select(r => r!.ToString()).ToList();
+        rules.Count.ShouldBe(ChineseScript.Pairs.Count);
+        rules.ShouldContain("華 => 华");
+        rules.ShouldContain("貨 => 货");
+        rules.ShouldBe([.. ChineseScript.Pairs.Select(pair => $"{pair.Key} => {pair.Value}")]);
+    }
+
+    [Fact]
+    public async Task DroppingEveryMentionDropsEveryMonthlyIndexAndCreatesThisMonthsAgainFromTheCurrentTemplate()
+    {
+        // What `reindex --clean` does first: afterwards no index analyses text as an older build did.
+        var thisMonth = index.IndexFor(DateTimeOffset.UtcNow);
+        await index.UpsertAsync(
+            [
+                TestMentions.Create("august", "華為手機", new DateTimeOffset(2026, 8, 10, 0, 0, 0, TimeSpan.Zero)),
+                TestMentions.Create("now", "华为手机", DateTimeOffset.UtcNow),
+            ],
+            None);
+        var before = node.Requests.Count();
+
+        (await index.DeleteOlderThanAsync(DateTimeOffset.MaxValue, None)).ShouldBe(2);
+
+        var requests = node.Requests.Skip(before).ToList();
+        requests.Where(r => r.Method == "DELETE").Select(r => r.Path).ShouldBe(["sw-mentions-2026.08", thisMonth], ignoreOrder: true);
+        var afterDeletes = requests.Skip(requests.FindLastIndex(r => r.Method == "DELETE")).ToList();
+        afterDeletes.ShouldContain(r => r.Method == "PUT" && r.Path == "_index_template/sw-mentions");
+        afterDeletes.ShouldContain(r => r.Method == "PUT" && r.Path == thisMonth);
+        (await index.HealthAsync(None)).DocumentCount.ShouldBe(0);
+
+        await index.UpsertAsync([TestMentions.Create("again", "華為手機", DateTimeOffset.UtcNow)], None);
+        (await index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "华为" } }, None)).Hits.Select(h => h.Mention.Id).ShouldBe(["again"]);
     }
 
     [Fact]

@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.CharFilters;
 using Lucene.Net.Analysis.Cjk;
 using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.En;
@@ -26,11 +29,11 @@ internal sealed record FieldMapping(string Name, MappedType Type, Analyzer? Anal
 
 /// <summary>
 /// An index's settings and mappings as the emulated node understands them: the documented
-/// <c>analysis</c> section (custom analyzers from a tokenizer and token filters, all of which are
-/// Lucene components inside Elasticsearch too), <c>dynamic</c>, and typed <c>properties</c>.
+/// <c>analysis</c> section (custom analyzers from char filters, a tokenizer and token filters, all
+/// of which are Lucene components inside Elasticsearch too), <c>dynamic</c>, and typed <c>properties</c>.
 /// Anything outside the implemented subset is refused, never silently ignored.
 /// </summary>
-internal sealed class IndexDefinition
+internal sealed partial class IndexDefinition
 {
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
 
@@ -217,7 +220,7 @@ internal sealed class IndexDefinition
 
         foreach (var key in analysis.Select(p => p.Key))
         {
-            if (key is not ("analyzer" or "filter"))
+            if (key is not ("analyzer" or "filter" or "char_filter"))
             {
                 throw ElasticsearchError.NotEmulated($"analysis.{key}");
             }
@@ -229,14 +232,20 @@ internal sealed class IndexDefinition
             customFilters[name] = CustomFilter(name, node as JsonObject ?? throw ElasticsearchError.IllegalArgument($"filter [{name}] must be an object"));
         }
 
+        var customCharFilters = new Dictionary<string, Func<TextReader, TextReader>>(StringComparer.Ordinal);
+        foreach (var (name, node) in analysis["char_filter"] as JsonObject ?? [])
+        {
+            customCharFilters[name] = CustomCharFilter(name, node as JsonObject ?? throw ElasticsearchError.IllegalArgument($"char_filter [{name}] must be an object"));
+        }
+
         foreach (var (name, node) in analysis["analyzer"] as JsonObject ?? [])
         {
             var definition = node as JsonObject ?? throw ElasticsearchError.IllegalArgument($"analyzer [{name}] must be an object");
             foreach (var key in definition.Select(p => p.Key))
             {
-                if (key is not ("type" or "tokenizer" or "filter"))
+                if (key is not ("type" or "tokenizer" or "filter" or "char_filter"))
                 {
-                    throw key is "char_filter" or "position_increment_gap"
+                    throw key is "position_increment_gap"
                         ? ElasticsearchError.NotEmulated($"analyzer setting [{key}]")
                         : ElasticsearchError.IllegalArgument($"unknown setting [index.analysis.analyzer.{name}.{key}] please check that any required plugins are installed");
                 }
@@ -262,7 +271,18 @@ internal sealed class IndexDefinition
                 _ => [],
             };
             var filters = filterNames.Select(filter => customFilters.TryGetValue(filter, out var custom) ? custom : BuiltInFilter(name, filter)).ToList();
-            analyzers[name] = new ChainAnalyzer(tokenizer, filters);
+            IEnumerable<string> charFilterNames = definition["char_filter"] switch
+            {
+                JsonArray array => array.Select(f => f?.ToString() ?? ""),
+                JsonValue single => [single.ToString()],
+                _ => [],
+            };
+            var charFilters = charFilterNames.Select(charFilter => customCharFilters.TryGetValue(charFilter, out var custom)
+                ? custom
+                : throw (charFilter is "html_strip"
+                    ? ElasticsearchError.NotEmulated($"the built-in char filter [{charFilter}]")
+                    : ElasticsearchError.IllegalArgument($"Custom Analyzer [{name}] failed to find char_filter under name [{charFilter}]"))).ToList();
+            analyzers[name] = new ChainAnalyzer(charFilters, tokenizer, filters);
         }
 
         return analyzers;
@@ -308,9 +328,111 @@ internal sealed class IndexDefinition
         }
     }
 
-    /// <summary>A custom analyzer: a tokenizer and a list of token filters, in order.</summary>
-    private sealed class ChainAnalyzer(Func<TextReader, Tokenizer> tokenizer, IReadOnlyList<Func<TokenStream, TokenStream>> filters) : Analyzer
+    /// <summary>
+    /// The documented <c>mapping</c> char filter from a <c>mappings</c> list: rules <c>key => value</c>,
+    /// longest key wins, read as Elasticsearch's MappingCharFilterFactory reads them (both sides
+    /// trimmed, backslash escapes) into the same Lucene MappingCharFilter.
+    /// </summary>
+    private static Func<TextReader, TextReader> CustomCharFilter(string name, JsonObject definition)
     {
+        var type = definition["type"]?.ToString() ?? throw ElasticsearchError.IllegalArgument($"char_filter [{name}] must specify either an analyzer type, or a tokenizer");
+        var settings = definition.Where(p => p.Key != "type").Select(p => p.Key).ToList();
+        if (type != "mapping" || settings.Any(key => key != "mappings"))
+        {
+            throw ElasticsearchError.NotEmulated($"char filter type [{type}] with settings [{string.Join(", ", settings)}]");
+        }
+
+        var rules = definition["mappings"] as JsonArray ?? throw ElasticsearchError.IllegalArgument("mapping requires either `mappings` or `mappings_path` to be configured");
+        var builder = new NormalizeCharMap.Builder();
+        foreach (var rule in rules.Select(r => r?.ToString() ?? ""))
+        {
+            var match = MappingRule().Match(rule);
+            if (!match.Success)
+            {
+                throw ElasticsearchError.IllegalArgument($"Invalid Mapping Rule : [{rule}]");
+            }
+
+            var key = Unescape(match.Groups[1].Value.Trim());
+            if (key.Length == 0)
+            {
+                throw ElasticsearchError.IllegalArgument($"Illegal mapping rule: [{rule}]. Empty keys are not allowed");
+            }
+
+            builder.Add(key, Unescape(match.Groups[2].Value.Trim()));
+        }
+
+        var map = builder.Build();
+        return reader => new MappingCharFilter(map, reader);
+    }
+
+    [GeneratedRegex(@"^(.*)\s*=>\s*(.*)\s*$", RegexOptions.Singleline)]
+    private static partial Regex MappingRule();
+
+    private static string Unescape(string text)
+    {
+        if (!text.Contains('\\', StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var result = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c != '\\' || i + 1 >= text.Length)
+            {
+                result.Append(c);
+                continue;
+            }
+
+            c = text[++i];
+            switch (c)
+            {
+                case 'n': result.Append('\n'); break;
+                case 't': result.Append('\t'); break;
+                case 'r': result.Append('\r'); break;
+                case 'b': result.Append('\b'); break;
+                case 'f': result.Append('\f'); break;
+                case 'u' when i + 4 < text.Length:
+                    result.Append((char)int.Parse(text.AsSpan(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                    i += 4;
+                    break;
+                default: result.Append(c); break;
+            }
+        }
+
+        return result.ToString();
+    }
+
+    /// <summary>A custom analyzer: char filters, a tokenizer and a list of token filters, in order.</summary>
+    internal sealed class ChainAnalyzer(IReadOnlyList<Func<TextReader, TextReader>> charFilters, Func<TextReader, Tokenizer> tokenizer, IReadOnlyList<Func<TokenStream, TokenStream>> filters) : Analyzer
+    {
+        /// <summary>The text through the char filters alone, as Elasticsearch normalises wildcard terms.</summary>
+        public string ApplyCharFilters(string text)
+        {
+            using var reader = InitReader(string.Empty, new StringReader(text));
+            // Not ReadToEnd: Lucene char filters end with -1 (Java's convention), not 0.
+            var result = new StringBuilder(text.Length);
+            var buffer = new char[256];
+            int read;
+            while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                result.Append(buffer, 0, read);
+            }
+
+            return result.ToString();
+        }
+
+        protected override TextReader InitReader(string fieldName, TextReader reader)
+        {
+            foreach (var charFilter in charFilters)
+            {
+                reader = charFilter(reader);
+            }
+
+            return reader;
+        }
+
         protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
         {
             var source = tokenizer(reader);

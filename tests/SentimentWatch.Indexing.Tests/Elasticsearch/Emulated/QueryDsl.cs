@@ -300,6 +300,17 @@ internal static class QueryDsl
             };
         }
 
+        // Elasticsearch normalises wildcard, prefix and fuzzy terms with the text field analyzer's
+        // normalising parts: lower case (the classic parser's own) and char filters such as mapping.
+        protected override Query GetWildcardQuery(string field, string termStr) => base.GetWildcardQuery(field, Normalize(field, termStr));
+
+        protected override Query GetPrefixQuery(string field, string termStr) => base.GetPrefixQuery(field, Normalize(field, termStr));
+
+        protected override Query GetFuzzyQuery(string field, string termStr, float minSimilarity) => base.GetFuzzyQuery(field, Normalize(field, termStr), minSimilarity);
+
+        private string Normalize(string field, string term) =>
+            mappings.Fields.TryGetValue(field, out var mapping) && mapping.Analyzer is IndexDefinition.ChainAnalyzer chain ? chain.ApplyCharFilters(term) : term;
+
         protected override Query GetRangeQuery(string field, string part1, string part2, bool startInclusive, bool endInclusive)
         {
             if (!mappings.Fields.TryGetValue(field, out var mapping))
