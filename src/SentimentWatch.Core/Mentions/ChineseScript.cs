@@ -56,6 +56,9 @@ public static class ChineseScript
     public static IReadOnlyList<KeyValuePair<char, char>> Pairs { get; } =
         [.. Table.Select((simplified, i) => KeyValuePair.Create((char)i, simplified)).Where(pair => pair.Key != pair.Value)];
 
+    /// <summary>The simplified form of <paramref name="c"/>; <paramref name="c"/> itself when the table does not fold it.</summary>
+    public static char ToSimplified(char c) => Table[c];
+
     /// <summary>True when <paramref name="c"/> is a traditional character the table folds.</summary>
     public static bool IsTraditional(char c) => Table[c] != c;
 
