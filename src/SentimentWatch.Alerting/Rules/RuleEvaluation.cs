@@ -226,7 +226,11 @@ public static class RuleEvaluation
     }
 
     private static IEnumerable<string> MatchedTerms(CrisisRule rule, MentionEvidence e) =>
-        rule.Terms.Count == 0 ? e.RiskTermList : e.RiskTermList.Where(t => rule.Terms.Any(r => TextNormalizer.Fold(r) == TextNormalizer.Fold(t)));
+        rule.Terms.Count == 0 ? e.RiskTermList : e.RiskTermList.Where(t => rule.Terms.Any(r => SameTerm(r, t)));
+
+    // 投訴 and 投诉 are one term; ToSimplified allocates only for text that holds Traditional characters.
+    private static bool SameTerm(string a, string b) =>
+        string.Equals(ChineseScript.ToSimplified(a), ChineseScript.ToSimplified(b), StringComparison.OrdinalIgnoreCase);
 
     private static Finding Build(CrisisRule rule, string watchId, string group, double measured, double threshold, List<MentionEvidence> cause,
         double? baseline, int total, DateTimeOffset windowStart, DateTimeOffset now, string summary)
