@@ -27,6 +27,8 @@ namespace SentimentWatch.Scoring.Featurization;
 /// log(1 + negative), × <paramref name="GloveScale"/>) after the cue slots; measured, not shipped.</param>
 /// <param name="FoldTraditional">Traditional Chinese is folded to Simplified before featurizing (<see cref="Core.Mentions.TextNormalizer.Fold"/>,
 /// decision 026), so 態度很差 reads as 态度很差. Off for models trained before it, which therefore serve and reproduce unchanged.</param>
+/// <param name="EnglishSocialLexicon">The lexicon also holds Lexicon/en-social.tsv: English social and service-review words AFINN / VADER lack
+/// (incredible, glitchy, overpriced, ghosted), hand-written, overriding the GloVe projection's weaker polarities (decision 027).</param>
 public sealed record FeaturizerSettings(
     int HashBits = 18,
     bool CjkUnigrams = true,
@@ -43,7 +45,8 @@ public sealed record FeaturizerSettings(
     bool GloveLexicon = false,
     float GloveScale = 1f,
     bool GloveSlots = false,
-    bool FoldTraditional = false)
+    bool FoldTraditional = false,
+    bool EnglishSocialLexicon = false)
 {
     /// <summary>Dense features appended after the hashed space (lexicon, negation, punctuation, script).</summary>
     public const int LexiconDenseCount = 8;

@@ -36,20 +36,27 @@ public sealed class SentimentLexicon
     public static SentimentLexicon ShippedWeb { get; } = LoadShipped("zh-web.tsv");
 
     /// <summary>The lexicon a featurizer with these settings was trained with.</summary>
-    public static SentimentLexicon For(FeaturizerSettings settings) => settings switch
+    public static SentimentLexicon For(FeaturizerSettings settings)
     {
-        { GloveLexicon: true, GloveSlots: false } => Expanded.GetOrAdd((settings.WebLexicon, settings.GloveScale), key => LoadShipped(key.Scale, key.Web ? ["zh-web.tsv", "en-glove.tsv"] : ["en-glove.tsv"])),
-        { WebLexicon: true } => ShippedWeb,
-        _ => Shipped,
-    };
+        var glove = settings is { GloveLexicon: true, GloveSlots: false };
+        if (!glove && !settings.EnglishSocialLexicon)
+        {
+            return settings.WebLexicon ? ShippedWeb : Shipped;
+        }
+
+        // Later lists override earlier ones: the hand-written English list wins over the GloVe projection.
+        return Expanded.GetOrAdd(
+            (settings.WebLexicon, glove ? settings.GloveScale : 0f, settings.EnglishSocialLexicon),
+            key => LoadShipped(key.GloveScale, [.. key.Web ? ["zh-web.tsv"] : Array.Empty<string>(), .. key.GloveScale > 0 ? ["en-glove.tsv"] : Array.Empty<string>(), .. key.Social ? ["en-social.tsv"] : Array.Empty<string>()]));
+    }
 
     /// <summary>Lexicon/en-glove.tsv alone, for featurizers with <see cref="FeaturizerSettings.GloveSlots"/>.</summary>
     public static SentimentLexicon Glove => GloveOnly.Value;
 
     private static readonly Lazy<SentimentLexicon> GloveOnly = new(() => new(ReadResource("en-glove.tsv")));
 
-    // Lexicons with the GloVe list merged in, one per (web lexicon, scale) a loaded model asks for.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(bool Web, float Scale), SentimentLexicon> Expanded = new();
+    // Lexicons with the GloVe and / or English social lists merged in, one per combination a loaded model asks for (GloveScale 0 = no GloVe list).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(bool Web, float GloveScale, bool Social), SentimentLexicon> Expanded = new();
 
     public int Count => _terms.Count;
 

@@ -132,12 +132,14 @@ public sealed class PoliteFetchingTests : IAsyncLifetime
         var times = sent.Select(s => s.At).Order().ToList();
         times.Count.ShouldBe(7);
         // The gate guarantees 200 ms between the moments requests leave it; the recording
-        // handler runs a little later, by a latency that varies on a loaded machine, so single
-        // gaps get a tolerance and the mean gap is held tight.
+        // handler runs a little later, by a latency that varies on a loaded machine (a CI run
+        // beside a training job saw one gap of 56 ms, the next one correspondingly longer), so
+        // the mean gap is held tight and single gaps only have to show that no two requests
+        // left together (a gate that let its two concurrent requests go at once would give ~0 ms).
         ((times[^1] - times[0]) / 6).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(190));
         for (var i = 1; i < times.Count; i++)
         {
-            (times[i] - times[i - 1]).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(150));
+            (times[i] - times[i - 1]).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(40));
         }
     }
 
