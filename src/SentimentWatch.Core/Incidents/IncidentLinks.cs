@@ -1,0 +1,62 @@
+namespace SentimentWatch.Core.Incidents;
+
+// The seams between complaint cases and crisis alerts. Cases and Alerting never reference each
+// other's projects: each implements one of these ports and consumes the other, so a case can
+// show the crisis it belongs to and an alert can show the complaints it produced. A host without
+// one of the capabilities registers no implementation and the other side shows nothing.
+
+/// <summary>An alert (incident) as other capabilities see it.</summary>
+public sealed record AlertLink(
+    long Id,
+    string WatchId,
+    string Title,
+    string Severity,
+    string Status,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset? ResolvedAt);
+
+/// <summary>Implemented by Alerting: which incidents a set of mentions is evidence of.</summary>
+public interface IAlertDirectory
+{
+    /// <summary>Open (firing or acknowledged) alerts whose evidence includes any of the mentions.</summary>
+    Task<IReadOnlyList<AlertLink>> OpenAlertsForMentionsAsync(IReadOnlyCollection<string> mentionIds, CancellationToken cancellationToken);
+
+    Task<AlertLink?> FindAsync(long alertId, CancellationToken cancellationToken);
+
+    /// <summary>Records a line on the alert's timeline (e.g. "the last complaint case of this incident was resolved").</summary>
+    Task RecordOnTimelineAsync(long alertId, string actor, string text, CancellationToken cancellationToken);
+}
+
+/// <summary>A complaint case as other capabilities see it.</summary>
+public sealed record CaseLink(
+    long Id,
+    string Title,
+    string Status,
+    string Priority,
+    string? Owner,
+    bool Breached,
+    DateTimeOffset? ResolutionDueAt);
+
+/// <summary>Implemented by Cases: the complaint cases an incident produced.</summary>
+public interface ICaseDirectory
+{
+    Task<IReadOnlyList<CaseLink>> CasesForAlertAsync(long alertId, CancellationToken cancellationToken);
+}
+
+/// <summary>A message for people on the team (not a crisis alert): SLA warnings, breach escalations, overdue playbook steps.</summary>
+public sealed record StaffNotice(
+    string DedupKey,
+    string Title,
+    string Text,
+    string? Link,
+    IReadOnlyList<string> Recipients);
+
+/// <summary>
+/// Implemented by Alerting: sends a notice through the configured notification channels, durably
+/// (outbox) and at most once per <see cref="StaffNotice.DedupKey"/>, so a caller that retries after a
+/// crash never notifies twice.
+/// </summary>
+public interface IStaffNotifier
+{
+    Task NotifyAsync(StaffNotice notice, CancellationToken cancellationToken);
+}
