@@ -46,6 +46,18 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
         alert.Ignore(a => a.IsOpen);
         alert.Ignore(a => a.TopTerms);
         alert.Ignore(a => a.Samples);
+        alert.Ignore(a => a.ActiveSignals);
+        alert.HasMany(a => a.Signals).WithOne().HasForeignKey(s => s.AlertId).OnDelete(DeleteBehavior.Cascade);
+        alert.HasMany(a => a.Timeline).WithOne().HasForeignKey(t => t.AlertId).OnDelete(DeleteBehavior.Cascade);
+
+        var signal = modelBuilder.Entity<AlertSignal>();
+        signal.ToTable("alert_signals");
+        signal.HasKey(s => s.Id);
+        signal.HasIndex(s => new { s.AlertId, s.SignalKey });
+        signal.Property(s => s.SignalKey).HasMaxLength(300);
+        signal.Property(s => s.Kind).HasConversion<int>();
+        signal.Property(s => s.Severity).HasConversion<int>();
+        signal.Property(s => s.PeakSeverity).HasConversion<int>();
 
         var silence = modelBuilder.Entity<AlertSilence>();
         silence.ToTable("alert_silences");

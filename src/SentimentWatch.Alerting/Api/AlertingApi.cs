@@ -33,7 +33,7 @@ public static class AlertingApi
     }
 
     private static async Task<Results<Ok<AlertPage>, ValidationProblem>> ListAsync(
-        IDbContextFactory<AlertingDbContext> dbs, string? status, string? watch, int? page, int? pageSize, CancellationToken cancellationToken)
+        IDbContextFactory<AlertingDbContext> dbs, WatchNames names, string? status, string? watch, int? page, int? pageSize, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         AlertStatus? wanted = null;
@@ -66,7 +66,7 @@ public static class AlertingApi
         }
 
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var query = db.Alerts.AsNoTracking();
+        var query = db.Alerts.AsNoTracking().Include(a => a.Signals).AsQueryable();
         if (openOnly)
         {
             query = query.Where(a => a.Status != AlertStatus.Resolved);
@@ -83,11 +83,11 @@ public static class AlertingApi
 
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(a => a.Id).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new AlertPage(total, number, size, items.Select(AlertView.From).ToArray()));
+        return TypedResults.Ok(new AlertPage(total, number, size, items.Select(a => AlertView.From(a, names)).ToArray()));
     }
 
     private static async Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(
-        IDbContextFactory<AlertingDbContext> dbs, string id, CancellationToken cancellationToken)
+        IDbContextFactory<AlertingDbContext> dbs, WatchNames names, string id, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var alertId, out var invalid))
         {
@@ -95,20 +95,20 @@ public static class AlertingApi
         }
 
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken);
-        return alert is null ? NotFound(alertId) : TypedResults.Ok(AlertView.From(alert));
+        var alert = await db.Alerts.AsNoTracking().Include(a => a.Signals).SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+        return alert is null ? NotFound(alertId) : TypedResults.Ok(AlertView.From(alert, names));
     }
 
     private static Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> AcknowledgeAsync(
-        IncidentDesk desk, HttpContext http, string id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, http, (alertId, by) => desk.AcknowledgeAsync(alertId, by, cancellationToken));
+        IncidentDesk desk, WatchNames names, HttpContext http, string id, CancellationToken cancellationToken) =>
+        ChangeAsync(id, http, names, (alertId, by) => desk.AcknowledgeAsync(alertId, by, cancellationToken));
 
     private static Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ResolveAsync(
-        IncidentDesk desk, HttpContext http, string id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, http, (alertId, by) => desk.ResolveAsync(alertId, by, cancellationToken));
+        IncidentDesk desk, WatchNames names, HttpContext http, string id, CancellationToken cancellationToken) =>
+        ChangeAsync(id, http, names, (alertId, by) => desk.ResolveAsync(alertId, by, cancellationToken));
 
     private static async Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ChangeAsync(
-        string id, HttpContext http, Func<long, string, Task<Alert?>> change)
+        string id, HttpContext http, WatchNames names, Func<long, string, Task<Alert?>> change)
     {
         if (!TryParseId(id, out var alertId, out var invalid))
         {
@@ -118,7 +118,7 @@ public static class AlertingApi
         try
         {
             var alert = await change(alertId, http.User.Identity?.Name ?? "unknown");
-            return alert is null ? NotFound(alertId) : TypedResults.Ok(AlertView.From(alert));
+            return alert is null ? NotFound(alertId) : TypedResults.Ok(AlertView.From(alert, names));
         }
         catch (InvalidOperationException ex)
         {
@@ -167,8 +167,8 @@ public static class AlertingApi
     }
 
     /// <summary>
-    /// <c>POST /api/alerts/{id}/silence</c> with <c>{duration | until, reason?}</c>: silences the
-    /// incident this alert belongs to (its watch, rule and group) until the given time.
+    /// <c>POST /api/alerts/{id}/silence</c> with <c>{duration | until, reason?}</c>: silences this
+    /// incident (every signal in it, and its recovery notice) until the given time.
     /// </summary>
     private static async Task<Results<Created<SilenceView>, NotFound<ProblemDetails>, ValidationProblem>> SilenceAlertAsync(
         IncidentDesk desk, IDbContextFactory<AlertingDbContext> dbs, TimeProvider clock, HttpContext http, string id, SilenceAlertRequest? request, CancellationToken cancellationToken)
@@ -204,8 +204,8 @@ public static class AlertingApi
         var silence = await desk.SilenceAsync(new AlertSilence
         {
             WatchId = alert.WatchId,
-            RuleId = alert.RuleId,
-            GroupKey = alert.GroupKey.Length == 0 ? null : alert.GroupKey,
+            GroupKey = alert.GroupKey,
+            AlertId = alert.Id,
             Until = until,
             Reason = request.Reason,
             CreatedBy = http.User.Identity?.Name,
@@ -277,9 +277,9 @@ public sealed record SilenceRequest(string? Watch, string? Rule, string? Group, 
 
 public sealed record SilenceAlertRequest(TimeSpan? Duration, DateTimeOffset? Until, string? Reason);
 
-public sealed record SilenceView(long Id, string Watch, string? Rule, string? Group, DateTimeOffset CreatedAt, DateTimeOffset Until, string? CreatedBy, string? Reason)
+public sealed record SilenceView(long Id, string Watch, string? Rule, string? Group, DateTimeOffset CreatedAt, DateTimeOffset Until, string? CreatedBy, string? Reason, long? AlertId = null)
 {
-    public static SilenceView From(AlertSilence s) => new(s.Id, s.WatchId, s.RuleId, s.GroupKey, s.CreatedAt, s.Until, s.CreatedBy, s.Reason);
+    public static SilenceView From(AlertSilence s) => new(s.Id, s.WatchId, s.RuleId, s.GroupKey, s.CreatedAt, s.Until, s.CreatedBy, s.Reason, s.AlertId);
 }
 
 /// <summary>An alert as the API shows it: what fired, why (numbers, terms, samples) and where it stands.</summary>
@@ -287,7 +287,9 @@ public sealed record AlertView
 {
     public required long Id { get; init; }
     public required string IncidentKey { get; init; }
+    public required string Title { get; init; }
     public required string Watch { get; init; }
+    public required string WatchName { get; init; }
     public required string Rule { get; init; }
     public required string Kind { get; init; }
     public string? Group { get; init; }
@@ -313,11 +315,16 @@ public sealed record AlertView
     public required int NotificationCount { get; init; }
     public DateTimeOffset? LastNotifiedAt { get; init; }
 
-    public static AlertView From(Alert a) => new()
+    /// <summary>Every signal that fired in the incident, strongest first.</summary>
+    public required IReadOnlyList<SignalView> Signals { get; init; }
+
+    public static AlertView From(Alert a, WatchNames names) => new()
     {
         Id = a.Id,
         IncidentKey = a.IncidentKey,
+        Title = a.Title(names.Of(a.WatchId)),
         Watch = a.WatchId,
+        WatchName = names.Of(a.WatchId),
         Rule = a.RuleId,
         Kind = CrisisRule.KindToWire(a.Kind),
         Group = a.GroupKey.Length == 0 ? null : a.GroupKey,
@@ -342,5 +349,16 @@ public sealed record AlertView
         Samples = a.Samples,
         NotificationCount = a.NotificationCount,
         LastNotifiedAt = a.LastNotifiedAt,
+        Signals = a.Signals.OrderByDescending(s => s.PeakSeverity).ThenBy(s => s.FirstFiredAt).Select(SignalView.From).ToArray(),
     };
+}
+
+/// <summary>One rule's signal in an incident, with its latest and peak numbers.</summary>
+public sealed record SignalView(
+    string Rule, string Kind, string? Term, string Severity, string PeakSeverity, bool Active, double Measured, double PeakMeasured, double Threshold, int Count, double? Baseline,
+    string Summary, DateTimeOffset FirstFiredAt, DateTimeOffset LastFiredAt, DateTimeOffset? ClearedAt)
+{
+    public static SignalView From(AlertSignal s) => new(
+        s.RuleId, CrisisRule.KindToWire(s.Kind), s.SignalKey.Length > s.RuleId.Length ? s.SignalKey[(s.RuleId.Length + 1)..] : null,
+        s.Severity.ToWire(), s.PeakSeverity.ToWire(), s.ClearedAt is null, s.Measured, s.PeakMeasured, s.Threshold, s.Count, s.Baseline, s.Summary, s.FirstFiredAt, s.LastFiredAt, s.ClearedAt);
 }

@@ -105,7 +105,7 @@ public sealed record NotificationMessage
             Watch = alert.WatchId,
             Rule = alert.RuleId,
             RuleKind = CrisisRule.KindToWire(alert.Kind),
-            Group = alert.GroupKey.Length == 0 ? null : alert.GroupKey,
+            Group = alert.GroupKey.Length == 0 ? null : alert.GroupKey[(alert.GroupKey.IndexOf(':', StringComparison.Ordinal) + 1)..],
             Severity = alert.Severity.ToWire(),
             Status = alert.Status.ToString().ToLowerInvariant(),
             OpenedAt = alert.OpenedAt,

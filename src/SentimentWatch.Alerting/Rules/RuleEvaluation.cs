@@ -242,6 +242,7 @@ public static class RuleEvaluation
             Kind = rule.Kind,
             WatchId = watchId,
             GroupKey = group,
+            IncidentGroup = rule.Kind == CrisisRuleKind.EmergingTopic ? "" : IncidentKeys.GroupFor(rule.GroupBy, group),
             Severity = severity,
             Measured = measured,
             Threshold = threshold,
@@ -253,9 +254,17 @@ public static class RuleEvaluation
             Summary = group.Length == 0 ? summary : $"[{group}] {summary}",
             TopTerms = TopTerms(cause, 5),
             Mentions = cause.Select(e => (e.MentionId, e.At)).ToArray(),
-            Samples = cause.OrderByDescending(e => e.Reach).ThenByDescending(e => e.At).ThenBy(e => e.MentionId, StringComparer.Ordinal).Take(3)
-                .Select(e => new EvidenceSample(e.MentionId, e.Url, e.Source, e.Reach, e.Excerpt)).ToArray(),
+            Samples = SamplesOf(cause),
         };
+    }
+
+    /// <summary>The most influential mentions and the most recent ones, each once.</summary>
+    public static EvidenceSample[] SamplesOf(IReadOnlyCollection<MentionEvidence> cause)
+    {
+        var loudest = cause.OrderByDescending(e => e.Reach).ThenByDescending(e => e.At).ThenBy(e => e.MentionId, StringComparer.Ordinal).Take(3);
+        var latest = cause.OrderByDescending(e => e.At).ThenByDescending(e => e.Reach).ThenBy(e => e.MentionId, StringComparer.Ordinal).Take(2);
+        return loudest.Concat(latest).DistinctBy(e => e.MentionId)
+            .Select(e => new EvidenceSample(e.MentionId, e.Url, e.Source, e.Reach, e.Excerpt, e.At, e.Author)).ToArray();
     }
 
     private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase)

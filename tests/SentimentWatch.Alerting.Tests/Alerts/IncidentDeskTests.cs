@@ -103,7 +103,7 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         await using var db = await host.DbAsync();
         var alert = await db.Alerts.SingleAsync();
         alert.Status.ShouldBe(AlertStatus.Firing);
-        alert.IncidentKey.ShouldBe("brand/spike");
+        alert.IncidentKey.ShouldBe("brand");
     }
 
     [Fact]

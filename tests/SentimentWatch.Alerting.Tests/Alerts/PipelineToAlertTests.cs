@@ -139,7 +139,7 @@ public sealed class PipelineToAlertTests : IAsyncLifetime
 /// <summary>A tiny deterministic test scorer: complaint words make a mention negative, anything else positive.</summary>
 public sealed class ComplaintWordsTestScorer : IMentionScorer
 {
-    private static readonly string[] Complaints = ["refund", "退款", "漏水"];
+    private static readonly string[] Complaints = ["refund", "退款", "漏水", "食物中毒", "food poisoning"];
 
     public string? ModelVersion => "complaint-words-test-1";
 
