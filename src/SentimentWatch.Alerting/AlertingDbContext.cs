@@ -16,6 +16,7 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
     public DbSet<AlertTimelineEntry> Timeline => Set<AlertTimelineEntry>();
     public DbSet<AlertMention> AlertMentions => Set<AlertMention>();
     public DbSet<StaffNoticeRecord> StaffNotices => Set<StaffNoticeRecord>();
+    public DbSet<EvidenceHistory> History => Set<EvidenceHistory>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -84,6 +85,12 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
         mentions.HasKey(m => new { m.AlertId, m.MentionId });
         mentions.HasIndex(m => m.MentionId);
         mentions.Property(m => m.MentionId).HasMaxLength(64);
+
+        var history = modelBuilder.Entity<EvidenceHistory>();
+        history.ToTable("alert_evidence_history");
+        history.HasKey(h => new { h.WatchId, h.Scope });
+        history.Property(h => h.WatchId).HasMaxLength(200);
+        history.Property(h => h.Scope).HasMaxLength(300);
 
         var notices = modelBuilder.Entity<StaffNoticeRecord>();
         notices.ToTable("staff_notices");

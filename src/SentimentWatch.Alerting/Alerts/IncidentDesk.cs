@@ -255,7 +255,9 @@ public sealed class IncidentDesk(
                     evidence.AddRange(await db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > from && e.At <= to).ToListAsync(cancellationToken));
                 }
 
-                findings.AddRange(applicable.SelectMany(r => RuleEvaluation.Evaluate(r, watch, evidence, now)));
+                var history = await db.History.AsNoTracking().Where(h => h.WatchId == watch).ToDictionaryAsync(h => h.Scope, h => h.Since, StringComparer.Ordinal, cancellationToken);
+                DateTimeOffset? Since(string scope) => history.TryGetValue(scope, out var since) ? since : null;
+                findings.AddRange(applicable.SelectMany(r => RuleEvaluation.Evaluate(r, watch, evidence, now, Since)));
             }
 
             if (extra is not null && extra.TryGetValue(watch, out var more))
@@ -404,6 +406,25 @@ public sealed class IncidentDesk(
             {
                 db.Evidence.Add(row);
                 byKey[(row.WatchId, row.MentionId)] = row;
+            }
+        }
+
+        // Since when each watch, source and topic has history (cold start of baseline rules).
+        var earliest = evidence.SelectMany(e => EvidenceHistory.ScopesOf(e).Select(scope => (e.WatchId, Scope: scope, e.At)))
+            .GroupBy(x => (x.WatchId, x.Scope)).Select(g => (g.Key.WatchId, g.Key.Scope, Since: g.Min(x => x.At))).ToList();
+        foreach (var byWatch in earliest.GroupBy(x => x.WatchId))
+        {
+            var known = await db.History.Where(h => h.WatchId == byWatch.Key).ToDictionaryAsync(h => h.Scope, StringComparer.Ordinal, cancellationToken);
+            foreach (var (watchId, scope, since) in byWatch)
+            {
+                if (!known.TryGetValue(scope, out var row))
+                {
+                    db.History.Add(new EvidenceHistory { WatchId = watchId, Scope = scope, Since = since });
+                }
+                else if (since < row.Since)
+                {
+                    row.Since = since;
+                }
             }
         }
 

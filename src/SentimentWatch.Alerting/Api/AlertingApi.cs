@@ -21,6 +21,7 @@ public static class AlertingApi
         var alerts = app.MapGroup("/api/alerts").RequireAuthorization(ApiPolicies.Pr).WithTags("Alerts");
         alerts.MapGet("/", ListAsync);
         alerts.MapGet("/silences", ListSilencesAsync);
+        alerts.MapGet("/rules", ListRulesAsync);
         alerts.MapPost("/silences", SilenceAsync);
         alerts.MapPost("/silence", SilenceAsync);
         alerts.MapDelete("/silences/{id}", LiftSilenceAsync);
@@ -124,6 +125,45 @@ public static class AlertingApi
         {
             return TypedResults.Conflict(new ProblemDetails { Title = "Alert already resolved", Detail = ex.Message, Status = StatusCodes.Status409Conflict });
         }
+    }
+
+    /// <summary>
+    /// <c>GET /api/alerts/rules</c>: the configured rules and, per watch (and group), whether the
+    /// evidence history already spans each baseline rule's configured history (cold start).
+    /// </summary>
+    private static async Task<Ok<RuleView[]>> ListRulesAsync(IncidentDesk desk, IDbContextFactory<AlertingDbContext> dbs, WatchNames names, IEnumerable<Core.Pipeline.IWatchCatalog> catalogs,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var history = await db.History.AsNoTracking().ToListAsync(cancellationToken);
+        var known = history.Where(h => h.Scope.Length == 0).Select(h => h.WatchId)
+            .Concat(catalogs.SelectMany(c => c.Watches).Select(w => w.Id)).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        var views = new List<RuleView>();
+        foreach (var rule in desk.Rules)
+        {
+            var watches = rule.Kind == CrisisRuleKind.SourceSilent ? [] : rule.Watch == CrisisRule.AnyWatch ? known : [rule.Watch];
+            var readiness = new List<BaselineReadiness>();
+            foreach (var watch in watches)
+            {
+                var scopes = rule.GroupBy == EvidenceGrouping.None
+                    ? [""]
+                    : history.Where(h => string.Equals(h.WatchId, watch, StringComparison.OrdinalIgnoreCase) && h.Scope.StartsWith(IncidentKeys.GroupFor(rule.GroupBy, ""), StringComparison.Ordinal))
+                        .Select(h => h.Scope).Order(StringComparer.Ordinal).ToList();
+                foreach (var scope in scopes)
+                {
+                    var since = history.FirstOrDefault(h => string.Equals(h.WatchId, watch, StringComparison.OrdinalIgnoreCase) && h.Scope == scope)?.Since;
+                    var readyAt = rule.BaselineReadyAt(since);
+                    readiness.Add(new BaselineReadiness(watch, names.Of(watch), scope.Length == 0 ? null : scope, since, readyAt is { } r && r <= now,
+                        readyAt == DateTimeOffset.MinValue ? null : readyAt));
+                }
+            }
+
+            views.Add(new RuleView(rule.Id, rule.Watch, CrisisRule.KindToWire(rule.Kind), rule.Severity.ToWire(), rule.Window, rule.NeedsBaseline,
+                rule.NeedsBaseline ? rule.Lookback : null, readiness));
+        }
+
+        return TypedResults.Ok(views.ToArray());
     }
 
     private static async Task<Ok<SilenceView[]>> ListSilencesAsync(IDbContextFactory<AlertingDbContext> dbs, TimeProvider clock, CancellationToken cancellationToken)
@@ -272,6 +312,15 @@ public static class AlertingApi
 }
 
 public sealed record AlertPage(int Total, int Page, int PageSize, IReadOnlyList<AlertView> Items);
+
+/// <summary>A configured rule and whether its baseline is ready on each watch (and group) it applies to.</summary>
+public sealed record RuleView(string Id, string Watch, string Kind, string Severity, TimeSpan Window, bool NeedsBaseline, TimeSpan? BaselineSpan, IReadOnlyList<BaselineReadiness> Baselines);
+
+/// <summary>
+/// <paramref name="HistorySince"/>: the earliest evidence of that watch (group); <paramref name="Ready"/>:
+/// the history spans the rule's baseline, so the rule may fire; <paramref name="ReadyAt"/>: when it does (or did).
+/// </summary>
+public sealed record BaselineReadiness(string Watch, string WatchName, string? Group, DateTimeOffset? HistorySince, bool Ready, DateTimeOffset? ReadyAt);
 
 public sealed record SilenceRequest(string? Watch, string? Rule, string? Group, TimeSpan? Duration, DateTimeOffset? Until, string? Reason);
 

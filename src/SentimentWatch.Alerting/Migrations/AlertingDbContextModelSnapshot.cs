@@ -289,6 +289,24 @@ namespace SentimentWatch.Alerting.Migrations
                     b.ToTable("alert_timeline", (string)null);
                 });
 
+            modelBuilder.Entity("SentimentWatch.Alerting.EvidenceHistory", b =>
+                {
+                    b.Property<string>("WatchId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Since")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("WatchId", "Scope");
+
+                    b.ToTable("alert_evidence_history", (string)null);
+                });
+
             modelBuilder.Entity("SentimentWatch.Alerting.MentionEvidence", b =>
                 {
                     b.Property<string>("WatchId")

@@ -30,6 +30,18 @@ public sealed class AlertBacktest(IMentionIndex index, IOptions<AlertingOptions>
         }
 
         evidence.Sort((a, b) => a.At.CompareTo(b.At));
+
+        // The replay knows history only from what it scanned: baseline rules wait as the live desk would.
+        var historySince = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var e in evidence)
+        {
+            foreach (var scope in EvidenceHistory.ScopesOf(e))
+            {
+                historySince.TryAdd(scope, e.At);
+            }
+        }
+
+        DateTimeOffset? Since(string scope) => historySince.TryGetValue(scope, out var since) ? since : null;
         var events = new List<BacktestEvent>();
         CrisisRule? RuleOf(string id) => rules.FirstOrDefault(r => r.Id == id);
 
@@ -51,7 +63,7 @@ public sealed class AlertBacktest(IMentionIndex index, IOptions<AlertingOptions>
             }
 
             var window = evidence.GetRange(start, end - start);
-            var incidents = rules.SelectMany(r => RuleEvaluation.Evaluate(r, watch, window, now))
+            var incidents = rules.SelectMany(r => RuleEvaluation.Evaluate(r, watch, window, now, Since))
                 .GroupBy(f => f.IncidentKey, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
             foreach (var (key, findings) in incidents)
             {

@@ -14,7 +14,13 @@ public static class RuleEvaluation
     /// <summary>Documented crisisScore weights (they sum to 1).</summary>
     public const double VelocityWeight = 0.30, NegativeShareWeight = 0.25, ReachWeight = 0.15, AuthorsWeight = 0.15, RiskWeight = 0.15;
 
-    public static IReadOnlyList<Finding> Evaluate(CrisisRule rule, string watchId, IReadOnlyList<MentionEvidence> evidence, DateTimeOffset now)
+    /// <param name="historySince">
+    /// When the evidence history of an incident group (<c>""</c> for the watch, <c>source:x</c>, …)
+    /// begins; rules that compare with a baseline stay quiet until it spans their configured
+    /// history (cold start). Null means the history is complete (tests, replays of full history).
+    /// </param>
+    public static IReadOnlyList<Finding> Evaluate(CrisisRule rule, string watchId, IReadOnlyList<MentionEvidence> evidence, DateTimeOffset now,
+        Func<string, DateTimeOffset?>? historySince = null)
     {
         var windowStart = now - rule.Window;
         var baselineStart = now - rule.Lookback;
@@ -28,12 +34,17 @@ public static class RuleEvaluation
 
         if (rule.Kind == CrisisRuleKind.EmergingTopic)
         {
-            return EmergingTerms(rule, watchId, current, baseline, windowStart, now);
+            return historySince is null || rule.IsBaselineReady(historySince(""), now) ? EmergingTerms(rule, watchId, current, baseline, windowStart, now) : [];
         }
 
         var findings = new List<Finding>();
         foreach (var group in Groups(rule.GroupBy, current))
         {
+            if (historySince is not null && !rule.IsBaselineReady(historySince(IncidentKeys.GroupFor(rule.GroupBy, group.Key)), now))
+            {
+                continue;
+            }
+
             var groupBaseline = rule.GroupBy == EvidenceGrouping.None ? baseline : baseline.Where(e => KeyOf(rule.GroupBy, e) == group.Key).ToList();
             var finding = EvaluateGroup(rule, watchId, group.Key, group.Value, groupBaseline, windowStart, now);
             if (finding is not null)

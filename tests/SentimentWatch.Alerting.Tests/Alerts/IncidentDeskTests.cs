@@ -20,8 +20,19 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         _data.Dispose();
     }
 
+    /// <summary>
+    /// A host whose "brand" watch has been watched for hours (one quiet mention three hours ago),
+    /// so its history spans the spike's baseline and cold start does not hold the rule back.
+    /// </summary>
+    private static async Task<AlertingTestHost> StartAsync(string dataDirectory, AlertingSettings settings)
+    {
+        var host = await AlertingTestHost.StartAsync(dataDirectory, settings);
+        await host.Desk.OnIndexedAsync([Mentions.Neutral(host.Clock.GetUtcNow().AddHours(-3))], default);
+        return host;
+    }
+
     private Task<AlertingTestHost> StartAsync(AlertingSettings? settings = null) =>
-        AlertingTestHost.StartAsync(_data.Path, settings ?? new AlertingSettings().Spike().Webhook("pr-hook", _receiver.Url("pr-hook")));
+        StartAsync(_data.Path, settings ?? new AlertingSettings().Spike().Webhook("pr-hook", _receiver.Url("pr-hook")));
 
     /// <summary>An hour of steady traffic: 5 negatives and 15 others per 10 minutes, one batch a minute.</summary>
     private static async Task SteadyHourAsync(AlertingTestHost host)
@@ -191,7 +202,7 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         await host.Desk.OnIndexedAsync(batch.Take(6).ToList(), default);
 
         await using var db = await host.DbAsync();
-        (await db.Evidence.CountAsync()).ShouldBe(12);
+        (await db.Evidence.CountAsync()).ShouldBe(12 + 1, "the 12 and the quiet mention from three hours ago");
         (await db.Alerts.SingleAsync()).EvidenceCount.ShouldBe(12);
         (await _receiver.NextAsync()).Kind.ShouldBe("opened");
         (await _receiver.StaysQuietAsync(TimeSpan.FromMilliseconds(500))).ShouldBeTrue();
@@ -323,7 +334,7 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         settings["Alerting:Delivery:Email:Password"] = "secret";
         settings["Alerting:Delivery:Email:From"] = "alerts@example.com";
         settings["Alerting:Delivery:Email:To:0"] = "pr-team@example.com";
-        await using var host = await AlertingTestHost.StartAsync(_data.Path, settings);
+        await using var host = await StartAsync(_data.Path, settings);
 
         await BurstAsync(host, minutes: 1, perMinute: 12);
 

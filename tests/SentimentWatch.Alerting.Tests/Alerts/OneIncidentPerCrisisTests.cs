@@ -92,12 +92,12 @@ public sealed class OneIncidentPerCrisisTests : IAsyncLifetime
         }
     }
 
-    /// <summary>An hour of ordinary traffic (3 negatives per 10 minutes), so the spike rule has its baseline.</summary>
+    /// <summary>80 minutes of ordinary traffic (3-4 negatives per 10 minutes), so the spike rule's 70-minute baseline is complete.</summary>
     private async Task OrdinaryHourAsync(AlertingTestHost host)
     {
         var start = host.Clock.GetUtcNow();
-        host.Clock.Advance(TimeSpan.FromHours(1));
-        var posts = Enumerable.Range(0, 60).SelectMany(minute =>
+        host.Clock.Advance(TimeSpan.FromMinutes(80));
+        var posts = Enumerable.Range(0, 80).SelectMany(minute =>
         {
             var at = start.AddMinutes(minute).AddSeconds(30);
             return minute % 3 == 0
