@@ -48,6 +48,7 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
         alert.Ignore(a => a.TopTerms);
         alert.Ignore(a => a.Samples);
         alert.Ignore(a => a.ActiveSignals);
+        alert.Ignore(a => a.Reading);
         alert.HasMany(a => a.Signals).WithOne().HasForeignKey(s => s.AlertId).OnDelete(DeleteBehavior.Cascade);
         alert.HasMany(a => a.Timeline).WithOne().HasForeignKey(t => t.AlertId).OnDelete(DeleteBehavior.Cascade);
 

@@ -90,6 +90,14 @@ public sealed class Alert
     public string TopTermsJson { get; private set; } = "[]";
     public string SamplesJson { get; private set; } = "[]";
 
+    /// <summary>The latest <see cref="WindowReading"/> of the incident's watch (and group), as JSON; null before the first.</summary>
+    public string? ReadingJson { get; private set; }
+
+    /// <summary>The most negatives seen in one reading window during the incident.</summary>
+    public int PeakNegatives { get; private set; }
+
+    public WindowReading? Reading => ReadingJson is null ? null : JsonSerializer.Deserialize<WindowReading>(ReadingJson, Json);
+
     /// <summary>
     /// Resolved by a person while a signal still held: the incident is not reopened until the
     /// condition has cleared once (or it escalates past what was announced).
@@ -251,6 +259,16 @@ public sealed class Alert
         }
 
         Note(now, TimelineKinds.Resolved, HeldUntilClear ? $"resolved by {by} while still firing" : $"resolved by {by}", by);
+    }
+
+    /// <summary>Takes the current reading of the incident's watch (and group).</summary>
+    public void Read(WindowReading reading)
+    {
+        ReadingJson = JsonSerializer.Serialize(reading, Json);
+        if (IsOpen)
+        {
+            PeakNegatives = Math.Max(PeakNegatives, reading.Negatives);
+        }
     }
 
     /// <summary>The condition of a hand-resolved incident has cleared: a new finding is a new incident.</summary>

@@ -20,6 +20,7 @@ public sealed class IncidentDesk(
     IOptionsMonitor<AlertingOptions> options,
     NotificationChannels channels,
     NotificationOutbox outbox,
+    WatchNames watchNames,
     IEnumerable<ISourceHealthReader> sourceHealth,
     TimeProvider clock,
     ILogger<IncidentDesk> logger) : IMentionObserver
@@ -46,9 +47,21 @@ public sealed class IncidentDesk(
         }
     }
 
+    private int _wordsAdded;
+
     public async ValueTask OnIndexedAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
     {
         var rules = Rules;
+        if (Interlocked.Exchange(ref _wordsAdded, 1) == 0)
+        {
+            // Brand and risk terms come out of segmentation whole (绿莫咖啡, 食物中毒), so they can be excluded or counted.
+            ChineseWords.AddWords(watchNames.AllTerms().Concat(rules.SelectMany(r => r.Terms)));
+            if (ChineseWords.LoadError is { } error)
+            {
+                logger.LogWarning("Top terms fall back to character pairs: {Error}", error);
+            }
+        }
+
         if (rules.Count == 0 || mentions.Count == 0)
         {
             return;
@@ -247,15 +260,21 @@ public sealed class IncidentDesk(
         {
             var applicable = rules.Where(r => r.AppliesTo(watch)).ToArray();
             var findings = new List<Finding>();
+            List<MentionEvidence>? watchEvidence = null;
+            Dictionary<string, DateTimeOffset> history = [];
+            var readingWindow = TimeSpan.FromMinutes(10);
             if (applicable.Length > 0)
             {
                 var evidence = new List<MentionEvidence>();
-                foreach (var (from, to) in CrisisRule.Merge(applicable.SelectMany(r => r.EvidenceRanges(now))))
+                readingWindow = applicable.Where(r => r.Kind != CrisisRuleKind.EmergingTopic).Select(r => r.Window).DefaultIfEmpty(TimeSpan.FromMinutes(10)).Min();
+                var readingRange = (From: now - (readingWindow * (WindowReading.BaselineWindows + 1)), To: now);
+                foreach (var (from, to) in CrisisRule.Merge(applicable.SelectMany(r => r.EvidenceRanges(now)).Append(readingRange)))
                 {
                     evidence.AddRange(await db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > from && e.At <= to).ToListAsync(cancellationToken));
                 }
 
-                var history = await db.History.AsNoTracking().Where(h => h.WatchId == watch).ToDictionaryAsync(h => h.Scope, h => h.Since, StringComparer.Ordinal, cancellationToken);
+                watchEvidence = evidence;
+                history = await db.History.AsNoTracking().Where(h => h.WatchId == watch).ToDictionaryAsync(h => h.Scope, h => h.Since, StringComparer.Ordinal, cancellationToken);
                 DateTimeOffset? Since(string scope) => history.TryGetValue(scope, out var since) ? since : null;
                 findings.AddRange(applicable.SelectMany(r => RuleEvaluation.Evaluate(r, watch, evidence, now, Since)));
             }
@@ -263,6 +282,18 @@ public sealed class IncidentDesk(
             if (extra is not null && extra.TryGetValue(watch, out var more))
             {
                 findings.AddRange(more);
+            }
+
+            void TakeReading(Alert alert)
+            {
+                if (watchEvidence is null)
+                {
+                    return;
+                }
+
+                var scope = alert.GroupKey;
+                var inScope = scope.Length == 0 ? watchEvidence : watchEvidence.Where(e => EvidenceHistory.ScopesOf(e).Contains(scope, StringComparer.Ordinal)).ToList();
+                alert.Read(WindowReading.Read(inScope, now, readingWindow, history.TryGetValue(scope, out var since) ? since : null));
             }
 
             // One incident per watch (and group): every rule's finding joins it as a signal.
@@ -298,6 +329,7 @@ public sealed class IncidentDesk(
                 }
 
                 evidenceOf.AddRange(incidentFindings.Select(f => (alert, f)));
+                TakeReading(alert);
                 if (alert.Observe(incidentFindings, now, RuleOf) is { } kind && !silences.Any(s => s.Covers(alert, now)))
                 {
                     announce.Add((alert, kind));
@@ -306,6 +338,7 @@ public sealed class IncidentDesk(
 
             foreach (var alert in open.Where(a => !incidents.ContainsKey(a.IncidentKey)))
             {
+                TakeReading(alert);
                 var kind = alert.Observe([], now, RuleOf);
                 if (!alert.IsOpen)
                 {
@@ -364,7 +397,7 @@ public sealed class IncidentDesk(
             foreach (var channel in routed)
             {
                 var key = $"alert-{alert.Id}-{alert.NotificationCount}-{channel}";
-                var message = NotificationMessage.For(alert, kind, key, now, options.CurrentValue.PublicBaseUrl);
+                var message = NotificationMessage.For(alert, kind, key, now, options.CurrentValue.PublicBaseUrl, watchNames.Of(alert.WatchId), watchNames.TermsOf(alert.WatchId));
                 rows.Add(new OutboxNotification
                 {
                     IdempotencyKey = key,

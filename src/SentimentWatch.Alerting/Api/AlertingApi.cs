@@ -26,6 +26,7 @@ public static class AlertingApi
         alerts.MapPost("/silence", SilenceAsync);
         alerts.MapDelete("/silences/{id}", LiftSilenceAsync);
         alerts.MapGet("/{id}", GetAsync);
+        alerts.MapGet("/{id}/mentions", ListMentionsAsync);
         alerts.MapPost("/{id}/acknowledge", AcknowledgeAsync);
         alerts.MapPost("/{id}/ack", AcknowledgeAsync);
         alerts.MapPost("/{id}/resolve", ResolveAsync);
@@ -85,6 +86,62 @@ public static class AlertingApi
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(a => a.Id).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
         return TypedResults.Ok(new AlertPage(total, number, size, items.Select(a => AlertView.From(a, names)).ToArray()));
+    }
+
+    /// <summary>
+    /// <c>GET /api/alerts/{id}/mentions?page=&amp;pageSize=</c>: the posts behind an incident, newest
+    /// first, so the pr role can read them without the analyst's search (already redacted).
+    /// </summary>
+    private static async Task<Results<Ok<AlertMentionPage>, NotFound<ProblemDetails>, ValidationProblem>> ListMentionsAsync(
+        IDbContextFactory<AlertingDbContext> dbs, IEnumerable<Core.Indexing.IMentionIndex> indexes, string id, int? page, int? pageSize, CancellationToken cancellationToken)
+    {
+        if (!TryParseId(id, out var alertId, out var invalid))
+        {
+            return invalid;
+        }
+
+        var number = page ?? 1;
+        var size = pageSize ?? 50;
+        var errors = new Dictionary<string, string[]>();
+        if (number < 1)
+        {
+            errors["page"] = [$"page must be 1 or more (was {number})"];
+        }
+
+        if (size is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize} (was {size})"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+        if (alert is null)
+        {
+            return NotFound(alertId);
+        }
+
+        var query = db.AlertMentions.AsNoTracking().Where(m => m.AlertId == alertId);
+        var total = await query.CountAsync(cancellationToken);
+        var links = await query.OrderByDescending(m => m.At).ThenBy(m => m.MentionId).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
+        var ids = links.Select(l => l.MentionId).ToList();
+        var evidence = await db.Evidence.AsNoTracking().Where(e => e.WatchId == alert.WatchId && ids.Contains(e.MentionId)).ToDictionaryAsync(e => e.MentionId, cancellationToken);
+        var index = indexes.FirstOrDefault();
+        var items = new List<AlertMentionView>();
+        foreach (var link in links)
+        {
+            var mention = index is null ? null : await index.GetAsync(link.MentionId, cancellationToken);
+            evidence.TryGetValue(link.MentionId, out var e);
+            items.Add(mention is not null
+                ? new AlertMentionView(mention.Id, link.At, mention.Source, mention.Author, mention.Url, mention.Title, mention.Text, mention.Sentiment?.Label.ToString().ToLowerInvariant(), mention.Engagement.Total)
+                : new AlertMentionView(link.MentionId, link.At, e?.Source, e?.Author, e?.Url, null, e?.Excerpt, e?.Sentiment?.ToString().ToLowerInvariant(), e?.Reach));
+        }
+
+        return TypedResults.Ok(new AlertMentionPage(total, number, size, items));
     }
 
     private static async Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(
@@ -311,6 +368,11 @@ public static class AlertingApi
         TypedResults.NotFound(new ProblemDetails { Title = "Alert not found", Detail = $"there is no alert {id}", Status = StatusCodes.Status404NotFound });
 }
 
+/// <summary>A post behind an incident (from the index when the host has one, else the evidence excerpt).</summary>
+public sealed record AlertMentionView(string Id, DateTimeOffset At, string? Source, string? Author, string? Url, string? Title, string? Text, string? Sentiment, long? Reach);
+
+public sealed record AlertMentionPage(int Total, int Page, int PageSize, IReadOnlyList<AlertMentionView> Items);
+
 public sealed record AlertPage(int Total, int Page, int PageSize, IReadOnlyList<AlertView> Items);
 
 /// <summary>A configured rule and whether its baseline is ready on each watch (and group) it applies to.</summary>
@@ -351,6 +413,8 @@ public sealed record AlertView
     public string? AcknowledgedBy { get; init; }
     public DateTimeOffset? ResolvedAt { get; init; }
     public string? ResolvedBy { get; init; }
+    /// <summary>One sentence: what is happening now (counts, reach, trend against the usual, growth).</summary>
+    public string? WhatHappened { get; init; }
     public required string Summary { get; init; }
     public required double Measured { get; init; }
     public required double PeakMeasured { get; init; }
@@ -386,6 +450,7 @@ public sealed record AlertView
         AcknowledgedBy = a.AcknowledgedBy,
         ResolvedAt = a.ResolvedAt,
         ResolvedBy = a.ResolvedBy,
+        WhatHappened = a.Reading is { } reading ? (a.IsOpen ? reading.Describe() : reading.DescribeRecovery(a.PeakNegatives)) : null,
         Summary = a.Summary,
         Measured = a.Measured,
         PeakMeasured = a.PeakMeasured,
@@ -394,7 +459,7 @@ public sealed record AlertView
         Baseline = a.Baseline,
         WindowStart = a.WindowStart,
         WindowEnd = a.WindowEnd,
-        TopTerms = a.TopTerms,
+        TopTerms = Notifications.NotificationMessage.MeaningfulTerms(a.TopTerms, names.TermsOf(a.WatchId)),
         Samples = a.Samples,
         NotificationCount = a.NotificationCount,
         LastNotifiedAt = a.LastNotifiedAt,

@@ -72,6 +72,12 @@ namespace SentimentWatch.Alerting.Migrations
                     b.Property<double>("PeakMeasured")
                         .HasColumnType("REAL");
 
+                    b.Property<int>("PeakNegatives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReadingJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("INTEGER");
 

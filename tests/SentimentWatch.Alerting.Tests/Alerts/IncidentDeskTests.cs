@@ -104,7 +104,8 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         json.GetProperty("topTerms").EnumerateArray().Select(t => t.GetString()).ShouldContain("漏水");
         json.GetProperty("samples").GetArrayLength().ShouldBe(3);
         json.GetProperty("samples")[0].GetProperty("url").GetString()!.ShouldStartWith("https://forum.example.com/t/");
-        json.GetProperty("mentionsLink").GetString()!.ShouldStartWith("https://watch.example.com/api/mentions?watch=brand&from=");
+        json.GetProperty("mentionsLink").GetString()!.ShouldStartWith("https://watch.example.com/search?q=&watch=brand&from=");
+        json.GetProperty("alertLink").GetString().ShouldBe($"https://watch.example.com/alerts/{json.GetProperty("alertId").GetInt64()}");
 
         var timestamp = webhook.Headers[WebhookChannel.TimestampHeader];
         webhook.Headers[WebhookChannel.SignatureHeader].ShouldBe(WebhookChannel.Sign(AlertingSettings.Secret, timestamp, webhook.Body));
@@ -349,12 +350,12 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         mail.To.ShouldBe(["pr-team@example.com"]);
         mail.User.ShouldBe("alerts");
         var message = MimeKit.MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(mail.Data)));
-        message.Subject.ShouldBe("[CRITICAL] negativeSpike on brand", "12 from an empty baseline is 12x, EscalateAt 4 x Ratio 3");
+        message.Subject.ShouldBe("[CRITICAL] brand: negative surge", "12 from an empty baseline is 12x, EscalateAt 4 x Ratio 3");
         message.MessageId.ShouldStartWith("alert-1-1-email");
         message.TextBody!.ShouldContain("12 negative mentions in the last 10 min");
         message.TextBody!.ShouldContain("漏水");
         message.TextBody!.ShouldContain("https://forum.example.com/t/");
-        message.TextBody!.ShouldContain("All mentions: https://watch.example.com/api/mentions?watch=brand");
+        message.TextBody!.ShouldContain("All posts: https://watch.example.com/search?q=&watch=brand&from=");
     }
 
     [Fact]

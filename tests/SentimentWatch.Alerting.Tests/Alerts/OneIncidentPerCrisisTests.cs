@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using SentimentWatch.Alerting.Tests.Support;
 using SentimentWatch.Core.Mentions;
@@ -150,6 +151,30 @@ public sealed class OneIncidentPerCrisisTests : IAsyncLifetime
         escalated.Json.GetProperty("severity").GetString().ShouldBe("critical");
         escalated.Json.GetProperty("alertId").GetInt64().ShouldBe(opened.Json.GetProperty("alertId").GetInt64());
 
+        // Reads like a briefing: the watch's name, one sentence, every signal, meaningful words, the loudest post, console links.
+        var brief = escalated.Json;
+        var id = brief.GetProperty("alertId").GetInt64();
+        brief.GetProperty("watchName").GetString().ShouldBe("Lumo Coffee / 绿莫咖啡");
+        brief.GetProperty("whatHappened").GetString()!.ShouldMatch(@"^\d+ negative posts in the last 10 min \(\d+% of \d+\), [\d.]+x the usual [\d.]+; \d+ of them in the last 5 min, (rising|slowing|steady); negative reach [\d,]+\.$");
+        brief.GetProperty("signals").GetArrayLength().ShouldBe(3);
+        brief.GetProperty("signals")[0].GetProperty("what").GetString().ShouldBe("negative surge");
+        var terms = brief.GetProperty("topTerms").EnumerateArray().Select(t => t.GetString()!).ToList();
+        terms.ShouldContain("食物中毒");
+        terms.ShouldContain("拉肚子");
+        terms.ShouldNotContain(t => t.Contains("绿莫") || t.Contains("lumo") || t.Length < 2);
+        brief.GetProperty("samples")[0].GetProperty("reach").GetInt64().ShouldBe(300_000, "the most influential post comes first");
+        brief.GetProperty("samples")[0].GetProperty("url").GetString()!.ShouldStartWith("https://weibo.example.com/");
+        brief.GetProperty("alertLink").GetString().ShouldBe($"https://watch.example.com/alerts/{id}");
+        brief.GetProperty("mentionsLink").GetString()!.ShouldStartWith("https://watch.example.com/search?q=&watch=lumo&from=");
+
+        // The pr role reads the posts behind its incident; other roles do not.
+        var mentions = await host.Client("pr").GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/alerts/{id}/mentions?pageSize=5");
+        mentions.GetProperty("total").GetInt32().ShouldBeGreaterThanOrEqualTo(33);
+        mentions.GetProperty("items").GetArrayLength().ShouldBe(5);
+        mentions.GetProperty("items")[0].GetProperty("text").GetString()!.ShouldContain("绿莫");
+        mentions.GetProperty("items")[0].GetProperty("sentiment").GetString().ShouldBe("negative");
+        (await host.Client("analyst").GetAsync($"/api/alerts/{id}/mentions")).StatusCode.ShouldBe(System.Net.HttpStatusCode.Forbidden);
+
         await using (var db = await host.DbAsync())
         {
             var alert = await db.Alerts.Include(a => a.Signals).SingleAsync();
@@ -167,6 +192,7 @@ public sealed class OneIncidentPerCrisisTests : IAsyncLifetime
         var resolved = await _receiver.NextAsync();
         resolved.Kind.ShouldBe("resolved");
         resolved.Json.GetProperty("alertId").GetInt64().ShouldBe(opened.Json.GetProperty("alertId").GetInt64());
+        resolved.Json.GetProperty("whatHappened").GetString()!.ShouldMatch(@"^Back to normal: 0 negative of \d+ posts? in the last 10 min \(usually [\d.]+\); at its peak there were \d+ in 10 min\.$");
         _receiver.Received.Select(r => r.Kind).Order().ToArray().ShouldBe(["escalated", "opened", "resolved"], "one incident: opened once, escalated once, resolved once");
 
         await using (var db = await host.DbAsync())
