@@ -269,7 +269,8 @@ public sealed class CaseDesk(
         {
             var since = mention.PublishedAt - settings.AuthorWindow;
             var byAuthor = await db.Cases
-                .Where(c => c.WatchId == watchId && c.AuthorKey == authorKey && c.IsOpen && c.LastMentionAt >= since)
+                // A case waiting on this customer takes their next post whenever it comes: it is the answer.
+                .Where(c => c.WatchId == watchId && c.AuthorKey == authorKey && c.IsOpen && (c.LastMentionAt >= since || c.Status == CaseStatus.WaitingOnCustomer))
                 .OrderByDescending(c => c.LastMentionAt)
                 .FirstOrDefaultAsync(cancellationToken);
             if (byAuthor is not null)
