@@ -16,6 +16,7 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
     public DbSet<AlertTimelineEntry> Timeline => Set<AlertTimelineEntry>();
     public DbSet<AlertMention> AlertMentions => Set<AlertMention>();
     public DbSet<StaffNoticeRecord> StaffNotices => Set<StaffNoticeRecord>();
+    public DbSet<EvidenceHistory> History => Set<EvidenceHistory>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -46,6 +47,19 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
         alert.Ignore(a => a.IsOpen);
         alert.Ignore(a => a.TopTerms);
         alert.Ignore(a => a.Samples);
+        alert.Ignore(a => a.ActiveSignals);
+        alert.Ignore(a => a.Reading);
+        alert.HasMany(a => a.Signals).WithOne().HasForeignKey(s => s.AlertId).OnDelete(DeleteBehavior.Cascade);
+        alert.HasMany(a => a.Timeline).WithOne().HasForeignKey(t => t.AlertId).OnDelete(DeleteBehavior.Cascade);
+
+        var signal = modelBuilder.Entity<AlertSignal>();
+        signal.ToTable("alert_signals");
+        signal.HasKey(s => s.Id);
+        signal.HasIndex(s => new { s.AlertId, s.SignalKey });
+        signal.Property(s => s.SignalKey).HasMaxLength(300);
+        signal.Property(s => s.Kind).HasConversion<int>();
+        signal.Property(s => s.Severity).HasConversion<int>();
+        signal.Property(s => s.PeakSeverity).HasConversion<int>();
 
         var silence = modelBuilder.Entity<AlertSilence>();
         silence.ToTable("alert_silences");
@@ -72,6 +86,12 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
         mentions.HasKey(m => new { m.AlertId, m.MentionId });
         mentions.HasIndex(m => m.MentionId);
         mentions.Property(m => m.MentionId).HasMaxLength(64);
+
+        var history = modelBuilder.Entity<EvidenceHistory>();
+        history.ToTable("alert_evidence_history");
+        history.HasKey(h => new { h.WatchId, h.Scope });
+        history.Property(h => h.WatchId).HasMaxLength(200);
+        history.Property(h => h.Scope).HasMaxLength(300);
 
         var notices = modelBuilder.Entity<StaffNoticeRecord>();
         notices.ToTable("staff_notices");

@@ -29,10 +29,11 @@ public enum NotificationKind
 }
 
 /// <summary>
-/// One incident: a rule firing for a watch (and group). While it is open, further findings
-/// of the same incident update it (latest numbers and evidence) instead of opening new
-/// alerts; it is announced when opened, on escalation and after a cool-down, and resolves
-/// itself once the condition has stayed clear for the rule's hysteresis period.
+/// One incident: a crisis on one watch (and group). Findings of every rule kind that overlap in
+/// time join it as <see cref="Signals"/> (risk terms, spike, negative share, influencer, crisis
+/// score, …): it opens once, escalates when a stronger signal joins, is re-announced after a
+/// cool-down while unacknowledged, and resolves once every signal has stayed clear for its
+/// rule's hysteresis period. A finding after that is a new incident.
 /// </summary>
 public sealed class Alert
 {
@@ -40,25 +41,32 @@ public sealed class Alert
 
     public long Id { get; private set; }
 
-    /// <summary><c>watch/rule[/group]</c>: at most one alert per key is open at a time.</summary>
+    /// <summary><c>watch</c> or <c>watch/source:weibo</c> (see <see cref="IncidentKeys"/>): at most one open alert per key.</summary>
     public string IncidentKey { get; private set; } = "";
 
     public string WatchId { get; private set; } = "";
+
+    /// <summary>The lead signal's rule (the strongest, then the first): what the incident is mainly about.</summary>
     public string RuleId { get; private set; } = "";
+
     public CrisisRuleKind Kind { get; private set; }
+
+    /// <summary>The incident group (<c>source:weibo</c>, <c>topic:refund</c>), empty for the watch-wide incident.</summary>
     public string GroupKey { get; private set; } = "";
+
+    /// <summary>The highest severity of the signals still active.</summary>
     public AlertSeverity Severity { get; private set; }
 
-    /// <summary>The highest severity announced so far; a higher finding is an escalation.</summary>
+    /// <summary>The highest severity announced so far; a higher one is an escalation.</summary>
     public AlertSeverity NotifiedSeverity { get; private set; }
 
     public AlertStatus Status { get; private set; }
     public DateTimeOffset OpenedAt { get; private set; }
 
-    /// <summary>Last time the condition was seen holding.</summary>
+    /// <summary>Last time any signal was seen holding.</summary>
     public DateTimeOffset LastFiredAt { get; private set; }
 
-    /// <summary>Since when the condition has been clear (null while it holds).</summary>
+    /// <summary>Since when no signal has held (null while one does).</summary>
     public DateTimeOffset? ClearSince { get; private set; }
 
     public DateTimeOffset? LastNotifiedAt { get; private set; }
@@ -67,9 +75,10 @@ public sealed class Alert
     public string? AcknowledgedBy { get; private set; }
     public DateTimeOffset? ResolvedAt { get; private set; }
 
-    /// <summary>Who resolved it, or <c>auto</c> when the condition cleared.</summary>
+    /// <summary>Who resolved it, or <c>auto</c> when every signal cleared.</summary>
     public string? ResolvedBy { get; private set; }
 
+    /// <summary>The lead signal's reading, then the other active signals'.</summary>
     public string Summary { get; private set; } = "";
     public double Measured { get; private set; }
     public double PeakMeasured { get; private set; }
@@ -81,78 +90,136 @@ public sealed class Alert
     public string TopTermsJson { get; private set; } = "[]";
     public string SamplesJson { get; private set; } = "[]";
 
+    /// <summary>The latest <see cref="WindowReading"/> of the incident's watch (and group), as JSON; null before the first.</summary>
+    public string? ReadingJson { get; private set; }
+
+    /// <summary>The most negatives seen in one reading window during the incident.</summary>
+    public int PeakNegatives { get; private set; }
+
+    public WindowReading? Reading => ReadingJson is null ? null : JsonSerializer.Deserialize<WindowReading>(ReadingJson, Json);
+
     /// <summary>
-    /// Resolved by a person while the condition still held: the incident is not reopened until
-    /// the condition has cleared once (or it escalates past what was announced).
+    /// Resolved by a person while a signal still held: the incident is not reopened until the
+    /// condition has cleared once (or it escalates past what was announced).
     /// </summary>
     public bool HeldUntilClear { get; private set; }
 
-    public bool IsOpen => Status != AlertStatus.Resolved;
+    /// <summary>Every signal that fired in this incident (cleared ones keep their numbers).</summary>
+    public List<AlertSignal> Signals { get; private set; } = [];
 
-    /// <summary>How other capabilities and messages name the incident, e.g. "Lumo Coffee: riskTerms (critical)".</summary>
-    public string Title(string watchName) =>
-        $"{watchName}: {CrisisRule.KindToWire(Kind)}{(GroupKey.Length == 0 ? "" : $" [{GroupKey}]")} ({Severity.ToWire()})";
+    /// <summary>Lines added by this change; the timeline is never loaded through this list.</summary>
+    public List<AlertTimelineEntry> Timeline { get; private set; } = [];
+
+    public bool IsOpen => Status != AlertStatus.Resolved;
 
     public IReadOnlyList<string> TopTerms => JsonSerializer.Deserialize<string[]>(TopTermsJson, Json) ?? [];
 
     public IReadOnlyList<EvidenceSample> Samples => JsonSerializer.Deserialize<EvidenceSample[]>(SamplesJson, Json) ?? [];
 
-    public static Alert Open(Finding finding, DateTimeOffset now)
+    public IEnumerable<AlertSignal> ActiveSignals => Signals.Where(s => s.ClearedAt is null);
+
+    /// <summary>How other capabilities and messages name the incident, e.g. "Lumo Coffee: riskTerms + negativeSpike (critical)".</summary>
+    public string Title(string watchName)
+    {
+        var kinds = Signals.Count == 0
+            ? CrisisRule.KindToWire(Kind)
+            : string.Join(" + ", Signals.OrderByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).Select(s => CrisisRule.KindToWire(s.Kind)).Distinct());
+        return $"{watchName}: {kinds}{(GroupKey.Length == 0 ? "" : $" [{GroupKey}]")} ({Severity.ToWire()})";
+    }
+
+    public static Alert Open(string incidentKey, string watchId, string groupKey, IReadOnlyList<Finding> findings, DateTimeOffset now)
     {
         var alert = new Alert
         {
-            IncidentKey = finding.IncidentKey,
-            WatchId = finding.WatchId,
-            RuleId = finding.RuleId,
-            Kind = finding.Kind,
-            GroupKey = finding.GroupKey,
+            IncidentKey = incidentKey,
+            WatchId = watchId,
+            GroupKey = groupKey,
             Status = AlertStatus.Firing,
             OpenedAt = now,
-            NotifiedSeverity = finding.Severity,
+            LastFiredAt = now,
+            NotifiedSeverity = findings.Count == 0 ? AlertSeverity.Info : findings.Max(f => f.Severity),
         };
-        alert.Update(finding, now);
+        alert.Note(now, TimelineKinds.Opened, $"incident opened: {string.Join("; ", findings.Select(f => $"{CrisisRule.KindToWire(f.Kind)} ({f.RuleId}): {f.Summary}"))}");
         return alert;
     }
 
     /// <summary>
-    /// The condition holds again: take the latest numbers and say what, if anything, should be
-    /// announced. The announcement is recorded only by <see cref="MarkNotified"/>, so a silenced
-    /// incident is still announced once the silence is over.
+    /// One evaluation of this incident: <paramref name="findings"/> are the rule findings that hold
+    /// now (possibly none). New signals join, held signals take the latest numbers, signals that
+    /// stopped holding clear after their rule's ClearFor, and the incident resolves when none is
+    /// left. Returns what, if anything, should be announced; the announcement is recorded only by
+    /// <see cref="MarkNotified"/>, so a silenced incident is still announced once the silence is over.
     /// </summary>
-    public NotificationKind? Observe(Finding finding, DateTimeOffset now, TimeSpan cooldown)
+    public NotificationKind? Observe(IReadOnlyList<Finding> findings, DateTimeOffset now, Func<string, CrisisRule?> rules)
     {
         EnsureOpen();
-        Update(finding, now);
+        var seen = new HashSet<AlertSignal>();
+        foreach (var finding in findings)
+        {
+            var signal = ActiveSignals.FirstOrDefault(s => s.SignalKey == finding.SignalKey);
+            if (signal is null)
+            {
+                signal = new AlertSignal { SignalKey = finding.SignalKey, RuleId = finding.RuleId, Kind = finding.Kind, FirstFiredAt = now };
+                Signals.Add(signal);
+                if (Signals.Count > 1)
+                {
+                    Note(now, TimelineKinds.Signal, $"{CrisisRule.KindToWire(finding.Kind)} ({finding.RuleId}) joined at {finding.Severity.ToWire()}: {finding.Summary}");
+                }
+            }
+
+            signal.Update(finding, now);
+            seen.Add(signal);
+        }
+
+        foreach (var signal in ActiveSignals.Where(s => !seen.Contains(s)).ToList())
+        {
+            signal.ClearSince ??= now;
+            var clearFor = rules(signal.RuleId)?.ClearFor ?? TimeSpan.Zero; // a rule removed from configuration leaves nothing to wait for
+            if (now - signal.ClearSince.Value >= clearFor)
+            {
+                signal.ClearedAt = now;
+                Note(now, TimelineKinds.Signal, $"{CrisisRule.KindToWire(signal.Kind)} ({signal.RuleId}) cleared (clear since {signal.ClearSince.Value:u})");
+            }
+        }
+
+        if (findings.Count > 0)
+        {
+            LastFiredAt = now;
+            ClearSince = null;
+        }
+        else
+        {
+            ClearSince ??= now;
+        }
+
+        var active = ActiveSignals.ToList();
+        if (active.Count == 0)
+        {
+            Status = AlertStatus.Resolved;
+            ResolvedAt = now;
+            ResolvedBy = "auto";
+            Note(now, TimelineKinds.Resolved, $"resolved: every signal has been clear since {ClearSince:u}");
+            return NotificationCount > 0 ? NotificationKind.Resolved : null;
+        }
+
+        Aggregate(active, findings);
+        if (findings.Count == 0)
+        {
+            return null;
+        }
+
         if (NotificationCount == 0)
         {
             return NotificationKind.Opened;
         }
 
-        if (finding.Severity > NotifiedSeverity)
+        if (Severity > NotifiedSeverity)
         {
             return NotificationKind.Escalated;
         }
 
+        var cooldown = findings.Select(f => rules(f.RuleId)?.Cooldown ?? TimeSpan.FromHours(1)).Min();
         return Status == AlertStatus.Firing && LastNotifiedAt is { } last && now - last >= cooldown ? NotificationKind.Reminder : null;
-    }
-
-    /// <summary>
-    /// The condition does not hold now. After it has stayed clear for <paramref name="clearFor"/>
-    /// the alert resolves itself; returns true when it did.
-    /// </summary>
-    public bool ObserveClear(DateTimeOffset now, TimeSpan clearFor)
-    {
-        EnsureOpen();
-        ClearSince ??= now;
-        if (now - ClearSince.Value < clearFor)
-        {
-            return false;
-        }
-
-        Status = AlertStatus.Resolved;
-        ResolvedAt = now;
-        ResolvedBy = "auto";
-        return true;
     }
 
     public void MarkNotified(NotificationKind kind, DateTimeOffset now)
@@ -176,6 +243,7 @@ public sealed class Alert
         Status = AlertStatus.Acknowledged;
         AcknowledgedAt = now;
         AcknowledgedBy = by;
+        Note(now, TimelineKinds.Acknowledged, $"acknowledged by {by}", by);
     }
 
     public void Resolve(string by, DateTimeOffset now)
@@ -185,26 +253,65 @@ public sealed class Alert
         ResolvedAt = now;
         ResolvedBy = by;
         HeldUntilClear = ClearSince is null;
+        foreach (var signal in ActiveSignals)
+        {
+            signal.ClearedAt = now;
+        }
+
+        Note(now, TimelineKinds.Resolved, HeldUntilClear ? $"resolved by {by} while still firing" : $"resolved by {by}", by);
+    }
+
+    /// <summary>Takes the current reading of the incident's watch (and group).</summary>
+    public void Read(WindowReading reading)
+    {
+        ReadingJson = JsonSerializer.Serialize(reading, Json);
+        if (IsOpen)
+        {
+            PeakNegatives = Math.Max(PeakNegatives, reading.Negatives);
+        }
     }
 
     /// <summary>The condition of a hand-resolved incident has cleared: a new finding is a new incident.</summary>
     public void Release() => HeldUntilClear = false;
 
-    private void Update(Finding finding, DateTimeOffset now)
+    /// <summary>Adds a line to the incident's timeline (saved with the alert).</summary>
+    public void Note(DateTimeOffset at, string kind, string text, string actor = AlertTimelineEntry.SystemActor) =>
+        Timeline.Add(new AlertTimelineEntry { At = at, Actor = actor, Kind = kind, Text = text });
+
+    /// <summary>
+    /// The incident's headline numbers come from its lead signal (highest severity, then the
+    /// first); samples and top terms are pooled over every finding that holds now.
+    /// </summary>
+    private void Aggregate(List<AlertSignal> active, IReadOnlyList<Finding> findings)
     {
-        Severity = finding.Severity;
-        LastFiredAt = now;
-        ClearSince = null;
-        Summary = finding.Summary;
-        Measured = finding.Measured;
-        PeakMeasured = Math.Max(PeakMeasured, finding.Measured);
-        Threshold = finding.Threshold;
-        EvidenceCount = finding.Count;
-        Baseline = finding.Baseline;
-        WindowStart = finding.WindowStart;
-        WindowEnd = finding.WindowEnd;
-        TopTermsJson = JsonSerializer.Serialize(finding.TopTerms, Json);
-        SamplesJson = JsonSerializer.Serialize(finding.Samples, Json);
+        var lead = active.OrderByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).ThenBy(s => s.Kind).First();
+        Severity = active.Max(s => s.Severity);
+        RuleId = lead.RuleId;
+        Kind = lead.Kind;
+        Measured = lead.Measured;
+        PeakMeasured = Math.Max(PeakMeasured, lead.Measured);
+        Threshold = lead.Threshold;
+        EvidenceCount = lead.Count;
+        Baseline = lead.Baseline;
+        WindowStart = lead.WindowStart;
+        WindowEnd = lead.WindowEnd;
+        var firing = active.Where(s => s.ClearSince is null).OrderByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).ThenBy(s => s.Kind).ToList();
+        Summary = string.Join(" | ", (firing.Count > 0 ? firing : [lead]).Select(s => s.Summary));
+        if (findings.Count > 0)
+        {
+            var ordered = findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Kind).ToList();
+            TopTermsJson = JsonSerializer.Serialize(ordered.SelectMany(f => f.TopTerms).Distinct(StringComparer.OrdinalIgnoreCase).Take(8).ToArray(), Json);
+            SamplesJson = JsonSerializer.Serialize(PooledSamples(ordered), Json);
+        }
+    }
+
+    /// <summary>The most influential and the most recent mentions behind the findings, each once.</summary>
+    private static EvidenceSample[] PooledSamples(IReadOnlyList<Finding> findings)
+    {
+        var all = findings.SelectMany(f => f.Samples).DistinctBy(s => s.MentionId).ToList();
+        var loudest = all.OrderByDescending(s => s.Reach).ThenByDescending(s => s.At).ThenBy(s => s.MentionId, StringComparer.Ordinal).Take(2);
+        var latest = all.OrderByDescending(s => s.At).ThenByDescending(s => s.Reach).ThenBy(s => s.MentionId, StringComparer.Ordinal).Take(3);
+        return loudest.Concat(latest).DistinctBy(s => s.MentionId).Take(3).ToArray();
     }
 
     private void EnsureOpen()
@@ -213,6 +320,53 @@ public sealed class Alert
         {
             throw new InvalidOperationException($"alert {Id} ({IncidentKey}) is already resolved");
         }
+    }
+}
+
+/// <summary>One rule's finding within an incident: its latest and peak numbers, and when it fired and cleared.</summary>
+public sealed class AlertSignal
+{
+    public long Id { get; set; }
+    public long AlertId { get; set; }
+
+    /// <summary>The rule id (plus the term for emergingTopic).</summary>
+    public required string SignalKey { get; set; }
+
+    public required string RuleId { get; set; }
+    public CrisisRuleKind Kind { get; set; }
+    public AlertSeverity Severity { get; set; }
+    public AlertSeverity PeakSeverity { get; set; }
+    public double Measured { get; set; }
+    public double PeakMeasured { get; set; }
+    public double Threshold { get; set; }
+    public int Count { get; set; }
+    public double? Baseline { get; set; }
+    public string Summary { get; set; } = "";
+    public DateTimeOffset WindowStart { get; set; }
+    public DateTimeOffset WindowEnd { get; set; }
+    public DateTimeOffset FirstFiredAt { get; set; }
+    public DateTimeOffset LastFiredAt { get; set; }
+
+    /// <summary>Since when it has not held (null while it holds).</summary>
+    public DateTimeOffset? ClearSince { get; set; }
+
+    /// <summary>When it stopped counting for the incident (after its rule's ClearFor); null while active.</summary>
+    public DateTimeOffset? ClearedAt { get; set; }
+
+    internal void Update(Finding finding, DateTimeOffset now)
+    {
+        Severity = finding.Severity;
+        PeakSeverity = finding.Severity > PeakSeverity ? finding.Severity : PeakSeverity;
+        Measured = finding.Measured;
+        PeakMeasured = Math.Max(PeakMeasured, finding.Measured);
+        Threshold = finding.Threshold;
+        Count = finding.Count;
+        Baseline = finding.Baseline;
+        Summary = finding.Summary;
+        WindowStart = finding.WindowStart;
+        WindowEnd = finding.WindowEnd;
+        LastFiredAt = now;
+        ClearSince = null;
     }
 }
 
@@ -228,9 +382,29 @@ public sealed class AlertSilence
     public string? CreatedBy { get; set; }
     public string? Reason { get; set; }
 
-    public bool Covers(Alert alert, DateTimeOffset now) =>
-        now < Until
-        && (WatchId == CrisisRule.AnyWatch || string.Equals(WatchId, alert.WatchId, StringComparison.OrdinalIgnoreCase))
-        && (RuleId is null || string.Equals(RuleId, alert.RuleId, StringComparison.OrdinalIgnoreCase))
-        && (GroupKey is null || string.Equals(GroupKey, alert.GroupKey, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// The alert it was created from (<c>POST /api/alerts/{id}/silence</c>), which silences that
+    /// incident's key (watch and group, every rule) for the duration, recurrences included.
+    /// </summary>
+    public long? AlertId { get; set; }
+
+    /// <summary>
+    /// Whether this silence keeps the incident quiet. A rule silence covers an incident only while
+    /// every signal in it is from that rule, so a new kind of evidence joining is still announced.
+    /// A null group covers every group of the watch; an empty one only the watch-wide incident.
+    /// </summary>
+    public bool Covers(Alert alert, DateTimeOffset now)
+    {
+        if (now >= Until)
+        {
+            return false;
+        }
+
+        var signals = alert.ActiveSignals.Any() ? alert.ActiveSignals : alert.Signals;
+        var rules = signals.Select(s => s.RuleId).DefaultIfEmpty(alert.RuleId);
+        return (WatchId == CrisisRule.AnyWatch || string.Equals(WatchId, alert.WatchId, StringComparison.OrdinalIgnoreCase))
+            && (RuleId is null || rules.All(r => string.Equals(RuleId, r, StringComparison.OrdinalIgnoreCase)))
+            && (GroupKey is null || string.Equals(GroupKey, alert.GroupKey, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(GroupKey, alert.GroupKey[(alert.GroupKey.IndexOf(':', StringComparison.Ordinal) + 1)..], StringComparison.OrdinalIgnoreCase));
+    }
 }

@@ -20,6 +20,7 @@ public sealed class IncidentDesk(
     IOptionsMonitor<AlertingOptions> options,
     NotificationChannels channels,
     NotificationOutbox outbox,
+    WatchNames watchNames,
     IEnumerable<ISourceHealthReader> sourceHealth,
     TimeProvider clock,
     ILogger<IncidentDesk> logger) : IMentionObserver
@@ -46,9 +47,21 @@ public sealed class IncidentDesk(
         }
     }
 
+    private int _wordsAdded;
+
     public async ValueTask OnIndexedAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
     {
         var rules = Rules;
+        if (Interlocked.Exchange(ref _wordsAdded, 1) == 0)
+        {
+            // Brand and risk terms come out of segmentation whole (绿莫咖啡, 食物中毒), so they can be excluded or counted.
+            ChineseWords.AddWords(watchNames.AllTerms().Concat(rules.SelectMany(r => r.Terms)));
+            if (ChineseWords.LoadError is { } error)
+            {
+                logger.LogWarning("Top terms fall back to character pairs: {Error}", error);
+            }
+        }
+
         if (rules.Count == 0 || mentions.Count == 0)
         {
             return;
@@ -164,7 +177,7 @@ public sealed class IncidentDesk(
         try
         {
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-            alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+            alert = await db.Alerts.Include(a => a.Signals).SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
             if (alert is null)
             {
                 return null;
@@ -221,6 +234,7 @@ public sealed class IncidentDesk(
                     Kind = CrisisRuleKind.SourceSilent,
                     WatchId = CrisisRule.SourcesWatch,
                     GroupKey = source.SourceId,
+                    IncidentGroup = IncidentKeys.GroupFor(EvidenceGrouping.Source, source.SourceId),
                     Severity = rule.Severity,
                     Measured = silent ? quiet.TotalMinutes : source.ConsecutiveFailures,
                     Threshold = silent ? rule.Window.TotalMinutes : rule.MinCount,
@@ -241,46 +255,63 @@ public sealed class IncidentDesk(
         var silences = await db.Silences.AsNoTracking().Where(s => s.Until > now).ToListAsync(cancellationToken);
         var announce = new List<(Alert Alert, NotificationKind Kind)>();
         var evidenceOf = new List<(Alert Alert, Finding Finding)>();
+        CrisisRule? RuleOf(string id) => rules.FirstOrDefault(r => r.Id == id);
         foreach (var watch in watches)
         {
             var applicable = rules.Where(r => r.AppliesTo(watch)).ToArray();
-            var findings = new Dictionary<string, Finding>(StringComparer.Ordinal);
+            var findings = new List<Finding>();
+            List<MentionEvidence>? watchEvidence = null;
+            Dictionary<string, DateTimeOffset> history = [];
+            var readingWindow = TimeSpan.FromMinutes(10);
             if (applicable.Length > 0)
             {
                 var evidence = new List<MentionEvidence>();
-                foreach (var (from, to) in CrisisRule.Merge(applicable.SelectMany(r => r.EvidenceRanges(now))))
+                readingWindow = applicable.Where(r => r.Kind != CrisisRuleKind.EmergingTopic).Select(r => r.Window).DefaultIfEmpty(TimeSpan.FromMinutes(10)).Min();
+                var readingRange = (From: now - (readingWindow * (WindowReading.BaselineWindows + 1)), To: now);
+                foreach (var (from, to) in CrisisRule.Merge(applicable.SelectMany(r => r.EvidenceRanges(now)).Append(readingRange)))
                 {
                     evidence.AddRange(await db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > from && e.At <= to).ToListAsync(cancellationToken));
                 }
 
-                foreach (var finding in applicable.SelectMany(r => RuleEvaluation.Evaluate(r, watch, evidence, now)))
-                {
-                    findings[finding.IncidentKey] = finding;
-                }
+                watchEvidence = evidence;
+                history = await db.History.AsNoTracking().Where(h => h.WatchId == watch).ToDictionaryAsync(h => h.Scope, h => h.Since, StringComparer.Ordinal, cancellationToken);
+                DateTimeOffset? Since(string scope) => history.TryGetValue(scope, out var since) ? since : null;
+                findings.AddRange(applicable.SelectMany(r => RuleEvaluation.Evaluate(r, watch, evidence, now, Since)));
             }
 
             if (extra is not null && extra.TryGetValue(watch, out var more))
             {
-                foreach (var finding in more)
-                {
-                    findings[finding.IncidentKey] = finding;
-                }
+                findings.AddRange(more);
             }
 
-            var open = await db.Alerts.Where(a => a.WatchId == watch && a.Status != AlertStatus.Resolved).ToListAsync(cancellationToken);
+            void TakeReading(Alert alert)
+            {
+                if (watchEvidence is null)
+                {
+                    return;
+                }
+
+                var scope = alert.GroupKey;
+                var inScope = scope.Length == 0 ? watchEvidence : watchEvidence.Where(e => EvidenceHistory.ScopesOf(e).Contains(scope, StringComparer.Ordinal)).ToList();
+                alert.Read(WindowReading.Read(inScope, now, readingWindow, history.TryGetValue(scope, out var since) ? since : null));
+            }
+
+            // One incident per watch (and group): every rule's finding joins it as a signal.
+            var incidents = findings.GroupBy(f => f.IncidentKey, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+            var open = await db.Alerts.Include(a => a.Signals).Where(a => a.WatchId == watch && a.Status != AlertStatus.Resolved).ToListAsync(cancellationToken);
             var held = await db.Alerts.Where(a => a.WatchId == watch && a.HeldUntilClear).ToListAsync(cancellationToken);
-            foreach (var resolvedByHand in held.Where(a => !findings.ContainsKey(a.IncidentKey)))
+            foreach (var resolvedByHand in held.Where(a => !incidents.ContainsKey(a.IncidentKey)))
             {
                 resolvedByHand.Release();
             }
 
-            foreach (var finding in findings.Values)
+            foreach (var (key, incidentFindings) in incidents)
             {
-                var rule = rules.First(r => r.Id == finding.RuleId);
-                var alert = open.FirstOrDefault(a => a.IncidentKey == finding.IncidentKey);
-                if (alert is null && held.FirstOrDefault(a => a.IncidentKey == finding.IncidentKey) is { } handled)
+                var alert = open.FirstOrDefault(a => a.IncidentKey == key);
+                var severity = incidentFindings.Max(f => f.Severity);
+                if (alert is null && held.FirstOrDefault(a => a.IncidentKey == key) is { } handled)
                 {
-                    if (finding.Severity <= handled.NotifiedSeverity)
+                    if (severity <= handled.NotifiedSeverity)
                     {
                         // Somebody resolved this incident while it was still going: not a new one.
                         continue;
@@ -291,30 +322,32 @@ public sealed class IncidentDesk(
 
                 if (alert is null)
                 {
-                    alert = Alert.Open(finding, now);
+                    alert = Alert.Open(key, watch, incidentFindings[0].IncidentGroup, incidentFindings, now);
                     db.Alerts.Add(alert);
-                    logger.LogWarning("Alert opened for {IncidentKey} ({Severity}): {Summary}", finding.IncidentKey, finding.Severity, finding.Summary);
+                    logger.LogWarning("Incident opened for {IncidentKey} ({Severity}) by {Rules}: {Summary}", key, severity,
+                        string.Join(", ", incidentFindings.Select(f => f.RuleId)), incidentFindings[0].Summary);
                 }
 
-                evidenceOf.Add((alert, finding));
-                if (alert.Observe(finding, now, rule.Cooldown) is { } kind && !silences.Any(s => s.Covers(alert, now)))
+                evidenceOf.AddRange(incidentFindings.Select(f => (alert, f)));
+                TakeReading(alert);
+                if (alert.Observe(incidentFindings, now, RuleOf) is { } kind && !silences.Any(s => s.Covers(alert, now)))
                 {
                     announce.Add((alert, kind));
                 }
             }
 
-            foreach (var alert in open.Where(a => !findings.ContainsKey(a.IncidentKey)))
+            foreach (var alert in open.Where(a => !incidents.ContainsKey(a.IncidentKey)))
             {
-                // A rule removed from configuration leaves nothing to wait for: resolve at once.
-                var clearFor = rules.FirstOrDefault(r => r.Id == alert.RuleId
-                    && (r.Kind == CrisisRuleKind.SourceSilent ? watch == CrisisRule.SourcesWatch : r.AppliesTo(watch)))?.ClearFor ?? TimeSpan.Zero;
-                if (alert.ObserveClear(now, clearFor))
+                TakeReading(alert);
+                var kind = alert.Observe([], now, RuleOf);
+                if (!alert.IsOpen)
                 {
-                    logger.LogInformation("Alert {AlertId} for {IncidentKey} resolved: clear since {ClearSince}", alert.Id, alert.IncidentKey, alert.ClearSince);
-                    if (alert.NotificationCount > 0 && !silences.Any(s => s.Covers(alert, now)))
-                    {
-                        announce.Add((alert, NotificationKind.Resolved));
-                    }
+                    logger.LogInformation("Incident {AlertId} for {IncidentKey} resolved: every signal clear since {ClearSince}", alert.Id, alert.IncidentKey, alert.ClearSince);
+                }
+
+                if (kind is { } k && !silences.Any(s => s.Covers(alert, now)))
+                {
+                    announce.Add((alert, k));
                 }
             }
         }
@@ -357,10 +390,14 @@ public sealed class IncidentDesk(
         {
             alert.MarkNotified(kind, now);
             var severity = kind == NotificationKind.Resolved ? alert.NotifiedSeverity : alert.Severity;
-            foreach (var channel in channels.Route(alert.WatchId, severity))
+            var routed = channels.Route(alert.WatchId, severity);
+            alert.Note(now, TimelineKinds.Notification, routed.Count == 0
+                ? $"{NotificationMessage.KindToWire(kind)} ({severity.ToWire()}): no channel takes it"
+                : $"{NotificationMessage.KindToWire(kind)} ({severity.ToWire()}) sent to {string.Join(", ", routed)}");
+            foreach (var channel in routed)
             {
                 var key = $"alert-{alert.Id}-{alert.NotificationCount}-{channel}";
-                var message = NotificationMessage.For(alert, kind, key, now, options.CurrentValue.PublicBaseUrl);
+                var message = NotificationMessage.For(alert, kind, key, now, options.CurrentValue.PublicBaseUrl, watchNames.Of(alert.WatchId), watchNames.TermsOf(alert.WatchId));
                 rows.Add(new OutboxNotification
                 {
                     IdempotencyKey = key,
@@ -402,6 +439,25 @@ public sealed class IncidentDesk(
             {
                 db.Evidence.Add(row);
                 byKey[(row.WatchId, row.MentionId)] = row;
+            }
+        }
+
+        // Since when each watch, source and topic has history (cold start of baseline rules).
+        var earliest = evidence.SelectMany(e => EvidenceHistory.ScopesOf(e).Select(scope => (e.WatchId, Scope: scope, e.At)))
+            .GroupBy(x => (x.WatchId, x.Scope)).Select(g => (g.Key.WatchId, g.Key.Scope, Since: g.Min(x => x.At))).ToList();
+        foreach (var byWatch in earliest.GroupBy(x => x.WatchId))
+        {
+            var known = await db.History.Where(h => h.WatchId == byWatch.Key).ToDictionaryAsync(h => h.Scope, StringComparer.Ordinal, cancellationToken);
+            foreach (var (watchId, scope, since) in byWatch)
+            {
+                if (!known.TryGetValue(scope, out var row))
+                {
+                    db.History.Add(new EvidenceHistory { WatchId = watchId, Scope = scope, Since = since });
+                }
+                else if (since < row.Since)
+                {
+                    row.Since = since;
+                }
             }
         }
 

@@ -21,10 +21,12 @@ public static class AlertingApi
         var alerts = app.MapGroup("/api/alerts").RequireAuthorization(ApiPolicies.Pr).WithTags("Alerts");
         alerts.MapGet("/", ListAsync);
         alerts.MapGet("/silences", ListSilencesAsync);
+        alerts.MapGet("/rules", ListRulesAsync);
         alerts.MapPost("/silences", SilenceAsync);
         alerts.MapPost("/silence", SilenceAsync);
         alerts.MapDelete("/silences/{id}", LiftSilenceAsync);
         alerts.MapGet("/{id}", GetAsync);
+        alerts.MapGet("/{id}/mentions", ListMentionsAsync);
         alerts.MapPost("/{id}/acknowledge", AcknowledgeAsync);
         alerts.MapPost("/{id}/ack", AcknowledgeAsync);
         alerts.MapPost("/{id}/resolve", ResolveAsync);
@@ -33,7 +35,7 @@ public static class AlertingApi
     }
 
     private static async Task<Results<Ok<AlertPage>, ValidationProblem>> ListAsync(
-        IDbContextFactory<AlertingDbContext> dbs, string? status, string? watch, int? page, int? pageSize, CancellationToken cancellationToken)
+        IDbContextFactory<AlertingDbContext> dbs, WatchNames names, string? status, string? watch, int? page, int? pageSize, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         AlertStatus? wanted = null;
@@ -66,7 +68,7 @@ public static class AlertingApi
         }
 
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var query = db.Alerts.AsNoTracking();
+        var query = db.Alerts.AsNoTracking().Include(a => a.Signals).AsQueryable();
         if (openOnly)
         {
             query = query.Where(a => a.Status != AlertStatus.Resolved);
@@ -83,11 +85,67 @@ public static class AlertingApi
 
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(a => a.Id).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new AlertPage(total, number, size, items.Select(AlertView.From).ToArray()));
+        return TypedResults.Ok(new AlertPage(total, number, size, items.Select(a => AlertView.From(a, names)).ToArray()));
+    }
+
+    /// <summary>
+    /// <c>GET /api/alerts/{id}/mentions?page=&amp;pageSize=</c>: the posts behind an incident, newest
+    /// first, so the pr role can read them without the analyst's search (already redacted).
+    /// </summary>
+    private static async Task<Results<Ok<AlertMentionPage>, NotFound<ProblemDetails>, ValidationProblem>> ListMentionsAsync(
+        IDbContextFactory<AlertingDbContext> dbs, IEnumerable<Core.Indexing.IMentionIndex> indexes, string id, int? page, int? pageSize, CancellationToken cancellationToken)
+    {
+        if (!TryParseId(id, out var alertId, out var invalid))
+        {
+            return invalid;
+        }
+
+        var number = page ?? 1;
+        var size = pageSize ?? 50;
+        var errors = new Dictionary<string, string[]>();
+        if (number < 1)
+        {
+            errors["page"] = [$"page must be 1 or more (was {number})"];
+        }
+
+        if (size is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize} (was {size})"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+        if (alert is null)
+        {
+            return NotFound(alertId);
+        }
+
+        var query = db.AlertMentions.AsNoTracking().Where(m => m.AlertId == alertId);
+        var total = await query.CountAsync(cancellationToken);
+        var links = await query.OrderByDescending(m => m.At).ThenBy(m => m.MentionId).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
+        var ids = links.Select(l => l.MentionId).ToList();
+        var evidence = await db.Evidence.AsNoTracking().Where(e => e.WatchId == alert.WatchId && ids.Contains(e.MentionId)).ToDictionaryAsync(e => e.MentionId, cancellationToken);
+        var index = indexes.FirstOrDefault();
+        var items = new List<AlertMentionView>();
+        foreach (var link in links)
+        {
+            var mention = index is null ? null : await index.GetAsync(link.MentionId, cancellationToken);
+            evidence.TryGetValue(link.MentionId, out var e);
+            items.Add(mention is not null
+                ? new AlertMentionView(mention.Id, link.At, mention.Source, mention.Author, mention.Url, mention.Title, mention.Text, mention.Sentiment?.Label.ToString().ToLowerInvariant(), mention.Engagement.Total)
+                : new AlertMentionView(link.MentionId, link.At, e?.Source, e?.Author, e?.Url, null, e?.Excerpt, e?.Sentiment?.ToString().ToLowerInvariant(), e?.Reach));
+        }
+
+        return TypedResults.Ok(new AlertMentionPage(total, number, size, items));
     }
 
     private static async Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(
-        IDbContextFactory<AlertingDbContext> dbs, string id, CancellationToken cancellationToken)
+        IDbContextFactory<AlertingDbContext> dbs, WatchNames names, string id, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var alertId, out var invalid))
         {
@@ -95,20 +153,20 @@ public static class AlertingApi
         }
 
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken);
-        return alert is null ? NotFound(alertId) : TypedResults.Ok(AlertView.From(alert));
+        var alert = await db.Alerts.AsNoTracking().Include(a => a.Signals).SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+        return alert is null ? NotFound(alertId) : TypedResults.Ok(AlertView.From(alert, names));
     }
 
     private static Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> AcknowledgeAsync(
-        IncidentDesk desk, HttpContext http, string id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, http, (alertId, by) => desk.AcknowledgeAsync(alertId, by, cancellationToken));
+        IncidentDesk desk, WatchNames names, HttpContext http, string id, CancellationToken cancellationToken) =>
+        ChangeAsync(id, http, names, (alertId, by) => desk.AcknowledgeAsync(alertId, by, cancellationToken));
 
     private static Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ResolveAsync(
-        IncidentDesk desk, HttpContext http, string id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, http, (alertId, by) => desk.ResolveAsync(alertId, by, cancellationToken));
+        IncidentDesk desk, WatchNames names, HttpContext http, string id, CancellationToken cancellationToken) =>
+        ChangeAsync(id, http, names, (alertId, by) => desk.ResolveAsync(alertId, by, cancellationToken));
 
     private static async Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ChangeAsync(
-        string id, HttpContext http, Func<long, string, Task<Alert?>> change)
+        string id, HttpContext http, WatchNames names, Func<long, string, Task<Alert?>> change)
     {
         if (!TryParseId(id, out var alertId, out var invalid))
         {
@@ -118,12 +176,51 @@ public static class AlertingApi
         try
         {
             var alert = await change(alertId, http.User.Identity?.Name ?? "unknown");
-            return alert is null ? NotFound(alertId) : TypedResults.Ok(AlertView.From(alert));
+            return alert is null ? NotFound(alertId) : TypedResults.Ok(AlertView.From(alert, names));
         }
         catch (InvalidOperationException ex)
         {
             return TypedResults.Conflict(new ProblemDetails { Title = "Alert already resolved", Detail = ex.Message, Status = StatusCodes.Status409Conflict });
         }
+    }
+
+    /// <summary>
+    /// <c>GET /api/alerts/rules</c>: the configured rules and, per watch (and group), whether the
+    /// evidence history already spans each baseline rule's configured history (cold start).
+    /// </summary>
+    private static async Task<Ok<RuleView[]>> ListRulesAsync(IncidentDesk desk, IDbContextFactory<AlertingDbContext> dbs, WatchNames names, IEnumerable<Core.Pipeline.IWatchCatalog> catalogs,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var history = await db.History.AsNoTracking().ToListAsync(cancellationToken);
+        var known = history.Where(h => h.Scope.Length == 0).Select(h => h.WatchId)
+            .Concat(catalogs.SelectMany(c => c.Watches).Select(w => w.Id)).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        var views = new List<RuleView>();
+        foreach (var rule in desk.Rules)
+        {
+            var watches = rule.Kind == CrisisRuleKind.SourceSilent ? [] : rule.Watch == CrisisRule.AnyWatch ? known : [rule.Watch];
+            var readiness = new List<BaselineReadiness>();
+            foreach (var watch in watches)
+            {
+                var scopes = rule.GroupBy == EvidenceGrouping.None
+                    ? [""]
+                    : history.Where(h => string.Equals(h.WatchId, watch, StringComparison.OrdinalIgnoreCase) && h.Scope.StartsWith(IncidentKeys.GroupFor(rule.GroupBy, ""), StringComparison.Ordinal))
+                        .Select(h => h.Scope).Order(StringComparer.Ordinal).ToList();
+                foreach (var scope in scopes)
+                {
+                    var since = history.FirstOrDefault(h => string.Equals(h.WatchId, watch, StringComparison.OrdinalIgnoreCase) && h.Scope == scope)?.Since;
+                    var readyAt = rule.BaselineReadyAt(since);
+                    readiness.Add(new BaselineReadiness(watch, names.Of(watch), scope.Length == 0 ? null : scope, since, readyAt is { } r && r <= now,
+                        readyAt == DateTimeOffset.MinValue ? null : readyAt));
+                }
+            }
+
+            views.Add(new RuleView(rule.Id, rule.Watch, CrisisRule.KindToWire(rule.Kind), rule.Severity.ToWire(), rule.Window, rule.NeedsBaseline,
+                rule.NeedsBaseline ? rule.Lookback : null, readiness));
+        }
+
+        return TypedResults.Ok(views.ToArray());
     }
 
     private static async Task<Ok<SilenceView[]>> ListSilencesAsync(IDbContextFactory<AlertingDbContext> dbs, TimeProvider clock, CancellationToken cancellationToken)
@@ -167,8 +264,8 @@ public static class AlertingApi
     }
 
     /// <summary>
-    /// <c>POST /api/alerts/{id}/silence</c> with <c>{duration | until, reason?}</c>: silences the
-    /// incident this alert belongs to (its watch, rule and group) until the given time.
+    /// <c>POST /api/alerts/{id}/silence</c> with <c>{duration | until, reason?}</c>: silences this
+    /// incident (every signal in it, and its recovery notice) until the given time.
     /// </summary>
     private static async Task<Results<Created<SilenceView>, NotFound<ProblemDetails>, ValidationProblem>> SilenceAlertAsync(
         IncidentDesk desk, IDbContextFactory<AlertingDbContext> dbs, TimeProvider clock, HttpContext http, string id, SilenceAlertRequest? request, CancellationToken cancellationToken)
@@ -204,8 +301,8 @@ public static class AlertingApi
         var silence = await desk.SilenceAsync(new AlertSilence
         {
             WatchId = alert.WatchId,
-            RuleId = alert.RuleId,
-            GroupKey = alert.GroupKey.Length == 0 ? null : alert.GroupKey,
+            GroupKey = alert.GroupKey,
+            AlertId = alert.Id,
             Until = until,
             Reason = request.Reason,
             CreatedBy = http.User.Identity?.Name,
@@ -271,15 +368,29 @@ public static class AlertingApi
         TypedResults.NotFound(new ProblemDetails { Title = "Alert not found", Detail = $"there is no alert {id}", Status = StatusCodes.Status404NotFound });
 }
 
+/// <summary>A post behind an incident (from the index when the host has one, else the evidence excerpt).</summary>
+public sealed record AlertMentionView(string Id, DateTimeOffset At, string? Source, string? Author, string? Url, string? Title, string? Text, string? Sentiment, long? Reach);
+
+public sealed record AlertMentionPage(int Total, int Page, int PageSize, IReadOnlyList<AlertMentionView> Items);
+
 public sealed record AlertPage(int Total, int Page, int PageSize, IReadOnlyList<AlertView> Items);
+
+/// <summary>A configured rule and whether its baseline is ready on each watch (and group) it applies to.</summary>
+public sealed record RuleView(string Id, string Watch, string Kind, string Severity, TimeSpan Window, bool NeedsBaseline, TimeSpan? BaselineSpan, IReadOnlyList<BaselineReadiness> Baselines);
+
+/// <summary>
+/// <paramref name="HistorySince"/>: the earliest evidence of that watch (group); <paramref name="Ready"/>:
+/// the history spans the rule's baseline, so the rule may fire; <paramref name="ReadyAt"/>: when it does (or did).
+/// </summary>
+public sealed record BaselineReadiness(string Watch, string WatchName, string? Group, DateTimeOffset? HistorySince, bool Ready, DateTimeOffset? ReadyAt);
 
 public sealed record SilenceRequest(string? Watch, string? Rule, string? Group, TimeSpan? Duration, DateTimeOffset? Until, string? Reason);
 
 public sealed record SilenceAlertRequest(TimeSpan? Duration, DateTimeOffset? Until, string? Reason);
 
-public sealed record SilenceView(long Id, string Watch, string? Rule, string? Group, DateTimeOffset CreatedAt, DateTimeOffset Until, string? CreatedBy, string? Reason)
+public sealed record SilenceView(long Id, string Watch, string? Rule, string? Group, DateTimeOffset CreatedAt, DateTimeOffset Until, string? CreatedBy, string? Reason, long? AlertId = null)
 {
-    public static SilenceView From(AlertSilence s) => new(s.Id, s.WatchId, s.RuleId, s.GroupKey, s.CreatedAt, s.Until, s.CreatedBy, s.Reason);
+    public static SilenceView From(AlertSilence s) => new(s.Id, s.WatchId, s.RuleId, s.GroupKey, s.CreatedAt, s.Until, s.CreatedBy, s.Reason, s.AlertId);
 }
 
 /// <summary>An alert as the API shows it: what fired, why (numbers, terms, samples) and where it stands.</summary>
@@ -287,7 +398,9 @@ public sealed record AlertView
 {
     public required long Id { get; init; }
     public required string IncidentKey { get; init; }
+    public required string Title { get; init; }
     public required string Watch { get; init; }
+    public required string WatchName { get; init; }
     public required string Rule { get; init; }
     public required string Kind { get; init; }
     public string? Group { get; init; }
@@ -300,6 +413,8 @@ public sealed record AlertView
     public string? AcknowledgedBy { get; init; }
     public DateTimeOffset? ResolvedAt { get; init; }
     public string? ResolvedBy { get; init; }
+    /// <summary>One sentence: what is happening now (counts, reach, trend against the usual, growth).</summary>
+    public string? WhatHappened { get; init; }
     public required string Summary { get; init; }
     public required double Measured { get; init; }
     public required double PeakMeasured { get; init; }
@@ -313,11 +428,16 @@ public sealed record AlertView
     public required int NotificationCount { get; init; }
     public DateTimeOffset? LastNotifiedAt { get; init; }
 
-    public static AlertView From(Alert a) => new()
+    /// <summary>Every signal that fired in the incident, strongest first.</summary>
+    public required IReadOnlyList<SignalView> Signals { get; init; }
+
+    public static AlertView From(Alert a, WatchNames names) => new()
     {
         Id = a.Id,
         IncidentKey = a.IncidentKey,
+        Title = a.Title(names.Of(a.WatchId)),
         Watch = a.WatchId,
+        WatchName = names.Of(a.WatchId),
         Rule = a.RuleId,
         Kind = CrisisRule.KindToWire(a.Kind),
         Group = a.GroupKey.Length == 0 ? null : a.GroupKey,
@@ -330,6 +450,7 @@ public sealed record AlertView
         AcknowledgedBy = a.AcknowledgedBy,
         ResolvedAt = a.ResolvedAt,
         ResolvedBy = a.ResolvedBy,
+        WhatHappened = a.Reading is { } reading ? (a.IsOpen ? reading.Describe() : reading.DescribeRecovery(a.PeakNegatives)) : null,
         Summary = a.Summary,
         Measured = a.Measured,
         PeakMeasured = a.PeakMeasured,
@@ -338,9 +459,20 @@ public sealed record AlertView
         Baseline = a.Baseline,
         WindowStart = a.WindowStart,
         WindowEnd = a.WindowEnd,
-        TopTerms = a.TopTerms,
+        TopTerms = Notifications.NotificationMessage.MeaningfulTerms(a.TopTerms, names.TermsOf(a.WatchId)),
         Samples = a.Samples,
         NotificationCount = a.NotificationCount,
         LastNotifiedAt = a.LastNotifiedAt,
+        Signals = a.Signals.OrderByDescending(s => s.PeakSeverity).ThenBy(s => s.FirstFiredAt).Select(SignalView.From).ToArray(),
     };
+}
+
+/// <summary>One rule's signal in an incident, with its latest and peak numbers.</summary>
+public sealed record SignalView(
+    string Rule, string Kind, string? Term, string Severity, string PeakSeverity, bool Active, double Measured, double PeakMeasured, double Threshold, int Count, double? Baseline,
+    string Summary, DateTimeOffset FirstFiredAt, DateTimeOffset LastFiredAt, DateTimeOffset? ClearedAt)
+{
+    public static SignalView From(AlertSignal s) => new(
+        s.RuleId, CrisisRule.KindToWire(s.Kind), s.SignalKey.Length > s.RuleId.Length ? s.SignalKey[(s.RuleId.Length + 1)..] : null,
+        s.Severity.ToWire(), s.PeakSeverity.ToWire(), s.ClearedAt is null, s.Measured, s.PeakMeasured, s.Threshold, s.Count, s.Baseline, s.Summary, s.FirstFiredAt, s.LastFiredAt, s.ClearedAt);
 }

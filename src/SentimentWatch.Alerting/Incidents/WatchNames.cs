@@ -29,6 +29,10 @@ public sealed class WatchNames(IEnumerable<IWatchCatalog> catalogs)
         return watchId;
     }
 
+    /// <summary>Every watch's brand terms, for the word segmenter's user dictionary.</summary>
+    public IEnumerable<string> AllTerms() =>
+        _catalogs.SelectMany(c => c.Watches).SelectMany(w => TermsOf(w.Id)).Distinct(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Words of the watch's name and query (brand names) that say nothing as top terms.</summary>
     public IReadOnlyCollection<string> TermsOf(string watchId)
     {

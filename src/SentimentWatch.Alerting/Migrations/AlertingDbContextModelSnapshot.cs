@@ -72,6 +72,12 @@ namespace SentimentWatch.Alerting.Migrations
                     b.Property<double>("PeakMeasured")
                         .HasColumnType("REAL");
 
+                    b.Property<int>("PeakNegatives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReadingJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("INTEGER");
 
@@ -147,10 +153,84 @@ namespace SentimentWatch.Alerting.Migrations
                     b.ToTable("alert_mentions", (string)null);
                 });
 
+            modelBuilder.Entity("SentimentWatch.Alerting.AlertSignal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Baseline")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("ClearSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClearedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstFiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastFiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Measured")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("PeakMeasured")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("PeakSeverity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RuleId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SignalKey")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("WindowEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId", "SignalKey");
+
+                    b.ToTable("alert_signals", (string)null);
+                });
+
             modelBuilder.Entity("SentimentWatch.Alerting.AlertSilence", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AlertId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
@@ -213,6 +293,24 @@ namespace SentimentWatch.Alerting.Migrations
                     b.HasIndex("AlertId", "Id");
 
                     b.ToTable("alert_timeline", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Alerting.EvidenceHistory", b =>
+                {
+                    b.Property<string>("WatchId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Since")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("WatchId", "Scope");
+
+                    b.ToTable("alert_evidence_history", (string)null);
                 });
 
             modelBuilder.Entity("SentimentWatch.Alerting.MentionEvidence", b =>
@@ -353,6 +451,31 @@ namespace SentimentWatch.Alerting.Migrations
                         .IsUnique();
 
                     b.ToTable("staff_notices", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Alerting.AlertSignal", b =>
+                {
+                    b.HasOne("SentimentWatch.Alerting.Alert", null)
+                        .WithMany("Signals")
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SentimentWatch.Alerting.AlertTimelineEntry", b =>
+                {
+                    b.HasOne("SentimentWatch.Alerting.Alert", null)
+                        .WithMany("Timeline")
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SentimentWatch.Alerting.Alert", b =>
+                {
+                    b.Navigation("Signals");
+
+                    b.Navigation("Timeline");
                 });
 #pragma warning restore 612, 618
         }

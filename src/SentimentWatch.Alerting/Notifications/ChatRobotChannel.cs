@@ -129,29 +129,68 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
         return false;
     }
 
+    /// <summary>What a chat message leads with: the one sentence, then who acknowledged or resolved it.</summary>
+    private static IEnumerable<string> Lead(NotificationMessage m)
+    {
+        if (m.Kind == "notice")
+        {
+            yield return m.Summary;
+            if (m.Recipients.Count > 0)
+            {
+                yield return $"For: {string.Join(", ", m.Recipients)}";
+            }
+
+            yield break;
+        }
+
+        yield return m.WhatHappened ?? m.Summary;
+        if (m.Kind == "resolved")
+        {
+            yield return m.ResolvedBy is null or "auto" ? "Resolved automatically: every signal stayed clear." : $"Resolved by {m.ResolvedBy}.";
+        }
+        else if (m.AcknowledgedBy is not null)
+        {
+            yield return $"Acknowledged by {m.AcknowledgedBy}.";
+        }
+    }
+
+    private static IEnumerable<string> SignalLines(NotificationMessage m) =>
+        m.Kind == "notice" ? [] : m.Signals.Count > 0 ? m.Signals.Select(s => s.Line) : [m.Summary];
+
+    private static IEnumerable<EvidenceSample> ShownSamples(NotificationMessage m) => m.Kind is "notice" or "resolved" ? [] : m.Samples;
+
     private static string Markdown(NotificationMessage m)
     {
         var text = new StringBuilder();
         text.AppendLine($"### {m.Title}").AppendLine();
-        text.AppendLine(m.Kind == "resolved" ? $"Resolved by {m.ResolvedBy ?? "auto"}. Last reading: {m.Summary}" : m.Summary).AppendLine();
+        foreach (var line in Lead(m))
+        {
+            text.AppendLine(line).AppendLine();
+        }
+
+        foreach (var line in SignalLines(m))
+        {
+            text.AppendLine($"- {line}");
+        }
+
         if (m.TopTerms.Count > 0)
         {
-            text.AppendLine($"**Top terms:** {string.Join(", ", m.TopTerms)}").AppendLine();
+            text.AppendLine().AppendLine($"**Top terms:** {string.Join(", ", m.TopTerms)}").AppendLine();
         }
 
-        foreach (var sample in m.Samples)
+        foreach (var sample in ShownSamples(m))
         {
-            text.AppendLine(sample.Url is null ? $"- {sample.Excerpt}" : $"- [{sample.Excerpt}]({sample.Url})");
-        }
-
-        if (m.MentionsLink is not null)
-        {
-            text.AppendLine().AppendLine($"[All mentions]({m.MentionsLink})");
+            text.AppendLine(sample.Url is null ? $"- {NotificationMessage.SampleLine(sample)}" : $"- [{NotificationMessage.SampleLine(sample)}]({sample.Url})");
         }
 
         if (m.AlertLink is not null)
         {
-            text.AppendLine().AppendLine(m.Kind == "notice" ? $"[Open]({m.AlertLink})" : $"[Open the alert]({m.AlertLink})");
+            text.AppendLine().AppendLine(m.Kind == "notice" ? $"[Open]({m.AlertLink})" : $"[Open the incident]({m.AlertLink})");
+        }
+
+        if (m.MentionsLink is not null)
+        {
+            text.AppendLine().AppendLine($"[All posts]({m.MentionsLink})");
         }
 
         return text.ToString();
@@ -162,24 +201,42 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
         var blocks = new JsonArray
         {
             new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Truncate(m.Title, 150) } },
-            new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = m.Summary } },
+            new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = string.Join("\n", Lead(m)) } },
         };
+        var signals = SignalLines(m).ToList();
+        if (signals.Count > 0)
+        {
+            blocks.Add(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = string.Join("\n", signals.Select(l => "• " + l)) } });
+        }
+
         if (m.TopTerms.Count > 0)
         {
             blocks.Add(new JsonObject { ["type"] = "context", ["elements"] = new JsonArray { new JsonObject { ["type"] = "mrkdwn", ["text"] = "*Top terms:* " + string.Join(", ", m.TopTerms) } } });
         }
 
-        foreach (var sample in m.Samples)
+        foreach (var sample in ShownSamples(m))
         {
-            blocks.Add(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = sample.Url is null ? sample.Excerpt : $"<{sample.Url}|{sample.Source}> {sample.Excerpt}" } });
+            var line = NotificationMessage.SampleLine(sample);
+            blocks.Add(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = sample.Url is null ? line : $"<{sample.Url}|{sample.Source}> {line}" } });
+        }
+
+        var links = new List<string>();
+        if (m.AlertLink is not null)
+        {
+            links.Add($"<{m.AlertLink}|{(m.Kind == "notice" ? "Open" : "Open the incident")}>");
         }
 
         if (m.MentionsLink is not null)
         {
-            blocks.Add(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = $"<{m.MentionsLink}|All mentions>" } });
+            links.Add($"<{m.MentionsLink}|All posts>");
         }
 
-        return new JsonObject { ["text"] = $"{m.Title}: {m.Summary}", ["blocks"] = blocks };
+        if (links.Count > 0)
+        {
+            blocks.Add(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = string.Join(" · ", links) } });
+        }
+
+        return new JsonObject { ["text"] = $"{m.Title}: {Lead(m).First()}", ["blocks"] = blocks };
     }
 
     private static JsonObject Teams(NotificationMessage m)
@@ -187,16 +244,26 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
         var body = new JsonArray
         {
             new JsonObject { ["type"] = "TextBlock", ["size"] = "Large", ["weight"] = "Bolder", ["wrap"] = true, ["text"] = m.Title },
-            new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = m.Summary },
         };
+        foreach (var line in Lead(m))
+        {
+            body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = line });
+        }
+
+        foreach (var line in SignalLines(m))
+        {
+            body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = "- " + line });
+        }
+
         if (m.TopTerms.Count > 0)
         {
             body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = "Top terms: " + string.Join(", ", m.TopTerms) });
         }
 
-        foreach (var sample in m.Samples)
+        foreach (var sample in ShownSamples(m))
         {
-            body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = sample.Url is null ? sample.Excerpt : $"[{sample.Source}]({sample.Url}) {sample.Excerpt}" });
+            var line = NotificationMessage.SampleLine(sample);
+            body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = sample.Url is null ? line : $"[{sample.Source}]({sample.Url}) {line}" });
         }
 
         var card = new JsonObject
@@ -206,9 +273,20 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
             ["version"] = "1.4",
             ["body"] = body,
         };
+        var actions = new JsonArray();
+        if (m.AlertLink is not null)
+        {
+            actions.Add(new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = m.Kind == "notice" ? "Open" : "Open the incident", ["url"] = m.AlertLink });
+        }
+
         if (m.MentionsLink is not null)
         {
-            card["actions"] = new JsonArray { new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = "All mentions", ["url"] = m.MentionsLink } };
+            actions.Add(new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = "All posts", ["url"] = m.MentionsLink });
+        }
+
+        if (actions.Count > 0)
+        {
+            card["actions"] = actions;
         }
 
         return new JsonObject

@@ -8,8 +8,9 @@ public sealed record BacktestEvent(DateTimeOffset At, string IncidentKey, string
 
 /// <summary>
 /// Replays the configured rules over indexed history, stepping the clock, with the same
-/// evaluation and hysteresis as the live desk, so a team can tune thresholds on past data.
-/// Notifications, cool-downs and silences are not simulated.
+/// evaluation, incident model (one incident per watch and group, all rule kinds as its signals)
+/// and hysteresis as the live desk, so a team can tune thresholds on past data and count
+/// incidents as the desk would. Reminders and silences are not simulated.
 /// </summary>
 public sealed class AlertBacktest(IMentionIndex index, IOptions<AlertingOptions> options)
 {
@@ -29,8 +30,24 @@ public sealed class AlertBacktest(IMentionIndex index, IOptions<AlertingOptions>
         }
 
         evidence.Sort((a, b) => a.At.CompareTo(b.At));
+
+        // The replay knows history only from what it scanned: baseline rules wait as the live desk would.
+        var historySince = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var e in evidence)
+        {
+            foreach (var scope in EvidenceHistory.ScopesOf(e))
+            {
+                historySince.TryAdd(scope, e.At);
+            }
+        }
+
+        DateTimeOffset? Since(string scope) => historySince.TryGetValue(scope, out var since) ? since : null;
         var events = new List<BacktestEvent>();
-        var open = new Dictionary<string, (AlertSeverity Severity, DateTimeOffset? ClearSince, CrisisRule Rule)>(StringComparer.Ordinal);
+        CrisisRule? RuleOf(string id) => rules.FirstOrDefault(r => r.Id == id);
+
+        // The live desk's incident model, in memory: findings of every rule on the watch (and
+        // group) join one incident, which resolves when all of its signals have cleared.
+        var open = new Dictionary<string, Alert>(StringComparer.Ordinal);
         var start = 0;
         var end = 0;
         for (var now = from; now <= to; now += step)
@@ -46,41 +63,41 @@ public sealed class AlertBacktest(IMentionIndex index, IOptions<AlertingOptions>
             }
 
             var window = evidence.GetRange(start, end - start);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var rule in rules)
+            var incidents = rules.SelectMany(r => RuleEvaluation.Evaluate(r, watch, window, now, Since))
+                .GroupBy(f => f.IncidentKey, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+            foreach (var (key, findings) in incidents)
             {
-                foreach (var finding in RuleEvaluation.Evaluate(rule, watch, window, now))
+                if (!open.TryGetValue(key, out var alert))
                 {
-                    seen.Add(finding.IncidentKey);
-                    if (!open.TryGetValue(finding.IncidentKey, out var state))
-                    {
-                        events.Add(new BacktestEvent(now, finding.IncidentKey, "opened", finding.Severity, finding.Summary));
-                    }
-                    else if (finding.Severity > state.Severity)
-                    {
-                        events.Add(new BacktestEvent(now, finding.IncidentKey, "escalated", finding.Severity, finding.Summary));
-                    }
+                    open[key] = alert = Alert.Open(key, watch, findings[0].IncidentGroup, findings, now);
+                }
 
-                    open[finding.IncidentKey] = (state.Severity > finding.Severity ? state.Severity : finding.Severity, null, rule);
+                var kind = alert.Observe(findings, now, RuleOf);
+                if (kind is NotificationKind.Opened or NotificationKind.Escalated)
+                {
+                    events.Add(new BacktestEvent(now, key, kind == NotificationKind.Opened ? "opened" : "escalated", alert.Severity, Signals(alert)));
+                }
+
+                if (kind is { } k)
+                {
+                    alert.MarkNotified(k, now);
                 }
             }
 
-            foreach (var key in open.Keys.Where(k => !seen.Contains(k)).ToList())
+            foreach (var (key, alert) in open.Where(o => !incidents.ContainsKey(o.Key)).ToList())
             {
-                var state = open[key];
-                var clearSince = state.ClearSince ?? now;
-                if (now - clearSince >= state.Rule.ClearFor)
+                alert.Observe([], now, RuleOf);
+                if (!alert.IsOpen)
                 {
-                    events.Add(new BacktestEvent(now, key, "resolved", state.Severity, $"clear since {clearSince:u}"));
+                    events.Add(new BacktestEvent(now, key, "resolved", alert.NotifiedSeverity, $"every signal clear since {alert.ClearSince:u}; signals: {string.Join(", ", alert.Signals.Select(s => s.SignalKey).Distinct())}"));
                     open.Remove(key);
-                }
-                else
-                {
-                    open[key] = state with { ClearSince = clearSince };
                 }
             }
         }
 
         return events;
     }
+
+    private static string Signals(Alert alert) =>
+        string.Join(" | ", alert.ActiveSignals.OrderByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).Select(s => $"{CrisisRule.KindToWire(s.Kind)} ({s.RuleId}): {s.Summary}"));
 }

@@ -95,6 +95,20 @@ public sealed record CrisisRule
     public bool IsHourOfWeek => Kind == CrisisRuleKind.NegativeSpike && Baseline == SpikeBaseline.HourOfWeek;
 
     /// <summary>
+    /// Rules that compare the window with a baseline (spike ratio and z-score, the crisis score's
+    /// velocity, emerging terms' "absent before"): on an empty baseline they would read any traffic
+    /// as a surge, so they wait until the history spans <see cref="Lookback"/>.
+    /// </summary>
+    public bool NeedsBaseline => Kind is CrisisRuleKind.NegativeSpike or CrisisRuleKind.CrisisScore or CrisisRuleKind.EmergingTopic;
+
+    /// <summary>When a history that began at <paramref name="historySince"/> spans this rule's baseline.</summary>
+    public DateTimeOffset? BaselineReadyAt(DateTimeOffset? historySince) =>
+        !NeedsBaseline ? DateTimeOffset.MinValue : historySince is { } since ? since + Lookback : null;
+
+    public bool IsBaselineReady(DateTimeOffset? historySince, DateTimeOffset now) =>
+        BaselineReadyAt(historySince) is { } ready && ready <= now;
+
+    /// <summary>
     /// The (from, to] time ranges whose evidence the rule reads at <paramref name="now"/>: one
     /// range back to <see cref="Lookback"/>, or for an hour-of-week baseline only the current
     /// window and the same window in each previous week (not weeks of everything in between).

@@ -36,14 +36,32 @@ public sealed record Finding
     /// <summary>Every mention that makes the case (recorded as the incident's evidence).</summary>
     public IReadOnlyList<(string MentionId, DateTimeOffset At)> Mentions { get; init; } = [];
 
-    /// <summary>Incident identity: one open alert per watch, rule and group.</summary>
-    public string IncidentKey => IncidentKeys.For(WatchId, RuleId, GroupKey);
+    /// <summary>
+    /// The part of the incident key after the watch: empty for watch-wide rules, <c>source:weibo</c>
+    /// or <c>topic:refund</c> for grouped rules (one incident per group), <c>source:id</c> for silent sources.
+    /// </summary>
+    public string IncidentGroup { get; init; } = "";
+
+    /// <summary>Incident identity: one open incident per watch (and group), whatever rules fired in it.</summary>
+    public string IncidentKey => IncidentKeys.For(WatchId, IncidentGroup);
+
+    /// <summary>Which signal of the incident this is: the rule id, plus the term for emergingTopic.</summary>
+    public string SignalKey => Kind == CrisisRuleKind.EmergingTopic && GroupKey.Length > 0 ? $"{RuleId}/{GroupKey}" : RuleId;
 }
 
-public sealed record EvidenceSample(string MentionId, string? Url, string Source, long Reach, string Excerpt);
+/// <summary>A mention quoted in a message; <paramref name="At"/> and <paramref name="Author"/> are absent in alerts stored before they were kept.</summary>
+public sealed record EvidenceSample(string MentionId, string? Url, string Source, long Reach, string Excerpt, DateTimeOffset? At = null, string? Author = null);
 
 public static class IncidentKeys
 {
-    public static string For(string watchId, string ruleId, string groupKey) =>
-        groupKey.Length == 0 ? $"{watchId}/{ruleId}" : $"{watchId}/{ruleId}/{groupKey}";
+    /// <summary><c>watch</c> or <c>watch/source:weibo</c>: findings of every rule kind on one watch (and group) join one incident.</summary>
+    public static string For(string watchId, string incidentGroup) =>
+        incidentGroup.Length == 0 ? watchId : $"{watchId}/{incidentGroup}";
+
+    public static string GroupFor(EvidenceGrouping grouping, string value) => grouping switch
+    {
+        EvidenceGrouping.Source => $"source:{value}",
+        EvidenceGrouping.Topic => $"topic:{value}",
+        _ => "",
+    };
 }

@@ -14,7 +14,13 @@ public static class RuleEvaluation
     /// <summary>Documented crisisScore weights (they sum to 1).</summary>
     public const double VelocityWeight = 0.30, NegativeShareWeight = 0.25, ReachWeight = 0.15, AuthorsWeight = 0.15, RiskWeight = 0.15;
 
-    public static IReadOnlyList<Finding> Evaluate(CrisisRule rule, string watchId, IReadOnlyList<MentionEvidence> evidence, DateTimeOffset now)
+    /// <param name="historySince">
+    /// When the evidence history of an incident group (<c>""</c> for the watch, <c>source:x</c>, …)
+    /// begins; rules that compare with a baseline stay quiet until it spans their configured
+    /// history (cold start). Null means the history is complete (tests, replays of full history).
+    /// </param>
+    public static IReadOnlyList<Finding> Evaluate(CrisisRule rule, string watchId, IReadOnlyList<MentionEvidence> evidence, DateTimeOffset now,
+        Func<string, DateTimeOffset?>? historySince = null)
     {
         var windowStart = now - rule.Window;
         var baselineStart = now - rule.Lookback;
@@ -28,12 +34,17 @@ public static class RuleEvaluation
 
         if (rule.Kind == CrisisRuleKind.EmergingTopic)
         {
-            return EmergingTerms(rule, watchId, current, baseline, windowStart, now);
+            return historySince is null || rule.IsBaselineReady(historySince(""), now) ? EmergingTerms(rule, watchId, current, baseline, windowStart, now) : [];
         }
 
         var findings = new List<Finding>();
         foreach (var group in Groups(rule.GroupBy, current))
         {
+            if (historySince is not null && !rule.IsBaselineReady(historySince(IncidentKeys.GroupFor(rule.GroupBy, group.Key)), now))
+            {
+                continue;
+            }
+
             var groupBaseline = rule.GroupBy == EvidenceGrouping.None ? baseline : baseline.Where(e => KeyOf(rule.GroupBy, e) == group.Key).ToList();
             var finding = EvaluateGroup(rule, watchId, group.Key, group.Value, groupBaseline, windowStart, now);
             if (finding is not null)
@@ -242,6 +253,7 @@ public static class RuleEvaluation
             Kind = rule.Kind,
             WatchId = watchId,
             GroupKey = group,
+            IncidentGroup = rule.Kind == CrisisRuleKind.EmergingTopic ? "" : IncidentKeys.GroupFor(rule.GroupBy, group),
             Severity = severity,
             Measured = measured,
             Threshold = threshold,
@@ -251,11 +263,19 @@ public static class RuleEvaluation
             WindowStart = windowStart,
             WindowEnd = now,
             Summary = group.Length == 0 ? summary : $"[{group}] {summary}",
-            TopTerms = TopTerms(cause, 5),
+            TopTerms = TopTerms(cause, 12),
             Mentions = cause.Select(e => (e.MentionId, e.At)).ToArray(),
-            Samples = cause.OrderByDescending(e => e.Reach).ThenByDescending(e => e.At).ThenBy(e => e.MentionId, StringComparer.Ordinal).Take(3)
-                .Select(e => new EvidenceSample(e.MentionId, e.Url, e.Source, e.Reach, e.Excerpt)).ToArray(),
+            Samples = SamplesOf(cause),
         };
+    }
+
+    /// <summary>The most influential mentions and the most recent ones, each once.</summary>
+    public static EvidenceSample[] SamplesOf(IReadOnlyCollection<MentionEvidence> cause)
+    {
+        var loudest = cause.OrderByDescending(e => e.Reach).ThenByDescending(e => e.At).ThenBy(e => e.MentionId, StringComparer.Ordinal).Take(3);
+        var latest = cause.OrderByDescending(e => e.At).ThenByDescending(e => e.Reach).ThenBy(e => e.MentionId, StringComparer.Ordinal).Take(2);
+        return loudest.Concat(latest).DistinctBy(e => e.MentionId)
+            .Select(e => new EvidenceSample(e.MentionId, e.Url, e.Source, e.Reach, e.Excerpt, e.At, e.Author)).ToArray();
     }
 
     private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase)
@@ -265,7 +285,19 @@ public static class RuleEvaluation
         "http", "https", "www", "com",
     };
 
-    /// <summary>Most frequent risk terms, topics and words (CJK as bigrams) of the mentions behind a finding.</summary>
+    /// <summary>Function words that carry nothing as a top term (Chinese words of one character are dropped anyway).</summary>
+    private static readonly HashSet<string> ChineseStopWords =
+    [
+        "我们", "你们", "他们", "她们", "自己", "什么", "怎么", "这个", "那个", "这样", "那样", "一个", "没有", "不是", "就是", "还是", "但是", "因为", "所以",
+        "如果", "已经", "可以", "今天", "昨天", "现在", "真的", "还有", "一下", "这么", "那么", "而且", "然后", "时候", "大家", "这家", "一次", "出来", "起来",
+        "知道", "觉得", "感觉", "问题", "一直", "非常", "特别", "比较", "有点", "直接", "之后", "之前", "一些", "这些", "那些", "看到", "东西", "为什么",
+    ];
+
+    /// <summary>
+    /// Most frequent risk terms and words of the mentions behind a finding: Chinese by word
+    /// (jieba), English by word, stop words dropped; the watch's own terms are dropped where the
+    /// message is written (<see cref="WatchNames.TermsOf"/>).
+    /// </summary>
     public static IReadOnlyList<string> TopTerms(IEnumerable<MentionEvidence> cause, int count)
     {
         var weights = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -277,14 +309,53 @@ public static class RuleEvaluation
                 Add(term, 3);
             }
 
-            foreach (var token in Tokens(e.Excerpt).Distinct(StringComparer.OrdinalIgnoreCase))
+            foreach (var word in Words(e.Excerpt).Distinct(StringComparer.OrdinalIgnoreCase))
             {
-                Add(token, 1);
+                Add(word, 1);
             }
         }
 
         return weights.Where(kv => kv.Value > 1).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
             .Take(count).Select(kv => kv.Key).ToArray();
+    }
+
+    /// <summary>Words: runs of Chinese cut by jieba (bigrams if its dictionary is missing), Latin words of 3+ letters.</summary>
+    public static IEnumerable<string> Words(string text)
+    {
+        var folded = ChineseScript.ToSimplified(text);
+        var i = 0;
+        while (i < folded.Length)
+        {
+            if (IsCjk(folded[i]))
+            {
+                var end = i;
+                while (end < folded.Length && IsCjk(folded[end]))
+                {
+                    end++;
+                }
+
+                var run = folded[i..end];
+                var words = ChineseWords.Cut(run) ?? Tokens(run).ToList();
+                foreach (var word in words.Where(w => w.Length >= 2 && !ChineseStopWords.Contains(w)))
+                {
+                    yield return word;
+                }
+
+                i = end;
+                continue;
+            }
+
+            var start = i;
+            while (i < folded.Length && !IsCjk(folded[i]))
+            {
+                i++;
+            }
+
+            foreach (var token in Tokens(folded[start..i]))
+            {
+                yield return token;
+            }
+        }
     }
 
     // Traditional characters are folded to Simplified, so 投訴 and 投诉 count as one term.

@@ -23,7 +23,7 @@ public sealed class ApiKeyRing
         if (configured.Count > 0)
         {
             _keys = configured
-                .Select((k, i) => (Digest(k.Key!.Trim()), k.Role!.Trim().ToLowerInvariant(), k.Name ?? $"{ApiKeyOptions.SectionName}:ApiKeys:{i}"))
+                .Select((k, i) => (Digest(k.Key!.Trim()), k.Role!.Trim().ToLowerInvariant(), string.IsNullOrWhiteSpace(k.Name) ? DefaultName(k.Role!, i) : k.Name.Trim()))
                 .ToArray();
             return;
         }
@@ -40,6 +40,12 @@ public sealed class ApiKeyRing
             logger.LogInformation("No API key configured (Auth:ApiKeys): using the generated admin key in {KeyPath}", GeneratedKeyPath);
         }
     }
+
+    /// <summary>
+    /// Who a key without a configured Name is in audit trails and messages ("acknowledged by
+    /// pr key 2"): its role and position, never the configuration path.
+    /// </summary>
+    public static string DefaultName(string role, int index) => $"{role.Trim().ToLowerInvariant()} key {index + 1}";
 
     /// <summary>Where the generated admin key is kept, when one is in use.</summary>
     public string? GeneratedKeyPath { get; }

@@ -47,7 +47,7 @@ public sealed class ChatRobotChannelTests : IAsyncLifetime
     public void Slack_GetsBlockKitWithAHeaderAndATextFallback()
     {
         var json = _byPath["slack"].Json;
-        json.GetProperty("text").GetString()!.ShouldStartWith("[WARNING] influencer on brand");
+        json.GetProperty("text").GetString()!.ShouldStartWith("[WARNING] brand: high-reach negative post");
         var blocks = json.GetProperty("blocks");
         blocks[0].GetProperty("type").GetString().ShouldBe("header");
         blocks[0].GetProperty("text").GetProperty("type").GetString().ShouldBe("plain_text");
@@ -64,7 +64,7 @@ public sealed class ChatRobotChannelTests : IAsyncLifetime
         attachment.GetProperty("contentType").GetString().ShouldBe("application/vnd.microsoft.card.adaptive");
         var card = attachment.GetProperty("content");
         card.GetProperty("type").GetString().ShouldBe("AdaptiveCard");
-        card.GetProperty("body")[0].GetProperty("text").GetString()!.ShouldStartWith("[WARNING] influencer on brand");
+        card.GetProperty("body")[0].GetProperty("text").GetString()!.ShouldStartWith("[WARNING] brand: high-reach negative post");
         card.GetProperty("actions")[0].GetProperty("type").GetString().ShouldBe("Action.OpenUrl");
     }
 
@@ -88,7 +88,7 @@ public sealed class ChatRobotChannelTests : IAsyncLifetime
     {
         var json = _byPath["wecom"].Json;
         json.GetProperty("msgtype").GetString().ShouldBe("markdown");
-        json.GetProperty("markdown").GetProperty("content").GetString()!.ShouldContain("### [WARNING] influencer on brand");
+        json.GetProperty("markdown").GetProperty("content").GetString()!.ShouldContain("### [WARNING] brand: high-reach negative post");
     }
 
     [Fact]

@@ -20,8 +20,19 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         _data.Dispose();
     }
 
+    /// <summary>
+    /// A host whose "brand" watch has been watched for hours (one quiet mention three hours ago),
+    /// so its history spans the spike's baseline and cold start does not hold the rule back.
+    /// </summary>
+    private static async Task<AlertingTestHost> StartAsync(string dataDirectory, AlertingSettings settings)
+    {
+        var host = await AlertingTestHost.StartAsync(dataDirectory, settings);
+        await host.Desk.OnIndexedAsync([Mentions.Neutral(host.Clock.GetUtcNow().AddHours(-3))], default);
+        return host;
+    }
+
     private Task<AlertingTestHost> StartAsync(AlertingSettings? settings = null) =>
-        AlertingTestHost.StartAsync(_data.Path, settings ?? new AlertingSettings().Spike().Webhook("pr-hook", _receiver.Url("pr-hook")));
+        StartAsync(_data.Path, settings ?? new AlertingSettings().Spike().Webhook("pr-hook", _receiver.Url("pr-hook")));
 
     /// <summary>An hour of steady traffic: 5 negatives and 15 others per 10 minutes, one batch a minute.</summary>
     private static async Task SteadyHourAsync(AlertingTestHost host)
@@ -93,7 +104,8 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         json.GetProperty("topTerms").EnumerateArray().Select(t => t.GetString()).ShouldContain("漏水");
         json.GetProperty("samples").GetArrayLength().ShouldBe(3);
         json.GetProperty("samples")[0].GetProperty("url").GetString()!.ShouldStartWith("https://forum.example.com/t/");
-        json.GetProperty("mentionsLink").GetString()!.ShouldStartWith("https://watch.example.com/api/mentions?watch=brand&from=");
+        json.GetProperty("mentionsLink").GetString()!.ShouldStartWith("https://watch.example.com/search?q=&watch=brand&from=");
+        json.GetProperty("alertLink").GetString().ShouldBe($"https://watch.example.com/alerts/{json.GetProperty("alertId").GetInt64()}");
 
         var timestamp = webhook.Headers[WebhookChannel.TimestampHeader];
         webhook.Headers[WebhookChannel.SignatureHeader].ShouldBe(WebhookChannel.Sign(AlertingSettings.Secret, timestamp, webhook.Body));
@@ -103,7 +115,7 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         await using var db = await host.DbAsync();
         var alert = await db.Alerts.SingleAsync();
         alert.Status.ShouldBe(AlertStatus.Firing);
-        alert.IncidentKey.ShouldBe("brand/spike");
+        alert.IncidentKey.ShouldBe("brand");
     }
 
     [Fact]
@@ -191,7 +203,7 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         await host.Desk.OnIndexedAsync(batch.Take(6).ToList(), default);
 
         await using var db = await host.DbAsync();
-        (await db.Evidence.CountAsync()).ShouldBe(12);
+        (await db.Evidence.CountAsync()).ShouldBe(12 + 1, "the 12 and the quiet mention from three hours ago");
         (await db.Alerts.SingleAsync()).EvidenceCount.ShouldBe(12);
         (await _receiver.NextAsync()).Kind.ShouldBe("opened");
         (await _receiver.StaysQuietAsync(TimeSpan.FromMilliseconds(500))).ShouldBeTrue();
@@ -323,7 +335,7 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         settings["Alerting:Delivery:Email:Password"] = "secret";
         settings["Alerting:Delivery:Email:From"] = "alerts@example.com";
         settings["Alerting:Delivery:Email:To:0"] = "pr-team@example.com";
-        await using var host = await AlertingTestHost.StartAsync(_data.Path, settings);
+        await using var host = await StartAsync(_data.Path, settings);
 
         await BurstAsync(host, minutes: 1, perMinute: 12);
 
@@ -338,12 +350,12 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         mail.To.ShouldBe(["pr-team@example.com"]);
         mail.User.ShouldBe("alerts");
         var message = MimeKit.MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(mail.Data)));
-        message.Subject.ShouldBe("[CRITICAL] negativeSpike on brand", "12 from an empty baseline is 12x, EscalateAt 4 x Ratio 3");
+        message.Subject.ShouldBe("[CRITICAL] brand: negative surge", "12 from an empty baseline is 12x, EscalateAt 4 x Ratio 3");
         message.MessageId.ShouldStartWith("alert-1-1-email");
         message.TextBody!.ShouldContain("12 negative mentions in the last 10 min");
         message.TextBody!.ShouldContain("漏水");
         message.TextBody!.ShouldContain("https://forum.example.com/t/");
-        message.TextBody!.ShouldContain("All mentions: https://watch.example.com/api/mentions?watch=brand");
+        message.TextBody!.ShouldContain("All posts: https://watch.example.com/search?q=&watch=brand&from=");
     }
 
     [Fact]

@@ -89,10 +89,10 @@ public sealed class PipelineToAlertTests : IAsyncLifetime
         host.App.Services.GetRequiredService<IMentionIndex>().ShouldBeOfType<SentimentWatch.Indexing.Lucene.LuceneMentionIndex>();
         var clock = host.Clock;
 
-        // An hour of steady traffic: 5 negatives and 15 others per 10 minutes.
+        // 80 minutes of steady traffic (so the history spans the spike's 70-minute baseline): 5 negatives and 15 others per 10 minutes.
         var hourAgo = clock.GetUtcNow();
-        clock.Advance(TimeSpan.FromHours(1));
-        var steady = Enumerable.Range(0, 60).SelectMany(minute =>
+        clock.Advance(TimeSpan.FromMinutes(80));
+        var steady = Enumerable.Range(0, 80).SelectMany(minute =>
         {
             var at = hourAgo.AddMinutes(minute).AddSeconds(20);
             var batch = new List<Mention> { Post(at, "lumo latte was fine"), Post(at, "lumo opens a new store") };
@@ -139,7 +139,7 @@ public sealed class PipelineToAlertTests : IAsyncLifetime
 /// <summary>A tiny deterministic test scorer: complaint words make a mention negative, anything else positive.</summary>
 public sealed class ComplaintWordsTestScorer : IMentionScorer
 {
-    private static readonly string[] Complaints = ["refund", "退款", "漏水"];
+    private static readonly string[] Complaints = ["refund", "退款", "漏水", "食物中毒", "food poisoning"];
 
     public string? ModelVersion => "complaint-words-test-1";
 

@@ -117,7 +117,8 @@ public sealed class AlertingApiTests : IAsyncLifetime
         created.StatusCode.ShouldBe(HttpStatusCode.Created);
         var silence = await created.Content.ReadFromJsonAsync<JsonElement>();
         silence.GetProperty("watch").GetString().ShouldBe("brand");
-        silence.GetProperty("rule").GetString().ShouldBe("loud");
+        silence.GetProperty("rule").ValueKind.ShouldBe(JsonValueKind.Null, "an incident silence covers every rule of the incident");
+        silence.GetProperty("alertId").GetInt64().ShouldBe(id);
         silence.GetProperty("createdBy").GetString().ShouldBe("li.na");
         silence.GetProperty("until").GetDateTimeOffset().ShouldBe(_host.Clock.GetUtcNow().AddHours(2));
 

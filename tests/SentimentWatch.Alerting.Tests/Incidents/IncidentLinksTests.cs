@@ -74,14 +74,15 @@ public sealed class IncidentLinksTests : IAsyncLifetime
         await notifier.NotifyAsync(notice, default);
         await notifier.NotifyAsync(notice with { DedupKey = "case-13-sla-warning", Title = "Case 13 is due in 1 h" }, default);
 
-        var first = await _receiver.NextAsync();
-        var second = await _receiver.NextAsync();
+        // Hangfire delivers concurrently: order the two arrivals by title.
+        var arrivals = new[] { await _receiver.NextAsync(), await _receiver.NextAsync() }.OrderBy(r => r.Json.GetProperty("headline").GetString(), StringComparer.Ordinal).ToArray();
+        var (first, second) = (arrivals[0], arrivals[1]);
         first.Kind.ShouldBe("notice");
         first.Json.GetProperty("headline").GetString().ShouldBe("Case 12 is due in 1 h");
         first.Json.GetProperty("summary").GetString()!.ShouldContain("first response due");
         first.Json.GetProperty("alertLink").GetString().ShouldBe("https://watch.example.com/cases/12");
         first.Json.GetProperty("recipients").EnumerateArray().Select(r => r.GetString()).ShouldBe(["alice", "bob@example.com"]);
-        second.Json.GetProperty("headline").GetString().ShouldBe("Case 13 is due in 1 h", "the repeat of case 12 was dropped, so the next arrival is case 13");
+        second.Json.GetProperty("headline").GetString().ShouldBe("Case 13 is due in 1 h", "the repeat of case 12 was dropped, so the other arrival is case 13");
         _receiver.Received.Count(r => r.Json.GetProperty("headline").GetString() == "Case 12 is due in 1 h").ShouldBe(1);
 
         await Should.ThrowAsync<ArgumentException>(() => notifier.NotifyAsync(notice with { DedupKey = " " }, default));

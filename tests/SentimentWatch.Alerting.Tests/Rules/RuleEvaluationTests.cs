@@ -164,7 +164,7 @@ public sealed class RuleEvaluationTests
 
         var finding = RuleEvaluation.Evaluate(rule, "brand", evidence, Now).ShouldHaveSingleItem();
         finding.GroupKey.ShouldBe("weibo");
-        finding.IncidentKey.ShouldBe("brand/r/weibo");
+        finding.IncidentKey.ShouldBe("brand/source:weibo");
     }
 
     [Fact]
@@ -226,7 +226,7 @@ public sealed class RuleEvaluationTests
 
         var findings = IncidentDesk.SilentSources([rule], health, Now);
 
-        findings.Select(f => f.IncidentKey).ShouldBe(["sources/silent/weibo", "sources/silent/forum"]);
+        findings.Select(f => f.IncidentKey).ShouldBe(["sources/source:weibo", "sources/source:forum"]);
         findings[0].Summary.ShouldContain("nothing new for 180 min");
         findings[1].Summary.ShouldContain("failed 3 times in a row; last error: http_503");
     }

@@ -1,0 +1,28 @@
+namespace SentimentWatch.Alerting.Tests.Rules;
+
+public sealed class ChineseWordsTests
+{
+    [Fact]
+    public void TheJiebaDictionaryLoadsFromTheBuildOutput_AndCutsWordsNotBigrams()
+    {
+        File.Exists(Path.Combine(AppContext.BaseDirectory, ChineseWords.ResourceFolder, "dict.txt")).ShouldBeTrue("copied next to the assemblies");
+        var words = ChineseWords.Cut("吃了沙拉以后全家食物中毒拉肚子");
+        ChineseWords.LoadError.ShouldBeNull();
+        words.ShouldNotBeNull();
+        words.ShouldContain("食物中毒");
+        words.ShouldContain("拉肚子");
+    }
+
+    [Fact]
+    public void TopTerms_AreWholeWordsWithoutStopWords()
+    {
+        var cause = new[] { "这家店的沙拉让我们全家食物中毒", "食物中毒了，已经拉肚子一整天", "我们也是拉肚子，沙拉有问题" }
+            .Select((text, i) => new MentionEvidence { WatchId = "w", MentionId = $"m{i}", Source = "weibo", Excerpt = text }).ToList();
+
+        var terms = RuleEvaluation.TopTerms(cause, 5);
+
+        terms.Take(3).ShouldBe(["拉肚子", "沙拉", "食物中毒"], ignoreOrder: true);
+        terms.ShouldNotContain("我们");
+        terms.ShouldNotContain("物中", "no bigram fragments");
+    }
+}
