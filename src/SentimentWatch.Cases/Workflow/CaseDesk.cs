@@ -252,6 +252,7 @@ public sealed class CaseDesk(
             var candidates = await db.Mentions
                 .Where(m => m.WatchId == watchId && (m.Band0 == b0 || m.Band1 == b1 || m.Band2 == b2 || m.Band3 == b3))
                 .Join(db.Cases.Where(c => c.IsOpen), m => m.CaseId, c => c.Id, (m, c) => new { m.CaseId, m.Fingerprint, c.LastMentionAt })
+                .OrderByDescending(x => x.LastMentionAt)
                 .Take(200)
                 .ToListAsync(cancellationToken);
             var near = candidates
