@@ -405,7 +405,7 @@ public static class CasesApi
                 if (outcome.Case is { } c)
                 {
                     problem.Extensions["caseId"] = c.Id;
-                    problem.Extensions["status"] = CaseStatuses.ToWire(c.Status);
+                    problem.Extensions["caseStatus"] = CaseStatuses.ToWire(c.Status);
                 }
 
                 problem.Extensions["allowed"] = outcome.Allowed ?? [];

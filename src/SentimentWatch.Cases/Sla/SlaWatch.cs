@@ -75,7 +75,7 @@ public sealed class SlaWatch(
             }
         }
 
-        var followUps = await db.FollowUps.Where(f => f.DoneAt == null && f.RemindedAt == null && f.DueAt <= now).Take(500).ToListAsync(cancellationToken);
+        var followUps = await db.FollowUps.Where(f => f.DoneAt == null && f.RemindedAt == null && f.DueAt <= now).OrderBy(f => f.DueAt).Take(500).ToListAsync(cancellationToken);
         foreach (var followUp in followUps)
         {
             var c = await db.Cases.SingleAsync(x => x.Id == followUp.CaseId, cancellationToken);

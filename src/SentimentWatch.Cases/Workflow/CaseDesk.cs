@@ -252,6 +252,7 @@ public sealed class CaseDesk(
             var candidates = await db.Mentions
                 .Where(m => m.WatchId == watchId && (m.Band0 == b0 || m.Band1 == b1 || m.Band2 == b2 || m.Band3 == b3))
                 .Join(db.Cases.Where(c => c.IsOpen), m => m.CaseId, c => c.Id, (m, c) => new { m.CaseId, m.Fingerprint, c.LastMentionAt })
+                .OrderByDescending(x => x.LastMentionAt)
                 .Take(200)
                 .ToListAsync(cancellationToken);
             var near = candidates
@@ -463,7 +464,9 @@ public sealed class CaseDesk(
     private async Task<bool> AssignRoundRobinAsync(CasesDbContext db, Case c, string who, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
-        var agents = settings.Agents.Where(a => a.Team == c.Team && a.HasSkill(c.Category)).ToList();
+        // The rotation runs over the whole team in configured order, so one cursor serves every category.
+        var team = settings.Agents.Where(a => a.Team == c.Team).ToList();
+        var agents = team.Where(a => a.HasSkill(c.Category)).ToList();
         if (agents.Count == 0)
         {
             logger.LogWarning("Case {CaseId} ({Category}) waits unassigned: team {Team} has no agent with that skill", c.Id, c.Category, c.Team);
@@ -482,11 +485,11 @@ public sealed class CaseDesk(
             db.AssignmentCursors.Add(cursor);
         }
 
-        var start = cursor.LastAgent is null ? 0 : agents.FindIndex(a => a.Id == cursor.LastAgent) + 1;
-        for (var i = 0; i < agents.Count; i++)
+        var start = cursor.LastAgent is null ? 0 : team.FindIndex(a => a.Id == cursor.LastAgent) + 1;
+        for (var i = 0; i < team.Count; i++)
         {
-            var agent = agents[(start + i) % agents.Count];
-            if (load.GetValueOrDefault(agent.Id) < agent.MaxOpenCases)
+            var agent = team[(start + i) % team.Count];
+            if (agent.HasSkill(c.Category) && load.GetValueOrDefault(agent.Id) < agent.MaxOpenCases)
             {
                 cursor.LastAgent = agent.Id;
                 Audit(db, c, who, "owner", c.Owner, agent.Id, now, "round-robin");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Serilog;
 using SentimentWatch.Alerting;
+using SentimentWatch.Cases.Cli;
 using SentimentWatch.Crawling.Cli;
 using SentimentWatch.Hosting;
 using SentimentWatch.Indexing.Cli;
@@ -48,6 +49,7 @@ public static class CommandLine
         .. IndexingCommands.Commands(buildHost).Select(c => ("index", c)),
         .. CrawlingCommands.Commands(buildHost).Select(c => ("crawling", c)),
         .. AlertingCommands.Commands(buildHost).Select(c => ("alerting", c)),
+        .. CasesCommands.Commands(buildHost).Select(c => ("cases", c)),
     ];
 
     /// <summary>

@@ -171,7 +171,7 @@ public sealed class ComplaintIntakeTests : IDisposable
             id = (await db.Cases.SingleAsync()).Id;
         }
 
-        (await host.Desk.TransitionAsync(id, null, "resolved", "refunded the double charge", "billing_error", null, "li.na", default)).Kind.ShouldBe(Workflow.CaseOutcomeKind.Ok);
+        (await host.Desk.TransitionAsync(id, null, "resolved", "refunded the double charge", "billing_error", null, "li.na", default)).Kind.ShouldBe(global::SentimentWatch.Cases.Workflow.CaseOutcomeKind.Ok);
         host.Clock.Advance(TimeSpan.FromDays(1));
         await host.Desk.OnIndexedAsync([Complaints.Make(host.Clock.GetUtcNow(), text: "the refund bounced back, still not received!", author: "repeat")], default);
 

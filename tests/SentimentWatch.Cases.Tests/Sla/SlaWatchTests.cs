@@ -46,7 +46,7 @@ public sealed class SlaWatchTests : IDisposable
                 id = (await db.Cases.SingleAsync()).Id;
             }
 
-            (await host.Desk.AssignAsync(id, null, "li.na", "wang.lead", default)).Kind.ShouldBe(Workflow.CaseOutcomeKind.Ok);
+            (await host.Desk.AssignAsync(id, null, "li.na", "wang.lead", default)).Kind.ShouldBe(global::SentimentWatch.Cases.Workflow.CaseOutcomeKind.Ok);
 
             // First response due Tuesday 12:50 (Monday a holiday); the warning lead time is 30 minutes.
             clock.Set(Local(12, 1, 12, 19, 59));
@@ -138,9 +138,9 @@ public sealed class SlaWatchTests : IDisposable
         }
 
         clock.Set(Local(12, 1, 9, 30));
-        (await host.Desk.ReplyAsync(id, null, "We are checking the double charge; please send the order number", "private", null, "wang.lead", default)).Kind.ShouldBe(Workflow.CaseOutcomeKind.Ok);
+        (await host.Desk.ReplyAsync(id, null, "We are checking the double charge; please send the order number", "private", null, "wang.lead", default)).Kind.ShouldBe(global::SentimentWatch.Cases.Workflow.CaseOutcomeKind.Ok);
         clock.Set(Local(12, 1, 10, 0));
-        (await host.Desk.TransitionAsync(id, null, "waiting_on_customer", null, null, "asked for the order number", "wang.lead", default)).Kind.ShouldBe(Workflow.CaseOutcomeKind.Ok);
+        (await host.Desk.TransitionAsync(id, null, "waiting_on_customer", null, null, "asked for the order number", "wang.lead", default)).Kind.ShouldBe(global::SentimentWatch.Cases.Workflow.CaseOutcomeKind.Ok);
 
         // Resolution was due Wednesday 17:50; paused, it cannot breach.
         clock.Set(Local(12, 3, 10, 0));

@@ -1,0 +1,268 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SentimentWatch.Cases.Domain;
+using SentimentWatch.Cases.Workflow;
+using SentimentWatch.Core.Mentions;
+using SentimentWatch.Core.Pipeline;
+using SentimentWatch.Storage;
+using SentimentWatch.Storage.Mentions;
+
+namespace SentimentWatch.Cases.Cli;
+
+/// <summary>CLI verbs of the cases capability: <c>bench cases</c>.</summary>
+public static class CasesCommands
+{
+    public static IEnumerable<Command> Commands(Func<string[], IHost> buildHost)
+    {
+        var mentions = new Option<int>("--mentions") { Description = "Mentions fed through the pipeline per run (default 20000)", DefaultValueFactory = _ => 20_000 };
+        var rate = new Option<int>("--rate") { Description = "Mentions per second offered to the intake (default 5000)", DefaultValueFactory = _ => 5_000 };
+        var cases = new Option<int>("--cases") { Description = "Cases seeded for the queue and metrics queries (default 100000)", DefaultValueFactory = _ => 100_000 };
+        var queries = new Option<int>("--queries") { Description = "Queries of each kind timed (default 200)", DefaultValueFactory = _ => 200 };
+        var skipPipeline = new Option<bool>("--skip-pipeline") { Description = "Only the queue and metrics part" };
+        var command = new Command("bench", "Pipeline throughput with complaint cases on vs off at an offered rate, and queue/metrics latency over seeded cases in SQLite.")
+        {
+            mentions, rate, cases, queries, skipPipeline,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
+        {
+            var extra = result.UnmatchedTokens.ToArray();
+            if (!result.GetValue(skipPipeline))
+            {
+                var count = result.GetValue(mentions);
+                var offered = result.GetValue(rate);
+                Console.WriteLine($"Pipeline: {count:N0} mentions offered at {offered:N0}/s (demo texts, unique ids and authors), real ledger, models, Lucene and alerting");
+                var off = await PipelineRunAsync(buildHost, extra, count, offered, casesOn: false, cancellationToken);
+                var on = await PipelineRunAsync(buildHost, extra, count, offered, casesOn: true, cancellationToken);
+                Console.WriteLine($"  cases off: {off.Throughput,8:N0} mentions/s processed ({off.Elapsed.TotalSeconds:N1} s)");
+                Console.WriteLine($"  cases on:  {on.Throughput,8:N0} mentions/s processed ({on.Elapsed.TotalSeconds:N1} s), {on.Cases:N0} cases opened, {on.Attached:N0} mentions attached");
+                Console.WriteLine($"  cost of cases: {(1 - (on.Throughput / off.Throughput)) * 100:N1} % of throughput");
+            }
+
+            await QueryBenchAsync(buildHost, extra, result.GetValue(cases), result.GetValue(queries), cancellationToken);
+            return 0;
+        });
+        return [command];
+    }
+
+    private sealed record PipelineRun(double Throughput, TimeSpan Elapsed, int Cases, int Attached);
+
+    private static async Task<PipelineRun> PipelineRunAsync(Func<string[], IHost> buildHost, string[] extra, int count, int rate, bool casesOn, CancellationToken cancellationToken)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "sw-bench-cases-" + Guid.NewGuid().ToString("N")[..8]);
+        string[] args =
+        [
+            .. extra, $"--Storage:DataDirectory={data}", "--Replay:Enabled=false", "--Urls=http://127.0.0.1:0",
+            "--Serilog:MinimumLevel:Default=Warning", $"--Cases:Watches:0:Enabled={(casesOn ? "true" : "false")}",
+            "--Cases:SlaCheckCron=0 0 1 1 *",
+        ];
+        using var host = buildHost(args);
+        await host.StartAsync(cancellationToken);
+        try
+        {
+            var intake = host.Services.GetRequiredService<IMentionIntake>();
+            var ledger = host.Services.GetRequiredService<MentionLedger>();
+            var texts = DemoPosts();
+            var start = DateTimeOffset.UtcNow.AddDays(-1);
+            var all = Enumerable.Range(0, count).Select(i =>
+            {
+                var (source, author, text) = texts[i % texts.Count];
+                var id = MentionId.For(source, "bench-" + i.ToString(CultureInfo.InvariantCulture), null);
+                return new Mention
+                {
+                    Id = id,
+                    Source = source,
+                    ExternalId = "bench-" + i.ToString(CultureInfo.InvariantCulture),
+                    Author = $"{author}-{i % 3000}",
+                    Text = $"{text} #{i}",
+                    PublishedAt = start.AddSeconds(i),
+                    CollectedAt = DateTimeOffset.UtcNow,
+                };
+            }).ToList();
+
+            // Offer batches of 100 on a fixed schedule (the offered rate), whatever the pipeline does.
+            var stopwatch = Stopwatch.StartNew();
+            const int Batch = 100;
+            for (var i = 0; i < all.Count; i += Batch)
+            {
+                var due = TimeSpan.FromSeconds((double)i / rate);
+                var wait = due - stopwatch.Elapsed;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, cancellationToken);
+                }
+
+                await intake.AcceptAsync(all.GetRange(i, Math.Min(Batch, all.Count - i)), cancellationToken);
+            }
+
+            while (true)
+            {
+                var counts = await ledger.CountAsync(cancellationToken);
+                if (counts.Pending == 0 && counts.Processed + counts.Parked >= count)
+                {
+                    break;
+                }
+
+                await Task.Delay(20, cancellationToken);
+            }
+
+            var elapsed = stopwatch.Elapsed;
+            var dbs = host.Services.GetRequiredService<IDbContextFactory<CasesDbContext>>();
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            var opened = await db.Cases.CountAsync(cancellationToken);
+            var onCases = await db.Mentions.CountAsync(cancellationToken);
+            return new PipelineRun(count / elapsed.TotalSeconds, elapsed, opened, onCases - opened);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            TryDelete(data);
+        }
+    }
+
+    private static List<(string Source, string Author, string Text)> DemoPosts()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "samples", "demo-mentions.jsonl");
+        var posts = new List<(string, string, string)>();
+        foreach (var line in File.ReadLines(path).Where(l => l.Trim().Length > 0))
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            posts.Add((root.GetProperty("source").GetString()!, root.TryGetProperty("author", out var a) ? a.GetString() ?? "anon" : "anon", root.GetProperty("text").GetString()!));
+        }
+
+        return posts;
+    }
+
+    private static async Task QueryBenchAsync(Func<string[], IHost> buildHost, string[] extra, int count, int queries, CancellationToken cancellationToken)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "sw-bench-cases-q-" + Guid.NewGuid().ToString("N")[..8]);
+        using var host = buildHost([.. extra, $"--Storage:DataDirectory={data}", "--Replay:Enabled=false", "--Serilog:MinimumLevel:Default=Warning"]);
+        try
+        {
+            var storage = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value;
+            await StateStoreMigrator.PrepareAsync(host.Services.GetServices<IStateSchema>(), storage, cancellationToken);
+            var seeded = Stopwatch.StartNew();
+            await SeedAsync(host.Services.GetRequiredService<IDbContextFactory<CasesDbContext>>(), count, cancellationToken);
+            Console.WriteLine($"Queue and metrics: {count:N0} cases seeded into SQLite in {seeded.Elapsed.TotalSeconds:N1} s ({new FileInfo(storage.StateDatabasePath).Length / 1024.0 / 1024.0:N1} MiB state.db)");
+
+            var q = host.Services.GetRequiredService<CaseQueries>();
+            var staff = new CaseViewer("bench", SeesPersonalData: true, AlertLinkedOnly: false);
+            var now = DateTimeOffset.UtcNow;
+            var cursor = (await q.ListAsync(new CaseFilter(), staff, 50, null, cancellationToken)).NextCursor;
+            var cases = new (string Name, Func<Task> Run)[]
+            {
+                ("queue: open, first page of 50", () => q.ListAsync(new CaseFilter(), staff, 50, null, cancellationToken)),
+                ("queue: open, second page (cursor)", () => q.ListAsync(new CaseFilter(), staff, 50, cursor, cancellationToken)),
+                ("queue: team + category + breached", () => q.ListAsync(new CaseFilter { Team = "team-1", Category = "refund_return", Breached = true }, staff, 50, null, cancellationToken)),
+                ("queue: owner's open cases", () => q.ListAsync(new CaseFilter { Owner = "agent-7" }, staff, 50, null, cancellationToken)),
+                ("queue: all statuses, P2", () => q.ListAsync(new CaseFilter { All = true, Priority = 2 }, staff, 50, null, cancellationToken)),
+                ("queue: text search", () => q.ListAsync(new CaseFilter { All = true, Text = "扣费" }, staff, 50, null, cancellationToken)),
+                ("metrics: 30 days, no grouping", () => q.MetricsAsync(now.AddDays(-30), now, null, cancellationToken)),
+                ("metrics: 30 days by agent", () => q.MetricsAsync(now.AddDays(-30), now, "agent", cancellationToken)),
+                ("metrics: 90 days by category", () => q.MetricsAsync(now.AddDays(-90), now, "category", cancellationToken)),
+            };
+            foreach (var (name, run) in cases)
+            {
+                await run();
+                var samples = new double[queries];
+                for (var i = 0; i < queries; i++)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    await run();
+                    samples[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                }
+
+                Array.Sort(samples);
+                Console.WriteLine($"  {name,-38} p50 {samples[samples.Length / 2],7:N1} ms   p95 {samples[(int)Math.Ceiling(samples.Length * 0.95) - 1],7:N1} ms");
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            TryDelete(data);
+        }
+    }
+
+    /// <summary>Cases over 90 days: 30 % open, a mix of priorities, categories, 4 teams, 40 agents.</summary>
+    private static async Task SeedAsync(IDbContextFactory<CasesDbContext> dbs, int count, CancellationToken cancellationToken)
+    {
+        string[] categories = ["refund_return", "price_billing", "product_quality", "service_attitude", "logistics", "privacy_security"];
+        var random = new Random(13);
+        var now = DateTimeOffset.UtcNow;
+        const int Chunk = 5_000;
+        for (var done = 0; done < count; done += Chunk)
+        {
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            for (var i = done; i < Math.Min(count, done + Chunk); i++)
+            {
+                var opened = now - TimeSpan.FromMinutes(random.Next(0, 90 * 24 * 60));
+                var priority = 1 + random.Next(4);
+                var open = random.NextDouble() < 0.3;
+                var replied = !open || random.NextDouble() < 0.5;
+                var c = new Case
+                {
+                    WatchId = "watch-" + (i % 3).ToString(CultureInfo.InvariantCulture),
+                    Title = (i % 7 == 0 ? "会员卡重复扣费 " : "complaint about the order ") + i.ToString(CultureInfo.InvariantCulture),
+                    Category = categories[random.Next(categories.Length)],
+                    Priority = priority,
+                    Team = "team-" + (i % 4).ToString(CultureInfo.InvariantCulture),
+                    Owner = "agent-" + random.Next(40).ToString(CultureInfo.InvariantCulture),
+                    Author = "author-" + random.Next(50_000).ToString(CultureInfo.InvariantCulture),
+                    Source = "forum",
+                    Negative = 0.7f + ((float)random.NextDouble() * 0.3f),
+                    OpenedAt = opened,
+                    ClockStartedAt = opened - TimeSpan.FromMinutes(random.Next(0, 600)),
+                    LastMentionAt = opened,
+                    UpdatedAt = opened,
+                    FirstResponseTarget = TimeSpan.FromHours(priority * 2),
+                    ResolutionTarget = TimeSpan.FromHours(priority * 12),
+                };
+                c.SetStatus(open ? (CaseStatus)random.Next(1, 4) : random.NextDouble() < 0.5 ? CaseStatus.Resolved : CaseStatus.Closed);
+                c.FirstResponseDueAt = c.ClockStartedAt + c.FirstResponseTarget;
+                c.ResolutionDueAt = c.ClockStartedAt + c.ResolutionTarget;
+                if (replied)
+                {
+                    c.FirstResponseAt = c.ClockStartedAt + TimeSpan.FromMinutes(random.Next(5, 600));
+                    c.FirstResponseWorking = c.FirstResponseAt - c.ClockStartedAt;
+                    c.FirstResponseBreached = c.FirstResponseAt > c.FirstResponseDueAt;
+                }
+
+                if (!open)
+                {
+                    c.ResolvedAt = c.ClockStartedAt + TimeSpan.FromMinutes(random.Next(60, 6000));
+                    c.ResolutionWorking = c.ResolvedAt - c.ClockStartedAt;
+                    c.ResolutionBreached = c.ResolvedAt > c.ResolutionDueAt;
+                    c.ReopenCount = random.NextDouble() < 0.05 ? 1 : 0;
+                    c.Satisfaction = random.NextDouble() < 0.4 ? 1 + random.Next(5) : null;
+                }
+
+                c.UpdateDueKey();
+                db.Cases.Add(c);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A handle still closing; the temp folder is the OS's to clean.
+        }
+    }
+}
