@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Indexing.Elasticsearch;
 using SentimentWatch.Indexing.Lucene;
 
@@ -43,7 +44,7 @@ public static class IndexingExtensions
                     ownsClient: true);
             }
 
-            return new LuceneMentionIndex(options.Directory!, services.GetRequiredService<ILogger<LuceneMentionIndex>>());
+            return new LuceneMentionIndex(options.Directory!, services.GetRequiredService<ILogger<LuceneMentionIndex>>(), services.GetService<PipelineMetrics>());
         });
         builder.Services.AddHostedService<IndexRetentionService>();
         return builder;

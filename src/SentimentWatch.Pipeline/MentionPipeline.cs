@@ -25,10 +25,16 @@ public sealed class MentionPipeline(
     IEnumerable<IMentionObserver> observers,
     IOptions<PipelineOptions> options,
     PipelineStatus status,
+    PipelineMetrics metrics,
+    TimeProvider clock,
     ILogger<MentionPipeline> logger) : BackgroundService
 {
     private readonly PipelineOptions _options = options.Value;
     private readonly IMentionObserver[] _observers = observers.ToArray();
+    private readonly StageCounter _watchStage = metrics.Stage(PipelineStages.Watches);
+    private readonly StageCounter _scoreStage = metrics.Stage(PipelineStages.Score);
+    private readonly StageCounter _indexStage = metrics.Stage(PipelineStages.Index);
+    private readonly StageCounter[] _observerStages = observers.Select(o => metrics.Stage(PipelineStages.Observer(o.GetType().Name))).ToArray();
 
     // Cancelled only when the host's shutdown timeout runs out: until then the stages drain.
     private readonly CancellationTokenSource _drainDeadline = new();
@@ -145,7 +151,10 @@ public sealed class MentionPipeline(
             var mention = entry.Mention;
             var duplicateOf = mention.DuplicateOf
                 ?? await ledger.FindNearDuplicateAsync(mention, entry.Sequence, _options.NearDuplicateWindow, cancellationToken);
-            return entry with { Mention = mention with { DuplicateOf = duplicateOf, Watches = watches.Match(mention) } };
+            var started = Stopwatch.GetTimestamp();
+            var matched = watches.Match(mention);
+            _watchStage.Add(started, 1);
+            return entry with { Mention = mention with { DuplicateOf = duplicateOf, Watches = matched } };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -164,7 +173,9 @@ public sealed class MentionPipeline(
 
         try
         {
+            var started = Stopwatch.GetTimestamp();
             var scores = scorer.Score(batch.Select(e => e.Mention.Text).ToList());
+            _scoreStage.Add(started, batch.Count);
             return batch.Select((e, i) => scores[i] is { } s
                 ? e with { Mention = e.Mention with { Sentiment = s.Sentiment, Topic = s.Topic, RiskTerms = s.RiskTerms, ScoredBy = scorer.ModelVersion } }
                 : e).ToList();
@@ -185,16 +196,21 @@ public sealed class MentionPipeline(
             {
                 var started = Stopwatch.GetTimestamp();
                 var indexed = await IndexWithRetryAsync(batch.Select(e => e.Mention).ToList(), drain);
+                _indexStage.Add(started, indexed.Count);
                 if (indexed.Count == 0)
                 {
                     continue;
                 }
 
-                foreach (var observer in _observers)
+                RecordSearchable(batch);
+                for (var i = 0; i < _observers.Length; i++)
                 {
+                    var observer = _observers[i];
+                    var observerStarted = Stopwatch.GetTimestamp();
                     try
                     {
                         await observer.OnIndexedAsync(indexed, drain);
+                        _observerStages[i].Add(observerStarted, indexed.Count);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
@@ -210,6 +226,16 @@ public sealed class MentionPipeline(
         catch (OperationCanceledException) when (drain.IsCancellationRequested)
         {
             logger.LogWarning("Shutdown deadline reached while indexing; unfinished mentions stay pending for the next start");
+        }
+    }
+
+    /// <summary>The upsert refreshed the searcher: every mention of the batch is searchable from now.</summary>
+    private void RecordSearchable(IReadOnlyList<LedgerEntry> batch)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var entry in batch)
+        {
+            metrics.Searchable.Record(now - entry.AcceptedAt);
         }
     }
 

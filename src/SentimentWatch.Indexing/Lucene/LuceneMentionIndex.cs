@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SentimentWatch.Core.Indexing;
 using SentimentWatch.Core.Mentions;
+using SentimentWatch.Core.Pipeline;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace SentimentWatch.Indexing.Lucene;
@@ -36,11 +37,13 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
     private readonly MentionQuery queries;
     private readonly ILogger logger;
     private readonly System.Threading.Lock upsertGate = new();
+    private readonly StageCounter? commitStage;
     private IdPresenceFilter knownIds;
     private int disposed;
 
-    public LuceneMentionIndex(string path, ILogger<LuceneMentionIndex>? logger = null)
+    public LuceneMentionIndex(string path, ILogger<LuceneMentionIndex>? logger = null, PipelineMetrics? metrics = null)
     {
+        commitStage = metrics?.Stage(PipelineStages.IndexCommit);
         Path = System.IO.Path.GetFullPath(path);
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         System.IO.Directory.CreateDirectory(Path);
@@ -130,8 +133,10 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
             }
 
             // Durable when the task completes: the pipeline acknowledges the batch after this.
+            var committing = System.Diagnostics.Stopwatch.GetTimestamp();
             writer.Commit();
             searchers.MaybeRefreshBlocking();
+            commitStage?.Add(committing, batch.Count);
             if (knownIds.IsFull)
             {
                 knownIds = WithSearcher(searcher => IdPresenceFilter.Load(searcher.IndexReader));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -16,8 +17,16 @@ namespace SentimentWatch.Storage.Mentions;
 public sealed class MentionLedger(
     IDbContextFactory<MentionLedgerDbContext> contexts,
     TimeProvider clock,
+    PipelineMetrics metrics,
     ILogger<MentionLedger> logger) : IMentionIntake
 {
+    private readonly StageCounter _redactStage = metrics.Stage(PipelineStages.Redact);
+    private readonly StageCounter _appendWaitStage = metrics.Stage(PipelineStages.LedgerAppendWait);
+    private readonly StageCounter _appendStage = metrics.Stage(PipelineStages.LedgerAppend);
+    private readonly StageCounter _readStage = metrics.Stage(PipelineStages.LedgerRead);
+    private readonly StageCounter _dedupeStage = metrics.Stage(PipelineStages.Dedupe);
+    private readonly StageCounter _completeStage = metrics.Stage(PipelineStages.LedgerComplete);
+
     // SQLite has one writer at a time; serialising in-process avoids busy-retry storms.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Channel<bool> _arrivals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -31,7 +40,11 @@ public sealed class MentionLedger(
 
         var ids = mentions.Select(m => m.Id).ToList();
         var accepted = 0;
+        var waiting = Stopwatch.GetTimestamp();
+        long redactTicks = 0;
         await _writeLock.WaitAsync(cancellationToken);
+        _appendWaitStage.Add(waiting, mentions.Count);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -48,18 +61,25 @@ public sealed class MentionLedger(
                 {
                     // Redaction happens here, at the one door every channel passes, so no
                     // personal data ever reaches the disk whoever the caller is.
-                    db.Mentions.Add(ToRecord(MentionPreparation.Prepare(mention), now));
+                    var redactStarted = Stopwatch.GetTimestamp();
+                    var prepared = MentionPreparation.Prepare(mention);
+                    redactTicks += Stopwatch.GetTimestamp() - redactStarted;
+                    db.Mentions.Add(ToRecord(prepared, now));
                     accepted++;
                 }
             }
 
             await db.SaveChangesAsync(cancellationToken);
+            _appendStage.AddElapsed(Stopwatch.GetTimestamp() - started - redactTicks, mentions.Count);
         }
         finally
         {
             _writeLock.Release();
         }
 
+        // Redaction ran inside the append; each stage is charged its own share.
+        _redactStage.AddElapsed(redactTicks, accepted);
+        metrics.RecordAccepted(accepted);
         if (accepted > 0)
         {
             _arrivals.Writer.TryWrite(true);
@@ -85,13 +105,16 @@ public sealed class MentionLedger(
 
     public async Task<IReadOnlyList<LedgerEntry>> ReadPendingAsync(long afterSequence, int max, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rows = await db.Mentions.AsNoTracking()
             .Where(m => m.State == MentionState.Pending && m.Sequence > afterSequence)
             .OrderBy(m => m.Sequence)
             .Take(max)
             .ToListAsync(cancellationToken);
-        return rows.Select(r => new LedgerEntry(r.Sequence, ToMention(r))).ToList();
+        var entries = rows.Select(r => new LedgerEntry(r.Sequence, ToMention(r)) { AcceptedAt = r.AcceptedAt }).ToList();
+        _readStage.Add(started, entries.Count);
+        return entries;
     }
 
     /// <summary>Processed mentions not yet scored by <paramref name="modelVersion"/>, for re-scoring in place.</summary>
@@ -143,6 +166,7 @@ public sealed class MentionLedger(
             return null;
         }
 
+        var started = Stopwatch.GetTimestamp();
         var (b0, b1, b2, b3) = Bands(mention.Fingerprint);
         var since = mention.PublishedAt - window;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -155,6 +179,7 @@ public sealed class MentionLedger(
             .ToListAsync(cancellationToken);
         var match = candidates.FirstOrDefault(c => c.PublishedAt >= since
             && SimHash.Distance(unchecked((ulong)c.Fingerprint), mention.Fingerprint) <= SimHash.NearDuplicateDistance);
+        _dedupeStage.Add(started, 1);
 
         // Point at the original, not at another repost of it.
         return match is null ? null : match.DuplicateOf ?? match.Id;
@@ -163,7 +188,9 @@ public sealed class MentionLedger(
     /// <summary>Marks mentions processed with what the pipeline learned about them.</summary>
     public async Task CompleteAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         await UpdateAsync(mentions, MentionState.Processed, cancellationToken);
+        _completeStage.Add(started, mentions.Count);
     }
 
     /// <summary>Writes new scores for mentions re-scored in place.</summary>
@@ -351,7 +378,11 @@ public sealed class MentionLedger(
     };
 }
 
-public sealed record LedgerEntry(long Sequence, Mention Mention);
+public sealed record LedgerEntry(long Sequence, Mention Mention)
+{
+    /// <summary>When the intake made it durable: where the accepted → searchable latency starts.</summary>
+    public DateTimeOffset AcceptedAt { get; init; }
+}
 
 public sealed record ParkedMention(string Id, string Source, string? Url, string Reason, int Attempts, DateTimeOffset AcceptedAt);
 

@@ -62,6 +62,7 @@ public static class AppHost
 
         app.MapHealthApi();
         app.MapIntakeApi();
+        app.MapPipelineMetricsApi();
         app.MapIndexingApi();
         app.MapCrawlingApi();
         app.MapAlertingApi();
