@@ -5,7 +5,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Core.Indexing;
-using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Indexing.Elasticsearch;
 using SentimentWatch.Indexing.Lucene;
 
@@ -44,7 +43,7 @@ public static class IndexingExtensions
                     ownsClient: true);
             }
 
-            return new LuceneMentionIndex(options.Directory!, services.GetRequiredService<ILogger<LuceneMentionIndex>>(), services.GetService<PipelineMetrics>());
+            return new LuceneMentionIndex(options.Directory!, services.GetRequiredService<ILogger<LuceneMentionIndex>>());
         });
         builder.Services.AddHostedService<IndexRetentionService>();
         return builder;

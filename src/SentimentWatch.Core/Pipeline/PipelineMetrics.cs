@@ -105,10 +105,11 @@ public static class PipelineStages
     public const string Watches = "watches";
     public const string Score = "score";
     public const string Index = "index";
+    public const string IndexRefresh = "index refresh";
     public const string IndexCommit = "index commit";
     public const string LedgerComplete = "ledger complete";
 
-    public static readonly IReadOnlyList<string> All = [Redact, LedgerAppendWait, LedgerAppend, LedgerRead, Dedupe, Watches, Score, Index, IndexCommit, LedgerComplete];
+    public static readonly IReadOnlyList<string> All = [Redact, LedgerAppendWait, LedgerAppend, LedgerRead, Dedupe, Watches, Score, Index, IndexRefresh, IndexCommit, LedgerComplete];
 
     /// <summary>One stage per observer type, e.g. <c>observer IncidentDesk</c>.</summary>
     public static string Observer(string name) => "observer " + name;
