@@ -43,7 +43,7 @@ public sealed class MentionLedger(
 
     internal static readonly string[] InsertColumns =
     [
-        "Id", "Source", "ExternalId", "Url", "Author", "ThreadId", "Title", "Text", "Language", "PublishedAt", "CollectedAt", "Reach", "Likes", "Replies", "Shares",
+        "Id", "Source", "ExternalId", "Url", "Author", "ThreadId", "Title", "Text", "Language", "PublishedAt", "CollectedAt", "Reach", "Likes", "Replies", "Shares", "DirectComplaint",
         .. DerivedColumns, "State", "Attempts", "AcceptedAt",
     ];
 
@@ -502,6 +502,7 @@ public sealed class MentionLedger(
         Engagement = new Engagement(r.Reach, r.Likes, r.Replies, r.Shares),
         Fingerprint = unchecked((ulong)r.Fingerprint),
         DuplicateOf = r.DuplicateOf,
+        DirectComplaint = r.DirectComplaint,
         Watches = r.Watches.Length == 0 ? [] : r.Watches.Split(' '),
         Sentiment = r.Sentiment is not null && SentimentScore.TryParse(r.Sentiment, out var label)
             ? new SentimentScore(label, r.Negative ?? 0, r.Neutral ?? 0, r.Positive ?? 0)
@@ -557,6 +558,7 @@ internal sealed class RawInsert : IDisposable
         Integer(++i, m.Engagement.Likes);
         Integer(++i, m.Engagement.Replies);
         Integer(++i, m.Engagement.Shares);
+        Integer(++i, m.DirectComplaint ? 1 : 0);
 
         // The derived columns, in MentionLedger.DerivedColumns order.
         Integer(++i, unchecked((long)m.Fingerprint));
