@@ -13,9 +13,13 @@ namespace SentimentWatch.Pipeline;
 
 /// <summary>
 /// Moves mentions from the ledger through dedupe → match watches → score → index → observers,
-/// in three stages joined by bounded channels (a slow index holds the reader back instead of
-/// filling memory). A mention is marked processed only after it is indexed and observed, so a
-/// crash anywhere re-processes it and the index's upsert-by-id stores it once.
+/// in four stages joined by bounded channels, so reading, preparing, scoring and indexing run
+/// side by side (a slow index holds the reader back instead of filling memory). The index stage
+/// makes mentions searchable on a short interval and durable on a longer one, and marks them
+/// processed in the ledger only after the commit that made them durable (decision 111): a crash
+/// anywhere re-processes what was not committed, and the index's upsert-by-id stores it once.
+/// A batch that fails in a stage is split until the failing mention is found; only that one is
+/// retried and parked (decision 113).
 /// </summary>
 public sealed class MentionPipeline(
     MentionLedger ledger,
@@ -25,10 +29,19 @@ public sealed class MentionPipeline(
     IEnumerable<IMentionObserver> observers,
     IOptions<PipelineOptions> options,
     PipelineStatus status,
+    PipelineMetrics metrics,
+    TimeProvider clock,
     ILogger<MentionPipeline> logger) : BackgroundService
 {
     private readonly PipelineOptions _options = options.Value;
     private readonly IMentionObserver[] _observers = observers.ToArray();
+    private readonly StageCounter _dedupeStage = metrics.Stage(PipelineStages.Dedupe);
+    private readonly StageCounter _watchStage = metrics.Stage(PipelineStages.Watches);
+    private readonly StageCounter _scoreStage = metrics.Stage(PipelineStages.Score);
+    private readonly StageCounter _indexStage = metrics.Stage(PipelineStages.Index);
+    private readonly StageCounter _refreshStage = metrics.Stage(PipelineStages.IndexRefresh);
+    private readonly StageCounter _commitStage = metrics.Stage(PipelineStages.IndexCommit);
+    private readonly StageCounter[] _observerStages = observers.Select(o => metrics.Stage(PipelineStages.Observer(o.GetType().Name))).ToArray();
 
     // Cancelled only when the host's shutdown timeout runs out: until then the stages drain.
     private readonly CancellationTokenSource _drainDeadline = new();
@@ -47,11 +60,24 @@ public sealed class MentionPipeline(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var batches = Math.Max(2, _options.ChannelCapacity / _options.BatchSize);
         var toPrepare = Channel.CreateBounded<LedgerEntry>(new BoundedChannelOptions(_options.ChannelCapacity) { SingleReader = true, SingleWriter = true });
-        var toIndex = Channel.CreateBounded<IReadOnlyList<LedgerEntry>>(new BoundedChannelOptions(Math.Max(2, _options.ChannelCapacity / _options.BatchSize)) { SingleReader = true, SingleWriter = true });
+        var toScore = Channel.CreateBounded<List<LedgerEntry>>(new BoundedChannelOptions(batches) { SingleReader = true, SingleWriter = true });
+        var toIndex = Channel.CreateBounded<IReadOnlyList<LedgerEntry>>(new BoundedChannelOptions(batches) { SingleReader = true, SingleWriter = true });
+
+        NearDuplicateIndex duplicates;
+        try
+        {
+            duplicates = await LoadNearDuplicatesAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
 
         var drain = _drainDeadline.Token;
-        var prepare = Task.Run(() => PrepareAsync(toPrepare.Reader, toIndex.Writer, drain), CancellationToken.None);
+        var prepare = Task.Run(() => PrepareAsync(toPrepare.Reader, toScore.Writer, duplicates, drain), CancellationToken.None);
+        var scoring = Task.Run(() => ScoreAsync(toScore.Reader, toIndex.Writer, drain), CancellationToken.None);
         var indexing = Task.Run(() => IndexAsync(toIndex.Reader, drain), CancellationToken.None);
 
         try
@@ -67,15 +93,39 @@ public sealed class MentionPipeline(
             toPrepare.Writer.TryComplete();
         }
 
-        await Task.WhenAll(prepare, indexing);
+        await Task.WhenAll(prepare, scoring, indexing);
         logger.LogInformation("Pipeline drained");
+    }
+
+    private async Task<NearDuplicateIndex> LoadNearDuplicatesAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var duplicates = new NearDuplicateIndex(_options.NearDuplicateWindow, clock);
+        var since = clock.GetUtcNow() - _options.NearDuplicateWindow;
+        await foreach (var (sequence, fingerprint, publishedAt) in ledger.ReadFingerprintsAsync(cancellationToken))
+        {
+            if (publishedAt >= since)
+            {
+                duplicates.Add(fingerprint, publishedAt, sequence);
+            }
+        }
+
+        logger.LogInformation("Loaded {Count} fingerprints for near-duplicate detection in {ElapsedMs:F0} ms", duplicates.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return duplicates;
     }
 
     private async Task ReadLedgerAsync(ChannelWriter<LedgerEntry> output, CancellationToken stoppingToken)
     {
         long position = 0;
+        var nextLagReport = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (clock.GetUtcNow() >= nextLagReport)
+            {
+                nextLagReport = clock.GetUtcNow() + _options.LagReportInterval;
+                await ReportLagAsync(stoppingToken);
+            }
+
             IReadOnlyList<LedgerEntry> pending;
             try
             {
@@ -102,7 +152,30 @@ public sealed class MentionPipeline(
         }
     }
 
-    private async Task PrepareAsync(ChannelReader<LedgerEntry> input, ChannelWriter<IReadOnlyList<LedgerEntry>> output, CancellationToken drain)
+    /// <summary>Logs how far behind the pipeline is when a backlog has built up (the same figures /health shows).</summary>
+    private async Task ReportLagAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var backlog = await ledger.CountPendingAsync(cancellationToken);
+            var oldest = backlog > 0 ? await ledger.OldestPendingAcceptedAtAsync(cancellationToken) : null;
+            var lag = oldest is { } accepted ? clock.GetUtcNow() - accepted : TimeSpan.Zero;
+            if (backlog > _options.MaxBacklog)
+            {
+                logger.LogWarning("Pipeline backlog {Backlog} is over Pipeline:MaxBacklog {MaxBacklog}; intake answers 429. Oldest pending mention accepted {LagSeconds:F0} s ago", backlog, _options.MaxBacklog, lag.TotalSeconds);
+            }
+            else if (lag >= _options.LagWarning)
+            {
+                logger.LogWarning("Pipeline lag: {Backlog} mentions pending, the oldest accepted {LagSeconds:F0} s ago", backlog, lag.TotalSeconds);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not measure the pipeline's lag");
+        }
+    }
+
+    private async Task PrepareAsync(ChannelReader<LedgerEntry> input, ChannelWriter<List<LedgerEntry>> output, NearDuplicateIndex duplicates, CancellationToken drain)
     {
         try
         {
@@ -111,11 +184,7 @@ public sealed class MentionPipeline(
             {
                 while (batch.Count < _options.BatchSize && input.TryRead(out var entry))
                 {
-                    var prepared = await PrepareOneAsync(entry, drain);
-                    if (prepared is not null)
-                    {
-                        batch.Add(prepared);
-                    }
+                    batch.Add(entry);
                 }
 
                 if (batch.Count == 0)
@@ -123,7 +192,12 @@ public sealed class MentionPipeline(
                     continue;
                 }
 
-                await output.WriteAsync(Score(batch), drain);
+                var prepared = await PrepareBatchAsync(batch, duplicates, drain);
+                if (prepared.Count > 0)
+                {
+                    await output.WriteAsync(prepared, drain);
+                }
+
                 batch = new List<LedgerEntry>(_options.BatchSize);
             }
         }
@@ -137,21 +211,80 @@ public sealed class MentionPipeline(
         }
     }
 
-    /// <summary>Dedupe and watch matching for one mention; a failure parks that mention only.</summary>
-    private async Task<LedgerEntry?> PrepareOneAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    /// <summary>Dedupe (in memory, one ledger query for the batch's matches) and watch matching; a failure parks that mention only.</summary>
+    private async Task<List<LedgerEntry>> PrepareBatchAsync(List<LedgerEntry> batch, NearDuplicateIndex duplicates, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
+        var originals = new long?[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var mention = batch[i].Mention;
+            if (mention.DuplicateOf is null)
+            {
+                originals[i] = duplicates.FindEarliest(mention.Fingerprint, mention.PublishedAt, batch[i].Sequence);
+            }
+
+            duplicates.Add(mention.Fingerprint, mention.PublishedAt, batch[i].Sequence);
+        }
+
+        var matched = originals.OfType<long>().Distinct().ToList();
+        IReadOnlyDictionary<long, (string Id, string? DuplicateOf)> found;
         try
         {
-            var mention = entry.Mention;
-            var duplicateOf = mention.DuplicateOf
-                ?? await ledger.FindNearDuplicateAsync(mention, entry.Sequence, _options.NearDuplicateWindow, cancellationToken);
-            return entry with { Mention = mention with { DuplicateOf = duplicateOf, Watches = watches.Match(mention) } };
+            found = await ledger.FindBySequenceAsync(matched, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            status.RecordParked();
-            await ledger.ParkAsync(entry.Mention.Id, $"preparation failed: {ex.GetType().Name}: {ex.Message}", CancellationToken.None);
-            return null;
+            // Dedupe is a hint for analysts; a ledger hiccup must not hold the mentions back.
+            logger.LogWarning(ex, "Looking up {Count} near-duplicate originals failed; the batch goes on without them", matched.Count);
+            found = new Dictionary<long, (string, string?)>();
+        }
+
+        _dedupeStage.Add(started, batch.Count);
+
+        started = Stopwatch.GetTimestamp();
+        var prepared = new List<LedgerEntry>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var entry = batch[i];
+            try
+            {
+                var mention = entry.Mention;
+                var duplicateOf = mention.DuplicateOf;
+                if (duplicateOf is null && originals[i] is { } original && found.TryGetValue(original, out var row) && row.Id != mention.Id)
+                {
+                    // Point at the original, not at another repost of it.
+                    duplicateOf = row.DuplicateOf ?? row.Id;
+                }
+
+                prepared.Add(entry with { Mention = mention with { DuplicateOf = duplicateOf, Watches = watches.Match(mention) } });
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await ParkAsync(entry.Mention, $"preparation failed: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+
+        _watchStage.Add(started, batch.Count);
+        return prepared;
+    }
+
+    private async Task ScoreAsync(ChannelReader<List<LedgerEntry>> input, ChannelWriter<IReadOnlyList<LedgerEntry>> output, CancellationToken drain)
+    {
+        try
+        {
+            await foreach (var batch in input.ReadAllAsync(drain))
+            {
+                await output.WriteAsync(Score(batch), drain);
+            }
+        }
+        catch (OperationCanceledException) when (drain.IsCancellationRequested)
+        {
+            logger.LogWarning("Shutdown deadline reached while scoring; the rest stay pending for the next start");
+        }
+        finally
+        {
+            output.TryComplete();
         }
     }
 
@@ -162,49 +295,91 @@ public sealed class MentionPipeline(
             return batch;
         }
 
-        try
-        {
-            var scores = scorer.Score(batch.Select(e => e.Mention.Text).ToList());
-            return batch.Select((e, i) => scores[i] is { } s
-                ? e with { Mention = e.Mention with { Sentiment = s.Sentiment, Topic = s.Topic, RiskTerms = s.RiskTerms, ScoredBy = scorer.ModelVersion } }
-                : e).ToList();
-        }
-        catch (Exception ex)
-        {
-            // Unscored is honest and recoverable: the re-scorer picks these up later.
-            logger.LogError(ex, "Scoring a batch of {Count} mentions failed; storing them unscored", batch.Count);
-            return batch;
-        }
+        var started = Stopwatch.GetTimestamp();
+        var scored = new LedgerEntry[batch.Count];
+        ScoreOrSplit(batch, 0, batch.Count, scored);
+        _scoreStage.Add(started, batch.Count);
+        return scored;
     }
 
-    private async Task IndexAsync(ChannelReader<IReadOnlyList<LedgerEntry>> input, CancellationToken drain)
+    /// <summary>
+    /// Scores a range; if the scorer throws, halves it until the failing mention is alone, so only
+    /// that one is stored unscored (honest and recoverable: the re-scorer picks it up later).
+    /// </summary>
+    private void ScoreOrSplit(List<LedgerEntry> batch, int from, int count, LedgerEntry[] scored)
     {
         try
         {
-            await foreach (var batch in input.ReadAllAsync(drain))
+            var scores = scorer.Score(batch.GetRange(from, count).Select(e => e.Mention.Text).ToList());
+            for (var i = 0; i < count; i++)
             {
-                var started = Stopwatch.GetTimestamp();
-                var indexed = await IndexWithRetryAsync(batch.Select(e => e.Mention).ToList(), drain);
-                if (indexed.Count == 0)
+                var e = batch[from + i];
+                scored[from + i] = scores[i] is { } s
+                    ? e with { Mention = e.Mention with { Sentiment = s.Sentiment, Topic = s.Topic, RiskTerms = s.RiskTerms, ScoredBy = scorer.ModelVersion } }
+                    : e;
+            }
+        }
+        catch (Exception ex)
+        {
+            if (count == 1)
+            {
+                logger.LogError(ex, "Scoring mention {MentionId} failed; storing it unscored", batch[from].Mention.Id);
+                scored[from] = batch[from];
+                return;
+            }
+
+            var half = count / 2;
+            ScoreOrSplit(batch, from, half, scored);
+            ScoreOrSplit(batch, from + half, count - half, scored);
+        }
+    }
+
+    /// <summary>
+    /// Indexes each batch as it comes; makes what was indexed searchable when the input is idle or
+    /// <see cref="PipelineOptions.RefreshInterval"/> has passed (then observers see it); commits on
+    /// <see cref="PipelineOptions.CommitInterval"/> or <see cref="PipelineOptions.MaxUncommitted"/>,
+    /// and only then marks the committed mentions processed in the ledger.
+    /// </summary>
+    private async Task IndexAsync(ChannelReader<IReadOnlyList<LedgerEntry>> input, CancellationToken drain)
+    {
+        var unrefreshed = new List<LedgerEntry>();
+        var uncommitted = new List<Mention>();
+        var lastRefresh = clock.GetUtcNow();
+        var lastCommit = lastRefresh;
+        var completed = false;
+        try
+        {
+            while (!completed || unrefreshed.Count > 0 || uncommitted.Count > 0)
+            {
+                if (!completed && !input.TryPeek(out _))
                 {
-                    continue;
+                    completed = !await WaitForBatchAsync(input, unrefreshed.Count > 0 ? TimeSpan.Zero : uncommitted.Count > 0 ? lastCommit + _options.CommitInterval - clock.GetUtcNow() : Timeout.InfiniteTimeSpan, drain);
                 }
 
-                foreach (var observer in _observers)
+                if (input.TryRead(out var batch))
                 {
-                    try
-                    {
-                        await observer.OnIndexedAsync(indexed, drain);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        logger.LogError(ex, "Observer {Observer} failed on a batch of {Count} mentions", observer.GetType().Name, indexed.Count);
-                    }
+                    var started = Stopwatch.GetTimestamp();
+                    var indexed = await IndexOrParkAsync(batch, drain);
+                    _indexStage.Add(started, batch.Count);
+                    unrefreshed.AddRange(indexed);
                 }
 
-                await ledger.CompleteAsync(indexed, drain);
-                status.RecordProcessed(indexed.Count, indexed.Count(m => m.IsScored));
-                logger.LogDebug("Indexed {Count} mentions in {ElapsedMs} ms", indexed.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                var now = clock.GetUtcNow();
+                var idle = !input.TryPeek(out _);
+                if (unrefreshed.Count > 0 && (idle || completed || now - lastRefresh >= _options.RefreshInterval))
+                {
+                    await RefreshAndObserveAsync(unrefreshed, drain);
+                    uncommitted.AddRange(unrefreshed.Select(e => e.Mention));
+                    unrefreshed.Clear();
+                    lastRefresh = now;
+                }
+
+                if (uncommitted.Count > 0 && (completed || uncommitted.Count >= _options.MaxUncommitted || now - lastCommit >= _options.CommitInterval))
+                {
+                    await CommitAndCompleteAsync(uncommitted, drain);
+                    uncommitted.Clear();
+                    lastCommit = clock.GetUtcNow();
+                }
             }
         }
         catch (OperationCanceledException) when (drain.IsCancellationRequested)
@@ -213,60 +388,198 @@ public sealed class MentionPipeline(
         }
     }
 
+    /// <summary>Waits up to <paramref name="timeout"/> for a batch; false once the input is complete and empty.</summary>
+    private static async Task<bool> WaitForBatchAsync(ChannelReader<IReadOnlyList<LedgerEntry>> input, TimeSpan timeout, CancellationToken drain)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return await input.WaitToReadAsync(drain);
+        }
+
+        if (timeout <= TimeSpan.Zero)
+        {
+            return !input.Completion.IsCompleted;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(drain);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await input.WaitToReadAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!drain.IsCancellationRequested)
+        {
+            return true;
+        }
+    }
+
+    private async Task RefreshAndObserveAsync(List<LedgerEntry> entries, CancellationToken drain)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await RetryAsync("Refreshing the index", () => index.RefreshAsync(drain), drain);
+        _refreshStage.Add(started, entries.Count);
+
+        var now = clock.GetUtcNow();
+        foreach (var entry in entries)
+        {
+            metrics.Searchable.Record(now - entry.AcceptedAt);
+        }
+
+        var mentions = entries.Select(e => e.Mention).ToList();
+        for (var i = 0; i < _observers.Length; i++)
+        {
+            var observerStarted = Stopwatch.GetTimestamp();
+            await ObserveOrSplitAsync(_observers[i], mentions, drain);
+            _observerStages[i].Add(observerStarted, mentions.Count);
+        }
+    }
+
     /// <summary>
-    /// Indexes a batch, retrying transient failures; if the batch keeps failing, indexes its
-    /// mentions one by one so a single poison mention is parked and the rest go through.
+    /// Hands the batch to an observer; if it throws, halves the batch until the failing mention is
+    /// alone, so every other mention is still observed and only that one is logged as missed.
     /// </summary>
-    private async Task<IReadOnlyList<Mention>> IndexWithRetryAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
+    private async Task ObserveOrSplitAsync(IMentionObserver observer, IReadOnlyList<Mention> mentions, CancellationToken drain)
+    {
+        try
+        {
+            await observer.OnIndexedAsync(mentions, drain);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (mentions.Count == 1)
+            {
+                logger.LogError(ex, "Observer {Observer} failed on mention {MentionId}; it stays indexed, the observer misses it", observer.GetType().Name, mentions[0].Id);
+                return;
+            }
+
+            var half = mentions.Count / 2;
+            await ObserveOrSplitAsync(observer, mentions.Take(half).ToList(), drain);
+            await ObserveOrSplitAsync(observer, mentions.Skip(half).ToList(), drain);
+        }
+    }
+
+    private async Task CommitAndCompleteAsync(List<Mention> mentions, CancellationToken drain)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await RetryAsync("Committing the index", () => index.CommitAsync(drain), drain);
+        _commitStage.Add(started, mentions.Count);
+
+        // Processed only now that the index holds them durably: before this, a crash replays them.
+        await RetryAsync("Marking mentions processed in the ledger", () => ledger.CompleteAsync(mentions, drain), drain);
+        status.RecordProcessed(mentions.Count, mentions.Count(m => m.IsScored));
+    }
+
+    /// <summary>For steps whose failure is the store's, not a mention's: log, wait, try again until it works or shutdown.</summary>
+    private async Task RetryAsync(string what, Func<Task> step, CancellationToken drain)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await step();
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                var delay = _options.IndexRetryDelay * Math.Min(30, Math.Pow(2, Math.Min(attempt - 1, 5)));
+                logger.LogError(ex, "{What} failed (attempt {Attempt}); retrying in {Delay}", what, attempt, delay);
+                await Task.Delay(delay, drain);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Indexes a batch. If it fails, the batch is halved until each failing mention is alone (so a
+    /// poison mention costs about 2·log2(batch) extra calls, not the batch's time); a mention that
+    /// fails alone is retried <see cref="PipelineOptions.MaxIndexAttempts"/> times, then parked.
+    /// If nothing at all goes in, the index is unwell, not the mentions: wait and try again
+    /// rather than park a batch of good data.
+    /// </summary>
+    private async Task<List<LedgerEntry>> IndexOrParkAsync(IReadOnlyList<LedgerEntry> batch, CancellationToken cancellationToken)
     {
         while (true)
         {
-            for (var attempt = 1; attempt <= _options.MaxIndexAttempts; attempt++)
+            var indexed = new List<LedgerEntry>(batch.Count);
+            var failed = new List<(LedgerEntry Entry, Exception Error)>();
+            await IndexOrSplitAsync(batch, indexed, failed, cancellationToken);
+            if (failed.Count == 0)
             {
-                try
-                {
-                    await index.UpsertAsync(mentions, cancellationToken);
-                    return mentions;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    var delay = _options.IndexRetryDelay * Math.Pow(2, attempt - 1);
-                    logger.LogWarning(ex, "Indexing a batch of {Count} failed (attempt {Attempt} of {MaxAttempts}); retrying in {Delay}", mentions.Count, attempt, _options.MaxIndexAttempts, delay);
-                    await Task.Delay(delay, cancellationToken);
-                }
+                return indexed;
             }
 
-            var indexed = new List<Mention>(mentions.Count);
-            var failed = new List<(Mention Mention, Exception Error)>();
-            foreach (var mention in mentions)
+            if (indexed.Count == 0 && batch.Count > 1)
             {
-                try
-                {
-                    await index.UpsertAsync([mention], cancellationToken);
-                    indexed.Add(mention);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    failed.Add((mention, ex));
-                }
-            }
-
-            // Everything failing means the index is unwell, not the mentions: keep them pending
-            // and wait, rather than park a whole batch of good data.
-            if (indexed.Count == 0 && mentions.Count > 1)
-            {
-                logger.LogError(failed[0].Error, "The index rejects every mention; pausing {Delay} before trying again", _options.IndexRetryDelay * 10);
+                logger.LogError(failed[0].Error, "The index rejects every mention of a batch of {Count}; pausing {Delay} before trying again", batch.Count, _options.IndexRetryDelay * 10);
                 await Task.Delay(_options.IndexRetryDelay * 10, cancellationToken);
                 continue;
             }
 
-            foreach (var (mention, error) in failed)
+            foreach (var (entry, firstError) in failed)
             {
-                status.RecordParked();
-                await ledger.ParkAsync(mention.Id, $"indexing failed: {error.GetType().Name}: {error.Message}", CancellationToken.None);
+                var error = firstError;
+                var attempt = 1;
+                for (; attempt < _options.MaxIndexAttempts; attempt++)
+                {
+                    await Task.Delay(_options.IndexRetryDelay, cancellationToken);
+                    try
+                    {
+                        await index.IndexAsync([entry.Mention], cancellationToken);
+                        indexed.Add(entry);
+                        break;
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        error = ex;
+                    }
+                }
+
+                if (attempt == _options.MaxIndexAttempts)
+                {
+                    await ParkAsync(entry.Mention, $"indexing failed: {error.GetType().Name}: {error.Message}");
+                }
             }
 
             return indexed;
+        }
+    }
+
+    private async Task IndexOrSplitAsync(IReadOnlyList<LedgerEntry> entries, List<LedgerEntry> indexed, List<(LedgerEntry, Exception)> failed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await index.IndexAsync(entries.Select(e => e.Mention).ToList(), cancellationToken);
+            indexed.AddRange(entries);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (entries.Count == 1)
+            {
+                failed.Add((entries[0], ex));
+                return;
+            }
+
+            if (failed.Count == 0 && indexed.Count == 0)
+            {
+                logger.LogWarning(ex, "Indexing a batch of {Count} failed; splitting it to find the mention that fails", entries.Count);
+            }
+
+            var half = entries.Count / 2;
+            await IndexOrSplitAsync(entries.Take(half).ToList(), indexed, failed, cancellationToken);
+            await IndexOrSplitAsync(entries.Skip(half).ToList(), indexed, failed, cancellationToken);
+        }
+    }
+
+    private async Task ParkAsync(Mention mention, string reason)
+    {
+        status.RecordParked();
+        try
+        {
+            await ledger.ParkAsync(mention.Id, reason, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // Still pending in the ledger: the next start tries it again.
+            logger.LogError(ex, "Parking mention {MentionId} failed ({Reason})", mention.Id, reason);
         }
     }
 }

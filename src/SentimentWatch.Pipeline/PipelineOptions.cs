@@ -6,11 +6,14 @@ public sealed class PipelineOptions
 {
     public const string SectionName = "Pipeline";
 
-    /// <summary>Mentions scored and indexed together; larger batches index faster, smaller ones alert sooner.</summary>
-    public int BatchSize { get; set; } = 256;
+    /// <summary>
+    /// Most mentions read, scored and indexed together. Batches form from what is waiting, so at
+    /// low volume they are small (low latency); large ones let scoring and indexing use every core.
+    /// </summary>
+    public int BatchSize { get; set; } = 1000;
 
     /// <summary>Capacity of each bounded channel between stages (back-pressure beyond it).</summary>
-    public int ChannelCapacity { get; set; } = 1024;
+    public int ChannelCapacity { get; set; } = 4000;
 
     /// <summary>How often the ledger is polled when no arrival was signalled (another process may write).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -18,10 +21,41 @@ public sealed class PipelineOptions
     /// <summary>How far back a repost is looked for.</summary>
     public TimeSpan NearDuplicateWindow { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Attempts to index a batch before it is split to find the mention that fails.</summary>
-    public int MaxIndexAttempts { get; set; } = 5;
+    /// <summary>
+    /// Attempts for a mention that fails to index on its own (a failing batch is first split to
+    /// find it) before it is parked; the rest of its batch goes on meanwhile.
+    /// </summary>
+    public int MaxIndexAttempts { get; set; } = 3;
 
+    /// <summary>Wait between attempts for a failing mention; an index that rejects everything is waited on ten times this.</summary>
     public TimeSpan IndexRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Longest wait before indexed mentions become searchable while batches keep coming (when the
+    /// pipeline runs idle they become searchable at once). Each refresh writes a small segment.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How often the index is committed (fsync); mentions are marked processed in the ledger only
+    /// after the commit that made them durable, so this is also how much work a crash replays.
+    /// </summary>
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Commit early once this many mentions are indexed but not committed.</summary>
+    public int MaxUncommitted { get; set; } = 50_000;
+
+    /// <summary>
+    /// Pending mentions (accepted, not yet processed) beyond which the intake API answers 429 with
+    /// Retry-After instead of accepting work the pipeline cannot do in time.
+    /// </summary>
+    public long MaxBacklog { get; set; } = 200_000;
+
+    /// <summary>The oldest pending mention older than this is logged as pipeline lag.</summary>
+    public TimeSpan LagWarning { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the pipeline checks its lag for the log.</summary>
+    public TimeSpan LagReportInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
@@ -58,6 +92,36 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         if (o.IndexRetryDelay < TimeSpan.Zero || o.IndexRetryDelay > TimeSpan.FromMinutes(10))
         {
             failures.Add($"{s}:IndexRetryDelay must be between 00:00:00 and 00:10:00 (was {o.IndexRetryDelay})");
+        }
+
+        if (o.RefreshInterval < TimeSpan.Zero || o.RefreshInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{s}:RefreshInterval must be between 00:00:00 and 00:01:00 (was {o.RefreshInterval})");
+        }
+
+        if (o.CommitInterval < TimeSpan.Zero || o.CommitInterval > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{s}:CommitInterval must be between 00:00:00 and 00:10:00 (was {o.CommitInterval})");
+        }
+
+        if (o.MaxUncommitted < 1)
+        {
+            failures.Add($"{s}:MaxUncommitted must be at least 1 (was {o.MaxUncommitted})");
+        }
+
+        if (o.MaxBacklog < o.BatchSize)
+        {
+            failures.Add($"{s}:MaxBacklog must be at least {s}:BatchSize (was {o.MaxBacklog} < {o.BatchSize})");
+        }
+
+        if (o.LagWarning <= TimeSpan.Zero)
+        {
+            failures.Add($"{s}:LagWarning must be positive (was {o.LagWarning})");
+        }
+
+        if (o.LagReportInterval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{s}:LagReportInterval must be at least 00:00:01 (was {o.LagReportInterval})");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -34,6 +34,7 @@ public static class PipelineRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IMentionScorer, UnscoredMentionScorer>();
         services.AddSingleton<PipelineStatus>();
+        services.TryAddSingleton<PipelineMetrics>();
         services.AddHostedService<MentionPipeline>();
         services.AddHostedService<MentionRescorer>();
         services.AddHostedService<ReplayIntake>();

@@ -29,4 +29,36 @@ public sealed class PipelineStatus(TimeProvider clock)
     }
 
     public void RecordParked() => Interlocked.Increment(ref _parked);
+
+    private readonly Lock _rateLock = new();
+    private (DateTimeOffset At, long Processed) _rateFrom;
+    private double _rate;
+
+    /// <summary>
+    /// Mentions processed per second lately (over the last few seconds the pipeline worked), for
+    /// telling a pushed-back client when to come back; 0 until measured.
+    /// </summary>
+    public double ProcessedPerSecond
+    {
+        get
+        {
+            lock (_rateLock)
+            {
+                var now = clock.GetUtcNow();
+                var processed = Processed;
+                var elapsed = (now - _rateFrom.At).TotalSeconds;
+                if (_rateFrom.At == default)
+                {
+                    _rateFrom = (now, processed);
+                }
+                else if (elapsed >= 5)
+                {
+                    _rate = (processed - _rateFrom.Processed) / elapsed;
+                    _rateFrom = (now, processed);
+                }
+
+                return _rate;
+            }
+        }
+    }
 }

@@ -23,6 +23,7 @@ public static class StorageRegistration
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
 
         builder.Services.AddStateDbContext<MentionLedgerDbContext>();
+        builder.Services.TryAddSingleton<PipelineMetrics>();
         builder.Services.AddSingleton<MentionLedger>();
         builder.Services.AddSingleton<IMentionIntake>(sp => sp.GetRequiredService<MentionLedger>());
         builder.Services.AddHostedService<StateStoreMigrator>();

@@ -13,6 +13,19 @@ public interface IMentionIndex
     /// <summary>Adds or replaces mentions by id; durable when the task completes.</summary>
     Task UpsertAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds or replaces mentions by id without waiting for them to be searchable
+    /// (<see cref="RefreshAsync"/>) or durable (<see cref="CommitAsync"/>), so a pipeline can pay
+    /// for those once per many batches. An index without that split does all three here.
+    /// </summary>
+    Task IndexAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken) => UpsertAsync(mentions, cancellationToken);
+
+    /// <summary>Makes everything indexed so far searchable.</summary>
+    Task RefreshAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Makes everything indexed so far durable: it survives a crash once the task completes.</summary>
+    Task CommitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     Task<Mention?> GetAsync(string id, CancellationToken cancellationToken);
 
     Task<MentionSearchResult> SearchAsync(MentionSearch search, CancellationToken cancellationToken);

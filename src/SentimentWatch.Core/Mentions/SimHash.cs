@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace SentimentWatch.Core.Mentions;
@@ -18,27 +17,51 @@ public static partial class SimHash
         // A leading repost marker adds shingles the original lacks (enough to flip 4-6 bits of a
         // tweet-length text), so it is dropped: a repost is the text it reposts.
         var normalized = RepostPrefix().Replace(TextNormalizer.Normalize(text), string.Empty);
-        Span<int> weights = stackalloc int[64];
-        var any = false;
-        foreach (var feature in Features(normalized))
-        {
-            any = true;
-            var h = Fnv1a64(feature);
-            for (var bit = 0; bit < 64; bit++)
-            {
-                weights[bit] += ((h >> bit) & 1) == 1 ? 1 : -1;
-            }
-        }
 
-        if (!any)
+        // Units (a CJK character, or a run of letters and digits) are ranges of the normalised
+        // text; shingles are hashed straight from it, without a string per unit or shingle
+        // (this runs for every mention at the intake door).
+        const int StackLimit = 512;
+        Span<int> starts = normalized.Length <= StackLimit ? stackalloc int[normalized.Length + 1] : new int[normalized.Length + 1];
+        Span<int> lengths = normalized.Length <= StackLimit ? stackalloc int[normalized.Length + 1] : new int[normalized.Length + 1];
+        var count = Units(normalized, starts, lengths);
+        if (count == 0)
         {
             return 0;
+        }
+
+        // Per bit, how many features have it set: branch-free (the bits are random, so a branch
+        // per bit mispredicts half the time). A bit is set in the result when most features set it.
+        Span<int> ones = stackalloc int[64];
+        var features = 0;
+        if (count < 3)
+        {
+            for (var u = 0; u < count; u++)
+            {
+                AddFeature(ones, Avalanche(Fnv1a64(Fnv1aOffset, normalized.AsSpan(starts[u], lengths[u]))));
+                features++;
+            }
+        }
+        else
+        {
+            // Trigrams of units: order matters, single common characters do not dominate.
+            for (var u = 0; u + 2 < count; u++)
+            {
+                var hash = Fnv1a64(Fnv1aOffset, normalized.AsSpan(starts[u], lengths[u]));
+                hash = Fnv1a64(hash, UnitSeparator);
+                hash = Fnv1a64(hash, normalized.AsSpan(starts[u + 1], lengths[u + 1]));
+                hash = Fnv1a64(hash, UnitSeparator);
+                hash = Fnv1a64(hash, normalized.AsSpan(starts[u + 2], lengths[u + 2]));
+                AddFeature(ones, Avalanche(hash));
+                features++;
+            }
         }
 
         ulong result = 0;
         for (var bit = 0; bit < 64; bit++)
         {
-            if (weights[bit] > 0)
+            // Set by more features than leave it clear (a tie leaves it clear).
+            if (2 * ones[bit] > features)
             {
                 result |= 1UL << bit;
             }
@@ -49,56 +72,76 @@ public static partial class SimHash
 
     public static int Distance(ulong a, ulong b) => BitOperations.PopCount(a ^ b);
 
-    private static IEnumerable<string> Features(string normalized)
+    private const ulong Fnv1aOffset = 14695981039346656037UL;
+
+    private static ReadOnlySpan<char> UnitSeparator => "\u0001";
+
+    /// <summary>Splits into units: each CJK character alone, runs of letters and digits, anything else separates.</summary>
+    private static int Units(string normalized, Span<int> starts, Span<int> lengths)
     {
-        var units = new List<string>();
-        var word = new StringBuilder();
-        foreach (var c in normalized)
+        var count = 0;
+        var wordStart = -1;
+        for (var i = 0; i < normalized.Length; i++)
         {
+            var c = normalized[i];
             if (TextNormalizer.IsCjk(c))
             {
-                Flush();
-                units.Add(c.ToString());
+                if (wordStart >= 0)
+                {
+                    starts[count] = wordStart;
+                    lengths[count++] = i - wordStart;
+                    wordStart = -1;
+                }
+
+                starts[count] = i;
+                lengths[count++] = 1;
             }
             else if (char.IsLetterOrDigit(c))
             {
-                word.Append(c);
+                if (wordStart < 0)
+                {
+                    wordStart = i;
+                }
             }
-            else
+            else if (wordStart >= 0)
             {
-                Flush();
+                starts[count] = wordStart;
+                lengths[count++] = i - wordStart;
+                wordStart = -1;
             }
         }
 
-        Flush();
-        if (units.Count < 3)
+        if (wordStart >= 0)
         {
-            return units;
+            starts[count] = wordStart;
+            lengths[count++] = normalized.Length - wordStart;
         }
 
-        // Trigrams of units: order matters, single common characters do not dominate.
-        return Enumerable.Range(0, units.Count - 2).Select(i => units[i] + "\u0001" + units[i + 1] + "\u0001" + units[i + 2]);
+        return count;
+    }
 
-        void Flush()
+    private static void AddFeature(Span<int> ones, ulong h)
+    {
+        for (var bit = 0; bit < 64; bit++)
         {
-            if (word.Length > 0)
-            {
-                units.Add(word.ToString());
-                word.Clear();
-            }
+            ones[bit] += (int)((h >> bit) & 1);
         }
     }
 
-    private static ulong Fnv1a64(string s)
+    private static ulong Fnv1a64(ulong hash, ReadOnlySpan<char> s)
     {
-        var hash = 14695981039346656037UL;
         foreach (var c in s)
         {
             hash ^= c;
             hash *= 1099511628211UL;
         }
 
-        // Final avalanche (splitmix64) so neighbouring shingles spread over all bits.
+        return hash;
+    }
+
+    // Final avalanche (splitmix64) so neighbouring shingles spread over all bits.
+    private static ulong Avalanche(ulong hash)
+    {
         hash ^= hash >> 30;
         hash *= 0xbf58476d1ce4e5b9UL;
         hash ^= hash >> 27;

@@ -14,7 +14,9 @@ namespace SentimentWatch.Indexing.Lucene;
 
 /// <summary>
 /// The embedded mention index: a Lucene.NET index in one folder, one <see cref="IndexWriter"/>
-/// for the process and near-real-time searchers refreshed after every commit.
+/// for the process and near-real-time searchers. <see cref="UpsertAsync"/> commits and refreshes per
+/// call; the pipeline instead indexes batches, refreshes on a short interval and commits on a
+/// longer one (decision 111).
 /// Lucene's API is synchronous; its calls are CPU-bound or short fsyncs, so the async methods
 /// run them inline rather than hopping threads.
 /// </summary>
@@ -96,11 +98,50 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
 
     public Task UpsertAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
     {
+        if (Write(mentions, cancellationToken))
+        {
+            // Durable when the task completes: callers acknowledge the batch after this.
+            writer.Commit();
+            searchers.MaybeRefreshBlocking();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Adds the mentions to the writer's buffer only: searchable after <see cref="RefreshAsync"/>
+    /// (a near-real-time reader, no fsync), durable after <see cref="CommitAsync"/>. A crash before
+    /// the commit loses them from the index, which is why the pipeline marks them processed in
+    /// the ledger only after the commit: the ledger replays them.
+    /// </summary>
+    public Task IndexAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
+    {
+        Write(mentions, cancellationToken);
+        return Task.CompletedTask;
+    }
+
+    public Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(disposed != 0, this);
+        searchers.MaybeRefreshBlocking();
+        return Task.CompletedTask;
+    }
+
+    public Task CommitAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(disposed != 0, this);
+        writer.Commit();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Adds or updates the documents in the writer; false when there was nothing to write.</summary>
+    private bool Write(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
+    {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
         if (mentions.Count == 0)
         {
-            return Task.CompletedTask;
+            return false;
         }
 
         // The last version of a mention in a batch wins, whatever order the threads run in.
@@ -122,26 +163,25 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
 
             if (batch.Count < ParallelBatchSize)
             {
-                batch.ForEach(Write);
+                batch.ForEach(WriteOne);
             }
             else
             {
-                Parallel.ForEach(batch, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, Write);
+                Parallel.ForEach(batch, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, WriteOne);
             }
 
-            // Durable when the task completes: the pipeline acknowledges the batch after this.
-            writer.Commit();
-            searchers.MaybeRefreshBlocking();
             if (knownIds.IsFull)
             {
+                // The reloaded filter must see every id written so far, committed or not.
+                searchers.MaybeRefreshBlocking();
                 knownIds = WithSearcher(searcher => IdPresenceFilter.Load(searcher.IndexReader));
             }
         }
 
-        return Task.CompletedTask;
+        return true;
 
         // A new id is an append; only an id the index may hold needs Lucene's delete-by-id.
-        void Write((Mention Mention, bool Known) item)
+        void WriteOne((Mention Mention, bool Known) item)
         {
             var document = MentionDocument.Create(item.Mention);
             if (item.Known)

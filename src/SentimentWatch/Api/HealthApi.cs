@@ -61,7 +61,7 @@ public static class HealthApi
     }
 }
 
-internal sealed class StateStoreHealthCheck(MentionLedger ledger) : IHealthCheck
+internal sealed class StateStoreHealthCheck(MentionLedger ledger, TimeProvider clock) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -73,6 +73,11 @@ internal sealed class StateStoreHealthCheck(MentionLedger ledger) : IHealthCheck
             ["parked"] = counts.Parked,
             ["unscored"] = counts.Unscored,
         };
+        if (counts.Pending > 0 && await ledger.OldestPendingAcceptedAtAsync(cancellationToken) is { } oldest)
+        {
+            // The pipeline's lag: how long the oldest mention not yet searchable has waited.
+            data["oldestPendingAgeSeconds"] = Math.Round(Math.Max(0, (clock.GetUtcNow() - oldest).TotalSeconds), 1);
+        }
         return counts.Parked > 0
             ? HealthCheckResult.Degraded($"{counts.Parked} mention(s) parked; see GET /api/pipeline/parked", data: data)
             : HealthCheckResult.Healthy("SQLite state store reachable", data);
@@ -91,21 +96,29 @@ internal sealed class IndexHealthCheck(IMentionIndex index) : IHealthCheck
     }
 }
 
-internal sealed class PipelineHealthCheck(PipelineStatus status) : IHealthCheck
+internal sealed class PipelineHealthCheck(PipelineStatus status, MentionLedger ledger, Microsoft.Extensions.Options.IOptions<PipelineOptions> options) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var backlog = await ledger.CountPendingAsync(cancellationToken);
+        var limit = options.Value.MaxBacklog;
         var data = new Dictionary<string, object>
         {
             ["processedSinceStart"] = status.Processed,
             ["scoredSinceStart"] = status.Scored,
             ["parkedSinceStart"] = status.Parked,
+            ["processedPerSecond"] = Math.Round(status.ProcessedPerSecond, 1),
+            ["backlog"] = backlog,
+            ["maxBacklog"] = limit,
         };
         if (status.LastProcessedAt is { } last)
         {
             data["lastProcessedAt"] = last;
         }
 
-        return Task.FromResult(HealthCheckResult.Healthy("pipeline running", data));
+        // Over the limit the intake pushes back (429): still working, but not keeping up.
+        return backlog > limit
+            ? HealthCheckResult.Degraded($"{backlog} mentions pending, over Pipeline:MaxBacklog {limit}: intake answers 429 until the pipeline catches up", data: data)
+            : HealthCheckResult.Healthy("pipeline running", data);
     }
 }

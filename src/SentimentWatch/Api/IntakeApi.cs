@@ -23,7 +23,7 @@ public static class IntakeApi
     public static IEndpointRouteBuilder MapIntakeApi(this IEndpointRouteBuilder app)
     {
         var intake = app.MapGroup("/api/intake").RequireAuthorization(ApiPolicies.Intake).WithTags("Intake");
-        intake.MapPost("/mentions", AcceptMentionsAsync).Accepts<IncomingMention[]>("application/json");
+        intake.MapPost("/mentions", AcceptMentionsAsync).Accepts<IncomingMention[]>("application/json").AddEndpointFilter<IntakeBackPressure>();
 
         var pipeline = app.MapGroup("/api/pipeline").RequireAuthorization(ApiPolicies.Admin).WithTags("Pipeline");
         pipeline.MapGet("/parked", ListParkedAsync);

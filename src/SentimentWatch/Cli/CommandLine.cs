@@ -50,6 +50,7 @@ public static class CommandLine
         .. CrawlingCommands.Commands(buildHost).Select(c => ("crawling", c)),
         .. AlertingCommands.Commands(buildHost).Select(c => ("alerting", c)),
         .. CasesCommands.Commands(buildHost).Select(c => ("cases", c)),
+        ("pipeline", PipelineBenchmark.Command()),
     ];
 
     /// <summary>

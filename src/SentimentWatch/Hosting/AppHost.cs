@@ -65,6 +65,7 @@ public static class AppHost
 
         app.MapHealthApi();
         app.MapIntakeApi();
+        app.MapPipelineMetricsApi();
         app.MapIndexingApi();
         app.MapCrawlingApi();
         app.MapAlertingApi();

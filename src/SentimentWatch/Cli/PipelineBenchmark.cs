@@ -1,0 +1,763 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.VisualBasic.FileIO;
+using SentimentWatch.Api;
+using SentimentWatch.Core.Pipeline;
+using Spectre.Console;
+
+namespace SentimentWatch.Cli;
+
+/// <summary>
+/// <c>bench pipeline</c>: the whole service measured the way a user feeds it. Starts the real
+/// host as a child process on a temporary data directory (its own configuration, embedded
+/// defaults), then
+/// 1. a burst: <c>--count</c> distinct mentions POSTed to /api/intake/mentions by concurrent
+///    clients as fast as the service takes them; intake rate, request latency, end-to-end rate
+///    (until every mention is processed) and the busy time per stage from the pipeline's own
+///    counters (<c>GET /api/pipeline/metrics</c>);
+/// 2. a steady load at <c>--rate</c> mentions/s: intake → searchable latency, measured by a client
+///    that searches for probe words it planted, and by the pipeline's accepted → searchable histogram.
+/// Peak RSS and CPU are the child's, read from /proc; the load average is printed beside every figure.
+/// </summary>
+public static class PipelineBenchmark
+{
+    private const string Key = "bench-pipeline-admin-key-0123456789";
+
+    public sealed record Settings(
+        int Count,
+        int Clients,
+        int BatchSize,
+        int Rate,
+        int Seconds,
+        string? DataFolder,
+        bool Keep,
+        IReadOnlyList<string> HostArguments);
+
+    public static Command Command()
+    {
+        var count = new Option<int>("--count") { Description = "Mentions offered in the burst.", DefaultValueFactory = _ => 200_000 };
+        var clients = new Option<int>("--clients") { Description = "Concurrent HTTP clients in the burst.", DefaultValueFactory = _ => 4 };
+        var batch = new Option<int>("--batch-size") { Description = "Mentions per intake request.", DefaultValueFactory = _ => 500 };
+        var rate = new Option<int>("--rate") { Description = "Offered mentions/s in the latency phase.", DefaultValueFactory = _ => 1_000 };
+        var seconds = new Option<int>("--seconds") { Description = "Length of the latency phase (0 skips it).", DefaultValueFactory = _ => 30 };
+        var data = new Option<DirectoryInfo?>("--data") { Description = "Training data folder whose Weibo and tweet texts become the mentions (default ../shared/data when present, else generated text)." };
+        var keep = new Option<bool>("--keep") { Description = "Keep the temporary data directory afterwards." };
+        var command = new Command("bench", "Start the service on a temporary data directory, feed it through the intake API with concurrent clients, and report intake and end-to-end mentions/s, intake → searchable latency, time per pipeline stage and peak RSS. Other --Section:Key=value tokens configure the service.")
+        {
+            count, clients, batch, rate, seconds, data, keep,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
+        {
+            var settings = new Settings(
+                result.GetValue(count),
+                result.GetValue(clients),
+                result.GetValue(batch),
+                result.GetValue(rate),
+                result.GetValue(seconds),
+                result.GetValue(data)?.FullName ?? (Directory.Exists("../shared/data") ? Path.GetFullPath("../shared/data") : null),
+                result.GetValue(keep),
+                [.. result.UnmatchedTokens]);
+            if (settings.Count <= 0 || settings.Clients <= 0 || settings.BatchSize is <= 0 or > IntakeApi.MaxMentionsPerRequest || settings.Rate <= 0 || settings.Seconds < 0)
+            {
+                AnsiConsole.MarkupLine($"[red]--count, --clients and --rate must be positive, --batch-size between 1 and {IntakeApi.MaxMentionsPerRequest}, --seconds 0 or more.[/]");
+                return 2;
+            }
+
+            try
+            {
+                var report = await RunAsync(settings, cancellationToken);
+                report.Write(AnsiConsole.Console);
+                return 0;
+            }
+            catch (BenchmarkFailedException ex)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    public static async Task<Report> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "sentimentwatch-bench-pipeline-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        var texts = MentionTexts.Load(settings.DataFolder);
+        AnsiConsole.MarkupLineInterpolated($"Texts: {texts.Description}. Data directory: {root}");
+        var service = ServiceUnderTest.Start(root, settings.HostArguments);
+        try
+        {
+            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(30) })
+            {
+                BaseAddress = new Uri(service.BaseUrl),
+                Timeout = TimeSpan.FromMinutes(2),
+            };
+            client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+            await service.WaitHealthyAsync(client, cancellationToken);
+
+            var run = Guid.NewGuid().ToString("N")[..6];
+            var feed = new MentionFeed(texts, run);
+            var burst = await BurstAsync(client, service, feed, settings, cancellationToken);
+            LatencyPhase? latency = null;
+            if (settings.Seconds > 0)
+            {
+                latency = await SteadyAsync(client, service, feed, settings, cancellationToken);
+            }
+
+            var health = await client.GetFromJsonAsync<JsonElement>("/health", cancellationToken);
+            var documents = health.GetProperty("checks").GetProperty("index").GetProperty("data").GetProperty("documents").GetInt64();
+            var store = health.GetProperty("checks").GetProperty("store").GetProperty("data");
+            var peak = service.PeakResidentBytes();
+            var current = service.ResidentBytes();
+            await service.StopAsync();
+            return new Report(settings, texts.Description, burst, latency, documents, store.GetProperty("pending").GetInt64(), store.GetProperty("parked").GetInt64(), peak, current, service.LogWarnings);
+        }
+        catch (Exception ex) when (ex is not BenchmarkFailedException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new BenchmarkFailedException($"bench pipeline failed: {ex.Message}{Environment.NewLine}Last service output:{Environment.NewLine}{service.Tail()}", ex);
+        }
+        finally
+        {
+            service.Dispose();
+            if (!settings.Keep)
+            {
+                TryDelete(root);
+            }
+        }
+    }
+
+    private static async Task<BurstPhase> BurstAsync(HttpClient client, ServiceUnderTest service, MentionFeed feed, Settings settings, CancellationToken cancellationToken)
+    {
+        var before = await MetricsAsync(client, cancellationToken);
+        var cpuBefore = service.CpuTime();
+        var load = LoadAverage();
+        var latencies = new ConcurrentBag<double>();
+        long offered = 0, accepted = 0, pushedBack = 0;
+        var clock = Stopwatch.StartNew();
+        TimeSpan intakeDone = default, processedDone = default;
+        MetricsSnapshot after = before;
+
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var intakeTask = context.AddTask("accepted (intake)", maxValue: settings.Count);
+                var processedTask = context.AddTask("processed (indexed + observed)", maxValue: settings.Count);
+                var clients = Enumerable.Range(0, settings.Clients).Select(_ => Task.Run(async () =>
+                {
+                    while (true)
+                    {
+                        var start = Interlocked.Add(ref offered, settings.BatchSize) - settings.BatchSize;
+                        if (start >= settings.Count)
+                        {
+                            return;
+                        }
+
+                        var body = feed.Batch(start, (int)Math.Min(settings.BatchSize, settings.Count - start), probe: null);
+                        var (ms, retries) = await PostAsync(client, body, cancellationToken);
+                        latencies.Add(ms);
+                        Interlocked.Add(ref pushedBack, retries);
+                        Interlocked.Add(ref accepted, body.Count);
+                    }
+                }, cancellationToken)).ToArray();
+
+                var intake = Task.WhenAll(clients);
+                var lastProgress = clock.Elapsed;
+                long lastProcessed = -1;
+                while (true)
+                {
+                    await Task.WhenAny(intake, Task.Delay(500, cancellationToken));
+                    if (intake.IsFaulted)
+                    {
+                        await intake;
+                    }
+
+                    if (intake.IsCompleted && intakeDone == default)
+                    {
+                        intakeDone = clock.Elapsed;
+                    }
+
+                    after = await MetricsAsync(client, cancellationToken);
+                    var processed = after.Processed + after.Parked - before.Processed - before.Parked;
+                    intakeTask.Value = Interlocked.Read(ref accepted);
+                    processedTask.Value = Math.Min(processed, settings.Count);
+                    if (intake.IsCompleted && processed >= settings.Count)
+                    {
+                        processedDone = clock.Elapsed;
+                        return;
+                    }
+
+                    if (processed != lastProcessed)
+                    {
+                        lastProcessed = processed;
+                        lastProgress = clock.Elapsed;
+                    }
+                    else if (clock.Elapsed - lastProgress > TimeSpan.FromMinutes(2))
+                    {
+                        throw new BenchmarkFailedException($"the pipeline made no progress for 2 minutes ({processed:N0} of {settings.Count:N0} processed)");
+                    }
+                }
+            });
+
+        var cpu = service.CpuTime() - cpuBefore;
+        var sorted = latencies.Order().ToArray();
+        return new BurstPhase(
+            settings.Count,
+            intakeDone,
+            processedDone,
+            Percentile(sorted, 0.50),
+            Percentile(sorted, 0.95),
+            pushedBack,
+            cpu,
+            Stages(before, after),
+            load,
+            LoadAverage());
+    }
+
+    private static async Task<LatencyPhase> SteadyAsync(HttpClient client, ServiceUnderTest service, MentionFeed feed, Settings settings, CancellationToken cancellationToken)
+    {
+        // Ten requests a second: the offered rate arrives spread over the second, as crawlers and webhooks deliver it.
+        const int RequestsPerSecond = 10;
+        var perRequest = Math.Max(1, settings.Rate / RequestsPerSecond);
+        var before = await MetricsAsync(client, cancellationToken);
+        var load = LoadAverage();
+        var requestLatencies = new ConcurrentBag<double>();
+        var probeLatencies = new ConcurrentBag<double>();
+        var probes = new ConcurrentDictionary<string, long>();
+        var inFlight = new List<Task>();
+        long pushedBack = 0;
+        var clock = Stopwatch.StartNew();
+        var baseIndex = (long)settings.Count;
+        using var probing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var poller = Task.Run(() => PollProbesAsync(client, probes, probeLatencies, probing.Token), CancellationToken.None);
+
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask($"steady load, {perRequest * RequestsPerSecond:N0} mentions/s", maxValue: settings.Seconds * RequestsPerSecond);
+                using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / RequestsPerSecond));
+                for (var request = 0; request < settings.Seconds * RequestsPerSecond; request++)
+                {
+                    await timer.WaitForNextTickAsync(cancellationToken);
+                    // Every fifth request plants a word no other mention has; the poller searches for it.
+                    var probe = request % 5 == 0 ? $"zqprobe{feed.Run}n{request}" : null;
+                    var body = feed.Batch(baseIndex + ((long)request * perRequest), perRequest, probe);
+                    inFlight.Add(Task.Run(async () =>
+                    {
+                        var sent = Stopwatch.GetTimestamp();
+                        if (probe is not null)
+                        {
+                            probes[probe] = sent;
+                        }
+
+                        var (ms, retries) = await PostAsync(client, body, cancellationToken);
+                        requestLatencies.Add(ms);
+                        Interlocked.Add(ref pushedBack, retries);
+                    }, cancellationToken));
+                    task.Value = request + 1;
+                }
+
+                await Task.WhenAll(inFlight);
+            });
+
+        // Let the last probes be found, then stop the poller.
+        var deadline = Stopwatch.StartNew();
+        while (!probes.IsEmpty && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+
+        var lost = probes.Count;
+        await probing.CancelAsync();
+        await poller;
+        var elapsed = clock.Elapsed;
+        var after = await MetricsAsync(client, cancellationToken);
+        var offered = (long)settings.Seconds * RequestsPerSecond * perRequest;
+        var requests = requestLatencies.Order().ToArray();
+        var found = probeLatencies.Order().ToArray();
+        var serverBuckets = after.SearchableBuckets.Zip(before.SearchableBuckets, (a, b) => a - b).ToArray();
+        return new LatencyPhase(
+            perRequest * RequestsPerSecond,
+            offered,
+            elapsed,
+            Percentile(requests, 0.50),
+            Percentile(requests, 0.95),
+            found.Length,
+            lost,
+            Percentile(found, 0.50),
+            Percentile(found, 0.95),
+            LatencyHistogram.Percentile(serverBuckets, 0.50),
+            LatencyHistogram.Percentile(serverBuckets, 0.95),
+            pushedBack,
+            load,
+            LoadAverage());
+    }
+
+    private static async Task PollProbesAsync(HttpClient client, ConcurrentDictionary<string, long> probes, ConcurrentBag<double> found, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                foreach (var (word, sent) in probes.ToArray())
+                {
+                    var page = await client.GetFromJsonAsync<JsonElement>($"/api/mentions?q={word}&pageSize=1", cancellationToken);
+                    if (page.GetProperty("total").GetInt64() > 0 && probes.TryRemove(word, out _))
+                    {
+                        found.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                    }
+                }
+
+                await Task.Delay(25, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped by the phase.
+        }
+    }
+
+    /// <summary>Posts one batch; on 429/503 waits as Retry-After says and sends it again. Returns the total time and how often it was pushed back.</summary>
+    private static async Task<(double Ms, int Retries)> PostAsync(HttpClient client, MentionBatch batch, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var retries = 0;
+        while (true)
+        {
+            using var content = new ByteArrayContent(batch.Body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await client.PostAsync("/api/intake/mentions", content, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                return (Stopwatch.GetElapsedTime(started).TotalMilliseconds, retries);
+            }
+
+            if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+            {
+                retries++;
+                var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+                await Task.Delay(wait, cancellationToken);
+                continue;
+            }
+
+            throw new BenchmarkFailedException($"intake answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
+
+    private static async Task<MetricsSnapshot> MetricsAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        var view = await client.GetFromJsonAsync<PipelineMetricsApi.MetricsView>("/api/pipeline/metrics", new JsonSerializerOptions(JsonSerializerDefaults.Web), cancellationToken)
+            ?? throw new BenchmarkFailedException("GET /api/pipeline/metrics returned nothing");
+        var buckets = new long[LatencyHistogram.Buckets];
+        foreach (var bucket in view.SearchableBuckets)
+        {
+            buckets[bucket.Bucket] = bucket.Count;
+        }
+
+        return new MetricsSnapshot(view.Accepted, view.Processed, view.Parked, view.Stages, buckets);
+    }
+
+    private static IReadOnlyList<StageShare> Stages(MetricsSnapshot before, MetricsSnapshot after) =>
+        [.. after.Stages.Select(s =>
+        {
+            var earlier = before.Stages.FirstOrDefault(b => b.Stage == s.Stage);
+            return new StageShare(s.Stage, s.Calls - (earlier?.Calls ?? 0), s.Items - (earlier?.Items ?? 0), TimeSpan.FromSeconds(s.BusySeconds - (earlier?.BusySeconds ?? 0)));
+        })];
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]Could not delete {directory}; remove it by hand.[/]");
+        }
+    }
+
+    private sealed record MetricsSnapshot(long Accepted, long Processed, long Parked, IReadOnlyList<PipelineMetricsApi.StageView> Stages, long[] SearchableBuckets);
+
+    public sealed record StageShare(string Stage, long Calls, long Items, TimeSpan Busy);
+
+    public sealed record BurstPhase(
+        int Count,
+        TimeSpan IntakeTime,
+        TimeSpan EndToEndTime,
+        double RequestP50Ms,
+        double RequestP95Ms,
+        long PushedBack,
+        TimeSpan ServiceCpu,
+        IReadOnlyList<StageShare> Stages,
+        string LoadBefore,
+        string LoadAfter)
+    {
+        public double IntakeRate => Count / Math.Max(0.001, IntakeTime.TotalSeconds);
+
+        public double EndToEndRate => Count / Math.Max(0.001, EndToEndTime.TotalSeconds);
+    }
+
+    public sealed record LatencyPhase(
+        int Rate,
+        long Offered,
+        TimeSpan Elapsed,
+        double RequestP50Ms,
+        double RequestP95Ms,
+        int Probes,
+        int ProbesNotFound,
+        double SearchableP50Ms,
+        double SearchableP95Ms,
+        double? ServerP50Ms,
+        double? ServerP95Ms,
+        long PushedBack,
+        string LoadBefore,
+        string LoadAfter);
+
+    public sealed record Report(
+        Settings Settings,
+        string Texts,
+        BurstPhase Burst,
+        LatencyPhase? Latency,
+        long Documents,
+        long Pending,
+        long Parked,
+        long PeakResidentBytes,
+        long ResidentBytes,
+        int ServiceWarnings)
+    {
+        public void Write(IAnsiConsole console)
+        {
+            var b = Burst;
+            var table = new Table().AddColumns("measure", "result", "goal");
+            table.AddRow("burst", Markup.Escape($"{b.Count:N0} mentions, {Settings.Clients} clients × {Settings.BatchSize} per request; {Texts}"), string.Empty);
+            table.AddRow("intake", Markup.Escape($"{b.IntakeRate:N0} mentions/s ({b.IntakeTime.TotalSeconds:N1} s); request p50 {b.RequestP50Ms:N0} ms, p95 {b.RequestP95Ms:N0} ms; pushed back {b.PushedBack:N0}×"), "≥ 10,000/s");
+            table.AddRow("end to end", Markup.Escape($"{b.EndToEndRate:N0} mentions/s ({b.EndToEndTime.TotalSeconds:N1} s until pending = 0)"), "≥ 5,000/s");
+            table.AddRow("service CPU", Markup.Escape($"{b.ServiceCpu.TotalSeconds:N1} CPU-s = {b.ServiceCpu.TotalMilliseconds * 1000 / b.Count:N0} µs per mention ({b.Count / Math.Max(0.001, b.ServiceCpu.TotalSeconds):N0} mentions per CPU-second)"), string.Empty);
+            table.AddRow("load average (1/5/15 min)", Markup.Escape($"{b.LoadBefore} before, {b.LoadAfter} after, {Environment.ProcessorCount} cores"), string.Empty);
+            if (Latency is { } l)
+            {
+                table.AddRow("steady load", Markup.Escape($"{l.Rate:N0} mentions/s offered for {l.Offered / Math.Max(1, l.Rate):N0} s ({l.Offered:N0}); request p50 {l.RequestP50Ms:N0} ms, p95 {l.RequestP95Ms:N0} ms; pushed back {l.PushedBack:N0}×"), string.Empty);
+                table.AddRow("intake → searchable (client probes)", Markup.Escape($"p50 {l.SearchableP50Ms:N0} ms, p95 {l.SearchableP95Ms:N0} ms ({l.Probes} probes{(l.ProbesNotFound > 0 ? $", {l.ProbesNotFound} never found" : "")})"), "p95 ≤ 2 s");
+                table.AddRow("accepted → searchable (pipeline)", Markup.Escape($"p50 {l.ServerP50Ms:N0} ms, p95 {l.ServerP95Ms:N0} ms (every mention, 5 % buckets)"), string.Empty);
+                table.AddRow("load average (1/5/15 min)", Markup.Escape($"{l.LoadBefore} before, {l.LoadAfter} after"), string.Empty);
+            }
+
+            table.AddRow("peak RSS", Markup.Escape($"{PeakResidentBytes / 1048576.0:N0} MiB (at the end {ResidentBytes / 1048576.0:N0} MiB)"), "< 1 GB at 1M");
+            table.AddRow("at the end", Markup.Escape($"{Documents:N0} indexed, {Pending:N0} pending, {Parked:N0} parked; {ServiceWarnings} warning/error log lines"), string.Empty);
+            console.Write(table);
+
+            var stages = new Table().AddColumns("stage (burst)", "calls", "mentions", "busy s", "µs per mention", "share");
+            var total = b.Stages.Sum(s => s.Busy.TotalSeconds);
+            foreach (var s in b.Stages.Where(s => s.Calls > 0))
+            {
+                stages.AddRow(
+                    Markup.Escape(s.Stage),
+                    s.Calls.ToString("N0", CultureInfo.InvariantCulture),
+                    s.Items.ToString("N0", CultureInfo.InvariantCulture),
+                    s.Busy.TotalSeconds.ToString("N2", CultureInfo.InvariantCulture),
+                    (s.Busy.TotalMilliseconds * 1000 / b.Count).ToString("N1", CultureInfo.InvariantCulture),
+                    (s.Busy.TotalSeconds / Math.Max(1e-9, total)).ToString("P0", CultureInfo.InvariantCulture));
+            }
+
+            console.Write(stages);
+            console.MarkupLine("[grey]Busy time is wall time inside each stage; stages run side by side, so shares (not sums) show which one holds the others back. µs per mention is over all burst mentions.[/]");
+        }
+    }
+
+    private sealed class BenchmarkFailedException(string message, Exception? inner = null) : Exception(message, inner);
+
+    /// <summary>Texts for the mentions: real Weibo posts and tweets when the training data is at hand.</summary>
+    private sealed record MentionTexts(IReadOnlyList<string> Chinese, IReadOnlyList<string> English, string Description)
+    {
+        public static MentionTexts Load(string? dataFolder)
+        {
+            var weibo = dataFolder is null ? null : Path.Combine(dataFolder, "sentiment-zh-weibo", "smp2020_ewect_weibo.csv");
+            var tweets = dataFolder is null ? null : Path.Combine(dataFolder, "sentiment-en-tweets", "semeval2017_task4a_en.csv");
+            if (weibo is not null && tweets is not null && File.Exists(weibo) && File.Exists(tweets))
+            {
+                var zh = Column(weibo, "text");
+                var en = Column(tweets, "text");
+                return new MentionTexts(zh, en, $"{zh.Count:N0} Weibo posts (SMP2020) + {en.Count:N0} tweets (SemEval), mean {zh.Concat(en).Average(t => t.Length):N0} chars");
+            }
+
+            var generator = new Indexing.Cli.MentionGenerator(1, DateTimeOffset.UtcNow, TimeSpan.FromDays(1));
+            var generated = generator.Next(20_000).Select(m => m.Text).ToList();
+            return new MentionTexts(
+                [.. generated.Where(t => t.Any(c => c > 0x2E80))],
+                [.. generated.Where(t => t.All(c => c < 0x2E80))],
+                "generated phrase combinations (no training data folder found: pass --data)");
+        }
+
+        private static List<string> Column(string path, string name)
+        {
+            using var parser = new TextFieldParser(path, Encoding.UTF8) { TextFieldType = FieldType.Delimited, HasFieldsEnclosedInQuotes = true };
+            parser.SetDelimiters(",");
+            var header = parser.ReadFields() ?? [];
+            var column = Array.IndexOf(header, name);
+            var texts = new List<string>();
+            while (!parser.EndOfData)
+            {
+                var fields = parser.ReadFields();
+                if (fields is not null && column < fields.Length && fields[column].Trim() is { Length: >= 4 } text)
+                {
+                    texts.Add(text);
+                }
+            }
+
+            return texts;
+        }
+    }
+
+    private sealed record MentionBatch(byte[] Body, int Count);
+
+    /// <summary>
+    /// Distinct mentions (ids from the run and a counter) over the real texts, half Chinese, half
+    /// English; once a corpus is used up two posts are joined, so texts stay distinct. Every fifth
+    /// mention names the configured brand (绿莫 / Lumo), so watches match and alerting sees evidence.
+    /// </summary>
+    private sealed class MentionFeed(MentionTexts texts, string run)
+    {
+        private static readonly string[] Sources = ["weibo", "tieba", "zhihu", "reddit", "twitter", "forum", "app-feedback", "email"];
+
+        public string Run { get; } = run;
+
+        public MentionBatch Batch(long first, int count, string? probe)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(count * 400);
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                var now = DateTimeOffset.UtcNow;
+                json.WriteStartArray();
+                for (var i = 0; i < count; i++)
+                {
+                    var n = first + i;
+                    var text = Text(n);
+                    if (i == 0 && probe is not null)
+                    {
+                        text += " " + probe;
+                    }
+
+                    json.WriteStartObject();
+                    json.WriteString("source", Sources[n % Sources.Length]);
+                    json.WriteString("externalId", $"bench-{Run}-{n}");
+                    json.WriteString("url", $"https://example.test/{Run}/post/{n}");
+                    json.WriteString("author", $"user{(n * 7919) % 50_000}");
+                    json.WriteString("text", text);
+                    json.WriteString("publishedAt", now.AddSeconds(-(n % 3_600)));
+                    json.WriteNumber("reach", (long)Math.Exp((n * 2654435761L % 1000) / 1000.0 * 12));
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
+            return new MentionBatch(buffer.WrittenSpan.ToArray(), count);
+        }
+
+        private string Text(long n)
+        {
+            var corpus = n % 2 == 0 ? texts.Chinese : texts.English;
+            var position = n / 2;
+            var text = corpus[(int)(position % corpus.Count)];
+            if (position >= corpus.Count)
+            {
+                text += (n % 2 == 0 ? "，" : " ") + corpus[(int)((position * 7919 + 13) % corpus.Count)];
+            }
+
+            if (n % 5 == 0)
+            {
+                text = (n % 2 == 0 ? "绿莫咖啡 " : "Lumo coffee: ") + text;
+            }
+
+            return text;
+        }
+    }
+
+    /// <summary>The built service as a child process, so its RSS and CPU are its own and it is fed over real HTTP.</summary>
+    private sealed class ServiceUnderTest : IDisposable
+    {
+        private readonly Process _process;
+        private readonly Queue<string> _tail = new();
+        private int _warnings;
+
+        private ServiceUnderTest(Process process, string baseUrl)
+        {
+            _process = process;
+            BaseUrl = baseUrl;
+            process.OutputDataReceived += (_, e) => Append(e.Data);
+            process.ErrorDataReceived += (_, e) => Append(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        public string BaseUrl { get; }
+
+        public int LogWarnings => Volatile.Read(ref _warnings);
+
+        public static ServiceUnderTest Start(string root, IReadOnlyList<string> hostArguments)
+        {
+            var port = FreePort();
+            var baseUrl = $"http://127.0.0.1:{port}";
+            var start = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = root,
+            };
+            start.ArgumentList.Add(typeof(PipelineBenchmark).Assembly.Location);
+            start.ArgumentList.Add("run");
+            foreach (var argument in new[]
+            {
+                $"--Urls={baseUrl}",
+                $"--Storage:DataDirectory={Path.Combine(root, "data")}",
+                "--Replay:Enabled=false",
+                $"--Auth:ApiKeys:0:Key={Key}",
+                "--Auth:ApiKeys:0:Role=admin",
+                "--Auth:ApiKeys:0:Name=bench",
+            }.Concat(hostArguments))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            return new ServiceUnderTest(Process.Start(start) ?? throw new BenchmarkFailedException("could not start the service"), baseUrl);
+        }
+
+        public async Task WaitHealthyAsync(HttpClient client, CancellationToken cancellationToken)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+            {
+                if (_process.HasExited)
+                {
+                    throw new BenchmarkFailedException($"the service exited with {_process.ExitCode} while starting:{Environment.NewLine}{Tail()}");
+                }
+
+                try
+                {
+                    if ((await client.GetAsync("/health", cancellationToken)).IsSuccessStatusCode)
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+
+                await Task.Delay(200, cancellationToken);
+            }
+
+            throw new BenchmarkFailedException($"the service did not become healthy in 90 s:{Environment.NewLine}{Tail()}");
+        }
+
+        public TimeSpan CpuTime()
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+
+        /// <summary>VmHWM: the most resident memory the process ever had.</summary>
+        public long PeakResidentBytes() => StatusKilobytes("VmHWM:") * 1024;
+
+        public long ResidentBytes() => StatusKilobytes("VmRSS:") * 1024;
+
+        /// <summary>Stops it as a service manager would (SIGTERM) and waits for the drain.</summary>
+        public async Task StopAsync()
+        {
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+
+        public string Tail()
+        {
+            lock (_tail)
+            {
+                return string.Join(Environment.NewLine, _tail);
+            }
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+
+            _process.Dispose();
+        }
+
+        private long StatusKilobytes(string field)
+        {
+            try
+            {
+                var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+                return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+
+        private void Append(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            if (line.Contains(" WRN]", StringComparison.Ordinal) || line.Contains(" ERR]", StringComparison.Ordinal) || line.Contains(" FTL]", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _warnings);
+            }
+
+            lock (_tail)
+            {
+                _tail.Enqueue(line);
+                while (_tail.Count > 60)
+                {
+                    _tail.Dequeue();
+                }
+            }
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Mentions;
+using SentimentWatch.Core.Pipeline;
+using SentimentWatch.Core.Scoring;
+
+namespace SentimentWatch.Pipeline.Tests;
+
+/// <summary>
+/// The index commit policy (decision 111), batch splitting (decision 116) and the stage counters
+/// (decision 110), on the real SQLite ledger and Lucene index.
+/// </summary>
+public sealed class ThroughputPolicyTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task Indexed_mentions_are_searchable_before_the_commit_and_marked_processed_only_once_it_ran()
+    {
+        using var dir = new DataDirectory();
+        var seen = new ConcurrentDictionary<string, int>();
+        var host = await PipelineHost.StartAsync(
+            dir.Path,
+            b => b.Services.AddSingleton<IMentionObserver>(new RecordingObserver(seen, TimeSpan.Zero)),
+            new Dictionary<string, string?> { ["Pipeline:CommitInterval"] = "00:10:00", ["Pipeline:RefreshInterval"] = "00:00:00" });
+        var mentions = Enumerable.Range(0, 30).Select(i => Mentions.Create($"nrt-{i}", $"绿莫退款投诉 nrt{i:D2} order {i * 7919}")).ToList();
+        await host.Intake.AcceptAsync(mentions, None);
+
+        // Searchable (and observed) without a commit: the near-real-time reader sees them.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (seen.Count < mentions.Count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        seen.Count.ShouldBe(mentions.Count);
+        (await host.Index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "nrt07" } }, None)).Total.ShouldBe(1);
+        var beforeCommit = await host.Ledger.CountAsync(None);
+        beforeCommit.Pending.ShouldBe(30, "nothing is processed before the commit that makes it durable");
+        beforeCommit.Processed.ShouldBe(0);
+
+        // Stopping drains: the last commit runs, then the ledger marks them processed.
+        await host.DisposeAsync();
+        await using var reopened = await PipelineHost.StartAsync(dir.Path);
+        var afterStop = await reopened.Ledger.CountAsync(None);
+        afterStop.Processed.ShouldBe(30);
+        afterStop.Pending.ShouldBe(0);
+        (await reopened.DocumentCountAsync()).ShouldBe(30);
+    }
+
+    [Fact]
+    public async Task A_poisoned_mention_is_found_by_splitting_so_its_batch_mates_are_indexed_at_once_using_a_decorator_index_that_throws_on_a_marker()
+    {
+        using var dir = new DataDirectory();
+        var index = (CountingIndex?)null;
+        await using var host = await PipelineHost.StartAsync(
+            dir.Path,
+            b =>
+            {
+                var real = b.Services.Last(d => d.ServiceType == typeof(IMentionIndex));
+                b.Services.Remove(real);
+                b.Services.AddSingleton<IMentionIndex>(sp => index = new CountingIndex(new MarkerRejectingIndex((IMentionIndex)real.ImplementationFactory!(sp))));
+            },
+            new Dictionary<string, string?> { ["Pipeline:BatchSize"] = "64", ["Pipeline:ChannelCapacity"] = "256", ["Pipeline:MaxIndexAttempts"] = "2" });
+        var good = Enumerable.Range(0, 63).Select(i => Mentions.Create($"split-{i}", $"绿莫退款第{i}次投诉 order {i * 7919}")).ToList();
+        var poison = Mentions.Create("split-poison", "绿莫退款 " + MarkerRejectingIndex.Marker);
+
+        await host.Intake.AcceptAsync([.. good.Take(40), poison, .. good.Skip(40)], None);
+        var counts = await host.WaitUntilSettledAsync(64);
+
+        counts.Processed.ShouldBe(63);
+        counts.Parked.ShouldBe(1);
+        (await host.Ledger.ListParkedAsync(10, None)).ShouldHaveSingleItem().Id.ShouldBe(poison.Id);
+        (await host.DocumentCountAsync()).ShouldBe(63);
+
+        // Halving a batch of at most 64 reaches the poison in at most log2(64) = 6 steps, and it is
+        // then tried alone exactly MaxIndexAttempts times; good mentions are tried alone at most
+        // once (the poison's last sibling), never retried one by one.
+        index!.PoisonAttemptsAlone.ShouldBe(2);
+        index.CallsWithPoison.ShouldBeLessThanOrEqualTo(1 + 6 + 1);
+        index.GoodAlone.ShouldBeLessThanOrEqualTo(1);
+    }
+
+    [Fact]
+    public async Task A_mention_the_scorer_throws_on_is_stored_unscored_and_its_batch_mates_scored()
+    {
+        using var dir = new DataDirectory();
+        await using var host = await PipelineHost.StartAsync(dir.Path, b => b.Services.AddSingleton<IMentionScorer, MarkerThrowingScorer>());
+        var good = Enumerable.Range(0, 9).Select(i => Mentions.Create($"score-{i}", $"绿莫退款第{i}次投诉")).ToList();
+        var poison = Mentions.Create("score-poison", "绿莫 " + MarkerThrowingScorer.Marker);
+
+        await host.Intake.AcceptAsync([.. good.Take(4), poison, .. good.Skip(4)], None);
+        await host.WaitUntilSettledAsync(10);
+
+        (await host.Index.GetAsync(poison.Id, None))!.IsScored.ShouldBeFalse();
+        foreach (var mention in good)
+        {
+            (await host.Index.GetAsync(mention.Id, None))!.ScoredBy.ShouldBe(KeywordScorer.Version);
+        }
+    }
+
+    [Fact]
+    public async Task The_stage_counters_account_for_every_processed_mention()
+    {
+        using var dir = new DataDirectory();
+        await using var host = await PipelineHost.StartAsync(dir.Path, b => b.Services.AddSingleton<IMentionScorer, KeywordScorer>());
+        var mentions = Enumerable.Range(0, 50).Select(i => Mentions.Create($"count-{i}", $"绿莫退款投诉 {i}")).ToList();
+
+        await host.Intake.AcceptAsync(mentions, None);
+        await host.WaitUntilSettledAsync(50);
+
+        var metrics = host.Host.Services.GetRequiredService<PipelineMetrics>();
+        var stages = metrics.Snapshot().ToDictionary(s => s.Stage);
+        metrics.Accepted.ShouldBe(50);
+        foreach (var stage in new[] { PipelineStages.Redact, PipelineStages.LedgerAppend, PipelineStages.LedgerRead, PipelineStages.Dedupe, PipelineStages.Watches, PipelineStages.Score, PipelineStages.Index, PipelineStages.IndexRefresh, PipelineStages.IndexCommit, PipelineStages.LedgerComplete })
+        {
+            stages[stage].Items.ShouldBe(50, stage);
+            stages[stage].Calls.ShouldBeGreaterThan(0, stage);
+        }
+
+        LatencyHistogram.Percentile(metrics.Searchable.Read(), 1.0).ShouldNotBeNull();
+        metrics.Searchable.Read().Sum().ShouldBe(50);
+    }
+
+    /// <summary>Counts the index calls and how often the poisoned mention was tried on its own.</summary>
+    private sealed class CountingIndex(IMentionIndex inner) : IMentionIndex
+    {
+        private int _withPoison;
+        private int _poisonAlone;
+        private int _goodAlone;
+
+        public int CallsWithPoison => _withPoison;
+
+        public int PoisonAttemptsAlone => _poisonAlone;
+
+        public int GoodAlone => _goodAlone;
+
+        public Task IndexAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
+        {
+            var poisoned = mentions.Any(m => m.Text.Contains(MarkerRejectingIndex.Marker, StringComparison.Ordinal));
+            if (poisoned)
+            {
+                Interlocked.Increment(ref _withPoison);
+            }
+
+            if (mentions.Count == 1)
+            {
+                Interlocked.Increment(ref poisoned ? ref _poisonAlone : ref _goodAlone);
+            }
+
+            return inner.IndexAsync(mentions, cancellationToken);
+        }
+
+        public Task UpsertAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken) => inner.UpsertAsync(mentions, cancellationToken);
+
+        public Task RefreshAsync(CancellationToken cancellationToken) => inner.RefreshAsync(cancellationToken);
+
+        public Task CommitAsync(CancellationToken cancellationToken) => inner.CommitAsync(cancellationToken);
+
+        public Task<Mention?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+
+        public Task<MentionSearchResult> SearchAsync(MentionSearch search, CancellationToken cancellationToken) => inner.SearchAsync(search, cancellationToken);
+
+        public Task<MentionStats> StatsAsync(MentionStatsRequest request, CancellationToken cancellationToken) => inner.StatsAsync(request, cancellationToken);
+
+        public IAsyncEnumerable<Mention> ScanAsync(MentionFilter filter, CancellationToken cancellationToken) => inner.ScanAsync(filter, cancellationToken);
+
+        public Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => inner.DeleteOlderThanAsync(cutoff, cancellationToken);
+
+        public Task<IndexHealth> HealthAsync(CancellationToken cancellationToken) => inner.HealthAsync(cancellationToken);
+    }
+
+    /// <summary>The keyword scorer, except that it throws for any batch containing the marker.</summary>
+    private sealed class MarkerThrowingScorer : IMentionScorer
+    {
+        public const string Marker = "SCORER-POISON";
+
+        private readonly KeywordScorer _inner = new();
+
+        public string? ModelVersion => KeywordScorer.Version;
+
+        public IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts) =>
+            texts.Any(t => t.Contains(Marker, StringComparison.Ordinal))
+                ? throw new InvalidOperationException("the test scorer rejects " + Marker)
+                : _inner.Score(texts);
+    }
+}
