@@ -42,6 +42,7 @@ public static class AppHost
 
         builder.AddSerilog();
         builder.AddStorage();
+        builder.AddIntake();
         builder.AddApiKeyAuthentication();
         builder.AddScoring();
         builder.AddIndexing();
@@ -59,6 +60,7 @@ public static class AppHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseFormPostGuard(AlertingDashboardExtensions.DefaultPath);
 
         app.MapHealthApi();
         app.MapIntakeApi();
