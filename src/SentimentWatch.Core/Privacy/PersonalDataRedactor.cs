@@ -360,10 +360,10 @@ public static partial class PersonalDataRedactor
             sum += (value[i] - '0') * weights[i];
         }
 
-        // A wrong check digit with a real birth date is still somebody's mistyped ID; the
-        // checksum alone confirms an ID whose date reads oddly (a typo in the date).
-        return IsBirthDate(value.Substring(6, 4), value.Substring(10, 2), value.Substring(12, 2))
-            || (checks[sum % 11] == value[17] && int.Parse(value.AsSpan(6, 2), CultureInfo.InvariantCulture) is 18 or 19 or 20);
+        // A wrong check digit with a real birth date is still somebody's mistyped ID, so the
+        // date decides; the checksum is computed to document the format, not to filter.
+        _ = checks[sum % 11];
+        return IsBirthDate(value.Substring(6, 4), value.Substring(10, 2), value.Substring(12, 2));
     }
 
     private static bool IsBirthDate(string year, string month, string day) =>
@@ -391,12 +391,14 @@ public static partial class PersonalDataRedactor
             return false;
         }
 
-        if (LuhnValid(digits))
+        // Words just before it saying order, tracking, transaction or member number win over the
+        // shape (one such number in ten passes Luhn by chance).
+        if (NotACardContext().IsMatch(folded.AsSpan(Math.Max(0, at - 16), Math.Min(at, 16))))
         {
-            return true;
+            return false;
         }
 
-        return digits.Length >= 16 && !NotACardContext().IsMatch(folded.AsSpan(Math.Max(0, at - 16), Math.Min(at, 16)));
+        return digits.Length >= 16 || LuhnValid(digits);
     }
 
     private static bool LuhnValid(string digits)
@@ -440,7 +442,7 @@ public static partial class PersonalDataRedactor
     [GeneratedRegex(@"(?<![0-9A-Za-z])\d(?:[ -]?\d){12,18}(?![0-9A-Za-z])", RegexOptions.CultureInvariant)]
     private static partial Regex CardPattern();
 
-    [GeneratedRegex(@"(?:订单|訂單|单号|單號|运单|運單|快递|快遞|物流|流水|交易|编号|編號|order|tracking|invoice|ref|txn|transaction|no\.|#)\W{0,3}[^0-9]{0,6}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:订单|訂單|单号|單號|运单|運單|快递|快遞|物流|流水|交易|编号|編號|会员|會員|工单|工單|order|tracking|invoice|ref|txn|transaction|member|ticket|no\.|#)\W{0,3}[^0-9]{0,6}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex NotACardContext();
 
     // Mainland mobile: 1[3-9]x, 11 digits, optionally +86 / 0086 / (+86) and separators (138-1234-5678, 1381 234 5678).
