@@ -34,6 +34,7 @@ public static class MentionContract
         ("language", $"optional; a language tag such as zh, en or zh-Hant, at most {MaxLanguageLength} characters"),
         ("publishedAt", "required; ISO 8601 with offset, from Mentions:EarliestPublishedAt (default 2000-01-01) to now + Mentions:FutureSkew (default 1 day)"),
         ("reach, likes, replies, shares", "optional; whole numbers ≥ 0"),
+        ("directComplaint", "optional; true or false (true opens a complaint case whatever the score)"),
     ];
 
     /// <summary>Problems keyed by <paramref name="prefix"/> + field name; empty when the fields keep the contract.</summary>
