@@ -37,11 +37,21 @@ public static class StatsBuckets
         return Math.DivRem(unixMs + shift, Width(interval)) is var (quotient, remainder) && remainder < 0 ? quotient - 1 : quotient;
     }
 
+    /// <summary>
+    /// The bucket's first instant in the requested offset. At the ends of the calendar (a mention
+    /// dated 9999-12-31 seen from +14:00) the local time does not exist: the bucket starts at the
+    /// last representable instant, and in UTC when the offset itself would overflow.
+    /// </summary>
     public static DateTimeOffset Start(long key, StatsInterval interval, TimeSpan utcOffset)
     {
-        var shift = (long)utcOffset.TotalMilliseconds + (interval == StatsInterval.Week ? MondayAlignmentMs : 0);
-        return DateTimeOffset.FromUnixTimeMilliseconds((key * Width(interval)) - shift).ToOffset(utcOffset);
+        var ms = Math.Clamp((key * Width(interval)) - Shift(interval, utcOffset), MinUnixMs, MaxUnixMs);
+        var utc = DateTimeOffset.FromUnixTimeMilliseconds(ms);
+        var localTicks = utc.UtcTicks + utcOffset.Ticks;
+        return localTicks >= DateTime.MinValue.Ticks && localTicks <= DateTime.MaxValue.Ticks ? utc.ToOffset(utcOffset) : utc;
     }
+
+    private static readonly long MinUnixMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     /// <summary>
     /// Orders the counted buckets and fills the gaps with empty ones (from the filter's From to

@@ -9,7 +9,7 @@ namespace SentimentWatch.Pipeline;
 /// </summary>
 public sealed record IncomingMention
 {
-    public const int MaxTextLength = 100_000;
+    public const int MaxTextLength = MentionContract.MaxTextLength;
 
     [JsonPropertyName("source")] public string? Source { get; init; }
     [JsonPropertyName("externalId")] public string? ExternalId { get; init; }
@@ -28,55 +28,15 @@ public sealed record IncomingMention
     /// <summary>True when the channel knows this is a complaint (e-mail, hotline, app feedback): it opens a case whatever its score.</summary>
     [JsonPropertyName("directComplaint")] public bool? DirectComplaint { get; init; }
 
-    /// <summary>Problems keyed by field name; empty when the mention can be taken in.</summary>
-    public Dictionary<string, string[]> Validate(string prefix = "")
-    {
-        var errors = new Dictionary<string, string[]>();
-        void Add(string field, string message) => errors[prefix + field] = [message];
+    /// <summary>Problems keyed by field name; empty when the mention can be taken in (the rules are <see cref="MentionContract"/>).</summary>
+    public Dictionary<string, string[]> Validate(string prefix = "") => Validate(DateTimeOffset.UtcNow, MentionDateOptions.Default, prefix);
 
-        if (string.IsNullOrWhiteSpace(Source))
-        {
-            Add("source", "source is required (the channel this mention came from, e.g. 'app-feedback')");
-        }
-        else if (Source.Length > 200)
-        {
-            Add("source", "source must be at most 200 characters");
-        }
-
-        if (string.IsNullOrWhiteSpace(Text))
-        {
-            Add("text", "text is required and must not be blank");
-        }
-        else if (Text.Length > MaxTextLength)
-        {
-            Add("text", $"text must be at most {MaxTextLength} characters (was {Text.Length})");
-        }
-
-        if (Url is not null && !(Uri.TryCreate(Url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
-        {
-            Add("url", $"url must be an absolute http(s) URL (was '{Truncate(Url)}')");
-        }
-
-        if (PublishedAt is null)
-        {
-            Add("publishedAt", "publishedAt is required (ISO 8601 with offset, e.g. 2026-11-20T14:03:00+08:00)");
-        }
-
-        foreach (var (field, value) in new[] { ("reach", Reach), ("likes", Likes), ("replies", Replies), ("shares", Shares) })
-        {
-            if (value < 0)
-            {
-                Add(field, $"{field} must not be negative (was {value})");
-            }
-        }
-
-        if (ExternalId is { Length: > 500 })
-        {
-            Add("externalId", "externalId must be at most 500 characters");
-        }
-
-        return errors;
-    }
+    public Dictionary<string, string[]> Validate(DateTimeOffset now, MentionDateOptions dates, string prefix = "") =>
+        MentionContract.Check(
+            new MentionFields(Source, ExternalId, Url, Author, ThreadId, Title, Text, Language, PublishedAt, Reach, Likes, Replies, Shares),
+            now,
+            dates,
+            prefix);
 
     public Mention ToMention(DateTimeOffset collectedAt)
     {
@@ -91,13 +51,11 @@ public sealed record IncomingMention
             ThreadId = ThreadId,
             Title = Title,
             Text = Text!,
-            Language = string.IsNullOrWhiteSpace(Language) ? LanguageDetector.Undetermined : Language,
+            Language = string.IsNullOrWhiteSpace(Language) ? LanguageDetector.Undetermined : Language.Trim(),
             PublishedAt = PublishedAt ?? collectedAt,
             CollectedAt = collectedAt,
             Engagement = new Engagement(Reach ?? 0, Likes ?? 0, Replies ?? 0, Shares ?? 0),
             DirectComplaint = DirectComplaint ?? false,
         };
     }
-
-    private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
 }

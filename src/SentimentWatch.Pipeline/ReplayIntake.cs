@@ -123,7 +123,8 @@ public sealed class ReplayIntake(
                 continue;
             }
 
-            var errors = mention?.Validate() ?? new() { ["line"] = ["empty"] };
+            // Shifted replays are re-dated after reading, so only their earliest bound applies now.
+            var errors = mention?.Validate(shiftToNow ? DateTimeOffset.MaxValue : now, MentionDateOptions.Default) ?? new() { ["line"] = ["empty"] };
             if (errors.Count > 0)
             {
                 logger.LogWarning("Skipping line {Line} of {File}: {Errors}", lineNumber, path, string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value[0]}")));

@@ -190,4 +190,32 @@ public sealed class WatchQueryTests
 
         ex.Message.ShouldBe("unclosed '(' at position 1");
     }
+
+    [Theory]
+    [InlineData("lumo AND", "'AND' at position 6 has no term after it")]
+    [InlineData("OR", "unexpected 'OR' at position 1: it needs a term before it")]
+    [InlineData("NOT", "'NOT' at position 1 has no term after it")]
+    [InlineData("(lumo AND", "'AND' at position 7 has no term after it")]
+    [InlineData("lumo )", "unexpected ')' at position 6: it closes no '('")]
+    [InlineData("( )", "the parentheses at position 1 hold nothing")]
+    public void A_dangling_operator_is_named_with_its_position(string text, string expectedError)
+    {
+        WatchQuery.TryParse(text, out _, out var error).ShouldBeFalse();
+
+        error.ShouldContain(expectedError);
+    }
+
+    [Fact]
+    public void Queries_too_long_too_many_terms_or_nested_too_deep_are_refused_with_the_limit_not_a_crash()
+    {
+        WatchQuery.TryParse(new string('x', WatchQuery.MaxLength + 1), out _, out var longError).ShouldBeFalse();
+        WatchQuery.TryParse(string.Join(" OR ", Enumerable.Range(0, WatchQuery.MaxTerms + 1).Select(i => "t" + i)), out _, out var termsError).ShouldBeFalse();
+        WatchQuery.TryParse(new string('(', 100) + "lumo" + new string(')', 100), out _, out var depthError).ShouldBeFalse();
+        WatchQuery.TryParse(string.Concat(Enumerable.Repeat("NOT ", 400)) + "lumo", out _, out var notError).ShouldBeFalse();
+
+        longError.ShouldContain($"at most {WatchQuery.MaxLength} are allowed");
+        termsError.ShouldContain($"at most {WatchQuery.MaxTerms} are allowed");
+        depthError.ShouldContain($"nests deeper than {WatchQuery.MaxDepth} levels");
+        notError.ShouldContain($"nests deeper than {WatchQuery.MaxDepth} levels");
+    }
 }

@@ -20,6 +20,9 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
 
     public bool ConfigureKeys { get; init; } = true;
 
+    /// <summary>More settings for one test (a crawl source, a rule), applied after the defaults.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Replay samples/demo-mentions.jsonl (as a first run does), fast.</summary>
     public bool ReplayDemo { get; init; }
 
@@ -31,6 +34,11 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
         builder.UseSetting("Replay:BatchSize", "200");
         builder.UseSetting("Replay:Interval", "00:00:00.100");
         builder.UseSetting("Pipeline:PollInterval", "00:00:00.200");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (ConfigureKeys)
         {
             var keys = new[] { (AdminKey, "admin"), (AnalystKey, "analyst"), (SupportKey, "support"), (PrKey, "pr") };

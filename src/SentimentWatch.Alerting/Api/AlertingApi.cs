@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Core.Security;
 
 namespace SentimentWatch.Alerting;
@@ -244,6 +246,10 @@ public static class AlertingApi
         {
             errors["watch"] = ["watch must name a watch id or be '*'"];
         }
+        else if (UnknownWatch(request.Watch.Trim(), http.RequestServices.GetService<IWatchCatalog>()) is { } unknown)
+        {
+            errors["watch"] = [unknown];
+        }
 
         var until = ParseEnd(request.Duration, request.Until, clock.GetUtcNow(), errors);
         if (errors.Count > 0)
@@ -308,6 +314,24 @@ public static class AlertingApi
             CreatedBy = http.User.Identity?.Name,
         }, cancellationToken);
         return TypedResults.Created($"/api/alerts/silences/{silence.Id}", SilenceView.From(silence));
+    }
+
+    /// <summary>
+    /// A silence for a watch that does not exist silences nothing: say so, with the known ids
+    /// (when this host has a watch catalog; a host without one accepts any id).
+    /// </summary>
+    private static string? UnknownWatch(string watch, IWatchCatalog? catalog)
+    {
+        if (watch == "*" || catalog is null || catalog.Watches.Any(w => w.Id == watch))
+        {
+            return null;
+        }
+
+        var known = catalog.Watches.Select(w => w.Id).ToList();
+        var hint = known.FirstOrDefault(id => string.Equals(id, watch, StringComparison.OrdinalIgnoreCase)) is { } near
+            ? $" Watch ids are case-sensitive: did you mean '{near}'?"
+            : " Watch ids are case-sensitive.";
+        return $"no watch '{watch}' exists.{hint} Known watches: {(known.Count == 0 ? "(none)" : string.Join(", ", known))}, or '*' for all.";
     }
 
     /// <summary>Exactly one of duration or until, ending in the future and within 30 days; errors name the parameter.</summary>

@@ -17,6 +17,15 @@ namespace SentimentWatch.Core.Watches;
 /// </summary>
 public sealed class WatchQuery
 {
+    /// <summary>Longest query accepted: a watch or a search box is a few dozen words, not a document.</summary>
+    public const int MaxLength = 2_000;
+
+    /// <summary>Most terms and phrases in one query; beyond this a query is a list, and Lucene's clause limit is near.</summary>
+    public const int MaxTerms = 200;
+
+    /// <summary>Deepest nesting of parentheses and NOTs; the parser and matcher recurse, so depth must be bounded.</summary>
+    public const int MaxDepth = 32;
+
     private readonly Node _root;
 
     private WatchQuery(string text, Node root)
@@ -49,13 +58,29 @@ public sealed class WatchQuery
             return false;
         }
 
+        if (text.Length > MaxLength)
+        {
+            error = $"the query is {text.Length} characters long; at most {MaxLength} are allowed";
+            return false;
+        }
+
         try
         {
-            var parser = new Parser(Tokenize(text));
+            var tokens = Tokenize(text);
+            var terms = tokens.Count(t => t.Kind is TokenKind.Term or TokenKind.Phrase);
+            if (terms > MaxTerms)
+            {
+                error = $"the query has {terms} terms; at most {MaxTerms} are allowed (split it into several watches)";
+                return false;
+            }
+
+            var parser = new Parser(tokens);
             var root = parser.ParseOr();
             if (!parser.AtEnd)
             {
-                error = $"unexpected '{parser.Peek.Text}' at position {parser.Peek.Position + 1}";
+                error = parser.Peek.Kind == TokenKind.Close
+                    ? $"unexpected ')' at position {parser.Peek.Position + 1}: it closes no '('"
+                    : $"unexpected '{parser.Peek.Text}' at position {parser.Peek.Position + 1}";
                 return false;
             }
 
@@ -164,6 +189,7 @@ public sealed class WatchQuery
     private sealed class Parser(List<Token> tokens)
     {
         private int _pos;
+        private int _depth;
 
         public bool AtEnd => _pos >= tokens.Count;
 
@@ -201,29 +227,50 @@ public sealed class WatchQuery
         {
             if (AtEnd)
             {
-                throw new FormatException("the query ends where a term was expected");
+                // Name the operator left dangling, so "lumo AND" says which AND and where.
+                throw new FormatException(_pos > 0 && tokens[_pos - 1] is { Kind: not (TokenKind.Term or TokenKind.Phrase or TokenKind.Close) } last
+                    ? $"the query ends where a term was expected: '{last.Text}' at position {last.Position + 1} has no term after it"
+                    : "the query ends where a term was expected");
             }
 
             var token = tokens[_pos++];
             switch (token.Kind)
             {
                 case TokenKind.Not:
-                    return new NotNode(ParseUnary());
                 case TokenKind.Open:
-                    var inner = ParseOr();
-                    if (AtEnd || Peek.Kind != TokenKind.Close)
+                    if (++_depth > MaxDepth)
                     {
-                        throw new FormatException($"unclosed '(' at position {token.Position + 1}");
+                        throw new FormatException($"the query nests deeper than {MaxDepth} levels at position {token.Position + 1}");
                     }
 
-                    _pos++;
-                    return inner;
+                    var node = token.Kind == TokenKind.Not ? new NotNode(ParseUnary()) : ParseGroup(token);
+                    _depth--;
+                    return node;
                 case TokenKind.Term:
                 case TokenKind.Phrase:
                     return new TermNode(token.Text);
+                case TokenKind.And or TokenKind.Or:
+                    throw new FormatException($"unexpected '{token.Text}' at position {token.Position + 1}: it needs a term before it");
                 default:
                     throw new FormatException($"unexpected '{token.Text}' at position {token.Position + 1}");
             }
+        }
+
+        private Node ParseGroup(Token open)
+        {
+            if (!AtEnd && Peek.Kind == TokenKind.Close)
+            {
+                throw new FormatException($"unexpected ')' at position {Peek.Position + 1}: the parentheses at position {open.Position + 1} hold nothing");
+            }
+
+            var inner = ParseOr();
+            if (AtEnd || Peek.Kind != TokenKind.Close)
+            {
+                throw new FormatException($"unclosed '(' at position {open.Position + 1}");
+            }
+
+            _pos++;
+            return inner;
         }
     }
 

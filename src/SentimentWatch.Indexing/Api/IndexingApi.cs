@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Security;
 using SentimentWatch.Indexing.Api;
 
@@ -29,7 +31,7 @@ public static class IndexingApi
     public static async Task<Results<Ok<MentionPage>, ValidationProblem>> SearchAsync(
         HttpRequest request, IMentionIndex index, CancellationToken cancellationToken)
     {
-        var parameters = new MentionQueryParameters(request.Query);
+        var parameters = Parameters(request);
         var filter = parameters.Filter();
         var sort = parameters.Sort();
         var pageSize = parameters.Integer("pageSize", MentionQueryParameters.DefaultPageSize, 1, MentionQueryParameters.MaxPageSize);
@@ -52,6 +54,19 @@ public static class IndexingApi
             parameters.Fail("cursor", ex.Message);
             return TypedResults.ValidationProblem(parameters.Errors, title: "Some search parameters are not valid.");
         }
+        catch (InvalidSearchQueryException ex)
+        {
+            parameters.Fail("q", ex.Reason);
+            return TypedResults.ValidationProblem(parameters.Errors, title: "Some search parameters are not valid.");
+        }
+    }
+
+    private static MentionQueryParameters Parameters(HttpRequest request)
+    {
+        var services = request.HttpContext.RequestServices;
+        var now = (services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System).GetUtcNow();
+        var dates = (services.GetService(typeof(IOptions<MentionDateOptions>)) as IOptions<MentionDateOptions>)?.Value;
+        return new MentionQueryParameters(request.Query, now, dates);
     }
 
     public static async Task<Results<Ok<MentionView>, NotFound>> GetAsync(string id, IMentionIndex index, CancellationToken cancellationToken) =>
@@ -62,7 +77,7 @@ public static class IndexingApi
     public static async Task<Results<Ok<MentionStatsView>, ValidationProblem>> StatsAsync(
         HttpRequest request, IMentionIndex index, CancellationToken cancellationToken)
     {
-        var parameters = new MentionQueryParameters(request.Query);
+        var parameters = Parameters(request);
         var stats = new MentionStatsRequest
         {
             Filter = parameters.Filter(),
@@ -82,7 +97,17 @@ public static class IndexingApi
             return TypedResults.ValidationProblem(parameters.Errors, title: "Some stats parameters are not valid.");
         }
 
-        var result = await index.StatsAsync(stats, cancellationToken);
+        MentionStats result;
+        try
+        {
+            result = await index.StatsAsync(stats, cancellationToken);
+        }
+        catch (InvalidSearchQueryException ex)
+        {
+            parameters.Fail("q", ex.Reason);
+            return TypedResults.ValidationProblem(parameters.Errors, title: "Some stats parameters are not valid.");
+        }
+
         return TypedResults.Ok(new MentionStatsView(
             result.Total,
             stats.Interval.ToString().ToLowerInvariant(),
@@ -95,7 +120,9 @@ public static class IndexingApi
 
     public static Results<PushStreamHttpResult, ValidationProblem> Export(HttpRequest request, IMentionIndex index, TimeProvider time)
     {
-        var parameters = new MentionQueryParameters(request.Query);
+        // Everything is checked before the first byte: once the CSV header is sent, a failure
+        // can only abort the download, never answer 400.
+        var parameters = Parameters(request);
         var filter = parameters.Filter();
         if (parameters.Errors.Count > 0)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Scoring;
 
 namespace SentimentWatch.Indexing.Api;
@@ -9,10 +10,13 @@ namespace SentimentWatch.Indexing.Api;
 /// Reads the query-string parameters the mention endpoints share. Every bad value is reported
 /// at once, keyed by the parameter's name, so a 400 tells the caller exactly what to fix.
 /// </summary>
-internal sealed class MentionQueryParameters(IQueryCollection query)
+internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOffset? now = null, MentionDateOptions? dates = null)
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 200;
+
+    /// <summary>How far past now a query's from/to may reach (a calendar view of the coming month or year).</summary>
+    public const int QueryFutureDays = 366;
 
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
 
@@ -39,9 +43,15 @@ internal sealed class MentionQueryParameters(IQueryCollection query)
         }
 
         var minReach = Integer("minReach", 0, long.MaxValue);
+        var q = Text("q");
+        if (SearchQuerySyntax.Check(q) is { } problem)
+        {
+            Fail("q", $"'{Shorten(q!)}' is not a valid search query: {problem}.");
+        }
+
         return new MentionFilter
         {
-            Query = Text("q"),
+            Query = q,
             From = from,
             To = to,
             Watch = Text("watch"),
@@ -130,6 +140,16 @@ internal sealed class MentionQueryParameters(IQueryCollection query)
         // A bare date or a time without a zone means UTC: the index stores instants.
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var value))
         {
+            // Bounded like publish times, with a year's slack ahead for "until the end of the period"
+            // views, so no date arithmetic downstream can leave DateTimeOffset's range.
+            var window = dates ?? MentionDateOptions.Default;
+            var latest = (now ?? DateTimeOffset.UtcNow).AddDays(QueryFutureDays);
+            if (value < window.EarliestPublishedAt || value > latest)
+            {
+                Fail(name, $"'{text}' is outside the searchable range {window.EarliestPublishedAt:yyyy-MM-dd} to {latest:yyyy-MM-dd}.");
+                return null;
+            }
+
             return value;
         }
 
@@ -152,6 +172,8 @@ internal sealed class MentionQueryParameters(IQueryCollection query)
         Fail(name, $"'{text}' is not one of {string.Join(", ", choices.Keys)}.");
         return fallback;
     }
+
+    private static string Shorten(string value) => value.Length <= 60 ? value : value[..60] + "…";
 
     public void Fail(string name, string message) =>
         Errors[name] = Errors.TryGetValue(name, out var existing) ? [.. existing, message] : [message];

@@ -32,12 +32,21 @@ internal sealed class MentionQuery(LuceneVersion version, Analyzer textAnalyzer)
 
         try
         {
-            return CreateParser().Parse(text);
+            try
+            {
+                return CreateParser().Parse(text);
+            }
+            catch (ParseException)
+            {
+                // Analysts paste text with stray quotes and colons; searching the words beats an error.
+                return CreateParser().Parse(QueryParserBase.Escape(text));
+            }
         }
-        catch (ParseException)
+        catch (Exception ex) when (ex is ParseException or BooleanQuery.TooManyClausesException)
         {
-            // Analysts paste text with stray quotes and colons; searching the words beats an error.
-            return CreateParser().Parse(QueryParserBase.Escape(text));
+            // The API checks queries at the door (SearchQuerySyntax); this keeps any other caller's
+            // bad query an argument error rather than an engine failure.
+            throw new InvalidSearchQueryException(SearchQuerySyntax.Check(text) ?? ex.Message, ex);
         }
     }
 
@@ -54,7 +63,12 @@ internal sealed class MentionQuery(LuceneVersion version, Analyzer textAnalyzer)
         }
         catch (ParseException)
         {
+            ParseText(text);
             return QueryParserBase.Escape(text);
+        }
+        catch (BooleanQuery.TooManyClausesException ex)
+        {
+            throw new InvalidSearchQueryException(SearchQuerySyntax.Check(text) ?? ex.Message, ex);
         }
     }
 

@@ -75,7 +75,7 @@ internal static class StatsCollector
         private readonly string[] groupNames;
         private readonly long width;
         private readonly long shift;
-        private readonly StatsInterval interval;
+        private Dictionary<long, (long Count, int[]? Groups)>? outliers;
         private long baseKey;
         private long[] buckets = [];
         private int[]?[] groups = [];
@@ -98,9 +98,8 @@ internal static class StatsCollector
             groupOrds = single?.Ords;
             groupMulti = request.GroupBy == MentionGroupBy.Watch ? columns.Watch : null;
             groupNames = single?.Names ?? groupMulti?.Names ?? [];
-            interval = request.Interval;
-            width = StatsBuckets.Width(interval);
-            shift = StatsBuckets.Shift(interval, request.UtcOffset);
+            width = StatsBuckets.Width(request.Interval);
+            shift = StatsBuckets.Shift(request.Interval, request.UtcOffset);
         }
 
         public long Total { get; private set; }
@@ -121,69 +120,92 @@ internal static class StatsCollector
                 key--;
             }
 
-            var slot = Slot(key);
-            buckets[slot]++;
             Topic.Count(doc);
             Source.Count(doc);
             Author.Count(doc);
+            var grouped = groupOrds is not null || groupMulti is not null;
+            int[]? counts;
+            if (TrySlot(key, out var slot))
+            {
+                buckets[slot]++;
+                counts = grouped ? groups[slot] ??= new int[groupNames.Length] : null;
+            }
+            else
+            {
+                // A publish date far from the rest (9999-12-31 next to 2026): counted on the side
+                // rather than growing the dense arrays across millennia.
+                outliers ??= [];
+                outliers.TryGetValue(key, out var outlier);
+                outlier.Count++;
+                outlier.Groups ??= grouped ? new int[groupNames.Length] : null;
+                outliers[key] = outlier;
+                counts = outlier.Groups;
+            }
+
             if (groupOrds is not null)
             {
                 var ord = groupOrds[doc];
                 if (ord >= 0)
                 {
-                    (groups[slot] ??= new int[groupNames.Length])[ord]++;
+                    counts![ord]++;
                 }
             }
             else if (groupMulti is not null)
             {
-                var counts = groups[slot] ??= new int[groupNames.Length];
                 for (var i = groupMulti.Starts[doc]; i < groupMulti.Starts[doc + 1]; i++)
                 {
-                    counts[groupMulti.Ords[i]]++;
+                    counts![groupMulti.Ords[i]]++;
                 }
             }
         }
 
         public void AddTo(Dictionary<long, (long Count, Dictionary<string, long>? Groups)> histogram)
         {
-            var grouped = groupOrds is not null || groupMulti is not null;
             for (var slot = 0; slot < buckets.Length; slot++)
             {
-                if (buckets[slot] == 0)
+                if (buckets[slot] != 0)
                 {
-                    continue;
+                    Merge(histogram, baseKey + slot, buckets[slot], groups[slot]);
                 }
+            }
 
-                var key = baseKey + slot;
-                histogram.TryGetValue(key, out var merged);
-                merged.Count += buckets[slot];
-                if (grouped)
-                {
-                    merged.Groups ??= new Dictionary<string, long>(StringComparer.Ordinal);
-                    if (groups[slot] is { } counts)
-                    {
-                        for (var ord = 0; ord < counts.Length; ord++)
-                        {
-                            if (counts[ord] > 0)
-                            {
-                                var name = groupNames[ord];
-                                merged.Groups[name] = merged.Groups.GetValueOrDefault(name) + counts[ord];
-                            }
-                        }
-                    }
-                }
-
-                histogram[key] = merged;
+            foreach (var (key, outlier) in outliers ?? [])
+            {
+                Merge(histogram, key, outlier.Count, outlier.Groups);
             }
         }
 
-        /// <summary>The array slot of a bucket key, growing the arrays (either way) when the key is new.</summary>
-        private int Slot(long key)
+        private void Merge(Dictionary<long, (long Count, Dictionary<string, long>? Groups)> histogram, long key, long count, int[]? counts)
         {
-            var slot = key - baseKey;
-            if (slot >= 0 && slot < buckets.Length)
+            histogram.TryGetValue(key, out var merged);
+            merged.Count += count;
+            if (groupOrds is not null || groupMulti is not null)
             {
-                return (int)slot;
+                merged.Groups ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                if (counts is not null)
+                {
+                    for (var ord = 0; ord < counts.Length; ord++)
+                    {
+                        if (counts[ord] > 0)
+                        {
+                            var name = groupNames[ord];
+                            merged.Groups[name] = merged.Groups.GetValueOrDefault(name) + counts[ord];
+                        }
+                    }
+                }
+            }
+
+            histogram[key] = merged;
+        }
+
+        /// <summary>The array slot of a bucket key, growing the arrays (either way) when the key is new; false when that would span too many buckets.</summary>
+        private bool TrySlot(long key, out int slot)
+        {
+            var offset = key - baseKey;
+            if (offset >= 0 && offset < buckets.Length)
+            {
+                slot = (int)offset;
+                return true;
             }
 
             if (buckets.Length == 0)
@@ -191,7 +213,8 @@ internal static class StatsCollector
                 baseKey = key - 32;
                 buckets = new long[128];
                 groups = new int[]?[128];
-                return 32;
+                slot = 32;
+                return true;
             }
 
             var low = Math.Min(baseKey, key);
@@ -199,7 +222,8 @@ internal static class StatsCollector
             var span = high - low + 1;
             if (span > MaxBucketsPerSegment)
             {
-                throw new InvalidOperationException($"mentions in the index span more than {MaxBucketsPerSegment:N0} {interval} buckets; use a wider interval or a From/To range");
+                slot = -1;
+                return false;
             }
 
             // Grow by half again on the side that overflowed, so scattered keys cost amortised O(1).
@@ -214,7 +238,8 @@ internal static class StatsCollector
             buckets = newBuckets;
             groups = newGroups;
             baseKey = newLow;
-            return (int)(key - baseKey);
+            slot = (int)(key - baseKey);
+            return true;
         }
     }
 

@@ -8,9 +8,10 @@ using SentimentWatch.Storage.Mentions;
 namespace SentimentWatch.Api;
 
 /// <summary>
-/// <c>GET /health</c>: the state store, the index and the pipeline, each with its numbers.
-/// 200 when healthy or degraded, 503 when unhealthy. Open to load balancers: no key needed,
-/// and it reveals counts, never content.
+/// <c>GET /health</c>: the state store, the index, the pipeline and the crawl. 200 when healthy or
+/// degraded, 503 when unhealthy. Open to load balancers without a key, and then it says only the
+/// status of each component by name; the details (paths, URLs, errors, counts, each source's
+/// crawl health) need an API key, since they map the installation for an attacker.
 /// </summary>
 public static class HealthApi
 {
@@ -21,7 +22,8 @@ public static class HealthApi
         builder.Services.AddHealthChecks()
             .AddCheck<StateStoreHealthCheck>("store")
             .AddCheck<IndexHealthCheck>("index")
-            .AddCheck<PipelineHealthCheck>("pipeline");
+            .AddCheck<PipelineHealthCheck>("pipeline")
+            .AddCheck<CrawlHealthCheck>("crawl");
         return builder;
     }
 
@@ -43,6 +45,16 @@ public static class HealthApi
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
+        if (context.User.Identity?.IsAuthenticated != true)
+        {
+            var brief = new
+            {
+                status = report.Status.ToString().ToLowerInvariant(),
+                checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString().ToLowerInvariant() }),
+            };
+            return JsonSerializer.SerializeAsync(context.Response.Body, brief, Json, context.RequestAborted);
+        }
+
         var body = new
         {
             status = report.Status.ToString().ToLowerInvariant(),
@@ -120,5 +132,39 @@ internal sealed class PipelineHealthCheck(PipelineStatus status, MentionLedger l
         return backlog > limit
             ? HealthCheckResult.Degraded($"{backlog} mentions pending, over Pipeline:MaxBacklog {limit}: intake answers 429 until the pipeline catches up", data: data)
             : HealthCheckResult.Healthy("pipeline running", data);
+    }
+}
+
+/// <summary>
+/// Per-source crawl health (what <c>GET /api/sources</c> shows): degraded while any enabled source
+/// is failing, so a broken crawler shows on the one page operators watch. Healthy with no crawler.
+/// </summary>
+internal sealed class CrawlHealthCheck(IEnumerable<SentimentWatch.Core.Crawling.ISourceHealthReader> readers) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var sources = new List<SentimentWatch.Core.Crawling.SourceHealth>();
+        foreach (var reader in readers)
+        {
+            sources.AddRange(await reader.ListAsync(cancellationToken));
+        }
+
+        var data = new Dictionary<string, object>();
+        foreach (var source in sources)
+        {
+            data[source.SourceId] = new
+            {
+                source.Enabled,
+                source.ConsecutiveFailures,
+                source.LastSuccessAt,
+                source.LastRunAt,
+                source.LastError,
+            };
+        }
+
+        var failing = sources.Where(s => s.Enabled && s.ConsecutiveFailures > 0).Select(s => s.SourceId).ToList();
+        return failing.Count > 0
+            ? HealthCheckResult.Degraded($"{failing.Count} source(s) failing: {string.Join(", ", failing)}; see GET /api/sources", data: data)
+            : HealthCheckResult.Healthy(sources.Count == 0 ? "no crawled sources" : $"{sources.Count} source(s) crawling", data);
     }
 }

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Core.Security;
 using SentimentWatch.Pipeline;
@@ -20,6 +22,16 @@ public static class IntakeApi
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowTrailingCommas = true, MaxDepth = 16 };
 
+    /// <summary>The publish-time window intake and queries share (<c>Mentions</c> section), checked at start.</summary>
+    public static IHostApplicationBuilder AddIntake(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MentionDateOptions>()
+            .BindConfiguration(MentionDateOptions.SectionName)
+            .Validate(o => o.FutureSkew >= TimeSpan.Zero && o.FutureSkew <= TimeSpan.FromDays(30), "Mentions:FutureSkew must be from 00:00:00 to 30.00:00:00")
+            .ValidateOnStart();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapIntakeApi(this IEndpointRouteBuilder app)
     {
         var intake = app.MapGroup("/api/intake").RequireAuthorization(ApiPolicies.Intake).WithTags("Intake");
@@ -34,7 +46,7 @@ public static class IntakeApi
     public sealed record AcceptedMentions(IReadOnlyList<string> Ids, int Accepted, int AlreadyKnown);
 
     internal static async Task<Results<Accepted<AcceptedMentions>, ValidationProblem, ProblemHttpResult>> AcceptMentionsAsync(
-        HttpContext context, IMentionIntake intake, TimeProvider clock, CancellationToken cancellationToken)
+        HttpContext context, IMentionIntake intake, TimeProvider clock, IOptions<MentionDateOptions> dates, CancellationToken cancellationToken)
     {
         var request = context.Request;
         if (request.ContentLength > MaxBodyBytes)
@@ -63,7 +75,7 @@ public static class IntakeApi
         catch (JsonException ex)
         {
             return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [ex.Path ?? "$"] = [$"The body is not a valid JSON array of mentions: {ex.Message}"] },
+                new Dictionary<string, string[]> { [IntakeJsonErrors.Field(ex)] = [IntakeJsonErrors.Describe(ex)] },
                 title: "The request body is not valid");
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -85,6 +97,7 @@ public static class IntakeApi
                 title: "The request body is not valid");
         }
 
+        var now = clock.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
         for (var i = 0; i < body.Count; i++)
         {
@@ -94,7 +107,7 @@ public static class IntakeApi
                 continue;
             }
 
-            foreach (var (field, messages) in item.Validate($"[{i}]."))
+            foreach (var (field, messages) in item.Validate(now, dates.Value, $"[{i}]."))
             {
                 errors[field] = messages;
             }
@@ -106,7 +119,6 @@ public static class IntakeApi
             return TypedResults.ValidationProblem(errors, title: "Some mentions are not valid; none were accepted");
         }
 
-        var now = clock.GetUtcNow();
         var receipt = await intake.AcceptAsync(body.Select(m => m!.ToMention(now)).ToList(), cancellationToken);
         return TypedResults.Accepted((string?)null, new AcceptedMentions(receipt.Ids, receipt.Accepted, receipt.AlreadyKnown));
     }
@@ -116,8 +128,19 @@ public static class IntakeApi
         title: "Request body too large",
         detail: $"The body may be at most {MaxBodyBytes / (1024 * 1024)} MiB; split the batch.");
 
-    private static async Task<Ok<IReadOnlyList<ParkedMention>>> ListParkedAsync(MentionLedger ledger, CancellationToken cancellationToken, int? limit = null) =>
-        TypedResults.Ok(await ledger.ListParkedAsync(Math.Clamp(limit ?? 100, 1, 1_000), cancellationToken));
+    private static async Task<Results<Ok<IReadOnlyList<ParkedMention>>, ValidationProblem>> ListParkedAsync(MentionLedger ledger, string? limit, CancellationToken cancellationToken)
+    {
+        // Read as text so "limit=abc" is a problem naming the parameter, not the binder's bare 400.
+        var count = 100;
+        if (!string.IsNullOrWhiteSpace(limit) && !(int.TryParse(limit, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out count) && count is >= 1 and <= 1_000))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["limit"] = [$"'{limit}' is not a whole number from 1 to 1000."] },
+                title: "Some parameters are not valid.");
+        }
+
+        return TypedResults.Ok(await ledger.ListParkedAsync(count, cancellationToken));
+    }
 
     private static async Task<Results<Accepted, NotFound<ProblemDetails>>> RequeueAsync(string id, MentionLedger ledger, CancellationToken cancellationToken) =>
         await ledger.RequeueAsync(id, cancellationToken)

@@ -42,8 +42,13 @@ public static class AppHost
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.Services.AddProblemDetails();
 
+        // Binding failures reach BadRequestProblems (problem details naming the parameter), not a bare 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestProblems>();
+
         builder.AddSerilog();
         builder.AddStorage();
+        builder.AddIntake();
         builder.AddApiKeyAuthentication();
         builder.AddScoring();
         builder.AddIndexing();
@@ -62,6 +67,7 @@ public static class AppHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseFormPostGuard(AlertingDashboardExtensions.DefaultPath);
 
         app.MapHealthApi();
         app.MapIntakeApi();

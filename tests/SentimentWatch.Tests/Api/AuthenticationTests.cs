@@ -45,17 +45,38 @@ public sealed class AuthenticationTests(ServiceFactory service) : IClassFixture<
     }
 
     [Fact]
-    public async Task Health_NeedsNoKey_AndReportsStoreIndexAndPipeline()
+    public async Task Health_NeedsNoKey_AndThenSaysOnlyTheStatusOfEachComponent()
     {
         var response = await service.ClientWithKey(null).GetAsync("/health");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var health = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var content = await response.Content.ReadAsStringAsync();
+        var health = JsonDocument.Parse(content).RootElement;
+        health.GetProperty("status").GetString().ShouldBe("healthy");
+        var checks = health.GetProperty("checks");
+        checks.EnumerateObject().Select(c => c.Name).ShouldBe(["store", "index", "pipeline", "crawl"], ignoreOrder: true);
+        foreach (var check in checks.EnumerateObject())
+        {
+            check.Value.EnumerateObject().Select(p => p.Name).ShouldBe(["status"]);
+        }
+
+        content.ShouldNotContain(service.DataDirectory);
+        content.ShouldNotContain("lucene");
+        content.ShouldNotContain("pending");
+    }
+
+    [Fact]
+    public async Task Health_WithAKey_ReportsTheDetailsOfStoreIndexPipelineAndCrawl()
+    {
+        var health = await service.ClientWithKey(ServiceFactory.SupportKey).GetFromJsonAsync<JsonElement>("/health");
+
         health.GetProperty("status").GetString().ShouldBe("healthy");
         var checks = health.GetProperty("checks");
         checks.GetProperty("store").GetProperty("status").GetString().ShouldBe("healthy");
+        checks.GetProperty("store").GetProperty("data").GetProperty("pending").ValueKind.ShouldBe(JsonValueKind.Number);
         checks.GetProperty("index").GetProperty("data").GetProperty("provider").GetString().ShouldBe("lucene");
         checks.GetProperty("pipeline").GetProperty("status").GetString().ShouldBe("healthy");
+        checks.GetProperty("crawl").GetProperty("status").GetString().ShouldBe("healthy");
     }
 }
 

@@ -99,8 +99,8 @@ public sealed class IntakeApiTests(ServiceFactory service) : IClassFixture<Servi
 
     [Theory]
     [InlineData("{\"source\":\"x\"}", "$")]
-    [InlineData("[{\"source\":\"x\",\"text\":\"t\",\"publishedAt\":\"yesterday\"}]", "$[0].publishedAt")]
-    [InlineData("[{\"source\":", "$[0]")]
+    [InlineData("[{\"source\":\"x\",\"text\":\"t\",\"publishedAt\":\"yesterday\"}]", "[0].publishedAt")]
+    [InlineData("[{\"source\":", "[0]")]
     [InlineData("[]", "$")]
     public async Task MalformedJson_Gets400NamingWhereItBroke(string body, string expectedPathPrefix)
     {

@@ -1,0 +1,233 @@
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.QueryParsers.Classic;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+using SentimentWatch.Core.Watches;
+
+namespace SentimentWatch.Indexing;
+
+/// <summary>
+/// Checks a search box query (Lucene's classic syntax, which Elasticsearch's <c>query_string</c>
+/// shares) before either engine sees it, so a malformed query is a 400 that says what is wrong
+/// and where, never a 500 from deep inside the engine (decision 080). Stray quotes and colons
+/// stay forgiven — the engines search such text as words — but a dangling operator, an
+/// unbalanced parenthesis, an empty field value, or a query too long to be a search is refused.
+/// </summary>
+public static class SearchQuerySyntax
+{
+    public const int MaxLength = WatchQuery.MaxLength;
+    public const int MaxTerms = WatchQuery.MaxTerms;
+
+    private const string Specials = "+-!():^[]\"{}~*?\\/";
+
+    /// <summary>Null when <paramref name="query"/> can be searched; otherwise what to fix, with the position (1-based).</summary>
+    public static string? Check(string? query)
+    {
+        if (string.IsNullOrWhiteSpace(query))
+        {
+            return null;
+        }
+
+        if (query.Length > MaxLength)
+        {
+            return $"the query is {query.Length} characters long; at most {MaxLength} are allowed";
+        }
+
+        var tokens = Tokenize(query);
+        var terms = tokens.Count(t => t.Kind is Kind.Term or Kind.Phrase);
+        if (terms > MaxTerms)
+        {
+            return $"the query has {terms} terms; at most {MaxTerms} are allowed";
+        }
+
+        var open = new Stack<Token>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            Token? previous = i > 0 ? tokens[i - 1] : null;
+            Token? next = i + 1 < tokens.Count ? tokens[i + 1] : null;
+            switch (token.Kind)
+            {
+                case Kind.Binary:
+                    if (previous is null || !EndsOperand(previous.Value.Kind))
+                    {
+                        return $"'{token.Text}' at position {token.Position + 1} needs a term before it";
+                    }
+
+                    if (next is null || !StartsOperand(next.Value.Kind))
+                    {
+                        return $"'{token.Text}' at position {token.Position + 1} needs a term after it";
+                    }
+
+                    break;
+                case Kind.Not:
+                    if (next is null || !StartsOperand(next.Value.Kind))
+                    {
+                        return $"'{token.Text}' at position {token.Position + 1} needs a term after it";
+                    }
+
+                    break;
+                case Kind.Field:
+                    if (next is null || next.Value.Kind is not (Kind.Term or Kind.Phrase or Kind.Open))
+                    {
+                        return $"'{token.Text}' at position {token.Position + 1} needs a value after it, e.g. {token.Text}weibo";
+                    }
+
+                    break;
+                case Kind.Open:
+                    if (open.Count >= WatchQuery.MaxDepth)
+                    {
+                        return $"parentheses nest deeper than {WatchQuery.MaxDepth} levels at position {token.Position + 1}";
+                    }
+
+                    if (next is { Kind: Kind.Close } close)
+                    {
+                        return $"the parentheses at position {token.Position + 1} hold nothing (')' at position {close.Position + 1})";
+                    }
+
+                    open.Push(token);
+                    break;
+                case Kind.Close:
+                    if (open.Count == 0)
+                    {
+                        return $"')' at position {token.Position + 1} closes no '('";
+                    }
+
+                    open.Pop();
+                    break;
+            }
+        }
+
+        if (open.Count > 0)
+        {
+            return $"'(' at position {open.Peek().Position + 1} is never closed";
+        }
+
+        // What the hand check above does not know about the classic grammar, Lucene's own parser
+        // finds; the engines retry an unparsable query escaped, so only a failure of both is an error.
+        return LuceneCheck(query);
+    }
+
+    private static string? LuceneCheck(string query)
+    {
+        try
+        {
+            try
+            {
+                Parser().Parse(query);
+            }
+            catch (ParseException)
+            {
+                Parser().Parse(QueryParserBase.Escape(query));
+            }
+
+            return null;
+        }
+        catch (ParseException ex)
+        {
+            return $"the query cannot be read: {FirstLine(ex.Message)}";
+        }
+        catch (BooleanQuery.TooManyClausesException)
+        {
+            return $"the query has more than {BooleanQuery.MaxClauseCount} clauses; shorten it";
+        }
+    }
+
+    private static QueryParser Parser() => new(LuceneVersion.LUCENE_48, "text", new WhitespaceAnalyzer(LuceneVersion.LUCENE_48))
+    {
+        DefaultOperator = Operator.AND,
+        AllowLeadingWildcard = false,
+    };
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
+    }
+
+    private static bool EndsOperand(Kind kind) => kind is Kind.Term or Kind.Phrase or Kind.Close;
+
+    private static bool StartsOperand(Kind kind) => kind is Kind.Term or Kind.Phrase or Kind.Open or Kind.Not or Kind.Field;
+
+    private enum Kind
+    {
+        Term,
+        Phrase,
+        Binary,
+        Not,
+        Field,
+        Open,
+        Close,
+    }
+
+    private readonly record struct Token(Kind Kind, string Text, int Position);
+
+    private static List<Token> Tokenize(string query)
+    {
+        var tokens = new List<Token>();
+        var i = 0;
+        while (i < query.Length)
+        {
+            var c = query[i];
+            if (char.IsWhiteSpace(c))
+            {
+                i++;
+            }
+            else if (c == '(')
+            {
+                tokens.Add(new Token(Kind.Open, "(", i++));
+            }
+            else if (c == ')')
+            {
+                tokens.Add(new Token(Kind.Close, ")", i++));
+            }
+            else if (c == '"')
+            {
+                // An unclosed quote is forgiven (the engines search the words), so it runs to the end.
+                var start = i++;
+                while (i < query.Length && query[i] != '"')
+                {
+                    i += query[i] == '\\' ? 2 : 1;
+                }
+
+                i = Math.Min(query.Length, i + 1);
+                tokens.Add(new Token(Kind.Phrase, query[start..i], start));
+            }
+            else if (c is '+' or '-' or '!' && i + 1 < query.Length && !char.IsWhiteSpace(query[i + 1]))
+            {
+                // A prefix operator binds to what follows; '-' and '+' alone are searched as characters.
+                tokens.Add(new Token(Kind.Not, c.ToString(), i++));
+            }
+            else
+            {
+                var start = i;
+                while (i < query.Length && !char.IsWhiteSpace(query[i]) && query[i] is not ('(' or ')' or '"'))
+                {
+                    if (query[i] == '\\')
+                    {
+                        i++;
+                    }
+                    else if (query[i] == ':' && i > start && i + 1 <= query.Length)
+                    {
+                        i++;
+                        break;
+                    }
+
+                    i++;
+                }
+
+                i = Math.Min(i, query.Length);
+                var word = query[start..i];
+                tokens.Add(word switch
+                {
+                    "AND" or "OR" or "&&" or "||" => new Token(Kind.Binary, word, start),
+                    "NOT" => new Token(Kind.Not, word, start),
+                    _ when word.Length > 1 && word[^1] == ':' && word[^2] != '\\' && word.IndexOfAny(Specials.ToCharArray(), 0, word.Length - 1) < 0 => new Token(Kind.Field, word, start),
+                    _ => new Token(Kind.Term, word, start),
+                });
+            }
+        }
+
+        return tokens;
+    }
+}
