@@ -183,14 +183,33 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
         Report(run, page.Uri, parsed.Problems);
         run.Report.ItemsParsed += parsed.Items.Count;
         var fresh = 0;
+        var onPage = new Dictionary<string, string>(StringComparer.Ordinal);
+        var collisions = 0;
         foreach (var item in parsed.Items)
         {
             var mention = ToMention(run, item);
+            if (onPage.TryGetValue(mention.Id, out var earlier))
+            {
+                // Two different items deriving one id would collapse into one mention without a word:
+                // usually a PostId/PostIdPattern that reads something shared (a digit in the host name).
+                collisions += earlier == mention.Text ? 0 : 1;
+                continue;
+            }
+
+            onPage[mention.Id] = mention.Text;
             if (run.Cursor.TryMarkNew(mention.Id))
             {
                 run.Mentions.Add(mention);
                 fresh++;
             }
+        }
+
+        if (collisions > 0)
+        {
+            var sample = parsed.Items.GroupBy(i => i.ExternalId ?? i.Url).FirstOrDefault(g => g.Count() > 1)?.Key;
+            var message = $"source '{run.Source.Id}': {collisions} item(s) on {page.Uri} derive the same id as another item of the page (e.g. '{sample}') and were dropped; check PostId / PostIdPattern / Link or the Json Id path";
+            run.Report.AddError("id_collision", message);
+            LogIdCollision(run.Source.Id, page.Uri, collisions, sample);
         }
 
         run.Progress?.Report(new CrawlPageEvent(page.Uri, page.Truncated ? "200 (truncated)" : "200", parsed.Items.Count, fresh));
@@ -220,6 +239,7 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
         Text = item.Text,
         Language = string.IsNullOrWhiteSpace(run.Source.Language) ? LanguageDetector.Detect(item.Title + " " + item.Text) : run.Source.Language,
         PublishedAt = item.PublishedAt ?? run.Now,
+        PublishedAtEstimated = item.PublishedAt is null,
         CollectedAt = run.Now,
         Engagement = new Engagement(item.Reach, item.Likes, item.Replies, item.Shares),
     };
@@ -234,6 +254,9 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceId}: fetching {Uri} failed ({ErrorKind}): {Error}")]
     private partial void LogFetchFailed(string sourceId, Uri uri, string? errorKind, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceId}: {Collisions} items on {Uri} share an id with another item of the page (e.g. {Sample}); only the first was kept")]
+    private partial void LogIdCollision(string sourceId, Uri uri, int collisions, string? sample);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceId}: {Problem} (page {Uri})")]
     private partial void LogParseProblem(string sourceId, Uri uri, string problem);

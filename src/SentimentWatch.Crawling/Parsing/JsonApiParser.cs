@@ -6,7 +6,7 @@ using SentimentWatch.Crawling.Sources;
 namespace SentimentWatch.Crawling.Parsing;
 
 /// <summary>Reads a JSON API page through a source's configured paths.</summary>
-public static class JsonApiParser
+public static partial class JsonApiParser
 {
     private static readonly JsonDocumentOptions Lenient = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
@@ -32,9 +32,12 @@ public static class JsonApiParser
 
         var problems = new List<string>();
         var items = new List<CrawledItem>();
+        var html = new AngleSharp.Html.Parser.HtmlParser();
         foreach (var (node, index) in array.Select((n, i) => (n, i)))
         {
-            var text = Text(node, paths.Text);
+            // Forum and social APIs return rendered HTML (Mastodon content, Discourse cooked,
+            // V2EX content_rendered, HN story_text): read it by the same rules as an HTML post.
+            var text = Markup(Text(node, paths.Text), html);
             if (string.IsNullOrWhiteSpace(text))
             {
                 problems.Add($"item {index + 1} of {pageUri} has no text at '{paths.Text}'; skipped");
@@ -45,7 +48,7 @@ public static class JsonApiParser
             var url = Text(node, paths.Url);
             if (url is null && paths.UrlTemplate is not null && id is not null)
             {
-                url = paths.UrlTemplate.Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal);
+                url = FillTemplate(paths.UrlTemplate, node, id);
             }
 
             items.Add(new CrawledItem
@@ -53,7 +56,7 @@ public static class JsonApiParser
                 ExternalId = id,
                 Url = FeedParser.Resolve(pageUri, url),
                 Text = text,
-                Title = Text(node, paths.Title),
+                Title = Markup(Text(node, paths.Title), html),
                 Author = Text(node, paths.Author),
                 PublishedAt = ForumTime.Parse(Text(node, paths.PublishedAt), zone, now),
                 ThreadId = Text(node, paths.ThreadId),
@@ -112,9 +115,42 @@ public static class JsonApiParser
         return node;
     }
 
+    /// <summary>
+    /// <c>{id}</c> is the item's id (escaped); any other <c>{path}</c> is the value at that path,
+    /// e.g. Reddit's <c>https://www.reddit.com{permalink}</c>.
+    /// </summary>
+    private static string FillTemplate(string template, JsonNode? node, string id) =>
+        TemplateField().Replace(template, m =>
+        {
+            var path = m.Groups[1].Value;
+            if (path == "id")
+            {
+                return Uri.EscapeDataString(id);
+            }
+
+            var value = Text(node, path) ?? string.Empty;
+            return value.StartsWith('/') || value.Contains("://", StringComparison.Ordinal) ? value : Uri.EscapeDataString(value);
+        });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{([\w.\[\]]+)\}")]
+    private static partial System.Text.RegularExpressions.Regex TemplateField();
+
+    /// <summary>The first non-empty value among <c>a || b</c> alternatives (Reddit: <c>selftext || title</c>).</summary>
     private static string? Text(JsonNode? node, string? path)
     {
-        if (string.IsNullOrWhiteSpace(path) || Navigate(node, path) is not JsonValue value)
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+
+        if (path.Contains("||", StringComparison.Ordinal))
+        {
+            return path.Split("||", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => Text(node, p))
+                .FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+        }
+
+        if (Navigate(node, path) is not JsonValue value)
         {
             return null;
         }
@@ -128,6 +164,9 @@ public static class JsonApiParser
             _ => null,
         };
     }
+
+    private static string? Markup(string? value, AngleSharp.Html.Parser.HtmlParser html) =>
+        string.IsNullOrWhiteSpace(value) ? value : HtmlText.OfFragment(value, html);
 
     private static long Count(JsonNode? node, string? path) => FieldSelector.ParseCount(Text(node, path));
 }
