@@ -17,6 +17,8 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
     public async Task<(IReadOnlyList<Mention> Mentions, CrawlReport Report)> CrawlAsync(
         CrawlSource source, CrawlCursor cursor, IProgress<CrawlPageEvent>? progress, CancellationToken cancellationToken)
     {
+        // Platform kinds (mastodon, reddit, …) are presets: crawl the JSON/RSS source they stand for.
+        source = SourcePresets.Expand(source);
         var run = new Run(source, cursor, progress, time.GetUtcNow(), new CrawlReport { SourceId = source.Id, StartedAt = time.GetUtcNow() });
         var startsOk = 0;
         foreach (var start in source.Urls)
@@ -76,7 +78,13 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
                 return null;
             }
 
-            return parsed.Parsed.Next ?? (parsed.NextCursor is { } cursor ? WithQuery(start, paths.CursorParameter!, cursor) : null);
+            if (paths.NextFromLinkHeader && page.NextLink is { } linked)
+            {
+                return linked;
+            }
+
+            var parameter = paths.CursorParameter ?? paths.PageParameter;
+            return parsed.Parsed.Next ?? (parsed.NextCursor is { } cursor && parameter is not null ? WithQuery(page.Uri, parameter, cursor) : null);
         }, cancellationToken);
     }
 
@@ -149,7 +157,7 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
             return (null, true);
         }
 
-        var result = await fetcher.FetchAsync(uri, run.Cursor.ValidatorsFor(key), cancellationToken);
+        var result = await fetcher.FetchAsync(uri, run.Cursor.ValidatorsFor(key), run.Source.Auth, cancellationToken);
         switch (result.Outcome)
         {
             case FetchOutcome.Ok:

@@ -35,6 +35,9 @@ public sealed record FetchResult
     public bool Truncated { get; init; }
     public int Attempts { get; init; }
 
+    /// <summary>The <c>rel="next"</c> target of a <c>Link</c> response header, when the server sent one.</summary>
+    public Uri? NextLink { get; init; }
+
     /// <summary>timeout, network, http_429, http_5xx, http_4xx, robots.</summary>
     public string? ErrorKind { get; init; }
 
@@ -70,9 +73,18 @@ public sealed partial class PageFetcher(
         string? ETag,
         string? LastModified,
         RetryConditionHeaderValue? RetryAfter,
-        Uri FinalUri);
+        Uri FinalUri,
+        string? NextLink);
 
-    public async Task<FetchResult> FetchAsync(Uri uri, ConditionalValidators? validators, CancellationToken cancellationToken)
+    public Task<FetchResult> FetchAsync(Uri uri, ConditionalValidators? validators, CancellationToken cancellationToken) =>
+        FetchAsync(uri, validators, auth: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FetchAsync(Uri, ConditionalValidators?, CancellationToken)"/>, with a source's
+    /// credentials added to the request alone: <see cref="FetchResult.Uri"/>, errors and logs name
+    /// the URL without them.
+    /// </summary>
+    public async Task<FetchResult> FetchAsync(Uri uri, ConditionalValidators? validators, Sources.SourceAuth? auth, CancellationToken cancellationToken)
     {
         var politeness = options.CurrentValue.Politeness;
         if (politeness.RespectRobotsTxt && !await robots.IsAllowedAsync(uri, cancellationToken))
@@ -89,7 +101,7 @@ public sealed partial class PageFetcher(
                 async token =>
                 {
                     attempts++;
-                    return await SendOnceAsync(uri, validators, politeness, token);
+                    return await SendOnceAsync(uri, validators, auth, politeness, token);
                 },
                 cancellationToken);
         }
@@ -122,7 +134,9 @@ public sealed partial class PageFetcher(
 
         return new FetchResult
         {
-            Uri = attempt.FinalUri,
+            // A redirect target carries the credentials' query too: report the URL as asked for then.
+            Uri = auth is { Query.Count: > 0 } ? uri : attempt.FinalUri,
+            NextLink = attempt.NextLink is { } next ? new Uri(uri, next) : null,
             Outcome = FetchOutcome.Ok,
             StatusCode = status,
             Text = text,
@@ -137,10 +151,15 @@ public sealed partial class PageFetcher(
     private static FetchResult Failure(Uri uri, int attempts, int status, string kind, string message) =>
         new() { Uri = uri, Outcome = FetchOutcome.Failed, StatusCode = status, Attempts = attempts, ErrorKind = kind, Error = message };
 
-    private async ValueTask<Attempt> SendOnceAsync(Uri uri, ConditionalValidators? validators, PolitenessOptions politeness, CancellationToken cancellationToken)
+    private async ValueTask<Attempt> SendOnceAsync(Uri uri, ConditionalValidators? validators, Sources.SourceAuth? auth, PolitenessOptions politeness, CancellationToken cancellationToken)
     {
         using var lease = await gate.EnterAsync(uri, cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        using var request = new HttpRequestMessage(HttpMethod.Get, WithCredentials(uri, auth));
+        foreach (var (name, value) in auth?.Headers ?? [])
+        {
+            request.Headers.TryAddWithoutValidation(name, Sources.SourceAuth.Resolve(value));
+        }
+
         if (!string.IsNullOrEmpty(validators?.ETag))
         {
             request.Headers.TryAddWithoutValidation("If-None-Match", validators.ETag);
@@ -164,7 +183,36 @@ public sealed partial class PageFetcher(
             response.Headers.ETag?.ToString(),
             response.Content.Headers.LastModified?.ToString("R"),
             response.Headers.RetryAfter,
-            response.RequestMessage?.RequestUri ?? uri);
+            response.RequestMessage?.RequestUri ?? uri,
+            response.Headers.TryGetValues("Link", out var links) ? NextFromLinkHeader(string.Join(',', links)) : null);
+    }
+
+    private static Uri WithCredentials(Uri uri, Sources.SourceAuth? auth)
+    {
+        if (auth is not { Query.Count: > 0 })
+        {
+            return uri;
+        }
+
+        var extra = auth.Query.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(Sources.SourceAuth.Resolve(p.Value)));
+        var query = uri.Query.TrimStart('?');
+        return new UriBuilder(uri) { Query = string.Join('&', (query.Length > 0 ? [query] : Array.Empty<string>()).Concat(extra)) }.Uri;
+    }
+
+    /// <summary>The target of <c>rel="next"</c> in an RFC 8288 Link header (<c>&lt;url&gt;; rel="next", …</c>).</summary>
+    internal static string? NextFromLinkHeader(string header)
+    {
+        foreach (var part in header.Split(','))
+        {
+            var open = part.IndexOf('<');
+            var close = part.IndexOf('>');
+            if (open >= 0 && close > open && System.Text.RegularExpressions.Regex.IsMatch(part[close..], @"rel\s*=\s*""?([^""]*\s)?next(\s[^""]*)?""?", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+            {
+                return part[(open + 1)..close].Trim();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Reads at most <paramref name="maxBytes"/> of a body; the rest is never downloaded.</summary>

@@ -51,6 +51,13 @@ public static partial class JsonApiParser
                 url = FillTemplate(paths.UrlTemplate, node, id);
             }
 
+            var rawTime = Text(node, paths.PublishedAt);
+            var published = ForumTime.Parse(rawTime, zone, now);
+            if (rawTime is not null && published is null)
+            {
+                problems.Add($"item {index + 1} of {pageUri}: time '{rawTime}' at '{paths.PublishedAt}' is in no format the crawler knows; kept with the collection time, marked estimated");
+            }
+
             items.Add(new CrawledItem
             {
                 ExternalId = id,
@@ -58,7 +65,7 @@ public static partial class JsonApiParser
                 Text = text,
                 Title = Markup(Text(node, paths.Title), html),
                 Author = Text(node, paths.Author),
-                PublishedAt = ForumTime.Parse(Text(node, paths.PublishedAt), zone, now),
+                PublishedAt = published,
                 ThreadId = Text(node, paths.ThreadId),
                 Replies = Count(node, paths.Replies),
                 Likes = Count(node, paths.Likes),
@@ -74,9 +81,23 @@ public static partial class JsonApiParser
         }
 
         var cursor = string.IsNullOrWhiteSpace(paths.NextCursor) ? null : Text(root, paths.NextCursor);
+        if (cursor is null && !string.IsNullOrWhiteSpace(paths.PageParameter))
+        {
+            // Numbered pages (Algolia): ask for the next one while the response says there is one.
+            var current = QueryValue(pageUri, paths.PageParameter) is { } p && int.TryParse(p, CultureInfo.InvariantCulture, out var n) ? n : 0;
+            var pages = string.IsNullOrWhiteSpace(paths.PageCount) ? int.MaxValue : (int)Math.Min(Count(root, paths.PageCount), int.MaxValue);
+            cursor = current + 1 < pages && items.Count > 0 ? (current + 1).ToString(CultureInfo.InvariantCulture) : null;
+        }
         var nextUri = next is not null ? FeedParser.Resolve(pageUri, next) : null;
-        return new Page(new ParsedPage { Items = items, Problems = problems, Next = nextUri is null ? null : new Uri(nextUri) }, cursor is "" or "0" ? null : cursor);
+        return new Page(new ParsedPage { Items = items, Problems = problems, Next = nextUri is null ? null : new Uri(nextUri) }, cursor is "" || (cursor == "0" && string.IsNullOrWhiteSpace(paths.PageParameter)) ? null : cursor);
     }
+
+    private static string? QueryValue(Uri uri, string name) =>
+        uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .Where(kv => Uri.UnescapeDataString(kv[0]) == name)
+            .Select(kv => kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : string.Empty)
+            .FirstOrDefault();
 
     /// <summary>Follows <c>a.b[2].c</c> from <paramref name="node"/>; null when any step is missing.</summary>
     public static JsonNode? Navigate(JsonNode? node, string path)

@@ -37,7 +37,7 @@ public sealed class RealPageCorpusTests : IAsyncLifetime
     public void TheCorpusCoversTheEnginesItClaims()
     {
         var engines = EngineNames();
-        engines.Count.ShouldBeGreaterThanOrEqualTo(5);
+        engines.Count.ShouldBeGreaterThanOrEqualTo(8);
         foreach (var engine in engines)
         {
             var dir = Path.Combine(RealPageServer.Root, engine);
@@ -46,14 +46,23 @@ public sealed class RealPageCorpusTests : IAsyncLifetime
         }
     }
 
+    public static TheoryData<string> PresetEngines() => new(EngineNames().Where(e => File.Exists(Path.Combine(RealPageServer.Root, e, "preset.json"))));
+
     [Theory]
     [MemberData(nameof(Engines))]
-    public async Task EveryMentionOfTheRealPageMatchesTheGoldList(string engine)
+    public Task EveryMentionOfTheRealPageMatchesTheGoldList(string engine) => CrawlAndCompareAsync(engine, "source.json", "requests");
+
+    /// <summary>The platform kind (mastodon, reddit, …) builds its own endpoint, paths and paging, and must read the same capture to the same gold.</summary>
+    [Theory]
+    [MemberData(nameof(PresetEngines))]
+    public Task ThePlatformPresetReadsTheSameCaptureToTheSameGold(string engine) => CrawlAndCompareAsync(engine, "preset.json", "presetRequests");
+
+    private async Task CrawlAndCompareAsync(string engine, string definition, string requestsField)
     {
         var dir = Path.Combine(RealPageServer.Root, engine);
         using var gold = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "gold.json")));
         var now = DateTimeOffset.Parse(gold.RootElement.GetProperty("now").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        var sourceJson = (await File.ReadAllTextAsync(Path.Combine(dir, "source.json"))).Replace("{{BASE}}", _server.Base + "/realpages/" + engine, StringComparison.Ordinal);
+        var sourceJson = (await File.ReadAllTextAsync(Path.Combine(dir, definition))).Replace("{{BASE}}", _server.Base + "/realpages/" + engine, StringComparison.Ordinal);
         var source = JsonSerializer.Deserialize<CrawlSource>(sourceJson, CrawlingCommands.SourceJson)!;
         CrawlingOptionsValidator.ValidateSource(source, engine, requireSchedule: false).ShouldBeEmpty();
 
@@ -71,7 +80,7 @@ public sealed class RealPageCorpusTests : IAsyncLifetime
 
         var expectedProblems = gold.RootElement.TryGetProperty("problems", out var p) ? p.GetInt32() : 0;
         report.Errors.Count.ShouldBe(expectedProblems, $"{engine}: {string.Join("\n", report.Errors)}");
-        if (gold.RootElement.TryGetProperty("requests", out var requests))
+        if (gold.RootElement.TryGetProperty(requestsField, out var requests))
         {
             _server.Requests.Count.ShouldBe(requests.GetInt32(), string.Join("\n", _server.Requests));
         }

@@ -44,6 +44,16 @@ public sealed class RealPageServer : IAsyncDisposable
             }
 
             var path = Path.GetFullPath(Path.Combine(Root, engine, file));
+            if (!File.Exists(path) && File.Exists(Path.Combine(Root, engine, "routes.json")))
+            {
+                // A platform preset asks for the API's own path (/api/v1/timelines/tag/hoot): routes.json names the capture.
+                var routes = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(Path.Combine(Root, engine, "routes.json")))!;
+                if (routes.TryGetValue("/" + file, out var captured))
+                {
+                    path = Path.GetFullPath(Path.Combine(Root, engine, captured));
+                }
+            }
+
             if (!path.StartsWith(Path.GetFullPath(Root), StringComparison.Ordinal) || !File.Exists(path))
             {
                 return Results.NotFound();
