@@ -95,7 +95,7 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
 
         foreach (var (name, value) in (source.Auth?.Headers ?? []).Concat(source.Auth?.Query ?? []))
         {
-            if (value.StartsWith("${env:", StringComparison.Ordinal) && (!value.EndsWith('}') || value.Length <= 7))
+            if (value.Contains("${env:", StringComparison.Ordinal) && !System.Text.RegularExpressions.Regex.IsMatch(value, @"\$\{env:[A-Za-z_][A-Za-z0-9_]*\}"))
             {
                 yield return $"{path}:Auth:{name} '{value}' should read ${{env:VARIABLE_NAME}}";
             }

@@ -135,10 +135,12 @@ public sealed class ForumPageParser(HtmlSelectors selectors)
             return null;
         }
 
-        // A permalink as the id source: never let the default pattern take a digit of the host (bbs2.example).
+        // A permalink as the id source: never let the default pattern take a digit of the host
+        // (bbs2.example) or the thread id shared by every post (?tid=55&pid=101): take the last number.
         if (string.IsNullOrWhiteSpace(selectors.PostIdPattern) && Uri.TryCreate(raw, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
         {
-            raw = url.PathAndQuery + url.Fragment;
+            var numbers = FirstNumber.Matches(url.PathAndQuery + url.Fragment);
+            return numbers.Count > 0 ? numbers[^1].Value : raw;
         }
 
         var match = _postIdPattern.Match(raw);

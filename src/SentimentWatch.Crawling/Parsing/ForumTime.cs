@@ -176,10 +176,11 @@ public static partial class ForumTime
     private static DateTimeOffset? LatestNotInFuture(int month, int day, int hour, int minute, int second, TimeZoneInfo zone, DateTimeOffset now)
     {
         var year = TimeZoneInfo.ConvertTime(now, zone).Year;
-        // A day of slack for clocks a little ahead of ours; Feb 29 walks back to a leap year.
+        // Twelve hours of slack for a site clock (or configured zone) a little ahead of ours: more
+        // would date tomorrow's calendar day this year instead of last. Feb 29 walks back to a leap year.
         for (var y = year; y > year - 8; y--)
         {
-            if (Local(y, month, day, hour, minute, second, zone) is { } candidate && candidate <= now.AddDays(1))
+            if (Local(y, month, day, hour, minute, second, zone) is { } candidate && candidate <= now.AddHours(12))
             {
                 return candidate;
             }

@@ -215,9 +215,7 @@ public sealed class SourceAuth
 
     public bool IsEmpty => Headers.Count == 0 && Query.Count == 0;
 
-    /// <summary><c>${env:NAME}</c> resolved from the environment; other values as given.</summary>
+    /// <summary>Every <c>${env:NAME}</c> in the value replaced from the environment (<c>Bearer ${env:TOKEN}</c>).</summary>
     public static string Resolve(string value) =>
-        value.StartsWith("${env:", StringComparison.Ordinal) && value.EndsWith('}')
-            ? Environment.GetEnvironmentVariable(value[6..^1]) ?? string.Empty
-            : value;
+        System.Text.RegularExpressions.Regex.Replace(value, @"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}", m => Environment.GetEnvironmentVariable(m.Groups[1].Value) ?? string.Empty);
 }
