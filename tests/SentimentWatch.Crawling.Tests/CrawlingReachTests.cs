@@ -112,6 +112,23 @@ public sealed class CrawlingReachTests : IAsyncLifetime
         logs.Lines.ShouldAllBe(l => !l.Contains("s3cr3t", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ARedirectIntoAnAreaRobotsTxtDisallowsIsNeverFollowed()
+    {
+        using var harness = new CrawlerHarness();
+        var fetcher = harness.Services.GetRequiredService<SentimentWatch.Crawling.Fetching.PageFetcher>();
+
+        var blocked = await fetcher.FetchAsync(new Uri(_server.Url("/redirect/to-private")), null, CancellationToken.None);
+        var followed = await fetcher.FetchAsync(new Uri(_server.Url("/redirect/to-topic")), null, CancellationToken.None);
+
+        followed.Outcome.ShouldBe(SentimentWatch.Crawling.Fetching.FetchOutcome.Ok);
+        followed.Uri.ShouldBe(new Uri(_server.Url("/phpbb/viewtopic.php?t=55")));
+        blocked.Outcome.ShouldBe(SentimentWatch.Crawling.Fetching.FetchOutcome.Disallowed);
+        blocked.Error.ShouldNotBeNull().ShouldContain("/private/secret.html");
+        _server.Hits("/redirect/to-private").ShouldBe(1);
+        _server.HitsStartingWith("/private/").ShouldBe(0);
+    }
+
     private sealed class CapturingLoggerProvider : ILoggerProvider
     {
         public ConcurrentQueue<string> Lines { get; } = new();

@@ -157,6 +157,10 @@ public sealed class FixtureServer : IAsyncDisposable
                 $"<div class=\"post\"><span class=\"floor\">沙发</span><div class=\"content\">{t}</div><span class=\"when\">sometime long ago</span></div>")) + "</body></html>",
             "text/html; charset=utf-8"));
 
+        // Redirects: one into the robots-disallowed /private/ area, one to an allowed page.
+        app.MapGet("/redirect/to-private", () => Results.Redirect("/private/secret.html"));
+        app.MapGet("/redirect/to-topic", () => Results.Redirect("/phpbb/viewtopic.php?t=55", permanent: true));
+
         // Echoes whether the source's credentials arrived (header and query), for the auth test.
         app.MapGet("/api/private", (HttpContext context) => Results.Json(new[]
         {

@@ -59,6 +59,9 @@ public sealed partial class PageFetcher(
 {
     public const string HttpClientName = "SentimentWatch.Crawler";
 
+    /// <summary>Redirects followed per fetch, each target checked against its own robots.txt.</summary>
+    public const int MaxRedirects = 5;
+
     // Swapped as one reference so concurrent runs never pair options with another pipeline.
     private CachedPipeline? _pipeline;
 
@@ -74,7 +77,8 @@ public sealed partial class PageFetcher(
         string? LastModified,
         RetryConditionHeaderValue? RetryAfter,
         Uri FinalUri,
-        string? NextLink);
+        string? NextLink,
+        Uri? Location = null);
 
     public Task<FetchResult> FetchAsync(Uri uri, ConditionalValidators? validators, CancellationToken cancellationToken) =>
         FetchAsync(uri, validators, auth: null, cancellationToken);
@@ -95,23 +99,55 @@ public sealed partial class PageFetcher(
 
         var attempts = 0;
         Attempt attempt;
-        try
+        var target = uri;
+        var hops = 0;
+        while (true)
         {
-            attempt = await PipelineFor(politeness).ExecuteAsync(
-                async token =>
-                {
-                    attempts++;
-                    return await SendOnceAsync(uri, validators, auth, politeness, token);
-                },
-                cancellationToken);
-        }
-        catch (TimeoutRejectedException)
-        {
-            return Failure(uri, attempts, 0, "timeout", $"no complete response within {politeness.RequestTimeout} after {attempts} attempt(s)");
-        }
-        catch (HttpRequestException ex)
-        {
-            return Failure(uri, attempts, 0, "network", ex.Message);
+            try
+            {
+                var current = target;
+                // Conditional headers and credentials belong to the URL asked for; a redirect to
+                // another host gets neither (a token must not follow a link off its site).
+                var hopValidators = hops == 0 ? validators : null;
+                var hopAuth = current.Authority == uri.Authority ? auth : null;
+                attempt = await PipelineFor(politeness).ExecuteAsync(
+                    async token =>
+                    {
+                        attempts++;
+                        return await SendOnceAsync(current, hopValidators, hopAuth, politeness, token);
+                    },
+                    cancellationToken);
+            }
+            catch (TimeoutRejectedException)
+            {
+                return Failure(uri, attempts, 0, "timeout", $"no complete response within {politeness.RequestTimeout} after {attempts} attempt(s)");
+            }
+            catch (HttpRequestException ex)
+            {
+                return Failure(uri, attempts, 0, "network", ex.Message);
+            }
+
+            if ((int)attempt.Status is not (301 or 302 or 303 or 307 or 308) || attempt.Location is null)
+            {
+                break;
+            }
+
+            if (++hops > MaxRedirects)
+            {
+                return Failure(uri, attempts, (int)attempt.Status, "http_redirect", $"more than {MaxRedirects} redirects from {uri}");
+            }
+
+            target = new Uri(target, attempt.Location);
+            if (target.Scheme is not ("http" or "https"))
+            {
+                return Failure(uri, attempts, (int)attempt.Status, "http_redirect", $"{uri} redirects to a non-web address");
+            }
+
+            if (politeness.RespectRobotsTxt && !await robots.IsAllowedAsync(target, cancellationToken))
+            {
+                LogRedirectDisallowed(uri, target);
+                return new FetchResult { Uri = uri, Outcome = FetchOutcome.Disallowed, ErrorKind = "robots", Error = $"{uri.PathAndQuery} redirects to {target}, which robots.txt disallows" };
+            }
         }
 
         var status = (int)attempt.Status;
@@ -135,8 +171,8 @@ public sealed partial class PageFetcher(
         return new FetchResult
         {
             // A redirect target carries the credentials' query too: report the URL as asked for then.
-            Uri = auth is { Query.Count: > 0 } ? uri : attempt.FinalUri,
-            NextLink = attempt.NextLink is { } next ? new Uri(uri, next) : null,
+            Uri = auth is { Query.Count: > 0 } ? uri : target,
+            NextLink = attempt.NextLink is { } next ? new Uri(target, next) : null,
             Outcome = FetchOutcome.Ok,
             StatusCode = status,
             Text = text,
@@ -184,7 +220,8 @@ public sealed partial class PageFetcher(
             response.Content.Headers.LastModified?.ToString("R"),
             response.Headers.RetryAfter,
             response.RequestMessage?.RequestUri ?? uri,
-            response.Headers.TryGetValues("Link", out var links) ? NextFromLinkHeader(string.Join(',', links)) : null);
+            response.Headers.TryGetValues("Link", out var links) ? NextFromLinkHeader(string.Join(',', links)) : null,
+            response.Headers.Location);
     }
 
     private static Uri WithCredentials(Uri uri, Sources.SourceAuth? auth)
@@ -284,6 +321,9 @@ public sealed partial class PageFetcher(
 
         return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > cap ? cap : wait;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Skipped {Uri}: it redirects to {Target}, which robots.txt disallows")]
+    private partial void LogRedirectDisallowed(Uri uri, Uri target);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Skipped {Uri}: robots.txt disallows it")]
     private partial void LogDisallowed(Uri uri);
