@@ -82,6 +82,11 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
             yield return $"{path}:Kind must be one of rss, atom, html, json, mastodon, reddit, hackernews, discourse, v2ex, rsshub";
         }
 
+        if (source.Render && source.Kind != SourceKind.Html)
+        {
+            yield return $"{path}:Render applies to kind 'html' only (feeds and JSON APIs need no browser)";
+        }
+
         var platform = SourcePresets.IsPlatform(source.Kind);
         if (source.Urls.Count == 0 && !platform)
         {

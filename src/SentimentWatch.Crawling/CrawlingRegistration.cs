@@ -51,6 +51,7 @@ public static class CrawlingRegistration
         services.AddSingleton<HostGate>();
         services.AddSingleton<RobotsCache>();
         services.AddSingleton<PageFetcher>();
+        services.AddSingleton<PageRenderer>();
         services.AddSingleton<SourceCrawler>();
         services.AddStateDbContext<CrawlStateDbContext>();
         services.AddSingleton<CrawlStateStore>();

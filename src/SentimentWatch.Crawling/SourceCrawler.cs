@@ -12,7 +12,7 @@ namespace SentimentWatch.Crawling;
 /// source's parser, and returns the mentions the cursor has not seen. Never fetches a URL
 /// twice in one run. Touches no storage: the caller decides what to commit.
 /// </summary>
-public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time, ILogger<SourceCrawler> logger)
+public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer renderer, TimeProvider time, ILogger<SourceCrawler> logger)
 {
     public async Task<(IReadOnlyList<Mention> Mentions, CrawlReport Report)> CrawlAsync(
         CrawlSource source, CrawlCursor cursor, IProgress<CrawlPageEvent>? progress, CancellationToken cancellationToken)
@@ -157,7 +157,9 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
             return (null, true);
         }
 
-        var result = await fetcher.FetchAsync(uri, run.Cursor.ValidatorsFor(key), run.Source.Auth, cancellationToken);
+        var result = run.Source.Render && run.Source.Kind == SourceKind.Html
+            ? await renderer.RenderAsync(uri, cancellationToken)
+            : await fetcher.FetchAsync(uri, run.Cursor.ValidatorsFor(key), run.Source.Auth, cancellationToken);
         switch (result.Outcome)
         {
             case FetchOutcome.Ok:

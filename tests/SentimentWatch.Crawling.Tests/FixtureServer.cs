@@ -157,6 +157,30 @@ public sealed class FixtureServer : IAsyncDisposable
                 $"<div class=\"post\"><span class=\"floor\">沙发</span><div class=\"content\">{t}</div><span class=\"when\">sometime long ago</span></div>")) + "</body></html>",
             "text/html; charset=utf-8"));
 
+        // Synthetic: the posts exist only after the page's script runs (and fetches them from /api/js-posts).
+        app.MapGet("/js-only", () => Results.Text(
+            """
+            <!DOCTYPE html><html><head><meta charset="utf-8"><title>X9 论坛</title></head><body>
+            <div id="thread"></div><noscript>请开启 JavaScript</noscript>
+            <script>
+              fetch('/api/js-posts').then(r => r.json()).then(posts => {
+                const thread = document.getElementById('thread');
+                for (const p of posts) {
+                  const div = document.createElement('div');
+                  div.className = 'post'; div.id = 'p' + p.id;
+                  div.innerHTML = '<span class="who">' + p.author + '</span><div class="content">' + p.text + '</div>';
+                  thread.appendChild(div);
+                }
+              });
+            </script></body></html>
+            """,
+            "text/html; charset=utf-8"));
+        app.MapGet("/api/js-posts", () => Results.Json(new[]
+        {
+            new { id = 501, author = "王五", text = "X9 屏幕闪烁，售后不理" },
+            new { id = 502, author = "carl", text = "Same flicker here after 2.1" },
+        }));
+
         // Redirects: one into the robots-disallowed /private/ area, one to an allowed page.
         app.MapGet("/redirect/to-private", () => Results.Redirect("/private/secret.html"));
         app.MapGet("/redirect/to-topic", () => Results.Redirect("/phpbb/viewtopic.php?t=55", permanent: true));

@@ -97,6 +97,13 @@ public sealed class CrawlSource
     /// <summary>V2EX: <c>hot</c> (default) or <c>latest</c>.</summary>
     public string? Feed { get; set; }
 
+    /// <summary>
+    /// For <see cref="SourceKind.Html"/> pages whose posts exist only after their script runs:
+    /// render them in headless Chromium (Playwright) before reading. Slower; same politeness,
+    /// timeout and size cap. See <c>Crawling:Rendering</c>.
+    /// </summary>
+    public bool Render { get; set; }
+
     /// <summary>Credentials for APIs the user has keys for: sent on every request of this source, never logged.</summary>
     public SourceAuth? Auth { get; set; }
 

@@ -83,6 +83,7 @@ public static class SourcePresets
             Language = source.Language,
             Json = paths is null ? null : Merge(paths, source.Json),
             Auth = source.Auth,
+            Render = source.Render,
         };
     }
 
