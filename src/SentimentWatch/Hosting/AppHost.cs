@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.Json;
 using SentimentWatch.Alerting;
 using SentimentWatch.Api;
+using SentimentWatch.Cases;
+using SentimentWatch.Cases.Api;
 using SentimentWatch.Crawling;
 using SentimentWatch.Indexing;
 using SentimentWatch.Indexing.Api;
@@ -48,6 +50,7 @@ public static class AppHost
         builder.AddMentionPipeline();
         builder.AddCrawling();
         builder.AddAlerting();
+        builder.AddCases();
         builder.AddHealth();
         return builder;
     }
@@ -66,6 +69,7 @@ public static class AppHost
         app.MapCrawlingApi();
         app.MapAlertingApi();
         app.MapAlertingDashboard();
+        app.MapCasesApi();
 
         // Say where the generated admin key is (if one is in use) as soon as the service is up.
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ApiKeyRing>());
