@@ -13,6 +13,18 @@ public sealed class CrawlingOptions
     public PolitenessOptions Politeness { get; set; } = new();
 
     public List<CrawlSource> Sources { get; set; } = [];
+
+    public RenderingOptions Rendering { get; set; } = new();
+}
+
+/// <summary>How sources with <c>Render: true</c> are rendered: headless Chromium driven by Playwright.</summary>
+public sealed class RenderingOptions
+{
+    /// <summary>The Chromium binary (Debian's package installs <c>/usr/bin/chromium</c>); Playwright's own browsers are never downloaded.</summary>
+    public string ExecutablePath { get; set; } = "/usr/bin/chromium";
+
+    /// <summary>How long after the load event the page may keep fetching before its HTML is read.</summary>
+    public TimeSpan NetworkIdleWait { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>How the crawler treats the sites it visits. On by default; tests may loosen it.</summary>

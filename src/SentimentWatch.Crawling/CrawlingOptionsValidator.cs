@@ -79,12 +79,31 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
 
         if (!Enum.IsDefined(source.Kind))
         {
-            yield return $"{path}:Kind must be one of rss, atom, html, json";
+            yield return $"{path}:Kind must be one of rss, atom, html, json, mastodon, reddit, hackernews, discourse, v2ex, rsshub";
         }
 
-        if (source.Urls.Count == 0)
+        if (source.Render && source.Kind != SourceKind.Html)
+        {
+            yield return $"{path}:Render applies to kind 'html' only (feeds and JSON APIs need no browser)";
+        }
+
+        var platform = SourcePresets.IsPlatform(source.Kind);
+        if (source.Urls.Count == 0 && !platform)
         {
             yield return $"{path}:Urls needs at least one absolute http(s) URL";
+        }
+
+        foreach (var failure in platform ? SourcePresets.Validate(source, path) : [])
+        {
+            yield return failure;
+        }
+
+        foreach (var (name, value) in (source.Auth?.Headers ?? []).Concat(source.Auth?.Query ?? []))
+        {
+            if (value.Contains("${env:", StringComparison.Ordinal) && !System.Text.RegularExpressions.Regex.IsMatch(value, @"\$\{env:[A-Za-z_][A-Za-z0-9_]*\}"))
+            {
+                yield return $"{path}:Auth:{name} '{value}' should read ${{env:VARIABLE_NAME}}";
+            }
         }
 
         for (var u = 0; u < source.Urls.Count; u++)

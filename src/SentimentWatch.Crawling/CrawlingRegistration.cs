@@ -38,17 +38,20 @@ public static class CrawlingRegistration
                 client.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8");
                 client.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8");
             })
+            // Sources may carry credentials (SourceAuth): header values never reach the logs.
+            .RedactLoggedHeaders(_ => true)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AutomaticDecompression = DecompressionMethods.All,
-                AllowAutoRedirect = true,
-                MaxAutomaticRedirections = 5,
+                // Redirects are followed by PageFetcher, so every target is checked against its robots.txt.
+                AllowAutoRedirect = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
 
         services.AddSingleton<HostGate>();
         services.AddSingleton<RobotsCache>();
         services.AddSingleton<PageFetcher>();
+        services.AddSingleton<PageRenderer>();
         services.AddSingleton<SourceCrawler>();
         services.AddStateDbContext<CrawlStateDbContext>();
         services.AddSingleton<CrawlStateStore>();

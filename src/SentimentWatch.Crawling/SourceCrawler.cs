@@ -12,11 +12,13 @@ namespace SentimentWatch.Crawling;
 /// source's parser, and returns the mentions the cursor has not seen. Never fetches a URL
 /// twice in one run. Touches no storage: the caller decides what to commit.
 /// </summary>
-public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time, ILogger<SourceCrawler> logger)
+public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer renderer, TimeProvider time, ILogger<SourceCrawler> logger)
 {
     public async Task<(IReadOnlyList<Mention> Mentions, CrawlReport Report)> CrawlAsync(
         CrawlSource source, CrawlCursor cursor, IProgress<CrawlPageEvent>? progress, CancellationToken cancellationToken)
     {
+        // Platform kinds (mastodon, reddit, …) are presets: crawl the JSON/RSS source they stand for.
+        source = SourcePresets.Expand(source);
         var run = new Run(source, cursor, progress, time.GetUtcNow(), new CrawlReport { SourceId = source.Id, StartedAt = time.GetUtcNow() });
         var startsOk = 0;
         foreach (var start in source.Urls)
@@ -76,7 +78,13 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
                 return null;
             }
 
-            return parsed.Parsed.Next ?? (parsed.NextCursor is { } cursor ? WithQuery(start, paths.CursorParameter!, cursor) : null);
+            if (paths.NextFromLinkHeader && page.NextLink is { } linked)
+            {
+                return linked;
+            }
+
+            var parameter = paths.CursorParameter ?? paths.PageParameter;
+            return parsed.Parsed.Next ?? (parsed.NextCursor is { } cursor && parameter is not null ? WithQuery(page.Uri, parameter, cursor) : null);
         }, cancellationToken);
     }
 
@@ -149,7 +157,9 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
             return (null, true);
         }
 
-        var result = await fetcher.FetchAsync(uri, run.Cursor.ValidatorsFor(key), cancellationToken);
+        var result = run.Source.Render && run.Source.Kind == SourceKind.Html
+            ? await renderer.RenderAsync(uri, cancellationToken)
+            : await fetcher.FetchAsync(uri, run.Cursor.ValidatorsFor(key), run.Source.Auth, cancellationToken);
         switch (result.Outcome)
         {
             case FetchOutcome.Ok:
@@ -183,14 +193,33 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
         Report(run, page.Uri, parsed.Problems);
         run.Report.ItemsParsed += parsed.Items.Count;
         var fresh = 0;
+        var onPage = new Dictionary<string, string>(StringComparer.Ordinal);
+        var collisions = 0;
         foreach (var item in parsed.Items)
         {
             var mention = ToMention(run, item);
+            if (onPage.TryGetValue(mention.Id, out var earlier))
+            {
+                // Two different items deriving one id would collapse into one mention without a word:
+                // usually a PostId/PostIdPattern that reads something shared (a digit in the host name).
+                collisions += earlier == mention.Text ? 0 : 1;
+                continue;
+            }
+
+            onPage[mention.Id] = mention.Text;
             if (run.Cursor.TryMarkNew(mention.Id))
             {
                 run.Mentions.Add(mention);
                 fresh++;
             }
+        }
+
+        if (collisions > 0)
+        {
+            var sample = parsed.Items.GroupBy(i => i.ExternalId ?? i.Url).FirstOrDefault(g => g.Count() > 1)?.Key;
+            var message = $"source '{run.Source.Id}': {collisions} item(s) on {page.Uri} derive the same id as another item of the page (e.g. '{sample}') and were dropped; check PostId / PostIdPattern / Link or the Json Id path";
+            run.Report.AddError("id_collision", message);
+            LogIdCollision(run.Source.Id, page.Uri, collisions, sample);
         }
 
         run.Progress?.Report(new CrawlPageEvent(page.Uri, page.Truncated ? "200 (truncated)" : "200", parsed.Items.Count, fresh));
@@ -220,6 +249,7 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
         Text = item.Text,
         Language = string.IsNullOrWhiteSpace(run.Source.Language) ? LanguageDetector.Detect(item.Title + " " + item.Text) : run.Source.Language,
         PublishedAt = item.PublishedAt ?? run.Now,
+        PublishedAtEstimated = item.PublishedAt is null,
         CollectedAt = run.Now,
         Engagement = new Engagement(item.Reach, item.Likes, item.Replies, item.Shares),
     };
@@ -234,6 +264,9 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, TimeProvider time
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceId}: fetching {Uri} failed ({ErrorKind}): {Error}")]
     private partial void LogFetchFailed(string sourceId, Uri uri, string? errorKind, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceId}: {Collisions} items on {Uri} share an id with another item of the page (e.g. {Sample}); only the first was kept")]
+    private partial void LogIdCollision(string sourceId, Uri uri, int collisions, string? sample);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceId}: {Problem} (page {Uri})")]
     private partial void LogParseProblem(string sourceId, Uri uri, string problem);

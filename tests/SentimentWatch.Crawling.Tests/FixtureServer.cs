@@ -150,6 +150,47 @@ public sealed class FixtureServer : IAsyncDisposable
             Encoding.GetEncoding("GBK").GetBytes("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"></head><body><div class=\"post\" id=\"p5\"><div class=\"content\">售后服务太差了</div></div></body></html>"),
             "text/html; charset=utf-8"));
 
+        // Synthetic (not modelled on an engine): three different posts whose configured PostId reads the
+        // same floor label, and a time in no known format — the id-collision and estimated-time cases.
+        app.MapGet("/synthetic/collide", () => Results.Text(
+            "<html><body>" + string.Concat(new[] { "电池鼓包", "屏幕碎了", "客服不回" }.Select(t =>
+                $"<div class=\"post\"><span class=\"floor\">沙发</span><div class=\"content\">{t}</div><span class=\"when\">sometime long ago</span></div>")) + "</body></html>",
+            "text/html; charset=utf-8"));
+
+        // Synthetic: the posts exist only after the page's script runs (and fetches them from /api/js-posts).
+        app.MapGet("/js-only", () => Results.Text(
+            """
+            <!DOCTYPE html><html><head><meta charset="utf-8"><title>X9 论坛</title></head><body>
+            <div id="thread"></div><noscript>请开启 JavaScript</noscript>
+            <script>
+              fetch('/api/js-posts').then(r => r.json()).then(posts => {
+                const thread = document.getElementById('thread');
+                for (const p of posts) {
+                  const div = document.createElement('div');
+                  div.className = 'post'; div.id = 'p' + p.id;
+                  div.innerHTML = '<span class="who">' + p.author + '</span><div class="content">' + p.text + '</div>';
+                  thread.appendChild(div);
+                }
+              });
+            </script></body></html>
+            """,
+            "text/html; charset=utf-8"));
+        app.MapGet("/api/js-posts", () => Results.Json(new[]
+        {
+            new { id = 501, author = "王五", text = "X9 屏幕闪烁，售后不理" },
+            new { id = 502, author = "carl", text = "Same flicker here after 2.1" },
+        }));
+
+        // Redirects: one into the robots-disallowed /private/ area, one to an allowed page.
+        app.MapGet("/redirect/to-private", () => Results.Redirect("/private/secret.html"));
+        app.MapGet("/redirect/to-topic", () => Results.Redirect("/phpbb/viewtopic.php?t=55", permanent: true));
+
+        // Echoes whether the source's credentials arrived (header and query), for the auth test.
+        app.MapGet("/api/private", (HttpContext context) => Results.Json(new[]
+        {
+            new { id = "1", text = "auth header " + context.Request.Headers.Authorization.ToString() + " token " + context.Request.Query["access_token"].ToString() },
+        }));
+
         // No charset anywhere, GBK bytes.
         app.MapGet("/no-charset", () => Results.Bytes(
             Encoding.GetEncoding("GBK").GetBytes("<html><body><div class=\"post\" id=\"p6\"><div class=\"content\">电池鼓包，要求退货</div></div></body></html>"),

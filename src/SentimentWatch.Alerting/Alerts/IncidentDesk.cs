@@ -69,7 +69,9 @@ public sealed class IncidentDesk(
 
         var now = clock.GetUtcNow();
         var evidence = new List<MentionEvidence>();
-        foreach (var mention in mentions)
+        // A mention whose time the crawler could not read carries its collection time: counting it
+        // would make an old post look like new evidence in the window (issue 18).
+        foreach (var mention in mentions.Where(m => !m.PublishedAtEstimated))
         {
             foreach (var watch in mention.Watches.Distinct(StringComparer.Ordinal))
             {

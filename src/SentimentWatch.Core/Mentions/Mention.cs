@@ -30,6 +30,14 @@ public sealed record Mention
     public string Language { get; init; } = LanguageDetector.Undetermined;
 
     public required DateTimeOffset PublishedAt { get; init; }
+
+    /// <summary>
+    /// True when the origin printed no time the crawler could read, so <see cref="PublishedAt"/>
+    /// is the collection time: the mention is kept, but it is not evidence of anything new
+    /// (a years-old post read today must not look like a spike).
+    /// </summary>
+    public bool PublishedAtEstimated { get; init; }
+
     public required DateTimeOffset CollectedAt { get; init; }
     public Engagement Engagement { get; init; } = Engagement.None;
 

@@ -132,10 +132,12 @@ public static class CrawlingCommands
         long Reach,
         long Likes,
         long Replies,
-        long Shares)
+        long Shares,
+        bool? PublishedAtEstimated)
     {
+        /// <summary><c>publishedAtEstimated: true</c> only when the time could not be read (absent otherwise, so existing lines stay as they were).</summary>
         public static MentionLine From(Mention m) => new(
             m.Id, m.Source, m.ExternalId, m.Url, m.Author, m.ThreadId, m.Title, m.Text, m.Language, m.PublishedAt, m.CollectedAt,
-            m.Engagement.Reach, m.Engagement.Likes, m.Engagement.Replies, m.Engagement.Shares);
+            m.Engagement.Reach, m.Engagement.Likes, m.Engagement.Replies, m.Engagement.Shares, m.PublishedAtEstimated ? true : null);
     }
 }

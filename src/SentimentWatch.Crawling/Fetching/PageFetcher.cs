@@ -35,6 +35,9 @@ public sealed record FetchResult
     public bool Truncated { get; init; }
     public int Attempts { get; init; }
 
+    /// <summary>The <c>rel="next"</c> target of a <c>Link</c> response header, when the server sent one.</summary>
+    public Uri? NextLink { get; init; }
+
     /// <summary>timeout, network, http_429, http_5xx, http_4xx, robots.</summary>
     public string? ErrorKind { get; init; }
 
@@ -56,6 +59,9 @@ public sealed partial class PageFetcher(
 {
     public const string HttpClientName = "SentimentWatch.Crawler";
 
+    /// <summary>Redirects followed per fetch, each target checked against its own robots.txt.</summary>
+    public const int MaxRedirects = 5;
+
     // Swapped as one reference so concurrent runs never pair options with another pipeline.
     private CachedPipeline? _pipeline;
 
@@ -70,9 +76,19 @@ public sealed partial class PageFetcher(
         string? ETag,
         string? LastModified,
         RetryConditionHeaderValue? RetryAfter,
-        Uri FinalUri);
+        Uri FinalUri,
+        string? NextLink,
+        Uri? Location = null);
 
-    public async Task<FetchResult> FetchAsync(Uri uri, ConditionalValidators? validators, CancellationToken cancellationToken)
+    public Task<FetchResult> FetchAsync(Uri uri, ConditionalValidators? validators, CancellationToken cancellationToken) =>
+        FetchAsync(uri, validators, auth: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FetchAsync(Uri, ConditionalValidators?, CancellationToken)"/>, with a source's
+    /// credentials added to the request alone: <see cref="FetchResult.Uri"/>, errors and logs name
+    /// the URL without them.
+    /// </summary>
+    public async Task<FetchResult> FetchAsync(Uri uri, ConditionalValidators? validators, Sources.SourceAuth? auth, CancellationToken cancellationToken)
     {
         var politeness = options.CurrentValue.Politeness;
         if (politeness.RespectRobotsTxt && !await robots.IsAllowedAsync(uri, cancellationToken))
@@ -83,23 +99,55 @@ public sealed partial class PageFetcher(
 
         var attempts = 0;
         Attempt attempt;
-        try
+        var target = uri;
+        var hops = 0;
+        while (true)
         {
-            attempt = await PipelineFor(politeness).ExecuteAsync(
-                async token =>
-                {
-                    attempts++;
-                    return await SendOnceAsync(uri, validators, politeness, token);
-                },
-                cancellationToken);
-        }
-        catch (TimeoutRejectedException)
-        {
-            return Failure(uri, attempts, 0, "timeout", $"no complete response within {politeness.RequestTimeout} after {attempts} attempt(s)");
-        }
-        catch (HttpRequestException ex)
-        {
-            return Failure(uri, attempts, 0, "network", ex.Message);
+            try
+            {
+                var current = target;
+                // Conditional headers and credentials belong to the URL asked for; a redirect to
+                // another host gets neither (a token must not follow a link off its site).
+                var hopValidators = hops == 0 ? validators : null;
+                var hopAuth = current.Authority == uri.Authority ? auth : null;
+                attempt = await PipelineFor(politeness).ExecuteAsync(
+                    async token =>
+                    {
+                        attempts++;
+                        return await SendOnceAsync(current, hopValidators, hopAuth, politeness, token);
+                    },
+                    cancellationToken);
+            }
+            catch (TimeoutRejectedException)
+            {
+                return Failure(uri, attempts, 0, "timeout", $"no complete response within {politeness.RequestTimeout} after {attempts} attempt(s)");
+            }
+            catch (HttpRequestException ex)
+            {
+                return Failure(uri, attempts, 0, "network", ex.Message);
+            }
+
+            if ((int)attempt.Status is not (301 or 302 or 303 or 307 or 308) || attempt.Location is null)
+            {
+                break;
+            }
+
+            if (++hops > MaxRedirects)
+            {
+                return Failure(uri, attempts, (int)attempt.Status, "http_redirect", $"more than {MaxRedirects} redirects from {uri}");
+            }
+
+            target = new Uri(target, attempt.Location);
+            if (target.Scheme is not ("http" or "https"))
+            {
+                return Failure(uri, attempts, (int)attempt.Status, "http_redirect", $"{uri} redirects to a non-web address");
+            }
+
+            if (politeness.RespectRobotsTxt && !await robots.IsAllowedAsync(target, cancellationToken))
+            {
+                LogRedirectDisallowed(uri, target);
+                return new FetchResult { Uri = uri, Outcome = FetchOutcome.Disallowed, ErrorKind = "robots", Error = $"{uri.PathAndQuery} redirects to {target}, which robots.txt disallows" };
+            }
         }
 
         var status = (int)attempt.Status;
@@ -122,7 +170,9 @@ public sealed partial class PageFetcher(
 
         return new FetchResult
         {
-            Uri = attempt.FinalUri,
+            // A redirect target carries the credentials' query too: report the URL as asked for then.
+            Uri = auth is { Query.Count: > 0 } ? uri : target,
+            NextLink = attempt.NextLink is { } next ? new Uri(target, next) : null,
             Outcome = FetchOutcome.Ok,
             StatusCode = status,
             Text = text,
@@ -137,10 +187,15 @@ public sealed partial class PageFetcher(
     private static FetchResult Failure(Uri uri, int attempts, int status, string kind, string message) =>
         new() { Uri = uri, Outcome = FetchOutcome.Failed, StatusCode = status, Attempts = attempts, ErrorKind = kind, Error = message };
 
-    private async ValueTask<Attempt> SendOnceAsync(Uri uri, ConditionalValidators? validators, PolitenessOptions politeness, CancellationToken cancellationToken)
+    private async ValueTask<Attempt> SendOnceAsync(Uri uri, ConditionalValidators? validators, Sources.SourceAuth? auth, PolitenessOptions politeness, CancellationToken cancellationToken)
     {
         using var lease = await gate.EnterAsync(uri, cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        using var request = new HttpRequestMessage(HttpMethod.Get, WithCredentials(uri, auth));
+        foreach (var (name, value) in auth?.Headers ?? [])
+        {
+            request.Headers.TryAddWithoutValidation(name, Sources.SourceAuth.Resolve(value));
+        }
+
         if (!string.IsNullOrEmpty(validators?.ETag))
         {
             request.Headers.TryAddWithoutValidation("If-None-Match", validators.ETag);
@@ -164,7 +219,37 @@ public sealed partial class PageFetcher(
             response.Headers.ETag?.ToString(),
             response.Content.Headers.LastModified?.ToString("R"),
             response.Headers.RetryAfter,
-            response.RequestMessage?.RequestUri ?? uri);
+            response.RequestMessage?.RequestUri ?? uri,
+            response.Headers.TryGetValues("Link", out var links) ? NextFromLinkHeader(string.Join(',', links)) : null,
+            response.Headers.Location);
+    }
+
+    private static Uri WithCredentials(Uri uri, Sources.SourceAuth? auth)
+    {
+        if (auth is not { Query.Count: > 0 })
+        {
+            return uri;
+        }
+
+        var extra = auth.Query.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(Sources.SourceAuth.Resolve(p.Value)));
+        var query = uri.Query.TrimStart('?');
+        return new UriBuilder(uri) { Query = string.Join('&', (query.Length > 0 ? [query] : Array.Empty<string>()).Concat(extra)) }.Uri;
+    }
+
+    /// <summary>The target of <c>rel="next"</c> in an RFC 8288 Link header (<c>&lt;url&gt;; rel="next", …</c>).</summary>
+    internal static string? NextFromLinkHeader(string header)
+    {
+        foreach (var part in header.Split(','))
+        {
+            var open = part.IndexOf('<');
+            var close = part.IndexOf('>');
+            if (open >= 0 && close > open && System.Text.RegularExpressions.Regex.IsMatch(part[close..], @"rel\s*=\s*""?([^""]*\s)?next(\s[^""]*)?""?", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+            {
+                return part[(open + 1)..close].Trim();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Reads at most <paramref name="maxBytes"/> of a body; the rest is never downloaded.</summary>
@@ -236,6 +321,9 @@ public sealed partial class PageFetcher(
 
         return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > cap ? cap : wait;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Skipped {Uri}: it redirects to {Target}, which robots.txt disallows")]
+    private partial void LogRedirectDisallowed(Uri uri, Uri target);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Skipped {Uri}: robots.txt disallows it")]
     private partial void LogDisallowed(Uri uri);

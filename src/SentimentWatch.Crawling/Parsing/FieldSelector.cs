@@ -8,6 +8,8 @@ namespace SentimentWatch.Crawling.Parsing;
 /// <summary>
 /// A configured field selector: <c>css</c>, <c>css@attr</c> or <c>@attr</c> (the context
 /// element's own attribute), with <c> || </c>-separated alternatives tried in order.
+/// <c>:scope</c> alone is the context element itself (a post whose body is its own text);
+/// <c>:scope &gt; p</c> and the like are ordinary CSS relative to it.
 /// </summary>
 public sealed record FieldSelector(IReadOnlyList<FieldSelector.Alternative> Alternatives)
 {
@@ -15,6 +17,9 @@ public sealed record FieldSelector(IReadOnlyList<FieldSelector.Alternative> Alte
     public sealed record Alternative(string Css, string? Attribute)
     {
         public ISelector? Compiled { get; } = Compile(Css);
+
+        /// <summary>The context element itself: <c>:scope</c> (descendant matching never yields it).</summary>
+        public bool IsScope { get; } = Css.Equals(":scope", StringComparison.OrdinalIgnoreCase);
     }
 
     private static readonly CssSelectorParser SelectorParser = new();
@@ -53,7 +58,7 @@ public sealed record FieldSelector(IReadOnlyList<FieldSelector.Alternative> Alte
     {
         foreach (var alternative in Alternatives)
         {
-            var element = alternative.Css.Length == 0 ? scope : Matches(scope, alternative).FirstOrDefault();
+            var element = alternative.Css.Length == 0 || alternative.IsScope ? scope : Matches(scope, alternative).FirstOrDefault();
             if (element is null)
             {
                 continue;
@@ -78,6 +83,11 @@ public sealed record FieldSelector(IReadOnlyList<FieldSelector.Alternative> Alte
             if (alternative.Css.Length == 0)
             {
                 continue;
+            }
+
+            if (alternative.IsScope && scope is IElement self)
+            {
+                return [self];
             }
 
             var found = Matches(scope, alternative).ToList();

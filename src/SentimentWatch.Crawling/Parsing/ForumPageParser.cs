@@ -78,6 +78,17 @@ public sealed class ForumPageParser(HtmlSelectors selectors)
         var first = pageUri == threadUri;
         foreach (var (post, index) in posts.Select((p, i) => (p, i)))
         {
+            // Fields first, then Remove: Remove only cleans the text (a PTT article whose author
+            // line is dropped from its body still names its author).
+            var postId = ReadPostId(post);
+            var link = _link?.Read(post) is { } href ? Resolve(baseUri, href)?.ToString() : null;
+            link ??= postId is null ? null : new UriBuilder(pageUri) { Fragment = "pid" + postId }.Uri.ToString();
+            var rawTime = _time?.Read(post);
+            var published = ForumTime.Parse(rawTime, zone, now);
+            var author = _author?.Read(post);
+            var replies = _replies?.Read(post) is { } r ? FieldSelector.ParseCount(r) : first && index == 0 ? threadReplies : 0;
+            var likes = _likes?.Read(post) is { } l ? FieldSelector.ParseCount(l) : 0;
+
             foreach (var remove in _remove)
             {
                 foreach (var unwanted in remove.All(post))
@@ -94,14 +105,9 @@ public sealed class ForumPageParser(HtmlSelectors selectors)
                 continue;
             }
 
-            var postId = ReadPostId(post);
-            var link = _link?.Read(post) is { } href ? Resolve(baseUri, href)?.ToString() : null;
-            link ??= postId is null ? null : new UriBuilder(pageUri) { Fragment = "pid" + postId }.Uri.ToString();
-            var rawTime = _time?.Read(post);
-            var published = ForumTime.Parse(rawTime, zone, now);
             if (rawTime is not null && published is null)
             {
-                problems.Add($"post {index + 1} on {pageUri}: time '{rawTime}' is in no format the crawler knows; used the collection time");
+                problems.Add($"post {index + 1} on {pageUri}: time '{rawTime}' is in no format the crawler knows; kept with the collection time, marked estimated");
             }
 
             items.Add(new CrawledItem
@@ -109,13 +115,13 @@ public sealed class ForumPageParser(HtmlSelectors selectors)
                 ExternalId = postId is null ? null : selectors.PostIdIsThreadLocal ? threadId + "#" + postId : postId,
                 Url = link ?? pageUri.ToString(),
                 UrlIdentifiesItem = link is not null,
-                Author = _author?.Read(post),
+                Author = author,
                 Title = title,
                 Text = text,
                 PublishedAt = published,
                 ThreadId = threadId,
-                Replies = _replies?.Read(post) is { } r ? FieldSelector.ParseCount(r) : first && index == 0 ? threadReplies : 0,
-                Likes = _likes?.Read(post) is { } l ? FieldSelector.ParseCount(l) : 0,
+                Replies = replies,
+                Likes = likes,
             });
         }
 
@@ -127,6 +133,14 @@ public sealed class ForumPageParser(HtmlSelectors selectors)
         if (_postId?.Read(post) is not { } raw)
         {
             return null;
+        }
+
+        // A permalink as the id source: never let the default pattern take a digit of the host
+        // (bbs2.example) or the thread id shared by every post (?tid=55&pid=101): take the last number.
+        if (string.IsNullOrWhiteSpace(selectors.PostIdPattern) && Uri.TryCreate(raw, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+        {
+            var numbers = FirstNumber.Matches(url.PathAndQuery + url.Fragment);
+            return numbers.Count > 0 ? numbers[^1].Value : raw;
         }
 
         var match = _postIdPattern.Match(raw);

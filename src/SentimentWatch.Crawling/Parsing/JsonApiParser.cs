@@ -6,7 +6,7 @@ using SentimentWatch.Crawling.Sources;
 namespace SentimentWatch.Crawling.Parsing;
 
 /// <summary>Reads a JSON API page through a source's configured paths.</summary>
-public static class JsonApiParser
+public static partial class JsonApiParser
 {
     private static readonly JsonDocumentOptions Lenient = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
@@ -32,9 +32,12 @@ public static class JsonApiParser
 
         var problems = new List<string>();
         var items = new List<CrawledItem>();
+        var html = new AngleSharp.Html.Parser.HtmlParser();
         foreach (var (node, index) in array.Select((n, i) => (n, i)))
         {
-            var text = Text(node, paths.Text);
+            // Forum and social APIs return rendered HTML (Mastodon content, Discourse cooked,
+            // V2EX content_rendered, HN story_text): read it by the same rules as an HTML post.
+            var text = Markup(Text(node, paths.Text), html);
             if (string.IsNullOrWhiteSpace(text))
             {
                 problems.Add($"item {index + 1} of {pageUri} has no text at '{paths.Text}'; skipped");
@@ -45,7 +48,14 @@ public static class JsonApiParser
             var url = Text(node, paths.Url);
             if (url is null && paths.UrlTemplate is not null && id is not null)
             {
-                url = paths.UrlTemplate.Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal);
+                url = FillTemplate(paths.UrlTemplate, node, id);
+            }
+
+            var rawTime = Text(node, paths.PublishedAt);
+            var published = ForumTime.Parse(rawTime, zone, now);
+            if (rawTime is not null && published is null)
+            {
+                problems.Add($"item {index + 1} of {pageUri}: time '{rawTime}' at '{paths.PublishedAt}' is in no format the crawler knows; kept with the collection time, marked estimated");
             }
 
             items.Add(new CrawledItem
@@ -53,9 +63,9 @@ public static class JsonApiParser
                 ExternalId = id,
                 Url = FeedParser.Resolve(pageUri, url),
                 Text = text,
-                Title = Text(node, paths.Title),
+                Title = Markup(Text(node, paths.Title), html),
                 Author = Text(node, paths.Author),
-                PublishedAt = ForumTime.Parse(Text(node, paths.PublishedAt), zone, now),
+                PublishedAt = published,
                 ThreadId = Text(node, paths.ThreadId),
                 Replies = Count(node, paths.Replies),
                 Likes = Count(node, paths.Likes),
@@ -71,9 +81,23 @@ public static class JsonApiParser
         }
 
         var cursor = string.IsNullOrWhiteSpace(paths.NextCursor) ? null : Text(root, paths.NextCursor);
+        if (cursor is null && !string.IsNullOrWhiteSpace(paths.PageParameter))
+        {
+            // Numbered pages (Algolia): ask for the next one while the response says there is one.
+            var current = QueryValue(pageUri, paths.PageParameter) is { } p && int.TryParse(p, CultureInfo.InvariantCulture, out var n) ? n : 0;
+            var pages = string.IsNullOrWhiteSpace(paths.PageCount) ? int.MaxValue : (int)Math.Min(Count(root, paths.PageCount), int.MaxValue);
+            cursor = current + 1 < pages && items.Count > 0 ? (current + 1).ToString(CultureInfo.InvariantCulture) : null;
+        }
         var nextUri = next is not null ? FeedParser.Resolve(pageUri, next) : null;
-        return new Page(new ParsedPage { Items = items, Problems = problems, Next = nextUri is null ? null : new Uri(nextUri) }, cursor is "" or "0" ? null : cursor);
+        return new Page(new ParsedPage { Items = items, Problems = problems, Next = nextUri is null ? null : new Uri(nextUri) }, cursor is "" || (cursor == "0" && string.IsNullOrWhiteSpace(paths.PageParameter)) ? null : cursor);
     }
+
+    private static string? QueryValue(Uri uri, string name) =>
+        uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .Where(kv => Uri.UnescapeDataString(kv[0]) == name)
+            .Select(kv => kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : string.Empty)
+            .FirstOrDefault();
 
     /// <summary>Follows <c>a.b[2].c</c> from <paramref name="node"/>; null when any step is missing.</summary>
     public static JsonNode? Navigate(JsonNode? node, string path)
@@ -112,9 +136,42 @@ public static class JsonApiParser
         return node;
     }
 
+    /// <summary>
+    /// <c>{id}</c> is the item's id (escaped); any other <c>{path}</c> is the value at that path,
+    /// e.g. Reddit's <c>https://www.reddit.com{permalink}</c>.
+    /// </summary>
+    private static string FillTemplate(string template, JsonNode? node, string id) =>
+        TemplateField().Replace(template, m =>
+        {
+            var path = m.Groups[1].Value;
+            if (path == "id")
+            {
+                return Uri.EscapeDataString(id);
+            }
+
+            var value = Text(node, path) ?? string.Empty;
+            return value.StartsWith('/') || value.Contains("://", StringComparison.Ordinal) ? value : Uri.EscapeDataString(value);
+        });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{([\w.\[\]]+)\}")]
+    private static partial System.Text.RegularExpressions.Regex TemplateField();
+
+    /// <summary>The first non-empty value among <c>a || b</c> alternatives (Reddit: <c>selftext || title</c>).</summary>
     private static string? Text(JsonNode? node, string? path)
     {
-        if (string.IsNullOrWhiteSpace(path) || Navigate(node, path) is not JsonValue value)
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+
+        if (path.Contains("||", StringComparison.Ordinal))
+        {
+            return path.Split("||", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => Text(node, p))
+                .FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+        }
+
+        if (Navigate(node, path) is not JsonValue value)
         {
             return null;
         }
@@ -128,6 +185,9 @@ public static class JsonApiParser
             _ => null,
         };
     }
+
+    private static string? Markup(string? value, AngleSharp.Html.Parser.HtmlParser html) =>
+        string.IsNullOrWhiteSpace(value) ? value : HtmlText.OfFragment(value, html);
 
     private static long Count(JsonNode? node, string? path) => FieldSelector.ParseCount(Text(node, path));
 }

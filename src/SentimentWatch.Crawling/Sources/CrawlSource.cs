@@ -10,6 +10,24 @@ public enum SourceKind
     Atom,
     Html,
     Json,
+
+    /// <summary>Mastodon hashtag or search timeline (presets over <see cref="Json"/>, see <see cref="SourcePresets"/>).</summary>
+    Mastodon,
+
+    /// <summary>Reddit subreddit or search listing JSON.</summary>
+    Reddit,
+
+    /// <summary>Hacker News through the Algolia search API.</summary>
+    HackerNews,
+
+    /// <summary>Discourse latest posts, search or one topic's posts (JSON API).</summary>
+    Discourse,
+
+    /// <summary>V2EX topics API (hot, latest or one node).</summary>
+    V2ex,
+
+    /// <summary>An RSSHub route (self-hosted bridge to Weibo, Zhihu, Bilibili, Douyin, WeChat accounts).</summary>
+    RssHub,
 }
 
 /// <summary>
@@ -51,6 +69,43 @@ public sealed class CrawlSource
 
     /// <summary>For <see cref="SourceKind.Json"/>: where items and their fields are.</summary>
     public JsonPaths? Json { get; set; }
+
+    /// <summary>
+    /// For the platform kinds: the site (<c>https://mastodon.social</c>, a Discourse forum, a
+    /// self-hosted RSSHub). Reddit, Hacker News and V2EX default to their public endpoints.
+    /// </summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Search words (Mastodon, Reddit, Hacker News, Discourse search).</summary>
+    public string? Query { get; set; }
+
+    /// <summary>Mastodon hashtag timeline (without '#').</summary>
+    public string? Hashtag { get; set; }
+
+    /// <summary>Reddit subreddit (without 'r/'): its newest posts, or a search within it with <see cref="Query"/>.</summary>
+    public string? Subreddit { get; set; }
+
+    /// <summary>V2EX node name (<c>apple</c>); Discourse topic id for one topic's posts.</summary>
+    public string? Node { get; set; }
+
+    /// <summary>Discourse topic id: that topic's posts.</summary>
+    public long? TopicId { get; set; }
+
+    /// <summary>RSSHub route, e.g. <c>/weibo/user/1195230310</c> or <c>/zhihu/people/activities/diygod</c>.</summary>
+    public string? Route { get; set; }
+
+    /// <summary>V2EX: <c>hot</c> (default) or <c>latest</c>.</summary>
+    public string? Feed { get; set; }
+
+    /// <summary>
+    /// For <see cref="SourceKind.Html"/> pages whose posts exist only after their script runs:
+    /// render them in headless Chromium (Playwright) before reading. Slower; same politeness,
+    /// timeout and size cap. See <c>Crawling:Rendering</c>.
+    /// </summary>
+    public bool Render { get; set; }
+
+    /// <summary>Credentials for APIs the user has keys for: sent on every request of this source, never logged.</summary>
+    public SourceAuth? Auth { get; set; }
 
     public TimeZoneInfo ResolveTimeZone() =>
         System.TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
@@ -141,4 +196,33 @@ public sealed class JsonPaths
 
     /// <summary>Format of a relative link in <see cref="Url"/> (<c>{id}</c> is replaced), e.g. <c>/status/{id}</c>.</summary>
     public string? UrlTemplate { get; set; }
+
+    /// <summary>Follow the <c>Link: &lt;…&gt;; rel="next"</c> response header (Mastodon, GitHub-style APIs).</summary>
+    public bool NextFromLinkHeader { get; set; }
+
+    /// <summary>Query parameter of a numbered page (Algolia's <c>page</c>): the next request asks for the current page + 1.</summary>
+    public string? PageParameter { get; set; }
+
+    /// <summary>Where the response says how many pages there are (Algolia's <c>nbPages</c>); paging stops there.</summary>
+    public string? PageCount { get; set; }
+}
+
+/// <summary>
+/// Request credentials of a source. A value may be <c>${env:NAME}</c> (read from the environment
+/// at request time) or a literal (better kept in user secrets or environment configuration).
+/// They are added to the request only: never to the URLs the crawler logs, reports or remembers.
+/// </summary>
+public sealed class SourceAuth
+{
+    /// <summary>Request headers, e.g. <c>Authorization: Bearer ${env:MASTODON_TOKEN}</c>.</summary>
+    public Dictionary<string, string> Headers { get; set; } = [];
+
+    /// <summary>Query parameters, e.g. <c>access_token: ${env:WEIBO_TOKEN}</c>.</summary>
+    public Dictionary<string, string> Query { get; set; } = [];
+
+    public bool IsEmpty => Headers.Count == 0 && Query.Count == 0;
+
+    /// <summary>Every <c>${env:NAME}</c> in the value replaced from the environment (<c>Bearer ${env:TOKEN}</c>).</summary>
+    public static string Resolve(string value) =>
+        System.Text.RegularExpressions.Regex.Replace(value, @"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}", m => Environment.GetEnvironmentVariable(m.Groups[1].Value) ?? string.Empty);
 }

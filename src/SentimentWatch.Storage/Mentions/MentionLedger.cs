@@ -43,7 +43,7 @@ public sealed class MentionLedger(
 
     internal static readonly string[] InsertColumns =
     [
-        "Id", "Source", "ExternalId", "Url", "Author", "ThreadId", "Title", "Text", "Language", "PublishedAt", "CollectedAt", "Reach", "Likes", "Replies", "Shares", "DirectComplaint",
+        "Id", "Source", "ExternalId", "Url", "Author", "ThreadId", "Title", "Text", "Language", "PublishedAt", "PublishedAtEstimated", "CollectedAt", "Reach", "Likes", "Replies", "Shares", "DirectComplaint",
         .. DerivedColumns, "State", "Attempts", "AcceptedAt",
     ];
 
@@ -498,6 +498,7 @@ public sealed class MentionLedger(
         Text = r.Text,
         Language = r.Language,
         PublishedAt = r.PublishedAt,
+        PublishedAtEstimated = r.PublishedAtEstimated,
         CollectedAt = r.CollectedAt,
         Engagement = new Engagement(r.Reach, r.Likes, r.Replies, r.Shares),
         Fingerprint = unchecked((ulong)r.Fingerprint),
@@ -553,6 +554,7 @@ internal sealed class RawInsert : IDisposable
         Text(++i, m.Text);
         Text(++i, m.Language);
         Integer(++i, MentionLedger.Stored(m.PublishedAt));
+        Integer(++i, m.PublishedAtEstimated ? 1 : 0);
         Integer(++i, MentionLedger.Stored(m.CollectedAt));
         Integer(++i, m.Engagement.Reach);
         Integer(++i, m.Engagement.Likes);

@@ -32,6 +32,9 @@ public sealed class MentionRecord
     public required string Text { get; set; }
     public required string Language { get; set; }
     public DateTimeOffset PublishedAt { get; set; }
+
+    /// <summary>PublishedAt is the collection time because the origin printed no readable time.</summary>
+    public bool PublishedAtEstimated { get; set; }
     public DateTimeOffset CollectedAt { get; set; }
     public long Reach { get; set; }
     public long Likes { get; set; }

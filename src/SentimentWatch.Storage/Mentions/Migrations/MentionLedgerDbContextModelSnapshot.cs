@@ -87,6 +87,9 @@ namespace SentimentWatch.Storage.Mentions.Migrations
                     b.Property<long>("PublishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("PublishedAtEstimated")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Reach")
                         .HasColumnType("INTEGER");
 
