@@ -8,6 +8,7 @@ using SentimentWatch.Pipeline;
 using SentimentWatch.Scoring;
 using SentimentWatch.Security;
 using SentimentWatch.Storage;
+using SentimentWatch.Web;
 
 namespace SentimentWatch.Hosting;
 
@@ -49,6 +50,7 @@ public static class AppHost
         builder.AddCrawling();
         builder.AddAlerting();
         builder.AddHealth();
+        builder.AddConsole();
         return builder;
     }
 
@@ -66,6 +68,7 @@ public static class AppHost
         app.MapCrawlingApi();
         app.MapAlertingApi();
         app.MapAlertingDashboard();
+        app.MapConsole();
 
         // Say where the generated admin key is (if one is in use) as soon as the service is up.
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ApiKeyRing>());
