@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
@@ -51,6 +52,13 @@ public static class ConsoleRegistration
 
         // Whether single sign-on is on decides which schemes exist, so it is read while building.
         var console = builder.Configuration.GetSection(ConsoleOptions.SectionName).Get<ConsoleOptions>() ?? new ConsoleOptions();
+
+        // Session and anti-forgery cookies are encrypted with keys kept beside the state store, so
+        // sessions survive a restart and every worker sharing the data directory reads them.
+        var dataDirectory = Path.GetFullPath(builder.Configuration[$"{StorageOptions.SectionName}:DataDirectory"] ?? new StorageOptions().DataDirectory);
+        services.AddDataProtection()
+            .SetApplicationName("SentimentWatch")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
 
         services.AddStateDbContext<ConsoleIdentityDbContext>();
         services.AddIdentityCore<ConsoleUser>()
