@@ -13,6 +13,9 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<AlertSilence> Silences => Set<AlertSilence>();
     public DbSet<OutboxNotification> Outbox => Set<OutboxNotification>();
+    public DbSet<AlertTimelineEntry> Timeline => Set<AlertTimelineEntry>();
+    public DbSet<AlertMention> AlertMentions => Set<AlertMention>();
+    public DbSet<StaffNoticeRecord> StaffNotices => Set<StaffNoticeRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -56,6 +59,26 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
         outbox.HasIndex(o => new { o.DeliveredAt, o.EnqueuedAt });
         outbox.HasIndex(o => o.AlertId);
         outbox.Property(o => o.Kind).HasConversion<int>();
+
+        var timeline = modelBuilder.Entity<AlertTimelineEntry>();
+        timeline.ToTable("alert_timeline");
+        timeline.HasKey(t => t.Id);
+        timeline.HasIndex(t => new { t.AlertId, t.Id });
+        timeline.Property(t => t.Actor).HasMaxLength(200);
+        timeline.Property(t => t.Kind).HasMaxLength(40);
+
+        var mentions = modelBuilder.Entity<AlertMention>();
+        mentions.ToTable("alert_mentions");
+        mentions.HasKey(m => new { m.AlertId, m.MentionId });
+        mentions.HasIndex(m => m.MentionId);
+        mentions.Property(m => m.MentionId).HasMaxLength(64);
+
+        var notices = modelBuilder.Entity<StaffNoticeRecord>();
+        notices.ToTable("staff_notices");
+        notices.HasKey(n => n.Id);
+        notices.HasIndex(n => n.DedupKey).IsUnique();
+        notices.Property(n => n.DedupKey).HasMaxLength(StaffNotifier.MaxDedupKeyLength);
+        notices.Ignore(n => n.RecipientList);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -128,6 +128,9 @@ public abstract class ChannelRouteOptions
 
     /// <summary>Watches this channel receives alerts for; empty means all.</summary>
     public List<string> Watches { get; set; } = [];
+
+    /// <summary>Whether staff notices (SLA warnings, overdue response steps) are sent here too.</summary>
+    public bool Notices { get; set; } = true;
 }
 
 public sealed class WebhookChannelOptions : ChannelRouteOptions

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Alerting.Notifications;
+using SentimentWatch.Core.Incidents;
 using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Storage;
 
@@ -29,6 +30,10 @@ public static class AlertingRegistration
         services.AddSingleton<IncidentDesk>();
         services.AddSingleton<IMentionObserver>(sp => sp.GetRequiredService<IncidentDesk>());
         services.AddSingleton<NotificationOutbox>();
+        services.TryAddSingleton<WatchNames>();
+        // The ports other capabilities (complaint cases) consume; see Core/Incidents/IncidentLinks.cs.
+        services.AddSingleton<IAlertDirectory, AlertDirectory>();
+        services.AddSingleton<IStaffNotifier, StaffNotifier>();
         services.AddTransient<NotificationDelivery>();
         services.AddHostedService<AlertEvaluationSchedule>();
         // Needs the IMentionIndex the indexing capability registers; resolved only by the backtest verb.

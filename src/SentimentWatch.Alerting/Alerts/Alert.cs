@@ -23,6 +23,9 @@ public enum NotificationKind
 
     /// <summary>Over: the condition stayed clear for the hysteresis period, or somebody resolved it.</summary>
     Resolved,
+
+    /// <summary>A staff notice (not about one alert): SLA warnings, overdue response steps.</summary>
+    Notice,
 }
 
 /// <summary>
@@ -85,6 +88,10 @@ public sealed class Alert
     public bool HeldUntilClear { get; private set; }
 
     public bool IsOpen => Status != AlertStatus.Resolved;
+
+    /// <summary>How other capabilities and messages name the incident, e.g. "Lumo Coffee: riskTerms (critical)".</summary>
+    public string Title(string watchName) =>
+        $"{watchName}: {CrisisRule.KindToWire(Kind)}{(GroupKey.Length == 0 ? "" : $" [{GroupKey}]")} ({Severity.ToWire()})";
 
     public IReadOnlyList<string> TopTerms => JsonSerializer.Deserialize<string[]>(TopTermsJson, Json) ?? [];
 

@@ -240,6 +240,7 @@ public sealed class IncidentDesk(
     {
         var silences = await db.Silences.AsNoTracking().Where(s => s.Until > now).ToListAsync(cancellationToken);
         var announce = new List<(Alert Alert, NotificationKind Kind)>();
+        var evidenceOf = new List<(Alert Alert, Finding Finding)>();
         foreach (var watch in watches)
         {
             var applicable = rules.Where(r => r.AppliesTo(watch)).ToArray();
@@ -295,6 +296,7 @@ public sealed class IncidentDesk(
                     logger.LogWarning("Alert opened for {IncidentKey} ({Severity}): {Summary}", finding.IncidentKey, finding.Severity, finding.Summary);
                 }
 
+                evidenceOf.Add((alert, finding));
                 if (alert.Observe(finding, now, rule.Cooldown) is { } kind && !silences.Any(s => s.Covers(alert, now)))
                 {
                     announce.Add((alert, kind));
@@ -321,11 +323,30 @@ public sealed class IncidentDesk(
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             await db.SaveChangesAsync(cancellationToken);
+            await RecordIncidentMentionsAsync(db, evidenceOf, cancellationToken);
             outboxIds = await RecordNotificationsAsync(db, announce, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
         await outbox.HandOverAsync(outboxIds, cancellationToken);
+    }
+
+    /// <summary>Remembers which mentions are evidence of which incident (IAlertDirectory, the alert's mentions).</summary>
+    private static async Task RecordIncidentMentionsAsync(AlertingDbContext db, List<(Alert Alert, Finding Finding)> evidenceOf, CancellationToken cancellationToken)
+    {
+        foreach (var byAlert in evidenceOf.GroupBy(x => x.Alert.Id))
+        {
+            var mentions = byAlert.SelectMany(x => x.Finding.Mentions).DistinctBy(m => m.MentionId).ToList();
+            if (mentions.Count == 0)
+            {
+                continue;
+            }
+
+            var known = (await db.AlertMentions.Where(m => m.AlertId == byAlert.Key).Select(m => m.MentionId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            db.AlertMentions.AddRange(mentions.Where(m => !known.Contains(m.MentionId)).Select(m => new AlertMention { AlertId = byAlert.Key, MentionId = m.MentionId, At = m.At }));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Adds one outbox row per routed channel; the alert already has its id.</summary>

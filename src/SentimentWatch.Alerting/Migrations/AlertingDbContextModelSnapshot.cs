@@ -128,6 +128,25 @@ namespace SentimentWatch.Alerting.Migrations
                     b.ToTable("alerts", (string)null);
                 });
 
+            modelBuilder.Entity("SentimentWatch.Alerting.AlertMention", b =>
+                {
+                    b.Property<long>("AlertId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MentionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AlertId", "MentionId");
+
+                    b.HasIndex("MentionId");
+
+                    b.ToTable("alert_mentions", (string)null);
+                });
+
             modelBuilder.Entity("SentimentWatch.Alerting.AlertSilence", b =>
                 {
                     b.Property<long>("Id")
@@ -161,6 +180,39 @@ namespace SentimentWatch.Alerting.Migrations
                     b.HasIndex("Until");
 
                     b.ToTable("alert_silences", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Alerting.AlertTimelineEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId", "Id");
+
+                    b.ToTable("alert_timeline", (string)null);
                 });
 
             modelBuilder.Entity("SentimentWatch.Alerting.MentionEvidence", b =>
@@ -264,6 +316,43 @@ namespace SentimentWatch.Alerting.Migrations
                     b.HasIndex("DeliveredAt", "EnqueuedAt");
 
                     b.ToTable("alert_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Alerting.Notifications.StaffNoticeRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DedupKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Link")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DedupKey")
+                        .IsUnique();
+
+                    b.ToTable("staff_notices", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -46,6 +46,8 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
 
     public bool Receives(string watchId, AlertSeverity severity) => Routing.Receives(options, watchId, severity);
 
+    public bool ReceivesNotices => options.Notices;
+
     public static bool TryParseKind(string? value, out ChatRobotKind kind) =>
         Enum.TryParse(value?.Trim(), ignoreCase: true, out kind) && Enum.IsDefined(kind);
 
@@ -145,6 +147,11 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
         if (m.MentionsLink is not null)
         {
             text.AppendLine().AppendLine($"[All mentions]({m.MentionsLink})");
+        }
+
+        if (m.AlertLink is not null)
+        {
+            text.AppendLine().AppendLine(m.Kind == "notice" ? $"[Open]({m.AlertLink})" : $"[Open the alert]({m.AlertLink})");
         }
 
         return text.ToString();

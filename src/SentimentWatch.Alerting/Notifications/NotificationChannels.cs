@@ -16,6 +16,9 @@ public interface INotificationChannel
 
     bool Receives(string watchId, AlertSeverity severity);
 
+    /// <summary>Whether staff notices (SLA warnings, overdue response steps) go here too.</summary>
+    bool ReceivesNotices { get; }
+
     Task SendAsync(NotificationMessage message, CancellationToken cancellationToken);
 }
 
@@ -26,6 +29,9 @@ public sealed class NotificationChannels(IEnumerable<INotificationChannel> chann
 
     public IReadOnlyList<string> Route(string watchId, AlertSeverity severity) =>
         _channels.Where(c => c.Receives(watchId, severity)).Select(c => c.Name).ToArray();
+
+    public IReadOnlyList<string> RouteNotices() =>
+        _channels.Where(c => c.ReceivesNotices).Select(c => c.Name).ToArray();
 
     public INotificationChannel? Find(string name) =>
         _channels.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -53,6 +59,8 @@ public sealed class WebhookChannel(WebhookChannelOptions options, IHttpClientFac
     public string Name => options.Name;
 
     public bool Receives(string watchId, AlertSeverity severity) => Routing.Receives(options, watchId, severity);
+
+    public bool ReceivesNotices => options.Notices;
 
     public async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
@@ -98,6 +106,8 @@ public sealed class EmailChannel(IOptions<AlertingOptions> options) : INotificat
     public bool Receives(string watchId, AlertSeverity severity) =>
         options.Value.Delivery.Email is { } email && Routing.Receives(email, watchId, severity);
 
+    public bool ReceivesNotices => options.Value.Delivery.Email is { Notices: true };
+
     public async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
         var settings = Settings;
@@ -106,6 +116,16 @@ public sealed class EmailChannel(IOptions<AlertingOptions> options) : INotificat
         foreach (var to in settings.To)
         {
             mail.To.Add(MailboxAddress.Parse(to));
+        }
+
+        // A notice's recipients are free-form names; the ones that are addresses are mailed as well.
+        foreach (var recipient in message.Recipients)
+        {
+            if (MailboxAddress.TryParse(recipient, out var address) && address.Address.Contains('@', StringComparison.Ordinal)
+                && !mail.To.Mailboxes.Any(m => string.Equals(m.Address, address.Address, StringComparison.OrdinalIgnoreCase)))
+            {
+                mail.To.Add(address);
+            }
         }
 
         mail.Subject = message.Title;

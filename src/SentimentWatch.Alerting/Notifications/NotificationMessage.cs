@@ -41,12 +41,43 @@ public sealed record NotificationMessage
     public string? MentionsLink { get; init; }
     public string? ResolvedBy { get; init; }
 
+    /// <summary>A staff notice's own title (alerts compose theirs from kind, severity and watch).</summary>
+    public string? Headline { get; init; }
+
+    /// <summary>Who a staff notice is for (free-form names; e-mail addresses are mailed too).</summary>
+    public IReadOnlyList<string> Recipients { get; init; } = [];
+
     public static string KindToWire(NotificationKind kind) => kind switch
     {
         NotificationKind.Opened => "opened",
         NotificationKind.Escalated => "escalated",
         NotificationKind.Reminder => "reminder",
+        NotificationKind.Notice => "notice",
         _ => "resolved",
+    };
+
+    /// <summary>A staff notice in the message shape every channel already renders.</summary>
+    public static NotificationMessage ForNotice(StaffNoticeRecord notice, string idempotencyKey, DateTimeOffset now) => new()
+    {
+        Id = idempotencyKey,
+        Kind = KindToWire(NotificationKind.Notice),
+        AlertId = 0,
+        Watch = "",
+        Rule = "",
+        RuleKind = "notice",
+        Severity = AlertSeverity.Warning.ToWire(),
+        Status = "notice",
+        OpenedAt = notice.CreatedAt,
+        At = now,
+        Summary = notice.Text,
+        Measured = 0,
+        Threshold = 0,
+        Count = 0,
+        WindowStart = notice.CreatedAt,
+        WindowEnd = notice.CreatedAt,
+        AlertLink = notice.Link,
+        Headline = notice.Title,
+        Recipients = notice.RecipientList,
     };
 
     public static NotificationMessage For(Alert alert, NotificationKind kind, string idempotencyKey, DateTimeOffset now, string? publicBaseUrl)
@@ -97,6 +128,7 @@ public sealed record NotificationMessage
     /// <summary>One line for subjects and chat titles.</summary>
     public string Title => Kind switch
     {
+        "notice" => Headline ?? "Notice",
         "resolved" => $"[RESOLVED] {RuleKind} on {Watch}{GroupSuffix} is over",
         "escalated" => $"[{Severity.ToUpperInvariant()}] {RuleKind} on {Watch}{GroupSuffix} escalated",
         "reminder" => $"[{Severity.ToUpperInvariant()}] {RuleKind} on {Watch}{GroupSuffix} still firing",
@@ -110,6 +142,22 @@ public sealed record NotificationMessage
     {
         var text = new StringBuilder();
         text.AppendLine(Title).AppendLine();
+        if (Kind == "notice")
+        {
+            text.AppendLine(Summary);
+            if (Recipients.Count > 0)
+            {
+                text.AppendLine().AppendLine($"For: {string.Join(", ", Recipients)}");
+            }
+
+            if (AlertLink is not null)
+            {
+                text.AppendLine().AppendLine($"Open: {AlertLink}");
+            }
+
+            return text.ToString();
+        }
+
         text.AppendLine(Kind == "resolved" ? $"Resolved by {ResolvedBy ?? "auto"} at {At:u}. Last reading: {Summary}" : Summary);
         text.AppendLine($"Alert {AlertId} (rule {Rule}), opened {OpenedAt:u}, window {WindowStart:u} – {WindowEnd:u}.");
         if (TopTerms.Count > 0)

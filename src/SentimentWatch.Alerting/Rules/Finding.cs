@@ -33,6 +33,9 @@ public sealed record Finding
     public IReadOnlyList<string> TopTerms { get; init; } = [];
     public IReadOnlyList<EvidenceSample> Samples { get; init; } = [];
 
+    /// <summary>Every mention that makes the case (recorded as the incident's evidence).</summary>
+    public IReadOnlyList<(string MentionId, DateTimeOffset At)> Mentions { get; init; } = [];
+
     /// <summary>Incident identity: one open alert per watch, rule and group.</summary>
     public string IncidentKey => IncidentKeys.For(WatchId, RuleId, GroupKey);
 }

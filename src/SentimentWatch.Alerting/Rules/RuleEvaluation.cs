@@ -252,6 +252,7 @@ public static class RuleEvaluation
             WindowEnd = now,
             Summary = group.Length == 0 ? summary : $"[{group}] {summary}",
             TopTerms = TopTerms(cause, 5),
+            Mentions = cause.Select(e => (e.MentionId, e.At)).ToArray(),
             Samples = cause.OrderByDescending(e => e.Reach).ThenByDescending(e => e.At).ThenBy(e => e.MentionId, StringComparer.Ordinal).Take(3)
                 .Select(e => new EvidenceSample(e.MentionId, e.Url, e.Source, e.Reach, e.Excerpt)).ToArray(),
         };

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SentimentWatch.Core.Incidents;
+
+namespace SentimentWatch.Alerting.Notifications;
+
+/// <summary>
+/// <see cref="IStaffNotifier"/> over the alert outbox: the notice and one outbox row per channel
+/// that takes notices are committed together, then handed to the same Hangfire delivery job as
+/// alerts (retries, lease, re-hand at start-up). A notice whose <see cref="StaffNotice.DedupKey"/>
+/// was accepted before is dropped, so a caller that retries after a crash never notifies twice.
+/// </summary>
+public sealed class StaffNotifier(
+    IDbContextFactory<AlertingDbContext> dbs,
+    NotificationChannels channels,
+    NotificationOutbox outbox,
+    IOptionsMonitor<AlertingOptions> options,
+    TimeProvider clock,
+    ILogger<StaffNotifier> logger) : IStaffNotifier
+{
+    public const int MaxDedupKeyLength = 200;
+
+    public async Task NotifyAsync(StaffNotice notice, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        if (string.IsNullOrWhiteSpace(notice.DedupKey) || notice.DedupKey.Length > MaxDedupKeyLength)
+        {
+            throw new ArgumentException($"a staff notice needs a DedupKey of 1 to {MaxDedupKeyLength} characters (was '{notice.DedupKey}')", nameof(notice));
+        }
+
+        if (string.IsNullOrWhiteSpace(notice.Title))
+        {
+            throw new ArgumentException($"staff notice '{notice.DedupKey}' needs a Title", nameof(notice));
+        }
+
+        var now = clock.GetUtcNow();
+        List<long> outboxIds;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            if (await db.StaffNotices.AnyAsync(n => n.DedupKey == notice.DedupKey, cancellationToken))
+            {
+                logger.LogDebug("Staff notice {DedupKey} was sent before; not again", notice.DedupKey);
+                return;
+            }
+
+            var record = new StaffNoticeRecord
+            {
+                DedupKey = notice.DedupKey,
+                Title = notice.Title.Trim(),
+                Text = notice.Text ?? "",
+                Link = AbsoluteLink(notice.Link, options.CurrentValue.PublicBaseUrl),
+                Recipients = string.Join('|', (notice.Recipients ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Replace("|", "", StringComparison.Ordinal).Trim())),
+                CreatedAt = now,
+            };
+
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.StaffNotices.Add(record);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+            {
+                // Another caller accepted the same notice a moment ago (unique DedupKey).
+                logger.LogDebug("Staff notice {DedupKey} was accepted concurrently; not again", notice.DedupKey);
+                return;
+            }
+
+            var rows = channels.RouteNotices().Select(channel =>
+            {
+                var key = $"notice-{record.Id}-{channel}";
+                return new OutboxNotification
+                {
+                    IdempotencyKey = key,
+                    AlertId = 0,
+                    Channel = channel,
+                    Kind = NotificationKind.Notice,
+                    Payload = JsonSerializer.Serialize(NotificationMessage.ForNotice(record, key, now), Alert.Json),
+                    CreatedAt = now,
+                };
+            }).ToList();
+            db.Outbox.AddRange(rows);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            outboxIds = rows.Select(r => r.Id).ToList();
+            if (rows.Count == 0)
+            {
+                logger.LogWarning("Staff notice {DedupKey} ({Title}) recorded, but no notification channel takes notices", notice.DedupKey, record.Title);
+            }
+            else
+            {
+                logger.LogInformation("Staff notice {DedupKey} ({Title}) queued for {Channels}", notice.DedupKey, record.Title, string.Join(", ", rows.Select(r => r.Channel)));
+            }
+        }
+
+        await outbox.HandOverAsync(outboxIds, cancellationToken);
+    }
+
+    /// <summary>Console paths (<c>/cases/12</c>) become links under the configured public base URL.</summary>
+    internal static string? AbsoluteLink(string? link, string? publicBaseUrl)
+    {
+        if (string.IsNullOrWhiteSpace(link))
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(link, UriKind.Absolute, out var absolute) && (absolute.Scheme == Uri.UriSchemeHttp || absolute.Scheme == Uri.UriSchemeHttps))
+        {
+            return link;
+        }
+
+        return publicBaseUrl is { Length: > 0 } baseUrl && link.StartsWith('/') ? baseUrl.TrimEnd('/') + link : link;
+    }
+}
