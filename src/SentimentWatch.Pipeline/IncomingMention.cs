@@ -25,6 +25,9 @@ public sealed record IncomingMention
     [JsonPropertyName("replies")] public long? Replies { get; init; }
     [JsonPropertyName("shares")] public long? Shares { get; init; }
 
+    /// <summary>True when the channel knows this is a complaint (e-mail, hotline, app feedback): it opens a case whatever its score.</summary>
+    [JsonPropertyName("directComplaint")] public bool? DirectComplaint { get; init; }
+
     /// <summary>Problems keyed by field name; empty when the mention can be taken in.</summary>
     public Dictionary<string, string[]> Validate(string prefix = "")
     {
@@ -92,6 +95,7 @@ public sealed record IncomingMention
             PublishedAt = PublishedAt ?? collectedAt,
             CollectedAt = collectedAt,
             Engagement = new Engagement(Reach ?? 0, Likes ?? 0, Replies ?? 0, Shares ?? 0),
+            DirectComplaint = DirectComplaint ?? false,
         };
     }
 

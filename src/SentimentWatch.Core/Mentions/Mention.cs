@@ -53,6 +53,12 @@ public sealed record Mention
     /// <summary>Near-duplicate fingerprint of the normalised text (64-bit SimHash).</summary>
     public ulong Fingerprint { get; init; }
 
+    /// <summary>
+    /// The channel says this is a complaint (e-mail, hotline, app feedback form): it opens a
+    /// complaint case whatever its sentiment score.
+    /// </summary>
+    public bool DirectComplaint { get; init; }
+
     public bool IsScored => Sentiment is not null;
 }
 

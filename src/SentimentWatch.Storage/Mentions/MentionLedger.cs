@@ -302,6 +302,7 @@ public sealed class MentionLedger(
             Likes = m.Engagement.Likes,
             Replies = m.Engagement.Replies,
             Shares = m.Engagement.Shares,
+            DirectComplaint = m.DirectComplaint,
             State = MentionState.Pending,
             AcceptedAt = acceptedAt,
         };
@@ -341,6 +342,7 @@ public sealed class MentionLedger(
         Engagement = new Engagement(r.Reach, r.Likes, r.Replies, r.Shares),
         Fingerprint = unchecked((ulong)r.Fingerprint),
         DuplicateOf = r.DuplicateOf,
+        DirectComplaint = r.DirectComplaint,
         Watches = r.Watches.Length == 0 ? [] : r.Watches.Split(' '),
         Sentiment = r.Sentiment is not null && SentimentScore.TryParse(r.Sentiment, out var label)
             ? new SentimentScore(label, r.Negative ?? 0, r.Neutral ?? 0, r.Positive ?? 0)

@@ -48,6 +48,9 @@ public sealed class MentionRecord
 
     public string? DuplicateOf { get; set; }
 
+    /// <summary>The intake channel flagged it as a complaint (opens a case whatever its score).</summary>
+    public bool DirectComplaint { get; set; }
+
     /// <summary>Watch ids, space separated (ids are slugs).</summary>
     public string Watches { get; set; } = string.Empty;
 

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.Json;
 using SentimentWatch.Alerting;
 using SentimentWatch.Api;
+using SentimentWatch.Cases;
+using SentimentWatch.Cases.Api;
 using SentimentWatch.Crawling;
 using SentimentWatch.Indexing;
 using SentimentWatch.Indexing.Api;
@@ -49,6 +51,7 @@ public static class AppHost
         builder.AddMentionPipeline();
         builder.AddCrawling();
         builder.AddAlerting();
+        builder.AddCases();
         builder.AddHealth();
         builder.AddConsole();
         return builder;
@@ -69,6 +72,7 @@ public static class AppHost
         app.MapAlertingApi();
         app.MapAlertingDashboard();
         app.MapConsole();
+        app.MapCasesApi();
 
         // Say where the generated admin key is (if one is in use) as soon as the service is up.
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ApiKeyRing>());

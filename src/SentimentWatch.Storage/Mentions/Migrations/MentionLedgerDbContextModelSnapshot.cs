@@ -46,6 +46,9 @@ namespace SentimentWatch.Storage.Mentions.Migrations
                     b.Property<long>("CollectedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("DirectComplaint")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DuplicateOf")
                         .HasColumnType("TEXT");
 

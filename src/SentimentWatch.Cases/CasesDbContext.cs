@@ -1,0 +1,114 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using SentimentWatch.Cases.Domain;
+using SentimentWatch.Storage;
+
+namespace SentimentWatch.Cases;
+
+/// <summary>The cases' tables in the state store, with their own migrations history.</summary>
+public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : DbContext(options)
+{
+    public DbSet<Case> Cases => Set<Case>();
+    public DbSet<CaseMention> Mentions => Set<CaseMention>();
+    public DbSet<CaseNote> Notes => Set<CaseNote>();
+    public DbSet<CustomerReply> Replies => Set<CustomerReply>();
+    public DbSet<CaseAuditEntry> Audit => Set<CaseAuditEntry>();
+    public DbSet<CaseFollowUp> FollowUps => Set<CaseFollowUp>();
+    public DbSet<CaseSlaSignal> SlaSignals => Set<CaseSlaSignal>();
+    public DbSet<CaseAlertLink> AlertLinks => Set<CaseAlertLink>();
+    public DbSet<AssignmentCursor> AssignmentCursors => Set<AssignmentCursor>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var c = modelBuilder.Entity<Case>();
+        c.ToTable("cases");
+        c.HasKey(x => x.Id);
+        c.Property(x => x.Id).ValueGeneratedOnAdd();
+        c.Property(x => x.Status).HasConversion<int>();
+        c.Property(x => x.Version).IsConcurrencyToken();
+        c.Property(x => x.WatchId).HasMaxLength(200);
+        c.Property(x => x.Category).HasMaxLength(100);
+        c.Property(x => x.Source).HasMaxLength(200);
+        c.Ignore(x => x.ETag);
+        c.Ignore(x => x.IsPaused);
+        // The queue: open cases by priority, then the earliest running SLA due time.
+        c.HasIndex(x => new { x.IsOpen, x.Priority, x.DueKey, x.Id });
+        c.HasIndex(x => new { x.Status, x.Priority, x.DueKey, x.Id });
+        c.HasIndex(x => new { x.WatchId, x.AuthorKey, x.Status });
+        c.HasIndex(x => new { x.Owner, x.IsOpen });
+        c.HasIndex(x => new { x.Team, x.IsOpen });
+        c.HasIndex(x => x.OpenedAt);
+        c.HasIndex(x => x.ClockStartedAt);
+        c.HasIndex(x => x.AlertId);
+
+        var m = modelBuilder.Entity<CaseMention>();
+        m.ToTable("case_mentions");
+        m.HasKey(x => x.Id);
+        // A mention is on at most one case: re-delivery and races cannot attach it twice.
+        m.HasIndex(x => x.MentionId).IsUnique();
+        m.HasIndex(x => x.CaseId);
+        m.HasIndex(x => x.ThreadKey);
+        m.HasIndex(x => x.Band0);
+        m.HasIndex(x => x.Band1);
+        m.HasIndex(x => x.Band2);
+        m.HasIndex(x => x.Band3);
+        m.Property(x => x.MentionId).HasMaxLength(64);
+
+        var n = modelBuilder.Entity<CaseNote>();
+        n.ToTable("case_notes");
+        n.HasKey(x => x.Id);
+        n.HasIndex(x => x.CaseId);
+
+        var r = modelBuilder.Entity<CustomerReply>();
+        r.ToTable("case_replies");
+        r.HasKey(x => x.Id);
+        r.HasIndex(x => x.CaseId);
+
+        var a = modelBuilder.Entity<CaseAuditEntry>();
+        a.ToTable("case_audit");
+        a.HasKey(x => x.Id);
+        a.HasIndex(x => new { x.CaseId, x.Id });
+
+        var f = modelBuilder.Entity<CaseFollowUp>();
+        f.ToTable("case_follow_ups");
+        f.HasKey(x => x.Id);
+        f.HasIndex(x => new { x.CaseId, x.Cycle }).IsUnique();
+        f.HasIndex(x => new { x.DoneAt, x.DueAt });
+
+        var s = modelBuilder.Entity<CaseSlaSignal>();
+        s.ToTable("case_sla_signals");
+        s.HasKey(x => x.Id);
+        s.HasIndex(x => new { x.CaseId, x.Clock, x.Kind, x.Cycle }).IsUnique();
+        s.HasIndex(x => x.DedupKey).IsUnique();
+        s.HasIndex(x => x.NotifiedAt);
+
+        var l = modelBuilder.Entity<CaseAlertLink>();
+        l.ToTable("case_alert_links");
+        l.HasKey(x => new { x.CaseId, x.AlertId });
+        l.HasIndex(x => x.AlertId);
+
+        var cursor = modelBuilder.Entity<AssignmentCursor>();
+        cursor.ToTable("case_assignment_cursors");
+        cursor.HasKey(x => x.Team);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot order or compare DateTimeOffset stored as text; store UTC ticks (as the ledger does).
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        // Durations are summed and compared by the metrics: ticks, not text.
+        configurationBuilder.Properties<TimeSpan>().HaveConversion<TimeSpanToTicksConverter>();
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build the context without the host.</summary>
+public sealed class CasesDbContextDesignFactory : IDesignTimeDbContextFactory<CasesDbContext>
+{
+    public CasesDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<CasesDbContext>();
+        StorageRegistration.ConfigureSqlite<CasesDbContext>(options, new StorageOptions { DataDirectory = Path.GetTempPath() });
+        return new CasesDbContext(options.Options);
+    }
+}

@@ -1,0 +1,372 @@
+using SentimentWatch.Cases.Sla;
+
+namespace SentimentWatch.Cases.Domain;
+
+public enum CaseStatus
+{
+    New = 0,
+    Assigned = 1,
+    InProgress = 2,
+    WaitingOnCustomer = 3,
+    Resolved = 4,
+    Closed = 5,
+}
+
+public static class CaseStatuses
+{
+    public static string ToWire(CaseStatus status) => status switch
+    {
+        CaseStatus.New => "new",
+        CaseStatus.Assigned => "assigned",
+        CaseStatus.InProgress => "in_progress",
+        CaseStatus.WaitingOnCustomer => "waiting_on_customer",
+        CaseStatus.Resolved => "resolved",
+        CaseStatus.Closed => "closed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    public static bool TryParse(string? value, out CaseStatus status)
+    {
+        foreach (var candidate in Enum.GetValues<CaseStatus>())
+        {
+            if (string.Equals(ToWire(candidate), value?.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                status = candidate;
+                return true;
+            }
+        }
+
+        status = default;
+        return false;
+    }
+
+    public static bool IsOpen(CaseStatus status) => status < CaseStatus.Resolved;
+
+    public static readonly string Wire = string.Join(", ", Enum.GetValues<CaseStatus>().Select(ToWire));
+}
+
+/// <summary>
+/// One complaint (投诉档案): who complained where, what about, how urgent, who owns it, where it
+/// stands, its SLA clocks and how it ended. Every change goes through <see cref="CaseDesk"/>, which
+/// writes an audit entry and bumps <see cref="Version"/> (the ETag).
+/// </summary>
+public sealed class Case
+{
+    public long Id { get; set; }
+    public required string WatchId { get; set; }
+    public required string Title { get; set; }
+    public required string Category { get; set; }
+
+    /// <summary>1 (most urgent) to 4.</summary>
+    public int Priority { get; set; }
+
+    public CaseStatus Status { get; set; }
+
+    /// <summary>Kept in step with <see cref="Status"/> for the queue's index: open and not merged.</summary>
+    public bool IsOpen { get; set; }
+
+    public string? Team { get; set; }
+    public string? Owner { get; set; }
+
+    /// <summary>The complainant's handle as posted: personal data, shown masked to roles without the right.</summary>
+    public string? Author { get; set; }
+
+    /// <summary><c>source</c> + handle, lower case: the key the same customer is recognised by.</summary>
+    public string? AuthorKey { get; set; }
+
+    public required string Source { get; set; }
+
+    /// <summary>Came in through a channel that is a complaint by definition (e-mail, hotline, app feedback).</summary>
+    public bool DirectComplaint { get; set; }
+
+    public float Negative { get; set; }
+    public long Reach { get; set; }
+
+    /// <summary>Risk terms found, tab separated.</summary>
+    public string RiskTerms { get; set; } = string.Empty;
+
+    public DateTimeOffset OpenedAt { get; set; }
+
+    /// <summary>When the customer posted: the SLA clocks start here, not at collection.</summary>
+    public DateTimeOffset ClockStartedAt { get; set; }
+
+    public DateTimeOffset LastMentionAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    // SLA: targets are working time on the policy's calendar, fixed when the priority is set.
+    public string Calendar { get; set; } = CasesOptions.AlwaysCalendar;
+    public TimeSpan FirstResponseTarget { get; set; }
+    public TimeSpan ResolutionTarget { get; set; }
+    public DateTimeOffset? FirstResponseDueAt { get; set; }
+    public DateTimeOffset? ResolutionDueAt { get; set; }
+    public DateTimeOffset? PausedAt { get; set; }
+
+    /// <summary>Working time spent waiting on the customer (and resolved before a reopen): not counted against the clocks.</summary>
+    public TimeSpan PausedWorking { get; set; }
+
+    public DateTimeOffset? FirstResponseAt { get; set; }
+    public TimeSpan? FirstResponseWorking { get; set; }
+    public bool FirstResponseBreached { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+    public TimeSpan? ResolutionWorking { get; set; }
+    public bool ResolutionBreached { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>Earliest due instant of a running clock in ticks, <see cref="long.MaxValue"/> when none runs: the queue's second sort key.</summary>
+    public long DueKey { get; set; } = long.MaxValue;
+
+    public string? ResolutionSummary { get; set; }
+    public string? RootCause { get; set; }
+
+    /// <summary>Set when this case was merged: the survivor that now carries its mentions.</summary>
+    public long? MergedIntoId { get; set; }
+
+    public int ReopenCount { get; set; }
+    public int? Satisfaction { get; set; }
+    public string? SatisfactionComment { get; set; }
+
+    /// <summary>The first crisis alert its mentions were evidence of, when the alerting capability knows one.</summary>
+    public long? AlertId { get; set; }
+
+    /// <summary>Optimistic concurrency token, exposed as the ETag.</summary>
+    public int Version { get; set; }
+
+    public string ETag => $"\"{Id}-{Version}\"";
+
+    public bool IsPaused => PausedAt is not null;
+
+    public void SetStatus(CaseStatus status)
+    {
+        Status = status;
+        IsOpen = CaseStatuses.IsOpen(status) && MergedIntoId is null;
+    }
+
+    /// <summary>Sets the SLA targets of a policy and recomputes the due times.</summary>
+    public void ApplyPolicy(SlaPolicy policy)
+    {
+        Calendar = policy.Calendar.Id;
+        FirstResponseTarget = policy.FirstResponse;
+        ResolutionTarget = policy.Resolution;
+        RecomputeDue(policy.Calendar);
+    }
+
+    /// <summary>Due times of the running clocks from the clock start, the targets and the paused time; none while paused.</summary>
+    public void RecomputeDue(BusinessCalendar calendar)
+    {
+        if (IsPaused)
+        {
+            if (FirstResponseAt is null)
+            {
+                FirstResponseDueAt = null;
+            }
+
+            if (ResolvedAt is null)
+            {
+                ResolutionDueAt = null;
+            }
+        }
+        else
+        {
+            if (FirstResponseAt is null)
+            {
+                FirstResponseDueAt = calendar.Add(ClockStartedAt, FirstResponseTarget + PausedWorking);
+            }
+
+            if (ResolvedAt is null)
+            {
+                ResolutionDueAt = calendar.Add(ClockStartedAt, ResolutionTarget + PausedWorking);
+            }
+        }
+
+        UpdateDueKey();
+    }
+
+    public void UpdateDueKey()
+    {
+        var key = long.MaxValue;
+        if (IsOpen && !IsPaused)
+        {
+            if (FirstResponseAt is null && FirstResponseDueAt is { } fr)
+            {
+                key = Math.Min(key, fr.UtcTicks);
+            }
+
+            if (ResolvedAt is null && ResolutionDueAt is { } rd)
+            {
+                key = Math.Min(key, rd.UtcTicks);
+            }
+        }
+
+        DueKey = key;
+    }
+
+    public void Pause(DateTimeOffset now, BusinessCalendar calendar)
+    {
+        if (IsPaused)
+        {
+            return;
+        }
+
+        PausedAt = now;
+        RecomputeDue(calendar);
+    }
+
+    public void Resume(DateTimeOffset now, BusinessCalendar calendar)
+    {
+        if (PausedAt is not { } since)
+        {
+            return;
+        }
+
+        PausedWorking += calendar.Between(since, now) is var paused && paused > TimeSpan.Zero ? paused : TimeSpan.Zero;
+        PausedAt = null;
+        RecomputeDue(calendar);
+    }
+
+    /// <summary>Working time counted against the clocks from the start until <paramref name="at"/>.</summary>
+    public TimeSpan ElapsedWorking(DateTimeOffset at, BusinessCalendar calendar)
+    {
+        var end = PausedAt is { } paused && paused < at ? paused : at;
+        var elapsed = calendar.Between(ClockStartedAt, end) - PausedWorking;
+        return elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed;
+    }
+}
+
+/// <summary>A mention on a case, with why it was put there. A mention is on at most one case (unique index).</summary>
+public sealed class CaseMention
+{
+    public long Id { get; set; }
+    public long CaseId { get; set; }
+    public required string MentionId { get; set; }
+    public required string WatchId { get; set; }
+    public required string Source { get; set; }
+
+    /// <summary><c>source</c> + thread id: later replies in the thread attach.</summary>
+    public string? ThreadKey { get; set; }
+
+    public string? Author { get; set; }
+    public string? Url { get; set; }
+    public string? Title { get; set; }
+
+    /// <summary>The mention's text as stored (redacted at the intake door).</summary>
+    public string Excerpt { get; set; } = string.Empty;
+
+    public string? Topic { get; set; }
+    public float Negative { get; set; }
+    public long Fingerprint { get; set; }
+    public int Band0 { get; set; }
+    public int Band1 { get; set; }
+    public int Band2 { get; set; }
+    public int Band3 { get; set; }
+    public DateTimeOffset PublishedAt { get; set; }
+    public DateTimeOffset AttachedAt { get; set; }
+
+    /// <summary><c>opened</c>, <c>thread</c>, <c>author</c>, <c>near_duplicate</c>, <c>repost</c>, <c>manual</c>, <c>reopened</c>, <c>merged</c>.</summary>
+    public required string Reason { get; set; }
+
+    public static (int, int, int, int) Bands(ulong fingerprint) =>
+        ((int)(fingerprint & 0xFFFF), (int)((fingerprint >> 16) & 0xFFFF), (int)((fingerprint >> 32) & 0xFFFF), (int)(fingerprint >> 48));
+}
+
+/// <summary>An internal note: for colleagues, never shown to the customer.</summary>
+public sealed class CaseNote
+{
+    public long Id { get; set; }
+    public long CaseId { get; set; }
+    public required string By { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Text { get; set; }
+}
+
+/// <summary>What was said to the customer, where (public reply or private message) and when.</summary>
+public sealed class CustomerReply
+{
+    public long Id { get; set; }
+    public long CaseId { get; set; }
+    public required string By { get; set; }
+    public DateTimeOffset At { get; set; }
+    public DateTimeOffset RecordedAt { get; set; }
+
+    /// <summary><c>public</c> or <c>private</c>.</summary>
+    public required string Channel { get; set; }
+
+    public required string Text { get; set; }
+}
+
+/// <summary>One append-only line of the case's record: who did what when, with the value before and after.</summary>
+public sealed class CaseAuditEntry
+{
+    public long Id { get; set; }
+    public long CaseId { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Who { get; set; }
+    public required string What { get; set; }
+    public string? Before { get; set; }
+    public string? After { get; set; }
+    public string? Reason { get; set; }
+}
+
+/// <summary>The follow-up visit (回访) after resolution: due after a delay, done when satisfaction is recorded.</summary>
+public sealed class CaseFollowUp
+{
+    public long Id { get; set; }
+    public long CaseId { get; set; }
+
+    /// <summary>The case's reopen count when it was resolved: one follow-up per resolution.</summary>
+    public int Cycle { get; set; }
+
+    public DateTimeOffset DueAt { get; set; }
+    public DateTimeOffset? DoneAt { get; set; }
+    public string? DoneBy { get; set; }
+    public int? Satisfaction { get; set; }
+    public string? Comment { get; set; }
+
+    /// <summary>When the owner was told the follow-up is due (once).</summary>
+    public DateTimeOffset? RemindedAt { get; set; }
+}
+
+/// <summary>
+/// A warning or breach the SLA watch acted on. The unique key (case, clock, kind, cycle) makes
+/// each action happen once per breach, also across restarts; <see cref="NotifiedAt"/> records
+/// that the notice was handed to the notifier, so a crash in between re-sends it (deduplicated
+/// downstream by the same key).
+/// </summary>
+public sealed class CaseSlaSignal
+{
+    public long Id { get; set; }
+    public long CaseId { get; set; }
+
+    /// <summary><c>first_response</c>, <c>resolution</c> or <c>follow_up</c>.</summary>
+    public required string Clock { get; set; }
+
+    /// <summary><c>warning</c>, <c>breach</c> or <c>due</c>.</summary>
+    public required string Kind { get; set; }
+
+    public int Cycle { get; set; }
+    public DateTimeOffset At { get; set; }
+    public DateTimeOffset DueAt { get; set; }
+    public required string DedupKey { get; set; }
+    public required string Title { get; set; }
+    public required string Text { get; set; }
+
+    /// <summary>Recipients, tab separated.</summary>
+    public string Recipients { get; set; } = string.Empty;
+
+    public DateTimeOffset? NotifiedAt { get; set; }
+    public string? LastError { get; set; }
+}
+
+/// <summary>A crisis alert a case's mentions are evidence of.</summary>
+public sealed class CaseAlertLink
+{
+    public long CaseId { get; set; }
+    public long AlertId { get; set; }
+    public DateTimeOffset LinkedAt { get; set; }
+}
+
+/// <summary>Where each team's round-robin stands, so it continues fairly across restarts.</summary>
+public sealed class AssignmentCursor
+{
+    public required string Team { get; set; }
+    public string? LastAgent { get; set; }
+}

@@ -1,0 +1,242 @@
+using System.Globalization;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SentimentWatch.Cases.Domain;
+using SentimentWatch.Cases.Workflow;
+using SentimentWatch.Core.Incidents;
+
+namespace SentimentWatch.Cases.Sla;
+
+/// <summary>
+/// The recurring Hangfire job that keeps the SLA promise (超期处理): warns a case's owner before a
+/// clock breaches, and on a breach tells the team lead, raises the priority one step and records
+/// it; reminds owners of follow-ups that fell due; assigns cases that waited for a free agent.
+/// Each warning, breach and reminder happens once: a row in <c>case_sla_signals</c> with a unique
+/// key is written in the same transaction as the case change, and the notice is sent from that
+/// row (re-sent after a crash, deduplicated by the notifier on the same key).
+/// </summary>
+public sealed class SlaWatch(
+    IDbContextFactory<CasesDbContext> dbs,
+    CaseDesk desk,
+    IOptionsMonitor<CasesOptions> options,
+    IEnumerable<IStaffNotifier> notifiers,
+    TimeProvider clock,
+    ILogger<SlaWatch> logger)
+{
+    public const string JobId = "cases-sla-watch";
+    public const string Actor = "sla-watch";
+    public const string FirstResponse = "first_response";
+    public const string Resolution = "resolution";
+    public const string FollowUp = "follow_up";
+
+    private readonly IStaffNotifier? _notifier = notifiers.FirstOrDefault();
+
+    /// <summary>One pass; Hangfire runs it on <see cref="CasesOptions.SlaCheckCron"/>, and it is safe to run at any time.</summary>
+    [DisableConcurrentExecution(timeoutInSeconds: 120)]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await desk.AssignWaitingAsync(cancellationToken);
+        var signalled = await desk.AsWriterAsync(() => RecordSignalsAsync(cancellationToken), cancellationToken);
+        var sent = await NotifyPendingAsync(cancellationToken);
+        if (signalled > 0 || sent > 0)
+        {
+            logger.LogInformation("SLA watch: {Signals} new warnings/breaches/reminders, {Sent} notices handed to the notifier", signalled, sent);
+        }
+    }
+
+    private async Task<int> RecordSignalsAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var now = clock.GetUtcNow();
+        var horizon = (now + settings.WarningLeadTime).UtcTicks;
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var due = await db.Cases.Where(c => c.IsOpen && c.DueKey <= horizon).OrderBy(c => c.DueKey).Take(500).ToListAsync(cancellationToken);
+        var ids = due.Select(c => c.Id).ToArray();
+        var done = (await db.SlaSignals.Where(s => ids.Contains(s.CaseId)).Select(s => new { s.CaseId, s.Clock, s.Kind, s.Cycle }).ToListAsync(cancellationToken))
+            .Select(s => (s.CaseId, s.Clock, s.Kind, s.Cycle))
+            .ToHashSet();
+        var count = 0;
+        foreach (var c in due)
+        {
+            if (c.FirstResponseAt is null && c.FirstResponseDueAt is { } firstDue && firstDue.UtcTicks <= horizon)
+            {
+                count += Signal(db, c, FirstResponse, 0, firstDue, now, done, settings) ? 1 : 0;
+            }
+
+            if (c.ResolvedAt is null && c.ResolutionDueAt is { } resolutionDue && resolutionDue.UtcTicks <= horizon)
+            {
+                count += Signal(db, c, Resolution, c.ReopenCount, resolutionDue, now, done, settings) ? 1 : 0;
+            }
+        }
+
+        var followUps = await db.FollowUps.Where(f => f.DoneAt == null && f.RemindedAt == null && f.DueAt <= now).Take(500).ToListAsync(cancellationToken);
+        foreach (var followUp in followUps)
+        {
+            var c = await db.Cases.SingleAsync(x => x.Id == followUp.CaseId, cancellationToken);
+            followUp.RemindedAt = now;
+            if (c.Status != CaseStatus.Resolved)
+            {
+                continue;
+            }
+
+            var key = DedupKey(c.Id, FollowUp, "due", followUp.Cycle);
+            db.SlaSignals.Add(new CaseSlaSignal
+            {
+                CaseId = c.Id, Clock = FollowUp, Kind = "due", Cycle = followUp.Cycle, At = now, DueAt = followUp.DueAt, DedupKey = key,
+                Title = $"Follow-up due: case {c.Id}",
+                Text = $"Case {c.Id} \"{c.Title}\" was resolved; the follow-up visit (回访) is due. Ask the customer how satisfied they are (1–5) and record it.",
+                Recipients = string.Join('\t', Recipients(settings, c.Owner, c.Team, lead: false)),
+            });
+            CaseDesk.Audit(db, c, Actor, "follow_up_due", null, followUp.DueAt.ToString("O", CultureInfo.InvariantCulture), now);
+            count++;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return count;
+    }
+
+    private static bool Signal(CasesDbContext db, Case c, string clockName, int cycle, DateTimeOffset dueAt, DateTimeOffset now, HashSet<(long, string, string, int)> done, CasesOptions settings)
+    {
+        var kind = dueAt <= now ? "breach" : "warning";
+        if (done.Contains((c.Id, clockName, kind, cycle)) || (kind == "warning" && done.Contains((c.Id, clockName, "breach", cycle))))
+        {
+            return false;
+        }
+
+        done.Add((c.Id, clockName, kind, cycle));
+        var what = clockName == FirstResponse ? "first response" : "resolution";
+        var priority = CasePriority.ToWire(c.Priority);
+        string title;
+        string text;
+        IReadOnlyList<string> recipients;
+        if (kind == "warning")
+        {
+            title = $"SLA warning: case {c.Id} {what} due {dueAt:yyyy-MM-dd HH:mm} UTC";
+            text = $"Case {c.Id} ({priority}, {c.Category}) \"{c.Title}\": the {what} is due at {dueAt:O}. Owner: {c.Owner ?? "nobody"}.";
+            recipients = Recipients(settings, c.Owner, c.Team, lead: false);
+            CaseDesk.Audit(db, c, Actor, "sla_warning", null, $"{clockName} due {dueAt:O}", now);
+        }
+        else
+        {
+            var raised = Math.Max(1, c.Priority - 1);
+            title = $"SLA breached: case {c.Id} {what} overdue since {dueAt:yyyy-MM-dd HH:mm} UTC";
+            text = $"Case {c.Id} \"{c.Title}\" missed its {what} target (due {dueAt:O}). Owner: {c.Owner ?? "nobody"}, team: {c.Team ?? "none"}. "
+                + (raised < c.Priority ? $"Priority raised {priority} → {CasePriority.ToWire(raised)}." : $"Priority stays {priority}.");
+            recipients = Recipients(settings, c.Owner, c.Team, lead: true);
+            CaseDesk.Audit(db, c, Actor, "sla_breach", null, $"{clockName} due {dueAt:O}", now);
+            if (clockName == FirstResponse)
+            {
+                c.FirstResponseBreached = true;
+            }
+            else
+            {
+                c.ResolutionBreached = true;
+            }
+
+            if (raised < c.Priority)
+            {
+                // Escalation raises urgency in the queue; the targets stay as set, or the case would be punished twice for one lateness.
+                CaseDesk.Audit(db, c, Actor, "priority", priority, CasePriority.ToWire(raised), now, $"SLA breach: {clockName}");
+                c.Priority = raised;
+            }
+
+            c.UpdatedAt = now;
+            c.Version++;
+        }
+
+        db.SlaSignals.Add(new CaseSlaSignal
+        {
+            CaseId = c.Id, Clock = clockName, Kind = kind, Cycle = cycle, At = now, DueAt = dueAt,
+            DedupKey = DedupKey(c.Id, clockName, kind, cycle), Title = title, Text = text, Recipients = string.Join('\t', recipients),
+        });
+        return true;
+    }
+
+    public static string DedupKey(long caseId, string clockName, string kind, int cycle) =>
+        string.Create(CultureInfo.InvariantCulture, $"case-{caseId}-{clockName}-{kind}-{cycle}");
+
+    private static List<string> Recipients(CasesOptions settings, string? owner, string? team, bool lead)
+    {
+        var recipients = new List<string>();
+        void Add(string? agentId)
+        {
+            if (string.IsNullOrEmpty(agentId))
+            {
+                return;
+            }
+
+            var contact = settings.Agents.FirstOrDefault(a => a.Id == agentId)?.Contact ?? agentId;
+            if (!recipients.Contains(contact))
+            {
+                recipients.Add(contact);
+            }
+        }
+
+        var teamLead = settings.Teams.FirstOrDefault(t => t.Id == team)?.Lead;
+        if (lead || owner is null)
+        {
+            Add(teamLead);
+        }
+
+        Add(owner);
+        return recipients;
+    }
+
+    /// <summary>Hands every signal not yet notified to the staff notifier (which sends each key at most once).</summary>
+    private async Task<int> NotifyPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var pending = await db.SlaSignals.Where(s => s.NotifiedAt == null).OrderBy(s => s.Id).Take(500).ToListAsync(cancellationToken);
+        var sent = 0;
+        var baseUrl = options.CurrentValue.PublicBaseUrl?.TrimEnd('/');
+        foreach (var signal in pending)
+        {
+            if (_notifier is null)
+            {
+                signal.NotifiedAt = clock.GetUtcNow();
+                signal.LastError = "no staff notifier in this host (alerting not configured)";
+                logger.LogInformation("SLA {Kind} for case {CaseId} ({Clock}) recorded; no staff notifier is registered to send it", signal.Kind, signal.CaseId, signal.Clock);
+                continue;
+            }
+
+            try
+            {
+                var link = baseUrl is null ? null : $"{baseUrl}/cases/{signal.CaseId}";
+                var recipients = signal.Recipients.Length == 0 ? [] : signal.Recipients.Split('\t');
+                await _notifier.NotifyAsync(new StaffNotice(signal.DedupKey, signal.Title, signal.Text, link, recipients), cancellationToken);
+                signal.NotifiedAt = clock.GetUtcNow();
+                signal.LastError = null;
+                sent++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Stays pending: the next tick tries again, and the key keeps it from going out twice.
+                signal.LastError = ex.Message;
+                logger.LogWarning(ex, "Could not hand SLA notice {DedupKey} to the notifier; retrying on the next tick", signal.DedupKey);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return sent;
+    }
+}
+
+/// <summary>Registers the SLA watch as a Hangfire recurring job when the host starts.</summary>
+public sealed class SlaWatchSchedule(IRecurringJobManager jobs, IOptions<CasesOptions> options, ILogger<SlaWatchSchedule> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        jobs.AddOrUpdate<SlaWatch>(SlaWatch.JobId, watch => watch.RunAsync(CancellationToken.None), options.Value.SlaCheckCron);
+        logger.LogInformation("SLA watch scheduled ({Cron})", options.Value.SlaCheckCron);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,1138 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SentimentWatch.Cases.Domain;
+using SentimentWatch.Cases.Intake;
+using SentimentWatch.Cases.Sla;
+using SentimentWatch.Core.Incidents;
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Mentions;
+using SentimentWatch.Core.Pipeline;
+using SentimentWatch.Core.Privacy;
+
+namespace SentimentWatch.Cases.Workflow;
+
+/// <summary>
+/// Where complaint cases are opened and worked. As a pipeline observer it opens a case per
+/// complaint and attaches later mentions of the same complaint; people assign, take, move, note,
+/// reply, merge, override and record satisfaction through it. Every change is one transaction
+/// with its audit entries, and bumps the case's version (the ETag).
+/// </summary>
+public sealed class CaseDesk(
+    IDbContextFactory<CasesDbContext> dbs,
+    IOptionsMonitor<CasesOptions> options,
+    IEnumerable<IAlertDirectory> alertDirectories,
+    IEnumerable<IMentionIndex> mentionIndexes,
+    TimeProvider clock,
+    ILogger<CaseDesk> logger) : IMentionObserver
+{
+    public const string PipelineActor = "pipeline";
+    private const int ExcerptLength = 500;
+    private const int TitleLength = 120;
+
+    // One writer at a time: intake reads then writes (attach or open), and people change cases too.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly IAlertDirectory? _alerts = alertDirectories.FirstOrDefault();
+    private readonly IMentionIndex? _index = mentionIndexes.FirstOrDefault();
+    private CasesOptions? _policiesFrom;
+    private SlaPolicies? _policies;
+
+    public CasesOptions Options => options.CurrentValue;
+
+    public SlaPolicies Policies
+    {
+        get
+        {
+            var current = options.CurrentValue;
+            if (!ReferenceEquals(current, _policiesFrom) || _policies is null)
+            {
+                _policies = new SlaPolicies(current);
+                _policiesFrom = current;
+            }
+
+            return _policies;
+        }
+    }
+
+    public IAlertDirectory? Alerts => _alerts;
+
+    /// <summary>Runs <paramref name="work"/> as the one writer (the SLA watch changes cases too).</summary>
+    internal async Task<T> AsWriterAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // ---- intake -------------------------------------------------------------------------
+
+    public async ValueTask OnIndexedAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        if (settings.Watches.Count == 0 || mentions.Count == 0)
+        {
+            return;
+        }
+
+        // Filter in memory first: most mentions are not complaints and must cost no database work.
+        var complaints = new List<(Mention Mention, WatchCaseSettings Watch)>();
+        foreach (var mention in mentions)
+        {
+            if (WatchFor(mention, settings) is { } watch && ComplaintClassifier.Qualifies(mention, watch))
+            {
+                complaints.Add((mention, watch));
+            }
+        }
+
+        if (complaints.Count == 0)
+        {
+            return;
+        }
+
+        // Asked before the write transaction: the alert store is another context on the same file.
+        var alertsByMention = await OpenAlertsAsync(complaints.Select(c => c.Mention.Id).ToArray(), cancellationToken);
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var ids = complaints.Select(c => c.Mention.Id).ToArray();
+            var known = (await db.Mentions.Where(m => ids.Contains(m.MentionId)).Select(m => m.MentionId).ToListAsync(cancellationToken))
+                .ToHashSet(StringComparer.Ordinal);
+            var opened = 0;
+            var attached = 0;
+            foreach (var (mention, watch) in complaints)
+            {
+                // Re-delivery after a crash: a mention already on a case changes nothing.
+                if (!known.Add(mention.Id))
+                {
+                    continue;
+                }
+
+                var alertIds = alertsByMention.GetValueOrDefault(mention.Id) ?? [];
+                if (await IntakeOneAsync(db, mention, watch, alertIds, settings, cancellationToken))
+                {
+                    opened++;
+                }
+                else
+                {
+                    attached++;
+                }
+            }
+
+            await tx.CommitAsync(cancellationToken);
+            if (opened + attached > 0)
+            {
+                logger.LogInformation("Complaint intake: {Opened} cases opened, {Attached} mentions attached to open cases", opened, attached);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static WatchCaseSettings? WatchFor(Mention mention, CasesOptions settings)
+    {
+        foreach (var watch in mention.Watches)
+        {
+            if (settings.ForWatch(watch) is { } enabled)
+            {
+                return enabled;
+            }
+        }
+
+        if (mention.DirectComplaint)
+        {
+            return settings.DirectComplaintWatch is { Length: > 0 } direct
+                ? settings.ForWatch(direct)
+                : settings.Watches.FirstOrDefault(w => w.Enabled);
+        }
+
+        return null;
+    }
+
+    private async Task<Dictionary<string, long[]>> OpenAlertsAsync(IReadOnlyList<string> mentionIds, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        if (_alerts is null || mentionIds.Count == 0)
+        {
+            return result;
+        }
+
+        try
+        {
+            // One question for the batch; only when it finds something, one per mention to say which.
+            var any = await _alerts.OpenAlertsForMentionsAsync(mentionIds.ToArray(), cancellationToken);
+            if (any.Count == 0)
+            {
+                return result;
+            }
+
+            foreach (var id in mentionIds)
+            {
+                var alerts = await _alerts.OpenAlertsForMentionsAsync([id], cancellationToken);
+                if (alerts.Count > 0)
+                {
+                    result[id] = alerts.Select(a => a.Id).ToArray();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The link is a courtesy; a failing alert store must not stop complaint intake.
+            logger.LogWarning(ex, "Could not ask the alert directory about {Count} complaint mentions; cases open without alert links", mentionIds.Count);
+        }
+
+        return result;
+    }
+
+    /// <summary>Attaches the mention to the open case of the same complaint, reopens a recent one, or opens a case. True when a case was opened.</summary>
+    private async Task<bool> IntakeOneAsync(CasesDbContext db, Mention mention, WatchCaseSettings watch, long[] alertIds, CasesOptions settings, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var (existing, reason) = await FindOpenCaseAsync(db, mention, watch.Watch, settings, cancellationToken);
+        if (existing is not null)
+        {
+            await AttachAsync(db, existing, mention, watch.Watch, reason, alertIds, now, cancellationToken);
+            return false;
+        }
+
+        var authorKey = AuthorKey(mention.Source, mention.Author);
+        if (authorKey is not null)
+        {
+            var since = now - settings.ReopenWindow;
+            var resolved = await db.Cases
+                .Where(c => c.WatchId == watch.Watch && c.AuthorKey == authorKey && c.Status == CaseStatus.Resolved && c.MergedIntoId == null && c.ResolvedAt >= since)
+                .OrderByDescending(c => c.ResolvedAt)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (resolved is not null)
+            {
+                Reopen(db, resolved, PipelineActor, $"the same customer complained again (mention {mention.Id})", now);
+                await AttachAsync(db, resolved, mention, watch.Watch, "reopened", alertIds, now, cancellationToken);
+                return false;
+            }
+        }
+
+        await OpenAsync(db, mention, watch, alertIds, PipelineActor, "opened", now, cancellationToken);
+        return true;
+    }
+
+    private async Task<(Case? Case, string Reason)> FindOpenCaseAsync(CasesDbContext db, Mention mention, string watchId, CasesOptions settings, CancellationToken cancellationToken)
+    {
+        var threadKey = ThreadKey(mention.Source, mention.ThreadId);
+        if (threadKey is not null)
+        {
+            var byThread = await OpenCaseOf(db, db.Mentions.Where(m => m.ThreadKey == threadKey), cancellationToken);
+            if (byThread is not null)
+            {
+                return (byThread, "thread");
+            }
+        }
+
+        if (mention.DuplicateOf is { } original)
+        {
+            var byRepost = await OpenCaseOf(db, db.Mentions.Where(m => m.MentionId == original), cancellationToken);
+            if (byRepost is not null)
+            {
+                return (byRepost, "repost");
+            }
+        }
+
+        if (mention.Fingerprint != 0)
+        {
+            var (b0, b1, b2, b3) = CaseMention.Bands(mention.Fingerprint);
+            var candidates = await db.Mentions
+                .Where(m => m.WatchId == watchId && (m.Band0 == b0 || m.Band1 == b1 || m.Band2 == b2 || m.Band3 == b3))
+                .Join(db.Cases.Where(c => c.IsOpen), m => m.CaseId, c => c.Id, (m, c) => new { m.CaseId, m.Fingerprint, c.LastMentionAt })
+                .Take(200)
+                .ToListAsync(cancellationToken);
+            var near = candidates
+                .Where(c => SimHash.Distance(unchecked((ulong)c.Fingerprint), mention.Fingerprint) <= SimHash.NearDuplicateDistance)
+                .OrderByDescending(c => c.LastMentionAt)
+                .FirstOrDefault();
+            if (near is not null)
+            {
+                return (await db.Cases.SingleAsync(c => c.Id == near.CaseId, cancellationToken), "near_duplicate");
+            }
+        }
+
+        var authorKey = AuthorKey(mention.Source, mention.Author);
+        if (authorKey is not null)
+        {
+            var since = mention.PublishedAt - settings.AuthorWindow;
+            var byAuthor = await db.Cases
+                // A case waiting on this customer takes their next post whenever it comes: it is the answer.
+                .Where(c => c.WatchId == watchId && c.AuthorKey == authorKey && c.IsOpen && (c.LastMentionAt >= since || c.Status == CaseStatus.WaitingOnCustomer))
+                .OrderByDescending(c => c.LastMentionAt)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (byAuthor is not null)
+            {
+                return (byAuthor, "author");
+            }
+        }
+
+        return (null, string.Empty);
+    }
+
+    private static Task<Case?> OpenCaseOf(CasesDbContext db, IQueryable<CaseMention> mentions, CancellationToken cancellationToken) =>
+        mentions.Join(db.Cases.Where(c => c.IsOpen), m => m.CaseId, c => c.Id, (m, c) => c)
+            .OrderByDescending(c => c.LastMentionAt)
+            .FirstOrDefaultAsync(cancellationToken);
+
+    private async Task<Case> OpenAsync(CasesDbContext db, Mention mention, WatchCaseSettings watch, long[] alertIds, string who, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var category = ComplaintClassifier.Category(mention);
+        var facts = new ComplaintFacts(
+            mention.Sentiment?.Negative ?? 0,
+            mention.Engagement.Total,
+            mention.RiskTerms,
+            mention.Source,
+            mention.Author,
+            category,
+            alertIds.Length > 0,
+            mention.DirectComplaint);
+        var priority = ComplaintClassifier.Priority(facts, settings);
+        var publishedAt = mention.PublishedAt.ToUniversalTime();
+        var c = new Case
+        {
+            WatchId = watch.Watch,
+            Title = TitleOf(mention),
+            Category = category,
+            Priority = priority,
+            Team = TeamFor(watch, category, settings),
+            Author = mention.Author,
+            AuthorKey = AuthorKey(mention.Source, mention.Author),
+            Source = mention.Source,
+            DirectComplaint = mention.DirectComplaint,
+            Negative = mention.Sentiment?.Negative ?? 0,
+            Reach = mention.Engagement.Total,
+            RiskTerms = string.Join('\t', mention.RiskTerms),
+            OpenedAt = now,
+            // The customer has been waiting since they posted; a clock in the future makes no sense.
+            ClockStartedAt = publishedAt > now ? now : publishedAt,
+            LastMentionAt = publishedAt,
+            UpdatedAt = now,
+            AlertId = alertIds.Length > 0 ? alertIds[0] : null,
+        };
+        c.SetStatus(CaseStatus.New);
+        c.ApplyPolicy(Policies.For(priority));
+        db.Cases.Add(c);
+        await db.SaveChangesAsync(cancellationToken);
+
+        db.Mentions.Add(ToCaseMention(c.Id, mention, watch.Watch, reason, now));
+        Audit(db, c, who, "opened", null, $"{CasePriority.ToWire(priority)} {category} from mention {mention.Id}", now,
+            mention.DirectComplaint ? "direct complaint" : null);
+        foreach (var alertId in alertIds)
+        {
+            db.AlertLinks.Add(new CaseAlertLink { CaseId = c.Id, AlertId = alertId, LinkedAt = now });
+            Audit(db, c, who, "alert_linked", null, $"alert {alertId}", now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        if (watch.AutoAssign && c.Team is not null)
+        {
+            await AssignRoundRobinAsync(db, c, who, now, cancellationToken);
+        }
+
+        return c;
+    }
+
+    private async Task AttachAsync(CasesDbContext db, Case c, Mention mention, string watchId, string reason, long[] alertIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        db.Mentions.Add(ToCaseMention(c.Id, mention, watchId, reason, now));
+        var publishedAt = mention.PublishedAt.ToUniversalTime();
+        if (publishedAt > c.LastMentionAt)
+        {
+            c.LastMentionAt = publishedAt;
+        }
+
+        Audit(db, c, PipelineActor, "mention_attached", null, $"mention {mention.Id} ({reason})", now);
+        if (c.Status == CaseStatus.WaitingOnCustomer)
+        {
+            // The customer spoke again: the clocks resume and the case is back with its owner.
+            c.Resume(now, Policies.CalendarOf(c));
+            Audit(db, c, PipelineActor, "status", CaseStatuses.ToWire(c.Status), CaseStatuses.ToWire(CaseStatus.InProgress), now, "customer replied");
+            c.SetStatus(CaseStatus.InProgress);
+            c.UpdateDueKey();
+        }
+
+        var known = await db.AlertLinks.Where(l => l.CaseId == c.Id).Select(l => l.AlertId).ToListAsync(cancellationToken);
+        foreach (var alertId in alertIds.Except(known))
+        {
+            db.AlertLinks.Add(new CaseAlertLink { CaseId = c.Id, AlertId = alertId, LinkedAt = now });
+            c.AlertId ??= alertId;
+            Audit(db, c, PipelineActor, "alert_linked", null, $"alert {alertId}", now);
+        }
+
+        Touch(c, now);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private void Reopen(CasesDbContext db, Case c, string who, string reason, DateTimeOffset now)
+    {
+        var calendar = Policies.CalendarOf(c);
+        if (c.ResolvedAt is { } resolvedAt)
+        {
+            // The time it sat resolved is not the team's: it does not count against the resolution clock.
+            var idle = calendar.Between(resolvedAt, now);
+            c.PausedWorking += idle > TimeSpan.Zero ? idle : TimeSpan.Zero;
+        }
+
+        var before = CaseStatuses.ToWire(c.Status);
+        c.ResolvedAt = null;
+        c.ResolutionWorking = null;
+        c.ReopenCount++;
+        c.SetStatus(c.Owner is null ? CaseStatus.New : CaseStatus.InProgress);
+        c.RecomputeDue(calendar);
+        foreach (var followUp in db.FollowUps.Where(f => f.CaseId == c.Id && f.DoneAt == null))
+        {
+            followUp.DoneAt = now;
+            followUp.DoneBy = who;
+            followUp.Comment = "cancelled: case reopened";
+        }
+
+        Audit(db, c, who, "reopened", before, CaseStatuses.ToWire(c.Status), now, reason);
+        Touch(c, now);
+    }
+
+    private static CaseMention ToCaseMention(long caseId, Mention mention, string watchId, string reason, DateTimeOffset now)
+    {
+        var (b0, b1, b2, b3) = CaseMention.Bands(mention.Fingerprint);
+        return new CaseMention
+        {
+            CaseId = caseId,
+            MentionId = mention.Id,
+            WatchId = watchId,
+            Source = mention.Source,
+            ThreadKey = ThreadKey(mention.Source, mention.ThreadId),
+            Author = mention.Author,
+            Url = mention.Url,
+            Title = mention.Title,
+            Excerpt = mention.Text.Length <= ExcerptLength ? mention.Text : mention.Text[..ExcerptLength] + "…",
+            Topic = mention.Topic?.Topic,
+            Negative = mention.Sentiment?.Negative ?? 0,
+            Fingerprint = unchecked((long)mention.Fingerprint),
+            Band0 = mention.Fingerprint == 0 ? -1 : b0,
+            Band1 = mention.Fingerprint == 0 ? -1 : b1,
+            Band2 = mention.Fingerprint == 0 ? -1 : b2,
+            Band3 = mention.Fingerprint == 0 ? -1 : b3,
+            PublishedAt = mention.PublishedAt.ToUniversalTime(),
+            AttachedAt = now,
+            Reason = reason,
+        };
+    }
+
+    private static string TitleOf(Mention mention)
+    {
+        var text = string.IsNullOrWhiteSpace(mention.Title) ? mention.Text : mention.Title;
+        text = text.ReplaceLineEndings(" ").Trim();
+        return text.Length <= TitleLength ? text : text[..TitleLength] + "…";
+    }
+
+    public static string? ThreadKey(string source, string? threadId) =>
+        string.IsNullOrWhiteSpace(threadId) ? null : source + "\u001f" + threadId.Trim();
+
+    public static string? AuthorKey(string source, string? author) =>
+        string.IsNullOrWhiteSpace(author) ? null : source + "\u001f" + author.Trim().ToLowerInvariant();
+
+    private static string? TeamFor(WatchCaseSettings watch, string category, CasesOptions settings)
+    {
+        if (!string.IsNullOrEmpty(watch.Team))
+        {
+            return watch.Team;
+        }
+
+        return settings.Teams.FirstOrDefault(t => t.Categories.Count == 0 || t.Categories.Contains(category, StringComparer.Ordinal))?.Id;
+    }
+
+    // ---- assignment ---------------------------------------------------------------------
+
+    /// <summary>
+    /// Round-robin within the case's team among agents whose skills include its category and who
+    /// are under their open-case limit, continuing after the last agent picked (persisted).
+    /// </summary>
+    private async Task<bool> AssignRoundRobinAsync(CasesDbContext db, Case c, string who, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var agents = settings.Agents.Where(a => a.Team == c.Team && a.HasSkill(c.Category)).ToList();
+        if (agents.Count == 0)
+        {
+            logger.LogWarning("Case {CaseId} ({Category}) waits unassigned: team {Team} has no agent with that skill", c.Id, c.Category, c.Team);
+            return false;
+        }
+
+        var ids = agents.Select(a => a.Id).ToArray();
+        var load = await db.Cases.Where(x => x.IsOpen && x.Owner != null && ids.Contains(x.Owner))
+            .GroupBy(x => x.Owner!)
+            .Select(g => new { Owner = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Owner, x => x.Count, cancellationToken);
+        var cursor = await db.AssignmentCursors.FindAsync([c.Team!], cancellationToken);
+        if (cursor is null)
+        {
+            cursor = new AssignmentCursor { Team = c.Team! };
+            db.AssignmentCursors.Add(cursor);
+        }
+
+        var start = cursor.LastAgent is null ? 0 : agents.FindIndex(a => a.Id == cursor.LastAgent) + 1;
+        for (var i = 0; i < agents.Count; i++)
+        {
+            var agent = agents[(start + i) % agents.Count];
+            if (load.GetValueOrDefault(agent.Id) < agent.MaxOpenCases)
+            {
+                cursor.LastAgent = agent.Id;
+                Audit(db, c, who, "owner", c.Owner, agent.Id, now, "round-robin");
+                c.Owner = agent.Id;
+                if (c.Status == CaseStatus.New)
+                {
+                    Audit(db, c, who, "status", CaseStatuses.ToWire(c.Status), CaseStatuses.ToWire(CaseStatus.Assigned), now);
+                    c.SetStatus(CaseStatus.Assigned);
+                }
+
+                Touch(c, now);
+                await db.SaveChangesAsync(cancellationToken);
+                return true;
+            }
+        }
+
+        logger.LogWarning("Case {CaseId} waits unassigned: every {Category} agent of team {Team} is at the open-case limit", c.Id, c.Category, c.Team);
+        return false;
+    }
+
+    /// <summary>Assigns waiting unassigned cases of auto-assigning watches (agents free up as cases resolve); returns how many.</summary>
+    public async Task<int> AssignWaitingAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var watches = settings.Watches.Where(w => w.Enabled && w.AutoAssign).Select(w => w.Watch).ToArray();
+        if (watches.Length == 0 || settings.Agents.Count == 0)
+        {
+            return 0;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            var waiting = await db.Cases
+                .Where(c => c.IsOpen && c.Owner == null && c.Team != null && watches.Contains(c.WatchId))
+                .OrderBy(c => c.Priority).ThenBy(c => c.DueKey).ThenBy(c => c.Id)
+                .Take(100)
+                .ToListAsync(cancellationToken);
+            var assigned = 0;
+            var now = clock.GetUtcNow();
+            foreach (var c in waiting)
+            {
+                if (await AssignRoundRobinAsync(db, c, "sla-watch", now, cancellationToken))
+                {
+                    assigned++;
+                }
+            }
+
+            return assigned;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // ---- commands from people -----------------------------------------------------------
+
+    /// <summary>Opens a case by hand from any mention in the index (or attaches nothing if the mention is already on one).</summary>
+    public async Task<CaseOutcome> OpenFromMentionAsync(string mentionId, string? watchId, string who, string? note, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(mentionId))
+        {
+            return CaseOutcome.Invalid("mentionId", "mentionId is required");
+        }
+
+        if (_index is null)
+        {
+            return CaseOutcome.Invalid("mentionId", "no mention index is configured in this host, so mentions cannot be looked up");
+        }
+
+        var mention = await _index.GetAsync(mentionId.Trim(), cancellationToken);
+        if (mention is null)
+        {
+            return CaseOutcome.Invalid("mentionId", $"no mention '{mentionId}' in the index");
+        }
+
+        var settings = options.CurrentValue;
+        WatchCaseSettings? watch;
+        if (!string.IsNullOrWhiteSpace(watchId))
+        {
+            watch = settings.ForWatch(watchId.Trim());
+            if (watch is null)
+            {
+                return CaseOutcome.Invalid("watch", $"watch '{watchId}' does not have cases enabled (Cases:Watches)");
+            }
+        }
+        else
+        {
+            watch = WatchFor(mention with { DirectComplaint = true }, settings);
+            if (watch is null)
+            {
+                return CaseOutcome.Invalid("watch", "no watch has cases enabled (Cases:Watches); name one with 'watch'");
+            }
+        }
+
+        var alertsByMention = await OpenAlertsAsync([mention.Id], cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            var onCase = await db.Mentions.Where(m => m.MentionId == mention.Id).Select(m => (long?)m.CaseId).FirstOrDefaultAsync(cancellationToken);
+            if (onCase is { } existingId)
+            {
+                var existing = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == existingId, cancellationToken);
+                return CaseOutcome.Refused(existing, $"mention '{mention.Id}' is already on case {existingId}");
+            }
+
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var now = clock.GetUtcNow();
+            var c = await OpenAsync(db, mention, watch, alertsByMention.GetValueOrDefault(mention.Id) ?? [], who, "manual", now, cancellationToken);
+            if (!string.IsNullOrWhiteSpace(note))
+            {
+                AddNote(db, c, who, note, now);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await tx.CommitAsync(cancellationToken);
+            return CaseOutcome.Done(c);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task<CaseOutcome> AssignAsync(long id, int? expectedVersion, string agentId, string who, CancellationToken cancellationToken) =>
+        ChangeAsync(id, expectedVersion, (db, c, now) =>
+        {
+            var agent = options.CurrentValue.Agents.FirstOrDefault(a => string.Equals(a.Id, agentId?.Trim(), StringComparison.Ordinal));
+            if (agent is null)
+            {
+                return Task.FromResult<CaseOutcome?>(CaseOutcome.Invalid("agent", $"'{agentId}' is not a configured agent (Cases:Agents)"));
+            }
+
+            if (!c.IsOpen)
+            {
+                return Task.FromResult<CaseOutcome?>(CaseOutcome.Refused(c, $"case {c.Id} is {CaseStatuses.ToWire(c.Status)}; only open cases can be assigned", CaseTransitions.WireFrom(c)));
+            }
+
+            SetOwner(db, c, agent, who, now, "assigned by " + who);
+            return Task.FromResult<CaseOutcome?>(null);
+        }, cancellationToken);
+
+    /// <summary>The first responder takes ownership (首问负责制) and starts working the case.</summary>
+    public Task<CaseOutcome> TakeAsync(long id, int? expectedVersion, string who, CancellationToken cancellationToken) =>
+        ChangeAsync(id, expectedVersion, (db, c, now) =>
+        {
+            if (!c.IsOpen)
+            {
+                return Task.FromResult<CaseOutcome?>(CaseOutcome.Refused(c, $"case {c.Id} is {CaseStatuses.ToWire(c.Status)}; only open cases can be taken", CaseTransitions.WireFrom(c)));
+            }
+
+            var agent = options.CurrentValue.Agents.FirstOrDefault(a => a.Id == who);
+            if (c.Owner != who)
+            {
+                Audit(db, c, who, "owner", c.Owner, who, now, "taken");
+                c.Owner = who;
+                if (agent is not null && c.Team != agent.Team)
+                {
+                    Audit(db, c, who, "team", c.Team, agent.Team, now, "taken");
+                    c.Team = agent.Team;
+                }
+            }
+
+            if (c.Status is CaseStatus.New or CaseStatus.Assigned)
+            {
+                Audit(db, c, who, "status", CaseStatuses.ToWire(c.Status), CaseStatuses.ToWire(CaseStatus.InProgress), now);
+                c.SetStatus(CaseStatus.InProgress);
+            }
+
+            return Task.FromResult<CaseOutcome?>(null);
+        }, cancellationToken);
+
+    public Task<CaseOutcome> TransitionAsync(long id, int? expectedVersion, string to, string? summary, string? rootCause, string? reason, string who, CancellationToken cancellationToken)
+    {
+        if (!CaseStatuses.TryParse(to, out var target))
+        {
+            return Task.FromResult(CaseOutcome.Invalid("to", $"'{to}' is not a case status ({CaseStatuses.Wire})"));
+        }
+
+        if (target == CaseStatus.Resolved)
+        {
+            if (string.IsNullOrWhiteSpace(summary))
+            {
+                return Task.FromResult(CaseOutcome.Invalid("summary", "a resolution summary is required to resolve a case"));
+            }
+
+            var causes = options.CurrentValue.RootCauses;
+            if (string.IsNullOrWhiteSpace(rootCause) || !causes.Contains(rootCause.Trim(), StringComparer.Ordinal))
+            {
+                return Task.FromResult(CaseOutcome.Invalid("rootCause", $"rootCause must be one of {string.Join(", ", causes)} (was '{rootCause}')"));
+            }
+        }
+
+        return ChangeAsync(id, expectedVersion, async (db, c, now) =>
+        {
+            if (!CaseTransitions.CanMove(c, target))
+            {
+                return CaseOutcome.Refused(c, $"case {c.Id} cannot go from {CaseStatuses.ToWire(c.Status)} to {CaseStatuses.ToWire(target)}", CaseTransitions.WireFrom(c));
+            }
+
+            var calendar = Policies.CalendarOf(c);
+            var before = c.Status;
+            if (before == CaseStatus.Resolved && target == CaseStatus.InProgress)
+            {
+                Reopen(db, c, who, reason ?? "reopened by " + who, now);
+                if (c.Owner is null)
+                {
+                    c.Owner = who;
+                }
+
+                c.SetStatus(CaseStatus.InProgress);
+                c.UpdateDueKey();
+                return null;
+            }
+
+            if (before == CaseStatus.WaitingOnCustomer)
+            {
+                c.Resume(now, calendar);
+            }
+
+            if (c.Owner is null && target is CaseStatus.InProgress or CaseStatus.WaitingOnCustomer or CaseStatus.Resolved)
+            {
+                // Whoever works an unowned case is its first responder and owns it.
+                Audit(db, c, who, "owner", null, who, now, "first responder");
+                c.Owner = who;
+            }
+
+            Audit(db, c, who, "status", CaseStatuses.ToWire(before), CaseStatuses.ToWire(target), now, reason);
+            c.SetStatus(target);
+            switch (target)
+            {
+                case CaseStatus.WaitingOnCustomer:
+                    c.Pause(now, calendar);
+                    break;
+                case CaseStatus.Resolved:
+                    await ResolveAsync(db, c, summary!.Trim(), rootCause!.Trim(), who, now, calendar, cancellationToken);
+                    break;
+                case CaseStatus.Closed:
+                    c.ClosedAt = now;
+                    break;
+            }
+
+            c.UpdateDueKey();
+            return null;
+        }, cancellationToken);
+    }
+
+    private async Task ResolveAsync(CasesDbContext db, Case c, string summary, string rootCause, string who, DateTimeOffset now, BusinessCalendar calendar, CancellationToken cancellationToken)
+    {
+        c.ResolvedAt = now;
+        c.ResolutionWorking = c.ElapsedWorking(now, calendar);
+        if (c.ResolutionDueAt is { } due && now > due)
+        {
+            c.ResolutionBreached = true;
+        }
+
+        Audit(db, c, who, "resolution", c.ResolutionSummary, PersonalDataRedactor.Redact(summary), now, "root cause: " + rootCause);
+        c.ResolutionSummary = PersonalDataRedactor.Redact(summary);
+        c.RootCause = rootCause;
+        var cycle = c.ReopenCount;
+        if (!await db.FollowUps.AnyAsync(f => f.CaseId == c.Id && f.Cycle == cycle, cancellationToken))
+        {
+            var dueAt = now + options.CurrentValue.FollowUpDelay;
+            db.FollowUps.Add(new CaseFollowUp { CaseId = c.Id, Cycle = cycle, DueAt = dueAt });
+            Audit(db, c, who, "follow_up_scheduled", null, dueAt.ToString("O"), now);
+        }
+    }
+
+    /// <summary>After a resolution commits: the alert hears when this was the last open case of its incident.</summary>
+    public async Task TellAlertsIfLastCaseAsync(long caseId, string who, CancellationToken cancellationToken)
+    {
+        if (_alerts is null)
+        {
+            return;
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var alertIds = await db.AlertLinks.Where(l => l.CaseId == caseId).Select(l => l.AlertId).ToListAsync(cancellationToken);
+        foreach (var alertId in alertIds)
+        {
+            var stillOpen = await db.AlertLinks.Where(l => l.AlertId == alertId)
+                .Join(db.Cases.Where(c => c.IsOpen), l => l.CaseId, c => c.Id, (l, c) => c.Id)
+                .CountAsync(cancellationToken);
+            if (stillOpen > 0)
+            {
+                continue;
+            }
+
+            var total = await db.AlertLinks.CountAsync(l => l.AlertId == alertId, cancellationToken);
+            try
+            {
+                await _alerts.RecordOnTimelineAsync(alertId, who, $"The last open complaint case of this incident (case {caseId}) was resolved; {total} case(s) in all.", cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Could not record on alert {AlertId} that its last case {CaseId} was resolved", alertId, caseId);
+            }
+        }
+    }
+
+    public Task<CaseOutcome> AddNoteAsync(long id, int? expectedVersion, string text, string who, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Task.FromResult(CaseOutcome.Invalid("text", "a note needs text"));
+        }
+
+        return ChangeAsync(id, expectedVersion, (db, c, now) =>
+        {
+            AddNote(db, c, who, text, now);
+            return Task.FromResult<CaseOutcome?>(null);
+        }, cancellationToken);
+    }
+
+    private static void AddNote(CasesDbContext db, Case c, string who, string text, DateTimeOffset now)
+    {
+        // Notes are stored like everything else: personal data redacted before it is written.
+        db.Notes.Add(new CaseNote { CaseId = c.Id, By = who, At = now, Text = PersonalDataRedactor.Redact(text.Trim()) });
+        Audit(db, c, who, "note_added", null, null, now);
+    }
+
+    /// <summary>Logs what was said to the customer; the first reply stops the first-response clock.</summary>
+    public Task<CaseOutcome> ReplyAsync(long id, int? expectedVersion, string text, string? channel, DateTimeOffset? at, string who, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Task.FromResult(CaseOutcome.Invalid("text", "a reply needs the text that was sent"));
+        }
+
+        var how = string.IsNullOrWhiteSpace(channel) ? "public" : channel.Trim().ToLowerInvariant();
+        if (how is not ("public" or "private"))
+        {
+            return Task.FromResult(CaseOutcome.Invalid("channel", $"channel must be 'public' (a public reply) or 'private' (a private message) (was '{channel}')"));
+        }
+
+        return ChangeAsync(id, expectedVersion, (db, c, now) =>
+        {
+            var when = (at ?? now).ToUniversalTime();
+            if (when > now)
+            {
+                return Task.FromResult<CaseOutcome?>(CaseOutcome.Invalid("at", $"at ({when:O}) is in the future"));
+            }
+
+            if (when < c.ClockStartedAt)
+            {
+                return Task.FromResult<CaseOutcome?>(CaseOutcome.Invalid("at", $"at ({when:O}) is before the complaint was posted ({c.ClockStartedAt:O})"));
+            }
+
+            if (c.MergedIntoId is { } survivor)
+            {
+                return Task.FromResult<CaseOutcome?>(CaseOutcome.Refused(c, $"case {c.Id} was merged into case {survivor}; reply there"));
+            }
+
+            db.Replies.Add(new CustomerReply { CaseId = c.Id, By = who, At = when, RecordedAt = now, Channel = how, Text = PersonalDataRedactor.Redact(text.Trim()) });
+            Audit(db, c, who, "reply_logged", null, how, now);
+            if (c.FirstResponseAt is null)
+            {
+                var calendar = Policies.CalendarOf(c);
+                c.FirstResponseAt = when;
+                c.FirstResponseWorking = c.ElapsedWorking(when, calendar);
+                c.FirstResponseBreached |= c.FirstResponseDueAt is { } due && when > due;
+                Audit(db, c, who, "first_response", null, when.ToString("O"), now, c.FirstResponseBreached ? "late" : "within SLA");
+            }
+
+            if (c.Owner is null)
+            {
+                Audit(db, c, who, "owner", null, who, now, "first responder");
+                c.Owner = who;
+            }
+
+            if (c.Status is CaseStatus.New or CaseStatus.Assigned)
+            {
+                Audit(db, c, who, "status", CaseStatuses.ToWire(c.Status), CaseStatuses.ToWire(CaseStatus.InProgress), now, "replied");
+                c.SetStatus(CaseStatus.InProgress);
+            }
+
+            c.UpdateDueKey();
+            return Task.FromResult<CaseOutcome?>(null);
+        }, cancellationToken);
+    }
+
+    /// <summary>Overrides category and/or priority with a recorded reason; a new priority re-targets the SLA clocks.</summary>
+    public Task<CaseOutcome> OverrideAsync(long id, int? expectedVersion, string? category, string? priority, string? reason, string who, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return Task.FromResult(CaseOutcome.Invalid("reason", "an override needs a reason, which is recorded"));
+        }
+
+        if (string.IsNullOrWhiteSpace(category) && string.IsNullOrWhiteSpace(priority))
+        {
+            return Task.FromResult(CaseOutcome.Invalid("category", "give a new category and/or priority"));
+        }
+
+        var newPriority = 0;
+        if (!string.IsNullOrWhiteSpace(priority) && !CasePriority.TryParse(priority.Trim(), out newPriority))
+        {
+            return Task.FromResult(CaseOutcome.Invalid("priority", $"priority must be one of P1, P2, P3, P4 (was '{priority}')"));
+        }
+
+        if (category is { Length: > 100 })
+        {
+            return Task.FromResult(CaseOutcome.Invalid("category", "category must be at most 100 characters"));
+        }
+
+        return ChangeAsync(id, expectedVersion, (db, c, now) =>
+        {
+            if (!string.IsNullOrWhiteSpace(category) && category.Trim() != c.Category)
+            {
+                Audit(db, c, who, "category", c.Category, category.Trim(), now, reason);
+                c.Category = category.Trim();
+            }
+
+            if (newPriority != 0 && newPriority != c.Priority)
+            {
+                Audit(db, c, who, "priority", CasePriority.ToWire(c.Priority), CasePriority.ToWire(newPriority), now, reason);
+                c.Priority = newPriority;
+                c.ApplyPolicy(Policies.For(newPriority));
+            }
+
+            return Task.FromResult<CaseOutcome?>(null);
+        }, cancellationToken);
+    }
+
+    /// <summary>Records the customer's verdict at the follow-up (回访): 1–5 and a comment; closes the case.</summary>
+    public Task<CaseOutcome> RecordSatisfactionAsync(long id, int? expectedVersion, int? score, string? comment, string who, CancellationToken cancellationToken)
+    {
+        if (score is not (>= 1 and <= 5))
+        {
+            return Task.FromResult(CaseOutcome.Invalid("score", $"score must be a whole number from 1 (very dissatisfied) to 5 (very satisfied) (was {score?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"})"));
+        }
+
+        return ChangeAsync(id, expectedVersion, async (db, c, now) =>
+        {
+            if (c.Status != CaseStatus.Resolved && !(c.Status == CaseStatus.Closed && c.Satisfaction is null && c.MergedIntoId is null))
+            {
+                return CaseOutcome.Refused(c, $"satisfaction is recorded at the follow-up of a resolved case; case {c.Id} is {CaseStatuses.ToWire(c.Status)}", CaseTransitions.WireFrom(c));
+            }
+
+            var followUp = await db.FollowUps.Where(f => f.CaseId == c.Id && f.DoneAt == null).OrderByDescending(f => f.Cycle).FirstOrDefaultAsync(cancellationToken);
+            var text = string.IsNullOrWhiteSpace(comment) ? null : PersonalDataRedactor.Redact(comment.Trim());
+            if (followUp is not null)
+            {
+                followUp.DoneAt = now;
+                followUp.DoneBy = who;
+                followUp.Satisfaction = score;
+                followUp.Comment = text;
+            }
+
+            Audit(db, c, who, "satisfaction", c.Satisfaction?.ToString(System.Globalization.CultureInfo.InvariantCulture), score!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), now, text);
+            c.Satisfaction = score;
+            c.SatisfactionComment = text;
+            if (c.Status != CaseStatus.Closed)
+            {
+                Audit(db, c, who, "status", CaseStatuses.ToWire(c.Status), CaseStatuses.ToWire(CaseStatus.Closed), now, "follow-up done");
+                c.SetStatus(CaseStatus.Closed);
+                c.ClosedAt = now;
+            }
+
+            c.UpdateDueKey();
+            return null;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Merges case <paramref name="id"/> into <paramref name="intoId"/>: its mentions, notes,
+    /// replies, alert links and audit move to the survivor; the merged case is closed and points at it.
+    /// </summary>
+    public async Task<CaseOutcome> MergeAsync(long id, int? expectedVersion, long? intoId, string who, CancellationToken cancellationToken)
+    {
+        if (intoId is not { } survivorId || survivorId <= 0)
+        {
+            return CaseOutcome.Invalid("into", "into must be the id of the case that survives the merge");
+        }
+
+        if (survivorId == id)
+        {
+            return CaseOutcome.Invalid("into", "a case cannot be merged into itself");
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var merged = await db.Cases.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+            if (merged is null)
+            {
+                return CaseOutcome.Missing(id);
+            }
+
+            if (expectedVersion is { } v && v != merged.Version)
+            {
+                return CaseOutcome.StaleVersion(merged);
+            }
+
+            var survivor = await db.Cases.SingleOrDefaultAsync(c => c.Id == survivorId, cancellationToken);
+            if (survivor is null)
+            {
+                return CaseOutcome.Invalid("into", $"no case {survivorId}");
+            }
+
+            if (merged.MergedIntoId is not null || survivor.MergedIntoId is not null)
+            {
+                return CaseOutcome.Refused(merged, $"case {(merged.MergedIntoId is not null ? merged.Id : survivor.Id)} was already merged into another case");
+            }
+
+            var now = clock.GetUtcNow();
+            await db.Mentions.Where(m => m.CaseId == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.CaseId, survivorId), cancellationToken);
+            await db.Notes.Where(n => n.CaseId == id).ExecuteUpdateAsync(s => s.SetProperty(n => n.CaseId, survivorId), cancellationToken);
+            await db.Replies.Where(r => r.CaseId == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.CaseId, survivorId), cancellationToken);
+            await db.Audit.Where(a => a.CaseId == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.CaseId, survivorId), cancellationToken);
+            var survivorAlerts = await db.AlertLinks.Where(l => l.CaseId == survivorId).Select(l => l.AlertId).ToListAsync(cancellationToken);
+            var moving = await db.AlertLinks.Where(l => l.CaseId == id).ToListAsync(cancellationToken);
+            foreach (var link in moving.Where(l => !survivorAlerts.Contains(l.AlertId)))
+            {
+                db.AlertLinks.Add(new CaseAlertLink { CaseId = survivorId, AlertId = link.AlertId, LinkedAt = now });
+                survivor.AlertId ??= link.AlertId;
+            }
+
+            if (merged.LastMentionAt > survivor.LastMentionAt)
+            {
+                survivor.LastMentionAt = merged.LastMentionAt;
+            }
+
+            if (survivor.FirstResponseAt is null && merged.FirstResponseAt is { } replied)
+            {
+                // The customer was answered on the merged case: that answer counts for the survivor.
+                var calendar = Policies.CalendarOf(survivor);
+                survivor.FirstResponseAt = replied;
+                survivor.FirstResponseWorking = survivor.ElapsedWorking(replied, calendar);
+                survivor.FirstResponseBreached |= survivor.FirstResponseDueAt is { } due && replied > due;
+                survivor.UpdateDueKey();
+            }
+
+            Audit(db, survivor, who, "merged", null, $"case {id} merged into this case", now);
+            Audit(db, merged, who, "merged_into", CaseStatuses.ToWire(merged.Status), $"case {survivorId}", now);
+            merged.MergedIntoId = survivorId;
+            merged.SetStatus(CaseStatus.Closed);
+            merged.ClosedAt = now;
+            merged.UpdateDueKey();
+            Touch(merged, now);
+            Touch(survivor, now);
+            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            return CaseOutcome.Done(survivor);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await ConflictAsync(id, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void SetOwner(CasesDbContext db, Case c, AgentSettings agent, string who, DateTimeOffset now, string reason)
+    {
+        if (c.Owner != agent.Id)
+        {
+            Audit(db, c, who, "owner", c.Owner, agent.Id, now, reason);
+            c.Owner = agent.Id;
+        }
+
+        if (c.Team != agent.Team)
+        {
+            Audit(db, c, who, "team", c.Team, agent.Team, now, reason);
+            c.Team = agent.Team;
+        }
+
+        if (c.Status == CaseStatus.New)
+        {
+            Audit(db, c, who, "status", CaseStatuses.ToWire(c.Status), CaseStatuses.ToWire(CaseStatus.Assigned), now);
+            c.SetStatus(CaseStatus.Assigned);
+        }
+    }
+
+    /// <summary>
+    /// Loads the case, checks the caller's version, applies <paramref name="change"/> (null result
+    /// means success), bumps the version and saves, all under the writer gate in one transaction.
+    /// </summary>
+    private async Task<CaseOutcome> ChangeAsync(long id, int? expectedVersion, Func<CasesDbContext, Case, DateTimeOffset, Task<CaseOutcome?>> change, CancellationToken cancellationToken)
+    {
+        CaseOutcome outcome;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var c = await db.Cases.SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+            if (c is null)
+            {
+                return CaseOutcome.Missing(id);
+            }
+
+            if (expectedVersion is { } v && v != c.Version)
+            {
+                return CaseOutcome.StaleVersion(c);
+            }
+
+            var now = clock.GetUtcNow();
+            var refused = await change(db, c, now);
+            if (refused is not null)
+            {
+                return refused;
+            }
+
+            Touch(c, now);
+            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            outcome = CaseOutcome.Done(c);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await ConflictAsync(id, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        if (outcome.Case is { Status: CaseStatus.Resolved } resolved)
+        {
+            await TellAlertsIfLastCaseAsync(resolved.Id, PipelineActor, cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    private async Task<CaseOutcome> ConflictAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var current = await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        return current is null ? CaseOutcome.Missing(id) : CaseOutcome.StaleVersion(current);
+    }
+
+    private static void Touch(Case c, DateTimeOffset now)
+    {
+        c.UpdatedAt = now;
+        c.Version++;
+    }
+
+    internal static void Audit(CasesDbContext db, Case c, string who, string what, string? before, string? after, DateTimeOffset now, string? reason = null) =>
+        db.Audit.Add(new CaseAuditEntry { CaseId = c.Id, At = now, Who = who, What = what, Before = before, After = after, Reason = reason });
+}

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using SentimentWatch.Cases.Domain;
+using SentimentWatch.Core.Incidents;
+
+namespace SentimentWatch.Cases.Workflow;
+
+/// <summary>The cases an incident produced, for the alert's view (implements the Core port).</summary>
+public sealed class CaseDirectory(IDbContextFactory<CasesDbContext> dbs, TimeProvider clock) : ICaseDirectory
+{
+    public async Task<IReadOnlyList<CaseLink>> CasesForAlertAsync(long alertId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var cases = await db.AlertLinks.Where(l => l.AlertId == alertId)
+            .Join(db.Cases.Where(c => c.MergedIntoId == null), l => l.CaseId, c => c.Id, (l, c) => c)
+            .AsNoTracking()
+            .OrderBy(c => c.Priority).ThenBy(c => c.DueKey).ThenBy(c => c.Id)
+            .ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcTicks;
+        return cases.Select(c => new CaseLink(
+            c.Id,
+            c.Title,
+            CaseStatuses.ToWire(c.Status),
+            CasePriority.ToWire(c.Priority),
+            c.Owner,
+            c.FirstResponseBreached || c.ResolutionBreached || c.DueKey <= now,
+            c.ResolutionDueAt)).ToList();
+    }
+}

@@ -1,0 +1,491 @@
+using System.Buffers.Text;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using SentimentWatch.Cases.Domain;
+using SentimentWatch.Cases.Sla;
+using SentimentWatch.Core.Incidents;
+
+namespace SentimentWatch.Cases.Workflow;
+
+/// <summary>Who is looking: decides redaction of personal data and which cases a <c>pr</c> caller may read.</summary>
+public sealed record CaseViewer(string Name, bool SeesPersonalData, bool AlertLinkedOnly);
+
+public sealed record CaseFilter
+{
+    /// <summary>Null or <c>open</c>: open cases; <c>all</c>; or one status.</summary>
+    public CaseStatus? Status { get; init; }
+
+    public bool All { get; init; }
+    public string? Owner { get; init; }
+    public string? Team { get; init; }
+    public string? Category { get; init; }
+    public int? Priority { get; init; }
+    public bool? Breached { get; init; }
+    public string? Watch { get; init; }
+    public string? Text { get; init; }
+    public long? AlertId { get; init; }
+}
+
+public sealed record CaseSummary(
+    long Id,
+    string Title,
+    string Status,
+    string Priority,
+    string Category,
+    string Watch,
+    string? Team,
+    string? Owner,
+    string? Author,
+    string Source,
+    bool DirectComplaint,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset ClockStartedAt,
+    DateTimeOffset? DueAt,
+    TimeSpan? TimeLeft,
+    bool Paused,
+    bool Breached,
+    DateTimeOffset? FirstResponseDueAt,
+    DateTimeOffset? ResolutionDueAt,
+    long? AlertId,
+    long? MergedInto,
+    int Version);
+
+public sealed record CasePage(IReadOnlyList<CaseSummary> Items, string? NextCursor);
+
+public sealed record CaseMentionView(string MentionId, string Source, string? Url, string? Author, string? Title, string Excerpt, string? Topic, float Negative, DateTimeOffset PublishedAt, DateTimeOffset AttachedAt, string Reason);
+
+public sealed record CaseNoteView(long Id, string By, DateTimeOffset At, string Text);
+
+public sealed record CustomerReplyView(long Id, string By, DateTimeOffset At, string Channel, string Text);
+
+public sealed record CaseAuditView(long Id, DateTimeOffset At, string Who, string What, string? Before, string? After, string? Reason);
+
+public sealed record FollowUpView(int Cycle, DateTimeOffset DueAt, bool Due, DateTimeOffset? DoneAt, string? DoneBy, int? Satisfaction, string? Comment);
+
+public sealed record CaseDetail(
+    CaseSummary Case,
+    SlaView Sla,
+    IReadOnlyList<string> AllowedTransitions,
+    string? ResolutionSummary,
+    string? RootCause,
+    int ReopenCount,
+    int? Satisfaction,
+    string? SatisfactionComment,
+    IReadOnlyList<string> RiskTerms,
+    long Reach,
+    float Negative,
+    IReadOnlyList<CaseMentionView> Mentions,
+    IReadOnlyList<CaseNoteView> Notes,
+    IReadOnlyList<CustomerReplyView> Replies,
+    IReadOnlyList<FollowUpView> FollowUps,
+    IReadOnlyList<CaseAuditView> Audit,
+    IReadOnlyList<AlertLink> Alerts,
+    IReadOnlyList<long> AlertIds);
+
+public sealed record CaseMetricsGroup(
+    string Key,
+    int Volume,
+    int Resolved,
+    double? ResolutionRate,
+    double? MedianFirstResponseMinutes,
+    double? P90FirstResponseMinutes,
+    double? MedianResolutionMinutes,
+    double? P90ResolutionMinutes,
+    double? SlaCompliancePercent,
+    int Backlog,
+    int BreachedNow,
+    double? ReopenRate,
+    double? SatisfactionAverage,
+    double? SatisfactionResponseRate);
+
+public sealed record CaseMetrics(DateTimeOffset From, DateTimeOffset To, string? GroupBy, CaseMetricsGroup Total, IReadOnlyList<CaseMetricsGroup> Groups);
+
+/// <summary>Reads for the API: the queue, one case in full, metrics and the CSV export.</summary>
+public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk desk, TimeProvider clock)
+{
+    public const int MaxPageSize = 200;
+    private static readonly DateTimeOffsetToBinaryConverter Instant = new();
+
+    public async Task<CasePage> ListAsync(CaseFilter filter, CaseViewer viewer, int pageSize, string? cursor, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var nowTicks = now.UtcTicks;
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var query = db.Cases.AsNoTracking();
+        if (filter.Status is { } status)
+        {
+            query = query.Where(c => c.Status == status && c.MergedIntoId == null);
+        }
+        else if (!filter.All)
+        {
+            query = query.Where(c => c.IsOpen);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Owner))
+        {
+            query = filter.Owner == "none" ? query.Where(c => c.Owner == null) : query.Where(c => c.Owner == filter.Owner);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Team))
+        {
+            query = query.Where(c => c.Team == filter.Team);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Category))
+        {
+            query = query.Where(c => c.Category == filter.Category);
+        }
+
+        if (filter.Priority is { } priority)
+        {
+            query = query.Where(c => c.Priority == priority);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Watch))
+        {
+            query = query.Where(c => c.WatchId == filter.Watch);
+        }
+
+        if (filter.Breached is { } breached)
+        {
+            query = breached
+                ? query.Where(c => c.FirstResponseBreached || c.ResolutionBreached || (c.IsOpen && c.DueKey <= nowTicks))
+                : query.Where(c => !c.FirstResponseBreached && !c.ResolutionBreached && !(c.IsOpen && c.DueKey <= nowTicks));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Text))
+        {
+            var pattern = "%" + filter.Text.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            query = query.Where(c => EF.Functions.Like(c.Title, pattern, "\\") || EF.Functions.Like(c.Category, pattern, "\\")
+                || (viewer.SeesPersonalData && c.Author != null && EF.Functions.Like(c.Author, pattern, "\\")));
+        }
+
+        if (filter.AlertId is { } alertId)
+        {
+            query = query.Where(c => db.AlertLinks.Any(l => l.CaseId == c.Id && l.AlertId == alertId));
+        }
+
+        if (viewer.AlertLinkedOnly)
+        {
+            query = query.Where(c => db.AlertLinks.Any(l => l.CaseId == c.Id));
+        }
+
+        if (DecodeCursor(cursor) is var (p, d, id))
+        {
+            query = query.Where(c => c.Priority > p || (c.Priority == p && (c.DueKey > d || (c.DueKey == d && c.Id > id))));
+        }
+
+        var rows = await query.OrderBy(c => c.Priority).ThenBy(c => c.DueKey).ThenBy(c => c.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
+        var more = rows.Count > pageSize;
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        var items = rows.Select(c => Summarize(c, viewer, now)).ToList();
+        var next = more ? EncodeCursor(rows[^1].Priority, rows[^1].DueKey, rows[^1].Id) : null;
+        return new CasePage(items, next);
+    }
+
+    public async Task<CaseDetail?> GetAsync(long id, CaseViewer viewer, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var c = await db.Cases.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        if (c is null)
+        {
+            return null;
+        }
+
+        var alertIds = await db.AlertLinks.Where(l => l.CaseId == id).OrderBy(l => l.AlertId).Select(l => l.AlertId).ToListAsync(cancellationToken);
+        if (viewer.AlertLinkedOnly && alertIds.Count == 0)
+        {
+            return null;
+        }
+
+        var mentions = await db.Mentions.AsNoTracking().Where(m => m.CaseId == id).OrderBy(m => m.PublishedAt).ThenBy(m => m.Id).ToListAsync(cancellationToken);
+        var notes = await db.Notes.AsNoTracking().Where(n => n.CaseId == id).OrderBy(n => n.Id).ToListAsync(cancellationToken);
+        var replies = await db.Replies.AsNoTracking().Where(r => r.CaseId == id).OrderBy(r => r.At).ThenBy(r => r.Id).ToListAsync(cancellationToken);
+        var audit = await db.Audit.AsNoTracking().Where(a => a.CaseId == id).OrderBy(a => a.Id).ToListAsync(cancellationToken);
+        var followUps = await db.FollowUps.AsNoTracking().Where(f => f.CaseId == id).OrderBy(f => f.Cycle).ToListAsync(cancellationToken);
+
+        var alerts = new List<AlertLink>();
+        if (desk.Alerts is { } directory)
+        {
+            foreach (var alertId in alertIds)
+            {
+                try
+                {
+                    if (await directory.FindAsync(alertId, cancellationToken) is { } alert)
+                    {
+                        alerts.Add(alert);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The case still shows its alert ids; the alert store's trouble is reported by /health.
+                    _ = ex;
+                }
+            }
+        }
+
+        var calendar = desk.Policies.CalendarOf(c);
+        return new CaseDetail(
+            Summarize(c, viewer, now),
+            SlaView.Of(c, calendar, now),
+            CaseTransitions.WireFrom(c),
+            c.ResolutionSummary,
+            c.RootCause,
+            c.ReopenCount,
+            c.Satisfaction,
+            c.SatisfactionComment,
+            c.RiskTerms.Length == 0 ? [] : c.RiskTerms.Split('\t'),
+            c.Reach,
+            c.Negative,
+            mentions.Select(m => new CaseMentionView(m.MentionId, m.Source, m.Url, Mask(m.Author, viewer), m.Title, m.Excerpt, m.Topic, m.Negative, m.PublishedAt, m.AttachedAt, m.Reason)).ToList(),
+            notes.Select(n => new CaseNoteView(n.Id, n.By, n.At, n.Text)).ToList(),
+            replies.Select(r => new CustomerReplyView(r.Id, r.By, r.At, r.Channel, r.Text)).ToList(),
+            followUps.Select(f => new FollowUpView(f.Cycle, f.DueAt, f.DoneAt is null && f.DueAt <= now, f.DoneAt, f.DoneBy, f.Satisfaction, f.Comment)).ToList(),
+            audit.Select(a => new CaseAuditView(a.Id, a.At, a.Who, a.What, a.Before, a.After, a.Reason)).ToList(),
+            alerts,
+            alertIds);
+    }
+
+    public CaseSummary Summarize(Case c, CaseViewer viewer, DateTimeOffset now)
+    {
+        DateTimeOffset? due = c.DueKey == long.MaxValue ? null : new DateTimeOffset(c.DueKey, TimeSpan.Zero);
+        TimeSpan? left = null;
+        if (c.IsOpen)
+        {
+            var calendar = desk.Policies.CalendarOf(c);
+            var elapsed = c.ElapsedWorking(now, calendar);
+            if (c.FirstResponseAt is null)
+            {
+                left = c.FirstResponseTarget - elapsed;
+            }
+
+            var resolutionLeft = c.ResolutionTarget - elapsed;
+            left = left is { } l && l < resolutionLeft ? l : resolutionLeft;
+        }
+
+        var breached = c.FirstResponseBreached || c.ResolutionBreached || (c.IsOpen && c.DueKey <= now.UtcTicks);
+        return new CaseSummary(
+            c.Id, c.Title, CaseStatuses.ToWire(c.Status), CasePriority.ToWire(c.Priority), c.Category, c.WatchId, c.Team, c.Owner,
+            Mask(c.Author, viewer), c.Source, c.DirectComplaint, c.OpenedAt, c.ClockStartedAt, due, left, c.IsPaused, breached,
+            c.FirstResponseDueAt, c.ResolutionDueAt, c.AlertId, c.MergedIntoId, c.Version);
+    }
+
+    /// <summary>Keeps the first character of a handle: enough to tell complainants apart in a list, not to identify one.</summary>
+    public static string? Mask(string? author, CaseViewer viewer)
+    {
+        if (viewer.SeesPersonalData || string.IsNullOrEmpty(author))
+        {
+            return author;
+        }
+
+        var first = char.IsSurrogate(author, 0) && author.Length > 1 ? author[..2] : author[..1];
+        return first + "***";
+    }
+
+    // ---- metrics ------------------------------------------------------------------------
+
+    public async Task<CaseMetrics> MetricsAsync(DateTimeOffset from, DateTimeOffset to, string? groupBy, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var followUpDelay = desk.Options.FollowUpDelay;
+        var column = groupBy switch
+        {
+            "category" => "Category",
+            "team" => "Team",
+            "agent" => "Owner",
+            "watch" => "WatchId",
+            _ => null,
+        };
+
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var rows = new List<MetricRow>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"""
+                SELECT {column ?? "''"}, Status, FirstResponseWorking, ResolutionWorking, ResolvedAt IS NOT NULL,
+                       FirstResponseBreached, ResolutionBreached, IsOpen, DueKey, ReopenCount, Satisfaction, ResolvedAt
+                FROM cases
+                WHERE OpenedAt >= @from AND OpenedAt < @to AND MergedIntoId IS NULL
+                """;
+            Add(command, "@from", Instant.ConvertToProvider(from.ToUniversalTime()));
+            Add(command, "@to", Instant.ConvertToProvider(to.ToUniversalTime()));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var resolvedAt = reader.IsDBNull(11) ? (DateTimeOffset?)null : (DateTimeOffset)Instant.ConvertFromProvider(reader.GetInt64(11))!;
+                rows.Add(new MetricRow(
+                    reader.IsDBNull(0) ? "(none)" : reader.GetString(0),
+                    (CaseStatus)reader.GetInt32(1),
+                    reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                    reader.GetBoolean(4) || (CaseStatus)reader.GetInt32(1) is CaseStatus.Resolved or CaseStatus.Closed,
+                    reader.GetBoolean(5) || reader.GetBoolean(6) || (reader.GetBoolean(7) && reader.GetInt64(8) <= now.UtcTicks),
+                    reader.GetInt32(9) > 0,
+                    reader.IsDBNull(10) ? null : reader.GetInt32(10),
+                    resolvedAt is { } r && r + followUpDelay <= now));
+            }
+        }
+
+        // Backlog and breached-now are about the present, whatever the period.
+        var open = new Dictionary<string, (int Backlog, int Breached)>(StringComparer.Ordinal);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"""
+                SELECT {column ?? "''"}, COUNT(*), SUM(CASE WHEN FirstResponseBreached OR ResolutionBreached OR DueKey <= @now THEN 1 ELSE 0 END)
+                FROM cases WHERE IsOpen = 1 GROUP BY 1
+                """;
+            Add(command, "@now", now.UtcTicks);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                open[reader.IsDBNull(0) ? "(none)" : reader.GetString(0)] = (reader.GetInt32(1), reader.GetInt32(2));
+            }
+        }
+
+        var total = Summarize("all", rows, (open.Values.Sum(v => v.Backlog), open.Values.Sum(v => v.Breached)));
+        var groups = column is null
+            ? []
+            : rows.GroupBy(r => r.Key).Select(g => g.Key).Union(open.Keys).Order(StringComparer.Ordinal)
+                .Select(key => Summarize(key, rows.Where(r => r.Key == key).ToList(), open.GetValueOrDefault(key)))
+                .ToList();
+        return new CaseMetrics(from, to, column is null ? null : groupBy, total, groups);
+    }
+
+    private static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private sealed record MetricRow(string Key, CaseStatus Status, long? FirstResponseTicks, long? ResolutionTicks, bool Resolved, bool Breached, bool Reopened, int? Satisfaction, bool FollowUpDue);
+
+    private static CaseMetricsGroup Summarize(string key, IReadOnlyCollection<MetricRow> rows, (int Backlog, int Breached) open)
+    {
+        var volume = rows.Count;
+        var resolved = rows.Count(r => r.Resolved);
+        var first = rows.Where(r => r.FirstResponseTicks is not null).Select(r => r.FirstResponseTicks!.Value).Order().ToArray();
+        var resolution = rows.Where(r => r.ResolutionTicks is not null).Select(r => r.ResolutionTicks!.Value).Order().ToArray();
+        var satisfied = rows.Where(r => r.Satisfaction is not null).ToArray();
+        var followUpsDue = rows.Count(r => r.FollowUpDue || r.Satisfaction is not null);
+        return new CaseMetricsGroup(
+            key,
+            volume,
+            resolved,
+            Ratio(resolved, volume),
+            Minutes(Percentile(first, 0.5)),
+            Minutes(Percentile(first, 0.9)),
+            Minutes(Percentile(resolution, 0.5)),
+            Minutes(Percentile(resolution, 0.9)),
+            volume == 0 ? null : Math.Round(100.0 * rows.Count(r => !r.Breached) / volume, 1),
+            open.Backlog,
+            open.Breached,
+            Ratio(rows.Count(r => r.Reopened), resolved),
+            satisfied.Length == 0 ? null : Math.Round(satisfied.Average(r => r.Satisfaction!.Value), 2),
+            Ratio(satisfied.Length, followUpsDue));
+    }
+
+    private static double? Ratio(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 3);
+
+    private static double? Minutes(long? ticks) => ticks is { } t ? Math.Round(TimeSpan.FromTicks(t).TotalMinutes, 1) : null;
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    private static long? Percentile(long[] sorted, double p)
+    {
+        if (sorted.Length == 0)
+        {
+            return null;
+        }
+
+        var rank = (int)Math.Ceiling(p * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+
+    // ---- export -------------------------------------------------------------------------
+
+    public static readonly string[] CsvColumns =
+    [
+        "id", "opened_at", "complained_at", "watch", "category", "priority", "status", "team", "owner", "author", "source", "direct_complaint", "title",
+        "first_response_at", "first_response_minutes", "first_response_breached", "resolved_at", "resolution_minutes", "resolution_breached",
+        "root_cause", "reopen_count", "satisfaction", "alert_id", "merged_into",
+    ];
+
+    /// <summary>Streams the cases opened in the period as CSV rows (header first).</summary>
+    public async IAsyncEnumerable<string> ExportAsync(DateTimeOffset from, DateTimeOffset to, CaseViewer viewer, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        yield return string.Join(',', CsvColumns);
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var f = from.ToUniversalTime();
+        var t = to.ToUniversalTime();
+        await foreach (var c in db.Cases.AsNoTracking().Where(x => x.OpenedAt >= f && x.OpenedAt < t).OrderBy(x => x.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            string[] cells =
+            [
+                c.Id.ToString(CultureInfo.InvariantCulture), c.OpenedAt.ToString("O"), c.ClockStartedAt.ToString("O"), c.WatchId, c.Category,
+                CasePriority.ToWire(c.Priority), CaseStatuses.ToWire(c.Status), c.Team ?? string.Empty, c.Owner ?? string.Empty,
+                Mask(c.Author, viewer) ?? string.Empty, c.Source, c.DirectComplaint ? "true" : "false", c.Title,
+                c.FirstResponseAt?.ToString("O") ?? string.Empty, MinutesText(c.FirstResponseWorking), c.FirstResponseBreached ? "true" : "false",
+                c.ResolvedAt?.ToString("O") ?? string.Empty, MinutesText(c.ResolutionWorking), c.ResolutionBreached ? "true" : "false",
+                c.RootCause ?? string.Empty, c.ReopenCount.ToString(CultureInfo.InvariantCulture),
+                c.Satisfaction?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, c.AlertId?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+                c.MergedIntoId?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+            ];
+            yield return string.Join(',', cells.Select(Csv));
+        }
+    }
+
+    private static string MinutesText(TimeSpan? working) => working is { } w ? Math.Round(w.TotalMinutes, 1).ToString(CultureInfo.InvariantCulture) : string.Empty;
+
+    /// <summary>Quotes a CSV cell, and defuses cells a spreadsheet would run as a formula.</summary>
+    public static string Csv(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
+        }
+
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+
+    // ---- cursor -------------------------------------------------------------------------
+
+    public static string EncodeCursor(int priority, long dueKey, long id) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{priority}:{dueKey}:{id}")));
+
+    public static (int Priority, long DueKey, long Id)? DecodeCursor(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return null;
+        }
+
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split(':');
+            if (parts.Length == 3
+                && int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var p)
+                && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var d)
+                && long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
+            {
+                return (p, d, id);
+            }
+        }
+        catch (FormatException)
+        {
+            // Falls through: not a cursor this API issued.
+        }
+
+        throw new FormatException("cursor is not one this API issued; start again without it");
+    }
+}

@@ -1,0 +1,189 @@
+using Microsoft.EntityFrameworkCore;
+using SentimentWatch.Cases.Domain;
+using SentimentWatch.Cases.Tests.Support;
+using SentimentWatch.Core.Mentions;
+using SentimentWatch.Core.Scoring;
+
+namespace SentimentWatch.Cases.Tests.Intake;
+
+[Collection(HostCollection.Name)]
+public sealed class ComplaintIntakeTests : IDisposable
+{
+    private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private static DateTimeOffset Local(int month, int day, int hour, int minute = 0) => new(2026, month, day, hour, minute, 0, Shanghai);
+
+    [Fact]
+    public async Task ANegativeComplaintPostedFriday1750_OpensOneCaseWithDueTimesFromThePostAndAnOwner()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        // Collected on Saturday morning; the clock still starts when the customer posted.
+        host.Clock.Set(Local(11, 28, 9, 0));
+        var post = Complaints.Make(Local(11, 27, 17, 50), negative: 0.93f, author: "阿May");
+        await host.Desk.OnIndexedAsync([post], default);
+
+        await using var db = await host.DbAsync();
+        var c = await db.Cases.SingleAsync();
+        c.Status.ShouldBe(CaseStatus.Assigned);
+        c.Priority.ShouldBe(3, "negative 0.93 meets the P3 rule (MinNegative 0.9)");
+        c.Category.ShouldBe(ComplaintTopics.RefundReturn);
+        c.ClockStartedAt.ShouldBe(Local(11, 27, 17, 50));
+        c.OpenedAt.ShouldBe(Local(11, 28, 9, 0));
+        c.FirstResponseDueAt.ShouldBe(Local(12, 1, 12, 50), "P3: 4 business hours, Monday a holiday");
+        c.ResolutionDueAt.ShouldBe(Local(12, 2, 17, 50), "P3: 18 business hours");
+        c.Owner.ShouldBe("wang.lead", "the first agent in the team with the skill (the lead handles everything)");
+        c.Author.ShouldBe("阿May");
+        (await db.Mentions.SingleAsync()).Reason.ShouldBe("opened");
+        (await db.Audit.Select(a => a.What).ToListAsync()).ShouldBe(["opened", "owner", "status"]);
+    }
+
+    [Fact]
+    public async Task LaterMentionsOfTheSameComplaint_AttachByThreadAuthorAndNearDuplicate_InsteadOfOpeningCases()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        var at = host.Clock.GetUtcNow();
+        var first = Complaints.Make(at, author: "a1", threadId: "t-100");
+        var sameThread = Complaints.Make(at.AddMinutes(5), text: "楼主说得对，我也是会员卡被扣两次，客服一直推", author: "someone-else", threadId: "t-100");
+        var sameAuthor = Complaints.Make(at.AddHours(20), text: "Still no refund from Lumo after a week, this is ridiculous", author: "A1");
+        var repost = Complaints.Make(at.AddHours(1), text: "转发: 绿莫会员卡重复扣费，申请退款一周了还没到账", author: "reposter");
+        var unrelated = Complaints.Make(at.AddHours(2), text: "门店服务员态度恶劣，点单时翻白眼", topic: ComplaintTopics.ServiceAttitude, author: "other-customer");
+
+        await host.Desk.OnIndexedAsync([first, sameThread], default);
+        await host.Desk.OnIndexedAsync([sameAuthor, repost, unrelated], default);
+
+        await using var db = await host.DbAsync();
+        (await db.Cases.CountAsync()).ShouldBe(2);
+        var reasons = await db.Mentions.OrderBy(m => m.Id).Select(m => new { m.MentionId, m.CaseId, m.Reason }).ToListAsync();
+        var firstCase = reasons.Single(r => r.MentionId == first.Id).CaseId;
+        reasons.Single(r => r.MentionId == sameThread.Id).ShouldBe(new { MentionId = sameThread.Id, CaseId = firstCase, Reason = "thread" });
+        reasons.Single(r => r.MentionId == sameAuthor.Id).ShouldBe(new { MentionId = sameAuthor.Id, CaseId = firstCase, Reason = "author" });
+        reasons.Single(r => r.MentionId == repost.Id).ShouldBe(new { MentionId = repost.Id, CaseId = firstCase, Reason = "near_duplicate" });
+        reasons.Single(r => r.MentionId == unrelated.Id).CaseId.ShouldNotBe(firstCase);
+    }
+
+    [Fact]
+    public async Task ReDeliveryOfABatch_AndAgainAfterARestart_ChangesNothing()
+    {
+        var settings = new CasesSettings();
+        var at = CasesTestHost.Start;
+        var batch = new[]
+        {
+            Complaints.Make(at, author: "x1", threadId: "t1"),
+            Complaints.Make(at.AddMinutes(1), text: "another lumo refund that never arrived, card charged twice", author: "x2"),
+            Complaints.Make(at.AddMinutes(2), text: "x1 again in the same thread", author: "x3", threadId: "t1"),
+        };
+
+        string Snapshot(CasesDbContext db) => string.Join("|",
+            db.Cases.OrderBy(c => c.Id).AsEnumerable().Select(c => $"{c.Id}:{c.Status}:{c.Owner}:{c.Version}")
+                .Concat(db.Mentions.OrderBy(m => m.Id).AsEnumerable().Select(m => $"{m.MentionId}>{m.CaseId}"))
+                .Append($"audit={db.Audit.Count()}"));
+
+        string before;
+        await using (var host = await CasesTestHost.StartAsync(_data.Path, settings))
+        {
+            await host.Desk.OnIndexedAsync(batch, default);
+            await using (var db = await host.DbAsync())
+            {
+                before = Snapshot(db);
+                (await db.Cases.CountAsync()).ShouldBe(2);
+                (await db.Mentions.CountAsync()).ShouldBe(3);
+            }
+
+            await host.Desk.OnIndexedAsync(batch, default);
+            await using (var db = await host.DbAsync())
+            {
+                Snapshot(db).ShouldBe(before);
+            }
+        }
+
+        await using (var restarted = await CasesTestHost.StartAsync(_data.Path, settings))
+        {
+            await restarted.Desk.OnIndexedAsync(batch.Reverse().ToArray(), default);
+            await using var db = await restarted.DbAsync();
+            Snapshot(db).ShouldBe(before);
+        }
+    }
+
+    [Fact]
+    public async Task NotComplaints_OpenNothing_ButADirectComplaintOpensACaseWhateverItsScore()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        var at = host.Clock.GetUtcNow();
+        var mild = Complaints.Make(at, negative: 0.6f);
+        var other = Complaints.Make(at, text: "咨询一下合作", topic: ComplaintTopics.Other, negative: 0.95f);
+        var otherWatch = Complaints.Make(at, watch: "not-enabled");
+        var unscored = Complaints.Make(at) with { Sentiment = null, Topic = null };
+        await host.Desk.OnIndexedAsync([mild, other, otherWatch, unscored], default);
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Cases.CountAsync()).ShouldBe(0);
+        }
+
+        var hotline = Complaints.Make(at, text: "Customer called: the app charged me twice", source: "hotline", negative: 0.1f, direct: true) with { Watches = [] };
+        await host.Desk.OnIndexedAsync([hotline], default);
+        await using (var db = await host.DbAsync())
+        {
+            var c = await db.Cases.SingleAsync();
+            c.DirectComplaint.ShouldBeTrue();
+            c.WatchId.ShouldBe("brand", "a direct complaint matching no watch goes to the first cases-enabled watch");
+            (await db.Audit.FirstAsync(a => a.What == "opened")).Reason.ShouldBe("direct complaint");
+        }
+    }
+
+    [Fact]
+    public async Task PriorityRules_CombineRiskTermsVipAuthorsAndOpenAlerts()
+    {
+        var alerts = new RecordingAlertDirectory();
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings(), services: s => s.AddSingleton<SentimentWatch.Core.Incidents.IAlertDirectory>(alerts));
+        var at = host.Clock.GetUtcNow();
+        var plain = Complaints.Make(at, negative: 0.75f, author: "p4");
+        var risky = Complaints.Make(at, text: "lumo 食物中毒 要维权", negative: 0.75f, riskTerms: ["食物中毒", "维权"], author: "p2-risk");
+        var vip = Complaints.Make(at, text: "vip says the refund is late again", negative: 0.75f, author: "vip.customer");
+        var inAlert = Complaints.Make(at, text: "storm mention about the double charge", negative: 0.75f, author: "storm");
+        alerts.Open(42, inAlert.Id);
+
+        await host.Desk.OnIndexedAsync([plain, risky, vip, inAlert], default);
+
+        await using var db = await host.DbAsync();
+        var byAuthor = await db.Cases.ToDictionaryAsync(c => c.Author!, c => c);
+        byAuthor["p4"].Priority.ShouldBe(4);
+        byAuthor["p2-risk"].Priority.ShouldBe(2);
+        byAuthor["vip.customer"].Priority.ShouldBe(2);
+        byAuthor["storm"].Priority.ShouldBe(1);
+        byAuthor["storm"].AlertId.ShouldBe(42);
+        (await db.AlertLinks.SingleAsync()).CaseId.ShouldBe(byAuthor["storm"].Id);
+        byAuthor["storm"].Calendar.ShouldBe("24x7", "P1 runs round the clock");
+        byAuthor["storm"].FirstResponseDueAt.ShouldBe(at.AddHours(1));
+    }
+
+    [Fact]
+    public async Task ACustomerComplainingAgainSoonAfterResolution_ReopensTheirCase()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        var at = host.Clock.GetUtcNow();
+        await host.Desk.OnIndexedAsync([Complaints.Make(at, author: "repeat")], default);
+        long id;
+        await using (var db = await host.DbAsync())
+        {
+            id = (await db.Cases.SingleAsync()).Id;
+        }
+
+        (await host.Desk.TransitionAsync(id, null, "resolved", "refunded the double charge", "billing_error", null, "li.na", default)).Kind.ShouldBe(Workflow.CaseOutcomeKind.Ok);
+        host.Clock.Advance(TimeSpan.FromDays(1));
+        await host.Desk.OnIndexedAsync([Complaints.Make(host.Clock.GetUtcNow(), text: "the refund bounced back, still not received!", author: "repeat")], default);
+
+        await using (var db = await host.DbAsync())
+        {
+            var c = await db.Cases.SingleAsync();
+            c.Status.ShouldBe(CaseStatus.InProgress);
+            c.ReopenCount.ShouldBe(1);
+            c.ResolvedAt.ShouldBeNull();
+            (await db.Mentions.CountAsync()).ShouldBe(2);
+            (await db.Audit.CountAsync(a => a.What == "reopened")).ShouldBe(1);
+            (await db.FollowUps.SingleAsync()).Comment.ShouldBe("cancelled: case reopened");
+        }
+    }
+}

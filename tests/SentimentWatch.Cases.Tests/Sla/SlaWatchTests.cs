@@ -1,0 +1,188 @@
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.EntityFrameworkCore;
+using SentimentWatch.Cases.Domain;
+using SentimentWatch.Cases.Sla;
+using SentimentWatch.Cases.Tests.Support;
+using SentimentWatch.Core.Incidents;
+
+namespace SentimentWatch.Cases.Tests.Sla;
+
+[Collection(HostCollection.Name)]
+public sealed class SlaWatchTests : IDisposable
+{
+    private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private static DateTimeOffset Local(int month, int day, int hour, int minute = 0, int second = 0) => new(2026, month, day, hour, minute, second, Shanghai);
+
+    private Task<CasesTestHost> StartAsync(RecordingStaffNotifier notifier, ManualClock clock) =>
+        CasesTestHost.StartAsync(_data.Path, new CasesSettings(), clock, s => s.AddSingleton<IStaffNotifier>(notifier));
+
+    [Fact]
+    public async Task TheWatchIsARecurringHangfireJob()
+    {
+        await using var host = await StartAsync(new RecordingStaffNotifier(), new ManualClock(CasesTestHost.Start));
+        using var connection = host.App.Services.GetRequiredService<JobStorage>().GetConnection();
+        var job = connection.GetRecurringJobs().ShouldHaveSingleItem();
+        job.Id.ShouldBe(SlaWatch.JobId);
+        job.Cron.ShouldBe("0 0 1 1 *");
+        job.Job.Type.ShouldBe(typeof(SlaWatch));
+    }
+
+    [Fact]
+    public async Task WarningThenBreach_FireAtTheRightInstants_OnceEach_AcrossARestart()
+    {
+        var notifier = new RecordingStaffNotifier();
+        var clock = new ManualClock(Local(11, 27, 17, 50));
+        long id;
+        await using (var host = await StartAsync(notifier, clock))
+        {
+            await host.Desk.OnIndexedAsync([Complaints.Make(clock.GetUtcNow(), negative: 0.93f, author: "late")], default);
+            await using (var db = await host.DbAsync())
+            {
+                id = (await db.Cases.SingleAsync()).Id;
+            }
+
+            (await host.Desk.AssignAsync(id, null, "li.na", "wang.lead", default)).Kind.ShouldBe(Workflow.CaseOutcomeKind.Ok);
+
+            // First response due Tuesday 12:50 (Monday a holiday); the warning lead time is 30 minutes.
+            clock.Set(Local(12, 1, 12, 19, 59));
+            await host.SlaWatch.RunAsync(default);
+            notifier.Calls.ShouldBe(0);
+
+            clock.Set(Local(12, 1, 12, 20));
+            await host.SlaWatch.RunAsync(default);
+            var warning = notifier.Sent.ShouldHaveSingleItem();
+            warning.DedupKey.ShouldBe($"case-{id}-first_response-warning-0");
+            warning.Recipients.ShouldBe(["li.na"]);
+            warning.Link.ShouldBe($"https://watch.example.com/cases/{id}");
+
+            clock.Set(Local(12, 1, 12, 49, 59));
+            await host.SlaWatch.RunAsync(default);
+            notifier.Calls.ShouldBe(1);
+        }
+
+        // A restart between the warning and the breach: the state is in the cases tables, not in memory.
+        await using (var host = await StartAsync(notifier, clock))
+        {
+            clock.Set(Local(12, 1, 12, 50));
+            await host.SlaWatch.RunAsync(default);
+            notifier.Sent.Count.ShouldBe(2);
+            var breach = notifier.Sent[1];
+            breach.DedupKey.ShouldBe($"case-{id}-first_response-breach-0");
+            breach.Recipients.ShouldBe(["wang@example.com", "li.na"], "the team lead hears about a breach, and the owner");
+            breach.Text.ShouldContain("P3 → P2");
+
+            await using (var db = await host.DbAsync())
+            {
+                var c = await db.Cases.SingleAsync();
+                c.Priority.ShouldBe(2);
+                c.FirstResponseBreached.ShouldBeTrue();
+                c.FirstResponseDueAt.ShouldBe(Local(12, 1, 12, 50), "escalation raises urgency, it does not re-target the clock");
+                var audit = await db.Audit.Where(a => a.Who == SlaWatch.Actor).Select(a => a.What).ToListAsync();
+                audit.ShouldBe(["sla_warning", "sla_breach", "priority"]);
+            }
+
+            clock.Set(Local(12, 1, 13, 30));
+            await host.SlaWatch.RunAsync(default);
+        }
+
+        await using (var host = await StartAsync(notifier, clock))
+        {
+            await host.SlaWatch.RunAsync(default);
+            notifier.Calls.ShouldBe(2, "each warning and breach is handed over once, also after restarts");
+            await using var db = await host.DbAsync();
+            (await db.Cases.SingleAsync()).Priority.ShouldBe(2, "raised one step once, not once per tick");
+            (await db.Audit.CountAsync(a => a.What == "sla_breach")).ShouldBe(1);
+        }
+    }
+
+    [Fact]
+    public async Task ANoticeTheNotifierRefused_IsSentOnTheNextTick_AndOnlyOnce()
+    {
+        var notifier = new RecordingStaffNotifier { FailNext = 1 };
+        var clock = new ManualClock(Local(11, 27, 17, 50));
+        await using var host = await StartAsync(notifier, clock);
+        await host.Desk.OnIndexedAsync([Complaints.Make(clock.GetUtcNow(), negative: 0.93f)], default);
+
+        clock.Set(Local(12, 1, 12, 50));
+        await host.SlaWatch.RunAsync(default);
+        notifier.Sent.Count.ShouldBe(0);
+        await using (var db = await host.DbAsync())
+        {
+            var pending = await db.SlaSignals.SingleAsync();
+            pending.NotifiedAt.ShouldBeNull();
+            pending.LastError.ShouldBe("channel down (test)");
+        }
+
+        await host.SlaWatch.RunAsync(default);
+        await host.SlaWatch.RunAsync(default);
+        notifier.Sent.ShouldHaveSingleItem().DedupKey.ShouldEndWith("first_response-breach-0");
+        notifier.Calls.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task WaitingOnTheCustomer_PausesTheClock_SoNothingBreachesUntilTheCustomerReplies()
+    {
+        var notifier = new RecordingStaffNotifier();
+        var clock = new ManualClock(Local(11, 27, 17, 50));
+        await using var host = await StartAsync(notifier, clock);
+        await host.Desk.OnIndexedAsync([Complaints.Make(clock.GetUtcNow(), negative: 0.93f, author: "pauser")], default);
+        long id;
+        await using (var db = await host.DbAsync())
+        {
+            id = (await db.Cases.SingleAsync()).Id;
+        }
+
+        clock.Set(Local(12, 1, 9, 30));
+        (await host.Desk.ReplyAsync(id, null, "We are checking the double charge; please send the order number", "private", null, "wang.lead", default)).Kind.ShouldBe(Workflow.CaseOutcomeKind.Ok);
+        clock.Set(Local(12, 1, 10, 0));
+        (await host.Desk.TransitionAsync(id, null, "waiting_on_customer", null, null, "asked for the order number", "wang.lead", default)).Kind.ShouldBe(Workflow.CaseOutcomeKind.Ok);
+
+        // Resolution was due Wednesday 17:50; paused, it cannot breach.
+        clock.Set(Local(12, 3, 10, 0));
+        await host.SlaWatch.RunAsync(default);
+        notifier.Calls.ShouldBe(0);
+
+        // The customer posts again (same author): the case resumes with 2 days 1 h of working time paused.
+        await host.Desk.OnIndexedAsync([Complaints.Make(clock.GetUtcNow(), text: "order number is 12345, please hurry", author: "pauser")], default);
+        await using (var db = await host.DbAsync())
+        {
+            var c = await db.Cases.SingleAsync();
+            c.Status.ShouldBe(CaseStatus.InProgress);
+            c.PausedAt.ShouldBeNull();
+            c.PausedWorking.ShouldBe(TimeSpan.FromHours(18));
+            c.ResolutionDueAt.ShouldBe(Local(12, 4, 17, 50), "18 business hours later than Wednesday 17:50");
+        }
+    }
+
+    [Fact]
+    public async Task AFollowUpFallsDueAfterTheDelay_AndTheOwnerIsRemindedOnce()
+    {
+        var notifier = new RecordingStaffNotifier();
+        var clock = new ManualClock(CasesTestHost.Start);
+        await using var host = await StartAsync(notifier, clock);
+        await host.Desk.OnIndexedAsync([Complaints.Make(clock.GetUtcNow(), negative: 0.93f)], default);
+        long id;
+        await using (var db = await host.DbAsync())
+        {
+            id = (await db.Cases.SingleAsync()).Id;
+        }
+
+        await host.Desk.ReplyAsync(id, null, "refund issued", "public", null, "wang.lead", default);
+        await host.Desk.TransitionAsync(id, null, "resolved", "refunded", "billing_error", null, "wang.lead", default);
+        clock.Advance(TimeSpan.FromDays(2) - TimeSpan.FromSeconds(1));
+        await host.SlaWatch.RunAsync(default);
+        notifier.Sent.ShouldBeEmpty();
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await host.SlaWatch.RunAsync(default);
+        await host.SlaWatch.RunAsync(default);
+        var reminder = notifier.Sent.ShouldHaveSingleItem();
+        reminder.DedupKey.ShouldBe($"case-{id}-follow_up-due-0");
+        reminder.Recipients.ShouldBe(["wang@example.com"]);
+    }
+}
