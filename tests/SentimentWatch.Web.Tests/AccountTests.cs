@@ -34,10 +34,10 @@ public sealed class AccountTests(ConsoleFixture fixture) : ConsoleTest(fixture)
     }
 
     [Theory]
-    [InlineData("admin", new[] { "Overview", "Search", "Alerts", "Operations" }, new string[0])]
-    [InlineData("analyst", new[] { "Overview", "Search" }, new[] { "Alerts", "Operations" })]
-    [InlineData("pr", new[] { "Overview", "Alerts" }, new[] { "Search", "Operations" })]
-    [InlineData("support", new[] { "Overview" }, new[] { "Search", "Alerts", "Operations" })]
+    [InlineData("admin", new[] { "Overview", "Search", "Alerts", "Cases", "Operations" }, new string[0])]
+    [InlineData("analyst", new[] { "Overview", "Search" }, new[] { "Alerts", "Cases", "Operations" })]
+    [InlineData("pr", new[] { "Overview", "Alerts" }, new[] { "Search", "Cases", "Operations" })]
+    [InlineData("support", new[] { "Overview", "Cases" }, new[] { "Search", "Alerts", "Operations" })]
     public async Task SignIn_AsEachRole_ShowsTheScreensOfThatRole(string role, string[] shown, string[] hidden)
     {
         var page = await OpenAsync(role);

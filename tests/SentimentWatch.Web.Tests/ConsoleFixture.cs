@@ -68,6 +68,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
             $"--Auth:ApiKeys:0:Key={AdminKey}",
             "--Auth:ApiKeys:0:Role=admin",
             "--Auth:ApiKeys:0:Name=web-tests",
+            // Complaint cases for the demo brand, so the support queue has work in it.
+            "--Cases:Watches:0:Watch=lumo",
         ]);
         _app = AppHost.Build(builder);
         await _app.StartAsync();
