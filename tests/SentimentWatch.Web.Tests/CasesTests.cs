@@ -27,6 +27,8 @@ public sealed class CasesTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         await page.Locator("#reply-text").FillAsync("您好，已为您办理退款，预计3个工作日到账。");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send reply" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("conversation")).ToContainTextAsync("已为您办理退款");
+        await DocShotAsync(page, "support-case");
+        await page.SetViewportSizeAsync(1280, 860);
 
         await page.Locator("#to").SelectOptionAsync("resolved");
         await page.Locator("#summary").FillAsync("Refunded the double charge");

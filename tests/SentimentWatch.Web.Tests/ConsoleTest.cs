@@ -36,6 +36,13 @@ public abstract class ConsoleTest(ConsoleFixture fixture) : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleFixture.ScreenshotDirectory, name), FullPage = true });
     }
 
+    /// <summary>What the README shows: the visible part of the page only, so the file stays small (screenshots/docs-NAME.png).</summary>
+    protected static async Task DocShotAsync(IPage page, string name)
+    {
+        await page.SetViewportSizeAsync(1200, 760);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleFixture.ScreenshotDirectory, "docs-" + name + ".png") });
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

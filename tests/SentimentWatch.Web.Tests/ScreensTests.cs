@@ -21,6 +21,10 @@ public sealed class OverviewTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         total.ShouldBeGreaterThan(0);
         (await overview.Watch("lumo").GetByTestId("top-terms").Locator("li").CountAsync()).ShouldBeGreaterThan(0);
         await ShotAsync(page, role);
+        if (role == "pr")
+        {
+            await DocShotAsync(page, "overview");
+        }
     }
 
     [Fact]
@@ -115,6 +119,10 @@ public sealed class SearchTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         marks.ShouldContain(m => m.Contains(highlighted, StringComparison.OrdinalIgnoreCase));
         (await page.GetByTestId("original").First.GetAttributeAsync("href")).ShouldStartWith("https://");
         await ShotAsync(page, query == "退款" ? "tuikuan" : query);
+        if (query == "退款")
+        {
+            await DocShotAsync(page, "analyst-search");
+        }
     }
 
     [Fact]
@@ -216,6 +224,7 @@ public sealed class AlertDeskTests(ConsoleFixture fixture) : ConsoleTest(fixture
         await Assertions.Expect(alert.Status).ToHaveTextAsync("firing");
         await Assertions.Expect(alert.WhyChart).ToHaveCountAsync(1);
         await ShotAsync(page, "firing");
+        await DocShotAsync(page, "pr-alert");
 
         await alert.AcknowledgeAsync();
         await Assertions.Expect(alert.Status).ToHaveTextAsync("acknowledged");
@@ -245,6 +254,7 @@ public sealed class OperationsTests(ConsoleFixture fixture) : ConsoleTest(fixtur
         temporary.Length.ShouldBeGreaterThanOrEqualTo(12);
         await Assertions.Expect(page.Locator("tr[data-user=newbie]")).ToContainTextAsync("must change password");
         await ShotAsync(page, "users");
+        await DocShotAsync(page, "admin-users");
 
         var newbie = await OpenAsync();
         var signIn = await SignInPage.OpenAsync(newbie);

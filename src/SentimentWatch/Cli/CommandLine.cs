@@ -48,6 +48,7 @@ public static class CommandLine
         .. IndexingCommands.Commands(buildHost).Select(c => ("index", c)),
         .. CrawlingCommands.Commands(buildHost).Select(c => ("crawling", c)),
         .. AlertingCommands.Commands(buildHost).Select(c => ("alerting", c)),
+        .. SentimentWatch.Web.Cli.ConsoleCommands.Commands(buildHost).Select(c => ("console", c)),
     ];
 
     /// <summary>
