@@ -38,7 +38,7 @@ public static partial class ConsoleCommands
         [
             $"--Urls={baseUrl}", $"--Storage:DataDirectory={data}", "--Replay:Enabled=true", "--Replay:BatchSize=200",
             "--Replay:Interval=00:00:00.100", "--Pipeline:PollInterval=00:00:00.200", "--Cases:Watches:0:Watch=lumo",
-            "--Serilog:MinimumLevel:Default=Warning", .. extra,
+            "--Serilog:MinimumLevel:Default=Error", .. extra,
         ]);
         await host.StartAsync(cancellationToken);
         try
