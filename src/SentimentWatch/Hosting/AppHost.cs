@@ -10,6 +10,7 @@ using SentimentWatch.Pipeline;
 using SentimentWatch.Scoring;
 using SentimentWatch.Security;
 using SentimentWatch.Storage;
+using SentimentWatch.Web;
 
 namespace SentimentWatch.Hosting;
 
@@ -57,6 +58,7 @@ public static class AppHost
         builder.AddAlerting();
         builder.AddCases();
         builder.AddHealth();
+        builder.AddConsole();
         return builder;
     }
 
@@ -76,6 +78,7 @@ public static class AppHost
         app.MapCrawlingApi();
         app.MapAlertingApi();
         app.MapAlertingDashboard();
+        app.MapConsole();
         app.MapCasesApi();
 
         // Say where the generated admin key is (if one is in use) as soon as the service is up.

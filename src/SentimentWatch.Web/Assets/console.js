@@ -1,0 +1,107 @@
+// SentimentWatch console: the little the pages need beyond HTML — local times, charts from
+// embedded JSON (no inline script), self-refreshing regions, and zooming a histogram by clicking a bar.
+"use strict";
+(function () {
+  const colors = { negative: "#c53030", neutral: "#8795a1", positive: "#2f855a", total: "#1d4ed8", baseline: "#8795a1", threshold: "#f0b429", other: "#486581" };
+  const lang = document.documentElement.lang || "en";
+
+  function formatTimes(root) {
+    root.querySelectorAll("time[datetime]").forEach(function (el) {
+      const d = new Date(el.getAttribute("datetime"));
+      if (isNaN(d)) return;
+      const style = el.dataset.style || "datetime";
+      const options = style === "date" ? { year: "numeric", month: "2-digit", day: "2-digit" }
+        : { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
+      el.textContent = d.toLocaleString(lang, options);
+      el.title = d.toLocaleString(lang);
+    });
+    root.querySelectorAll("[data-countdown]").forEach(function (el) {
+      const due = new Date(el.dataset.countdown);
+      const minutes = Math.round((due - new Date()) / 60000);
+      const abs = Math.abs(minutes), h = Math.floor(abs / 60), m = abs % 60;
+      const span = (h > 0 ? h + "h " : "") + m + "m";
+      el.textContent = minutes < 0 ? (lang === "zh-CN" ? "已超时 " + span : span + " overdue") : (lang === "zh-CN" ? "剩余 " + span : span + " left");
+      el.classList.toggle("sla-breached", minutes < 0);
+    });
+  }
+
+  function bucketLabel(iso, interval) {
+    const d = new Date(iso);
+    if (interval === "hour") return d.toLocaleString(lang, { month: "2-digit", day: "2-digit", hour: "2-digit" });
+    return d.toLocaleDateString(lang, { month: "2-digit", day: "2-digit" });
+  }
+
+  function drawCharts(root) {
+    if (typeof Chart === "undefined") return;
+    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      const source = document.getElementById(canvas.dataset.chart);
+      if (!source) return;
+      const spec = JSON.parse(source.textContent);
+      const existing = Chart.getChart(canvas);
+      if (existing) existing.destroy();
+      const labels = spec.starts ? spec.starts.map(function (s) { return bucketLabel(s, spec.interval); }) : spec.labels;
+      const chart = new Chart(canvas, {
+        type: spec.type || "bar",
+        data: {
+          labels: labels,
+          datasets: spec.datasets.map(function (ds) {
+            const color = colors[ds.color] || ds.color || colors.other;
+            return { label: ds.label, data: ds.data, backgroundColor: color, borderColor: color, borderWidth: spec.type === "line" ? 2 : 0, pointRadius: 0, fill: false, tension: .25 };
+          })
+        },
+        options: {
+          responsive: true, maintainAspectRatio: false, animation: false,
+          interaction: { mode: "index", intersect: false },
+          plugins: { legend: { display: spec.datasets.length > 1, position: "bottom", labels: { boxWidth: 12 } } },
+          scales: {
+            x: { stacked: !!spec.stacked, grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 12 } },
+            y: { stacked: !!spec.stacked, beginAtZero: true, ticks: { precision: 0 } }
+          },
+          onClick: spec.zoom ? function (event, elements) {
+            if (!elements.length) return;
+            const i = elements[0].index, z = spec.zoom[i];
+            if (!z) return;
+            const url = new URL(window.location.href);
+            url.searchParams.set("from", z[0]);
+            url.searchParams.set("to", z[1]);
+            url.searchParams.delete("cursor");
+            window.location.assign(url.toString());
+          } : undefined,
+          onHover: spec.zoom ? function (event, elements) { event.native.target.style.cursor = elements.length ? "zoom-in" : "default"; } : undefined
+        }
+      });
+      canvas.setAttribute("data-chart-ready", "true");
+      canvas.chart = chart;
+    });
+  }
+
+  function enhance(root) { formatTimes(root); drawCharts(root); }
+
+  function startRefresh(region) {
+    const seconds = parseInt(region.dataset.refreshSeconds || "15", 10);
+    let busy = false;
+    setInterval(async function () {
+      if (busy || document.hidden) return;
+      busy = true;
+      try {
+        const response = await fetch(region.dataset.refreshUrl, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" });
+        if (response.ok) {
+          region.innerHTML = await response.text();
+          enhance(region);
+          region.dispatchEvent(new CustomEvent("refreshed", { bubbles: true }));
+        } else if (response.status === 401 || response.redirected) {
+          window.location.reload();
+        }
+      } catch (e) { /* offline for a moment: try again next time */ }
+      finally { busy = false; }
+    }, seconds * 1000);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    enhance(document);
+    document.querySelectorAll("[data-refresh-url]").forEach(startRefresh);
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
+      s.addEventListener("change", function () { s.form.submit(); });
+    });
+  });
+})();

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SentimentWatch.Core.Indexing;
+
+namespace SentimentWatch.Web.Infrastructure;
+
+/// <summary>
+/// What a chart shows, as JSON in the page (a <c>script type="application/json"</c> block that
+/// console.js hands to Chart.js): pages stay free of inline script.
+/// </summary>
+public sealed record ChartSpec
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public string Type { get; init; } = "bar";
+
+    /// <summary>Bucket starts (ISO 8601) for time axes; the browser labels them in its own time zone.</summary>
+    public IReadOnlyList<string>? Starts { get; init; }
+
+    public string? Interval { get; init; }
+
+    public IReadOnlyList<string>? Labels { get; init; }
+
+    public required IReadOnlyList<ChartSeries> Datasets { get; init; }
+
+    public bool Stacked { get; init; }
+
+    /// <summary>Per bar, the [from, to] a click zooms the page to.</summary>
+    public IReadOnlyList<string[]>? Zoom { get; init; }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static readonly string[] Sentiments = ["negative", "neutral", "positive"];
+
+    /// <summary>Mentions per bucket stacked by sentiment, from the index's histogram.</summary>
+    public static ChartSpec SentimentHistogram(IReadOnlyList<StatsBucket> buckets, StatsInterval interval, Func<string, string> label, bool zoom = false)
+    {
+        var width = Width(interval);
+        return new ChartSpec
+        {
+            Starts = [.. buckets.Select(b => b.Start.ToString("O"))],
+            Interval = interval.ToString().ToLowerInvariant(),
+            Stacked = true,
+            Datasets = [.. Sentiments.Select(s => new ChartSeries(label(s), [.. buckets.Select(b => (double)b.Groups.GetValueOrDefault(s))], s))],
+            Zoom = zoom ? [.. buckets.Select(b => new[] { b.Start.ToString("O"), (b.Start + width).ToString("O") })] : null,
+        };
+    }
+
+    public static TimeSpan Width(StatsInterval interval) => interval switch
+    {
+        StatsInterval.Hour => TimeSpan.FromHours(1),
+        StatsInterval.Day => TimeSpan.FromDays(1),
+        _ => TimeSpan.FromDays(7),
+    };
+
+    /// <summary>The widest bucket that still draws at least a dozen bars over the range.</summary>
+    public static StatsInterval IntervalFor(TimeSpan range) =>
+        range <= TimeSpan.FromDays(3) ? StatsInterval.Hour : range <= TimeSpan.FromDays(120) ? StatsInterval.Day : StatsInterval.Week;
+}
+
+public sealed record ChartSeries(string Label, IReadOnlyList<double> Data, string? Color = null);

@@ -1,0 +1,72 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SentimentWatch.Core.Security;
+using SentimentWatch.Web.Identity;
+
+namespace SentimentWatch.Web.Pages.Account;
+
+/// <summary>
+/// The return from single sign-on: the person gets (or keeps) a console account of the same user
+/// name whose roles follow what the provider says at each sign-in, so the audit trail names them
+/// and an admin can lock them out locally.
+/// </summary>
+public sealed class ExternalModel(
+    SignInManager<ConsoleUser> signIn,
+    UserManager<ConsoleUser> users,
+    IOptions<ConsoleOptions> options,
+    IStringLocalizer<ConsoleText> t,
+    TimeProvider clock,
+    ILogger<ExternalModel> logger) : PageModel
+{
+    public string? Message { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? returnUrl)
+    {
+        var info = await signIn.GetExternalLoginInfoAsync();
+        if (info is null)
+        {
+            Message = t["Single sign-on did not complete. Try again."];
+            return Page();
+        }
+
+        var oidc = options.Value.OpenIdConnect;
+        var name = info.Principal.FindFirstValue(oidc.UserNameClaim) ?? info.Principal.Identity?.Name;
+        var roles = info.Principal.FindAll(oidc.RoleClaim).Select(c => c.Value.Trim().ToLowerInvariant()).Where(ApiRoles.All.Contains).Distinct().ToArray();
+        if (string.IsNullOrWhiteSpace(name) || roles.Length == 0)
+        {
+            logger.LogWarning("Single sign-on for {UserName} refused: no user name or none of the console's roles in claim {RoleClaim}", name, oidc.RoleClaim);
+            Message = t["Your account has no role in this console. Ask an admin."];
+            return Page();
+        }
+
+        var user = await users.FindByLoginAsync(info.LoginProvider, info.ProviderKey) ?? await users.FindByNameAsync(name);
+        if (user is null)
+        {
+            user = new ConsoleUser { UserName = name, CreatedAt = clock.GetUtcNow(), LockoutEnabled = true };
+            await users.CreateAsync(user);
+            await users.AddLoginAsync(user, info);
+        }
+
+        if (await users.IsLockedOutAsync(user))
+        {
+            Message = t["This account is locked. Ask an admin to unlock it."];
+            return Page();
+        }
+
+        var current = await users.GetRolesAsync(user);
+        await users.RemoveFromRolesAsync(user, current.Except(roles));
+        await users.AddToRolesAsync(user, roles.Except(current));
+        user.LastSignInAt = clock.GetUtcNow();
+        await users.UpdateAsync(user);
+        await HttpContext.SignOutAsync(IdentityConstants.ExternalScheme);
+        await signIn.SignInAsync(user, isPersistent: false, info.LoginProvider);
+        logger.LogInformation("Console sign-in by {UserName} through single sign-on", name);
+        return LocalRedirect(SignInModel.SafeReturnUrl(returnUrl));
+    }
+}

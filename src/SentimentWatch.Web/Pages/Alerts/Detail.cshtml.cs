@@ -1,0 +1,173 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Logging;
+using SentimentWatch.Alerting;
+using SentimentWatch.Core.Incidents;
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Web.Infrastructure;
+using SentimentWatch.Web.Pages.Shared;
+
+namespace SentimentWatch.Web.Pages.Alerts;
+
+/// <summary>
+/// One alert: why it fired (the window against its baseline, the numbers, top terms, samples),
+/// the watch's mentions around it, the complaint cases it produced (Core's ICaseDirectory, when
+/// the cases capability is present) and the actions, through the same IncidentDesk the API uses.
+/// </summary>
+public sealed class DetailModel(
+    IDbContextFactory<AlertingDbContext> dbs,
+    IncidentDesk desk,
+    IMentionIndex index,
+    IServiceProvider services,
+    TimeProvider clock,
+    IStringLocalizer<ConsoleText> t,
+    ILogger<DetailModel> logger) : PageModel
+{
+    public static readonly (string Key, TimeSpan Span)[] SilenceChoices =
+    [
+        ("1h", TimeSpan.FromHours(1)), ("4h", TimeSpan.FromHours(4)), ("24h", TimeSpan.FromHours(24)), ("7d", TimeSpan.FromDays(7)),
+    ];
+
+    public AlertView Alert { get; private set; } = null!;
+
+    public ChartView WhyChart { get; private set; } = null!;
+
+    public ChartView? Timeline { get; private set; }
+
+    public IReadOnlyList<CaseLink> Cases { get; private set; } = [];
+
+    public bool HasCases { get; private set; }
+
+    public IReadOnlyList<SilenceView> Silences { get; private set; } = [];
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    public string? Problem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
+        await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAcknowledgeAsync(long id, CancellationToken cancellationToken) =>
+        await ChangeAsync(id, () => desk.AcknowledgeAsync(id, Who, cancellationToken), t["Acknowledged. The team sees that you are on it."], cancellationToken);
+
+    public async Task<IActionResult> OnPostResolveAsync(long id, CancellationToken cancellationToken) =>
+        await ChangeAsync(id, () => desk.ResolveAsync(id, Who, cancellationToken), t["Resolved."], cancellationToken);
+
+    /// <summary>Silences the incident this alert belongs to (its watch, rule and group), as POST /api/alerts/{id}/silence does.</summary>
+    public async Task<IActionResult> OnPostSilenceAsync(long id, string? duration, string? reason, CancellationToken cancellationToken)
+    {
+        var choice = SilenceChoices.FirstOrDefault(c => c.Key == duration);
+        if (choice.Key is null)
+        {
+            Problem = t["Choose how long to silence."];
+            return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+        }
+
+        Alert? alert;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
+        {
+            alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        }
+
+        if (alert is null)
+        {
+            return NotFound();
+        }
+
+        var until = clock.GetUtcNow() + choice.Span;
+        await desk.SilenceAsync(new AlertSilence
+        {
+            WatchId = alert.WatchId,
+            RuleId = alert.RuleId,
+            GroupKey = alert.GroupKey.Length == 0 ? null : alert.GroupKey,
+            Until = until,
+            Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(),
+            CreatedBy = Who,
+        }, cancellationToken);
+        logger.LogInformation("{UserName} silenced incident {IncidentKey} until {Until} from the console", Who, alert.IncidentKey, until);
+        Notice = t["Silenced until {0:u}.", until].Value;
+        return Redirect($"/alerts/{id}");
+    }
+
+    private string Who => User.Identity?.Name ?? "unknown";
+
+    private async Task<IActionResult> ChangeAsync(long id, Func<Task<Alert?>> change, string done, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await change() is null)
+            {
+                return NotFound();
+            }
+
+            Notice = done;
+            return Redirect($"/alerts/{id}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Someone else resolved it in the meantime: say so, show the current state.
+            Problem = ex.Message;
+            return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+        }
+    }
+
+    private async Task<bool> LoadAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (alert is null)
+        {
+            return false;
+        }
+
+        Alert = AlertView.From(alert);
+        var now = clock.GetUtcNow();
+        var silences = await db.Silences.AsNoTracking().Where(s => s.WatchId == alert.WatchId && s.Until > now).ToListAsync(cancellationToken);
+        Silences = [.. silences.Where(s => s.Covers(alert, now)).Select(SilenceView.From)];
+
+        var bars = new List<(string Label, double Value, string Color)>();
+        if (Alert.Baseline is { } baseline)
+        {
+            bars.Add((t["Baseline"], Math.Round(baseline, 2), "baseline"));
+        }
+
+        bars.Add((t["Threshold"], Math.Round(Alert.Threshold, 2), "threshold"));
+        bars.Add((t["Window"], Math.Round(Alert.Measured, 2), "negative"));
+        bars.Add((t["Peak"], Math.Round(Alert.PeakMeasured, 2), "#7b1e1e"));
+        WhyChart = new ChartView(
+            "why",
+            new ChartSpec { Labels = [.. bars.Select(b => b.Label)], Datasets = [.. bars.Select((b, i) => new ChartSeries(b.Label, [.. bars.Select((_, j) => j == i ? b.Value : 0)], b.Color))], Stacked = true },
+            t["The measured window against its baseline and threshold"],
+            "why-chart",
+            "small");
+
+        // The watch's mentions from a day before the alert opened to now (or its resolution), by hour.
+        var from = Alert.OpenedAt.AddHours(-24);
+        var to = (Alert.ResolvedAt ?? now).AddHours(1);
+        if (to - from > TimeSpan.FromDays(3))
+        {
+            from = to.AddDays(-3);
+        }
+
+        var stats = await index.StatsAsync(new MentionStatsRequest
+        {
+            Filter = new MentionFilter { Watch = Alert.Watch, From = from, To = to },
+            Interval = StatsInterval.Hour,
+            GroupBy = MentionGroupBy.Sentiment,
+            TopN = 1,
+        }, cancellationToken);
+        Timeline = new ChartView("timeline", ChartSpec.SentimentHistogram(stats.Histogram, StatsInterval.Hour, s => t[s].Value), t["Mentions of the watch by hour around the alert"], "alert-timeline");
+
+        if (services.GetService<ICaseDirectory>() is { } cases)
+        {
+            HasCases = true;
+            Cases = await cases.CasesForAlertAsync(id, cancellationToken);
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Pipeline;
+using SentimentWatch.Core.Scoring;
+using SentimentWatch.Core.Watches;
+using SentimentWatch.Indexing;
+using SentimentWatch.Indexing.Api;
+using SentimentWatch.Web.Infrastructure;
+using SentimentWatch.Web.Pages.Shared;
+
+namespace SentimentWatch.Web.Pages.Search;
+
+/// <summary>
+/// Discover-style search for analysts: the watch query language in a box, the API's filters
+/// (read by the API's own parameter reader, so a URL means the same here and in /api/mentions),
+/// the histogram of the current query above the hits, highlighted hits, CSV export through the API.
+/// </summary>
+public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeProvider clock, IStringLocalizer<ConsoleText> t) : PageModel
+{
+    public static readonly string[] FilterNames = ["q", "from", "to", "watch", "source", "sentiment", "topic", "author", "minReach", "language"];
+
+    public IReadOnlyList<Watch> Watches => catalog.Watches;
+
+    public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+
+    public MentionSearchResult? Result { get; private set; }
+
+    public ChartView? Histogram { get; private set; }
+
+    public MentionSort Sort { get; private set; }
+
+    public string ExportUrl { get; private set; } = "/api/mentions/export";
+
+    public string? NextPageUrl { get; private set; }
+
+    public string Value(string name) => Request.Query[name].ToString();
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var parameters = new MentionQueryParameters(Request.Query);
+        var filter = parameters.Filter();
+        Sort = Request.Query.ContainsKey("sort") || filter.Query is not null ? parameters.Sort() : MentionSort.Newest;
+        var pageSize = parameters.Integer("pageSize", MentionQueryParameters.DefaultPageSize, 1, MentionQueryParameters.MaxPageSize);
+        var cursor = parameters.Text("cursor");
+        if (parameters.Errors.Count > 0)
+        {
+            Errors = parameters.Errors;
+            return;
+        }
+
+        try
+        {
+            Result = await index.SearchAsync(new MentionSearch { Filter = filter, Sort = Sort, Size = pageSize, After = cursor }, cancellationToken);
+        }
+        catch (InvalidCursorException ex)
+        {
+            parameters.Fail("cursor", ex.Message);
+            Errors = parameters.Errors;
+            return;
+        }
+
+        // The histogram covers the asked range, or the last 90 days when none is given.
+        var to = filter.To ?? clock.GetUtcNow();
+        var from = filter.From ?? to.AddDays(-90);
+        var interval = ChartSpec.IntervalFor(to - from);
+        var stats = await index.StatsAsync(new MentionStatsRequest { Filter = filter with { From = from, To = to }, Interval = interval, GroupBy = MentionGroupBy.Sentiment, TopN = 1 }, cancellationToken);
+        var buckets = TrimEmptyEdges(stats.Histogram, filter.From is null);
+        Histogram = new ChartView(
+            "histogram",
+            ChartSpec.SentimentHistogram(buckets, interval, s => t[s].Value, zoom: true),
+            t["Matching mentions over time by sentiment; click a bar to zoom into it"],
+            "histogram");
+
+        var query = QueryWithout("cursor", "sort", "pageSize", "handler");
+        ExportUrl = "/api/mentions/export" + query;
+        if (Result.NextCursor is { } next)
+        {
+            var nextQuery = QueryHelpers(Request.Query, "cursor", next);
+            NextPageUrl = "/search" + nextQuery;
+        }
+    }
+
+    /// <summary>Without a start, leading empty buckets only push the data into a corner.</summary>
+    private static IReadOnlyList<StatsBucket> TrimEmptyEdges(IReadOnlyList<StatsBucket> buckets, bool trimStart)
+    {
+        if (!trimStart)
+        {
+            return buckets;
+        }
+
+        var first = buckets.ToList().FindIndex(b => b.Count > 0);
+        return first <= 0 ? buckets : [.. buckets.Skip(first)];
+    }
+
+    private QueryString QueryWithout(params string[] names)
+    {
+        var builder = new QueryBuilder();
+        foreach (var (key, values) in Request.Query)
+        {
+            if (!names.Contains(key, StringComparer.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(values.ToString()))
+            {
+                builder.Add(key, values.ToString());
+            }
+        }
+
+        return builder.ToQueryString();
+    }
+
+    private static QueryString QueryHelpers(IQueryCollection query, string name, string value)
+    {
+        var builder = new QueryBuilder();
+        foreach (var (key, values) in query)
+        {
+            if (!key.Equals(name, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(values.ToString()))
+            {
+                builder.Add(key, values.ToString());
+            }
+        }
+
+        builder.Add(name, value);
+        return builder.ToQueryString();
+    }
+
+    public static string Sentiment(SentimentLabel? label) => label is { } l ? SentimentScore.ToWire(l) : "unscored";
+}

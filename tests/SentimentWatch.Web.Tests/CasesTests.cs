@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace SentimentWatch.Web.Tests;
+
+public sealed class CasesTests(ConsoleFixture fixture) : ConsoleTest(fixture)
+{
+    [Fact]
+    public async Task Support_WorksACaseFromTheQueueToResolved()
+    {
+        var id = await OldestNewCaseAsync();
+        var page = await OpenAsync("support");
+        await page.GotoAsync("/cases");
+        var row = page.Locator($"[data-testid=case-queue] tr[data-case-id='{id}']");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await ShotAsync(page, "queue");
+
+        await row.GetByRole(AriaRole.Link).ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith($"/cases/{id}", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByTestId("case-status")).ToHaveTextAsync("new");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Take it" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("case-status")).ToHaveTextAsync("in progress");
+        await Assertions.Expect(page.GetByTestId("case-owner")).ToContainTextAsync("sam");
+
+        await page.Locator("#reply-text").FillAsync("您好，已为您办理退款，预计3个工作日到账。");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send reply" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("conversation")).ToContainTextAsync("已为您办理退款");
+        await DocShotAsync(page, "support-case");
+        await page.SetViewportSizeAsync(1280, 860);
+
+        await page.Locator("#to").SelectOptionAsync("resolved");
+        await page.Locator("#summary").FillAsync("Refunded the double charge");
+        await page.Locator("#rootCause").SelectOptionAsync("billing_error");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change status" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("case-status")).ToHaveTextAsync("resolved");
+
+        await page.Locator("#score").SelectOptionAsync("5");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record satisfaction" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("satisfaction")).ToContainTextAsync("5 / 5");
+        await Assertions.Expect(page.GetByTestId("audit")).ToContainTextAsync("sam");
+        await ShotAsync(page, "resolved");
+    }
+
+    [Fact]
+    public async Task StaleForm_IsRefusedWithTheCurrentState_NotOverwritten()
+    {
+        var id = await OldestNewCaseAsync(skip: 1);
+        var page = await OpenAsync("support");
+        await page.GotoAsync($"/cases/{id}");
+
+        // Someone else takes the case through the API after this page was read.
+        using (var request = new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{id}/take"))
+        {
+            request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
+            var current = await Fixture.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/cases/{id}") { Headers = { { "X-Api-Key", ConsoleFixture.AdminKey } } });
+            request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
+            (await Fixture.Http.SendAsync(request)).IsSuccessStatusCode.ShouldBeTrue();
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Take it" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("problem")).ToContainTextAsync("Someone changed this case");
+        await Assertions.Expect(page.GetByTestId("case-owner")).ToContainTextAsync("web-tests");
+        await ShotAsync(page);
+    }
+
+    [Fact]
+    public async Task Metrics_AndTheOverviewBacklog_ShowTheCases()
+    {
+        var page = await OpenAsync("support");
+        await page.GotoAsync("/cases/metrics");
+        await Assertions.Expect(page.GetByTestId("case-kpis")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("canvas[data-testid=metrics-chart][data-chart-ready=true]")).ToHaveCountAsync(1);
+        await ShotAsync(page, "metrics");
+        await page.GotoAsync("/");
+        await Assertions.Expect(page.GetByTestId("case-backlog")).ToBeVisibleAsync();
+        await ShotAsync(page, "overview");
+    }
+
+    private async Task<long> OldestNewCaseAsync(int skip = 0)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/cases?status=new&pageSize=50");
+        request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
+        var response = await Fixture.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var items = page.GetProperty("items").EnumerateArray().ToList();
+        items.Count.ShouldBeGreaterThan(skip, "the demo data should open complaint cases for the lumo watch");
+        return items[^(1 + skip)].GetProperty("id").GetInt64();
+    }
+}

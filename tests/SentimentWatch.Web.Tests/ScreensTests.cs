@@ -1,0 +1,283 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using SentimentWatch.Web.Tests.Pages;
+
+namespace SentimentWatch.Web.Tests;
+
+public sealed class OverviewTests(ConsoleFixture fixture) : ConsoleTest(fixture)
+{
+    [Theory]
+    [InlineData("admin")]
+    [InlineData("analyst")]
+    [InlineData("pr")]
+    [InlineData("support")]
+    public async Task Overview_ShowsEachWatchWithItsChart_ForEveryRole(string role)
+    {
+        var page = await OpenAsync(role);
+        var overview = await OverviewPage.OpenAsync(page);
+        await Assertions.Expect(overview.Heading).ToHaveTextAsync("Overview");
+        await Assertions.Expect(overview.ReadyCharts).ToHaveCountAsync(2);
+        var total = long.Parse(await overview.Watch("lumo").GetByTestId("total").InnerTextAsync(), System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
+        total.ShouldBeGreaterThan(0);
+        (await overview.Watch("lumo").GetByTestId("top-terms").Locator("li").CountAsync()).ShouldBeGreaterThan(0);
+        await ShotAsync(page, role);
+        if (role == "pr")
+        {
+            await DocShotAsync(page, "overview");
+        }
+    }
+
+    [Fact]
+    public async Task Overview_RangePicker_ChangesThePeriod_AndTheRegionRefreshesItself()
+    {
+        var page = await OpenAsync("pr");
+        var overview = await OverviewPage.OpenAsync(page, "30d");
+        await Assertions.Expect(page.Locator("nav.tabs a[aria-current=page]")).ToHaveTextAsync("30 days");
+        var first = await page.Locator(".refresh-note time").GetAttributeAsync("datetime");
+        await page.EvaluateAsync("() => window.__notReloaded = true");
+
+        // The region fetches fresh numbers by itself (every 2 s in the tests): a newer "updated" time, same document.
+        await Assertions.Expect(page.Locator(".refresh-note time")).Not.ToHaveAttributeAsync("datetime", first!, new() { Timeout = 15_000 });
+        (await page.EvaluateAsync<bool>("() => window.__notReloaded === true")).ShouldBeTrue();
+        await Assertions.Expect(overview.ReadyCharts).ToHaveCountAsync(2);
+        await ShotAsync(page);
+    }
+
+    [Fact]
+    public async Task Overview_AtPhoneWidth_FitsTheScreen()
+    {
+        var page = await OpenAsync("pr", width: 390, height: 844);
+        var overview = await OverviewPage.OpenAsync(page);
+        await Assertions.Expect(overview.ReadyCharts).ToHaveCountAsync(2);
+        var overflow = await page.EvaluateAsync<double>("() => document.documentElement.scrollWidth - window.innerWidth");
+        overflow.ShouldBeLessThanOrEqualTo(1);
+        await ShotAsync(page);
+    }
+
+    [Fact]
+    public async Task Keyboard_FirstTabReachesTheSkipLink_WhichMovesFocusToTheContent()
+    {
+        var page = await OpenAsync("analyst");
+        await page.GotoAsync("/");
+        await page.Keyboard.PressAsync("Tab");
+        (await page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()")).ShouldBe("Skip to content");
+        await page.Keyboard.PressAsync("Enter");
+        (await page.EvaluateAsync<string>("() => document.activeElement.id")).ShouldBe("main");
+        await page.Keyboard.PressAsync("Tab");
+        (await page.EvaluateAsync<string>("() => document.activeElement.tagName")).ShouldBe("A");
+        await ShotAsync(page);
+    }
+}
+
+public sealed class LanguageTests(ConsoleFixture fixture) : ConsoleTest(fixture)
+{
+    [Fact]
+    public async Task SwitchingToChinese_IsRememberedAcrossPages()
+    {
+        var page = await OpenAsync("analyst");
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Button, new() { Name = "中文" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("总览");
+        (await page.GetAttributeAsync("html", "lang")).ShouldBe("zh-CN");
+        await page.GotoAsync("/search?q=退款");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("检索");
+        await ShotAsync(page, "zh");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Search");
+        new Uri(page.Url).AbsolutePath.ShouldBe("/search");
+    }
+
+    [Fact]
+    public async Task TheBrowsersLanguage_DecidesUntilOneIsChosen()
+    {
+        var page = await OpenAsync(locale: "zh-CN");
+        await page.GotoAsync("/account/signin");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("登录");
+        await ShotAsync(page);
+
+        var english = await OpenAsync(locale: "en-GB");
+        await english.GotoAsync("/account/signin");
+        await Assertions.Expect(english.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sign in");
+    }
+}
+
+public sealed class SearchTests(ConsoleFixture fixture) : ConsoleTest(fixture)
+{
+    [Theory]
+    [InlineData("退款", "退款")]
+    [InlineData("refund", "refund")]
+    public async Task Search_HighlightsTheWord_AndDrawsTheHistogramOfTheQuery(string query, string highlighted)
+    {
+        var page = await OpenAsync("analyst");
+        var search = await SearchPage.OpenAsync(page);
+        await search.SearchAsync(query);
+        await Assertions.Expect(search.Histogram).ToHaveAttributeAsync("data-chart-ready", "true");
+        (await search.Hits.CountAsync()).ShouldBeGreaterThan(0);
+        var marks = await search.Highlights.AllInnerTextsAsync();
+        marks.ShouldNotBeEmpty();
+        marks.ShouldContain(m => m.Contains(highlighted, StringComparison.OrdinalIgnoreCase));
+        (await page.GetByTestId("original").First.GetAttributeAsync("href")).ShouldStartWith("https://");
+        await ShotAsync(page, query == "退款" ? "tuikuan" : query);
+        if (query == "退款")
+        {
+            await DocShotAsync(page, "analyst-search");
+        }
+    }
+
+    [Fact]
+    public async Task ClickingABar_ZoomsTheSearchIntoThatPeriod()
+    {
+        var page = await OpenAsync("analyst");
+        var search = await SearchPage.OpenAsync(page, "?q=" + Uri.EscapeDataString("退款 OR refund"));
+        var before = await search.Hits.CountAsync();
+        before.ShouldBeGreaterThan(0);
+        await search.ClickFirstBarAsync();
+        await page.WaitForURLAsync(url => url.Contains("from=", StringComparison.Ordinal) && url.Contains("to=", StringComparison.Ordinal));
+        var uri = new Uri(page.Url);
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(uri.Query);
+        var from = DateTimeOffset.Parse(query["from"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var to = DateTimeOffset.Parse(query["to"]!, System.Globalization.CultureInfo.InvariantCulture);
+        (to - from).ShouldBeLessThanOrEqualTo(TimeSpan.FromDays(1));
+        query["q"].ToString().ShouldBe("退款 OR refund");
+        await Assertions.Expect(search.Histogram).ToHaveAttributeAsync("data-chart-ready", "true");
+        (await search.Hits.CountAsync()).ShouldBeGreaterThan(0);
+        await ShotAsync(page);
+    }
+
+    [Fact]
+    public async Task Export_DownloadsTheCurrentQueryAsCsv_ThroughTheApiWithTheSession()
+    {
+        var page = await OpenAsync("analyst");
+        var search = await SearchPage.OpenAsync(page, "?q=" + Uri.EscapeDataString("退款") + "&sentiment=negative");
+        var total = await search.Total.InnerTextAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export").ClickAsync());
+        var path = await download.PathAsync();
+        var lines = (await File.ReadAllLinesAsync(path!)).Where(l => l.Length > 0).ToArray();
+        lines[0].ShouldContain("id");
+        lines.Length.ShouldBeGreaterThan(1);
+        lines.Skip(1).ShouldAllBe(l => l.Contains("negative"));
+        total.ShouldContain((lines.Length - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await ShotAsync(page);
+    }
+
+    [Fact]
+    public async Task MentionPage_ShowsTheScores()
+    {
+        var page = await OpenAsync("analyst");
+        await SearchPage.OpenAsync(page, "?q=refund");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Details and scores" }).First.ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/mentions/", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Scores" })).ToBeVisibleAsync();
+        (await page.GetByTestId("mention-text").InnerTextAsync()).ShouldNotBeEmpty();
+        await ShotAsync(page);
+    }
+
+    [Fact]
+    public async Task UnknownMention_IsAHelpfulNotFoundPage_NotAStackTrace()
+    {
+        var page = await OpenAsync("analyst");
+        var response = await page.GotoAsync("/mentions/no-such-mention");
+        response!.Status.ShouldBe(404);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Page not found");
+        (await page.ContentAsync()).ShouldNotContain("Exception");
+        await ShotAsync(page);
+    }
+}
+
+public sealed class AlertDeskTests(ConsoleFixture fixture) : ConsoleTest(fixture)
+{
+    [Fact]
+    public async Task NewAlert_AppearsWithoutReload_AndPrAcknowledgesSilencesAndResolvesIt()
+    {
+        var page = await OpenAsync("pr");
+        var desk = await AlertDeskPage.OpenAsync(page);
+        await page.EvaluateAsync("() => window.__notReloaded = true");
+
+        // Evidence arrives through the intake API: negative posts with the rule's risk terms, now.
+        var now = DateTimeOffset.UtcNow;
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var mentions = Enumerable.Range(1, 4).Select(i => new
+        {
+            source = "weibo",
+            externalId = $"web-test-{run}-{i}",
+            url = $"https://weibo.example.com/web-test/{run}/{i}",
+            author = $"顾客{i}",
+            text = $"绿莫咖啡 lumo coffee gave me food poisoning, awful and disgusting, I will file a lawsuit ({run} {i})",
+            publishedAt = now.AddMinutes(-i),
+            reach = 1200 * i,
+        }).ToArray();
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/intake/mentions") { Content = JsonContent.Create(mentions) })
+        {
+            request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
+            (await Fixture.Http.SendAsync(request)).IsSuccessStatusCode.ShouldBeTrue();
+        }
+
+        var row = desk.Row("high-risk terms");
+        await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+        (await page.EvaluateAsync<bool>("() => window.__notReloaded === true")).ShouldBeTrue();
+        await ShotAsync(page, "desk");
+
+        await row.GetByRole(AriaRole.Link).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/alerts/", StringComparison.Ordinal));
+        var alert = new AlertPage(page);
+        await Assertions.Expect(alert.Status).ToHaveTextAsync("firing");
+        await Assertions.Expect(alert.WhyChart).ToHaveCountAsync(1);
+        await ShotAsync(page, "firing");
+        await DocShotAsync(page, "pr-alert");
+
+        await alert.AcknowledgeAsync();
+        await Assertions.Expect(alert.Status).ToHaveTextAsync("acknowledged");
+        await Assertions.Expect(alert.History).ToContainTextAsync("Acknowledged by petra");
+
+        await alert.SilenceAsync("4h", "handled with the store manager");
+        await Assertions.Expect(page.GetByTestId("silences")).ToContainTextAsync("petra");
+
+        await alert.ResolveAsync();
+        await Assertions.Expect(alert.Status).ToHaveTextAsync("resolved");
+        await Assertions.Expect(alert.History).ToContainTextAsync("Resolved by petra");
+        await ShotAsync(page, "resolved");
+    }
+}
+
+public sealed class OperationsTests(ConsoleFixture fixture) : ConsoleTest(fixture)
+{
+    [Fact]
+    public async Task Admin_AddsAPerson_WhoMustChooseAPasswordAtFirstSignIn()
+    {
+        var page = await OpenAsync("admin");
+        await page.GotoAsync("/ops/users");
+        await page.Locator("#userName").FillAsync("newbie");
+        await page.Locator("#role").SelectOptionAsync("support");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+        var temporary = await page.GetByTestId("temp-password").InnerTextAsync();
+        temporary.Length.ShouldBeGreaterThanOrEqualTo(12);
+        await Assertions.Expect(page.Locator("tr[data-user=newbie]")).ToContainTextAsync("must change password");
+        await ShotAsync(page, "users");
+        await DocShotAsync(page, "admin-users");
+
+        var newbie = await OpenAsync();
+        var signIn = await SignInPage.OpenAsync(newbie);
+        await signIn.SignInAsync("newbie", temporary);
+        await newbie.WaitForURLAsync(url => url.Contains("/account/password", StringComparison.Ordinal));
+        await Assertions.Expect(newbie.GetByTestId("must-change")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Admin_SeesSourcesParkedMentionsAndTheApi()
+    {
+        var page = await OpenAsync("admin");
+        await page.GotoAsync("/ops/sources");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sources");
+        await ShotAsync(page, "sources");
+        await page.GotoAsync("/ops/parked");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Parked mentions");
+        await ShotAsync(page, "parked");
+        await page.GotoAsync("/ops/api");
+        await Assertions.Expect(page.GetByTestId("operations")).ToContainTextAsync("/api/mentions");
+        await ShotAsync(page, "api");
+        var document = await page.APIRequest.GetAsync("/openapi/v1.json");
+        document.Status.ShouldBe(200);
+        (await document.TextAsync()).ShouldContain("/api/alerts");
+    }
+}
