@@ -124,7 +124,7 @@ public sealed class DetailModel(
             return false;
         }
 
-        Alert = AlertView.From(alert);
+        Alert = AlertView.From(alert, HttpContext.RequestServices.GetRequiredService<WatchNames>());
         var now = clock.GetUtcNow();
         var silences = await db.Silences.AsNoTracking().Where(s => s.WatchId == alert.WatchId && s.Until > now).ToListAsync(cancellationToken);
         Silences = [.. silences.Where(s => s.Covers(alert, now)).Select(SilenceView.From)];

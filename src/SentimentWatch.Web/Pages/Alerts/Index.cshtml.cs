@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -58,6 +59,6 @@ public sealed class IndexModel(IDbContextFactory<AlertingDbContext> dbs, IOption
 
         Total = await query.CountAsync(cancellationToken);
         var rows = await query.OrderByDescending(a => a.Id).Skip((PageNumber - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
-        Alerts = [.. rows.Select(AlertView.From)];
+        Alerts = [.. rows.Select(a => AlertView.From(a, HttpContext.RequestServices.GetRequiredService<WatchNames>()))];
     }
 }
