@@ -344,7 +344,10 @@ public sealed class MentionPipeline(
     {
         var unrefreshed = new List<LedgerEntry>();
         var uncommitted = new List<Mention>();
-        var lastRefresh = clock.GetUtcNow();
+        // The refresh and commit cadence is a durability mechanism measured in elapsed real time
+        // (monotonic), not domain time: a clock that is paused or moved (tests, skew) must neither
+        // stall commits nor make the wait negative.
+        var lastRefresh = Stopwatch.GetTimestamp();
         var lastCommit = lastRefresh;
         var completed = false;
         try
@@ -353,7 +356,7 @@ public sealed class MentionPipeline(
             {
                 if (!completed && !input.TryPeek(out _))
                 {
-                    completed = !await WaitForBatchAsync(input, unrefreshed.Count > 0 ? TimeSpan.Zero : uncommitted.Count > 0 ? lastCommit + _options.CommitInterval - clock.GetUtcNow() : Timeout.InfiniteTimeSpan, drain);
+                    completed = !await WaitForBatchAsync(input, unrefreshed.Count > 0 ? TimeSpan.Zero : uncommitted.Count > 0 ? Max(TimeSpan.Zero, _options.CommitInterval - Stopwatch.GetElapsedTime(lastCommit)) : Timeout.InfiniteTimeSpan, drain);
                 }
 
                 if (input.TryRead(out var batch))
@@ -364,9 +367,9 @@ public sealed class MentionPipeline(
                     unrefreshed.AddRange(indexed);
                 }
 
-                var now = clock.GetUtcNow();
+                var now = Stopwatch.GetTimestamp();
                 var idle = !input.TryPeek(out _);
-                if (unrefreshed.Count > 0 && (idle || completed || now - lastRefresh >= _options.RefreshInterval))
+                if (unrefreshed.Count > 0 && (idle || completed || Stopwatch.GetElapsedTime(lastRefresh, now) >= _options.RefreshInterval))
                 {
                     await RefreshAndObserveAsync(unrefreshed, drain);
                     uncommitted.AddRange(unrefreshed.Select(e => e.Mention));
@@ -374,11 +377,11 @@ public sealed class MentionPipeline(
                     lastRefresh = now;
                 }
 
-                if (uncommitted.Count > 0 && (completed || uncommitted.Count >= _options.MaxUncommitted || now - lastCommit >= _options.CommitInterval))
+                if (uncommitted.Count > 0 && (completed || uncommitted.Count >= _options.MaxUncommitted || Stopwatch.GetElapsedTime(lastCommit, now) >= _options.CommitInterval))
                 {
                     await CommitAndCompleteAsync(uncommitted, drain);
                     uncommitted.Clear();
-                    lastCommit = clock.GetUtcNow();
+                    lastCommit = Stopwatch.GetTimestamp();
                 }
             }
         }
@@ -387,6 +390,8 @@ public sealed class MentionPipeline(
             logger.LogWarning("Shutdown deadline reached while indexing; unfinished mentions stay pending for the next start");
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>Waits up to <paramref name="timeout"/> for a batch; false once the input is complete and empty.</summary>
     private static async Task<bool> WaitForBatchAsync(ChannelReader<IReadOnlyList<LedgerEntry>> input, TimeSpan timeout, CancellationToken drain)

@@ -114,7 +114,7 @@ public sealed class CasesEndToEndTests : IDisposable
         var closed = await support.GetFromJsonAsync<JsonElement>($"/api/cases/{id}");
         closed.GetProperty("case").GetProperty("status").GetString().ShouldBe("closed");
         closed.GetProperty("sla").GetProperty("firstResponse").GetProperty("metAt").ValueKind.ShouldBe(JsonValueKind.String);
-        closed.GetProperty("audit").EnumerateArray().Select(a => a.GetProperty("who").GetString()).ShouldContain("Auth:ApiKeys:2", "the support key's name is who did it");
+        closed.GetProperty("audit").EnumerateArray().Select(a => a.GetProperty("who").GetString()).ShouldContain("support key 3", "the support key's default name (role and position) is who did it");
 
         var metrics = await support.GetFromJsonAsync<JsonElement>($"/api/cases/metrics?from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}&groupBy=agent");
         var total = metrics.GetProperty("total");
