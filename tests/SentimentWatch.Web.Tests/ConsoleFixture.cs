@@ -70,6 +70,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
             "--Auth:ApiKeys:0:Name=web-tests",
             // Complaint cases for the demo brand, so the support queue has work in it.
             "--Cases:Watches:0:Watch=lumo",
+            // Left unassigned so the tests assign and work them through the console.
+            "--Cases:Watches:0:AutoAssign=false",
         ]);
         _app = AppHost.Build(builder);
         await _app.StartAsync();
