@@ -188,5 +188,8 @@ public sealed class PlaybookEndToEndTests : IAsyncLifetime
 
         public Task<IReadOnlyList<CaseLink>> CasesForAlertAsync(long alertId, CancellationToken cancellationToken) =>
             Task.FromResult(Links.TryGetValue(alertId, out var links) ? links : (IReadOnlyList<CaseLink>)[]);
+
+        public Task<IReadOnlyList<CaseLink>> CasesForMentionAsync(string mentionId, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<CaseLink>>([]);
     }
 }
