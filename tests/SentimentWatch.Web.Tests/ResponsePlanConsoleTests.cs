@@ -87,6 +87,19 @@ public sealed class ResponsePlanConsoleTests(ConsoleFixture fixture) : ConsoleTe
         markdown.ShouldStartWith($"# Incident {id}: Lumo Coffee / 绿莫咖啡");
         markdown.ShouldContain("by petra");
 
+        // The complaint cases of the incident come from the real cases capability (ICaseDirectory).
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/api/alerts/{id}/cases"))
+        {
+            request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
+            var linked = await (await Fixture.Http.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+            var items = linked.GetProperty("cases");
+            items.GetArrayLength().ShouldBePositive("the demo storm opens complaint cases linked to its incident");
+            foreach (var c in items.EnumerateArray())
+            {
+                markdown.ShouldContain($"| {c.GetProperty("id").GetInt64()} | ");
+            }
+        }
+
         // In Chinese.
         var zh = await OpenAsync("pr", locale: "zh-CN");
         await zh.GotoAsync($"/alerts/{id}");

@@ -135,6 +135,7 @@ public sealed record IncidentRecord(
                 $"| {s.Kind}{(s.Term is null ? "" : $" ({Cell(s.Term)})")} | {Cell(s.Rule)} | {s.PeakSeverity} | {N(s.Measured)} ({N(s.PeakMeasured)}) | {N(s.Threshold)} | {(s.Baseline is { } b ? N(b) : "–")} | {T(s.FirstFiredAt)} | {(s.ClearedAt is { } c ? T(c) : "active")} |");
         }
 
+        md.AppendLine();
         foreach (var s in a.Signals)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"- {s.Kind}: {Cell(s.Summary)}");

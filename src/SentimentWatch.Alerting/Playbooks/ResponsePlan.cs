@@ -105,7 +105,7 @@ public sealed class ResponsePlan(
                 + (first is null ? "" : $", first \"{first.Title}\" ({first.Owner}) due {first.DueAt:yyyy-MM-dd HH:mm} UTC")
                 + (tightened.Count == 0 ? "" : $"; sooner: {string.Join("; ", tightened)}");
             alert.Note(now, TimelineKinds.Step, text);
-            logger.LogInformation("Incident {IncidentKey}: response plan {PlaybookId} ({Severity}) started with {Steps} new steps", alert.IncidentKey, playbook.Id, alert.Severity, added.Count);
+            logger.LogInformation("Incident {IncidentKey}: response plan {PlaybookId} ({Severity}) started with {Steps} new steps", alert.IncidentKey, playbook.Id, alert.Severity.ToWire(), added.Count);
         }
     }
 

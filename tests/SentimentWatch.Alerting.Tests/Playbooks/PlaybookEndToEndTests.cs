@@ -189,7 +189,6 @@ public sealed class PlaybookEndToEndTests : IAsyncLifetime
         public Task<IReadOnlyList<CaseLink>> CasesForAlertAsync(long alertId, CancellationToken cancellationToken) =>
             Task.FromResult(Links.TryGetValue(alertId, out var links) ? links : (IReadOnlyList<CaseLink>)[]);
 
-        // The playbook reads cases by alert only; by-mention lookups are the console's.
         public Task<IReadOnlyList<CaseLink>> CasesForMentionAsync(string mentionId, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<CaseLink>>([]);
     }

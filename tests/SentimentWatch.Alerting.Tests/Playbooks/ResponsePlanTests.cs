@@ -208,6 +208,31 @@ public sealed class ResponsePlanTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoPeopleTickingOneStepAtOnce_BothTicksLand_OneVersionEach()
+    {
+        await using var host = await StartAsync();
+        var now = host.Clock.GetUtcNow();
+        // Critical at once (3 risk-term posts = EscalateAt x MinCount): the '*' critical playbook with a two-item checklist.
+        await host.Desk.OnIndexedAsync([Mentions.Negative(now.AddSeconds(-3), text: "食物中毒 a"), Mentions.Negative(now.AddSeconds(-2), text: "食物中毒 b"), Mentions.Negative(now.AddSeconds(-1), text: "食物中毒 c")], default);
+        var id = (await StepsAsync(host)).First().AlertId;
+
+        for (var round = 0; round < 5; round++)
+        {
+            var done = round % 2 == 0;
+            var answers = await Task.WhenAll(
+                host.Client("pr", "petra").PutAsJsonAsync($"/api/alerts/{id}/steps/holding-statement/checklist/1", new { done }),
+                host.Client("pr", "omar").PutAsJsonAsync($"/api/alerts/{id}/steps/holding-statement/checklist/2", new { done }),
+                host.Client("pr", "petra").PutAsJsonAsync($"/api/alerts/{id}/steps/holding-statement/checklist/1", new { done }));
+            answers.ShouldAllBe(a => a.StatusCode == HttpStatusCode.OK);
+
+            await using var db = await host.DbAsync();
+            var step = await db.Steps.AsNoTracking().SingleAsync(s => s.AlertId == id && s.StepId == "holding-statement");
+            step.Checklist.Select(c => c.DoneAt is not null).ShouldBe([done, done], $"round {round}");
+            step.Version.ShouldBe(2 * (round + 1), "one version per real change; the repeated tick changed nothing");
+        }
+    }
+
+    [Fact]
     public async Task AnOverdueStep_IsRemindedOncePerStepAndReopening_AcrossRestarts_AndNotAfterAPersonResolvedTheIncident()
     {
         var clock = new ManualClock(AlertingTestHost.Start);

@@ -5,6 +5,7 @@ public sealed class ConfigurationValidationTests
 {
     [Theory]
     [InlineData("--Pipeline:BatchSize=0", "Pipeline:BatchSize")]
+    [InlineData("--Alerting:Playbooks:0:Steps:1:Due=00:00:00", "Alerting:Playbooks:0:Steps:1:Due")]
     [InlineData("--Watches:0:Query=(绿莫 AND", "Watches:0:Query")]
     [InlineData("--Auth:ApiKeys:0:Role=superuser", "Auth:ApiKeys:0:Role")]
     [InlineData("--Storage:BusyTimeout=00:00:00", "Storage:BusyTimeout")]
