@@ -41,7 +41,7 @@ public static class CommandLine
     }
 
     /// <summary>Builds (does not start) the fully wired host, for verbs that need its services.</summary>
-    public static IHost BuildHost(string[] args) => AppHost.Build(AppHost.CreateBuilder(args));
+    public static IHost BuildHost(string[] args) => AppHost.Build(AppHost.CreateBuilder(args, isService: false));
 
     private static IEnumerable<(string Capability, Command Command)> CapabilityCommands(Func<string[], IHost> buildHost) =>
     [
@@ -91,7 +91,7 @@ public static class CommandLine
 
     private static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var app = BuildHost(args);
+        var app = AppHost.Build(AppHost.CreateBuilder(args, isService: true));
         await app.RunAsync(cancellationToken);
         return 0;
     }
