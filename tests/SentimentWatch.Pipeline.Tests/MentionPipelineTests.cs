@@ -61,15 +61,18 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
         var b = await host.Intake.AcceptAsync([first, second with { Text = "crawled again, edited" }, third, third], None);
         await host.WaitUntilSettledAsync(3);
         var c = await host.Intake.AcceptAsync([first], None);
-        await Task.Delay(300);
-        var counts = await host.WaitUntilSettledAsync(3);
+
+        // A mention accepted after the repeat, once processed, shows the pipeline has looked past it.
+        var marker = Mentions.Create("13", "lumo marker after the repeat");
+        await host.Intake.AcceptAsync([marker], None);
+        var counts = await host.WaitUntilSettledAsync(4);
 
         (a.Accepted, a.AlreadyKnown).ShouldBe((2, 0));
         (b.Accepted, b.AlreadyKnown).ShouldBe((1, 3));
         (c.Accepted, c.AlreadyKnown).ShouldBe((0, 1));
-        counts.Processed.ShouldBe(3);
+        counts.Processed.ShouldBe(4);
         counts.Pending.ShouldBe(0);
-        (await host.DocumentCountAsync()).ShouldBe(3);
+        (await host.DocumentCountAsync()).ShouldBe(4);
         (await host.Index.GetAsync(second.Id, None))!.Text.ShouldBe("绿莫的客服不理人");
     }
 

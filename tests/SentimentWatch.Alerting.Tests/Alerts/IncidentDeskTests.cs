@@ -267,8 +267,19 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         await using (var first = await StartAsync())
         {
             await BurstAsync(first, minutes: 1, perMinute: 12);
-            await Task.Delay(500);
+
+            // The positive signal: the channel was tried (and answered 500), and the row says so.
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (_receiver.Requests == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            _receiver.Requests.ShouldBeGreaterThan(0, "the first service must have tried the channel");
             _receiver.Received.ShouldBeEmpty();
+            await using var db = await first.DbAsync();
+            var failed = await db.Outbox.AsNoTracking().SingleAsync();
+            failed.DeliveredAt.ShouldBeNull();
         }
 
         _receiver.FailNext = 0;
@@ -276,7 +287,9 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         {
             var webhook = await _receiver.NextAsync();
             webhook.Kind.ShouldBe("opened");
-            await DeliveredRowAsync(second);
+            var delivered = await DeliveredRowAsync(second);
+            delivered.DeliveredAt.ShouldNotBeNull();
+            delivered.Attempts.ShouldBeGreaterThan(1, "the attempt that failed before the restart counts");
         }
 
         await using (var third = await StartAsync())
