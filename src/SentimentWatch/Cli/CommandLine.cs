@@ -51,6 +51,7 @@ public static class CommandLine
         .. AlertingCommands.Commands(buildHost).Select(c => ("alerting", c)),
         .. CasesCommands.Commands(buildHost).Select(c => ("cases", c)),
         ("pipeline", PipelineBenchmark.Command()),
+        ("redaction", RedactionBenchmark.Command()),
         .. SentimentWatch.Web.Cli.ConsoleCommands.Commands(buildHost).Select(c => ("console", c)),
     ];
 

@@ -108,7 +108,11 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         json.GetProperty("alertLink").GetString().ShouldBe($"https://watch.example.com/alerts/{json.GetProperty("alertId").GetInt64()}");
 
         var timestamp = webhook.Headers[WebhookChannel.TimestampHeader];
-        webhook.Headers[WebhookChannel.SignatureHeader].ShouldBe(WebhookChannel.Sign(AlertingSettings.Secret, timestamp, webhook.Body));
+        // Recomputed as a receiver would from docs/alerting.md, not with the code's own Sign:
+        // HMAC-SHA256 with the secret over "<timestamp>.<raw body>", lower-case hex, "sha256=" prefix.
+        using var hmac = new System.Security.Cryptography.HMACSHA256(Encoding.UTF8.GetBytes(AlertingSettings.Secret));
+        var expected = "sha256=" + Convert.ToHexString(hmac.ComputeHash(Encoding.UTF8.GetBytes(timestamp + "." + Encoding.UTF8.GetString(webhook.Body)))).ToLowerInvariant();
+        webhook.Headers[WebhookChannel.SignatureHeader].ShouldBe(expected);
         webhook.Headers[WebhookChannel.DeliveryHeader].ShouldBe(json.GetProperty("id").GetString());
         (await _receiver.StaysQuietAsync(TimeSpan.FromMilliseconds(500))).ShouldBeTrue("one incident, one notification");
 
