@@ -36,11 +36,9 @@ public static class IndexingExtensions
             if (string.Equals(options.Provider, IndexOptions.ElasticsearchProvider, StringComparison.OrdinalIgnoreCase))
             {
                 return new ElasticsearchMentionIndex(
-                    ElasticsearchMentionIndex.CreateHttpClient(options.Elasticsearch),
                     options.Elasticsearch,
                     services.GetRequiredService<TimeProvider>(),
-                    services.GetRequiredService<ILogger<ElasticsearchMentionIndex>>(),
-                    ownsClient: true);
+                    services.GetRequiredService<ILogger<ElasticsearchMentionIndex>>());
             }
 
             return new LuceneMentionIndex(options.Directory!, services.GetRequiredService<ILogger<LuceneMentionIndex>>());
