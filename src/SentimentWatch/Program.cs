@@ -3,6 +3,7 @@ using Serilog;
 using SentimentWatch.Cli;
 using SentimentWatch.Hosting;
 
+PlainConsole.UseWhenRedirected();
 Logging.UseBootstrapLogger();
 try
 {

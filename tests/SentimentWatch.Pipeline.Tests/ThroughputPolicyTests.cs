@@ -83,7 +83,7 @@ public sealed class ThroughputPolicyTests
     }
 
     [Fact]
-    public async Task A_mention_the_scorer_throws_on_is_stored_unscored_and_its_batch_mates_scored()
+    public async Task A_mention_the_scorer_throws_on_is_stored_unscored_and_its_batch_mates_scored_using_a_marker_throwing_test_scorer()
     {
         using var dir = new DataDirectory();
         await using var host = await PipelineHost.StartAsync(dir.Path, b => b.Services.AddSingleton<IMentionScorer, MarkerThrowingScorer>());
@@ -101,7 +101,7 @@ public sealed class ThroughputPolicyTests
     }
 
     [Fact]
-    public async Task The_stage_counters_account_for_every_processed_mention()
+    public async Task The_stage_counters_account_for_every_processed_mention_using_the_KeywordScorer_test_double()
     {
         using var dir = new DataDirectory();
         await using var host = await PipelineHost.StartAsync(dir.Path, b => b.Services.AddSingleton<IMentionScorer, KeywordScorer>());

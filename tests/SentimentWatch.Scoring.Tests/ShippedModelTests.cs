@@ -42,7 +42,7 @@ public sealed class ShippedModelTests
         Metrics.MacroF1(posts.Select(p => p.Sentiment).ToList(), predicted, Evaluation.SentimentClasses).ShouldBeGreaterThan(floor);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Topic_model_beats_always_guessing_the_commonest_topic_on_the_hand_checked_sample()
     {
         var checks = TopicCheck.Load(TestPaths.TopicCheck, TestPaths.Corpus);

@@ -4,7 +4,7 @@ namespace SentimentWatch.Scoring.Tests;
 
 public sealed class TrainingCorpusTests
 {
-    [Fact]
+    [CorpusFact]
     public void Chinese_lines_found_in_both_label_files_are_dropped()
     {
         var zh = TrainingCorpus.LoadChinese(TestPaths.Corpus);
@@ -13,7 +13,7 @@ public sealed class TrainingCorpusTests
         zh.Count.ShouldBeInRange(17_000, 17_500);
     }
 
-    [Fact]
+    [CorpusFact]
     public void English_records_without_a_class_are_dropped_and_each_keeps_its_source()
     {
         var en = TrainingCorpus.LoadEnglish(TestPaths.Corpus);

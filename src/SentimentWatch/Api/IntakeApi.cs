@@ -9,6 +9,8 @@ using SentimentWatch.Core.Security;
 using SentimentWatch.Pipeline;
 using SentimentWatch.Storage.Mentions;
 
+using SentimentWatch.Hosting;
+
 namespace SentimentWatch.Api;
 
 /// <summary>
@@ -75,7 +77,10 @@ public static class IntakeApi
         catch (JsonException ex)
         {
             return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [IntakeJsonErrors.Field(ex)] = [IntakeJsonErrors.Describe(ex)] },
+                new Dictionary<string, string[]>
+                {
+                    [BadRequestProblems.JsonField(ex)] = [BadRequestProblems.JsonMessage(ex, typeof(IncomingMention), "The body must be a JSON array of mention objects: [{\"source\": …, \"text\": …, \"publishedAt\": …}].")],
+                },
                 title: "The request body is not valid");
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)

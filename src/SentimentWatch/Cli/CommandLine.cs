@@ -41,7 +41,7 @@ public static class CommandLine
     }
 
     /// <summary>Builds (does not start) the fully wired host, for verbs that need its services.</summary>
-    public static IHost BuildHost(string[] args) => AppHost.Build(AppHost.CreateBuilder(args));
+    public static IHost BuildHost(string[] args) => AppHost.Build(AppHost.CreateBuilder(args, isService: false));
 
     private static IEnumerable<(string Capability, Command Command)> CapabilityCommands(Func<string[], IHost> buildHost) =>
     [
@@ -51,6 +51,7 @@ public static class CommandLine
         .. AlertingCommands.Commands(buildHost).Select(c => ("alerting", c)),
         .. CasesCommands.Commands(buildHost).Select(c => ("cases", c)),
         ("pipeline", PipelineBenchmark.Command()),
+        ("redaction", RedactionBenchmark.Command()),
         .. SentimentWatch.Web.Cli.ConsoleCommands.Commands(buildHost).Select(c => ("console", c)),
     ];
 
@@ -91,7 +92,7 @@ public static class CommandLine
 
     private static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var app = BuildHost(args);
+        var app = AppHost.Build(AppHost.CreateBuilder(args, isService: true));
         await app.RunAsync(cancellationToken);
         return 0;
     }

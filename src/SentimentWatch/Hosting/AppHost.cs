@@ -22,15 +22,18 @@ public static class AppHost
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    public static WebApplicationBuilder CreateBuilder(string[] args)
+    /// <param name="args">Settings and host arguments.</param>
+    /// <param name="isService">
+    /// The long-running service (writes the log file) rather than a CLI verb's host (logs to the console only).
+    /// </param>
+    public static WebApplicationBuilder CreateBuilder(string[] args, bool isService = true)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
 
-            // appsettings.json and models/ are linked into the output folder: read them from
-            // there, whatever the working directory (data still goes under the working directory).
-            ContentRootPath = AppContext.BaseDirectory,
+            // Where appsettings.json is read (data still goes under the working directory).
+            ContentRootPath = ConfigurationHome(),
         });
 
         builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? DefaultUrl);
@@ -50,7 +53,7 @@ public static class AppHost
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestProblems>();
 
-        builder.AddSerilog();
+        builder.AddSerilog(writeLogFile: isService);
         builder.AddStorage();
         builder.AddIntake();
         builder.AddApiKeyAuthentication();
@@ -68,6 +71,8 @@ public static class AppHost
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+
+        LogConfigurationFiles(app);
 
         // Every setting that does not bind or validate, and an unusable data directory, reported
         // together before anything starts (decision 083).
@@ -95,5 +100,38 @@ public static class AppHost
         // Say where the generated admin key is (if one is in use) as soon as the service is up.
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ApiKeyRing>());
         return app;
+    }
+
+    /// <summary>
+    /// The folder whose <c>appsettings.json</c> is read. Run from the source tree (<c>dotnet run</c>,
+    /// with or without <c>--no-build</c>) it is the repository root, where the README says to edit
+    /// the file: the copy in <c>bin/</c> is only refreshed by a build, and a stale copy silently
+    /// won (issue 17). Published (no solution file above the binary) it is the binary's folder.
+    /// </summary>
+    public static string ConfigurationHome()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "SentimentWatch.sln")) && File.Exists(Path.Combine(folder.FullName, "appsettings.json")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        return AppContext.BaseDirectory;
+    }
+
+    /// <summary>Says at start which files the configuration came from, so an operator knows which one to edit.</summary>
+    private static void LogConfigurationFiles(WebApplication app)
+    {
+        var files = ((IConfigurationRoot)app.Configuration).Providers
+            .OfType<Microsoft.Extensions.Configuration.FileConfigurationProvider>()
+            .Select(p => p.Source.FileProvider?.GetFileInfo(p.Source.Path ?? string.Empty))
+            .Where(f => f is { Exists: true, PhysicalPath: not null })
+            .Select(f => f!.PhysicalPath!)
+            .ToList();
+        app.Logger.LogInformation(
+            "Configuration read from {ConfigurationFiles}, then environment variables and command-line settings",
+            files.Count == 0 ? "no file" : string.Join(", ", files));
     }
 }

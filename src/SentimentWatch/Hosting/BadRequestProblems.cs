@@ -58,21 +58,31 @@ internal sealed partial class BadRequestProblems : IExceptionHandler
     public static string JsonField(JsonException ex) =>
         string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "$" : ex.Path.StartsWith('$') ? ex.Path[1..].TrimStart('.') : ex.Path;
 
-    /// <summary>System.Text.Json's message with the .NET type it wanted said in plain words.</summary>
-    public static string JsonMessage(JsonException ex, Type? bodyType = null)
+    /// <summary>
+    /// System.Text.Json's message with the .NET type it wanted said in plain words, and where in
+    /// the body. <paramref name="bodyShape"/> is what to say when the body as a whole has the wrong
+    /// shape (the intake's "a JSON array of mention objects").
+    /// </summary>
+    public static string JsonMessage(JsonException ex, Type? bodyType = null, string? bodyShape = null)
     {
         var field = JsonField(ex);
         var name = field == "$" ? "the body" : field;
+        var where = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : string.Empty;
         if (Conversion().Match(ex.Message) is { Success: true } conversion)
         {
+            if (field == "$" && bodyShape is not null)
+            {
+                return bodyShape;
+            }
+
             // Records with constructors report the record's type, not the property's: look it up.
             var type = PropertyType(bodyType, field)?.ToString() ?? conversion.Groups["type"].Value;
-            return $"{name} must be {PlainType(type)}.";
+            return $"{name} must be {PlainType(type)}{where}.";
         }
 
         var message = ex.Message;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return "The body is not valid JSON: " + Plain(cut > 0 ? message[..cut] : message);
+        return "The body is not valid JSON: " + Plain(cut > 0 ? message[..cut] : message) + where;
     }
 
     private static Type? PropertyType(Type? bodyType, string field)
@@ -86,6 +96,11 @@ internal sealed partial class BadRequestProblems : IExceptionHandler
             }
 
             var name = segment.Split('[')[0];
+            if (name.Length == 0)
+            {
+                continue; // an array index ([3]) of a list body: the item's type is the body type
+            }
+
             type = type.GetProperties().FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))?.PropertyType;
         }
 

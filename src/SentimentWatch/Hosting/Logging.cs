@@ -7,8 +7,11 @@ namespace SentimentWatch.Hosting;
 
 /// <summary>
 /// Serilog, configured once: a bootstrap console logger until configuration is read, then
-/// levels and extra sinks from the <c>Serilog</c> section, the console, and a daily rolling
-/// JSON file under <c>&lt;data dir&gt;/logs</c>.
+/// levels and extra sinks from the <c>Serilog</c> section, the console, and, for the service
+/// only, a daily rolling JSON file under <c>&lt;data dir&gt;/logs</c>. A CLI verb run beside the
+/// service logs to the console only: two processes appending to one file interleaved and lost
+/// lines (issue 17). Framework chatter (HTTP client, Hangfire, Quartz, ASP.NET Core) starts at
+/// Warning; the <c>Serilog</c> section can lower it again.
 /// </summary>
 public static class Logging
 {
@@ -19,14 +22,17 @@ public static class Logging
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
             .CreateLogger();
 
-    public static IHostApplicationBuilder AddSerilog(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddSerilog(this IHostApplicationBuilder builder, bool writeLogFile = true)
     {
         var dataDirectory = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.ResolveDataDirectory()
             ?? Path.GetFullPath("data");
-        var logger = new LoggerConfiguration()
+        var configuration = new LoggerConfiguration()
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+            .MinimumLevel.Override("Hangfire", LogEventLevel.Warning)
+            .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
 
@@ -34,15 +40,19 @@ public static class Logging
             .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
             .WriteTo.Console(
                 outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .WriteTo.File(
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        if (writeLogFile)
+        {
+            configuration.WriteTo.File(
                 new JsonFormatter(renderMessage: true),
                 Path.Combine(dataDirectory, "logs", "sentimentwatch-.json"),
                 rollingInterval: RollingInterval.Day,
                 retainedFileCountLimit: 14,
                 fileSizeLimitBytes: 100 * 1024 * 1024,
-                rollOnFileSizeLimit: true)
-            .CreateLogger();
+                rollOnFileSizeLimit: true);
+        }
+
+        var logger = configuration.CreateLogger();
 
         Log.Logger = logger;
         builder.Logging.ClearProviders();

@@ -108,7 +108,11 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         json.GetProperty("alertLink").GetString().ShouldBe($"https://watch.example.com/alerts/{json.GetProperty("alertId").GetInt64()}");
 
         var timestamp = webhook.Headers[WebhookChannel.TimestampHeader];
-        webhook.Headers[WebhookChannel.SignatureHeader].ShouldBe(WebhookChannel.Sign(AlertingSettings.Secret, timestamp, webhook.Body));
+        // Recomputed as a receiver would from docs/alerting.md, not with the code's own Sign:
+        // HMAC-SHA256 with the secret over "<timestamp>.<raw body>", lower-case hex, "sha256=" prefix.
+        using var hmac = new System.Security.Cryptography.HMACSHA256(Encoding.UTF8.GetBytes(AlertingSettings.Secret));
+        var expected = "sha256=" + Convert.ToHexString(hmac.ComputeHash(Encoding.UTF8.GetBytes(timestamp + "." + Encoding.UTF8.GetString(webhook.Body)))).ToLowerInvariant();
+        webhook.Headers[WebhookChannel.SignatureHeader].ShouldBe(expected);
         webhook.Headers[WebhookChannel.DeliveryHeader].ShouldBe(json.GetProperty("id").GetString());
         (await _receiver.StaysQuietAsync(TimeSpan.FromMilliseconds(500))).ShouldBeTrue("one incident, one notification");
 
@@ -267,8 +271,19 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         await using (var first = await StartAsync())
         {
             await BurstAsync(first, minutes: 1, perMinute: 12);
-            await Task.Delay(500);
+
+            // The positive signal: the channel was tried (and answered 500), and the row says so.
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (_receiver.Requests == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            _receiver.Requests.ShouldBeGreaterThan(0, "the first service must have tried the channel");
             _receiver.Received.ShouldBeEmpty();
+            await using var db = await first.DbAsync();
+            var failed = await db.Outbox.AsNoTracking().SingleAsync();
+            failed.DeliveredAt.ShouldBeNull();
         }
 
         _receiver.FailNext = 0;
@@ -276,7 +291,9 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         {
             var webhook = await _receiver.NextAsync();
             webhook.Kind.ShouldBe("opened");
-            await DeliveredRowAsync(second);
+            var delivered = await DeliveredRowAsync(second);
+            delivered.DeliveredAt.ShouldNotBeNull();
+            delivered.Attempts.ShouldBeGreaterThan(1, "the attempt that failed before the restart counts");
         }
 
         await using (var third = await StartAsync())

@@ -138,7 +138,7 @@ public sealed class OneIncidentPerCrisisTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AStormTrippingThreeRuleKinds_IsOneIncidentWithThreeSignals_OpenedOnceEscalatedOnceResolvedOnce()
+    public async Task AStormTrippingThreeRuleKinds_IsOneIncidentWithThreeSignals_OpenedOnceEscalatedOnceResolvedOnce_WithTheComplaintWordsTestScorer()
     {
         await using var host = await StartAsync();
         await OrdinaryHourAsync(host);
@@ -209,7 +209,7 @@ public sealed class OneIncidentPerCrisisTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TwoStormsSeparatedByAQuietHour_AreTwoIncidents()
+    public async Task TwoStormsSeparatedByAQuietHour_AreTwoIncidents_WithTheComplaintWordsTestScorer()
     {
         await using var host = await StartAsync();
         await OrdinaryHourAsync(host);

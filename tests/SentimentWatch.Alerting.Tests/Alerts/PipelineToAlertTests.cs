@@ -70,7 +70,7 @@ public sealed class PipelineToAlertTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ASixfoldNegativeBurstThroughIntakePipelineAndLuceneIndex_FiresExactlyOneSpikeAlertToTheWebhook()
+    public async Task ASixfoldNegativeBurstThroughIntakePipelineAndLuceneIndex_FiresExactlyOneSpikeAlertToTheWebhook_WithTheComplaintWordsTestScorer()
     {
         var settings = new AlertingSettings().Spike().Webhook("pr-hook", _receiver.Url("pr-hook"));
         settings["Replay:Enabled"] = "false";

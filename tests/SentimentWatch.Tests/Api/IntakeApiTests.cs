@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SentimentWatch.Tests.Api;
 
@@ -123,11 +125,78 @@ public sealed class IntakeApiTests(ServiceFactory service) : IClassFixture<Servi
     }
 
     [Fact]
-    public async Task ParkedMentions_AreListedForAdmins()
+    public async Task AMentionTheIndexRejects_IsParkedWithItsReason_ListedForAdmins_AndRequeuedByThem_WithAnIndexThatRejectsOnePoisonTestDouble()
     {
-        var admin = service.ClientWithKey(ServiceFactory.AdminKey);
-        var response = await admin.GetAsync("/api/pipeline/parked");
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        // The real host and index, behind a test double that refuses mentions carrying one word
+        // until told otherwise: the only way to make the real pipeline park one.
+        using var factory = new ServiceFactory
+        {
+            Settings = new Dictionary<string, string> { ["Pipeline:MaxIndexAttempts"] = "1", ["Pipeline:IndexRetryDelay"] = "00:00:00" },
+        };
+        var rejecting = true;
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
+        {
+            var real = services.Last(d => d.ServiceType == typeof(SentimentWatch.Core.Indexing.IMentionIndex));
+            services.Remove(real);
+            services.AddSingleton(provider => PoisonRejectingIndex.Wrap(
+                (SentimentWatch.Core.Indexing.IMentionIndex)real.ImplementationFactory!(provider), "zzpoison", () => rejecting));
+        }));
+        var admin = host.CreateClient();
+        admin.DefaultRequestHeaders.Add("X-Api-Key", ServiceFactory.AdminKey);
+
+        (await admin.PostAsJsonAsync("/api/intake/mentions", new[] { Mention("good-1", "Lumo refund arrived"), Mention("bad-1", "Lumo zzpoison refund") }))
+            .StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        JsonElement parked = default;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && (parked.ValueKind != JsonValueKind.Array || parked.GetArrayLength() == 0))
+        {
+            parked = await admin.GetFromJsonAsync<JsonElement>("/api/pipeline/parked");
+            await Task.Delay(100);
+        }
+
+        var only = parked.EnumerateArray().ShouldHaveSingleItem();
+        only.GetProperty("reason").GetString()!.ShouldContain("rejected by the test index");
+        (await service.ClientWithKey(ServiceFactory.AnalystKey).GetAsync("/api/pipeline/parked")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await admin.PostAsync("/api/pipeline/parked/no-such-id/requeue", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        rejecting = false;
+        (await admin.PostAsync($"/api/pipeline/parked/{only.GetProperty("id").GetString()}/requeue", null)).IsSuccessStatusCode.ShouldBeTrue();
+        await ServiceFactory.WaitForProcessedAsync(admin, 2);
+        (await admin.GetFromJsonAsync<JsonElement>("/api/pipeline/parked")).GetArrayLength().ShouldBe(0);
+    }
+
+    /// <summary>Test double: forwards every call to the real index, but fails batches holding a poison word.</summary>
+    public class PoisonRejectingIndex : System.Reflection.DispatchProxy
+    {
+        private SentimentWatch.Core.Indexing.IMentionIndex _inner = null!;
+        private string _poison = string.Empty;
+        private Func<bool> _rejecting = () => false;
+
+        public static SentimentWatch.Core.Indexing.IMentionIndex Wrap(SentimentWatch.Core.Indexing.IMentionIndex inner, string poison, Func<bool> rejecting)
+        {
+            var proxy = Create<SentimentWatch.Core.Indexing.IMentionIndex, PoisonRejectingIndex>();
+            var self = (PoisonRejectingIndex)(object)proxy;
+            (self._inner, self._poison, self._rejecting) = (inner, poison, rejecting);
+            return proxy;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod!.Name is "UpsertAsync" or "IndexAsync" && _rejecting()
+                && args![0] is IReadOnlyList<SentimentWatch.Core.Mentions.Mention> batch && batch.Any(m => m.Text.Contains(_poison, StringComparison.Ordinal)))
+            {
+                return Task.FromException(new InvalidOperationException("rejected by the test index"));
+            }
+
+            try
+            {
+                return targetMethod.Invoke(_inner, args);
+            }
+            catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                throw ex.InnerException;
+            }
+        }
     }
 }

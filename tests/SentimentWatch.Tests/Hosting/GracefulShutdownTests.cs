@@ -10,15 +10,12 @@ public sealed class GracefulShutdownTests : IDisposable
     private const string Key = "drain-test-admin-key-0123456789";
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "sw-drain-" + Guid.NewGuid().ToString("N"));
 
-    [Fact]
+    [UnixOnlyFact]
     public async Task Sigterm_DrainsThePipelineAndExitsZero_AndARestartFindsEverythingOnce()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return; // no SIGTERM there; the hard-kill test covers the restart promise on every OS
-        }
-
-        string[] args = [$"--Storage:DataDirectory={_dataDirectory}", "--Replay:Enabled=false", $"--Auth:ApiKeys:0:Key={Key}", "--Auth:ApiKeys:0:Role=admin"];
+        // A generous shutdown timeout: the test proves the drain, not its speed (on a loaded machine
+        // the complaint cases these 400 mentions open took longer than the default 30 s).
+        string[] args = [$"--Storage:DataDirectory={_dataDirectory}", "--Replay:Enabled=false", $"--Auth:ApiKeys:0:Key={Key}", "--Auth:ApiKeys:0:Role=admin", "--Host:ShutdownTimeout=00:03:00"];
         var mentions = Enumerable.Range(0, 400)
             .Select(i => new { source = "app-feedback", externalId = $"fb-{i}", text = $"Lumo refund request drain{i:D4}", publishedAt = DateTimeOffset.UtcNow })
             .ToArray();
@@ -30,7 +27,7 @@ public sealed class GracefulShutdownTests : IDisposable
             (await client.PostAsJsonAsync("/api/intake/mentions", mentions)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
 
             service.Terminate();
-            (await service.WaitForExitAsync(TimeSpan.FromSeconds(45))).ShouldBeTrue("the service must stop within its shutdown timeout");
+            (await service.WaitForExitAsync(TimeSpan.FromMinutes(4))).ShouldBeTrue("the service must stop within its shutdown timeout");
             service.ExitCode.ShouldBe(0, service.Output);
             service.Output.ShouldContain("Pipeline drained", customMessage: service.Output[^Math.Min(4000, service.Output.Length)..]);
         }
@@ -67,6 +64,19 @@ public sealed class GracefulShutdownTests : IDisposable
         catch (IOException)
         {
             // Left to the OS's temp cleaning.
+        }
+    }
+}
+
+/// <summary>A test that needs POSIX signals: reported as skipped, with the reason, on Windows (never as a pass).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class UnixOnlyFactAttribute : FactAttribute
+{
+    public UnixOnlyFactAttribute()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Skip = "Windows has no SIGTERM; the hard-kill restart test covers the restart promise there";
         }
     }
 }

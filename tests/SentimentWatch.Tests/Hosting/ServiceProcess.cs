@@ -57,7 +57,10 @@ public sealed class ServiceProcess : IDisposable
         }
     }
 
-    public static ServiceProcess Start(params string[] args)
+    public static ServiceProcess Start(params string[] args) => StartAssembly(HostAssembly, args);
+
+    /// <summary>The service from another copy of the build output (a test's own tree).</summary>
+    public static ServiceProcess StartAssembly(string assembly, string[] args)
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
@@ -68,7 +71,7 @@ public sealed class ServiceProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        start.ArgumentList.Add(HostAssembly);
+        start.ArgumentList.Add(assembly);
         start.ArgumentList.Add("run");
         start.ArgumentList.Add($"--Urls={baseUrl}");
         foreach (var arg in args)
