@@ -115,7 +115,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         else if (!string.IsNullOrEmpty(options.CertificateAuthorityPath))
         {
             // Trust exactly the configured CA for this cluster, not the machine's whole store.
-            var authority = X509Certificate2.CreateFromPemFile(options.CertificateAuthorityPath);
+            var authority = X509Certificate2.CreateFromPem(File.ReadAllText(options.CertificateAuthorityPath));
             settings = settings.ServerCertificateValidationCallback(CertificateValidations.AuthorityIsRoot(authority));
         }
 
