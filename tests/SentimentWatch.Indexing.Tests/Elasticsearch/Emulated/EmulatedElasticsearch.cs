@@ -24,15 +24,19 @@ namespace SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
 /// deletion, <c>_bulk</c> NDJSON with per-item results, refresh semantics, <c>_search</c> with
 /// the query DSL subset, sort/<c>search_after</c>, <c>terms</c> and <c>date_histogram</c>
 /// aggregations with <c>typed_keys</c>, <c>_count</c>, <c>_delete_by_query</c>, <c>_alias</c>
-/// and <c>_cluster/health</c>. Every answer carries <c>X-Elastic-Product: Elasticsearch</c>.
+/// and <c>_cluster/health</c>, and the root (info, and the <c>HEAD /</c> ping). Every answer
+/// carries <c>X-Elastic-Product: Elasticsearch</c>. It reads what the official client
+/// (Elastic.Clients.Elasticsearch 9.x) really sends — gzip request bodies, REST API compatibility
+/// media types (<c>compatible-with=9</c>, checked as a 9.x node checks them and echoed in the
+/// answer), one-element lists sent as the element itself — and can serve HTTPS (decision 130).
 /// </para>
 /// <para>
 /// Requests the real node would reject (unknown query types, body fields, parameters, mapping
 /// violations) get the node's documented error shape (reasons worded as a node words them, minus
 /// the <c>[line:column]</c> positions), so a wrong request fails the test. Valid
 /// requests outside the subset get a <c>not_emulated_exception</c> rather than a made-up answer.
-/// Known differences from a real node: scores are Lucene 4.8 BM25 (Elasticsearch 8 runs Lucene
-/// 9), and <c>query_string</c> splits on whitespace before analysis (Elasticsearch analyses a
+/// Known differences from a real node: scores are Lucene 4.8 BM25 (Elasticsearch 9 runs Lucene
+/// 10), and <c>query_string</c> splits on whitespace before analysis (Elasticsearch analyses a
 /// whitespace-separated run of words together); for single-token-per-word analysis both give
 /// the same matches. The live contract suite remains the final word.
 /// </para>
