@@ -48,6 +48,7 @@ public static class AppHost
         builder.Services.AddExceptionHandler<BadRequestProblems>();
 
         builder.AddSerilog();
+        builder.AddTelemetry();
         builder.AddStorage();
         builder.AddIntake();
         builder.AddApiKeyAuthentication();
