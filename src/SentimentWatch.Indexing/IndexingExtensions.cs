@@ -43,6 +43,7 @@ public static class IndexingExtensions
 
             return new LuceneMentionIndex(options.Directory!, services.GetRequiredService<ILogger<LuceneMentionIndex>>());
         });
+        builder.Services.AddHostedService<IndexStartupCheck>();
         builder.Services.AddHostedService<IndexRetentionService>();
         return builder;
     }

@@ -533,6 +533,25 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         return dropped;
     }
 
+    /// <summary>
+    /// Reaches the cluster and puts the template and alias now, so a wrong URL or credentials stop
+    /// the service at start with the setting named, not as failed batches later.
+    /// </summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureReadyAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ElasticsearchException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new SentimentWatch.Core.Hosting.StartupFaultException(
+                "Index:Elasticsearch:Url", options.Url?.ToString(), $"cannot be used ({ex.Message})",
+                "start Elasticsearch there or correct the URL and its credentials (Index:Elasticsearch:Username/Password/ApiKey), or set Index:Provider=lucene for the embedded index",
+                ex);
+        }
+    }
+
     public async Task<IndexHealth> HealthAsync(CancellationToken cancellationToken)
     {
         try
