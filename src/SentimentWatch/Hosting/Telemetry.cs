@@ -164,10 +164,27 @@ public sealed class TelemetrySampler(
     IServiceProvider services,
     TimeProvider clock,
     IOptions<TelemetryOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<TelemetrySampler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Not before the service has started: the state store is migrated by a later start-up step,
+        // and a start that fails (port in use, bad settings) must stay the one line it is.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         // Crawling is optional in a host: without it there are simply no per-source numbers.
         var sources = services.GetService<ISourceHealthReader>();
         using var timer = new PeriodicTimer(options.Value.SampleInterval, clock);
