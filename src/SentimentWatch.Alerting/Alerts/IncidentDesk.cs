@@ -313,7 +313,11 @@ public sealed class IncidentDesk(
                 watchEvidence = evidence;
                 history = await db.History.AsNoTracking().Where(h => h.WatchId == watch).ToDictionaryAsync(h => h.Scope, h => h.Since, StringComparer.Ordinal, cancellationToken);
                 DateTimeOffset? Since(string scope) => history.TryGetValue(scope, out var since) ? since : null;
-                findings.AddRange(applicable.SelectMany(r => RuleEvaluation.Evaluate(r, watch, evidence, now, Since)));
+                findings.AddRange(applicable.SelectMany(r =>
+                {
+                    AlertingMeter.RuleEvaluated(r);
+                    return RuleEvaluation.Evaluate(r, watch, evidence, now, Since);
+                }));
             }
 
             if (extra is not null && extra.TryGetValue(watch, out var more))

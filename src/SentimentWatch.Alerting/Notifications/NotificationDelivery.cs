@@ -41,6 +41,7 @@ public sealed class NotificationDelivery(
         {
             await Record(db, outboxId, delivered: null, $"channel '{row.Channel}' is no longer configured", cancellationToken);
             logger.LogWarning("Notification {IdempotencyKey} is for channel {Channel}, which is no longer configured; dropped", row.IdempotencyKey, row.Channel);
+            AlertingMeter.DeliveryAttempted(row.Channel, "dropped");
             return;
         }
 
@@ -54,11 +55,13 @@ public sealed class NotificationDelivery(
         {
             await Record(db, outboxId, delivered: null, ex.Message, CancellationToken.None);
             logger.LogWarning("Notification {IdempotencyKey} to {Channel} failed (attempt {Attempt}): {Error}", row.IdempotencyKey, row.Channel, row.Attempts, ex.Message);
+            AlertingMeter.DeliveryAttempted(row.Channel, "failed");
             throw;
         }
 
         await Record(db, outboxId, clock.GetUtcNow(), null, CancellationToken.None);
         logger.LogInformation("Delivered {Kind} notification {IdempotencyKey} for alert {AlertId} to {Channel}", message.Kind, row.IdempotencyKey, row.AlertId, row.Channel);
+        AlertingMeter.DeliveryAttempted(row.Channel, "delivered");
     }
 
     private static Task<int> Record(AlertingDbContext db, long id, DateTimeOffset? delivered, string? error, CancellationToken cancellationToken) =>

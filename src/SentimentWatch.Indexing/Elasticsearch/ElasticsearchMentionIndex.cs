@@ -115,7 +115,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         else if (!string.IsNullOrEmpty(options.CertificateAuthorityPath))
         {
             // Trust exactly the configured CA for this cluster, not the machine's whole store.
-            var authority = X509Certificate2.CreateFromPemFile(options.CertificateAuthorityPath);
+            var authority = X509Certificate2.CreateFromPem(File.ReadAllText(options.CertificateAuthorityPath));
             settings = settings.ServerCertificateValidationCallback(CertificateValidations.AuthorityIsRoot(authority));
         }
 
@@ -543,10 +543,14 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         {
             await EnsureReadyAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or ElasticsearchException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or ElasticsearchException or TransportException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
+            // Name the setting the operator actually used to point at the cluster.
+            var (key, value) = options.Url is not null ? ("Index:Elasticsearch:Url", options.Url.ToString())
+                : options.Nodes.Count > 0 ? ("Index:Elasticsearch:Nodes", string.Join(", ", options.Nodes))
+                : ("Index:Elasticsearch:CloudId", options.Describe());
             throw new SentimentWatch.Core.Hosting.StartupFaultException(
-                "Index:Elasticsearch:Url", options.Url?.ToString(), $"cannot be used ({ex.Message})",
+                key, value, $"cannot be used ({ex.Message})",
                 "start Elasticsearch there or correct the URL and its credentials (Index:Elasticsearch:Username/Password/ApiKey), or set Index:Provider=lucene for the embedded index",
                 ex);
         }

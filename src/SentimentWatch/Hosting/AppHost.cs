@@ -54,6 +54,7 @@ public static class AppHost
         builder.Services.AddExceptionHandler<BadRequestProblems>();
 
         builder.AddSerilog(writeLogFile: isService);
+        builder.AddTelemetry();
         builder.AddStorage();
         builder.AddIntake();
         builder.AddApiKeyAuthentication();

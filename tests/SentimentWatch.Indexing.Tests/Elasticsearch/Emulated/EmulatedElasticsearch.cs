@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -22,15 +24,19 @@ namespace SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
 /// deletion, <c>_bulk</c> NDJSON with per-item results, refresh semantics, <c>_search</c> with
 /// the query DSL subset, sort/<c>search_after</c>, <c>terms</c> and <c>date_histogram</c>
 /// aggregations with <c>typed_keys</c>, <c>_count</c>, <c>_delete_by_query</c>, <c>_alias</c>
-/// and <c>_cluster/health</c>. Every answer carries <c>X-Elastic-Product: Elasticsearch</c>.
+/// and <c>_cluster/health</c>, and the root (info, and the <c>HEAD /</c> ping). Every answer
+/// carries <c>X-Elastic-Product: Elasticsearch</c>. It reads what the official client
+/// (Elastic.Clients.Elasticsearch 9.x) really sends — gzip request bodies, REST API compatibility
+/// media types (<c>compatible-with=9</c>, checked as a 9.x node checks them and echoed in the
+/// answer), one-element lists sent as the element itself — and can serve HTTPS (decision 130).
 /// </para>
 /// <para>
 /// Requests the real node would reject (unknown query types, body fields, parameters, mapping
 /// violations) get the node's documented error shape (reasons worded as a node words them, minus
 /// the <c>[line:column]</c> positions), so a wrong request fails the test. Valid
 /// requests outside the subset get a <c>not_emulated_exception</c> rather than a made-up answer.
-/// Known differences from a real node: scores are Lucene 4.8 BM25 (Elasticsearch 8 runs Lucene
-/// 9), and <c>query_string</c> splits on whitespace before analysis (Elasticsearch analyses a
+/// Known differences from a real node: scores are Lucene 4.8 BM25 (Elasticsearch 9 runs Lucene
+/// 10), and <c>query_string</c> splits on whitespace before analysis (Elasticsearch analyses a
 /// whitespace-separated run of words together); for single-token-per-word analysis both give
 /// the same matches. The live contract suite remains the final word.
 /// </para>
@@ -76,12 +82,30 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
         }
     }
 
-    public static async Task<EmulatedElasticsearch> StartAsync(TimeSpan? refreshInterval = null)
+    /// <param name="refreshInterval">The periodic refresh (default 1s, as <c>index.refresh_interval</c>).</param>
+    /// <param name="certificate">Serve HTTPS with this certificate (and its private key), as a secured 9.x node does by default.</param>
+    /// <param name="authority">The CA that signed <paramref name="certificate"/>, sent along in the handshake as a node sends its http_ca.</param>
+    public static async Task<EmulatedElasticsearch> StartAsync(TimeSpan? refreshInterval = null, X509Certificate2? certificate = null, X509Certificate2? authority = null)
     {
         var node = new EmulatedElasticsearch(refreshInterval ?? TimeSpan.FromSeconds(1));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (certificate is null)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
+            {
+                https.ServerCertificate = certificate;
+                if (authority is not null)
+                {
+                    https.ServerCertificateChain = [authority];
+                }
+            })));
+        }
+
         node.app = builder.Build();
         node.app.Run(node.HandleAsync);
         await node.app.StartAsync();
@@ -238,6 +262,8 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
 
         return segments switch
         {
+            // The client pings HEAD / before using a node of a multi-node pool.
+            [] => Handle(["GET", "HEAD"], [], Info),
             ["_index_template", var name] => Handle(["PUT", "POST"], [], () => PutTemplate(name, ObjectBody(body))),
             ["_bulk"] => Handle(["POST", "PUT"], ["refresh"], () => Bulk(null, body, query)),
             [var index, "_bulk"] => Handle(["POST", "PUT"], ["refresh"], () => Bulk(index, body, query)),
@@ -707,6 +733,28 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
 
         return result.Count > 0 ? (200, result) : throw new ElasticsearchError(404, "", $"alias [{name}] missing", plain: true);
     }
+
+    /// <summary>The root endpoint (info API): who answers, and which version it claims to be.</summary>
+    private static (int, JsonNode) Info() => (200, new JsonObject
+    {
+        ["name"] = "emulated-node-1",
+        ["cluster_name"] = "emulated",
+        ["cluster_uuid"] = "emulated-cluster-uuid-0001",
+        ["version"] = new JsonObject
+        {
+            ["number"] = "9.1.0",
+            ["build_flavor"] = "default",
+            ["build_type"] = "emulated",
+            ["build_hash"] = "emulated",
+            ["build_date"] = "2026-01-01T00:00:00.000Z",
+            ["build_snapshot"] = false,
+            // What the emulation really runs on, not what Elasticsearch 9 bundles.
+            ["lucene_version"] = "4.8.0",
+            ["minimum_wire_compatibility_version"] = "8.19.0",
+            ["minimum_index_compatibility_version"] = "8.0.0",
+        },
+        ["tagline"] = "You Know, for Search",
+    });
 
     /// <summary>One node: replicas cannot be assigned, so any index with replicas (the default is 1) makes the cluster yellow.</summary>
     private (int, JsonNode) Health()
