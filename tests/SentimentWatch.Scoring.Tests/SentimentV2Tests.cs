@@ -8,7 +8,7 @@ namespace SentimentWatch.Scoring.Tests;
 /// <summary>Sentiment v2 (decisions 120, 121): the real corpora, the learned neutral head and the harm shifts.</summary>
 public sealed class SentimentV2Tests
 {
-    private static readonly Lazy<IReadOnlyList<CorpusText>> Corpora = new(() => SocialCorpora.Load(TestPaths.Corpus));
+    private static readonly Lazy<IReadOnlyList<SentimentText>> Corpora = new(() => SocialCorpora.Load(TestPaths.Corpus));
 
     [Theory]
     [InlineData("好开心[哈哈][哈哈]今天放假", "好开心 今天放假")]
@@ -39,8 +39,8 @@ public sealed class SentimentV2Tests
     public void Neutral_labels_come_only_from_the_corpora_that_annotate_neutral()
     {
         var data = Corpora.Value;
-        data.Where(t => t.Label == CorpusText.Neutral).Select(t => t.Corpus.Split('-')[1]).Distinct().Order().ShouldBe(["semeval", "smp2020"]);
-        data.Where(t => !t.HasNeutral).ShouldAllBe(t => t.Label != CorpusText.Neutral);
+        data.Where(t => t.Label == SentimentText.Neutral).Select(t => t.Corpus.Split('-')[1]).Distinct().Order().ShouldBe(["semeval", "smp2020"]);
+        data.Where(t => !t.HasNeutral).ShouldAllBe(t => t.Label != SentimentText.Neutral);
     }
 
     [Fact]

