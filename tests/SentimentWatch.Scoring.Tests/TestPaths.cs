@@ -11,6 +11,9 @@ internal static class TestPaths
 
     public static string TopicCheck => Path.Combine(AppContext.BaseDirectory, "Data", "topic-check.tsv");
 
+    /// <summary>The crisis / ordinary-post evaluation set (docs/crisis-check.md).</summary>
+    public static string CrisisCheck => Path.Combine(AppContext.BaseDirectory, "Data", "crisis-check.tsv");
+
     /// <summary>The training data (../shared/data next to the repository, or SENTIMENTWATCH_DATA).</summary>
     public static string Corpus
     {

@@ -23,7 +23,7 @@ public static class ScoringCommands
     private static readonly JsonSerializerOptions OutputJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IEnumerable<Command> Commands(Func<string[], IHost> buildHost) =>
-        [ScoreCommand(buildHost), TrainCommand(), EvaluateCommand(), BenchCommand(buildHost)];
+        [ScoreCommand(buildHost), TrainCommand(), SentimentTrainingCommand.Create(), EvaluateCommand(), BenchCommand(buildHost)];
 
     private static Command ScoreCommand(Func<string[], IHost> buildHost)
     {
@@ -215,7 +215,7 @@ public static class ScoringCommands
     private static Command EvaluateCommand()
     {
         var model = new Option<FileInfo>("--model") { Required = true, Description = "sentiment.zip or topic.zip" };
-        var data = new Option<FileInfo>("--data") { Required = true, Description = "Hand-labelled posts TSV (sentiment; topic) or hand-checked topic sample TSV (topic)." };
+        var data = new Option<FileInfo>("--data") { Required = true, Description = "Hand-labelled posts TSV (sentiment; topic), hand-checked topic sample TSV (topic), or the data folder (sentiment: held-out corpus test sets and crisis check)." };
         var split = new Option<string>("--split") { DefaultValueFactory = _ => "test", Description = "Which split of the posts file to measure on (test, dev, all)." };
         var corpus = new Option<DirectoryInfo?>("--corpus") { Description = "Training data folder, where the hand-checked topic sample's texts are looked up (default ../shared/data)." };
         var command = new Command("evaluate", "Measure a model on held-out hand-labelled data.") { model, data, split, corpus };
@@ -243,6 +243,18 @@ public static class ScoringCommands
     public static string Evaluate(MLContext ml, string modelPath, string dataPath, string split, string corpusDirectory)
     {
         var kind = ModelFile.ReadManifest(modelPath, "--model").Kind;
+        if (kind == ModelManifest.SentimentKind && Directory.Exists(dataPath))
+        {
+            // --data ../shared/data: the held-out test sets of the real corpora and the crisis check (sentiment v2, decision 120).
+            var model = SentimentModel.Load(ml, modelPath, "--model");
+            var crisisPath = Path.Combine(AppContext.BaseDirectory, "Data", "crisis-check.tsv") is var copied && File.Exists(copied)
+                ? copied : Path.GetFullPath(Path.Combine("tests", "SentimentWatch.Scoring.Tests", "Data", "crisis-check.tsv"));
+            var checks = CrisisCheck.Load(crisisPath, dataPath);
+            return $"# Sentiment model {model.Manifest.Version} on the held-out sets of {dataPath}\n\n"
+                + SentimentTrainingCommand.HeldOutReport(model, SocialCorpora.Load(dataPath, checks.Select(c => c.Text).ToHashSet(StringComparer.Ordinal)), checks)
+                + "\n" + CrisisCheck.Report(model, checks, "dev");
+        }
+
         if (kind == ModelManifest.SentimentKind)
         {
             var sentiment = SentimentModel.Load(ml, modelPath, "--model");

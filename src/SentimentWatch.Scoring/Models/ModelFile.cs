@@ -11,14 +11,53 @@ public static class ModelFile
 
     private static readonly JsonSerializerOptions ManifestJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static void Save(MLContext ml, ITransformer model, DataViewSchema inputSchema, ModelManifest manifest, string path)
+    /// <param name="extra">Further ML.NET models (a v2 sentiment model's neutral head), each saved as a zip inside the zip under its entry name.</param>
+    public static void Save(MLContext ml, ITransformer model, DataViewSchema inputSchema, ModelManifest manifest, string path,
+        IReadOnlyDictionary<string, ITransformer>? extra = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         ml.Model.Save(model, inputSchema, path);
         using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        foreach (var (name, inner) in extra ?? new Dictionary<string, ITransformer>())
+        {
+            using var buffer = new MemoryStream();
+            ml.Model.Save(inner, inputSchema, buffer);
+            // Already deflated inside: stored as is.
+            using var innerStream = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+            innerStream.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+
         var entry = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal);
         using var stream = entry.Open();
         JsonSerializer.Serialize(stream, manifest, ManifestJson);
+    }
+
+    /// <summary>Loads an ML.NET model saved inside the model zip by <see cref="Save"/>'s <c>extra</c>.</summary>
+    public static ITransformer LoadEntry(MLContext ml, string path, string setting, string entryName)
+    {
+        var fullPath = Path.GetFullPath(path);
+        try
+        {
+            using var zip = ZipFile.OpenRead(fullPath);
+            var entry = zip.GetEntry(entryName)
+                ?? throw new ModelFileException($"{setting}: '{fullPath}' names a model entry '{entryName}' it does not hold; retrain it with the train verb.");
+            using var buffer = new MemoryStream();
+            using (var stream = entry.Open())
+            {
+                stream.CopyTo(buffer);
+            }
+
+            buffer.Position = 0;
+            return ml.Model.Load(buffer, out _);
+        }
+        catch (ModelFileException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or FormatException or InvalidOperationException or ArgumentException or NotSupportedException)
+        {
+            throw new ModelFileException($"{setting}: model entry '{entryName}' of '{fullPath}' is corrupt or unreadable ({e.Message}). Restore it or retrain with the train verb.", e);
+        }
     }
 
     /// <summary>Reads only the manifest of a model zip.</summary>

@@ -6,7 +6,8 @@ namespace SentimentWatch.Scoring.Models;
 /// What SentimentWatch writes next to ML.NET's own entries in a model zip: which featurizer the
 /// weights expect, which trainer made them, for the topic model the class names in order, and
 /// for the sentiment model the neutral bands fitted on the hand-labelled dev posts and the
-/// out-of-domain blend (<see cref="SentimentBlend"/>).
+/// out-of-domain blend (<see cref="SentimentBlend"/>). A sentiment v2 model also carries a learned neutral
+/// head (<see cref="NeutralHeadSettings"/>, decision 120) whose weights sit in a zip entry of their own.
 /// </summary>
 public sealed record ModelManifest(
     string Kind,
@@ -16,8 +17,28 @@ public sealed record ModelManifest(
     IReadOnlyList<string> Classes,
     DateTimeOffset TrainedAt,
     IReadOnlyDictionary<string, NeutralBand>? Bands = null,
-    SentimentBlend? Blend = null)
+    SentimentBlend? Blend = null,
+    NeutralHeadSettings? NeutralHead = null)
 {
     public const string SentimentKind = "sentiment";
     public const string TopicKind = "topic";
+}
+
+/// <summary>
+/// The learned neutral head of a sentiment v2 model (decision 120): a second calibrated linear model over the same
+/// features, trained on real neutral labels (SemEval, SMP2020-EWECT), giving P(neutral). The polarity model then splits
+/// the rest: P(negative) = (1 − P(neutral))·(1 − P(positive | polar)).
+/// </summary>
+/// <param name="Entry">The zip entry holding the head's ML.NET model.</param>
+/// <param name="HarmPolarShift">Added to the polarity logit (made more negative) when the post reports harm (<see cref="Featurization.HarmTerms"/>).</param>
+/// <param name="HarmNeutralShift">Added to the neutral logit (made less neutral) when the post reports harm.</param>
+/// <param name="NeutralBias">Added to every neutral logit: moves the head from the base rate of the corpora it learned from (tweets,
+/// Weibo: 20–45 % neutral) to the one that serves best leave-one-corpus-out (fitted on out-of-fold predictions, never on a test set).</param>
+/// <param name="LanguageBias">Per language (zh, en), replaces <paramref name="NeutralBias"/> for posts of that language: the two languages'
+/// neutral corpora have different base rates, and so do the reviews and posts each language is served.</param>
+public sealed record NeutralHeadSettings(string Entry, float HarmPolarShift = 0f, float HarmNeutralShift = 0f, float NeutralBias = 0f,
+    IReadOnlyDictionary<string, float>? LanguageBias = null)
+{
+    /// <summary>The neutral bias for a post's language.</summary>
+    public float BiasFor(string language) => LanguageBias is { } byLanguage && byLanguage.TryGetValue(language, out var bias) ? bias : NeutralBias;
 }

@@ -19,9 +19,17 @@ public sealed class SentimentModel
     private readonly float _offset;
     private readonly float _questionShrink;
     private readonly int _plainQuestionIndex;
+    private readonly LinearHead? _neutral;
 
-    private SentimentModel(ModelManifest manifest, float[] weights, float bias, float slope, float offset)
+    // As trained, before the blend is folded in (WithManifest folds again).
+    private readonly float[] _rawWeights;
+    private readonly float _rawBias, _rawSlope, _rawOffset;
+
+    private SentimentModel(ModelManifest manifest, float[] weights, float bias, float slope, float offset, LinearHead? neutral = null)
     {
+        _neutral = neutral;
+        _rawWeights = (float[])weights.Clone();
+        (_rawBias, _rawSlope, _rawOffset) = (bias, slope, offset);
         Manifest = manifest;
         Featurizer = new TextFeaturizer(manifest.Featurizer, SentimentLexicon.For(manifest.Featurizer));
         var hashed = manifest.Featurizer.HashedSize;
@@ -50,6 +58,56 @@ public sealed class SentimentModel
 
     public TextFeaturizer Featurizer { get; }
 
+    /// <summary>Whether neutral is learned (a v2 model's neutral head, decision 120) rather than a band of P(positive).</summary>
+    public bool HasNeutralHead => _neutral is not null;
+
+    /// <summary>Whether <see cref="Probabilities(FeatureVector, string, string)"/> reads the language (bands, or per-language neutral biases).</summary>
+    public bool NeedsLanguage => _neutral is null || Manifest.NeutralHead?.LanguageBias is { Count: > 0 };
+
+    /// <summary>
+    /// Negative / neutral / positive probabilities of a featurized post, as the scorer serves them: with a neutral head,
+    /// P(neutral) from the head and the rest split by the polarity model, both moved towards negative when
+    /// <paramref name="prepared"/> reports harm; without one, the language's neutral band over P(positive).
+    /// </summary>
+    /// <param name="prepared">The text as <see cref="TextFeaturizer.Prepare"/> returned it (folded when the featurizer folds).</param>
+    public (float Negative, float Neutral, float Positive) Probabilities(FeatureVector features, string prepared, string language) =>
+        Probabilities(features.Indices, features.Values, prepared, language);
+
+    internal (float Negative, float Neutral, float Positive) Probabilities(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, string prepared, string language)
+    {
+        if (_neutral is not { } head)
+        {
+            return BandFor(language).Probabilities(PositiveProbability(indices, values));
+        }
+
+        var polar = Logit(indices, values);
+        var neutral = head.Logit(indices, values) + (Manifest.NeutralHead?.BiasFor(language) ?? 0f);
+        if (Manifest.NeutralHead is { } settings && (settings.HarmPolarShift != 0 || settings.HarmNeutralShift != 0) && HarmTerms.Shipped.Find(prepared) is not null)
+        {
+            polar += settings.HarmPolarShift;
+            neutral += settings.HarmNeutralShift;
+        }
+
+        return Combine(polar, neutral);
+    }
+
+    /// <summary>The raw logits of both heads (no harm shift, no neutral bias): training fits those on out-of-fold predictions.</summary>
+    internal (float Polar, float Neutral) Logits(ReadOnlySpan<int> indices, ReadOnlySpan<float> values) =>
+        (Logit(indices, values), _neutral?.Logit(indices, values) ?? float.NaN);
+
+    /// <summary>P(neutral) from the neutral logit; the polarity logit splits the rest between negative and positive.</summary>
+    internal static (float Negative, float Neutral, float Positive) Combine(float polar, float neutral)
+    {
+        var pNeutral = Sigmoid(neutral);
+        var pPositive = (1 - pNeutral) * Sigmoid(polar);
+        return (Math.Max(0, 1 - pNeutral - pPositive), pNeutral, pPositive);
+    }
+
+    /// <summary>The label the scorer serves for three probabilities: the most probable, negative winning ties.</summary>
+    public static Core.Scoring.SentimentLabel LabelOf((float Negative, float Neutral, float Positive) p) =>
+        p.Negative >= p.Neutral && p.Negative >= p.Positive ? Core.Scoring.SentimentLabel.Negative
+        : p.Positive > p.Neutral ? Core.Scoring.SentimentLabel.Positive : Core.Scoring.SentimentLabel.Neutral;
+
     /// <summary>The neutral band for a language (zh, en; anything else gets the pooled "all" band).</summary>
     public NeutralBand BandFor(string language)
     {
@@ -65,10 +123,34 @@ public sealed class SentimentModel
     public static SentimentModel Load(MLContext ml, string path, string setting)
     {
         var (model, manifest) = ModelFile.Load(ml, path, setting, ModelManifest.SentimentKind);
-        return FromTransformer(model, manifest, path, setting);
+        LinearHead? neutral = null;
+        if (manifest.NeutralHead is { } head)
+        {
+            var neutralModel = ModelFile.LoadEntry(ml, path, setting, head.Entry);
+            var (w, b, slope, offset) = Linear(neutralModel, manifest, path, setting);
+            neutral = new LinearHead(w, b, slope, offset);
+        }
+
+        return FromTransformer(model, manifest, path, setting, neutral);
     }
 
-    internal static SentimentModel FromTransformer(ITransformer model, ModelManifest manifest, string path, string setting)
+    /// <summary>A v2 model from its two trained heads (training and experiments: the same code path as serving).</summary>
+    internal static SentimentModel FromHeads(ITransformer polar, ITransformer neutral, ModelManifest manifest)
+    {
+        var (w, b, slope, offset) = Linear(neutral, manifest, "(in memory)", "train");
+        return FromTransformer(polar, manifest, "(in memory)", "train", new LinearHead(w, b, slope, offset));
+    }
+
+    /// <summary>The same weights with other manifest settings (the harm shifts are fitted after training).</summary>
+    internal SentimentModel WithManifest(ModelManifest manifest) => new(manifest, _rawWeights, _rawBias, _rawSlope, _rawOffset, _neutral);
+
+    internal static SentimentModel FromTransformer(ITransformer model, ModelManifest manifest, string path, string setting, LinearHead? neutral = null)
+    {
+        var (weights, bias, slope, offset) = Linear(model, manifest, path, setting);
+        return new SentimentModel(manifest, weights, bias, slope, offset, neutral);
+    }
+
+    private static (float[] Weights, float Bias, float Slope, float Offset) Linear(ITransformer model, ModelManifest manifest, string path, string setting)
     {
         LinearBinaryModelParameters? linear = null;
         PlattCalibrator? calibrator = null;
@@ -106,8 +188,10 @@ public sealed class SentimentModel
             weights[i++] = w;
         }
 
-        return new SentimentModel(manifest, weights, linear.Bias, (float)calibrator.Slope, (float)calibrator.Offset);
+        return (weights, linear.Bias, (float)calibrator.Slope, (float)calibrator.Offset);
     }
+
+    private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
     /// <summary>Calibrated probability that the featurized text is positive.</summary>
     public float PositiveProbability(FeatureVector features) => PositiveProbability(features.Indices, features.Values);
@@ -147,5 +231,22 @@ public sealed class SentimentModel
                 yield return prediction.Model;
                 break;
         }
+    }
+
+    /// <summary>A calibrated linear model over the same feature vector: log-odds of its class.</summary>
+    internal sealed class LinearHead(float[] weights, float bias, float slope, float offset)
+    {
+        public float Logit(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+        {
+            var score = bias;
+            for (var k = 0; k < indices.Length; k++)
+            {
+                score += weights[indices[k]] * values[k];
+            }
+
+            return -((slope * score) + offset);
+        }
+
+        public float Probability(FeatureVector features) => 1f / (1f + MathF.Exp(-Logit(features.Indices, features.Values)));
     }
 }

@@ -90,10 +90,9 @@ public sealed class ModelScorer : IMentionScorer
         var prepared = _sentiment.Featurizer.Prepare(text);
         var vector = t_vector ??= new FeatureVector();
         _sentiment.Featurizer.FeaturizeNormalized(prepared, vector, text);
-        var positive = _sentiment.PositiveProbability(vector);
-        var band = _sentiment.BandFor(LanguageDetector.Detect(text));
-        var (neg, neu, pos) = band.Probabilities(positive);
-        var label = neg >= neu && neg >= pos ? SentimentLabel.Negative : pos > neu ? SentimentLabel.Positive : SentimentLabel.Neutral;
+        var probabilities3 = _sentiment.Probabilities(vector, prepared, _sentiment.NeedsLanguage ? LanguageDetector.Detect(text) : "");
+        var (neg, neu, pos) = probabilities3;
+        var label = SentimentModel.LabelOf(probabilities3);
 
         var topicVector = vector;
         if (!_sharedFeatures)

@@ -121,9 +121,9 @@ public static class Evaluation
 
         public string Label(string text)
         {
-            model.Featurizer.Featurize(text, _vector);
-            var (n, u, p) = model.BandFor(LanguageDetector.Detect(text)).Probabilities(model.PositiveProbability(_vector));
-            return n >= u && n >= p ? "negative" : p > u ? "positive" : "neutral";
+            var prepared = model.Featurizer.Prepare(text);
+            model.Featurizer.FeaturizeNormalized(prepared, _vector, text);
+            return Core.Scoring.SentimentScore.ToWire(SentimentModel.LabelOf(model.Probabilities(_vector, prepared, LanguageDetector.Detect(text))));
         }
     }
 }

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using SentimentWatch.Scoring.Models;
+using SentimentWatch.Scoring.Training;
+
+namespace SentimentWatch.Scoring.Cli;
+
+/// <summary>
+/// <c>train-sentiment</c>: the sentiment v2 model on the real corpora (decision 120). Trains only sentiment.zip, so the
+/// topic model (trained by <c>train</c>) is untouched.
+/// </summary>
+public static class SentimentTrainingCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<DirectoryInfo>("--data") { Required = true, Description = "../shared/data (the corpora of its README)." };
+        var output = new Option<DirectoryInfo>("--output") { Required = true, Description = "Folder to write sentiment.zip into." };
+        var crisis = new Option<FileInfo>("--crisis") { Required = true, Description = "Crisis / ordinary-post evaluation set (crisis-check.tsv): held out of training; its dev split fits the harm shifts." };
+        var experiments = new Option<bool>("--experiments") { Description = "Also compare the configurations leave-one-corpus-out (writes experiments-v2.md; tens of minutes)." };
+        var matching = new Option<string?>("--experiments-matching") { Description = "Only the experiment configurations whose name contains this text." };
+        var command = new Command("train-sentiment", "Train the sentiment v2 model (polarity + learned neutral head) on the real corpora.") { data, output, crisis, experiments, matching };
+        command.SetAction((r, ct) =>
+        {
+            var log = Console.Error;
+            var outDir = r.GetValue(output)!.FullName;
+            Directory.CreateDirectory(outDir);
+            var checks = CrisisCheck.Load(r.GetValue(crisis)!.FullName, r.GetValue(data)!.FullName);
+            var corpora = SocialCorpora.Load(r.GetValue(data)!.FullName, checks.Select(c => c.Text).ToHashSet(StringComparer.Ordinal));
+            log.WriteLine("Loaded " + string.Join(", ", corpora.GroupBy(t => t.Corpus).Select(g => $"{g.Key} {g.Count()}")) + $"; {checks.Count} crisis-check items held out.");
+            var run = new SocialTrainingRun(log);
+            if (r.GetValue(experiments))
+            {
+                var only = r.GetValue(matching);
+                var configs = SocialTrainingRun.ExperimentConfigs.Where(c => only is null || c.Name.Contains(only, StringComparison.Ordinal)).ToList();
+                var table = run.Experiments(corpora, configs);
+                File.WriteAllText(Path.Combine(outDir, "experiments-v2.md"), "# Sentiment v2 experiments (train-sentiment --experiments)\n\n" + table);
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            // The neutral bias is fitted on the shipped configuration's leave-one-corpus-out predictions (never a test set).
+            var oof = run.ShippedOutOfFold ?? run.LeaveOneCorpusOut(corpora, SocialTrainingRun.Shipped);
+            var bias = SocialTrainingRun.FitNeutralBias(oof);
+            var byLanguage = SocialTrainingRun.FitLanguageBias(oof);
+            log.WriteLine($"Neutral bias fitted out of fold: {bias:+0.00;-0.00}; per language: " + string.Join(", ", byLanguage.Select(b => $"{b.Key} {b.Value:+0.00;-0.00}")));
+            log.WriteLine($"Training {SocialTrainingRun.Shipped.Name} on {corpora.Count(t => !t.Test)} texts ...");
+            var trained = run.Train(corpora.Where(t => !t.Test).ToList(), SocialTrainingRun.Shipped, now);
+            var biased = trained.Model.WithManifest(trained.Model.Manifest with { NeutralHead = trained.Model.Manifest.NeutralHead! with { NeutralBias = bias, LanguageBias = byLanguage } });
+            var dev = checks.Where(c => c.Split == "dev").ToList();
+            var head = run.FitHarmShifts(biased, [.. dev.Where(c => c.Kind == CrisisCheck.Crisis).Select(c => c.Text)], [.. dev.Where(c => c.Kind != CrisisCheck.Crisis).Select(c => c.Text)]);
+            var model = SocialTrainingRun.Save(trained, head, Path.Combine(outDir, "sentiment.zip"));
+            log.WriteLine($"Wrote {Path.Combine(outDir, "sentiment.zip")} ({model.Manifest.Version}). Held-out test sets:");
+            log.Write(HeldOutReport(model, corpora, checks));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    /// <summary>The model on the held-out test sets of the corpora and on the crisis check's test split.</summary>
+    public static string HeldOutReport(SentimentModel model, IReadOnlyList<SentimentText> corpora, IReadOnlyList<CrisisCheck> checks)
+    {
+        var sb = new StringBuilder();
+        foreach (var group in corpora.Where(t => t.Test).GroupBy(t => t.Corpus))
+        {
+            var (ba, f1) = SocialTrainingRun.Measure(model, group.ToList());
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{group.Key} ({group.Count()} texts): negative-detection BA {ba:F3}{(f1 is { } f ? $", 3-class macro-F1 {f:F3}" : "")}"));
+        }
+
+        sb.Append(CrisisCheck.Report(model, checks, "test"));
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using SentimentWatch.Scoring.Models;
+
+namespace SentimentWatch.Scoring.Training;
+
+/// <summary>
+/// An item of the crisis / ordinary-post evaluation set (tests/SentimentWatch.Scoring.Tests/Data/crisis-check.tsv, rubric in
+/// docs/crisis-check.md): a real post of ../shared/data that reports harm (must come out negative; expected topic <c>safety</c>)
+/// or an ordinary question or announcement (must not come out negative). The corpora may not be committed, so the file holds
+/// tab-separated id, kind, language, split, expected topic (or -), corpus, key (FNV-1a hash of the post as the corpus CSV holds
+/// it), and the text is looked up in the data folder by key when the file is loaded.
+/// </summary>
+public sealed record CrisisCheck(string Id, string Kind, string Language, string Split, string? Topic, string Corpus, string Text)
+{
+    public const string Crisis = "crisis";
+    public const string Question = "question";
+    public const string Announcement = "announcement";
+
+    private static readonly (string File, string Column)[] Sources =
+    [
+        ("sentiment-zh-weibo/smp2020_ewect_weibo.csv", "text"),
+        ("sentiment-zh-weibo/weibo_senti_100k_partial.csv", "review"),
+        ("sentiment-en-tweets/semeval2017_task4a_en.csv", "text"),
+        ("sentiment-en-tweets/sentiment140_100k.csv", "text"),
+    ];
+
+    public static IReadOnlyList<CrisisCheck> Load(string path, string dataDirectory)
+    {
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (file, column) in Sources)
+        {
+            foreach (var row in SocialCorpora.Csv(Path.Combine(dataDirectory, file)))
+            {
+                texts.TryAdd(TopicCheck.Key(row[column]), row[column]);
+            }
+        }
+
+        return File.ReadLines(path)
+            .Where(l => l.Length > 0 && l[0] != '#')
+            .Select(l => l.Split('\t', 7))
+            .Where(p => p.Length == 7 && p[0] != "id")
+            .Select(p => new CrisisCheck(p[0], p[1], p[2], p[3], p[4] == "-" ? null : p[4], p[5], texts.TryGetValue(p[6], out var text)
+                ? text
+                : throw new InvalidDataException($"{path}: {p[0]}: no post with key {p[6]} in '{dataDirectory}'; is it the data the README names?")))
+            .ToList();
+    }
+
+    /// <summary>Share of crisis reports served negative and of ordinary posts served negative, per language and overall.</summary>
+    public static string Report(SentimentModel model, IReadOnlyList<CrisisCheck> checks, string split)
+    {
+        var items = checks.Where(c => split == "all" || c.Split == split).ToList();
+        var labels = SocialTrainingRun.Labels(model, items.Select(c => c.Text).ToList());
+        var sb = new StringBuilder();
+        sb.AppendLine($"Crisis check ({split} split), label as served by {model.Manifest.Version}:");
+        sb.AppendLine("| language | crisis reports | served negative | ordinary questions / announcements | served negative |");
+        sb.AppendLine("|---|---|---|---|---|");
+        foreach (var language in new[] { "zh", "en", "all" })
+        {
+            var rows = items.Select((c, i) => (c, l: labels[i])).Where(x => language == "all" || x.c.Language == language).ToList();
+            var crisis = rows.Where(x => x.c.Kind == Crisis).ToList();
+            var ordinary = rows.Where(x => x.c.Kind != Crisis).ToList();
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {language} | {crisis.Count} | {Share(crisis.Count(x => x.l == "negative"), crisis.Count)} | {ordinary.Count} | {Share(ordinary.Count(x => x.l == "negative"), ordinary.Count)} |"));
+        }
+
+        var crisisItems = items.Where(c => c.Kind == Crisis).ToList();
+        var found = crisisItems.Count(c => Featurization.HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(c.Text)) is not null);
+        var ordinaryFound = items.Count(c => c.Kind != Crisis && Featurization.HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(c.Text)) is not null);
+        sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"Harm terms (decision 121) found in {found} of {crisisItems.Count} crisis reports and {ordinaryFound} of {items.Count - crisisItems.Count} ordinary posts."));
+        return sb.ToString();
+    }
+
+    private static string Share(int n, int of) => of == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{n} ({(double)n / of:F3})");
+}

@@ -1,0 +1,136 @@
+using SentimentWatch.Core.Scoring;
+using SentimentWatch.Scoring.Featurization;
+using SentimentWatch.Scoring.Models;
+using SentimentWatch.Scoring.Training;
+
+namespace SentimentWatch.Scoring.Tests;
+
+/// <summary>Sentiment v2 (decisions 120, 121): the real corpora, the learned neutral head and the harm shifts.</summary>
+public sealed class SentimentV2Tests
+{
+    private static readonly Lazy<IReadOnlyList<SentimentText>> Corpora = new(() => SocialCorpora.Load(TestPaths.Corpus));
+
+    [Theory]
+    [InlineData("好开心[哈哈][哈哈]今天放假", "好开心 今天放假")]
+    [InlineData("[泪]//@某人:太难了[抓狂]", "//@某人:太难了")]
+    [InlineData("买了[iPhone 15]但是没电", "买了[iPhone 15]但是没电")]
+    public void Weibo_bracket_emoticons_are_removed_before_training_but_brackets_with_spaces_stay(string text, string expected) =>
+        SocialCorpora.StripWeiboEmoticons(text).ShouldBe(expected);
+
+    [Fact]
+    public void The_emoticon_labelled_weibo_corpus_trains_without_any_bracket_emoticon()
+    {
+        var weibo = Corpora.Value.Where(t => t.Corpus == "zh-weibo-senti").ToList();
+        weibo.Count.ShouldBeGreaterThan(60_000);
+        weibo.Count(t => System.Text.RegularExpressions.Regex.IsMatch(t.Text, @"\[[^\[\]\s]{1,8}\]")).ShouldBe(0);
+    }
+
+    [Fact]
+    public void Held_out_test_sets_never_share_a_text_with_the_training_corpora()
+    {
+        var data = Corpora.Value;
+        var test = data.Where(t => t.Test).Select(t => SocialCorpora.Key(t.Text)).ToHashSet();
+        test.Count.ShouldBeGreaterThan(30_000);
+        data.Where(t => !t.Test).Count(t => test.Contains(SocialCorpora.Key(t.Text))).ShouldBe(0);
+        data.Where(t => t.Test).Select(t => t.Corpus).Distinct().Order().ShouldBe(["en-semeval-2017test", "zh-shopping-food", "zh-smp2020-test"]);
+    }
+
+    [Fact]
+    public void Neutral_labels_come_only_from_the_corpora_that_annotate_neutral()
+    {
+        var data = Corpora.Value;
+        data.Where(t => t.Label == SentimentText.Neutral).Select(t => t.Corpus.Split('-')[1]).Distinct().Order().ShouldBe(["semeval", "smp2020"]);
+        data.Where(t => !t.HasNeutral).ShouldAllBe(t => t.Label != SentimentText.Neutral);
+    }
+
+    [Fact]
+    public void Crisis_check_items_load_from_the_corpora_and_are_kept_out_of_training()
+    {
+        var checks = CrisisCheck.Load(TestPaths.CrisisCheck, TestPaths.Corpus);
+        checks.Count(c => c.Kind == CrisisCheck.Crisis).ShouldBeGreaterThanOrEqualTo(200);
+        checks.Count(c => c.Kind != CrisisCheck.Crisis).ShouldBeGreaterThanOrEqualTo(200);
+        checks.Where(c => c.Kind == CrisisCheck.Crisis).ShouldAllBe(c => c.Topic == "safety");
+        checks.Select(c => c.Language).Distinct().Order().ShouldBe(["en", "zh"]);
+
+        var excluded = SocialCorpora.Load(TestPaths.Corpus, checks.Select(c => c.Text).ToHashSet());
+        var keys = checks.Select(c => SocialCorpora.Key(SocialCorpora.StripWeiboEmoticons(c.Text))).ToHashSet();
+        excluded.Count(t => keys.Contains(SocialCorpora.Key(t.Text))).ShouldBe(0);
+        // Without the exclusion most of them are training texts, so the check above is not vacuous.
+        Corpora.Value.Count(t => keys.Contains(SocialCorpora.Key(t.Text))).ShouldBeGreaterThan(300);
+    }
+
+    [Theory]
+    [InlineData("昨天在那家店吃完就食物中毒了，上吐下泻", "食物中毒")]
+    [InlineData("米线里吃出个虫子", "虫子")]
+    [InlineData("got food poisoning from their burger last night", "food poisoning")]
+    [InlineData("Samsung Note 7 recall: battery caught fire", "caught fire")]
+    public void A_harm_report_is_found(string text, string term) =>
+        HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBe(term);
+
+    [Theory]
+    [InlineData("四车追尾，万幸没有人受伤")]
+    [InlineData("吃了这么多次从来没拉肚子")]
+    [InlineData("no one was injured and nobody got hurt")]
+    [InlineData("this track is fire, sick beat")]
+    [InlineData("I recall the hospitality was great")]
+    public void Negated_harm_slang_and_partial_words_are_not_harm_reports(string text) =>
+        HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBeNull();
+
+    [Fact]
+    public void A_model_with_a_neutral_head_saves_loads_and_serves_the_same_three_probabilities()
+    {
+        // A small real training set: enough for both heads to learn something, quick to train.
+        var data = Corpora.Value.Where(t => !t.Test && (t.Corpus == "en-semeval-2016" || t.Corpus == "zh-smp2020-usual")).Where((_, i) => i % 8 == 0).ToList();
+        var run = new SocialTrainingRun(TextWriter.Null);
+        var trained = run.Train(data, SocialTrainingRun.Shipped, DateTimeOffset.UnixEpoch);
+        var head = trained.Model.Manifest.NeutralHead! with { HarmPolarShift = -1.5f, HarmNeutralShift = -2f };
+        var path = Path.Combine(TestPaths.TempDirectory(), "sentiment.zip");
+
+        var loaded = SocialTrainingRun.Save(trained, head, path);
+
+        loaded.HasNeutralHead.ShouldBeTrue();
+        loaded.Manifest.NeutralHead.ShouldBe(head);
+        var inMemory = trained.Model.WithManifest(trained.Model.Manifest with { NeutralHead = head });
+        var vector = new FeatureVector();
+        foreach (var text in new[] { "Does the store open at 9 on Sunday?", "worst airline ever, lost my bag again", "今天天气真好，开心", "吃完就食物中毒了", "在家里看书" })
+        {
+            var prepared = loaded.Featurizer.Prepare(text);
+            loaded.Featurizer.FeaturizeNormalized(prepared, vector, text);
+            var (n, u, p) = loaded.Probabilities(vector, prepared, "");
+            (n + u + p).ShouldBe(1f, 1e-4f);
+            var expected = inMemory.Probabilities(vector, prepared, "");
+            n.ShouldBe(expected.Negative, 1e-5f, text);
+            u.ShouldBe(expected.Neutral, 1e-5f, text);
+        }
+    }
+
+    [Fact]
+    public void The_harm_shifts_move_a_harm_report_towards_negative_and_leave_other_posts_alone()
+    {
+        var data = Corpora.Value.Where(t => !t.Test && (t.Corpus == "en-semeval-2016" || t.Corpus == "zh-smp2020-usual")).Where((_, i) => i % 8 == 0).ToList();
+        var trained = new SocialTrainingRun(TextWriter.Null).Train(data, SocialTrainingRun.Shipped);
+        var model = trained.Model;
+        var shifted = model.WithManifest(model.Manifest with { NeutralHead = model.Manifest.NeutralHead! with { HarmPolarShift = -2f, HarmNeutralShift = -2f } });
+
+        var harm = Probabilities(model, "my son was hospitalized after eating at the fair");
+        var harmShifted = Probabilities(shifted, "my son was hospitalized after eating at the fair");
+        harmShifted.Negative.ShouldBeGreaterThan(harm.Negative + 0.1f);
+        harmShifted.Neutral.ShouldBeLessThan(harm.Neutral);
+
+        var plain = Probabilities(model, "what time does the store open on sunday");
+        Probabilities(shifted, "what time does the store open on sunday").ShouldBe(plain);
+    }
+
+    [Fact]
+    public void The_label_is_the_most_probable_class_and_negative_wins_a_tie() =>
+        (SentimentModel.LabelOf((0.4f, 0.4f, 0.2f)), SentimentModel.LabelOf((0.2f, 0.5f, 0.3f)), SentimentModel.LabelOf((0.1f, 0.3f, 0.6f)))
+            .ShouldBe((SentimentLabel.Negative, SentimentLabel.Neutral, SentimentLabel.Positive));
+
+    private static (float Negative, float Neutral, float Positive) Probabilities(SentimentModel model, string text)
+    {
+        var vector = new FeatureVector();
+        var prepared = model.Featurizer.Prepare(text);
+        model.Featurizer.FeaturizeNormalized(prepared, vector, text);
+        return model.Probabilities(vector, prepared, "");
+    }
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Held-out sentiment measurement through the `score` verb (issue 19, decision 120).
+
+  export DATA OUT [--waimai waimai_10k.csv] [--airline Tweets.csv]
+      Writes JSON lines (id, text, label) for the held-out sets the models never train on:
+        zh-shopping-food.jsonl   online_shopping_10_cats, fruit + dairy reviews (label 0/1)
+        zh-smp2020-test.jsonl    SMP2020-EWECT usual_test + virus_test (negative/neutral/positive; surprise dropped)
+        en-semeval-2017test.jsonl SemEval 2017 Task 4A test (negative/neutral/positive)
+      and, when given, the posts the project never saw that the issue's goals are stated on:
+        zh-waimai.jsonl          waimai_10k.csv (label,review; 1 positive, 0 negative)
+        en-airline.jsonl         Twitter US Airline Sentiment Tweets.csv (airline_sentiment,text)
+  measure SCORED.jsonl [...]
+      Reads the score verb's output (the input line plus "sentiment") and prints negative-detection balanced accuracy
+      (served label negative vs not) and, where the labels include neutral, 3-class macro-F1.
+
+  python3 tools/sentiment-heldout.py export ../shared/data /tmp/heldout
+  dotnet run --project src/SentimentWatch -c Release -- score --input /tmp/heldout/X.jsonl --output /tmp/heldout/X.scored.jsonl
+  python3 tools/sentiment-heldout.py measure /tmp/heldout/*.scored.jsonl
+"""
+import csv
+import json
+import os
+import sys
+
+LABELS = {"0": "negative", "1": "positive", "negative": "negative", "neutral": "neutral", "positive": "positive"}
+
+
+def write(path, rows):
+    with open(path, "w", encoding="utf-8") as f:
+        for i, (text, label) in enumerate(rows):
+            f.write(json.dumps({"id": f"{os.path.basename(path)}-{i}", "text": text, "label": label}, ensure_ascii=False) + "\n")
+    print(f"{path}: {len(rows)} lines", file=sys.stderr)
+
+
+def export(data, out, waimai=None, airline=None):
+    os.makedirs(out, exist_ok=True)
+    rows = csv.DictReader(open(os.path.join(data, "sentiment-zh-reviews", "online_shopping_10_cats.csv"), encoding="utf-8-sig"))
+    write(os.path.join(out, "zh-shopping-food.jsonl"),
+          [(r["review"].strip(), LABELS[r["label"].strip()]) for r in rows if r["cat"] in ("水果", "蒙牛") and r["review"].strip()])
+    rows = csv.DictReader(open(os.path.join(data, "sentiment-zh-weibo", "smp2020_ewect_weibo.csv"), encoding="utf-8"))
+    write(os.path.join(out, "zh-smp2020-test.jsonl"),
+          [(r["text"].strip(), r["sentiment"]) for r in rows if r["split"].endswith("_test") and r["sentiment"] in LABELS])
+    rows = csv.DictReader(open(os.path.join(data, "sentiment-en-tweets", "semeval2017_task4a_en.csv"), encoding="utf-8"))
+    write(os.path.join(out, "en-semeval-2017test.jsonl"),
+          [(r["text"].strip(), r["label"]) for r in rows if "2017test" in r["source"] and r["label"] in LABELS])
+    if waimai:
+        rows = csv.DictReader(open(waimai, encoding="utf-8-sig"))
+        write(os.path.join(out, "zh-waimai.jsonl"), [(r["review"].strip(), LABELS[r["label"].strip()]) for r in rows if r["review"].strip()])
+    if airline:
+        rows = csv.DictReader(open(airline, encoding="utf-8-sig"))
+        write(os.path.join(out, "en-airline.jsonl"), [(r["text"].strip(), r["airline_sentiment"]) for r in rows if r["text"].strip()])
+
+
+def measure(paths):
+    for path in paths:
+        actual, predicted = [], []
+        for line in open(path, encoding="utf-8"):
+            node = json.loads(line)
+            if "sentiment" in node and node.get("label") in ("negative", "neutral", "positive"):
+                actual.append(node["label"])
+                predicted.append(node["sentiment"])
+        tp = sum(1 for a, p in zip(actual, predicted) if a == "negative" and p == "negative")
+        fn = sum(1 for a, p in zip(actual, predicted) if a == "negative" and p != "negative")
+        tn = sum(1 for a, p in zip(actual, predicted) if a != "negative" and p != "negative")
+        fp = sum(1 for a, p in zip(actual, predicted) if a != "negative" and p == "negative")
+        ba = ((tp / (tp + fn) if tp + fn else 0) + (tn / (tn + fp) if tn + fp else 0)) / 2
+        line = f"{os.path.basename(path)}: {len(actual)} posts, negative-detection balanced accuracy {ba:.3f}"
+        if "neutral" in actual:
+            f1s = []
+            for c in ("negative", "neutral", "positive"):
+                t = sum(1 for a, p in zip(actual, predicted) if a == c and p == c)
+                pc = sum(1 for p in predicted if p == c)
+                ac = sum(1 for a in actual if a == c)
+                prec, rec = (t / pc if pc else 0), (t / ac if ac else 0)
+                f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0)
+            line += f", 3-class macro-F1 {sum(f1s) / 3:.3f}"
+        shares = {c: sum(1 for p in predicted if p == c) / max(1, len(predicted)) for c in ("negative", "neutral", "positive")}
+        line += " (served " + ", ".join(f"{c} {v:.2f}" for c, v in shares.items()) + ")"
+        print(line)
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if len(args) >= 3 and args[0] == "export":
+        options = dict(zip(args[3::2], args[4::2]))
+        export(args[1], args[2], options.get("--waimai"), options.get("--airline"))
+    elif len(args) >= 2 and args[0] == "measure":
+        measure(args[1:])
+    else:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
