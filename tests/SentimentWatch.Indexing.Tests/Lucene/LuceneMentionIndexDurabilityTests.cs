@@ -52,7 +52,8 @@ public sealed class LuceneMentionIndexDurabilityTests : IDisposable
     {
         using var first = new LuceneMentionIndex(IndexPath);
 
-        var error = Should.Throw<InvalidOperationException>(() => new LuceneMentionIndex(IndexPath));
+        var error = Should.Throw<SentimentWatch.Core.Hosting.StartupFaultException>(() => new LuceneMentionIndex(IndexPath));
+        error.Setting.ShouldBe("Index:Directory");
         error.Message.ShouldContain("write.lock");
     }
 
