@@ -32,5 +32,27 @@ public sealed class TopicRulesTests
     }
 
     [Fact]
+    public void A_precedence_category_wins_whenever_it_matches_even_when_another_matches_more()
+    {
+        var rules = new TopicRules(
+            new Dictionary<string, IReadOnlyList<string>> { ["privacy_security"] = ["安全", "账号", "泄露"], ["safety"] = ["食品安全", "食物中毒"] },
+            precedence: ["safety"]);
+        rules.Label("食品安全问题，账号信息还泄露了").ShouldBe("safety");
+        rules.Label("账号被盗，信息泄露").ShouldBe("privacy_security");
+        rules.Classes.ShouldBe(["privacy_security", "safety", "other"]);
+    }
+
+    [Fact]
+    public void The_shipped_keywords_put_food_safety_and_harm_in_safety_not_privacy_security()
+    {
+        var rules = TopicRules.Load(Path.Combine(TestPaths.Models, "topic-keywords.json"));
+        rules.Precedence.ShouldBe(["safety"]);
+        rules.Label("喝了他家的奶茶食物中毒，食品安全谁来管").ShouldBe("safety");
+        rules.Label("这家店食品安全堪忧").ShouldBe("safety");
+        rules.Label("I got food poisoning after eating there").ShouldBe("safety");
+        rules.Label("账号被盗了，个人信息泄露").ShouldBe("privacy_security");
+    }
+
+    [Fact]
     public void Other_is_always_the_last_class() => Rules.Classes[^1].ShouldBe("other");
 }

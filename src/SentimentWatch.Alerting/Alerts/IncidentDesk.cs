@@ -22,6 +22,7 @@ public sealed class IncidentDesk(
     NotificationOutbox outbox,
     WatchNames watchNames,
     IEnumerable<ISourceHealthReader> sourceHealth,
+    ResponsePlan plans,
     TimeProvider clock,
     ILogger<IncidentDesk> logger) : IMentionObserver
 {
@@ -290,6 +291,7 @@ public sealed class IncidentDesk(
         var silences = await db.Silences.AsNoTracking().Where(s => s.Until > now).ToListAsync(cancellationToken);
         var announce = new List<(Alert Alert, NotificationKind Kind)>();
         var evidenceOf = new List<(Alert Alert, Finding Finding)>();
+        var touched = new List<Alert>();
         CrisisRule? RuleOf(string id) => rules.FirstOrDefault(r => r.Id == id);
         foreach (var watch in watches)
         {
@@ -364,6 +366,7 @@ public sealed class IncidentDesk(
                 }
 
                 evidenceOf.AddRange(incidentFindings.Select(f => (alert, f)));
+                touched.Add(alert);
                 TakeReading(alert);
                 if (alert.Observe(incidentFindings, now, RuleOf) is { } kind && !silences.Any(s => s.Covers(alert, now)))
                 {
@@ -386,6 +389,9 @@ public sealed class IncidentDesk(
                 }
             }
         }
+
+        // An incident that opened or escalated into a severity with a playbook starts its steps (saved below, with the incident).
+        await plans.StartAsync(db, touched, now, cancellationToken);
 
         List<long> outboxIds;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))

@@ -33,6 +33,7 @@ public static class AlertingApi
         alerts.MapPost("/{id}/ack", AcknowledgeAsync);
         alerts.MapPost("/{id}/resolve", ResolveAsync);
         alerts.MapPost("/{id}/silence", SilenceAlertAsync);
+        ResponsePlanApi.Map(alerts);
         return app;
     }
 

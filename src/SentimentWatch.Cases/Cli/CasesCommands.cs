@@ -226,7 +226,7 @@ public static class CasesCommands
     /// <summary>Cases over 90 days: 30 % open, a mix of priorities, categories, 4 teams, 40 agents.</summary>
     private static async Task SeedAsync(IDbContextFactory<CasesDbContext> dbs, int count, CancellationToken cancellationToken)
     {
-        string[] categories = ["refund_return", "price_billing", "product_quality", "service_attitude", "logistics", "privacy_security"];
+        string[] categories = ["refund_return", "price_billing", "product_quality", "service_attitude", "logistics", "safety", "privacy_security"];
         var random = new Random(13);
         var now = DateTimeOffset.UtcNow;
         const int Chunk = 5_000;

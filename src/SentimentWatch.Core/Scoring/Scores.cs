@@ -41,11 +41,17 @@ public static class ComplaintTopics
     public const string Logistics = "logistics";
     public const string PriceBilling = "price_billing";
     public const string RefundReturn = "refund_return";
+
+    /// <summary>Harm to people: food and product safety, injury, illness, fire, recalls. Decided ahead of
+    /// <see cref="PrivacySecurity"/>, so 食品安全 is a safety complaint, not a data one.</summary>
+    public const string Safety = "safety";
+
+    /// <summary>Personal data and accounts: leaks, hacked accounts, fraud, spam calls.</summary>
     public const string PrivacySecurity = "privacy_security";
     public const string Other = "other";
 
     public static readonly IReadOnlyList<string> Default =
-        [ProductQuality, ServiceAttitude, Logistics, PriceBilling, RefundReturn, PrivacySecurity, Other];
+        [ProductQuality, ServiceAttitude, Logistics, PriceBilling, RefundReturn, Safety, PrivacySecurity, Other];
 }
 
 /// <summary>What a scorer says of one text.</summary>

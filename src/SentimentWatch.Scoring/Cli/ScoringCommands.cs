@@ -250,6 +250,11 @@ public static class ScoringCommands
             return $"# Sentiment model {sentiment.Manifest.Version} on {Path.GetFileName(dataPath)} (split {split})\n\n" + Evaluation.SentimentReport(sentiment, posts);
         }
 
+        if (LabelledComplaint.IsComplaintSetFile(dataPath))
+        {
+            return ComplaintTopicReport(modelPath, dataPath, corpusDirectory);
+        }
+
         var topic = TopicModel.Load(ml, modelPath, "--model");
         var hybrid = HybridTopic.LoadFrom(Path.GetDirectoryName(modelPath)!, topic);
         if (TopicCheck.IsTopicCheckFile(dataPath))
@@ -265,6 +270,21 @@ public static class ScoringCommands
 
         var items = TrainingCorpus.LoadPosts(dataPath).Where(p => (split == "all" || p.Split == split) && p.Topic is not null).Select(p => (p.Text, p.Topic!)).ToList();
         return $"# Topic model {topic.Manifest.Version} on hand-labelled negative posts (split {split})\n\n" + Evaluation.TopicReport(topic, items) + HybridReport(topic, items, hybrid);
+    }
+
+    /// <summary>
+    /// The topic of each real complaint exactly as the served scorer decides it: the model folder's
+    /// sentiment model, this topic model and the keywords next to it, through <see cref="ModelScorer.ScoreOne"/>.
+    /// </summary>
+    public static string ComplaintTopicReport(string topicModelPath, string dataPath, string corpusDirectory)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(topicModelPath))!;
+        var scorer = ModelScorer.Load(new ScoringOptions { ModelDirectory = directory, TopicModel = Path.GetFileName(topicModelPath) });
+        var items = LabelledComplaint.Load(dataPath, corpusDirectory);
+        var scores = items.Select(i => scorer.ScoreOne(i.Text).Topic).ToList();
+        return $"# Complaint topics of {scorer.ModelVersion} on {items.Count} real complaints ({Path.GetFileName(dataPath)}, hit = primary or secondary label)\n\n"
+            + LabelledComplaint.Report(items, scores.Select(t => t?.Topic ?? ComplaintTopics.Other).ToList(), scores.Select(t => t?.Score ?? 0f).ToList(),
+                [.. scorer.Topic.Topics, .. ComplaintTopics.Default.Except(scorer.Topic.Topics), .. items.Select(i => i.Primary).Distinct().Except(scorer.Topic.Topics).Except(ComplaintTopics.Default)]);
     }
 
     private static string HybridReport(TopicModel topic, IReadOnlyList<(string Text, string Topic)> items, HybridTopic? hybrid) =>

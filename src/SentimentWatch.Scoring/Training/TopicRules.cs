@@ -7,11 +7,13 @@ namespace SentimentWatch.Scoring.Training;
 /// <summary>
 /// The seed keywords per complaint category (configuration: models/topic-keywords.json) and the
 /// rule that labels a negative text with the category whose keywords it matches most; ties
-/// are left unlabelled, texts matching none are <see cref="ComplaintTopics.Other"/>.
+/// are left unlabelled, texts matching none are <see cref="ComplaintTopics.Other"/>. Categories named
+/// in <see cref="Precedence"/> win whenever one of their keywords matches, in that order (harm to
+/// people outranks every other grievance: 食品安全 is <see cref="ComplaintTopics.Safety"/>).
 /// </summary>
 public sealed class TopicRules
 {
-    public TopicRules(IReadOnlyDictionary<string, IReadOnlyList<string>> categories)
+    public TopicRules(IReadOnlyDictionary<string, IReadOnlyList<string>> categories, IReadOnlyList<string>? precedence = null)
     {
         if (categories.Count == 0)
         {
@@ -22,7 +24,11 @@ public sealed class TopicRules
             c => c.Key,
             c => (IReadOnlyList<string>)c.Value.Select(TextNormalizer.Fold).Where(k => k.Length > 0).Distinct().ToList());
         Classes = [.. Categories.Keys.Where(k => k != ComplaintTopics.Other), ComplaintTopics.Other];
+        Precedence = (precedence ?? []).Where(Categories.ContainsKey).Distinct().ToList();
     }
+
+    /// <summary>Categories that win whenever one of their keywords matches, first listed first.</summary>
+    public IReadOnlyList<string> Precedence { get; }
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Categories { get; }
 
@@ -44,7 +50,10 @@ public sealed class TopicRules
             result[category.Name] = category.Value.EnumerateArray().Select(k => k.GetString() ?? "").ToList();
         }
 
-        return new TopicRules(result);
+        var precedence = document.RootElement.TryGetProperty("precedence", out var first) && first.ValueKind == JsonValueKind.Array
+            ? first.EnumerateArray().Select(p => p.GetString() ?? "").ToList()
+            : [];
+        return new TopicRules(result, precedence);
     }
 
     /// <summary>The rule's label, or null when two categories tie.</summary>
@@ -53,6 +62,17 @@ public sealed class TopicRules
     /// <summary>As <see cref="Label"/>, for text already passed through <see cref="TextNormalizer.Fold"/>.</summary>
     public string? LabelNormalized(string normalized)
     {
+        foreach (var category in Precedence)
+        {
+            foreach (var keyword in Categories[category])
+            {
+                if (Matches(normalized, keyword))
+                {
+                    return category;
+                }
+            }
+        }
+
         string? best = null;
         var bestHits = 0;
         var tie = false;
