@@ -238,6 +238,8 @@ public sealed class AlertDeskTests(ConsoleFixture fixture) : ConsoleTest(fixture
         await page.GetByTestId("silences").GetByRole(AriaRole.Button, new() { Name = "Lift" }).ClickAsync();
         await Assertions.Expect(alert.Notice).ToHaveTextAsync("Silence lifted.");
         await Assertions.Expect(page.GetByTestId("silences")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("alert-record")).ToContainTextAsync("lifted");
+        await Assertions.Expect(page.GetByTestId("alert-record")).ToContainTextAsync("petra");
 
         await alert.ResolveAsync();
         await Assertions.Expect(alert.Status).ToHaveTextAsync("resolved");

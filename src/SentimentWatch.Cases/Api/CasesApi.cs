@@ -174,6 +174,7 @@ public static class CasesApi
             Category = NullIfEmpty(q["category"]),
             Watch = NullIfEmpty(q["watch"]),
             Text = NullIfEmpty(q["text"]),
+            MentionId = NullIfEmpty(q["mention"]),
         };
         var page = await queries.ListAsync(filter, Viewer(http.User, options.CurrentValue), size, cursor.Length == 0 ? null : cursor, cancellationToken);
         return TypedResults.Ok(page);

@@ -39,9 +39,12 @@ public static class CasesCommands
                 Console.WriteLine($"Pipeline: {count:N0} mentions offered at {offered:N0}/s (demo texts, unique ids and authors), real ledger, models, Lucene and alerting");
                 var off = await PipelineRunAsync(buildHost, extra, count, offered, casesOn: false, cancellationToken);
                 var on = await PipelineRunAsync(buildHost, extra, count, offered, casesOn: true, cancellationToken);
-                Console.WriteLine($"  cases off: {off.Throughput,8:N0} mentions/s processed ({off.Elapsed.TotalSeconds:N1} s)");
-                Console.WriteLine($"  cases on:  {on.Throughput,8:N0} mentions/s processed ({on.Elapsed.TotalSeconds:N1} s), {on.Cases:N0} cases opened, {on.Attached:N0} mentions attached");
-                Console.WriteLine($"  cost of cases: {(1 - (on.Throughput / off.Throughput)) * 100:N1} % of throughput");
+                Console.WriteLine($"  cases off: {off.Throughput,8:N0} mentions/s processed ({off.Elapsed.TotalSeconds:N1} s), {off.CpuPerMention:N3} CPU-ms per mention");
+                Console.WriteLine($"  cases on:  {on.Throughput,8:N0} mentions/s processed ({on.Elapsed.TotalSeconds:N1} s), {on.CpuPerMention:N3} CPU-ms per mention, {on.Cases:N0} cases opened, {on.Attached:N0} mentions attached");
+                Console.WriteLine($"  cost of cases: {(1 - (on.Throughput / off.Throughput)) * 100:N1} % of throughput, {((on.CpuPerMention / off.CpuPerMention) - 1) * 100:N1} % more CPU per mention");
+                // Wall-clock throughput on a shared machine swings with the neighbours' load; the
+                // process's own CPU time per mention is the steadier measure of what cases add.
+                Console.WriteLine($"  load average after the runs: {LoadAverage()}");
             }
 
             await QueryBenchAsync(buildHost, extra, result.GetValue(cases), result.GetValue(queries), cancellationToken);
@@ -50,7 +53,19 @@ public static class CasesCommands
         return [command];
     }
 
-    private sealed record PipelineRun(double Throughput, TimeSpan Elapsed, int Cases, int Attached);
+    private sealed record PipelineRun(double Throughput, TimeSpan Elapsed, int Cases, int Attached, double CpuPerMention);
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0..3] is var parts ? string.Join(' ', parts) : "?";
+        }
+        catch (IOException)
+        {
+            return "unknown (no /proc/loadavg)";
+        }
+    }
 
     private static async Task<PipelineRun> PipelineRunAsync(Func<string[], IHost> buildHost, string[] extra, int count, int rate, bool casesOn, CancellationToken cancellationToken)
     {
@@ -61,7 +76,7 @@ public static class CasesCommands
             "--Serilog:MinimumLevel:Default=Warning", $"--Cases:Watches:0:Enabled={(casesOn ? "true" : "false")}",
             "--Cases:SlaCheckCron=0 0 1 1 *",
         ];
-        using var host = buildHost(args);
+        var host = buildHost(args);
         await host.StartAsync(cancellationToken);
         try
         {
@@ -86,6 +101,7 @@ public static class CasesCommands
             }).ToList();
 
             // Offer batches of 100 on a fixed schedule (the offered rate), whatever the pipeline does.
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var stopwatch = Stopwatch.StartNew();
             const int Batch = 100;
             for (var i = 0; i < all.Count; i += Batch)
@@ -112,15 +128,26 @@ public static class CasesCommands
             }
 
             var elapsed = stopwatch.Elapsed;
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var dbs = host.Services.GetRequiredService<IDbContextFactory<CasesDbContext>>();
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
             var opened = await db.Cases.CountAsync(cancellationToken);
             var onCases = await db.Mentions.CountAsync(cancellationToken);
-            return new PipelineRun(count / elapsed.TotalSeconds, elapsed, opened, onCases - opened);
+            return new PipelineRun(count / elapsed.TotalSeconds, elapsed, opened, onCases - opened, cpu.TotalMilliseconds / count);
         }
         finally
         {
+            // Disposed before the folder goes: disposing the index writes its last commit there.
             await host.StopAsync(CancellationToken.None);
+            if (host is IAsyncDisposable asyncHost)
+            {
+                await asyncHost.DisposeAsync();
+            }
+            else
+            {
+                host.Dispose();
+            }
+
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             TryDelete(data);
         }
@@ -172,6 +199,9 @@ public static class CasesCommands
             {
                 await run();
                 var samples = new double[queries];
+                // The host is built but not started, so this process's CPU time is the queries' own:
+                // on a shared machine it shows what a query costs when the cores are free.
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 for (var i = 0; i < queries; i++)
                 {
                     var started = Stopwatch.GetTimestamp();
@@ -179,9 +209,12 @@ public static class CasesCommands
                     samples[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 }
 
+                var cpuPerQuery = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / queries;
                 Array.Sort(samples);
-                Console.WriteLine($"  {name,-38} p50 {samples[samples.Length / 2],7:N1} ms   p95 {samples[(int)Math.Ceiling(samples.Length * 0.95) - 1],7:N1} ms");
+                Console.WriteLine($"  {name,-38} p50 {samples[samples.Length / 2],7:N1} ms   p95 {samples[(int)Math.Ceiling(samples.Length * 0.95) - 1],7:N1} ms   CPU {cpuPerQuery,6:N1} ms per query");
             }
+
+            Console.WriteLine($"  load average after the queries: {LoadAverage()}");
         }
         finally
         {

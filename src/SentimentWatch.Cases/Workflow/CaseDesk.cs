@@ -457,7 +457,8 @@ public sealed class CaseDesk(
             c.UpdateDueKey();
         }
 
-        var known = await db.AlertLinks.Where(l => l.CaseId == c.Id).Select(l => l.AlertId).ToListAsync(cancellationToken);
+        // Most mentions belong to no alert: ask for the case's links only when there is one to add.
+        var known = alertIds.Length == 0 ? [] : await db.AlertLinks.Where(l => l.CaseId == c.Id).Select(l => l.AlertId).ToListAsync(cancellationToken);
         foreach (var alertId in alertIds.Except(known))
         {
             db.AlertLinks.Add(new CaseAlertLink { CaseId = c.Id, AlertId = alertId, LinkedAt = now });

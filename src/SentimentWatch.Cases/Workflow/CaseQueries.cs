@@ -27,6 +27,9 @@ public sealed record CaseFilter
     public string? Watch { get; init; }
     public string? Text { get; init; }
     public long? AlertId { get; init; }
+
+    /// <summary>The case this mention is on (combine with <see cref="All"/> to find it whatever its status).</summary>
+    public string? MentionId { get; init; }
 }
 
 public sealed record CaseSummary(
@@ -166,6 +169,11 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
         if (filter.AlertId is { } alertId)
         {
             query = query.Where(c => db.AlertLinks.Any(l => l.CaseId == c.Id && l.AlertId == alertId));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.MentionId))
+        {
+            query = query.Where(c => db.Mentions.Any(m => m.CaseId == c.Id && m.MentionId == filter.MentionId));
         }
 
         if (viewer.AlertLinkedOnly)

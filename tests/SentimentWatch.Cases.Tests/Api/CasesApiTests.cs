@@ -225,7 +225,8 @@ public sealed class CasesApiTests : IDisposable
         await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
         var at = host.Clock.GetUtcNow();
         var survivor = await OpenAsync(host, Complaints.Make(at, text: "card charged twice at the Lumo store on Nanjing road", author: "m1"));
-        var merged = await OpenAsync(host, Complaints.Make(at, text: "my wife also got double charged, want refund", author: "m2"));
+        var mergedMention = Complaints.Make(at, text: "my wife also got double charged, want refund", author: "m2");
+        var merged = await OpenAsync(host, mergedMention);
         await host.Desk.OnIndexedAsync([Complaints.Make(at.AddMinutes(1), text: "my wife also got double charged, want refund now!!", author: "m2")], default);
         var client = host.Client();
         await PostAsync(client, $"/api/cases/{merged}/notes", new { text = "same incident as the Nanjing road one" });
@@ -260,6 +261,13 @@ public sealed class CasesApiTests : IDisposable
         }
 
         (await ProblemAsync(await PostAsync(client, $"/api/cases/{merged}/merge", new { into = survivor }, "*"), HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("already merged");
+
+        // Asked by mention (the console's mention page, and GET /api/cases?mention=): the survivor answers.
+        var directory = host.App.Services.GetRequiredService<ICaseDirectory>();
+        (await directory.CasesForMentionAsync(mergedMention.Id, default)).Single().Id.ShouldBe(survivor);
+        (await directory.CasesForMentionAsync("no-such-mention", default)).ShouldBeEmpty();
+        var byMention = await client.GetFromJsonAsync<JsonElement>($"/api/cases?status=all&mention={mergedMention.Id}");
+        byMention.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()).ShouldBe([survivor]);
     }
 
     [Fact]

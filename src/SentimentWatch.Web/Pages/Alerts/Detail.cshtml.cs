@@ -43,6 +43,8 @@ public sealed class DetailModel(
 
     public IReadOnlyList<SilenceView> Silences { get; private set; } = [];
 
+    public IReadOnlyList<AlertTimelineEntry> Record { get; private set; } = [];
+
     [TempData]
     public string? Notice { get; set; }
 
@@ -57,7 +59,7 @@ public sealed class DetailModel(
     public async Task<IActionResult> OnPostResolveAsync(long id, CancellationToken cancellationToken) =>
         await ChangeAsync(id, () => desk.ResolveAsync(id, Who, cancellationToken), t["Resolved."], cancellationToken);
 
-    /// <summary>Silences the incident this alert belongs to (its watch, rule and group), as POST /api/alerts/{id}/silence does.</summary>
+    /// <summary>Silences the incident this alert belongs to (its watch and group, every rule), as POST /api/alerts/{id}/silence does.</summary>
     public async Task<IActionResult> OnPostSilenceAsync(long id, string? duration, string? reason, CancellationToken cancellationToken)
     {
         var choice = SilenceChoices.FirstOrDefault(c => c.Key == duration);
@@ -81,9 +83,10 @@ public sealed class DetailModel(
         var until = clock.GetUtcNow() + choice.Span;
         await desk.SilenceAsync(new AlertSilence
         {
+            // The incident's key (watch and group, every rule), exactly as the API's per-alert silence.
             WatchId = alert.WatchId,
-            RuleId = alert.RuleId,
-            GroupKey = alert.GroupKey.Length == 0 ? null : alert.GroupKey,
+            GroupKey = alert.GroupKey,
+            AlertId = alert.Id,
             Until = until,
             Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(),
             CreatedBy = Who,
@@ -128,6 +131,9 @@ public sealed class DetailModel(
         var now = clock.GetUtcNow();
         var silences = await db.Silences.AsNoTracking().Where(s => s.WatchId == alert.WatchId && s.Until > now).ToListAsync(cancellationToken);
         Silences = [.. silences.Where(s => s.Covers(alert, now)).Select(SilenceView.From)];
+        // The incident's record: signals joining and clearing, notices, people's actions, lines from
+        // other capabilities ("the last complaint case of this incident was resolved").
+        Record = await db.Timeline.AsNoTracking().Where(e => e.AlertId == id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(cancellationToken);
 
         var bars = new List<(string Label, double Value, string Color)>();
         if (Alert.Baseline is { } baseline)
