@@ -26,18 +26,24 @@ public sealed class ModelScorer : IMentionScorer
     private readonly bool _sharedFeatures;
     private readonly string[] _riskTerms;
     private readonly HybridTopic? _hybrid;
+    private readonly int _otherIndex;
+    private readonly float _otherThreshold;
 
     /// <param name="hybrid">Keyword rules that may overrule an unsure or "other" topic answer; null = the model alone.</param>
-    public ModelScorer(SentimentModel sentiment, TopicModel topic, IEnumerable<string> riskTerms, HybridTopic? hybrid = null)
+    /// <param name="complaintOtherThreshold">A negative mention is "other" only when P(other) reaches this (<see cref="ComplaintGate"/>); 0 = plain argmax.</param>
+    public ModelScorer(SentimentModel sentiment, TopicModel topic, IEnumerable<string> riskTerms, HybridTopic? hybrid = null, float complaintOtherThreshold = 0f)
     {
         _sentiment = sentiment;
         _topic = topic;
         _hybrid = hybrid;
+        _otherIndex = topic.Topics.ToList().IndexOf(ComplaintTopics.Other);
+        _otherThreshold = complaintOtherThreshold;
         // The rule and complaint-cue features only append dense slots after the ones the topic model knows (it ignores them).
         var topicSettings = topic.Manifest.Featurizer;
         _sharedFeatures = topicSettings == sentiment.Manifest.Featurizer || topicSettings == sentiment.Manifest.Featurizer with { RuleFeatures = false, ComplaintCues = false, ComplaintCueScale = 1f, ComplaintCuesAsNegative = 0f };
         _riskTerms = riskTerms.Select(TextNormalizer.Fold).Where(t => t.Length > 0).Distinct().ToArray();
-        ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}" + (hybrid is null ? "" : "+" + hybrid.Version);
+        ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}" + (hybrid is null ? "" : "+" + hybrid.Version)
+            + (complaintOtherThreshold > 0f ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+gate{complaintOtherThreshold:0.##}") : "");
     }
 
     public string? ModelVersion { get; }
@@ -55,7 +61,7 @@ public sealed class ModelScorer : IMentionScorer
         var ml = new MLContext(seed: 1);
         var sentiment = SentimentModel.Load(ml, options.SentimentPath, "Scoring:SentimentModel");
         var topic = TopicModel.Load(ml, options.TopicPath, "Scoring:TopicModel");
-        return new ModelScorer(sentiment, topic, options.RiskTerms, HybridTopic.LoadFrom(options.ResolveDirectory(), topic));
+        return new ModelScorer(sentiment, topic, options.RiskTerms, HybridTopic.LoadFrom(options.ResolveDirectory(), topic), options.ComplaintOtherThreshold);
     }
 
     public IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts)
@@ -107,15 +113,26 @@ public sealed class ModelScorer : IMentionScorer
 
         int topic;
         float probability;
+        Span<float> probabilities = stackalloc float[_topic.Topics.Count];
+        _topic.Probabilities(topicVector, probabilities);
         if (_hybrid is null)
         {
-            (topic, probability) = _topic.Predict(topicVector);
+            topic = 0;
+            for (var c = 1; c < probabilities.Length; c++)
+            {
+                topic = probabilities[c] > probabilities[topic] ? c : topic;
+            }
+
+            probability = probabilities[topic];
         }
         else
         {
-            Span<float> probabilities = stackalloc float[_topic.Topics.Count];
-            _topic.Probabilities(topicVector, probabilities);
             (topic, probability, _) = _hybrid.Decide(folded, probabilities);
+        }
+
+        if (label == SentimentLabel.Negative && _otherThreshold > 0f)
+        {
+            (topic, probability) = ComplaintGate.Decide(probabilities, topic, probability, _otherIndex, _otherThreshold);
         }
 
         return new MentionScore(

@@ -21,6 +21,12 @@ public sealed class ScoringOptions
         "lawsuit", "sue", "lawyer", "recall", "explode", "exploded", "fire", "poisoning", "fraud", "scam", "leak", "injured", "boycott",
     ];
 
+    /// <summary>
+    /// A mention scored negative (a complaint) gets the topic "other" only when the topic model's P(other)
+    /// reaches this; otherwise its most likely category (decision 125). 0 turns the gate off (plain argmax).
+    /// </summary>
+    public float ComplaintOtherThreshold { get; set; } = 0.8f;
+
     public string ResolveDirectory() =>
         Path.IsPathRooted(ModelDirectory) ? ModelDirectory : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, ModelDirectory));
 
@@ -54,6 +60,11 @@ public sealed class ScoringOptionsValidator : IValidateOptions<ScoringOptions>
             {
                 failures.Add($"Scoring:TopicModel: model file '{options.TopicPath}' does not exist (Scoring:ModelDirectory = '{options.ModelDirectory}').");
             }
+        }
+
+        if (options.ComplaintOtherThreshold is < 0f or > 1f || float.IsNaN(options.ComplaintOtherThreshold))
+        {
+            failures.Add($"Scoring:ComplaintOtherThreshold must be between 0 and 1 (was {options.ComplaintOtherThreshold}).");
         }
 
         for (var i = 0; i < options.RiskTerms.Count; i++)
