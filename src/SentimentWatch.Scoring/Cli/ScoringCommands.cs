@@ -192,7 +192,7 @@ public static class ScoringCommands
 
             if (r.GetValue(topicsOnly))
             {
-                new TopicTraining(log).Run(dataDir, TopicRules.Load(keywordsPath), heldTopics, r.GetValue(glove)?.FullName, [],
+                new TopicTraining(log).Run(dataDir, TopicRules.Load(keywordsPath), heldTopics, r.GetValue(glove)?.FullName, TopicTraining.LoadExamples(keywordsPath),
                     Path.Combine(outDir, "topic.zip"), Path.Combine(outDir, "topic-lexicon.tsv"), now);
                 log.WriteLine($"Topic model written to {outDir}");
                 return Task.FromResult(0);
@@ -225,7 +225,7 @@ public static class ScoringCommands
             }
 
             run.TrainSentiment(sentimentData, dev, Path.Combine(outDir, "sentiment.zip"), now);
-            new TopicTraining(log).Run(dataDir, TopicRules.Load(keywordsPath), heldTopics, r.GetValue(glove)?.FullName, [],
+            new TopicTraining(log).Run(dataDir, TopicRules.Load(keywordsPath), heldTopics, r.GetValue(glove)?.FullName, TopicTraining.LoadExamples(keywordsPath),
                 Path.Combine(outDir, "topic.zip"), Path.Combine(outDir, "topic-lexicon.tsv"), now);
             if (report.Length > 0)
             {

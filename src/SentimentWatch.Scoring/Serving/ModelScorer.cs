@@ -11,7 +11,7 @@ namespace SentimentWatch.Scoring.Serving;
 /// shared featurizer with a per-thread feature buffer (thread-safe, allocation-light). Large
 /// batches are split across cores.
 /// </summary>
-public sealed class ModelScorer : IMentionScorer
+public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
 {
     private const int ParallelThreshold = 512;
 
@@ -20,6 +20,11 @@ public sealed class ModelScorer : IMentionScorer
 
     [ThreadStatic]
     private static FeatureVector? t_topicVector;
+
+    [ThreadStatic]
+    private static FeatureVector? t_watchVector;
+
+    private IReadOnlyDictionary<string, WatchTopicModel> _watchModels = new Dictionary<string, WatchTopicModel>(StringComparer.Ordinal);
 
     private readonly SentimentModel _sentiment;
     private readonly TopicModel _topic;
@@ -46,7 +51,43 @@ public sealed class ModelScorer : IMentionScorer
             + (complaintOtherThreshold > 0f ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+gate{complaintOtherThreshold:0.##}") : "");
     }
 
-    public string? ModelVersion { get; }
+    public string? ModelVersion { get; private set; }
+
+    public bool HasWatchTaxonomies => _watchModels.Count > 0;
+
+    /// <summary>The topic models of watches with their own taxonomy, by watch id.</summary>
+    public IReadOnlyDictionary<string, WatchTopicModel> WatchModels => _watchModels;
+
+    /// <summary>
+    /// Gives watches their own topic models (decision 126); their versions join <see cref="ModelVersion"/>,
+    /// so mentions are re-scored when a watch's taxonomy is retrained.
+    /// </summary>
+    public ModelScorer WithWatchTopics(IReadOnlyDictionary<string, WatchTopicModel> models)
+    {
+        _watchModels = models;
+        if (models.Count > 0)
+        {
+            var versions = string.Join(",", models.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value.Version}"));
+            ModelVersion += string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+watches-{TrainingRunHash(versions):x8}");
+        }
+
+        return this;
+    }
+
+    private static uint TrainingRunHash(string text) => Training.TrainingRun.StableHash(text);
+
+    public TopicScore? WatchTopic(IReadOnlyList<string> watches, string text, SentimentScore sentiment)
+    {
+        foreach (var watch in watches)
+        {
+            if (_watchModels.TryGetValue(watch, out var model))
+            {
+                return model.Decide(text ?? string.Empty, sentiment.Label == SentimentLabel.Negative, t_watchVector ??= new FeatureVector(), _otherThreshold);
+            }
+        }
+
+        return null;
+    }
 
     public SentimentModel Sentiment => _sentiment;
 
@@ -61,7 +102,12 @@ public sealed class ModelScorer : IMentionScorer
         var ml = new MLContext(seed: 1);
         var sentiment = SentimentModel.Load(ml, options.SentimentPath, "Scoring:SentimentModel");
         var topic = TopicModel.Load(ml, options.TopicPath, "Scoring:TopicModel");
-        return new ModelScorer(sentiment, topic, options.RiskTerms, HybridTopic.LoadFrom(options.ResolveDirectory(), topic), options.ComplaintOtherThreshold);
+        var watchModels = options.WatchTopics.ToDictionary(
+            w => w.Key,
+            w => WatchTopicModel.Load(ml, options.ResolveWatchTopicDirectory(w.Value), $"Scoring:WatchTopics:{w.Key}"),
+            StringComparer.Ordinal);
+        return new ModelScorer(sentiment, topic, options.RiskTerms, HybridTopic.LoadFrom(options.ResolveDirectory(), topic), options.ComplaintOtherThreshold)
+            .WithWatchTopics(watchModels);
     }
 
     public IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts)

