@@ -17,6 +17,8 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
     public DbSet<AlertMention> AlertMentions => Set<AlertMention>();
     public DbSet<StaffNoticeRecord> StaffNotices => Set<StaffNoticeRecord>();
     public DbSet<EvidenceHistory> History => Set<EvidenceHistory>();
+    public DbSet<ResponseStep> Steps => Set<ResponseStep>();
+    public DbSet<StepReminder> StepReminders => Set<StepReminder>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -43,6 +45,8 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
         alert.Property(a => a.Status).HasConversion<int>();
         alert.Property(a => a.Severity).HasConversion<int>();
         alert.Property(a => a.NotifiedSeverity).HasConversion<int>();
+        alert.Property(a => a.PlannedSeverity).HasConversion<int?>();
+        alert.Ignore(a => a.NeedsPlan);
         alert.Property(a => a.Kind).HasConversion<int>();
         alert.Ignore(a => a.IsOpen);
         alert.Ignore(a => a.TopTerms);
@@ -51,6 +55,7 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
         alert.Ignore(a => a.Reading);
         alert.HasMany(a => a.Signals).WithOne().HasForeignKey(s => s.AlertId).OnDelete(DeleteBehavior.Cascade);
         alert.HasMany(a => a.Timeline).WithOne().HasForeignKey(t => t.AlertId).OnDelete(DeleteBehavior.Cascade);
+        alert.HasMany(a => a.Steps).WithOne().HasForeignKey(s => s.AlertId).OnDelete(DeleteBehavior.Cascade);
 
         var signal = modelBuilder.Entity<AlertSignal>();
         signal.ToTable("alert_signals");
@@ -93,10 +98,33 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
         history.Property(h => h.WatchId).HasMaxLength(200);
         history.Property(h => h.Scope).HasMaxLength(300);
 
+        // The response plan: one row per incident and step id, whoever (desk, two evaluators) adds it.
+        var step = modelBuilder.Entity<ResponseStep>();
+        step.ToTable("alert_steps");
+        step.HasKey(s => s.Id);
+        step.HasIndex(s => new { s.AlertId, s.StepId }).IsUnique();
+        step.HasIndex(s => new { s.DoneAt, s.DueAt });
+        step.Property(s => s.StepId).HasMaxLength(64);
+        step.Property(s => s.PlaybookId).HasMaxLength(200);
+        step.Property(s => s.Severity).HasConversion<int>();
+        step.Property(s => s.Version).IsConcurrencyToken();
+        step.Ignore(s => s.Checklist);
+        step.Ignore(s => s.IsDone);
+
+        var reminder = modelBuilder.Entity<StepReminder>();
+        reminder.ToTable("alert_step_reminders");
+        reminder.HasKey(r => r.Id);
+        reminder.HasIndex(r => new { r.StepRowId, r.Cycle }).IsUnique();
+        reminder.HasIndex(r => r.NotifiedAt);
+        reminder.HasIndex(r => r.AlertId);
+        reminder.Property(r => r.DedupKey).HasMaxLength(StaffNotifier.MaxDedupKeyLength);
+        reminder.HasOne<ResponseStep>().WithMany().HasForeignKey(r => r.StepRowId).OnDelete(DeleteBehavior.Cascade);
+
         var notices = modelBuilder.Entity<StaffNoticeRecord>();
         notices.ToTable("staff_notices");
         notices.HasKey(n => n.Id);
         notices.HasIndex(n => n.DedupKey).IsUnique();
+        notices.HasIndex(n => n.AlertId);
         notices.Property(n => n.DedupKey).HasMaxLength(StaffNotifier.MaxDedupKeyLength);
         notices.Ignore(n => n.RecipientList);
     }

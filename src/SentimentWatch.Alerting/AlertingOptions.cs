@@ -20,6 +20,12 @@ public sealed class AlertingOptions
     public List<CrisisRuleOptions> Rules { get; set; } = [];
 
     public AlertDeliveryOptions Delivery { get; set; } = new();
+
+    /// <summary>The response plan: per watch and severity, the ordered steps an incident starts (docs/alerting.md).</summary>
+    public List<ResponsePlaybookOptions> Playbooks { get; set; } = [];
+
+    /// <summary>Cron of the Hangfire job that reminds owners of overdue response steps (Hangfire's finest is every minute).</summary>
+    public string ResponseStepCheckCron { get; set; } = "* * * * *";
 }
 
 /// <summary>One crisis rule of the emergency plan, e.g. "negative volume triples within ten minutes".</summary>
@@ -286,6 +292,7 @@ public sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
         }
 
         ValidateDelivery(options.Delivery, $"{s}:Delivery", failures);
+        PlaybookValidation.Validate(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -33,7 +33,13 @@ public static class AlertingRegistration
         services.TryAddSingleton<WatchNames>();
         // The ports other capabilities (complaint cases) consume; see Core/Incidents/IncidentLinks.cs.
         services.AddSingleton<IAlertDirectory, AlertDirectory>();
-        services.AddSingleton<IStaffNotifier, StaffNotifier>();
+        services.AddSingleton<StaffNotifier>();
+        services.AddSingleton<IStaffNotifier>(sp => sp.GetRequiredService<StaffNotifier>());
+        // The response plan: playbook steps, overdue reminders (a Hangfire recurring job) and the incident record.
+        services.AddSingleton<ResponsePlan>();
+        services.AddSingleton<IncidentRecords>();
+        services.AddTransient<ResponseStepWatch>();
+        services.AddHostedService<ResponseStepSchedule>();
         services.AddTransient<NotificationDelivery>();
         services.AddHostedService<AlertEvaluationSchedule>();
         // Needs the IMentionIndex the indexing capability registers; resolved only by the backtest verb.

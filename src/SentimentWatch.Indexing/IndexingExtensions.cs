@@ -36,15 +36,14 @@ public static class IndexingExtensions
             if (string.Equals(options.Provider, IndexOptions.ElasticsearchProvider, StringComparison.OrdinalIgnoreCase))
             {
                 return new ElasticsearchMentionIndex(
-                    ElasticsearchMentionIndex.CreateHttpClient(options.Elasticsearch),
                     options.Elasticsearch,
                     services.GetRequiredService<TimeProvider>(),
-                    services.GetRequiredService<ILogger<ElasticsearchMentionIndex>>(),
-                    ownsClient: true);
+                    services.GetRequiredService<ILogger<ElasticsearchMentionIndex>>());
             }
 
             return new LuceneMentionIndex(options.Directory!, services.GetRequiredService<ILogger<LuceneMentionIndex>>());
         });
+        builder.Services.AddHostedService<IndexStartupCheck>();
         builder.Services.AddHostedService<IndexRetentionService>();
         return builder;
     }

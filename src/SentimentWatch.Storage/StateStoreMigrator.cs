@@ -13,11 +13,27 @@ namespace SentimentWatch.Storage;
 public sealed class StateStoreMigrator(
     IEnumerable<IStateSchema> schemas,
     IOptions<StorageOptions> options,
-    ILogger<StateStoreMigrator> logger) : IHostedLifecycleService
+    ILogger<StateStoreMigrator> logger) : IHostedLifecycleService, IDisposable
 {
+    private FileStream? _directoryLock;
+
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        await PrepareAsync(schemas, options.Value, cancellationToken);
+        LockDataDirectory();
+        try
+        {
+            await PrepareAsync(schemas, options.Value, cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            // "file is not a database", "unable to open", "readonly database": the operator's to fix.
+            throw new SentimentWatch.Core.Hosting.StartupFaultException(
+                $"{StorageOptions.SectionName}:DataDirectory", options.Value.DataDirectory,
+                $"holds a state database that cannot be used ({options.Value.StateDatabasePath}: {ex.Message})",
+                "restore state.db from a backup or move it aside to start empty, and make the folder writable for the service's user",
+                ex);
+        }
+
         logger.LogInformation("State store ready at {StatePath}", options.Value.StateDatabasePath);
     }
 
@@ -40,6 +56,31 @@ public sealed class StateStoreMigrator(
             await schema.MigrateAsync(cancellationToken);
         }
     }
+
+    /// <summary>
+    /// One service per data directory: a second one (another port, same folder) would write the
+    /// same SQLite file and Lucene index, and Lucene's own lock does not stop it on Linux. The
+    /// lock is the OS's (released when the process ends, even when killed), on a file beside state.db.
+    /// </summary>
+    private void LockDataDirectory()
+    {
+        var directory = options.Value.ResolveDataDirectory();
+        Directory.CreateDirectory(directory);
+        try
+        {
+            _directoryLock = new FileStream(Path.Combine(directory, "service.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new SentimentWatch.Core.Hosting.StartupFaultException(
+                $"{StorageOptions.SectionName}:DataDirectory", options.Value.DataDirectory,
+                $"is in use by another SentimentWatch service ({directory}/service.lock is held)",
+                "stop that service first, or give this one its own data directory",
+                ex);
+        }
+    }
+
+    public void Dispose() => _directoryLock?.Dispose();
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -124,6 +124,14 @@ public static class ConsoleRegistration
                 o.ClientId = oidc.ClientId;
                 o.ClientSecret = oidc.ClientSecret;
                 o.ResponseType = "code";
+                // The code comes back on a top-level GET (not the handler's default form_post), so the
+                // correlation and nonce cookies can be SameSite=Lax like the session, instead of
+                // SameSite=None, which browsers only keep when Secure (decision 065).
+                o.ResponseMode = "query";
+                o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.NonceCookie.SameSite = SameSiteMode.Lax;
+                o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.UsePkce = true;
                 o.RequireHttpsMetadata = oidc.Authority!.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
                 o.GetClaimsFromUserInfoEndpoint = true;

@@ -8,7 +8,16 @@ try
 {
     // The host handles Ctrl+C and SIGTERM itself and drains the pipeline within
     // Host:ShutdownTimeout; System.CommandLine's own handler would end the process after 2 s.
-    return await CommandLine.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    return await CommandLine.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+}
+catch (OperationCanceledException)
+{
+    return 130; // interrupted before the host took over Ctrl+C
+}
+catch (Exception ex) when (ex is not Microsoft.Extensions.Hosting.HostAbortedException)
+{
+    // Every verb's failure is reported the same way: operator faults as one line and exit 2.
+    return CommandLine.Report(ex);
 }
 finally
 {

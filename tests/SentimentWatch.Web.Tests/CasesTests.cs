@@ -35,10 +35,14 @@ public sealed class CasesTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         await page.Locator("#rootCause").SelectOptionAsync("billing_error");
         await page.GetByRole(AriaRole.Button, new() { Name = "Change status" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("case-status")).ToHaveTextAsync("resolved");
+        // The follow-up (回访) falls due two days after resolution (Cases:FollowUpDelay).
+        await Assertions.Expect(page.GetByTestId("follow-ups")).ToContainTextAsync("Not due yet");
 
         await page.Locator("#score").SelectOptionAsync("5");
         await page.GetByRole(AriaRole.Button, new() { Name = "Record satisfaction" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("satisfaction")).ToContainTextAsync("5 / 5");
+        await Assertions.Expect(page.GetByTestId("follow-ups")).ToContainTextAsync("Satisfaction 5 / 5");
+        await Assertions.Expect(page.GetByTestId("follow-ups")).ToContainTextAsync("by sam");
         await Assertions.Expect(page.GetByTestId("audit")).ToContainTextAsync("sam");
         await ShotAsync(page, "resolved");
     }
@@ -66,6 +70,55 @@ public sealed class CasesTests(ConsoleFixture fixture) : ConsoleTest(fixture)
     }
 
     [Fact]
+    public async Task Support_OverridesPriorityAndCategory_WithAReason_OnRecord()
+    {
+        var id = await OldestNewCaseAsync(skip: 2);
+        var before = (await CaseAsync(id)).GetProperty("case");
+        var priority = before.GetProperty("priority").GetString() == "P1" ? "P2" : "P1";
+        var category = before.GetProperty("category").GetString() == "product_quality" ? "logistics" : "product_quality";
+
+        var page = await OpenAsync("support");
+        await page.GotoAsync($"/cases/{id}");
+        var form = page.GetByTestId("override-form");
+        await form.Locator("#override-priority").SelectOptionAsync(priority);
+        await form.Locator("#override-category").SelectOptionAsync(category);
+        await form.Locator("#override-reason").FillAsync("食品安全投诉，升级处理");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("notice")).ToHaveTextAsync("Override recorded.");
+        await Assertions.Expect(page.Locator(".page-head .badge").First).ToHaveTextAsync(priority);
+        var audit = page.GetByTestId("audit");
+        await Assertions.Expect(audit.Locator("tr", new() { HasText = "priority" })).ToContainTextAsync($"→ {priority} (食品安全投诉，升级处理)");
+        await Assertions.Expect(audit.Locator("tr", new() { HasText = "category" })).ToContainTextAsync($"→ {category}");
+        await ShotAsync(page);
+
+        // The API sees the same case: one desk behind both.
+        var after = (await CaseAsync(id)).GetProperty("case");
+        after.GetProperty("priority").GetString().ShouldBe(priority);
+        after.GetProperty("category").GetString().ShouldBe(category);
+    }
+
+    [Fact]
+    public async Task MentionPage_ListsTheCaseItIsOn_WithALinkForThoseWhoMayOpenIt()
+    {
+        var id = await OldestNewCaseAsync(skip: 3);
+        var mentionId = (await CaseAsync(id)).GetProperty("mentions")[0].GetProperty("mentionId").GetString()!;
+
+        var admin = await OpenAsync("admin");
+        await admin.GotoAsync($"/mentions/{Uri.EscapeDataString(mentionId)}");
+        var cases = admin.GetByTestId("mention-cases");
+        await Assertions.Expect(cases.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", $"/cases/{id}");
+        await Assertions.Expect(cases).ToContainTextAsync($"#{id}");
+        await ShotAsync(admin, "admin");
+
+        // An analyst sees which case it is and how it stands, without a link to a page they may not open.
+        var analyst = await OpenAsync("analyst");
+        await analyst.GotoAsync($"/mentions/{Uri.EscapeDataString(mentionId)}");
+        await Assertions.Expect(analyst.GetByTestId("mention-cases")).ToContainTextAsync($"#{id}");
+        await Assertions.Expect(analyst.GetByTestId("mention-cases").GetByRole(AriaRole.Link)).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Metrics_AndTheOverviewBacklog_ShowTheCases()
     {
         var page = await OpenAsync("support");
@@ -76,6 +129,15 @@ public sealed class CasesTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         await page.GotoAsync("/");
         await Assertions.Expect(page.GetByTestId("case-backlog")).ToBeVisibleAsync();
         await ShotAsync(page, "overview");
+    }
+
+    private async Task<JsonElement> CaseAsync(long id)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/cases/{id}");
+        request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
+        var response = await Fixture.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     private async Task<long> OldestNewCaseAsync(int skip = 0)

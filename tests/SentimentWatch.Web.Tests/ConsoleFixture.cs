@@ -31,8 +31,18 @@ public sealed class ConsoleFixture : IAsyncLifetime
         ["support"] = "sam",
     };
 
+    /// <summary>People of the single sign-on provider (not console accounts until they sign in): their roles there.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> ProviderPeople = new Dictionary<string, string[]>
+    {
+        ["olga.sso"] = ["analyst"],
+        ["nora.norole"] = [],
+    };
+
     private WebApplication? _app;
     private IPlaywright? _playwright;
+
+    /// <summary>The stand-in OpenID provider the console's single sign-on is configured against.</summary>
+    public MinimalOpenIdProvider OpenIdProvider { get; } = new(ProviderPeople);
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "sw-console-" + Guid.NewGuid().ToString("N"));
 
@@ -54,6 +64,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         BaseUrl = $"http://127.0.0.1:{port}";
         var demo = Path.Combine(AppContext.BaseDirectory, "samples", "demo-mentions.jsonl");
         DemoMentions = File.ReadLines(demo).Count(l => !string.IsNullOrWhiteSpace(l));
+        await OpenIdProvider.StartAsync(FreePort());
         var builder = AppHost.CreateBuilder(
         [
             "--environment", "Testing",
@@ -72,6 +83,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
             "--Cases:Watches:0:Watch=lumo",
             // Left unassigned so the tests assign and work them through the console.
             "--Cases:Watches:0:AutoAssign=false",
+            // Single sign-on against the stand-in provider on 127.0.0.1.
+            $"--Console:OpenIdConnect:Authority={OpenIdProvider.Authority}",
+            $"--Console:OpenIdConnect:ClientId={MinimalOpenIdProvider.ClientId}",
+            $"--Console:OpenIdConnect:ClientSecret={MinimalOpenIdProvider.ClientSecret}",
+            "--Console:OpenIdConnect:DisplayName=Lumo SSO",
         ]);
         _app = AppHost.Build(builder);
         await _app.StartAsync();
@@ -122,6 +138,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         }
 
         Http.Dispose();
+        await OpenIdProvider.DisposeAsync();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -232,11 +232,54 @@ public sealed class AlertDeskTests(ConsoleFixture fixture) : ConsoleTest(fixture
 
         await alert.SilenceAsync("4h", "handled with the store manager");
         await Assertions.Expect(page.GetByTestId("silences")).ToContainTextAsync("petra");
+        await ShotAsync(page, "silenced");
+
+        // Lifted from the alert's own page: back there, the silence is gone.
+        await page.GetByTestId("silences").GetByRole(AriaRole.Button, new() { Name = "Lift" }).ClickAsync();
+        await Assertions.Expect(alert.Notice).ToHaveTextAsync("Silence lifted.");
+        await Assertions.Expect(page.GetByTestId("silences")).ToHaveCountAsync(0);
 
         await alert.ResolveAsync();
         await Assertions.Expect(alert.Status).ToHaveTextAsync("resolved");
         await Assertions.Expect(alert.History).ToContainTextAsync("Resolved by petra");
         await ShotAsync(page, "resolved");
+    }
+}
+
+public sealed class SilenceDeskTests(ConsoleFixture fixture) : ConsoleTest(fixture)
+{
+    [Fact]
+    public async Task Desk_ListsEverySilenceInForce_AndPrLiftsOne()
+    {
+        // A watch-wide silence set by a machine through the API.
+        long id;
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/alerts/silences")
+        {
+            Content = JsonContent.Create(new { watch = "lumo", duration = "02:00:00", reason = "maintenance window 维护窗口" }),
+        })
+        {
+            request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
+            var response = await Fixture.Http.SendAsync(request);
+            response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created);
+            id = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        }
+
+        var page = await OpenAsync("pr");
+        var desk = await AlertDeskPage.OpenAsync(page);
+        await Assertions.Expect(desk.Silence(id)).ToContainTextAsync("lumo");
+        await Assertions.Expect(desk.Silence(id)).ToContainTextAsync("maintenance window 维护窗口");
+        await Assertions.Expect(desk.Silence(id)).ToContainTextAsync("web-tests");
+        await ShotAsync(page, "listed");
+
+        await desk.LiftAsync(id);
+        await Assertions.Expect(desk.Notice).ToHaveTextAsync("Silence lifted.");
+        await Assertions.Expect(desk.Silence(id)).ToHaveCountAsync(0);
+        await ShotAsync(page, "lifted");
+
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/api/alerts/silences");
+        list.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
+        var active = await (await Fixture.Http.SendAsync(list)).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        active.EnumerateArray().Select(s => s.GetProperty("id").GetInt64()).ShouldNotContain(id);
     }
 }
 

@@ -110,6 +110,20 @@ public sealed class Alert
     /// <summary>Lines added by this change; the timeline is never loaded through this list.</summary>
     public List<AlertTimelineEntry> Timeline { get; private set; } = [];
 
+    /// <summary>
+    /// The highest severity whose playbook was looked up for this incident (null before the first):
+    /// a playbook's steps start once, when the incident opens or escalates into its severity.
+    /// </summary>
+    public AlertSeverity? PlannedSeverity { get; private set; }
+
+    /// <summary>Response steps added by this change; the plan is never loaded through this list.</summary>
+    public List<ResponseStep> Steps { get; private set; } = [];
+
+    /// <summary>Open, and at a severity whose playbook has not been looked up yet.</summary>
+    public bool NeedsPlan => IsOpen && (PlannedSeverity is null || Severity > PlannedSeverity);
+
+    public void MarkPlanned() => PlannedSeverity = Severity;
+
     public bool IsOpen => Status != AlertStatus.Resolved;
 
     public IReadOnlyList<string> TopTerms => JsonSerializer.Deserialize<string[]>(TopTermsJson, Json) ?? [];

@@ -22,6 +22,7 @@ public sealed class IncidentDesk(
     NotificationOutbox outbox,
     WatchNames watchNames,
     IEnumerable<ISourceHealthReader> sourceHealth,
+    ResponsePlan plans,
     TimeProvider clock,
     ILogger<IncidentDesk> logger) : IMentionObserver
 {
@@ -170,6 +171,39 @@ public sealed class IncidentDesk(
         return silence;
     }
 
+    /// <summary>The silences in force now, soonest to end first (the API's list and the console's).</summary>
+    public async Task<List<AlertSilence>> ActiveSilencesAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        return await db.Silences.AsNoTracking().Where(s => s.Until > now).OrderBy(s => s.Until).ThenBy(s => s.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Ends an active silence now; false when there is none with that id. Who lifted it is logged,
+    /// and written on the incident's timeline when the silence was made from an alert.
+    /// </summary>
+    public async Task<bool> LiftSilenceAsync(long silenceId, string who, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var silence = await db.Silences.SingleOrDefaultAsync(s => s.Id == silenceId && s.Until > now, cancellationToken);
+        if (silence is null)
+        {
+            return false;
+        }
+
+        silence.Until = now;
+        if (silence.AlertId is { } alertId && await db.Alerts.AnyAsync(a => a.Id == alertId, cancellationToken))
+        {
+            db.Timeline.Add(new AlertTimelineEntry { AlertId = alertId, At = now, Actor = who, Kind = TimelineKinds.Note, Text = $"silence {silenceId} lifted" });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("{Actor} lifted silence {SilenceId} on watch {WatchId}", who, silenceId, silence.WatchId);
+        return true;
+    }
+
     private async Task<Alert?> ChangeAsync(long id, Func<Alert, NotificationKind?> change, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -257,6 +291,7 @@ public sealed class IncidentDesk(
         var silences = await db.Silences.AsNoTracking().Where(s => s.Until > now).ToListAsync(cancellationToken);
         var announce = new List<(Alert Alert, NotificationKind Kind)>();
         var evidenceOf = new List<(Alert Alert, Finding Finding)>();
+        var touched = new List<Alert>();
         CrisisRule? RuleOf(string id) => rules.FirstOrDefault(r => r.Id == id);
         foreach (var watch in watches)
         {
@@ -331,6 +366,7 @@ public sealed class IncidentDesk(
                 }
 
                 evidenceOf.AddRange(incidentFindings.Select(f => (alert, f)));
+                touched.Add(alert);
                 TakeReading(alert);
                 if (alert.Observe(incidentFindings, now, RuleOf) is { } kind && !silences.Any(s => s.Covers(alert, now)))
                 {
@@ -353,6 +389,9 @@ public sealed class IncidentDesk(
                 }
             }
         }
+
+        // An incident that opened or escalated into a severity with a playbook starts its steps (saved below, with the incident).
+        await plans.StartAsync(db, touched, now, cancellationToken);
 
         List<long> outboxIds;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))

@@ -33,6 +33,7 @@ public static class AlertingApi
         alerts.MapPost("/{id}/ack", AcknowledgeAsync);
         alerts.MapPost("/{id}/resolve", ResolveAsync);
         alerts.MapPost("/{id}/silence", SilenceAlertAsync);
+        ResponsePlanApi.Map(alerts);
         return app;
     }
 
@@ -40,16 +41,9 @@ public static class AlertingApi
         IDbContextFactory<AlertingDbContext> dbs, WatchNames names, string? status, string? watch, int? page, int? pageSize, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        AlertStatus? wanted = null;
-        var openOnly = false;
-        switch (status?.Trim().ToLowerInvariant())
+        if (!AlertList.IsKnownStatus(status))
         {
-            case null or "" or "all": break;
-            case "open": openOnly = true; break;
-            case "firing": wanted = AlertStatus.Firing; break;
-            case "acknowledged": wanted = AlertStatus.Acknowledged; break;
-            case "resolved": wanted = AlertStatus.Resolved; break;
-            default: errors["status"] = [$"status '{status}' is not one of open, firing, acknowledged, resolved, all"]; break;
+            errors["status"] = [$"status '{status}' is not one of {string.Join(", ", AlertList.Statuses)}"];
         }
 
         var number = page ?? 1;
@@ -70,23 +64,7 @@ public static class AlertingApi
         }
 
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var query = db.Alerts.AsNoTracking().Include(a => a.Signals).AsQueryable();
-        if (openOnly)
-        {
-            query = query.Where(a => a.Status != AlertStatus.Resolved);
-        }
-        else if (wanted is { } s)
-        {
-            query = query.Where(a => a.Status == s);
-        }
-
-        if (!string.IsNullOrWhiteSpace(watch))
-        {
-            query = query.Where(a => a.WatchId == watch);
-        }
-
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(a => a.Id).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
+        var (total, items) = await AlertList.PageAsync(db, status, watch, number, size, cancellationToken);
         return TypedResults.Ok(new AlertPage(total, number, size, items.Select(a => AlertView.From(a, names)).ToArray()));
     }
 
@@ -225,13 +203,8 @@ public static class AlertingApi
         return TypedResults.Ok(views.ToArray());
     }
 
-    private static async Task<Ok<SilenceView[]>> ListSilencesAsync(IDbContextFactory<AlertingDbContext> dbs, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var silences = await db.Silences.AsNoTracking().Where(s => s.Until > now).OrderBy(s => s.Id).ToListAsync(cancellationToken);
-        return TypedResults.Ok(silences.Select(SilenceView.From).ToArray());
-    }
+    private static async Task<Ok<SilenceView[]>> ListSilencesAsync(IncidentDesk desk, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await desk.ActiveSilencesAsync(cancellationToken)).Select(SilenceView.From).ToArray());
 
     private static async Task<Results<Created<SilenceView>, ValidationProblem>> SilenceAsync(
         IncidentDesk desk, TimeProvider clock, HttpContext http, SilenceRequest? request, CancellationToken cancellationToken)
@@ -361,19 +334,16 @@ public static class AlertingApi
     }
 
     private static async Task<Results<NoContent, NotFound<ProblemDetails>, ValidationProblem>> LiftSilenceAsync(
-        IDbContextFactory<AlertingDbContext> dbs, TimeProvider clock, string id, CancellationToken cancellationToken)
+        IncidentDesk desk, HttpContext http, string id, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var silenceId, out var invalid))
         {
             return invalid;
         }
 
-        var now = clock.GetUtcNow();
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var lifted = await db.Silences.Where(s => s.Id == silenceId && s.Until > now).ExecuteUpdateAsync(s => s.SetProperty(x => x.Until, now), cancellationToken);
-        return lifted == 0
-            ? TypedResults.NotFound(new ProblemDetails { Title = "No such active silence", Detail = $"silence {silenceId} does not exist or has expired", Status = 404 })
-            : TypedResults.NoContent();
+        return await desk.LiftSilenceAsync(silenceId, http.User.Identity?.Name ?? "unknown", cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.NotFound(new ProblemDetails { Title = "No such active silence", Detail = $"silence {silenceId} does not exist or has expired", Status = 404 });
     }
 
     private static bool TryParseId(string raw, out long id, out ValidationProblem problem)

@@ -75,6 +75,9 @@ namespace SentimentWatch.Alerting.Migrations
                     b.Property<int>("PeakNegatives")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("PlannedSeverity")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ReadingJson")
                         .HasColumnType("TEXT");
 
@@ -422,6 +425,9 @@ namespace SentimentWatch.Alerting.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("AlertId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -445,12 +451,145 @@ namespace SentimentWatch.Alerting.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("WatchId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
 
                     b.HasIndex("DedupKey")
                         .IsUnique();
 
                     b.ToTable("staff_notices", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Alerting.ResponseStep", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChecklistJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Contact")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DoneBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlaybookId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReopenCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StepId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId", "StepId")
+                        .IsUnique();
+
+                    b.HasIndex("DoneAt", "DueAt");
+
+                    b.ToTable("alert_steps", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Alerting.StepReminder", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Cycle")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DedupKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NotifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StepRowId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
+
+                    b.HasIndex("NotifiedAt");
+
+                    b.HasIndex("StepRowId", "Cycle")
+                        .IsUnique();
+
+                    b.ToTable("alert_step_reminders", (string)null);
                 });
 
             modelBuilder.Entity("SentimentWatch.Alerting.AlertSignal", b =>
@@ -471,9 +610,29 @@ namespace SentimentWatch.Alerting.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("SentimentWatch.Alerting.ResponseStep", b =>
+                {
+                    b.HasOne("SentimentWatch.Alerting.Alert", null)
+                        .WithMany("Steps")
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SentimentWatch.Alerting.StepReminder", b =>
+                {
+                    b.HasOne("SentimentWatch.Alerting.ResponseStep", null)
+                        .WithMany()
+                        .HasForeignKey("StepRowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SentimentWatch.Alerting.Alert", b =>
                 {
                     b.Navigation("Signals");
+
+                    b.Navigation("Steps");
 
                     b.Navigation("Timeline");
                 });

@@ -30,8 +30,9 @@ public sealed class NotificationChannels(IEnumerable<INotificationChannel> chann
     public IReadOnlyList<string> Route(string watchId, AlertSeverity severity) =>
         _channels.Where(c => c.Receives(watchId, severity)).Select(c => c.Name).ToArray();
 
-    public IReadOnlyList<string> RouteNotices() =>
-        _channels.Where(c => c.ReceivesNotices).Select(c => c.Name).ToArray();
+    /// <summary>Channels that take staff notices; for a notice about one watch's incident, only those that take that watch (any severity).</summary>
+    public IReadOnlyList<string> RouteNotices(string? watchId = null) =>
+        _channels.Where(c => c.ReceivesNotices && (watchId is null || c.Receives(watchId, AlertSeverity.Critical))).Select(c => c.Name).ToArray();
 
     public INotificationChannel? Find(string name) =>
         _channels.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));

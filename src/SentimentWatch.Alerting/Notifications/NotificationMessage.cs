@@ -84,12 +84,13 @@ public sealed record NotificationMessage
     };
 
     /// <summary>A staff notice in the message shape every channel already renders.</summary>
-    public static NotificationMessage ForNotice(StaffNoticeRecord notice, string idempotencyKey, DateTimeOffset now) => new()
+    public static NotificationMessage ForNotice(StaffNoticeRecord notice, string idempotencyKey, DateTimeOffset now, string? watchName = null) => new()
     {
         Id = idempotencyKey,
         Kind = KindToWire(NotificationKind.Notice),
-        AlertId = 0,
-        Watch = "",
+        AlertId = notice.AlertId ?? 0,
+        Watch = notice.WatchId ?? "",
+        WatchName = notice.WatchId is null ? null : watchName ?? notice.WatchId,
         Rule = "",
         RuleKind = "notice",
         Severity = AlertSeverity.Warning.ToWire(),

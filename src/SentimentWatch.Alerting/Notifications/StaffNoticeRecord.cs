@@ -18,5 +18,10 @@ public sealed class StaffNoticeRecord
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The incident a notice is about (overdue response steps), so it lands on its record; null for others.</summary>
+    public long? AlertId { get; set; }
+
+    public string? WatchId { get; set; }
+
     public IReadOnlyList<string> RecipientList => Recipients.Split('|', StringSplitOptions.RemoveEmptyEntries);
 }

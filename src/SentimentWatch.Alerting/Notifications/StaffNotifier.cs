@@ -18,12 +18,19 @@ public sealed class StaffNotifier(
     NotificationChannels channels,
     NotificationOutbox outbox,
     IOptionsMonitor<AlertingOptions> options,
+    WatchNames watchNames,
     TimeProvider clock,
     ILogger<StaffNotifier> logger) : IStaffNotifier
 {
     public const int MaxDedupKeyLength = 200;
 
-    public async Task NotifyAsync(StaffNotice notice, CancellationToken cancellationToken)
+    public Task NotifyAsync(StaffNotice notice, CancellationToken cancellationToken) => NotifyAsync(notice, null, cancellationToken);
+
+    /// <summary>
+    /// A notice about one incident (an overdue response step): it carries the incident's id and
+    /// watch, goes to the channels that take notices and that watch, and lands on the incident's record.
+    /// </summary>
+    internal async Task NotifyAsync(StaffNotice notice, Alert? about, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notice);
         if (string.IsNullOrWhiteSpace(notice.DedupKey) || notice.DedupKey.Length > MaxDedupKeyLength)
@@ -54,6 +61,8 @@ public sealed class StaffNotifier(
                 Link = AbsoluteLink(notice.Link, options.CurrentValue.PublicBaseUrl),
                 Recipients = string.Join('|', (notice.Recipients ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Replace("|", "", StringComparison.Ordinal).Trim())),
                 CreatedAt = now,
+                AlertId = about?.Id,
+                WatchId = about?.WatchId,
             };
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -69,16 +78,16 @@ public sealed class StaffNotifier(
                 return;
             }
 
-            var rows = channels.RouteNotices().Select(channel =>
+            var rows = channels.RouteNotices(about?.WatchId).Select(channel =>
             {
                 var key = $"notice-{record.Id}-{channel}";
                 return new OutboxNotification
                 {
                     IdempotencyKey = key,
-                    AlertId = 0,
+                    AlertId = about?.Id ?? 0,
                     Channel = channel,
                     Kind = NotificationKind.Notice,
-                    Payload = JsonSerializer.Serialize(NotificationMessage.ForNotice(record, key, now), Alert.Json),
+                    Payload = JsonSerializer.Serialize(NotificationMessage.ForNotice(record, key, now, about is null ? null : watchNames.Of(about.WatchId)), Alert.Json),
                     CreatedAt = now,
                 };
             }).ToList();

@@ -177,17 +177,23 @@ namespace SentimentWatch.Cases.Migrations
 
                     b.HasIndex("ClockStartedAt");
 
-                    b.HasIndex("OpenedAt");
-
                     b.HasIndex("Owner", "IsOpen");
 
                     b.HasIndex("Team", "IsOpen");
+
+                    b.HasIndex("Priority", "DueKey", "Id");
 
                     b.HasIndex("WatchId", "AuthorKey", "Status");
 
                     b.HasIndex("IsOpen", "Priority", "DueKey", "Id");
 
                     b.HasIndex("Status", "Priority", "DueKey", "Id");
+
+                    b.HasIndex("IsOpen", "FirstResponseBreached", "ResolutionBreached", "DueKey", "Category", "Team", "Owner", "WatchId")
+                        .HasDatabaseName("IX_cases_metrics_backlog");
+
+                    b.HasIndex("OpenedAt", "MergedIntoId", "Status", "IsOpen", "FirstResponseWorking", "ResolutionWorking", "ResolvedAt", "FirstResponseBreached", "ResolutionBreached", "DueKey", "ReopenCount", "Satisfaction", "Category", "Team", "Owner", "WatchId")
+                        .HasDatabaseName("IX_cases_metrics_period");
 
                     b.ToTable("cases", (string)null);
                 });

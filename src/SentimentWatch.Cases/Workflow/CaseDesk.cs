@@ -90,7 +90,19 @@ public sealed class CaseDesk(
             }
         }
 
-        if (complaints.Count == 0)
+        // Any other post by a customer whose case waits on them may be their answer ("thanks, got
+        // it" is not a complaint). One indexed read per batch, outside the writer gate; usually empty.
+        var answers = AnswerCandidates(mentions, complaints, settings);
+        if (answers.Count > 0)
+        {
+            await using var peek = await dbs.CreateDbContextAsync(cancellationToken);
+            if ((await MatchAnswersAsync(peek, answers, cancellationToken)).Count == 0)
+            {
+                answers = [];
+            }
+        }
+
+        if (complaints.Count == 0 && answers.Count == 0)
         {
             return;
         }
@@ -103,7 +115,7 @@ public sealed class CaseDesk(
         {
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
             await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            var ids = complaints.Select(c => c.Mention.Id).ToArray();
+            var ids = complaints.Select(c => c.Mention.Id).Concat(answers.Select(a => a.Id)).ToArray();
             var known = (await db.Mentions.Where(m => ids.Contains(m.MentionId)).Select(m => m.MentionId).ToListAsync(cancellationToken))
                 .ToHashSet(StringComparer.Ordinal);
             var opened = 0;
@@ -127,16 +139,95 @@ public sealed class CaseDesk(
                 }
             }
 
-            await tx.CommitAsync(cancellationToken);
-            if (opened + attached > 0)
+            var resumed = 0;
+            if (answers.Count > 0)
             {
-                logger.LogInformation("Complaint intake: {Opened} cases opened, {Attached} mentions attached to open cases", opened, attached);
+                // Read again inside the transaction: a person may have moved the case meanwhile.
+                var now = clock.GetUtcNow();
+                foreach (var (mention, caseId) in await MatchAnswersAsync(db, answers, cancellationToken))
+                {
+                    if (!known.Add(mention.Id))
+                    {
+                        continue;
+                    }
+
+                    var c = await db.Cases.SingleAsync(x => x.Id == caseId, cancellationToken);
+                    if (c.Status == CaseStatus.WaitingOnCustomer)
+                    {
+                        await AttachAsync(db, c, mention, c.WatchId, "customer_reply", [], now, cancellationToken);
+                        resumed++;
+                    }
+                }
+            }
+
+            await tx.CommitAsync(cancellationToken);
+            if (opened + attached + resumed > 0)
+            {
+                logger.LogInformation("Complaint intake: {Opened} cases opened, {Attached} mentions attached to open cases, {Resumed} waiting cases resumed by the customer's reply",
+                    opened, attached, resumed);
             }
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Posts that are not complaints but could be a customer's answer: they have an author, and
+    /// either match a cases-enabled watch or sit in a thread (a reply in the thread need not name the brand).
+    /// </summary>
+    private static List<Mention> AnswerCandidates(IReadOnlyList<Mention> mentions, List<(Mention Mention, WatchCaseSettings Watch)> complaints, CasesOptions settings)
+    {
+        var complaintIds = complaints.Select(c => c.Mention.Id).ToHashSet(StringComparer.Ordinal);
+        var candidates = new List<Mention>();
+        foreach (var mention in mentions)
+        {
+            if (!complaintIds.Contains(mention.Id) && !string.IsNullOrWhiteSpace(mention.Author)
+                && (!string.IsNullOrWhiteSpace(mention.ThreadId) || mention.Watches.Any(w => settings.ForWatch(w) is not null)))
+            {
+                candidates.Add(mention);
+            }
+        }
+
+        return candidates;
+    }
+
+    /// <summary>
+    /// Pairs each candidate with the case waiting on its author: same customer (source + handle)
+    /// and either the case's watch or one of the case's threads.
+    /// </summary>
+    private static async Task<List<(Mention Mention, long CaseId)>> MatchAnswersAsync(CasesDbContext db, List<Mention> candidates, CancellationToken cancellationToken)
+    {
+        var authorKeys = candidates.Select(m => AuthorKey(m.Source, m.Author)!).Distinct(StringComparer.Ordinal).ToArray();
+        var waiting = await db.Cases.AsNoTracking()
+            .Where(c => c.Status == CaseStatus.WaitingOnCustomer && c.MergedIntoId == null && c.AuthorKey != null && authorKeys.Contains(c.AuthorKey))
+            .Select(c => new { c.Id, c.WatchId, AuthorKey = c.AuthorKey! })
+            .ToListAsync(cancellationToken);
+        if (waiting.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = waiting.Select(c => c.Id).ToArray();
+        var threads = (await db.Mentions.AsNoTracking().Where(m => ids.Contains(m.CaseId) && m.ThreadKey != null)
+                .Select(m => new { m.CaseId, ThreadKey = m.ThreadKey! }).ToListAsync(cancellationToken))
+            .ToLookup(m => m.CaseId, m => m.ThreadKey);
+        var matches = new List<(Mention, long)>();
+        foreach (var mention in candidates)
+        {
+            var authorKey = AuthorKey(mention.Source, mention.Author);
+            var threadKey = ThreadKey(mention.Source, mention.ThreadId);
+            var theirs = waiting.Where(c => c.AuthorKey == authorKey).ToList();
+            var match = theirs.FirstOrDefault(c => threadKey is not null && threads[c.Id].Contains(threadKey, StringComparer.Ordinal))
+                ?? theirs.FirstOrDefault(c => mention.Watches.Contains(c.WatchId, StringComparer.Ordinal));
+            if (match is not null)
+            {
+                matches.Add((mention, match.Id));
+            }
+        }
+
+        return matches;
     }
 
     private static WatchCaseSettings? WatchFor(Mention mention, CasesOptions settings)

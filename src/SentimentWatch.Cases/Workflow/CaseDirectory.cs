@@ -15,6 +15,27 @@ public sealed class CaseDirectory(IDbContextFactory<CasesDbContext> dbs, TimePro
             .AsNoTracking()
             .OrderBy(c => c.Priority).ThenBy(c => c.DueKey).ThenBy(c => c.Id)
             .ToListAsync(cancellationToken);
+        return Links(cases);
+    }
+
+    public async Task<IReadOnlyList<CaseLink>> CasesForMentionAsync(string mentionId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(mentionId))
+        {
+            return [];
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        // A merge moves the mention rows to the survivor, so the row's case is the living one.
+        var cases = await db.Mentions.Where(m => m.MentionId == mentionId)
+            .Join(db.Cases, m => m.CaseId, c => c.Id, (m, c) => c)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        return Links(cases);
+    }
+
+    private List<CaseLink> Links(List<Case> cases)
+    {
         var now = clock.GetUtcNow().UtcTicks;
         return cases.Select(c => new CaseLink(
             c.Id,

@@ -37,10 +37,13 @@ public sealed record CaseLink(
     bool Breached,
     DateTimeOffset? ResolutionDueAt);
 
-/// <summary>Implemented by Cases: the complaint cases an incident produced.</summary>
+/// <summary>Implemented by Cases: the complaint cases an incident produced, and the case a mention is on.</summary>
 public interface ICaseDirectory
 {
     Task<IReadOnlyList<CaseLink>> CasesForAlertAsync(long alertId, CancellationToken cancellationToken);
+
+    /// <summary>The case the mention is on (at most one; a merged case answers with the case it was merged into).</summary>
+    Task<IReadOnlyList<CaseLink>> CasesForMentionAsync(string mentionId, CancellationToken cancellationToken);
 }
 
 /// <summary>A message for people on the team (not a crisis alert): SLA warnings, breach escalations, overdue playbook steps.</summary>

@@ -1,27 +1,38 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Aggregations;
+using Elastic.Clients.Elasticsearch.Analysis;
+using Elastic.Clients.Elasticsearch.Cluster;
+using Elastic.Clients.Elasticsearch.Core.Bulk;
+using Elastic.Clients.Elasticsearch.Core.Search;
+using Elastic.Clients.Elasticsearch.IndexManagement;
+using Elastic.Clients.Elasticsearch.Mapping;
+using Elastic.Clients.Elasticsearch.QueryDsl;
+using Elastic.Transport;
+using Elastic.Transport.Products.Elasticsearch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SentimentWatch.Core.Indexing;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Scoring;
 using SentimentWatch.Indexing.Lucene;
+using EsQuery = Elastic.Clients.Elasticsearch.QueryDsl.Query;
 
 namespace SentimentWatch.Indexing.Elasticsearch;
 
 /// <summary>
-/// The mention index on an Elasticsearch cluster, over its documented REST API (the official
-/// .NET client is not in this project's registry). One index per month (<c>prefix-yyyy.MM</c>,
-/// by publish time) joins one alias through an index template, so retention drops whole months;
-/// searches and stats go through the alias. Documents mirror the Lucene layout field for field,
-/// and the text analyzer mirrors <see cref="MentionTextAnalyzer"/> (CJK bigrams + English
-/// stemming), so both engines answer the same queries alike.
+/// The mention index on an Elasticsearch 9 cluster, through the official client
+/// (<see cref="ElasticsearchClient"/>, typed requests; decision 130). One index per month
+/// (<c>prefix-yyyy.MM</c>, by publish time) joins one alias through an index template, so
+/// retention drops whole months; searches and stats go through the alias. Documents mirror the
+/// Lucene layout field for field, and the text analyzer mirrors <see cref="MentionTextAnalyzer"/>
+/// (Traditional→Simplified fold, CJK bigrams, English stemming), so both engines answer the same
+/// queries alike. Node pools, retries, authentication and TLS pinning are the client's.
 /// </summary>
 public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
 {
@@ -32,13 +43,15 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
     /// <summary>The char filter folding Traditional Chinese to Simplified (decision 026) in the template.</summary>
     public const string TraditionalToSimplified = "traditional_to_simplified";
 
+    /// <summary>The custom analyzer of the <c>text</c> field.</summary>
+    public const string TextAnalyzer = "mention_text";
+
     private static readonly JsonSerializerOptions Json = MentionJson.Options;
 
     /// <summary><c>華 => 华</c>: the mapping char filter's documented rule syntax, one per folded character.</summary>
     private static readonly string[] ScriptFoldRules = [.. ChineseScript.Pairs.Select(pair => $"{pair.Key} => {pair.Value}")];
 
-    private readonly HttpClient http;
-    private readonly bool ownsClient;
+    private readonly ElasticsearchClient client;
     private readonly ElasticsearchIndexOptions options;
     private readonly TimeProvider time;
     private readonly ILogger logger;
@@ -46,64 +59,73 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
     private readonly SemaphoreSlim setup = new(1, 1);
     private volatile bool ready;
 
-    public ElasticsearchMentionIndex(HttpClient http, ElasticsearchIndexOptions options, TimeProvider? time = null, ILogger<ElasticsearchMentionIndex>? logger = null, bool ownsClient = false)
+    public ElasticsearchMentionIndex(ElasticsearchClient client, ElasticsearchIndexOptions options, TimeProvider? time = null, ILogger<ElasticsearchMentionIndex>? logger = null)
     {
-        this.http = http;
-        this.ownsClient = ownsClient;
+        this.client = client;
         this.options = options;
         this.time = time ?? TimeProvider.System;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         Analyzer = new MentionTextAnalyzer(global::Lucene.Net.Util.LuceneVersion.LUCENE_48);
         queries = new MentionQuery(global::Lucene.Net.Util.LuceneVersion.LUCENE_48, Analyzer);
-        http.BaseAddress ??= options.Url;
-        http.Timeout = options.RequestTimeout;
-        if (AuthorizationFor(options) is { } authorization)
-        {
-            http.DefaultRequestHeaders.Authorization = authorization;
-        }
+    }
+
+    /// <summary>An index over a client built from <paramref name="options"/> (<see cref="CreateClient"/>).</summary>
+    public ElasticsearchMentionIndex(ElasticsearchIndexOptions options, TimeProvider? time = null, ILogger<ElasticsearchMentionIndex>? logger = null)
+        : this(CreateClient(options), options, time, logger)
+    {
     }
 
     /// <summary>Snippets are cut locally with the Lucene analyzer so both engines highlight alike.</summary>
     internal global::Lucene.Net.Analysis.Analyzer Analyzer { get; }
 
-    /// <summary>An HTTP client for the cluster: pooled connections recycled for DNS changes, the configured CA trusted.</summary>
-    public static HttpClient CreateHttpClient(ElasticsearchIndexOptions options)
+    /// <summary>
+    /// The official client for <c>Index:Elasticsearch</c>: a single node, a static pool of nodes
+    /// (round-robin with fail-over) or an Elastic Cloud deployment; API key or basic auth; the
+    /// cluster's CA pinned by fingerprint or PEM file; the request timeout and retries.
+    /// </summary>
+    public static ElasticsearchClient CreateClient(ElasticsearchIndexOptions options)
     {
-        var handler = new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-        };
-        if (!string.IsNullOrEmpty(options.CertificateAuthorityPath))
-        {
-            var authority = X509Certificate2.CreateFromPemFile(options.CertificateAuthorityPath);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+        var credentials = Credentials(options);
+        var nodes = options.NodeUris();
+        NodePool pool = !string.IsNullOrWhiteSpace(options.CloudId)
+            ? new CloudNodePool(options.CloudId, credentials ?? throw new ArgumentException("an Elastic Cloud ID needs an API key or basic auth", nameof(options)))
+            : nodes.Count switch
             {
-                if (errors == System.Net.Security.SslPolicyErrors.None)
-                {
-                    return true;
-                }
-
-                if (certificate is null || (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-                {
-                    return false;
-                }
-
-                // Trust exactly the configured CA for this cluster, not the machine's whole store.
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(authority);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(new X509Certificate2(certificate));
+                0 => throw new ArgumentException("Index:Elasticsearch has neither Url, Nodes nor CloudId", nameof(options)),
+                1 => new SingleNodePool(nodes[0]),
+                _ => new StaticNodePool(nodes, randomize: false),
             };
+        // The client's own product check (X-Elastic-Product: Elasticsearch on the first successful
+        // answer) stays on: a proxy's page or another product is never parsed as a cluster's answer.
+        var settings = new ElasticsearchClientSettings(pool).RequestTimeout(options.RequestTimeout);
+        if (credentials is not null && pool is not CloudNodePool)
+        {
+            settings = settings.Authentication(credentials);
         }
 
-        return new HttpClient(handler) { BaseAddress = options.Url };
+        if (options.MaxRetries is { } retries)
+        {
+            settings = settings.MaximumRetries(retries);
+        }
+
+        if (!string.IsNullOrEmpty(options.CertificateFingerprint))
+        {
+            settings = settings.CertificateFingerprint(options.CertificateFingerprint);
+        }
+        else if (!string.IsNullOrEmpty(options.CertificateAuthorityPath))
+        {
+            // Trust exactly the configured CA for this cluster, not the machine's whole store.
+            var authority = X509Certificate2.CreateFromPemFile(options.CertificateAuthorityPath);
+            settings = settings.ServerCertificateValidationCallback(CertificateValidations.AuthorityIsRoot(authority));
+        }
+
+        return new ElasticsearchClient(settings);
     }
 
-    public static AuthenticationHeaderValue? AuthorizationFor(ElasticsearchIndexOptions options) =>
-        !string.IsNullOrEmpty(options.ApiKey) ? new AuthenticationHeaderValue("ApiKey", options.ApiKey)
-        : !string.IsNullOrEmpty(options.Username) ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}")))
+    /// <summary>The configured credentials: the API key, else basic auth, else none.</summary>
+    public static AuthorizationHeader? Credentials(ElasticsearchIndexOptions options) =>
+        !string.IsNullOrEmpty(options.ApiKey) ? new ApiKey(options.ApiKey)
+        : !string.IsNullOrEmpty(options.Username) ? new BasicAuthentication(options.Username, options.Password ?? string.Empty)
         : null;
 
     /// <summary>The monthly index a mention lives in, by its publish time (UTC).</summary>
@@ -111,72 +133,64 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         $"{options.IndexPrefix}-{publishedAt.UtcDateTime.ToString("yyyy.MM", CultureInfo.InvariantCulture)}";
 
     /// <summary>The index template: settings, the mention_text analyzer, mappings and the alias every monthly index joins.</summary>
-    public JsonObject Template() => new()
+    public PutIndexTemplateRequest TemplateRequest() => new(options.IndexPrefix)
     {
-        ["index_patterns"] = new JsonArray(options.IndexPrefix + "-*"),
-        ["template"] = new JsonObject
+        IndexPatterns = Indices.Parse(options.IndexPrefix + "-*"),
+        Priority = 200,
+        Template = new IndexTemplateMapping
         {
-            ["settings"] = new JsonObject
+            Settings = new IndexSettings
             {
-                ["analysis"] = new JsonObject
+                Analysis = new IndexSettingsAnalysis
                 {
-                    ["analyzer"] = new JsonObject
+                    Analyzers = new Analyzers
                     {
                         // Traditional folded to Simplified first, then the cjk analyzer's chain (cjk_width,
                         // lowercase, cjk_bigram) plus the english analyzer's (possessive, stop words, Porter
                         // stemming), keeping the unstemmed form at the same position so exact forms rank
                         // first — as MentionTextAnalyzer does.
-                        ["mention_text"] = new JsonObject
                         {
-                            ["type"] = "custom",
-                            ["char_filter"] = new JsonArray(TraditionalToSimplified),
-                            ["tokenizer"] = "standard",
-                            ["filter"] = new JsonArray("cjk_width", "lowercase", "cjk_bigram", "stop", "english_possessive", "keyword_repeat", "porter_stem", "remove_duplicates"),
+                            TextAnalyzer,
+                            new CustomAnalyzer
+                            {
+                                CharFilter = [TraditionalToSimplified],
+                                Tokenizer = "standard",
+                                Filter = ["cjk_width", "lowercase", "cjk_bigram", "stop", "english_possessive", "keyword_repeat", "porter_stem", "remove_duplicates"],
+                            }
                         },
                     },
-                    ["char_filter"] = new JsonObject
-                    {
-                        // The documented mapping char filter (Lucene's MappingCharFilter inside
-                        // Elasticsearch) over the same table the Lucene analyzer folds with.
-                        [TraditionalToSimplified] = new JsonObject
-                        {
-                            ["type"] = "mapping",
-                            ["mappings"] = new JsonArray([.. ScriptFoldRules.Select(rule => (JsonNode?)rule)]),
-                        },
-                    },
-                    ["filter"] = new JsonObject
-                    {
-                        ["english_possessive"] = new JsonObject { ["type"] = "stemmer", ["language"] = "possessive_english" },
-                    },
+                    // The documented mapping char filter (Lucene's MappingCharFilter inside
+                    // Elasticsearch) over the same table the Lucene analyzer folds with.
+                    CharFilters = new CharFilters { { TraditionalToSimplified, new MappingCharFilter { Mappings = ScriptFoldRules } } },
+                    TokenFilters = new TokenFilters { { "english_possessive", new StemmerTokenFilter { Language = "possessive_english" } } },
                 },
             },
-            ["mappings"] = new JsonObject
+            Mappings = new TypeMapping
             {
                 // Which text analysis a monthly index was created with (GET <prefix>-*/_mapping shows it):
                 // an index keeps the analysis it was created with when the template changes.
-                ["_meta"] = new JsonObject { ["text_analysis"] = MentionTextAnalyzer.AnalysisVersion },
-                ["dynamic"] = "strict",
-                ["properties"] = new JsonObject
+                Meta = new Dictionary<string, object> { ["text_analysis"] = MentionTextAnalyzer.AnalysisVersion },
+                Dynamic = DynamicMapping.Strict,
+                Properties = new Properties
                 {
-                    ["id"] = Keyword(),
-                    ["source"] = Keyword(),
-                    ["author"] = Keyword(),
-                    ["topic"] = Keyword(),
-                    ["sentiment"] = Keyword(),
+                    { "id", new KeywordProperty() },
+                    { "source", new KeywordProperty() },
+                    { "author", new KeywordProperty() },
+                    { "topic", new KeywordProperty() },
+                    { "sentiment", new KeywordProperty() },
                     // Named as in the Lucene index so `watch:brand` in a query means the same in both engines.
-                    ["watch"] = Keyword(),
-                    ["language"] = Keyword(),
-                    ["thread"] = Keyword(),
-                    ["published"] = new JsonObject { ["type"] = "date", ["format"] = "epoch_millis" },
-                    ["reach"] = new JsonObject { ["type"] = "long" },
-                    ["text"] = new JsonObject { ["type"] = "text", ["analyzer"] = "mention_text" },
+                    { "watch", new KeywordProperty() },
+                    { "language", new KeywordProperty() },
+                    { "thread", new KeywordProperty() },
+                    { "published", new DateProperty { Format = "epoch_millis" } },
+                    { "reach", new LongNumberProperty() },
+                    { "text", new TextProperty { Analyzer = TextAnalyzer } },
                     // The whole mention, returned as is and never indexed.
-                    ["mention"] = new JsonObject { ["type"] = "object", ["enabled"] = false },
+                    { "mention", new ObjectProperty { Enabled = false } },
                 },
             },
-            ["aliases"] = new JsonObject { [options.Alias] = new JsonObject() },
+            Aliases = new Dictionary<IndexName, Alias> { [options.Alias] = new Alias() },
         },
-        ["priority"] = 200,
     };
 
     /// <summary>The document a mention is indexed as; filter fields mirror <see cref="MentionDocument"/>.</summary>
@@ -222,35 +236,30 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         for (var attempt = 0; pending.Count > 0; attempt++)
         {
             var pushedBack = new List<Mention>();
-            var body = new StringBuilder();
+            var operations = new BulkOperationsCollection();
             foreach (var mention in pending)
             {
-                var action = new JsonObject { ["index"] = new JsonObject { ["_index"] = IndexFor(mention.PublishedAt), ["_id"] = mention.Id } };
-                body.Append(action.ToJsonString()).Append('\n').Append(Document(mention).ToJsonString(Json)).Append('\n');
+                operations.Add(new BulkIndexOperation<JsonObject>(Document(mention), IndexFor(mention.PublishedAt)) { Id = mention.Id });
             }
 
             // refresh=wait_for: when this returns the batch is searchable (and, per the default
             // request durability, fsynced in the translog on every shard copy).
-            using var response = await SendAsync(HttpMethod.Post, "_bulk?refresh=wait_for", new StringContent(body.ToString(), Encoding.UTF8, "application/x-ndjson"), cancellationToken);
-            var result = await ReadJsonAsync(response, "bulk index", cancellationToken);
-            var items = result["items"]?.AsArray() ?? throw new ElasticsearchException("the _bulk response has no items");
+            var items = await SendBulkAsync(new BulkRequest { Operations = operations, Refresh = Refresh.WaitFor }, "bulk index", cancellationToken);
             for (var i = 0; i < items.Count && i < pending.Count; i++)
             {
-                var item = items[i]?.AsObject().First().Value;
-                var status = item?["status"]?.GetValue<int>() ?? 0;
-                if (status is >= 200 and < 300)
+                var item = items[i];
+                if (item.Status is >= 200 and < 300)
                 {
                     continue;
                 }
 
-                if (status == 429 && attempt < options.MaxBulkRetries)
+                if (item.Status == 429 && attempt < options.MaxBulkRetries)
                 {
                     pushedBack.Add(pending[i]);
                 }
                 else
                 {
-                    var error = item?["error"];
-                    rejected.Add(new BulkRejection(pending[i].Id, status, $"{error?["type"]}: {error?["reason"]}"));
+                    rejected.Add(new BulkRejection(pending[i].Id, item.Status, $"{item.Error?.Type}: {item.Error?.Reason}"));
                 }
             }
 
@@ -277,20 +286,20 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
     private async Task<List<(string Index, string Id)>> StaleCopiesAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
     {
         var target = mentions.ToDictionary(m => m.Id, m => IndexFor(m.PublishedAt), StringComparer.Ordinal);
-        var body = new JsonObject
+        var request = new SearchRequest(options.Alias)
         {
-            ["query"] = new JsonObject { ["ids"] = new JsonObject { ["values"] = new JsonArray([.. target.Keys.Select(id => (JsonNode?)id)]) } },
+            Query = new EsQuery { Ids = new IdsQuery { Values = new Ids(target.Keys) } },
             // A copy per month at most, and normally one: room for two per id is plenty.
-            ["size"] = Math.Min(10_000, 2 * target.Count),
-            ["_source"] = false,
+            Size = Math.Min(10_000, 2 * target.Count),
+            Source = new SourceConfig(false),
         };
-        var result = await SearchRawAsync(body, cancellationToken);
+        var result = await SearchAsync(request, cancellationToken);
         var stale = new List<(string Index, string Id)>();
-        foreach (var hit in result["hits"]?["hits"]?.AsArray() ?? [])
+        foreach (var hit in result.Hits)
         {
-            if (hit?["_id"]?.ToString() is { } id && hit["_index"]?.ToString() is { } index && target.TryGetValue(id, out var wanted) && index != wanted)
+            if (hit.Id is { } id && target.TryGetValue(id, out var wanted) && hit.Index != wanted)
             {
-                stale.Add((index, id));
+                stale.Add((hit.Index, id));
             }
         }
 
@@ -304,19 +313,18 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
             return;
         }
 
-        var body = new StringBuilder();
+        var operations = new BulkOperationsCollection();
         foreach (var (index, id) in copies)
         {
-            body.Append(new JsonObject { ["delete"] = new JsonObject { ["_index"] = index, ["_id"] = id } }.ToJsonString()).Append('\n');
+            operations.Add(new BulkDeleteOperation(id) { Index = index });
         }
 
-        using var response = await SendAsync(HttpMethod.Post, "_bulk?refresh=wait_for", new StringContent(body.ToString(), Encoding.UTF8, "application/x-ndjson"), cancellationToken);
-        var items = (await ReadJsonAsync(response, "bulk delete", cancellationToken))["items"]?.AsArray() ?? [];
+        var items = await SendBulkAsync(new BulkRequest { Operations = operations, Refresh = Refresh.WaitFor }, "bulk delete", cancellationToken);
         // 404: already gone (a retried batch); anything else is a failure to report, not to hide.
-        var failed = items.Select(item => item?["delete"]).Where(item => item?["status"]?.GetValue<int>() is not (>= 200 and < 300) and not 404).ToList();
+        var failed = items.Where(item => item.Status is not (>= 200 and < 300) and not 404).ToList();
         if (failed.Count > 0)
         {
-            throw new MentionIndexRejectedException([.. failed.Select(item => new BulkRejection(item?["_id"]?.ToString() ?? "?", item?["status"]?.GetValue<int>() ?? 0, $"delete of a stale copy: {item?["error"]?["type"]}: {item?["error"]?["reason"]}"))]);
+            throw new MentionIndexRejectedException([.. failed.Select(item => new BulkRejection(item.Id ?? "?", item.Status, $"delete of a stale copy: {item.Error?.Type}: {item.Error?.Reason}"))]);
         }
 
         logger.LogInformation("Removed {Count} copies of mentions whose publish month changed", copies.Count);
@@ -325,33 +333,34 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
     public async Task<Mention?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await EnsureReadyAsync(cancellationToken);
-        var body = new JsonObject { ["query"] = new JsonObject { ["ids"] = new JsonObject { ["values"] = new JsonArray(id) } }, ["size"] = 1 };
-        var result = await SearchRawAsync(body, cancellationToken);
-        return Hits(result).Select(ReadMention).FirstOrDefault();
+        var request = new SearchRequest(options.Alias) { Query = new EsQuery { Ids = new IdsQuery { Values = new Ids([id]) } }, Size = 1 };
+        var result = await SearchAsync(request, cancellationToken);
+        return result.Hits.Select(ReadMention).FirstOrDefault();
     }
 
-    /// <summary>The <c>_search</c> body for a search (public so tests can pin it).</summary>
-    public JsonObject SearchBody(MentionSearch search)
+    /// <summary>The <c>_search</c> request for a search (public so tests can pin it).</summary>
+    public SearchRequest SearchRequestFor(MentionSearch search)
     {
         var sort = EffectiveSort(search);
-        var body = new JsonObject
+        var request = new SearchRequest(options.Alias)
         {
-            ["query"] = Query(search.Filter),
-            ["size"] = search.Size,
-            ["track_total_hits"] = true,
-            ["sort"] = SortFor(sort),
-            ["_source"] = new JsonArray("mention"),
+            Query = Query(search.Filter),
+            Size = search.Size,
+            // Without it a node counts only up to 10,000 and the total would be a lower bound.
+            TrackTotalHits = new TrackHits(true),
+            Sort = SortFor(sort),
+            Source = MentionOnly(),
         };
         if (search.After is { Length: > 0 } cursor)
         {
-            body["search_after"] = ElasticsearchCursor.Decode(sort, cursor);
+            request.SearchAfter = ElasticsearchCursor.Decode(sort, cursor);
         }
         else if (search.Offset > 0)
         {
-            body["from"] = search.Offset;
+            request.From = search.Offset;
         }
 
-        return body;
+        return request;
     }
 
     public async Task<MentionSearchResult> SearchAsync(MentionSearch search, CancellationToken cancellationToken)
@@ -360,45 +369,44 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(search.Offset);
         await EnsureReadyAsync(cancellationToken);
         var sort = EffectiveSort(search);
-        var result = await SearchRawAsync(SearchBody(search), cancellationToken);
-        var total = result["hits"]?["total"]?["value"]?.GetValue<long>() ?? 0;
+        var result = await SearchAsync(SearchRequestFor(search), cancellationToken);
         var terms = search.Highlight ? MentionQuery.HighlightTerms(queries.ParseText(search.Filter.Query)) : [];
         var hits = new List<MentionHit>();
-        JsonArray? lastSort = null;
-        foreach (var hit in Hits(result))
+        IReadOnlyCollection<FieldValue>? lastSort = null;
+        foreach (var hit in result.Hits)
         {
             var mention = ReadMention(hit);
-            var score = search.Filter.Query is { Length: > 0 } && hit["_score"] is JsonValue s && s.TryGetValue<double>(out var value) ? (float?)value : null;
+            var score = search.Filter.Query is { Length: > 0 } && hit.Score is { } value ? (float?)value : null;
             var snippet = search.Highlight ? MentionSnippet.Build(Analyzer, MentionDocument.Text, mention.Text, terms) : null;
             hits.Add(new MentionHit(mention, score, snippet));
-            lastSort = hit["sort"]?.AsArray();
+            lastSort = hit.Sort;
         }
 
         var next = hits.Count == search.Size && lastSort is not null ? ElasticsearchCursor.Encode(sort, lastSort) : null;
-        return new MentionSearchResult(total, hits, next);
+        return new MentionSearchResult(TotalOf(result), hits, next);
     }
 
-    /// <summary>The <c>_search</c> body for stats: a date histogram (grouped) and three terms aggregations.</summary>
-    public JsonObject StatsBody(MentionStatsRequest request)
+    /// <summary>The <c>_search</c> request for stats: a date histogram (grouped) and three terms aggregations.</summary>
+    public SearchRequest StatsRequestFor(MentionStatsRequest request)
     {
-        var histogram = new JsonObject
+        var histogram = new Aggregation
         {
-            ["date_histogram"] = new JsonObject
+            DateHistogram = new DateHistogramAggregation
             {
-                ["field"] = "published",
-                ["calendar_interval"] = request.Interval switch
+                Field = "published",
+                CalendarInterval = request.Interval switch
                 {
-                    StatsInterval.Hour => "hour",
-                    StatsInterval.Day => "day",
-                    _ => "week",
+                    StatsInterval.Hour => CalendarInterval.Hour,
+                    StatsInterval.Day => CalendarInterval.Day,
+                    _ => CalendarInterval.Week,
                 },
-                ["time_zone"] = FormatOffset(request.UtcOffset),
-                ["min_doc_count"] = 1,
+                TimeZone = FormatOffset(request.UtcOffset),
+                MinDocCount = 1,
             },
         };
         if (request.GroupBy is { } groupBy)
         {
-            histogram["aggs"] = new JsonObject
+            histogram.Aggregations = new Dictionary<string, Aggregation>
             {
                 ["groups"] = Terms(groupBy switch
                 {
@@ -410,12 +418,12 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
             };
         }
 
-        return new JsonObject
+        return new SearchRequest(options.Alias)
         {
-            ["query"] = Query(request.Filter),
-            ["size"] = 0,
-            ["track_total_hits"] = true,
-            ["aggs"] = new JsonObject
+            Query = Query(request.Filter),
+            Size = 0,
+            TrackTotalHits = new TrackHits(true),
+            Aggregations = new Dictionary<string, Aggregation>
             {
                 ["histogram"] = histogram,
                 ["topics"] = Terms("topic", request.TopN),
@@ -428,53 +436,53 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
     public async Task<MentionStats> StatsAsync(MentionStatsRequest request, CancellationToken cancellationToken)
     {
         await EnsureReadyAsync(cancellationToken);
-        var result = await SearchRawAsync(StatsBody(request), cancellationToken);
-        var aggregations = result["aggregations"] ?? throw new ElasticsearchException("the stats response has no aggregations");
+        var result = await SearchAsync(StatsRequestFor(request), cancellationToken);
+        var aggregations = result.Aggregations ?? throw new ElasticsearchException("the stats response has no aggregations");
         var counted = new Dictionary<long, (long Count, Dictionary<string, long>? Groups)>();
-        foreach (var bucket in Buckets(aggregations, "date_histogram#histogram"))
+        foreach (var bucket in aggregations.GetDateHistogram("histogram")?.Buckets ?? [])
         {
-            var key = StatsBuckets.Key(bucket["key"]!.GetValue<long>(), request.Interval, request.UtcOffset);
+            var key = StatsBuckets.Key(bucket.Key.ToUnixTimeMilliseconds(), request.Interval, request.UtcOffset);
             Dictionary<string, long>? groups = null;
             if (request.GroupBy is not null)
             {
                 groups = new Dictionary<string, long>(StringComparer.Ordinal);
-                foreach (var group in Buckets(bucket, "sterms#groups"))
+                foreach (var group in bucket.Aggregations?.GetStringTerms("groups")?.Buckets ?? [])
                 {
-                    groups[group["key"]!.ToString()] = group["doc_count"]!.GetValue<long>();
+                    groups[KeyOf(group)] = group.DocCount;
                 }
             }
 
-            counted[key] = (bucket["doc_count"]!.GetValue<long>(), groups);
+            counted[key] = (bucket.DocCount, groups);
         }
 
         return new MentionStats(
-            result["hits"]?["total"]?["value"]?.GetValue<long>() ?? 0,
+            TotalOf(result),
             StatsBuckets.Histogram(counted, request),
-            TermCounts(aggregations, "sterms#topics", request.TopN),
-            TermCounts(aggregations, "sterms#sources", request.TopN),
-            TermCounts(aggregations, "sterms#authors", request.TopN));
+            TermCounts(aggregations, "topics", request.TopN),
+            TermCounts(aggregations, "sources", request.TopN),
+            TermCounts(aggregations, "authors", request.TopN));
     }
 
     public async IAsyncEnumerable<Mention> ScanAsync(MentionFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await EnsureReadyAsync(cancellationToken);
-        JsonArray? after = null;
+        IReadOnlyCollection<FieldValue>? after = null;
         while (true)
         {
-            var body = new JsonObject
+            var request = new SearchRequest(options.Alias)
             {
-                ["query"] = Query(filter),
-                ["size"] = ScanPageSize,
-                ["sort"] = SortFor(MentionSort.Oldest),
-                ["_source"] = new JsonArray("mention"),
+                Query = Query(filter),
+                Size = ScanPageSize,
+                Sort = SortFor(MentionSort.Oldest),
+                Source = MentionOnly(),
             };
             if (after is not null)
             {
-                body["search_after"] = after.DeepClone();
+                request.SearchAfter = [.. after];
             }
 
-            var result = await SearchRawAsync(body, cancellationToken);
-            var hits = Hits(result).ToList();
+            var result = await SearchAsync(request, cancellationToken);
+            var hits = result.Hits.ToList();
             foreach (var hit in hits)
             {
                 yield return ReadMention(hit);
@@ -485,7 +493,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
                 yield break;
             }
 
-            after = hits[^1]["sort"]!.AsArray();
+            after = hits[^1].Sort ?? throw new ElasticsearchException("a sorted search answered a hit without sort values");
         }
     }
 
@@ -493,25 +501,17 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
     {
         await EnsureReadyAsync(cancellationToken);
         long dropped = 0;
-        bool everything;
 
         // Whole months before the cutoff go as indices: cheap, and it frees the disk at once.
-        using (var aliases = await SendAsync(HttpMethod.Get, $"_alias/{options.Alias}", null, cancellationToken))
+        var aliases = await SendAsync(() => client.Indices.GetAliasAsync(new GetAliasRequest((Names)options.Alias), cancellationToken), "list the alias's indices");
+        var indices = aliases.Aliases?.Keys.ToList() ?? [];
+        var expired = indices.Where(index => MonthOf(index) is { } month && month.AddMonths(1) <= cutoff.UtcDateTime).ToList();
+        var everything = expired.Count == indices.Count && expired.Count > 0;
+        foreach (var index in expired)
         {
-            var indices = (await ReadJsonAsync(aliases, "list the alias's indices", cancellationToken)).AsObject().Select(pair => pair.Key).ToList();
-            var expired = indices.Where(index => MonthOf(index) is { } month && month.AddMonths(1) <= cutoff.UtcDateTime).ToList();
-            everything = expired.Count == indices.Count && expired.Count > 0;
-            foreach (var index in indices)
-            {
-                if (expired.Contains(index))
-                {
-                    using var count = await SendAsync(HttpMethod.Get, $"{index}/_count", null, cancellationToken);
-                    dropped += (await ReadJsonAsync(count, $"count {index}", cancellationToken))["count"]?.GetValue<long>() ?? 0;
-                    using var delete = await SendAsync(HttpMethod.Delete, index, null, cancellationToken);
-                    await ReadJsonAsync(delete, $"delete index {index}", cancellationToken);
-                    logger.LogInformation("Retention dropped the index {IndexName}", index);
-                }
-            }
+            dropped += (await SendAsync(() => client.CountAsync(new CountRequest(index), cancellationToken), $"count {index}")).Count;
+            await SendAsync(() => client.Indices.DeleteAsync(new DeleteIndexRequest(index), cancellationToken), $"delete index {index}");
+            logger.LogInformation("Retention dropped the index {IndexName}", index);
         }
 
         if (everything)
@@ -523,10 +523,33 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
             await EnsureReadyAsync(cancellationToken);
         }
 
-        var query = new JsonObject { ["query"] = new JsonObject { ["range"] = new JsonObject { ["published"] = new JsonObject { ["lt"] = cutoff.ToUnixTimeMilliseconds() } } } };
-        using var response = await SendAsync(HttpMethod.Post, $"{options.Alias}/_delete_by_query?refresh=true&conflicts=proceed", JsonContent(query), cancellationToken);
-        dropped += (await ReadJsonAsync(response, "delete by query", cancellationToken))["deleted"]?.GetValue<long>() ?? 0;
+        var byQuery = new DeleteByQueryRequest(options.Alias)
+        {
+            Query = new EsQuery { Range = new NumberRangeQuery("published") { Lt = cutoff.ToUnixTimeMilliseconds() } },
+            Refresh = true,
+            Conflicts = Conflicts.Proceed,
+        };
+        dropped += (await SendAsync(() => client.DeleteByQueryAsync(byQuery, cancellationToken), "delete by query")).Deleted ?? 0;
         return dropped;
+    }
+
+    /// <summary>
+    /// Reaches the cluster and puts the template and alias now, so a wrong URL or credentials stop
+    /// the service at start with the setting named, not as failed batches later.
+    /// </summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureReadyAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ElasticsearchException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new SentimentWatch.Core.Hosting.StartupFaultException(
+                "Index:Elasticsearch:Url", options.Url?.ToString(), $"cannot be used ({ex.Message})",
+                "start Elasticsearch there or correct the URL and its credentials (Index:Elasticsearch:Username/Password/ApiKey), or set Index:Provider=lucene for the embedded index",
+                ex);
+        }
     }
 
     public async Task<IndexHealth> HealthAsync(CancellationToken cancellationToken)
@@ -534,15 +557,14 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         try
         {
             await EnsureReadyAsync(cancellationToken);
-            using var health = await SendAsync(HttpMethod.Get, "_cluster/health", null, cancellationToken);
-            var status = (await ReadJsonAsync(health, "cluster health", cancellationToken))["status"]?.ToString();
-            using var count = await SendAsync(HttpMethod.Get, $"{options.Alias}/_count", null, cancellationToken);
-            var documents = (await ReadJsonAsync(count, "count", cancellationToken))["count"]?.GetValue<long>() ?? 0;
-            return new IndexHealth(status is "green" or "yellow", ProviderName, documents, $"{options.Url}: cluster {status}");
+            var health = await SendAsync(() => client.Cluster.HealthAsync(new HealthRequest(), cancellationToken), "report cluster health");
+            var status = health.Status.ToString().ToLowerInvariant();
+            var documents = (await SendAsync(() => client.CountAsync(new CountRequest(options.Alias), cancellationToken), "count")).Count;
+            return new IndexHealth(health.Status is HealthStatus.Green or HealthStatus.Yellow, ProviderName, documents, $"{options.Describe()}: cluster {status}");
         }
-        catch (Exception ex) when (ex is HttpRequestException or ElasticsearchException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is ElasticsearchException or TransportException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new IndexHealth(false, ProviderName, 0, $"{options.Url}: {ex.Message}");
+            return new IndexHealth(false, ProviderName, 0, $"{options.Describe()}: {ex.Message}");
         }
     }
 
@@ -550,10 +572,6 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
     {
         Analyzer.Dispose();
         setup.Dispose();
-        if (ownsClient)
-        {
-            http.Dispose();
-        }
     }
 
     /// <summary>Puts the index template and makes sure the alias exists (via this month's index) once per process.</summary>
@@ -572,18 +590,12 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
                 return;
             }
 
-            using (var template = await SendAsync(HttpMethod.Put, $"_index_template/{options.IndexPrefix}", JsonContent(Template()), cancellationToken))
-            {
-                await ReadJsonAsync(template, "put the index template", cancellationToken);
-            }
-
-            using (var created = await SendAsync(HttpMethod.Put, IndexFor(time.GetUtcNow()), JsonContent(new JsonObject()), cancellationToken))
-            {
-                if (created.StatusCode != HttpStatusCode.BadRequest || !(await created.Content.ReadAsStringAsync(cancellationToken)).Contains("resource_already_exists_exception", StringComparison.Ordinal))
-                {
-                    await ReadJsonAsync(created, "create this month's index", cancellationToken);
-                }
-            }
+            await SendAsync(() => client.Indices.PutIndexTemplateAsync(TemplateRequest(), cancellationToken), "put the index template");
+            // Another process (or an earlier start this month) created it first: that is the goal.
+            await SendAsync(
+                () => client.Indices.CreateAsync(new CreateIndexRequest(IndexFor(time.GetUtcNow())), cancellationToken),
+                "create this month's index",
+                tolerated: created => created.ElasticsearchServerError?.Error?.Type == "resource_already_exists_exception");
 
             ready = true;
         }
@@ -593,23 +605,23 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         }
     }
 
-    private JsonObject Query(MentionFilter filter)
+    private EsQuery Query(MentionFilter filter)
     {
-        var filters = new JsonArray();
+        var filters = new List<EsQuery>();
         if (filter.From is not null || filter.To is not null)
         {
-            var range = new JsonObject();
+            var range = new NumberRangeQuery("published");
             if (filter.From is { } from)
             {
-                range["gte"] = from.ToUnixTimeMilliseconds();
+                range.Gte = from.ToUnixTimeMilliseconds();
             }
 
             if (filter.To is { } to)
             {
-                range["lt"] = to.ToUnixTimeMilliseconds();
+                range.Lt = to.ToUnixTimeMilliseconds();
             }
 
-            filters.Add(new JsonObject { ["range"] = new JsonObject { ["published"] = range } });
+            filters.Add(new EsQuery { Range = range });
         }
 
         AddTerm(filters, "watch", filter.Watch);
@@ -620,7 +632,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         AddTerm(filters, "sentiment", filter.Sentiment is { } sentiment ? SentimentScore.ToWire(sentiment) : null);
         if (filter.MinReach is { } minReach)
         {
-            filters.Add(new JsonObject { ["range"] = new JsonObject { ["reach"] = new JsonObject { ["gte"] = minReach } } });
+            filters.Add(new EsQuery { Range = new NumberRangeQuery("reach") { Gte = minReach } });
         }
 
         if (filter.Unscored == true)
@@ -628,139 +640,168 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
             AddTerm(filters, "sentiment", MentionDocument.Unscored);
         }
 
-        var mustNot = new JsonArray();
+        var mustNot = new List<EsQuery>();
         if (filter.Unscored == false)
         {
             AddTerm(mustNot, "sentiment", MentionDocument.Unscored);
         }
 
-        var must = new JsonArray();
+        var must = new List<EsQuery>();
         if (filter.Query is { } text && !string.IsNullOrWhiteSpace(text))
         {
-            must.Add(new JsonObject
+            must.Add(new EsQuery { QueryString = TextQuery(text) });
+        }
+
+        if (must.Count == 0 && filters.Count == 0 && mustNot.Count == 0)
+        {
+            return new EsQuery { MatchAll = new MatchAllQuery() };
+        }
+
+        return new EsQuery
+        {
+            Bool = new BoolQuery
             {
-                ["query_string"] = new JsonObject
-                {
-                    ["query"] = QueryStringPhrases.Quote(queries.SyntaxSafe(text.Trim()), Analyzer, "text"),
-                    ["default_field"] = "text",
-                    ["default_operator"] = "AND",
-                },
-            });
-        }
-
-        var boolean = new JsonObject();
-        if (must.Count > 0)
-        {
-            boolean["must"] = must;
-        }
-
-        if (filters.Count > 0)
-        {
-            boolean["filter"] = filters;
-        }
-
-        if (mustNot.Count > 0)
-        {
-            boolean["must_not"] = mustNot;
-        }
-
-        return boolean.Count == 0 ? new JsonObject { ["match_all"] = new JsonObject() } : new JsonObject { ["bool"] = boolean };
+                Must = must.Count > 0 ? must : null,
+                Filter = filters.Count > 0 ? filters : null,
+                MustNot = mustNot.Count > 0 ? mustNot : null,
+            },
+        };
     }
+
+    /// <summary>Lucene query syntax on the text field, AND between words, Chinese runs quoted as phrases (decision 032).</summary>
+    private QueryStringQuery TextQuery(string text) =>
+        new(QueryStringPhrases.Quote(queries.SyntaxSafe(text.Trim()), Analyzer, "text"))
+        {
+            DefaultField = "text",
+            DefaultOperator = Operator.And,
+        };
 
     private static MentionSort EffectiveSort(MentionSearch search) =>
         string.IsNullOrWhiteSpace(search.Filter.Query) && search.Sort == MentionSort.Relevance ? MentionSort.Newest : search.Sort;
 
-    private static JsonArray SortFor(MentionSort sort)
+    private static List<SortOptions> SortFor(MentionSort sort)
     {
-        JsonObject Field(string name, string order) => new() { [name] = new JsonObject { ["order"] = order } };
+        static SortOptions Field(string name, SortOrder order) => new() { Field = new FieldSort(name) { Order = order } };
+        var score = new SortOptions { Score = new ScoreSort { Order = SortOrder.Desc } };
         return sort switch
         {
-            MentionSort.Relevance => new JsonArray(Field("_score", "desc"), Field("published", "desc"), Field("id", "asc")),
-            MentionSort.Newest => new JsonArray(Field("published", "desc"), Field("id", "asc")),
-            MentionSort.Oldest => new JsonArray(Field("published", "asc"), Field("id", "asc")),
-            MentionSort.Reach => new JsonArray(Field("reach", "desc"), Field("published", "desc"), Field("id", "asc")),
+            MentionSort.Relevance => [score, Field("published", SortOrder.Desc), Field("id", SortOrder.Asc)],
+            MentionSort.Newest => [Field("published", SortOrder.Desc), Field("id", SortOrder.Asc)],
+            MentionSort.Oldest => [Field("published", SortOrder.Asc), Field("id", SortOrder.Asc)],
+            MentionSort.Reach => [Field("reach", SortOrder.Desc), Field("published", SortOrder.Desc), Field("id", SortOrder.Asc)],
             _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, "unknown sort order"),
         };
     }
 
-    private async Task<JsonNode> SearchRawAsync(JsonObject body, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(HttpMethod.Post, $"{options.Alias}/_search?typed_keys=true", JsonContent(body), cancellationToken);
-        return await ReadJsonAsync(response, "search", cancellationToken);
-    }
+    private static SourceConfig MentionOnly() => new(new SourceFilter { Includes = Fields.FromString("mention") });
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private Task<SearchResponse<JsonObject>> SearchAsync(SearchRequest request, CancellationToken cancellationToken) =>
+        SendAsync(() => client.SearchAsync<JsonObject>(request, cancellationToken), "search");
+
+    /// <summary>Sends a typed request and returns its answer if it succeeded (or is <paramref name="tolerated"/>).</summary>
+    private async Task<T> SendAsync<T>(Func<Task<T>> call, string what, Func<T, bool>? tolerated = null) where T : ElasticsearchResponse
     {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        var response = await http.SendAsync(request, cancellationToken);
-        if (!response.Headers.TryGetValues(ProductHeader, out var products) || !products.Contains("Elasticsearch"))
+        T response;
+        try
         {
-            var status = (int)response.StatusCode;
-            response.Dispose();
-            // What the official clients check too: a proxy's error page or another product must not be parsed as a cluster answer.
-            throw new ElasticsearchException($"{options.Url}{path} answered {status} without '{ProductHeader}: Elasticsearch'; is Index:Elasticsearch:Url an Elasticsearch cluster (and are the credentials right)?");
+            response = await call();
+        }
+        catch (UnsupportedProductException ex)
+        {
+            throw NotElasticsearch(what, ex);
         }
 
-        return response;
+        return tolerated?.Invoke(response) == true ? response : Ensure(response, what);
     }
 
-    private static async Task<JsonNode> ReadJsonAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    /// <summary>Sends a bulk request and returns its items; the request itself must have succeeded (items may still have failed).</summary>
+    private async Task<List<ResponseItem>> SendBulkAsync(BulkRequest request, string what, CancellationToken cancellationToken)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
+        BulkResponse response;
+        try
         {
-            string reason;
-            try
-            {
-                var error = JsonNode.Parse(text)?["error"];
-                reason = error is JsonObject e ? $"{e["type"]}: {e["reason"]}" : text;
-            }
-            catch (JsonException)
-            {
-                reason = text;
-            }
-
-            throw new ElasticsearchException($"Elasticsearch could not {what}: {(int)response.StatusCode} {reason}", response.StatusCode);
+            response = await client.BulkAsync(request, cancellationToken);
+        }
+        catch (UnsupportedProductException ex)
+        {
+            throw NotElasticsearch(what, ex);
         }
 
-        return JsonNode.Parse(text) ?? throw new ElasticsearchException($"Elasticsearch answered {what} with an empty body");
+        // Not IsValidResponse: the client counts a bulk with any failed item ("errors": true) as invalid.
+        if (response.ApiCallDetails.HttpStatusCode is >= 200 and < 300 && response.Items is { } items)
+        {
+            return [.. items];
+        }
+
+        throw Failure(response, what);
     }
 
-    private static IEnumerable<JsonNode> Hits(JsonNode result) =>
-        result["hits"]?["hits"]?.AsArray().OfType<JsonNode>() ?? [];
+    /// <summary>The client's product check failed: the answer lacked <c>X-Elastic-Product: Elasticsearch</c>.</summary>
+    private ElasticsearchException NotElasticsearch(string what, UnsupportedProductException ex) =>
+        new($"{options.Describe()} answered '{what}' without '{ProductHeader}: Elasticsearch' (the official client's product check); is Index:Elasticsearch an Elasticsearch 9 cluster, and are the address and credentials right?", inner: ex);
 
-    private static Mention ReadMention(JsonNode hit) =>
-        hit["_source"]?["mention"]?.Deserialize<Mention>(Json) ?? throw new ElasticsearchException($"hit {hit["_id"]} has no stored mention");
+    /// <summary>
+    /// The answer, if it came from Elasticsearch and succeeded; else an <see cref="ElasticsearchException"/>
+    /// naming what failed (the cluster's error type and reason, or the transport's failure).
+    /// </summary>
+    private static T Ensure<T>(T response, string what) where T : ElasticsearchResponse
+    {
+        if (response.IsValidResponse)
+        {
+            return response;
+        }
 
-    private static IEnumerable<JsonNode> Buckets(JsonNode parent, string typedKey) =>
-        parent[typedKey]?["buckets"]?.AsArray().OfType<JsonNode>() ?? [];
+        throw Failure(response, what);
+    }
 
-    private static List<TermCount> TermCounts(JsonNode aggregations, string typedKey, int topN) =>
-        [.. Buckets(aggregations, typedKey)
-            .Select(b => new TermCount(b["key"]!.ToString(), b["doc_count"]!.GetValue<long>()))
+    private static ElasticsearchException Failure(ElasticsearchResponse response, string what)
+    {
+        var status = response.ApiCallDetails.HttpStatusCode;
+        if (response.ElasticsearchServerError?.Error is { } error)
+        {
+            return new ElasticsearchException($"Elasticsearch could not {what}: {status} {error.Type}: {error.Reason}", (HttpStatusCode?)status);
+        }
+
+        var reason = response.TryGetOriginalException(out var exception) && exception is not null
+            ? (exception.InnerException ?? exception).Message
+            : $"status {status?.ToString(CultureInfo.InvariantCulture) ?? "none"}";
+        return new ElasticsearchException($"Elasticsearch could not {what}: {reason}", (HttpStatusCode?)status, exception);
+    }
+
+    private static long TotalOf(SearchResponse<JsonObject> result) =>
+        result.HitsMetadata?.Total is { } total
+            ? total.Match(hits => hits?.Value ?? 0, count => count)
+            : 0;
+
+    private static Mention ReadMention(Hit<JsonObject> hit) =>
+        hit.Source?["mention"]?.Deserialize<Mention>(Json) ?? throw new ElasticsearchException($"hit {hit.Id} has no stored mention");
+
+    private static string KeyOf(StringTermsBucket bucket) =>
+        bucket.Key.TryGetString(out var key) && key is not null ? key : bucket.Key.Value?.ToString() ?? string.Empty;
+
+    private static List<TermCount> TermCounts(AggregateDictionary aggregations, string name, int topN) =>
+        [.. (aggregations.GetStringTerms(name)?.Buckets ?? [])
+            .Select(b => new TermCount(KeyOf(b), b.DocCount))
             .OrderByDescending(t => t.Count)
             .ThenBy(t => t.Term, StringComparer.Ordinal)
             .Take(topN)];
 
-    private static JsonObject Terms(string field, int size) => new()
+    private static Aggregation Terms(string field, int size) => new()
     {
         // Ties broken by key so both engines list equal counts in the same order.
-        ["terms"] = new JsonObject
+        Terms = new TermsAggregation
         {
-            ["field"] = field,
-            ["size"] = size,
-            ["order"] = new JsonArray(new JsonObject { ["_count"] = "desc" }, new JsonObject { ["_key"] = "asc" }),
+            Field = field,
+            Size = size,
+            Order = [new KeyValuePair<Field, SortOrder>("_count", SortOrder.Desc), new KeyValuePair<Field, SortOrder>("_key", SortOrder.Asc)],
         },
     };
 
-    private static JsonObject Keyword() => new() { ["type"] = "keyword" };
-
-    private static void AddTerm(JsonArray clauses, string field, string? value)
+    private static void AddTerm(List<EsQuery> clauses, string field, string? value)
     {
         if (!string.IsNullOrEmpty(value))
         {
-            clauses.Add(new JsonObject { ["term"] = new JsonObject { [field] = value } });
+            clauses.Add(new EsQuery { Term = new TermQuery { Field = field, Value = value } });
         }
     }
 
@@ -771,8 +812,6 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
             document[field] = value;
         }
     }
-
-    private static StringContent JsonContent(JsonNode body) => new(body.ToJsonString(Json), Encoding.UTF8, "application/json");
 
     private static string FormatOffset(TimeSpan offset) =>
         (offset < TimeSpan.Zero ? "-" : "+") + offset.Duration().ToString(@"hh\:mm", CultureInfo.InvariantCulture);
@@ -787,7 +826,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
 /// <summary>A bulk item the cluster refused (or kept pushing back after every retry).</summary>
 public sealed record BulkRejection(string MentionId, int Status, string Reason);
 
-public class ElasticsearchException(string message, HttpStatusCode? status = null) : Exception(message)
+public class ElasticsearchException(string message, HttpStatusCode? status = null, Exception? inner = null) : Exception(message, inner)
 {
     public HttpStatusCode? Status { get; } = status;
 }

@@ -62,8 +62,8 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
         catch (LockObtainFailedException ex)
         {
             directory.Dispose();
-            throw new InvalidOperationException(
-                $"the mention index at '{Path}' is open in another process (write.lock is held); stop that process or point Index:Directory elsewhere",
+            throw new SentimentWatch.Core.Hosting.StartupFaultException(
+                "Index:Directory", Path, "is open in another process (its write.lock is held)", "stop that process (another SentimentWatch on the same data directory?) or point Index:Directory elsewhere",
                 ex);
         }
 

@@ -91,22 +91,29 @@ public static class CommandLine
 
     private static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        try
+        var app = BuildHost(args);
+        await app.RunAsync(cancellationToken);
+        return 0;
+    }
+
+    /// <summary>
+    /// How any verb's failure ends the process: a fault the operator can fix (a setting, a port in
+    /// use, an unreachable index) is one line naming the setting, its value and what to do, with
+    /// exit code 2 (decision 083); anything else is a crash with its stack trace and exit code 1.
+    /// </summary>
+    public static int Report(Exception exception)
+    {
+        switch (StartupFaults.Describe(exception))
         {
-            var app = BuildHost(args);
-            await app.RunAsync(cancellationToken);
-            return 0;
-        }
-        catch (OptionsValidationException ex)
-        {
-            // A wrong setting is the operator's to fix: say which, without a stack trace.
-            Log.Fatal("Invalid configuration, not starting:{NewLine}{Failures}", Environment.NewLine, string.Join(Environment.NewLine, ex.Failures.Select(f => "  - " + f)));
-            return 2;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.Fatal(ex, "SentimentWatch stopped unexpectedly");
-            return 1;
+            case [var only]:
+                Log.Fatal("Not starting: {Fault}", only);
+                return 2;
+            case { Count: > 1 } faults:
+                Log.Fatal("Not starting, {Count} problems:{NewLine}{Faults}", faults.Count, Environment.NewLine, string.Join(Environment.NewLine, faults.Select(f => "  - " + f)));
+                return 2;
+            default:
+                Log.Fatal(exception, "SentimentWatch stopped unexpectedly");
+                return 1;
         }
     }
 }

@@ -37,7 +37,10 @@ public static class AppHost
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = IntakeApi.MaxBodyBytes);
         builder.Services.Configure<HostOptions>(o =>
         {
-            o.ShutdownTimeout = builder.Configuration.GetValue("Host:ShutdownTimeout", TimeSpan.FromSeconds(30));
+            // A malformed value is reported by ConfigurationCheck with the others, not thrown here.
+            o.ShutdownTimeout = TimeSpan.TryParse(builder.Configuration["Host:ShutdownTimeout"], System.Globalization.CultureInfo.InvariantCulture, out var timeout)
+                ? timeout
+                : TimeSpan.FromSeconds(30);
             o.ServicesStartConcurrently = false;
         });
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
@@ -65,6 +68,14 @@ public static class AppHost
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+
+        // Every setting that does not bind or validate, and an unusable data directory, reported
+        // together before anything starts (decision 083).
+        if (ConfigurationCheck.Run(app.Configuration, builder.Services, app.Services) is { Count: > 0 } failures)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException("configuration", typeof(IConfiguration), failures);
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -150,6 +150,31 @@ public sealed class AlertingSettings : Dictionary<string, string?>
         return this;
     }
 
+    private int _playbooks;
+
+    /// <summary>A playbook; each step is (id, title, owner, due, checklist items separated by '|').</summary>
+    public AlertingSettings Playbook(string id, string watch, string severity, params (string Id, string Title, string Owner, string Due, string Checklist)[] steps)
+    {
+        var p = $"Alerting:Playbooks:{_playbooks++}";
+        this[$"{p}:Id"] = id;
+        this[$"{p}:Watch"] = watch;
+        this[$"{p}:Severity"] = severity;
+        for (var i = 0; i < steps.Length; i++)
+        {
+            this[$"{p}:Steps:{i}:Id"] = steps[i].Id;
+            this[$"{p}:Steps:{i}:Title"] = steps[i].Title;
+            this[$"{p}:Steps:{i}:Owner"] = steps[i].Owner;
+            this[$"{p}:Steps:{i}:Due"] = steps[i].Due;
+            var items = steps[i].Checklist.Split('|', StringSplitOptions.RemoveEmptyEntries);
+            for (var j = 0; j < items.Length; j++)
+            {
+                this[$"{p}:Steps:{i}:Checklist:{j}"] = items[j];
+            }
+        }
+
+        return this;
+    }
+
     /// <summary>The spike rule most tests use: 10-minute window, 3x baseline, at least 10 negatives, 15 minutes of quiet to resolve.</summary>
     public AlertingSettings Spike(string id = "spike", string watch = "brand") =>
         Rule(id, "negativeSpike", watch, ("Window", "00:10:00"), ("Ratio", "3"), ("MinCount", "10"), ("ClearFor", "00:15:00"), ("Cooldown", "01:00:00"), ("EscalateAt", "4"));

@@ -186,4 +186,63 @@ public sealed class ComplaintIntakeTests : IDisposable
             (await db.FollowUps.SingleAsync()).Comment.ShouldBe("cancelled: case reopened");
         }
     }
+
+    [Fact]
+    public async Task ACustomersNeutralReply_ResumesTheirWaitingCase_InTheThreadOrOnTheWatch_AndNobodyElsesPostDoes()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        // Tuesday 10:00 in Shanghai, a working day (Monday is the configured holiday).
+        host.Clock.Set(Local(12, 1, 10, 0));
+        var complaint = Complaints.Make(Local(12, 1, 10, 0), author: "waiting.customer", threadId: "t-77");
+        await host.Desk.OnIndexedAsync([complaint], default);
+        long id;
+        DateTimeOffset dueBefore;
+        await using (var db = await host.DbAsync())
+        {
+            var c = await db.Cases.SingleAsync();
+            (id, dueBefore) = (c.Id, c.FirstResponseDueAt!.Value);
+        }
+
+        host.Clock.Set(Local(12, 1, 11, 0));
+        (await host.Desk.TransitionAsync(id, null, "waiting_on_customer", null, null, "asked for the order number", "li.na", default)).Kind
+            .ShouldBe(global::SentimentWatch.Cases.Workflow.CaseOutcomeKind.Ok);
+
+        host.Clock.Set(Local(12, 1, 13, 0));
+        // Neutral posts that are not the customer's answer: someone else in the thread, and the
+        // customer on a watch without cases and outside the thread.
+        var bystander = Complaints.Make(Local(12, 1, 12, 0), text: "我也想知道结果", topic: ComplaintTopics.Other, negative: 0.1f, author: "bystander", threadId: "t-77") with { Watches = [] };
+        var elsewhere = Complaints.Make(Local(12, 1, 12, 10), text: "weekend photos", topic: ComplaintTopics.Other, negative: 0.05f, author: "waiting.customer", watch: "not-enabled");
+        await host.Desk.OnIndexedAsync([bystander, elsewhere], default);
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Cases.SingleAsync()).Status.ShouldBe(CaseStatus.WaitingOnCustomer);
+            (await db.Mentions.CountAsync()).ShouldBe(1);
+        }
+
+        // The customer answers in the thread, politely and without naming the brand: not a complaint, still their answer.
+        var answer = Complaints.Make(Local(12, 1, 12, 55), text: "订单号是 20261201-8812，谢谢", topic: ComplaintTopics.Other, negative: 0.05f, author: "Waiting.Customer", threadId: "t-77") with { Watches = [] };
+        await host.Desk.OnIndexedAsync([answer], default);
+        await host.Desk.OnIndexedAsync([answer], default);
+
+        await using (var db = await host.DbAsync())
+        {
+            var c = await db.Cases.SingleAsync();
+            c.Status.ShouldBe(CaseStatus.InProgress);
+            c.IsPaused.ShouldBeFalse();
+            c.FirstResponseDueAt.ShouldBe(dueBefore.AddHours(2), "two working hours were spent waiting on the customer (11:00-13:00)");
+            (await db.Mentions.SingleAsync(m => m.MentionId == answer.Id)).Reason.ShouldBe("customer_reply");
+            (await db.Mentions.CountAsync()).ShouldBe(2, "re-delivery attaches nothing twice");
+            (await db.Audit.CountAsync(a => a.What == "status" && a.Reason == "customer replied")).ShouldBe(1);
+        }
+
+        // Waiting again: the customer's neutral post on the case's watch (no thread) is their answer too.
+        (await host.Desk.TransitionAsync(id, null, "waiting_on_customer", null, null, "asked for a photo", "li.na", default)).Kind
+            .ShouldBe(global::SentimentWatch.Cases.Workflow.CaseOutcomeKind.Ok);
+        await host.Desk.OnIndexedAsync([Complaints.Make(Local(12, 1, 13, 30), text: "lumo: photo sent by e-mail", topic: ComplaintTopics.Other, negative: 0.1f, author: "waiting.customer")], default);
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Cases.SingleAsync()).Status.ShouldBe(CaseStatus.InProgress);
+            (await db.Mentions.CountAsync()).ShouldBe(3);
+        }
+    }
 }

@@ -26,7 +26,7 @@ public sealed class ElasticsearchMentionIndexContractAgainstAnEmulatedNodeTests 
             Alias = "sw-mentions",
             BulkRetryDelay = TimeSpan.FromMilliseconds(10),
         };
-        return new ElasticsearchMentionIndex(new HttpClient(), options, ownsClient: true);
+        return new ElasticsearchMentionIndex(options);
     }
 
     protected override async Task CloseIndexAsync(IMentionIndex index)

@@ -29,7 +29,7 @@ public sealed class ElasticsearchMentionIndexFaultsFromAScriptedFakeNodeTests : 
     {
         fake = await FakeElasticsearch.StartAsync();
         options.Url = fake.Url;
-        index = new ElasticsearchMentionIndex(new HttpClient(), options, ownsClient: true);
+        index = new ElasticsearchMentionIndex(options);
     }
 
     public async Task DisposeAsync()
@@ -92,13 +92,14 @@ public sealed class ElasticsearchMentionIndexFaultsFromAScriptedFakeNodeTests : 
     }
 
     [Fact]
-    public void BasicAuthIsUsedWhenNoApiKeyIsSet()
+    public async Task BasicAuthIsSentWhenNoApiKeyIsSet()
     {
-        var header = ElasticsearchMentionIndex.AuthorizationFor(new ElasticsearchIndexOptions { Username = "elastic", Password = "changeme" });
+        using var basic = new ElasticsearchMentionIndex(new ElasticsearchIndexOptions { Url = fake.Url, IndexPrefix = "sw-mentions", Alias = "sw-mentions", Username = "elastic", Password = "changeme" });
 
-        header.ShouldNotBeNull();
-        header.Scheme.ShouldBe("Basic");
-        header.Parameter.ShouldBe("ZWxhc3RpYzpjaGFuZ2VtZQ==");
+        await basic.HealthAsync(None);
+
+        fake.Requests.ShouldNotBeEmpty();
+        fake.Requests.ShouldAllBe(r => r.Authorization == "Basic ZWxhc3RpYzpjaGFuZ2VtZQ==");
     }
 
     /// <summary>Each upsert first asks where its ids live: nowhere yet (the reference's empty search result).</summary>

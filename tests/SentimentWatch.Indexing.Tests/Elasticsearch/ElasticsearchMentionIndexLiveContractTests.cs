@@ -1,3 +1,5 @@
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.IndexManagement;
 using SentimentWatch.Core.Indexing;
 using SentimentWatch.Indexing.Elasticsearch;
 
@@ -6,7 +8,8 @@ namespace SentimentWatch.Indexing.Tests.Elasticsearch;
 /// <summary>
 /// The shared index contract against a live Elasticsearch cluster (docker/docker-compose.yml
 /// starts one): set SENTIMENTWATCH_TEST_ELASTICSEARCH_URL, e.g. http://localhost:9200, and
-/// optionally ..._USERNAME / ..._PASSWORD. Each test uses its own index prefix and alias and
+/// optionally ..._USERNAME / ..._PASSWORD and ..._FINGERPRINT (the CA's SHA-256, for a
+/// TLS cluster as Elasticsearch 9 starts by default). Each test uses its own index prefix and alias and
 /// deletes them afterwards. Skipped (and reported so) without the variable.
 /// </summary>
 [RequiresEnvironmentVariable(UrlVariable)]
@@ -15,7 +18,7 @@ public sealed class ElasticsearchMentionIndexLiveContractTests : MentionIndexCon
     public const string UrlVariable = "SENTIMENTWATCH_TEST_ELASTICSEARCH_URL";
 
     private readonly string prefix = "sw-test-" + Guid.NewGuid().ToString("N")[..12];
-    private HttpClient? client;
+    private ElasticsearchClient? client;
 
     protected override Task<IMentionIndex> OpenIndexAsync()
     {
@@ -27,15 +30,11 @@ public sealed class ElasticsearchMentionIndexLiveContractTests : MentionIndexCon
             Alias = prefix,
             Username = Environment.GetEnvironmentVariable(UrlVariable.Replace("_URL", "_USERNAME", StringComparison.Ordinal)),
             Password = Environment.GetEnvironmentVariable(UrlVariable.Replace("_URL", "_PASSWORD", StringComparison.Ordinal)),
+            CertificateFingerprint = Environment.GetEnvironmentVariable(UrlVariable.Replace("_URL", "_FINGERPRINT", StringComparison.Ordinal)),
             BulkRetryDelay = TimeSpan.FromMilliseconds(200),
         };
-        client = ElasticsearchMentionIndex.CreateHttpClient(options);
-        if (ElasticsearchMentionIndex.AuthorizationFor(options) is { } authorization)
-        {
-            client.DefaultRequestHeaders.Authorization = authorization;
-        }
-
-        return Task.FromResult<IMentionIndex>(new ElasticsearchMentionIndex(ElasticsearchMentionIndex.CreateHttpClient(options), options, ownsClient: true));
+        client = ElasticsearchMentionIndex.CreateClient(options);
+        return Task.FromResult<IMentionIndex>(new ElasticsearchMentionIndex(client, options));
     }
 
     protected override async Task CloseIndexAsync(IMentionIndex index)
@@ -46,23 +45,14 @@ public sealed class ElasticsearchMentionIndexLiveContractTests : MentionIndexCon
             return;
         }
 
-        try
+        // Elasticsearch refuses wildcard index deletes (action.destructive_requires_name), so name them.
+        var aliases = await client.Indices.GetAliasAsync(new GetAliasRequest((Names)prefix));
+        var names = aliases.Aliases?.Keys.ToList() ?? [];
+        if (names.Count > 0)
         {
-            // Elasticsearch 8 refuses wildcard index deletes (action.destructive_requires_name), so name them.
-            var aliases = await client.GetStringAsync($"_alias/{prefix}");
-            var names = System.Text.Json.Nodes.JsonNode.Parse(aliases)!.AsObject().Select(pair => pair.Key).ToList();
-            if (names.Count > 0)
-            {
-                (await client.DeleteAsync(string.Join(',', names))).EnsureSuccessStatusCode();
-            }
-
-            (await client.DeleteAsync($"_index_template/{prefix}")).EnsureSuccessStatusCode();
-        }
-        catch (HttpRequestException)
-        {
-            // Nothing to clean up when the cluster was never reached.
+            (await client.Indices.DeleteAsync(new DeleteIndexRequest(Indices.Parse(string.Join(',', names))))).IsValidResponse.ShouldBeTrue();
         }
 
-        client.Dispose();
+        await client.Indices.DeleteIndexTemplateAsync(new DeleteIndexTemplateRequest(prefix));
     }
 }

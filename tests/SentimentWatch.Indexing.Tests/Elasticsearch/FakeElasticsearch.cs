@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
 
 namespace SentimentWatch.Indexing.Tests.Elasticsearch;
 
@@ -50,8 +51,7 @@ internal sealed class FakeElasticsearch : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync();
+        var body = await EmulatedElasticsearch.ReadBodyAsync(context.Request);
         var path = context.Request.Path.Value!.TrimStart('/');
         lock (Requests)
         {
@@ -61,7 +61,9 @@ internal sealed class FakeElasticsearch : IAsyncDisposable
                 context.Request.QueryString.Value ?? string.Empty,
                 context.Request.ContentType,
                 context.Request.Headers.Authorization.ToString(),
-                body));
+                body,
+                context.Request.Headers.Accept.ToString(),
+                context.Request.Headers.ContentEncoding.ToString()));
         }
 
         var (status, answer) = Next($"{context.Request.Method} {path}");
@@ -71,7 +73,11 @@ internal sealed class FakeElasticsearch : IAsyncDisposable
         }
 
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
+        // As a node answers: the versioned type when the client asked for REST API compatibility
+        // (the official client does on every call but _bulk, which it sends as plain x-ndjson/json).
+        context.Response.ContentType = context.Request.Headers.Accept.ToString().Contains("compatible-with", StringComparison.Ordinal)
+            ? EmulatedElasticsearch.CompatibleJson
+            : "application/json";
         await context.Response.WriteAsync(answer);
     }
 
@@ -100,4 +106,4 @@ internal sealed class FakeElasticsearch : IAsyncDisposable
     }
 }
 
-internal sealed record RecordedRequest(string Method, string Path, string Query, string? ContentType, string Authorization, string Body);
+internal sealed record RecordedRequest(string Method, string Path, string Query, string? ContentType, string Authorization, string Body, string? Accept = null, string? ContentEncoding = null);

@@ -21,7 +21,7 @@ public sealed class ConfigurationValidationTests
         (await service.WaitForExitAsync(TimeSpan.FromSeconds(60))).ShouldBeTrue("the service must refuse to start");
         service.ExitCode.ShouldBe(2);
         service.Output.ShouldContain(named);
-        service.Output.ShouldContain("Invalid configuration");
+        service.Output.ShouldContain("Not starting");
         service.Output.ShouldNotContain("   at ");
     }
 }

@@ -14,6 +14,12 @@ public sealed class AlertDeskPage(IPage page)
     public ILocator Rows => page.Locator("[data-testid=alerts-table] tbody tr");
 
     public ILocator Row(string text) => Rows.Filter(new() { HasText = text });
+
+    public ILocator Silence(long id) => page.Locator($"[data-testid=silences-table] tr[data-silence-id='{id}']");
+
+    public ILocator Notice => page.GetByTestId("notice");
+
+    public Task LiftAsync(long id) => Silence(id).GetByRole(AriaRole.Button, new() { Name = "Lift" }).ClickAsync();
 }
 
 /// <summary>/alerts/{id} — one alert.</summary>

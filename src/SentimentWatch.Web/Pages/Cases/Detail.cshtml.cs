@@ -21,6 +21,15 @@ public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMoni
 
     public IReadOnlyList<string> RootCauses => options.CurrentValue.RootCauses;
 
+    /// <summary>Categories staff can choose: the practice's, those configured for teams and agents, and the case's own.</summary>
+    public IReadOnlyList<string> Categories =>
+        Core.Scoring.ComplaintTopics.Default
+            .Concat(options.CurrentValue.Teams.SelectMany(team => team.Categories))
+            .Concat(options.CurrentValue.Agents.SelectMany(a => a.Skills).Where(skill => skill != "*"))
+            .Append(Detail.Case.Category)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
     public bool CanWork => User.IsInRole("admin") || User.IsInRole("support");
 
     [TempData]
@@ -48,6 +57,13 @@ public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMoni
 
     public Task<IActionResult> OnPostMergeAsync(long id, int version, long? into, CancellationToken ct) =>
         RunAsync(id, () => desk.MergeAsync(id, version, into, Who, ct), t["Merged."], ct);
+
+    /// <summary>Category and/or priority changed with a recorded reason, as POST /api/cases/{id}/override; an unchanged field is not sent.</summary>
+    public Task<IActionResult> OnPostOverrideAsync(long id, int version, string? category, string? priority, string? currentCategory, string? currentPriority, string? reason, CancellationToken ct) =>
+        RunAsync(id, () => desk.OverrideAsync(id, version,
+            category == currentCategory ? null : category,
+            priority == currentPriority ? null : priority,
+            reason, Who, ct), t["Override recorded."], ct);
 
     public Task<IActionResult> OnPostSatisfactionAsync(long id, int version, int? score, string? comment, CancellationToken ct) =>
         RunAsync(id, () => desk.RecordSatisfactionAsync(id, version, score, comment, Who, ct), t["Satisfaction recorded."], ct);

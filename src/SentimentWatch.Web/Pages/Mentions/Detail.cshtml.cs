@@ -7,7 +7,10 @@ using SentimentWatch.Core.Mentions;
 
 namespace SentimentWatch.Web.Pages.Mentions;
 
-/// <summary>One mention: what was said, its scores, and the open incidents it is evidence of (through Core's IAlertDirectory when alerting is present).</summary>
+/// <summary>
+/// One mention: what was said, its scores, the open incidents it is evidence of and the complaint
+/// case it is on (through Core's IAlertDirectory and ICaseDirectory, when the host has those capabilities).
+/// </summary>
 public sealed class DetailModel(IMentionIndex index, IServiceProvider services) : PageModel
 {
     public Mention Mention { get; private set; } = null!;
@@ -17,6 +20,11 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services) 
     public IReadOnlyList<CaseLink> Cases { get; private set; } = [];
 
     public bool HasAlerting { get; private set; }
+
+    public bool HasCases { get; private set; }
+
+    /// <summary>Case pages are for support and admin; others see the case's number and state without a link.</summary>
+    public bool CanOpenCases => User.IsInRole(Core.Security.ApiRoles.Support) || User.IsInRole(Core.Security.ApiRoles.Admin);
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
@@ -30,6 +38,12 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services) 
         {
             HasAlerting = true;
             Alerts = await alerts.OpenAlertsForMentionsAsync([mention.Id], cancellationToken);
+        }
+
+        if (services.GetService<ICaseDirectory>() is { } cases)
+        {
+            HasCases = true;
+            Cases = await cases.CasesForMentionAsync(mention.Id, cancellationToken);
         }
 
         return Page();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -36,6 +37,14 @@ namespace SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
 /// </summary>
 internal sealed class EmulatedElasticsearch : IAsyncDisposable
 {
+    /// <summary>The major version this emulation answers as: Elasticsearch 9.</summary>
+    public const int Major = 9;
+
+    /// <summary>The JSON media type a node answers with when the request asked for REST API compatibility.</summary>
+    public const string CompatibleJson = "application/vnd.elasticsearch+json;compatible-with=9";
+
+    private static readonly Regex CompatibleMediaType = new(@"^application/vnd\.elasticsearch\+(json|x-ndjson)\s*;\s*compatible-with\s*=\s*(\d+)\s*$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
     private static readonly Regex InvalidIndexName = new("[\\\\/*?\"<>| ,#:A-Z]|^[-_+]|^\\.\\.?$", RegexOptions.CultureInvariant);
 
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -96,25 +105,31 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync();
+        var body = await EmulatedElasticsearch.ReadBodyAsync(context.Request);
         var path = context.Request.Path.Value!.TrimStart('/');
         var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
         lock (requests)
         {
-            requests.Add(new RecordedRequest(context.Request.Method, path, context.Request.QueryString.Value ?? string.Empty, context.Request.ContentType, context.Request.Headers.Authorization.ToString(), body));
+            requests.Add(new RecordedRequest(context.Request.Method, path, context.Request.QueryString.Value ?? string.Empty, context.Request.ContentType, context.Request.Headers.Authorization.ToString(), body, context.Request.Headers.Accept.ToString(), context.Request.Headers.ContentEncoding.ToString()));
         }
 
         int status;
         JsonNode answer;
+        var compatible = false;
         await gate.WaitAsync();
         try
         {
+            compatible = CompatibleWith(context.Request.Headers.Accept.ToString(), body.Length > 0 ? context.Request.ContentType : null);
             (status, answer) = Route(context.Request.Method, path, query, context.Request.ContentType, body);
         }
         catch (ElasticsearchError error)
         {
             (status, answer) = (error.Status, error.Body());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A fault of the emulation itself: shown to the test in the error shape, never a made-up answer.
+            (status, answer) = (500, new ElasticsearchError(500, "emulation_failure", ex.ToString()).Body());
         }
         finally
         {
@@ -123,8 +138,70 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
 
         context.Response.Headers["X-Elastic-Product"] = "Elasticsearch";
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = compatible ? CompatibleJson : "application/json";
         await context.Response.WriteAsync(answer.ToJsonString());
+    }
+
+    /// <summary>
+    /// The request body as text. The official client gzips request bodies (its HTTP compression is
+    /// on by default) and says so with <c>Content-Encoding: gzip</c>, which a node accepts
+    /// (<c>http.compression</c>); an unknown encoding is not guessed at.
+    /// </summary>
+    public static async Task<string> ReadBodyAsync(HttpRequest request)
+    {
+        var encoding = request.Headers.ContentEncoding.ToString();
+        Stream source = encoding switch
+        {
+            "" or "identity" => request.Body,
+            "gzip" => new System.IO.Compression.GZipStream(request.Body, System.IO.Compression.CompressionMode.Decompress),
+            "deflate" => new System.IO.Compression.ZLibStream(request.Body, System.IO.Compression.CompressionMode.Decompress),
+            _ => throw new InvalidOperationException($"Content-Encoding '{encoding}' is not one a node accepts"),
+        };
+        using var reader = new StreamReader(source, Encoding.UTF8);
+        return await reader.ReadToEndAsync();
+    }
+
+    /// <summary>
+    /// REST API compatibility as a 9.x node checks it: a versioned media type
+    /// (<c>application/vnd.elasticsearch+json; compatible-with=N</c>) may ask for this major or
+    /// the one before, and when either Accept or Content-Type asks for a version both must ask
+    /// for the same one. True when the request asked (the answer then carries the versioned type).
+    /// </summary>
+    private static bool CompatibleWith(string accept, string? contentType)
+    {
+        static int? Version(string? header, out bool versioned)
+        {
+            versioned = false;
+            if (string.IsNullOrWhiteSpace(header))
+            {
+                return null;
+            }
+
+            var match = CompatibleMediaType.Match(header.Split(',')[0].Trim());
+            versioned = match.Success;
+            return match.Success ? int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : null;
+        }
+
+        var acceptVersion = Version(accept, out var acceptVersioned);
+        var contentVersion = Version(contentType, out var contentVersioned);
+        if (!acceptVersioned && !contentVersioned)
+        {
+            return false;
+        }
+
+        var bothPresent = !string.IsNullOrWhiteSpace(accept) && contentType is not null;
+        var mismatch = bothPresent && (acceptVersioned != contentVersioned || acceptVersion != contentVersion);
+        var version = acceptVersion ?? contentVersion;
+        if (mismatch || version is not (Major or Major - 1))
+        {
+            var cause = $"A compatible version is required on both Content-Type and Accept headers if either one has requested a compatible version and the compatible versions must match. Accept={accept}, Content-Type={contentType}";
+            throw new ElasticsearchError(400, "media_type_header_exception", "Invalid media-type value on headers [Accept, Content-Type]", new JsonObject
+            {
+                ["caused_by"] = new JsonObject { ["type"] = "status_exception", ["reason"] = cause },
+            });
+        }
+
+        return true;
     }
 
     private (int Status, JsonNode Body) Route(string method, string path, Dictionary<string, string> query, string? contentType, string body)
@@ -147,7 +224,8 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
 
             if (body.Length > 0)
             {
-                var mediaType = contentType?.Split(';')[0].Trim();
+                // The versioned types (compatible-with) are the same formats.
+                var mediaType = contentType?.Split(';')[0].Trim().Replace("vnd.elasticsearch+", "", StringComparison.OrdinalIgnoreCase);
                 var accepted = segments.Length > 0 && segments[^1] == "_bulk" ? mediaType is "application/x-ndjson" or "application/json" : mediaType == "application/json";
                 if (!accepted)
                 {

@@ -51,6 +51,52 @@ public sealed class EmulatedElasticsearchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RestApiCompatibilityIsAnsweredForVersions9And8AndRefusedForOthersOrWhenAcceptAndContentTypeDisagree()
+    {
+        async Task<(HttpStatusCode Status, string? ContentType, JsonNode Body)> SearchWith(string accept, string contentType)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "t-*/_search") { Content = new StringContent("{}", Encoding.UTF8) };
+            request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+            using var response = await http.SendAsync(request);
+            return (response.StatusCode, response.Content.Headers.ContentType?.ToString(), JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+        }
+
+        const string v9 = "application/vnd.elasticsearch+json;compatible-with=9";
+        var nine = await SearchWith(v9, v9);
+        nine.Status.ShouldBe(HttpStatusCode.OK);
+        nine.ContentType.ShouldNotBeNull().Replace(" ", "", StringComparison.Ordinal).ShouldBe(EmulatedElasticsearch.CompatibleJson);
+        (await SearchWith("application/vnd.elasticsearch+json;compatible-with=8", "application/vnd.elasticsearch+json;compatible-with=8")).Status.ShouldBe(HttpStatusCode.OK);
+        (await SearchWith("application/json", "application/json")).ContentType.ShouldNotBeNull().ShouldStartWith("application/json");
+
+        var seven = await SearchWith("application/vnd.elasticsearch+json;compatible-with=7", "application/vnd.elasticsearch+json;compatible-with=7");
+        seven.Status.ShouldBe(HttpStatusCode.BadRequest);
+        seven.Body["error"]!["type"]!.ToString().ShouldBe("media_type_header_exception");
+        var mixed = await SearchWith(v9, "application/json");
+        mixed.Status.ShouldBe(HttpStatusCode.BadRequest);
+        mixed.Body["error"]!["caused_by"]!["reason"]!.ToString().ShouldContain("must match");
+    }
+
+    [Fact]
+    public async Task AGzippedRequestBodyIsReadAsTheClientSendsIt()
+    {
+        using var compressed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(Encoding.UTF8.GetBytes("""{"query":{"match_everything":{}}}"""));
+        }
+
+        await BulkAsync("""{"index":{"_index":"t-1","_id":"1"}}""", """{"text":"退款","tag":"a","at":1}""");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "t/_search") { Content = new ByteArrayContent(compressed.ToArray()) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Content.Headers.ContentEncoding.Add("gzip");
+        using var response = await http.SendAsync(request);
+
+        // The body was decompressed and parsed: the unknown query is named, not a JSON error.
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["reason"]!.ToString().ShouldBe("unknown query [match_everything]");
+    }
+
+    [Fact]
     public async Task UnknownSearchFieldsAndQueryParametersAreRefused()
     {
         (await SendAsync(HttpMethod.Post, "t-*/_search", """{"query":{"match_all":{}},"sorting":[]}""")).Body["error"]!["reason"]!.ToString()

@@ -82,7 +82,8 @@ internal static class QueryDsl
         {
             null => [],
             JsonArray array => array,
-            JsonObject single => [single],
+            // One clause may be sent as the object itself (the official client does so for one-element lists).
+            JsonObject single => new JsonNode?[] { single },
             _ => throw ElasticsearchError.Parsing($"[bool] query does not support [{occur}] as a value"),
         };
 

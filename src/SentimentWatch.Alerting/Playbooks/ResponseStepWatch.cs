@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Text;
+using Hangfire;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SentimentWatch.Alerting.Notifications;
+using SentimentWatch.Core.Incidents;
+
+namespace SentimentWatch.Alerting;
+
+/// <summary>
+/// The recurring Hangfire job that reminds a step's owner when a response step runs late, once
+/// per step and reopening (the SLA watch's pattern, decision 062): a <see cref="StepReminder"/>
+/// row with a unique (step, cycle) key is written with its timeline line in one transaction, then
+/// handed to the staff notifier, which sends each dedup key at most once through the alert
+/// channels. Steps of an incident a person resolved are not reminded (the team closed it), nor
+/// while a silence covers the incident (reminded when it ends); an incident that resolved itself
+/// keeps reminding, since the statements are still owed.
+/// </summary>
+public sealed class ResponseStepWatch(
+    IDbContextFactory<AlertingDbContext> dbs,
+    StaffNotifier notifier,
+    WatchNames watchNames,
+    IOptionsMonitor<AlertingOptions> options,
+    TimeProvider clock,
+    ILogger<ResponseStepWatch> logger)
+{
+    public const string JobId = "alerting-response-steps";
+    private const int Batch = 500;
+
+    /// <summary>One pass; Hangfire runs it on <see cref="AlertingOptions.ResponseStepCheckCron"/>, and it is safe to run at any time.</summary>
+    [DisableConcurrentExecution(timeoutInSeconds: 120)]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var recorded = await RecordOverdueAsync(cancellationToken);
+        var sent = await NotifyPendingAsync(cancellationToken);
+        if (recorded > 0 || sent > 0)
+        {
+            logger.LogInformation("Response steps: {Recorded} overdue reminders recorded, {Sent} handed to the notifier", recorded, sent);
+        }
+    }
+
+    private async Task<int> RecordOverdueAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var overdue = await db.Steps.AsNoTracking()
+            .Where(s => s.DoneAt == null && s.DueAt <= now && !db.StepReminders.Any(r => r.StepRowId == s.Id && r.Cycle == s.ReopenCount))
+            .OrderBy(s => s.DueAt).Take(Batch).ToListAsync(cancellationToken);
+        if (overdue.Count == 0)
+        {
+            return 0;
+        }
+
+        var alertIds = overdue.Select(s => s.AlertId).Distinct().ToArray();
+        var alerts = await db.Alerts.AsNoTracking().Include(a => a.Signals).Where(a => alertIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
+        var plans = await db.Steps.AsNoTracking().Where(s => alertIds.Contains(s.AlertId)).ToListAsync(cancellationToken);
+        var silences = await db.Silences.AsNoTracking().Where(s => s.Until > now).ToListAsync(cancellationToken);
+        var count = 0;
+        foreach (var step in overdue)
+        {
+            var alert = alerts[step.AlertId];
+            if (alert.Status == AlertStatus.Resolved && alert.ResolvedBy is not ("auto" or null))
+            {
+                continue;
+            }
+
+            if (silences.Any(s => s.Covers(alert, now)))
+            {
+                continue;
+            }
+
+            var plan = ResponsePlan.Order(plans.Where(s => s.AlertId == alert.Id)).ToList();
+            var (title, text) = Briefing(alert, step, plan, now, watchNames.Of(alert.WatchId), options.CurrentValue.PublicBaseUrl);
+            var reminder = new StepReminder
+            {
+                StepRowId = step.Id,
+                AlertId = alert.Id,
+                Cycle = step.ReopenCount,
+                At = now,
+                DueAt = step.DueAt,
+                DedupKey = DedupKey(alert.Id, step.StepId, step.ReopenCount),
+                Title = title,
+                Text = text,
+                Recipients = step.Contact ?? step.Owner,
+            };
+            db.StepReminders.Add(reminder);
+            db.Timeline.Add(new AlertTimelineEntry
+            {
+                AlertId = alert.Id, At = now, Kind = TimelineKinds.Step,
+                Text = $"step \"{step.Title}\" overdue by {ResponsePlan.Describe(now - step.DueAt)}: reminder to {reminder.Recipients}",
+            });
+            try
+            {
+                // One step at a time: a reminder another pass recorded a moment ago is skipped, not fatal.
+                await db.SaveChangesAsync(cancellationToken);
+                count++;
+            }
+            catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+            {
+                db.ChangeTracker.Clear();
+                logger.LogDebug("Overdue reminder {DedupKey} was recorded concurrently", reminder.DedupKey);
+            }
+        }
+
+        return count;
+    }
+
+    public static string DedupKey(long alertId, string stepId, int cycle) =>
+        string.Create(CultureInfo.InvariantCulture, $"step-{alertId}-{stepId}-overdue-{cycle}");
+
+    /// <summary>
+    /// The reminder as a PR person woken at 3 a.m. needs it: which brand, which incident and how bad,
+    /// which step is how late and who owns it, what is left on its checklist, what comes next, and
+    /// the link to the console's alert page where it is ticked.
+    /// </summary>
+    internal static (string Title, string Text) Briefing(Alert alert, ResponseStep step, IReadOnlyList<ResponseStep> plan, DateTimeOffset now, string watchName, string? publicBaseUrl)
+    {
+        var late = ResponsePlan.Describe(now - step.DueAt);
+        var title = $"[OVERDUE] {watchName}: \"{step.Title}\" is {late} late (incident {alert.Id})";
+        var text = new StringBuilder();
+        var status = alert.Status switch
+        {
+            AlertStatus.Resolved => "resolved " + (alert.ResolvedAt is { } r ? $"{r:yyyy-MM-dd HH:mm} UTC" : ""),
+            AlertStatus.Acknowledged => $"acknowledged by {alert.AcknowledgedBy}",
+            _ => "firing, not acknowledged",
+        };
+        text.Append(CultureInfo.InvariantCulture, $"Incident {alert.Id} on {watchName} ({alert.Severity.ToWire()}: {string.Join(", ", alert.Signals.Select(s => NotificationMessage.Describe(s.Kind)).Distinct())}), ");
+        text.Append(CultureInfo.InvariantCulture, $"opened {alert.OpenedAt:yyyy-MM-dd HH:mm} UTC, {status}.\n");
+        var position = plan.ToList().FindIndex(s => s.Id == step.Id) + 1;
+        text.Append(CultureInfo.InvariantCulture, $"Step {position} of {plan.Count}, \"{step.Title}\", owner {step.Owner}, was due {step.DueAt:yyyy-MM-dd HH:mm} UTC ");
+        text.Append(CultureInfo.InvariantCulture, $"(within {ResponsePlan.Describe(step.DueAt - alert.OpenedAt)} of the start) and is {late} late.");
+        var open = step.Checklist.Where(c => c.DoneAt is null).Select(c => c.Text).ToList();
+        if (open.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nStill to check: {string.Join("; ", open)}.");
+        }
+
+        var otherLate = plan.Where(s => s.Id != step.Id && !s.IsDone && s.DueAt <= now).ToList();
+        if (otherLate.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nAlso late: {string.Join("; ", otherLate.Select(s => $"\"{s.Title}\" ({ResponsePlan.Describe(now - s.DueAt)})"))}.");
+        }
+
+        if (plan.FirstOrDefault(s => !s.IsDone && s.DueAt > now) is { } next)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nNext: \"{next.Title}\" ({next.Owner}) due {next.DueAt:yyyy-MM-dd HH:mm} UTC.");
+        }
+
+        if (alert.Reading is { } reading)
+        {
+            text.Append("\nNow: ").Append(alert.IsOpen ? reading.Describe() : reading.DescribeRecovery(alert.PeakNegatives));
+        }
+
+        var link = StaffNotifier.AbsoluteLink($"/alerts/{alert.Id}", publicBaseUrl);
+        text.Append(CultureInfo.InvariantCulture, $"\nTick it when done: {link}");
+        return (title, text.ToString());
+    }
+
+    /// <summary>Hands every reminder not yet sent to the staff notifier (which sends each key at most once).</summary>
+    private async Task<int> NotifyPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var pending = await db.StepReminders.Where(r => r.NotifiedAt == null).OrderBy(r => r.Id).Take(Batch).ToListAsync(cancellationToken);
+        var sent = 0;
+        foreach (var reminder in pending)
+        {
+            var alert = await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == reminder.AlertId, cancellationToken);
+            try
+            {
+                await notifier.NotifyAsync(
+                    new StaffNotice(reminder.DedupKey, reminder.Title, reminder.Text, $"/alerts/{alert.Id}", reminder.Recipients.Split('\t', StringSplitOptions.RemoveEmptyEntries)),
+                    alert, cancellationToken);
+                reminder.NotifiedAt = clock.GetUtcNow();
+                reminder.LastError = null;
+                sent++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Stays pending: the next pass tries again, and the key keeps it from going out twice.
+                reminder.LastError = ex.Message;
+                logger.LogWarning(ex, "Could not hand overdue reminder {DedupKey} to the notifier; retrying on the next pass", reminder.DedupKey);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return sent;
+    }
+}
+
+/// <summary>Registers the overdue-step reminders as a Hangfire recurring job when the host starts.</summary>
+public sealed class ResponseStepSchedule(IRecurringJobManager jobs, IOptions<AlertingOptions> options, ILogger<ResponseStepSchedule> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        jobs.AddOrUpdate<ResponseStepWatch>(ResponseStepWatch.JobId, watch => watch.RunAsync(CancellationToken.None), options.Value.ResponseStepCheckCron);
+        logger.LogInformation("Overdue response-step reminders scheduled ({Cron})", options.Value.ResponseStepCheckCron);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,97 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SentimentWatch.Alerting;
+
+namespace SentimentWatch.Web.Tests;
+
+public sealed class ResponsePlanConsoleTests(ConsoleFixture fixture) : ConsoleTest(fixture)
+{
+    /// <summary>The demo's first run raises an incident on lumo; its playbook started with it. Waits for it.</summary>
+    private async Task<long> DemoIncidentWithStepsAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/alerts?watch=lumo&status=all");
+            request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
+            var alerts = await (await Fixture.Http.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+            await using var db = await Fixture.Services.GetRequiredService<IDbContextFactory<AlertingDbContext>>().CreateDbContextAsync();
+            foreach (var alert in alerts.GetProperty("items").EnumerateArray().OrderBy(a => a.GetProperty("id").GetInt64()))
+            {
+                var id = alert.GetProperty("id").GetInt64();
+                if (await db.Steps.AnyAsync(s => s.AlertId == id))
+                {
+                    return id;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"no lumo incident with a response plan; alerts: {alerts}");
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    [Fact]
+    public async Task AlertPage_ShowsTheResponsePlanWithDueTimesAndOverdueSteps_PrTicksThem_AndExportsTheRecord()
+    {
+        var id = await DemoIncidentWithStepsAsync();
+        string first;
+        await using (var db = await Fixture.Services.GetRequiredService<IDbContextFactory<AlertingDbContext>>().CreateDbContextAsync())
+        {
+            // Time is real here: the first step fell due 20 minutes ago.
+            var step = await db.Steps.Where(s => s.AlertId == id).OrderBy(s => s.DueAt).FirstAsync();
+            first = step.StepId;
+            step.DueAt = DateTimeOffset.UtcNow.AddMinutes(-20);
+            step.Version++;
+            await db.SaveChangesAsync();
+        }
+
+        var page = await OpenAsync("pr");
+        await page.GotoAsync($"/alerts/{id}");
+        var plan = page.GetByTestId("response-plan");
+        await Assertions.Expect(plan).ToBeVisibleAsync();
+        var overdue = plan.Locator($"[data-step='{first}']");
+        await Assertions.Expect(overdue).ToHaveAttributeAsync("data-state", "overdue");
+        await Assertions.Expect(overdue).ToContainTextAsync("20 min late");
+        await Assertions.Expect(plan.Locator("[data-step='holding-statement']")).ToContainTextAsync("within 1 h of the start");
+        await Assertions.Expect(page.GetByTestId("plan-overdue")).ToContainTextAsync("1 overdue");
+        await ShotAsync(page, "overdue");
+
+        var item = overdue.GetByTestId("checklist-item").First;
+        await item.GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("response-plan").Locator($"[data-step='{first}']").GetByTestId("checklist-item").First).ToContainTextAsync("☑");
+        await Assertions.Expect(page.GetByTestId("response-plan").Locator($"[data-step='{first}']").GetByTestId("checklist-item").First).ToContainTextAsync("petra");
+
+        var step1 = page.GetByTestId("response-plan").Locator($"[data-step='{first}']");
+        await step1.Locator("input[name=note]").FillAsync("called the store manager");
+        await step1.GetByTestId("step-done-button").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Step done");
+        step1 = page.GetByTestId("response-plan").Locator($"[data-step='{first}']");
+        await Assertions.Expect(step1).ToHaveAttributeAsync("data-state", "done");
+        await Assertions.Expect(step1.GetByTestId("step-done")).ToContainTextAsync("Done by petra");
+        await Assertions.Expect(step1.GetByTestId("step-done")).ToContainTextAsync("called the store manager");
+        await ShotAsync(page, "ticked");
+        await DocShotAsync(page, "pr-response-plan");
+
+        // The record behind the export link, fetched with the same session.
+        var href = await page.GetByTestId("record-markdown").GetAttributeAsync("href");
+        var record = await page.Context.APIRequest.GetAsync(href!);
+        record.Status.ShouldBe(200);
+        var markdown = await record.TextAsync();
+        markdown.ShouldStartWith($"# Incident {id}: Lumo Coffee / 绿莫咖啡");
+        markdown.ShouldContain("by petra");
+
+        // In Chinese.
+        var zh = await OpenAsync("pr", locale: "zh-CN");
+        await zh.GotoAsync($"/alerts/{id}");
+        await Assertions.Expect(zh.GetByTestId("response-plan").Locator("h2")).ToHaveTextAsync("应急处置预案");
+        await Assertions.Expect(zh.GetByTestId("response-plan").Locator($"[data-step='{first}'] [data-testid=step-state]")).ToHaveTextAsync("已完成");
+        await ShotAsync(zh, "zh");
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SentimentWatch.Web.Identity;
+
+namespace SentimentWatch.Web.Tests;
+
+/// <summary>
+/// OpenID Connect single sign-on end to end: real chromium, the real console, and a minimal
+/// OpenID provider on 127.0.0.1 standing in for the company's (none can run here), speaking the
+/// documented discovery, JWKS, authorization-code + PKCE, token and userinfo exchanges.
+/// </summary>
+public sealed class SingleSignOnTests(ConsoleFixture fixture) : ConsoleTest(fixture)
+{
+    [Fact]
+    public async Task SignInWithMinimalOpenIdProvider_GivesAConsoleAccountWithTheProvidersRole()
+    {
+        var issued = Fixture.OpenIdProvider.TokensIssued;
+        var page = await OpenAsync();
+        // An anonymous visit to a page lands on sign-in, which offers the provider.
+        await page.GotoAsync("/search?q=refund");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with Lumo SSO" }).ClickAsync();
+
+        // On the provider's page (another origin), the person is chosen there.
+        await page.WaitForURLAsync(url => url.StartsWith(Fixture.OpenIdProvider.Authority + "/authorize", StringComparison.Ordinal));
+        await ShotAsync(page, "provider");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue as olga.sso" }).ClickAsync();
+
+        // Back in the console as olga.sso with the provider's role: an analyst, who may not see cases.
+        await page.WaitForURLAsync(url => url.StartsWith(Fixture.BaseUrl + "/search?q=refund", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("olga.sso");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Search", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Cases", Exact = true })).ToHaveCountAsync(0);
+        Fixture.OpenIdProvider.TokensIssued.ShouldBe(issued + 1, "the code was redeemed at the provider's token endpoint");
+        await ShotAsync(page, "signed-in");
+
+        await using var scope = Fixture.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ConsoleUser>>();
+        var user = await users.FindByNameAsync("olga.sso");
+        user.ShouldNotBeNull();
+        (await users.GetRolesAsync(user)).ShouldBe(["analyst"]);
+        (await users.GetLoginsAsync(user)).Single().LoginProvider.ShouldBe("oidc");
+    }
+
+    [Fact]
+    public async Task SignInWithMinimalOpenIdProvider_WithoutAConsoleRole_IsRefused()
+    {
+        var page = await OpenAsync();
+        await page.GotoAsync("/account/signin");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with Lumo SSO" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue as nora.norole" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("Your account has no role in this console. Ask an admin.")).ToBeVisibleAsync();
+        await ShotAsync(page);
+        (await page.GotoAsync("/"))!.Url.ShouldContain("/account/signin", Case.Sensitive, "no session was made");
+        await using var scope = Fixture.Services.CreateAsyncScope();
+        (await scope.ServiceProvider.GetRequiredService<UserManager<ConsoleUser>>().FindByNameAsync("nora.norole")).ShouldBeNull();
+    }
+}
