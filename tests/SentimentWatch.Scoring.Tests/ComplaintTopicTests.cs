@@ -111,6 +111,24 @@ public sealed class ComplaintTopicTests
         }
     }
 
+    [Fact]
+    public void A_harm_keyword_wins_over_a_confident_model_answer()
+    {
+        var topics = Scorer.Value.Topic.Topics;
+        var hybrid = new HybridTopic(TopicRules.Load(Path.Combine(TestPaths.Models, "topic-keywords.json")), topics);
+        var probabilities = new float[topics.Count];
+        Array.Fill(probabilities, 0.01f);
+        var service = topics.ToList().IndexOf(ComplaintTopics.ServiceAttitude);
+        probabilities[service] = 0.93f;
+
+        var (topic, probability, fromRule) = hybrid.Decide("喝完拉肚子一晚上，找客服说这是食品安全问题，对方只肯退一杯的钱", probabilities);
+
+        topics[topic].ShouldBe(ComplaintTopics.Safety);
+        probability.ShouldBe(HybridTopic.RuleProbability);
+        fromRule.ShouldBeTrue();
+        hybrid.Decide("客服态度太差，电话打了三次都没人接", probabilities).Topic.ShouldBe(service);
+    }
+
     [Theory]
     [InlineData("喝了他家的奶茶全家食物中毒，上吐下泻进了医院")]
     [InlineData("食品安全问题太严重了，汉堡里吃出了铁丝")]

@@ -181,6 +181,31 @@ public sealed class TermMatcher
             .ToDictionary(g => g.Key, g => g.OrderByDescending(t => t.Term.Length).ToArray());
     }
 
+    /// <summary>The id of the first term found (scanning from the start), or -1; allocation-free for the serving path.</summary>
+    public int FindFirst(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!_byFirst.TryGetValue(text[i], out var candidates))
+            {
+                continue;
+            }
+
+            var wordStart = i == 0 || !char.IsAsciiLetter(text[i - 1]);
+            foreach (var (term, id) in candidates)
+            {
+                var end = i + term.Length;
+                if (text.AsSpan(i).StartsWith(term, StringComparison.Ordinal)
+                    && (!char.IsAsciiLetter(term[0]) || (wordStart && (end == text.Length || !char.IsAsciiLetter(text[end])))))
+                {
+                    return id;
+                }
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>The ids (positions in the constructor's list) of the distinct terms found.</summary>
     public List<int> Find(string text)
     {
