@@ -31,7 +31,8 @@ public sealed class MentionPipeline(
     PipelineStatus status,
     PipelineMetrics metrics,
     TimeProvider clock,
-    ILogger<MentionPipeline> logger) : BackgroundService
+    ILogger<MentionPipeline> logger,
+    IWatchTopicScorer? watchTopics = null) : BackgroundService
 {
     private readonly PipelineOptions _options = options.Value;
     private readonly IMentionObserver[] _observers = observers.ToArray();
@@ -302,6 +303,10 @@ public sealed class MentionPipeline(
         return scored;
     }
 
+    // A watch with its own complaint categories (decision 126) decides the topic of its mentions.
+    private TopicScore? WatchTopic(Mention mention, MentionScore score) =>
+        watchTopics is { HasWatchTaxonomies: true } && mention.Watches.Count > 0 ? watchTopics.WatchTopic(mention.Watches, mention.Text, score.Sentiment) : null;
+
     /// <summary>
     /// Scores a range; if the scorer throws, halves it until the failing mention is alone, so only
     /// that one is stored unscored (honest and recoverable: the re-scorer picks it up later).
@@ -315,7 +320,7 @@ public sealed class MentionPipeline(
             {
                 var e = batch[from + i];
                 scored[from + i] = scores[i] is { } s
-                    ? e with { Mention = e.Mention with { Sentiment = s.Sentiment, Topic = s.Topic, RiskTerms = s.RiskTerms, ScoredBy = scorer.ModelVersion } }
+                    ? e with { Mention = e.Mention with { Sentiment = s.Sentiment, Topic = WatchTopic(e.Mention, s) ?? s.Topic, RiskTerms = s.RiskTerms, ScoredBy = scorer.ModelVersion } }
                     : e;
             }
         }

@@ -17,7 +17,8 @@ public sealed class MentionRescorer(
     IMentionScorer scorer,
     IMentionIndex index,
     IOptions<PipelineOptions> options,
-    ILogger<MentionRescorer> logger) : BackgroundService
+    ILogger<MentionRescorer> logger,
+    IWatchTopicScorer? watchTopics = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,7 +61,13 @@ public sealed class MentionRescorer(
             var scores = scorer.Score(stale.Select(e => e.Mention.Text).ToList());
             var rescored = stale
                 .Select((e, i) => scores[i] is { } s
-                    ? e.Mention with { Sentiment = s.Sentiment, Topic = s.Topic, RiskTerms = s.RiskTerms, ScoredBy = version }
+                    ? e.Mention with
+                    {
+                        Sentiment = s.Sentiment,
+                        Topic = (watchTopics is { HasWatchTaxonomies: true } && e.Mention.Watches.Count > 0 ? watchTopics.WatchTopic(e.Mention.Watches, e.Mention.Text, s.Sentiment) : null) ?? s.Topic,
+                        RiskTerms = s.RiskTerms,
+                        ScoredBy = version,
+                    }
                     : null)
                 .OfType<Core.Mentions.Mention>()
                 .ToList();

@@ -22,6 +22,8 @@ public static class ScoringRegistration
         services.AddSingleton(sp => ModelScorer.Load(sp.GetRequiredService<IOptions<ScoringOptions>>().Value));
         services.RemoveAll<IMentionScorer>();
         services.AddSingleton<IMentionScorer>(sp => sp.GetRequiredService<ModelScorer>());
+        services.RemoveAll<IWatchTopicScorer>();
+        services.AddSingleton<IWatchTopicScorer>(sp => sp.GetRequiredService<ModelScorer>());
         services.AddHostedService<ScorerWarmup>();
         return builder;
     }

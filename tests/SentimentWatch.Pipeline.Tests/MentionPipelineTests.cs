@@ -119,6 +119,25 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_watch_with_its_own_taxonomy_gives_its_mentions_its_categories_and_other_watches_keep_the_default()
+    {
+        using var dir = new DataDirectory();
+        await using var host = await PipelineHost.StartAsync(dir.Path, b =>
+        {
+            b.Services.AddSingleton<IMentionScorer, KeywordScorer>();
+            b.Services.AddSingleton<IWatchTopicScorer, LumoTaxonomy>();
+        });
+        var lumo = Mentions.Create("27", "绿莫外卖送得太慢了，差评");
+        var refunds = Mentions.Create("28", "退款太慢了");
+
+        await host.Intake.AcceptAsync([lumo, refunds], None);
+        await host.WaitUntilSettledAsync(2);
+
+        (await host.Index.GetAsync(lumo.Id, None))!.Topic!.Topic.ShouldBe("delivery");
+        (await host.Index.GetAsync(refunds.Id, None))!.Topic!.Topic.ShouldBe(ComplaintTopics.RefundReturn);
+    }
+
+    [Fact]
     public async Task Personal_data_is_redacted_before_the_mention_is_stored_or_indexed()
     {
         using var dir = new DataDirectory();

@@ -65,3 +65,14 @@ public sealed class KeywordScorer : IMentionScorer
             ? new MentionScore(new SentimentScore(SentimentLabel.Negative, 0.8f, 0.15f, 0.05f), new TopicScore(ComplaintTopics.RefundReturn, 0.7f), [])
             : new MentionScore(new SentimentScore(SentimentLabel.Positive, 0.05f, 0.15f, 0.8f), null, []))).ToList();
 }
+
+/// <summary>A small real watch-taxonomy scorer: the "lumo" watch names its own categories (delivery, taste).</summary>
+public sealed class LumoTaxonomy : IWatchTopicScorer
+{
+    public bool HasWatchTaxonomies => true;
+
+    public TopicScore? WatchTopic(IReadOnlyList<string> watches, string text, SentimentScore sentiment) =>
+        watches.Contains("lumo")
+            ? new TopicScore(text.Contains("慢", StringComparison.Ordinal) ? "delivery" : "taste", 0.9f)
+            : null;
+}

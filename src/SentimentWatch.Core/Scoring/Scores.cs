@@ -71,6 +71,23 @@ public interface IMentionScorer
 }
 
 /// <summary>
+/// Complaint topics of watches that name their own categories (an airline's delays, baggage, crew;
+/// decision 126). Mentions of other watches keep the default taxonomy (<see cref="ComplaintTopics.Default"/>).
+/// Optional: a host without it scores every mention with the default taxonomy.
+/// </summary>
+public interface IWatchTopicScorer
+{
+    /// <summary>Whether any watch has its own taxonomy.</summary>
+    bool HasWatchTaxonomies { get; }
+
+    /// <summary>
+    /// The topic of a mention under the first of its watches that has its own taxonomy, decided as for the
+    /// default one (a complaint is other only when the model is sure it fits no category); null when none has.
+    /// </summary>
+    TopicScore? WatchTopic(IReadOnlyList<string> watches, string text, SentimentScore sentiment);
+}
+
+/// <summary>
 /// The scorer used until a model is configured: it scores nothing, so mentions are stored
 /// marked unscored (and re-scored in place once a model arrives) rather than with a made-up score.
 /// </summary>

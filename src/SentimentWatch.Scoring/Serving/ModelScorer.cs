@@ -11,7 +11,7 @@ namespace SentimentWatch.Scoring.Serving;
 /// shared featurizer with a per-thread feature buffer (thread-safe, allocation-light). Large
 /// batches are split across cores.
 /// </summary>
-public sealed class ModelScorer : IMentionScorer
+public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
 {
     private const int ParallelThreshold = 512;
 
@@ -21,26 +21,73 @@ public sealed class ModelScorer : IMentionScorer
     [ThreadStatic]
     private static FeatureVector? t_topicVector;
 
+    [ThreadStatic]
+    private static FeatureVector? t_watchVector;
+
+    private IReadOnlyDictionary<string, WatchTopicModel> _watchModels = new Dictionary<string, WatchTopicModel>(StringComparer.Ordinal);
+
     private readonly SentimentModel _sentiment;
     private readonly TopicModel _topic;
     private readonly bool _sharedFeatures;
     private readonly string[] _riskTerms;
     private readonly HybridTopic? _hybrid;
+    private readonly int _otherIndex;
+    private readonly float _otherThreshold;
 
     /// <param name="hybrid">Keyword rules that may overrule an unsure or "other" topic answer; null = the model alone.</param>
-    public ModelScorer(SentimentModel sentiment, TopicModel topic, IEnumerable<string> riskTerms, HybridTopic? hybrid = null)
+    /// <param name="complaintOtherThreshold">A negative mention is "other" only when P(other) reaches this (<see cref="ComplaintGate"/>); 0 = plain argmax.</param>
+    public ModelScorer(SentimentModel sentiment, TopicModel topic, IEnumerable<string> riskTerms, HybridTopic? hybrid = null, float complaintOtherThreshold = 0f)
     {
         _sentiment = sentiment;
         _topic = topic;
         _hybrid = hybrid;
+        _otherIndex = topic.Topics.ToList().IndexOf(ComplaintTopics.Other);
+        _otherThreshold = complaintOtherThreshold;
         // The rule and complaint-cue features only append dense slots after the ones the topic model knows (it ignores them).
         var topicSettings = topic.Manifest.Featurizer;
         _sharedFeatures = topicSettings == sentiment.Manifest.Featurizer || topicSettings == sentiment.Manifest.Featurizer with { RuleFeatures = false, ComplaintCues = false, ComplaintCueScale = 1f, ComplaintCuesAsNegative = 0f };
         _riskTerms = riskTerms.Select(TextNormalizer.Fold).Where(t => t.Length > 0).Distinct().ToArray();
-        ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}" + (hybrid is null ? "" : "+" + hybrid.Version);
+        ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}" + (hybrid is null ? "" : "+" + hybrid.Version)
+            + (complaintOtherThreshold > 0f ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+gate{complaintOtherThreshold:0.##}") : "");
     }
 
-    public string? ModelVersion { get; }
+    public string? ModelVersion { get; private set; }
+
+    public bool HasWatchTaxonomies => _watchModels.Count > 0;
+
+    /// <summary>The topic models of watches with their own taxonomy, by watch id.</summary>
+    public IReadOnlyDictionary<string, WatchTopicModel> WatchModels => _watchModels;
+
+    /// <summary>
+    /// Gives watches their own topic models (decision 126); their versions join <see cref="ModelVersion"/>,
+    /// so mentions are re-scored when a watch's taxonomy is retrained.
+    /// </summary>
+    public ModelScorer WithWatchTopics(IReadOnlyDictionary<string, WatchTopicModel> models)
+    {
+        _watchModels = models;
+        if (models.Count > 0)
+        {
+            var versions = string.Join(",", models.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value.Version}"));
+            ModelVersion += string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+watches-{TrainingRunHash(versions):x8}");
+        }
+
+        return this;
+    }
+
+    private static uint TrainingRunHash(string text) => Training.TrainingRun.StableHash(text);
+
+    public TopicScore? WatchTopic(IReadOnlyList<string> watches, string text, SentimentScore sentiment)
+    {
+        foreach (var watch in watches)
+        {
+            if (_watchModels.TryGetValue(watch, out var model))
+            {
+                return model.Decide(text ?? string.Empty, sentiment.Label == SentimentLabel.Negative, t_watchVector ??= new FeatureVector(), _otherThreshold);
+            }
+        }
+
+        return null;
+    }
 
     public SentimentModel Sentiment => _sentiment;
 
@@ -55,7 +102,12 @@ public sealed class ModelScorer : IMentionScorer
         var ml = new MLContext(seed: 1);
         var sentiment = SentimentModel.Load(ml, options.SentimentPath, "Scoring:SentimentModel");
         var topic = TopicModel.Load(ml, options.TopicPath, "Scoring:TopicModel");
-        return new ModelScorer(sentiment, topic, options.RiskTerms, HybridTopic.LoadFrom(options.ResolveDirectory(), topic));
+        var watchModels = options.WatchTopics.ToDictionary(
+            w => w.Key,
+            w => WatchTopicModel.Load(ml, options.ResolveWatchTopicDirectory(w.Value), $"Scoring:WatchTopics:{w.Key}"),
+            StringComparer.Ordinal);
+        return new ModelScorer(sentiment, topic, options.RiskTerms, HybridTopic.LoadFrom(options.ResolveDirectory(), topic), options.ComplaintOtherThreshold)
+            .WithWatchTopics(watchModels);
     }
 
     public IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts)
@@ -106,15 +158,26 @@ public sealed class ModelScorer : IMentionScorer
 
         int topic;
         float probability;
+        Span<float> probabilities = stackalloc float[_topic.Topics.Count];
+        _topic.Probabilities(topicVector, probabilities);
         if (_hybrid is null)
         {
-            (topic, probability) = _topic.Predict(topicVector);
+            topic = 0;
+            for (var c = 1; c < probabilities.Length; c++)
+            {
+                topic = probabilities[c] > probabilities[topic] ? c : topic;
+            }
+
+            probability = probabilities[topic];
         }
         else
         {
-            Span<float> probabilities = stackalloc float[_topic.Topics.Count];
-            _topic.Probabilities(topicVector, probabilities);
             (topic, probability, _) = _hybrid.Decide(folded, probabilities);
+        }
+
+        if (label == SentimentLabel.Negative && _otherThreshold > 0f)
+        {
+            (topic, probability) = ComplaintGate.Decide(probabilities, topic, probability, _otherIndex, _otherThreshold);
         }
 
         return new MentionScore(

@@ -21,6 +21,22 @@ public sealed class ScoringOptions
         "lawsuit", "sue", "lawyer", "recall", "explode", "exploded", "fire", "poisoning", "fraud", "scam", "leak", "injured", "boycott",
     ];
 
+    /// <summary>
+    /// A mention scored negative (a complaint) gets the topic "other" only when the topic model's P(other)
+    /// reaches this; otherwise its most likely category (decision 125). 0 turns the gate off (plain argmax).
+    /// </summary>
+    public float ComplaintOtherThreshold { get; set; } = 0.8f;
+
+    /// <summary>
+    /// Watches with their own complaint categories (decision 126): watch id → folder holding the topic.zip
+    /// (and topic-keywords.json) that `train --topics-only --topics &lt;taxonomy.json&gt; --output &lt;folder&gt;`
+    /// built for them; relative folders resolve against <see cref="ModelDirectory"/>. Other watches keep the default taxonomy.
+    /// </summary>
+    public Dictionary<string, string> WatchTopics { get; set; } = new(StringComparer.Ordinal);
+
+    public string ResolveWatchTopicDirectory(string folder) =>
+        Path.IsPathRooted(folder) ? folder : Path.GetFullPath(Path.Combine(ResolveDirectory(), folder));
+
     public string ResolveDirectory() =>
         Path.IsPathRooted(ModelDirectory) ? ModelDirectory : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, ModelDirectory));
 
@@ -53,6 +69,19 @@ public sealed class ScoringOptionsValidator : IValidateOptions<ScoringOptions>
             if (string.IsNullOrWhiteSpace(options.TopicModel) || !File.Exists(options.TopicPath))
             {
                 failures.Add($"Scoring:TopicModel: model file '{options.TopicPath}' does not exist (Scoring:ModelDirectory = '{options.ModelDirectory}').");
+            }
+        }
+
+        if (options.ComplaintOtherThreshold is < 0f or > 1f || float.IsNaN(options.ComplaintOtherThreshold))
+        {
+            failures.Add($"Scoring:ComplaintOtherThreshold must be between 0 and 1 (was {options.ComplaintOtherThreshold}).");
+        }
+
+        foreach (var (watch, folder) in options.WatchTopics)
+        {
+            if (string.IsNullOrWhiteSpace(folder) || !File.Exists(Path.Combine(options.ResolveWatchTopicDirectory(folder), "topic.zip")))
+            {
+                failures.Add($"Scoring:WatchTopics:{watch}: no topic.zip in '{(string.IsNullOrWhiteSpace(folder) ? "(empty)" : options.ResolveWatchTopicDirectory(folder))}'; build it with `train --topics-only --topics <taxonomy.json> --output <folder>`.");
             }
         }
 
