@@ -41,4 +41,40 @@ public sealed class MentionPreparationTests
 
         MentionPreparation.Prepare(once).ShouldBe(once);
     }
+
+    // Platforms number posts with long digit runs: X/Twitter status ids have 19 digits, Weibo's 16, Douyin's 19.
+    // Taken for card numbers, every tweet's link pointed nowhere and every conversation shared the
+    // thread "[card]", so cases joined strangers' complaints. Card numbers in the post itself are still redacted.
+    [Theory]
+    [InlineData("https://x.com/lumo_fan/status/1861234567890123456", "1861234567890123456", "1861234567890123455")]
+    [InlineData("https://weibo.com/1234567890/4987654321098765", "4987654321098765", "4987654321098764")]
+    [InlineData("https://www.douyin.com/video/7234567890123456789", "7234567890123456789", "7234567890123456788")]
+    public void Post_ids_in_urls_and_identifiers_are_not_taken_for_card_numbers(string url, string externalId, string threadId)
+    {
+        var prepared = MentionPreparation.Prepare(Raw("my card 6222021234567890123 was charged twice") with { Url = url, ExternalId = externalId, ThreadId = threadId });
+
+        prepared.Url.ShouldBe(url);
+        prepared.ExternalId.ShouldBe(externalId);
+        prepared.ThreadId.ShouldBe(threadId);
+        prepared.Text.ShouldBe("my card [card] was charged twice");
+    }
+
+    [Fact]
+    public void Contact_data_in_urls_and_identifiers_is_still_redacted()
+    {
+        var prepared = MentionPreparation.Prepare(Raw("refund") with
+        {
+            Url = "https://forum.example.com/u/13812345678/posts?card=6222021234567890123&mail=zs@example.com",
+            ExternalId = "13912345678",
+            ThreadId = "zs@example.com",
+        });
+
+        prepared.Url.ShouldNotBeNull();
+        prepared.Url.ShouldNotContain("13812345678");
+        prepared.Url.ShouldNotContain("6222021234567890123");
+        prepared.Url.ShouldNotContain("zs@example.com");
+        prepared.Url.ShouldStartWith("https://forum.example.com/u/");
+        prepared.ExternalId.ShouldBe("[phone]");
+        prepared.ThreadId.ShouldBe("[email]");
+    }
 }

@@ -26,10 +26,12 @@ public static class MentionPreparation
             Author = author,
 
             // Identifiers carry personal data too: a phone number as a user name in a URL, an
-            // e-mail address as a thread id. Only the host of a URL is kept as it is.
+            // e-mail address as a thread id. Only the host of a URL is kept as it is. A post's or
+            // thread's number is not a card number (X/Twitter ids have 19 digits): redacted as one,
+            // every conversation would share the thread "[card]" and cases would join strangers.
             Source = PersonalDataRedactor.Redact(mention.Source, kinds),
-            ExternalId = mention.ExternalId is null ? null : PersonalDataRedactor.Redact(mention.ExternalId, kinds),
-            ThreadId = mention.ThreadId is null ? null : PersonalDataRedactor.Redact(mention.ThreadId, kinds),
+            ExternalId = mention.ExternalId is null ? null : PersonalDataRedactor.Redact(mention.ExternalId, PersonalDataRedactor.IdentifierKinds(kinds)),
+            ThreadId = mention.ThreadId is null ? null : PersonalDataRedactor.Redact(mention.ThreadId, PersonalDataRedactor.IdentifierKinds(kinds)),
             Url = mention.Url is null ? null : PersonalDataRedactor.RedactUrl(mention.Url, kinds),
             Language = language,
             Fingerprint = mention.Fingerprint != 0 ? mention.Fingerprint : SimHash.Compute(text),

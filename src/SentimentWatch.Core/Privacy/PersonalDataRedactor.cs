@@ -103,25 +103,56 @@ public static partial class PersonalDataRedactor
         }
 
         var authorityEnd = AuthorityEnd(url);
-        var rest = url[authorityEnd..];
-        string decoded;
-        try
+        var queryStart = url.IndexOfAny(['?', '#'], authorityEnd);
+        if (queryStart < 0)
         {
-            decoded = Uri.UnescapeDataString(rest.Replace('+', ' '));
-        }
-        catch (UriFormatException)
-        {
-            decoded = rest;
+            queryStart = url.Length;
         }
 
-        if (Find(decoded, kinds).Count == 0)
+        // A path names things: a long digit run there is the post's number (X/Twitter 19 digits,
+        // Weibo 16, Douyin 19), not a card number, and redacting it breaks the link to the original
+        // post. The query and fragment carry values a person typed: every kind is redacted there.
+        var path = RedactUrlPart(url[authorityEnd..queryStart], IdentifierKinds(kinds));
+        var query = RedactUrlPart(url[queryStart..], kinds);
+        if (path is null && query is null)
         {
             return url;
         }
 
+        return string.Concat(url.AsSpan(0, authorityEnd), path ?? url[authorityEnd..queryStart], query ?? url[queryStart..]);
+    }
+
+    /// <summary>
+    /// The kinds to redact in an identifier (a URL path, a post or thread id): contact data and ID
+    /// numbers, but not card numbers, since platforms number their posts with 16–19-digit runs.
+    /// </summary>
+    public static RedactionKinds IdentifierKinds(RedactionKinds kinds) => kinds & ~RedactionKinds.Card;
+
+    /// <summary>The part redacted and percent-encoded again, or null when it holds nothing to redact.</summary>
+    private static string? RedactUrlPart(string part, RedactionKinds kinds)
+    {
+        if (part.Length == 0)
+        {
+            return null;
+        }
+
+        string decoded;
+        try
+        {
+            decoded = Uri.UnescapeDataString(part.Replace('+', ' '));
+        }
+        catch (UriFormatException)
+        {
+            decoded = part;
+        }
+
+        if (Find(decoded, kinds).Count == 0)
+        {
+            return null;
+        }
+
         var redacted = Redact(decoded, kinds);
-        var encoded = new StringBuilder(url.Length);
-        encoded.Append(url, 0, authorityEnd);
+        var encoded = new StringBuilder(part.Length);
         foreach (var b in Encoding.UTF8.GetBytes(redacted))
         {
             if (b > 0x20 && b < 0x7f && b is not ((byte)'[' or (byte)']' or (byte)'"' or (byte)'<' or (byte)'>' or (byte)'\\' or (byte)'^' or (byte)'`' or (byte)'{' or (byte)'|' or (byte)'}'))
