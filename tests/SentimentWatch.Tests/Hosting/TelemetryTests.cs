@@ -42,7 +42,10 @@ public sealed class TelemetryTests
 
         // The positive signal first: a collection that has seen the rule evaluations and a store reading after the processing.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && !(Sum(exported, "sentimentwatch.alerts.rule_evaluations") > 0 && Points(exported, "sentimentwatch.pipeline.lag").Count > 0))
+        // The store is sampled on its own cadence: a reading taken before the processing still says 3 pending,
+        // so wait for a reading of none pending (the test fails at the deadline if none ever comes).
+        while (DateTime.UtcNow < deadline && !(Sum(exported, "sentimentwatch.alerts.rule_evaluations") > 0 && Points(exported, "sentimentwatch.pipeline.lag").Count > 0
+            && Points(exported, "sentimentwatch.pipeline.pending") is { Count: > 0 } pending && pending[^1].Value == 0))
         {
             provider.ForceFlush();
             await Task.Delay(200);
