@@ -11,6 +11,12 @@ namespace SentimentWatch.Tests.Hosting;
 /// real host (SQLite, Lucene, the pipeline): pipeline stage counters, lag, request latency and
 /// alert rule evaluations, after real mentions went through the intake API.
 /// </summary>
+/// <remarks>
+/// Alone, after the parallel tests: a MeterListener is process-wide, so with other hosts alive in this
+/// test process the provider would also see their same-named instruments (one service per process
+/// never has that), and could read another host's pipeline counters.
+/// </remarks>
+[Collection(TelemetryCollection.Name)]
 public sealed class TelemetryTests
 {
     [Fact]
@@ -117,4 +123,10 @@ public sealed class TelemetryTests
 
         return count;
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryCollection
+{
+    public const string Name = "telemetry, alone";
 }
