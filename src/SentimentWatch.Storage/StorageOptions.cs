@@ -13,12 +13,33 @@ public sealed class StorageOptions
     /// </summary>
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>
+    /// Which database holds the state (ledger, crawl state, alerting, cases, console users):
+    /// <c>sqlite</c> (default: <c>state.db</c> in <see cref="DataDirectory"/>, nothing to install)
+    /// or <c>postgresql</c> (<see cref="ConnectionString"/>; shared by several workers).
+    /// </summary>
+    public StateStoreProvider Provider { get; set; } = StateStoreProvider.Sqlite;
+
+    /// <summary>
+    /// Npgsql connection string when <see cref="Provider"/> is <c>postgresql</c>
+    /// (e.g. <c>Host=db;Database=sentimentwatch;Username=sw;Password=…</c>; put the password in the
+    /// environment: <c>Storage__ConnectionString</c>). Ignored for SQLite.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
     /// <summary>How long a writer waits for SQLite's lock before failing.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
 
     public string StateDatabasePath => Path.Combine(ResolveDataDirectory(), "state.db");
+}
+
+/// <summary>The database behind the state store.</summary>
+public enum StateStoreProvider
+{
+    Sqlite,
+    PostgreSql,
 }
 
 public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
@@ -33,6 +54,15 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         else if (options.DataDirectory.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
         {
             failures.Add($"{StorageOptions.SectionName}:DataDirectory '{options.DataDirectory}' is not a valid path");
+        }
+
+        if (!Enum.IsDefined(options.Provider))
+        {
+            failures.Add($"{StorageOptions.SectionName}:Provider must be sqlite or postgresql (was {options.Provider})");
+        }
+        else if (options.Provider == StateStoreProvider.PostgreSql && string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            failures.Add($"{StorageOptions.SectionName}:ConnectionString must be set when {StorageOptions.SectionName}:Provider is postgresql (e.g. Host=localhost;Database=sentimentwatch;Username=sw; the password from the environment variable Storage__ConnectionString)");
         }
 
         if (options.BusyTimeout <= TimeSpan.Zero || options.BusyTimeout > TimeSpan.FromMinutes(10))
