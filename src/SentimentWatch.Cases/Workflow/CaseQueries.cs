@@ -300,73 +300,150 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
 
     // ---- metrics ------------------------------------------------------------------------
 
+    /// <summary>
+    /// The review figures for cases opened in [from, to), in total and per group. The database
+    /// aggregates (counts in one grouped pass over the covering period index, percentiles by a
+    /// window over the sorted durations), so only a row per group and two per percentile cross
+    /// into .NET: 100,000 cases read row by row cost ~260 ms of CPU for 90 days (issue 13).
+    /// </summary>
     public async Task<CaseMetrics> MetricsAsync(DateTimeOffset from, DateTimeOffset to, string? groupBy, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var followUpDelay = desk.Options.FollowUpDelay;
         var column = groupBy switch
         {
-            "category" => "Category",
-            "team" => "Team",
-            "agent" => "Owner",
-            "watch" => "WatchId",
+            "category" => "\"Category\"",
+            "team" => "\"Team\"",
+            "agent" => "\"Owner\"",
+            "watch" => "\"WatchId\"",
             _ => null,
         };
 
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
-        var rows = new List<MetricRow>();
-        await using (var command = connection.CreateCommand())
+        var period = new MetricsPeriod(
+            Instant.ConvertToProvider(from.ToUniversalTime())!,
+            Instant.ConvertToProvider(to.ToUniversalTime())!,
+            now.UtcTicks,
+            // Asked for satisfaction: resolved at least the follow-up delay ago (or already answered).
+            Instant.ConvertToProvider((now - desk.Options.FollowUpDelay).ToUniversalTime())!);
+
+        var totals = await CountsAsync(connection, null, period, cancellationToken);
+        var totalFirst = await PercentilesAsync(connection, null, "\"FirstResponseWorking\"", period, cancellationToken);
+        var totalResolution = await PercentilesAsync(connection, null, "\"ResolutionWorking\"", period, cancellationToken);
+        var totalOpen = await BacklogAsync(connection, null, period, cancellationToken);
+        var total = Summarize("all", totals.GetValueOrDefault(string.Empty), totalFirst.GetValueOrDefault(string.Empty), totalResolution.GetValueOrDefault(string.Empty), totalOpen.GetValueOrDefault(string.Empty));
+        if (column is null)
         {
-            command.CommandText = $"""
-                SELECT {column ?? "''"}, Status, FirstResponseWorking, ResolutionWorking, ResolvedAt IS NOT NULL,
-                       FirstResponseBreached, ResolutionBreached, IsOpen, DueKey, ReopenCount, Satisfaction, ResolvedAt
-                FROM cases
-                WHERE OpenedAt >= @from AND OpenedAt < @to AND MergedIntoId IS NULL
-                """;
-            Add(command, "@from", Instant.ConvertToProvider(from.ToUniversalTime()));
-            Add(command, "@to", Instant.ConvertToProvider(to.ToUniversalTime()));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var resolvedAt = reader.IsDBNull(11) ? (DateTimeOffset?)null : (DateTimeOffset)Instant.ConvertFromProvider(reader.GetInt64(11))!;
-                rows.Add(new MetricRow(
-                    reader.IsDBNull(0) ? "(none)" : reader.GetString(0),
-                    (CaseStatus)reader.GetInt32(1),
-                    reader.IsDBNull(2) ? null : reader.GetInt64(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                    reader.GetBoolean(4) || (CaseStatus)reader.GetInt32(1) is CaseStatus.Resolved or CaseStatus.Closed,
-                    reader.GetBoolean(5) || reader.GetBoolean(6) || (reader.GetBoolean(7) && reader.GetInt64(8) <= now.UtcTicks),
-                    reader.GetInt32(9) > 0,
-                    reader.IsDBNull(10) ? null : reader.GetInt32(10),
-                    resolvedAt is { } r && r + followUpDelay <= now));
-            }
+            return new CaseMetrics(from, to, null, total, []);
         }
 
-        // Backlog and breached-now are about the present, whatever the period.
+        var counts = await CountsAsync(connection, column, period, cancellationToken);
+        var first = await PercentilesAsync(connection, column, "\"FirstResponseWorking\"", period, cancellationToken);
+        var resolution = await PercentilesAsync(connection, column, "\"ResolutionWorking\"", period, cancellationToken);
+        var open = await BacklogAsync(connection, column, period, cancellationToken);
+        var groups = counts.Keys.Union(open.Keys).Order(StringComparer.Ordinal)
+            .Select(key => Summarize(key, counts.GetValueOrDefault(key), first.GetValueOrDefault(key), resolution.GetValueOrDefault(key), open.GetValueOrDefault(key)))
+            .ToList();
+        return new CaseMetrics(from, to, groupBy, total, groups);
+    }
+
+    private sealed record MetricsPeriod(object From, object To, long NowTicks, object FollowUpCutoff);
+
+    private sealed record MetricCounts(int Volume, int Resolved, int Breached, int Reopened, int Satisfied, double? SatisfactionAverage, int FollowUpsDue);
+
+    /// <summary>Cases opened in the period and not merged away, whose key (group) is <paramref name="column"/> or everything.</summary>
+    private static string PeriodFilter => "\"OpenedAt\" >= @from AND \"OpenedAt\" < @to AND \"MergedIntoId\" IS NULL";
+
+    private static string KeyOf(string? column) => column is null ? "''" : $"COALESCE({column}, '(none)')";
+
+    private static async Task<Dictionary<string, MetricCounts>> CountsAsync(DbConnection connection, string? column, MetricsPeriod period, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {KeyOf(column)},
+                   COUNT(*),
+                   SUM(CASE WHEN "ResolvedAt" IS NOT NULL OR "Status" IN ({(int)CaseStatus.Resolved}, {(int)CaseStatus.Closed}) THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN "FirstResponseBreached" OR "ResolutionBreached" OR ("IsOpen" AND "DueKey" <= @now) THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN "ReopenCount" > 0 THEN 1 ELSE 0 END),
+                   COUNT("Satisfaction"),
+                   AVG(CAST("Satisfaction" AS DOUBLE PRECISION)),
+                   SUM(CASE WHEN "Satisfaction" IS NOT NULL OR "ResolvedAt" <= @followUp THEN 1 ELSE 0 END)
+            FROM cases WHERE {PeriodFilter}
+            GROUP BY 1
+            """;
+        AddPeriod(command, period);
+        var counts = new Dictionary<string, MetricCounts>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = new MetricCounts(
+                Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture),
+                Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture),
+                Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture),
+                Convert.ToInt32(reader.GetValue(4), CultureInfo.InvariantCulture),
+                Convert.ToInt32(reader.GetValue(5), CultureInfo.InvariantCulture),
+                reader.IsDBNull(6) ? null : reader.GetDouble(6),
+                Convert.ToInt32(reader.GetValue(7), CultureInfo.InvariantCulture));
+        }
+
+        return counts;
+    }
+
+    /// <summary>Nearest-rank median and p90 of a duration per key, ranked by the database.</summary>
+    private static async Task<Dictionary<string, (long? Median, long? P90)>> PercentilesAsync(DbConnection connection, string? column, string duration, MetricsPeriod period, CancellationToken cancellationToken)
+    {
+        // Nearest rank: the value at position ceil(p·n), in integer arithmetic for both databases.
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT k, rn, n, v FROM (
+                SELECT {KeyOf(column)} AS k, {duration} AS v,
+                       ROW_NUMBER() OVER (PARTITION BY {KeyOf(column)} ORDER BY {duration}) AS rn,
+                       COUNT(*) OVER (PARTITION BY {KeyOf(column)}) AS n
+                FROM cases WHERE {PeriodFilter} AND {duration} IS NOT NULL) ranked
+            WHERE rn = (n + 1) / 2 OR rn = (9 * n + 9) / 10
+            """;
+        AddPeriod(command, period);
+        var values = new Dictionary<string, (long? Median, long? P90)>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = reader.GetString(0);
+            var rank = reader.GetInt64(1);
+            var n = reader.GetInt64(2);
+            var value = reader.GetInt64(3);
+            var (median, p90) = values.GetValueOrDefault(key);
+            values[key] = (rank == (n + 1) / 2 ? value : median, rank == ((9 * n) + 9) / 10 ? value : p90);
+        }
+
+        return values;
+    }
+
+    /// <summary>Backlog and breached-now are about the present, whatever the period.</summary>
+    private static async Task<Dictionary<string, (int Backlog, int Breached)>> BacklogAsync(DbConnection connection, string? column, MetricsPeriod period, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {KeyOf(column)}, COUNT(*), SUM(CASE WHEN "FirstResponseBreached" OR "ResolutionBreached" OR "DueKey" <= @now THEN 1 ELSE 0 END)
+            FROM cases WHERE "IsOpen" GROUP BY 1
+            """;
+        Add(command, "@now", period.NowTicks);
         var open = new Dictionary<string, (int Backlog, int Breached)>(StringComparer.Ordinal);
-        await using (var command = connection.CreateCommand())
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            command.CommandText = $"""
-                SELECT {column ?? "''"}, COUNT(*), SUM(CASE WHEN FirstResponseBreached OR ResolutionBreached OR DueKey <= @now THEN 1 ELSE 0 END)
-                FROM cases WHERE IsOpen = 1 GROUP BY 1
-                """;
-            Add(command, "@now", now.UtcTicks);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                open[reader.IsDBNull(0) ? "(none)" : reader.GetString(0)] = (reader.GetInt32(1), reader.GetInt32(2));
-            }
+            open[reader.GetString(0)] = (Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture));
         }
 
-        var total = Summarize("all", rows, (open.Values.Sum(v => v.Backlog), open.Values.Sum(v => v.Breached)));
-        var groups = column is null
-            ? []
-            : rows.GroupBy(r => r.Key).Select(g => g.Key).Union(open.Keys).Order(StringComparer.Ordinal)
-                .Select(key => Summarize(key, rows.Where(r => r.Key == key).ToList(), open.GetValueOrDefault(key)))
-                .ToList();
-        return new CaseMetrics(from, to, column is null ? null : groupBy, total, groups);
+        return open;
+    }
+
+    private static void AddPeriod(DbCommand command, MetricsPeriod period)
+    {
+        Add(command, "@from", period.From);
+        Add(command, "@to", period.To);
+        Add(command, "@now", period.NowTicks);
+        Add(command, "@followUp", period.FollowUpCutoff);
     }
 
     private static void Add(DbCommand command, string name, object? value)
@@ -377,48 +454,29 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
         command.Parameters.Add(parameter);
     }
 
-    private sealed record MetricRow(string Key, CaseStatus Status, long? FirstResponseTicks, long? ResolutionTicks, bool Resolved, bool Breached, bool Reopened, int? Satisfaction, bool FollowUpDue);
-
-    private static CaseMetricsGroup Summarize(string key, IReadOnlyCollection<MetricRow> rows, (int Backlog, int Breached) open)
+    private static CaseMetricsGroup Summarize(string key, MetricCounts? counts, (long? Median, long? P90) first, (long? Median, long? P90) resolution, (int Backlog, int Breached) open)
     {
-        var volume = rows.Count;
-        var resolved = rows.Count(r => r.Resolved);
-        var first = rows.Where(r => r.FirstResponseTicks is not null).Select(r => r.FirstResponseTicks!.Value).Order().ToArray();
-        var resolution = rows.Where(r => r.ResolutionTicks is not null).Select(r => r.ResolutionTicks!.Value).Order().ToArray();
-        var satisfied = rows.Where(r => r.Satisfaction is not null).ToArray();
-        var followUpsDue = rows.Count(r => r.FollowUpDue || r.Satisfaction is not null);
+        var c = counts ?? new MetricCounts(0, 0, 0, 0, 0, null, 0);
         return new CaseMetricsGroup(
             key,
-            volume,
-            resolved,
-            Ratio(resolved, volume),
-            Minutes(Percentile(first, 0.5)),
-            Minutes(Percentile(first, 0.9)),
-            Minutes(Percentile(resolution, 0.5)),
-            Minutes(Percentile(resolution, 0.9)),
-            volume == 0 ? null : Math.Round(100.0 * rows.Count(r => !r.Breached) / volume, 1),
+            c.Volume,
+            c.Resolved,
+            Ratio(c.Resolved, c.Volume),
+            Minutes(first.Median),
+            Minutes(first.P90),
+            Minutes(resolution.Median),
+            Minutes(resolution.P90),
+            c.Volume == 0 ? null : Math.Round(100.0 * (c.Volume - c.Breached) / c.Volume, 1),
             open.Backlog,
             open.Breached,
-            Ratio(rows.Count(r => r.Reopened), resolved),
-            satisfied.Length == 0 ? null : Math.Round(satisfied.Average(r => r.Satisfaction!.Value), 2),
-            Ratio(satisfied.Length, followUpsDue));
+            Ratio(c.Reopened, c.Resolved),
+            c.SatisfactionAverage is { } average ? Math.Round(average, 2) : null,
+            Ratio(c.Satisfied, c.FollowUpsDue));
     }
 
     private static double? Ratio(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 3);
 
     private static double? Minutes(long? ticks) => ticks is { } t ? Math.Round(TimeSpan.FromTicks(t).TotalMinutes, 1) : null;
-
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
-    private static long? Percentile(long[] sorted, double p)
-    {
-        if (sorted.Length == 0)
-        {
-            return null;
-        }
-
-        var rank = (int)Math.Ceiling(p * sorted.Length);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
-    }
 
     // ---- export -------------------------------------------------------------------------
 

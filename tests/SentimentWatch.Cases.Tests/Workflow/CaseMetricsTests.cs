@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SentimentWatch.Cases.Domain;
 using SentimentWatch.Cases.Tests.Support;
 using SentimentWatch.Cases.Workflow;
 
@@ -63,5 +64,97 @@ public sealed class CaseMetricsTests : IDisposable
         byAgent["wang.lead"].Resolved.ShouldBe(1);
         byAgent["li.na"].Backlog.ShouldBe(1);
         byAgent.Keys.Order().ShouldBe(["li.na", "wang.lead", "zhao.min"]);
+    }
+
+    [Fact]
+    public async Task Metrics_AggregatedByTheDatabase_MatchACaseByCaseCount_ForEveryGroupSizeAndAMissingOwner()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        var now = host.Clock.GetUtcNow();
+        var random = new Random(7);
+
+        // Group sizes around the nearest-rank edges (1, 2, 9, 10, 11, 37) and cases with no owner.
+        var owners = new List<string?>();
+        foreach (var (owner, size) in new (string?, int)[] { ("a1", 1), ("a2", 2), ("a9", 9), ("a10", 10), ("a11", 11), ("a37", 37), (null, 5) })
+        {
+            owners.AddRange(Enumerable.Repeat(owner, size));
+        }
+
+        var seeded = new List<Case>();
+        await using (var db = await host.DbAsync())
+        {
+            foreach (var owner in owners)
+            {
+                var opened = now - TimeSpan.FromMinutes(random.Next(60, 20 * 24 * 60));
+                var open = random.NextDouble() < 0.4;
+                var c = new Case
+                {
+                    WatchId = "lumo", Title = "t", Category = "refund_return", Priority = 2, Team = "support", Owner = owner, Author = "x", Source = "forum",
+                    Negative = 0.9f, OpenedAt = opened, ClockStartedAt = opened, LastMentionAt = opened, UpdatedAt = opened,
+                    FirstResponseTarget = TimeSpan.FromHours(2), ResolutionTarget = TimeSpan.FromHours(24),
+                };
+                c.SetStatus(open ? CaseStatus.InProgress : CaseStatus.Resolved);
+                c.FirstResponseDueAt = c.ClockStartedAt + c.FirstResponseTarget;
+                c.ResolutionDueAt = c.ClockStartedAt + c.ResolutionTarget;
+                if (random.NextDouble() < 0.8)
+                {
+                    c.FirstResponseAt = opened + TimeSpan.FromMinutes(random.Next(1, 300));
+                    c.FirstResponseWorking = c.FirstResponseAt - opened;
+                    c.FirstResponseBreached = c.FirstResponseAt > c.FirstResponseDueAt;
+                }
+
+                if (!open)
+                {
+                    c.ResolvedAt = opened + TimeSpan.FromMinutes(random.Next(30, 3000));
+                    c.ResolutionWorking = c.ResolvedAt - opened;
+                    c.ResolutionBreached = c.ResolvedAt > c.ResolutionDueAt;
+                    c.ReopenCount = random.NextDouble() < 0.2 ? 1 : 0;
+                    c.Satisfaction = random.NextDouble() < 0.5 ? 1 + random.Next(5) : null;
+                }
+
+                c.UpdateDueKey();
+                db.Cases.Add(c);
+                seeded.Add(c);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        var from = now.AddDays(-30);
+        var metrics = await host.App.Services.GetRequiredService<CaseQueries>().MetricsAsync(from, now, "agent", default);
+        var followUpDelay = host.App.Services.GetRequiredService<CaseDesk>().Options.FollowUpDelay;
+
+        Expected("all", seeded).ShouldBe(metrics.Total);
+        metrics.Groups.Select(g => g.Key).ShouldBe(["(none)", "a1", "a10", "a11", "a2", "a37", "a9"]);
+        foreach (var group in metrics.Groups)
+        {
+            Expected(group.Key, seeded.Where(c => (c.Owner ?? "(none)") == group.Key).ToList()).ShouldBe(group);
+        }
+
+        // The reference: every case read and counted one by one, nearest-rank percentiles.
+        CaseMetricsGroup Expected(string key, IReadOnlyList<Case> cases)
+        {
+            static double? Rank(IEnumerable<TimeSpan?> values, int percent)
+            {
+                var sorted = values.Where(v => v is not null).Select(v => v!.Value).Order().ToArray();
+                return sorted.Length == 0 ? null : Math.Round(sorted[((percent * sorted.Length) + 99) / 100 - 1].TotalMinutes, 1);
+            }
+
+            static double? Ratio(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 3);
+            var resolved = cases.Count(c => c.ResolvedAt is not null);
+            var breached = cases.Count(c => c.FirstResponseBreached || c.ResolutionBreached || (c.IsOpen && c.DueKey <= now.UtcTicks));
+            var satisfied = cases.Where(c => c.Satisfaction is not null).ToList();
+            var asked = cases.Count(c => c.Satisfaction is not null || c.ResolvedAt + followUpDelay <= now);
+            var open = cases.Where(c => c.IsOpen).ToList();
+            return new CaseMetricsGroup(
+                key, cases.Count, resolved, Ratio(resolved, cases.Count),
+                Rank(cases.Select(c => c.FirstResponseWorking), 50), Rank(cases.Select(c => c.FirstResponseWorking), 90),
+                Rank(cases.Select(c => c.ResolutionWorking), 50), Rank(cases.Select(c => c.ResolutionWorking), 90),
+                Math.Round(100.0 * (cases.Count - breached) / cases.Count, 1),
+                open.Count, open.Count(c => c.FirstResponseBreached || c.ResolutionBreached || c.DueKey <= now.UtcTicks),
+                Ratio(cases.Count(c => c.ReopenCount > 0), resolved),
+                satisfied.Count == 0 ? null : Math.Round(satisfied.Average(c => c.Satisfaction!.Value), 2),
+                Ratio(satisfied.Count, asked));
+        }
     }
 }
