@@ -130,7 +130,7 @@ public sealed class MentionPipeline(
             IReadOnlyList<LedgerEntry> pending;
             try
             {
-                pending = await ledger.ReadPendingAsync(position, _options.BatchSize, stoppingToken);
+                pending = await ledger.ReadPendingAsync(position, _options.BatchSize, _options.LeaseDuration, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
