@@ -304,12 +304,13 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
     {
         var now = clock.GetUtcNow();
         var followUpDelay = desk.Options.FollowUpDelay;
+        // Quoted names, booleans compared as booleans: the same SQL on SQLite and PostgreSQL.
         var column = groupBy switch
         {
-            "category" => "Category",
-            "team" => "Team",
-            "agent" => "Owner",
-            "watch" => "WatchId",
+            "category" => "\"Category\"",
+            "team" => "\"Team\"",
+            "agent" => "\"Owner\"",
+            "watch" => "\"WatchId\"",
             _ => null,
         };
 
@@ -320,10 +321,10 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = $"""
-                SELECT {column ?? "''"}, Status, FirstResponseWorking, ResolutionWorking, ResolvedAt IS NOT NULL,
-                       FirstResponseBreached, ResolutionBreached, IsOpen, DueKey, ReopenCount, Satisfaction, ResolvedAt
+                SELECT {column ?? "''"}, "Status", "FirstResponseWorking", "ResolutionWorking", "ResolvedAt" IS NOT NULL,
+                       "FirstResponseBreached", "ResolutionBreached", "IsOpen", "DueKey", "ReopenCount", "Satisfaction", "ResolvedAt"
                 FROM cases
-                WHERE OpenedAt >= @from AND OpenedAt < @to AND MergedIntoId IS NULL
+                WHERE "OpenedAt" >= @from AND "OpenedAt" < @to AND "MergedIntoId" IS NULL
                 """;
             Add(command, "@from", Instant.ConvertToProvider(from.ToUniversalTime()));
             Add(command, "@to", Instant.ConvertToProvider(to.ToUniversalTime()));
@@ -349,14 +350,15 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = $"""
-                SELECT {column ?? "''"}, COUNT(*), SUM(CASE WHEN FirstResponseBreached OR ResolutionBreached OR DueKey <= @now THEN 1 ELSE 0 END)
-                FROM cases WHERE IsOpen = 1 GROUP BY 1
+                SELECT {column ?? "''"}, COUNT(*), SUM(CASE WHEN "FirstResponseBreached" OR "ResolutionBreached" OR "DueKey" <= @now THEN 1 ELSE 0 END)
+                FROM cases WHERE "IsOpen" GROUP BY 1
                 """;
             Add(command, "@now", now.UtcTicks);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                open[reader.IsDBNull(0) ? "(none)" : reader.GetString(0)] = (reader.GetInt32(1), reader.GetInt32(2));
+                // COUNT and SUM are 64-bit on PostgreSQL.
+                open[reader.IsDBNull(0) ? "(none)" : reader.GetString(0)] = (Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture));
             }
         }
 
