@@ -56,6 +56,23 @@ public sealed partial class MentionLedger
     }
 
     /// <summary>
+    /// Gives back the leases this worker holds on mentions it did not finish (a graceful stop), so
+    /// another worker, or this one restarted, takes them at once instead of after the lease. No-op on SQLite.
+    /// </summary>
+    public async Task<int> ReleaseLeasesAsync(CancellationToken cancellationToken)
+    {
+        if (!_postgreSql)
+        {
+            return 0;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Mentions
+            .Where(m => m.LeaseOwner == WorkerId && m.State == MentionState.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseOwner, (string?)null).SetProperty(m => m.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
+    }
+
+    /// <summary>
     /// The group commit as one INSERT over arrays; <c>RETURNING</c> names the ids that were new, and
     /// each counts for the first request in the batch that carried it (as on SQLite).
     /// </summary>

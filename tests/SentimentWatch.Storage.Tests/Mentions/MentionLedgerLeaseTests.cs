@@ -85,6 +85,23 @@ public sealed class MentionLedgerLeaseTests
     }
 
     [Fact]
+    public async Task AWorkerStoppingGracefullyGivesItsUnfinishedMentionsBackAtOnce()
+    {
+        await using var store = await StateStore.CreateAsync(StateStoreProvider.PostgreSql, "release");
+        await using var stopping = store.Services();
+        await using var other = store.Services();
+        await StateStore.MigrateAsync(stopping);
+        var ledger = stopping.GetRequiredService<MentionLedger>();
+        await ledger.AcceptAsync([MentionLedgerContract.NewMention("a"), MentionLedgerContract.NewMention("b")], CancellationToken.None);
+        var claimed = await ledger.ReadPendingAsync(0, 10, Lease, CancellationToken.None);
+        await ledger.CompleteAsync([claimed[0].Mention], CancellationToken.None);
+
+        (await ledger.ReleaseLeasesAsync(CancellationToken.None)).ShouldBe(1);
+
+        (await other.GetRequiredService<MentionLedger>().ReadPendingAsync(0, 10, Lease, CancellationToken.None)).ShouldHaveSingleItem().Mention.Id.ShouldBe("b");
+    }
+
+    [Fact]
     public async Task MarkingProcessedReleasesTheLeaseAndParkingTooSoRequeuedMentionsAreFree()
     {
         await using var store = await StateStore.CreateAsync(StateStoreProvider.PostgreSql, "release");
