@@ -95,7 +95,25 @@ public sealed class MentionPipeline(
         }
 
         await Task.WhenAll(prepare, scoring, indexing);
+        await ReleaseLeasesAsync();
         logger.LogInformation("Pipeline drained");
+    }
+
+    /// <summary>What was read but not finished goes back to the other workers now rather than when its lease runs out (PostgreSQL).</summary>
+    private async Task ReleaseLeasesAsync()
+    {
+        try
+        {
+            var released = await ledger.ReleaseLeasesAsync(CancellationToken.None);
+            if (released > 0)
+            {
+                logger.LogInformation("Released the leases on {Count} unfinished mentions for other workers", released);
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not release this worker's leases; its unfinished mentions wait for the lease to run out");
+        }
     }
 
     private async Task<NearDuplicateIndex> LoadNearDuplicatesAsync(CancellationToken cancellationToken)
@@ -130,7 +148,7 @@ public sealed class MentionPipeline(
             IReadOnlyList<LedgerEntry> pending;
             try
             {
-                pending = await ledger.ReadPendingAsync(position, _options.BatchSize, stoppingToken);
+                pending = await ledger.ReadPendingAsync(position, _options.BatchSize, _options.LeaseDuration, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -56,6 +56,13 @@ public sealed class PipelineOptions
 
     /// <summary>How often the pipeline checks its lag for the log.</summary>
     public TimeSpan LagReportInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// PostgreSQL state store (several workers): how long the mentions a worker reads stay its own
+    /// before another worker may take them over (a worker that died holds them this long).
+    /// Must outlast reading, scoring, indexing and the index commit of a batch. Unused on SQLite.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
@@ -72,6 +79,11 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         if (o.ChannelCapacity < o.BatchSize)
         {
             failures.Add($"{s}:ChannelCapacity must be at least {s}:BatchSize (was {o.ChannelCapacity} < {o.BatchSize})");
+        }
+
+        if (o.LeaseDuration < TimeSpan.FromSeconds(10) || o.LeaseDuration > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{s}:LeaseDuration must be between 00:00:10 and 01:00:00 (was {o.LeaseDuration})");
         }
 
         if (o.PollInterval < TimeSpan.FromMilliseconds(50) || o.PollInterval > TimeSpan.FromMinutes(5))

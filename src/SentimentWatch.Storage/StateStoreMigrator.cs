@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,15 @@ public sealed class StateStoreMigrator(
         {
             await PrepareAsync(schemas, options.Value, cancellationToken);
         }
+        catch (NpgsqlException ex) when (options.Value.Provider == StateStoreProvider.PostgreSql)
+        {
+            // Unreachable server, wrong password, missing database, no right to create tables.
+            throw new SentimentWatch.Core.Hosting.StartupFaultException(
+                $"{StorageOptions.SectionName}:ConnectionString", Describe(options.Value),
+                $"does not lead to a usable PostgreSQL database ({ex.Message})",
+                "check the host, port, database and user (the password goes in the environment variable Storage__ConnectionString), and that the user may create tables in that database",
+                ex);
+        }
         catch (SqliteException ex)
         {
             // "file is not a database", "unable to open", "readonly database": the operator's to fix.
@@ -34,13 +44,37 @@ public sealed class StateStoreMigrator(
                 ex);
         }
 
-        logger.LogInformation("State store ready at {StatePath}", options.Value.StateDatabasePath);
+        logger.LogInformation("State store ready at {StatePath}", Describe(options.Value));
+    }
+
+    /// <summary>Where the state lives, for logs and faults: never the password.</summary>
+    public static string Describe(StorageOptions storage)
+    {
+        if (storage.Provider != StateStoreProvider.PostgreSql)
+        {
+            return storage.StateDatabasePath;
+        }
+
+        try
+        {
+            var connection = new NpgsqlConnectionStringBuilder(storage.ConnectionString);
+            return $"postgresql://{connection.Host}:{connection.Port}/{connection.Database}";
+        }
+        catch (ArgumentException)
+        {
+            return "postgresql (connection string unreadable)";
+        }
     }
 
     /// <summary>Also used by CLI verbs that touch the state store without the full host.</summary>
     public static async Task PrepareAsync(IEnumerable<IStateSchema> schemas, StorageOptions storage, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(storage.ResolveDataDirectory());
+        if (storage.Provider == StateStoreProvider.PostgreSql)
+        {
+            await MigratePostgreSqlAsync(schemas, storage, cancellationToken);
+            return;
+        }
 
         // WAL lets readers (the API) run while the pipeline writes, and survives a hard kill.
         await using (var connection = new SqliteConnection($"Data Source={storage.StateDatabasePath}"))
@@ -56,6 +90,40 @@ public sealed class StateStoreMigrator(
             await schema.MigrateAsync(cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Several workers start at once against one database: whoever takes the advisory lock first
+    /// migrates every context, the others wait for it and then find nothing left to apply
+    /// (decision 141). The lock is the session's, so a worker killed mid-migration releases it.
+    /// </summary>
+    private static async Task MigratePostgreSqlAsync(IEnumerable<IStateSchema> schemas, StorageOptions storage, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(storage.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
+        {
+            take.Parameters.AddWithValue("key", MigrationLockKey);
+            take.CommandTimeout = 0;
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        try
+        {
+            foreach (var schema in schemas)
+            {
+                await schema.MigrateAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+            release.Parameters.AddWithValue("key", MigrationLockKey);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>The advisory lock every worker takes around migrations ("SWMIGRAT" as a number).</summary>
+    public const long MigrationLockKey = 0x53574D4947524154;
 
     /// <summary>
     /// One service per data directory: a second one (another port, same folder) would write the

@@ -39,10 +39,21 @@ public static class StorageRegistration
         where TContext : DbContext
     {
         services.AddDbContextFactory<TContext>((sp, options) =>
-            ConfigureSqlite<TContext>(options, sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+            ConfigureStateStore<TContext>(options, sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStateSchema, StateSchema<TContext>>());
         return services;
     }
+
+    /// <summary>
+    /// The one place that decides the database behind every context (decision 140): SQLite by
+    /// default, PostgreSQL when <see cref="StorageOptions.Provider"/> says so. Capabilities never
+    /// see the difference.
+    /// </summary>
+    public static DbContextOptionsBuilder ConfigureStateStore<TContext>(DbContextOptionsBuilder options, StorageOptions storage)
+        where TContext : DbContext =>
+        storage.Provider == StateStoreProvider.PostgreSql
+            ? ConfigurePostgreSql<TContext>(options, storage)
+            : ConfigureSqlite<TContext>(options, storage);
 
     public static DbContextOptionsBuilder ConfigureSqlite<TContext>(DbContextOptionsBuilder options, StorageOptions storage)
         where TContext : DbContext
@@ -55,6 +66,19 @@ public static class StorageRegistration
         }.ToString();
         return options.UseSqlite(connection, sqlite => sqlite.MigrationsHistoryTable(HistoryTableFor<TContext>()));
     }
+
+    /// <summary>
+    /// PostgreSQL: the same model, its migrations from <see cref="PostgreSqlMigrationsAssembly"/>
+    /// (one migrations set per provider, decision 141), each context with its own history table.
+    /// </summary>
+    public static DbContextOptionsBuilder ConfigurePostgreSql<TContext>(DbContextOptionsBuilder options, StorageOptions storage)
+        where TContext : DbContext =>
+        options.UseNpgsql(storage.ConnectionString, npgsql => npgsql
+            .MigrationsHistoryTable(HistoryTableFor<TContext>())
+            .MigrationsAssembly(PostgreSqlMigrationsAssembly));
+
+    /// <summary>Holds every context's PostgreSQL migrations; the host references it so it ships beside it.</summary>
+    public const string PostgreSqlMigrationsAssembly = "SentimentWatch.Storage.PostgreSql";
 
     public static string HistoryTableFor<TContext>() => "__migrations_" + typeof(TContext).Name.Replace("DbContext", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
 }

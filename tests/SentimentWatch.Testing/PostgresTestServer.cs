@@ -24,7 +24,8 @@ public static class PostgresTestServer
     /// <summary>Creates an empty database and returns a connection string for it.</summary>
     public static async Task<PostgresTestDatabase> CreateDatabaseAsync(string purpose = "t")
     {
-        var name = $"sw_{new string(purpose.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(20).ToArray())}_{Guid.NewGuid():N}"[..Math.Min(63, 24 + 32)];
+        // At most 3 + 20 + 1 + 32 = 56 characters: within PostgreSQL's 63 for a name.
+        var name = $"sw_{new string(purpose.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(20).ToArray())}_{Guid.NewGuid():N}";
         await using (var admin = new NpgsqlConnection(AdminConnectionString))
         {
             await admin.OpenAsync();

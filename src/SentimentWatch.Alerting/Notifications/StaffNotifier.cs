@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Core.Incidents;
+using SentimentWatch.Storage;
 
 namespace SentimentWatch.Alerting.Notifications;
 
@@ -71,7 +71,7 @@ public sealed class StaffNotifier(
             {
                 await db.SaveChangesAsync(cancellationToken);
             }
-            catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+            catch (DbUpdateException ex) when (StateStoreErrors.IsConstraintViolation(ex))
             {
                 // Another caller accepted the same notice a moment ago (unique DedupKey).
                 logger.LogDebug("Staff notice {DedupKey} was accepted concurrently; not again", notice.DedupKey);

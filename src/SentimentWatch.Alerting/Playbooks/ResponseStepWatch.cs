@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text;
 using Hangfire;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Alerting.Notifications;
 using SentimentWatch.Core.Incidents;
+using SentimentWatch.Storage;
 
 namespace SentimentWatch.Alerting;
 
@@ -100,7 +100,7 @@ public sealed class ResponseStepWatch(
                 await db.SaveChangesAsync(cancellationToken);
                 count++;
             }
-            catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+            catch (DbUpdateException ex) when (StateStoreErrors.IsConstraintViolation(ex))
             {
                 db.ChangeTracker.Clear();
                 logger.LogDebug("Overdue reminder {DedupKey} was recorded concurrently", reminder.DedupKey);

@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Core.Scoring;
@@ -15,14 +16,21 @@ namespace SentimentWatch.Storage.Mentions;
 /// The durable ledger of mentions: the intake writes here first (so a crash after a 202
 /// loses nothing), the pipeline reads pending rows in arrival order and marks them processed
 /// only after they are indexed and observed (so a crash mid-pipeline re-processes, and the
-/// index's upsert-by-id makes that harmless).
+/// index's upsert-by-id makes that harmless). On PostgreSQL several workers share it: a pending
+/// read claims rows under a lease (decision 142), so each mention is processed by one worker at a time.
 /// </summary>
-public sealed class MentionLedger(
+public sealed partial class MentionLedger(
     IDbContextFactory<MentionLedgerDbContext> contexts,
     TimeProvider clock,
     PipelineMetrics metrics,
+    IOptions<StorageOptions> storage,
     ILogger<MentionLedger> logger) : IMentionIntake
 {
+    private readonly bool _postgreSql = storage.Value.Provider == StateStoreProvider.PostgreSql;
+
+    /// <summary>This ledger's name on the leases it takes: one per process (host, process id, and a random part for restarts).</summary>
+    public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
     private readonly StageCounter _redactStage = metrics.Stage(PipelineStages.Redact);
     private readonly StageCounter _appendWaitStage = metrics.Stage(PipelineStages.LedgerAppendWait);
     private readonly StageCounter _appendStage = metrics.Stage(PipelineStages.LedgerAppend);
@@ -101,6 +109,12 @@ public sealed class MentionLedger(
     public async ValueTask<long> CountPendingAsync(CancellationToken cancellationToken)
     {
         var pending = Interlocked.Read(ref _pending);
+        if (_postgreSql)
+        {
+            // Other workers write too: recount (an index scan of the pending rows) at most once a second.
+            return Math.Max(0, await CountPendingSharedAsync(pending, cancellationToken));
+        }
+
         if (pending >= 0)
         {
             return pending;
@@ -152,8 +166,13 @@ public sealed class MentionLedger(
         try
         {
             var accepted = new int[batch.Count];
-            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            if (_postgreSql)
             {
+                await InsertPostgreSqlAsync(batch, accepted, cancellationToken);
+            }
+            else
+            {
+                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
                 var connection = (SqliteConnection)db.Database.GetDbConnection();
                 await connection.OpenAsync(cancellationToken);
                 using var transaction = connection.BeginTransaction(deferred: false);
@@ -235,9 +254,23 @@ public sealed class MentionLedger(
         }
     }
 
-    public async Task<IReadOnlyList<LedgerEntry>> ReadPendingAsync(long afterSequence, int max, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next pending mentions in arrival order. SQLite (one process): those after
+    /// <paramref name="afterSequence"/>, the reader's own position. PostgreSQL (several workers):
+    /// pending mentions nobody holds a live lease on, claimed for <paramref name="lease"/> under
+    /// this ledger's <see cref="WorkerId"/>; the position is not used there, because a lapsed lease
+    /// or a row committed late by another writer can sit behind it.
+    /// </summary>
+    public async Task<IReadOnlyList<LedgerEntry>> ReadPendingAsync(long afterSequence, int max, TimeSpan lease, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        if (_postgreSql)
+        {
+            var claimed = await ClaimPendingAsync(max, lease, cancellationToken);
+            _readStage.Add(started, claimed.Count);
+            return claimed;
+        }
+
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rows = await db.Mentions.AsNoTracking()
             .Where(m => m.State == MentionState.Pending && m.Sequence > afterSequence)
@@ -332,12 +365,17 @@ public sealed class MentionLedger(
     public async IAsyncEnumerable<(long Sequence, ulong Fingerprint, DateTimeOffset PublishedAt)> ReadFingerprintsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var connection = db.Database.GetDbConnection();
         await connection.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Sequence, Fingerprint, PublishedAt FROM mentions WHERE State = $processed AND Fingerprint <> 0 ORDER BY Sequence";
-        command.Parameters.AddWithValue("$processed", (int)MentionState.Processed);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+
+        // Quoted names and @ parameters read the same on SQLite and PostgreSQL.
+        command.CommandText = "SELECT \"Sequence\", \"Fingerprint\", \"PublishedAt\" FROM mentions WHERE \"State\" = @processed AND \"Fingerprint\" <> 0 ORDER BY \"Sequence\"";
+        var processed = command.CreateParameter();
+        processed.ParameterName = "@processed";
+        processed.Value = (int)MentionState.Processed;
+        command.Parameters.Add(processed);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             yield return (reader.GetInt64(0), unchecked((ulong)reader.GetInt64(1)), FromStored(reader.GetInt64(2)));
@@ -353,6 +391,8 @@ public sealed class MentionLedger(
             var parked = await db.Mentions.Where(m => m.Id == id && m.State == MentionState.Pending).ExecuteUpdateAsync(
                 s => s.SetProperty(m => m.State, MentionState.Parked)
                     .SetProperty(m => m.ParkedReason, reason)
+                    .SetProperty(m => m.LeaseOwner, (string?)null)
+                    .SetProperty(m => m.LeaseExpiresAt, (DateTimeOffset?)null)
                     .SetProperty(m => m.Attempts, m => m.Attempts + 1),
                 cancellationToken);
             MovePending(-parked);
@@ -396,6 +436,8 @@ public sealed class MentionLedger(
             row.Sequence = 0;
             row.State = MentionState.Pending;
             row.ParkedReason = null;
+            row.LeaseOwner = null;
+            row.LeaseExpiresAt = null;
             db.Mentions.Add(row);
             changed = await db.SaveChangesAsync(cancellationToken);
             MovePending(changed > 0 ? 1 : 0);
@@ -442,6 +484,12 @@ public sealed class MentionLedger(
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            if (_postgreSql)
+            {
+                changed = await UpdatePostgreSqlAsync(byId.Values, markProcessed, cancellationToken);
+                return markProcessed ? changed : 0;
+            }
+
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var connection = (SqliteConnection)db.Database.GetDbConnection();
             await connection.OpenAsync(cancellationToken);

@@ -23,6 +23,7 @@ public sealed class MentionLedgerDbContext(DbContextOptions<MentionLedgerDbConte
         mention.Property(m => m.Id).HasMaxLength(64);
         mention.Property(m => m.Source).HasMaxLength(200);
         mention.Property(m => m.State).HasConversion<int>();
+        mention.Property(m => m.LeaseOwner).HasMaxLength(200);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

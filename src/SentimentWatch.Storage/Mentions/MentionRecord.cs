@@ -74,4 +74,13 @@ public sealed class MentionRecord
     public string? ParkedReason { get; set; }
     public DateTimeOffset AcceptedAt { get; set; }
     public DateTimeOffset? ProcessedAt { get; set; }
+
+    /// <summary>
+    /// The pipeline worker processing this pending mention (PostgreSQL, several workers; decision 142);
+    /// null when nobody holds it. Unused on SQLite, where one process reads the ledger.
+    /// </summary>
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>When <see cref="LeaseOwner"/>'s claim lapses and another worker may take the mention over.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
 }

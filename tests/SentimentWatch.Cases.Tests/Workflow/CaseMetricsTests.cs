@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using SentimentWatch.Cases.Domain;
 using SentimentWatch.Cases.Tests.Support;
 using SentimentWatch.Cases.Workflow;
+using SentimentWatch.Testing;
 
 namespace SentimentWatch.Cases.Tests.Workflow;
 
@@ -12,11 +13,19 @@ public sealed class CaseMetricsTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    [Fact]
-    public async Task Metrics_CountVolumeResolutionComplianceReopensAndSatisfaction_PerAgent()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Metrics_CountVolumeResolutionComplianceReopensAndSatisfaction_PerAgent(string provider)
     {
         // P1 cases run on 24x7 (1 h / 8 h), so the minutes are plain wall-clock minutes.
         var settings = new CasesSettings().With("Cases:DefaultPriority", "P1").With("Cases:PriorityRules:3:Priority", "P1");
+        await using var database = provider == "postgresql" ? await PostgresTestServer.CreateDatabaseAsync("metrics") : null;
+        if (database is not null)
+        {
+            settings = settings.With("Storage:Provider", provider).With("Storage:ConnectionString", database.ConnectionString);
+        }
+
         await using var host = await CasesTestHost.StartAsync(_data.Path, settings);
         var clock = host.Clock;
         var start = clock.GetUtcNow();
@@ -64,12 +73,25 @@ public sealed class CaseMetricsTests : IDisposable
         byAgent["wang.lead"].Resolved.ShouldBe(1);
         byAgent["li.na"].Backlog.ShouldBe(1);
         byAgent.Keys.Order().ShouldBe(["li.na", "wang.lead", "zhao.min"]);
+
+        var ungrouped = await host.App.Services.GetRequiredService<CaseQueries>().MetricsAsync(start.AddDays(-1), clock.GetUtcNow().AddMinutes(1), null, default);
+        ungrouped.Total.Volume.ShouldBe(3);
+        ungrouped.Total.Backlog.ShouldBe(2);
     }
 
-    [Fact]
-    public async Task Metrics_AggregatedByTheDatabase_MatchACaseByCaseCount_ForEveryGroupSizeAndAMissingOwner()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Metrics_AggregatedByTheDatabase_MatchACaseByCaseCount_ForEveryGroupSizeAndAMissingOwner(string provider)
     {
-        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        var settings = new CasesSettings();
+        await using var database = provider == "postgresql" ? await PostgresTestServer.CreateDatabaseAsync("metricsref") : null;
+        if (database is not null)
+        {
+            settings = settings.With("Storage:Provider", provider).With("Storage:ConnectionString", database.ConnectionString);
+        }
+
+        await using var host = await CasesTestHost.StartAsync(_data.Path, settings);
         var now = host.Clock.GetUtcNow();
         var random = new Random(7);
 
