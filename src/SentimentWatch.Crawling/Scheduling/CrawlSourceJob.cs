@@ -26,7 +26,8 @@ public sealed class CrawlSourceJob(CrawlRunner runner) : IJob
     public static void Schedule(IQuartzBuilder quartz, CrawlSource source)
     {
         var jobKey = new JobKey(source.Id, Group);
-        quartz.AddJob<CrawlSourceJob>(job => job.WithIdentity(jobKey).UsingJobData(SourceIdKey, source.Id).WithDescription($"crawl {source.Kind} source '{source.Id}'"));
+        // Recovery: on a clustered store, a crawl cut short by its worker's death runs again on another.
+        quartz.AddJob<CrawlSourceJob>(job => job.WithIdentity(jobKey).UsingJobData(SourceIdKey, source.Id).RequestRecovery().WithDescription($"crawl {source.Kind} source '{source.Id}'"));
         quartz.AddTrigger(trigger =>
         {
             trigger.ForJob(jobKey).WithIdentity(source.Id + "-trigger", Group).StartNow();
