@@ -41,7 +41,15 @@ public static class BackgroundJobsRegistration
             {
                 config.UsePostgreSqlStorage(
                     pg => pg.UseNpgsqlConnection(storage.ConnectionString),
-                    new PostgreSqlStorageOptions { SchemaName = PostgreSqlSchema, PrepareSchemaIfNecessary = true });
+                    new PostgreSqlStorageOptions
+                    {
+                        SchemaName = PostgreSqlSchema,
+                        PrepareSchemaIfNecessary = true,
+
+                        // A queued notification wakes a job server through LISTEN/NOTIFY at once,
+                        // instead of waiting for the next queue poll (15 s by default).
+                        EnableLongPolling = true,
+                    });
             }
             else
             {
