@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using SentimentWatch.Storage;
 
 namespace SentimentWatch.Alerting;
 
@@ -107,10 +108,15 @@ public sealed class CrisisRuleOptions
 /// <summary>Where and how notifications go.</summary>
 public sealed class AlertDeliveryOptions
 {
-    /// <summary><c>InMemory</c> (embedded, with the SQLite outbox) or <c>PostgreSql</c> (scale-out).</summary>
-    public string JobStorage { get; set; } = "InMemory";
+    /// <summary>
+    /// Retired (decision 146): notification jobs live where <c>Storage:Provider</c> says (in memory
+    /// with the SQLite outbox, or the PostgreSQL state database). Left empty; a value that agrees with
+    /// the provider (<c>InMemory</c> for sqlite, <c>PostgreSql</c> for postgresql) is tolerated, any
+    /// other is refused at start-up with the fix.
+    /// </summary>
+    public string? JobStorage { get; set; }
 
-    /// <summary>Required when <see cref="JobStorage"/> is <c>PostgreSql</c>.</summary>
+    /// <summary>Retired (decision 146): the jobs use <c>Storage:ConnectionString</c>. Must be left empty.</summary>
     public string? PostgreSqlConnectionString { get; set; }
 
     /// <summary>How often Hangfire moves due retries to the queue (its default is 15 s).</summary>
@@ -164,8 +170,14 @@ public sealed class EmailChannelOptions : ChannelRouteOptions
     public List<string> To { get; set; } = [];
 }
 
-public sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
+public sealed class AlertingOptionsValidator(IOptions<StorageOptions>? storage) : IValidateOptions<AlertingOptions>
 {
+    /// <summary>Without the storage options the retired job-storage settings are checked against the default (sqlite).</summary>
+    public AlertingOptionsValidator()
+        : this(null)
+    {
+    }
+
     public ValidateOptionsResult Validate(string? name, AlertingOptions options)
     {
         const string s = AlertingOptions.SectionName;
@@ -291,23 +303,23 @@ public sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
             }
         }
 
-        ValidateDelivery(options.Delivery, $"{s}:Delivery", failures);
+        ValidateDelivery(options.Delivery, $"{s}:Delivery", storage?.Value.Provider ?? StateStoreProvider.Sqlite, failures);
         PlaybookValidation.Validate(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void ValidateDelivery(AlertDeliveryOptions delivery, string p, List<string> failures)
+    private static void ValidateDelivery(AlertDeliveryOptions delivery, string p, StateStoreProvider provider, List<string> failures)
     {
-        if (delivery.JobStorage.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase))
+        // Jobs follow the state store (decision 146): the old switch may stay only where it agrees.
+        var follows = provider == StateStoreProvider.PostgreSql ? "PostgreSql" : "InMemory";
+        if (!string.IsNullOrWhiteSpace(delivery.JobStorage) && !delivery.JobStorage.Equals(follows, StringComparison.OrdinalIgnoreCase))
         {
-            if (string.IsNullOrWhiteSpace(delivery.PostgreSqlConnectionString))
-            {
-                failures.Add($"{p}:PostgreSqlConnectionString is required when {p}:JobStorage is PostgreSql");
-            }
+            failures.Add($"{p}:JobStorage '{delivery.JobStorage}' is retired and disagrees with {StorageOptions.SectionName}:Provider '{provider.ToString().ToLowerInvariant()}': notification jobs now live where the state store is ({follows}); remove {p}:JobStorage, and set {StorageOptions.SectionName}:Provider=postgresql for jobs shared by several workers");
         }
-        else if (!delivery.JobStorage.Equals("InMemory", StringComparison.OrdinalIgnoreCase))
+
+        if (!string.IsNullOrWhiteSpace(delivery.PostgreSqlConnectionString))
         {
-            failures.Add($"{p}:JobStorage '{delivery.JobStorage}' is not one of InMemory, PostgreSql");
+            failures.Add($"{p}:PostgreSqlConnectionString is retired: notification jobs use the state database ({StorageOptions.SectionName}:ConnectionString with {StorageOptions.SectionName}:Provider=postgresql); remove it");
         }
 
         if (delivery.RetryPollingInterval < TimeSpan.FromMilliseconds(100) || delivery.RetryPollingInterval > TimeSpan.FromMinutes(1))

@@ -1,10 +1,9 @@
-using Hangfire;
-using Hangfire.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Alerting.Notifications;
+using SentimentWatch.Core.Hosting;
 using SentimentWatch.Core.Incidents;
 using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Storage;
@@ -17,7 +16,8 @@ public static class AlertingRegistration
     /// Crisis alerting: rules from <c>Alerting</c>, the incident desk as a pipeline observer,
     /// the evaluation schedule, the SQLite state (evidence, alerts, silences, outbox) and
     /// notification delivery through Hangfire (in-memory storage + outbox by default,
-    /// PostgreSQL for scale-out). Needs <c>AddStorage()</c>.
+    /// PostgreSQL for scale-out). The schedules run on <c>alerting</c> workers only
+    /// (<c>Worker:Roles</c>). Needs <c>AddStorage()</c>.
     /// </summary>
     public static IHostApplicationBuilder AddAlerting(this IHostApplicationBuilder builder)
     {
@@ -39,9 +39,13 @@ public static class AlertingRegistration
         services.AddSingleton<ResponsePlan>();
         services.AddSingleton<IncidentRecords>();
         services.AddTransient<ResponseStepWatch>();
-        services.AddHostedService<ResponseStepSchedule>();
         services.AddTransient<NotificationDelivery>();
-        services.AddHostedService<AlertEvaluationSchedule>();
+        if (builder.Runs(WorkerRoles.Alerting))
+        {
+            services.AddHostedService<ResponseStepSchedule>();
+            services.AddHostedService<AlertEvaluationSchedule>();
+        }
+
         // Needs the IMentionIndex the indexing capability registers; resolved only by the backtest verb.
         services.AddTransient<AlertBacktest>();
 
@@ -69,32 +73,14 @@ public static class AlertingRegistration
             return new NotificationChannels(channels);
         });
 
-        // Hangfire is configured once per host; if another capability already did, share it.
-        if (!services.Any(d => d.ServiceType == typeof(JobStorage)))
+        // Hangfire is configured once per host, on the store Storage:Provider names (decision 146);
+        // alerting's delivery settings tune the job server when alerting sets it up first.
+        builder.AddBackgroundJobs((sp, server) =>
         {
-            services.AddHangfire((sp, config) =>
-            {
-                var delivery = sp.GetRequiredService<IOptions<AlertingOptions>>().Value.Delivery;
-                config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                    .UseSimpleAssemblyNameTypeSerializer()
-                    .UseRecommendedSerializerSettings();
-                if (delivery.JobStorage.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase))
-                {
-                    config.UsePostgreSqlStorage(pg => pg.UseNpgsqlConnection(delivery.PostgreSqlConnectionString));
-                }
-                else
-                {
-                    config.UseInMemoryStorage();
-                }
-            });
-            services.AddHangfireServer((sp, server) =>
-            {
-                var delivery = sp.GetRequiredService<IOptions<AlertingOptions>>().Value.Delivery;
-                server.WorkerCount = delivery.WorkerCount;
-                server.SchedulePollingInterval = delivery.RetryPollingInterval;
-                server.ServerName = $"sentimentwatch-{Environment.MachineName}";
-            });
-        }
+            var delivery = sp.GetRequiredService<IOptions<AlertingOptions>>().Value.Delivery;
+            server.WorkerCount = delivery.WorkerCount;
+            server.SchedulePollingInterval = delivery.RetryPollingInterval;
+        });
 
         return builder;
     }

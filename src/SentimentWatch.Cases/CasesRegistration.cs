@@ -1,10 +1,10 @@
-using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Cases.Sla;
 using SentimentWatch.Cases.Workflow;
+using SentimentWatch.Core.Hosting;
 using SentimentWatch.Core.Incidents;
 using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Storage;
@@ -33,19 +33,14 @@ public static class CasesRegistration
         services.AddSingleton<CaseQueries>();
         services.AddSingleton<ICaseDirectory, CaseDirectory>();
         services.AddTransient<SlaWatch>();
-        services.AddHostedService<SlaWatchSchedule>();
-
-        // Hangfire is configured once per host (JobStorage is process-wide): share it when another
-        // capability (alerting) set it up, else bring the embedded default (decision 050).
-        if (!services.Any(d => d.ServiceType == typeof(JobStorage)))
+        if (builder.Runs(WorkerRoles.Alerting))
         {
-            services.AddHangfire(config => config
-                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings()
-                .UseInMemoryStorage());
-            services.AddHangfireServer(server => server.ServerName = $"sentimentwatch-cases-{Environment.MachineName}");
+            services.AddHostedService<SlaWatchSchedule>();
         }
+
+        // Hangfire is configured once per host (JobStorage is process-wide): shared with alerting,
+        // on the store Storage:Provider names (decisions 050, 146).
+        builder.AddBackgroundJobs();
 
         return builder;
     }

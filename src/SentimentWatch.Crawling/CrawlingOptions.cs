@@ -5,6 +5,12 @@ namespace SentimentWatch.Crawling;
 /// <summary>Configuration section <c>Crawling</c>: the sources and how politely to fetch them.</summary>
 public sealed class CrawlingOptions
 {
+    /// <summary>
+    /// On PostgreSQL (clustered crawl schedules), how often each crawl worker tells the others it is
+    /// alive; a worker silent for twice this long is taken for dead and its crawls move to another.
+    /// </summary>
+    public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     public const string SectionName = "Crawling";
 
     /// <summary>Sent on every request; names the service and how to reach its operator.</summary>

@@ -18,6 +18,11 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
             failures.Add($"{root}:UserAgent must name the crawler honestly, e.g. 'SentimentWatchBot/1.0 (+https://your.site/bot)'");
         }
 
+        if (options.ClusterCheckinInterval < TimeSpan.FromSeconds(1) || options.ClusterCheckinInterval > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{root}:ClusterCheckinInterval must be between 00:00:01 and 00:05:00 (was {options.ClusterCheckinInterval})");
+        }
+
         var p = options.Politeness;
         if (p.MaxConcurrencyPerHost is < 1 or > 32)
         {

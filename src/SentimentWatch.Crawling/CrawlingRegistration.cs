@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Quartz;
 using SentimentWatch.Core.Crawling;
+using SentimentWatch.Core.Hosting;
 using SentimentWatch.Crawling.Fetching;
 using SentimentWatch.Crawling.Scheduling;
 using SentimentWatch.Crawling.State;
@@ -61,14 +62,23 @@ public static class CrawlingRegistration
         // Schedules are read once at start-up: adding or re-timing a source takes a restart;
         // selectors and politeness changes apply from the next run.
         var configured = builder.Configuration.GetSection(CrawlingOptions.SectionName).Get<CrawlingOptions>() ?? new CrawlingOptions();
+        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         services.AddQuartz(quartz =>
         {
+            // RAM on SQLite; clustered on the PostgreSQL state database (decision 145).
+            quartz.UseCrawlScheduleStore(storage, configured.ClusterCheckinInterval);
             foreach (var source in configured.Sources.Where(s => s.Enabled && !string.IsNullOrWhiteSpace(s.Id) && (s.Interval is not null || CronExpression.TryParse(s.Cron ?? string.Empty, out _))))
             {
                 CrawlSourceJob.Schedule(quartz, source);
             }
         });
-        services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
+
+        // The scheduler runs on crawl workers only (Worker:Roles); the others still read crawl health.
+        if (builder.Runs(WorkerRoles.Crawl))
+        {
+            services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
+        }
+
         return builder;
     }
 }

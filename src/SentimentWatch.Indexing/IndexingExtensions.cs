@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SentimentWatch.Core.Hosting;
 using SentimentWatch.Core.Indexing;
+using SentimentWatch.Storage;
 using SentimentWatch.Indexing.Elasticsearch;
 using SentimentWatch.Indexing.Lucene;
 
@@ -44,7 +46,13 @@ public static class IndexingExtensions
             return new LuceneMentionIndex(options.Directory!, services.GetRequiredService<ILogger<LuceneMentionIndex>>());
         });
         builder.Services.AddHostedService<IndexStartupCheck>();
-        builder.Services.AddHostedService<IndexRetentionService>();
+
+        // One sweep per deployment is enough: it runs beside the pipeline (Worker:Roles).
+        if (builder.Runs(WorkerRoles.Pipeline))
+        {
+            builder.Services.AddHostedService<IndexRetentionService>();
+        }
+
         return builder;
     }
 

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SentimentWatch.Storage;
+using SentimentWatch.Core.Hosting;
 using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Core.Scoring;
 
@@ -35,9 +37,16 @@ public static class PipelineRegistration
         services.TryAddSingleton<IMentionScorer, UnscoredMentionScorer>();
         services.AddSingleton<PipelineStatus>();
         services.TryAddSingleton<PipelineMetrics>();
-        services.AddHostedService<MentionPipeline>();
-        services.AddHostedService<MentionRescorer>();
-        services.AddHostedService<ReplayIntake>();
+
+        // The background work runs on pipeline workers only (Worker:Roles); the others keep the
+        // catalogue and status for the API.
+        if (builder.Runs(WorkerRoles.Pipeline))
+        {
+            services.AddHostedService<MentionPipeline>();
+            services.AddHostedService<MentionRescorer>();
+            services.AddHostedService<ReplayIntake>();
+        }
+
         return builder;
     }
 }

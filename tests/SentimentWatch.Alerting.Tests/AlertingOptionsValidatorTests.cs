@@ -1,3 +1,5 @@
+using SentimentWatch.Storage;
+
 namespace SentimentWatch.Alerting.Tests;
 
 public sealed class AlertingOptionsValidatorTests
@@ -17,6 +19,7 @@ public sealed class AlertingOptionsValidatorTests
             Delivery = new AlertDeliveryOptions
             {
                 JobStorage = "PostgreSql",
+                PostgreSqlConnectionString = "Host=jobs",
                 Webhooks = [new WebhookChannelOptions { Name = "hook", Url = "ftp://nope", Secret = "short" }],
                 Email = new EmailChannelOptions { Host = "", From = "not-an-address", UserName = "u" },
             },
@@ -34,7 +37,8 @@ public sealed class AlertingOptionsValidatorTests
         failures.ShouldContain(f => f.StartsWith("Alerting:Rules:1:Severity 'apocalyptic'", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Alerting:Rules:1:GroupBy 'weather'", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Alerting:Rules:2:Terms", StringComparison.Ordinal));
-        failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:PostgreSqlConnectionString", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:JobStorage 'PostgreSql' is retired and disagrees with Storage:Provider 'sqlite'", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:PostgreSqlConnectionString is retired", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:Webhooks:0:Url", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:Webhooks:0:Secret", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:Email:Host", StringComparison.Ordinal));
@@ -82,5 +86,26 @@ public sealed class AlertingOptionsValidatorTests
         options.EvidenceRetention = TimeSpan.FromDays(29);
         options.Rules.RemoveRange(1, 2);
         new AlertingOptionsValidator().Validate(null, options).Succeeded.ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData(StateStoreProvider.Sqlite, null, true)]
+    [InlineData(StateStoreProvider.Sqlite, "InMemory", true)]
+    [InlineData(StateStoreProvider.PostgreSql, null, true)]
+    [InlineData(StateStoreProvider.PostgreSql, "postgresql", true)]
+    [InlineData(StateStoreProvider.PostgreSql, "InMemory", false)]
+    [InlineData(StateStoreProvider.Sqlite, "PostgreSql", false)]
+    public void Validate_TheRetiredJobStorageSwitch_IsToleratedOnlyWhereItAgreesWithStorageProvider(StateStoreProvider provider, string? jobStorage, bool accepted)
+    {
+        var storage = Microsoft.Extensions.Options.Options.Create(new StorageOptions { Provider = provider, ConnectionString = "Host=db" });
+        var options = new AlertingOptions { Delivery = new AlertDeliveryOptions { JobStorage = jobStorage } };
+
+        var result = new AlertingOptionsValidator(storage).Validate(null, options);
+
+        result.Succeeded.ShouldBe(accepted);
+        if (!accepted)
+        {
+            result.Failures!.ShouldContain(f => f.StartsWith("Alerting:Delivery:JobStorage", StringComparison.Ordinal) && f.Contains("Storage:Provider", StringComparison.Ordinal));
+        }
     }
 }

@@ -14,13 +14,15 @@ public sealed class AlertEvaluationSchedule(
     IncidentDesk desk,
     NotificationOutbox outbox,
     IOptions<AlertingOptions> options,
+    IOptions<SentimentWatch.Storage.StorageOptions> storage,
     TimeProvider clock,
     ILogger<AlertEvaluationSchedule> logger) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // In-memory job storage starts empty after a restart: every undelivered row goes back.
-        var inMemory = options.Value.Delivery.JobStorage.Equals("InMemory", StringComparison.OrdinalIgnoreCase);
+        // In-memory job storage (beside SQLite, decision 146) starts empty after a restart: every
+        // undelivered row goes back. On PostgreSQL the queued jobs survived with the database.
+        var inMemory = storage.Value.Provider == SentimentWatch.Storage.StateStoreProvider.Sqlite;
         var handed = await outbox.HandOverUnfinishedAsync(includeEnqueued: inMemory, cancellationToken);
         if (handed > 0)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Quartz;
 using SentimentWatch.Crawling.Sources;
 
@@ -5,7 +6,7 @@ namespace SentimentWatch.Crawling.Scheduling;
 
 /// <summary>The Quartz job of one source. Never two runs of one source at once.</summary>
 [DisallowConcurrentExecution]
-public sealed class CrawlSourceJob(CrawlRunner runner) : IJob
+public sealed class CrawlSourceJob(CrawlRunner runner, ILogger<CrawlSourceJob> logger) : IJob
 {
     public const string SourceIdKey = "sourceId";
     public const string Group = "crawling";
@@ -15,6 +16,12 @@ public sealed class CrawlSourceJob(CrawlRunner runner) : IJob
         var sourceId = context.MergedJobDataMap.GetString(SourceIdKey);
         if (!string.IsNullOrEmpty(sourceId))
         {
+            if (context.Recovering)
+            {
+                // Clustered store (decision 145): the worker that was running this crawl stopped checking in.
+                logger.LogWarning("Recovering the crawl of {SourceId} (a fire of {Trigger}) left unfinished by a worker that stopped checking in", sourceId, context.RecoveringTriggerKey?.ToString() ?? "(unknown)");
+            }
+
             await runner.RunAsync(sourceId, cancellationToken);
         }
     }
@@ -26,7 +33,8 @@ public sealed class CrawlSourceJob(CrawlRunner runner) : IJob
     public static void Schedule(IQuartzBuilder quartz, CrawlSource source)
     {
         var jobKey = new JobKey(source.Id, Group);
-        quartz.AddJob<CrawlSourceJob>(job => job.WithIdentity(jobKey).UsingJobData(SourceIdKey, source.Id).WithDescription($"crawl {source.Kind} source '{source.Id}'"));
+        // Recovery: on a clustered store, a crawl cut short by its worker's death runs again on another.
+        quartz.AddJob<CrawlSourceJob>(job => job.WithIdentity(jobKey).UsingJobData(SourceIdKey, source.Id).RequestRecovery().WithDescription($"crawl {source.Kind} source '{source.Id}'"));
         quartz.AddTrigger(trigger =>
         {
             trigger.ForJob(jobKey).WithIdentity(source.Id + "-trigger", Group).StartNow();

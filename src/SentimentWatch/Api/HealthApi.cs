@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SentimentWatch.Core.Hosting;
 using SentimentWatch.Core.Indexing;
 using SentimentWatch.Pipeline;
 using SentimentWatch.Storage.Mentions;
@@ -8,7 +9,7 @@ using SentimentWatch.Storage.Mentions;
 namespace SentimentWatch.Api;
 
 /// <summary>
-/// <c>GET /health</c>: the state store, the index, the pipeline and the crawl. 200 when healthy or
+/// <c>GET /health</c>: the worker's roles, then the state store, the index, the pipeline and the crawl. 200 when healthy or
 /// degraded, 503 when unhealthy. Open to load balancers without a key, and then it says only the
 /// status of each component by name; the details (paths, URLs, errors, counts, each source's
 /// crawl health) need an API key, since they map the installation for an attacker.
@@ -45,11 +46,15 @@ public static class HealthApi
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
+
+        // Which roles this worker runs (Worker:Roles): says what its checks speak for.
+        var roles = WorkerOptions.Names(context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkerOptions>>().Value.Roles);
         if (context.User.Identity?.IsAuthenticated != true)
         {
             var brief = new
             {
                 status = report.Status.ToString().ToLowerInvariant(),
+                roles,
                 checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString().ToLowerInvariant() }),
             };
             return JsonSerializer.SerializeAsync(context.Response.Body, brief, Json, context.RequestAborted);
@@ -58,6 +63,7 @@ public static class HealthApi
         var body = new
         {
             status = report.Status.ToString().ToLowerInvariant(),
+            roles,
             durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
             checks = report.Entries.ToDictionary(
                 e => e.Key,
@@ -108,7 +114,7 @@ internal sealed class IndexHealthCheck(IMentionIndex index) : IHealthCheck
     }
 }
 
-internal sealed class PipelineHealthCheck(PipelineStatus status, MentionLedger ledger, Microsoft.Extensions.Options.IOptions<PipelineOptions> options) : IHealthCheck
+internal sealed class PipelineHealthCheck(PipelineStatus status, MentionLedger ledger, Microsoft.Extensions.Options.IOptions<PipelineOptions> options, Microsoft.Extensions.Options.IOptions<WorkerOptions> worker) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -129,9 +135,10 @@ internal sealed class PipelineHealthCheck(PipelineStatus status, MentionLedger l
         }
 
         // Over the limit the intake pushes back (429): still working, but not keeping up.
+        var here = worker.Value.Roles.HasFlag(WorkerRoles.Pipeline) ? "pipeline running" : "pipeline runs on other workers (Worker:Roles)";
         return backlog > limit
             ? HealthCheckResult.Degraded($"{backlog} mentions pending, over Pipeline:MaxBacklog {limit}: intake answers 429 until the pipeline catches up", data: data)
-            : HealthCheckResult.Healthy("pipeline running", data);
+            : HealthCheckResult.Healthy(here, data);
     }
 }
 

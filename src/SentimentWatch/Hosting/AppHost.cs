@@ -55,6 +55,7 @@ public static class AppHost
 
         builder.AddSerilog(writeLogFile: isService);
         builder.AddTelemetry();
+        builder.AddWorkerRoles();
         builder.AddStorage();
         builder.AddIntake();
         builder.AddApiKeyAuthentication();
@@ -88,15 +89,20 @@ public static class AppHost
         app.UseAuthorization();
         app.UseFormPostGuard(AlertingDashboardExtensions.DefaultPath);
 
+        // Every worker answers /health (load balancers, the container's health check); only api
+        // workers serve the API and the console (Worker:Roles, decision 147).
         app.MapHealthApi();
-        app.MapIntakeApi();
-        app.MapPipelineMetricsApi();
-        app.MapIndexingApi();
-        app.MapCrawlingApi();
-        app.MapAlertingApi();
-        app.MapAlertingDashboard();
-        app.MapConsole();
-        app.MapCasesApi();
+        if (WorkerRoleRegistration.RolesFrom(app.Configuration).HasFlag(Core.Hosting.WorkerRoles.Api))
+        {
+            app.MapIntakeApi();
+            app.MapPipelineMetricsApi();
+            app.MapIndexingApi();
+            app.MapCrawlingApi();
+            app.MapAlertingApi();
+            app.MapAlertingDashboard();
+            app.MapConsole();
+            app.MapCasesApi();
+        }
 
         // Say where the generated admin key is (if one is in use) as soon as the service is up.
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ApiKeyRing>());
