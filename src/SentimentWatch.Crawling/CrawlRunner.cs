@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Crawling.State;
 
@@ -16,7 +15,7 @@ public sealed partial class CrawlRunner(
     SourceCrawler crawler,
     CrawlStateStore state,
     IMentionIntake intake,
-    IOptionsMonitor<CrawlingOptions> options,
+    Sources.SourceCatalog catalog,
     TimeProvider time,
     ILogger<CrawlRunner> logger)
 {
@@ -24,12 +23,16 @@ public sealed partial class CrawlRunner(
 
     public async Task<CrawlReport?> RunAsync(string sourceId, CancellationToken cancellationToken)
     {
-        var source = options.CurrentValue.Sources.FirstOrDefault(s => string.Equals(s.Id, sourceId, StringComparison.OrdinalIgnoreCase));
-        if (source is null || !source.Enabled)
+        // Read at every run: a definition changed over the API or in configuration applies from the next run,
+        // and a pause holds even where another worker's scheduler has not caught up yet.
+        var cataloged = await catalog.FindAsync(sourceId, cancellationToken);
+        if (cataloged is null || !cataloged.Definition.Enabled || cataloged.Paused)
         {
             LogSkipped(sourceId);
             return null;
         }
+
+        var source = cataloged.Definition;
 
         var stopwatch = Stopwatch.StartNew();
         CrawlReport report;
@@ -75,6 +78,6 @@ public sealed partial class CrawlRunner(
     [LoggerMessage(Level = LogLevel.Error, Message = "Crawl of {SourceId} failed unexpectedly")]
     private partial void LogRunFailed(Exception exception, string sourceId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Source {SourceId} is not configured or is disabled; run skipped")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Source {SourceId} is unknown, disabled or paused; run skipped")]
     private partial void LogSkipped(string sourceId);
 }

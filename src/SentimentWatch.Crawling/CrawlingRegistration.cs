@@ -57,9 +57,11 @@ public static class CrawlingRegistration
         services.AddSingleton<CrawlStateStore>();
         services.AddSingleton<ISourceHealthReader>(sp => sp.GetRequiredService<CrawlStateStore>());
         services.AddSingleton<CrawlRunner>();
+        services.AddSingleton<Sources.SourceCatalog>();
+        services.AddSingleton<CrawlSchedule>();
 
-        // Schedules are read once at start-up: adding or re-timing a source takes a restart;
-        // selectors and politeness changes apply from the next run.
+        // Configured sources are scheduled here; sources managed over the API (and pauses) by
+        // ManagedSourcesStartup, and re-scheduled at once when the API changes them (decision 155).
         var configured = builder.Configuration.GetSection(CrawlingOptions.SectionName).Get<CrawlingOptions>() ?? new CrawlingOptions();
         services.AddQuartz(quartz =>
         {
@@ -69,6 +71,7 @@ public static class CrawlingRegistration
             }
         });
         services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
+        services.AddHostedService<ManagedSourcesStartup>();
         return builder;
     }
 }
