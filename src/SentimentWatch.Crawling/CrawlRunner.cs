@@ -16,6 +16,7 @@ public sealed partial class CrawlRunner(
     CrawlStateStore state,
     IMentionIntake intake,
     Sources.SourceCatalog catalog,
+    Revisits.HotPostRevisits revisits,
     TimeProvider time,
     ILogger<CrawlRunner> logger)
 {
@@ -47,6 +48,9 @@ public sealed partial class CrawlRunner(
             }
 
             await state.CommitCursorAsync(source.Id, cursor, cancellationToken);
+
+            // After the intake: a post must be in the pipeline before its counts can be updated.
+            await FollowHotPostsAsync(source, report, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -68,6 +72,23 @@ public sealed partial class CrawlRunner(
 
         return report;
     }
+
+    /// <summary>Following engagement is a bonus on top of the run: its failure is logged and counted, never the run's.</summary>
+    private async Task FollowHotPostsAsync(Sources.CrawlSource source, CrawlReport report, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await revisits.FollowAsync(source, report, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            report.AddError("revisit", $"source '{source.Id}': following hot posts failed: {ex.GetType().Name}: {ex.Message}");
+            LogRevisitFailed(ex, source.Id);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Following the hot posts of {SourceId} failed; the run's mentions were accepted")]
+    private partial void LogRevisitFailed(Exception exception, string sourceId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Crawled {SourceId}: {NewItems} new mentions from {Pages} pages ({NotModified} not modified, {Errors} problems) in {ElapsedMs} ms")]
     private partial void LogRun(string sourceId, int newItems, int pages, int notModified, int errors, long elapsedMs);

@@ -59,6 +59,7 @@ public static class CrawlingRegistration
         services.AddSingleton<CrawlRunner>();
         services.AddSingleton<Sources.SourceCatalog>();
         services.AddSingleton<CrawlSchedule>();
+        services.AddSingleton<Revisits.HotPostRevisits>();
 
         // Configured sources are scheduled here; sources managed over the API (and pauses) by
         // ManagedSourcesStartup, and re-scheduled at once when the API changes them (decision 155).

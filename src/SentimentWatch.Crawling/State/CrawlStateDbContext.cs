@@ -14,6 +14,7 @@ public sealed class CrawlStateDbContext(DbContextOptions<CrawlStateDbContext> op
     public DbSet<ManagedSourceRecord> ManagedSources => Set<ManagedSourceRecord>();
     public DbSet<SourcePauseRecord> SourcePauses => Set<SourcePauseRecord>();
     public DbSet<SourceAuditRecord> SourceAudit => Set<SourceAuditRecord>();
+    public DbSet<HotPostRecord> HotPosts => Set<HotPostRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -50,6 +51,12 @@ public sealed class CrawlStateDbContext(DbContextOptions<CrawlStateDbContext> op
         audit.Property(a => a.SourceId).HasMaxLength(200);
         audit.Property(a => a.Actor).HasMaxLength(200);
         audit.Property(a => a.Action).HasMaxLength(20);
+
+        var hot = modelBuilder.Entity<HotPostRecord>();
+        hot.ToTable("crawl_hot_posts");
+        hot.HasKey(h => new { h.SourceId, h.MentionId });
+        hot.HasIndex(h => new { h.SourceId, h.Growing, h.LastCheckedAt });
+        hot.HasIndex(h => h.PublishedAt);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -129,6 +136,31 @@ public sealed class SourceAuditRecord
 
     /// <summary>The definition after the change (credentials as references only); null for pause, resume and delete.</summary>
     public string? Definition { get; set; }
+}
+
+/// <summary>A recent post whose engagement the crawler follows (decision 156): the counts last seen and where to read them again.</summary>
+public sealed class HotPostRecord
+{
+    public string SourceId { get; set; } = string.Empty;
+    public string MentionId { get; set; } = string.Empty;
+
+    /// <summary>The page the post was read from (a thread page, an API listing).</summary>
+    public string PageUrl { get; set; } = string.Empty;
+
+    /// <summary>The thread the page belongs to, for forums whose post ids count within a thread.</summary>
+    public string? ThreadUrl { get; set; }
+
+    public DateTimeOffset PublishedAt { get; set; }
+    public long Reach { get; set; }
+    public long Likes { get; set; }
+    public long Replies { get; set; }
+    public long Shares { get; set; }
+    public DateTimeOffset LastCheckedAt { get; set; }
+
+    /// <summary>Still worth reading again: new, or its counts grew at the last read.</summary>
+    public bool Growing { get; set; } = true;
+
+    public int Updates { get; set; }
 }
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the context without the host.</summary>

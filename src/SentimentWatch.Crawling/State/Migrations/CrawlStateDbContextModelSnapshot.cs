@@ -16,6 +16,54 @@ namespace SentimentWatch.Crawling.State.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("SentimentWatch.Crawling.State.HotPostRecord", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MentionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Growing")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastCheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PageUrl")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Reach")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Replies")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Shares")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ThreadUrl")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Updates")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SourceId", "MentionId");
+
+                    b.HasIndex("PublishedAt");
+
+                    b.HasIndex("SourceId", "Growing", "LastCheckedAt");
+
+                    b.ToTable("crawl_hot_posts", (string)null);
+                });
+
             modelBuilder.Entity("SentimentWatch.Crawling.State.ManagedSourceRecord", b =>
                 {
                     b.Property<string>("SourceId")
