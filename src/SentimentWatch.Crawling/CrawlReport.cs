@@ -14,6 +14,14 @@ public sealed class CrawlReport
     public List<string> Errors { get; } = [];
     public Dictionary<string, long> ErrorsByKind { get; } = [];
 
+    /// <summary>Every post read in the run, new or already known, with its counts: what hot-post revisits compare.</summary>
+    public List<ObservedPost> Observed { get; } = [];
+
+    /// <summary>Pages read again to follow hot posts (decision 156), and how many posts' counts grew.</summary>
+    public int PagesRevisited { get; set; }
+
+    public int EngagementUpdates { get; set; }
+
     /// <summary>Set when the run could not do its job at all (every start URL failed, intake down).</summary>
     public string? FatalError { get; set; }
 
@@ -25,6 +33,9 @@ public sealed class CrawlReport
         Errors.Add(message);
     }
 }
+
+/// <summary>A post as one read saw it: enough to tell whether its engagement grew and where to read it again.</summary>
+public sealed record ObservedPost(string MentionId, Uri Page, Uri? Thread, DateTimeOffset PublishedAt, bool PublishedAtEstimated, Core.Mentions.Engagement Engagement);
 
 /// <summary>One line of progress: a page fetched (or not) and what it yielded.</summary>
 public sealed record CrawlPageEvent(Uri Url, string Outcome, int Items, int NewItems);

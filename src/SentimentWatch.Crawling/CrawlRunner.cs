@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Crawling.State;
 
@@ -16,7 +15,8 @@ public sealed partial class CrawlRunner(
     SourceCrawler crawler,
     CrawlStateStore state,
     IMentionIntake intake,
-    IOptionsMonitor<CrawlingOptions> options,
+    Sources.SourceCatalog catalog,
+    Revisits.HotPostRevisits revisits,
     TimeProvider time,
     ILogger<CrawlRunner> logger)
 {
@@ -24,12 +24,16 @@ public sealed partial class CrawlRunner(
 
     public async Task<CrawlReport?> RunAsync(string sourceId, CancellationToken cancellationToken)
     {
-        var source = options.CurrentValue.Sources.FirstOrDefault(s => string.Equals(s.Id, sourceId, StringComparison.OrdinalIgnoreCase));
-        if (source is null || !source.Enabled)
+        // Read at every run: a definition changed over the API or in configuration applies from the next run,
+        // and a pause holds even where another worker's scheduler has not caught up yet.
+        var cataloged = await catalog.FindAsync(sourceId, cancellationToken);
+        if (cataloged is null || !cataloged.Definition.Enabled || cataloged.Paused)
         {
             LogSkipped(sourceId);
             return null;
         }
+
+        var source = cataloged.Definition;
 
         var stopwatch = Stopwatch.StartNew();
         CrawlReport report;
@@ -44,6 +48,9 @@ public sealed partial class CrawlRunner(
             }
 
             await state.CommitCursorAsync(source.Id, cursor, cancellationToken);
+
+            // After the intake: a post must be in the pipeline before its counts can be updated.
+            await FollowHotPostsAsync(source, report, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -66,6 +73,23 @@ public sealed partial class CrawlRunner(
         return report;
     }
 
+    /// <summary>Following engagement is a bonus on top of the run: its failure is logged and counted, never the run's.</summary>
+    private async Task FollowHotPostsAsync(Sources.CrawlSource source, CrawlReport report, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await revisits.FollowAsync(source, report, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            report.AddError("revisit", $"source '{source.Id}': following hot posts failed: {ex.GetType().Name}: {ex.Message}");
+            LogRevisitFailed(ex, source.Id);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Following the hot posts of {SourceId} failed; the run's mentions were accepted")]
+    private partial void LogRevisitFailed(Exception exception, string sourceId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Crawled {SourceId}: {NewItems} new mentions from {Pages} pages ({NotModified} not modified, {Errors} problems) in {ElapsedMs} ms")]
     private partial void LogRun(string sourceId, int newItems, int pages, int notModified, int errors, long elapsedMs);
 
@@ -75,6 +99,6 @@ public sealed partial class CrawlRunner(
     [LoggerMessage(Level = LogLevel.Error, Message = "Crawl of {SourceId} failed unexpectedly")]
     private partial void LogRunFailed(Exception exception, string sourceId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Source {SourceId} is not configured or is disabled; run skipped")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Source {SourceId} is unknown, disabled or paused; run skipped")]
     private partial void LogSkipped(string sourceId);
 }

@@ -9,12 +9,13 @@ namespace SentimentWatch.Crawling;
 
 public static class CrawlingApi
 {
-    /// <summary><c>GET /api/sources</c> and <c>GET /api/sources/{id}</c>: per-source crawl health.</summary>
+    /// <summary><c>GET /api/sources</c> and <c>GET /api/sources/{id}</c>: per-source crawl health; and the admin API of <see cref="SourcesAdminApi"/>.</summary>
     public static IEndpointRouteBuilder MapCrawlingApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/sources").RequireAuthorization(ApiPolicies.AnyRole).WithTags("Crawling");
         group.MapGet("/", ListAsync).WithName("ListSourceHealth");
         group.MapGet("/{id}", GetAsync).WithName("GetSourceHealth");
+        app.MapSourcesAdminApi();
         return app;
     }
 
@@ -25,7 +26,7 @@ public static class CrawlingApi
     {
         var health = (await reader.ListAsync(cancellationToken)).FirstOrDefault(h => string.Equals(h.SourceId, id, StringComparison.OrdinalIgnoreCase));
         return health is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown source", detail: $"No source with id '{id}' is configured or has crawl history (parameter 'id').")
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown source", detail: $"No source with id '{id}' is configured, managed over the API or has crawl history (parameter 'id').")
             : TypedResults.Ok(health);
     }
 }

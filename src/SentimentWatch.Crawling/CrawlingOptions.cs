@@ -21,6 +21,27 @@ public sealed class CrawlingOptions
     public List<CrawlSource> Sources { get; set; } = [];
 
     public RenderingOptions Rendering { get; set; } = new();
+
+    public RevisitOptions Revisits { get; set; } = new();
+}
+
+/// <summary>
+/// Hot-post revisits (decision 156): posts younger than <see cref="MaxAge"/> whose engagement is
+/// still growing are read again, and their likes, replies, shares and reach updated in the index,
+/// so reach-based alert rules see a post going viral, not only its first snapshot.
+/// </summary>
+public sealed class RevisitOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Posts published longer ago than this are no longer followed.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>At least this long between two reads of one hot post.</summary>
+    public TimeSpan Every { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Pages read again per run of a source, on top of its own crawl (politeness applies to each).</summary>
+    public int MaxPagesPerRun { get; set; } = 10;
 }
 
 /// <summary>How sources with <c>Render: true</c> are rendered: headless Chromium driven by Playwright.</summary>

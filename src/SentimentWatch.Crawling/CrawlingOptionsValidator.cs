@@ -54,6 +54,22 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
             failures.Add($"{root}:Politeness:MaxResponseBytes must be at least 1024 (was {p.MaxResponseBytes})");
         }
 
+        var revisits = options.Revisits;
+        if (revisits.MaxAge <= TimeSpan.Zero || revisits.MaxAge > TimeSpan.FromDays(30))
+        {
+            failures.Add($"{root}:Revisits:MaxAge must be between 00:00:01 and 30.00:00:00 (was {revisits.MaxAge})");
+        }
+
+        if (revisits.Every < TimeSpan.Zero)
+        {
+            failures.Add($"{root}:Revisits:Every must not be negative (was {revisits.Every})");
+        }
+
+        if (revisits.MaxPagesPerRun is < 0 or > 1000)
+        {
+            failures.Add($"{root}:Revisits:MaxPagesPerRun must be between 0 and 1000 (was {revisits.MaxPagesPerRun})");
+        }
+
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < options.Sources.Count; i++)
         {

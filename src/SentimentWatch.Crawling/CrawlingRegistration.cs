@@ -58,9 +58,12 @@ public static class CrawlingRegistration
         services.AddSingleton<CrawlStateStore>();
         services.AddSingleton<ISourceHealthReader>(sp => sp.GetRequiredService<CrawlStateStore>());
         services.AddSingleton<CrawlRunner>();
+        services.AddSingleton<Sources.SourceCatalog>();
+        services.AddSingleton<CrawlSchedule>();
+        services.AddSingleton<Revisits.HotPostRevisits>();
 
-        // Schedules are read once at start-up: adding or re-timing a source takes a restart;
-        // selectors and politeness changes apply from the next run.
+        // Configured sources are scheduled here; sources managed over the API (and pauses) by
+        // ManagedSourcesStartup, and re-scheduled at once when the API changes them (decision 155).
         var configured = builder.Configuration.GetSection(CrawlingOptions.SectionName).Get<CrawlingOptions>() ?? new CrawlingOptions();
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         services.AddQuartz(quartz =>
@@ -73,10 +76,12 @@ public static class CrawlingRegistration
             }
         });
 
-        // The scheduler runs on crawl workers only (Worker:Roles); the others still read crawl health.
+        // The scheduler (and the schedules of sources added over the API) runs on crawl workers
+        // only (Worker:Roles); the others still read crawl health and manage sources.
         if (builder.Runs(WorkerRoles.Crawl))
         {
             services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
+            services.AddHostedService<ManagedSourcesStartup>();
         }
 
         return builder;

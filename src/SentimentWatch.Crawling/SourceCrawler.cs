@@ -44,6 +44,50 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
         return (run.Mentions, run.Report);
     }
 
+    /// <summary>
+    /// Reads one page of a source again (hot-post revisits, decision 156): fetched politely and
+    /// unconditionally, parsed with the source's parser, no next pages followed. Null when the page
+    /// could not be read. <paramref name="thread"/> is the thread the page belongs to, so ids that
+    /// count within a thread come out as they did when the post was first read.
+    /// </summary>
+    public async Task<IReadOnlyList<ObservedPost>?> ReadPageAsync(CrawlSource source, Uri page, Uri? thread, CancellationToken cancellationToken)
+    {
+        source = SourcePresets.Expand(source);
+        var run = new Run(source, CrawlCursor.Empty(), null, time.GetUtcNow(), new CrawlReport { SourceId = source.Id, StartedAt = time.GetUtcNow() });
+        var (fetched, _) = await FetchAsync(run, page, cancellationToken);
+        if (fetched is null)
+        {
+            return null;
+        }
+
+        var parsed = source.Kind switch
+        {
+            SourceKind.Rss or SourceKind.Atom => FeedParser.Parse(fetched.Text!, fetched.Uri, run.Zone, run.Now),
+            SourceKind.Json => JsonApiParser.Parse(fetched.Text!, fetched.Uri, source.Json!, run.Zone, run.Now).Parsed,
+            _ => ReadThreadPage(source, fetched, thread ?? page, run),
+        };
+        Accept(run, fetched, parsed, thread);
+        return run.Report.Observed;
+    }
+
+    private static ParsedPage ReadThreadPage(CrawlSource source, FetchResult page, Uri thread, Run run)
+    {
+        var parser = new ForumPageParser(source.Selectors!);
+        return parser.ParseThread(parser.Load(page.Text!), page.Uri, thread, threadReplies: 0, run.Zone, run.Now);
+    }
+
+    /// <summary>True when the source's definition reads any engagement count, so following its posts can show growth.</summary>
+    public static bool ReportsEngagement(CrawlSource source)
+    {
+        source = SourcePresets.Expand(source);
+        return source.Kind switch
+        {
+            SourceKind.Html => source.Selectors is { } s && (!string.IsNullOrWhiteSpace(s.Likes) || !string.IsNullOrWhiteSpace(s.Replies) || !string.IsNullOrWhiteSpace(s.ThreadReplies)),
+            SourceKind.Json => source.Json is { } j && (!string.IsNullOrWhiteSpace(j.Likes) || !string.IsNullOrWhiteSpace(j.Replies) || !string.IsNullOrWhiteSpace(j.Shares) || !string.IsNullOrWhiteSpace(j.Reach)),
+            _ => false,
+        };
+    }
+
     private sealed record Run(CrawlSource Source, CrawlCursor Cursor, IProgress<CrawlPageEvent>? Progress, DateTimeOffset Now, CrawlReport Report)
     {
         public List<Mention> Mentions { get; } = [];
@@ -118,7 +162,7 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
         FollowPagesAsync(run, thread.Url, page =>
         {
             var parsed = parser.ParseThread(parser.Load(page.Text!), page.Uri, thread.Url, thread.Replies, run.Zone, run.Now);
-            Accept(run, page, parsed);
+            Accept(run, page, parsed, thread.Url);
             return parsed.Next;
         }, cancellationToken);
 
@@ -188,7 +232,7 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
         }
     }
 
-    private int Accept(Run run, FetchResult page, ParsedPage parsed)
+    private int Accept(Run run, FetchResult page, ParsedPage parsed, Uri? thread = null)
     {
         Report(run, page.Uri, parsed.Problems);
         run.Report.ItemsParsed += parsed.Items.Count;
@@ -207,6 +251,7 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
             }
 
             onPage[mention.Id] = mention.Text;
+            run.Report.Observed.Add(new ObservedPost(mention.Id, page.Uri, thread, mention.PublishedAt, mention.PublishedAtEstimated, mention.Engagement));
             if (run.Cursor.TryMarkNew(mention.Id))
             {
                 run.Mentions.Add(mention);

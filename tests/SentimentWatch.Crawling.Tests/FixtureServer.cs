@@ -32,6 +32,12 @@ public sealed class FixtureServer : IAsyncDisposable
 
     public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Likes the first post of <c>/hot/thread/1</c> shows now (a post going viral between reads).</summary>
+    public int HotLikes { get; set; } = 10;
+
+    /// <summary>Whether <c>/hot/list</c> still links the hot thread (false: it scrolled off the list page).</summary>
+    public bool HotListShowsThread { get; set; } = true;
+
     private FixtureServer(WebApplication app) => _app = app;
 
     public static async Task<FixtureServer> StartAsync()
@@ -180,6 +186,20 @@ public sealed class FixtureServer : IAsyncDisposable
             new { id = 501, author = "王五", text = "X9 屏幕闪烁，售后不理" },
             new { id = 502, author = "carl", text = "Same flicker here after 2.1" },
         }));
+
+        // Synthetic: a list page and a thread whose first post's likes the test raises between runs;
+        // both posts are an hour old by the real clock, so they are young enough to be followed.
+        app.MapGet("/hot/list", () => Results.Text(
+            "<html><body>" + (HotListShowsThread ? "<a class=\"thread\" href=\"/hot/thread/1\">电池鼓包</a>" : "") + "</body></html>",
+            "text/html; charset=utf-8"));
+        app.MapGet("/hot/thread/1", () =>
+        {
+            var at = DateTimeOffset.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Text(
+                $"<html><body><div class=\"post\" id=\"p1\"><time datetime=\"{at}\"></time><span class=\"likes\">{HotLikes}</span><div class=\"content\">X9 电池鼓包，售后不理</div></div>" +
+                $"<div class=\"post\" id=\"p2\"><time datetime=\"{at}\"></time><span class=\"likes\">3</span><div class=\"content\">我的也是</div></div></body></html>",
+                "text/html; charset=utf-8");
+        });
 
         // Redirects: one into the robots-disallowed /private/ area, one to an allowed page.
         app.MapGet("/redirect/to-private", () => Results.Redirect("/private/secret.html"));

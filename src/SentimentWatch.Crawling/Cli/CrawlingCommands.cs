@@ -110,12 +110,6 @@ public static class CrawlingCommands
         return report.Succeeded ? 0 : 1;
     }
 
-    /// <summary>Reports on the caller's thread, so progress lines come out in page order.</summary>
-    private sealed class SynchronousProgress(Action<CrawlPageEvent> report) : IProgress<CrawlPageEvent>
-    {
-        public void Report(CrawlPageEvent value) => report(value);
-    }
-
     /// <summary>One output line: the intake API's field names, so the file can be posted or scored as is.</summary>
     public sealed record MentionLine(
         string Id,

@@ -281,10 +281,14 @@ public sealed partial class PageFetcher(
             return cached.Pipeline;
         }
 
-        var pipeline = new ResiliencePipelineBuilder<Attempt> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<Attempt>
+        var builder = new ResiliencePipelineBuilder<Attempt> { TimeProvider = time };
+
+        // MaxRetries 0 is valid configuration (no retries); Polly's retry strategy needs at least one.
+        if (politeness.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<Attempt>
             {
-                MaxRetryAttempts = Math.Max(politeness.MaxRetries, 0),
+                MaxRetryAttempts = politeness.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = politeness.RetryBaseDelay,
@@ -299,7 +303,10 @@ public sealed partial class PageFetcher(
                     LogRetry(args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Result is { } r ? $"HTTP {(int)r.Status}" : args.Outcome.Exception?.GetType().Name ?? "unknown");
                     return default;
                 },
-            })
+            });
+        }
+
+        var pipeline = builder
             .AddTimeout(politeness.RequestTimeout > TimeSpan.Zero ? politeness.RequestTimeout : TimeSpan.FromSeconds(20))
             .Build();
         Volatile.Write(ref _pipeline, new CachedPipeline(politeness, pipeline));

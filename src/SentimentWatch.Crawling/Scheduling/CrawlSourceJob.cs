@@ -26,26 +26,34 @@ public sealed class CrawlSourceJob(CrawlRunner runner, ILogger<CrawlSourceJob> l
         }
     }
 
-    /// <summary>
-    /// Adds the job and trigger of one source. Misfires (the service was down when a run was
-    /// due) fire once now and then resume the schedule, never a burst of catch-up runs.
-    /// </summary>
+    public static JobKey KeyFor(string sourceId) => new(sourceId, Group);
+
+    public static TriggerKey TriggerKeyFor(string sourceId) => new(sourceId + "-trigger", Group);
+
+    /// <summary>Adds the job and trigger of one configured source at start-up.</summary>
     public static void Schedule(IQuartzBuilder quartz, CrawlSource source)
     {
-        var jobKey = new JobKey(source.Id, Group);
+        var jobKey = KeyFor(source.Id);
         // Recovery: on a clustered store, a crawl cut short by its worker's death runs again on another.
-        quartz.AddJob<CrawlSourceJob>(job => job.WithIdentity(jobKey).UsingJobData(SourceIdKey, source.Id).RequestRecovery().WithDescription($"crawl {source.Kind} source '{source.Id}'"));
-        quartz.AddTrigger(trigger =>
-        {
-            trigger.ForJob(jobKey).WithIdentity(source.Id + "-trigger", Group).StartNow();
-            if (source.Interval is { } interval)
-            {
-                trigger.WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount));
-            }
-            else
-            {
-                trigger.WithCronSchedule(source.Cron!, s => s.InTimeZone(source.ResolveTimeZone()).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed));
-            }
-        });
+        quartz.AddJob<CrawlSourceJob>(job => job.WithIdentity(jobKey).UsingJobData(SourceIdKey, source.Id).RequestRecovery().WithDescription(Description(source)));
+        quartz.AddTrigger(trigger => trigger.ForJob(jobKey).WithIdentity(TriggerKeyFor(source.Id)).StartNow().WithSchedule(ScheduleOf(source)));
     }
+
+    /// <summary>The job of one source, for a scheduler that is already running (sources managed over the API).</summary>
+    public static IJobDetail BuildJob(CrawlSource source) =>
+        JobBuilder.Create<CrawlSourceJob>().WithIdentity(KeyFor(source.Id)).UsingJobData(SourceIdKey, source.Id).RequestRecovery().WithDescription(Description(source)).Build();
+
+    public static ITrigger BuildTrigger(CrawlSource source) =>
+        TriggerBuilder.Create().ForJob(KeyFor(source.Id)).WithIdentity(TriggerKeyFor(source.Id)).StartNow().WithSchedule(ScheduleOf(source)).Build();
+
+    private static string Description(CrawlSource source) => $"crawl {source.Kind} source '{source.Id}'";
+
+    /// <summary>
+    /// Every Interval or on the cron, from now. Misfires (the service was down when a run was due)
+    /// fire once now and then resume the schedule, never a burst of catch-up runs.
+    /// </summary>
+    private static IScheduleBuilder ScheduleOf(CrawlSource source) =>
+        source.Interval is { } interval
+            ? SimpleScheduleBuilder.Create().WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)
+            : CronScheduleBuilder.Create(source.Cron!).InTimeZone(source.ResolveTimeZone()).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed);
 }

@@ -165,7 +165,7 @@ public static class SourcePresets
             return (SourceKind.Json, [$"{site}/t/{topic}.json"], new JsonPaths
             {
                 Items = "post_stream.posts", Id = "id", Text = "cooked", Author = "username", PublishedAt = "created_at",
-                ThreadId = "topic_id", Replies = "reply_count", Likes = "reads", UrlTemplate = $"{site}/t/{{topic_slug}}/{{topic_id}}/{{post_number}}",
+                ThreadId = "topic_id", Replies = "reply_count", Reach = "reads", UrlTemplate = $"{site}/t/{{topic_slug}}/{{topic_id}}/{{post_number}}",
             });
         }
 
@@ -181,7 +181,7 @@ public static class SourcePresets
         return (SourceKind.Json, [$"{site}/posts.json"], new JsonPaths
         {
             Items = "latest_posts", Id = "id", Title = "topic_title", Text = "cooked", Author = "username", PublishedAt = "created_at",
-            ThreadId = "topic_id", Replies = "reply_count", Likes = "reads", UrlTemplate = $"{site}/t/{{topic_slug}}/{{topic_id}}/{{post_number}}",
+            ThreadId = "topic_id", Replies = "reply_count", Reach = "reads", UrlTemplate = $"{site}/t/{{topic_slug}}/{{topic_id}}/{{post_number}}",
         });
     }
 

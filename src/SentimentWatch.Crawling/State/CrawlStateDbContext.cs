@@ -11,6 +11,10 @@ public sealed class CrawlStateDbContext(DbContextOptions<CrawlStateDbContext> op
     public DbSet<PageValidatorRecord> PageValidators => Set<PageValidatorRecord>();
     public DbSet<SeenItemRecord> SeenItems => Set<SeenItemRecord>();
     public DbSet<SourceHealthRecord> SourceHealth => Set<SourceHealthRecord>();
+    public DbSet<ManagedSourceRecord> ManagedSources => Set<ManagedSourceRecord>();
+    public DbSet<SourcePauseRecord> SourcePauses => Set<SourcePauseRecord>();
+    public DbSet<SourceAuditRecord> SourceAudit => Set<SourceAuditRecord>();
+    public DbSet<HotPostRecord> HotPosts => Set<HotPostRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -26,6 +30,33 @@ public sealed class CrawlStateDbContext(DbContextOptions<CrawlStateDbContext> op
         var health = modelBuilder.Entity<SourceHealthRecord>();
         health.ToTable("crawl_source_health");
         health.HasKey(h => h.SourceId);
+
+        var managed = modelBuilder.Entity<ManagedSourceRecord>();
+        managed.ToTable("crawl_managed_sources");
+        managed.HasKey(m => m.SourceId);
+        managed.Property(m => m.SourceId).HasMaxLength(200);
+        managed.Property(m => m.CreatedBy).HasMaxLength(200);
+        managed.Property(m => m.UpdatedBy).HasMaxLength(200);
+
+        var pause = modelBuilder.Entity<SourcePauseRecord>();
+        pause.ToTable("crawl_source_pauses");
+        pause.HasKey(p => p.SourceId);
+        pause.Property(p => p.SourceId).HasMaxLength(200);
+        pause.Property(p => p.PausedBy).HasMaxLength(200);
+
+        var audit = modelBuilder.Entity<SourceAuditRecord>();
+        audit.ToTable("crawl_source_audit");
+        audit.HasKey(a => a.Id);
+        audit.HasIndex(a => new { a.SourceId, a.At });
+        audit.Property(a => a.SourceId).HasMaxLength(200);
+        audit.Property(a => a.Actor).HasMaxLength(200);
+        audit.Property(a => a.Action).HasMaxLength(20);
+
+        var hot = modelBuilder.Entity<HotPostRecord>();
+        hot.ToTable("crawl_hot_posts");
+        hot.HasKey(h => new { h.SourceId, h.MentionId });
+        hot.HasIndex(h => new { h.SourceId, h.Growing, h.LastCheckedAt });
+        hot.HasIndex(h => h.PublishedAt);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -68,6 +99,68 @@ public sealed class SourceHealthRecord
 
     /// <summary>JSON object of error kind to count.</summary>
     public string ErrorsByKind { get; set; } = "{}";
+}
+
+/// <summary>A source added over the admin API (decision 155): its definition as the API took it.</summary>
+public sealed class ManagedSourceRecord
+{
+    public string SourceId { get; set; } = string.Empty;
+
+    /// <summary>The <c>CrawlSource</c> as JSON; credentials only as <c>${env:…}</c> references.</summary>
+    public string Definition { get; set; } = "{}";
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public string CreatedBy { get; set; } = string.Empty;
+    public DateTimeOffset UpdatedAt { get; set; }
+    public string UpdatedBy { get; set; } = string.Empty;
+}
+
+/// <summary>A paused source, configured or managed: its schedule holds until resumed.</summary>
+public sealed class SourcePauseRecord
+{
+    public string SourceId { get; set; } = string.Empty;
+    public DateTimeOffset PausedAt { get; set; }
+    public string PausedBy { get; set; } = string.Empty;
+}
+
+/// <summary>One change to the sources over the API: who, when, what, and the definition after it.</summary>
+public sealed class SourceAuditRecord
+{
+    public long Id { get; set; }
+    public string SourceId { get; set; } = string.Empty;
+    public DateTimeOffset At { get; set; }
+    public string Actor { get; set; } = string.Empty;
+
+    /// <summary>created, updated, paused, resumed, deleted.</summary>
+    public string Action { get; set; } = string.Empty;
+
+    /// <summary>The definition after the change (credentials as references only); null for pause, resume and delete.</summary>
+    public string? Definition { get; set; }
+}
+
+/// <summary>A recent post whose engagement the crawler follows (decision 156): the counts last seen and where to read them again.</summary>
+public sealed class HotPostRecord
+{
+    public string SourceId { get; set; } = string.Empty;
+    public string MentionId { get; set; } = string.Empty;
+
+    /// <summary>The page the post was read from (a thread page, an API listing).</summary>
+    public string PageUrl { get; set; } = string.Empty;
+
+    /// <summary>The thread the page belongs to, for forums whose post ids count within a thread.</summary>
+    public string? ThreadUrl { get; set; }
+
+    public DateTimeOffset PublishedAt { get; set; }
+    public long Reach { get; set; }
+    public long Likes { get; set; }
+    public long Replies { get; set; }
+    public long Shares { get; set; }
+    public DateTimeOffset LastCheckedAt { get; set; }
+
+    /// <summary>Still worth reading again: new, or its counts grew at the last read.</summary>
+    public bool Growing { get; set; } = true;
+
+    public int Updates { get; set; }
 }
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the context without the host.</summary>

@@ -1,13 +1,12 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using SentimentWatch.Core.Crawling;
 using SentimentWatch.Crawling.Fetching;
 
 namespace SentimentWatch.Crawling.State;
 
 /// <summary>Loads and commits crawl cursors and health in the state database.</summary>
-public sealed class CrawlStateStore(IDbContextFactory<CrawlStateDbContext> contexts, IOptionsMonitor<CrawlingOptions> options, TimeProvider time)
+public sealed class CrawlStateStore(IDbContextFactory<CrawlStateDbContext> contexts, Sources.SourceCatalog catalog, TimeProvider time)
     : ISourceHealthReader
 {
     /// <summary>Items remembered per source; older ones have scrolled off every page long ago.</summary>
@@ -105,13 +104,14 @@ public sealed class CrawlStateStore(IDbContextFactory<CrawlStateDbContext> conte
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var records = await db.SourceHealth.AsNoTracking().ToDictionaryAsync(r => r.SourceId, StringComparer.OrdinalIgnoreCase, cancellationToken);
         var result = new List<SourceHealth>();
-        foreach (var source in options.CurrentValue.Sources)
+        foreach (var cataloged in await catalog.ListAsync(cancellationToken))
         {
+            var source = cataloged.Definition;
             records.Remove(source.Id, out var record);
-            result.Add(ToHealth(source.Id, source.Kind.ToString().ToLowerInvariant(), source.Enabled, ExpectedInterval(source), record));
+            result.Add(ToHealth(source.Id, source.Kind.ToString().ToLowerInvariant(), source.Enabled && !cataloged.Paused, ExpectedInterval(source), record));
         }
 
-        // Sources removed from configuration keep their history, shown as disabled.
+        // Sources removed from configuration or deleted over the API keep their history, shown as disabled.
         result.AddRange(records.Values.Select(r => ToHealth(r.SourceId, "unknown", false, null, r)));
         return result;
     }

@@ -16,6 +16,85 @@ namespace SentimentWatch.Crawling.State.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("SentimentWatch.Crawling.State.HotPostRecord", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MentionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Growing")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastCheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PageUrl")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Reach")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Replies")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Shares")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ThreadUrl")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Updates")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SourceId", "MentionId");
+
+                    b.HasIndex("PublishedAt");
+
+                    b.HasIndex("SourceId", "Growing", "LastCheckedAt");
+
+                    b.ToTable("crawl_hot_posts", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Crawling.State.ManagedSourceRecord", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SourceId");
+
+                    b.ToTable("crawl_managed_sources", (string)null);
+                });
+
             modelBuilder.Entity("SentimentWatch.Crawling.State.PageValidatorRecord", b =>
                 {
                     b.Property<string>("SourceId")
@@ -54,6 +133,40 @@ namespace SentimentWatch.Crawling.State.Migrations
                     b.HasIndex("SourceId", "SeenAt");
 
                     b.ToTable("crawl_seen_items", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Crawling.State.SourceAuditRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Definition")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceId", "At");
+
+                    b.ToTable("crawl_source_audit", (string)null);
                 });
 
             modelBuilder.Entity("SentimentWatch.Crawling.State.SourceHealthRecord", b =>
@@ -95,6 +208,25 @@ namespace SentimentWatch.Crawling.State.Migrations
                     b.HasKey("SourceId");
 
                     b.ToTable("crawl_source_health", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Crawling.State.SourcePauseRecord", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PausedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PausedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SourceId");
+
+                    b.ToTable("crawl_source_pauses", (string)null);
                 });
 #pragma warning restore 612, 618
         }
