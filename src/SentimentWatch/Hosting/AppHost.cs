@@ -8,6 +8,7 @@ using SentimentWatch.Indexing;
 using SentimentWatch.Indexing.Api;
 using SentimentWatch.Pipeline;
 using SentimentWatch.Scoring;
+using SentimentWatch.Scoring.Api;
 using SentimentWatch.Security;
 using SentimentWatch.Storage;
 using SentimentWatch.Web;
@@ -60,6 +61,7 @@ public static class AppHost
         builder.AddApiKeyAuthentication();
         builder.AddScoring();
         builder.AddIndexing();
+        builder.AddLabelCorrections();
         builder.AddMentionPipeline();
         builder.AddCrawling();
         builder.AddAlerting();
@@ -92,6 +94,7 @@ public static class AppHost
         app.MapIntakeApi();
         app.MapPipelineMetricsApi();
         app.MapIndexingApi();
+        app.MapScoringApi();
         app.MapCrawlingApi();
         app.MapAlertingApi();
         app.MapAlertingDashboard();
