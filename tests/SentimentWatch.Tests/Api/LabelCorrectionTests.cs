@@ -166,3 +166,52 @@ public sealed class LabelCorrectionTests(ServiceFactory service) : IClassFixture
         (drift.GetProperty("to").GetDateTimeOffset() - drift.GetProperty("from").GetDateTimeOffset()).ShouldBe(TimeSpan.FromDays(7));
     }
 }
+
+/// <summary>
+/// The corrections leave the state store through <c>export-corrections</c> (the file training and evaluation read,
+/// decision 161), with the same text the index holds and the labels analysts gave.
+/// </summary>
+public sealed class CorrectionsExportVerbTests : IDisposable
+{
+    private readonly ServiceFactory _service = new();
+    private readonly string _export = Path.Combine(Path.GetTempPath(), $"sw-corrections-{Guid.NewGuid():N}.jsonl");
+
+    public void Dispose()
+    {
+        _service.Dispose();
+        File.Delete(_export);
+    }
+
+    [Fact]
+    public async Task ExportCorrections_WritesEachCorrectedMentionOnce_AndEvaluateReportsOnThem()
+    {
+        var admin = _service.ClientWithKey(ServiceFactory.AdminKey);
+        var token = Guid.NewGuid().ToString("N")[..10];
+        var receipt = await (await admin.PostAsJsonAsync("/api/intake/mentions", new[]
+        {
+            new { source = "app-feedback", externalId = "ex-" + token, text = $"绿莫外卖送错了地址，骑手还骂人 {token}", publishedAt = DateTimeOffset.UtcNow.AddMinutes(-3) },
+        })).Content.ReadFromJsonAsync<JsonElement>();
+        var id = receipt.GetProperty("ids")[0].GetString()!;
+        await ServiceFactory.WaitForProcessedAsync(admin, 1);
+        (await admin.PostAsJsonAsync($"/api/mentions/{id}/labels", new { sentiment = "positive" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await admin.PostAsJsonAsync($"/api/mentions/{id}/labels", new { topic = "service_attitude" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var exit = await SentimentWatch.Cli.CommandLine.Create()
+            .Parse(["export-corrections", "--output", _export, $"--Storage:DataDirectory={_service.DataDirectory}", "--Index:Directory=" + Path.Combine(_service.DataDirectory, "export-index")])
+            .InvokeAsync();
+
+        exit.ShouldBe(0);
+        var (corrections, sha) = SentimentWatch.Scoring.Corrections.CorrectionsExport.Read(_export);
+        var corrected = corrections.ShouldHaveSingleItem();
+        corrected.MentionId.ShouldBe(id);
+        corrected.Sentiment.ShouldBe("positive");
+        corrected.Topic.ShouldBe("service_attitude");
+        corrected.Text.ShouldContain(token);
+        corrected.ModelSentiment.ShouldNotBeNull();
+        sha.Length.ShouldBe(64);
+
+        var report = SentimentWatch.Scoring.Cli.CorrectionsCommands.Report(Path.Combine(AppContext.BaseDirectory, "models"), _export);
+        report.ShouldContain("biased toward the model's mistakes");
+        report.ShouldContain("| all | 1 |");
+    }
+}
