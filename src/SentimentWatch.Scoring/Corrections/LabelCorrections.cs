@@ -94,7 +94,18 @@ public sealed class LabelCorrections(
             if (_current is null)
             {
                 var current = new ConcurrentDictionary<string, LabelCorrection>(StringComparer.Ordinal);
-                foreach (var (mentionId, correction) in Fold(await ReadAllAsync(cancellationToken)))
+                IReadOnlyList<LabelCorrectionRecord> history;
+                try
+                {
+                    history = await ReadAllAsync(cancellationToken);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.Message.Contains("no such table", StringComparison.Ordinal))
+                {
+                    // A verb writing the index without migrating the store (reindex --file): nobody can have corrected anything there yet.
+                    return current;
+                }
+
+                foreach (var (mentionId, correction) in Fold(history))
                 {
                     current[mentionId] = correction;
                 }
