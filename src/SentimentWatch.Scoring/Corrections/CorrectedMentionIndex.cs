@@ -8,8 +8,10 @@ namespace SentimentWatch.Scoring.Corrections;
 /// a new model re-scores keeps its corrected labels (the ledger those writes come from does not know them).
 /// Reads pass straight through: the index already holds the corrections.
 /// </summary>
-public sealed class CorrectedMentionIndex(IMentionIndex inner, LabelCorrections corrections) : IMentionIndex
+public sealed class CorrectedMentionIndex(IMentionIndex inner, LabelCorrections corrections) : IWrappingMentionIndex
 {
+    public IMentionIndex Inner => inner;
+
     /// <summary>The DI key of the index this one wraps.</summary>
     public const string InnerKey = "uncorrected";
 

@@ -105,6 +105,8 @@ public sealed class LabelCorrectionTests(ServiceFactory service) : IClassFixture
 
         // What a re-score with a new model does: the ledger's copy (no correction) upserted over the indexed one.
         var index = service.Services.GetRequiredService<IMentionIndex>();
+        // The engine stays reachable under the wrapper (Elasticsearch's start-up preparation, reindex's analysis check).
+        MentionIndexes.Engine(index).ShouldBeOfType<SentimentWatch.Indexing.Lucene.LuceneMentionIndex>();
         var indexed = (await index.GetAsync(id, CancellationToken.None))!;
         await index.UpsertAsync([indexed with { Correction = null, ScoredBy = "a-newer-model" }], CancellationToken.None);
 
