@@ -15,7 +15,7 @@ public sealed class IndexStartupCheck(IServiceProvider services) : IHostedLifecy
 {
     // Resolved here, not injected: after the state store has locked the data directory.
     public Task StartingAsync(CancellationToken cancellationToken) =>
-        services.GetRequiredService<IMentionIndex>() is ElasticsearchMentionIndex elasticsearch ? elasticsearch.PrepareAsync(cancellationToken) : Task.CompletedTask;
+        MentionIndexes.Engine(services.GetRequiredService<IMentionIndex>()) is ElasticsearchMentionIndex elasticsearch ? elasticsearch.PrepareAsync(cancellationToken) : Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

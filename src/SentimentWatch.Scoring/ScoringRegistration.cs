@@ -2,8 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SentimentWatch.Core.Indexing;
 using SentimentWatch.Core.Scoring;
+using SentimentWatch.Scoring.Corrections;
 using SentimentWatch.Scoring.Serving;
+using SentimentWatch.Storage;
 
 namespace SentimentWatch.Scoring;
 
@@ -25,6 +28,31 @@ public static class ScoringRegistration
         services.RemoveAll<IWatchTopicScorer>();
         services.AddSingleton<IWatchTopicScorer>(sp => sp.GetRequiredService<ModelScorer>());
         services.AddHostedService<ScorerWarmup>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Analysts' label corrections (decision 160): their table in the state store and the mention index wrapped so every
+    /// write keeps them. Needs <c>AddStorage()</c>, <c>AddScoring()</c> and the index (<c>AddIndexing()</c>) added before.
+    /// </summary>
+    public static IHostApplicationBuilder AddLabelCorrections(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var index = services.LastOrDefault(d => d.ServiceType == typeof(IMentionIndex) && !d.IsKeyedService)
+            ?? throw new InvalidOperationException("AddLabelCorrections() wraps the mention index: call AddIndexing() first.");
+        services.Remove(index);
+        services.Add(index.ImplementationFactory is { } factory
+            ? ServiceDescriptor.KeyedSingleton<IMentionIndex>(CorrectedMentionIndex.InnerKey, (sp, _) => (IMentionIndex)factory(sp))
+            : index.ImplementationInstance is IMentionIndex instance
+                ? ServiceDescriptor.KeyedSingleton(CorrectedMentionIndex.InnerKey, instance)
+                : ServiceDescriptor.KeyedSingleton(typeof(IMentionIndex), CorrectedMentionIndex.InnerKey, index.ImplementationType!));
+        services.AddSingleton<IMentionIndex>(sp => new CorrectedMentionIndex(
+            sp.GetRequiredKeyedService<IMentionIndex>(CorrectedMentionIndex.InnerKey), sp.GetRequiredService<LabelCorrections>()));
+
+        services.AddStateDbContext<LabelCorrectionsDbContext>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<LabelCorrections>();
+        services.AddSingleton<Drift.LabelDrift>();
         return builder;
     }
 }

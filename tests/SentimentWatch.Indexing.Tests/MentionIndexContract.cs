@@ -46,6 +46,26 @@ public abstract class MentionIndexContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task AnAnalystsCorrection_IsTheLabelFiltersAndStatsRead_AndTheModelsLabelStays()
+    {
+        await SeedAsync();
+        var original = (await Index.GetAsync("zh-logistics", None))!;
+        var at = TestMentions.Epoch.AddDays(5);
+
+        await Index.UpsertAsync([original with { Correction = new LabelCorrection(SentimentLabel.Neutral, ComplaintTopics.PriceBilling, "ana", at) }], None);
+
+        (await IdsAsync(new MentionFilter { Sentiment = SentimentLabel.Neutral })).ShouldBe(["zh-logistics"]);
+        (await IdsAsync(new MentionFilter { Topic = ComplaintTopics.Logistics })).ShouldBeEmpty();
+        (await IdsAsync(new MentionFilter { Topic = ComplaintTopics.PriceBilling })).ShouldBe(["zh-logistics"]);
+        var stats = await Index.StatsAsync(new MentionStatsRequest { GroupBy = MentionGroupBy.Sentiment, Interval = StatsInterval.Week }, None);
+        stats.Histogram.Sum(b => b.Groups.GetValueOrDefault("neutral")).ShouldBe(1);
+        var stored = (await Index.GetAsync("zh-logistics", None))!;
+        stored.Sentiment!.Label.ShouldBe(SentimentLabel.Negative);
+        stored.Topic!.Topic.ShouldBe(ComplaintTopics.Logistics);
+        stored.Correction.ShouldBe(new LabelCorrection(SentimentLabel.Neutral, ComplaintTopics.PriceBilling, "ana", at));
+    }
+
+    [ContractFact]
     public async Task ChineseTwoCharacterWordFindsExactlyTheMentionsContainingIt()
     {
         await SeedAsync();

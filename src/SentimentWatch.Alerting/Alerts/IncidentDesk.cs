@@ -5,6 +5,7 @@ using SentimentWatch.Alerting.Notifications;
 using SentimentWatch.Core.Crawling;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Pipeline;
+using SentimentWatch.Text;
 
 namespace SentimentWatch.Alerting;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SentimentWatch.Core.Mentions;
+using SentimentWatch.Text;
 
 namespace SentimentWatch.Alerting;
 
@@ -285,14 +286,6 @@ public static class RuleEvaluation
         "http", "https", "www", "com",
     };
 
-    /// <summary>Function words that carry nothing as a top term (Chinese words of one character are dropped anyway).</summary>
-    private static readonly HashSet<string> ChineseStopWords =
-    [
-        "我们", "你们", "他们", "她们", "自己", "什么", "怎么", "这个", "那个", "这样", "那样", "一个", "没有", "不是", "就是", "还是", "但是", "因为", "所以",
-        "如果", "已经", "可以", "今天", "昨天", "现在", "真的", "还有", "一下", "这么", "那么", "而且", "然后", "时候", "大家", "这家", "一次", "出来", "起来",
-        "知道", "觉得", "感觉", "问题", "一直", "非常", "特别", "比较", "有点", "直接", "之后", "之前", "一些", "这些", "那些", "看到", "东西", "为什么",
-    ];
-
     /// <summary>
     /// Most frequent risk terms and words of the mentions behind a finding: Chinese by word
     /// (jieba), English by word, stop words dropped; the watch's own terms are dropped where the
@@ -319,44 +312,8 @@ public static class RuleEvaluation
             .Take(count).Select(kv => kv.Key).ToArray();
     }
 
-    /// <summary>Words: runs of Chinese cut by jieba (bigrams if its dictionary is missing), Latin words of 3+ letters.</summary>
-    public static IEnumerable<string> Words(string text)
-    {
-        var folded = ChineseScript.ToSimplified(text);
-        var i = 0;
-        while (i < folded.Length)
-        {
-            if (IsCjk(folded[i]))
-            {
-                var end = i;
-                while (end < folded.Length && IsCjk(folded[end]))
-                {
-                    end++;
-                }
-
-                var run = folded[i..end];
-                var words = ChineseWords.Cut(run) ?? Tokens(run).ToList();
-                foreach (var word in words.Where(w => w.Length >= 2 && !ChineseStopWords.Contains(w)))
-                {
-                    yield return word;
-                }
-
-                i = end;
-                continue;
-            }
-
-            var start = i;
-            while (i < folded.Length && !IsCjk(folded[i]))
-            {
-                i++;
-            }
-
-            foreach (var token in Tokens(folded[start..i]))
-            {
-                yield return token;
-            }
-        }
-    }
+    /// <summary>Words as people read them (<see cref="MentionWords"/>): Chinese cut by jieba, Latin words of 3+ letters.</summary>
+    public static IEnumerable<string> Words(string text) => MentionWords.Words(text);
 
     // Traditional characters are folded to Simplified, so 投訴 and 投诉 count as one term.
     private static IEnumerable<string> Tokens(string text)

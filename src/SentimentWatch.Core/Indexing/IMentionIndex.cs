@@ -41,6 +41,29 @@ public interface IMentionIndex
     Task<IndexHealth> HealthAsync(CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// An index that wraps another (analysts' corrections laid over every write, decision 160). Code that needs the engine
+/// itself (its start-up preparation, its analysis version) reaches it through <see cref="MentionIndexes.Engine"/>.
+/// </summary>
+public interface IWrappingMentionIndex : IMentionIndex
+{
+    IMentionIndex Inner { get; }
+}
+
+public static class MentionIndexes
+{
+    /// <summary>The engine under any wrappers.</summary>
+    public static IMentionIndex Engine(IMentionIndex index)
+    {
+        while (index is IWrappingMentionIndex wrapper)
+        {
+            index = wrapper.Inner;
+        }
+
+        return index;
+    }
+}
+
 public sealed record IndexHealth(bool Healthy, string Provider, long DocumentCount, string? Detail = null);
 
 /// <summary>The filters every search, stats query and export shares.</summary>

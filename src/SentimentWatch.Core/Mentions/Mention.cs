@@ -67,7 +67,21 @@ public sealed record Mention
     /// </summary>
     public bool DirectComplaint { get; init; }
 
+    /// <summary>
+    /// An analyst's correction of the labels (decision 160): search, filters and stats read the corrected
+    /// labels, while <see cref="Sentiment"/> and <see cref="Topic"/> keep what the model said.
+    /// </summary>
+    public LabelCorrection? Correction { get; init; }
+
     public bool IsScored => Sentiment is not null;
+
+    /// <summary>The sentiment label analysts see: the corrected one when there is a correction, else the model's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SentimentLabel? LabelledSentiment => Correction?.Sentiment ?? Sentiment?.Label;
+
+    /// <summary>The complaint topic analysts see: the corrected one when there is a correction, else the model's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? LabelledTopic => Correction?.Topic ?? Topic?.Topic;
 }
 
 /// <summary>How far a mention travels: the numbers the origin site shows.</summary>

@@ -30,6 +30,11 @@ public sealed record SentimentScore(SentimentLabel Label, float Negative, float 
     }
 }
 
+/// <summary>
+/// The labels an analyst gave a mention (either or both), who gave them and when. Null fields keep the model's label.
+/// </summary>
+public sealed record LabelCorrection(SentimentLabel? Sentiment, string? Topic, string By, DateTimeOffset At);
+
 /// <summary>A complaint topic (see <see cref="ComplaintTopics"/>) with its probability.</summary>
 public sealed record TopicScore(string Topic, float Score);
 

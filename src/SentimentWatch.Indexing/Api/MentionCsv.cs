@@ -45,8 +45,8 @@ public static class MentionCsv
         AppendCell(row, mention.PublishedAt.ToString("O", CultureInfo.InvariantCulture), raw: true);
         AppendCell(row, mention.Source);
         AppendCell(row, mention.Author);
-        AppendCell(row, mention.Sentiment is { } s ? SentimentScore.ToWire(s.Label) : string.Empty);
-        AppendCell(row, mention.Topic?.Topic);
+        AppendCell(row, mention.LabelledSentiment is { } s ? SentimentScore.ToWire(s) : string.Empty);
+        AppendCell(row, mention.LabelledTopic);
         AppendCell(row, mention.Engagement.Total.ToString(CultureInfo.InvariantCulture), raw: true);
         AppendCell(row, string.Join(';', mention.Watches));
         AppendCell(row, mention.Language);

@@ -28,7 +28,10 @@ public sealed record MentionView(
     float? TopicScore,
     IReadOnlyList<string> RiskTerms,
     string? ScoredBy,
-    string? DuplicateOf)
+    string? DuplicateOf,
+    string? ModelSentiment = null,
+    string? ModelTopic = null,
+    LabelCorrectionView? Correction = null)
 {
     public static MentionView From(Mention mention) => new(
         mention.Id,
@@ -47,14 +50,23 @@ public sealed record MentionView(
         mention.Engagement.Replies,
         mention.Engagement.Shares,
         mention.Watches,
-        mention.Sentiment is { } s ? SentimentScore.ToWire(s.Label) : null,
+        mention.LabelledSentiment is { } s ? SentimentScore.ToWire(s) : null,
         mention.Sentiment is { } p ? new SentimentProbabilities(p.Negative, p.Neutral, p.Positive) : null,
-        mention.Topic?.Topic,
+        mention.LabelledTopic,
         mention.Topic?.Score,
         mention.RiskTerms,
         mention.ScoredBy,
-        mention.DuplicateOf);
+        mention.DuplicateOf,
+        mention.Sentiment is { } m ? SentimentScore.ToWire(m.Label) : null,
+        mention.Topic?.Topic,
+        mention.Correction is { } c ? new LabelCorrectionView(c.Sentiment is { } cs ? SentimentScore.ToWire(cs) : null, c.Topic, c.By, c.At) : null);
 }
+
+/// <summary>
+/// An analyst's correction as the API shows it: <c>sentiment</c> and <c>topic</c> of the mention are then the corrected
+/// labels, <c>modelSentiment</c> and <c>modelTopic</c> what the model said (decision 160).
+/// </summary>
+public sealed record LabelCorrectionView(string? Sentiment, string? Topic, string By, DateTimeOffset At);
 
 public sealed record SentimentProbabilities(float Negative, float Neutral, float Positive);
 

@@ -121,7 +121,7 @@ public static class IndexingCommands
 
             var indexed = await ReindexAsync(index, mentions, size, total, position, file is null ? "mentions" : "bytes", cancellationToken);
             AnsiConsole.MarkupLineInterpolated($"[green]Reindexed {indexed:N0} mentions[/] from {(file is null ? "the state store" : file.FullName)}.");
-            if (index is Lucene.LuceneMentionIndex { AnalysisVersion: var analysis } && analysis != Lucene.MentionTextAnalyzer.AnalysisVersion)
+            if (MentionIndexes.Engine(index) is Lucene.LuceneMentionIndex { AnalysisVersion: var analysis } && analysis != Lucene.MentionTextAnalyzer.AnalysisVersion)
             {
                 // Upserting over an old index replaces only the mentions the source still has.
                 AnsiConsole.MarkupLineInterpolated($"[yellow]The index was built with text analysis {analysis} (this build: {Lucene.MentionTextAnalyzer.AnalysisVersion}) and may still hold mentions analysed that way; run reindex --clean to rebuild it completely.[/]");

@@ -209,7 +209,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
             ["mention"] = JsonSerializer.SerializeToNode(mention, Json),
         };
         AddIfPresent(document, "author", mention.Author);
-        AddIfPresent(document, "topic", mention.Topic?.Topic);
+        AddIfPresent(document, "topic", MentionDocument.TopicKey(mention));
         AddIfPresent(document, "thread", mention.ThreadId);
         return document;
     }

@@ -36,8 +36,12 @@ internal static class MentionDocument
 
     private static readonly FieldType PublishedType = CreatePublishedType();
 
+    /// <summary>The sentiment keyword filters and stats read: an analyst's correction wins over the model (decision 160).</summary>
     public static string SentimentKey(Mention mention) =>
-        mention.Sentiment is { } score ? SentimentScore.ToWire(score.Label) : Unscored;
+        mention.LabelledSentiment is { } label ? SentimentScore.ToWire(label) : Unscored;
+
+    /// <summary>The topic keyword filters and stats read: an analyst's correction wins over the model (decision 160).</summary>
+    public static string? TopicKey(Mention mention) => mention.LabelledTopic;
 
     public static long ReachOf(Mention mention) => mention.Engagement.Total;
 
@@ -52,7 +56,7 @@ internal static class MentionDocument
         };
         AddKeyword(document, Source, mention.Source);
         AddKeyword(document, Author, mention.Author);
-        AddKeyword(document, Topic, mention.Topic?.Topic);
+        AddKeyword(document, Topic, TopicKey(mention));
         AddKeyword(document, Sentiment, SentimentKey(mention));
         AddKeyword(document, Language, mention.Language);
         if (!string.IsNullOrEmpty(mention.ThreadId))

@@ -23,7 +23,8 @@ public static class ScoringCommands
     private static readonly JsonSerializerOptions OutputJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IEnumerable<Command> Commands(Func<string[], IHost> buildHost) =>
-        [ScoreCommand(buildHost), TrainCommand(), SentimentTrainingCommand.Create(), EvaluateCommand(), BenchCommand(buildHost)];
+        [ScoreCommand(buildHost), TrainCommand(), SentimentTrainingCommand.Create(), EvaluateCommand(), BenchCommand(buildHost),
+         CorrectionsCommands.Export(buildHost), CorrectionsCommands.LabelDistributionCommand()];
 
     private static Command ScoreCommand(Func<string[], IHost> buildHost)
     {
@@ -150,7 +151,8 @@ public static class ScoringCommands
         var topicsOnly = new Option<bool>("--topics-only") { Description = "Train only the complaint-topic model (and its lexicon) from --topics; --posts and --topic-check are then optional." };
         var heldComplaints = new Option<FileInfo?>("--held-out-complaints") { Description = "Hand-labelled real complaints (complaints.tsv) kept out of topic training and lexicon building." };
         var glove = new Option<FileInfo?>("--glove-neighbours") { Description = "GloVe neighbours of the English seeds (tools/expand-topic-lexicon.js output), confirmed against the corpora." };
-        var command = new Command("train", "Train the sentiment and complaint-topic models.") { data, output, posts, topicCheck, keywords, experiments, baseline, clean, only, topicsOnly, heldComplaints, glove };
+        var corrections = new Option<FileInfo?>("--corrections") { Description = "Analysts' corrections (export-corrections output): corrected topics teach the topic model, weighted above the weak labels." };
+        var command = new Command("train", "Train the sentiment and complaint-topic models.") { data, output, posts, topicCheck, keywords, experiments, baseline, clean, only, topicsOnly, heldComplaints, glove, corrections };
         command.SetAction((r, ct) =>
         {
             var log = Console.Error;
@@ -190,10 +192,27 @@ public static class ScoringCommands
                 heldTopics.UnionWith(LabelledComplaint.Load(complaintsFile.FullName, dataDir).Select(c => c.Text));
             }
 
+            var topicTraining = new TopicTraining(log);
+            if (r.GetValue(corrections) is { } correctionsFile)
+            {
+                var (corrected, sha) = Corrections.CorrectionsExport.Read(correctionsFile.FullName);
+                var rows = CorrectionsCommands.TopicRows(corrected);
+                topicTraining = new TopicTraining(log)
+                {
+                    Corrections = rows,
+                    CorrectionsSource = Corrections.CorrectionsExport.Source(correctionsFile.FullName, sha, corrected.Count, rows.Count, 0),
+                };
+                // Corrected texts are evaluation data of nothing else, but keep them out of the weak labels: their label is the analyst's.
+                heldTopics.UnionWith(corrected.Select(c => c.Text));
+                log.WriteLine($"Corrections: {corrected.Count} corrected mentions from {correctionsFile.FullName} (sha256 {sha}), {rows.Count} with a topic.");
+            }
+
+            var distributionPath = Path.Combine(outDir, "label-distribution.json");
             if (r.GetValue(topicsOnly))
             {
-                new TopicTraining(log).Run(dataDir, TopicRules.Load(keywordsPath), heldTopics, r.GetValue(glove)?.FullName, TopicTraining.LoadExamples(keywordsPath),
+                var topicOnlyModel = topicTraining.Run(dataDir, TopicRules.Load(keywordsPath), heldTopics, r.GetValue(glove)?.FullName, TopicTraining.LoadExamples(keywordsPath),
                     Path.Combine(outDir, "topic.zip"), Path.Combine(outDir, "topic-lexicon.tsv"), now);
+                Drift.LabelDistribution.Merge(distributionPath, null, Drift.LabelDistribution.FromCounts([], topicTraining.LastTrainingCounts, topicModel: topicOnlyModel.Manifest.Version));
                 log.WriteLine($"Topic model written to {outDir}");
                 return Task.FromResult(0);
             }
@@ -224,9 +243,12 @@ public static class ScoringCommands
                 log.WriteLine($"Dropped {dropped.Count} texts with suspect labels (P(label) < {threshold}); list in {suspectsPath}");
             }
 
-            run.TrainSentiment(sentimentData, dev, Path.Combine(outDir, "sentiment.zip"), now);
-            new TopicTraining(log).Run(dataDir, TopicRules.Load(keywordsPath), heldTopics, r.GetValue(glove)?.FullName, TopicTraining.LoadExamples(keywordsPath),
+            var sentimentModel = run.TrainSentiment(sentimentData, dev, Path.Combine(outDir, "sentiment.zip"), now);
+            var topicModel = topicTraining.Run(dataDir, TopicRules.Load(keywordsPath), heldTopics, r.GetValue(glove)?.FullName, TopicTraining.LoadExamples(keywordsPath),
                 Path.Combine(outDir, "topic.zip"), Path.Combine(outDir, "topic-lexicon.tsv"), now);
+            Drift.LabelDistribution.Merge(distributionPath,
+                Drift.LabelDistribution.FromCounts(sentimentData.GroupBy(t => t.Positive ? "positive" : "negative").Select(g => KeyValuePair.Create(g.Key, (long)g.Count())), [], sentimentModel: sentimentModel.Manifest.Version),
+                Drift.LabelDistribution.FromCounts([], topicTraining.LastTrainingCounts, topicModel: topicModel.Manifest.Version));
             if (report.Length > 0)
             {
                 File.WriteAllText(Path.Combine(outDir, "experiments.md"), report.ToString());
@@ -242,15 +264,36 @@ public static class ScoringCommands
     private static Command EvaluateCommand()
     {
         var model = new Option<FileInfo>("--model") { Required = true, Description = "sentiment.zip or topic.zip" };
-        var data = new Option<FileInfo>("--data") { Required = true, Description = "Hand-labelled posts TSV (sentiment; topic), hand-checked topic sample TSV (topic), or the data folder (sentiment: held-out corpus test sets and crisis check)." };
+        var data = new Option<FileInfo?>("--data") { Description = "Hand-labelled posts TSV (sentiment; topic), hand-checked topic sample TSV (topic), or the data folder (sentiment: held-out corpus test sets and crisis check)." };
+        var corrections = new Option<FileInfo?>("--corrections") { Description = "Analysts' corrections (export-corrections output): the served labels of --model's folder against them, instead of --data." };
         var split = new Option<string>("--split") { DefaultValueFactory = _ => "test", Description = "Which split of the posts file to measure on (test, dev, all)." };
         var corpus = new Option<DirectoryInfo?>("--corpus") { Description = "Training data folder, where the hand-checked topic sample's texts are looked up (default ../shared/data)." };
         var otherThreshold = new Option<float?>("--complaint-other-threshold") { Description = "For the real-complaint set: Scoring:ComplaintOtherThreshold to score with (default: the configuration default)." };
-        var command = new Command("evaluate", "Measure a model on held-out hand-labelled data.") { model, data, split, corpus, otherThreshold };
+        var command = new Command("evaluate", "Measure a model on held-out hand-labelled data.") { model, data, split, corpus, otherThreshold, corrections };
         command.SetAction((r, ct) =>
         {
             var ml = new MLContext(seed: 1);
             var modelPath = r.GetValue(model)!.FullName;
+            if (r.GetValue(corrections) is { } correctionsFile)
+            {
+                try
+                {
+                    Console.Out.Write(CorrectionsCommands.Report(Path.GetDirectoryName(modelPath)!, correctionsFile.FullName));
+                    return Task.FromResult(0);
+                }
+                catch (Exception e) when (e is ModelFileException or FileNotFoundException or InvalidDataException)
+                {
+                    Console.Error.WriteLine(e.Message);
+                    return Task.FromResult(2);
+                }
+            }
+
+            if (r.GetValue(data) is null)
+            {
+                Console.Error.WriteLine("evaluate: give --data (a labelled set) or --corrections (export-corrections output).");
+                return Task.FromResult(2);
+            }
+
             var dataPath = r.GetValue(data)!.FullName;
             var which = r.GetValue(split)!;
             var corpusDir = r.GetValue(corpus)?.FullName ?? Path.GetFullPath(Path.Combine("..", "shared", "data"));

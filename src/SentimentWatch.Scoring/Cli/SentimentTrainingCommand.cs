@@ -19,7 +19,8 @@ public static class SentimentTrainingCommand
         var crisis = new Option<FileInfo>("--crisis") { Required = true, Description = "Crisis / ordinary-post evaluation set (crisis-check.tsv): held out of training; its dev split fits the harm shifts." };
         var experiments = new Option<bool>("--experiments") { Description = "Also compare the configurations leave-one-corpus-out (writes experiments-v2.md; tens of minutes)." };
         var matching = new Option<string?>("--experiments-matching") { Description = "Only the experiment configurations whose name contains this text." };
-        var command = new Command("train-sentiment", "Train the sentiment v2 model (polarity + learned neutral head) on the real corpora.") { data, output, crisis, experiments, matching };
+        var corrections = new Option<FileInfo?>("--corrections") { Description = "Analysts' corrections (export-corrections output): corrected sentiments join the training rows, each counted 10 times." };
+        var command = new Command("train-sentiment", "Train the sentiment v2 model (polarity + learned neutral head) on the real corpora.") { data, output, crisis, experiments, matching, corrections };
         command.SetAction((r, ct) =>
         {
             var log = Console.Error;
@@ -43,12 +44,27 @@ public static class SentimentTrainingCommand
             var bias = SocialTrainingRun.FitNeutralBias(oof);
             var byLanguage = SocialTrainingRun.FitLanguageBias(oof);
             log.WriteLine($"Neutral bias fitted out of fold: {bias:+0.00;-0.00}; per language: " + string.Join(", ", byLanguage.Select(b => $"{b.Key} {b.Value:+0.00;-0.00}")));
-            log.WriteLine($"Training {SocialTrainingRun.Shipped.Name} on {corpora.Count(t => !t.Test)} texts ...");
-            var trained = run.Train(corpora.Where(t => !t.Test).ToList(), SocialTrainingRun.Shipped, now);
+            List<SentimentText> corrected = [];
+            Models.CorrectionsSource? source = null;
+            if (r.GetValue(corrections) is { } correctionsFile)
+            {
+                var (export, sha) = Corrections.CorrectionsExport.Read(correctionsFile.FullName);
+                // Never a held-out or crisis-check text: those measure the model.
+                var held = corpora.Where(t => t.Test).Select(t => t.Text).Concat(checks.Select(c => c.Text)).ToHashSet(StringComparer.Ordinal);
+                corrected = CorrectionsCommands.SentimentRows(export).Where(t => !held.Contains(t.Text)).ToList();
+                source = Corrections.CorrectionsExport.Source(correctionsFile.FullName, sha, export.Count, corrected.Count, CorrectionsCommands.SentimentCorrectionWeight);
+                log.WriteLine($"Corrections: {export.Count} corrected mentions from {correctionsFile.FullName} (sha256 {sha}); {corrected.Count} with a sentiment, each counted {CorrectionsCommands.SentimentCorrectionWeight} times.");
+            }
+
+            log.WriteLine($"Training {SocialTrainingRun.Shipped.Name} on {corpora.Count(t => !t.Test)} texts{(corrected.Count > 0 ? $" and {corrected.Count} corrections" : "")} ...");
+            var trained = run.Train([.. corpora.Where(t => !t.Test), .. corrected.SelectMany(t => Enumerable.Repeat(t, CorrectionsCommands.SentimentCorrectionWeight))], SocialTrainingRun.Shipped, now);
+            trained = trained with { Model = trained.Model.WithManifest(trained.Model.Manifest with { Corrections = source }) };
             var biased = trained.Model.WithManifest(trained.Model.Manifest with { NeutralHead = trained.Model.Manifest.NeutralHead! with { NeutralBias = bias, LanguageBias = byLanguage } });
             var dev = checks.Where(c => c.Split == "dev").ToList();
             var head = run.FitHarmShifts(biased, [.. dev.Where(c => c.Kind == CrisisCheck.Crisis).Select(c => c.Text)], [.. dev.Where(c => c.Kind != CrisisCheck.Crisis).Select(c => c.Text)]);
             var model = SocialTrainingRun.Save(trained, head, Path.Combine(outDir, "sentiment.zip"));
+            Drift.LabelDistribution.Merge(Path.Combine(outDir, "label-distribution.json"),
+                Drift.LabelDistribution.FromCounts(CorrectionsCommands.SentimentCounts(corpora, corrected), [], sentimentModel: model.Manifest.Version), null);
             log.WriteLine($"Wrote {Path.Combine(outDir, "sentiment.zip")} ({model.Manifest.Version}). Held-out test sets:");
             log.Write(HeldOutReport(model, corpora, checks));
             return Task.FromResult(0);

@@ -18,7 +18,8 @@ public sealed record ModelManifest(
     DateTimeOffset TrainedAt,
     IReadOnlyDictionary<string, NeutralBand>? Bands = null,
     SentimentBlend? Blend = null,
-    NeutralHeadSettings? NeutralHead = null)
+    NeutralHeadSettings? NeutralHead = null,
+    CorrectionsSource? Corrections = null)
 {
     public const string SentimentKind = "sentiment";
     public const string TopicKind = "topic";
@@ -42,3 +43,9 @@ public sealed record NeutralHeadSettings(string Entry, float HarmPolarShift = 0f
     /// <summary>The neutral bias for a post's language.</summary>
     public float BiasFor(string language) => LanguageBias is { } byLanguage && byLanguage.TryGetValue(language, out var bias) ? bias : NeutralBias;
 }
+
+/// <summary>
+/// The analysts' corrections a model was trained with (decision 161): the export file's name, SHA-256 and number of corrected
+/// mentions, how many of them taught this model, and how many times each counted (weak and corpus labels count once).
+/// </summary>
+public sealed record CorrectionsSource(string File, string Sha256, int Count, int Used, int Weight);

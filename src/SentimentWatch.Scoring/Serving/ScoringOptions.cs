@@ -34,6 +34,20 @@ public sealed class ScoringOptions
     /// </summary>
     public Dictionary<string, string> WatchTopics { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>How far back <c>GET /api/scoring/drift</c> reads scored mentions (decision 162).</summary>
+    public TimeSpan DriftWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Jensen–Shannon divergence (base 2, 0 = same distribution, 1 = disjoint) above which drift is flagged.</summary>
+    public double DriftThreshold { get; set; } = 0.1;
+
+    /// <summary>Fewer scored mentions than this in the window are reported but never flagged (too few to say).</summary>
+    public int DriftMinimumMentions { get; set; } = 100;
+
+    /// <summary>The training data's label distribution, written by the training verbs next to the models (decision 162).</summary>
+    public string TrainingDistribution { get; set; } = "label-distribution.json";
+
+    public string TrainingDistributionPath => Path.Combine(ResolveDirectory(), TrainingDistribution);
+
     public string ResolveWatchTopicDirectory(string folder) =>
         Path.IsPathRooted(folder) ? folder : Path.GetFullPath(Path.Combine(ResolveDirectory(), folder));
 
@@ -83,6 +97,26 @@ public sealed class ScoringOptionsValidator : IValidateOptions<ScoringOptions>
             {
                 failures.Add($"Scoring:WatchTopics:{watch}: no topic.zip in '{(string.IsNullOrWhiteSpace(folder) ? "(empty)" : options.ResolveWatchTopicDirectory(folder))}'; build it with `train --topics-only --topics <taxonomy.json> --output <folder>`.");
             }
+        }
+
+        if (options.DriftWindow <= TimeSpan.Zero || options.DriftWindow > TimeSpan.FromDays(366))
+        {
+            failures.Add($"Scoring:DriftWindow must be between 00:00:01 and 366.00:00:00 (was {options.DriftWindow}).");
+        }
+
+        if (options.DriftThreshold is <= 0 or > 1 || double.IsNaN(options.DriftThreshold))
+        {
+            failures.Add($"Scoring:DriftThreshold must be above 0 and at most 1 (a Jensen–Shannon divergence; was {options.DriftThreshold}).");
+        }
+
+        if (options.DriftMinimumMentions < 1)
+        {
+            failures.Add($"Scoring:DriftMinimumMentions must be at least 1 (was {options.DriftMinimumMentions}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.TrainingDistribution))
+        {
+            failures.Add("Scoring:TrainingDistribution must name the training label distribution file in Scoring:ModelDirectory (default 'label-distribution.json').");
         }
 
         for (var i = 0; i < options.RiskTerms.Count; i++)

@@ -94,21 +94,44 @@ public sealed class TopicTraining(TextWriter log)
         return result;
     }
 
-    public TopicModel Train(TopicLexicon lexicon, IReadOnlyList<(string Text, string Label, string Language)> weak, IReadOnlyList<TopicExample> examples, string outputPath, DateTimeOffset now)
-    {
-        var training = weak.GroupBy(x => (x.Language, x.Label)).OrderBy(g => g.Key).SelectMany(g =>
+    /// <summary>Analysts' corrections (decision 161): texts with a corrected topic of this taxonomy, each counted <see cref="CorrectionWeight"/> times.</summary>
+    public IReadOnlyList<TopicExample> Corrections { get; init; } = [];
+
+    /// <summary>Times each corrected text is repeated: above the weak labels (once) and the configured examples.</summary>
+    public int CorrectionWeight { get; init; } = 10;
+
+    /// <summary>Where <see cref="Corrections"/> came from, recorded in the model manifest.</summary>
+    public CorrectionsSource? CorrectionsSource { get; init; }
+
+    /// <summary>Label counts of the last trained model's training rows (each text once), for the drift reference (decision 162).</summary>
+    public IReadOnlyDictionary<string, long> LastTrainingCounts { get; private set; } = new Dictionary<string, long>();
+
+    /// <summary>The weak labels as training takes them: the commonest classes down-sampled, the smallest repeated (each language apart).</summary>
+    public List<(string Text, string Label)> Balance(IReadOnlyList<(string Text, string Label, string Language)> weak) =>
+        weak.GroupBy(x => (x.Language, x.Label)).OrderBy(g => g.Key).SelectMany(g =>
         {
             var items = g.OrderBy(x => TrainingRun.StableHash(x.Text)).Take(MaxPerClass).ToList();
             return Enumerable.Range(0, Math.Max(1, (MinPerClass + items.Count - 1) / items.Count)).SelectMany(_ => items).Take(Math.Max(items.Count, MinPerClass));
         }).Select(x => (x.Text, x.Label)).ToList();
+
+    public TopicModel Train(TopicLexicon lexicon, IReadOnlyList<(string Text, string Label, string Language)> weak, IReadOnlyList<TopicExample> examples, string outputPath, DateTimeOffset now)
+    {
+        var training = Balance(weak);
         var classes = lexicon.Classes;
+        var distinct = training.Distinct().ToList();
         training.AddRange(examples.Where(e => classes.Contains(e.Topic)).SelectMany(e => Enumerable.Repeat((e.Text, e.Topic), ExampleWeight)));
-        log.WriteLine("topic training texts: " + string.Join(", ", training.GroupBy(x => x.Label).OrderBy(g => g.Key).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Count():N0}"))));
+        var corrected = Corrections.Where(e => classes.Contains(e.Topic)).ToList();
+        training.AddRange(corrected.SelectMany(e => Enumerable.Repeat((e.Text, e.Topic), CorrectionWeight)));
+        LastTrainingCounts = distinct.Concat(examples.Where(e => classes.Contains(e.Topic)).Concat(corrected).Select(e => (e.Text, e.Topic)))
+            .GroupBy(x => x.Item2, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+        log.WriteLine("topic training texts: " + string.Join(", ", training.GroupBy(x => x.Label).OrderBy(g => g.Key).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Count():N0}")))
+            + (CorrectionsSource is null ? "" : $"; {corrected.Count} analysts' corrections ×{CorrectionWeight} from {CorrectionsSource.File} (sha256 {CorrectionsSource.Sha256[..12]}…)"));
         var ml = new MLContext(seed: 1);
         var settings = TrainingRun.TopicFeaturizer;
         var featurizer = new TextFeaturizer(settings, SentimentLexicon.For(settings));
         var (model, schema) = TopicTrainer.Train(ml, featurizer, training, classes);
-        ModelFile.Save(ml, model, schema, TopicTrainer.Manifest(settings, classes, now), outputPath);
+        var manifest = TopicTrainer.Manifest(settings, classes, now) with { Corrections = CorrectionsSource is { } source ? source with { Used = corrected.Count, Weight = CorrectionWeight } : null };
+        ModelFile.Save(ml, model, schema, manifest, outputPath);
         return TopicModel.Load(ml, outputPath, "--output");
     }
 }

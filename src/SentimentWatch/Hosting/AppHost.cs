@@ -8,6 +8,7 @@ using SentimentWatch.Indexing;
 using SentimentWatch.Indexing.Api;
 using SentimentWatch.Pipeline;
 using SentimentWatch.Scoring;
+using SentimentWatch.Scoring.Api;
 using SentimentWatch.Security;
 using SentimentWatch.Storage;
 using SentimentWatch.Web;
@@ -61,6 +62,7 @@ public static class AppHost
         builder.AddApiKeyAuthentication();
         builder.AddScoring();
         builder.AddIndexing();
+        builder.AddLabelCorrections();
         builder.AddMentionPipeline();
         builder.AddCrawling();
         builder.AddAlerting();
@@ -97,6 +99,7 @@ public static class AppHost
             app.MapIntakeApi();
             app.MapPipelineMetricsApi();
             app.MapIndexingApi();
+            app.MapScoringApi();
             app.MapCrawlingApi();
             app.MapAlertingApi();
             app.MapAlertingDashboard();

@@ -1,9 +1,9 @@
 using JiebaNet.Segmenter;
 
-namespace SentimentWatch.Alerting;
+namespace SentimentWatch.Text;
 
 /// <summary>
-/// Chinese word segmentation (jieba.NET) for the top terms of alerts, so a message says
+/// Chinese word segmentation (jieba.NET) for top terms (alerts, the console overview), so people read
 /// 食物中毒 and 拉肚子 rather than bigram fragments like 莫几. The dictionary is copied into the
 /// build output (folder <c>jieba</c>) and loaded once, on first use.
 /// </summary>
