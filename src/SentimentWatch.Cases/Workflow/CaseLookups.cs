@@ -24,6 +24,9 @@ internal sealed class CaseLookups
     {
     }
 
+    /// <summary>True while the batch holds changes not yet saved (see CaseDesk.SaveOrDeferAsync).</summary>
+    public bool Unsaved { get; set; }
+
     /// <summary>Open cases per owner, read once per batch when the first case is assigned, then kept up to date.</summary>
     public Dictionary<string, int>? AgentLoad { get; set; }
 
