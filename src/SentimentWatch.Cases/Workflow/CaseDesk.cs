@@ -263,20 +263,17 @@ public sealed class CaseDesk(
 
         try
         {
-            // One question for the batch; only when it finds something, one per mention to say which.
+            // One question for the batch; only when it finds something, which mention is in which
+            // (one query for the batch too: while an incident was open this asked once per mention).
             var any = await _alerts.OpenAlertsForMentionsAsync(mentionIds.ToArray(), cancellationToken);
             if (any.Count == 0)
             {
                 return result;
             }
 
-            foreach (var id in mentionIds)
+            foreach (var (id, alertIds) in await _alerts.OpenAlertIdsByMentionAsync(mentionIds, cancellationToken))
             {
-                var alerts = await _alerts.OpenAlertsForMentionsAsync([id], cancellationToken);
-                if (alerts.Count > 0)
-                {
-                    result[id] = alerts.Select(a => a.Id).ToArray();
-                }
+                result[id] = alertIds;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
