@@ -421,7 +421,9 @@ public sealed class IncidentDesk(
                 continue;
             }
 
-            var known = (await db.AlertMentions.Where(m => m.AlertId == byAlert.Key).Select(m => m.MentionId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            // Only the candidates: an incident that runs for hours has many mentions already recorded.
+            var ids = mentions.Select(m => m.MentionId).ToArray();
+            var known = (await db.AlertMentions.Where(m => m.AlertId == byAlert.Key && ids.Contains(m.MentionId)).Select(m => m.MentionId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
             db.AlertMentions.AddRange(mentions.Where(m => !known.Contains(m.MentionId)).Select(m => new AlertMention { AlertId = byAlert.Key, MentionId = m.MentionId, At = m.At }));
         }
 

@@ -45,6 +45,33 @@ public sealed class AlertDirectory(
         return found.Values.OrderBy(a => a.Id).Select(ToLink).ToArray();
     }
 
+    /// <summary>One query per chunk of ids (the complaint intake asked once per mention while an incident was open).</summary>
+    public async Task<IReadOnlyDictionary<string, long[]>> OpenAlertIdsByMentionAsync(IReadOnlyCollection<string> mentionIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mentionIds);
+        var ids = mentionIds.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToArray();
+        var result = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        if (ids.Length == 0)
+        {
+            return result;
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        foreach (var chunk in ids.Chunk(IdsPerQuery))
+        {
+            var pairs = await db.AlertMentions.AsNoTracking()
+                .Where(m => chunk.Contains(m.MentionId) && db.Alerts.Any(a => a.Id == m.AlertId && a.Status != AlertStatus.Resolved))
+                .Select(m => new { m.MentionId, m.AlertId })
+                .ToListAsync(cancellationToken);
+            foreach (var byMention in pairs.GroupBy(p => p.MentionId, StringComparer.Ordinal))
+            {
+                result[byMention.Key] = byMention.Select(p => p.AlertId).Distinct().Order().ToArray();
+            }
+        }
+
+        return result;
+    }
+
     public async Task<AlertLink?> FindAsync(long alertId, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);

@@ -21,6 +21,26 @@ public interface IAlertDirectory
     /// <summary>Open (firing or acknowledged) alerts whose evidence includes any of the mentions.</summary>
     Task<IReadOnlyList<AlertLink>> OpenAlertsForMentionsAsync(IReadOnlyCollection<string> mentionIds, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// For each mention that is evidence of an open alert, those alerts' ids in ascending order
+    /// (mentions in none are left out). The default asks <see cref="OpenAlertsForMentionsAsync"/>
+    /// once per mention; an implementation that can answer in one query should.
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, long[]>> OpenAlertIdsByMentionAsync(IReadOnlyCollection<string> mentionIds, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        foreach (var id in mentionIds.Distinct(StringComparer.Ordinal))
+        {
+            var alerts = await OpenAlertsForMentionsAsync([id], cancellationToken);
+            if (alerts.Count > 0)
+            {
+                result[id] = alerts.Select(a => a.Id).ToArray();
+            }
+        }
+
+        return result;
+    }
+
     Task<AlertLink?> FindAsync(long alertId, CancellationToken cancellationToken);
 
     /// <summary>Records a line on the alert's timeline (e.g. "the last complaint case of this incident was resolved").</summary>

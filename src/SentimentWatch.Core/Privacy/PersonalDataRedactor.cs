@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -42,6 +43,10 @@ public static partial class PersonalDataRedactor
     public const string CardToken = "[card]";
     public const string AddressToken = "[address]";
     public const string NameToken = "[name]";
+
+    // Searched once per URL at the intake door: kept, not built per call.
+    private static readonly SearchValues<char> QueryStarts = SearchValues.Create("?#");
+    private static readonly SearchValues<char> AuthorityEnds = SearchValues.Create("/?#");
 
     public static string Redact(string? text) => Redact(text, RedactionKinds.Default);
 
@@ -103,7 +108,7 @@ public static partial class PersonalDataRedactor
         }
 
         var authorityEnd = AuthorityEnd(url);
-        var queryStart = url.IndexOfAny(['?', '#'], authorityEnd);
+        var queryStart = url.AsSpan(authorityEnd).IndexOfAny(QueryStarts) is var q and >= 0 ? authorityEnd + q : -1;
         if (queryStart < 0)
         {
             queryStart = url.Length;
@@ -344,7 +349,7 @@ public static partial class PersonalDataRedactor
             return 0;
         }
 
-        var end = url.IndexOfAny(['/', '?', '#'], scheme + 3);
+        var end = url.AsSpan(scheme + 3).IndexOfAny(AuthorityEnds) is var e and >= 0 ? scheme + 3 + e : -1;
         var authorityEnd = end < 0 ? url.Length : end;
 
         // user:password@host carries an identity: then the authority is redacted too.

@@ -45,6 +45,11 @@ public sealed class IncidentLinksTests : IAsyncLifetime
         link.Title.ShouldContain("brand");
         (await directory.OpenAlertsForMentionsAsync([unrelated.Id], default)).ShouldBeEmpty("a mention that is not evidence of the incident");
         (await directory.OpenAlertsForMentionsAsync([], default)).ShouldBeEmpty();
+        // Per mention in one question (complaint intake): only the evidence mentions, with their incident.
+        var byMention = await directory.OpenAlertIdsByMentionAsync([leak1.Id, leak2.Id, unrelated.Id, "no-such-mention"], default);
+        byMention.Keys.Order(StringComparer.Ordinal).ShouldBe(new[] { leak1.Id, leak2.Id }.Order(StringComparer.Ordinal));
+        byMention[leak1.Id].ShouldBe([link.Id]);
+        byMention[leak2.Id].ShouldBe([link.Id]);
         (await directory.FindAsync(link.Id, default))!.OpenedAt.ShouldBe(link.OpenedAt);
         (await directory.FindAsync(link.Id + 1000, default)).ShouldBeNull();
 
@@ -61,6 +66,7 @@ public sealed class IncidentLinksTests : IAsyncLifetime
         await host.Desk.ResolveAsync(link.Id, "pat", default);
         (await _receiver.NextAsync()).Kind.ShouldBe("resolved");
         (await directory.OpenAlertsForMentionsAsync([leak1.Id, leak2.Id], default)).ShouldBeEmpty("resolved incidents are not open");
+        (await directory.OpenAlertIdsByMentionAsync([leak1.Id, leak2.Id], default)).ShouldBeEmpty("resolved incidents are not open");
         (await directory.FindAsync(link.Id, default))!.Status.ShouldBe("resolved");
     }
 

@@ -65,6 +65,41 @@ public sealed class ComplaintIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task WithinOneBatch_LaterMentionsAttachToTheCaseAnEarlierOneOpened_AndItsAssignmentsCountAgainstTheLimit()
+    {
+        // The batch's lookups are read once (decision 150): what the batch itself writes must still be found.
+        var settings = new CasesSettings
+        {
+            ["Cases:Agents:0:MaxOpenCases"] = "1",
+            ["Cases:Agents:1:MaxOpenCases"] = "1",
+            ["Cases:Agents:2:MaxOpenCases"] = "1",
+        };
+        await using var host = await CasesTestHost.StartAsync(_data.Path, settings);
+        var at = host.Clock.GetUtcNow();
+        var first = Complaints.Make(at, author: "b1");
+        var repost = Complaints.Make(at.AddMinutes(10), text: "转发: 绿莫会员卡重复扣费，申请退款一周了还没到账", author: "b-reposter");
+        var sameAuthor = Complaints.Make(at.AddHours(1), text: "Still no refund from Lumo after a week, this is ridiculous", author: "B1");
+        var others = new[]
+        {
+            Complaints.Make(at, text: "门店把我的订单退款拒了，说超过七天", author: "b2"),
+            Complaints.Make(at, text: "The Lumo app charged my card three times for one latte and support ignores me", author: "b3"),
+            Complaints.Make(at, text: "退货申请提交了十天没人处理，电话也打不通", author: "b4"),
+        };
+
+        await host.Desk.OnIndexedAsync([first, repost, sameAuthor, .. others], default);
+
+        await using var db = await host.DbAsync();
+        var reasons = await db.Mentions.Select(m => new { m.MentionId, m.CaseId, m.Reason }).ToListAsync();
+        var firstCase = reasons.Single(r => r.MentionId == first.Id).CaseId;
+        reasons.Single(r => r.MentionId == repost.Id).ShouldBe(new { MentionId = repost.Id, CaseId = firstCase, Reason = "near_duplicate" });
+        reasons.Single(r => r.MentionId == sameAuthor.Id).ShouldBe(new { MentionId = sameAuthor.Id, CaseId = firstCase, Reason = "author" });
+        (await db.Cases.CountAsync()).ShouldBe(4);
+        // Three refund agents with room for one case each: the fourth case of the batch waits.
+        var owners = await db.Cases.OrderBy(c => c.Id).Select(c => c.Owner).ToListAsync();
+        owners.ShouldBe(["wang.lead", "li.na", "zhao.min", null]);
+    }
+
+    [Fact]
     public async Task ReDeliveryOfABatch_AndAgainAfterARestart_ChangesNothing()
     {
         var settings = new CasesSettings();
