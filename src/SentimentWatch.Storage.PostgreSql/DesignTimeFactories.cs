@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Design;
 using SentimentWatch.Alerting;
 using SentimentWatch.Cases;
 using SentimentWatch.Crawling.State;
+using SentimentWatch.Scoring.Corrections;
 using SentimentWatch.Storage.Mentions;
 using SentimentWatch.Web.Identity;
 
@@ -39,3 +40,5 @@ public sealed class AlertingPostgreSqlDesignFactory : PostgreSqlDesignFactory<Al
 public sealed class CasesPostgreSqlDesignFactory : PostgreSqlDesignFactory<CasesDbContext>;
 
 public sealed class ConsoleIdentityPostgreSqlDesignFactory : PostgreSqlDesignFactory<ConsoleIdentityDbContext>;
+
+public sealed class LabelCorrectionsPostgreSqlDesignFactory : PostgreSqlDesignFactory<LabelCorrectionsDbContext>;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SentimentWatch.Scoring.Corrections;
 using SentimentWatch.Alerting;
 using SentimentWatch.Cases;
 using SentimentWatch.Core.Pipeline;
@@ -52,6 +53,7 @@ public sealed class StateStore : IAsyncDisposable
         services.AddStateDbContext<AlertingDbContext>();
         services.AddStateDbContext<CasesDbContext>();
         services.AddStateDbContext<ConsoleIdentityDbContext>();
+        services.AddStateDbContext<LabelCorrectionsDbContext>();
         services.AddSingleton<MentionLedger>();
         return services.BuildServiceProvider();
     }

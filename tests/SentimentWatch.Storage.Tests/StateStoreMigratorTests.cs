@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using SentimentWatch.Scoring.Corrections;
 using SentimentWatch.Alerting;
 using SentimentWatch.Cases;
 using SentimentWatch.Cases.Domain;
@@ -28,6 +29,7 @@ public sealed class StateStoreMigratorTests
         await AssertMigratedAsync<AlertingDbContext>(services);
         await AssertMigratedAsync<CasesDbContext>(services);
         await AssertMigratedAsync<ConsoleIdentityDbContext>(services);
+        await AssertMigratedAsync<LabelCorrectionsDbContext>(services);
     }
 
     [Fact]

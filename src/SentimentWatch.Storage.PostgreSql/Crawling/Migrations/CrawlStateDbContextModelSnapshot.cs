@@ -21,6 +21,85 @@ namespace SentimentWatch.Storage.PostgreSql.Crawling
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("SentimentWatch.Crawling.State.HotPostRecord", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("MentionId")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Growing")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("LastCheckedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("PageUrl")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Reach")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Replies")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Shares")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ThreadUrl")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Updates")
+                        .HasColumnType("integer");
+
+                    b.HasKey("SourceId", "MentionId");
+
+                    b.HasIndex("PublishedAt");
+
+                    b.HasIndex("SourceId", "Growing", "LastCheckedAt");
+
+                    b.ToTable("crawl_hot_posts", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Crawling.State.ManagedSourceRecord", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("SourceId");
+
+                    b.ToTable("crawl_managed_sources", (string)null);
+                });
+
             modelBuilder.Entity("SentimentWatch.Crawling.State.PageValidatorRecord", b =>
                 {
                     b.Property<string>("SourceId")
@@ -59,6 +138,42 @@ namespace SentimentWatch.Storage.PostgreSql.Crawling
                     b.HasIndex("SourceId", "SeenAt");
 
                     b.ToTable("crawl_seen_items", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Crawling.State.SourceAuditRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Definition")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceId", "At");
+
+                    b.ToTable("crawl_source_audit", (string)null);
                 });
 
             modelBuilder.Entity("SentimentWatch.Crawling.State.SourceHealthRecord", b =>
@@ -100,6 +215,25 @@ namespace SentimentWatch.Storage.PostgreSql.Crawling
                     b.HasKey("SourceId");
 
                     b.ToTable("crawl_source_health", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Crawling.State.SourcePauseRecord", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("PausedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("PausedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("SourceId");
+
+                    b.ToTable("crawl_source_pauses", (string)null);
                 });
 #pragma warning restore 612, 618
         }
