@@ -41,7 +41,7 @@ public sealed class StateStoreMigratorTests
 
         await using var db = await services.GetRequiredService<IDbContextFactory<MentionLedgerDbContext>>().CreateDbContextAsync();
         var tables = await db.Database.SqlQueryRaw<string>("SELECT table_name AS \"Value\" FROM information_schema.tables WHERE table_name LIKE '\\_\\_migrations\\_%'").ToListAsync();
-        tables.Order().ShouldBe(["__migrations_alerting", "__migrations_cases", "__migrations_consoleidentity", "__migrations_crawlstate", "__migrations_mentionledger"]);
+        tables.Order().ShouldBe(["__migrations_alerting", "__migrations_cases", "__migrations_consoleidentity", "__migrations_crawlstate", "__migrations_labelcorrections", "__migrations_mentionledger"]);
     }
 
     [Fact]

@@ -128,5 +128,5 @@ public sealed class TelemetryTests
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class TelemetryCollection
 {
-    public const string Name = "telemetry, alone";
+    public const string Name = "process-wide state (meters, Hangfire's log provider), alone";
 }

@@ -11,6 +11,12 @@ using SentimentWatch.Pipeline;
 namespace SentimentWatch.Tests.Hosting;
 
 /// <summary><c>Worker:Roles</c> decides what one process runs (decision 147).</summary>
+/// <remarks>
+/// Runs alone, after the parallel tests: Hangfire logs through a process-wide provider (LibLog)
+/// bound to the last host's logger factory, so a host built here while another test's host was
+/// being disposed read a disposed factory (seen once in a full run).
+/// </remarks>
+[Collection(TelemetryCollection.Name)]
 public sealed class WorkerRolesTests
 {
     [Fact]
