@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SentimentWatch.Cases.Domain;
+using SentimentWatch.Cases.Workflow;
 using SentimentWatch.Storage;
 
 namespace SentimentWatch.Cases;
@@ -18,6 +19,48 @@ public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : D
     public DbSet<CaseSlaSignal> SlaSignals => Set<CaseSlaSignal>();
     public DbSet<CaseAlertLink> AlertLinks => Set<CaseAlertLink>();
     public DbSet<AssignmentCursor> AssignmentCursors => Set<AssignmentCursor>();
+    public DbSet<CaseMetricDay> MetricDays => Set<CaseMetricDay>();
+    public DbSet<CaseMetricDirtyDay> MetricDirtyDays => Set<CaseMetricDirtyDay>();
+
+    /// <summary>
+    /// Saves, and marks the UTC day of every case added, changed or removed as needing new metric
+    /// rollups, in the same transaction (decision 164). A mark is a plain insert, so writers never
+    /// wait on each other's marks; the refresh holds the cases table while it rebuilds, so no change
+    /// slips between a rebuild and the removal of the marks it read (<see cref="CaseMetricRollups"/>).
+    /// </summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        MarkChangedCaseDays();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        MarkChangedCaseDays();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    private void MarkChangedCaseDays()
+    {
+        HashSet<int>? days = null;
+        foreach (var entry in ChangeTracker.Entries<Case>())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            {
+                days ??= [];
+                days.Add(CaseMetricRollups.DayOf(entry.Entity.OpenedAt));
+                if (entry.State == EntityState.Modified)
+                {
+                    days.Add(CaseMetricRollups.DayOf(entry.Property(c => c.OpenedAt).OriginalValue));
+                }
+            }
+        }
+
+        if (days is not null)
+        {
+            MetricDirtyDays.AddRange(days.Select(day => new CaseMetricDirtyDay { Day = day }));
+        }
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -101,6 +144,17 @@ public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : D
         var cursor = modelBuilder.Entity<AssignmentCursor>();
         cursor.ToTable("case_assignment_cursors");
         cursor.HasKey(x => x.Team);
+
+        var day = modelBuilder.Entity<CaseMetricDay>();
+        day.ToTable("case_metric_days");
+        day.HasKey(x => new { x.Kind, x.Day, x.Key });
+        day.Property(x => x.Kind).HasMaxLength(16);
+
+        var dirty = modelBuilder.Entity<CaseMetricDirtyDay>();
+        dirty.ToTable("case_metric_dirty_days");
+        dirty.HasKey(x => x.Id);
+        dirty.Property(x => x.Id).ValueGeneratedOnAdd();
+        dirty.HasIndex(x => x.Day);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -30,6 +30,7 @@ public static class CasesRegistration
         services.AddStateDbContext<CasesDbContext>();
         services.AddSingleton<CaseDesk>();
         services.AddSingleton<IMentionObserver>(sp => sp.GetRequiredService<CaseDesk>());
+        services.AddSingleton<CaseMetricRollups>();
         services.AddSingleton<CaseQueries>();
         services.AddSingleton<ICaseDirectory, CaseDirectory>();
         services.AddTransient<SlaWatch>();

@@ -381,6 +381,79 @@ namespace SentimentWatch.Cases.Migrations
                     b.ToTable("case_mentions", (string)null);
                 });
 
+            modelBuilder.Entity("SentimentWatch.Cases.Domain.CaseMetricDay", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Breached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("FirstResponseTicks")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Open")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenBreached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("OpenDueKeys")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Rated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatingSum")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("ResolutionTicks")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Resolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("UnratedResolvedAt")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Volume")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Kind", "Day", "Key");
+
+                    b.ToTable("case_metric_days", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Cases.Domain.CaseMetricDirtyDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("case_metric_dirty_days", (string)null);
+                });
+
             modelBuilder.Entity("SentimentWatch.Cases.Domain.CaseNote", b =>
                 {
                     b.Property<long>("Id")

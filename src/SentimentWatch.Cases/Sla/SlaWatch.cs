@@ -228,12 +228,14 @@ public sealed class SlaWatch(
     }
 }
 
-/// <summary>Registers the SLA watch as a Hangfire recurring job when the host starts.</summary>
+/// <summary>Registers the SLA watch and the metric rollups' refresh as Hangfire recurring jobs when the host starts.</summary>
 public sealed class SlaWatchSchedule(IRecurringJobManager jobs, IOptions<CasesOptions> options, ILogger<SlaWatchSchedule> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         jobs.AddOrUpdate<SlaWatch>(SlaWatch.JobId, watch => watch.RunAsync(CancellationToken.None), options.Value.SlaCheckCron);
+        // Keeps the metric rollups close to the cases, so a metrics read rebuilds a few days at most.
+        jobs.AddOrUpdate<CaseMetricRollups>(CaseMetricRollups.JobId, rollups => rollups.RefreshAsync(CancellationToken.None), options.Value.SlaCheckCron);
         logger.LogInformation("SLA watch scheduled ({Cron})", options.Value.SlaCheckCron);
         return Task.CompletedTask;
     }

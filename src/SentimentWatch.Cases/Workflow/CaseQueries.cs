@@ -1,9 +1,7 @@
 using System.Buffers.Text;
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SentimentWatch.Cases.Domain;
 using SentimentWatch.Cases.Sla;
 using SentimentWatch.Core.Incidents;
@@ -107,10 +105,9 @@ public sealed record CaseMetricsGroup(
 public sealed record CaseMetrics(DateTimeOffset From, DateTimeOffset To, string? GroupBy, CaseMetricsGroup Total, IReadOnlyList<CaseMetricsGroup> Groups);
 
 /// <summary>Reads for the API: the queue, one case in full, metrics and the CSV export.</summary>
-public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk desk, TimeProvider clock)
+public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk desk, CaseMetricRollups rollups, TimeProvider clock)
 {
     public const int MaxPageSize = 200;
-    private static readonly DateTimeOffsetToBinaryConverter Instant = new();
 
     public async Task<CasePage> ListAsync(CaseFilter filter, CaseViewer viewer, int pageSize, string? cursor, CancellationToken cancellationToken)
     {
@@ -301,202 +298,94 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
     // ---- metrics ------------------------------------------------------------------------
 
     /// <summary>
-    /// The review figures for cases opened in [from, to), in total and per group, in three reads:
-    /// counts per group by the database (one grouped pass over the covering period index), the two
-    /// durations per case for the percentiles, and the backlog. Reading every case's twelve columns
-    /// and grouping in .NET cost about as much (~260 ms of CPU for 90 days over 100,000 cases): the
-    /// scan of the period's index entries dominates, so meeting 100 ms needs per-day rollups (issue 13).
+    /// The review figures for cases opened in [from, to), in total and per group: whole UTC days from
+    /// the per-day rollups (refreshed first, decision 164), the partial days at either end case by
+    /// case. The backlog is about the present, whatever the period: every day's open cases.
     /// </summary>
     public async Task<CaseMetrics> MetricsAsync(DateTimeOffset from, DateTimeOffset to, string? groupBy, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var column = groupBy switch
-        {
-            "category" => "\"Category\"",
-            "team" => "\"Team\"",
-            "agent" => "\"Owner\"",
-            "watch" => "\"WatchId\"",
-            _ => null,
-        };
-
+        var kind = groupBy is "category" or "team" or "agent" or "watch" ? groupBy : string.Empty;
+        await rollups.RefreshAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        var period = new MetricsPeriod(
-            Instant.ConvertToProvider(from.ToUniversalTime())!,
-            Instant.ConvertToProvider(to.ToUniversalTime())!,
-            now.UtcTicks,
-            // Asked for satisfaction: resolved at least the follow-up delay ago (or already answered).
-            Instant.ConvertToProvider((now - desk.Options.FollowUpDelay).ToUniversalTime())!);
+        var period = new Dictionary<string, MetricAccumulator>(StringComparer.Ordinal);
+        var backlog = new Dictionary<string, MetricAccumulator>(StringComparer.Ordinal);
+        static MetricAccumulator For(Dictionary<string, MetricAccumulator> sums, string key) =>
+            sums.TryGetValue(key, out var sum) ? sum : sums[key] = new MetricAccumulator();
+        async Task ReadCasesAsync(DateTimeOffset start, DateTimeOffset end)
+        {
+            if (start < end)
+            {
+                await CaseMetricRollups.ReadCasesAsync(db, start, end, (in CaseMetricRow row) => For(period, row.KeyFor(kind)).Add(row), cancellationToken);
+            }
+        }
 
-        // Three reads whatever the grouping: counts per key, durations per key, backlog per key;
-        // the total is their sum, and its percentiles come from the same durations.
-        var counts = await CountsAsync(connection, column, period, cancellationToken);
-        var (first, resolution) = await DurationsAsync(connection, column, period, cancellationToken);
-        var open = await BacklogAsync(connection, column, period, cancellationToken);
-        var total = Summarize(
-            "all",
-            counts.Values.Aggregate(MetricCounts.None, (sum, c) => sum.Plus(c)),
-            Percentiles(first.Values.SelectMany(v => v)),
-            Percentiles(resolution.Values.SelectMany(v => v)),
-            (open.Values.Sum(v => v.Backlog), open.Values.Sum(v => v.Breached)));
-        if (column is null)
+        from = from.ToUniversalTime();
+        to = to.ToUniversalTime();
+        var firstWholeDay = CaseMetricRollups.DayOf(from) + (from == CaseMetricRollups.StartOf(CaseMetricRollups.DayOf(from)) ? 0 : 1);
+        var endWholeDays = CaseMetricRollups.DayOf(to);
+        if (firstWholeDay < endWholeDays)
+        {
+            await ReadCasesAsync(from, CaseMetricRollups.StartOf(firstWholeDay));
+            await ReadCasesAsync(CaseMetricRollups.StartOf(endWholeDays), to);
+        }
+        else
+        {
+            await ReadCasesAsync(from, to);
+        }
+
+        var days = await db.MetricDays.AsNoTracking()
+            .Where(d => d.Kind == kind && d.Day >= firstWholeDay && d.Day < endWholeDays)
+            .ToListAsync(cancellationToken);
+        foreach (var day in days)
+        {
+            For(period, day.Key).AddPeriod(day);
+        }
+
+        // Only the open cases' columns, of every day that still has some.
+        var openDays = await db.MetricDays.AsNoTracking()
+            .Where(d => d.Kind == kind && d.Open > 0)
+            .Select(d => new CaseMetricDay { Key = d.Key, Open = d.Open, OpenBreached = d.OpenBreached, OpenDueKeys = d.OpenDueKeys })
+            .ToListAsync(cancellationToken);
+        foreach (var day in openDays)
+        {
+            For(backlog, day.Key).AddBacklog(day);
+        }
+
+        var nowTicks = now.UtcTicks;
+        var followUpCutoff = CaseMetricRollups.Stored(now - desk.Options.FollowUpDelay);
+        var all = new MetricAccumulator();
+        var allOpen = new MetricAccumulator();
+        foreach (var sum in period.Values)
+        {
+            all.Add(sum);
+        }
+
+        foreach (var sum in backlog.Values)
+        {
+            allOpen.Add(sum);
+        }
+
+        var total = Summarize("all", all, allOpen, nowTicks, followUpCutoff);
+        if (kind.Length == 0)
         {
             return new CaseMetrics(from, to, null, total, []);
         }
 
-        var groups = counts.Keys.Union(open.Keys).Order(StringComparer.Ordinal)
-            .Select(key => Summarize(
-                key,
-                counts.GetValueOrDefault(key) ?? MetricCounts.None,
-                Percentiles(first.GetValueOrDefault(key) ?? []),
-                Percentiles(resolution.GetValueOrDefault(key) ?? []),
-                open.GetValueOrDefault(key)))
+        var groups = period.Keys.Union(backlog.Keys).Order(StringComparer.Ordinal)
+            .Select(key => Summarize(key, period.GetValueOrDefault(key) ?? new MetricAccumulator(), backlog.GetValueOrDefault(key) ?? new MetricAccumulator(), nowTicks, followUpCutoff))
             .ToList();
         return new CaseMetrics(from, to, groupBy, total, groups);
     }
 
-    private sealed record MetricsPeriod(object From, object To, long NowTicks, object FollowUpCutoff);
-
-    private sealed record MetricCounts(int Volume, int Resolved, int Breached, int Reopened, int Satisfied, long SatisfactionSum, int FollowUpsDue)
+    private static CaseMetricsGroup Summarize(string key, MetricAccumulator c, MetricAccumulator open, long nowTicks, long followUpCutoff)
     {
-        public static readonly MetricCounts None = new(0, 0, 0, 0, 0, 0, 0);
-
-        public MetricCounts Plus(MetricCounts o) => new(
-            Volume + o.Volume, Resolved + o.Resolved, Breached + o.Breached, Reopened + o.Reopened, Satisfied + o.Satisfied, SatisfactionSum + o.SatisfactionSum, FollowUpsDue + o.FollowUpsDue);
-    }
-
-    /// <summary>Cases opened in the period and not merged away, whose key (group) is <paramref name="column"/> or everything.</summary>
-    private static string PeriodFilter => "\"OpenedAt\" >= @from AND \"OpenedAt\" < @to AND \"MergedIntoId\" IS NULL";
-
-    private static string KeyOf(string? column) => column is null ? "''" : $"COALESCE({column}, '(none)')";
-
-    private static async Task<Dictionary<string, MetricCounts>> CountsAsync(DbConnection connection, string? column, MetricsPeriod period, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {KeyOf(column)},
-                   COUNT(*),
-                   SUM(CASE WHEN "ResolvedAt" IS NOT NULL OR "Status" IN ({(int)CaseStatus.Resolved}, {(int)CaseStatus.Closed}) THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN "FirstResponseBreached" OR "ResolutionBreached" OR ("IsOpen" AND "DueKey" <= @now) THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN "ReopenCount" > 0 THEN 1 ELSE 0 END),
-                   COUNT("Satisfaction"),
-                   COALESCE(SUM("Satisfaction"), 0),
-                   SUM(CASE WHEN "Satisfaction" IS NOT NULL OR "ResolvedAt" <= @followUp THEN 1 ELSE 0 END)
-            FROM cases WHERE {PeriodFilter}
-            GROUP BY 1
-            """;
-        AddPeriod(command, period);
-        var counts = new Dictionary<string, MetricCounts>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            counts[reader.GetString(0)] = new MetricCounts(
-                Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture),
-                Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture),
-                Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture),
-                Convert.ToInt32(reader.GetValue(4), CultureInfo.InvariantCulture),
-                Convert.ToInt32(reader.GetValue(5), CultureInfo.InvariantCulture),
-                Convert.ToInt64(reader.GetValue(6), CultureInfo.InvariantCulture),
-                Convert.ToInt32(reader.GetValue(7), CultureInfo.InvariantCulture));
-        }
-
-        return counts;
-    }
-
-    /// <summary>
-    /// The durations to first response and to resolution per key: two numbers per case read off the
-    /// covering period index (ranking them with a window function in SQLite cost more: 666 ms of
-    /// CPU for 90 days by category, against 265 ms for these three reads together).
-    /// </summary>
-    private static async Task<(Dictionary<string, List<long>> First, Dictionary<string, List<long>> Resolution)> DurationsAsync(DbConnection connection, string? column, MetricsPeriod period, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {KeyOf(column)}, "FirstResponseWorking", "ResolutionWorking"
-            FROM cases WHERE {PeriodFilter} AND ("FirstResponseWorking" IS NOT NULL OR "ResolutionWorking" IS NOT NULL)
-            """;
-        AddPeriod(command, period);
-        var first = new Dictionary<string, List<long>>(StringComparer.Ordinal);
-        var resolution = new Dictionary<string, List<long>>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        string? lastKey = null;
-        List<long>? firstList = null, resolutionList = null;
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var key = reader.GetString(0);
-            if (!string.Equals(key, lastKey, StringComparison.Ordinal))
-            {
-                lastKey = key;
-                firstList = first.TryGetValue(key, out var f) ? f : first[key] = [];
-                resolutionList = resolution.TryGetValue(key, out var r) ? r : resolution[key] = [];
-            }
-
-            if (!reader.IsDBNull(1))
-            {
-                firstList!.Add(reader.GetInt64(1));
-            }
-
-            if (!reader.IsDBNull(2))
-            {
-                resolutionList!.Add(reader.GetInt64(2));
-            }
-        }
-
-        return (first, resolution);
-    }
-
-    /// <summary>Nearest-rank median and p90: the values at ranks ceil(n/2) and ceil(9n/10).</summary>
-    private static (long? Median, long? P90) Percentiles(IEnumerable<long> values)
-    {
-        var sorted = values.ToArray();
-        if (sorted.Length == 0)
-        {
-            return (null, null);
-        }
-
-        Array.Sort(sorted);
-        var n = sorted.Length;
-        return (sorted[((n + 1) / 2) - 1], sorted[(((9 * n) + 9) / 10) - 1]);
-    }
-
-    /// <summary>Backlog and breached-now are about the present, whatever the period.</summary>
-    private static async Task<Dictionary<string, (int Backlog, int Breached)>> BacklogAsync(DbConnection connection, string? column, MetricsPeriod period, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {KeyOf(column)}, COUNT(*), SUM(CASE WHEN "FirstResponseBreached" OR "ResolutionBreached" OR "DueKey" <= @now THEN 1 ELSE 0 END)
-            FROM cases WHERE "IsOpen" GROUP BY 1
-            """;
-        Add(command, "@now", period.NowTicks);
-        var open = new Dictionary<string, (int Backlog, int Breached)>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            open[reader.GetString(0)] = (Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture));
-        }
-
-        return open;
-    }
-
-    private static void AddPeriod(DbCommand command, MetricsPeriod period)
-    {
-        Add(command, "@from", period.From);
-        Add(command, "@to", period.To);
-        Add(command, "@now", period.NowTicks);
-        Add(command, "@followUp", period.FollowUpCutoff);
-    }
-
-    private static void Add(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
-
-    private static CaseMetricsGroup Summarize(string key, MetricCounts c, (long? Median, long? P90) first, (long? Median, long? P90) resolution, (int Backlog, int Breached) open)
-    {
+        // Nearest rank: the median is the value at rank ceil(n/2), p90 at ceil(9n/10).
+        static (long? Median, long? P90) Percentiles(SortedRuns values) =>
+            (values.ValueAtRank((values.Count + 1) / 2), values.ValueAtRank(((9 * values.Count) + 9) / 10));
+        var first = Percentiles(c.FirstResponse);
+        var resolution = Percentiles(c.Resolution);
+        var breached = c.BreachedAt(nowTicks);
         return new CaseMetricsGroup(
             key,
             c.Volume,
@@ -506,12 +395,12 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
             Minutes(first.P90),
             Minutes(resolution.Median),
             Minutes(resolution.P90),
-            c.Volume == 0 ? null : Math.Round(100.0 * (c.Volume - c.Breached) / c.Volume, 1),
-            open.Backlog,
-            open.Breached,
+            c.Volume == 0 ? null : Math.Round(100.0 * (c.Volume - breached) / c.Volume, 1),
+            open.Open,
+            open.OpenBreachedAt(nowTicks),
             Ratio(c.Reopened, c.Resolved),
-            c.Satisfied == 0 ? null : Math.Round((double)c.SatisfactionSum / c.Satisfied, 2),
-            Ratio(c.Satisfied, c.FollowUpsDue));
+            c.Rated == 0 ? null : Math.Round((double)c.RatingSum / c.Rated, 2),
+            Ratio(c.Rated, c.AskedAt(followUpCutoff)));
     }
 
     private static double? Ratio(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 3);

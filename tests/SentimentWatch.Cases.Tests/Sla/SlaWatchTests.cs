@@ -3,6 +3,7 @@ using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using SentimentWatch.Cases.Domain;
 using SentimentWatch.Cases.Sla;
+using SentimentWatch.Cases.Workflow;
 using SentimentWatch.Cases.Tests.Support;
 using SentimentWatch.Core.Incidents;
 
@@ -22,14 +23,15 @@ public sealed class SlaWatchTests : IDisposable
         CasesTestHost.StartAsync(_data.Path, new CasesSettings(), clock, s => s.AddSingleton<IStaffNotifier>(notifier));
 
     [Fact]
-    public async Task TheWatchIsARecurringHangfireJob()
+    public async Task TheWatchAndTheMetricRollupsAreRecurringHangfireJobs()
     {
         await using var host = await StartAsync(new RecordingStaffNotifier(), new ManualClock(CasesTestHost.Start));
         using var connection = host.App.Services.GetRequiredService<JobStorage>().GetConnection();
-        var job = connection.GetRecurringJobs().ShouldHaveSingleItem();
-        job.Id.ShouldBe(SlaWatch.JobId);
-        job.Cron.ShouldBe("0 0 1 1 *");
-        job.Job.Type.ShouldBe(typeof(SlaWatch));
+        var jobs = connection.GetRecurringJobs().OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
+        jobs.Select(j => j.Id).ShouldBe([CaseMetricRollups.JobId, SlaWatch.JobId]);
+        jobs.ShouldAllBe(j => j.Cron == "0 0 1 1 *");
+        jobs[0].Job.Type.ShouldBe(typeof(CaseMetricRollups));
+        jobs[1].Job.Type.ShouldBe(typeof(SlaWatch));
     }
 
     [Fact]

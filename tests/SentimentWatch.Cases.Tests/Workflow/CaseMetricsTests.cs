@@ -82,7 +82,7 @@ public sealed class CaseMetricsTests : IDisposable
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgresql")]
-    public async Task Metrics_AggregatedByTheDatabase_MatchACaseByCaseCount_ForEveryGroupSizeAndAMissingOwner(string provider)
+    public async Task Metrics_FromPerDayRollups_MatchACaseByCaseCount_ForEveryGroupSizeAMissingOwnerAndEveryLaterChange(string provider)
     {
         var settings = new CasesSettings();
         await using var database = provider == "postgresql" ? await PostgresTestServer.CreateDatabaseAsync("metricsref") : null;
@@ -142,19 +142,108 @@ public sealed class CaseMetricsTests : IDisposable
             await db.SaveChangesAsync();
         }
 
-        var from = now.AddDays(-30);
-        var metrics = await host.App.Services.GetRequiredService<CaseQueries>().MetricsAsync(from, now, "agent", default);
+        var queries = host.App.Services.GetRequiredService<CaseQueries>();
         var followUpDelay = host.App.Services.GetRequiredService<CaseDesk>().Options.FollowUpDelay;
+        await ShouldMatchCaseByCaseAsync(now.AddDays(-30), now, "agent");
 
-        Expected("all", seeded).ShouldBe(metrics.Total);
-        metrics.Groups.Select(g => g.Key).ShouldBe(["(none)", "a1", "a10", "a11", "a2", "a37", "a9"]);
-        foreach (var group in metrics.Groups)
+        // The desk works on: cases opened on many days are answered, resolved, rated, reopened and
+        // merged, and new ones arrive today. The per-day rollups (decision 164) must follow every change.
+        await using (var db = await host.DbAsync())
         {
-            Expected(group.Key, seeded.Where(c => (c.Owner ?? "(none)") == group.Key).ToList()).ShouldBe(group);
+            var tracked = await db.Cases.OrderBy(c => c.Id).ToListAsync();
+            foreach (var c in tracked.Where(c => c.IsOpen).Take(6))
+            {
+                c.ResolvedAt = now.AddMinutes(-random.Next(1, 600));
+                c.ResolutionWorking = c.ResolvedAt - c.OpenedAt;
+                c.SetStatus(CaseStatus.Resolved);
+                c.UpdateDueKey();
+            }
+
+            foreach (var c in tracked.Where(c => c.ResolvedAt is not null && c.Satisfaction is null).Skip(2).Take(4))
+            {
+                c.Satisfaction = 1 + random.Next(5);
+            }
+
+            foreach (var c in tracked.Where(c => c.Status == CaseStatus.Resolved).Skip(7).Take(3))
+            {
+                c.ReopenCount++;
+                c.SetStatus(CaseStatus.InProgress);
+                c.UpdateDueKey();
+            }
+
+            var merged = tracked.First(c => c.Owner == "a37");
+            merged.MergedIntoId = tracked.Last().Id;
+            merged.SetStatus(CaseStatus.Closed);
+            merged.UpdateDueKey();
+            foreach (var owner in new[] { "a1", "a9", "new-agent" })
+            {
+                var opened = now.AddMinutes(-random.Next(1, 120));
+                var c = new Case
+                {
+                    WatchId = "lumo", Title = "t", Category = "refund_return", Priority = 2, Team = "support", Owner = owner, Author = "x", Source = "forum",
+                    Negative = 0.9f, OpenedAt = opened, ClockStartedAt = opened, LastMentionAt = opened, UpdatedAt = opened,
+                    FirstResponseTarget = TimeSpan.FromMinutes(30), ResolutionTarget = TimeSpan.FromHours(24),
+                };
+                c.SetStatus(CaseStatus.New);
+                c.FirstResponseDueAt = c.ClockStartedAt + c.FirstResponseTarget;
+                c.ResolutionDueAt = c.ClockStartedAt + c.ResolutionTarget;
+                c.UpdateDueKey();
+                db.Cases.Add(c);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        await ShouldMatchCaseByCaseAsync(now.AddDays(-30), now, "agent");
+        await ShouldMatchCaseByCaseAsync(now.AddDays(-30), now, null);
+        // Whole days only (midnight to midnight), and a period inside one day (no whole day at all).
+        var midnight = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        await ShouldMatchCaseByCaseAsync(midnight.AddDays(-12), midnight.AddDays(-2), "agent");
+        await ShouldMatchCaseByCaseAsync(midnight.AddDays(-5).AddHours(3), midnight.AddDays(-5).AddHours(20), "agent");
+
+        // An upgrade: the migration asks for every day to be rebuilt; the rollups of cases that were
+        // there before count the same.
+        await using (var db = await host.DbAsync())
+        {
+            await db.MetricDays.ExecuteDeleteAsync();
+            db.MetricDirtyDays.Add(new CaseMetricDirtyDay { Day = CaseMetricDirtyDay.AllDays });
+            await db.SaveChangesAsync();
+        }
+
+        await ShouldMatchCaseByCaseAsync(now.AddDays(-30), now, "agent");
+        await using (var db = await host.DbAsync())
+        {
+            (await db.MetricDirtyDays.CountAsync()).ShouldBe(0, "the read rebuilt every marked day and removed the marks");
+        }
+
+        async Task ShouldMatchCaseByCaseAsync(DateTimeOffset from, DateTimeOffset to, string? groupBy)
+        {
+            List<Case> all;
+            await using (var db = await host.DbAsync())
+            {
+                all = await db.Cases.AsNoTracking().Where(c => c.MergedIntoId == null).ToListAsync();
+            }
+
+            var inPeriod = all.Where(c => c.OpenedAt >= from && c.OpenedAt < to).ToList();
+            var metrics = await queries.MetricsAsync(from, to, groupBy, default);
+            metrics.Total.ShouldBe(Expected("all", inPeriod, all), $"{from:u} – {to:u} by {groupBy ?? "nothing"}");
+            if (groupBy is null)
+            {
+                metrics.Groups.ShouldBeEmpty();
+                return;
+            }
+
+            var keys = inPeriod.Concat(all.Where(c => c.IsOpen)).Select(c => c.Owner ?? "(none)").Distinct().Order(StringComparer.Ordinal).ToList();
+            metrics.Groups.Select(g => g.Key).ShouldBe(keys);
+            foreach (var group in metrics.Groups)
+            {
+                Expected(group.Key, inPeriod.Where(c => (c.Owner ?? "(none)") == group.Key).ToList(), all.Where(c => (c.Owner ?? "(none)") == group.Key).ToList())
+                    .ShouldBe(group, $"{group.Key}, {from:u} – {to:u}");
+            }
         }
 
         // The reference: every case read and counted one by one, nearest-rank percentiles.
-        CaseMetricsGroup Expected(string key, IReadOnlyList<Case> cases)
+        CaseMetricsGroup Expected(string key, IReadOnlyList<Case> cases, IReadOnlyList<Case> everyCase)
         {
             static double? Rank(IEnumerable<TimeSpan?> values, int percent)
             {
@@ -167,16 +256,114 @@ public sealed class CaseMetricsTests : IDisposable
             var breached = cases.Count(c => c.FirstResponseBreached || c.ResolutionBreached || (c.IsOpen && c.DueKey <= now.UtcTicks));
             var satisfied = cases.Where(c => c.Satisfaction is not null).ToList();
             var asked = cases.Count(c => c.Satisfaction is not null || c.ResolvedAt + followUpDelay <= now);
-            var open = cases.Where(c => c.IsOpen).ToList();
+            var open = everyCase.Where(c => c.IsOpen).ToList();
             return new CaseMetricsGroup(
                 key, cases.Count, resolved, Ratio(resolved, cases.Count),
                 Rank(cases.Select(c => c.FirstResponseWorking), 50), Rank(cases.Select(c => c.FirstResponseWorking), 90),
                 Rank(cases.Select(c => c.ResolutionWorking), 50), Rank(cases.Select(c => c.ResolutionWorking), 90),
-                Math.Round(100.0 * (cases.Count - breached) / cases.Count, 1),
+                cases.Count == 0 ? null : Math.Round(100.0 * (cases.Count - breached) / cases.Count, 1),
                 open.Count, open.Count(c => c.FirstResponseBreached || c.ResolutionBreached || c.DueKey <= now.UtcTicks),
                 Ratio(cases.Count(c => c.ReopenCount > 0), resolved),
                 satisfied.Count == 0 ? null : Math.Round(satisfied.Average(c => c.Satisfaction!.Value), 2),
                 Ratio(satisfied.Count, asked));
+        }
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Metrics_ReadWhileOtherConnectionsChangeCases_CountEveryChangeOnceTheWritersStop(string provider)
+    {
+        var settings = new CasesSettings();
+        await using var database = provider == "postgresql" ? await PostgresTestServer.CreateDatabaseAsync("metricsrace") : null;
+        if (database is not null)
+        {
+            settings = settings.With("Storage:Provider", provider).With("Storage:ConnectionString", database.ConnectionString);
+        }
+
+        await using var host = await CasesTestHost.StartAsync(_data.Path, settings);
+        var now = host.Clock.GetUtcNow();
+        await using (var db = await host.DbAsync())
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var opened = now - TimeSpan.FromHours(1 + (i * 7 % (20 * 24)));
+                var c = new Case
+                {
+                    WatchId = "lumo", Title = "t", Category = i % 2 == 0 ? "refund_return" : "logistics", Priority = 2, Team = "support", Owner = "a" + (i % 5), Author = "x", Source = "forum",
+                    Negative = 0.9f, OpenedAt = opened, ClockStartedAt = opened, LastMentionAt = opened, UpdatedAt = opened,
+                    FirstResponseTarget = TimeSpan.FromHours(2), ResolutionTarget = TimeSpan.FromHours(24),
+                };
+                c.SetStatus(CaseStatus.InProgress);
+                c.FirstResponseDueAt = c.ClockStartedAt + c.FirstResponseTarget;
+                c.ResolutionDueAt = c.ClockStartedAt + c.ResolutionTarget;
+                c.UpdateDueKey();
+                db.Cases.Add(c);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        var queries = host.App.Services.GetRequiredService<CaseQueries>();
+        var rollups = host.App.Services.GetRequiredService<CaseMetricRollups>();
+        using var stop = new CancellationTokenSource();
+        var reads = 0;
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await queries.MetricsAsync(now.AddDays(-30), now, r == 0 ? "category" : "agent", default);
+                await rollups.RefreshAsync(default);
+                Interlocked.Increment(ref reads);
+            }
+        })).ToList();
+
+        // Two writers on their own connections: each resolves, rates or reopens cases of many days.
+        var writers = Enumerable.Range(0, 2).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w);
+            for (var i = 0; i < 60; i++)
+            {
+                await using var db = await host.DbAsync();
+                var id = 1 + random.Next(200);
+                var c = await db.Cases.SingleAsync(x => x.Id == id);
+                if (c.IsOpen)
+                {
+                    c.ResolvedAt = now.AddMinutes(-random.Next(1, 60));
+                    c.ResolutionWorking = c.ResolvedAt - c.OpenedAt;
+                    c.SetStatus(CaseStatus.Resolved);
+                }
+                else
+                {
+                    c.ReopenCount++;
+                    c.Satisfaction = 1 + random.Next(5);
+                    c.SetStatus(CaseStatus.InProgress);
+                }
+
+                c.UpdateDueKey();
+                await db.SaveChangesAsync();
+            }
+        })).ToList();
+        await Task.WhenAll(writers);
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+        reads.ShouldBeGreaterThan(0);
+
+        List<Case> all;
+        await using (var db = await host.DbAsync())
+        {
+            all = await db.Cases.AsNoTracking().ToListAsync();
+        }
+
+        var metrics = await queries.MetricsAsync(now.AddDays(-30), now, "agent", default);
+        metrics.Total.Volume.ShouldBe(200);
+        metrics.Total.Resolved.ShouldBe(all.Count(c => c.ResolvedAt is not null || c.Status is CaseStatus.Resolved or CaseStatus.Closed));
+        metrics.Total.Backlog.ShouldBe(all.Count(c => c.IsOpen));
+        metrics.Total.ReopenRate.ShouldBe(Math.Round((double)all.Count(c => c.ReopenCount > 0) / all.Count(c => c.ResolvedAt is not null || c.Status is CaseStatus.Resolved or CaseStatus.Closed), 3));
+        foreach (var group in metrics.Groups)
+        {
+            group.Backlog.ShouldBe(all.Count(c => c.IsOpen && c.Owner == group.Key), group.Key);
+            group.Resolved.ShouldBe(all.Count(c => c.Owner == group.Key && (c.ResolvedAt is not null || c.Status is CaseStatus.Resolved or CaseStatus.Closed)), group.Key);
         }
     }
 }

@@ -1,0 +1,65 @@
+namespace SentimentWatch.Cases.Domain;
+
+/// <summary>
+/// The metric figures of the cases opened on one UTC day, for one grouping (<see cref="Kind"/>:
+/// empty for all cases, else <c>category</c>, <c>team</c>, <c>agent</c> or <c>watch</c>) and one
+/// key of it (decision 164). Counts add up across days; the durations are kept whole (sorted, as
+/// little-endian 64-bit ticks) so percentiles over any set of days stay exact, and the backlog is the
+/// sum of every day's open cases. The two figures that
+/// depend on the moment of reading keep the instants they turn on: the due keys of open cases not
+/// already breached (breached once the due key has passed), and the resolution instants of resolved
+/// cases not yet rated (asked for satisfaction once the follow-up delay has passed).
+/// </summary>
+public sealed class CaseMetricDay
+{
+    /// <summary>Days since 0001-01-01 UTC of the cases' <see cref="Case.OpenedAt"/>.</summary>
+    public int Day { get; set; }
+
+    public string Kind { get; set; } = string.Empty;
+
+    public string Key { get; set; } = string.Empty;
+
+    public int Volume { get; set; }
+
+    public int Resolved { get; set; }
+
+    /// <summary>Cases whose first-response or resolution clock was breached (a fact that stays true).</summary>
+    public int Breached { get; set; }
+
+    public int Reopened { get; set; }
+
+    public int Rated { get; set; }
+
+    public long RatingSum { get; set; }
+
+    /// <summary>Cases still open (the backlog counts every day's), and those of them already breached.</summary>
+    public int Open { get; set; }
+
+    public int OpenBreached { get; set; }
+
+    public byte[] FirstResponseTicks { get; set; } = [];
+
+    public byte[] ResolutionTicks { get; set; } = [];
+
+    /// <summary>Due keys (UTC ticks) of open cases not yet breached.</summary>
+    public byte[] OpenDueKeys { get; set; } = [];
+
+    /// <summary>Resolution instants, as stored, of resolved cases with no rating yet.</summary>
+    public byte[] UnratedResolvedAt { get; set; } = [];
+}
+
+/// <summary>
+/// A day whose <see cref="CaseMetricDay"/> rows are out of date: written in the same transaction as
+/// the change to a case opened that day (one row per save, so writers never
+/// wait on each other), removed by the refresh that rebuilt the day (which holds
+/// the cases table meanwhile, so no change slips between the two). <see cref="AllDays"/> asks for a rebuild of every day (the migration
+/// that creates the rollups writes it, so existing cases are counted).
+/// </summary>
+public sealed class CaseMetricDirtyDay
+{
+    public const int AllDays = -1;
+
+    public long Id { get; set; }
+
+    public int Day { get; set; }
+}
