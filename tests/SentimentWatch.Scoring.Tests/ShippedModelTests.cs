@@ -57,6 +57,39 @@ public sealed class ShippedModelTests
         (ordinary.Count(x => x.l == SentimentLabel.Negative) / (double)ordinary.Count).ShouldBeLessThan(0.15);
     }
 
+    // The same crisis check, for the topic (issue 15 item 3: harm reports must be `safety`): measured on the test split and
+    // reported in models/MODEL.md; the floors sit a few points under the measured shares.
+    [CorpusFact]
+    public void Harm_reports_are_labelled_safety_on_the_crisis_check()
+    {
+        var checks = CrisisCheck.Load(TestPaths.CrisisCheck, TestPaths.Corpus).Where(c => c.Split == "test" && c.Kind == CrisisCheck.Crisis).ToList();
+        var scores = Scorer.Value.Score(checks.Select(c => c.Text).ToList());
+        var figures = new Dictionary<string, (int Items, int Safety, int NegativeAndSafety)>();
+        foreach (var language in new[] { "zh", "en" })
+        {
+            var items = checks.Select((c, i) => (c, s: scores[i]!)).Where(x => x.c.Language == language).ToList();
+            figures[language] = (
+                items.Count,
+                items.Count(x => x.s.Topic?.Topic == "safety"),
+                items.Count(x => x.s.Topic?.Topic == "safety" && x.s.Sentiment.Label == SentimentLabel.Negative));
+        }
+
+        Console.WriteLine(string.Join("; ", figures.Select(f => $"{f.Key}: {f.Value.Items} harm reports, safety {f.Value.Safety}, negative and safety {f.Value.NegativeAndSafety}")));
+        Console.WriteLine("not safety: " + string.Join(", ", checks.Select((c, i) => (c, s: scores[i]!)).Where(x => x.s.Topic?.Topic != "safety")
+            .GroupBy(x => $"{x.c.Language} {x.s.Topic?.Topic ?? "none"}/{x.s.Sentiment.Label}").Select(g => $"{g.Key} {g.Count()}")));
+        foreach (var (language, f) in figures)
+        {
+            f.Items.ShouldBeGreaterThan(50);
+        }
+
+        (figures["zh"].Safety / (double)figures["zh"].Items).ShouldBeGreaterThan(FloorZh);
+        (figures["en"].Safety / (double)figures["en"].Items).ShouldBeGreaterThan(FloorEn);
+    }
+
+    // Measured 2026-12-03: zh 63 of 66 safety (0.955; 62 also negative), en 55 of 73 (0.753; 47 also negative).
+    private const double FloorZh = 0.92;
+    private const double FloorEn = 0.70;
+
     // Held-out test sets of the real corpora (never trained on): MODEL.md reports 0.881, 0.853 / 0.789, 0.733 / 0.591.
     [CorpusFact]
     public void Sentiment_on_the_held_out_real_test_sets_stays_above_its_floors()
