@@ -98,12 +98,12 @@ public sealed class ComplaintTopicTests
     public void The_shipped_models_classify_real_complaints_well_and_rarely_answer_other()
     {
         // Floors a little under the figures in models/MODEL.md, so a retrained model that loses ground fails here.
-        // With sentiment v2 served beside it (merged after the topic model was measured) the figures are
-        // zh 0.829 / 0.688 / 0.3 % and en 0.765 / 0.643 / 14.7 %: v2 calls more English complaints neutral, and the
-        // complaint gate (other only at >= 0.8) applies to negatives only. The English ceiling on `other` is the
-        // measured figure, above the 10 % goal: the gap is reported in MODEL.md, not hidden here.
+        // With sentiment v2 served beside it and the complaint gate (other only at >= 0.8) on every non-positive post
+        // (it was on negatives only, and v2 calls more English complaints neutral), the figures are
+        // zh 0.826 / 0.676 / 0.0 % and en 0.789 / 0.634 / 6.4 %. The English accuracy floor sits under the issue's
+        // 0.80 goal, which it misses by 0.011: the gap is reported in MODEL.md, not hidden here.
         var scorer = Scorer.Value;
-        foreach (var (language, accuracy, macroF1, other) in new[] { ("zh", 0.80, 0.65, 0.10), ("en", 0.75, 0.58, 0.15) })
+        foreach (var (language, accuracy, macroF1, other) in new[] { ("zh", 0.80, 0.65, 0.10), ("en", 0.77, 0.60, 0.08) })
         {
             var rows = Complaints.Value.Where(i => i.Language == language)
                 .Select(i => (i, scorer.ScoreOne(i.Text).Topic!)).Select(x => (x.i, x.Item2.Topic, x.Item2.Score)).ToList();

@@ -75,8 +75,6 @@ public sealed class ShippedModelTests
         }
 
         Console.WriteLine(string.Join("; ", figures.Select(f => $"{f.Key}: {f.Value.Items} harm reports, safety {f.Value.Safety}, negative and safety {f.Value.NegativeAndSafety}")));
-        Console.WriteLine("not safety: " + string.Join(", ", checks.Select((c, i) => (c, s: scores[i]!)).Where(x => x.s.Topic?.Topic != "safety")
-            .GroupBy(x => $"{x.c.Language} {x.s.Topic?.Topic ?? "none"}/{x.s.Sentiment.Label}").Select(g => $"{g.Key} {g.Count()}")));
         foreach (var (language, f) in figures)
         {
             f.Items.ShouldBeGreaterThan(50);
@@ -86,9 +84,10 @@ public sealed class ShippedModelTests
         (figures["en"].Safety / (double)figures["en"].Items).ShouldBeGreaterThan(FloorEn);
     }
 
-    // Measured 2026-12-03: zh 63 of 66 safety (0.955; 62 also negative), en 55 of 73 (0.753; 47 also negative).
-    private const double FloorZh = 0.92;
-    private const double FloorEn = 0.70;
+    // Measured 2026-12-03 with harm reports taken as safety: zh 66 of 66 (65 also negative), en 61 of 73 (0.836; 53 also
+    // negative). Before that change: zh 63 (0.955), en 55 (0.753).
+    private const double FloorZh = 0.95;
+    private const double FloorEn = 0.80;
 
     // Held-out test sets of the real corpora (never trained on): MODEL.md reports 0.881, 0.853 / 0.789, 0.733 / 0.591.
     [CorpusFact]

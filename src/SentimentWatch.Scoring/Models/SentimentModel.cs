@@ -73,7 +73,14 @@ public sealed class SentimentModel
     public (float Negative, float Neutral, float Positive) Probabilities(FeatureVector features, string prepared, string language) =>
         Probabilities(features.Indices, features.Values, prepared, language);
 
-    internal (float Negative, float Neutral, float Positive) Probabilities(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, string prepared, string language)
+    /// <summary>As <see cref="Probabilities(FeatureVector, string, string)"/>, with the harm check already made by the caller.</summary>
+    public (float Negative, float Neutral, float Positive) Probabilities(FeatureVector features, bool reportsHarm, string language) =>
+        Probabilities(features.Indices, features.Values, null, reportsHarm, language);
+
+    internal (float Negative, float Neutral, float Positive) Probabilities(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, string prepared, string language) =>
+        Probabilities(indices, values, prepared, null, language);
+
+    private (float Negative, float Neutral, float Positive) Probabilities(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, string? prepared, bool? reportsHarm, string language)
     {
         if (_neutral is not { } head)
         {
@@ -82,7 +89,8 @@ public sealed class SentimentModel
 
         var polar = Logit(indices, values);
         var neutral = head.Logit(indices, values) + (Manifest.NeutralHead?.BiasFor(language) ?? 0f);
-        if (Manifest.NeutralHead is { } settings && (settings.HarmPolarShift != 0 || settings.HarmNeutralShift != 0) && HarmTerms.Shipped.Find(prepared) is not null)
+        if (Manifest.NeutralHead is { } settings && (settings.HarmPolarShift != 0 || settings.HarmNeutralShift != 0)
+            && (reportsHarm ?? HarmTerms.Shipped.Find(prepared!) is not null))
         {
             polar += settings.HarmPolarShift;
             neutral += settings.HarmNeutralShift;

@@ -28,6 +28,7 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
 
     private readonly SentimentModel _sentiment;
     private readonly TopicModel _topic;
+    private readonly int _safetyIndex;
     private readonly bool _sharedFeatures;
     private readonly string[] _riskTerms;
     private readonly HybridTopic? _hybrid;
@@ -42,6 +43,7 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         _topic = topic;
         _hybrid = hybrid;
         _otherIndex = topic.Topics.ToList().IndexOf(ComplaintTopics.Other);
+        _safetyIndex = topic.Topics.ToList().IndexOf("safety");
         _otherThreshold = complaintOtherThreshold;
         // The rule and complaint-cue features only append dense slots after the ones the topic model knows (it ignores them).
         var topicSettings = topic.Manifest.Featurizer;
@@ -142,7 +144,9 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         var prepared = _sentiment.Featurizer.Prepare(text);
         var vector = t_vector ??= new FeatureVector();
         _sentiment.Featurizer.FeaturizeNormalized(prepared, vector, text);
-        var probabilities3 = _sentiment.Probabilities(vector, prepared, _sentiment.NeedsLanguage ? LanguageDetector.Detect(text) : "");
+        // One harm check serves both the sentiment shift and the topic (a post that reports harm is a safety matter).
+        var reportsHarm = HarmTerms.Shipped.Find(prepared) is not null;
+        var probabilities3 = _sentiment.Probabilities(vector, reportsHarm, _sentiment.NeedsLanguage ? LanguageDetector.Detect(text) : "");
         var (neg, neu, pos) = probabilities3;
         var label = SentimentModel.LabelOf(probabilities3);
 
@@ -175,9 +179,16 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
             (topic, probability, _) = _hybrid.Decide(folded, probabilities);
         }
 
-        if (label == SentimentLabel.Negative && _otherThreshold > 0f)
+        if (label != SentimentLabel.Positive && _otherThreshold > 0f)
         {
             (topic, probability) = ComplaintGate.Decide(probabilities, topic, probability, _otherIndex, _otherThreshold);
+        }
+
+        // The taxonomy's safety covers every report of harm (illness, injury, fire, contamination, recall); the harm
+        // list (decision 121) finds reports the safety keywords miss ("got food poisoning", "mould in the bread").
+        if (reportsHarm && _safetyIndex >= 0 && topic != _safetyIndex && label != SentimentLabel.Positive)
+        {
+            (topic, probability) = (_safetyIndex, Math.Max(probabilities[_safetyIndex], HybridTopic.RuleProbability));
         }
 
         return new MentionScore(
