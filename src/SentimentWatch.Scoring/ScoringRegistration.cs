@@ -52,6 +52,7 @@ public static class ScoringRegistration
         services.AddStateDbContext<LabelCorrectionsDbContext>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LabelCorrections>();
+        services.AddSingleton<IMentionLabels, MentionLabelDesk>();
         services.AddSingleton<Drift.LabelDrift>();
         return builder;
     }

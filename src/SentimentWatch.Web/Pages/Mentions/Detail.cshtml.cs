@@ -1,18 +1,31 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using SentimentWatch.Core.Incidents;
 using SentimentWatch.Core.Indexing;
 using SentimentWatch.Core.Mentions;
+using SentimentWatch.Core.Scoring;
 
 namespace SentimentWatch.Web.Pages.Mentions;
 
 /// <summary>
 /// One mention: what was said, its scores, the open incidents it is evidence of and the complaint
-/// case it is on (through Core's IAlertDirectory and ICaseDirectory, when the host has those capabilities).
+/// case it is on (through Core's IAlertDirectory and ICaseDirectory, when the host has those capabilities),
+/// and the analyst's correction of its labels with their history (Core's IMentionLabels, decision 160; the same
+/// implementation as <c>POST /api/mentions/{id}/labels</c>).
 /// </summary>
-public sealed class DetailModel(IMentionIndex index, IServiceProvider services) : PageModel
+public sealed class DetailModel(IMentionIndex index, IServiceProvider services, IStringLocalizer<ConsoleText> t) : PageModel
 {
+    [TempData]
+    public string? Notice { get; set; }
+
+    /// <summary>The labels, the categories this mention may take and every correction; null when corrections are not enabled.</summary>
+    public MentionLabels? Labels { get; private set; }
+
+    /// <summary>Why the last correction was refused, by field.</summary>
+    public IReadOnlyDictionary<string, string[]> LabelErrors { get; private set; } = new Dictionary<string, string[]>();
+
     public Mention Mention { get; private set; } = null!;
 
     public IReadOnlyList<AlertLink> Alerts { get; private set; } = [];
@@ -26,14 +39,46 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services) 
     /// <summary>Case pages are for support and admin; others see the case's number and state without a link.</summary>
     public bool CanOpenCases => User.IsInRole(Core.Security.ApiRoles.Support) || User.IsInRole(Core.Security.ApiRoles.Admin);
 
-    public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) =>
+        await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+
+    /// <summary>Records an analyst's correction (sentiment and/or topic, with a note); the page shows it at once.</summary>
+    public async Task<IActionResult> OnPostLabelsAsync(string id, string? sentiment, string? topic, string? note, CancellationToken cancellationToken)
     {
-        if (await index.GetAsync(id, cancellationToken) is not { } mention)
+        if (services.GetService<IMentionLabels>() is not { } labels)
         {
             return NotFound();
         }
 
+        var outcome = await labels.CorrectAsync(id, sentiment, topic, note, User.Identity?.Name ?? "unknown", cancellationToken);
+        if (outcome.UnknownMention)
+        {
+            return NotFound();
+        }
+
+        if (outcome.Labels is null)
+        {
+            LabelErrors = outcome.Errors;
+            return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+        }
+
+        Notice = t["Labels corrected. Training exports and drift now use your labels."];
+        return RedirectToPage(new { id });
+    }
+
+    private async Task<bool> LoadAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await index.GetAsync(id, cancellationToken) is not { } mention)
+        {
+            return false;
+        }
+
         Mention = mention;
+        if (services.GetService<IMentionLabels>() is { } labels)
+        {
+            Labels = await labels.GetAsync(id, cancellationToken);
+        }
+
         if (services.GetService<IAlertDirectory>() is { } alerts)
         {
             HasAlerting = true;
@@ -46,6 +91,6 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services) 
             Cases = await cases.CasesForMentionAsync(mention.Id, cancellationToken);
         }
 
-        return Page();
+        return true;
     }
 }

@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace SentimentWatch.Web.Tests;
+
+/// <summary>An analyst corrects a mention's labels on its page (decision 160): the same correction the labels API records.</summary>
+public sealed class LabelCorrectionConsoleTests(ConsoleFixture fixture) : ConsoleTest(fixture)
+{
+    [Fact]
+    public async Task Analyst_CorrectsSentimentAndTopic_OnTheMentionPage_AndTheApiAndHistoryShowIt()
+    {
+        var mentionId = await AnyMentionAsync("refund");
+        var page = await OpenAsync("analyst");
+        await page.GotoAsync($"/mentions/{Uri.EscapeDataString(mentionId)}");
+        var labels = page.GetByTestId("labels");
+        await Assertions.Expect(labels.GetByTestId("no-corrections")).ToBeVisibleAsync();
+
+        // Nothing chosen: refused with the reason, nothing recorded.
+        await labels.GetByRole(AriaRole.Button, new() { Name = "Save correction" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("label-errors")).ToContainTextAsync("Give the correct sentiment, topic or both.");
+
+        await page.Locator("#label-sentiment").SelectOptionAsync("positive");
+        await page.Locator("#label-topic").SelectOptionAsync("logistics");
+        await page.Locator("#label-note").FillAsync("thanks the courier, not a refund complaint");
+        await labels.GetByRole(AriaRole.Button, new() { Name = "Save correction" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Labels corrected");
+        var history = page.GetByTestId("label-history");
+        await Assertions.Expect(history).ToContainTextAsync(ConsoleFixture.People["analyst"]);
+        await Assertions.Expect(history).ToContainTextAsync("→ positive");
+        await Assertions.Expect(history).ToContainTextAsync("thanks the courier");
+        await Assertions.Expect(page.Locator("section[aria-labelledby=scores] .badge.positive").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("sentiment-corrected")).ToContainTextAsync(ConsoleFixture.People["analyst"]);
+        await Assertions.Expect(page.GetByTestId("topic-corrected")).ToContainTextAsync("model:");
+        await ShotAsync(page);
+
+        var api = await LabelsAsync(mentionId);
+        api.GetProperty("sentiment").GetString().ShouldBe("positive");
+        api.GetProperty("topic").GetString().ShouldBe("logistics");
+        var change = api.GetProperty("history").EnumerateArray().ShouldHaveSingleItem();
+        change.GetProperty("by").GetString().ShouldBe(ConsoleFixture.People["analyst"]);
+        change.GetProperty("note").GetString().ShouldBe("thanks the courier, not a refund complaint");
+    }
+
+    private async Task<string> AnyMentionAsync(string query)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/mentions?q={query}&pageSize=5");
+        request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
+        var response = await Fixture.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        // The last of the first five: other tests open the first hits.
+        return body.GetProperty("hits").EnumerateArray().Last().GetProperty("mention").GetProperty("id").GetString()!;
+    }
+
+    private async Task<JsonElement> LabelsAsync(string mentionId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/mentions/{Uri.EscapeDataString(mentionId)}/labels");
+        request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
+        var response = await Fixture.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}
