@@ -150,9 +150,10 @@ public sealed class MultiWorkerTests(ITestOutputHelper output)
                 var hits = site.Hits(feed);
                 hits.Count.ShouldBeGreaterThan(3, $"{feed} kept firing");
                 // Fires in the span, plus one immediate fire per trigger re-applied at a worker's
-                // start (four starts) and one recovered crawl of the killed worker.
+                // start (four starts), one recovered crawl of the killed worker, and two for fire
+                // times drifting under load. A fire run by two workers would double the count.
                 var span = hits[^1].Started - hits[0].Started;
-                var allowed = (int)(span / CrawlInterval) + 1 + 4 + 1;
+                var allowed = (int)(span / CrawlInterval) + 1 + 4 + 1 + 2;
                 output.WriteLine($"{feed}: {hits.Count} requests over {span.TotalSeconds:N0} s (at most {allowed} fires), by {string.Join(", ", hits.GroupBy(h => Worker(h.UserAgent)).Select(g => $"{g.Key} {g.Count()}"))}");
                 hits.Count.ShouldBeLessThanOrEqualTo(allowed, $"{feed}: more requests than fires");
             }
