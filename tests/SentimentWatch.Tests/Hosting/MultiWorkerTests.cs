@@ -44,6 +44,9 @@ public sealed class MultiWorkerTests(ITestOutputHelper output)
     private static readonly TimeSpan CrawlInterval = TimeSpan.FromSeconds(3);
     private static readonly string[] Feeds = ["harbour-news", "city-forum"];
 
+    // Four processes starting on two shared cores took up to 65 s here (load 23): more than ServiceProcess's minute.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
     private static int Total => Environment.GetEnvironmentVariable("SENTIMENTWATCH_MULTI_WORKER_MENTIONS") is { Length: > 0 } value
         ? int.Parse(value, CultureInfo.InvariantCulture)
         : 10_000;
@@ -70,7 +73,7 @@ public sealed class MultiWorkerTests(ITestOutputHelper output)
 
             for (var i = 0; i < workers.Length; i++)
             {
-                await workers[i].WaitHealthyAsync(clients[i]);
+                await workers[i].WaitHealthyAsync(clients[i], StartTimeout);
             }
 
             output.WriteLine($"{clock.Elapsed.TotalSeconds:N0} s: three workers healthy; load {Load()}");
@@ -111,7 +114,7 @@ public sealed class MultiWorkerTests(ITestOutputHelper output)
                 var (again, client) = StartWorker(2, args);
                 workers[2] = again;
                 clients[2] = client;
-                await again.WaitHealthyAsync(client);
+                await again.WaitHealthyAsync(client, StartTimeout);
                 lock (live)
                 {
                     live[2] = true;
