@@ -197,6 +197,11 @@ public sealed class MultiWorkerTests(ITestOutputHelper output)
             {
                 client?.Dispose();
             }
+
+            foreach (var data in _dataDirectories.Where(Directory.Exists))
+            {
+                Directory.Delete(data, recursive: true);
+            }
         }
     }
 
@@ -230,11 +235,16 @@ public sealed class MultiWorkerTests(ITestOutputHelper output)
         "--Alerting:Delivery:Webhooks:0:Notices=false",
     ];
 
-    private static (ServiceProcess, HttpClient) StartWorker(int number, string[] args)
+    private readonly List<string> _dataDirectories = [];
+
+    private (ServiceProcess, HttpClient) StartWorker(int number, string[] args)
     {
+        // Logs and generated secrets only: state and index are shared.
+        var data = Path.Combine(Path.GetTempPath(), "sw-multi-worker-" + Guid.NewGuid().ToString("N"));
+        _dataDirectories.Add(data);
         var worker = ServiceProcess.Start([
             .. args,
-            $"--Storage:DataDirectory={Path.Combine(Path.GetTempPath(), "sw-multi-worker-" + Guid.NewGuid().ToString("N"))}",
+            $"--Storage:DataDirectory={data}",
             $"--Crawling:UserAgent=SentimentWatchBot/1.0 (worker-{number}; +https://example.invalid/bot)",
         ]);
         var client = new HttpClient { BaseAddress = new Uri(worker.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
