@@ -5,6 +5,7 @@ using SentimentWatch.Alerting.Notifications;
 using SentimentWatch.Core.Crawling;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Pipeline;
+using SentimentWatch.Storage;
 using SentimentWatch.Text;
 
 namespace SentimentWatch.Alerting;
@@ -29,7 +30,8 @@ public sealed class IncidentDesk(
 {
     private const int ExcerptLength = 200;
 
-    // One writer at a time: evaluation reads then writes alerts, and people change them too.
+    // One writer at a time: evaluation reads then writes alerts, and people change them too; with
+    // several workers on PostgreSQL the gate is also an advisory lock there (decision 166).
     private readonly SemaphoreSlim _gate = new(1, 1);
     private AlertingOptions? _rulesFrom;
     private IReadOnlyList<CrisisRule> _rules = [];
@@ -94,6 +96,7 @@ public sealed class IncidentDesk(
         try
         {
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            await using var deskLock = await StateStoreLock.HoldAsync(db, StateStoreLock.IncidentDesk, cancellationToken);
             await RecordEvidenceAsync(db, evidence, cancellationToken);
             var watches = evidence.Select(e => e.WatchId).Distinct(StringComparer.Ordinal).ToArray();
             await EvaluateAsync(db, watches, rules, now, cancellationToken);
@@ -129,6 +132,7 @@ public sealed class IncidentDesk(
         try
         {
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            await using var deskLock = await StateStoreLock.HoldAsync(db, StateStoreLock.IncidentDesk, cancellationToken);
             var lookback = rules.Count == 0 ? TimeSpan.Zero : rules.Max(r => r.Lookback);
             var since = now - lookback;
             var watches = new HashSet<string>(StringComparer.Ordinal);
@@ -214,6 +218,7 @@ public sealed class IncidentDesk(
         try
         {
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            await using var deskLock = await StateStoreLock.HoldAsync(db, StateStoreLock.IncidentDesk, cancellationToken);
             alert = await db.Alerts.Include(a => a.Signals).SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
             if (alert is null)
             {

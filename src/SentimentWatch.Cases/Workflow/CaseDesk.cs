@@ -9,6 +9,7 @@ using SentimentWatch.Core.Indexing;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Core.Privacy;
+using SentimentWatch.Storage;
 
 namespace SentimentWatch.Cases.Workflow;
 
@@ -114,6 +115,9 @@ public sealed class CaseDesk(
         try
         {
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            // Other pipeline workers on the same PostgreSQL: one intake at a time there too, or two
+            // workers each open a case for one author's complaints (decision 166).
+            await using var intakeLock = await StateStoreLock.HoldAsync(db, StateStoreLock.CaseIntake, cancellationToken);
             await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
             var ids = complaints.Select(c => c.Mention.Id).Concat(answers.Select(a => a.Id)).ToArray();
             var known = (await db.Mentions.Where(m => ids.Contains(m.MentionId)).Select(m => m.MentionId).ToListAsync(cancellationToken))

@@ -9,8 +9,10 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.VisualBasic.FileIO;
+using Npgsql;
 using SentimentWatch.Api;
 using SentimentWatch.Core.Pipeline;
+using SentimentWatch.Indexing.Emulated;
 using Spectre.Console;
 
 namespace SentimentWatch.Cli;
@@ -26,6 +28,10 @@ namespace SentimentWatch.Cli;
 /// 2. a steady load at <c>--rate</c> mentions/s: intake → searchable latency, measured by a client
 ///    that searches for probe words it planted, and by the pipeline's accepted → searchable histogram.
 /// Peak RSS and CPU are the child's, read from /proc; the load average is printed beside every figure.
+/// With <c>--postgres</c> the service runs scaled (decision 165): a fresh PostgreSQL database for
+/// state, an EMULATED Elasticsearch node inside the bench process for the index (no node can run
+/// here; the report says so), and <c>--workers</c> processes — the first with every role, the
+/// others <c>api,pipeline</c> — fed round-robin; figures are summed over the workers.
 /// </summary>
 public static class PipelineBenchmark
 {
@@ -39,7 +45,9 @@ public static class PipelineBenchmark
         int Seconds,
         string? DataFolder,
         bool Keep,
-        IReadOnlyList<string> HostArguments);
+        IReadOnlyList<string> HostArguments,
+        int Workers = 1,
+        string? Postgres = null);
 
     public static Command Command()
     {
@@ -49,10 +57,12 @@ public static class PipelineBenchmark
         var rate = new Option<int>("--rate") { Description = "Offered mentions/s in the latency phase.", DefaultValueFactory = _ => 1_000 };
         var seconds = new Option<int>("--seconds") { Description = "Length of the latency phase (0 skips it).", DefaultValueFactory = _ => 30 };
         var data = new Option<DirectoryInfo?>("--data") { Description = "Training data folder whose Weibo and tweet texts become the mentions (default ../shared/data when present, else generated text)." };
-        var keep = new Option<bool>("--keep") { Description = "Keep the temporary data directory afterwards." };
+        var keep = new Option<bool>("--keep") { Description = "Keep the temporary data directory (and the PostgreSQL database) afterwards." };
+        var workers = new Option<int>("--workers") { Description = "Worker processes (needs --postgres when more than one): the first runs every role, the others api,pipeline.", DefaultValueFactory = _ => 1 };
+        var postgres = new Option<string?>("--postgres") { Description = "Run scaled: a connection string whose role may create databases; the bench makes a fresh one, drops it afterwards, and indexes into an EMULATED Elasticsearch node." };
         var command = new Command("bench", "Start the service on a temporary data directory, feed it through the intake API with concurrent clients, and report intake and end-to-end mentions/s, intake → searchable latency, time per pipeline stage and peak RSS. Other --Section:Key=value tokens configure the service.")
         {
-            count, clients, batch, rate, seconds, data, keep,
+            count, clients, batch, rate, seconds, data, keep, workers, postgres,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
@@ -65,10 +75,18 @@ public static class PipelineBenchmark
                 result.GetValue(seconds),
                 result.GetValue(data)?.FullName ?? (Directory.Exists("../shared/data") ? Path.GetFullPath("../shared/data") : null),
                 result.GetValue(keep),
-                [.. result.UnmatchedTokens]);
+                [.. result.UnmatchedTokens],
+                result.GetValue(workers),
+                result.GetValue(postgres));
             if (settings.Count <= 0 || settings.Clients <= 0 || settings.BatchSize is <= 0 or > IntakeApi.MaxMentionsPerRequest || settings.Rate <= 0 || settings.Seconds < 0)
             {
                 AnsiConsole.MarkupLine($"[red]--count, --clients and --rate must be positive, --batch-size between 1 and {IntakeApi.MaxMentionsPerRequest}, --seconds 0 or more.[/]");
+                return 2;
+            }
+
+            if (settings.Workers is < 1 or > 16 || (settings.Workers > 1 && string.IsNullOrWhiteSpace(settings.Postgres)))
+            {
+                AnsiConsole.MarkupLine("[red]--workers must be between 1 and 16; more than one needs --postgres (SQLite and Lucene are one process's files).[/]");
                 return 2;
             }
 
@@ -93,41 +111,79 @@ public static class PipelineBenchmark
         Directory.CreateDirectory(root);
         var texts = MentionTexts.Load(settings.DataFolder);
         AnsiConsole.MarkupLineInterpolated($"Texts: {texts.Description}. Data directory: {root}");
-        var service = ServiceUnderTest.Start(root, settings.HostArguments);
+        await using var scaled = settings.Postgres is { Length: > 0 } postgres ? await ScaledStores.StartAsync(postgres, settings.Keep, cancellationToken) : null;
+        var deployment = scaled is null
+            ? "embedded: one process, SQLite + Lucene"
+            : $"scaled: {settings.Workers} worker(s) (worker 0 every role, the others api,pipeline) on PostgreSQL database {scaled.Database}; index: EMULATED Elasticsearch node in the bench process at {scaled.NodeUrl} (Lucene in memory, not Elasticsearch)";
+        AnsiConsole.MarkupLineInterpolated($"Deployment: {deployment}");
+        var services = new List<ServiceUnderTest>();
+        var clients = new List<HttpClient>();
         try
         {
-            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(30) })
+            for (var w = 0; w < settings.Workers; w++)
             {
-                BaseAddress = new Uri(service.BaseUrl),
-                Timeout = TimeSpan.FromMinutes(2),
-            };
-            client.DefaultRequestHeaders.Add("X-Api-Key", Key);
-            await service.WaitHealthyAsync(client, cancellationToken);
+                var folder = Path.Combine(root, $"worker-{w}");
+                Directory.CreateDirectory(folder);
+                IReadOnlyList<string> arguments = scaled is null
+                    ? settings.HostArguments
+                    : [.. scaled.Arguments, $"--Worker:Roles={(w == 0 ? "api,pipeline,crawl,alerting" : "api,pipeline")}", .. settings.HostArguments];
+                var service = ServiceUnderTest.Start(folder, arguments);
+                services.Add(service);
+                var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(30) })
+                {
+                    BaseAddress = new Uri(service.BaseUrl),
+                    Timeout = TimeSpan.FromMinutes(2),
+                };
+                client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+                clients.Add(client);
+
+                // The first worker migrates the fresh database; the others start on it afterwards.
+                await service.WaitHealthyAsync(client, cancellationToken);
+            }
 
             var run = Guid.NewGuid().ToString("N")[..6];
             var feed = new MentionFeed(texts, run);
-            var burst = await BurstAsync(client, service, feed, settings, cancellationToken);
+            var benchCpuBefore = OwnCpu();
+            var burst = await BurstAsync(clients, services, feed, settings, cancellationToken);
+            var benchCpu = OwnCpu() - benchCpuBefore;
             LatencyPhase? latency = null;
             if (settings.Seconds > 0)
             {
-                latency = await SteadyAsync(client, service, feed, settings, cancellationToken);
+                latency = await SteadyAsync(clients, feed, settings, cancellationToken);
             }
 
-            var health = await client.GetFromJsonAsync<JsonElement>("/health", cancellationToken);
+            var health = await clients[0].GetFromJsonAsync<JsonElement>("/health", cancellationToken);
             var documents = health.GetProperty("checks").GetProperty("index").GetProperty("data").GetProperty("documents").GetInt64();
             var store = health.GetProperty("checks").GetProperty("store").GetProperty("data");
-            var peak = service.PeakResidentBytes();
-            var current = service.ResidentBytes();
-            await service.StopAsync();
-            return new Report(settings, texts.Description, burst, latency, documents, store.GetProperty("pending").GetInt64(), store.GetProperty("parked").GetInt64(), peak, current, service.LogWarnings);
+            var peak = services.Sum(s => s.PeakResidentBytes());
+            var current = services.Sum(s => s.ResidentBytes());
+            foreach (var service in services)
+            {
+                await service.StopAsync();
+            }
+
+            return new Report(settings, texts.Description, burst, latency, documents, store.GetProperty("pending").GetInt64(), store.GetProperty("parked").GetInt64(), peak, current, services.Sum(s => s.LogWarnings))
+            {
+                Deployment = deployment,
+                BenchCpu = scaled is null ? null : benchCpu,
+            };
         }
         catch (Exception ex) when (ex is not BenchmarkFailedException && !cancellationToken.IsCancellationRequested)
         {
-            throw new BenchmarkFailedException($"bench pipeline failed: {ex.Message}{Environment.NewLine}Last service output:{Environment.NewLine}{service.Tail()}", ex);
+            throw new BenchmarkFailedException($"bench pipeline failed: {ex.Message}{Environment.NewLine}Last service output:{Environment.NewLine}{string.Join(Environment.NewLine, services.Select((s, i) => $"--- worker {i}{Environment.NewLine}{s.Tail()}"))}", ex);
         }
         finally
         {
-            service.Dispose();
+            foreach (var service in services)
+            {
+                service.Dispose();
+            }
+
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+
             if (!settings.Keep)
             {
                 TryDelete(root);
@@ -135,10 +191,10 @@ public static class PipelineBenchmark
         }
     }
 
-    private static async Task<BurstPhase> BurstAsync(HttpClient client, ServiceUnderTest service, MentionFeed feed, Settings settings, CancellationToken cancellationToken)
+    private static async Task<BurstPhase> BurstAsync(IReadOnlyList<HttpClient> clients, IReadOnlyList<ServiceUnderTest> services, MentionFeed feed, Settings settings, CancellationToken cancellationToken)
     {
-        var before = await MetricsAsync(client, cancellationToken);
-        var cpuBefore = service.CpuTime();
+        var before = await MetricsAsync(clients, cancellationToken);
+        var cpuBefore = services.Sum(s => s.CpuTime().Ticks);
         var load = LoadAverage();
         var latencies = new ConcurrentBag<double>();
         long offered = 0, accepted = 0, pushedBack = 0;
@@ -152,8 +208,10 @@ public static class PipelineBenchmark
             {
                 var intakeTask = context.AddTask("accepted (intake)", maxValue: settings.Count);
                 var processedTask = context.AddTask("processed (indexed + observed)", maxValue: settings.Count);
-                var clients = Enumerable.Range(0, settings.Clients).Select(_ => Task.Run(async () =>
+                var senders = Enumerable.Range(0, settings.Clients).Select(c => Task.Run(async () =>
                 {
+                    // Intake spread over the workers' API ports, as a load balancer would.
+                    var client = clients[c % clients.Count];
                     while (true)
                     {
                         var start = Interlocked.Add(ref offered, settings.BatchSize) - settings.BatchSize;
@@ -170,7 +228,7 @@ public static class PipelineBenchmark
                     }
                 }, cancellationToken)).ToArray();
 
-                var intake = Task.WhenAll(clients);
+                var intake = Task.WhenAll(senders);
                 var lastProgress = clock.Elapsed;
                 long lastProcessed = -1;
                 while (true)
@@ -186,7 +244,7 @@ public static class PipelineBenchmark
                         intakeDone = clock.Elapsed;
                     }
 
-                    after = await MetricsAsync(client, cancellationToken);
+                    after = await MetricsAsync(clients, cancellationToken);
                     var processed = after.Processed + after.Parked - before.Processed - before.Parked;
                     intakeTask.Value = Interlocked.Read(ref accepted);
                     processedTask.Value = Math.Min(processed, settings.Count);
@@ -208,7 +266,7 @@ public static class PipelineBenchmark
                 }
             });
 
-        var cpu = service.CpuTime() - cpuBefore;
+        var cpu = TimeSpan.FromTicks(services.Sum(s => s.CpuTime().Ticks) - cpuBefore);
         var sorted = latencies.Order().ToArray();
         return new BurstPhase(
             settings.Count,
@@ -223,12 +281,13 @@ public static class PipelineBenchmark
             LoadAverage());
     }
 
-    private static async Task<LatencyPhase> SteadyAsync(HttpClient client, ServiceUnderTest service, MentionFeed feed, Settings settings, CancellationToken cancellationToken)
+    private static async Task<LatencyPhase> SteadyAsync(IReadOnlyList<HttpClient> clients, MentionFeed feed, Settings settings, CancellationToken cancellationToken)
     {
+        var client = clients[0];
         // Ten requests a second: the offered rate arrives spread over the second, as crawlers and webhooks deliver it.
         const int RequestsPerSecond = 10;
         var perRequest = Math.Max(1, settings.Rate / RequestsPerSecond);
-        var before = await MetricsAsync(client, cancellationToken);
+        var before = await MetricsAsync(clients, cancellationToken);
         var load = LoadAverage();
         var requestLatencies = new ConcurrentBag<double>();
         var probeLatencies = new ConcurrentBag<double>();
@@ -252,6 +311,7 @@ public static class PipelineBenchmark
                     // Every fifth request plants a word no other mention has; the poller searches for it.
                     var probe = request % 5 == 0 ? $"zqprobe{feed.Run}n{request}" : null;
                     var body = feed.Batch(baseIndex + ((long)request * perRequest), perRequest, probe);
+                    var sender = clients[request % clients.Count];
                     inFlight.Add(Task.Run(async () =>
                     {
                         var sent = Stopwatch.GetTimestamp();
@@ -260,7 +320,7 @@ public static class PipelineBenchmark
                             probes[probe] = sent;
                         }
 
-                        var (ms, retries) = await PostAsync(client, body, cancellationToken);
+                        var (ms, retries) = await PostAsync(sender, body, cancellationToken);
                         requestLatencies.Add(ms);
                         Interlocked.Add(ref pushedBack, retries);
                     }, cancellationToken));
@@ -281,7 +341,7 @@ public static class PipelineBenchmark
         await probing.CancelAsync();
         await poller;
         var elapsed = clock.Elapsed;
-        var after = await MetricsAsync(client, cancellationToken);
+        var after = await MetricsAsync(clients, cancellationToken);
         var offered = (long)settings.Seconds * RequestsPerSecond * perRequest;
         var requests = requestLatencies.Order().ToArray();
         var found = probeLatencies.Order().ToArray();
@@ -354,17 +414,30 @@ public static class PipelineBenchmark
         }
     }
 
-    private static async Task<MetricsSnapshot> MetricsAsync(HttpClient client, CancellationToken cancellationToken)
+    /// <summary>The pipeline's own counters, summed over the workers (each counts what it processed).</summary>
+    private static async Task<MetricsSnapshot> MetricsAsync(IReadOnlyList<HttpClient> clients, CancellationToken cancellationToken)
     {
-        var view = await client.GetFromJsonAsync<PipelineMetricsApi.MetricsView>("/api/pipeline/metrics", new JsonSerializerOptions(JsonSerializerDefaults.Web), cancellationToken)
-            ?? throw new BenchmarkFailedException("GET /api/pipeline/metrics returned nothing");
         var buckets = new long[LatencyHistogram.Buckets];
-        foreach (var bucket in view.SearchableBuckets)
+        long accepted = 0, processed = 0, parked = 0;
+        var stages = new List<PipelineMetricsApi.StageView>();
+        foreach (var client in clients)
         {
-            buckets[bucket.Bucket] = bucket.Count;
+            var view = await client.GetFromJsonAsync<PipelineMetricsApi.MetricsView>("/api/pipeline/metrics", new JsonSerializerOptions(JsonSerializerDefaults.Web), cancellationToken)
+                ?? throw new BenchmarkFailedException("GET /api/pipeline/metrics returned nothing");
+            foreach (var bucket in view.SearchableBuckets)
+            {
+                buckets[bucket.Bucket] += bucket.Count;
+            }
+
+            accepted += view.Accepted;
+            processed += view.Processed;
+            parked += view.Parked;
+            stages.AddRange(view.Stages);
         }
 
-        return new MetricsSnapshot(view.Accepted, view.Processed, view.Parked, view.Stages, buckets);
+        IReadOnlyList<PipelineMetricsApi.StageView> summed = [.. stages.GroupBy(s => s.Stage, StringComparer.Ordinal)
+            .Select(g => new PipelineMetricsApi.StageView(g.Key, g.Sum(s => s.Calls), g.Sum(s => s.Items), g.Sum(s => s.BusySeconds)))];
+        return new MetricsSnapshot(accepted, processed, parked, summed, buckets);
     }
 
     private static IReadOnlyList<StageShare> Stages(MetricsSnapshot before, MetricsSnapshot after) =>
@@ -373,6 +446,12 @@ public static class PipelineBenchmark
             var earlier = before.Stages.FirstOrDefault(b => b.Stage == s.Stage);
             return new StageShare(s.Stage, s.Calls - (earlier?.Calls ?? 0), s.Items - (earlier?.Items ?? 0), TimeSpan.FromSeconds(s.BusySeconds - (earlier?.BusySeconds ?? 0)));
         })];
+
+    private static TimeSpan OwnCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
@@ -450,14 +529,25 @@ public static class PipelineBenchmark
         long ResidentBytes,
         int ServiceWarnings)
     {
+        public string Deployment { get; init; } = "embedded: one process, SQLite + Lucene";
+
+        /// <summary>The bench process's CPU in the burst when it hosts the emulated node (node + HTTP clients).</summary>
+        public TimeSpan? BenchCpu { get; init; }
+
         public void Write(IAnsiConsole console)
         {
             var b = Burst;
             var table = new Table().AddColumns("measure", "result", "goal");
+            table.AddRow("deployment", Markup.Escape(Deployment), string.Empty);
             table.AddRow("burst", Markup.Escape($"{b.Count:N0} mentions, {Settings.Clients} clients × {Settings.BatchSize} per request; {Texts}"), string.Empty);
             table.AddRow("intake", Markup.Escape($"{b.IntakeRate:N0} mentions/s ({b.IntakeTime.TotalSeconds:N1} s); request p50 {b.RequestP50Ms:N0} ms, p95 {b.RequestP95Ms:N0} ms; pushed back {b.PushedBack:N0}×"), "≥ 10,000/s");
             table.AddRow("end to end", Markup.Escape($"{b.EndToEndRate:N0} mentions/s ({b.EndToEndTime.TotalSeconds:N1} s until pending = 0)"), "≥ 5,000/s");
             table.AddRow("service CPU", Markup.Escape($"{b.ServiceCpu.TotalSeconds:N1} CPU-s = {b.ServiceCpu.TotalMilliseconds * 1000 / b.Count:N0} µs per mention ({b.Count / Math.Max(0.001, b.ServiceCpu.TotalSeconds):N0} mentions per CPU-second)"), string.Empty);
+            if (BenchCpu is { } bench)
+            {
+                table.AddRow("bench process CPU", Markup.Escape($"{bench.TotalSeconds:N1} CPU-s = {bench.TotalMilliseconds * 1000 / b.Count:N0} µs per mention (the emulated node and the HTTP clients; PostgreSQL's own CPU is in neither figure)"), string.Empty);
+            }
+
             table.AddRow("load average (1/5/15 min)", Markup.Escape($"{b.LoadBefore} before, {b.LoadAfter} after, {Environment.ProcessorCount} cores"), string.Empty);
             if (Latency is { } l)
             {
@@ -467,7 +557,7 @@ public static class PipelineBenchmark
                 table.AddRow("load average (1/5/15 min)", Markup.Escape($"{l.LoadBefore} before, {l.LoadAfter} after"), string.Empty);
             }
 
-            table.AddRow("peak RSS", Markup.Escape($"{PeakResidentBytes / 1048576.0:N0} MiB (at the end {ResidentBytes / 1048576.0:N0} MiB)"), "< 1 GB at 1M");
+            table.AddRow("peak RSS", Markup.Escape($"{PeakResidentBytes / 1048576.0:N0} MiB (at the end {ResidentBytes / 1048576.0:N0} MiB){(Settings.Workers > 1 ? $", summed over {Settings.Workers} workers" : "")}"), "< 1 GB at 1M");
             table.AddRow("at the end", Markup.Escape($"{Documents:N0} indexed, {Pending:N0} pending, {Parked:N0} parked; {ServiceWarnings} warning/error log lines"), string.Empty);
             console.Write(table);
 
@@ -595,6 +685,74 @@ public static class PipelineBenchmark
             }
 
             return text;
+        }
+    }
+
+    /// <summary>
+    /// The scaled stores of one run: a fresh PostgreSQL database (dropped afterwards unless --keep)
+    /// and the emulated Elasticsearch node (decision 165), served from this process.
+    /// </summary>
+    private sealed class ScaledStores : IAsyncDisposable
+    {
+        private readonly string _admin;
+        private readonly EmulatedElasticsearch _node;
+        private readonly bool _keep;
+
+        private ScaledStores(string admin, string database, string connectionString, EmulatedElasticsearch node, bool keep)
+        {
+            _admin = admin;
+            Database = database;
+            ConnectionString = connectionString;
+            _node = node;
+            _keep = keep;
+        }
+
+        public string Database { get; }
+
+        public string ConnectionString { get; }
+
+        public Uri NodeUrl => _node.Url;
+
+        public IReadOnlyList<string> Arguments =>
+        [
+            "--Storage:Provider=postgresql",
+            $"--Storage:ConnectionString={ConnectionString}",
+            "--Index:Provider=elasticsearch",
+            $"--Index:Elasticsearch:Url={NodeUrl}",
+        ];
+
+        public static async Task<ScaledStores> StartAsync(string admin, bool keep, CancellationToken cancellationToken)
+        {
+            var database = "sentimentwatch_bench_" + Guid.NewGuid().ToString("N")[..8];
+            try
+            {
+                await using var connection = new NpgsqlConnection(admin);
+                await connection.OpenAsync(cancellationToken);
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or ArgumentException)
+            {
+                throw new BenchmarkFailedException($"--postgres: could not create a database for the run ({ex.Message}); the role needs CREATEDB", ex);
+            }
+
+            var node = await EmulatedElasticsearch.StartAsync(recordRequests: false);
+            return new ScaledStores(admin, database, new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString, node, keep);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _node.DisposeAsync();
+            if (_keep)
+            {
+                AnsiConsole.MarkupLineInterpolated($"Kept PostgreSQL database {Database}.");
+                return;
+            }
+
+            await using var connection = new NpgsqlConnection(_admin);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
         }
     }
 

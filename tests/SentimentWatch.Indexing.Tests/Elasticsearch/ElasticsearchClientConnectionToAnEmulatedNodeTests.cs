@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Elastic.Transport;
 using SentimentWatch.Core.Indexing;
 using SentimentWatch.Indexing.Elasticsearch;
-using SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
+using SentimentWatch.Indexing.Emulated;
 
 namespace SentimentWatch.Indexing.Tests.Elasticsearch;
 

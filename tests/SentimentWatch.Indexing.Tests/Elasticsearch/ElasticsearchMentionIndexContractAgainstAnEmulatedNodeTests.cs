@@ -1,6 +1,6 @@
 using SentimentWatch.Core.Indexing;
 using SentimentWatch.Indexing.Elasticsearch;
-using SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
+using SentimentWatch.Indexing.Emulated;
 
 namespace SentimentWatch.Indexing.Tests.Elasticsearch;
 

@@ -4,7 +4,7 @@ using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Scoring;
 using SentimentWatch.Indexing.Elasticsearch;
 using SentimentWatch.Indexing.Lucene;
-using SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
+using SentimentWatch.Indexing.Emulated;
 
 namespace SentimentWatch.Indexing.Tests.Elasticsearch;
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
+using SentimentWatch.Indexing.Emulated;
 
 namespace SentimentWatch.Indexing.Tests.Elasticsearch;
 
@@ -105,5 +105,3 @@ internal sealed class FakeElasticsearch : IAsyncDisposable
         return (404, """{"error":{"root_cause":[{"type":"unscripted","reason":"the test did not script this"}],"type":"unscripted","reason":"the test did not script this"},"status":404}""");
     }
 }
-
-internal sealed record RecordedRequest(string Method, string Path, string Query, string? ContentType, string Authorization, string Body, string? Accept = null, string? ContentEncoding = null);

@@ -83,10 +83,10 @@ public sealed class ServiceProcess : IDisposable
         return new ServiceProcess(Process.Start(start)!, baseUrl);
     }
 
-    /// <summary>Waits until /health answers 200; fails with the service's output if it exits or never does.</summary>
-    public async Task WaitHealthyAsync(HttpClient client)
+    /// <summary>Waits until /health answers 200 (within a minute unless told); fails with the service's output if it exits or never does.</summary>
+    public async Task WaitHealthyAsync(HttpClient client, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (DateTime.UtcNow < deadline)
         {
             HasExited.ShouldBeFalse($"the service exited early:{Environment.NewLine}{Output}");

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
+namespace SentimentWatch.Indexing.Emulated;
 
 /// <summary>
 /// The <c>terms</c> and <c>date_histogram</c> bucket aggregations (with sub-aggregations) as the

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
+namespace SentimentWatch.Indexing.Emulated;
 
 /// <summary>
 /// An error the emulated node answers with, in the documented shape

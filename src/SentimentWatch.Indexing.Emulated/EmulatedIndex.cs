@@ -8,7 +8,7 @@ using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
 
-namespace SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
+namespace SentimentWatch.Indexing.Emulated;
 
 /// <summary>
 /// One index of the emulated node: an in-memory Lucene index (one shard) laid out from the

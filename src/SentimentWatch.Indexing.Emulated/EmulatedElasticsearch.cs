@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
+namespace SentimentWatch.Indexing.Emulated;
 
 /// <summary>
 /// <para>
@@ -58,11 +58,14 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
     private readonly Dictionary<string, IndexTemplate> templates = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, EmulatedIndex> indices = new(StringComparer.Ordinal);
     private readonly List<RecordedRequest> requests = [];
+    private readonly Dictionary<string, int> creations = new(StringComparer.Ordinal);
+    private readonly bool recordRequests;
     private WebApplication app = null!;
 
-    private EmulatedElasticsearch(TimeSpan refreshInterval)
+    private EmulatedElasticsearch(TimeSpan refreshInterval, bool recordRequests)
     {
         RefreshInterval = refreshInterval;
+        this.recordRequests = recordRequests;
     }
 
     /// <summary>How long a write waits for the periodic refresh when the request did not ask for one (the default <c>index.refresh_interval</c> is 1s).</summary>
@@ -82,12 +85,29 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// How many times each document id was written as a new document (a bulk item answered
+    /// <c>created</c>), over all indices; an upsert of an existing id is not counted. Kept for
+    /// the tests that check a mention is indexed once across several writers.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Creations
+    {
+        get
+        {
+            lock (creations)
+            {
+                return new Dictionary<string, int>(creations, StringComparer.Ordinal);
+            }
+        }
+    }
+
     /// <param name="refreshInterval">The periodic refresh (default 1s, as <c>index.refresh_interval</c>).</param>
     /// <param name="certificate">Serve HTTPS with this certificate (and its private key), as a secured 9.x node does by default.</param>
     /// <param name="authority">The CA that signed <paramref name="certificate"/>, sent along in the handshake as a node sends its http_ca.</param>
-    public static async Task<EmulatedElasticsearch> StartAsync(TimeSpan? refreshInterval = null, X509Certificate2? certificate = null, X509Certificate2? authority = null)
+    /// <param name="recordRequests">Keep every request for <see cref="Requests"/>; off for long runs (every bulk body would stay in memory).</param>
+    public static async Task<EmulatedElasticsearch> StartAsync(TimeSpan? refreshInterval = null, X509Certificate2? certificate = null, X509Certificate2? authority = null, bool recordRequests = true)
     {
-        var node = new EmulatedElasticsearch(refreshInterval ?? TimeSpan.FromSeconds(1));
+        var node = new EmulatedElasticsearch(refreshInterval ?? TimeSpan.FromSeconds(1), recordRequests);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         if (certificate is null)
@@ -132,9 +152,12 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
         var body = await EmulatedElasticsearch.ReadBodyAsync(context.Request);
         var path = context.Request.Path.Value!.TrimStart('/');
         var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
-        lock (requests)
+        if (recordRequests)
         {
-            requests.Add(new RecordedRequest(context.Request.Method, path, context.Request.QueryString.Value ?? string.Empty, context.Request.ContentType, context.Request.Headers.Authorization.ToString(), body, context.Request.Headers.Accept.ToString(), context.Request.Headers.ContentEncoding.ToString()));
+            lock (requests)
+            {
+                requests.Add(new RecordedRequest(context.Request.Method, path, context.Request.QueryString.Value ?? string.Empty, context.Request.ContentType, context.Request.Headers.Authorization.ToString(), body, context.Request.Headers.Accept.ToString(), context.Request.Headers.ContentEncoding.ToString()));
+            }
         }
 
         int status;
@@ -550,6 +573,13 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
             var document = source as JsonObject ?? throw new ElasticsearchError(400, "document_parsing_exception", "failed to parse: the source is not an object");
             id ??= Guid.NewGuid().ToString("N")[..20];
             var (version, sequence, created) = index.Index(id, document, createOnly: verb == "create");
+            if (created)
+            {
+                lock (creations)
+                {
+                    creations[id] = creations.GetValueOrDefault(id) + 1;
+                }
+            }
             return new JsonObject
             {
                 ["_index"] = index.Name,

@@ -13,7 +13,7 @@ using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Analysis.Util;
 using Lucene.Net.Util;
 
-namespace SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
+namespace SentimentWatch.Indexing.Emulated;
 
 /// <summary>The mapped field types the emulation implements (the ones the mention index maps).</summary>
 internal enum MappedType

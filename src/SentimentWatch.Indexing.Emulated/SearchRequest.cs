@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace SentimentWatch.Indexing.Tests.Elasticsearch.Emulated;
+namespace SentimentWatch.Indexing.Emulated;
 
 /// <summary>
 /// A <c>_search</c> over one or more indices as the reference documents it: query, <c>from</c>/
