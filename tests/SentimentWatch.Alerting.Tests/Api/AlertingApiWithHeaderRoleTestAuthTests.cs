@@ -6,7 +6,7 @@ using SentimentWatch.Alerting.Tests.Support;
 namespace SentimentWatch.Alerting.Tests.Api;
 
 [Collection(HostCollection.Name)]
-public sealed class AlertingApiTests : IAsyncLifetime
+public sealed class AlertingApiWithHeaderRoleTestAuthTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
     private WebhookReceiver _receiver = null!;
