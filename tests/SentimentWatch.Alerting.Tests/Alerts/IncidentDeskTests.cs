@@ -247,6 +247,32 @@ public sealed class IncidentDeskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManySeparateIncidentsRaisedBackToBack_AreEachDeliveredExactlyOnce()
+    {
+        // What the latency figure (`bench delivery`) rests on, without its clock: every incident's webhook arrives, once.
+        const int Incidents = 40;
+        var settings = new AlertingSettings().Rule("loud", "influencer", "*", ("MinReach", "100000")).Webhook("pr-hook", _receiver.Url("pr-hook"));
+        await using var host = await AlertingTestHost.StartAsync(_data.Path, settings);
+        var mentions = Enumerable.Range(0, Incidents).Select(i => Mentions.Negative(host.Clock.GetUtcNow(), watch: $"w{i:D2}", reach: 200_000)).ToList();
+
+        foreach (var mention in mentions)
+        {
+            await host.Desk.OnIndexedAsync([mention], default);
+        }
+
+        var arrived = new List<string>();
+        for (var i = 0; i < Incidents; i++)
+        {
+            arrived.Add((await _receiver.NextAsync()).Json.GetProperty("samples")[0].GetProperty("mentionId").GetString()!);
+        }
+
+        arrived.Order(StringComparer.Ordinal).ShouldBe(mentions.Select(m => m.Id).Order(StringComparer.Ordinal));
+        var rows = await _receiver.ShouldReceiveNothingMoreAsync(host, "one notification per incident");
+        rows.Count.ShouldBe(Incidents);
+        rows.ShouldAllBe(r => r.Attempts == 1 && r.Kind == NotificationKind.Opened);
+    }
+
+    [Fact]
     public async Task ChannelAnswering500_IsRetriedUntilItSucceedsAndDeliveredOnce()
     {
         _receiver.FailNext = 2;
