@@ -119,7 +119,7 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_watch_with_its_own_taxonomy_gives_its_mentions_its_categories_and_other_watches_keep_the_default()
+    public async Task A_watch_with_its_own_taxonomy_gives_its_mentions_its_categories_and_other_watches_keep_the_default_using_the_KeywordScorer_and_LumoTaxonomy_test_doubles()
     {
         using var dir = new DataDirectory();
         await using var host = await PipelineHost.StartAsync(dir.Path, b =>

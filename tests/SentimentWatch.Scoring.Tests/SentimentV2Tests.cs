@@ -17,7 +17,7 @@ public sealed class SentimentV2Tests
     public void Weibo_bracket_emoticons_are_removed_before_training_but_brackets_with_spaces_stay(string text, string expected) =>
         SocialCorpora.StripWeiboEmoticons(text).ShouldBe(expected);
 
-    [Fact]
+    [CorpusFact]
     public void The_emoticon_labelled_weibo_corpus_trains_without_any_bracket_emoticon()
     {
         var weibo = Corpora.Value.Where(t => t.Corpus == "zh-weibo-senti").ToList();
@@ -25,7 +25,7 @@ public sealed class SentimentV2Tests
         weibo.Count(t => System.Text.RegularExpressions.Regex.IsMatch(t.Text, @"\[[^\[\]\s]{1,8}\]")).ShouldBe(0);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Held_out_test_sets_never_share_a_text_with_the_training_corpora()
     {
         var data = Corpora.Value;
@@ -35,7 +35,7 @@ public sealed class SentimentV2Tests
         data.Where(t => t.Test).Select(t => t.Corpus).Distinct().Order().ShouldBe(["en-semeval-2017test", "zh-shopping-food", "zh-smp2020-test"]);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Neutral_labels_come_only_from_the_corpora_that_annotate_neutral()
     {
         var data = Corpora.Value;
@@ -43,7 +43,7 @@ public sealed class SentimentV2Tests
         data.Where(t => !t.HasNeutral).ShouldAllBe(t => t.Label != SentimentText.Neutral);
     }
 
-    [Fact]
+    [CorpusFact]
     public void Crisis_check_items_load_from_the_corpora_and_are_kept_out_of_training()
     {
         var checks = CrisisCheck.Load(TestPaths.CrisisCheck, TestPaths.Corpus);
@@ -76,7 +76,7 @@ public sealed class SentimentV2Tests
     public void Negated_harm_slang_and_partial_words_are_not_harm_reports(string text) =>
         HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBeNull();
 
-    [Fact]
+    [CorpusFact]
     public void A_model_with_a_neutral_head_saves_loads_and_serves_the_same_three_probabilities()
     {
         // A small real training set: enough for both heads to learn something, quick to train.
@@ -104,7 +104,7 @@ public sealed class SentimentV2Tests
         }
     }
 
-    [Fact]
+    [CorpusFact]
     public void The_harm_shifts_move_a_harm_report_towards_negative_and_leave_other_posts_alone()
     {
         var data = Corpora.Value.Where(t => !t.Test && (t.Corpus == "en-semeval-2016" || t.Corpus == "zh-smp2020-usual")).Where((_, i) => i % 8 == 0).ToList();

@@ -13,6 +13,8 @@ namespace SentimentWatch.Testing;
 /// tests cover the API-key scheme): <c>X-Test-Roles</c> carries the caller's roles, comma
 /// separated, <c>X-Test-User</c> optionally its name. Authorization uses the real policies,
 /// <see cref="ApiPolicies.AdmittedRoles"/>, so access-rule tests test the rules the host enforces.
+/// It is a test double: tests that call the API through it say so in their class or test name
+/// (<c>…WithHeaderRoleTestAuth…</c>), as tests with a stand-in scorer do.
 /// </summary>
 public static class TestAuthentication
 {

@@ -25,19 +25,31 @@ public static class IndexingCommands
         var batch = new Option<int>("--batch-size") { Description = "Mentions per upsert (one commit each).", DefaultValueFactory = _ => 20_000 };
         var queries = new Option<int>("--queries") { Description = "Timed runs of each query kind.", DefaultValueFactory = _ => 200 };
         var keep = new Option<bool>("--keep") { Description = "Keep the index folder afterwards." };
-        var command = new Command("bench", "Generate mixed Chinese/English mentions over 90 days into a Lucene index; report indexing throughput, query and stats latency, and size on disk.")
+        var analysis = new Option<bool>("--analysis") { Description = "Measure text analysis alone instead: CPU µs per mention of --count generated mentions through the shipped chain, without the Traditional fold and with Lucene's MappingCharFilter, median of --rounds interleaved rounds." };
+        var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds for --analysis.", DefaultValueFactory = _ => 10 };
+        var command = new Command("bench", "Generate mixed Chinese/English mentions over 90 days into a Lucene index; report indexing throughput, query and stats latency, and size on disk (or, with --analysis, the CPU cost of text analysis per mention).")
         {
-            count, directory, batch, queries, keep,
+            count, directory, batch, queries, keep, analysis, rounds,
         };
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
             var n = result.GetValue(count);
             var size = result.GetValue(batch);
             var runs = result.GetValue(queries);
-            if (n <= 0 || size <= 0 || runs <= 0)
+            if (n <= 0 || size <= 0 || runs <= 0 || result.GetValue(rounds) <= 0)
             {
-                AnsiConsole.MarkupLine("[red]--count, --batch-size and --queries must be positive.[/]");
+                AnsiConsole.MarkupLine("[red]--count, --batch-size, --queries and --rounds must be positive.[/]");
                 return 2;
+            }
+
+            if (result.GetValue(analysis))
+            {
+                foreach (var line in AnalysisBenchmark.Run(n, result.GetValue(rounds), cancellationToken).Lines())
+                {
+                    Console.Out.WriteLine(line);
+                }
+
+                return 0;
             }
 
             var dir = result.GetValue(directory)?.FullName;

@@ -18,8 +18,23 @@ namespace SentimentWatch.Indexing.Lucene;
 /// indexed both as written and stemmed at the same position: "refund" still finds "refunds", but
 /// a query for "refunds" scores the exact form higher.
 /// </summary>
-public sealed class MentionTextAnalyzer(LuceneVersion version) : Analyzer
+public sealed class MentionTextAnalyzer : Analyzer
 {
+    private readonly LuceneVersion version;
+    private readonly Func<TextReader, TextReader> scriptFold;
+
+    public MentionTextAnalyzer(LuceneVersion version)
+        : this(version, reader => new TraditionalToSimplifiedCharFilter(reader))
+    {
+    }
+
+    /// <summary>The same chain with another script fold before the tokenizer (or none): for <c>bench index --analysis</c>.</summary>
+    internal MentionTextAnalyzer(LuceneVersion version, Func<TextReader, TextReader> scriptFold)
+    {
+        this.version = version;
+        this.scriptFold = scriptFold;
+    }
+
     /// <summary>
     /// What the chain produces, recorded with every commit of a Lucene index: an index built by an
     /// older chain answers some queries wrongly until it is rebuilt (<c>reindex --clean</c>).
@@ -32,8 +47,7 @@ public sealed class MentionTextAnalyzer(LuceneVersion version) : Analyzer
     /// <c>mapping</c> char filter over the same pairs does, and maps one character to one, so
     /// offsets (and so snippet highlights) still point at the characters as written.
     /// </summary>
-    protected override TextReader InitReader(string fieldName, TextReader reader) =>
-        new TraditionalToSimplifiedCharFilter(reader);
+    protected override TextReader InitReader(string fieldName, TextReader reader) => scriptFold(reader);
 
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {

@@ -85,6 +85,7 @@ public static class AppHost
             throw new Microsoft.Extensions.Options.OptionsValidationException("configuration", typeof(IConfiguration), failures);
         }
 
+        app.UseRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

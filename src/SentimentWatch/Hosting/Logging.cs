@@ -57,6 +57,7 @@ public static class Logging
         Log.Logger = logger;
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: false);
+        builder.Services.AddRequestLogging(logger);
         return builder;
     }
 }

@@ -42,7 +42,7 @@ public sealed class ColdStartTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ANewWatchWithTrafficButNoHistory_RaisesNoSpike_ButRiskTermsStillFire_AndTheRulesApiSaysWhenTheSpikeIsReady()
+    public async Task ANewWatchWithTrafficButNoHistory_RaisesNoSpike_ButRiskTermsStillFire_AndTheRulesApiSaysWhenTheSpikeIsReady_WithHeaderRoleTestAuth()
     {
         await using var host = await StartAsync();
         var first = host.Clock.GetUtcNow();

@@ -32,7 +32,7 @@ public sealed class EstimatedTimeEvidenceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AMentionWithAnEstimatedTimeOpensNoAlertWhereAnIdenticalDatedOneDoes()
+    public async Task AMentionWithAnEstimatedTimeOpensNoAlertWhereAnIdenticalDatedOneDoes_WithHeaderRoleTestAuth()
     {
         var now = _host.Clock.GetUtcNow();
         var estimated = Mentions.Negative(now, watch: "w-estimated", reach: 250_000) with { PublishedAtEstimated = true };

@@ -138,7 +138,7 @@ public sealed class OneIncidentPerCrisisTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AStormTrippingThreeRuleKinds_IsOneIncidentWithThreeSignals_OpenedOnceEscalatedOnceResolvedOnce_WithTheComplaintWordsTestScorer()
+    public async Task AStormTrippingThreeRuleKinds_IsOneIncidentWithThreeSignals_OpenedOnceEscalatedOnceResolvedOnce_WithTheComplaintWordsTestScorer_AndHeaderRoleTestAuth()
     {
         await using var host = await StartAsync();
         await OrdinaryHourAsync(host);

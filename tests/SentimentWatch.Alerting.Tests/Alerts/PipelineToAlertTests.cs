@@ -109,7 +109,7 @@ public sealed class PipelineToAlertTests : IAsyncLifetime
         }).ToList();
         await intake.AcceptAsync(steady, default);
         await SettleAsync(host, steady.Count);
-        (await _receiver.StaysQuietAsync(TimeSpan.FromSeconds(1))).ShouldBeTrue("steady traffic never fires");
+        (await _receiver.ShouldReceiveNothingMoreAsync(host, "steady traffic never fires")).ShouldBeEmpty();
 
         // The next ten minutes: 30 negatives, six times the baseline.
         var burstStart = clock.GetUtcNow();
@@ -122,7 +122,7 @@ public sealed class PipelineToAlertTests : IAsyncLifetime
         opened.Kind.ShouldBe("opened");
         opened.Json.GetProperty("ruleKind").GetString().ShouldBe("negativeSpike");
         opened.Json.GetProperty("watch").GetString().ShouldBe("brand");
-        (await _receiver.StaysQuietAsync(TimeSpan.FromSeconds(2))).ShouldBeTrue("one alert per incident, announced once");
+        (await _receiver.ShouldReceiveNothingMoreAsync(host, "one alert per incident, announced once")).ShouldHaveSingleItem();
         await using (var db = await host.DbAsync())
         {
             var alert = await db.Alerts.SingleAsync();

@@ -65,7 +65,7 @@ public sealed class PlaybookEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FoodSafetyStorm_StepsFallDue_OverdueReminderReachesTheWebhook_StepsTicked_RecordHoldsItAll_WithAStubCaseDirectory()
+    public async Task FoodSafetyStorm_StepsFallDue_OverdueReminderReachesTheWebhook_StepsTicked_RecordHoldsItAll_WithAStubCaseDirectory_AndHeaderRoleTestAuth()
     {
         var settings = new AlertingSettings()
             .Rule("food-risk", "riskTerms", "lumo", ("Severity", "critical"), ("MinCount", "3"), ("EscalateAt", "50"), ("Window", "00:30:00"), ("ClearFor", "02:00:00"),

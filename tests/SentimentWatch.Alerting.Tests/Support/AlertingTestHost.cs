@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using SentimentWatch.Alerting.Notifications;
 using SentimentWatch.Storage;
 using SentimentWatch.Testing;
 
@@ -70,6 +72,39 @@ public sealed class AlertingTestHost : IAsyncDisposable
         app.MapAlertingDashboard();
         await app.StartAsync();
         return new AlertingTestHost(app, clock);
+    }
+
+    /// <summary>
+    /// The positive signal that notification work has finished: waits until Hangfire holds no
+    /// job enqueued, processing or scheduled for a retry, and every outbox row is delivered, then
+    /// returns the rows. A receiver records a webhook before it answers, a row is marked delivered
+    /// only after that answer, and a delivered row is never claimed again, so once this returns
+    /// the receivers hold everything the evaluations done so far will ever send.
+    /// </summary>
+    public async Task<List<OutboxNotification>> DeliveriesFinishedAsync()
+    {
+        var monitor = App.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            await using var db = await DbAsync();
+            var rows = await db.Outbox.AsNoTracking().OrderBy(o => o.Id).ToListAsync();
+            var jobs = monitor.GetStatistics();
+            var unfinishedJobs = jobs.Enqueued + jobs.Processing + jobs.Scheduled;
+            if (unfinishedJobs == 0 && rows.TrueForAll(r => r.DeliveredAt is not null))
+            {
+                return rows;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"notification work did not finish: {unfinishedJobs} Hangfire jobs unfinished, undelivered outbox rows: "
+                    + string.Join(", ", rows.Where(r => r.DeliveredAt is null).Select(r => $"{r.IdempotencyKey} (attempts {r.Attempts}, {r.LastError})")));
+            }
+
+            // Polling for a positive condition (not a fixed wait before an absence assertion).
+            await Task.Delay(20);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using SentimentWatch.Alerting.Notifications;
 
 namespace SentimentWatch.Alerting.Tests.Support;
 
@@ -65,19 +66,24 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return await _arrivals.Reader.ReadAsync(cts.Token);
     }
 
-    /// <summary>True if nothing more arrives within <paramref name="wait"/>.</summary>
-    public async Task<bool> StaysQuietAsync(TimeSpan wait)
+    /// <summary>
+    /// Proves "nothing more is sent" with a positive signal instead of a wait: once
+    /// <see cref="AlertingTestHost.DeliveriesFinishedAsync"/> says notification work has finished,
+    /// asserts that every webhook that arrived was taken with <see cref="NextAsync"/> and that each
+    /// delivered outbox row for <paramref name="channel"/> arrived exactly once. Returns the rows.
+    /// </summary>
+    public async Task<List<OutboxNotification>> ShouldReceiveNothingMoreAsync(AlertingTestHost host, string? because = null, string channel = "pr-hook")
     {
-        using var cts = new CancellationTokenSource(wait);
-        try
+        var finished = await host.DeliveriesFinishedAsync();
+        var unread = new List<string>();
+        while (_arrivals.Reader.TryRead(out var webhook))
         {
-            await _arrivals.Reader.WaitToReadAsync(cts.Token);
-            return false;
+            unread.Add($"{webhook.Path}: {webhook.Kind}");
         }
-        catch (OperationCanceledException)
-        {
-            return true;
-        }
+
+        unread.ShouldBeEmpty(because);
+        Received.Count(w => w.Path == channel).ShouldBe(finished.Count(r => r.Channel == channel), "each delivered notification arrives once");
+        return finished;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 
@@ -9,7 +13,8 @@ namespace SentimentWatch.Tests.Hosting;
 /// <summary>
 /// The service's OpenTelemetry metrics read back through the SDK's in-memory exporter from the
 /// real host (SQLite, Lucene, the pipeline): pipeline stage counters, lag, request latency and
-/// alert rule evaluations, after real mentions went through the intake API.
+/// alert rule evaluations, after real mentions went through the intake API; crawl pages, mentions
+/// found and errors per source after a real crawl of a fixture site on 127.0.0.1.
 /// </summary>
 /// <remarks>
 /// Alone, after the parallel tests: a MeterListener is process-wide, so with other hosts alive in this
@@ -70,6 +75,104 @@ public sealed class TelemetryTests
         var requests = exported.Where(m => m.Name == "http.server.request.duration").ToList();
         requests.ShouldNotBeEmpty();
         HistogramCount(requests, "/api/intake/mentions").ShouldBeGreaterThanOrEqualTo(1);
+    }
+
+    [Fact]
+    public async Task ARealCrawlOfAFixtureFeedOn127001_IsExportedAsPagesAndMentionsFoundPerSource_AndAFailingSourceAsErrorsByKind()
+    {
+        await using var site = await FeedSite.StartAsync();
+        var exported = new List<Metric>();
+        using var service = new ServiceFactory
+        {
+            Settings = new Dictionary<string, string>
+            {
+                ["Telemetry:SampleInterval"] = "00:00:00.200",
+                ["Crawling:Politeness:MinDelayPerHost"] = "00:00:00",
+                ["Crawling:Politeness:MaxRetries"] = "0",
+                // One run each at start; the next in an hour, after the test.
+                ["Crawling:Sources:0:Id"] = "fixture-feed",
+                ["Crawling:Sources:0:Kind"] = "rss",
+                ["Crawling:Sources:0:Urls:0"] = site.Url("/feed.xml"),
+                ["Crawling:Sources:0:Interval"] = "01:00:00",
+                ["Crawling:Sources:1:Id"] = "failing-feed",
+                ["Crawling:Sources:1:Kind"] = "rss",
+                ["Crawling:Sources:1:Urls:0"] = site.Url("/broken.xml"),
+                ["Crawling:Sources:1:Interval"] = "01:00:00",
+            },
+        };
+        using var host = service.WithWebHostBuilder(web => web.ConfigureTestServices(s => s.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(exported))));
+        _ = host.Services; // starts the host, its schedules and the sampler
+        var provider = host.Services.GetRequiredService<MeterProvider>();
+
+        // The positive signal: a collection after the sampler read both sources' finished runs.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !(Latest(exported, "sentimentwatch.crawl.mentions_found", "fixture-feed") > 0 && Latest(exported, "sentimentwatch.crawl.errors", "failing-feed") > 0))
+        {
+            provider.ForceFlush();
+            await Task.Delay(200);
+        }
+
+        provider.ForceFlush();
+        site.Requests.ShouldContain("/feed.xml", "the feed was really fetched from 127.0.0.1");
+        Latest(exported, "sentimentwatch.crawl.pages", "fixture-feed").ShouldBeGreaterThanOrEqualTo(1);
+        Latest(exported, "sentimentwatch.crawl.mentions_found", "fixture-feed").ShouldBe(2, "the feed holds two items");
+        Latest(exported, "sentimentwatch.crawl.errors", "fixture-feed").ShouldBe(0);
+        var errors = Points(exported, "sentimentwatch.crawl.errors").Where(p => (string?)p.Tags["source"] == "failing-feed").ToList();
+        errors.ShouldNotBeEmpty();
+        errors.Last().Tags["error.kind"].ShouldBe("http_5xx");
+        errors.Last().Value.ShouldBeGreaterThanOrEqualTo(1);
+        Latest(exported, "sentimentwatch.crawl.mentions_found", "failing-feed").ShouldBe(0);
+    }
+
+    /// <summary>The last exported value of <paramref name="name"/> for <paramref name="source"/>, summed over its other tags; 0 if none.</summary>
+    private static double Latest(List<Metric> metrics, string name, string source) =>
+        Points(metrics, name).Where(p => p.Tags.TryGetValue("source", out var s) && (string?)s == source)
+            .GroupBy(p => string.Join(',', p.Tags.Select(t => $"{t.Key}={t.Value}")))
+            .Sum(g => g.Last().Value);
+
+    /// <summary>A site on 127.0.0.1: an RSS feed of two items, a feed that answers 500, no robots.txt (allowed).</summary>
+    private sealed class FeedSite : IAsyncDisposable
+    {
+        private const string Feed = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0"><channel><title>Lumo forum</title><link>https://forum.example.com/</link><description>posts</description>
+            <item><title>退款太慢</title><link>https://forum.example.com/t/101</link><guid>t-101</guid><description>绿莫的退款一直没到账</description><pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate></item>
+            <item><title>Refund</title><link>https://forum.example.com/t/102</link><guid>t-102</guid><description>Lumo refund still missing</description><pubDate>Mon, 30 Nov 2026 09:00:00 GMT</pubDate></item>
+            </channel></rss>
+            """;
+
+        private readonly WebApplication _app;
+
+        private FeedSite(WebApplication app) => _app = app;
+
+        public System.Collections.Concurrent.ConcurrentQueue<string> Requests { get; } = new();
+
+        public string Url(string path) => _app.Urls.First() + path;
+
+        public static async Task<FeedSite> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            var site = new FeedSite(app);
+            app.Use((context, next) =>
+            {
+                site.Requests.Enqueue(context.Request.Path.Value ?? string.Empty);
+                return next(context);
+            });
+            app.MapGet("/robots.txt", () => Results.NotFound());
+            app.MapGet("/feed.xml", () => Results.Text(Feed, "application/rss+xml; charset=utf-8"));
+            app.MapGet("/broken.xml", () => Results.StatusCode(500));
+            await app.StartAsync();
+            return site;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
     }
 
     private static double Sum(List<Metric> metrics, string name) =>

@@ -8,7 +8,7 @@ using SentimentWatch.Core.Security;
 
 namespace SentimentWatch.Indexing.Tests.Api;
 
-public sealed class IndexingApiTests : IAsyncLifetime
+public sealed class IndexingApiWithHeaderRoleTestAuthTests : IAsyncLifetime
 {
     private readonly IndexingApiFixture fixture = new();
 

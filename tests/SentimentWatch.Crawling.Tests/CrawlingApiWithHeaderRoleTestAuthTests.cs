@@ -14,7 +14,7 @@ using SentimentWatch.Testing;
 
 namespace SentimentWatch.Crawling.Tests;
 
-public sealed class CrawlingApiTests : IAsyncLifetime
+public sealed class CrawlingApiWithHeaderRoleTestAuthTests : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "sw-crawl-api-" + Guid.NewGuid().ToString("N"));
     private WebApplication _app = null!;

@@ -22,7 +22,7 @@ namespace SentimentWatch.Crawling.Tests;
 /// The admin API over a real host: TestServer for the API, real Quartz (RAM store), a real SQLite
 /// state store and the fixture site on 127.0.0.1 as the crawled source.
 /// </summary>
-public sealed class SourcesAdminApiTests : IAsyncLifetime
+public sealed class SourcesAdminApiWithHeaderRoleTestAuthTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _data = Path.Combine(Path.GetTempPath(), "sw-crawl-admin-" + Guid.NewGuid().ToString("N"));

@@ -8,7 +8,7 @@ using SentimentWatch.Core.Scoring;
 namespace SentimentWatch.Indexing.Tests.Api;
 
 /// <summary>Issue 17, item 1: no query, date or offset a user can type answers 500.</summary>
-public sealed class MalformedQueryTests : IAsyncLifetime
+public sealed class MalformedQueryWithHeaderRoleTestAuthTests : IAsyncLifetime
 {
     private readonly IndexingApiFixture fixture = new();
 

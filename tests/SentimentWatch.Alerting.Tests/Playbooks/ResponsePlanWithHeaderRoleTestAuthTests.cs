@@ -16,7 +16,7 @@ namespace SentimentWatch.Alerting.Tests.Playbooks;
 /// reminded exactly once per step and reopening, across restarts.
 /// </summary>
 [Collection(HostCollection.Name)]
-public sealed class ResponsePlanTests : IAsyncLifetime
+public sealed class ResponsePlanWithHeaderRoleTestAuthTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
     private WebhookReceiver _receiver = null!;

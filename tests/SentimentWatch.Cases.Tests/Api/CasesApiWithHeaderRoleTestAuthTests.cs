@@ -12,7 +12,7 @@ using SentimentWatch.Indexing;
 namespace SentimentWatch.Cases.Tests.Api;
 
 [Collection(HostCollection.Name)]
-public sealed class CasesApiTests : IDisposable
+public sealed class CasesApiWithHeaderRoleTestAuthTests : IDisposable
 {
     private readonly TempDirectory _data = new();
 

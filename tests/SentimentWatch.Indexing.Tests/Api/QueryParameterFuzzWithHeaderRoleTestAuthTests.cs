@@ -5,7 +5,7 @@ using CsCheck;
 namespace SentimentWatch.Indexing.Tests.Api;
 
 /// <summary>Issue 17, item 4: generated query strings never make search or stats answer 5xx, and every 400 names a parameter.</summary>
-public sealed class QueryParameterFuzzTests : IAsyncLifetime
+public sealed class QueryParameterFuzzWithHeaderRoleTestAuthTests : IAsyncLifetime
 {
     private static readonly string[] Names = ["q", "from", "to", "interval", "utcOffset", "groupBy", "top", "pageSize", "sort", "minReach", "cursor", "sentiment"];
     private static readonly string[] Values =
