@@ -18,7 +18,9 @@ public abstract class ConsoleTest(ConsoleFixture fixture) : IAsyncLifetime
         var context = await Fixture.NewContextAsync(locale, width, height);
         _contexts.Add(context);
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        // Generous: the suite runs beside the multi-worker test (four processes on two cores), and a
+        // navigation once took more than 15 s there.
+        page.SetDefaultTimeout(30_000);
         if (role is not null)
         {
             var signIn = await SignInPage.OpenAsync(page);
