@@ -28,16 +28,74 @@ public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : D
     /// wait on each other's marks; the refresh holds the cases table while it rebuilds, so no change
     /// slips between a rebuild and the removal of the marks it read (<see cref="CaseMetricRollups"/>).
     /// </summary>
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        MarkChangedCaseDays();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var auto = BeforeSave();
+        try
+        {
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            AfterSave(acceptAllChangesOnSuccess);
+            return written;
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = auto;
+        }
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        var auto = BeforeSave();
+        try
+        {
+            var written = base.SaveChanges(acceptAllChangesOnSuccess);
+            AfterSave(acceptAllChangesOnSuccess);
+            return written;
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = auto;
+        }
+    }
+
+    /// <summary>
+    /// When set, rows this context only ever inserts (case mentions, audit entries, alert links,
+    /// metric marks) stop being tracked once saved. Complaint intake saves many times in one batch
+    /// (a new case's id, a lookup that must see what was written), and every save compared every
+    /// tracked row with its snapshot: the cost of a batch grew with the square of its complaints
+    /// (decision 179). Cases stay tracked, since intake may change one again in the same batch.
+    /// </summary>
+    public bool ForgetInsertsAfterSave { get; set; }
+
+    // One scan for changes per save: the marks below read the tracker without a second scan, and the
+    // base save is told not to scan again.
+    private bool BeforeSave()
+    {
+        var auto = ChangeTracker.AutoDetectChangesEnabled;
+        if (auto)
+        {
+            ChangeTracker.DetectChanges();
+        }
+
+        ChangeTracker.AutoDetectChangesEnabled = false;
         MarkChangedCaseDays();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        return auto;
+    }
+
+    private void AfterSave(bool accepted)
+    {
+        if (!ForgetInsertsAfterSave || !accepted)
+        {
+            return;
+        }
+
+        foreach (var entry in ChangeTracker.Entries().ToList())
+        {
+            if (entry.State == EntityState.Unchanged && entry.Entity is CaseMention or CaseAuditEntry or CaseAlertLink or CaseMetricDirtyDay)
+            {
+                entry.State = EntityState.Detached;
+            }
+        }
     }
 
     private void MarkChangedCaseDays()

@@ -119,10 +119,11 @@ public sealed class CaseDesk(
             // workers each open a case for one author's complaints (decision 166).
             await using var intakeLock = await StateStoreLock.HoldAsync(db, StateStoreLock.CaseIntake, cancellationToken);
             await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.ForgetInsertsAfterSave = true;
             var ids = complaints.Select(c => c.Mention.Id).Concat(answers.Select(a => a.Id)).ToArray();
             var known = (await db.Mentions.Where(m => ids.Contains(m.MentionId)).Select(m => m.MentionId).ToListAsync(cancellationToken))
                 .ToHashSet(StringComparer.Ordinal);
-            var lookups = await CaseLookups.ReadAsync(db, complaints.Select(c => (c.Mention, c.Watch.Watch)).ToList(), cancellationToken);
+            var lookups = await CaseLookups.ReadAsync(db, complaints.Select(c => (c.Mention, c.Watch.Watch)).ToList(), clock.GetUtcNow() - settings.ReopenWindow, cancellationToken);
             var opened = 0;
             var attached = 0;
             foreach (var (mention, watch) in complaints)
@@ -293,100 +294,24 @@ public sealed class CaseDesk(
     private async Task<bool> IntakeOneAsync(CasesDbContext db, Mention mention, WatchCaseSettings watch, long[] alertIds, CasesOptions settings, CaseLookups lookups, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var (existing, reason) = await FindOpenCaseAsync(db, mention, watch.Watch, settings, lookups, cancellationToken);
+        var (existing, reason) = lookups.FindOpenCase(mention, watch.Watch, mention.PublishedAt - settings.AuthorWindow);
         if (existing is not null)
         {
             await AttachAsync(db, existing, mention, watch.Watch, reason, alertIds, now, cancellationToken, lookups);
             return false;
         }
 
-        var authorKey = AuthorKey(mention.Source, mention.Author);
-        if (authorKey is not null && lookups.MayHaveAuthor(authorKey))
+        if (AuthorKey(mention.Source, mention.Author) is { } authorKey
+            && lookups.RecentlyResolved(authorKey, watch.Watch, now - settings.ReopenWindow) is { } resolved)
         {
-            var since = now - settings.ReopenWindow;
-            await FlushAsync(db, lookups, cancellationToken);
-            var resolved = await db.Cases
-                .Where(c => c.WatchId == watch.Watch && c.AuthorKey == authorKey && c.Status == CaseStatus.Resolved && c.MergedIntoId == null && c.ResolvedAt >= since)
-                .OrderByDescending(c => c.ResolvedAt)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (resolved is not null)
-            {
-                Reopen(db, resolved, PipelineActor, $"the same customer complained again (mention {mention.Id})", now, lookups);
-                await AttachAsync(db, resolved, mention, watch.Watch, "reopened", alertIds, now, cancellationToken, lookups);
-                return false;
-            }
+            Reopen(db, resolved, PipelineActor, $"the same customer complained again (mention {mention.Id})", now, lookups);
+            await AttachAsync(db, resolved, mention, watch.Watch, "reopened", alertIds, now, cancellationToken, lookups);
+            return false;
         }
 
         await OpenAsync(db, mention, watch, alertIds, PipelineActor, "opened", now, cancellationToken, lookups);
         return true;
     }
-
-    private async Task<(Case? Case, string Reason)> FindOpenCaseAsync(CasesDbContext db, Mention mention, string watchId, CasesOptions settings, CaseLookups lookups, CancellationToken cancellationToken)
-    {
-        var threadKey = ThreadKey(mention.Source, mention.ThreadId);
-        if (threadKey is not null && lookups.MayHaveThread(threadKey))
-        {
-            await FlushAsync(db, lookups, cancellationToken);
-            var byThread = await OpenCaseOf(db, db.Mentions.Where(m => m.ThreadKey == threadKey), cancellationToken);
-            if (byThread is not null)
-            {
-                return (byThread, "thread");
-            }
-        }
-
-        if (mention.DuplicateOf is { } original && lookups.MayHaveMention(original))
-        {
-            await FlushAsync(db, lookups, cancellationToken);
-            var byRepost = await OpenCaseOf(db, db.Mentions.Where(m => m.MentionId == original), cancellationToken);
-            if (byRepost is not null)
-            {
-                return (byRepost, "repost");
-            }
-        }
-
-        if (mention.Fingerprint != 0 && lookups.MayHaveNearDuplicate(watchId, mention.Fingerprint))
-        {
-            await FlushAsync(db, lookups, cancellationToken);
-            var (b0, b1, b2, b3) = CaseMention.Bands(mention.Fingerprint);
-            var candidates = await db.Mentions
-                .Where(m => m.WatchId == watchId && (m.Band0 == b0 || m.Band1 == b1 || m.Band2 == b2 || m.Band3 == b3))
-                .Join(db.Cases.Where(c => c.IsOpen), m => m.CaseId, c => c.Id, (m, c) => new { m.CaseId, m.Fingerprint, c.LastMentionAt })
-                .OrderByDescending(x => x.LastMentionAt)
-                .Take(200)
-                .ToListAsync(cancellationToken);
-            var near = candidates
-                .Where(c => SimHash.Distance(unchecked((ulong)c.Fingerprint), mention.Fingerprint) <= SimHash.NearDuplicateDistance)
-                .OrderByDescending(c => c.LastMentionAt)
-                .FirstOrDefault();
-            if (near is not null)
-            {
-                return (await db.Cases.SingleAsync(c => c.Id == near.CaseId, cancellationToken), "near_duplicate");
-            }
-        }
-
-        var authorKey = AuthorKey(mention.Source, mention.Author);
-        if (authorKey is not null && lookups.MayHaveAuthor(authorKey))
-        {
-            await FlushAsync(db, lookups, cancellationToken);
-            var since = mention.PublishedAt - settings.AuthorWindow;
-            var byAuthor = await db.Cases
-                // A case waiting on this customer takes their next post whenever it comes: it is the answer.
-                .Where(c => c.WatchId == watchId && c.AuthorKey == authorKey && c.IsOpen && (c.LastMentionAt >= since || c.Status == CaseStatus.WaitingOnCustomer))
-                .OrderByDescending(c => c.LastMentionAt)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (byAuthor is not null)
-            {
-                return (byAuthor, "author");
-            }
-        }
-
-        return (null, string.Empty);
-    }
-
-    private static Task<Case?> OpenCaseOf(CasesDbContext db, IQueryable<CaseMention> mentions, CancellationToken cancellationToken) =>
-        mentions.Join(db.Cases.Where(c => c.IsOpen), m => m.CaseId, c => c.Id, (m, c) => c)
-            .OrderByDescending(c => c.LastMentionAt)
-            .FirstOrDefaultAsync(cancellationToken);
 
     private async Task<Case> OpenAsync(CasesDbContext db, Mention mention, WatchCaseSettings watch, long[] alertIds, string who, string reason, DateTimeOffset now, CancellationToken cancellationToken, CaseLookups? lookups = null)
     {

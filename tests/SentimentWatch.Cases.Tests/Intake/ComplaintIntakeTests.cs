@@ -223,6 +223,41 @@ public sealed class ComplaintIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task WithinOneBatch_AReopenedCaseIsFoundByItsThread_AndARepostJoinsTheCaseOfItsOriginal_WithoutAnotherCase()
+    {
+        // Decision 179: the batch's candidate cases are loaded once and answered from memory. A case
+        // resolved before the batch and reopened by its first complaint must be the open case that the
+        // batch's later posts in its thread, and reposts of its mention, join.
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        var at = host.Clock.GetUtcNow();
+        var original = Complaints.Make(at, author: "loop", threadId: "t-900");
+        await host.Desk.OnIndexedAsync([original], default);
+        long id;
+        await using (var db = await host.DbAsync())
+        {
+            id = (await db.Cases.SingleAsync()).Id;
+        }
+
+        (await host.Desk.TransitionAsync(id, null, "resolved", "refunded", "billing_error", null, "li.na", default)).Kind.ShouldBe(global::SentimentWatch.Cases.Workflow.CaseOutcomeKind.Ok);
+        host.Clock.Advance(TimeSpan.FromDays(1));
+        var now = host.Clock.GetUtcNow();
+        var again = Complaints.Make(now, text: "退款又被退回来了，还是没到账", author: "loop");
+        var inThread = Complaints.Make(now.AddMinutes(1), text: "同楼，我的会员卡也被扣了两次，客服不理人", author: "neighbour", threadId: "t-900");
+        var repost = Complaints.Make(now.AddMinutes(2), text: "门店把我的订单退款拒了，说超过七天", author: "sharer") with { DuplicateOf = original.Id };
+        await host.Desk.OnIndexedAsync([again, inThread, repost], default);
+
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Cases.CountAsync()).ShouldBe(1);
+            var c = await db.Cases.SingleAsync();
+            c.Status.ShouldBe(CaseStatus.InProgress);
+            c.ReopenCount.ShouldBe(1);
+            var reasons = await db.Mentions.OrderBy(m => m.Id).Select(m => m.Reason).ToListAsync();
+            reasons.ShouldBe(["opened", "reopened", "thread", "repost"]);
+        }
+    }
+
+    [Fact]
     public async Task ACustomersNeutralReply_ResumesTheirWaitingCase_InTheThreadOrOnTheWatch_AndNobodyElsesPostDoes()
     {
         await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
