@@ -379,7 +379,8 @@ public sealed class MentionPipeline(
             {
                 if (!completed && !input.TryPeek(out _))
                 {
-                    completed = !await WaitForBatchAsync(input, unrefreshed.Count > 0 ? TimeSpan.Zero : uncommitted.Count > 0 ? Max(TimeSpan.Zero, _options.CommitInterval - Stopwatch.GetElapsedTime(lastCommit)) : Timeout.InfiniteTimeSpan, drain);
+                    // Indexed but not yet searchable: wait for more only until the shortest refresh interval is up.
+                    completed = !await WaitForBatchAsync(input, unrefreshed.Count > 0 ? Max(TimeSpan.Zero, MinRefresh - Stopwatch.GetElapsedTime(lastRefresh)) : uncommitted.Count > 0 ? Max(TimeSpan.Zero, _options.CommitInterval - Stopwatch.GetElapsedTime(lastCommit)) : Timeout.InfiniteTimeSpan, drain);
                 }
 
                 if (input.TryRead(out var batch))
@@ -392,7 +393,8 @@ public sealed class MentionPipeline(
 
                 var now = Stopwatch.GetTimestamp();
                 var idle = !input.TryPeek(out _);
-                if (unrefreshed.Count > 0 && (idle || completed || Stopwatch.GetElapsedTime(lastRefresh, now) >= _options.RefreshInterval))
+                var sinceRefresh = Stopwatch.GetElapsedTime(lastRefresh, now);
+                if (unrefreshed.Count > 0 && (completed || sinceRefresh >= _options.RefreshInterval || (idle && sinceRefresh >= MinRefresh)))
                 {
                     await RefreshAndObserveAsync(unrefreshed, drain);
                     uncommitted.AddRange(unrefreshed.Select(e => e.Mention));
@@ -415,6 +417,8 @@ public sealed class MentionPipeline(
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private TimeSpan MinRefresh => _options.MinRefreshInterval < _options.RefreshInterval ? _options.MinRefreshInterval : _options.RefreshInterval;
 
     /// <summary>Waits up to <paramref name="timeout"/> for a batch; false once the input is complete and empty.</summary>
     private static async Task<bool> WaitForBatchAsync(ChannelReader<IReadOnlyList<LedgerEntry>> input, TimeSpan timeout, CancellationToken drain)

@@ -50,6 +50,46 @@ public sealed class ThroughputPolicyTests
     }
 
     [Fact]
+    public async Task Small_batches_arriving_within_the_shortest_refresh_interval_are_refreshed_and_observed_together()
+    {
+        // Decision 180: a pipeline that keeps up no longer refreshes (and runs every observer) after
+        // each small batch; it waits up to Pipeline:MinRefreshInterval for more.
+        using var dir = new DataDirectory();
+        var calls = new ConcurrentQueue<int>();
+        await using var host = await PipelineHost.StartAsync(
+            dir.Path,
+            b => b.Services.AddSingleton<IMentionObserver>(new BatchSizeObserver(calls)),
+            new Dictionary<string, string?> { ["Pipeline:MinRefreshInterval"] = "00:00:02", ["Pipeline:RefreshInterval"] = "00:00:05" });
+        // The first batch may find the interval already up (the pipeline has been idle since it started).
+        await host.Intake.AcceptAsync([Mentions.Create("minrefresh-0", "绿莫退款 first")], None);
+        var started = DateTime.UtcNow;
+        for (var i = 1; i <= 5; i++)
+        {
+            await Task.Delay(50);
+            await host.Intake.AcceptAsync([Mentions.Create($"minrefresh-{i}", $"绿莫退款 later {i}")], None);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (calls.Sum() < 6 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        calls.Sum().ShouldBe(6);
+        calls.Count.ShouldBeLessThanOrEqualTo(3, $"six one-mention batches 50 ms apart were observed in {calls.Count} calls ({string.Join(", ", calls)})");
+        (DateTime.UtcNow - started).ShouldBeLessThan(TimeSpan.FromSeconds(10), "the wait for more is bounded by the refresh intervals");
+    }
+
+    private sealed class BatchSizeObserver(ConcurrentQueue<int> calls) : IMentionObserver
+    {
+        public ValueTask OnIndexedAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
+        {
+            calls.Enqueue(mentions.Count);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task A_poisoned_mention_is_found_by_splitting_so_its_batch_mates_are_indexed_at_once_using_a_decorator_index_that_throws_on_a_marker()
     {
         using var dir = new DataDirectory();
