@@ -419,7 +419,7 @@ public static class ScoringCommands
 
         if (listMisses)
         {
-            sb.AppendLine().AppendLine("## Misses (id, kind, served sentiment (neg/neu/pos), topic, text)");
+            sb.AppendLine().AppendLine("## Misses (id, kind, served sentiment (neg/neu/pos), topic, plain question without a complaint cue, text)");
             for (var i = 0; i < items.Count; i++)
             {
                 var s = served[i];
@@ -429,12 +429,20 @@ public static class ScoringCommands
                 if (miss)
                 {
                     sb.AppendLine(CultureInfo.InvariantCulture,
-                        $"{items[i].Id}\t{items[i].Kind}\t{SentimentScore.ToWire(s.Sentiment.Label)} ({s.Sentiment.Negative:F2}/{s.Sentiment.Neutral:F2}/{s.Sentiment.Positive:F2})\t{s.Topic?.Topic}\t{items[i].Text.ReplaceLineEndings(" ")}");
+                        $"{items[i].Id}\t{items[i].Kind}\t{SentimentScore.ToWire(s.Sentiment.Label)} ({s.Sentiment.Negative:F2}/{s.Sentiment.Neutral:F2}/{s.Sentiment.Positive:F2})\t{s.Topic?.Topic}\t{(PlainQuestion(scorer, items[i].Text) ? "q" : "-")}\t{items[i].Text.ReplaceLineEndings(" ")}");
                 }
             }
         }
 
         return sb.ToString();
+    }
+
+    // The sentiment model's own test (decision 023): the plain-question slot is the last one set when no complaint cue follows it.
+    private static bool PlainQuestion(ModelScorer scorer, string text)
+    {
+        var settings = scorer.Sentiment.Manifest.Featurizer;
+        var (indices, _) = scorer.Sentiment.Featurizer.FeaturizeToArrays(text);
+        return settings.RuleFeatures && indices.Length > 0 && indices[^1] == settings.HashedSize + Featurization.FeaturizerSettings.PlainQuestionSlot;
     }
 
     private static string HybridReport(TopicModel topic, IReadOnlyList<(string Text, string Topic)> items, HybridTopic? hybrid) =>
