@@ -94,24 +94,25 @@ public sealed class ComplaintTopicTests
         scores.Actual.ShouldBe(["service_attitude", "product_quality"]);
     }
 
-    [CorpusFact]
-    public void The_shipped_models_classify_real_complaints_well_and_rarely_answer_other()
+    // Floors a little under the figures in models/MODEL.md, so a retrained model that loses ground fails here; never under
+    // the goals (accuracy 0.80, macro-F1 0.60, other 10 %) where they are met. Measured with topic-maxent-202612031017
+    // and the other cues (decisions 175-176): all 654 zh 0.853 / 0.756 / 3.4 %, en 0.813 / 0.662 / 9.5 %; test split (two
+    // thirds, read once after the choice on the dev third) zh 0.896 / 0.770 / 1.8 %, en 0.810 / 0.648 / 11.3 %. English
+    // `other` on the test split misses the 10 % goal by 1.3 points: the floor says what was measured, MODEL.md says it is missed.
+    [CorpusTheory]
+    [InlineData("all", "zh", 0.83, 0.72, 0.05)]
+    [InlineData("all", "en", 0.80, 0.62, 0.10)]
+    [InlineData("test", "zh", 0.86, 0.72, 0.05)]
+    [InlineData("test", "en", 0.80, 0.62, 0.12)]
+    public void The_shipped_models_classify_real_complaints_well_and_rarely_answer_other(string split, string language, double accuracy, double macroF1, double other)
     {
-        // Floors a little under the figures in models/MODEL.md, so a retrained model that loses ground fails here.
-        // With sentiment v2 served beside it and the complaint gate (other only at >= 0.8) on every non-positive post
-        // (it was on negatives only, and v2 calls more English complaints neutral), the figures are
-        // zh 0.826 / 0.676 / 0.0 % and en 0.789 / 0.634 / 6.4 %. The English accuracy floor sits under the issue's
-        // 0.80 goal, which it misses by 0.011: the gap is reported in MODEL.md, not hidden here.
         var scorer = Scorer.Value;
-        foreach (var (language, accuracy, macroF1, other) in new[] { ("zh", 0.80, 0.65, 0.10), ("en", 0.77, 0.60, 0.08) })
-        {
-            var rows = Complaints.Value.Where(i => i.Language == language)
-                .Select(i => (i, scorer.ScoreOne(i.Text).Topic!)).Select(x => (x.i, x.Item2.Topic, x.Item2.Score)).ToList();
-            var scores = LabelledComplaint.Score(rows, scorer.Topic.Topics);
-            scores.Accuracy.ShouldBeGreaterThanOrEqualTo(accuracy, language);
-            scores.MacroF1.ShouldBeGreaterThanOrEqualTo(macroF1, language);
-            scores.OtherShare.ShouldBeLessThanOrEqualTo(other, language);
-        }
+        var rows = Complaints.Value.Where(i => i.Language == language && (split == "all" || i.Split == split))
+            .Select(i => (i, scorer.ScoreOne(i.Text).Topic!)).Select(x => (x.i, x.Item2.Topic, x.Item2.Score)).ToList();
+        var scores = LabelledComplaint.Score(rows, scorer.Topic.Topics);
+        scores.Accuracy.ShouldBeGreaterThanOrEqualTo(accuracy, language);
+        scores.MacroF1.ShouldBeGreaterThanOrEqualTo(macroF1, language);
+        scores.OtherShare.ShouldBeLessThanOrEqualTo(other, language);
     }
 
     [Fact]

@@ -20,3 +20,20 @@ public sealed class CorpusFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>As <see cref="CorpusFactAttribute"/>, for a theory: skipped with the same reason where the corpus is absent.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class CorpusTheoryAttribute : TheoryAttribute
+{
+    public CorpusTheoryAttribute()
+    {
+        try
+        {
+            _ = TestPaths.Corpus;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Skip = "needs the training corpus: put it in ../shared/data next to the repository or set SENTIMENTWATCH_DATA";
+        }
+    }
+}

@@ -82,12 +82,16 @@ public sealed class ShippedModelTests
 
         (figures["zh"].Safety / (double)figures["zh"].Items).ShouldBeGreaterThan(FloorZh);
         (figures["en"].Safety / (double)figures["en"].Items).ShouldBeGreaterThan(FloorEn);
+        (figures["zh"].NegativeAndSafety / (double)figures["zh"].Items).ShouldBeGreaterThan(FloorZh);
+        (figures["en"].NegativeAndSafety / (double)figures["en"].Items).ShouldBeGreaterThan(FloorEnNegativeAndSafety);
     }
 
-    // Measured 2026-12-03 with harm reports taken as safety: zh 66 of 66 (65 also negative), en 61 of 73 (0.836; 53 also
-    // negative). Before that change: zh 63 (0.955), en 55 (0.753).
+    // Measured 2026-12-03 with harm reports never served positive and the retrained topic model (decisions 175-177): zh 66 of 66
+    // (65 also negative), en 69 of 73 (0.945; 68 also negative, 0.932). Before: zh 66 (65), en 61 (0.836; 53 also negative);
+    // before harm reports were taken as safety: zh 63 (0.955), en 55 (0.753).
     private const double FloorZh = 0.95;
-    private const double FloorEn = 0.80;
+    private const double FloorEn = 0.90;
+    private const double FloorEnNegativeAndSafety = 0.88;
 
     // Held-out test sets of the real corpora (never trained on): MODEL.md reports 0.881, 0.853 / 0.789, 0.733 / 0.591.
     [CorpusFact]

@@ -269,7 +269,8 @@ public static class ScoringCommands
         var split = new Option<string>("--split") { DefaultValueFactory = _ => "test", Description = "Which split of the posts file to measure on (test, dev, all)." };
         var corpus = new Option<DirectoryInfo?>("--corpus") { Description = "Training data folder, where the hand-checked topic sample's texts are looked up (default ../shared/data)." };
         var otherThreshold = new Option<float?>("--complaint-other-threshold") { Description = "For the real-complaint set: Scoring:ComplaintOtherThreshold to score with (default: the configuration default)." };
-        var command = new Command("evaluate", "Measure a model on held-out hand-labelled data.") { model, data, split, corpus, otherThreshold, corrections };
+        var misses = new Option<bool>("--misses") { Description = "Real-complaint set and crisis check: also list every item answered wrong, with its text (stdout only; the texts are not committed)." };
+        var command = new Command("evaluate", "Measure a model on held-out hand-labelled data.") { model, data, split, corpus, otherThreshold, corrections, misses };
         command.SetAction((r, ct) =>
         {
             var ml = new MLContext(seed: 1);
@@ -299,7 +300,7 @@ public static class ScoringCommands
             var corpusDir = r.GetValue(corpus)?.FullName ?? Path.GetFullPath(Path.Combine("..", "shared", "data"));
             try
             {
-                Console.Out.Write(Evaluate(ml, modelPath, dataPath, which, corpusDir, r.GetValue(otherThreshold)));
+                Console.Out.Write(Evaluate(ml, modelPath, dataPath, which, corpusDir, r.GetValue(otherThreshold), r.GetValue(misses)));
                 return Task.FromResult(0);
             }
             catch (ModelFileException e)
@@ -311,7 +312,7 @@ public static class ScoringCommands
         return command;
     }
 
-    public static string Evaluate(MLContext ml, string modelPath, string dataPath, string split, string corpusDirectory, float? complaintOtherThreshold = null)
+    public static string Evaluate(MLContext ml, string modelPath, string dataPath, string split, string corpusDirectory, float? complaintOtherThreshold = null, bool listMisses = false)
     {
         var kind = ModelFile.ReadManifest(modelPath, "--model").Kind;
         if (kind == ModelManifest.SentimentKind && Directory.Exists(dataPath))
@@ -335,7 +336,12 @@ public static class ScoringCommands
 
         if (LabelledComplaint.IsComplaintSetFile(dataPath))
         {
-            return ComplaintTopicReport(modelPath, dataPath, corpusDirectory, complaintOtherThreshold);
+            return ComplaintTopicReport(modelPath, dataPath, corpusDirectory, complaintOtherThreshold, split, listMisses);
+        }
+
+        if (File.ReadLines(dataPath).FirstOrDefault() is { } firstLine && firstLine.StartsWith(CrisisCheck.Marker, StringComparison.Ordinal))
+        {
+            return CrisisTopicReport(modelPath, dataPath, corpusDirectory, split, listMisses);
         }
 
         var topic = TopicModel.Load(ml, modelPath, "--model");
@@ -359,17 +365,84 @@ public static class ScoringCommands
     /// The topic of each real complaint exactly as the served scorer decides it: the model folder's
     /// sentiment model, this topic model and the keywords next to it, through <see cref="ModelScorer.ScoreOne"/>.
     /// </summary>
-    public static string ComplaintTopicReport(string topicModelPath, string dataPath, string corpusDirectory, float? complaintOtherThreshold = null)
+    public static string ComplaintTopicReport(string topicModelPath, string dataPath, string corpusDirectory, float? complaintOtherThreshold = null, string split = "all", bool listMisses = false)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(topicModelPath))!;
         var options = new ScoringOptions { ModelDirectory = directory, TopicModel = Path.GetFileName(topicModelPath) };
         options.ComplaintOtherThreshold = complaintOtherThreshold ?? options.ComplaintOtherThreshold;
         var scorer = ModelScorer.Load(options);
-        var items = LabelledComplaint.Load(dataPath, corpusDirectory);
-        var scores = items.Select(i => scorer.ScoreOne(i.Text).Topic).ToList();
-        return $"# Complaint topics of {scorer.ModelVersion} on {items.Count} real complaints ({Path.GetFileName(dataPath)}, hit = primary or secondary label)\n\n"
+        var items = LabelledComplaint.Load(dataPath, corpusDirectory).Where(i => split == "all" || i.Split == split).ToList();
+        var served = items.Select(i => scorer.ScoreOne(i.Text)).ToList();
+        var scores = served.Select(s => s.Topic).ToList();
+        var report = $"# Complaint topics of {scorer.ModelVersion} on {items.Count} real complaints ({Path.GetFileName(dataPath)}, split {split}, hit = primary or secondary label)\n\n"
             + LabelledComplaint.Report(items, scores.Select(t => t?.Topic ?? ComplaintTopics.Other).ToList(), scores.Select(t => t?.Score ?? 0f).ToList(),
                 [.. scorer.Topic.Topics, .. ComplaintTopics.Default.Except(scorer.Topic.Topics), .. items.Select(i => i.Primary).Distinct().Except(scorer.Topic.Topics).Except(ComplaintTopics.Default)]);
+        if (!listMisses)
+        {
+            return report;
+        }
+
+        var sb = new StringBuilder(report).AppendLine().AppendLine("## Misses (id, primary/secondary, served topic p, sentiment, text)");
+        for (var i = 0; i < items.Count; i++)
+        {
+            var topic = scores[i]?.Topic ?? ComplaintTopics.Other;
+            if (!items[i].Accepts(topic))
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"{items[i].Id}\t{items[i].Primary}/{items[i].Secondary ?? "-"}\t{topic} {scores[i]?.Score:F2}\t{SentimentScore.ToWire(served[i].Sentiment.Label)}\t{items[i].Text.ReplaceLineEndings(" ")}");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The crisis check (docs/crisis-check.md) as served by the topic model's folder (sentiment, topic, keywords, gate, harm rule):
+    /// per language, harm reports served <c>safety</c>, negative, both, positive; ordinary posts served negative.
+    /// </summary>
+    public static string CrisisTopicReport(string topicModelPath, string dataPath, string corpusDirectory, string split, bool listMisses)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(topicModelPath))!;
+        var scorer = ModelScorer.Load(new ScoringOptions { ModelDirectory = directory, TopicModel = Path.GetFileName(topicModelPath) });
+        var items = CrisisCheck.Load(dataPath, corpusDirectory).Where(c => split == "all" || c.Split == split).ToList();
+        var served = items.Select(c => scorer.ScoreOne(c.Text)).ToList();
+        var sb = new StringBuilder($"# Crisis check ({split} split) as served by {scorer.ModelVersion}\n\n");
+        sb.AppendLine("| language | harm reports | safety | negative | negative and safety | positive | ordinary posts | ordinary negative |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var language in new[] { "zh", "en" })
+        {
+            var rows = items.Select((c, i) => (c, s: served[i])).Where(x => x.c.Language == language).ToList();
+            var crisis = rows.Where(x => x.c.Kind == CrisisCheck.Crisis).ToList();
+            var ordinary = rows.Where(x => x.c.Kind != CrisisCheck.Crisis).ToList();
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {language} | {crisis.Count} | {crisis.Count(x => x.s.Topic?.Topic == ComplaintTopics.Safety)} | {crisis.Count(x => x.s.Sentiment.Label == SentimentLabel.Negative)} | {crisis.Count(x => x.s.Topic?.Topic == ComplaintTopics.Safety && x.s.Sentiment.Label == SentimentLabel.Negative)} | {crisis.Count(x => x.s.Sentiment.Label == SentimentLabel.Positive)} | {ordinary.Count} | {ordinary.Count(x => x.s.Sentiment.Label == SentimentLabel.Negative)} |");
+        }
+
+        if (listMisses)
+        {
+            sb.AppendLine().AppendLine("## Misses (id, kind, served sentiment (neg/neu/pos), topic, plain question without a complaint cue, text)");
+            for (var i = 0; i < items.Count; i++)
+            {
+                var s = served[i];
+                var miss = items[i].Kind == CrisisCheck.Crisis
+                    ? s.Sentiment.Label != SentimentLabel.Negative || s.Topic?.Topic != ComplaintTopics.Safety
+                    : s.Sentiment.Label == SentimentLabel.Negative;
+                if (miss)
+                {
+                    sb.AppendLine(CultureInfo.InvariantCulture,
+                        $"{items[i].Id}\t{items[i].Kind}\t{SentimentScore.ToWire(s.Sentiment.Label)} ({s.Sentiment.Negative:F2}/{s.Sentiment.Neutral:F2}/{s.Sentiment.Positive:F2})\t{s.Topic?.Topic}\t{(PlainQuestion(scorer, items[i].Text) ? "q" : "-")}\t{items[i].Text.ReplaceLineEndings(" ")}");
+                }
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    // The sentiment model's own test (decision 023): the plain-question slot is the last one set when no complaint cue follows it.
+    private static bool PlainQuestion(ModelScorer scorer, string text)
+    {
+        var settings = scorer.Sentiment.Manifest.Featurizer;
+        var (indices, _) = scorer.Sentiment.Featurizer.FeaturizeToArrays(text);
+        return settings.RuleFeatures && indices.Length > 0 && indices[^1] == settings.HashedSize + Featurization.FeaturizerSettings.PlainQuestionSlot;
     }
 
     private static string HybridReport(TopicModel topic, IReadOnlyList<(string Text, string Topic)> items, HybridTopic? hybrid) =>

@@ -27,6 +27,7 @@ public sealed class HybridTopic
     private readonly int _otherIndex;
     private readonly Training.TermMatcher _precedence;
     private readonly int[] _precedenceTopic;
+    private readonly Training.TermMatcher _otherCues;
 
     /// <param name="version">Names the keyword list in <see cref="ModelScorer.ModelVersion"/>, so editing it re-scores stored mentions.</param>
     public HybridTopic(TopicRules rules, IReadOnlyList<string> topics, string version = "rules")
@@ -39,6 +40,7 @@ public sealed class HybridTopic
         var precedence = rules.Precedence.Where(_index.ContainsKey).SelectMany(c => rules.Categories[c].Select(k => (Keyword: k, Topic: _index[c]))).ToList();
         _precedence = new Training.TermMatcher(precedence.Select(p => p.Keyword).ToList());
         _precedenceTopic = precedence.Select(p => p.Topic).ToArray();
+        _otherCues = new Training.TermMatcher(_otherIndex >= 0 ? rules.OtherCues : []);
     }
 
     /// <summary>"rules-" and a hash of the keywords file (see <see cref="LoadFrom"/>).</summary>
@@ -81,6 +83,13 @@ public sealed class HybridTopic
         }
 
         var rule = _rules.LabelNormalized(normalized);
+        if (rule == ComplaintTopics.Other && _otherIndex >= 0 && _otherCues.FindFirst(normalized) >= 0)
+        {
+            // No category keyword, but a complaint that names no aspect (a boycott, "won't go back"): the rubric's other,
+            // kept by the complaint gate (FromRule); reported with the model's own P(other) (decision 176).
+            return (_otherIndex, probabilities[_otherIndex], true);
+        }
+
         if (rule is null || rule == ComplaintTopics.Other || !_index.TryGetValue(rule, out var ruled) || ruled == best)
         {
             return (best, probabilities[best], false);

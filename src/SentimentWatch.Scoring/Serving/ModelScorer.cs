@@ -50,7 +50,8 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         _sharedFeatures = topicSettings == sentiment.Manifest.Featurizer || topicSettings == sentiment.Manifest.Featurizer with { RuleFeatures = false, ComplaintCues = false, ComplaintCueScale = 1f, ComplaintCuesAsNegative = 0f };
         _riskTerms = riskTerms.Select(TextNormalizer.Fold).Where(t => t.Length > 0).Distinct().ToArray();
         ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}" + (hybrid is null ? "" : "+" + hybrid.Version)
-            + (complaintOtherThreshold > 0f ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+gate{complaintOtherThreshold:0.##}") : "");
+            + (complaintOtherThreshold > 0f ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+gate{complaintOtherThreshold:0.##}") : "")
+            + (sentiment.HasNeutralHead ? "+harm-not-positive" : "");
     }
 
     public string? ModelVersion { get; private set; }
@@ -147,6 +148,14 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         // One harm check serves both the sentiment shift and the topic (a post that reports harm is a safety matter).
         var reportsHarm = HarmTerms.Shipped.Find(prepared) is not null;
         var probabilities3 = _sentiment.Probabilities(vector, reportsHarm, _sentiment.NeedsLanguage ? LanguageDetector.Detect(text) : "");
+        if (reportsHarm && _sentiment.HasNeutralHead)
+        {
+            // A report of harm is bad news whatever its tone ("LOL ... threw up my food", "my aunt's in the hospital, going to
+            // visit her"): never positive; the positive share is split between negative and neutral in proportion (decision 177),
+            // so a news-like mention ("returning from injury") can stay neutral.
+            probabilities3 = HarmIsNeverPositive(probabilities3);
+        }
+
         var (neg, neu, pos) = probabilities3;
         var label = SentimentModel.LabelOf(probabilities3);
 
@@ -162,6 +171,7 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
 
         int topic;
         float probability;
+        var fromRule = false;
         Span<float> probabilities = stackalloc float[_topic.Topics.Count];
         _topic.Probabilities(topicVector, probabilities);
         if (_hybrid is null)
@@ -176,10 +186,11 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         }
         else
         {
-            (topic, probability, _) = _hybrid.Decide(folded, probabilities);
+            (topic, probability, fromRule) = _hybrid.Decide(folded, probabilities);
         }
 
-        if (label != SentimentLabel.Positive && _otherThreshold > 0f)
+        // The gate files an unsure `other` under a category, but not an `other` the keyword rules chose (an other cue).
+        if (label != SentimentLabel.Positive && _otherThreshold > 0f && !fromRule)
         {
             (topic, probability) = ComplaintGate.Decide(probabilities, topic, probability, _otherIndex, _otherThreshold);
         }
@@ -195,6 +206,13 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
             new SentimentScore(label, neg, neu, pos),
             new TopicScore(_topic.Topics[topic], probability),
             RiskTerms(folded));
+    }
+
+    /// <summary>The probabilities served for a post that reports harm: P(positive) 0, negative and neutral renormalised (decision 177).</summary>
+    public static (float Negative, float Neutral, float Positive) HarmIsNeverPositive((float Negative, float Neutral, float Positive) p)
+    {
+        var rest = p.Negative + p.Neutral;
+        return rest <= 0f ? (1f, 0f, 0f) : (p.Negative / rest, p.Neutral / rest, 0f);
     }
 
     // Terms are folded like the text (NFKC, lower case, Simplified), so an ordinal search suffices.

@@ -9,10 +9,19 @@ namespace SentimentWatch.Scoring.Training;
 /// rubric in docs/complaint-topic-rubric.md): its primary and optional secondary topic. The file holds a key of
 /// each text; the texts are looked up in the corpora when it is loaded (they may not be committed).
 /// </summary>
-public sealed record LabelledComplaint(string Id, string Language, string Source, string Primary, string? Secondary, string Text)
+public sealed record LabelledComplaint(string Id, string Language, string Source, string Primary, string? Secondary, string Text, string Key = "")
 {
     /// <summary>The first line that marks a file as this set.</summary>
     public const string Marker = "# complaint-topics";
+
+    /// <summary>
+    /// <c>dev</c> for a third of the items (text key ≡ 0 mod 3), chosen by the key so it never depends on labels or order:
+    /// models and rules are selected on it; <c>test</c> (the other two thirds) is only measured (decision 175).
+    /// </summary>
+    public string Split => SplitOf(Key);
+
+    public static string SplitOf(string key) =>
+        uint.TryParse(key, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var k) && k % 3 == 0 ? "dev" : "test";
 
     public bool Accepts(string topic) => topic == Primary || topic == Secondary;
 
@@ -36,7 +45,7 @@ public sealed record LabelledComplaint(string Id, string Language, string Source
                 throw new InvalidDataException($"{path}: {p[0]}: no text with key {p[3]} in '{dataDirectory}'; is it the data its README names?");
             }
 
-            result.Add(new LabelledComplaint(p[0], p[1], p[2], p[4], p[5] == "-" ? null : p[5], text));
+            result.Add(new LabelledComplaint(p[0], p[1], p[2], p[4], p[5] == "-" ? null : p[5], text, p[3]));
         }
 
         return result;

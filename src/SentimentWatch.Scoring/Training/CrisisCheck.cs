@@ -13,6 +13,9 @@ namespace SentimentWatch.Scoring.Training;
 /// </summary>
 public sealed record CrisisCheck(string Id, string Kind, string Language, string Split, string? Topic, string Corpus, string Text)
 {
+    /// <summary>The first line that marks a file as this set.</summary>
+    public const string Marker = "# Crisis / ordinary-post evaluation set";
+
     public const string Crisis = "crisis";
     public const string Question = "question";
     public const string Announcement = "announcement";

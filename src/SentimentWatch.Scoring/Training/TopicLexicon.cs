@@ -25,7 +25,9 @@ public sealed class TopicLexicon
     private readonly TermMatcher _matcher;
     private readonly Dictionary<string, int> _categoryIndex;
 
-    public TopicLexicon(IReadOnlyList<string> categories, IEnumerable<LexiconTerm> terms, IReadOnlyList<string>? precedence = null)
+    private readonly TermMatcher _otherCues;
+
+    public TopicLexicon(IReadOnlyList<string> categories, IEnumerable<LexiconTerm> terms, IReadOnlyList<string>? precedence = null, IReadOnlyList<string>? otherCues = null)
     {
         Categories = categories.Where(c => c != ComplaintTopics.Other).Distinct().ToList();
         _categoryIndex = Categories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
@@ -39,7 +41,12 @@ public sealed class TopicLexicon
             .ToList();
         Precedence = (precedence ?? []).Where(_categoryIndex.ContainsKey).ToList();
         _matcher = new TermMatcher(Terms.Select(t => t.Term).ToList());
+        OtherCues = (otherCues ?? []).Select(TextNormalizer.Fold).Where(t => t.Length > 0).Distinct().ToList();
+        _otherCues = new TermMatcher([.. OtherCues]);
     }
+
+    /// <summary>Phrases that label a text no term matches as <see cref="ComplaintTopics.Other"/> (<see cref="TopicRules.OtherCues"/>).</summary>
+    public IReadOnlyList<string> OtherCues { get; }
 
     /// <summary>The categories in model order, without <see cref="ComplaintTopics.Other"/>.</summary>
     public IReadOnlyList<string> Categories { get; }
@@ -52,7 +59,7 @@ public sealed class TopicLexicon
     public IReadOnlyList<string> Precedence { get; }
 
     public static TopicLexicon FromRules(TopicRules rules) =>
-        new(rules.Classes, rules.Categories.SelectMany(c => c.Value.Select(k => new LexiconTerm(c.Key, k, 1f, "seed"))), rules.Precedence);
+        new(rules.Classes, rules.Categories.SelectMany(c => c.Value.Select(k => new LexiconTerm(c.Key, k, 1f, "seed"))), rules.Precedence, rules.OtherCues);
 
     /// <summary>Sum of the weights of the distinct terms found, per category, for folded text.</summary>
     public float[] Scores(string folded)
@@ -70,11 +77,13 @@ public sealed class TopicLexicon
     /// <summary>
     /// The weak label of a negative text: a precedence category with a seed-strength score wins; otherwise
     /// the best-scoring category when it is clear (≥ <see cref="MinScore"/>, runner-up below
-    /// <see cref="MaxRunnerUpShare"/> of it). <see cref="WeakLabelKind.None"/> when no term matched at all.
+    /// <see cref="MaxRunnerUpShare"/> of it). <see cref="WeakLabelKind.None"/> when no term matched at all, unless an
+    /// other cue (a boycott, "won't go back") does: then <see cref="ComplaintTopics.Other"/>, clearly.
     /// </summary>
     public (string? Label, WeakLabelKind Kind) WeakLabel(string text)
     {
-        var scores = Scores(TextNormalizer.Fold(text));
+        var folded = TextNormalizer.Fold(text);
+        var scores = Scores(folded);
         foreach (var category in Precedence)
         {
             if (scores[_categoryIndex[category]] >= 1f)
@@ -98,7 +107,7 @@ public sealed class TopicLexicon
 
         if (best < 0 || scores[best] <= 0f)
         {
-            return (null, WeakLabelKind.None);
+            return OtherCues.Count > 0 && _otherCues.FindFirst(folded) >= 0 ? (ComplaintTopics.Other, WeakLabelKind.Clear) : (null, WeakLabelKind.None);
         }
 
         if (scores[best] < MinScore || (second >= 0 && scores[second] >= MaxRunnerUpShare * scores[best]))
@@ -116,6 +125,11 @@ public sealed class TopicLexicon
         sb.AppendLine("# complaint-topic lexicon (decision 125): seeds from topic-keywords.json (weight 1), co-occurrence (cooc) and GloVe (glove) expansions; built by `train --topics`.");
         sb.AppendLine("# categories\t" + string.Join('\t', Categories));
         sb.AppendLine("# precedence\t" + string.Join('\t', Precedence));
+        if (OtherCues.Count > 0)
+        {
+            sb.AppendLine("# other-cues\t" + string.Join('\t', OtherCues));
+        }
+
         foreach (var t in Terms)
         {
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{t.Category}\t{t.Term}\t{t.Weight:0.###}\t{t.Source}"));
@@ -126,7 +140,7 @@ public sealed class TopicLexicon
 
     public static TopicLexicon Load(string path)
     {
-        List<string> categories = [], precedence = [];
+        List<string> categories = [], precedence = [], otherCues = [];
         var terms = new List<LexiconTerm>();
         foreach (var line in File.ReadLines(path))
         {
@@ -139,6 +153,10 @@ public sealed class TopicLexicon
             {
                 precedence = [.. p.Skip(1).Where(x => x.Length > 0)];
             }
+            else if (line.StartsWith("# other-cues", StringComparison.Ordinal))
+            {
+                otherCues = [.. p.Skip(1).Where(x => x.Length > 0)];
+            }
             else if (line.Length > 0 && line[0] != '#' && p.Length == 4)
             {
                 terms.Add(new LexiconTerm(p[0], p[1], float.Parse(p[2], CultureInfo.InvariantCulture), p[3]));
@@ -150,7 +168,7 @@ public sealed class TopicLexicon
             throw new InvalidDataException($"'{path}' has no '# categories' line; rebuild it with `train --topics`.");
         }
 
-        return new TopicLexicon(categories, terms, precedence);
+        return new TopicLexicon(categories, terms, precedence, otherCues);
     }
 }
 

@@ -134,7 +134,7 @@ public sealed class TopicLexiconBuilder(TextWriter log)
             .ToList();
         terms.AddRange(confirmed);
         log.WriteLine($"topic lexicon: {confirmed.Count} of {glove.Count} GloVe neighbours confirmed by the corpora, e.g. {string.Join(" ", confirmed.Take(15).Select(t => $"{t.Term}({t.Category})"))}");
-        return new TopicLexicon(seedLexicon.Classes, terms, seeds.Precedence);
+        return new TopicLexicon(seedLexicon.Classes, terms, seeds.Precedence, seeds.OtherCues);
     }
 
     /// <summary>A co-occurrence term may occur in at most this share of a language's clauses.</summary>

@@ -13,7 +13,7 @@ namespace SentimentWatch.Scoring.Training;
 /// </summary>
 public sealed class TopicRules
 {
-    public TopicRules(IReadOnlyDictionary<string, IReadOnlyList<string>> categories, IReadOnlyList<string>? precedence = null)
+    public TopicRules(IReadOnlyDictionary<string, IReadOnlyList<string>> categories, IReadOnlyList<string>? precedence = null, IReadOnlyList<string>? otherCues = null)
     {
         if (categories.Count == 0)
         {
@@ -25,7 +25,14 @@ public sealed class TopicRules
             c => (IReadOnlyList<string>)c.Value.Select(TextNormalizer.Fold).Where(k => k.Length > 0).Distinct().ToList());
         Classes = [.. Categories.Keys.Where(k => k != ComplaintTopics.Other), ComplaintTopics.Other];
         Precedence = (precedence ?? []).Where(Categories.ContainsKey).Distinct().ToList();
+        OtherCues = (otherCues ?? []).Select(TextNormalizer.Fold).Where(k => k.Length > 0).Distinct().ToList();
     }
+
+    /// <summary>
+    /// Phrases of a complaint that names no aspect of any category: a boycott, shame on a company, "won't go back" about a
+    /// place (the rubric's <c>other</c>). They only weak-label texts no category term matches (decision 175).
+    /// </summary>
+    public IReadOnlyList<string> OtherCues { get; }
 
     /// <summary>Categories that win whenever one of their keywords matches, first listed first.</summary>
     public IReadOnlyList<string> Precedence { get; }
@@ -53,7 +60,10 @@ public sealed class TopicRules
         var precedence = document.RootElement.TryGetProperty("precedence", out var first) && first.ValueKind == JsonValueKind.Array
             ? first.EnumerateArray().Select(p => p.GetString() ?? "").ToList()
             : [];
-        return new TopicRules(result, precedence);
+        var otherCues = document.RootElement.TryGetProperty("otherCues", out var cues) && cues.ValueKind == JsonValueKind.Array
+            ? cues.EnumerateArray().Select(p => p.GetString() ?? "").ToList()
+            : [];
+        return new TopicRules(result, precedence, otherCues);
     }
 
     /// <summary>The rule's label, or null when two categories tie.</summary>

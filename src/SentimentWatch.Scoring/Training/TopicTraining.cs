@@ -74,11 +74,15 @@ public sealed class TopicTraining(TextWriter log)
         foreach (var t in texts)
         {
             var (label, kind) = lexicon.WeakLabel(t.Text);
-            var key = $"{t.Language} {kind}";
+            var key = $"{t.Language} {(label == ComplaintTopics.Other ? "OtherCue" : kind.ToString())}";
             kinds[key] = kinds.GetValueOrDefault(key) + 1;
             if (kind == WeakLabelKind.Clear)
             {
                 result.Add((t.Text, label!, t.Language));
+                if (label == ComplaintTopics.Other)
+                {
+                    _cueLabelled.Add(t.Text);
+                }
             }
             else if (kind == WeakLabelKind.None && !t.Review)
             {
@@ -106,9 +110,13 @@ public sealed class TopicTraining(TextWriter log)
     /// <summary>Label counts of the last trained model's training rows (each text once), for the drift reference (decision 162).</summary>
     public IReadOnlyDictionary<string, long> LastTrainingCounts { get; private set; } = new Dictionary<string, long>();
 
-    /// <summary>The weak labels as training takes them: the commonest classes down-sampled, the smallest repeated (each language apart).</summary>
+    // Texts an other cue labelled (a complaint that names no aspect): balanced as a group of their own, so the thousands of
+    // social posts that are no complaint at all do not crowd them out of the capped `other` class (decision 175).
+    private readonly HashSet<string> _cueLabelled = new(StringComparer.Ordinal);
+
+    /// <summary>The weak labels as training takes them: the commonest classes down-sampled, the smallest repeated (each language apart; other-cue texts apart).</summary>
     public List<(string Text, string Label)> Balance(IReadOnlyList<(string Text, string Label, string Language)> weak) =>
-        weak.GroupBy(x => (x.Language, x.Label)).OrderBy(g => g.Key).SelectMany(g =>
+        weak.GroupBy(x => (x.Language, x.Label, Cue: x.Label == ComplaintTopics.Other && _cueLabelled.Contains(x.Text))).OrderBy(g => g.Key).SelectMany(g =>
         {
             var items = g.OrderBy(x => TrainingRun.StableHash(x.Text)).Take(MaxPerClass).ToList();
             return Enumerable.Range(0, Math.Max(1, (MinPerClass + items.Count - 1) / items.Count)).SelectMany(_ => items).Take(Math.Max(items.Count, MinPerClass));
