@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SentimentWatch.Crawling.State;
+using SentimentWatch.Testing;
 using Shouldly;
 
 namespace SentimentWatch.Crawling.Tests;
@@ -8,7 +9,7 @@ namespace SentimentWatch.Crawling.Tests;
 /// <summary>
 /// Paged threads are read again from where the last run stopped (issue 18 item 4, decision 171), over
 /// real parts: the fixture site on 127.0.0.1 serving a thread that grows between runs, the runner, the
-/// ledger intake and the SQLite state store on disk.
+/// ledger intake and the SQLite state store on disk (PostgreSQL where the test says so).
 /// </summary>
 public sealed class ThreadResumeTests : IAsyncLifetime
 {
@@ -118,6 +119,32 @@ public sealed class ThreadResumeTests : IAsyncLifetime
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task OnPostgreSqlAWorkerResumesTheThreadWhereAnotherWorkerStopped()
+    {
+        // Twenty characters: PostgresTestServer's database names (see ClusteredScheduleTests).
+        await using var database = await PostgresTestServer.CreateDatabaseAsync("threadpositionsworkr");
+        Dictionary<string, string?> OnPostgreSql()
+        {
+            var settings = Settings();
+            settings["Storage:Provider"] = "postgresql";
+            settings["Storage:ConnectionString"] = database.ConnectionString;
+            return settings;
+        }
+
+        using var first = new CrawlerHarness(OnPostgreSql());
+        using var second = new CrawlerHarness(OnPostgreSql());
+        await first.MigrateAsync();
+        (await RunAsync(first)).Report.NewItems.ShouldBe(7);
+        _server.GrowingFloors = 10;
+
+        var (report, pages) = await RunAsync(second);
+
+        pages.ShouldBe(["page 3", "page 4"]);
+        report.NewItems.ShouldBe(3);
+        report.ThreadsResumed.ShouldBe(1);
     }
 
     [Fact]
