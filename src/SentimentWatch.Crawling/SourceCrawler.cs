@@ -178,8 +178,9 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
             return (await WalkThreadAsync(run, parser, thread, key, thread.Url, position, cancellationToken)).Ok;
         }
 
+        // A count of 0 is also what a ThreadReplies selector that matched nothing reads: never a reason to skip.
         var listsReplies = !string.IsNullOrWhiteSpace(run.Source.Selectors!.ThreadReplies);
-        if (listsReplies && position.ReachedEnd && position.Replies == thread.Replies)
+        if (listsReplies && position.ReachedEnd && thread.Replies > 0 && position.Replies == thread.Replies)
         {
             run.Report.ThreadsUnchanged++;
             ObserveOpener(run, thread, position);

@@ -170,6 +170,23 @@ public sealed class ThreadResumeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AThreadRepliesSelectorThatReadsNothingNeverSkipsTheThread()
+    {
+        var settings = Settings(listReplies: true);
+        settings["Crawling:Sources:0:Selectors:ThreadReplies"] = "td.no-such-count";
+        using var harness = new CrawlerHarness(settings);
+        await harness.MigrateAsync();
+        await RunAsync(harness);
+        _server.GrowingFloors = 8;
+
+        var (report, pages) = await RunAsync(harness);
+
+        pages.ShouldBe(["page 3"]);
+        report.NewItems.ShouldBe(1);
+        report.ThreadsUnchanged.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task AThreadWhoseRememberedPageIsGoneIsReadFromPageOneAgain()
     {
         using var harness = new CrawlerHarness(Settings());
