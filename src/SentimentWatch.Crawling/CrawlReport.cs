@@ -22,6 +22,11 @@ public sealed class CrawlReport
 
     public int EngagementUpdates { get; set; }
 
+    /// <summary>Threads read from the last page the previous run read instead of page 1, and threads not fetched because their list reply count had not moved (decision 171).</summary>
+    public int ThreadsResumed { get; set; }
+
+    public int ThreadsUnchanged { get; set; }
+
     /// <summary>Set when the run could not do its job at all (every start URL failed, intake down).</summary>
     public string? FatalError { get; set; }
 

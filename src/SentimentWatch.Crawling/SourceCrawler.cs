@@ -92,7 +92,13 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
     {
         public List<Mention> Mentions { get; } = [];
         public HashSet<string> Visited { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Pages fetched but not read yet (a thread page set aside while the thread is read from page 1).</summary>
+        public Dictionary<string, FetchResult> Held { get; } = new(StringComparer.Ordinal);
         public TimeZoneInfo Zone { get; } = Source.ResolveTimeZone();
+
+        /// <summary>The error kind of the last fetch that failed (<c>http_4xx</c>, <c>timeout</c>, …); reset by the caller that asks.</summary>
+        public string? LastFailureKind { get; set; }
     }
 
     private async Task<bool> CrawlFeedAsync(Run run, Uri uri, CancellationToken cancellationToken)
@@ -158,13 +164,104 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
         return ok;
     }
 
-    private Task<bool> CrawlThreadAsync(Run run, ForumPageParser parser, ThreadLink thread, CancellationToken cancellationToken) =>
-        FollowPagesAsync(run, thread.Url, page =>
+    /// <summary>
+    /// Reads one thread: from page 1 the first time, then from the last page the previous run read
+    /// (decision 171), following "next page" links from there. A thread read to its end whose list
+    /// reply count has not moved is not fetched at all.
+    /// </summary>
+    private async Task<bool> CrawlThreadAsync(Run run, ForumPageParser parser, ThreadLink thread, CancellationToken cancellationToken)
+    {
+        var key = CanonicalUrl.Normalize(thread.Url.ToString());
+        var position = run.Source.ResumeThreads ? run.Cursor.ThreadPositionFor(key) : null;
+        if (position is null)
+        {
+            return (await WalkThreadAsync(run, parser, thread, key, thread.Url, position, cancellationToken)).Ok;
+        }
+
+        // A count of 0 is also what a ThreadReplies selector that matched nothing reads: never a reason to skip.
+        var listsReplies = !string.IsNullOrWhiteSpace(run.Source.Selectors!.ThreadReplies);
+        if (listsReplies && position.ReachedEnd && thread.Replies > 0 && position.Replies == thread.Replies)
+        {
+            run.Report.ThreadsUnchanged++;
+            ObserveOpener(run, thread, position);
+            run.Progress?.Report(new CrawlPageEvent(thread.Url, "unchanged (replies " + thread.Replies + ")", 0, 0));
+            return true;
+        }
+
+        var resumed = await WalkThreadAsync(run, parser, thread, key, new Uri(position.LastPageUrl), position, cancellationToken);
+        if (!resumed.Lost)
+        {
+            if (listsReplies && new Uri(position.LastPageUrl) != thread.Url)
+            {
+                ObserveOpener(run, thread, position);
+            }
+
+            run.Report.ThreadsResumed++;
+            return resumed.Ok;
+        }
+
+        // The remembered page is gone or no longer shows the last post read (posts deleted, the site re-paged):
+        // read the thread as the first time; ids already handed on are not offered again.
+        LogThreadPositionLost(run.Source.Id, thread.Url, position.LastPageUrl);
+        return (await WalkThreadAsync(run, parser, thread, key, thread.Url, null, cancellationToken)).Ok || resumed.Ok;
+    }
+
+    private async Task<(bool Ok, bool Lost)> WalkThreadAsync(Run run, ForumPageParser parser, ThreadLink thread, string key, Uri from, ThreadPosition? resuming, CancellationToken cancellationToken)
+    {
+        Uri? lastPage = null;
+        string? lastPostId = null;
+        var reachedEnd = false;
+        var lost = false;
+        var (openerId, openerAt) = (resuming?.OpenerMentionId, resuming?.OpenerPublishedAt);
+        run.LastFailureKind = null;
+        var ok = await FollowPagesAsync(run, from, page =>
         {
             var parsed = parser.ParseThread(parser.Load(page.Text!), page.Uri, thread.Url, thread.Replies, run.Zone, run.Now);
+            if (lastPage is null && resuming?.LastPostId is { } remembered && parsed.Items.Count > 0 && !parsed.Items.Any(i => PostKey(i) == remembered))
+            {
+                // Kept for the walk from page 1, which reaches this page again without fetching it twice.
+                lost = true;
+                run.Held[CanonicalUrl.Normalize(page.Uri.ToString())] = page;
+                return null;
+            }
+
             Accept(run, page, parsed, thread.Url);
+            if (page.Uri == thread.Url && parsed.Items.Count > 0)
+            {
+                var opener = ToMention(run, parsed.Items[0]);
+                (openerId, openerAt) = (opener.Id, opener.PublishedAtEstimated ? null : (DateTimeOffset?)opener.PublishedAt);
+            }
+
+            lastPage = page.Uri;
+            lastPostId = parsed.Items.Select(PostKey).LastOrDefault(k => k is not null) ?? lastPostId;
+            reachedEnd = parsed.Next is null;
             return parsed.Next;
         }, cancellationToken);
+
+        // A remembered page that answers 404/410 no longer exists (the thread shrank).
+        lost |= lastPage is null && resuming is not null && run.LastFailureKind == "http_4xx";
+        if (lastPage is not null && !lost)
+        {
+            run.Cursor.RecordThreadPosition(key, new ThreadPosition(lastPage.ToString(), lastPostId ?? resuming?.LastPostId, reachedEnd, thread.Replies, openerId, openerAt));
+        }
+
+        return (ok, lost);
+    }
+
+    /// <summary>
+    /// The first post's reply count lives on the list page: when page 1 is not read, the opener is still
+    /// reported with the count the list shows, so hot-post revisits (decision 156) see its replies grow.
+    /// </summary>
+    private static void ObserveOpener(Run run, ThreadLink thread, ThreadPosition position)
+    {
+        if (position.OpenerMentionId is { } opener)
+        {
+            run.Report.Observed.Add(new ObservedPost(opener, thread.Url, thread.Url, position.OpenerPublishedAt ?? run.Now, position.OpenerPublishedAt is null, new Engagement(0, 0, thread.Replies, 0)));
+        }
+    }
+
+    /// <summary>What identifies a post within its thread for the thread position: its post id, else its permalink.</summary>
+    private static string? PostKey(CrawledItem item) => item.ExternalId ?? (item.UrlIdentifiesItem ? item.Url : null);
 
     /// <summary>
     /// Follows a paginated listing up to the source's MaxPages: <paramref name="readPage"/> takes
@@ -196,6 +293,11 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
     private async Task<(FetchResult? Page, bool Reached)> FetchAsync(Run run, Uri uri, CancellationToken cancellationToken)
     {
         var key = CanonicalUrl.Normalize(uri.ToString());
+        if (run.Held.Remove(key, out var held))
+        {
+            return (held, true);
+        }
+
         if (!run.Visited.Add(key))
         {
             return (null, true);
@@ -225,6 +327,7 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
                 run.Progress?.Report(new CrawlPageEvent(uri, "disallowed by robots.txt", 0, 0));
                 return (null, false);
             default:
+                run.LastFailureKind = result.ErrorKind;
                 run.Report.AddError(result.ErrorKind ?? "error", $"source '{run.Source.Id}': {result.Error}");
                 LogFetchFailed(run.Source.Id, uri, result.ErrorKind, result.Error);
                 run.Progress?.Report(new CrawlPageEvent(uri, "failed: " + result.ErrorKind, 0, 0));
@@ -312,6 +415,9 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceId}: {Collisions} items on {Uri} share an id with another item of the page (e.g. {Sample}); only the first was kept")]
     private partial void LogIdCollision(string sourceId, Uri uri, int collisions, string? sample);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Source {SourceId}: thread {Thread} no longer shows where the last run stopped ({LastPage}); read from page 1")]
+    private partial void LogThreadPositionLost(string sourceId, Uri thread, string lastPage);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceId}: {Problem} (page {Uri})")]
     private partial void LogParseProblem(string sourceId, Uri uri, string problem);

@@ -9,9 +9,13 @@ namespace SentimentWatch.Crawling.Tests;
 /// <summary>A host wired like production (AddStorage + AddCrawling) over a temp data folder.</summary>
 public sealed class CrawlerHarness : IDisposable
 {
-    public CrawlerHarness(IDictionary<string, string?>? settings = null, Action<IHostApplicationBuilder>? configure = null)
+    private readonly bool _ownsDataDirectory;
+
+    /// <param name="dataDirectory">A data folder to reuse (a worker restarted over the same state database); the caller deletes it.</param>
+    public CrawlerHarness(IDictionary<string, string?>? settings = null, Action<IHostApplicationBuilder>? configure = null, string? dataDirectory = null)
     {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "sw-crawl-" + Guid.NewGuid().ToString("N"));
+        _ownsDataDirectory = dataDirectory is null;
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "sw-crawl-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var all = new Dictionary<string, string?>
@@ -57,6 +61,11 @@ public sealed class CrawlerHarness : IDisposable
     {
         Host.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

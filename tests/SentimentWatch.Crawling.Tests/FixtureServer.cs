@@ -38,6 +38,19 @@ public sealed class FixtureServer : IAsyncDisposable
     /// <summary>Whether <c>/hot/list</c> still links the hot thread (false: it scrolled off the list page).</summary>
     public bool HotListShowsThread { get; set; } = true;
 
+    /// <summary>Floors the growing thread (<c>/growing/thread?tid=9</c>) has now; tests add floors between crawls.</summary>
+    public int GrowingFloors { get; set; } = 7;
+
+    /// <summary>Floors per page of the growing thread (a site that re-pages its threads changes it).</summary>
+    public int GrowingPerPage { get; set; } = 3;
+
+    private static readonly string[] GrowingTexts =
+    [
+        "X9 充电发烫，烫到不敢拿", "我的也是，充一会儿就烫", "客服说是正常现象", "换了原装充电器还是一样", "系统更新以后才这样的",
+        "Mine gets hot on the wireless pad too", "售后让我寄回检测", "退货了，不想再折腾", "昨晚充着电直接关机了",
+        "Same here since firmware 2.1", "有没有人投诉成功的", "官方微博到现在都没回应",
+    ];
+
     private FixtureServer(WebApplication app) => _app = app;
 
     public static async Task<FixtureServer> StartAsync()
@@ -199,6 +212,28 @@ public sealed class FixtureServer : IAsyncDisposable
                 $"<html><body><div class=\"post\" id=\"p1\"><time datetime=\"{at}\"></time><span class=\"likes\">{HotLikes}</span><div class=\"content\">X9 电池鼓包，售后不理</div></div>" +
                 $"<div class=\"post\" id=\"p2\"><time datetime=\"{at}\"></time><span class=\"likes\">3</span><div class=\"content\">我的也是</div></div></body></html>",
                 "text/html; charset=utf-8");
+        });
+
+        // Synthetic: a list page and one paged thread that grows between crawls (floors numbered 1..GrowingFloors,
+        // GrowingPerPage a page, a "next page" link while more follow; a page past the end is 404), as Discuz and
+        // phpBB threads do. The list shows the reply count (floors after the first).
+        app.MapGet("/growing/list", () => Results.Text(
+            $"<html><body><table><tr><td><a class=\"thread\" href=\"/growing/thread?tid=9\">X9 充电发烫</a></td><td class=\"num\">{GrowingFloors - 1}</td></tr></table></body></html>",
+            "text/html; charset=utf-8"));
+        app.MapGet("/growing/thread", (HttpContext context) =>
+        {
+            var page = int.TryParse(context.Request.Query["page"], out var p) ? p : 1;
+            var pages = (GrowingFloors + GrowingPerPage - 1) / GrowingPerPage;
+            if (page < 1 || page > pages)
+            {
+                return Results.NotFound();
+            }
+
+            var floors = Enumerable.Range((page - 1) * GrowingPerPage + 1, GrowingPerPage).Where(f => f <= GrowingFloors);
+            var posts = string.Concat(floors.Select(f =>
+                $"<div class=\"post\" id=\"pid{1000 + f}\"><span class=\"who\">user{f}</span><time datetime=\"2026-11-20T{f % 24:00}:00:00Z\"></time><div class=\"content\">{f} 楼：{GrowingTexts[(f - 1) % GrowingTexts.Length]}</div></div>"));
+            var next = page < pages ? $"<div class=\"pg\"><a class=\"nxt\" href=\"/growing/thread?tid=9&amp;page={page + 1}\">下一页</a></div>" : "";
+            return Results.Text($"<html><body>{posts}{next}</body></html>", "text/html; charset=utf-8");
         });
 
         // Redirects: one into the robots-disallowed /private/ area, one to an allowed page.

@@ -58,6 +58,14 @@ public sealed class CrawlSource
     /// <summary>How many pages to follow through "next page" links, per start URL and per thread.</summary>
     public int MaxPages { get; set; } = 3;
 
+    /// <summary>
+    /// For <see cref="SourceKind.Html"/> threads read through <c>NextPage</c>: start each thread where the last
+    /// run stopped (its last page read, read again for new floors) instead of page 1, and skip a thread
+    /// whose <c>ThreadReplies</c> count has not changed since it was read to its end (decision 171).
+    /// Default true; <c>crawl --once</c> and the dry run remember nothing, so they always start at page 1.
+    /// </summary>
+    public bool ResumeThreads { get; set; } = true;
+
     /// <summary>How many threads to open from the list pages of one run.</summary>
     public int MaxThreads { get; set; } = 20;
 

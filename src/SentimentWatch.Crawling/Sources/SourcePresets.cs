@@ -80,6 +80,7 @@ public static class SourcePresets
             TimeZone = source.TimeZone,
             MaxPages = source.MaxPages,
             MaxThreads = source.MaxThreads,
+            ResumeThreads = source.ResumeThreads,
             Language = source.Language,
             Json = paths is null ? null : Merge(paths, source.Json),
             Auth = source.Auth,

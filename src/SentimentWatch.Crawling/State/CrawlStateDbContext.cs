@@ -15,6 +15,7 @@ public sealed class CrawlStateDbContext(DbContextOptions<CrawlStateDbContext> op
     public DbSet<SourcePauseRecord> SourcePauses => Set<SourcePauseRecord>();
     public DbSet<SourceAuditRecord> SourceAudit => Set<SourceAuditRecord>();
     public DbSet<HotPostRecord> HotPosts => Set<HotPostRecord>();
+    public DbSet<ThreadPositionRecord> ThreadPositions => Set<ThreadPositionRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -57,6 +58,11 @@ public sealed class CrawlStateDbContext(DbContextOptions<CrawlStateDbContext> op
         hot.HasKey(h => new { h.SourceId, h.MentionId });
         hot.HasIndex(h => new { h.SourceId, h.Growing, h.LastCheckedAt });
         hot.HasIndex(h => h.PublishedAt);
+
+        var thread = modelBuilder.Entity<ThreadPositionRecord>();
+        thread.ToTable("crawl_thread_positions");
+        thread.HasKey(t => new { t.SourceId, t.ThreadUrl });
+        thread.HasIndex(t => new { t.SourceId, t.UpdatedAt });
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -161,6 +167,23 @@ public sealed class HotPostRecord
     public bool Growing { get; set; } = true;
 
     public int Updates { get; set; }
+}
+
+/// <summary>Where the last run stopped in one paged thread of a source (decision 171); see <see cref="ThreadPosition"/>.</summary>
+public sealed class ThreadPositionRecord
+{
+    public string SourceId { get; set; } = string.Empty;
+
+    /// <summary>The thread's canonical URL (as its list page or the source's start URLs link it).</summary>
+    public string ThreadUrl { get; set; } = string.Empty;
+
+    public string LastPageUrl { get; set; } = string.Empty;
+    public string? LastPostId { get; set; }
+    public bool ReachedEnd { get; set; }
+    public long Replies { get; set; }
+    public string? OpenerMentionId { get; set; }
+    public DateTimeOffset? OpenerPublishedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
 }
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the context without the host.</summary>

@@ -12,6 +12,9 @@ public sealed class CrawlStateStore(IDbContextFactory<CrawlStateDbContext> conte
     /// <summary>Items remembered per source; older ones have scrolled off every page long ago.</summary>
     public const int SeenItemsKept = 20_000;
 
+    /// <summary>Thread positions remembered per source; a thread whose position was dropped is read from page 1 again.</summary>
+    public const int ThreadPositionsKept = 5_000;
+
     public async Task<CrawlCursor> LoadCursorAsync(string sourceId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -22,7 +25,13 @@ public sealed class CrawlStateStore(IDbContextFactory<CrawlStateDbContext> conte
             .Where(s => s.SourceId == sourceId)
             .Select(s => s.ItemKey)
             .ToListAsync(cancellationToken);
-        return new CrawlCursor(validators, seen);
+        var threads = await db.ThreadPositions.AsNoTracking()
+            .Where(t => t.SourceId == sourceId)
+            .ToDictionaryAsync(
+                t => t.ThreadUrl,
+                t => new ThreadPosition(t.LastPageUrl, t.LastPostId, t.ReachedEnd, t.Replies, t.OpenerMentionId, t.OpenerPublishedAt),
+                cancellationToken);
+        return new CrawlCursor(validators, seen, threads);
     }
 
     /// <summary>Remembers what a run handed on; call only after the pipeline accepted it.</summary>
@@ -48,7 +57,29 @@ public sealed class CrawlStateStore(IDbContextFactory<CrawlStateDbContext> conte
         var keys = cursor.NewItems.ToList();
         var known = (await db.SeenItems.Where(s => s.SourceId == sourceId && keys.Contains(s.ItemKey)).Select(s => s.ItemKey).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         db.SeenItems.AddRange(keys.Where(k => !known.Contains(k)).Select(k => new SeenItemRecord { SourceId = sourceId, ItemKey = k, SeenAt = now }));
+
+        var threadUrls = cursor.NewThreadPositions.Keys.ToList();
+        var positions = await db.ThreadPositions.Where(t => t.SourceId == sourceId && threadUrls.Contains(t.ThreadUrl)).ToDictionaryAsync(t => t.ThreadUrl, StringComparer.Ordinal, cancellationToken);
+        foreach (var (threadUrl, position) in cursor.NewThreadPositions)
+        {
+            if (!positions.TryGetValue(threadUrl, out var record))
+            {
+                record = new ThreadPositionRecord { SourceId = sourceId, ThreadUrl = threadUrl };
+                db.ThreadPositions.Add(record);
+            }
+
+            (record.LastPageUrl, record.LastPostId, record.ReachedEnd, record.Replies, record.OpenerMentionId, record.OpenerPublishedAt) =
+                (position.LastPageUrl, position.LastPostId, position.ReachedEnd, position.Replies, position.OpenerMentionId, position.OpenerPublishedAt);
+            record.UpdatedAt = now;
+        }
+
         await db.SaveChangesAsync(cancellationToken);
+
+        if (threadUrls.Count > 0 && await db.ThreadPositions.CountAsync(t => t.SourceId == sourceId, cancellationToken) > ThreadPositionsKept)
+        {
+            var oldest = await db.ThreadPositions.Where(t => t.SourceId == sourceId).OrderByDescending(t => t.UpdatedAt).Skip(ThreadPositionsKept).Select(t => t.UpdatedAt).FirstAsync(cancellationToken);
+            await db.ThreadPositions.Where(t => t.SourceId == sourceId && t.UpdatedAt <= oldest).ExecuteDeleteAsync(cancellationToken);
+        }
 
         var count = await db.SeenItems.CountAsync(s => s.SourceId == sourceId, cancellationToken);
         if (count > SeenItemsKept)

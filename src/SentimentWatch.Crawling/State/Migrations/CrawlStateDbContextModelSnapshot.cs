@@ -228,6 +228,43 @@ namespace SentimentWatch.Crawling.State.Migrations
 
                     b.ToTable("crawl_source_pauses", (string)null);
                 });
+
+            modelBuilder.Entity("SentimentWatch.Crawling.State.ThreadPositionRecord", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ThreadUrl")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastPageUrl")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastPostId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OpenerMentionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OpenerPublishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ReachedEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Replies")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SourceId", "ThreadUrl");
+
+                    b.HasIndex("SourceId", "UpdatedAt");
+
+                    b.ToTable("crawl_thread_positions", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

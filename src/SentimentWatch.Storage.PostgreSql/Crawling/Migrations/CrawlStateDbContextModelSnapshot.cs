@@ -235,6 +235,43 @@ namespace SentimentWatch.Storage.PostgreSql.Crawling
 
                     b.ToTable("crawl_source_pauses", (string)null);
                 });
+
+            modelBuilder.Entity("SentimentWatch.Crawling.State.ThreadPositionRecord", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ThreadUrl")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LastPageUrl")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("LastPostId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("OpenerMentionId")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("OpenerPublishedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("ReachedEnd")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("Replies")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("SourceId", "ThreadUrl");
+
+                    b.HasIndex("SourceId", "UpdatedAt");
+
+                    b.ToTable("crawl_thread_positions", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }
