@@ -79,7 +79,9 @@ public sealed class MentionPipeline(
         var drain = _drainDeadline.Token;
         var prepare = Task.Run(() => PrepareAsync(toPrepare.Reader, toScore.Writer, duplicates, drain), CancellationToken.None);
         var scoring = Task.Run(() => ScoreAsync(toScore.Reader, toIndex.Writer, drain), CancellationToken.None);
-        var indexing = Task.Run(() => IndexAsync(toIndex.Reader, drain), CancellationToken.None);
+        var toObserve = Channel.CreateBounded<List<LedgerEntry>>(new BoundedChannelOptions(batches) { SingleReader = true, SingleWriter = true });
+        var indexing = Task.Run(() => IndexAsync(toIndex.Reader, toObserve.Writer, drain), CancellationToken.None);
+        var observing = Task.Run(() => ObserveAsync(toObserve.Reader, drain), CancellationToken.None);
 
         try
         {
@@ -94,7 +96,7 @@ public sealed class MentionPipeline(
             toPrepare.Writer.TryComplete();
         }
 
-        await Task.WhenAll(prepare, scoring, indexing);
+        await Task.WhenAll(prepare, scoring, indexing, observing);
         await ReleaseLeasesAsync();
         logger.LogInformation("Pipeline drained");
     }
@@ -358,29 +360,26 @@ public sealed class MentionPipeline(
     }
 
     /// <summary>
-    /// Indexes each batch as it comes; makes what was indexed searchable when the input is idle or
-    /// <see cref="PipelineOptions.RefreshInterval"/> has passed (then observers see it); commits on
-    /// <see cref="PipelineOptions.CommitInterval"/> or <see cref="PipelineOptions.MaxUncommitted"/>,
-    /// and only then marks the committed mentions processed in the ledger.
+    /// Indexes each batch as it comes and makes what was indexed searchable when the input is idle
+    /// (after <see cref="PipelineOptions.MinRefreshInterval"/>) or <see cref="PipelineOptions.RefreshInterval"/>
+    /// has passed; then hands the refreshed mentions to the observing stage and goes on indexing
+    /// while the observers work (decision 182).
     /// </summary>
-    private async Task IndexAsync(ChannelReader<IReadOnlyList<LedgerEntry>> input, CancellationToken drain)
+    private async Task IndexAsync(ChannelReader<IReadOnlyList<LedgerEntry>> input, ChannelWriter<List<LedgerEntry>> toObserve, CancellationToken drain)
     {
         var unrefreshed = new List<LedgerEntry>();
-        var uncommitted = new List<Mention>();
-        // The refresh and commit cadence is a durability mechanism measured in elapsed real time
-        // (monotonic), not domain time: a clock that is paused or moved (tests, skew) must neither
-        // stall commits nor make the wait negative.
+        // The refresh cadence is measured in elapsed real time (monotonic), not domain time: a clock
+        // that is paused or moved (tests, skew) must neither stall refreshes nor make the wait negative.
         var lastRefresh = Stopwatch.GetTimestamp();
-        var lastCommit = lastRefresh;
         var completed = false;
         try
         {
-            while (!completed || unrefreshed.Count > 0 || uncommitted.Count > 0)
+            while (!completed || unrefreshed.Count > 0)
             {
                 if (!completed && !input.TryPeek(out _))
                 {
                     // Indexed but not yet searchable: wait for more only until the shortest refresh interval is up.
-                    completed = !await WaitForBatchAsync(input, unrefreshed.Count > 0 ? Max(TimeSpan.Zero, MinRefresh - Stopwatch.GetElapsedTime(lastRefresh)) : uncommitted.Count > 0 ? Max(TimeSpan.Zero, _options.CommitInterval - Stopwatch.GetElapsedTime(lastCommit)) : Timeout.InfiniteTimeSpan, drain);
+                    completed = !await WaitForBatchAsync(input, unrefreshed.Count > 0 ? Max(TimeSpan.Zero, MinRefresh - Stopwatch.GetElapsedTime(lastRefresh)) : Timeout.InfiniteTimeSpan, drain);
                 }
 
                 if (input.TryRead(out var batch))
@@ -396,13 +395,56 @@ public sealed class MentionPipeline(
                 var sinceRefresh = Stopwatch.GetElapsedTime(lastRefresh, now);
                 if (unrefreshed.Count > 0 && (completed || sinceRefresh >= _options.RefreshInterval || (idle && sinceRefresh >= MinRefresh)))
                 {
-                    await RefreshAndObserveAsync(unrefreshed, drain);
-                    uncommitted.AddRange(unrefreshed.Select(e => e.Mention));
-                    unrefreshed.Clear();
+                    await RefreshAsync(unrefreshed, drain);
+                    await toObserve.WriteAsync(unrefreshed, drain);
+                    unrefreshed = [];
                     lastRefresh = now;
                 }
+            }
+        }
+        catch (OperationCanceledException) when (drain.IsCancellationRequested)
+        {
+            logger.LogWarning("Shutdown deadline reached while indexing; unfinished mentions stay pending for the next start");
+        }
+        finally
+        {
+            toObserve.TryComplete();
+        }
+    }
 
-                if (uncommitted.Count > 0 && (completed || uncommitted.Count >= _options.MaxUncommitted || Stopwatch.GetElapsedTime(lastCommit, now) >= _options.CommitInterval))
+    /// <summary>
+    /// Hands searchable mentions to the observers (alerting, cases), taking together whatever the
+    /// indexing stage refreshed meanwhile; commits the index on <see cref="PipelineOptions.CommitInterval"/>
+    /// or <see cref="PipelineOptions.MaxUncommitted"/>, and only then marks the observed and committed
+    /// mentions processed in the ledger. A crash before that replays them: indexing is an idempotent
+    /// upsert and the observers are idempotent, so nothing is lost or doubled.
+    /// </summary>
+    private async Task ObserveAsync(ChannelReader<List<LedgerEntry>> input, CancellationToken drain)
+    {
+        var uncommitted = new List<Mention>();
+        var lastCommit = Stopwatch.GetTimestamp();
+        var completed = false;
+        try
+        {
+            while (!completed || uncommitted.Count > 0)
+            {
+                if (!completed && !input.TryPeek(out _))
+                {
+                    completed = !await WaitForBatchAsync(input, uncommitted.Count > 0 ? Max(TimeSpan.Zero, _options.CommitInterval - Stopwatch.GetElapsedTime(lastCommit)) : Timeout.InfiniteTimeSpan, drain);
+                }
+
+                if (input.TryRead(out var refreshed))
+                {
+                    while (input.TryRead(out var more))
+                    {
+                        refreshed.AddRange(more);
+                    }
+
+                    await ObserveAllAsync(refreshed, drain);
+                    uncommitted.AddRange(refreshed.Select(e => e.Mention));
+                }
+
+                if (uncommitted.Count > 0 && (completed || uncommitted.Count >= _options.MaxUncommitted || Stopwatch.GetElapsedTime(lastCommit) >= _options.CommitInterval))
                 {
                     await CommitAndCompleteAsync(uncommitted, drain);
                     uncommitted.Clear();
@@ -412,7 +454,7 @@ public sealed class MentionPipeline(
         }
         catch (OperationCanceledException) when (drain.IsCancellationRequested)
         {
-            logger.LogWarning("Shutdown deadline reached while indexing; unfinished mentions stay pending for the next start");
+            logger.LogWarning("Shutdown deadline reached while observing; unfinished mentions stay pending for the next start");
         }
     }
 
@@ -421,7 +463,7 @@ public sealed class MentionPipeline(
     private TimeSpan MinRefresh => _options.MinRefreshInterval < _options.RefreshInterval ? _options.MinRefreshInterval : _options.RefreshInterval;
 
     /// <summary>Waits up to <paramref name="timeout"/> for a batch; false once the input is complete and empty.</summary>
-    private static async Task<bool> WaitForBatchAsync(ChannelReader<IReadOnlyList<LedgerEntry>> input, TimeSpan timeout, CancellationToken drain)
+    private static async Task<bool> WaitForBatchAsync<T>(ChannelReader<T> input, TimeSpan timeout, CancellationToken drain)
     {
         if (timeout == Timeout.InfiniteTimeSpan)
         {
@@ -445,7 +487,7 @@ public sealed class MentionPipeline(
         }
     }
 
-    private async Task RefreshAndObserveAsync(List<LedgerEntry> entries, CancellationToken drain)
+    private async Task RefreshAsync(List<LedgerEntry> entries, CancellationToken drain)
     {
         var started = Stopwatch.GetTimestamp();
         await RetryAsync("Refreshing the index", () => index.RefreshAsync(drain), drain);
@@ -456,7 +498,10 @@ public sealed class MentionPipeline(
         {
             metrics.Searchable.Record(now - entry.AcceptedAt);
         }
+    }
 
+    private async Task ObserveAllAsync(List<LedgerEntry> entries, CancellationToken drain)
+    {
         var mentions = entries.Select(e => e.Mention).ToList();
         for (var i = 0; i < _observers.Length; i++)
         {
