@@ -82,6 +82,8 @@ public sealed class MentionPipeline(
         var toObserve = Channel.CreateBounded<List<LedgerEntry>>(new BoundedChannelOptions(batches) { SingleReader = true, SingleWriter = true });
         var indexing = Task.Run(() => IndexAsync(toIndex.Reader, toObserve.Writer, drain), CancellationToken.None);
         var observing = Task.Run(() => ObserveAsync(toObserve.Reader, drain), CancellationToken.None);
+        // Should the observing stage ever fail outright, the indexing stage must not wait forever to hand it more.
+        _ = observing.ContinueWith(t => toObserve.Writer.TryComplete(t.Exception), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
         try
         {
