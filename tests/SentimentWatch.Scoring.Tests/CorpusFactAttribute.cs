@@ -8,32 +8,29 @@ namespace SentimentWatch.Scoring.Tests;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class CorpusFactAttribute : FactAttribute
 {
-    public CorpusFactAttribute()
-    {
-        try
-        {
-            _ = TestPaths.Corpus;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            Skip = "needs the training corpus: put it in ../shared/data next to the repository or set SENTIMENTWATCH_DATA";
-        }
-    }
+    public CorpusFactAttribute() => Skip = CorpusAbsence.Reason();
 }
 
 /// <summary>As <see cref="CorpusFactAttribute"/>, for a theory: skipped with the same reason where the corpus is absent.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class CorpusTheoryAttribute : TheoryAttribute
 {
-    public CorpusTheoryAttribute()
+    public CorpusTheoryAttribute() => Skip = CorpusAbsence.Reason();
+}
+
+internal static class CorpusAbsence
+{
+    /// <summary>Null when the corpus is there; otherwise why a test that needs it is skipped.</summary>
+    public static string? Reason()
     {
         try
         {
             _ = TestPaths.Corpus;
+            return null;
         }
         catch (DirectoryNotFoundException)
         {
-            Skip = "needs the training corpus: put it in ../shared/data next to the repository or set SENTIMENTWATCH_DATA";
+            return "needs the training corpus: put it in ../shared/data next to the repository or set SENTIMENTWATCH_DATA";
         }
     }
 }
