@@ -59,13 +59,14 @@ public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : D
     }
 
     /// <summary>
-    /// When set, rows this context only ever inserts (case mentions, audit entries, alert links,
-    /// metric marks) stop being tracked once saved. Complaint intake saves many times in one batch
-    /// (a new case's id, a lookup that must see what was written), and every save compared every
-    /// tracked row with its snapshot: the cost of a batch grew with the square of its complaints
-    /// (decision 179). Cases stay tracked, since intake may change one again in the same batch.
+    /// Set by complaint intake for its batch context (decision 179). Intake saves many times in one
+    /// batch (a new case's id, a lookup that must see what was written), and every save compared every
+    /// tracked row with its snapshot, so a batch's cost grew with the square of its complaints. In an
+    /// intake batch, rows the context only ever inserts (case mentions, audit entries, alert links,
+    /// metric marks) stop being tracked once saved, and a held case is compared only when its version
+    /// moved (<see cref="DetectIntakeChanges"/>). Cases stay tracked: intake may change one again.
     /// </summary>
-    public bool ForgetInsertsAfterSave { get; set; }
+    public bool IntakeBatch { get; set; }
 
     // One scan for changes per save: the marks below read the tracker without a second scan, and the
     // base save is told not to scan again.
@@ -73,7 +74,7 @@ public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : D
     {
         var auto = ChangeTracker.AutoDetectChangesEnabled;
         ChangeTracker.AutoDetectChangesEnabled = false;
-        if (auto && ForgetInsertsAfterSave)
+        if (auto && IntakeBatch)
         {
             DetectIntakeChanges();
         }
@@ -109,7 +110,7 @@ public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : D
 
     private void AfterSave(bool accepted)
     {
-        if (!ForgetInsertsAfterSave || !accepted)
+        if (!IntakeBatch || !accepted)
         {
             return;
         }
