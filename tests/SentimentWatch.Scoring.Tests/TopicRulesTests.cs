@@ -1,3 +1,5 @@
+using SentimentWatch.Core.Mentions;
+using SentimentWatch.Core.Scoring;
 using SentimentWatch.Scoring.Training;
 
 namespace SentimentWatch.Scoring.Tests;
@@ -55,4 +57,61 @@ public sealed class TopicRulesTests
 
     [Fact]
     public void Other_is_always_the_last_class() => Rules.Classes[^1].ShouldBe("other");
+
+    [CorpusFact]
+    public void The_one_pass_keyword_scan_labels_real_complaints_exactly_as_asking_each_keyword_in_turn_did()
+    {
+        // Decision 187 replaced a search per keyword with one scan of the text; the labels must not move.
+        var rules = TopicRules.Load(Path.Combine(TestPaths.Models, "topic-keywords.json"));
+        var texts = LabelledComplaint.Load(Path.Combine(AppContext.BaseDirectory, "Data", "complaints.tsv"), TestPaths.Corpus).Select(c => c.Text)
+            .Concat(CrisisCheck.Load(TestPaths.CrisisCheck, TestPaths.Corpus).Select(c => c.Text))
+            .Select(TextNormalizer.Fold)
+            .ToList();
+        texts.Count.ShouldBeGreaterThan(900);
+        var labelled = texts.Select(t => (Text: t, Label: rules.LabelNormalized(t))).ToList();
+        labelled.Where(x => x.Label != ReferenceLabel(rules, x.Text)).Select(x => x.Text).ShouldBeEmpty();
+        // The set exercises every outcome: a category, a tie (null) and other.
+        labelled.Select(x => x.Label ?? "(tie)").Distinct().Count().ShouldBeGreaterThan(5);
+        labelled.ShouldContain(x => x.Label == null);
+        labelled.ShouldContain(x => x.Label == ComplaintTopics.Other);
+    }
+
+    /// <summary>The rule as it was written before decision 187: each keyword searched for in turn.</summary>
+    private static string? ReferenceLabel(TopicRules rules, string text)
+    {
+        foreach (var category in rules.Precedence)
+        {
+            if (rules.Categories[category].Any(k => ReferenceMatches(text, k)))
+            {
+                return category;
+            }
+        }
+
+        var hits = rules.Categories.Select(c => (c.Key, Hits: c.Value.Count(k => ReferenceMatches(text, k)))).ToList();
+        var most = hits.Max(h => h.Hits);
+        if (most == 0)
+        {
+            return ComplaintTopics.Other;
+        }
+
+        var top = hits.Where(h => h.Hits == most).ToList();
+        return top.Count > 1 ? null : top[0].Key;
+    }
+
+    private static bool ReferenceMatches(string text, string keyword)
+    {
+        var start = 0;
+        while ((start = text.IndexOf(keyword, start, StringComparison.Ordinal)) >= 0)
+        {
+            var end = start + keyword.Length;
+            if (!char.IsAsciiLetter(keyword[0]) || ((start == 0 || !char.IsAsciiLetter(text[start - 1])) && (end == text.Length || !char.IsAsciiLetter(text[end]))))
+            {
+                return true;
+            }
+
+            start++;
+        }
+
+        return false;
+    }
 }

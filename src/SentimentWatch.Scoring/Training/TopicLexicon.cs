@@ -228,6 +228,14 @@ public sealed class TermMatcher
     public List<int> Find(string text)
     {
         var found = new List<int>();
+        Find(text, found);
+        return found;
+    }
+
+    /// <summary>As <see cref="Find(string)"/>, adding to <paramref name="found"/> (a reused list keeps the serving path free of allocations).</summary>
+    public void Find(string text, List<int> found)
+    {
+        var start = found.Count;
         for (var i = 0; i < text.Length; i++)
         {
             if (!_byFirst.TryGetValue(text[i], out var candidates))
@@ -250,13 +258,11 @@ public sealed class TermMatcher
                     continue;
                 }
 
-                if (!found.Contains(id))
+                if (found.IndexOf(id, start) < 0)
                 {
                     found.Add(id);
                 }
             }
         }
-
-        return found;
     }
 }
