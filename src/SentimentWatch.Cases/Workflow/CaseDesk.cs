@@ -124,10 +124,13 @@ public sealed class CaseDesk(
             var known = (await db.Mentions.Where(m => ids.Contains(m.MentionId)).Select(m => m.MentionId).ToListAsync(cancellationToken))
                 .ToHashSet(StringComparer.Ordinal);
             var lookups = await CaseLookups.ReadAsync(db, complaints.Select(c => (c.Mention, c.Watch.Watch)).ToList(), clock.GetUtcNow() - settings.ReopenWindow, cancellationToken);
+            lookups.Ids = new CaseIds(db);
             var opened = 0;
             var attached = 0;
+            var left = complaints.Count;
             foreach (var (mention, watch) in complaints)
             {
+                lookups.MayStillOpen = left--;
                 // Re-delivery after a crash: a mention already on a case changes nothing.
                 if (!known.Add(mention.Id))
                 {
@@ -169,6 +172,12 @@ public sealed class CaseDesk(
 
             await FlushAsync(db, lookups, cancellationToken);
             await tx.CommitAsync(cancellationToken);
+            foreach (var ((team, category), waiting) in lookups.WaitingForAgents)
+            {
+                logger.LogWarning("Unassigned: {Waiting} new case(s) of category {Category} for team {Team}, whose agents with that skill are all at the open-case limit; they are assigned as agents free up",
+                    waiting, category, team);
+            }
+
             if (opened + attached + resumed > 0)
             {
                 logger.LogInformation("Complaint intake: {Opened} cases opened, {Attached} mentions attached to open cases, {Resumed} waiting cases resumed by the customer's reply",
@@ -351,12 +360,21 @@ public sealed class CaseDesk(
         };
         c.SetStatus(CaseStatus.New);
         c.ApplyPolicy(Policies.For(priority));
-        db.Cases.Add(c);
-        // The case's id is needed now; this also writes whatever the batch deferred.
-        await db.SaveChangesAsync(cancellationToken);
-        if (lookups is not null)
+        if (lookups?.Ids is { } ids)
         {
-            lookups.Unsaved = false;
+            // In a pipeline batch the id comes without a save; the batch's one save writes the case (decision 188).
+            c.Id = await ids.NextAsync(lookups.MayStillOpen, cancellationToken);
+            db.Cases.Add(c);
+        }
+        else
+        {
+            db.Cases.Add(c);
+            // The case's id is needed now; this also writes whatever the batch deferred.
+            await db.SaveChangesAsync(cancellationToken);
+            if (lookups is not null)
+            {
+                lookups.Unsaved = false;
+            }
         }
 
         var caseMention = ToCaseMention(c.Id, mention, watch.Watch, reason, now);
@@ -593,7 +611,17 @@ public sealed class CaseDesk(
             }
         }
 
-        logger.LogWarning("Case {CaseId} waits unassigned: every {Category} agent of team {Team} is at the open-case limit", c.Id, c.Category, c.Team);
+        if (lookups is not null)
+        {
+            // A storm can leave hundreds of a batch's cases waiting: one line for the batch (logged after it), not one per case.
+            var key = (c.Team!, c.Category);
+            lookups.WaitingForAgents[key] = lookups.WaitingForAgents.GetValueOrDefault(key) + 1;
+        }
+        else
+        {
+            logger.LogWarning("Case {CaseId} waits unassigned: every {Category} agent of team {Team} is at the open-case limit", c.Id, c.Category, c.Team);
+        }
+
         return false;
     }
 

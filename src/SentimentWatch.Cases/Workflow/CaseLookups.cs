@@ -29,6 +29,15 @@ internal sealed class CaseLookups
     /// <summary>True while the batch holds changes not yet saved (see CaseDesk.SaveOrDeferAsync).</summary>
     public bool Unsaved { get; set; }
 
+    /// <summary>Ids for the cases the batch opens, without a save per case (decision 188); null outside a pipeline batch.</summary>
+    public CaseIds? Ids { get; set; }
+
+    /// <summary>How many complaints of the batch are still to be taken in (sizes a PostgreSQL id reservation).</summary>
+    public int MayStillOpen { get; set; } = 1;
+
+    /// <summary>Cases of the batch left unassigned because every skilled agent was at the limit, per team and category: one log line per batch, not one per case.</summary>
+    public Dictionary<(string Team, string Category), int> WaitingForAgents { get; } = [];
+
     /// <summary>Open cases per owner, read once per batch when the first case is assigned, then kept up to date.</summary>
     public Dictionary<string, int>? AgentLoad { get; set; }
 
