@@ -73,16 +73,23 @@ public sealed class IncidentDesk(
 
         var now = clock.GetUtcNow();
         var evidence = new List<MentionEvidence>();
+        // Which rules apply to a watch, and their terms folded, once per watch and batch rather than per mention.
+        var byWatch = new Dictionary<string, (CrisisRule[] Rules, (string Term, string Folded)[] Terms)>(StringComparer.Ordinal);
         // A mention whose time the crawler could not read carries its collection time: counting it
         // would make an old post look like new evidence in the window (issue 18).
         foreach (var mention in mentions.Where(m => !m.PublishedAtEstimated))
         {
             foreach (var watch in mention.Watches.Distinct(StringComparer.Ordinal))
             {
-                var applicable = rules.Where(r => r.AppliesTo(watch)).ToArray();
-                if (applicable.Length > 0)
+                if (!byWatch.TryGetValue(watch, out var applicable))
                 {
-                    evidence.Add(ToEvidence(mention, watch, applicable, now));
+                    var watchRules = rules.Where(r => r.AppliesTo(watch)).ToArray();
+                    byWatch[watch] = applicable = (watchRules, FoldedTerms(watchRules));
+                }
+
+                if (applicable.Rules.Length > 0)
+                {
+                    evidence.Add(ToEvidence(mention, watch, applicable.Terms, now));
                 }
             }
         }
@@ -475,25 +482,9 @@ public sealed class IncidentDesk(
 
     private static async Task RecordEvidenceAsync(AlertingDbContext db, List<MentionEvidence> evidence, CancellationToken cancellationToken)
     {
-        var ids = evidence.Select(e => e.MentionId).Distinct(StringComparer.Ordinal).ToList();
-        var existing = await db.Evidence.Where(e => ids.Contains(e.MentionId)).ToListAsync(cancellationToken);
-        var byKey = existing.ToDictionary(e => (e.WatchId, e.MentionId));
-        foreach (var row in evidence)
-        {
-            if (byKey.TryGetValue((row.WatchId, row.MentionId), out var known))
-            {
-                // Re-delivery (or a re-scored mention): the same row, refreshed, counted once.
-                known.Sentiment = row.Sentiment;
-                known.Topic = row.Topic;
-                known.Reach = row.Reach;
-                known.RiskTerms = row.RiskTerms;
-            }
-            else
-            {
-                db.Evidence.Add(row);
-                byKey[(row.WatchId, row.MentionId)] = row;
-            }
-        }
+        // One transaction: the rows (a raw multi-row upsert, decision 189) and the history rows below.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await EvidenceWriter.UpsertAsync(db, evidence, cancellationToken);
 
         // Since when each watch, source and topic has history (cold start of baseline rules).
         var earliest = evidence.SelectMany(e => EvidenceHistory.ScopesOf(e).Select(scope => (e.WatchId, Scope: scope, e.At)))
@@ -515,16 +506,24 @@ public sealed class IncidentDesk(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
-    internal static MentionEvidence ToEvidence(Mention mention, string watch, IReadOnlyList<CrisisRule> rules, DateTimeOffset now)
+    /// <summary>The rules' terms with their folded form (so a rule's 投诉 also finds 投訴).</summary>
+    internal static (string Term, string Folded)[] FoldedTerms(IReadOnlyList<CrisisRule> rules) =>
+        rules.SelectMany(r => r.Terms).Select(t => (Term: t, Folded: TextNormalizer.Fold(t))).Where(t => t.Folded.Length > 0).ToArray();
+
+    internal static MentionEvidence ToEvidence(Mention mention, string watch, IReadOnlyList<CrisisRule> rules, DateTimeOffset now) =>
+        ToEvidence(mention, watch, FoldedTerms(rules), now);
+
+    private static MentionEvidence ToEvidence(Mention mention, string watch, (string Term, string Folded)[] ruleTerms, DateTimeOffset now)
     {
         var text = string.IsNullOrWhiteSpace(mention.Title) ? mention.Text : $"{mention.Title} {mention.Text}";
         var terms = new List<string>(mention.RiskTerms);
-        var folded = TextNormalizer.Fold(text); // so a rule's 投诉 also finds 投訴
-        foreach (var term in rules.SelectMany(r => r.Terms))
+        var folded = ruleTerms.Length > 0 ? TextNormalizer.Fold(text) : text;
+        foreach (var (term, foldedTerm) in ruleTerms)
         {
-            if (folded.Contains(TextNormalizer.Fold(term), StringComparison.Ordinal) && !terms.Contains(term, StringComparer.OrdinalIgnoreCase))
+            if (folded.Contains(foldedTerm, StringComparison.Ordinal) && !terms.Contains(term, StringComparer.OrdinalIgnoreCase))
             {
                 terms.Add(term);
             }
