@@ -53,6 +53,7 @@ public static class AnalysisBenchmark
             ("no script fold", new MentionTextAnalyzer(Version, reader => reader)),
             ("table char filter (shipped)", new MentionTextAnalyzer(Version)),
             ("Lucene MappingCharFilter, same pairs", new MentionTextAnalyzer(Version, reader => new MappingCharFilter(map, reader))),
+            ("shipped with Lucene's LowerCase and KeywordRepeat filters (before decision 190)", MentionTextAnalyzer.WithLuceneFilters(Version)),
         ];
 
         var loadBefore = LoadAverage();

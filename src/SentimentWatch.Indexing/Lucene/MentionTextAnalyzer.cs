@@ -29,11 +29,17 @@ public sealed class MentionTextAnalyzer : Analyzer
     }
 
     /// <summary>The same chain with another script fold before the tokenizer (or none): for <c>bench index --analysis</c>.</summary>
-    internal MentionTextAnalyzer(LuceneVersion version, Func<TextReader, TextReader> scriptFold)
+    internal MentionTextAnalyzer(LuceneVersion version, Func<TextReader, TextReader> scriptFold, bool luceneFilters = false)
     {
         this.version = version;
         this.scriptFold = scriptFold;
+        this.luceneFilters = luceneFilters;
     }
+
+    private readonly bool luceneFilters;
+
+    /// <summary>The chain built from Lucene's own lower-case and keyword-repeat filters, which the fast ones must equal token for token (tests).</summary>
+    internal static MentionTextAnalyzer WithLuceneFilters(LuceneVersion version) => new(version, reader => new TraditionalToSimplifiedCharFilter(reader), luceneFilters: true);
 
     /// <summary>
     /// What the chain produces, recorded with every commit of a Lucene index: an index built by an
@@ -53,11 +59,12 @@ public sealed class MentionTextAnalyzer : Analyzer
     {
         var source = new StandardTokenizer(version, reader);
         TokenStream stream = new CJKWidthFilter(source);
-        stream = new LowerCaseFilter(version, stream);
+        // Decision 190: the fast filters give the same tokens as Lucene's (a test compares them on real posts).
+        stream = luceneFilters ? new LowerCaseFilter(version, stream) : new FastLowerCaseFilter(version, stream);
         stream = new CJKBigramFilter(stream);
         stream = new StopFilter(version, stream, EnglishAnalyzer.DefaultStopSet);
         stream = new EnglishPossessiveFilter(version, stream);
-        stream = new KeywordRepeatFilter(stream);
+        stream = luceneFilters ? new KeywordRepeatFilter(stream) : new CheapKeywordRepeatFilter(stream);
         stream = new PorterStemFilter(stream);
         stream = new RemoveDuplicatesTokenFilter(stream);
         return new TokenStreamComponents(source, stream);
