@@ -51,7 +51,8 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         _riskTerms = riskTerms.Select(TextNormalizer.Fold).Where(t => t.Length > 0).Distinct().ToArray();
         ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}" + (hybrid is null ? "" : "+" + hybrid.Version)
             + (complaintOtherThreshold > 0f ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+gate{complaintOtherThreshold:0.##}") : "")
-            + (sentiment.HasNeutralHead ? "+harm-not-positive" : "");
+            + (sentiment.HasNeutralHead ? "+harm-not-positive" : "")
+            + string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+harm-{HarmTerms.Shipped.Version}");
     }
 
     public string? ModelVersion { get; private set; }
