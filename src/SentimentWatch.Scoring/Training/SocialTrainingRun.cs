@@ -51,6 +51,7 @@ public sealed class SocialTrainingRun(TextWriter log)
         Shipped,
         new("without the emoticon-labelled corpora (weibo_senti, Sentiment140)", ShippedFeaturizer, Without: SocialCorpora.EmoticonLabelled),
         new("all, two-class corpora also teach 'not neutral' (×0.25 of rows)", ShippedFeaturizer, NeutralFromPolar: 0.25f),
+        Shipped with { Name = "all but Sentiment140, English char 3-grams beside the word n-grams", Featurizer = ShippedFeaturizer + ", English char 3-grams" },
     ];
 
     public sealed record Trained(SentimentModel Model, ITransformer Polar, ITransformer Neutral, DataViewSchema Schema, MLContext Ml);
