@@ -95,15 +95,15 @@ public sealed class ComplaintTopicTests
     }
 
     // Floors a little under the figures in models/MODEL.md, so a retrained model that loses ground fails here; never under
-    // the goals (accuracy 0.80, macro-F1 0.60, other 10 %) where they are met. Measured with topic-maxent-202612031017
-    // and the other cues (decisions 175-176): all 654 zh 0.853 / 0.756 / 3.4 %, en 0.813 / 0.662 / 9.5 %; test split (two
-    // thirds, read once after the choice on the dev third) zh 0.896 / 0.770 / 1.8 %, en 0.810 / 0.648 / 11.3 %. English
-    // `other` on the test split misses the 10 % goal by 1.3 points: the floor says what was measured, MODEL.md says it is missed.
+    // the goals (accuracy 0.80, macro-F1 0.60, other 10 %) where they are met. Measured with topic-maxent-202612031017,
+    // the other cues (decisions 175-176) and the gate on every post (decision 184): all 654 zh 0.853 / 0.756 / 3.4 %,
+    // en 0.832 / 0.640 / 4.0 %; test split (two thirds, read once after the choice on the dev third) zh 0.896 / 0.770 / 1.8 %,
+    // en 0.837 / 0.626 / 4.1 % (before decision 184: en 0.810 / 0.648 / 11.3 % on test, 0.813 / 0.662 / 9.5 % on all).
     [CorpusTheory]
     [InlineData("all", "zh", 0.83, 0.72, 0.05)]
-    [InlineData("all", "en", 0.80, 0.62, 0.10)]
+    [InlineData("all", "en", 0.82, 0.62, 0.06)]
     [InlineData("test", "zh", 0.86, 0.72, 0.05)]
-    [InlineData("test", "en", 0.80, 0.62, 0.12)]
+    [InlineData("test", "en", 0.82, 0.60, 0.06)]
     public void The_shipped_models_classify_real_complaints_well_and_rarely_answer_other(string split, string language, double accuracy, double macroF1, double other)
     {
         var scorer = Scorer.Value;

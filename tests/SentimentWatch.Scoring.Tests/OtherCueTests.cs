@@ -74,6 +74,16 @@ public sealed class OtherCueTests
         score.Topic!.Topic.ShouldBe(ComplaintTopics.Other);
     }
 
+    // Decision 184: the gate applies whatever the sentiment. Before it this complaint, misread as positive, was served `other`
+    // at 0.53 (the model unsure, no other cue).
+    [Fact]
+    public void The_shipped_scorer_gives_a_complaint_misread_as_positive_its_most_likely_category_unless_sure_of_other()
+    {
+        var score = Scorer.Value.ScoreOne("i love how nobody ever answers the phone here lol");
+        score.Sentiment.Label.ShouldBe(SentimentLabel.Positive);
+        score.Topic!.Topic.ShouldNotBe(ComplaintTopics.Other);
+    }
+
     [Fact]
     public void A_harm_report_loses_its_positive_share_to_negative_and_neutral_in_proportion()
     {

@@ -68,6 +68,44 @@ public sealed class SentimentV2Tests
         HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBe(term);
 
     [Theory]
+    [InlineData("my son vomited all night after their nuggets", "vomit")]
+    [InlineData("she vomits every time she eats there", "vomit")]
+    [InlineData("vomitted twice after the salad", "vomit")]
+    [InlineData("been vomitting since lunch", "vomit")]
+    [InlineData("two kids were hospitalised, a third hospitalized", "hospitalised")]
+    [InlineData("the charger explodes and catches fire", "catch fire")]
+    [InlineData("three injuries reported at the plant", "injury")]
+    [InlineData("E.coli found in the lettuce", "e. coli")]
+    [InlineData("my daughter keeps throwing up", "throwing up")]
+    public void Inflected_and_doubled_consonant_forms_of_a_harm_term_are_found(string text, string term) =>
+        HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBe(term);
+
+    [Theory]
+    [InlineData("vomit", "vomit")]
+    [InlineData("vomits", "vomit")]
+    [InlineData("vomited", "vomit")]
+    [InlineData("vomitted", "vomit")]
+    [InlineData("vomiting", "vomit")]
+    [InlineData("injuries", "injury")]
+    [InlineData("hospitalize", "hospitaliz")]
+    [InlineData("hospitalized", "hospitaliz")]
+    [InlineData("getting", "get")]
+    [InlineData("recalled", "recall")]
+    [InlineData("illness", "illness")]
+    public void Forms_of_one_word_share_one_stem(string word, string stem) =>
+        HarmTerms.Stem(word, new char[64]).ToString().ShouldBe(stem);
+
+    [Theory]
+    [InlineData("my back is killing me")]
+    [InlineData("burning a hole in my pocket")]
+    [InlineData("my head would explode")]
+    [InlineData("guns n roses and poison on repeat")]
+    [InlineData("recalling the hospitality, it was great")]
+    [InlineData("no one vomited, thankfully")]
+    public void Terms_listed_as_exact_do_not_match_their_other_forms_and_negation_still_holds(string text) =>
+        HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBeNull();
+
+    [Theory]
     [InlineData("四车追尾，万幸没有人受伤")]
     [InlineData("吃了这么多次从来没拉肚子")]
     [InlineData("no one was injured and nobody got hurt")]

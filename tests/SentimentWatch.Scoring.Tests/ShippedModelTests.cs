@@ -86,12 +86,13 @@ public sealed class ShippedModelTests
         (figures["en"].NegativeAndSafety / (double)figures["en"].Items).ShouldBeGreaterThan(FloorEnNegativeAndSafety);
     }
 
-    // Measured 2026-12-03 with harm reports never served positive and the retrained topic model (decisions 175-177): zh 66 of 66
-    // (65 also negative), en 69 of 73 (0.945; 68 also negative, 0.932). Before: zh 66 (65), en 61 (0.836; 53 also negative);
-    // before harm reports were taken as safety: zh 63 (0.955), en 55 (0.753).
+    // Measured 2026-12-03 with every form of the English harm words (decision 183): zh 66 of 66 (65 also negative), en 73 of 73
+    // (72 also negative, 0.986). With harm reports never served positive and the retrained topic model (decisions 175-177):
+    // en 69 of 73 (0.945; 68 also negative, 0.932). Before: zh 66 (65), en 61 (0.836; 53 also negative); before harm reports
+    // were taken as safety: zh 63 (0.955), en 55 (0.753).
     private const double FloorZh = 0.95;
-    private const double FloorEn = 0.90;
-    private const double FloorEnNegativeAndSafety = 0.88;
+    private const double FloorEn = 0.95;
+    private const double FloorEnNegativeAndSafety = 0.95;
 
     // Held-out test sets of the real corpora (never trained on): MODEL.md reports 0.881, 0.853 / 0.789, 0.733 / 0.591.
     [CorpusFact]

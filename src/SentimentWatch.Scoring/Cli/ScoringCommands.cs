@@ -392,6 +392,17 @@ public static class ScoringCommands
             }
         }
 
+        // Every `other` answer, right or wrong: served positive (no gate), the model sure past the gate (score >= the gate),
+        // or an other cue (decision 176: the model's own, lower P(other)).
+        sb.AppendLine().AppendLine("## Answered other (id, primary/secondary, hit, score, sentiment, text)");
+        for (var i = 0; i < items.Count; i++)
+        {
+            if ((scores[i]?.Topic ?? ComplaintTopics.Other) == ComplaintTopics.Other)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"{items[i].Id}\t{items[i].Primary}/{items[i].Secondary ?? "-"}\t{(items[i].Accepts(ComplaintTopics.Other) ? "hit" : "miss")}\t{scores[i]?.Score:F2}\t{SentimentScore.ToWire(served[i].Sentiment.Label)}\t{items[i].Text.ReplaceLineEndings(" ")}");
+            }
+        }
+
         return sb.ToString();
     }
 

@@ -20,7 +20,8 @@ public static class SentimentTrainingCommand
         var experiments = new Option<bool>("--experiments") { Description = "Also compare the configurations leave-one-corpus-out (writes experiments-v2.md; tens of minutes)." };
         var matching = new Option<string?>("--experiments-matching") { Description = "Only the experiment configurations whose name contains this text." };
         var corrections = new Option<FileInfo?>("--corrections") { Description = "Analysts' corrections (export-corrections output): corrected sentiments join the training rows, each counted 10 times." };
-        var command = new Command("train-sentiment", "Train the sentiment v2 model (polarity + learned neutral head) on the real corpora.") { data, output, crisis, experiments, matching, corrections };
+        var experimentsOnly = new Option<bool>("--experiments-only") { Description = "With --experiments: stop after the comparison (no shipped model trained or written)." };
+        var command = new Command("train-sentiment", "Train the sentiment v2 model (polarity + learned neutral head) on the real corpora.") { data, output, crisis, experiments, matching, corrections, experimentsOnly };
         command.SetAction((r, ct) =>
         {
             var log = Console.Error;
@@ -36,6 +37,11 @@ public static class SentimentTrainingCommand
                 var configs = SocialTrainingRun.ExperimentConfigs.Where(c => only is null || c.Name.Contains(only, StringComparison.Ordinal)).ToList();
                 var table = run.Experiments(corpora, configs);
                 File.WriteAllText(Path.Combine(outDir, "experiments-v2.md"), "# Sentiment v2 experiments (train-sentiment --experiments)\n\n" + table);
+                if (r.GetValue(experimentsOnly))
+                {
+                    log.Write(table);
+                    return Task.FromResult(0);
+                }
             }
 
             var now = DateTimeOffset.UtcNow;

@@ -11,23 +11,42 @@ namespace SentimentWatch.Scoring.Featurization;
 public sealed class HarmTerms
 {
     private const int ChineseNegationWindow = 3;
+    private const int MaxWordLength = 40;
 
     private static readonly string[] EnglishNegators = ["no", "not", "never", "without", "nobody", "none", "wasn't", "weren't", "didn't", "isn't", "aren't", "n't"];
 
     private readonly string[] _chinese;
     private readonly string[] _english;
 
+    // English terms by their first word (decision 183): by its stem (vomit, vomits, vomited, vomitted, vomiting all read
+    // "vomit") or, for a term written "=word" in the list, by the word exactly as written.
+    private readonly Dictionary<string, EnglishTerm[]>.AlternateLookup<ReadOnlySpan<char>> _byStem;
+    private readonly Dictionary<string, EnglishTerm[]>.AlternateLookup<ReadOnlySpan<char>> _byWord;
+
     public HarmTerms(IEnumerable<string> terms)
     {
         var list = terms.Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0 && t[0] != '#').Distinct().ToList();
         _chinese = [.. list.Where(t => t.Any(IsCjk))];
-        _english = [.. list.Where(t => !t.Any(IsCjk))];
+        var english = list.Where(t => !t.Any(IsCjk)).Select(EnglishTerm.Parse).Where(t => t.Words.Length > 0).ToList();
+        _english = [.. english.Select(t => t.Term)];
+        _byStem = english.Where(t => !t.Exact).GroupBy(t => t.Words[0]).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+        _byWord = english.Where(t => t.Exact).GroupBy(t => t.Words[0]).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+        Version = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{Training.TrainingRun.StableHash("stem1\n" + string.Join('\n', list)):x8}");
     }
 
     /// <summary>The shipped list (Lexicon/harm-terms.tsv).</summary>
     public static HarmTerms Shipped { get; } = new(ReadResource("harm-terms.tsv"));
 
     public IReadOnlyList<string> Terms => [.. _chinese, .. _english];
+
+    /// <summary>
+    /// Names the list and how it matches (decision 183) in the served model version, so editing either re-scores stored
+    /// mentions: a hash of the listed terms and the matching rule's generation.
+    /// </summary>
+    public string Version { get; }
 
     /// <summary>The first harm term the folded text reports (not negated), or null.</summary>
     public string? Find(string folded)
@@ -52,24 +71,121 @@ public sealed class HarmTerms
             }
         }
 
-        foreach (var term in _english)
-        {
-            for (var at = span.IndexOf(term, StringComparison.Ordinal); at >= 0;)
-            {
-                var end = at + term.Length;
-                var whole = (at == 0 || !char.IsLetter(span[at - 1])) && (end == span.Length || !char.IsLetter(span[end]));
-                if (whole && !EnglishNegated(span[..at]))
-                {
-                    return term;
-                }
+        return FindEnglish(span);
+    }
 
-                var next = span[end..].IndexOf(term, StringComparison.Ordinal);
-                at = next < 0 ? -1 : end + next;
+    /// <summary>
+    /// The stem both the list and the text are compared by (decision 183): one suffix off (-ies → -y, -ing, -ed, a plural
+    /// or third-person -s), a doubled final consonant after -ing/-ed undone (vomitted, vomitting, getting), then a final
+    /// -e off, so the forms of one word meet (hospitalize/hospitalized, explode/exploded). Lower-cases as it copies.
+    /// </summary>
+    public static ReadOnlySpan<char> Stem(ReadOnlySpan<char> word, Span<char> buffer)
+    {
+        var n = word.Length;
+        for (var i = 0; i < n; i++)
+        {
+            buffer[i] = char.ToLowerInvariant(word[i]);
+        }
+
+        var stripped = false;
+        if (n >= 5 && buffer[..n].EndsWith("ies"))
+        {
+            n -= 2;
+            buffer[n - 1] = 'y';
+        }
+        else if (n >= 6 && buffer[..n].EndsWith("ing"))
+        {
+            n -= 3;
+            stripped = true;
+        }
+        else if (n >= 5 && buffer[..n].EndsWith("ed"))
+        {
+            n -= 2;
+            stripped = true;
+        }
+        else if (n >= 4 && buffer[n - 1] == 's' && buffer[n - 2] is not ('s' or 'u' or 'i'))
+        {
+            n -= 1;
+        }
+
+        if (stripped && n >= 3 && buffer[n - 1] == buffer[n - 2] && buffer[n - 1] is >= 'a' and <= 'z' and not ('a' or 'e' or 'i' or 'o' or 'u' or 'l' or 's' or 'z'))
+        {
+            n -= 1;
+        }
+
+        if (n >= 5 && buffer[n - 1] == 'e')
+        {
+            n -= 1;
+        }
+
+        return buffer[..n];
+    }
+
+    // One pass over the words of the text: each word's stem (and the word itself, for exact terms) is looked up; a phrase
+    // is then checked word by word from there. No allocation unless a term is found.
+    private string? FindEnglish(ReadOnlySpan<char> text)
+    {
+        Span<char> buffer = stackalloc char[MaxWordLength];
+        Span<char> next = stackalloc char[MaxWordLength];
+        for (var at = 0; NextWord(text, ref at, out var start, out var length);)
+        {
+            if (length > MaxWordLength)
+            {
+                continue;
+            }
+
+            var word = text.Slice(start, length);
+            var found = _byWord.TryGetValue(word, out var exact) ? Match(exact, text, at, next) : null;
+            found ??= _byStem.TryGetValue(Stem(word, buffer), out var stemmed) ? Match(stemmed, text, at, next) : null;
+            if (found is not null && !EnglishNegated(text[..start]))
+            {
+                return found;
             }
         }
 
         return null;
     }
+
+    private static string? Match(EnglishTerm[] candidates, ReadOnlySpan<char> text, int after, Span<char> buffer)
+    {
+        foreach (var candidate in candidates)
+        {
+            var at = after;
+            var matched = true;
+            for (var w = 1; w < candidate.Words.Length && matched; w++)
+            {
+                matched = NextWord(text, ref at, out var start, out var length) && length <= MaxWordLength
+                    && (candidate.Exact ? text.Slice(start, length) : Stem(text.Slice(start, length), buffer)).SequenceEqual(candidate.Words[w]);
+            }
+
+            if (matched)
+            {
+                return candidate.Term;
+            }
+        }
+
+        return null;
+    }
+
+    // A word: a run of letters other than CJK ideographs, and underscores ("e. coli" is the words e, coli; @roofer_on_fire is one word).
+    private static bool NextWord(ReadOnlySpan<char> text, ref int at, out int start, out int length)
+    {
+        while (at < text.Length && !IsWordChar(text[at]))
+        {
+            at++;
+        }
+
+        start = at;
+        while (at < text.Length && IsWordChar(text[at]))
+        {
+            at++;
+        }
+
+        length = at - start;
+        return length > 0;
+    }
+
+    private static bool IsWordChar(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or '_' || (c > '\u007f' && char.IsLetter(c) && !IsCjk(c));
 
     // 没有拉肚子, 不会中毒, 无人受伤, 未起火: a negator just before the term.
     private static bool ChineseNegated(ReadOnlySpan<char> text, int at)
@@ -109,5 +225,24 @@ public sealed class HarmTerms
             ?? throw new InvalidOperationException($"Embedded lexicon {name} is missing.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd().Split('\n').Select(l => l.Split('\t')[0]).ToList();
+    }
+
+    /// <summary>An English term as listed, its words (stemmed unless the term is written "=term": then exact).</summary>
+    private sealed record EnglishTerm(string Term, string[] Words, bool Exact)
+    {
+        public static EnglishTerm Parse(string listed)
+        {
+            var exact = listed.StartsWith('=');
+            var term = exact ? listed[1..] : listed;
+            var words = new List<string>();
+            Span<char> buffer = stackalloc char[MaxWordLength];
+            for (var at = 0; NextWord(term, ref at, out var start, out var length);)
+            {
+                var word = term.AsSpan(start, Math.Min(length, MaxWordLength));
+                words.Add(exact ? word.ToString() : Stem(word, buffer).ToString());
+            }
+
+            return new EnglishTerm(term, [.. words], exact);
+        }
     }
 }

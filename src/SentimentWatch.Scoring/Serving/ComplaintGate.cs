@@ -1,7 +1,7 @@
 namespace SentimentWatch.Scoring.Serving;
 
 /// <summary>
-/// The topic of a complaint (a mention scored negative, decision 125): <c>other</c> is kept only when the
+/// The topic of a complaint (decision 125; since decision 184 every mention, a complaint misread as positive too): <c>other</c> is kept only when the
 /// topic model is at least <c>otherThreshold</c> sure the text is about none of the categories (a negative
 /// post about the weather, not a complaint); otherwise the complaint gets its most likely category with
 /// that category's probability renormalised over the categories, P(c) / (1 − P(other)).

@@ -50,8 +50,9 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         _sharedFeatures = topicSettings == sentiment.Manifest.Featurizer || topicSettings == sentiment.Manifest.Featurizer with { RuleFeatures = false, ComplaintCues = false, ComplaintCueScale = 1f, ComplaintCuesAsNegative = 0f };
         _riskTerms = riskTerms.Select(TextNormalizer.Fold).Where(t => t.Length > 0).Distinct().ToArray();
         ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}" + (hybrid is null ? "" : "+" + hybrid.Version)
-            + (complaintOtherThreshold > 0f ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+gate{complaintOtherThreshold:0.##}") : "")
-            + (sentiment.HasNeutralHead ? "+harm-not-positive" : "");
+            + (complaintOtherThreshold > 0f ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+gate{complaintOtherThreshold:0.##}-every-post") : "")
+            + (sentiment.HasNeutralHead ? "+harm-not-positive" : "")
+            + string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+harm-{HarmTerms.Shipped.Version}");
     }
 
     public string? ModelVersion { get; private set; }
@@ -189,8 +190,10 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
             (topic, probability, fromRule) = _hybrid.Decide(folded, probabilities);
         }
 
-        // The gate files an unsure `other` under a category, but not an `other` the keyword rules chose (an other cue).
-        if (label != SentimentLabel.Positive && _otherThreshold > 0f && !fromRule)
+        // The gate files an unsure `other` under a category, but not an `other` the keyword rules chose (an other cue). It
+        // applies whatever the sentiment (decision 184): a complaint misread as positive ("i love how nobody ever answers the
+        // phone here lol") still gets its most likely category.
+        if (_otherThreshold > 0f && !fromRule)
         {
             (topic, probability) = ComplaintGate.Decide(probabilities, topic, probability, _otherIndex, _otherThreshold);
         }

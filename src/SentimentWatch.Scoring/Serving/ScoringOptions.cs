@@ -22,8 +22,9 @@ public sealed class ScoringOptions
     ];
 
     /// <summary>
-    /// A mention scored negative (a complaint) gets the topic "other" only when the topic model's P(other)
-    /// reaches this; otherwise its most likely category (decision 125). 0 turns the gate off (plain argmax).
+    /// A mention gets the topic "other" only when the topic model's P(other) reaches this (or an other cue chose it,
+    /// decision 176); otherwise its most likely category (decisions 125, 169, 184: every post, whatever its sentiment).
+    /// 0 turns the gate off (plain argmax).
     /// </summary>
     public float ComplaintOtherThreshold { get; set; } = 0.8f;
 

@@ -38,6 +38,7 @@ public sealed class TrainingRun(TextWriter log)
         ["ngrams+lexicon+rules+cues x3, web + GloVe lexicon x0.5, Traditional folded"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCueScale: 3f, GloveLexicon: true, GloveScale: 0.5f, FoldTraditional: true),
         ["ngrams+lexicon (letters fixed), web + GloVe lexicon x0.5, Traditional folded"] = new(SkipFoldedLetters: true, WebLexicon: true, GloveLexicon: true, GloveScale: 0.5f, FoldTraditional: true),
         ["ngrams+lexicon+rules+cues x3, web + GloVe lexicon x0.5 + English social, Traditional folded"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCueScale: 3f, GloveLexicon: true, GloveScale: 0.5f, FoldTraditional: true, EnglishSocialLexicon: true),
+        ["ngrams+lexicon+rules+cues x3, web + GloVe lexicon x0.5 + English social, Traditional folded, English char 3-grams"] = new(SkipFoldedLetters: true, RuleFeatures: true, ComplaintCues: true, WebLexicon: true, ComplaintCueScale: 3f, GloveLexicon: true, GloveScale: 0.5f, FoldTraditional: true, EnglishSocialLexicon: true, LatinCharNgrams: true),
         ["ngrams+lexicon (letters fixed), web + GloVe lexicon x0.5 + English social, Traditional folded"] = new(SkipFoldedLetters: true, WebLexicon: true, GloveLexicon: true, GloveScale: 0.5f, FoldTraditional: true, EnglishSocialLexicon: true),
     };
 
