@@ -40,6 +40,11 @@ public static class AlertingRegistration
         services.AddSingleton<IncidentRecords>();
         services.AddTransient<ResponseStepWatch>();
         services.AddTransient<NotificationDelivery>();
+        if (builder.Runs(WorkerRoles.Alerting) || builder.Runs(WorkerRoles.Pipeline))
+        {
+            services.AddHostedService<TopTermsWarmUp>();
+        }
+
         if (builder.Runs(WorkerRoles.Alerting))
         {
             services.AddHostedService<ResponseStepSchedule>();

@@ -53,19 +53,13 @@ public sealed class IncidentDesk(
 
     private int _wordsAdded;
 
+    /// <summary>True once <see cref="PrepareTopTerms"/> has run (or is running).</summary>
+    internal bool TopTermsPrepared => Volatile.Read(ref _wordsAdded) == 1;
+
     public async ValueTask OnIndexedAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
     {
         var rules = Rules;
-        if (Interlocked.Exchange(ref _wordsAdded, 1) == 0)
-        {
-            // Brand and risk terms come out of segmentation whole (绿莫咖啡, 食物中毒), so they can be excluded or counted.
-            ChineseWords.AddWords(watchNames.AllTerms().Concat(rules.SelectMany(r => r.Terms)));
-            if (ChineseWords.LoadError is { } error)
-            {
-                logger.LogWarning("Top terms fall back to character pairs: {Error}", error);
-            }
-        }
-
+        PrepareTopTerms();
         if (rules.Count == 0 || mentions.Count == 0)
         {
             return;
@@ -111,6 +105,23 @@ public sealed class IncidentDesk(
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Loads the word segmenter for the alerts' top terms (jieba's dictionary: about a second of CPU) and teaches it the
+    /// brand and risk terms, once; <see cref="TopTermsWarmUp"/> calls it at start-up so the first batch does not wait.
+    /// </summary>
+    public void PrepareTopTerms()
+    {
+        if (Interlocked.Exchange(ref _wordsAdded, 1) == 0)
+        {
+            // Brand and risk terms come out of segmentation whole (绿莫咖啡, 食物中毒), so they can be excluded or counted.
+            ChineseWords.AddWords(watchNames.AllTerms().Concat(Rules.SelectMany(r => r.Terms)));
+            if (ChineseWords.LoadError is { } error)
+            {
+                logger.LogWarning("Top terms fall back to character pairs: {Error}", error);
+            }
         }
     }
 
