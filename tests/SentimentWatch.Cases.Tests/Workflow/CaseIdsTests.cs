@@ -32,9 +32,10 @@ public sealed class CaseIdsTests : IDisposable
         var now = host.Clock.GetUtcNow();
 
         var first = await SaveByDatabaseAsync(host, now);
+        var threaded = Complaints.Make(now.AddMinutes(-7).AddTicks(3_000), text: "charged twice for one coffee", author: "a1", threadId: "t-42", negative: 0.875f) with { Fingerprint = 0xF00D_BEEF_1234_5678UL };
         await host.Desk.OnIndexedAsync(
         [
-            Complaints.Make(now, text: "charged twice for one coffee", author: "a1"),
+            threaded,
             Complaints.Make(now, text: "the refund never arrived", author: "a2"),
             Complaints.Make(now, text: "the app took money without an order", author: "a3"),
         ], default);
@@ -50,6 +51,19 @@ public sealed class CaseIdsTests : IDisposable
         intake.Take(3).ShouldAllBe(id => id > first && id < second, "the batch's ids come after the database's first and before its second");
         intake[3].ShouldBeGreaterThan(second);
         // Every case intake opened is whole: its mention and its audit entry point at the id it was given.
+        // A case mention and its audit entry, written in the batch without a save per case (decision 188), read back whole.
+        var row = await db.Mentions.SingleAsync(m => m.MentionId == threaded.Id);
+        row.ThreadKey.ShouldBe(SentimentWatch.Cases.Workflow.CaseDesk.ThreadKey("forum", "t-42"));
+        row.Negative.ShouldBe(0.875f);
+        row.Fingerprint.ShouldBe(unchecked((long)0xF00D_BEEF_1234_5678UL));
+        row.Band3.ShouldBe(0xF00D);
+        row.PublishedAt.ShouldBe(threaded.PublishedAt.ToUniversalTime());
+        row.AttachedAt.ShouldBe(now);
+        row.Reason.ShouldBe("opened");
+        row.Title.ShouldBe(threaded.Title);
+        var opened = await db.Audit.SingleAsync(a => a.CaseId == row.CaseId && a.What == "opened");
+        opened.At.ShouldBe(now);
+        opened.Who.ShouldNotBeNullOrWhiteSpace();
         foreach (var id in intake)
         {
             (await db.Mentions.CountAsync(m => m.CaseId == id)).ShouldBe(1);
