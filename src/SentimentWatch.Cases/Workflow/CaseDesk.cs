@@ -172,11 +172,7 @@ public sealed class CaseDesk(
 
             await FlushAsync(db, lookups, cancellationToken);
             await tx.CommitAsync(cancellationToken);
-            foreach (var ((team, category), waiting) in lookups.WaitingForAgents)
-            {
-                logger.LogWarning("Unassigned: {Waiting} new case(s) of category {Category} for team {Team}, whose agents with that skill are all at the open-case limit; they are assigned as agents free up",
-                    waiting, category, team);
-            }
+            ReportWaitingForAgents(lookups.WaitingForAgents);
 
             if (opened + attached + resumed > 0)
             {
@@ -189,6 +185,37 @@ public sealed class CaseDesk(
             _gate.Release();
         }
     }
+
+    /// <summary>
+    /// Logs cases left unassigned because a team's skilled agents are all at their limit: at most one line per team and
+    /// category per <see cref="WaitingReportInterval"/>, counting every case since the last line. During a storm intake
+    /// runs several times a second, and a line per batch (or per case, before) buried the log.
+    /// </summary>
+    private void ReportWaitingForAgents(Dictionary<(string Team, string Category), int> waiting)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (key, count) in waiting)
+        {
+            var (since, pending) = _waitingReports.GetValueOrDefault(key, (DateTimeOffset.MinValue, 0));
+            pending += count;
+            if (now - since >= WaitingReportInterval)
+            {
+                logger.LogWarning("Unassigned: {Waiting} new case(s) of category {Category} for team {Team} since the last report, whose agents with that skill are all at the open-case limit; they are assigned as agents free up",
+                    pending, key.Category, key.Team);
+                _waitingReports[key] = (now, 0);
+            }
+            else
+            {
+                _waitingReports[key] = (since, pending);
+            }
+        }
+    }
+
+    /// <summary>How often the unassigned-cases warning may repeat for one team and category.</summary>
+    internal static readonly TimeSpan WaitingReportInterval = TimeSpan.FromMinutes(1);
+
+    // Read and written under the writer gate.
+    private readonly Dictionary<(string Team, string Category), (DateTimeOffset Since, int Pending)> _waitingReports = [];
 
     /// <summary>
     /// Posts that are not complaints but could be a customer's answer: they have an author, and
