@@ -580,7 +580,8 @@ public sealed class CaseDesk(
     /// Round-robin within the case's team among agents whose skills include its category and who
     /// are under their open-case limit, continuing after the last agent picked (persisted).
     /// </summary>
-    private async Task<bool> AssignRoundRobinAsync(CasesDbContext db, Case c, string who, DateTimeOffset now, CancellationToken cancellationToken, CaseLookups? lookups = null)
+    private async Task<bool> AssignRoundRobinAsync(CasesDbContext db, Case c, string who, DateTimeOffset now, CancellationToken cancellationToken, CaseLookups? lookups = null,
+        Dictionary<(string Team, string Category), int>? waitingForAgents = null)
     {
         var settings = options.CurrentValue;
         // The rotation runs over the whole team in configured order, so one cursor serves every category.
@@ -638,11 +639,11 @@ public sealed class CaseDesk(
             }
         }
 
-        if (lookups is not null)
+        if ((lookups?.WaitingForAgents ?? waitingForAgents) is { } waiting)
         {
-            // A storm can leave hundreds of a batch's cases waiting: one line for the batch (logged after it), not one per case.
+            // A storm can leave hundreds of cases waiting: they are counted and reported together (ReportWaitingForAgents), not a line per case.
             var key = (c.Team!, c.Category);
-            lookups.WaitingForAgents[key] = lookups.WaitingForAgents.GetValueOrDefault(key) + 1;
+            waiting[key] = waiting.GetValueOrDefault(key) + 1;
         }
         else
         {
@@ -673,12 +674,20 @@ public sealed class CaseDesk(
                 .ToListAsync(cancellationToken);
             var assigned = 0;
             var now = clock.GetUtcNow();
+            var stillWaiting = new Dictionary<(string Team, string Category), int>();
             foreach (var c in waiting)
             {
-                if (await AssignRoundRobinAsync(db, c, "sla-watch", now, cancellationToken))
+                if (await AssignRoundRobinAsync(db, c, "sla-watch", now, cancellationToken, waitingForAgents: stillWaiting))
                 {
                     assigned++;
                 }
+            }
+
+            if (stillWaiting.Count > 0)
+            {
+                // One line per pass (the SLA watch's schedule), not one per case still waiting.
+                logger.LogWarning("{Waiting} waiting case(s) still unassigned ({Groups}): every agent with the skill is at the open-case limit",
+                    stillWaiting.Values.Sum(), string.Join(", ", stillWaiting.Select(w => $"{w.Key.Team}/{w.Key.Category} {w.Value}")));
             }
 
             return assigned;

@@ -38,11 +38,30 @@ public sealed class UnassignedReportTests : IDisposable
         await host.Desk.OnIndexedAsync(Refunds(1), default);
         log.Unassigned.Count.ShouldBe(2);
         log.Unassigned[1].ShouldContain("4 new case(s)", customMessage: "the 3 held back since the first line, and this one");
+
+        // The SLA watch's pass over the 7 waiting cases: one line per pass, not one per case.
+        (await host.Desk.AssignWaitingAsync(default)).ShouldBe(0);
+        (await host.Desk.AssignWaitingAsync(default)).ShouldBe(0);
+        var passes = log.Lines.Where(l => l.Contains("still unassigned", StringComparison.Ordinal)).ToList();
+        passes.Count.ShouldBe(2);
+        passes[0].ShouldStartWith("7 waiting case(s)");
+        log.Lines.ShouldNotContain(l => l.StartsWith("Case ", StringComparison.Ordinal));
     }
 
     private sealed class CapturedWarnings : ILoggerProvider, ILogger
     {
         private readonly List<string> _lines = [];
+
+        public List<string> Lines
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return [.. _lines];
+                }
+            }
+        }
 
         public List<string> Unassigned
         {
