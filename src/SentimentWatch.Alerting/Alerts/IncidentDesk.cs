@@ -51,10 +51,11 @@ public sealed class IncidentDesk(
         }
     }
 
-    private int _wordsAdded;
+    private readonly Lock _wordsLock = new();
+    private volatile bool _wordsAdded;
 
-    /// <summary>True once <see cref="PrepareTopTerms"/> has run (or is running).</summary>
-    internal bool TopTermsPrepared => Volatile.Read(ref _wordsAdded) == 1;
+    /// <summary>True once <see cref="PrepareTopTerms"/> has finished.</summary>
+    internal bool TopTermsPrepared => _wordsAdded;
 
     public async ValueTask OnIndexedAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
     {
@@ -114,14 +115,27 @@ public sealed class IncidentDesk(
     /// </summary>
     public void PrepareTopTerms()
     {
-        if (Interlocked.Exchange(ref _wordsAdded, 1) == 0)
+        if (_wordsAdded)
         {
+            return;
+        }
+
+        // A batch that arrives while the warm-up is loading waits for it, as the first batch always did.
+        lock (_wordsLock)
+        {
+            if (_wordsAdded)
+            {
+                return;
+            }
+
             // Brand and risk terms come out of segmentation whole (绿莫咖啡, 食物中毒), so they can be excluded or counted.
             ChineseWords.AddWords(watchNames.AllTerms().Concat(Rules.SelectMany(r => r.Terms)));
             if (ChineseWords.LoadError is { } error)
             {
                 logger.LogWarning("Top terms fall back to character pairs: {Error}", error);
             }
+
+            _wordsAdded = true;
         }
     }
 
