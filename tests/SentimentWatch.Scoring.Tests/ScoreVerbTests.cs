@@ -5,6 +5,7 @@ using SentimentWatch.Scoring.Cli;
 
 namespace SentimentWatch.Scoring.Tests;
 
+[Collection(ConsoleErrorCollection.Name)]
 public sealed class ScoreVerbTests
 {
     private static IHost BuildHost(string[] args)
@@ -65,6 +66,7 @@ public sealed class ScoreVerbTests
     }
 }
 
+[Collection(ConsoleErrorCollection.Name)]
 public sealed class TrainVerbTests
 {
     [Fact]
@@ -94,4 +96,14 @@ public sealed class TrainVerbTests
         stderr.ToString().ShouldContain("--topics");
         Directory.Exists(output).ShouldBeFalse();
     }
+}
+
+/// <summary>
+/// Tests that swap <see cref="Console.Error"/> to read a verb's messages run one at a time: two swapping it at once
+/// took each other's writer and restored the wrong one, so each read the other's output (seen once on CI).
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ConsoleErrorCollection
+{
+    public const string Name = "console error";
 }
