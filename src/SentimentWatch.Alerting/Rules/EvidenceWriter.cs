@@ -24,7 +24,7 @@ internal static class EvidenceWriter
 
     public static async Task UpsertAsync(AlertingDbContext db, IReadOnlyList<MentionEvidence> evidence, CancellationToken cancellationToken)
     {
-        // One row per key in a statement (PostgreSQL refuses to update a row twice in one): the last wins, as tracking did.
+        // One row per key in a statement (PostgreSQL refuses to update a row twice in one): a mention delivered twice in one batch carries the same time and text, so the last is kept.
         var rows = evidence.GroupBy(e => (e.WatchId, e.MentionId)).Select(g => g.Last()).ToList();
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();

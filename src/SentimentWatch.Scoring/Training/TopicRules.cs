@@ -24,13 +24,14 @@ public sealed class TopicRules
             c => c.Key,
             c => (IReadOnlyList<string>)c.Value.Select(TextNormalizer.Fold).Where(k => k.Length > 0).Distinct().ToList());
         Classes = [.. Categories.Keys.Where(k => k != ComplaintTopics.Other), ComplaintTopics.Other];
-        Precedence = (precedence ?? []).Where(Categories.ContainsKey).Distinct().ToList();
+        var precedenceList = (precedence ?? []).Where(Categories.ContainsKey).Distinct().ToList();
+        Precedence = precedenceList;
         OtherCues = (otherCues ?? []).Select(TextNormalizer.Fold).Where(k => k.Length > 0).Distinct().ToList();
         _categoryNames = [.. Categories.Keys];
         var keywords = Categories.Values.SelectMany((list, c) => list.Select(k => (Keyword: k, Category: c))).ToList();
         _keywords = new TermMatcher(keywords.Select(k => k.Keyword).ToList());
         _keywordCategory = keywords.Select(k => k.Category).ToArray();
-        _precedenceRank = _categoryNames.Select(c => Precedence.ToList().IndexOf(c) is >= 0 and var rank ? rank : int.MaxValue).ToArray();
+        _precedenceRank = _categoryNames.Select(c => precedenceList.IndexOf(c) is >= 0 and var rank ? rank : int.MaxValue).ToArray();
     }
 
     private readonly string[] _categoryNames;
