@@ -16,10 +16,10 @@ public sealed class MentionLedgerDbContext(DbContextOptions<MentionLedgerDbConte
         mention.HasIndex(m => m.Id).IsUnique();
         mention.HasIndex(m => new { m.State, m.Sequence });
         mention.HasIndex(m => m.ScoredBy);
-        mention.HasIndex(m => m.Band0);
-        mention.HasIndex(m => m.Band1);
-        mention.HasIndex(m => m.Band2);
-        mention.HasIndex(m => m.Band3);
+
+        // No index on the SimHash bands: nothing queries the ledger by band (the near-duplicate index is in memory,
+        // cases keep their own bands), and four indexes on random values were a third of a big ledger's insert cost
+        // (decision 192).
         mention.Property(m => m.Id).HasMaxLength(64);
         mention.Property(m => m.Source).HasMaxLength(200);
         mention.Property(m => m.State).HasConversion<int>();

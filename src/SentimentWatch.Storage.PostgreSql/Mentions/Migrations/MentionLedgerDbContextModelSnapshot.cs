@@ -156,14 +156,6 @@ namespace SentimentWatch.Storage.PostgreSql.Mentions
 
                     b.HasKey("Sequence");
 
-                    b.HasIndex("Band0");
-
-                    b.HasIndex("Band1");
-
-                    b.HasIndex("Band2");
-
-                    b.HasIndex("Band3");
-
                     b.HasIndex("Id")
                         .IsUnique();
 

@@ -149,14 +149,6 @@ namespace SentimentWatch.Storage.Mentions.Migrations
 
                     b.HasKey("Sequence");
 
-                    b.HasIndex("Band0");
-
-                    b.HasIndex("Band1");
-
-                    b.HasIndex("Band2");
-
-                    b.HasIndex("Band3");
-
                     b.HasIndex("Id")
                         .IsUnique();
 
