@@ -34,6 +34,9 @@ public sealed class IncidentDesk(
     // several workers on PostgreSQL the gate is also an advisory lock there (decision 166).
     private readonly SemaphoreSlim _gate = new(1, 1);
     private AlertingOptions? _rulesFrom;
+
+    // The recent evidence of each watch in memory, on SQLite where this process writes all of it (decision 193).
+    private readonly EvidenceWindows _windows = new();
     private IReadOnlyList<CrisisRule> _rules = [];
 
     public IReadOnlyList<CrisisRule> Rules
@@ -99,7 +102,18 @@ public sealed class IncidentDesk(
         {
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
             await using var deskLock = await StateStoreLock.HoldAsync(db, StateStoreLock.IncidentDesk, cancellationToken);
-            await RecordEvidenceAsync(db, evidence, cancellationToken);
+            try
+            {
+                await RecordEvidenceAsync(db, evidence, cancellationToken);
+            }
+            catch
+            {
+                // Whether the commit landed is unknown: read the store again.
+                _windows.Clear();
+                throw;
+            }
+
+            _windows.Record(evidence);
             var watches = evidence.Select(e => e.WatchId).Distinct(StringComparer.Ordinal).ToArray();
             await EvaluateAsync(db, watches, rules, now, cancellationToken);
         }
@@ -176,6 +190,7 @@ public sealed class IncidentDesk(
 
             var expired = now - options.CurrentValue.EvidenceRetention;
             await db.Evidence.Where(e => e.At < expired).ExecuteDeleteAsync(cancellationToken);
+            _windows.Forget(expired);
         }
         finally
         {
@@ -343,9 +358,18 @@ public sealed class IncidentDesk(
                 var evidence = new List<MentionEvidence>();
                 readingWindow = applicable.Where(r => r.Kind != CrisisRuleKind.EmergingTopic).Select(r => r.Window).DefaultIfEmpty(TimeSpan.FromMinutes(10)).Min();
                 var readingRange = (From: now - (readingWindow * (WindowReading.BaselineWindows + 1)), To: now);
-                foreach (var (from, to) in CrisisRule.Merge(applicable.SelectMany(r => r.EvidenceRanges(now)).Append(readingRange)))
+                var ranges = CrisisRule.Merge(applicable.SelectMany(r => r.EvidenceRanges(now)).Append(readingRange));
+                if (db.Database.IsNpgsql())
                 {
-                    evidence.AddRange(await db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > from && e.At <= to).ToListAsync(cancellationToken));
+                    // Several workers write evidence: what one of them holds in memory is not all of it.
+                    foreach (var (from, to) in ranges)
+                    {
+                        evidence.AddRange(await db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > from && e.At <= to).ToListAsync(cancellationToken));
+                    }
+                }
+                else
+                {
+                    evidence = await _windows.ReadAsync(db, watch, ranges, cancellationToken);
                 }
 
                 watchEvidence = evidence;
@@ -560,7 +584,8 @@ public sealed class IncidentDesk(
         {
             WatchId = watch,
             MentionId = mention.Id,
-            At = at.ToUniversalTime(),
+            // To the 0.1 ms the store keeps (EF Core's DateTimeOffsetToBinaryConverter), so rows held in memory compare as stored ones.
+            At = new DateTimeOffset(at.UtcTicks / 1_000 * 1_000, TimeSpan.Zero),
             Sentiment = mention.Sentiment?.Label,
             Source = mention.Source,
             Topic = mention.Topic?.Topic,

@@ -1,0 +1,113 @@
+using Microsoft.EntityFrameworkCore;
+using SentimentWatch.Alerting.Tests.Support;
+using SentimentWatch.Core.Scoring;
+using SentimentWatch.Testing;
+
+namespace SentimentWatch.Alerting.Tests.Alerts;
+
+/// <summary>
+/// The evidence an evaluation reads from memory (decision 193) must be what it would have read from the SQLite store:
+/// compared row for row after every batch of a random run with re-deliveries, a clock that moves on, windows that
+/// grow and shrink, earlier weeks' ranges and retention.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class EvidenceWindowsTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task Evidence_read_from_memory_matches_the_store_row_for_row_through_redeliveries_clock_moves_and_retention()
+    {
+        await using var host = await AlertingTestHost.StartAsync(_data.Path, new AlertingSettings().Spike());
+        var random = new Random(193);
+        var windows = new EvidenceWindows();
+        var now = host.Clock.GetUtcNow();
+        var written = new List<MentionEvidence>();
+        string[] watches = ["brand", "rival"];
+        var compared = 0;
+        var fromMemory = 0;
+        for (var round = 0; round < 120; round++)
+        {
+            now += TimeSpan.FromSeconds(random.Next(1, 240));
+            var batch = new List<MentionEvidence>();
+            for (var i = 0; i < random.Next(1, 60); i++)
+            {
+                if (written.Count > 0 && random.NextDouble() < 0.15)
+                {
+                    // A re-delivery, re-scored: the store keeps the row's time and takes the new scores.
+                    var again = written[random.Next(written.Count)];
+                    batch.Add(Row(again.WatchId, again.MentionId, again.At, random));
+                    continue;
+                }
+
+                var row = Row(watches[random.Next(watches.Length)], $"m{round}-{i}", Stored(now - TimeSpan.FromSeconds(random.Next(0, 5_400))), random);
+                batch.Add(row);
+                written.Add(row);
+            }
+
+            await using (var db = await host.DbAsync())
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                await EvidenceWriter.UpsertAsync(db, batch, default);
+                await transaction.CommitAsync();
+            }
+
+            windows.Record(batch);
+            if (round % 40 == 39)
+            {
+                var expired = now - TimeSpan.FromMinutes(50);
+                await using var db = await host.DbAsync();
+                await db.Evidence.Where(e => e.At < expired).ExecuteDeleteAsync();
+                windows.Forget(expired);
+            }
+
+            // A span that changes now and then (rules reconfigured) and, sometimes, last week's window too.
+            var span = TimeSpan.FromMinutes(round % 30 < 20 ? 70 : random.Next(5, 90));
+            List<(DateTimeOffset From, DateTimeOffset To)> ranges = random.NextDouble() < 0.3
+                ? [(now - span - TimeSpan.FromHours(1), now - span - TimeSpan.FromMinutes(40)), (now - span, now)]
+                : [(now - span, now)];
+            foreach (var watch in watches)
+            {
+                await using var db = await host.DbAsync();
+                var held = await windows.ReadAsync(db, watch, ranges, default);
+                var stored = new List<MentionEvidence>();
+                foreach (var (from, to) in ranges)
+                {
+                    stored.AddRange(await db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > from && e.At <= to).ToListAsync());
+                }
+
+                Describe(held).ShouldBe(Describe(stored), $"round {round}, watch {watch}");
+                compared += stored.Count;
+                fromMemory += held.Count(e => e.At > ranges[^1].From);
+            }
+        }
+
+        compared.ShouldBeGreaterThan(5_000, "the run compares many rows, not a handful");
+        fromMemory.ShouldBeGreaterThan(compared / 2, "most rows come from memory");
+        windows.Count.ShouldBe(2);
+    }
+
+    private static MentionEvidence Row(string watch, string id, DateTimeOffset at, Random random) => new()
+    {
+        WatchId = watch,
+        MentionId = id,
+        At = at,
+        Sentiment = (SentimentLabel)random.Next(0, 3),
+        Source = random.NextDouble() < 0.5 ? "weibo" : "tieba",
+        Topic = random.NextDouble() < 0.5 ? null : "refund",
+        Author = $"a{random.Next(50)}",
+        Reach = random.Next(0, 100_000),
+        RiskTerms = random.NextDouble() < 0.1 ? "食物中毒" : "",
+        Url = $"https://example.test/{id}",
+        Excerpt = $"text of {id}",
+    };
+
+    // The store keeps 0.1 ms, as the desk's own rows do.
+    private static DateTimeOffset Stored(DateTimeOffset at) => new(at.UtcTicks / 1_000 * 1_000, TimeSpan.Zero);
+
+    private static List<string> Describe(IEnumerable<MentionEvidence> rows) =>
+        rows.Select(e => $"{e.WatchId}|{e.MentionId}|{e.At.UtcTicks}|{e.Sentiment}|{e.Source}|{e.Topic}|{e.Author}|{e.Reach}|{e.RiskTerms}|{e.Url}|{e.Excerpt}")
+            .Order(StringComparer.Ordinal).ToList();
+}
