@@ -34,10 +34,10 @@ public sealed class IncidentDesk(
     // several workers on PostgreSQL the gate is also an advisory lock there (decision 166).
     private readonly SemaphoreSlim _gate = new(1, 1);
     private AlertingOptions? _rulesFrom;
+    private IReadOnlyList<CrisisRule> _rules = [];
 
     // The recent evidence of each watch in memory, on SQLite where this process writes all of it (decision 193).
     private readonly EvidenceWindows _windows = new();
-    private IReadOnlyList<CrisisRule> _rules = [];
 
     public IReadOnlyList<CrisisRule> Rules
     {

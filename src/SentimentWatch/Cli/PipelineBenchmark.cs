@@ -26,7 +26,9 @@ namespace SentimentWatch.Cli;
 ///    (until every mention is processed) and the busy time per stage from the pipeline's own
 ///    counters (<c>GET /api/pipeline/metrics</c>);
 /// 2. a steady load at <c>--rate</c> mentions/s: intake → searchable latency, measured by a client
-///    that searches for probe words it planted, and by the pipeline's accepted → searchable histogram.
+///    that searches for probe words it planted, and by the pipeline's accepted → searchable histogram;
+///    half-way through, five food-safety posts with a word only a bench rule knows (a risk-terms rule
+///    added to the service's configuration), timed until an open incident carries that rule's signal.
 /// Peak RSS and CPU are the child's, read from /proc; the load average is printed beside every figure.
 /// With <c>--postgres</c> the service runs scaled (decision 165): a fresh PostgreSQL database for
 /// state, an EMULATED Elasticsearch node inside the bench process for the index (no node can run
@@ -298,6 +300,8 @@ public static class PipelineBenchmark
         var baseIndex = (long)settings.Count;
         using var probing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var poller = Task.Run(() => PollProbesAsync(client, probes, probeLatencies, probing.Token), CancellationToken.None);
+        var crisisSentAt = 0L;
+        Task<double?>? crisisAlert = null;
 
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
@@ -311,6 +315,15 @@ public static class PipelineBenchmark
                     // Every fifth request plants a word no other mention has; the poller searches for it.
                     var probe = request % 5 == 0 ? $"zqprobe{feed.Run}n{request}" : null;
                     var body = feed.Batch(baseIndex + ((long)request * perRequest), perRequest, probe);
+                    if (request == settings.Seconds * RequestsPerSecond / 2)
+                    {
+                        // Half-way, a food-safety crisis inside the load: five posts with the rule's word; the alert is timed from the first.
+                        var crisis = feed.Crisis(CrisisTerm, 5);
+                        crisisSentAt = Stopwatch.GetTimestamp();
+                        crisisAlert = Task.Run(() => WaitForCrisisAlertAsync(client, crisisSentAt, probing.Token), CancellationToken.None);
+                        inFlight.Add(Task.Run(() => PostAsync(clients[0], crisis, cancellationToken), cancellationToken));
+                    }
+
                     var sender = clients[request % clients.Count];
                     inFlight.Add(Task.Run(async () =>
                     {
@@ -338,6 +351,14 @@ public static class PipelineBenchmark
         }
 
         var lost = probes.Count;
+        double? crisisMs = null;
+        if (crisisAlert is not null)
+        {
+            // The alert has had at least the rest of the phase; give it up to a minute after the posts were sent.
+            var left = TimeSpan.FromSeconds(60) - Stopwatch.GetElapsedTime(crisisSentAt);
+            crisisMs = await crisisAlert.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
+        }
+
         await probing.CancelAsync();
         await poller;
         var elapsed = clock.Elapsed;
@@ -359,8 +380,37 @@ public static class PipelineBenchmark
             LatencyHistogram.Percentile(serverBuckets, 0.50),
             LatencyHistogram.Percentile(serverBuckets, 0.95),
             pushedBack,
+            crisisMs,
             load,
             LoadAverage());
+    }
+
+    private const string CrisisRuleId = "bench-crisis";
+    private const string CrisisTerm = "zqcrisisprobe";
+
+    /// <summary>Polls the open incidents until one carries the planted crisis rule's signal; the time since the posts were sent, or null when stopped first.</summary>
+    private static async Task<double?> WaitForCrisisAlertAsync(HttpClient client, long sentAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var page = await client.GetFromJsonAsync<JsonElement>("/api/alerts?status=open&watch=lumo&pageSize=50", cancellationToken);
+                foreach (var alert in page.GetProperty("items").EnumerateArray())
+                {
+                    if (alert.GetProperty("signals").EnumerateArray().Any(signal => signal.GetProperty("rule").GetString() == CrisisRuleId))
+                    {
+                        return Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds;
+                    }
+                }
+
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     private static async Task PollProbesAsync(HttpClient client, ConcurrentDictionary<string, long> probes, ConcurrentBag<double> found, CancellationToken cancellationToken)
@@ -514,6 +564,7 @@ public static class PipelineBenchmark
         double? ServerP50Ms,
         double? ServerP95Ms,
         long PushedBack,
+        double? CrisisAlertMs,
         string LoadBefore,
         string LoadAfter);
 
@@ -553,6 +604,9 @@ public static class PipelineBenchmark
             {
                 table.AddRow("steady load", Markup.Escape($"{l.Rate:N0} mentions/s offered for {l.Offered / Math.Max(1, l.Rate):N0} s ({l.Offered:N0}); request p50 {l.RequestP50Ms:N0} ms, p95 {l.RequestP95Ms:N0} ms; pushed back {l.PushedBack:N0}×"), string.Empty);
                 table.AddRow("intake → searchable (client probes)", Markup.Escape($"p50 {l.SearchableP50Ms:N0} ms, p95 {l.SearchableP95Ms:N0} ms ({l.Probes} probes{(l.ProbesNotFound > 0 ? $", {l.ProbesNotFound} never found" : "")})"), "p95 ≤ 2 s");
+                table.AddRow("crisis inside the load → open incident", Markup.Escape(l.CrisisAlertMs is { } crisisMs
+                    ? $"{crisisMs:N0} ms (5 food-safety posts half-way through, risk-terms rule {CrisisRuleId}; polled every 100 ms)"
+                    : "no incident within 60 s"), "≤ 5 s");
                 table.AddRow("accepted → searchable (pipeline)", Markup.Escape($"p50 {l.ServerP50Ms:N0} ms, p95 {l.ServerP95Ms:N0} ms (every mention, 5 % buckets)"), string.Empty);
                 table.AddRow("load average (1/5/15 min)", Markup.Escape($"{l.LoadBefore} before, {l.LoadAfter} after"), string.Empty);
             }
@@ -660,6 +714,33 @@ public static class PipelineBenchmark
                     json.WriteString("text", text);
                     json.WriteString("publishedAt", now.AddSeconds(-(n % 3_600)));
                     json.WriteNumber("reach", (long)Math.Exp((n * 2654435761L % 1000) / 1000.0 * 12));
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
+            return new MentionBatch(buffer.WrittenSpan.ToArray(), count);
+        }
+
+        /// <summary>Posts of a food-safety crisis naming the brand and <paramref name="term"/>, published now.</summary>
+        public MentionBatch Crisis(string term, int count)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(count * 400);
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                var now = DateTimeOffset.UtcNow;
+                json.WriteStartArray();
+                for (var i = 0; i < count; i++)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("source", "weibo");
+                    json.WriteString("externalId", $"bench-{Run}-crisis-{i}");
+                    json.WriteString("url", $"https://example.test/{Run}/crisis/{i}");
+                    json.WriteString("author", $"crisis{i}");
+                    json.WriteString("text", $"绿莫咖啡 {term} 喝完食物中毒，上吐下泻进了医院，太恶心了，必须投诉曝光！({i})");
+                    json.WriteString("publishedAt", now);
+                    json.WriteNumber("reach", 1_000 * (i + 1));
                     json.WriteEndObject();
                 }
 
@@ -798,6 +879,13 @@ public static class PipelineBenchmark
                 $"--Auth:ApiKeys:0:Key={Key}",
                 "--Auth:ApiKeys:0:Role=admin",
                 "--Auth:ApiKeys:0:Name=bench",
+                // The crisis planted in the steady load: a risk-terms rule on a word no real post holds (issue 16's alert goal).
+                $"--Alerting:Rules:99:Id={CrisisRuleId}",
+                "--Alerting:Rules:99:Watch=lumo",
+                "--Alerting:Rules:99:Kind=riskTerms",
+                "--Alerting:Rules:99:Severity=critical",
+                "--Alerting:Rules:99:MinCount=3",
+                $"--Alerting:Rules:99:Terms:0={CrisisTerm}",
             }.Concat(hostArguments))
             {
                 start.ArgumentList.Add(argument);
