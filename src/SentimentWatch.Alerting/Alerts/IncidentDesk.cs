@@ -364,7 +364,7 @@ public sealed class IncidentDesk(
                     // Several workers write evidence: what one of them holds in memory is not all of it.
                     foreach (var (from, to) in ranges)
                     {
-                        evidence.AddRange(await db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > from && e.At <= to).ToListAsync(cancellationToken));
+                        evidence.AddRange(await EvidenceWindows.ReadStoredAsync(db, watch, from, to, cancellationToken));
                     }
                 }
                 else
@@ -584,8 +584,7 @@ public sealed class IncidentDesk(
         {
             WatchId = watch,
             MentionId = mention.Id,
-            // To the 0.1 ms the store keeps (EF Core's DateTimeOffsetToBinaryConverter), so rows held in memory compare as stored ones.
-            At = new DateTimeOffset(at.UtcTicks / 1_000 * 1_000, TimeSpan.Zero),
+            At = EvidenceWriter.AsStored(at.ToUniversalTime()),
             Sentiment = mention.Sentiment?.Label,
             Source = mention.Source,
             Topic = mention.Topic?.Topic,

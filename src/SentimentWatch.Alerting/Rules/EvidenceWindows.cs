@@ -23,6 +23,17 @@ internal sealed class EvidenceWindows
         public DateTimeOffset From { get; set; } = from;
 
         public Dictionary<string, MentionEvidence> Rows { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Drops the rows at or before <paramref name="at"/>; the window then starts there.</summary>
+        public void DropThrough(DateTimeOffset at)
+        {
+            foreach (var id in Rows.Values.Where(r => r.At <= at).Select(r => r.MentionId).ToList())
+            {
+                Rows.Remove(id);
+            }
+
+            From = at;
+        }
     }
 
     /// <summary>Watches held in memory (tests).</summary>
@@ -45,8 +56,7 @@ internal sealed class EvidenceWindows
         {
             if (from < window.From)
             {
-                var storedTo = to < window.From ? to : window.From;
-                evidence.AddRange(await db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > from && e.At <= storedTo).ToListAsync(cancellationToken));
+                evidence.AddRange(await ReadStoredAsync(db, watch, from, to < window.From ? to : window.From, cancellationToken));
             }
 
             if (to > window.From)
@@ -103,12 +113,7 @@ internal sealed class EvidenceWindows
     {
         foreach (var window in _watches.Values.Where(w => w.From < expired))
         {
-            foreach (var id in window.Rows.Values.Where(r => r.At <= expired).Select(r => r.MentionId).ToList())
-            {
-                window.Rows.Remove(id);
-            }
-
-            window.From = expired;
+            window.DropThrough(expired);
         }
     }
 
@@ -120,7 +125,7 @@ internal sealed class EvidenceWindows
         if (!_watches.TryGetValue(watch, out var window))
         {
             window = new Window(from);
-            foreach (var row in await db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > from).ToListAsync(cancellationToken))
+            foreach (var row in await ReadStoredAsync(db, watch, from, null, cancellationToken))
             {
                 window.Rows[row.MentionId] = row;
             }
@@ -132,8 +137,7 @@ internal sealed class EvidenceWindows
         if (from < window.From)
         {
             // A longer window than before (rules changed, or the clock went back): fetch the part not held.
-            var heldFrom = window.From;
-            foreach (var row in await db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > from && e.At <= heldFrom).ToListAsync(cancellationToken))
+            foreach (var row in await ReadStoredAsync(db, watch, from, window.From, cancellationToken))
             {
                 window.Rows.TryAdd(row.MentionId, row);
             }
@@ -142,15 +146,21 @@ internal sealed class EvidenceWindows
         }
         else if (from - window.From > TrimStep)
         {
-            var old = window.Rows.Values.Where(r => r.At <= from).Select(r => r.MentionId).ToList();
-            foreach (var id in old)
-            {
-                window.Rows.Remove(id);
-            }
-
-            window.From = from;
+            window.DropThrough(from);
         }
 
         return window;
+    }
+
+    /// <summary>The watch's stored evidence in (<paramref name="from"/>, <paramref name="to"/>]; no <paramref name="to"/> reads to the newest.</summary>
+    public static Task<List<MentionEvidence>> ReadStoredAsync(AlertingDbContext db, string watch, DateTimeOffset from, DateTimeOffset? to, CancellationToken cancellationToken)
+    {
+        var rows = db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > from);
+        if (to is { } end)
+        {
+            rows = rows.Where(e => e.At <= end);
+        }
+
+        return rows.ToListAsync(cancellationToken);
     }
 }

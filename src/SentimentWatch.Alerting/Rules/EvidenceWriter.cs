@@ -22,6 +22,9 @@ internal static class EvidenceWriter
 
     private static readonly DateTimeOffsetToBinaryConverter Ticks = new();
 
+    /// <summary>A time as the store gives it back (the converter keeps 0.1 ms), so a row held in memory compares as a stored one.</summary>
+    public static DateTimeOffset AsStored(DateTimeOffset at) => (DateTimeOffset)Ticks.ConvertFromProvider(Ticks.ConvertToProvider(at)!)!;
+
     public static async Task UpsertAsync(AlertingDbContext db, IReadOnlyList<MentionEvidence> evidence, CancellationToken cancellationToken)
     {
         // One row per key in a statement (PostgreSQL refuses to update a row twice in one): a mention delivered twice in one batch carries the same time and text, so the last is kept.
