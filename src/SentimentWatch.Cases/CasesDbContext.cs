@@ -186,10 +186,15 @@ public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : D
         m.HasIndex(x => x.MentionId).IsUnique();
         m.HasIndex(x => x.CaseId);
         m.HasIndex(x => x.ThreadKey);
-        m.HasIndex(x => x.Band0);
-        m.HasIndex(x => x.Band1);
-        m.HasIndex(x => x.Band2);
-        m.HasIndex(x => x.Band3);
+        if (!Database.IsSqlite())
+        {
+            // On SQLite intake finds near-duplicates in memory (CaseBands, decision 194); elsewhere by these.
+            m.HasIndex(x => x.Band0);
+            m.HasIndex(x => x.Band1);
+            m.HasIndex(x => x.Band2);
+            m.HasIndex(x => x.Band3);
+        }
+
         m.Property(x => x.MentionId).HasMaxLength(64);
 
         var n = modelBuilder.Entity<CaseNote>();

@@ -363,14 +363,6 @@ namespace SentimentWatch.Cases.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Band0");
-
-                    b.HasIndex("Band1");
-
-                    b.HasIndex("Band2");
-
-                    b.HasIndex("Band3");
-
                     b.HasIndex("CaseId");
 
                     b.HasIndex("MentionId")

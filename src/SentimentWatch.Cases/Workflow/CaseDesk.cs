@@ -36,6 +36,7 @@ public sealed class CaseDesk(
     private readonly IAlertDirectory? _alerts = alertDirectories.FirstOrDefault();
     private readonly IMentionIndex? _index = mentionIndexes.FirstOrDefault();
     private CasesOptions? _policiesFrom;
+    private CaseBands? _bands;
     private SlaPolicies? _policies;
 
     public CasesOptions Options => options.CurrentValue;
@@ -123,7 +124,9 @@ public sealed class CaseDesk(
             var ids = complaints.Select(c => c.Mention.Id).Concat(answers.Select(a => a.Id)).ToArray();
             var known = (await db.Mentions.Where(m => ids.Contains(m.MentionId)).Select(m => m.MentionId).ToListAsync(cancellationToken))
                 .ToHashSet(StringComparer.Ordinal);
-            var lookups = await CaseLookups.ReadAsync(db, complaints.Select(c => (c.Mention, c.Watch.Watch)).ToList(), clock.GetUtcNow() - settings.ReopenWindow, cancellationToken);
+            // On SQLite the near-duplicate bands are held here rather than indexed in the store (decision 194).
+            var bands = db.Database.IsSqlite() ? _bands ??= new CaseBands(clock) : null;
+            var lookups = await CaseLookups.ReadAsync(db, complaints.Select(c => (c.Mention, c.Watch.Watch)).ToList(), clock.GetUtcNow() - settings.ReopenWindow, bands, cancellationToken);
             lookups.Ids = new CaseIds(db);
             var opened = 0;
             var attached = 0;

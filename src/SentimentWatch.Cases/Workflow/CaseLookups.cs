@@ -45,9 +45,10 @@ internal sealed class CaseLookups
     /// Reads the batch's candidates: case mentions sharing a thread, an original post or a
     /// fingerprint band with a complaint, and the cases of the complaints' authors. Only cases that
     /// are open, or resolved since <paramref name="reopenSince"/> (the one way intake opens a closed
-    /// case again), can be joined, so only those are loaded.
+    /// case again), can be joined, so only those are loaded. With <paramref name="bands"/> (SQLite) the
+    /// near-duplicates are found in memory and read by key; without (PostgreSQL) by the indexed bands.
     /// </summary>
-    public static async Task<CaseLookups> ReadAsync(CasesDbContext db, IReadOnlyCollection<(Mention Mention, string WatchId)> complaints, DateTimeOffset reopenSince, CancellationToken cancellationToken)
+    public static async Task<CaseLookups> ReadAsync(CasesDbContext db, IReadOnlyCollection<(Mention Mention, string WatchId)> complaints, DateTimeOffset reopenSince, CaseBands? bands, CancellationToken cancellationToken)
     {
         var lookups = new CaseLookups();
         if (complaints.Count == 0)
@@ -83,19 +84,35 @@ internal sealed class CaseLookups
         if (printed.Count > 0)
         {
             var watchIds = printed.Select(c => c.WatchId).Distinct(StringComparer.Ordinal).ToArray();
-            var bands = printed.Select(c => CaseMention.Bands(c.Mention.Fingerprint)).ToList();
-            var b0 = bands.Select(b => b.Item1).Distinct().ToArray();
-            var b1 = bands.Select(b => b.Item2).Distinct().ToArray();
-            var b2 = bands.Select(b => b.Item3).Distinct().ToArray();
-            var b3 = bands.Select(b => b.Item4).Distinct().ToArray();
-            var rows = await db.Mentions.AsNoTracking()
-                .Where(m => watchIds.Contains(m.WatchId) && (b0.Contains(m.Band0) || b1.Contains(m.Band1) || b2.Contains(m.Band2) || b3.Contains(m.Band3)))
-                .Select(m => new { m.WatchId, m.Fingerprint, m.CaseId })
-                .ToListAsync(cancellationToken);
-            foreach (var row in rows)
+            if (bands is not null)
             {
-                lookups.AddFingerprint(row.WatchId, unchecked((ulong)row.Fingerprint), row.CaseId);
-                caseIds.Add(row.CaseId);
+                // SQLite: the bands are held in memory (decision 194), with the case each print was written on; a
+                // case merged since hands its rows to the survivor, so follow it there as the rows went.
+                var near = await bands.NearAsync(db, printed.Select(c => (c.WatchId, c.Mention.Fingerprint)), cancellationToken);
+                var survivors = await SurvivorsAsync(db, near.Select(n => n.CaseId).ToHashSet(), cancellationToken);
+                foreach (var (watchId, print, caseId) in near)
+                {
+                    var current = survivors.GetValueOrDefault(caseId, caseId);
+                    lookups.AddFingerprint(watchId, print, current);
+                    caseIds.Add(current);
+                }
+            }
+            else
+            {
+                var bandValues = printed.Select(c => CaseMention.Bands(c.Mention.Fingerprint)).ToList();
+                var b0 = bandValues.Select(b => b.Item1).Distinct().ToArray();
+                var b1 = bandValues.Select(b => b.Item2).Distinct().ToArray();
+                var b2 = bandValues.Select(b => b.Item3).Distinct().ToArray();
+                var b3 = bandValues.Select(b => b.Item4).Distinct().ToArray();
+                var rows = await db.Mentions.AsNoTracking()
+                    .Where(m => watchIds.Contains(m.WatchId) && (b0.Contains(m.Band0) || b1.Contains(m.Band1) || b2.Contains(m.Band2) || b3.Contains(m.Band3)))
+                    .Select(m => new { m.WatchId, m.Fingerprint, m.CaseId })
+                    .ToListAsync(cancellationToken);
+                foreach (var row in rows)
+                {
+                    lookups.AddFingerprint(row.WatchId, unchecked((ulong)row.Fingerprint), row.CaseId);
+                    caseIds.Add(row.CaseId);
+                }
             }
         }
 
@@ -123,6 +140,41 @@ internal sealed class CaseLookups
         }
 
         return lookups;
+    }
+
+    /// <summary>Where each merged case of <paramref name="caseIds"/> ended up (following merges of merges); cases not merged are left out.</summary>
+    private static async Task<Dictionary<long, long>> SurvivorsAsync(CasesDbContext db, HashSet<long> caseIds, CancellationToken cancellationToken)
+    {
+        var survivors = new Dictionary<long, long>();
+        var asking = caseIds.ToArray();
+        var next = new Dictionary<long, long>();
+        while (asking.Length > 0)
+        {
+            var merged = await db.Cases.AsNoTracking().Where(c => asking.Contains(c.Id) && c.MergedIntoId != null)
+                .Select(c => new { c.Id, Into = c.MergedIntoId!.Value }).ToListAsync(cancellationToken);
+            foreach (var m in merged)
+            {
+                next[m.Id] = m.Into;
+            }
+
+            asking = merged.Select(m => m.Into).Where(id => !next.ContainsKey(id)).Distinct().ToArray();
+        }
+
+        foreach (var id in caseIds)
+        {
+            var current = id;
+            for (var hops = 0; next.TryGetValue(current, out var into) && hops < next.Count; hops++)
+            {
+                current = into;
+            }
+
+            if (current != id)
+            {
+                survivors[id] = current;
+            }
+        }
+
+        return survivors;
     }
 
     /// <summary>The open case a complaint joins, by the first rule that finds one: thread, original post, near-duplicate, author.</summary>
