@@ -162,7 +162,9 @@ public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : D
         // The queue: open cases by priority, then the earliest running SLA due time.
         c.HasIndex(x => new { x.IsOpen, x.Priority, x.DueKey, x.Id });
         c.HasIndex(x => new { x.Status, x.Priority, x.DueKey, x.Id });
-        c.HasIndex(x => new { x.WatchId, x.AuthorKey, x.Status });
+        // Intake's candidates by author (CaseLookups) and the cases waiting on a batch's authors (a customer's reply):
+        // both ask by author key first. Led by the watch, as it was, it served neither and both scanned every case.
+        c.HasIndex(x => new { x.AuthorKey, x.Status });
         c.HasIndex(x => new { x.Owner, x.IsOpen });
         c.HasIndex(x => new { x.Team, x.IsOpen });
         // The queue across every status (filters by priority, text): walks this in queue order and stops at a page.

@@ -177,13 +177,13 @@ namespace SentimentWatch.Cases.Migrations
 
                     b.HasIndex("ClockStartedAt");
 
+                    b.HasIndex("AuthorKey", "Status");
+
                     b.HasIndex("Owner", "IsOpen");
 
                     b.HasIndex("Team", "IsOpen");
 
                     b.HasIndex("Priority", "DueKey", "Id");
-
-                    b.HasIndex("WatchId", "AuthorKey", "Status");
 
                     b.HasIndex("IsOpen", "Priority", "DueKey", "Id");
 

@@ -184,13 +184,13 @@ namespace SentimentWatch.Storage.PostgreSql.Cases
 
                     b.HasIndex("ClockStartedAt");
 
+                    b.HasIndex("AuthorKey", "Status");
+
                     b.HasIndex("Owner", "IsOpen");
 
                     b.HasIndex("Team", "IsOpen");
 
                     b.HasIndex("Priority", "DueKey", "Id");
-
-                    b.HasIndex("WatchId", "AuthorKey", "Status");
 
                     b.HasIndex("IsOpen", "Priority", "DueKey", "Id");
 
