@@ -18,6 +18,13 @@ internal static class EvidenceWriter
 {
     private const int RowsPerStatement = 200;
 
+    /// <summary>
+    /// Microsoft.Data.Sqlite binds each parameter by name, and SQLite finds a name by walking the statement's list
+    /// of names, so binding a statement costs the square of its parameters: 200 rows (2,200 parameters) cost about
+    /// 100 µs a row, 8 rows on a reused, prepared command 7–8 µs (decision 196). Npgsql binds by position.
+    /// </summary>
+    private const int SqliteRowsPerStatement = 8;
+
     private static readonly string[] Columns = ["WatchId", "MentionId", "At", "Sentiment", "Source", "Topic", "Author", "Reach", "RiskTerms", "Url", "Excerpt"];
 
     private static readonly DateTimeOffsetToBinaryConverter Ticks = new();
@@ -31,29 +38,67 @@ internal static class EvidenceWriter
         var rows = evidence.GroupBy(e => (e.WatchId, e.MentionId)).Select(g => g.Last()).ToList();
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        var perStatement = db.Database.IsNpgsql() ? RowsPerStatement : SqliteRowsPerStatement;
+        DbCommand? full = null;
+        try
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = Sql(chunk.Length);
-            for (var i = 0; i < chunk.Length; i++)
+            foreach (var chunk in rows.Chunk(perStatement))
             {
-                var e = chunk[i];
-                Add(command, i, 0, e.WatchId);
-                Add(command, i, 1, e.MentionId);
-                Add(command, i, 2, Ticks.ConvertToProvider(e.At));
-                Add(command, i, 3, e.Sentiment is { } sentiment ? (int)sentiment : null);
-                Add(command, i, 4, e.Source);
-                Add(command, i, 5, e.Topic);
-                Add(command, i, 6, e.Author);
-                Add(command, i, 7, e.Reach);
-                Add(command, i, 8, e.RiskTerms);
-                Add(command, i, 9, e.Url);
-                Add(command, i, 10, e.Excerpt);
-            }
+                // Full chunks share one command, prepared once; only the values change.
+                var command = chunk.Length == perStatement ? full ??= Create(connection, transaction, perStatement) : Create(connection, transaction, chunk.Length);
+                try
+                {
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        var e = chunk[i];
+                        var at = i * Columns.Length;
+                        command.Parameters[at].Value = e.WatchId;
+                        command.Parameters[at + 1].Value = e.MentionId;
+                        command.Parameters[at + 2].Value = Ticks.ConvertToProvider(e.At);
+                        command.Parameters[at + 3].Value = e.Sentiment is { } sentiment ? (int)sentiment : DBNull.Value;
+                        command.Parameters[at + 4].Value = e.Source;
+                        command.Parameters[at + 5].Value = (object?)e.Topic ?? DBNull.Value;
+                        command.Parameters[at + 6].Value = (object?)e.Author ?? DBNull.Value;
+                        command.Parameters[at + 7].Value = e.Reach;
+                        command.Parameters[at + 8].Value = (object?)e.RiskTerms ?? DBNull.Value;
+                        command.Parameters[at + 9].Value = (object?)e.Url ?? DBNull.Value;
+                        command.Parameters[at + 10].Value = (object?)e.Excerpt ?? DBNull.Value;
+                    }
 
-            await command.ExecuteNonQueryAsync(cancellationToken);
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+                finally
+                {
+                    if (!ReferenceEquals(command, full))
+                    {
+                        await command.DisposeAsync();
+                    }
+                }
+            }
         }
+        finally
+        {
+            if (full is not null)
+            {
+                await full.DisposeAsync();
+            }
+        }
+    }
+
+    private static DbCommand Create(DbConnection connection, DbTransaction? transaction, int rows)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = Sql(rows);
+        for (var row = 0; row < rows; row++)
+        {
+            for (var column = 0; column < Columns.Length; column++)
+            {
+                Add(command, row, column, null);
+            }
+        }
+
+        return command;
     }
 
     private static void Add(DbCommand command, int row, int column, object? value)
