@@ -334,17 +334,23 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
             await ReadCasesAsync(from, to);
         }
 
+        // The period's whole days, read whole: their open cases count in the backlog too.
         var days = await db.MetricDays.AsNoTracking()
             .Where(d => d.Kind == kind && d.Day >= firstWholeDay && d.Day < endWholeDays)
             .ToListAsync(cancellationToken);
         foreach (var day in days)
         {
             For(period, day.Key).AddPeriod(day);
+            if (day.Open > 0)
+            {
+                For(backlog, day.Key).AddBacklog(day);
+            }
         }
 
-        // Only the open cases' columns, of every day that still has some.
+        // The backlog of every other day that still has open cases: only those columns. The period's days used to
+        // be read a second time here, a third of a grouped read's time over 90 days.
         var openDays = await db.MetricDays.AsNoTracking()
-            .Where(d => d.Kind == kind && d.Open > 0)
+            .Where(d => d.Kind == kind && d.Open > 0 && (d.Day < firstWholeDay || d.Day >= endWholeDays))
             .Select(d => new CaseMetricDay { Key = d.Key, Open = d.Open, OpenBreached = d.OpenBreached, OpenDueKeys = d.OpenDueKeys })
             .ToListAsync(cancellationToken);
         foreach (var day in openDays)

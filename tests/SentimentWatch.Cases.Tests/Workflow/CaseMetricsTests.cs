@@ -365,5 +365,17 @@ public sealed class CaseMetricsTests : IDisposable
             group.Backlog.ShouldBe(all.Count(c => c.IsOpen && c.Owner == group.Key), group.Key);
             group.Resolved.ShouldBe(all.Count(c => c.Owner == group.Key && (c.ResolvedAt is not null || c.Status is CaseStatus.Resolved or CaseStatus.Closed)), group.Key);
         }
+
+        // The backlog is every open case whatever the period: the period's own days and the days before and after it.
+        foreach (var (from, to) in new[] { (now.AddDays(-3), now), (now.AddDays(-12), now.AddDays(-6)) })
+        {
+            var part = await queries.MetricsAsync(from, to, "agent", default);
+            part.Total.Volume.ShouldBe(all.Count(c => c.OpenedAt >= from && c.OpenedAt < to));
+            part.Total.Backlog.ShouldBe(all.Count(c => c.IsOpen));
+            foreach (var owner in all.Where(c => c.IsOpen).Select(c => c.Owner!).Distinct())
+            {
+                part.Groups.Single(g => g.Key == owner).Backlog.ShouldBe(all.Count(c => c.IsOpen && c.Owner == owner), $"{owner}, {from:O}–{to:O}");
+            }
+        }
     }
 }
