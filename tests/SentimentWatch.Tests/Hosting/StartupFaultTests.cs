@@ -151,8 +151,16 @@ public sealed class StartupFaultTests : IDisposable
 
         (await service.WaitForExitAsync(TimeSpan.FromSeconds(90))).ShouldBeTrue($"the service must refuse to start:{Environment.NewLine}{service.Output}");
         service.ExitCode.ShouldBe(2, service.Output);
-        service.Output.ShouldNotContain("   at ", customMessage: "no stack trace for an operator's fault");
+        service.Output.ShouldNotContain("   at ", customMessage: "no stack trace for an operator's fault; the output around the first one:" + Environment.NewLine + AroundFirstStack(service.Output));
         return service.Output;
+    }
+
+    /// <summary>The lines before and after the first stack frame of the output (Shouldly's message shows only the output's start).</summary>
+    private static string AroundFirstStack(string output)
+    {
+        var lines = output.Split('\n');
+        var first = Array.FindIndex(lines, l => l.Contains("   at ", StringComparison.Ordinal));
+        return first < 0 ? string.Empty : string.Join('\n', lines.Skip(Math.Max(0, first - 15)).Take(25));
     }
 
     /// <summary>The fatal lines: one per fault (after a header line when there are several).</summary>
