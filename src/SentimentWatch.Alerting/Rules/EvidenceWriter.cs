@@ -39,50 +39,42 @@ internal static class EvidenceWriter
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         var perStatement = db.Database.IsNpgsql() ? RowsPerStatement : SqliteRowsPerStatement;
-        DbCommand? full = null;
-        try
+        // Every chunk but the last is full: they share one command, prepared once; only the values change.
+        await using var full = rows.Count >= perStatement ? Create(connection, transaction, perStatement) : null;
+        foreach (var chunk in rows.Chunk(perStatement))
         {
-            foreach (var chunk in rows.Chunk(perStatement))
+            if (chunk.Length == perStatement)
             {
-                // Full chunks share one command, prepared once; only the values change.
-                var command = chunk.Length == perStatement ? full ??= Create(connection, transaction, perStatement) : Create(connection, transaction, chunk.Length);
-                try
-                {
-                    for (var i = 0; i < chunk.Length; i++)
-                    {
-                        var e = chunk[i];
-                        var at = i * Columns.Length;
-                        command.Parameters[at].Value = e.WatchId;
-                        command.Parameters[at + 1].Value = e.MentionId;
-                        command.Parameters[at + 2].Value = Ticks.ConvertToProvider(e.At);
-                        command.Parameters[at + 3].Value = e.Sentiment is { } sentiment ? (int)sentiment : DBNull.Value;
-                        command.Parameters[at + 4].Value = e.Source;
-                        command.Parameters[at + 5].Value = (object?)e.Topic ?? DBNull.Value;
-                        command.Parameters[at + 6].Value = (object?)e.Author ?? DBNull.Value;
-                        command.Parameters[at + 7].Value = e.Reach;
-                        command.Parameters[at + 8].Value = (object?)e.RiskTerms ?? DBNull.Value;
-                        command.Parameters[at + 9].Value = (object?)e.Url ?? DBNull.Value;
-                        command.Parameters[at + 10].Value = (object?)e.Excerpt ?? DBNull.Value;
-                    }
+                await WriteAsync(full!, chunk, cancellationToken);
+            }
+            else
+            {
+                await using var last = Create(connection, transaction, chunk.Length);
+                await WriteAsync(last, chunk, cancellationToken);
+            }
+        }
+    }
 
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                }
-                finally
-                {
-                    if (!ReferenceEquals(command, full))
-                    {
-                        await command.DisposeAsync();
-                    }
-                }
-            }
-        }
-        finally
+    private static async Task WriteAsync(DbCommand command, MentionEvidence[] chunk, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < chunk.Length; i++)
         {
-            if (full is not null)
-            {
-                await full.DisposeAsync();
-            }
+            var e = chunk[i];
+            var at = i * Columns.Length;
+            command.Parameters[at].Value = e.WatchId;
+            command.Parameters[at + 1].Value = e.MentionId;
+            command.Parameters[at + 2].Value = Ticks.ConvertToProvider(e.At);
+            command.Parameters[at + 3].Value = e.Sentiment is { } sentiment ? (int)sentiment : DBNull.Value;
+            command.Parameters[at + 4].Value = e.Source;
+            command.Parameters[at + 5].Value = (object?)e.Topic ?? DBNull.Value;
+            command.Parameters[at + 6].Value = (object?)e.Author ?? DBNull.Value;
+            command.Parameters[at + 7].Value = e.Reach;
+            command.Parameters[at + 8].Value = e.RiskTerms;
+            command.Parameters[at + 9].Value = (object?)e.Url ?? DBNull.Value;
+            command.Parameters[at + 10].Value = e.Excerpt;
         }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static DbCommand Create(DbConnection connection, DbTransaction? transaction, int rows)
@@ -94,19 +86,13 @@ internal static class EvidenceWriter
         {
             for (var column = 0; column < Columns.Length; column++)
             {
-                Add(command, row, column, null);
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = $"@p{row}_{column}";
+                command.Parameters.Add(parameter);
             }
         }
 
         return command;
-    }
-
-    private static void Add(DbCommand command, int row, int column, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = $"@p{row}_{column}";
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
     }
 
     private static readonly Dictionary<int, string> Statements = [];

@@ -83,7 +83,6 @@ internal sealed class CaseLookups
         var printed = complaints.Where(c => c.Mention.Fingerprint != 0).ToList();
         if (printed.Count > 0)
         {
-            var watchIds = printed.Select(c => c.WatchId).Distinct(StringComparer.Ordinal).ToArray();
             if (bands is not null)
             {
                 // SQLite: the bands are held in memory (decision 194), with the case each print was written on; a
@@ -99,6 +98,7 @@ internal sealed class CaseLookups
             }
             else
             {
+                var watchIds = printed.Select(c => c.WatchId).Distinct(StringComparer.Ordinal).ToArray();
                 var bandValues = printed.Select(c => CaseMention.Bands(c.Mention.Fingerprint)).ToList();
                 var b0 = bandValues.Select(b => b.Item1).Distinct().ToArray();
                 var b1 = bandValues.Select(b => b.Item2).Distinct().ToArray();
