@@ -241,12 +241,18 @@ public static class CasesCommands
             var cursor = (await q.ListAsync(new CaseFilter(), staff, 50, null, cancellationToken)).NextCursor;
             var changes = new Random(5);
             var dbs = host.Services.GetRequiredService<IDbContextFactory<CasesDbContext>>();
-            // A desk at work: before each timed read, three cases opened on random days change (a
-            // reply, a resolution), so the read also rebuilds the rollups of three days (decision 164).
-            async Task ChangeThreeCasesAsync()
+            // A desk at work: before each timed read, the background refresh (once a minute in the
+            // service) rebuilds the days marked so far, then cases opened on random days change (a
+            // reply, a resolution), so the read finds those days marked and reads their cases one by
+            // one (decision 197). Fourteen is the most a read takes that way before rebuilding them.
+            var rollups = host.Services.GetRequiredService<CaseMetricRollups>();
+            Task ChangeThreeCasesAsync() => ChangeCasesAsync(3);
+            Task ChangeFourteenCasesAsync() => ChangeCasesAsync(CaseMetricRollups.MarkedDaysReadDirectly);
+            async Task ChangeCasesAsync(int n)
             {
+                await rollups.RefreshAsync(cancellationToken);
                 await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-                for (var i = 0; i < 3; i++)
+                for (var i = 0; i < n; i++)
                 {
                     var id = 1 + changes.Next(count);
                     var c = await db.Cases.SingleAsync(x => x.Id == id, cancellationToken);
@@ -270,6 +276,7 @@ public static class CasesCommands
                 ("metrics: 90 days by category", () => q.MetricsAsync(now.AddDays(-90), now, "category", cancellationToken), null),
                 ("metrics: 90 days by category, 3 changed", () => q.MetricsAsync(now.AddDays(-90), now, "category", cancellationToken), ChangeThreeCasesAsync),
                 ("metrics: 90 days by agent, 3 changed", () => q.MetricsAsync(now.AddDays(-90), now, "agent", cancellationToken), ChangeThreeCasesAsync),
+                ("metrics: 90 days by agent, 14 changed", () => q.MetricsAsync(now.AddDays(-90), now, "agent", cancellationToken), ChangeFourteenCasesAsync),
             };
 
             // The first read after seeding rebuilds every day's rollups (as the first read after an upgrade would).

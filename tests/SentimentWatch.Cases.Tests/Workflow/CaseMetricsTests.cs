@@ -144,7 +144,17 @@ public sealed class CaseMetricsTests : IDisposable
 
         var queries = host.App.Services.GetRequiredService<CaseQueries>();
         var followUpDelay = host.App.Services.GetRequiredService<CaseDesk>().Options.FollowUpDelay;
+        // Seeding marked more days than a read reads case by case: the first read rebuilds them.
+        await using (var db = await host.DbAsync())
+        {
+            (await db.MetricDirtyDays.Select(m => m.Day).Distinct().CountAsync()).ShouldBeGreaterThan(CaseMetricRollups.MarkedDaysReadDirectly);
+        }
+
         await ShouldMatchCaseByCaseAsync(now.AddDays(-30), now, "agent");
+        await using (var db = await host.DbAsync())
+        {
+            (await db.MetricDirtyDays.CountAsync()).ShouldBe(0);
+        }
 
         // The desk works on: cases opened on many days are answered, resolved, rated, reopened and
         // merged, and new ones arrive today. The per-day rollups (decision 164) must follow every change.
@@ -194,12 +204,37 @@ public sealed class CaseMetricsTests : IDisposable
             await db.SaveChangesAsync();
         }
 
-        await ShouldMatchCaseByCaseAsync(now.AddDays(-30), now, "agent");
-        await ShouldMatchCaseByCaseAsync(now.AddDays(-30), now, null);
-        // Whole days only (midnight to midnight), and a period inside one day (no whole day at all).
-        var midnight = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
-        await ShouldMatchCaseByCaseAsync(midnight.AddDays(-12), midnight.AddDays(-2), "agent");
-        await ShouldMatchCaseByCaseAsync(midnight.AddDays(-5).AddHours(3), midnight.AddDays(-5).AddHours(20), "agent");
+        // First with the changed days marked (read case by case, decision 197: the reads leave the marks),
+        // then after the background refresh has rebuilt them.
+        int marks;
+        await using (var db = await host.DbAsync())
+        {
+            marks = await db.MetricDirtyDays.Select(m => m.Day).Distinct().CountAsync();
+        }
+
+        marks.ShouldBeInRange(2, CaseMetricRollups.MarkedDaysReadDirectly, "the changes touch several days, few enough to be read directly");
+        var rollups = host.App.Services.GetRequiredService<CaseMetricRollups>();
+        for (var pass = 0; pass < 2; pass++)
+        {
+            await ShouldMatchCaseByCaseAsync(now.AddDays(-30), now, "agent");
+            await ShouldMatchCaseByCaseAsync(now.AddDays(-30), now, null);
+            // Whole days only (midnight to midnight), and a period inside one day (no whole day at all).
+            var midnight = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+            await ShouldMatchCaseByCaseAsync(midnight.AddDays(-12), midnight.AddDays(-2), "agent");
+            await ShouldMatchCaseByCaseAsync(midnight.AddDays(-5).AddHours(3), midnight.AddDays(-5).AddHours(20), "agent");
+            foreach (var day in Enumerable.Range(0, 20))
+            {
+                // Periods starting and ending inside each day, marked or not.
+                await ShouldMatchCaseByCaseAsync(midnight.AddDays(-day).AddHours(-7), midnight.AddDays(-day).AddHours(11), "agent");
+            }
+
+            await using (var db = await host.DbAsync())
+            {
+                (await db.MetricDirtyDays.Select(m => m.Day).Distinct().CountAsync()).ShouldBe(pass == 0 ? marks : 0);
+            }
+
+            await rollups.RefreshAsync(default);
+        }
 
         // An upgrade: the migration asks for every day to be rebuilt; the rollups of cases that were
         // there before count the same.
@@ -307,7 +342,9 @@ public sealed class CaseMetricsTests : IDisposable
         var queries = host.App.Services.GetRequiredService<CaseQueries>();
         var rollups = host.App.Services.GetRequiredService<CaseMetricRollups>();
         using var stop = new CancellationTokenSource();
+        var firstRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reads = 0;
+        var readsBeforeWrites = 0;
         var readers = Enumerable.Range(0, 2).Select(r => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
@@ -315,12 +352,16 @@ public sealed class CaseMetricsTests : IDisposable
                 await queries.MetricsAsync(now.AddDays(-30), now, r == 0 ? "category" : "agent", default);
                 await rollups.RefreshAsync(default);
                 Interlocked.Increment(ref reads);
+                firstRead.TrySetResult();
             }
         })).ToList();
 
-        // Two writers on their own connections: each resolves, rates or reopens cases of many days.
+        // Two writers on their own connections: each resolves, rates or reopens cases of many days. They
+        // start once a read has finished (the first one, compiling its queries, could outlast them all).
         var writers = Enumerable.Range(0, 2).Select(w => Task.Run(async () =>
         {
+            await firstRead.Task;
+            Interlocked.CompareExchange(ref readsBeforeWrites, Volatile.Read(ref reads), 0);
             var random = new Random(w);
             for (var i = 0; i < 60; i++)
             {
@@ -347,7 +388,7 @@ public sealed class CaseMetricsTests : IDisposable
         await Task.WhenAll(writers);
         await stop.CancelAsync();
         await Task.WhenAll(readers);
-        reads.ShouldBeGreaterThan(0);
+        reads.ShouldBeGreaterThan(readsBeforeWrites, "reads ran while the writers did");
 
         List<Case> all;
         await using (var db = await host.DbAsync())
