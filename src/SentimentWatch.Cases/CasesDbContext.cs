@@ -19,7 +19,7 @@ public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : D
     public DbSet<CaseSlaSignal> SlaSignals => Set<CaseSlaSignal>();
     public DbSet<CaseAlertLink> AlertLinks => Set<CaseAlertLink>();
     public DbSet<AssignmentCursor> AssignmentCursors => Set<AssignmentCursor>();
-    public DbSet<CaseMetricDay> MetricDays => Set<CaseMetricDay>();
+    public DbSet<CaseMetricRollup> MetricRollups => Set<CaseMetricRollup>();
     public DbSet<CaseMetricDirtyDay> MetricDirtyDays => Set<CaseMetricDirtyDay>();
 
     /// <summary>
@@ -236,10 +236,10 @@ public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : D
         cursor.ToTable("case_assignment_cursors");
         cursor.HasKey(x => x.Team);
 
-        var day = modelBuilder.Entity<CaseMetricDay>();
-        day.ToTable("case_metric_days");
-        day.HasKey(x => new { x.Kind, x.Day, x.Key });
-        day.Property(x => x.Kind).HasMaxLength(16);
+        var rollup = modelBuilder.Entity<CaseMetricRollup>();
+        rollup.ToTable("case_metric_rollups");
+        rollup.HasKey(x => new { x.Kind, x.Day });
+        rollup.Property(x => x.Kind).HasMaxLength(16);
 
         var dirty = modelBuilder.Entity<CaseMetricDirtyDay>();
         dirty.ToTable("case_metric_dirty_days");

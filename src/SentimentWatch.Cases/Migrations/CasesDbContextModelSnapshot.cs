@@ -373,63 +373,6 @@ namespace SentimentWatch.Cases.Migrations
                     b.ToTable("case_mentions", (string)null);
                 });
 
-            modelBuilder.Entity("SentimentWatch.Cases.Domain.CaseMetricDay", b =>
-                {
-                    b.Property<string>("Kind")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Day")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Key")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Breached")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<byte[]>("FirstResponseTicks")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
-                    b.Property<int>("Open")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("OpenBreached")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<byte[]>("OpenDueKeys")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
-                    b.Property<int>("Rated")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("RatingSum")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Reopened")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<byte[]>("ResolutionTicks")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
-                    b.Property<int>("Resolved")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<byte[]>("UnratedResolvedAt")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
-                    b.Property<int>("Volume")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Kind", "Day", "Key");
-
-                    b.ToTable("case_metric_days", (string)null);
-                });
-
             modelBuilder.Entity("SentimentWatch.Cases.Domain.CaseMetricDirtyDay", b =>
                 {
                     b.Property<long>("Id")
@@ -444,6 +387,27 @@ namespace SentimentWatch.Cases.Migrations
                     b.HasIndex("Day");
 
                     b.ToTable("case_metric_dirty_days", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Cases.Domain.CaseMetricRollup", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Groups")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Open")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Kind", "Day");
+
+                    b.ToTable("case_metric_rollups", (string)null);
                 });
 
             modelBuilder.Entity("SentimentWatch.Cases.Domain.CaseNote", b =>

@@ -1,6 +1,8 @@
+using System.Buffers.Binary;
 using System.Data;
 using System.Data.Common;
 using System.Runtime.InteropServices;
+using System.Text;
 using Hangfire;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -81,19 +83,26 @@ public sealed class CaseMetricRollups(IDbContextFactory<CasesDbContext> dbs, Cas
         var cases = 0;
         if (days.Contains(CaseMetricDirtyDay.AllDays))
         {
-            await db.MetricDays.ExecuteDeleteAsync(cancellationToken);
+            await db.MetricRollups.ExecuteDeleteAsync(cancellationToken);
             cases += await AccumulateDaysAsync(db, null, null, rollups, cancellationToken);
         }
         else
         {
-            await db.MetricDays.Where(d => days.Contains(d.Day)).ExecuteDeleteAsync(cancellationToken);
+            await db.MetricRollups.Where(d => Kinds.Contains(d.Kind) && days.Contains(d.Day)).ExecuteDeleteAsync(cancellationToken);
             foreach (var day in days)
             {
                 cases += await AccumulateDaysAsync(db, StartOf(day), StartOf(day + 1), rollups, cancellationToken);
             }
         }
 
-        db.MetricDays.AddRange(rollups.Select(r => r.Value.ToDay(r.Key.Day, r.Key.Kind, r.Key.Key)));
+        // One row per grouping and day, every key of it packed in (decision 198), keys in ordinal order.
+        db.MetricRollups.AddRange(rollups
+            .GroupBy(r => (r.Key.Day, r.Key.Kind))
+            .Select(g =>
+            {
+                var groups = g.OrderBy(r => r.Key.Key, StringComparer.Ordinal).Select(r => r.Value.ToDay(r.Key.Day, r.Key.Key)).ToList();
+                return new CaseMetricRollup { Kind = g.Key.Kind, Day = g.Key.Day, Open = groups.Sum(x => x.Open), Groups = MetricGroupCodec.Encode(groups) };
+            }));
         await db.SaveChangesAsync(cancellationToken);
         var lastMark = marks.Max(m => m.Id);
         await db.MetricDirtyDays.Where(m => m.Id <= lastMark).ExecuteDeleteAsync(cancellationToken);
@@ -147,8 +156,8 @@ public sealed class CaseMetricRollups(IDbContextFactory<CasesDbContext> dbs, Cas
 
     /// <summary>
     /// The rollups of one grouping, read without the change tracker's materialiser (it was a third of a
-    /// grouped read's time): the days in [firstDay, endDay) whole, or (<paramref name="backlogOutside"/>)
-    /// only the backlog columns of the days outside that range that have open cases.
+    /// grouped read's time): every key of the days in [firstDay, endDay), or
+    /// (<paramref name="backlogOutside"/>) the keys with open cases of the days outside that range.
     /// </summary>
     internal static async Task ReadDaysAsync(CasesDbContext db, string kind, int firstDay, int endDay, bool backlogOutside, Action<CaseMetricDay> handle, CancellationToken cancellationToken)
     {
@@ -157,44 +166,15 @@ public sealed class CaseMetricRollups(IDbContextFactory<CasesDbContext> dbs, Cas
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = backlogOutside
-            ? """
-              SELECT "Day", "Key", "Open", "OpenBreached", "OpenDueKeys" FROM case_metric_days
-              WHERE "Kind" = @kind AND "Open" > 0 AND ("Day" < @first OR "Day" >= @end)
-              """
-            : """
-              SELECT "Day", "Key", "Open", "OpenBreached", "OpenDueKeys", "Volume", "Resolved", "Breached", "Reopened", "Rated", "RatingSum",
-                     "FirstResponseTicks", "ResolutionTicks", "UnratedResolvedAt"
-              FROM case_metric_days WHERE "Kind" = @kind AND "Day" >= @first AND "Day" < @end
-              """;
+            ? """SELECT "Day", "Groups" FROM case_metric_rollups WHERE "Kind" = @kind AND "Open" > 0 AND ("Day" < @first OR "Day" >= @end)"""
+            : """SELECT "Day", "Groups" FROM case_metric_rollups WHERE "Kind" = @kind AND "Day" >= @first AND "Day" < @end""";
         Add(command, "@kind", kind);
         Add(command, "@first", firstDay);
         Add(command, "@end", endDay);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var day = new CaseMetricDay
-            {
-                Day = reader.GetInt32(0),
-                Kind = kind,
-                Key = reader.GetString(1),
-                Open = reader.GetInt32(2),
-                OpenBreached = reader.GetInt32(3),
-                OpenDueKeys = (byte[])reader.GetValue(4),
-            };
-            if (!backlogOutside)
-            {
-                day.Volume = reader.GetInt32(5);
-                day.Resolved = reader.GetInt32(6);
-                day.Breached = reader.GetInt32(7);
-                day.Reopened = reader.GetInt32(8);
-                day.Rated = reader.GetInt32(9);
-                day.RatingSum = reader.GetInt64(10);
-                day.FirstResponseTicks = (byte[])reader.GetValue(11);
-                day.ResolutionTicks = (byte[])reader.GetValue(12);
-                day.UnratedResolvedAt = (byte[])reader.GetValue(13);
-            }
-
-            handle(day);
+            MetricGroupCodec.Decode(reader.GetInt32(0), (byte[])reader.GetValue(1), backlogOutside, handle);
         }
     }
 
@@ -432,10 +412,9 @@ internal sealed class MetricAccumulator
     /// <summary>Cases whose customer has been asked for a rating by <paramref name="followUpCutoff"/> (stored form).</summary>
     public int AskedAt(long followUpCutoff) => Rated + UnratedResolvedAt.CountAtMost(followUpCutoff);
 
-    public CaseMetricDay ToDay(int day, string kind, string key) => new()
+    public CaseMetricDay ToDay(int day, string key) => new()
     {
         Day = day,
-        Kind = kind,
         Key = key,
         Volume = Volume,
         Resolved = Resolved,
@@ -458,7 +437,7 @@ internal sealed class MetricAccumulator
 /// </summary>
 internal sealed class SortedRuns
 {
-    private readonly List<byte[]> _runs = [];
+    private readonly List<ReadOnlyMemory<byte>> _runs = [];
     private readonly List<long> _loose = [];
     private bool _looseSorted = true;
 
@@ -471,7 +450,7 @@ internal sealed class SortedRuns
         Count++;
     }
 
-    public void AddRun(byte[] sorted)
+    public void AddRun(ReadOnlyMemory<byte> sorted)
     {
         if (sorted.Length > 0)
         {
@@ -498,7 +477,7 @@ internal sealed class SortedRuns
         var at = 0;
         foreach (var run in _runs)
         {
-            var values = MemoryMarshal.Cast<byte, long>(run);
+            var values = MemoryMarshal.Cast<byte, long>(run.Span);
             values.CopyTo(all.AsSpan(at));
             at += values.Length;
         }
@@ -515,7 +494,7 @@ internal sealed class SortedRuns
         var count = UpperBound(CollectionsMarshal.AsSpan(_loose), limit);
         foreach (var run in _runs)
         {
-            count += UpperBound(MemoryMarshal.Cast<byte, long>(run), limit);
+            count += UpperBound(MemoryMarshal.Cast<byte, long>(run.Span), limit);
         }
 
         return count;
@@ -567,7 +546,7 @@ internal sealed class SortedRuns
 
         foreach (var run in _runs)
         {
-            var values = MemoryMarshal.Cast<byte, long>(run);
+            var values = MemoryMarshal.Cast<byte, long>(run.Span);
             yield return [values[0], values[^1]];
         }
     }
@@ -599,4 +578,111 @@ internal sealed class SortedRuns
 
         return lo;
     }
+}
+
+/// <summary>
+/// Packs a day's keys of one grouping into <see cref="CaseMetricRollup.Groups"/> (decision 198):
+/// per key, its UTF-8 bytes padded to 8, eight counts, then the four sorted value lists, every number
+/// a little-endian 64-bit value, so each list is read in place as a slice of the row.
+/// </summary>
+internal static class MetricGroupCodec
+{
+    public static byte[] Encode(IReadOnlyList<CaseMetricDay> groups)
+    {
+        var size = 8;
+        foreach (var g in groups)
+        {
+            size += 8 + Pad(Encoding.UTF8.GetByteCount(g.Key)) + (8 * 8) + (4 * 8)
+                + g.FirstResponseTicks.Length + g.ResolutionTicks.Length + g.OpenDueKeys.Length + g.UnratedResolvedAt.Length;
+        }
+
+        var blob = new byte[size];
+        var at = 0;
+        void Long(long value)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(blob.AsSpan(at), value);
+            at += 8;
+        }
+
+        void Values(ReadOnlyMemory<byte> sorted)
+        {
+            Long(sorted.Length / 8);
+            sorted.Span.CopyTo(blob.AsSpan(at));
+            at += sorted.Length;
+        }
+
+        Long(groups.Count);
+        foreach (var g in groups)
+        {
+            var keyBytes = Encoding.UTF8.GetBytes(g.Key);
+            Long(keyBytes.Length);
+            keyBytes.CopyTo(blob.AsSpan(at));
+            at += Pad(keyBytes.Length);
+            Long(g.Volume);
+            Long(g.Resolved);
+            Long(g.Breached);
+            Long(g.Reopened);
+            Long(g.Rated);
+            Long(g.RatingSum);
+            Long(g.Open);
+            Long(g.OpenBreached);
+            Values(g.FirstResponseTicks);
+            Values(g.ResolutionTicks);
+            Values(g.OpenDueKeys);
+            Values(g.UnratedResolvedAt);
+        }
+
+        return blob;
+    }
+
+    /// <summary>Every key of a packed day (with <paramref name="openOnly"/>, only those with open cases).</summary>
+    public static void Decode(int day, byte[] blob, bool openOnly, Action<CaseMetricDay> handle)
+    {
+        var at = 0;
+        long Long()
+        {
+            var value = BinaryPrimitives.ReadInt64LittleEndian(blob.AsSpan(at));
+            at += 8;
+            return value;
+        }
+
+        ReadOnlyMemory<byte> Values()
+        {
+            var length = checked((int)Long() * 8);
+            var values = new ReadOnlyMemory<byte>(blob, at, length);
+            at += length;
+            return values;
+        }
+
+        var count = Long();
+        for (var i = 0; i < count; i++)
+        {
+            var keyLength = (int)Long();
+            var key = Encoding.UTF8.GetString(blob, at, keyLength);
+            at += Pad(keyLength);
+            var group = new CaseMetricDay
+            {
+                Day = day,
+                Key = key,
+                Volume = (int)Long(),
+                Resolved = (int)Long(),
+                Breached = (int)Long(),
+                Reopened = (int)Long(),
+                Rated = (int)Long(),
+                RatingSum = Long(),
+                Open = (int)Long(),
+                OpenBreached = (int)Long(),
+                FirstResponseTicks = Values(),
+                ResolutionTicks = Values(),
+                OpenDueKeys = Values(),
+                UnratedResolvedAt = Values(),
+            };
+            if (!openOnly || group.Open > 0)
+            {
+                handle(group);
+            }
+        }
+    }
+
+    private static int Pad(int length) => (length + 7) & ~7;
 }

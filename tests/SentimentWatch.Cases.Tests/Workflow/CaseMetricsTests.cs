@@ -240,7 +240,7 @@ public sealed class CaseMetricsTests : IDisposable
         // there before count the same.
         await using (var db = await host.DbAsync())
         {
-            await db.MetricDays.ExecuteDeleteAsync();
+            await db.MetricRollups.ExecuteDeleteAsync();
             db.MetricDirtyDays.Add(new CaseMetricDirtyDay { Day = CaseMetricDirtyDay.AllDays });
             await db.SaveChangesAsync();
         }

@@ -394,63 +394,6 @@ namespace SentimentWatch.Storage.PostgreSql.Cases
                     b.ToTable("case_mentions", (string)null);
                 });
 
-            modelBuilder.Entity("SentimentWatch.Cases.Domain.CaseMetricDay", b =>
-                {
-                    b.Property<string>("Kind")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<int>("Day")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Key")
-                        .HasColumnType("text");
-
-                    b.Property<int>("Breached")
-                        .HasColumnType("integer");
-
-                    b.Property<byte[]>("FirstResponseTicks")
-                        .IsRequired()
-                        .HasColumnType("bytea");
-
-                    b.Property<int>("Open")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("OpenBreached")
-                        .HasColumnType("integer");
-
-                    b.Property<byte[]>("OpenDueKeys")
-                        .IsRequired()
-                        .HasColumnType("bytea");
-
-                    b.Property<int>("Rated")
-                        .HasColumnType("integer");
-
-                    b.Property<long>("RatingSum")
-                        .HasColumnType("bigint");
-
-                    b.Property<int>("Reopened")
-                        .HasColumnType("integer");
-
-                    b.Property<byte[]>("ResolutionTicks")
-                        .IsRequired()
-                        .HasColumnType("bytea");
-
-                    b.Property<int>("Resolved")
-                        .HasColumnType("integer");
-
-                    b.Property<byte[]>("UnratedResolvedAt")
-                        .IsRequired()
-                        .HasColumnType("bytea");
-
-                    b.Property<int>("Volume")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Kind", "Day", "Key");
-
-                    b.ToTable("case_metric_days", (string)null);
-                });
-
             modelBuilder.Entity("SentimentWatch.Cases.Domain.CaseMetricDirtyDay", b =>
                 {
                     b.Property<long>("Id")
@@ -467,6 +410,27 @@ namespace SentimentWatch.Storage.PostgreSql.Cases
                     b.HasIndex("Day");
 
                     b.ToTable("case_metric_dirty_days", (string)null);
+                });
+
+            modelBuilder.Entity("SentimentWatch.Cases.Domain.CaseMetricRollup", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Groups")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("Open")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Kind", "Day");
+
+                    b.ToTable("case_metric_rollups", (string)null);
                 });
 
             modelBuilder.Entity("SentimentWatch.Cases.Domain.CaseNote", b =>
