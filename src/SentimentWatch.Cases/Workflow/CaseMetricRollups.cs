@@ -16,7 +16,8 @@ namespace SentimentWatch.Cases.Workflow;
 /// <summary>
 /// Per-day rollups of the case metrics (decision 164). A metrics read over 90 days of 100,000 cases
 /// read every case of the period (about 210 ms of CPU in SQLite); it now reads one row per day and
-/// group key, and only the partial days at the period's two ends case by case. Every save that
+/// grouping, every key packed in (decision 198), and only the partial days at the period's two ends
+/// case by case. Every save that
 /// touches a case marks its day (<see cref="CasesDbContext"/>); <see cref="RefreshAsync"/> rebuilds
 /// the marked days from the cases once a minute in the background, and a metrics read reads the days
 /// still marked case by case (decision 197), so the figures are always those of the cases themselves
