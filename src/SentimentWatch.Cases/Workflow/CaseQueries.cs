@@ -427,7 +427,7 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
                 }
             }, cancellationToken);
 
-            // The backlog of every other day that still has open cases: only those columns.
+            // The backlog of every other day that still has open cases: its keys with open cases.
             await CaseMetricRollups.ReadDaysAsync(db, rollupKind, firstWholeDay, endWholeDays, backlogOutside: true, day =>
             {
                 if (!marked.Contains(day.Day))
