@@ -113,7 +113,7 @@ public sealed class CaseMetricRollups(IDbContextFactory<CasesDbContext> dbs, Cas
 
     private static async Task<int> AccumulateDaysAsync(CasesDbContext db, DateTimeOffset? from, DateTimeOffset? to, Dictionary<(int, string, string), MetricAccumulator> rollups, CancellationToken cancellationToken)
     {
-        return await ReadCasesAsync(db, from, to, (in CaseMetricRow row) =>
+        return await ReadCasesAsync(db, from, to, null, (in CaseMetricRow row) =>
         {
             var day = DayOf((DateTimeOffset)Instant.ConvertFromProvider(row.OpenedAt)!);
             foreach (var kind in Kinds)
@@ -162,10 +162,7 @@ public sealed class CaseMetricRollups(IDbContextFactory<CasesDbContext> dbs, Cas
     /// </summary>
     internal static async Task ReadDaysAsync(CasesDbContext db, string kind, int firstDay, int endDay, bool backlogOutside, Action<CaseMetricDay> handle, CancellationToken cancellationToken)
     {
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        await using var command = await CommandAsync(db, cancellationToken);
         command.CommandText = backlogOutside
             ? """SELECT "Day", "Groups" FROM case_metric_rollups WHERE "Kind" = @kind AND "Open" > 0 AND ("Day" < @first OR "Day" >= @end)"""
             : """SELECT "Day", "Groups" FROM case_metric_rollups WHERE "Kind" = @kind AND "Day" >= @first AND "Day" < @end""";
@@ -181,22 +178,14 @@ public sealed class CaseMetricRollups(IDbContextFactory<CasesDbContext> dbs, Cas
 
     /// <summary>
     /// The metric columns of the cases opened in [from, to) (every case when null) and not merged
-    /// away, read off the covering period index.
-    /// </summary>
-    internal static async Task<int> ReadCasesAsync(CasesDbContext db, DateTimeOffset? from, DateTimeOffset? to, RowHandler handle, CancellationToken cancellationToken) =>
-        await ReadCasesAsync(db, from, to, null, handle, cancellationToken);
-
-    /// <summary>
-    /// As above, with only the key column of one grouping (<paramref name="kind"/>; null for every
-    /// one, empty for none): the others read as empty strings, which saves their decoding.
+    /// away, read off the covering period index; of the key columns only the one of the grouping
+    /// <paramref name="kind"/> (null: every one; empty: none), the others read as empty strings,
+    /// which saves their decoding.
     /// </summary>
     internal static async Task<int> ReadCasesAsync(CasesDbContext db, DateTimeOffset? from, DateTimeOffset? to, string? kind, RowHandler handle, CancellationToken cancellationToken)
     {
         string KeyColumn(string ofKind, string column) => kind is null || kind == ofKind ? $"COALESCE(\"{column}\", '(none)')" : "''";
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        await using var command = await CommandAsync(db, cancellationToken);
         var range = from is null || to is null ? string.Empty : "\"OpenedAt\" >= @from AND \"OpenedAt\" < @to AND ";
         command.CommandText = $"""
             SELECT "OpenedAt", "Status", "ResolvedAt", "FirstResponseBreached", "ResolutionBreached", "IsOpen", "DueKey",
@@ -238,6 +227,15 @@ public sealed class CaseMetricRollups(IDbContextFactory<CasesDbContext> dbs, Cas
     }
 
     internal delegate void RowHandler(in CaseMetricRow row);
+
+    /// <summary>A command on the context's connection (opened) and in its current transaction, if any.</summary>
+    private static async Task<DbCommand> CommandAsync(CasesDbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        return command;
+    }
 
     private static void Add(DbCommand command, string name, object value)
     {

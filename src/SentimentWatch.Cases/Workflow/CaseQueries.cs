@@ -345,14 +345,7 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
                 var dayEnd = CaseMetricRollups.StartOf(day + 1) < end ? CaseMetricRollups.StartOf(day + 1) : end;
                 if (!marked.Contains(day))
                 {
-                    await CaseMetricRollups.ReadCasesAsync(db, start, dayEnd, kind, (in CaseMetricRow row) =>
-                    {
-                        For(period, row.KeyFor(kind)).Add(row);
-                        if (grouped)
-                        {
-                            totalPeriod.Add(row);
-                        }
-                    }, cancellationToken);
+                    await CaseMetricRollups.ReadCasesAsync(db, start, dayEnd, kind, AddToPeriod, cancellationToken);
                 }
 
                 start = dayEnd;
@@ -369,24 +362,28 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
             await ReadPartAsync(from, to);
         }
 
+        void AddToPeriod(in CaseMetricRow row)
+        {
+            For(period, row.KeyFor(kind)).Add(row);
+            if (grouped)
+            {
+                totalPeriod.Add(row);
+            }
+        }
+
         // A marked day's cases: for the period when opened in it, for the backlog when open.
         var periodFrom = CaseMetricRollups.Stored(from);
         var periodTo = CaseMetricRollups.Stored(to);
         void AddMarked(in CaseMetricRow row)
         {
-            var key = row.KeyFor(kind);
             if (row.OpenedAt >= periodFrom && row.OpenedAt < periodTo)
             {
-                For(period, key).Add(row);
-                if (grouped)
-                {
-                    totalPeriod.Add(row);
-                }
+                AddToPeriod(row);
             }
 
             if (row.IsOpen)
             {
-                For(backlog, key).AddOpen(row);
+                For(backlog, row.KeyFor(kind)).AddOpen(row);
                 if (grouped)
                 {
                     totalBacklog.AddOpen(row);
