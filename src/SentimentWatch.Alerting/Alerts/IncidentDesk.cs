@@ -102,20 +102,32 @@ public sealed class IncidentDesk(
         {
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
             await using var deskLock = await StateStoreLock.HoldAsync(db, StateStoreLock.IncidentDesk, cancellationToken);
-            try
-            {
-                await RecordEvidenceAsync(db, evidence, cancellationToken);
-            }
-            catch
-            {
-                // Whether the commit landed is unknown: read the store again.
-                _windows.Clear();
-                throw;
-            }
-
-            _windows.Record(evidence);
             var watches = evidence.Select(e => e.WatchId).Distinct(StringComparer.Ordinal).ToArray();
-            await EvaluateAsync(db, watches, rules, now, cancellationToken);
+            if (db.Database.IsNpgsql())
+            {
+                // Several workers evaluate from the store: the rows are committed before the evaluation reads them.
+                await RecordEvidenceAsync(db, evidence, cancellationToken);
+                await EvaluateAsync(db, watches, rules, now, cancellationToken);
+            }
+            else
+            {
+                // This process writes all evidence (decision 193): the rules read the batch from memory before it is
+                // stored, and the rows, their history and the evaluation's changes share one write transaction, so the
+                // desk waits for SQLite's write lock once per batch, not twice (decision 199).
+                try
+                {
+                    _windows.Stage(evidence);
+                    var history = await StageHistoryAsync(db, evidence, cancellationToken);
+                    await EvaluateAsync(db, watches, rules, now, cancellationToken, stagedEvidence: evidence, stagedHistory: history);
+                    _windows.Committed();
+                }
+                catch
+                {
+                    // Whether the commit landed is unknown: read the store again.
+                    _windows.Clear();
+                    throw;
+                }
+            }
         }
         finally
         {
@@ -338,8 +350,14 @@ public sealed class IncidentDesk(
         return findings;
     }
 
+    /// <summary>
+    /// Evaluates the watches' rules and commits the incidents' changes and notifications in one transaction.
+    /// <paramref name="stagedEvidence"/> (SQLite): a batch's rows not yet stored, written in that transaction, with
+    /// the history rows <see cref="StageHistoryAsync"/> left tracked in <paramref name="db"/> and returned.
+    /// </summary>
     private async Task EvaluateAsync(AlertingDbContext db, IReadOnlyCollection<string> watches, IReadOnlyList<CrisisRule> rules, DateTimeOffset now, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, List<Finding>>? extra = null)
+        IReadOnlyDictionary<string, List<Finding>>? extra = null, IReadOnlyList<MentionEvidence>? stagedEvidence = null,
+        IReadOnlyDictionary<string, Dictionary<string, DateTimeOffset>>? stagedHistory = null)
     {
         var silences = await db.Silences.AsNoTracking().Where(s => s.Until > now).ToListAsync(cancellationToken);
         var announce = new List<(Alert Alert, NotificationKind Kind)>();
@@ -373,7 +391,9 @@ public sealed class IncidentDesk(
                 }
 
                 watchEvidence = evidence;
-                history = await db.History.AsNoTracking().Where(h => h.WatchId == watch).ToDictionaryAsync(h => h.Scope, h => h.Since, StringComparer.Ordinal, cancellationToken);
+                history = stagedHistory is not null && stagedHistory.TryGetValue(watch, out var staged)
+                    ? staged
+                    : await db.History.AsNoTracking().Where(h => h.WatchId == watch).ToDictionaryAsync(h => h.Scope, h => h.Since, StringComparer.Ordinal, cancellationToken);
                 DateTimeOffset? Since(string scope) => history.TryGetValue(scope, out var since) ? since : null;
                 findings.AddRange(applicable.SelectMany(r =>
                 {
@@ -462,6 +482,11 @@ public sealed class IncidentDesk(
         List<long> outboxIds;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
+            if (stagedEvidence is not null)
+            {
+                await EvidenceWriter.UpsertAsync(db, stagedEvidence, cancellationToken);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             await RecordIncidentMentionsAsync(db, evidenceOf, cancellationToken);
             outboxIds = await RecordNotificationsAsync(db, announce, now, cancellationToken);
@@ -529,13 +554,24 @@ public sealed class IncidentDesk(
         return rows.Select(r => r.Id).ToList();
     }
 
+    /// <summary>PostgreSQL: the rows (a raw multi-row upsert, decision 189) and their history rows, committed together.</summary>
     private static async Task RecordEvidenceAsync(AlertingDbContext db, List<MentionEvidence> evidence, CancellationToken cancellationToken)
     {
-        // One transaction: the rows (a raw multi-row upsert, decision 189) and the history rows below.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await EvidenceWriter.UpsertAsync(db, evidence, cancellationToken);
+        await StageHistoryAsync(db, evidence, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
 
-        // Since when each watch, source and topic has history (cold start of baseline rules).
+    /// <summary>
+    /// Since when each watch, source and topic has history (cold start of baseline rules), with the batch's rows
+    /// counted: the changes are left tracked in <paramref name="db"/> for the caller's save; returns every scope of
+    /// the batch's watches as it will be stored.
+    /// </summary>
+    private static async Task<Dictionary<string, Dictionary<string, DateTimeOffset>>> StageHistoryAsync(AlertingDbContext db, List<MentionEvidence> evidence, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, Dictionary<string, DateTimeOffset>>(StringComparer.Ordinal);
         var earliest = evidence.SelectMany(e => EvidenceHistory.ScopesOf(e).Select(scope => (e.WatchId, Scope: scope, e.At)))
             .GroupBy(x => (x.WatchId, x.Scope)).Select(g => (g.Key.WatchId, g.Key.Scope, Since: g.Min(x => x.At))).ToList();
         foreach (var byWatch in earliest.GroupBy(x => x.WatchId))
@@ -545,17 +581,19 @@ public sealed class IncidentDesk(
             {
                 if (!known.TryGetValue(scope, out var row))
                 {
-                    db.History.Add(new EvidenceHistory { WatchId = watchId, Scope = scope, Since = since });
+                    known[scope] = row = new EvidenceHistory { WatchId = watchId, Scope = scope, Since = since };
+                    db.History.Add(row);
                 }
                 else if (since < row.Since)
                 {
                     row.Since = since;
                 }
             }
+
+            result[byWatch.Key] = known.ToDictionary(k => k.Key, k => k.Value.Since, StringComparer.Ordinal);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        return result;
     }
 
     /// <summary>The rules' terms with their folded form (so a rule's 投诉 also finds 投訴).</summary>

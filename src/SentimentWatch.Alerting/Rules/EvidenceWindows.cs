@@ -17,6 +17,12 @@ internal sealed class EvidenceWindows
 
     private readonly Dictionary<string, Window> _watches = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The batch being evaluated before its rows are committed (decision 199), by watch, each mention once (its last row):
+    /// reads show them as the store will hold them after the commit.
+    /// </summary>
+    private Dictionary<string, Dictionary<string, MentionEvidence>>? _staged;
+
     private sealed class Window(DateTimeOffset from)
     {
         /// <summary>Every evidence row of the watch with <c>At &gt; From</c> is in <see cref="Rows"/>.</summary>
@@ -56,7 +62,8 @@ internal sealed class EvidenceWindows
         {
             if (from < window.From)
             {
-                evidence.AddRange(await ReadStoredAsync(db, watch, from, to < window.From ? to : window.From, cancellationToken));
+                var storedTo = to < window.From ? to : window.From;
+                evidence.AddRange(WithStaged(watch, await ReadStoredAsync(db, watch, from, storedTo, cancellationToken), from, storedTo));
             }
 
             if (to > window.From)
@@ -108,6 +115,59 @@ internal sealed class EvidenceWindows
         }
     }
 
+    /// <summary>
+    /// Takes a batch's rows before they are committed, so the rules can be evaluated before the one write transaction
+    /// that stores them with the evaluation's changes (decision 199): held windows take them as <see cref="Record"/> does,
+    /// a window loaded later takes them after its stored rows, and ranges read from the store show them as the upsert
+    /// will leave them. Call <see cref="Committed"/> once the commit has landed, <see cref="Clear"/> if it did not.
+    /// </summary>
+    public void Stage(IReadOnlyList<MentionEvidence> batch)
+    {
+        _staged = new Dictionary<string, Dictionary<string, MentionEvidence>>(StringComparer.Ordinal);
+        foreach (var row in batch)
+        {
+            if (!_staged.TryGetValue(row.WatchId, out var rows))
+            {
+                _staged[row.WatchId] = rows = new Dictionary<string, MentionEvidence>(StringComparer.Ordinal);
+            }
+
+            rows[row.MentionId] = row;
+        }
+
+        Record(batch);
+    }
+
+    /// <summary>The staged batch is in the store now.</summary>
+    public void Committed() => _staged = null;
+
+    /// <summary>
+    /// Stored rows of (<paramref name="from"/>, <paramref name="to"/>] as they will be once the staged batch is committed:
+    /// a row given again takes the new sentiment, topic, reach and risk terms, a new one inside the range is added.
+    /// </summary>
+    private List<MentionEvidence> WithStaged(string watch, List<MentionEvidence> stored, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (_staged is null || !_staged.TryGetValue(watch, out var staged))
+        {
+            return stored;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in stored)
+        {
+            seen.Add(row.MentionId);
+            if (staged.TryGetValue(row.MentionId, out var again))
+            {
+                row.Sentiment = again.Sentiment;
+                row.Topic = again.Topic;
+                row.Reach = again.Reach;
+                row.RiskTerms = again.RiskTerms;
+            }
+        }
+
+        stored.AddRange(staged.Values.Where(r => r.At > from && r.At <= to && !seen.Contains(r.MentionId)));
+        return stored;
+    }
+
     /// <summary>Drops what the store dropped: rows older than <paramref name="expired"/> (evidence retention).</summary>
     public void Forget(DateTimeOffset expired)
     {
@@ -118,7 +178,11 @@ internal sealed class EvidenceWindows
     }
 
     /// <summary>Forgets everything (after the store's evidence changed behind the desk's back, e.g. a failed commit).</summary>
-    public void Clear() => _watches.Clear();
+    public void Clear()
+    {
+        _watches.Clear();
+        _staged = null;
+    }
 
     private async Task<Window> HoldAsync(AlertingDbContext db, string watch, DateTimeOffset from, CancellationToken cancellationToken)
     {
@@ -131,13 +195,18 @@ internal sealed class EvidenceWindows
             }
 
             _watches[watch] = window;
+            if (_staged is not null && _staged.TryGetValue(watch, out var staged))
+            {
+                Record(staged.Values);
+            }
+
             return window;
         }
 
         if (from < window.From)
         {
             // A longer window than before (rules changed, or the clock went back): fetch the part not held.
-            foreach (var row in await ReadStoredAsync(db, watch, from, window.From, cancellationToken))
+            foreach (var row in WithStaged(watch, await ReadStoredAsync(db, watch, from, window.From, cancellationToken), from, window.From))
             {
                 window.Rows.TryAdd(row.MentionId, row);
             }

@@ -18,16 +18,27 @@ public sealed class EvidenceWindowsTests : IDisposable
     public void Dispose() => _data.Dispose();
 
     [Fact]
-    public async Task Evidence_read_from_memory_matches_the_store_row_for_row_through_redeliveries_clock_moves_and_retention()
+    public Task Evidence_read_from_memory_matches_the_store_row_for_row_through_redeliveries_clock_moves_and_retention() => RunAsync(staged: false);
+
+    /// <summary>
+    /// Decision 199: the desk reads a batch's rows before it commits them. What it reads then must be what the store
+    /// holds once the commit lands (and, after a commit that failed, what the store holds without them).
+    /// </summary>
+    [Fact]
+    public Task Evidence_staged_before_its_commit_reads_as_the_store_holds_it_after_the_commit() => RunAsync(staged: true);
+
+    private async Task RunAsync(bool staged)
     {
         await using var host = await AlertingTestHost.StartAsync(_data.Path, new AlertingSettings().Spike());
-        var random = new Random(193);
+        var random = new Random(staged ? 199 : 193);
         var windows = new EvidenceWindows();
         var now = host.Clock.GetUtcNow();
         var written = new List<MentionEvidence>();
         string[] watches = ["brand", "rival"];
         var compared = 0;
         var fromMemory = 0;
+        var stagedInEarlierRange = 0;
+        var failedCommits = 0;
         for (var round = 0; round < 120; round++)
         {
             now += TimeSpan.FromSeconds(random.Next(1, 240));
@@ -47,6 +58,33 @@ public sealed class EvidenceWindowsTests : IDisposable
                 written.Add(row);
             }
 
+            // A span that changes now and then (rules reconfigured) and, sometimes, last week's window too.
+            var span = TimeSpan.FromMinutes(round % 30 < 20 ? 70 : random.Next(5, 90));
+            List<(DateTimeOffset From, DateTimeOffset To)> ranges = random.NextDouble() < 0.3
+                ? [(now - span - TimeSpan.FromHours(1), now - span - TimeSpan.FromMinutes(40)), (now - span, now)]
+                : [(now - span, now)];
+
+            var readBeforeCommit = new Dictionary<string, List<string>>();
+            if (staged)
+            {
+                windows.Stage(batch);
+                foreach (var watch in watches)
+                {
+                    await using var db = await host.DbAsync();
+                    var held = await windows.ReadAsync(db, watch, ranges, default);
+                    readBeforeCommit[watch] = Describe(held);
+                    stagedInEarlierRange += ranges.Count == 2 ? held.Count(e => batch.Contains(e) && e.At <= ranges[0].To) : 0;
+                }
+
+                if (random.NextDouble() < 0.05)
+                {
+                    // The commit failed: the store never saw the batch, and the desk forgets what it held.
+                    windows.Clear();
+                    failedCommits++;
+                    continue;
+                }
+            }
+
             await using (var db = await host.DbAsync())
             {
                 await using var transaction = await db.Database.BeginTransactionAsync();
@@ -54,7 +92,15 @@ public sealed class EvidenceWindowsTests : IDisposable
                 await transaction.CommitAsync();
             }
 
-            windows.Record(batch);
+            if (staged)
+            {
+                windows.Committed();
+            }
+            else
+            {
+                windows.Record(batch);
+            }
+
             if (round % 40 == 39)
             {
                 var expired = now - TimeSpan.FromMinutes(50);
@@ -63,21 +109,21 @@ public sealed class EvidenceWindowsTests : IDisposable
                 windows.Forget(expired);
             }
 
-            // A span that changes now and then (rules reconfigured) and, sometimes, last week's window too.
-            var span = TimeSpan.FromMinutes(round % 30 < 20 ? 70 : random.Next(5, 90));
-            List<(DateTimeOffset From, DateTimeOffset To)> ranges = random.NextDouble() < 0.3
-                ? [(now - span - TimeSpan.FromHours(1), now - span - TimeSpan.FromMinutes(40)), (now - span, now)]
-                : [(now - span, now)];
             foreach (var watch in watches)
             {
                 await using var db = await host.DbAsync();
-                var held = await windows.ReadAsync(db, watch, ranges, default);
                 var stored = new List<MentionEvidence>();
                 foreach (var (from, to) in ranges)
                 {
                     stored.AddRange(await db.Evidence.AsNoTracking().Where(e => e.WatchId == watch && e.At > from && e.At <= to).ToListAsync());
                 }
 
+                if (staged && round % 40 != 39)
+                {
+                    readBeforeCommit[watch].ShouldBe(Describe(stored), $"round {round}, watch {watch}: read before the commit");
+                }
+
+                var held = await windows.ReadAsync(db, watch, ranges, default);
                 Describe(held).ShouldBe(Describe(stored), $"round {round}, watch {watch}");
                 compared += stored.Count;
                 fromMemory += held.Count(e => e.At > ranges[^1].From);
@@ -87,6 +133,11 @@ public sealed class EvidenceWindowsTests : IDisposable
         compared.ShouldBeGreaterThan(5_000, "the run compares many rows, not a handful");
         fromMemory.ShouldBeGreaterThan(compared / 2, "most rows come from memory");
         windows.Count.ShouldBe(2);
+        if (staged)
+        {
+            stagedInEarlierRange.ShouldBeGreaterThan(0, "some staged rows fall in an earlier range read from the store");
+            failedCommits.ShouldBeGreaterThan(0, "some commits failed");
+        }
     }
 
     private static MentionEvidence Row(string watch, string id, DateTimeOffset at, Random random) => new()
