@@ -14,6 +14,9 @@ internal static class TestPaths
     /// <summary>The crisis / ordinary-post evaluation set (docs/crisis-check.md).</summary>
     public static string CrisisCheck => Path.Combine(AppContext.BaseDirectory, "Data", "crisis-check.tsv");
 
+    /// <summary>The Chinese intent set (docs/intent-rubric.md, decision 210).</summary>
+    public static string IntentCheck => Path.Combine(AppContext.BaseDirectory, "Data", "intent-check.tsv");
+
     /// <summary>The training data (../shared/data next to the repository, or SENTIMENTWATCH_DATA).</summary>
     public static string Corpus
     {

@@ -23,7 +23,7 @@ public static class ScoringCommands
     private static readonly JsonSerializerOptions OutputJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IEnumerable<Command> Commands(Func<string[], IHost> buildHost) =>
-        [ScoreCommand(buildHost), TrainCommand(), SentimentTrainingCommand.Create(), EvaluateCommand(), BenchCommand(buildHost),
+        [ScoreCommand(buildHost), TrainCommand(), SentimentTrainingCommand.Create(), IntentTrainingCommand.Create(), EvaluateCommand(), BenchCommand(buildHost),
          CorrectionsCommands.Export(buildHost), CorrectionsCommands.LabelDistributionCommand()];
 
     private static Command ScoreCommand(Func<string[], IHost> buildHost)
@@ -325,6 +325,14 @@ public static class ScoringCommands
             return $"# Sentiment model {model.Manifest.Version} on the held-out sets of {dataPath}\n\n"
                 + SentimentTrainingCommand.HeldOutReport(model, SocialCorpora.Load(dataPath, checks.Select(c => c.Text).ToHashSet(StringComparer.Ordinal)), checks)
                 + "\n" + CrisisCheck.Report(model, checks, "dev");
+        }
+
+        if (kind == ModelManifest.SentimentKind && IntentCheck.IsIntentSetFile(dataPath))
+        {
+            // The Chinese intent set (docs/intent-rubric.md): how many plain questions / announcements and complaints are served negative.
+            var model = SentimentModel.Load(ml, modelPath, "--model");
+            return $"# Sentiment model {model.Manifest.Version} on {Path.GetFileName(dataPath)}\n\n" + IntentCheck.Report(model, IntentCheck.Load(dataPath, corpusDirectory), split)
+                + (listMisses ? "\n" + IntentCheck.Misses(model, IntentCheck.Load(dataPath, corpusDirectory), split) : "");
         }
 
         if (kind == ModelManifest.SentimentKind)

@@ -32,6 +32,27 @@ public static class ModelFile
         JsonSerializer.Serialize(stream, manifest, ManifestJson);
     }
 
+    /// <summary>
+    /// Adds further ML.NET models to a model zip written by <see cref="Save"/> and replaces its manifest; the entries already
+    /// there stay byte for byte (the intent head joins a trained sentiment model, decision 210).
+    /// </summary>
+    public static void AddEntries(MLContext ml, string path, DataViewSchema inputSchema, ModelManifest manifest, IReadOnlyDictionary<string, ITransformer> extra)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        foreach (var (name, inner) in extra)
+        {
+            zip.GetEntry(name)?.Delete();
+            using var buffer = new MemoryStream();
+            ml.Model.Save(inner, inputSchema, buffer);
+            using var innerStream = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+            innerStream.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+
+        zip.GetEntry(ManifestEntry)?.Delete();
+        using var stream = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open();
+        JsonSerializer.Serialize(stream, manifest, ManifestJson);
+    }
+
     /// <summary>Loads an ML.NET model saved inside the model zip by <see cref="Save"/>'s <c>extra</c>.</summary>
     public static ITransformer LoadEntry(MLContext ml, string path, string setting, string entryName)
     {

@@ -19,7 +19,8 @@ public sealed record ModelManifest(
     IReadOnlyDictionary<string, NeutralBand>? Bands = null,
     SentimentBlend? Blend = null,
     NeutralHeadSettings? NeutralHead = null,
-    CorrectionsSource? Corrections = null)
+    CorrectionsSource? Corrections = null,
+    IntentHeadSettings? IntentHead = null)
 {
     public const string SentimentKind = "sentiment";
     public const string TopicKind = "topic";
@@ -43,6 +44,16 @@ public sealed record NeutralHeadSettings(string Entry, float HarmPolarShift = 0f
     /// <summary>The neutral bias for a post's language.</summary>
     public float BiasFor(string language) => LanguageBias is { } byLanguage && byLanguage.TryGetValue(language, out var bias) ? bias : NeutralBias;
 }
+
+/// <summary>
+/// The Chinese intent head of a sentiment v2 model (decision 210): a calibrated linear model over the same features giving
+/// P(plain question or announcement), learned from the hand-labelled intent set (tests/SentimentWatch.Scoring.Tests/Data/intent-check.tsv).
+/// When a Chinese post would be served negative, holds a question or announcement mark (<see cref="Featurization.IntentMarks"/>),
+/// reports no harm and fires no complaint cue, and the head gives at least <paramref name="Threshold"/>, <paramref name="NeutralShift"/> is
+/// added to its neutral logit. Absent from older models, which serve unchanged.
+/// </summary>
+/// <param name="Entry">The zip entry holding the head's ML.NET model.</param>
+public sealed record IntentHeadSettings(string Entry, float Threshold, float NeutralShift);
 
 /// <summary>
 /// The analysts' corrections a model was trained with (decision 161): the export file's name, SHA-256 and number of corrected

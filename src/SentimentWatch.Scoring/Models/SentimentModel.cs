@@ -20,14 +20,17 @@ public sealed class SentimentModel
     private readonly float _questionShrink;
     private readonly int _plainQuestionIndex;
     private readonly LinearHead? _neutral;
+    private readonly LinearHead? _intent;
+    private readonly int _cueIndex;
 
     // As trained, before the blend is folded in (WithManifest folds again).
     private readonly float[] _rawWeights;
     private readonly float _rawBias, _rawSlope, _rawOffset;
 
-    private SentimentModel(ModelManifest manifest, float[] weights, float bias, float slope, float offset, LinearHead? neutral = null)
+    private SentimentModel(ModelManifest manifest, float[] weights, float bias, float slope, float offset, LinearHead? neutral = null, LinearHead? intent = null)
     {
         _neutral = neutral;
+        _intent = manifest.IntentHead is null ? null : intent;
         _rawWeights = (float[])weights.Clone();
         (_rawBias, _rawSlope, _rawOffset) = (bias, slope, offset);
         Manifest = manifest;
@@ -52,6 +55,7 @@ public sealed class SentimentModel
         _offset = offset;
         _questionShrink = manifest.Blend?.QuestionShrink ?? 1f;
         _plainQuestionIndex = manifest.Featurizer.RuleFeatures ? hashed + FeaturizerSettings.PlainQuestionSlot : -1;
+        _cueIndex = manifest.Featurizer.ComplaintCues ? hashed + manifest.Featurizer.ComplaintCueSlot : -1;
     }
 
     public ModelManifest Manifest { get; }
@@ -61,8 +65,8 @@ public sealed class SentimentModel
     /// <summary>Whether neutral is learned (a v2 model's neutral head, decision 120) rather than a band of P(positive).</summary>
     public bool HasNeutralHead => _neutral is not null;
 
-    /// <summary>Whether <see cref="Probabilities(FeatureVector, string, string)"/> reads the language (bands, or per-language neutral biases).</summary>
-    public bool NeedsLanguage => _neutral is null || Manifest.NeutralHead?.LanguageBias is { Count: > 0 };
+    /// <summary>Whether <see cref="Probabilities(FeatureVector, string, string)"/> reads the language (bands, per-language neutral biases, the Chinese intent head).</summary>
+    public bool NeedsLanguage => _neutral is null || Manifest.NeutralHead?.LanguageBias is { Count: > 0 } || _intent is not null;
 
     /// <summary>
     /// Negative / neutral / positive probabilities of a featurized post, as the scorer serves them: with a neutral head,
@@ -74,13 +78,16 @@ public sealed class SentimentModel
         Probabilities(features.Indices, features.Values, prepared, language);
 
     /// <summary>As <see cref="Probabilities(FeatureVector, string, string)"/>, with the harm check already made by the caller.</summary>
-    public (float Negative, float Neutral, float Positive) Probabilities(FeatureVector features, bool reportsHarm, string language) =>
-        Probabilities(features.Indices, features.Values, null, reportsHarm, language);
+    public (float Negative, float Neutral, float Positive) Probabilities(FeatureVector features, string prepared, bool reportsHarm, string language) =>
+        Probabilities(features.Indices, features.Values, prepared, reportsHarm, language);
+
+    /// <summary>Whether the model carries a Chinese intent head (decision 210).</summary>
+    public bool HasIntentHead => _intent is not null;
 
     internal (float Negative, float Neutral, float Positive) Probabilities(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, string prepared, string language) =>
         Probabilities(indices, values, prepared, null, language);
 
-    private (float Negative, float Neutral, float Positive) Probabilities(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, string? prepared, bool? reportsHarm, string language)
+    private (float Negative, float Neutral, float Positive) Probabilities(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, string prepared, bool? reportsHarm, string language)
     {
         if (_neutral is not { } head)
         {
@@ -89,15 +96,53 @@ public sealed class SentimentModel
 
         var polar = Logit(indices, values);
         var neutral = head.Logit(indices, values) + (Manifest.NeutralHead?.BiasFor(language) ?? 0f);
-        if (Manifest.NeutralHead is { } settings && (settings.HarmPolarShift != 0 || settings.HarmNeutralShift != 0)
-            && (reportsHarm ?? HarmTerms.Shipped.Find(prepared!) is not null))
+        var harmShifts = Manifest.NeutralHead is { } settings && (settings.HarmPolarShift != 0 || settings.HarmNeutralShift != 0);
+        if (harmShifts || _intent is not null)
         {
-            polar += settings.HarmPolarShift;
-            neutral += settings.HarmNeutralShift;
+            reportsHarm ??= HarmTerms.Shipped.Find(prepared) is not null;
         }
 
-        return Combine(polar, neutral);
+        if (harmShifts && reportsHarm == true)
+        {
+            polar += Manifest.NeutralHead!.HarmPolarShift;
+            neutral += Manifest.NeutralHead.HarmNeutralShift;
+        }
+
+        var combined = Combine(polar, neutral);
+        // A plain Chinese question or announcement is not negative evidence (issue 15 item 3, decision 210): only a post that
+        // would be served negative is read, and never one that reports harm or names a complaint cue (打不通, 还没到 …).
+        if (_intent is { } intent && reportsHarm == false && language == "zh" && LabelOf(combined) == Core.Scoring.SentimentLabel.Negative
+            && !FiresComplaintCue(indices, values) && IntentMarks.Holds(prepared)
+            && Sigmoid(intent.Logit(indices, values)) >= Manifest.IntentHead!.Threshold)
+        {
+            combined = Combine(polar, neutral + Manifest.IntentHead.NeutralShift);
+        }
+
+        return combined;
     }
+
+    /// <summary>Whether the English or Chinese complaint-cue slot is set (a negated cue, "没有延误", is not a complaint).</summary>
+    internal bool FiresComplaintCue(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+    {
+        if (_cueIndex < 0)
+        {
+            return false;
+        }
+
+        for (var k = indices.Length - 1; k >= 0 && indices[k] >= _cueIndex; k--)
+        {
+            if ((indices[k] == _cueIndex || indices[k] == _cueIndex + 1) && values[k] > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>P(plain question or announcement) from the intent head, or NaN without one (training and reports).</summary>
+    internal float IntentProbability(ReadOnlySpan<int> indices, ReadOnlySpan<float> values) =>
+        _intent is { } intent ? Sigmoid(intent.Logit(indices, values)) : float.NaN;
 
     /// <summary>The raw logits of both heads (no harm shift, no neutral bias): training fits those on out-of-fold predictions.</summary>
     internal (float Polar, float Neutral) Logits(ReadOnlySpan<int> indices, ReadOnlySpan<float> values) =>
@@ -139,8 +184,26 @@ public sealed class SentimentModel
             neutral = new LinearHead(w, b, slope, offset);
         }
 
-        return FromTransformer(model, manifest, path, setting, neutral);
+        LinearHead? intent = null;
+        if (manifest.IntentHead is { } intentHead)
+        {
+            intent = Head(ModelFile.LoadEntry(ml, path, setting, intentHead.Entry), manifest, path, setting);
+        }
+
+        var (weights, bias, polarSlope, polarOffset) = Linear(model, manifest, path, setting);
+        return new SentimentModel(manifest, weights, bias, polarSlope, polarOffset, neutral, intent);
     }
+
+    /// <summary>A trained binary model as a head over this model's features (the intent head, decision 210).</summary>
+    internal static LinearHead Head(ITransformer model, ModelManifest manifest, string path, string setting)
+    {
+        var (w, b, slope, offset) = Linear(model, manifest, path, setting);
+        return new LinearHead(w, b, slope, offset);
+    }
+
+    /// <summary>The same model with an intent head (settings in the manifest, weights in <paramref name="intent"/>).</summary>
+    internal SentimentModel WithIntentHead(IntentHeadSettings settings, LinearHead intent) =>
+        new(Manifest with { IntentHead = settings }, _rawWeights, _rawBias, _rawSlope, _rawOffset, _neutral, intent);
 
     /// <summary>A v2 model from its two trained heads (training and experiments: the same code path as serving).</summary>
     internal static SentimentModel FromHeads(ITransformer polar, ITransformer neutral, ModelManifest manifest)
@@ -150,7 +213,7 @@ public sealed class SentimentModel
     }
 
     /// <summary>The same weights with other manifest settings (the harm shifts are fitted after training).</summary>
-    internal SentimentModel WithManifest(ModelManifest manifest) => new(manifest, _rawWeights, _rawBias, _rawSlope, _rawOffset, _neutral);
+    internal SentimentModel WithManifest(ModelManifest manifest) => new(manifest, _rawWeights, _rawBias, _rawSlope, _rawOffset, _neutral, _intent);
 
     internal static SentimentModel FromTransformer(ITransformer model, ModelManifest manifest, string path, string setting, LinearHead? neutral = null)
     {

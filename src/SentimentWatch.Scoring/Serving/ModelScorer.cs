@@ -148,7 +148,7 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         _sentiment.Featurizer.FeaturizeNormalized(prepared, vector, text);
         // One harm check serves both the sentiment shift and the topic (a post that reports harm is a safety matter).
         var reportsHarm = HarmTerms.Shipped.Find(prepared) is not null;
-        var probabilities3 = _sentiment.Probabilities(vector, reportsHarm, _sentiment.NeedsLanguage ? LanguageDetector.Detect(text) : "");
+        var probabilities3 = _sentiment.Probabilities(vector, prepared, reportsHarm, _sentiment.NeedsLanguage ? LanguageDetector.Detect(text) : "");
         if (reportsHarm && _sentiment.HasNeutralHead)
         {
             // A report of harm is bad news whatever its tone ("LOL ... threw up my food", "my aunt's in the hospital, going to

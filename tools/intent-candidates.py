@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Draws the candidates of the Chinese intent set (tests/SentimentWatch.Scoring.Tests/Data/intent-check.tsv, docs/intent-rubric.md).
+
+Usage: tools/intent-candidates.py [DATA] [OUT]  (DATA default ../shared/data, OUT default a folder outside the repository)
+Writes OUT/candidates.tsv and OUT/candidates2.tsv: index, corpus, key (FNV-1a over the UTF-16 code units of the text as the CSV
+holds it, trimmed, like TopicCheck.Key), text. The texts are for the reader only and must not be committed (the corpora's terms).
+The corpus labels are not written, so the reader labels intent without seeing them.
+Draw 1 (seed 20261203): 170 SMP2020 posts annotated neutral that hold a question or announcement mark, 60 SMP2020 posts starting
+like an announcement, 150 SMP2020 posts with a question mark, 170 weibo_senti_100k posts with either. Draw 2 (seed 20261204):
+150 more posts with a plain-question phrase (请问, 有没有人, 谁知道, 求推荐, 哪里有 ...), to have enough questions.
+Never drawn: posts of crisis-check.tsv or complaints.tsv, and the SMP2020 test splits (train-sentiment's held-out set).
+"""
+import sys, os
+DATA = sys.argv[1] if len(sys.argv) > 1 else '../shared/data'
+OUT = sys.argv[2] if len(sys.argv) > 2 else '../intent-candidates'
+os.makedirs(OUT, exist_ok=True)
+import csv, random, re, sys, unicodedata
+D=os.path.join(DATA,'sentiment-zh-weibo')+'/'
+T=os.path.join(os.path.dirname(os.path.abspath(__file__)),'..','tests','SentimentWatch.Scoring.Tests','Data')+'/'
+def fnv(s):
+    h=2166136261
+    b=s.encode('utf-16-le')
+    for i in range(0,len(b),2):
+        c=b[i]|(b[i+1]<<8)
+        h=((h^c)*16777619)&0xffffffff
+    return '%08x'%h
+def clean(x): return x.strip().strip('\ufeff')
+excl=set()
+for f in ['crisis-check.tsv','complaints.tsv']:
+    for l in open(T+f,encoding='utf-8'):
+        if l.startswith('#'): continue
+        for p in l.rstrip('\n').split('\t'):
+            if re.fullmatch(r'[0-9a-f]{8}',p): excl.add(p)
+# held-out test texts (SMP2020 test splits) as train-sentiment compares: Key(text) = NFKC lower squeezed
+def key(t): return re.sub(r'\s+',' ',unicodedata.normalize('NFKC',t).lower()).strip()
+def strip_emo(t): return re.sub(r' {2,}',' ',re.sub(r'\[[^\[\]\s]{1,8}\]',' ',t)).strip()
+smp=[];wb=[]
+with open(D+'smp2020_ewect_weibo.csv',encoding='utf-8') as f:
+    for r in csv.DictReader(f):
+        smp.append((clean(r['split']),clean(r['text']),clean(r['sentiment'])))
+with open(D+'weibo_senti_100k_partial.csv',encoding='utf-8') as f:
+    for r in csv.DictReader(f):
+        wb.append((clean(r['label']),clean(r['review'])))
+testkeys=set()
+for s,t,_ in smp:
+    if s.endswith('_test'):
+        testkeys.add(key(t)); testkeys.add(key(strip_emo(t)))
+Q=re.compile(r'[？?]|请问|有没有|什么时候|吗|怎么|哪里|哪儿|为什么|为啥|谁知道|求推荐|求助|多少钱|几点')
+A=re.compile(r'^(【|\[?通知|公告|#[^#]+#\s*【)')
+def ok(t):
+    k=fnv(t)
+    return k not in excl and key(t) not in testkeys and key(strip_emo(t)) not in testkeys and 6<=len(t)<=200
+rng=random.Random(20261203)
+seen=set();out=[]
+def take(pool,n,src):
+    rng.shuffle(pool); c=0
+    for t,lab in pool:
+        k=fnv(t)
+        if k in seen or not ok(t): continue
+        seen.add(k); out.append((src,k,lab,t)); c+=1
+        if c>=n: break
+smp_tr=[(t,l) for s,t,l in smp if not s.endswith('_test')]
+take([(t,l) for t,l in smp_tr if l=='neutral' and (Q.search(t) or A.search(t))],170,'zh-smp2020')
+take([(t,l) for t,l in smp_tr if A.search(t)],60,'zh-smp2020')
+take([(t,l) for t,l in smp_tr if Q.search(t)],150,'zh-smp2020')
+take([(t,l) for l,t in wb if Q.search(t) or A.search(t)],170,'zh-weibo-senti')
+rng.shuffle(out)
+with open(os.path.join(OUT,'candidates.tsv'),'w',encoding='utf-8') as f:
+    for i,(src,k,lab,t) in enumerate(out):
+        f.write('%d\t%s\t%s\t%s\n'%(i,src,k,t.replace('\t',' ').replace('\n',' ')))
+print(len(out), len(excl), len(testkeys))
+
+# Draw 2: plain-question phrases.
+prev=set(k for _,k,_,_ in out)
+rng=random.Random(20261204)
+Q2=re.compile(r'请问|有没有人|有人知道|谁知道|求推荐|求问|哪里可以|哪里有|哪儿有|怎么办理|怎么设置|怎么弄|在哪里买|多少钱|几点|什么时候开|能不能.*吗|可以.*吗？')
+pool=[t for s,t,l in smp if not s.endswith('_test') and Q2.search(t)]+[t for l,t in wb if Q2.search(t)]
+rng.shuffle(pool)
+out=[];seen=set(prev)
+src={t:'zh-smp2020' for s,t,l in smp}
+for t in pool:
+    k=fnv(t)
+    if k in seen or not ok(t) or len(t)>140: continue
+    seen.add(k); out.append((src.get(t,'zh-weibo-senti'),k,t))
+    if len(out)>=150: break
+with open(os.path.join(OUT,'candidates2.tsv'),'w',encoding='utf-8') as f:
+    for i,(s_,k,t) in enumerate(out):
+        f.write('%d\t%s\t%s\t%s\n'%(1000+i,s_,k,t.replace('\t',' ').replace('\n',' ')))
+print(len(out),len(pool))
