@@ -32,9 +32,12 @@ public sealed class PipelineOptions
 
     /// <summary>
     /// Longest wait before indexed mentions become searchable while batches keep coming (when the
-    /// pipeline runs idle they become searchable at once). Each refresh writes a small segment.
+    /// pipeline runs idle they become searchable at once). Each refresh writes a small segment:
+    /// at a million mentions the refreshes were a third of the indexing stage, the pipeline's slowest,
+    /// and 1 s in place of 500 ms measured fewer merges and a lower peak RSS with the same searchable
+    /// latency at 1,000 mentions/s, where the pipeline idles between batches (decision 200).
     /// </summary>
-    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Shortest time between two refreshes even when the pipeline runs idle. A refresh (and the
