@@ -142,6 +142,8 @@ public sealed class PlaybookEndToEndTests : IAsyncLifetime
         await watch.RunAsync(default);
 
         // The record: signals with their numbers, notifications with delivery, steps with who/when, cases, chronology.
+        // A webhook is received before its delivery is recorded: wait for the positive signal that delivery work is done.
+        await host.DeliveriesFinishedAsync();
         var record = await pr.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}/timeline");
         var signal = record.GetProperty("incident").GetProperty("signals").EnumerateArray().Single();
         signal.GetProperty("kind").GetString().ShouldBe("riskTerms");
