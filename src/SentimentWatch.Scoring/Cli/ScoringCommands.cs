@@ -331,8 +331,9 @@ public static class ScoringCommands
         {
             // The Chinese intent set (docs/intent-rubric.md): how many plain questions / announcements and complaints are served negative.
             var model = SentimentModel.Load(ml, modelPath, "--model");
-            return $"# Sentiment model {model.Manifest.Version} on {Path.GetFileName(dataPath)}\n\n" + IntentCheck.Report(model, IntentCheck.Load(dataPath, corpusDirectory), split)
-                + (listMisses ? "\n" + IntentCheck.Misses(model, IntentCheck.Load(dataPath, corpusDirectory), split) : "");
+            var intentItems = IntentCheck.Load(dataPath, corpusDirectory);
+            return $"# Sentiment model {model.Manifest.Version} on {Path.GetFileName(dataPath)}\n\n" + IntentCheck.Report(model, intentItems, split)
+                + (listMisses ? "\n" + IntentCheck.Misses(model, intentItems, split) : "");
         }
 
         if (kind == ModelManifest.SentimentKind)

@@ -18,18 +18,7 @@ public static class ModelFile
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         ml.Model.Save(model, inputSchema, path);
         using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
-        foreach (var (name, inner) in extra ?? new Dictionary<string, ITransformer>())
-        {
-            using var buffer = new MemoryStream();
-            ml.Model.Save(inner, inputSchema, buffer);
-            // Already deflated inside: stored as is.
-            using var innerStream = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
-            innerStream.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
-        }
-
-        var entry = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal);
-        using var stream = entry.Open();
-        JsonSerializer.Serialize(stream, manifest, ManifestJson);
+        WriteEntries(zip, ml, inputSchema, manifest, extra ?? new Dictionary<string, ITransformer>());
     }
 
     /// <summary>
@@ -39,11 +28,18 @@ public static class ModelFile
     public static void AddEntries(MLContext ml, string path, DataViewSchema inputSchema, ModelManifest manifest, IReadOnlyDictionary<string, ITransformer> extra)
     {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        WriteEntries(zip, ml, inputSchema, manifest, extra);
+    }
+
+    /// <summary>Writes (or replaces) each extra model as a zip inside the zip, then the manifest.</summary>
+    private static void WriteEntries(ZipArchive zip, MLContext ml, DataViewSchema inputSchema, ModelManifest manifest, IReadOnlyDictionary<string, ITransformer> extra)
+    {
         foreach (var (name, inner) in extra)
         {
             zip.GetEntry(name)?.Delete();
             using var buffer = new MemoryStream();
             ml.Model.Save(inner, inputSchema, buffer);
+            // Already deflated inside: stored as is.
             using var innerStream = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
             innerStream.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
         }
