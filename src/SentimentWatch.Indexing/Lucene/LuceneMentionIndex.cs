@@ -183,7 +183,7 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
         // A new id is an append; only an id the index may hold needs Lucene's delete-by-id.
         void WriteOne((Mention Mention, bool Known) item)
         {
-            var document = MentionDocument.Create(item.Mention);
+            var document = MentionDocument.CreateReused(item.Mention);
             if (item.Known)
             {
                 writer.UpdateDocument(new Term(MentionDocument.Id, item.Mention.Id), document);
