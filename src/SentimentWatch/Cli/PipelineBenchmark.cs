@@ -159,6 +159,9 @@ public static class PipelineBenchmark
             var store = health.GetProperty("checks").GetProperty("store").GetProperty("data");
             var peak = services.Sum(s => s.PeakResidentBytes());
             var current = services.Sum(s => s.ResidentBytes());
+            var peakAnonymous = services.Sum(s => s.PeakAnonymousBytes);
+            var peakFile = services.Sum(s => s.PeakFileBytes);
+            var peakShared = services.Sum(s => s.PeakSharedBytes);
             foreach (var service in services)
             {
                 await service.StopAsync();
@@ -168,6 +171,9 @@ public static class PipelineBenchmark
             {
                 Deployment = deployment,
                 BenchCpu = scaled is null ? null : benchCpu,
+                PeakAnonymousBytes = peakAnonymous,
+                PeakFileBytes = peakFile,
+                PeakSharedBytes = peakShared,
             };
         }
         catch (Exception ex) when (ex is not BenchmarkFailedException && !cancellationToken.IsCancellationRequested)
@@ -585,6 +591,15 @@ public static class PipelineBenchmark
         /// <summary>The bench process's CPU in the burst when it hosts the emulated node (node + HTTP clients).</summary>
         public TimeSpan? BenchCpu { get; init; }
 
+        /// <summary>The most anonymous resident memory sampled (every 250 ms): the managed heap and native allocations.</summary>
+        public long PeakAnonymousBytes { get; init; }
+
+        /// <summary>The most file-backed resident memory sampled: memory-mapped index files and the runtime's libraries, which the kernel may drop.</summary>
+        public long PeakFileBytes { get; init; }
+
+        /// <summary>The most shared resident memory sampled: the JIT's double-mapped code.</summary>
+        public long PeakSharedBytes { get; init; }
+
         public void Write(IAnsiConsole console)
         {
             var b = Burst;
@@ -611,7 +626,7 @@ public static class PipelineBenchmark
                 table.AddRow("load average (1/5/15 min)", Markup.Escape($"{l.LoadBefore} before, {l.LoadAfter} after"), string.Empty);
             }
 
-            table.AddRow("peak RSS", Markup.Escape($"{PeakResidentBytes / 1048576.0:N0} MiB (at the end {ResidentBytes / 1048576.0:N0} MiB){(Settings.Workers > 1 ? $", summed over {Settings.Workers} workers" : "")}"), "< 1 GB at 1M");
+            table.AddRow("peak RSS", Markup.Escape($"{PeakResidentBytes / 1048576.0:N0} MiB (at the end {ResidentBytes / 1048576.0:N0} MiB){(Settings.Workers > 1 ? $", summed over {Settings.Workers} workers" : "")}; sampled every 250 ms: anonymous (heap, native) at most {PeakAnonymousBytes / 1048576.0:N0} MiB, file-backed (mapped index files, libraries) at most {PeakFileBytes / 1048576.0:N0} MiB, shared (the JIT's code) at most {PeakSharedBytes / 1048576.0:N0} MiB"), "< 1 GB at 1M");
             table.AddRow("at the end", Markup.Escape($"{Documents:N0} indexed, {Pending:N0} pending, {Parked:N0} parked; {ServiceWarnings} warning/error log lines"), string.Empty);
             console.Write(table);
 
@@ -842,16 +857,23 @@ public static class PipelineBenchmark
     {
         private readonly Process _process;
         private readonly Queue<string> _tail = new();
+        private readonly Timer _memorySampler;
+        private readonly int _pid;
         private int _warnings;
+        private long _peakAnonymousKilobytes;
+        private long _peakFileKilobytes;
+        private long _peakSharedKilobytes;
 
         private ServiceUnderTest(Process process, string baseUrl)
         {
             _process = process;
+            _pid = process.Id;
             BaseUrl = baseUrl;
             process.OutputDataReceived += (_, e) => Append(e.Data);
             process.ErrorDataReceived += (_, e) => Append(e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
+            _memorySampler = new Timer(SampleMemory, null, TimeSpan.Zero, TimeSpan.FromMilliseconds(250));
         }
 
         public string BaseUrl { get; }
@@ -931,6 +953,37 @@ public static class PipelineBenchmark
         /// <summary>VmHWM: the most resident memory the process ever had.</summary>
         public long PeakResidentBytes() => StatusKilobytes("VmHWM:") * 1024;
 
+        /// <summary>The most anonymous resident memory (managed heap, native allocations) seen by the sampler.</summary>
+        public long PeakAnonymousBytes => Interlocked.Read(ref _peakAnonymousKilobytes) * 1024;
+
+        /// <summary>The most file-backed resident memory (memory-mapped index files, the runtime's libraries) seen by the sampler.</summary>
+        public long PeakFileBytes => Interlocked.Read(ref _peakFileKilobytes) * 1024;
+
+        /// <summary>The most shared resident memory seen by the sampler: the JIT maps its code twice (writable and executable).</summary>
+        public long PeakSharedBytes => Interlocked.Read(ref _peakSharedKilobytes) * 1024;
+
+        /// <summary>
+        /// Samples what the resident memory is made of every 250 ms: the kernel's VmHWM gives only the total peak, and
+        /// Lucene's memory-mapped files count in it though the kernel may drop them whenever it needs the memory.
+        /// </summary>
+        private void SampleMemory(object? state)
+        {
+            var anonymous = StatusKilobytes("RssAnon:");
+            var file = StatusKilobytes("RssFile:");
+            InterlockedMax(ref _peakAnonymousKilobytes, anonymous);
+            InterlockedMax(ref _peakFileKilobytes, file);
+            InterlockedMax(ref _peakSharedKilobytes, StatusKilobytes("RssShmem:"));
+
+            static void InterlockedMax(ref long target, long value)
+            {
+                var seen = Interlocked.Read(ref target);
+                while (value > seen && Interlocked.CompareExchange(ref target, value, seen) is var previous && previous != seen)
+                {
+                    seen = previous;
+                }
+            }
+        }
+
         public long ResidentBytes() => StatusKilobytes("VmRSS:") * 1024;
 
         /// <summary>Stops it as a service manager would (SIGTERM) and waits for the drain.</summary>
@@ -955,6 +1008,7 @@ public static class PipelineBenchmark
 
         public void Dispose()
         {
+            _memorySampler.Dispose();
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
@@ -968,7 +1022,7 @@ public static class PipelineBenchmark
         {
             try
             {
-                var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+                var line = File.ReadLines($"/proc/{_pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
                 return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
             }
             catch (IOException)
