@@ -87,7 +87,7 @@ internal static class MentionDocument
         private readonly Keyword sentiment = new(Sentiment);
         private readonly Keyword language = new(Language);
         private readonly StringField thread = new(Thread, string.Empty, Field.Store.NO);
-        private readonly List<(StringField Term, SortedSetDocValuesField Value, BytesRef Bytes)> watches = [];
+        private readonly List<Keyword> watches = [];
         private readonly Int64Field published = new(Published, 0L, PublishedType);
         private readonly NumericDocValuesField publishedValue = new(Published, 0L);
         private readonly NumericDocValuesField reach = new(Reach, 0L);
@@ -100,11 +100,11 @@ internal static class MentionDocument
             document.Add(json);
             text.SetStringValue(mention.Title is { Length: > 0 } title ? title + "\n" + mention.Text : mention.Text);
             document.Add(text);
-            source.AddTo(document, mention.Source);
-            author.AddTo(document, mention.Author);
-            topic.AddTo(document, TopicKey(mention));
-            sentiment.AddTo(document, SentimentKey(mention));
-            language.AddTo(document, mention.Language);
+            AddIfPresent(source, mention.Source);
+            AddIfPresent(author, mention.Author);
+            AddIfPresent(topic, TopicKey(mention));
+            AddIfPresent(sentiment, SentimentKey(mention));
+            AddIfPresent(language, mention.Language);
             if (!string.IsNullOrEmpty(mention.ThreadId))
             {
                 thread.SetStringValue(mention.ThreadId);
@@ -116,16 +116,10 @@ internal static class MentionDocument
             {
                 if (watchCount == watches.Count)
                 {
-                    var bytes = new BytesRef();
-                    watches.Add((new StringField(Watch, string.Empty, Field.Store.NO), new SortedSetDocValuesField(Watch, bytes), bytes));
+                    watches.Add(new Keyword(Watch, multiValued: true));
                 }
 
-                var (term, value, watchBytes) = watches[watchCount++];
-                term.SetStringValue(watch);
-                watchBytes.CopyChars(watch);
-                value.SetBytesValue(watchBytes);
-                document.Add(term);
-                document.Add(value);
+                watches[watchCount++].AddTo(document, watch);
             }
 
             // Range filters and sorts read the DocValues (via SegmentColumns); the indexed term is only
@@ -138,26 +132,37 @@ internal static class MentionDocument
             document.Add(publishedValue);
             document.Add(reach);
             return document;
+
+            void AddIfPresent(Keyword keyword, string? value)
+            {
+                if (!string.IsNullOrEmpty(value))
+                {
+                    keyword.AddTo(document, value);
+                }
+            }
         }
     }
 
-    /// <summary>A keyword field: its indexed term and its DocValues column, both reused.</summary>
-    private sealed class Keyword(string name)
+    /// <summary>
+    /// A keyword field: its indexed term and its DocValues column (one value, or one of a set), both reused;
+    /// the column reads the one <see cref="BytesRef"/> each value is copied into.
+    /// </summary>
+    private sealed class Keyword
     {
         private readonly BytesRef bytes = new();
-        private readonly StringField term = new(name, string.Empty, Field.Store.NO);
-        private readonly SortedDocValuesField value = new(name, new BytesRef());
+        private readonly StringField term;
+        private readonly Field value;
 
-        public void AddTo(Document document, string? keyword)
+        public Keyword(string name, bool multiValued = false)
         {
-            if (string.IsNullOrEmpty(keyword))
-            {
-                return;
-            }
+            term = new StringField(name, string.Empty, Field.Store.NO);
+            value = multiValued ? new SortedSetDocValuesField(name, bytes) : new SortedDocValuesField(name, bytes);
+        }
 
+        public void AddTo(Document document, string keyword)
+        {
             term.SetStringValue(keyword);
             bytes.CopyChars(keyword);
-            value.SetBytesValue(bytes);
             document.Add(term);
             document.Add(value);
         }

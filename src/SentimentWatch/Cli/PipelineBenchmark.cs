@@ -968,11 +968,10 @@ public static class PipelineBenchmark
         /// </summary>
         private void SampleMemory(object? state)
         {
-            var anonymous = StatusKilobytes("RssAnon:");
-            var file = StatusKilobytes("RssFile:");
+            var (anonymous, file, shared) = ResidentParts();
             InterlockedMax(ref _peakAnonymousKilobytes, anonymous);
             InterlockedMax(ref _peakFileKilobytes, file);
-            InterlockedMax(ref _peakSharedKilobytes, StatusKilobytes("RssShmem:"));
+            InterlockedMax(ref _peakSharedKilobytes, shared);
 
             static void InterlockedMax(ref long target, long value)
             {
@@ -1018,12 +1017,45 @@ public static class PipelineBenchmark
             _process.Dispose();
         }
 
+        /// <summary>RssAnon, RssFile and RssShmem in kB, from one read of the process's status.</summary>
+        private (long Anonymous, long File, long Shared) ResidentParts()
+        {
+            try
+            {
+                long anonymous = 0, file = 0, shared = 0;
+                foreach (var line in File.ReadLines($"/proc/{_pid}/status"))
+                {
+                    switch (line[..Math.Max(0, line.IndexOf(':'))])
+                    {
+                        case "RssAnon":
+                            anonymous = Kilobytes(line);
+                            break;
+                        case "RssFile":
+                            file = Kilobytes(line);
+                            break;
+                        case "RssShmem":
+                            shared = Kilobytes(line);
+                            break;
+                    }
+                }
+
+                return (anonymous, file, shared);
+            }
+            catch (IOException)
+            {
+                return default;
+            }
+        }
+
+        private static long Kilobytes(string statusLine) =>
+            long.Parse(statusLine[(statusLine.IndexOf(':') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+
         private long StatusKilobytes(string field)
         {
             try
             {
                 var line = File.ReadLines($"/proc/{_pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
-                return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                return line is null ? 0 : Kilobytes(line);
             }
             catch (IOException)
             {
