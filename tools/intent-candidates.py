@@ -2,12 +2,14 @@
 """Draws the candidates of the Chinese intent set (tests/SentimentWatch.Scoring.Tests/Data/intent-check.tsv, docs/intent-rubric.md).
 
 Usage: tools/intent-candidates.py [DATA] [OUT]  (DATA default ../shared/data, OUT default a folder outside the repository)
-Writes OUT/candidates.tsv and OUT/candidates2.tsv: index, corpus, key (FNV-1a over the UTF-16 code units of the text as the CSV
+Writes OUT/candidates.tsv, OUT/candidates2.tsv and OUT/candidates3.tsv: index, corpus, key (FNV-1a over the UTF-16 code units of the text as the CSV
 holds it, trimmed, like TopicCheck.Key), text. The texts are for the reader only and must not be committed (the corpora's terms).
 The corpus labels are not written, so the reader labels intent without seeing them.
 Draw 1 (seed 20261203): 170 SMP2020 posts annotated neutral that hold a question or announcement mark, 60 SMP2020 posts starting
 like an announcement, 150 SMP2020 posts with a question mark, 170 weibo_senti_100k posts with either. Draw 2 (seed 20261204):
-150 more posts with a plain-question phrase (请问, 有没有人, 谁知道, 求推荐, 哪里有 ...), to have enough questions.
+150 more posts with a plain-question phrase (请问, 有没有人, 谁知道, 求推荐, 哪里有 ...), to have enough questions. Draw 3
+(seed 20261205, decision 211): 800 more posts with a plain-question phrase (a wider list: 想问, 在哪, 什么时候, 有没有…？ ...),
+none already in intent-check.tsv; written to OUT/candidates3.tsv. Draws 1 and 2 are unchanged by it (drawn first, same seeds).
 Never drawn: posts of crisis-check.tsv or complaints.tsv, and the SMP2020 test splits (train-sentiment's held-out set).
 """
 import sys, os
@@ -86,4 +88,22 @@ for t in pool:
 with open(os.path.join(OUT,'candidates2.tsv'),'w',encoding='utf-8') as f:
     for i,(s_,k,t) in enumerate(out):
         f.write('%d\t%s\t%s\t%s\n'%(1000+i,s_,k,t.replace('\t',' ').replace('\n',' ')))
+print(len(out),len(pool))
+
+# Draw 3 (decision 211): more plain-question phrases, because decision 210's head had only 24 questions to learn from.
+# Never a post of draws 1 and 2 (the 700 posts of intent-check.tsv before it); it does not read intent-check.tsv, so appending
+# its own labels there does not change what it draws.
+rng=random.Random(20261205)
+Q3=re.compile(r'请问|有没有人|有人知道|谁知道|求推荐|求问|想问|哪里有|哪儿有|哪里可以|在哪|多少钱|几点|什么时候|怎么办理|有没有.{0,12}[？?]')
+pool=[t for s,t,l in smp if not s.endswith('_test') and Q3.search(t)]+[t for l,t in wb if Q3.search(t)]
+rng.shuffle(pool)
+out=[];seen=set(prev)|seen
+for t in pool:
+    k=fnv(t)
+    if k in seen or not ok(t) or len(t)>140: continue
+    seen.add(k); out.append((src.get(t,'zh-weibo-senti'),k,t))
+    if len(out)>=800: break
+with open(os.path.join(OUT,'candidates3.tsv'),'w',encoding='utf-8') as f:
+    for i,(s_,k,t) in enumerate(out):
+        f.write('%d\t%s\t%s\t%s\n'%(3000+i,s_,k,t.replace('\t',' ').replace('\n',' ')))
 print(len(out),len(pool))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using SentimentWatch.Scoring.Featurization;
 using SentimentWatch.Scoring.Models;
@@ -6,7 +7,7 @@ using SentimentWatch.Scoring.Training;
 namespace SentimentWatch.Scoring.Tests;
 
 /// <summary>
-/// The Chinese intent set (Data/intent-check.tsv, docs/intent-rubric.md) and the intent head measured on it (decision 210).
+/// The Chinese intent set (Data/intent-check.tsv, docs/intent-rubric.md) and the intent head measured on it (decisions 210, 211).
 /// </summary>
 public sealed class IntentSetTests
 {
@@ -18,7 +19,7 @@ public sealed class IntentSetTests
     public void Every_post_loads_and_the_labels_give_both_sides_enough_posts()
     {
         var items = Items.Value;
-        items.Count.ShouldBe(700);
+        items.Count.ShouldBe(1500);
         items.Select(i => i.Id).Distinct().Count().ShouldBe(items.Count);
         items.Select(i => i.Key).Distinct().Count().ShouldBe(items.Count);
         items.ShouldAllBe(i => i.Language == "zh" && i.Text.Length > 0 && TopicCheck.Key(i.Text) == i.Key);
@@ -92,8 +93,9 @@ public sealed class IntentSetTests
         SocialTrainingRun.Labels(withHead, all).Count(l => l == "negative").ShouldBeLessThan(SocialTrainingRun.Labels(model, all).Count(l => l == "negative"));
     }
 
-    // Measured once on the test split and reported in models/MODEL.md (intent set): the served model's figures, with a margin of
-    // two posts, so a retrain that serves more plain posts negative, or fewer complaints negative, fails.
+    // Measured on the test split and reported in models/MODEL.md (intent set; decision 211 for the 1,500-post set): the served
+    // model's figures, with a margin of two posts, so a retrain that serves more plain posts negative, or fewer complaints
+    // negative, fails.
     [CorpusFact]
     public void The_served_model_keeps_complaints_negative_and_plain_posts_mostly_not_on_the_intent_test_split()
     {
@@ -101,9 +103,18 @@ public sealed class IntentSetTests
         var labels = SocialTrainingRun.Labels(Shipped.Value, test.Select(i => i.Text).ToList());
         var plain = test.Select((i, k) => (i, l: labels[k])).Where(x => x.i.IsPlain).ToList();
         var complaints = test.Select((i, k) => (i, l: labels[k])).Where(x => x.i.Intent == IntentCheck.Complaint).ToList();
-        plain.Count.ShouldBe(46);
-        complaints.Count.ShouldBe(20);
-        plain.Count(x => x.l == "negative").ShouldBeLessThanOrEqualTo(8 + 2);
-        complaints.Count(x => x.l == "negative").ShouldBeGreaterThanOrEqualTo(19 - 2);
+        plain.Count.ShouldBe(72);
+        complaints.Count.ShouldBe(56);
+        plain.Count(x => x.l == "negative").ShouldBeLessThanOrEqualTo(21 + 2);
+        complaints.Count(x => x.l == "negative").ShouldBeGreaterThanOrEqualTo(55 - 2);
+
+        // The 123 test posts of decision 210 (i-zh-001..700) keep their own figures, so the larger set does not dilute them.
+        static bool First700(IntentCheck i) => int.Parse(i.Id["i-zh-".Length..], CultureInfo.InvariantCulture) <= 700;
+        var firstPlain = plain.Where(x => First700(x.i)).ToList();
+        var firstComplaints = complaints.Where(x => First700(x.i)).ToList();
+        firstPlain.Count.ShouldBe(46);
+        firstComplaints.Count.ShouldBe(20);
+        firstPlain.Count(x => x.l == "negative").ShouldBeLessThanOrEqualTo(8 + 2);
+        firstComplaints.Count(x => x.l == "negative").ShouldBeGreaterThanOrEqualTo(19 - 2);
     }
 }
