@@ -16,7 +16,14 @@ public static partial class SimHash
     {
         // A leading repost marker adds shingles the original lacks (enough to flip 4-6 bits of a
         // tweet-length text), so it is dropped: a repost is the text it reposts.
-        var normalized = RepostPrefix().Replace(TextNormalizer.Normalize(text), string.Empty);
+        // (Anchored at the start, so one match at most; cut by hand because Replace re-parses its
+        // replacement whenever the GC has cleared the regex's weakly held cache of it.)
+        var normalized = TextNormalizer.Normalize(text);
+        foreach (var prefix in RepostPrefix().EnumerateMatches(normalized))
+        {
+            normalized = normalized[(prefix.Index + prefix.Length)..];
+            break;
+        }
 
         // Units (a CJK character, or a run of letters and digits) are ranges of the normalised
         // text; shingles are hashed straight from it, without a string per unit or shingle

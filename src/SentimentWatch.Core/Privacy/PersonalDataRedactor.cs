@@ -202,9 +202,9 @@ public static partial class PersonalDataRedactor
 
         if (kinds.HasFlag(RedactionKinds.IdNumber))
         {
-            foreach (Match m in IdNumberPattern().Matches(folded))
+            foreach (var m in IdNumberPattern().EnumerateMatches(folded))
             {
-                if (IsResidentId(Digits(m.Value)))
+                if (IsResidentId(Digits(folded.Substring(m.Index, m.Length))))
                 {
                     Add(spans, m.Index, m.Length, RedactionKinds.IdNumber);
                 }
@@ -213,9 +213,9 @@ public static partial class PersonalDataRedactor
 
         if (kinds.HasFlag(RedactionKinds.Card))
         {
-            foreach (Match m in CardPattern().Matches(folded))
+            foreach (var m in CardPattern().EnumerateMatches(folded))
             {
-                if (IsCard(Digits(m.Value), folded, m.Index))
+                if (IsCard(Digits(folded.Substring(m.Index, m.Length)), folded, m.Index))
                 {
                     Add(spans, m.Index, m.Length, RedactionKinds.Card);
                 }
@@ -226,9 +226,9 @@ public static partial class PersonalDataRedactor
         {
             foreach (var pattern in new[] { MobilePattern(), InternationalPhonePattern(), NorthAmericanPhonePattern(), LandlinePattern() })
             {
-                foreach (Match m in pattern.Matches(folded))
+                foreach (var m in pattern.EnumerateMatches(folded))
                 {
-                    if (Digits(m.Value).Length is >= 7 and <= 15)
+                    if (Digits(folded.Substring(m.Index, m.Length)).Length is >= 7 and <= 15)
                     {
                         Add(spans, m.Index, m.Length, RedactionKinds.Phone);
                     }
@@ -240,7 +240,7 @@ public static partial class PersonalDataRedactor
         {
             foreach (var pattern in new[] { ChineseAddressPattern(), EnglishAddressPattern() })
             {
-                foreach (Match m in pattern.Matches(folded))
+                foreach (var m in pattern.EnumerateMatches(folded))
                 {
                     Add(spans, m.Index, m.Length, RedactionKinds.Address);
                 }
@@ -251,9 +251,9 @@ public static partial class PersonalDataRedactor
         {
             foreach (var pattern in new[] { ChineseHonorificNamePattern(), EnglishHonorificNamePattern() })
             {
-                foreach (Match m in pattern.Matches(folded))
+                foreach (var m in pattern.EnumerateMatches(folded))
                 {
-                    if (!NotAPerson.Contains(m.Value))
+                    if (!NotAPerson.Contains(folded.Substring(m.Index, m.Length)))
                     {
                         Add(spans, m.Index, m.Length, RedactionKinds.Name);
                     }

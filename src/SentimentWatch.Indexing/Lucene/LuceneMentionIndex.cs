@@ -290,7 +290,9 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
     public Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var older = NumericRangeQuery.NewInt64Range(MentionDocument.Published, MentionDocument.PublishedPrecisionStep, null, cutoff.ToUnixTimeMilliseconds(), true, false);
+        // Read from the publish-time column, not an indexed term (decision 203): documents written
+        // before that decision carry the term too, and the column as well, so both are found.
+        var older = new ConstantScoreQuery(ColumnQueries.Range(MentionDocument.Published, null, cutoff.ToUnixTimeMilliseconds()));
         var count = WithSearcher(searcher =>
         {
             var counter = new TotalHitCountCollector();

@@ -31,11 +31,6 @@ internal static class MentionDocument
     /// <summary>Keyword fields a query may address as <c>field:value</c>.</summary>
     public static readonly string[] KeywordFields = [Id, Source, Author, Topic, Sentiment, Watch, Language, Thread];
 
-    /// <summary>Precision step of the indexed publish time: full precision only (see <see cref="Create"/>).</summary>
-    public const int PublishedPrecisionStep = int.MaxValue;
-
-    private static readonly FieldType PublishedType = CreatePublishedType();
-
     /// <summary>The sentiment keyword filters and stats read: an analyst's correction wins over the model (decision 160).</summary>
     public static string SentimentKey(Mention mention) =>
         mention.LabelledSentiment is { } label ? SentimentScore.ToWire(label) : Unscored;
@@ -63,13 +58,6 @@ internal static class MentionDocument
         return MentionJson.Deserialize(json.Bytes.AsSpan(json.Offset, json.Length));
     }
 
-    private static FieldType CreatePublishedType()
-    {
-        var type = new FieldType(Int64Field.TYPE_NOT_STORED) { NumericPrecisionStep = PublishedPrecisionStep };
-        type.Freeze();
-        return type;
-    }
-
     /// <summary>
     /// One instance of every field a mention document carries. Lucene's Field documentation
     /// recommends reusing Field instances across documents: a reused keyword or numeric field
@@ -88,7 +76,6 @@ internal static class MentionDocument
         private readonly Keyword language = new(Language);
         private readonly StringField thread = new(Thread, string.Empty, Field.Store.NO);
         private readonly List<Keyword> watches = [];
-        private readonly Int64Field published = new(Published, 0L, PublishedType);
         private readonly NumericDocValuesField publishedValue = new(Published, 0L);
         private readonly NumericDocValuesField reach = new(Reach, 0L);
 
@@ -122,13 +109,11 @@ internal static class MentionDocument
                 watches[watchCount++].AddTo(document, watch);
             }
 
-            // Range filters and sorts read the DocValues (via SegmentColumns); the indexed term is only
-            // for retention's delete-by-query, so one full-precision term instead of Lucene's 16 trie terms.
-            var publishedAt = mention.PublishedAt.ToUnixTimeMilliseconds();
-            published.SetInt64Value(publishedAt);
-            publishedValue.SetInt64Value(publishedAt);
+            // Publish time is a DocValues column only: range filters, sorts and retention's delete read it
+            // through SegmentColumns. An indexed term would be one more near-unique term per document for
+            // every flush and merge to sort and build a terms index over (decision 203).
+            publishedValue.SetInt64Value(mention.PublishedAt.ToUnixTimeMilliseconds());
             reach.SetInt64Value(ReachOf(mention));
-            document.Add(published);
             document.Add(publishedValue);
             document.Add(reach);
             return document;
