@@ -206,6 +206,30 @@ public abstract class MentionLedgerContract : IAsyncLifetime
         fingerprints.Select(f => f.Sequence).ShouldBe(pending.Select(e => e.Sequence));
         fingerprints.ShouldAllBe(f => f.Fingerprint != 0 && f.PublishedAt == new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
     }
+
+    [Fact]
+    public async Task TheFingerprintIsStoredAtIntakeAndKeptThroughCompletionAndRescoring()
+    {
+        // The near-duplicate index is seeded from these at start-up: the intake writes them once,
+        // and completing or rescoring must not change them.
+        await Ledger.AcceptAsync([NewMention("a"), NewMention("b", text: "转发: 外卖送到已经凉了，客服也不回")], CancellationToken.None);
+        var pending = await Ledger.ReadPendingAsync(0, 10, Lease, CancellationToken.None);
+        var atIntake = pending.ToDictionary(e => e.Sequence, e => e.Mention.Fingerprint);
+        atIntake.Count.ShouldBe(2);
+        atIntake.Values.ShouldAllBe(f => f != 0);
+        pending.ShouldAllBe(e => e.Mention.Fingerprint == SimHash.Compute(e.Mention.Text));
+
+        await Ledger.CompleteAsync(pending.Select(e => e.Mention).ToList(), CancellationToken.None);
+        await Ledger.UpdateScoresAsync(pending.Select(e => e.Mention with { ScoredBy = "rescored" }).ToList(), CancellationToken.None);
+
+        var stored = new Dictionary<long, ulong>();
+        await foreach (var row in Ledger.ReadFingerprintsAsync(CancellationToken.None))
+        {
+            stored[row.Sequence] = row.Fingerprint;
+        }
+
+        stored.ShouldBe(atIntake);
+    }
 }
 
 public sealed class MentionLedgerOnSqlite : MentionLedgerContract
