@@ -72,38 +72,32 @@ with open(os.path.join(OUT,'candidates.tsv'),'w',encoding='utf-8') as f:
         f.write('%d\t%s\t%s\t%s\n'%(i,src,k,t.replace('\t',' ').replace('\n',' ')))
 print(len(out), len(excl), len(testkeys))
 
-# Draw 2: plain-question phrases.
-prev=set(k for _,k,_,_ in out)
-rng=random.Random(20261204)
-Q2=re.compile(r'请问|有没有人|有人知道|谁知道|求推荐|求问|哪里可以|哪里有|哪儿有|怎么办理|怎么设置|怎么弄|在哪里买|多少钱|几点|什么时候开|能不能.*吗|可以.*吗？')
-pool=[t for s,t,l in smp if not s.endswith('_test') and Q2.search(t)]+[t for l,t in wb if Q2.search(t)]
-rng.shuffle(pool)
-out=[];seen=set(prev)
+def phrase_draw(pattern, seed, seen, n, first_index, name):
+    """Up to n posts holding one of the phrases (never an SMP2020 test post, nor a key in seen), at most 140 characters,
+    in the order of a shuffle with this seed; written to OUT/name numbered from first_index. Adds the keys drawn to seen."""
+    draw_rng=random.Random(seed)
+    pool=[t for s,t,l in smp if not s.endswith('_test') and pattern.search(t)]+[t for l,t in wb if pattern.search(t)]
+    draw_rng.shuffle(pool)
+    drawn=[]
+    for t in pool:
+        k=fnv(t)
+        if k in seen or not ok(t) or len(t)>140: continue
+        seen.add(k); drawn.append((src.get(t,'zh-weibo-senti'),k,t))
+        if len(drawn)>=n: break
+    with open(os.path.join(OUT,name),'w',encoding='utf-8') as f:
+        for i,(s_,k,t) in enumerate(drawn):
+            f.write('%d\t%s\t%s\t%s\n'%(first_index+i,s_,k,t.replace('\t',' ').replace('\n',' ')))
+    print(len(drawn),len(pool))
+
 src={t:'zh-smp2020' for s,t,l in smp}
-for t in pool:
-    k=fnv(t)
-    if k in seen or not ok(t) or len(t)>140: continue
-    seen.add(k); out.append((src.get(t,'zh-weibo-senti'),k,t))
-    if len(out)>=150: break
-with open(os.path.join(OUT,'candidates2.tsv'),'w',encoding='utf-8') as f:
-    for i,(s_,k,t) in enumerate(out):
-        f.write('%d\t%s\t%s\t%s\n'%(1000+i,s_,k,t.replace('\t',' ').replace('\n',' ')))
-print(len(out),len(pool))
+seen=set(k for _,k,_,_ in out)
+
+# Draw 2: plain-question phrases.
+Q2=re.compile(r'请问|有没有人|有人知道|谁知道|求推荐|求问|哪里可以|哪里有|哪儿有|怎么办理|怎么设置|怎么弄|在哪里买|多少钱|几点|什么时候开|能不能.*吗|可以.*吗？')
+phrase_draw(Q2, 20261204, seen, 150, 1000, 'candidates2.tsv')
 
 # Draw 3 (decision 211): more plain-question phrases, because decision 210's head had only 24 questions to learn from.
 # Never a post of draws 1 and 2 (the 700 posts of intent-check.tsv before it); it does not read intent-check.tsv, so appending
 # its own labels there does not change what it draws.
-rng=random.Random(20261205)
 Q3=re.compile(r'请问|有没有人|有人知道|谁知道|求推荐|求问|想问|哪里有|哪儿有|哪里可以|在哪|多少钱|几点|什么时候|怎么办理|有没有.{0,12}[？?]')
-pool=[t for s,t,l in smp if not s.endswith('_test') and Q3.search(t)]+[t for l,t in wb if Q3.search(t)]
-rng.shuffle(pool)
-out=[];seen=set(prev)|seen
-for t in pool:
-    k=fnv(t)
-    if k in seen or not ok(t) or len(t)>140: continue
-    seen.add(k); out.append((src.get(t,'zh-weibo-senti'),k,t))
-    if len(out)>=800: break
-with open(os.path.join(OUT,'candidates3.tsv'),'w',encoding='utf-8') as f:
-    for i,(s_,k,t) in enumerate(out):
-        f.write('%d\t%s\t%s\t%s\n'%(3000+i,s_,k,t.replace('\t',' ').replace('\n',' ')))
-print(len(out),len(pool))
+phrase_draw(Q3, 20261205, seen, 800, 3000, 'candidates3.tsv')
