@@ -423,7 +423,7 @@ public sealed class MentionPipeline(
     /// </summary>
     private async Task ObserveAsync(ChannelReader<List<LedgerEntry>> input, CancellationToken drain)
     {
-        var uncommitted = new List<Mention>();
+        var uncommitted = new List<LedgerEntry>();
         var lastCommit = Stopwatch.GetTimestamp();
         var completed = false;
         try
@@ -443,7 +443,7 @@ public sealed class MentionPipeline(
                     }
 
                     await ObserveAllAsync(refreshed, drain);
-                    uncommitted.AddRange(refreshed.Select(e => e.Mention));
+                    uncommitted.AddRange(refreshed);
                 }
 
                 if (uncommitted.Count > 0 && (completed || uncommitted.Count >= _options.MaxUncommitted || Stopwatch.GetElapsedTime(lastCommit) >= _options.CommitInterval))
@@ -537,15 +537,15 @@ public sealed class MentionPipeline(
         }
     }
 
-    private async Task CommitAndCompleteAsync(List<Mention> mentions, CancellationToken drain)
+    private async Task CommitAndCompleteAsync(List<LedgerEntry> entries, CancellationToken drain)
     {
         var started = Stopwatch.GetTimestamp();
         await RetryAsync("Committing the index", () => index.CommitAsync(drain), drain);
-        _commitStage.Add(started, mentions.Count);
+        _commitStage.Add(started, entries.Count);
 
         // Processed only now that the index holds them durably: before this, a crash replays them.
-        await RetryAsync("Marking mentions processed in the ledger", () => ledger.CompleteAsync(mentions, drain), drain);
-        status.RecordProcessed(mentions.Count, mentions.Count(m => m.IsScored));
+        await RetryAsync("Marking mentions processed in the ledger", () => ledger.CompleteAsync(entries, drain), drain);
+        status.RecordProcessed(entries.Count, entries.Count(e => e.Mention.IsScored));
     }
 
     /// <summary>For steps whose failure is the store's, not a mention's: log, wait, try again until it works or shutdown.</summary>

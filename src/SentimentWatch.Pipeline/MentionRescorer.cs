@@ -61,17 +61,20 @@ public sealed class MentionRescorer(
             var scores = scorer.Score(stale.Select(e => e.Mention.Text).ToList());
             var rescored = stale
                 .Select((e, i) => scores[i] is { } s
-                    ? e.Mention with
+                    ? e with
                     {
-                        Sentiment = s.Sentiment,
-                        Topic = (watchTopics is { HasWatchTaxonomies: true } && e.Mention.Watches.Count > 0 ? watchTopics.WatchTopic(e.Mention.Watches, e.Mention.Text, s.Sentiment) : null) ?? s.Topic,
-                        RiskTerms = s.RiskTerms,
-                        ScoredBy = version,
+                        Mention = e.Mention with
+                        {
+                            Sentiment = s.Sentiment,
+                            Topic = (watchTopics is { HasWatchTaxonomies: true } && e.Mention.Watches.Count > 0 ? watchTopics.WatchTopic(e.Mention.Watches, e.Mention.Text, s.Sentiment) : null) ?? s.Topic,
+                            RiskTerms = s.RiskTerms,
+                            ScoredBy = version,
+                        },
                     }
                     : null)
-                .OfType<Core.Mentions.Mention>()
+                .OfType<LedgerEntry>()
                 .ToList();
-            await index.UpsertAsync(rescored, cancellationToken);
+            await index.UpsertAsync(rescored.Select(e => e.Mention).ToList(), cancellationToken);
             await ledger.UpdateScoresAsync(rescored, cancellationToken);
             total += rescored.Count;
             position = stale[^1].Sequence;

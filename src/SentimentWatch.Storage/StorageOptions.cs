@@ -30,6 +30,13 @@ public sealed class StorageOptions
     /// <summary>How long a writer waits for SQLite's lock before failing.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// SQLite page cache of the ledger's writer connection, in MiB (SQLite's default is 2): the
+    /// intake's inserts land at random places in the id index, so the writer keeps as much of it
+    /// in memory as this allows (decision 204). Memory is taken only as pages are read.
+    /// </summary>
+    public int LedgerCacheMiB { get; set; } = 64;
+
     public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
 
     public string StateDatabasePath => Path.Combine(ResolveDataDirectory(), "state.db");
@@ -63,6 +70,11 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         else if (options.Provider == StateStoreProvider.PostgreSql && string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             failures.Add($"{StorageOptions.SectionName}:ConnectionString must be set when {StorageOptions.SectionName}:Provider is postgresql (e.g. Host=localhost;Database=sentimentwatch;Username=sw; the password from the environment variable Storage__ConnectionString)");
+        }
+
+        if (options.LedgerCacheMiB is < 1 or > 4096)
+        {
+            failures.Add($"{StorageOptions.SectionName}:LedgerCacheMiB must be between 1 and 4096 (was {options.LedgerCacheMiB})");
         }
 
         if (options.BusyTimeout <= TimeSpan.Zero || options.BusyTimeout > TimeSpan.FromMinutes(10))

@@ -308,6 +308,7 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
     [InlineData("Watches:1:Id", "refunds", "Watches:1:Id 'refunds' is used by another watch")]
     [InlineData("Watches:2:Languages:0", "fr", "Watches:2:Languages")]
     [InlineData("Storage:BusyTimeout", "00:00:00", "Storage:BusyTimeout")]
+    [InlineData("Storage:LedgerCacheMiB", "0", "Storage:LedgerCacheMiB must be between 1 and 4096 (was 0)")]
     public async Task Invalid_configuration_fails_the_start_with_a_message_naming_the_setting(string key, string value, string expected)
     {
         using var dir = new DataDirectory();

@@ -44,7 +44,7 @@ public sealed partial class MentionLedger(
 
     private static readonly DateTimeOffsetToBinaryConverter TimeConverter = new();
 
-    private static readonly string[] DerivedColumns =
+    internal static readonly string[] DerivedColumns =
     [
         "Fingerprint", "Band0", "Band1", "Band2", "Band3", "DuplicateOf", "Watches", "Sentiment", "Negative", "Neutral", "Positive", "Topic", "TopicScore", "RiskTerms", "ScoredBy",
     ];
@@ -172,22 +172,18 @@ public sealed partial class MentionLedger(
             }
             else
             {
-                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-                var connection = (SqliteConnection)db.Database.GetDbConnection();
-                await connection.OpenAsync(cancellationToken);
-                using var transaction = connection.BeginTransaction(deferred: false);
-                using var insert = new RawInsert(connection);
-                var acceptedAt = Stored(clock.GetUtcNow());
-                for (var i = 0; i < batch.Count; i++)
+                InWriterTransaction(writer =>
                 {
-                    foreach (var mention in batch[i].Mentions)
+                    var acceptedAt = Stored(clock.GetUtcNow());
+                    for (var i = 0; i < batch.Count; i++)
                     {
-                        // ON CONFLICT DO NOTHING: 0 rows for an id the ledger already holds.
-                        accepted[i] += insert.Execute(mention, acceptedAt);
+                        foreach (var mention in batch[i].Mentions)
+                        {
+                            // ON CONFLICT DO NOTHING: 0 rows for an id the ledger already holds.
+                            accepted[i] += writer.Insert.Execute(mention, acceptedAt);
+                        }
                     }
-                }
-
-                transaction.Commit();
+                });
             }
 
             var total = accepted.Sum();
@@ -212,26 +208,6 @@ public sealed partial class MentionLedger(
                 queued.Done.TrySetException(ex);
             }
         }
-    }
-
-    private static void BindDerived(SqliteParameterCollection p, Mention m)
-    {
-        var (b0, b1, b2, b3) = Bands(m.Fingerprint);
-        p["$Fingerprint"].Value = unchecked((long)m.Fingerprint);
-        p["$Band0"].Value = b0;
-        p["$Band1"].Value = b1;
-        p["$Band2"].Value = b2;
-        p["$Band3"].Value = b3;
-        p["$DuplicateOf"].Value = (object?)m.DuplicateOf ?? DBNull.Value;
-        p["$Watches"].Value = string.Join(' ', m.Watches);
-        p["$Sentiment"].Value = m.Sentiment is null ? DBNull.Value : SentimentScore.ToWire(m.Sentiment.Label);
-        p["$Negative"].Value = (object?)m.Sentiment?.Negative ?? DBNull.Value;
-        p["$Neutral"].Value = (object?)m.Sentiment?.Neutral ?? DBNull.Value;
-        p["$Positive"].Value = (object?)m.Sentiment?.Positive ?? DBNull.Value;
-        p["$Topic"].Value = (object?)m.Topic?.Topic ?? DBNull.Value;
-        p["$TopicScore"].Value = (object?)m.Topic?.Score ?? DBNull.Value;
-        p["$RiskTerms"].Value = string.Join('\t', m.RiskTerms);
-        p["$ScoredBy"].Value = (object?)m.ScoredBy ?? DBNull.Value;
     }
 
     /// <summary>A time as EF Core stores it in this table (<see cref="DateTimeOffsetToBinaryConverter"/>), so raw writes and EF reads agree.</summary>
@@ -271,13 +247,7 @@ public sealed partial class MentionLedger(
             return claimed;
         }
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rows = await db.Mentions.AsNoTracking()
-            .Where(m => m.State == MentionState.Pending && m.Sequence > afterSequence)
-            .OrderBy(m => m.Sequence)
-            .Take(max)
-            .ToListAsync(cancellationToken);
-        var entries = rows.Select(r => new LedgerEntry(r.Sequence, ToMention(r)) { AcceptedAt = r.AcceptedAt }).ToList();
+        var entries = await ReadPendingSqliteAsync(afterSequence, max, cancellationToken);
         _readStage.Add(started, entries.Count);
         return entries;
     }
@@ -321,17 +291,17 @@ public sealed partial class MentionLedger(
     }
 
     /// <summary>Marks mentions processed with what the pipeline learned about them, in one transaction.</summary>
-    public async Task CompleteAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
+    public async Task CompleteAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var changed = await UpdateAsync(mentions, markProcessed: true, cancellationToken);
+        var changed = await UpdateAsync(entries, markProcessed: true, cancellationToken);
         MovePending(-changed);
-        _completeStage.Add(started, mentions.Count);
+        _completeStage.Add(started, entries.Count);
     }
 
     /// <summary>Writes new scores for mentions re-scored in place.</summary>
-    public Task UpdateScoresAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken) =>
-        UpdateAsync(mentions, markProcessed: false, cancellationToken);
+    public Task UpdateScoresAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) =>
+        UpdateAsync(entries, markProcessed: false, cancellationToken);
 
     /// <summary>
     /// Id, original and state of the mentions with these sequence numbers (the near-duplicate
@@ -467,17 +437,18 @@ public sealed partial class MentionLedger(
     }
 
     /// <summary>Writes what the pipeline derived (and the processed state) in one transaction; returns the rows that changed state.</summary>
-    private async Task<int> UpdateAsync(IReadOnlyList<Mention> mentions, bool markProcessed, CancellationToken cancellationToken)
+    private async Task<int> UpdateAsync(IReadOnlyList<LedgerEntry> entries, bool markProcessed, CancellationToken cancellationToken)
     {
-        if (mentions.Count == 0)
+        if (entries.Count == 0)
         {
             return 0;
         }
 
-        var byId = new Dictionary<string, Mention>(mentions.Count, StringComparer.Ordinal);
-        foreach (var mention in mentions)
+        // The same mention twice in one call: the last reading wins, as it would in two calls.
+        var bySequence = new Dictionary<long, LedgerEntry>(entries.Count);
+        foreach (var entry in entries)
         {
-            byId[mention.Id] = mention;
+            bySequence[entry.Sequence] = entry;
         }
 
         var changed = 0;
@@ -486,42 +457,18 @@ public sealed partial class MentionLedger(
         {
             if (_postgreSql)
             {
-                changed = await UpdatePostgreSqlAsync(byId.Values, markProcessed, cancellationToken);
+                changed = await UpdatePostgreSqlAsync(bySequence.Values.Select(e => e.Mention), markProcessed, cancellationToken);
                 return markProcessed ? changed : 0;
             }
 
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var connection = (SqliteConnection)db.Database.GetDbConnection();
-            await connection.OpenAsync(cancellationToken);
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using var update = connection.CreateCommand();
-            update.Transaction = transaction;
-            var set = string.Join(", ", DerivedColumns.Select(c => $"{c} = ${c}"));
-            update.CommandText = markProcessed
-                ? $"UPDATE mentions SET {set}, State = $processed, ProcessedAt = $now, Attempts = Attempts + 1 WHERE Id = $id AND State = $pending"
-                : $"UPDATE mentions SET {set} WHERE Id = $id";
-            foreach (var column in DerivedColumns)
+            InWriterTransaction(writer =>
             {
-                update.Parameters.Add(new SqliteParameter("$" + column, null));
-            }
-
-            update.Parameters.AddWithValue("$id", string.Empty);
-            if (markProcessed)
-            {
-                update.Parameters.AddWithValue("$processed", (int)MentionState.Processed);
-                update.Parameters.AddWithValue("$pending", (int)MentionState.Pending);
-                update.Parameters.AddWithValue("$now", Stored(clock.GetUtcNow()));
-            }
-
-            update.Prepare();
-            foreach (var mention in byId.Values)
-            {
-                BindDerived(update.Parameters, mention);
-                update.Parameters["$id"].Value = mention.Id;
-                changed += update.ExecuteNonQuery();
-            }
-
-            transaction.Commit();
+                var now = Stored(clock.GetUtcNow());
+                foreach (var entry in bySequence.Values)
+                {
+                    changed += markProcessed ? writer.Complete.Execute(entry, now) : writer.Rescore.Execute(entry, now);
+                }
+            });
         }
         finally
         {
@@ -568,96 +515,6 @@ internal sealed class PendingAppend(IReadOnlyList<Mention> mentions)
     public IReadOnlyList<Mention> Mentions { get; } = mentions;
 
     public TaskCompletionSource<int> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-}
-
-/// <summary>
-/// The intake's INSERT as one prepared SQLite statement bound by position: Microsoft.Data.Sqlite
-/// looks every parameter up by name on every execution, which for a 37-column row cost more than
-/// the insert itself. Runs inside the caller's transaction on the caller's connection.
-/// </summary>
-internal sealed class RawInsert : IDisposable
-{
-    private readonly SQLitePCL.sqlite3 _db;
-    private readonly SQLitePCL.sqlite3_stmt _statement;
-
-    public RawInsert(SqliteConnection connection)
-    {
-        _db = connection.Handle!;
-        var sql = $"INSERT INTO mentions ({string.Join(", ", MentionLedger.InsertColumns)}) VALUES ({string.Join(", ", MentionLedger.InsertColumns.Select(_ => "?"))}) ON CONFLICT (Id) DO NOTHING";
-        Check(SQLitePCL.raw.sqlite3_prepare_v2(_db, sql, out _statement));
-    }
-
-    /// <summary>Inserts one prepared mention; 1 when it is new, 0 when the id was known.</summary>
-    public int Execute(Mention m, long acceptedAt)
-    {
-        var (b0, b1, b2, b3) = MentionLedger.Bands(m.Fingerprint);
-        var i = 0;
-        Text(++i, m.Id);
-        Text(++i, m.Source);
-        Text(++i, m.ExternalId);
-        Text(++i, m.Url);
-        Text(++i, m.Author);
-        Text(++i, m.ThreadId);
-        Text(++i, m.Title);
-        Text(++i, m.Text);
-        Text(++i, m.Language);
-        Integer(++i, MentionLedger.Stored(m.PublishedAt));
-        Integer(++i, m.PublishedAtEstimated ? 1 : 0);
-        Integer(++i, MentionLedger.Stored(m.CollectedAt));
-        Integer(++i, m.Engagement.Reach);
-        Integer(++i, m.Engagement.Likes);
-        Integer(++i, m.Engagement.Replies);
-        Integer(++i, m.Engagement.Shares);
-        Integer(++i, m.DirectComplaint ? 1 : 0);
-
-        // The derived columns, in MentionLedger.DerivedColumns order.
-        Integer(++i, unchecked((long)m.Fingerprint));
-        Integer(++i, b0);
-        Integer(++i, b1);
-        Integer(++i, b2);
-        Integer(++i, b3);
-        Text(++i, m.DuplicateOf);
-        Text(++i, string.Join(' ', m.Watches));
-        Text(++i, m.Sentiment is null ? null : SentimentScore.ToWire(m.Sentiment.Label));
-        Real(++i, m.Sentiment?.Negative);
-        Real(++i, m.Sentiment?.Neutral);
-        Real(++i, m.Sentiment?.Positive);
-        Text(++i, m.Topic?.Topic);
-        Real(++i, m.Topic?.Score);
-        Text(++i, string.Join('\t', m.RiskTerms));
-        Text(++i, m.ScoredBy);
-
-        Integer(++i, (int)MentionState.Pending);
-        Integer(++i, 0);
-        Integer(++i, acceptedAt);
-
-        var rc = SQLitePCL.raw.sqlite3_step(_statement);
-        SQLitePCL.raw.sqlite3_reset(_statement);
-        if (rc != SQLitePCL.raw.SQLITE_DONE)
-        {
-            Check(rc);
-        }
-
-        return SQLitePCL.raw.sqlite3_changes(_db);
-    }
-
-    public void Dispose() => _statement.Dispose();
-
-    private void Text(int index, string? value) =>
-        Check(value is null ? SQLitePCL.raw.sqlite3_bind_null(_statement, index) : SQLitePCL.raw.sqlite3_bind_text(_statement, index, value));
-
-    private void Integer(int index, long value) => Check(SQLitePCL.raw.sqlite3_bind_int64(_statement, index, value));
-
-    private void Real(int index, float? value) =>
-        Check(value is null ? SQLitePCL.raw.sqlite3_bind_null(_statement, index) : SQLitePCL.raw.sqlite3_bind_double(_statement, index, value.Value));
-
-    private void Check(int rc)
-    {
-        if (rc is not (SQLitePCL.raw.SQLITE_OK or SQLitePCL.raw.SQLITE_DONE or SQLitePCL.raw.SQLITE_ROW))
-        {
-            throw new SqliteException(SQLitePCL.raw.sqlite3_errmsg(_db).utf8_to_string(), rc);
-        }
-    }
 }
 
 public sealed record LedgerEntry(long Sequence, Mention Mention)

@@ -52,6 +52,7 @@ public static class CommandLine
         .. CasesCommands.Commands(buildHost).Select(c => ("cases", c)),
         ("pipeline", PipelineBenchmark.Command()),
         ("redaction", RedactionBenchmark.Command()),
+        ("ledger", LedgerBenchmark.Command()),
         ("delivery", DeliveryBenchmark.Command()),
         .. SentimentWatch.Web.Cli.ConsoleCommands.Commands(buildHost).Select(c => ("console", c)),
     ];

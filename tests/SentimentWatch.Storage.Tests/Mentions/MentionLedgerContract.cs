@@ -102,12 +102,15 @@ public abstract class MentionLedgerContract : IAsyncLifetime
         pending.Select(e => e.Mention.Id).ShouldBe(["a", "b", "c"]);
         pending.Select(e => e.Sequence).ShouldBeInOrder();
 
-        var scored = pending.Select(e => e.Mention with
+        var scored = pending.Select(e => e with
         {
-            Sentiment = new SentimentScore(SentimentLabel.Negative, 0.8f, 0.15f, 0.05f),
-            Topic = new TopicScore("payment", 0.7f),
-            ScoredBy = "sentiment-v2",
-            RiskTerms = ["refund"],
+            Mention = e.Mention with
+            {
+                Sentiment = new SentimentScore(SentimentLabel.Negative, 0.8f, 0.15f, 0.05f),
+                Topic = new TopicScore("payment", 0.7f),
+                ScoredBy = "sentiment-v2",
+                RiskTerms = ["refund"],
+            },
         }).ToList();
         await Ledger.CompleteAsync(scored, CancellationToken.None);
 
@@ -136,8 +139,8 @@ public abstract class MentionLedgerContract : IAsyncLifetime
         await Ledger.AcceptAsync([NewMention("a"), NewMention("b")], CancellationToken.None);
         var pending = await Ledger.ReadPendingAsync(0, 10, Lease, CancellationToken.None);
 
-        await Ledger.CompleteAsync(pending.Select(e => e.Mention).ToList(), CancellationToken.None);
-        await Ledger.CompleteAsync(pending.Select(e => e.Mention).ToList(), CancellationToken.None);
+        await Ledger.CompleteAsync(pending, CancellationToken.None);
+        await Ledger.CompleteAsync(pending, CancellationToken.None);
 
         (await Ledger.CountAsync(CancellationToken.None)).Processed.ShouldBe(2);
     }
@@ -172,10 +175,10 @@ public abstract class MentionLedgerContract : IAsyncLifetime
     {
         await Ledger.AcceptAsync([NewMention("a")], CancellationToken.None);
         var entry = (await Ledger.ReadPendingAsync(0, 10, Lease, CancellationToken.None)).Single();
-        await Ledger.CompleteAsync([entry.Mention with { ScoredBy = "v1", Sentiment = new SentimentScore(SentimentLabel.Neutral, 0.1f, 0.8f, 0.1f) }], CancellationToken.None);
+        await Ledger.CompleteAsync([entry with { Mention = entry.Mention with { ScoredBy = "v1", Sentiment = new SentimentScore(SentimentLabel.Neutral, 0.1f, 0.8f, 0.1f) } }], CancellationToken.None);
 
         var stale = (await Ledger.ReadStaleScoresAsync("v2", 0, 10, CancellationToken.None)).ShouldHaveSingleItem();
-        await Ledger.UpdateScoresAsync([stale.Mention with { ScoredBy = "v2", Sentiment = new SentimentScore(SentimentLabel.Positive, 0.1f, 0.1f, 0.8f) }], CancellationToken.None);
+        await Ledger.UpdateScoresAsync([stale with { Mention = stale.Mention with { ScoredBy = "v2", Sentiment = new SentimentScore(SentimentLabel.Positive, 0.1f, 0.1f, 0.8f) } }], CancellationToken.None);
 
         (await Ledger.ReadStaleScoresAsync("v2", 0, 10, CancellationToken.None)).ShouldBeEmpty();
         var processed = new List<Mention>();
@@ -192,7 +195,7 @@ public abstract class MentionLedgerContract : IAsyncLifetime
     {
         await Ledger.AcceptAsync([NewMention("a"), NewMention("b", text: "a completely different complaint about delivery")], CancellationToken.None);
         var pending = await Ledger.ReadPendingAsync(0, 10, Lease, CancellationToken.None);
-        await Ledger.CompleteAsync(pending.Select(e => e.Mention).ToList(), CancellationToken.None);
+        await Ledger.CompleteAsync(pending, CancellationToken.None);
 
         var found = await Ledger.FindBySequenceAsync(pending.Select(e => e.Sequence).ToList(), CancellationToken.None);
         found.Values.Select(v => v.Id).Order().ShouldBe(["a", "b"]);
@@ -219,8 +222,8 @@ public abstract class MentionLedgerContract : IAsyncLifetime
         atIntake.Values.ShouldAllBe(f => f != 0);
         pending.ShouldAllBe(e => e.Mention.Fingerprint == SimHash.Compute(e.Mention.Text));
 
-        await Ledger.CompleteAsync(pending.Select(e => e.Mention).ToList(), CancellationToken.None);
-        await Ledger.UpdateScoresAsync(pending.Select(e => e.Mention with { ScoredBy = "rescored" }).ToList(), CancellationToken.None);
+        await Ledger.CompleteAsync(pending, CancellationToken.None);
+        await Ledger.UpdateScoresAsync(pending.Select(e => e with { Mention = e.Mention with { ScoredBy = "rescored" } }).ToList(), CancellationToken.None);
 
         var stored = new Dictionary<long, ulong>();
         await foreach (var row in Ledger.ReadFingerprintsAsync(CancellationToken.None))

@@ -68,7 +68,7 @@ public sealed class MentionLedgerLeaseTests
         // The rest is free at once; what the dying worker holds is not, not even a minute later.
         var rest = await alive.ReadPendingAsync(0, 100, Lease, CancellationToken.None);
         rest.Select(e => e.Mention.Id).ShouldBe(["m6", "m7", "m8", "m9"]);
-        await alive.CompleteAsync(rest.Select(e => e.Mention).ToList(), CancellationToken.None);
+        await alive.CompleteAsync(rest, CancellationToken.None);
         clock.Advance(TimeSpan.FromMinutes(1));
         (await alive.ReadPendingAsync(0, 100, Lease, CancellationToken.None)).ShouldBeEmpty();
 
@@ -78,7 +78,7 @@ public sealed class MentionLedgerLeaseTests
         takenOver.Select(e => e.Mention.Id).ShouldBe(held.Select(e => e.Mention.Id));
         (await dead.ReadPendingAsync(0, 100, Lease, CancellationToken.None)).ShouldBeEmpty("the survivor's new lease keeps the old owner off them");
 
-        await alive.CompleteAsync(takenOver.Select(e => e.Mention).ToList(), CancellationToken.None);
+        await alive.CompleteAsync(takenOver, CancellationToken.None);
         var counts = await alive.CountAsync(CancellationToken.None);
         counts.Processed.ShouldBe(10);
         counts.Pending.ShouldBe(0);
@@ -94,7 +94,7 @@ public sealed class MentionLedgerLeaseTests
         var ledger = stopping.GetRequiredService<MentionLedger>();
         await ledger.AcceptAsync([MentionLedgerContract.NewMention("a"), MentionLedgerContract.NewMention("b")], CancellationToken.None);
         var claimed = await ledger.ReadPendingAsync(0, 10, Lease, CancellationToken.None);
-        await ledger.CompleteAsync([claimed[0].Mention], CancellationToken.None);
+        await ledger.CompleteAsync([claimed[0]], CancellationToken.None);
 
         (await ledger.ReleaseLeasesAsync(CancellationToken.None)).ShouldBe(1);
 
@@ -113,7 +113,7 @@ public sealed class MentionLedgerLeaseTests
         await first.AcceptAsync([MentionLedgerContract.NewMention("a"), MentionLedgerContract.NewMention("b")], CancellationToken.None);
 
         var claimed = await first.ReadPendingAsync(0, 10, Lease, CancellationToken.None);
-        await first.CompleteAsync([claimed[0].Mention], CancellationToken.None);
+        await first.CompleteAsync([claimed[0]], CancellationToken.None);
         await first.ParkAsync("b", "scoring failed", CancellationToken.None);
         (await second.RequeueAsync("b", CancellationToken.None)).ShouldBeTrue();
 
