@@ -47,7 +47,9 @@ public sealed partial class MentionLedger : IDisposable
     private LedgerWriter OpenWriter()
     {
         using var db = contexts.CreateDbContext();
-        var connection = new SqliteConnection(db.Database.GetConnectionString());
+
+        // Not pooled: disposing it (after a failure, at shutdown) closes it, rather than handing its large cache to EF Core.
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString());
         try
         {
             connection.Open();

@@ -238,6 +238,37 @@ public abstract class MentionLedgerContract : IAsyncLifetime
 public sealed class MentionLedgerOnSqlite : MentionLedgerContract
 {
     protected override StateStoreProvider Provider => StateStoreProvider.Sqlite;
+
+    [Fact]
+    public async Task AWriteThatFailsLeavesNothingAndTheNextWriteWorks()
+    {
+        // The ledger writes through one connection of its own (decision 204): a failed write must not leave it unusable.
+        await using var store = await StateStore.CreateAsync(StateStoreProvider.Sqlite, "writer");
+        store.Options.BusyTimeout = TimeSpan.FromSeconds(1);
+        await using var services = store.Services();
+        await StateStore.MigrateAsync(services);
+        var ledger = services.GetRequiredService<MentionLedger>();
+        await ledger.AcceptAsync([NewMention("a")], CancellationToken.None);
+
+        // Another process holds SQLite's write lock longer than the busy timeout.
+        await using (var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.Options.StateDatabasePath};Pooling=False"))
+        {
+            await other.OpenAsync();
+            using var holding = other.BeginTransaction(deferred: false);
+            await Should.ThrowAsync<Microsoft.Data.Sqlite.SqliteException>(() => ledger.AcceptAsync([NewMention("b")], CancellationToken.None));
+            var pending = await ledger.ReadPendingAsync(0, 10, Lease, CancellationToken.None);
+            await Should.ThrowAsync<Microsoft.Data.Sqlite.SqliteException>(() => ledger.CompleteAsync(pending, CancellationToken.None));
+            holding.Rollback();
+        }
+
+        await ledger.AcceptAsync([NewMention("b")], CancellationToken.None);
+        var both = await ledger.ReadPendingAsync(0, 10, Lease, CancellationToken.None);
+        both.Select(e => e.Mention.Id).ShouldBe(["a", "b"]);
+        await ledger.CompleteAsync(both, CancellationToken.None);
+        var counts = await ledger.CountAsync(CancellationToken.None);
+        counts.Processed.ShouldBe(2);
+        counts.Pending.ShouldBe(0);
+    }
 }
 
 public sealed class MentionLedgerOnPostgreSql : MentionLedgerContract
