@@ -154,6 +154,12 @@ public sealed class MentionPipeline(
             {
                 pending = await ledger.ReadPendingAsync(position, _options.BatchSize, _options.LeaseDuration, stoppingToken);
             }
+            catch (ObjectDisposedException)
+            {
+                // The host is being disposed around the loop (a start that failed, e.g. on a port in use, disposes it
+                // without stopping the pipeline first): there is nothing left to read, and it is not the ledger's fault.
+                return;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "Reading pending mentions from the ledger failed; retrying in {RetryDelay}", _options.PollInterval);
