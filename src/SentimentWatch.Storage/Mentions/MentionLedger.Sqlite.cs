@@ -7,11 +7,12 @@ namespace SentimentWatch.Storage.Mentions;
 
 /// <summary>
 /// The ledger's writes on SQLite (decision 204): one connection kept open for them, used only
-/// under the write lock, with its statements prepared once and a page cache of
-/// <c>Storage:LedgerCacheMiB</c> and a larger WAL checkpoint threshold. A pooled connection per write started every transaction with
-/// a cold 2 MiB cache: SQLite drops a connection's cache whenever another connection has
-/// written, and the intake's inserts land at random places in the id index. Completion and
-/// re-scoring find their rows by sequence number (the table's rowid), not through that index.
+/// under the write lock, with its statements prepared once, a page cache of
+/// <c>Storage:LedgerCacheMiB</c> and a larger WAL checkpoint threshold. A pooled connection per
+/// write started every transaction with a cold 2 MiB cache: SQLite drops a connection's cache
+/// whenever another connection has written, and the intake's inserts land at random places in
+/// the id index. Completion and re-scoring find their rows by sequence number (the table's
+/// rowid), not through that index.
 /// </summary>
 public sealed partial class MentionLedger : IDisposable
 {
