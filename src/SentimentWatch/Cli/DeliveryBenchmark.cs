@@ -104,7 +104,7 @@ public static class DeliveryBenchmark
     {
         var desk = services.GetRequiredService<IncidentDesk>();
         var clock = services.GetRequiredService<TimeProvider>();
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineLoad.Average();
 
         // Warm-up incident (JIT, the first connections) is not measured.
         var warmUp = Mention(0, "warm-up", clock.GetUtcNow());
@@ -152,7 +152,7 @@ public static class DeliveryBenchmark
         observe.Sort();
         return
         [
-            string.Create(CultureInfo.InvariantCulture, $"{incidents} incidents, one every {gap.TotalMilliseconds:F0} ms, in {elapsed.TotalSeconds:F1} s; load average {loadBefore} before, {LoadAverage()} after"),
+            string.Create(CultureInfo.InvariantCulture, $"{incidents} incidents, one every {gap.TotalMilliseconds:F0} ms, in {elapsed.TotalSeconds:F1} s; load average {loadBefore} before, {MachineLoad.Average()} after"),
             string.Create(CultureInfo.InvariantCulture, $"evidence -> webhook received: p50 {Percentile(latencies, 0.50):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, max {latencies[^1]:F1} ms"),
             string.Create(CultureInfo.InvariantCulture, $"observer call (evidence + evaluation + outbox commit): p50 {Percentile(observe, 0.50):F1} ms, p95 {Percentile(observe, 0.95):F1} ms"),
             string.Create(CultureInfo.InvariantCulture, $"process CPU {cpuMs / incidents:F2} ms per incident (desk, outbox, Hangfire, HTTP send and the receiver in one process)"),
@@ -177,9 +177,6 @@ public static class DeliveryBenchmark
         Sentiment = new SentimentScore(SentimentLabel.Negative, 0.9f, 0.05f, 0.05f),
         ScoredBy = "bench",
     };
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>A webhook receiver on 127.0.0.1 that records when each alert's first sample arrived.</summary>
     private sealed class WebhookSink : IAsyncDisposable

@@ -60,10 +60,10 @@ public static class LedgerBenchmark
                 mentions[i] = m with { Id = MentionId.For(m.Source, m.ExternalId, m.Url), Sentiment = null, Topic = null, ScoredBy = null, Watches = [] };
             }
 
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ledger: {storage.Provider}, {count:N0} mentions (mean {mentions.Average(m => m.Text.Length):N0} chars), {clients} clients × {request} per request, completed {completeSize:N0} at a time; load average {LoadAverage()}"));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ledger: {storage.Provider}, {count:N0} mentions (mean {mentions.Average(m => m.Text.Length):N0} chars), {clients} clients × {request} per request, completed {completeSize:N0} at a time; load average {MachineLoad.Average()}"));
 
             // Append: each client takes every clients-th request, as concurrent intake requests would.
-            var appended = await PhaseAsync("append", count, async () =>
+            await PhaseAsync("append", count, async () =>
             {
                 var requests = mentions.Chunk(request).ToArray();
                 await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(
@@ -120,10 +120,10 @@ public static class LedgerBenchmark
             });
 
             var counts = await ledger.CountAsync(cancellationToken);
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"at the end: {counts.Processed:N0} processed, {counts.Pending:N0} pending; state database {Megabytes(storage.StateDatabasePath):N0} MiB (+ WAL {Megabytes(storage.StateDatabasePath + "-wal"):N0} MiB); load average {LoadAverage()}"));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"at the end: {counts.Processed:N0} processed, {counts.Pending:N0} pending; state database {Megabytes(storage.StateDatabasePath):N0} MiB (+ WAL {Megabytes(storage.StateDatabasePath + "-wal"):N0} MiB); load average {MachineLoad.Average()}"));
             var stages = metrics.Snapshot().Where(s => s.Items > 0).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Stage} {s.Busy.TotalMilliseconds * 1000 / count:F1}"));
             Console.Out.WriteLine("stage busy µs per mention: " + string.Join(", ", stages));
-            return appended && counts.Processed == count && counts.Pending == 0 ? 0 : 1;
+            return counts.Processed == count && counts.Pending == 0 ? 0 : 1;
         }
         finally
         {
@@ -138,7 +138,7 @@ public static class LedgerBenchmark
         }
     }
 
-    private static async Task<bool> PhaseAsync(string name, int count, Func<Task> run)
+    private static async Task PhaseAsync(string name, int count, Func<Task> run)
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -146,11 +146,7 @@ public static class LedgerBenchmark
         var wall = clock.Elapsed.TotalSeconds;
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {count / wall:N0} mentions/s, {wall * 1e6 / count:F1} µs wall and {cpuSeconds * 1e6 / count:F1} µs CPU per mention ({wall:F1} s, {cpuSeconds:F1} CPU-s)"));
-        return true;
     }
 
     private static double Megabytes(string path) => File.Exists(path) ? new FileInfo(path).Length / 1024.0 / 1024.0 : 0;
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

@@ -203,7 +203,7 @@ public static class PipelineBenchmark
     {
         var before = await MetricsAsync(clients, cancellationToken);
         var cpuBefore = services.Sum(s => s.CpuTime().Ticks);
-        var load = LoadAverage();
+        var load = MachineLoad.Average();
         var latencies = new ConcurrentBag<double>();
         long offered = 0, accepted = 0, pushedBack = 0;
         var clock = Stopwatch.StartNew();
@@ -286,7 +286,7 @@ public static class PipelineBenchmark
             cpu,
             Stages(before, after),
             load,
-            LoadAverage());
+            MachineLoad.Average());
     }
 
     private static async Task<LatencyPhase> SteadyAsync(IReadOnlyList<HttpClient> clients, MentionFeed feed, Settings settings, CancellationToken cancellationToken)
@@ -296,7 +296,7 @@ public static class PipelineBenchmark
         const int RequestsPerSecond = 10;
         var perRequest = Math.Max(1, settings.Rate / RequestsPerSecond);
         var before = await MetricsAsync(clients, cancellationToken);
-        var load = LoadAverage();
+        var load = MachineLoad.Average();
         var requestLatencies = new ConcurrentBag<double>();
         var probeLatencies = new ConcurrentBag<double>();
         var probes = new ConcurrentDictionary<string, long>();
@@ -388,7 +388,7 @@ public static class PipelineBenchmark
             pushedBack,
             crisisMs,
             load,
-            LoadAverage());
+            MachineLoad.Average());
     }
 
     private const string CrisisRuleId = "bench-crisis";
@@ -511,18 +511,6 @@ public static class PipelineBenchmark
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-    }
 
     private static void TryDelete(string directory)
     {

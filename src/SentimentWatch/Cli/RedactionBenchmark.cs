@@ -37,7 +37,7 @@ public static class RedactionBenchmark
             }
 
             var span = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(seconds)));
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{texts.Count:N0} texts from {file}, mean {texts.Average(t => t.Length):F0} characters; load average {LoadAverage()}"));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{texts.Count:N0} texts from {file}, mean {texts.Average(t => t.Length):F0} characters; load average {MachineLoad.Average()}"));
             foreach (var (name, kinds) in new[] { ("default kinds (e-mail, phone, ID, card)", RedactionKinds.Default), ("all kinds (+ address, name)", RedactionKinds.All) })
             {
                 Console.Out.WriteLine(Measure(name, texts, kinds, span, cancellationToken));
@@ -72,7 +72,4 @@ public static class RedactionBenchmark
             CultureInfo.InvariantCulture,
             $"{name}: {done / elapsed:N0} mentions/s on one thread, {elapsed * 1e6 / done:F1} µs per mention ({cpuSeconds * 1e6 / done:F1} µs CPU); {holding * 100.0 / texts.Count:F1} % of texts held personal data (checksum {checksum % 1000})");
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }
