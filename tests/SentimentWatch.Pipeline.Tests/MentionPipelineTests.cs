@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -237,10 +238,22 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
         var seen = new ConcurrentDictionary<string, int>();
         var mentions = Enumerable.Range(0, 240).Select(i => Mentions.Create($"drain-{i}", $"绿莫退款投诉 {i}: order {i * 7919} still not refunded")).ToList();
 
-        var first = await PipelineHost.StartAsync(dir.Path, b => b.Services.AddSingleton<IMentionObserver>(new RecordingObserver(seen, TimeSpan.FromMilliseconds(40))));
+        // One batch per channel, so far fewer than the 240 mentions are in flight behind the slow observer when the host
+        // stops: the rest must still be pending then, however fast the ledger reads (the default channels hold about 250).
+        var first = await PipelineHost.StartAsync(
+            dir.Path,
+            b => b.Services.AddSingleton<IMentionObserver>(new RecordingObserver(seen, TimeSpan.FromMilliseconds(40))),
+            new Dictionary<string, string?> { ["Pipeline:ChannelCapacity"] = "16" });
         foreach (var chunk in mentions.Chunk(60))
         {
             (await first.Intake.AcceptAsync(chunk, None)).Accepted.ShouldBe(chunk.Length);
+        }
+
+        // Stop once the pipeline is under way, so the stop cuts through it: some mentions observed, the rest not.
+        var underWay = Stopwatch.StartNew();
+        while (seen.IsEmpty && underWay.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(10);
         }
 
         await first.Host.StopAsync(None);
