@@ -242,7 +242,7 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
         // stops: the rest must still be pending then, however fast the ledger reads (the default channels hold about 250).
         var first = await PipelineHost.StartAsync(
             dir.Path,
-            b => b.Services.AddSingleton<IMentionObserver>(new RecordingObserver(seen, TimeSpan.FromMilliseconds(40))),
+            b => b.Services.AddSingleton<IMentionObserver>(new RecordingObserver(seen, TimeSpan.FromMilliseconds(200))),
             new Dictionary<string, string?> { ["Pipeline:ChannelCapacity"] = "16" });
         foreach (var chunk in mentions.Chunk(60))
         {
