@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Held-out sentiment measurement through the `score` verb (issue 19, decision 120).
 
-  export DATA OUT [--waimai waimai_10k.csv] [--airline Tweets.csv]
+  export DATA OUT [--waimai waimai_10k.csv] [--airline Tweets.csv] [--sample tools/goal-samples.tsv]
       Writes JSON lines (id, text, label) for the held-out sets the models never train on:
         zh-shopping-food.jsonl   online_shopping_10_cats, fruit + dairy reviews (label 0/1)
         zh-smp2020-test.jsonl    SMP2020-EWECT usual_test + virus_test (negative/neutral/positive; surprise dropped)
@@ -9,9 +9,16 @@
       and, when given, the posts the project never saw that the issue's goals are stated on:
         zh-waimai.jsonl          waimai_10k.csv (label,review; 1 positive, 0 negative)
         en-airline.jsonl         Twitter US Airline Sentiment Tweets.csv (airline_sentiment,text)
-  measure SCORED.jsonl [...]
+        en-airline-complaints.jsonl  its negative tweets with their crowd-labelled negativereason and a dev/test split
+                                 (the per-watch airline taxonomy's measure, decision 205)
+      --sample keeps only the rows tools/goal-samples.tsv lists (the samples measured in models/MODEL.md, "The goal
+      sets, sampled"): waimai by the FNV-1a key of the trimmed review, airline by tweet_id.
+  measure SCORED.jsonl [...]  measure SCORED.jsonl [...]
       Reads the score verb's output (the input line plus "sentiment") and prints negative-detection balanced accuracy
       (served label negative vs not) and, where the labels include neutral, 3-class macro-F1.
+  measure-topics SCORED.jsonl MAPPING.tsv [--split dev|test|all]
+      For en-airline-complaints scored with a watch taxonomy's model: accuracy, per-category precision / recall / F1,
+      macro-F1 and the share answered `other` over the complaints whose negativereason MAPPING.tsv maps to a category.
 
   python3 tools/sentiment-heldout.py export ../shared/data /tmp/heldout
   dotnet run --project src/SentimentWatch -c Release -- score --input /tmp/heldout/X.jsonl --output /tmp/heldout/X.scored.jsonl
@@ -32,7 +39,31 @@ def write(path, rows):
     print(f"{path}: {len(rows)} lines", file=sys.stderr)
 
 
-def export(data, out, waimai=None, airline=None):
+def fnv(text):
+    """FNV-1a over the UTF-16 code units of the text, as the project's labelled sets key their texts."""
+    h = 2166136261
+    b = text.encode("utf-16-le")
+    for i in range(0, len(b), 2):
+        h = ((h ^ (b[i] | (b[i + 1] << 8))) * 16777619) & 0xFFFFFFFF
+    return "%08x" % h
+
+
+def split_of(tweet_id):
+    return "dev" if int(fnv(tweet_id), 16) % 2 == 0 else "test"
+
+
+def load_sample(path):
+    keys = {}
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        corpus, key, label = line.rstrip("\n").split("\t")[:3]
+        keys.setdefault(corpus, {})[key] = label
+    return keys
+
+
+def export(data, out, waimai=None, airline=None, sample=None):
+    keep = load_sample(sample) if sample else None
     os.makedirs(out, exist_ok=True)
     rows = csv.DictReader(open(os.path.join(data, "sentiment-zh-reviews", "online_shopping_10_cats.csv"), encoding="utf-8-sig"))
     write(os.path.join(out, "zh-shopping-food.jsonl"),
@@ -44,11 +75,22 @@ def export(data, out, waimai=None, airline=None):
     write(os.path.join(out, "en-semeval-2017test.jsonl"),
           [(r["text"].strip(), r["label"]) for r in rows if "2017test" in r["source"] and r["label"] in LABELS])
     if waimai:
-        rows = csv.DictReader(open(waimai, encoding="utf-8-sig"))
-        write(os.path.join(out, "zh-waimai.jsonl"), [(r["review"].strip(), LABELS[r["label"].strip()]) for r in rows if r["review"].strip()])
+        rows = [r for r in csv.DictReader(open(waimai, encoding="utf-8-sig")) if r["review"].strip()]
+        if keep is not None:
+            rows = [r for r in rows if keep.get("waimai", {}).get(fnv(r["review"].strip())) == r["label"].strip()]
+        write(os.path.join(out, "zh-waimai.jsonl"), [(r["review"].strip(), LABELS[r["label"].strip()]) for r in rows])
     if airline:
-        rows = csv.DictReader(open(airline, encoding="utf-8-sig"))
-        write(os.path.join(out, "en-airline.jsonl"), [(r["text"].strip(), r["airline_sentiment"]) for r in rows if r["text"].strip()])
+        rows = [r for r in csv.DictReader(open(airline, encoding="utf-8-sig")) if r["text"].strip()]
+        if keep is not None:
+            rows = [r for r in rows if keep.get("airline", {}).get(r["tweet_id"].strip()) == r["airline_sentiment"]]
+        write(os.path.join(out, "en-airline.jsonl"), [(r["text"].strip(), r["airline_sentiment"]) for r in rows])
+        path = os.path.join(out, "en-airline-complaints.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            complaints = [r for r in rows if r["airline_sentiment"] == "negative" and r["negativereason"].strip()]
+            for r in complaints:
+                f.write(json.dumps({"id": r["tweet_id"].strip(), "text": r["text"].strip(), "label": "negative",
+                                    "reason": r["negativereason"].strip(), "split": split_of(r["tweet_id"].strip())}, ensure_ascii=False) + "\n")
+        print(f"{path}: {len(complaints)} lines", file=sys.stderr)
 
 
 def measure(paths):
@@ -79,11 +121,48 @@ def measure(paths):
         print(line)
 
 
+def measure_topics(path, mapping_path, split="all"):
+    mapping = {}
+    for line in open(mapping_path, encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        reason, category = line.rstrip("\n").split("\t")[:2]
+        mapping[reason] = category
+    answered, unmapped = {}, {}
+    for line in open(path, encoding="utf-8"):
+        node = json.loads(line)
+        if split != "all" and node.get("split") != split:
+            continue
+        expected, got = mapping[node["reason"]], node.get("topic") or "other"
+        table = unmapped.setdefault(node["reason"], {}) if expected == "-" else answered.setdefault(expected, {})
+        table[got] = table.get(got, 0) + 1
+    categories = sorted(answered)
+    total = sum(sum(t.values()) for t in answered.values())
+    hits = sum(answered[c].get(c, 0) for c in categories)
+    other = sum(answered[c].get("other", 0) for c in categories)
+    print(f"{os.path.basename(path)} (split {split}): {total} complaints with a mapped reason, accuracy {hits / max(1, total):.3f}, "
+          f"answered other {other / max(1, total):.3f}")
+    f1s = []
+    for c in categories:
+        tp, actual = answered[c].get(c, 0), sum(answered[c].values())
+        predicted = sum(answered[e].get(c, 0) for e in categories)
+        precision, recall = (tp / predicted if predicted else 0), (tp / actual if actual else 0)
+        f1s.append(2 * precision * recall / (precision + recall) if precision + recall else 0)
+        shown = ", ".join(f"{k} {v}" for k, v in sorted(answered[c].items(), key=lambda kv: -kv[1]))
+        print(f"  {c}: {actual} complaints, precision {precision:.3f}, recall {recall:.3f}, F1 {f1s[-1]:.3f} (answered {shown})")
+    print(f"  macro-F1 over the {len(categories)} categories: {sum(f1s) / max(1, len(f1s)):.3f}")
+    for reason, table in sorted(unmapped.items()):
+        print(f"  not mapped, {reason}: answered " + ", ".join(f"{k} {v}" for k, v in sorted(table.items(), key=lambda kv: -kv[1])))
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
     if len(args) >= 3 and args[0] == "export":
         options = dict(zip(args[3::2], args[4::2]))
-        export(args[1], args[2], options.get("--waimai"), options.get("--airline"))
+        export(args[1], args[2], options.get("--waimai"), options.get("--airline"), options.get("--sample"))
+    elif len(args) >= 3 and args[0] == "measure-topics":
+        options = dict(zip(args[3::2], args[4::2]))
+        measure_topics(args[1], args[2], options.get("--split", "all"))
     elif len(args) >= 2 and args[0] == "measure":
         measure(args[1:])
     else:

@@ -33,9 +33,9 @@ public sealed class WatchTaxonomyTests
     public void The_taxonomy_file_names_its_categories_precedence_and_examples()
     {
         var rules = TopicRules.Load(Taxonomy);
-        rules.Classes.ShouldBe(["safety", "delays", "baggage", "crew", "booking_refunds", "other"]);
+        rules.Classes.ShouldBe(["safety", "delays", "baggage", "crew", "customer_service", "booking_refunds", "inflight", "other"]);
         rules.Precedence.ShouldBe(["safety"]);
-        TopicTraining.LoadExamples(Taxonomy).Count.ShouldBe(14);
+        TopicTraining.LoadExamples(Taxonomy).Count.ShouldBe(25);
     }
 
     [Theory]
@@ -44,6 +44,8 @@ public sealed class WatchTaxonomyTests
     [InlineData("Lost my luggage and nobody at baggage claim could help", "baggage")]
     [InlineData("空乘服务态度太差了", "crew")]
     [InlineData("退票要扣一半的手续费，太坑了", "booking_refunds")]
+    [InlineData("Called customer service three times, on hold for an hour and then hung up on", "customer_service")]
+    [InlineData("The seat was broken and the wifi never worked the whole flight", "inflight")]
     public void Mentions_of_a_watch_with_its_own_taxonomy_get_its_categories(string text, string expected)
     {
         var scorer = Trained.Value.Scorer;
