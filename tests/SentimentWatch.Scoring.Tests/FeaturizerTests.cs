@@ -35,6 +35,17 @@ public sealed class FeaturizerTests
         F("@alice the app is broken https://t.co/abc").Indices.ShouldBe(F("@bob the app is broken http://example.com/x?y=1").Indices);
     }
 
+    [Fact]
+    public void Without_the_mention_feature_an_at_mention_adds_no_feature_but_still_ends_the_clause()
+    {
+        // Decision 206's experiment; every shipped model keeps the feature (the default).
+        var without = new TextFeaturizer(new FeaturizerSettings(LexiconScale: 3f, MentionFeature: false), SentimentLexicon.Shipped);
+        without.FeaturizeToArrays("@united the app is broken").Indices.ShouldBe(without.FeaturizeToArrays("the app is broken").Indices);
+        F("@united the app is broken").Indices.Length.ShouldBe(F("the app is broken").Indices.Length + 1);
+        // The mention still breaks a word bigram: "not @united good" is not the bigram "not good".
+        without.FeaturizeToArrays("not @united good").Indices.ShouldNotBe(without.FeaturizeToArrays("not good").Indices);
+    }
+
     [Theory]
     [InlineData("good", "not good")]
     [InlineData("满意", "不是很满意")]

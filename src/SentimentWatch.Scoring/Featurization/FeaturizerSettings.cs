@@ -29,6 +29,9 @@ namespace SentimentWatch.Scoring.Featurization;
 /// decision 026), so 態度很差 reads as 态度很差. Off for models trained before it, which therefore serve and reproduce unchanged.</param>
 /// <param name="EnglishSocialLexicon">The lexicon also holds Lexicon/en-social.tsv: English social and service-review words AFINN / VADER lack
 /// (incredible, glitchy, overpriced, ghosted), hand-written, overriding the GloVe projection's weaker polarities (decision 027).</param>
+/// <param name="MentionFeature">An @mention adds a hashed "&lt;user&gt;" feature (every shipped model). Off only in the experiment of
+/// decision 206 (whom a post addresses is not its sentiment; measured, not shipped: the tweet corpora's positive lean moved to other
+/// features).</param>
 public sealed record FeaturizerSettings(
     int HashBits = 18,
     bool CjkUnigrams = true,
@@ -46,7 +49,8 @@ public sealed record FeaturizerSettings(
     float GloveScale = 1f,
     bool GloveSlots = false,
     bool FoldTraditional = false,
-    bool EnglishSocialLexicon = false)
+    bool EnglishSocialLexicon = false,
+    bool MentionFeature = true)
 {
     /// <summary>Dense features appended after the hashed space (lexicon, negation, punctuation, script).</summary>
     public const int LexiconDenseCount = 8;

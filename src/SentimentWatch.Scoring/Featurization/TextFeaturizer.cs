@@ -144,7 +144,11 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
             if (c == '@')
             {
                 i = SkipMention(text, i);
-                AddHashed(vector, Hash("<user>", 7));
+                if (settings.MentionFeature)
+                {
+                    AddHashed(vector, Hash("<user>", 7));
+                }
+
                 state.BreakClause();
             }
             else if (TextNormalizer.IsCjk(c))
