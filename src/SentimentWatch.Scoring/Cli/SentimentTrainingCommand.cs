@@ -50,6 +50,12 @@ public static class SentimentTrainingCommand
             var bias = SocialTrainingRun.FitNeutralBias(oof);
             var byLanguage = SocialTrainingRun.FitLanguageBias(oof);
             log.WriteLine($"Neutral bias fitted out of fold: {bias:+0.00;-0.00}; per language: " + string.Join(", ", byLanguage.Select(b => $"{b.Key} {b.Value:+0.00;-0.00}")));
+            log.WriteLine("Out-of-fold figures per neutral bias:");
+            foreach (var line in SocialTrainingRun.BiasSweep(oof))
+            {
+                log.WriteLine(line);
+            }
+
             List<SentimentText> corrected = [];
             Models.CorrectionsSource? source = null;
             if (r.GetValue(corrections) is { } correctionsFile)

@@ -147,6 +147,25 @@ public sealed class SocialTrainingRun(TextWriter log)
         return best.Bias;
     }
 
+    /// <summary>
+    /// Per language, the out-of-fold figures of each neutral bias of <see cref="FitNeutralBias"/>'s grid (decision 207): every fold's
+    /// negative-detection BA and, where it labels neutral, macro-F1, so a choice of bias can be read off out of fold.
+    /// </summary>
+    public static IEnumerable<string> BiasSweep(IReadOnlyList<OutOfFold> rows)
+    {
+        foreach (var language in rows.GroupBy(r => r.Fold[..2]))
+        {
+            for (var bias = -3f; bias <= 1.01f; bias += 0.25f)
+            {
+                var (ba, f1) = Figures(language.ToList(), bias);
+                yield return string.Create(CultureInfo.InvariantCulture, $"  {language.Key} bias {bias:+0.00;-0.00}: ")
+                    + string.Join(", ", ba.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => string.Create(CultureInfo.InvariantCulture,
+                        $"{b.Key} BA {b.Value:F3}{(f1.TryGetValue(b.Key, out var f) ? string.Create(CultureInfo.InvariantCulture, $" F1 {f:F3}") : "")}")))
+                    + string.Create(CultureInfo.InvariantCulture, $"; mean BA {ba.Values.Average():F3}");
+            }
+        }
+    }
+
     private static (Dictionary<string, double> Ba, Dictionary<string, double> F1) Figures(IReadOnlyList<OutOfFold> rows, float bias)
     {
         var ba = new Dictionary<string, double>(StringComparer.Ordinal);
