@@ -46,6 +46,18 @@ public sealed class FeaturizerTests
         without.FeaturizeToArrays("not @united good").Indices.ShouldNotBe(without.FeaturizeToArrays("not good").Indices);
     }
 
+    [Fact]
+    public void Jieba_words_are_features_beside_the_character_ngrams_only_when_the_settings_ask()
+    {
+        // Decision 208's experiment: 食物中毒 cut as a word adds its own hashed feature; English text is untouched.
+        var words = new TextFeaturizer(new FeaturizerSettings(LexiconScale: 3f, ChineseWords: true), SentimentLexicon.Shipped);
+        var withWords = words.FeaturizeToArrays("喝了奶茶食物中毒了").Indices;
+        var without = F("喝了奶茶食物中毒了").Indices;
+        withWords.Length.ShouldBeGreaterThan(without.Length);
+        without.ShouldBeSubsetOf(withWords);
+        words.FeaturizeToArrays("the app is broken").Indices.ShouldBe(F("the app is broken").Indices);
+    }
+
     [Theory]
     [InlineData("good", "not good")]
     [InlineData("满意", "不是很满意")]

@@ -32,6 +32,8 @@ namespace SentimentWatch.Scoring.Featurization;
 /// <param name="MentionFeature">An @mention adds a hashed "&lt;user&gt;" feature (every shipped model). Off only in the experiment of
 /// decision 206 (whom a post addresses is not its sentiment; measured, not shipped: the tweet corpora's positive lean moved to other
 /// features).</param>
+/// <param name="ChineseWords">jieba.NET's words of each Chinese run as hashed features beside the character n-grams (decision 208:
+/// measured, not shipped; jieba segments about 2,400 Weibo posts a second, far under the scoring speed goal).</param>
 public sealed record FeaturizerSettings(
     int HashBits = 18,
     bool CjkUnigrams = true,
@@ -50,7 +52,8 @@ public sealed record FeaturizerSettings(
     bool GloveSlots = false,
     bool FoldTraditional = false,
     bool EnglishSocialLexicon = false,
-    bool MentionFeature = true)
+    bool MentionFeature = true,
+    bool ChineseWords = false)
 {
     /// <summary>Dense features appended after the hashed space (lexicon, negation, punctuation, script).</summary>
     public const int LexiconDenseCount = 8;

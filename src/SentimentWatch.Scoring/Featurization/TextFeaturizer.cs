@@ -419,6 +419,21 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
                 AddHashed(vector, Hash(run.Slice(k, 3), seed + 200));
             }
         }
+
+        if (settings.ChineseWords && run.Length >= 2)
+        {
+            // jieba.NET's words of the run (decision 208's experiment), negated where their first character is.
+            var at = 0;
+            foreach (var word in JiebaWords.Cut(run.ToString()))
+            {
+                if (word.Length >= 2)
+                {
+                    AddHashed(vector, Hash(word, at < run.Length && negated[at] ? 53u : 47u));
+                }
+
+                at += word.Length;
+            }
+        }
     }
 
     private int LongestLexiconMatch(ReadOnlySpan<char> rest, out float polarity)
@@ -558,4 +573,16 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
             PreviousWord = 0;
         }
     }
+}
+
+/// <summary>One jieba.NET segmenter per thread (decision 208's experiment), its dictionary read from the build output's jieba folder.</summary>
+internal static class JiebaWords
+{
+    private static readonly ThreadLocal<JiebaNet.Segmenter.JiebaSegmenter> Segmenter = new(() =>
+    {
+        JiebaNet.Segmenter.ConfigManager.ConfigFileBaseDir = Path.Combine(AppContext.BaseDirectory, "jieba");
+        return new JiebaNet.Segmenter.JiebaSegmenter();
+    });
+
+    public static IEnumerable<string> Cut(string run) => Segmenter.Value!.Cut(run, cutAll: false, hmm: true);
 }
