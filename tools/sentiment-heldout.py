@@ -9,16 +9,19 @@
       and, when given, the posts the project never saw that the issue's goals are stated on:
         zh-waimai.jsonl          waimai_10k.csv (label,review; 1 positive, 0 negative)
         en-airline.jsonl         Twitter US Airline Sentiment Tweets.csv (airline_sentiment,text)
-        en-airline-complaints.jsonl  its negative tweets with their crowd-labelled negativereason and a dev/test split
-                                 (the per-watch airline taxonomy's measure, decision 205)
+        topics/en-airline-complaints.jsonl  its negative tweets with their crowd-labelled negativereason, a dev/test split and
+                                 "watches": ["airline"], so `score` serves them the airline watch's taxonomy (decision 205);
+                                 in a folder of its own, since it holds one class and is no sentiment measure
       --sample keeps only the rows tools/goal-samples.tsv lists (the samples measured in models/MODEL.md, "The goal
-      sets, sampled"): waimai by the FNV-1a key of the trimmed review, airline by tweet_id.
-  measure SCORED.jsonl [...]  measure SCORED.jsonl [...]
+      sets, sampled"): waimai by the FNV-1a key of the trimmed review (first row per key), airline by tweet_id, and says how
+      many of the listed rows were found.
+  measure SCORED.jsonl [...]
       Reads the score verb's output (the input line plus "sentiment") and prints negative-detection balanced accuracy
       (served label negative vs not) and, where the labels include neutral, 3-class macro-F1.
   measure-topics SCORED.jsonl MAPPING.tsv [--split dev|test|all]
-      For en-airline-complaints scored with a watch taxonomy's model: accuracy, per-category precision / recall / F1,
-      macro-F1 and the share answered `other` over the complaints whose negativereason MAPPING.tsv maps to a category.
+      For topics/en-airline-complaints scored with Scoring:WatchTopics:airline set to a watch taxonomy's model folder:
+      accuracy, per-category precision / recall / F1, macro-F1 and the share answered `other` over the complaints whose
+      negativereason MAPPING.tsv maps to a category.
 
   python3 tools/sentiment-heldout.py export ../shared/data /tmp/heldout
   dotnet run --project src/SentimentWatch -c Release -- score --input /tmp/heldout/X.jsonl --output /tmp/heldout/X.scored.jsonl
@@ -62,6 +65,23 @@ def load_sample(path):
     return keys
 
 
+def pick(rows, wanted, key, label, corpus):
+    """The rows the sample lists: the first row per key whose label matches; says how many were found."""
+    found, mismatched, seen = [], 0, set()
+    for r in rows:
+        k = key(r)
+        if k not in wanted or k in seen:
+            continue
+        if wanted[k] != label(r):
+            mismatched += 1
+            continue
+        seen.add(k)
+        found.append(r)
+    print(f"{corpus}: {len(found)} of the sample's {len(wanted)} rows found"
+          + (f", {mismatched} with the key but another label skipped" if mismatched else ""), file=sys.stderr)
+    return found
+
+
 def export(data, out, waimai=None, airline=None, sample=None):
     keep = load_sample(sample) if sample else None
     os.makedirs(out, exist_ok=True)
@@ -77,19 +97,21 @@ def export(data, out, waimai=None, airline=None, sample=None):
     if waimai:
         rows = [r for r in csv.DictReader(open(waimai, encoding="utf-8-sig")) if r["review"].strip()]
         if keep is not None:
-            rows = [r for r in rows if keep.get("waimai", {}).get(fnv(r["review"].strip())) == r["label"].strip()]
+            rows = pick(rows, keep.get("waimai", {}), lambda r: fnv(r["review"].strip()), lambda r: r["label"].strip(), "waimai")
         write(os.path.join(out, "zh-waimai.jsonl"), [(r["review"].strip(), LABELS[r["label"].strip()]) for r in rows])
     if airline:
         rows = [r for r in csv.DictReader(open(airline, encoding="utf-8-sig")) if r["text"].strip()]
         if keep is not None:
-            rows = [r for r in rows if keep.get("airline", {}).get(r["tweet_id"].strip()) == r["airline_sentiment"]]
+            rows = pick(rows, keep.get("airline", {}), lambda r: r["tweet_id"].strip(), lambda r: r["airline_sentiment"].strip(), "airline")
         write(os.path.join(out, "en-airline.jsonl"), [(r["text"].strip(), r["airline_sentiment"]) for r in rows])
-        path = os.path.join(out, "en-airline-complaints.jsonl")
+        os.makedirs(os.path.join(out, "topics"), exist_ok=True)
+        path = os.path.join(out, "topics", "en-airline-complaints.jsonl")
         with open(path, "w", encoding="utf-8") as f:
             complaints = [r for r in rows if r["airline_sentiment"] == "negative" and r["negativereason"].strip()]
             for r in complaints:
                 f.write(json.dumps({"id": r["tweet_id"].strip(), "text": r["text"].strip(), "label": "negative",
-                                    "reason": r["negativereason"].strip(), "split": split_of(r["tweet_id"].strip())}, ensure_ascii=False) + "\n")
+                                    "reason": r["negativereason"].strip(), "split": split_of(r["tweet_id"].strip()),
+                                    "watches": ["airline"]}, ensure_ascii=False) + "\n")
         print(f"{path}: {len(complaints)} lines", file=sys.stderr)
 
 
@@ -105,7 +127,10 @@ def measure(paths):
         fn = sum(1 for a, p in zip(actual, predicted) if a == "negative" and p != "negative")
         tn = sum(1 for a, p in zip(actual, predicted) if a != "negative" and p != "negative")
         fp = sum(1 for a, p in zip(actual, predicted) if a != "negative" and p == "negative")
-        ba = ((tp / (tp + fn) if tp + fn else 0) + (tn / (tn + fp) if tn + fp else 0)) / 2
+        if tp + fn == 0 or tn + fp == 0:
+            print(f"{os.path.basename(path)}: {len(actual)} posts of one class (negative or not): no balanced accuracy")
+            continue
+        ba = (tp / (tp + fn) + tn / (tn + fp)) / 2
         line = f"{os.path.basename(path)}: {len(actual)} posts, negative-detection balanced accuracy {ba:.3f}"
         if "neutral" in actual:
             f1s = []
@@ -126,13 +151,16 @@ def measure_topics(path, mapping_path, split="all"):
     for line in open(mapping_path, encoding="utf-8"):
         if line.startswith("#") or not line.strip():
             continue
-        reason, category = line.rstrip("\n").split("\t")[:2]
+        reason, category = line.strip().split("\t")[:2]
         mapping[reason] = category
     answered, unmapped = {}, {}
     for line in open(path, encoding="utf-8"):
         node = json.loads(line)
         if split != "all" and node.get("split") != split:
             continue
+        if node.get("reason") not in mapping:
+            sys.exit(f"measure-topics: {path} has a line whose reason {node.get('reason')!r} {mapping_path} does not map "
+                     "(score topics/en-airline-complaints.jsonl, and map every reason, '-' for none)")
         expected, got = mapping[node["reason"]], node.get("topic") or "other"
         table = unmapped.setdefault(node["reason"], {}) if expected == "-" else answered.setdefault(expected, {})
         table[got] = table.get(got, 0) + 1
@@ -162,6 +190,8 @@ if __name__ == "__main__":
         export(args[1], args[2], options.get("--waimai"), options.get("--airline"), options.get("--sample"))
     elif len(args) >= 3 and args[0] == "measure-topics":
         options = dict(zip(args[3::2], args[4::2]))
+        if set(options) - {"--split"} or options.get("--split", "all") not in ("dev", "test", "all"):
+            sys.exit("measure-topics: the only option is --split dev|test|all")
         measure_topics(args[1], args[2], options.get("--split", "all"))
     elif len(args) >= 2 and args[0] == "measure":
         measure(args[1:])

@@ -50,11 +50,17 @@ public sealed class FeaturizerTests
     public void Jieba_words_are_features_beside_the_character_ngrams_only_when_the_settings_ask()
     {
         // Decision 208's experiment: 食物中毒 cut as a word adds its own hashed feature; English text is untouched.
+        const string text = "喝了奶茶食物中毒了";
         var words = new TextFeaturizer(new FeaturizerSettings(LexiconScale: 3f, ChineseWords: true), SentimentLexicon.Shipped);
-        var withWords = words.FeaturizeToArrays("喝了奶茶食物中毒了").Indices;
-        var without = F("喝了奶茶食物中毒了").Indices;
-        withWords.Length.ShouldBeGreaterThan(without.Length);
+        var cut = JiebaWords.Cut(text).ToList();
+        cut.ShouldContain("食物中毒");
+        var withWords = words.FeaturizeToArrays(text).Indices;
+        var without = F(text).Indices;
         without.ShouldBeSubsetOf(withWords);
+        withWords.Length.ShouldBe(without.Length + cut.Count(w => w.Length >= 2));
+        // A word in a negation scope is a feature of its own: 满意 in 不是很满意 is not 满意.
+        JiebaWords.Cut("不是很满意").ShouldContain("满意");
+        words.FeaturizeToArrays("不是很满意").Indices.Except(F("不是很满意").Indices).ShouldNotContain(words.FeaturizeToArrays("满意").Indices.Except(F("满意").Indices).Single());
         words.FeaturizeToArrays("the app is broken").Indices.ShouldBe(F("the app is broken").Indices);
     }
 

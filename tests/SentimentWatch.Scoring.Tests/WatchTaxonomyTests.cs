@@ -57,6 +57,39 @@ public sealed class WatchTaxonomyTests
     }
 
     [Fact]
+    public void A_harm_report_of_a_watch_is_its_safety_category_unless_served_positive()
+    {
+        // As the default taxonomy (decision 169): "food poisoning" is on the harm list, not among the airline's safety seeds.
+        var scorer = Trained.Value.Scorer;
+        const string text = "Got food poisoning from the meal they served on my flight";
+        scorer.WatchTopic(["skyair"], text, new SentimentScore(SentimentLabel.Negative, 0.9f, 0.05f, 0.05f))!.Topic.ShouldBe("safety");
+        scorer.WatchTopic(["skyair"], text, new SentimentScore(SentimentLabel.Neutral, 0.2f, 0.7f, 0.1f))!.Topic.ShouldBe("safety");
+        scorer.WatchTopic(["skyair"], "The meal they served on my flight was cold", new SentimentScore(SentimentLabel.Negative, 0.9f, 0.05f, 0.05f))!.Topic.ShouldNotBe("safety");
+    }
+
+    [Fact]
+    public void The_score_verb_gives_a_watch_taxonomy_the_mentions_that_name_the_watch()
+    {
+        var folder = TestPaths.TempDirectory();
+        var input = Path.Combine(folder, "in.jsonl");
+        var output = Path.Combine(folder, "out.jsonl");
+        const string text = "Called customer service three times, on hold for an hour and then hung up on";
+        File.WriteAllLines(input,
+        [
+            $$"""{"id":"a","text":"{{text}}","watches":["other-brand","skyair"]}""",
+            $$"""{"id":"b","text":"{{text}}"}""",
+            $$"""{"id":"c","text":"{{text}}","watches":["other-brand"]}""",
+        ]);
+
+        Cli.ScoringCommands.Score(Trained.Value.Scorer, input, output, TextWriter.Null).ShouldBe(0);
+
+        var topics = File.ReadAllLines(output).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!["topic"]!.GetValue<string>()).ToList();
+        topics[0].ShouldBe("customer_service");
+        ComplaintTopics.Default.ShouldContain(topics[1]);
+        topics[2].ShouldBe(topics[1]);
+    }
+
+    [Fact]
     public void Mentions_of_other_watches_keep_the_default_taxonomy_and_the_version_names_the_watch_models()
     {
         var scorer = Trained.Value.Scorer;

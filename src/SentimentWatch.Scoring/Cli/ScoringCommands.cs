@@ -28,7 +28,7 @@ public static class ScoringCommands
 
     private static Command ScoreCommand(Func<string[], IHost> buildHost)
     {
-        var input = new Option<FileInfo>("--input") { Required = true, Description = "JSON lines, each with at least \"id\" and \"text\"." };
+        var input = new Option<FileInfo>("--input") { Required = true, Description = "JSON lines, each with at least \"id\" and \"text\"; an optional \"watches\" array of watch ids gives a watch's own taxonomy (Scoring:WatchTopics) its mentions, as the pipeline does." };
         var output = new Option<FileInfo>("--output") { Required = true, Description = "Where to write the scored JSON lines." };
         var command = new Command("score", "Score JSON-lines mentions for sentiment and complaint topic.") { input, output };
         command.TreatUnmatchedTokensAsErrors = false;
@@ -109,12 +109,20 @@ public static class ScoringCommands
     private static int Flush(IMentionScorer scorer, List<(JsonObject Node, string Text)> pending, StreamWriter writer)
     {
         var results = scorer.Score(pending.Select(p => p.Text).ToList());
+        var watchTopics = scorer as IWatchTopicScorer is { HasWatchTaxonomies: true } w ? w : null;
         for (var i = 0; i < pending.Count; i++)
         {
             var node = pending[i].Node;
             var result = results[i];
             if (result is not null)
             {
+                // A mention of a watch with its own taxonomy gets that taxonomy's topic, exactly as the pipeline gives it (decision 126).
+                if (watchTopics is not null && Watches(node) is { Count: > 0 } watches
+                    && watchTopics.WatchTopic(watches, pending[i].Text, result.Sentiment) is { } watchTopic)
+                {
+                    result = result with { Topic = watchTopic };
+                }
+
                 node["sentiment"] = SentimentScore.ToWire(result.Sentiment.Label);
                 node["sentimentScores"] = new JsonObject
                 {
@@ -133,6 +141,11 @@ public static class ScoringCommands
         pending.Clear();
         return count;
     }
+
+    private static List<string>? Watches(JsonObject node) =>
+        node["watches"] is JsonArray array
+            ? array.Select(w => w is JsonValue v && v.TryGetValue<string>(out var id) ? id : null).OfType<string>().ToList()
+            : null;
 
     private static Command TrainCommand()
     {

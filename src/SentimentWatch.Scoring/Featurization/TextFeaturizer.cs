@@ -575,7 +575,12 @@ public sealed class TextFeaturizer(FeaturizerSettings settings, SentimentLexicon
     }
 }
 
-/// <summary>One jieba.NET segmenter per thread (decision 208's experiment), its dictionary read from the build output's jieba folder.</summary>
+/// <summary>
+/// jieba.NET cuts for decision 208's experiment (never served): a segmenter per thread over jieba's dictionary, which is
+/// process-wide and read from the build output's jieba folder. Alerting adds brand and risk terms to that same dictionary
+/// (SentimentWatch.Text.ChineseWords.AddWords), so a served model with <see cref="FeaturizerSettings.ChineseWords"/> would cut
+/// by the configured watches; the setting is for training experiments only.
+/// </summary>
 internal static class JiebaWords
 {
     private static readonly ThreadLocal<JiebaNet.Segmenter.JiebaSegmenter> Segmenter = new(() =>

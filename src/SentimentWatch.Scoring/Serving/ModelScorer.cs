@@ -86,7 +86,9 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         {
             if (_watchModels.TryGetValue(watch, out var model))
             {
-                return model.Decide(text ?? string.Empty, sentiment.Label == SentimentLabel.Negative, t_watchVector ??= new FeatureVector(), _otherThreshold);
+                text ??= string.Empty;
+                var reportsHarm = HarmTerms.Shipped.Find(_sentiment.Featurizer.Prepare(text)) is not null;
+                return model.Decide(text, sentiment.Label, reportsHarm, t_watchVector ??= new FeatureVector(), _otherThreshold);
             }
         }
 

@@ -24,8 +24,13 @@ public sealed class WatchTopicModel(TopicModel topic, HybridTopic? hybrid)
         return new WatchTopicModel(topic, HybridTopic.LoadFrom(folder, topic));
     }
 
-    /// <summary>The topic exactly as the default taxonomy's is decided: model, keyword override, complaint gate.</summary>
-    public TopicScore Decide(string text, bool complaint, FeatureVector vector, float otherThreshold)
+    /// <summary>
+    /// The topic exactly as the default taxonomy's is decided (<see cref="ModelScorer.ScoreOne"/>): model, keyword override,
+    /// the complaint gate on every post unless the keyword rules chose <c>other</c> (decisions 176, 184), and a report of harm
+    /// that is not served positive filed under the taxonomy's <c>safety</c> when it has one (decision 169). Until decision 205
+    /// a watch's taxonomy gated negative posts only and had no harm rule.
+    /// </summary>
+    public TopicScore Decide(string text, SentimentLabel sentiment, bool reportsHarm, FeatureVector vector, float otherThreshold)
     {
         var prepared = Topic.Featurizer.Prepare(text);
         Topic.Featurizer.FeaturizeNormalized(prepared, vector, text);
@@ -38,22 +43,36 @@ public sealed class WatchTopicModel(TopicModel topic, HybridTopic? hybrid)
         }
 
         var (topic, probability) = (best, probabilities[best]);
+        var fromRule = false;
         if (Hybrid is not null)
         {
-            (topic, probability, _) = Hybrid.Decide(ChineseScript.ToSimplified(prepared), probabilities);
+            (topic, probability, fromRule) = Hybrid.Decide(ChineseScript.ToSimplified(prepared), probabilities);
         }
 
-        if (complaint && otherThreshold > 0f)
+        if (otherThreshold > 0f && !fromRule)
         {
-            var other = -1;
-            for (var c = 0; c < Topic.Topics.Count; c++)
-            {
-                other = Topic.Topics[c] == ComplaintTopics.Other ? c : other;
-            }
+            (topic, probability) = ComplaintGate.Decide(probabilities, topic, probability, IndexOf(ComplaintTopics.Other), otherThreshold);
+        }
 
-            (topic, probability) = ComplaintGate.Decide(probabilities, topic, probability, other, otherThreshold);
+        var safety = IndexOf(ComplaintTopics.Safety);
+        if (reportsHarm && safety >= 0 && topic != safety && sentiment != SentimentLabel.Positive)
+        {
+            (topic, probability) = (safety, Math.Max(probabilities[safety], HybridTopic.RuleProbability));
         }
 
         return new TopicScore(Topic.Topics[topic], probability);
+    }
+
+    private int IndexOf(string name)
+    {
+        for (var c = 0; c < Topic.Topics.Count; c++)
+        {
+            if (Topic.Topics[c] == name)
+            {
+                return c;
+            }
+        }
+
+        return -1;
     }
 }
