@@ -71,7 +71,8 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         _watchModels = models;
         if (models.Count > 0)
         {
-            var versions = string.Join(",", models.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value.Version}"));
+            // "gate-every-post": decision 205 changed how a watch's topic is decided, so mentions scored before are re-scored.
+            var versions = "gate-every-post;" + string.Join(",", models.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value.Version}"));
             ModelVersion += string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+watches-{TrainingRunHash(versions):x8}");
         }
 
