@@ -87,9 +87,7 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         {
             if (_watchModels.TryGetValue(watch, out var model))
             {
-                text ??= string.Empty;
-                var reportsHarm = HarmTerms.Shipped.Find(_sentiment.Featurizer.Prepare(text)) is not null;
-                return model.Decide(text, sentiment.Label, reportsHarm, t_watchVector ??= new FeatureVector(), _otherThreshold);
+                return model.Decide(text ?? string.Empty, sentiment.Label, t_watchVector ??= new FeatureVector(), _otherThreshold);
             }
         }
 

@@ -18,6 +18,9 @@ public sealed class WatchTopicModel(TopicModel topic, HybridTopic? hybrid)
 
     public string Version => Topic.Manifest.Version + (Hybrid is null ? "" : "+" + Hybrid.Version);
 
+    private readonly int _other = topic.Topics.ToList().IndexOf(ComplaintTopics.Other);
+    private readonly int _safety = topic.Topics.ToList().IndexOf(ComplaintTopics.Safety);
+
     public static WatchTopicModel Load(MLContext ml, string folder, string setting)
     {
         var topic = TopicModel.Load(ml, Path.Combine(folder, "topic.zip"), setting);
@@ -30,9 +33,11 @@ public sealed class WatchTopicModel(TopicModel topic, HybridTopic? hybrid)
     /// that is not served positive filed under the taxonomy's <c>safety</c> when it has one (decision 169). Until decision 205
     /// a watch's taxonomy gated negative posts only and had no harm rule.
     /// </summary>
-    public TopicScore Decide(string text, SentimentLabel sentiment, bool reportsHarm, FeatureVector vector, float otherThreshold)
+    public TopicScore Decide(string text, SentimentLabel sentiment, FeatureVector vector, float otherThreshold)
     {
         var prepared = Topic.Featurizer.Prepare(text);
+        // Keyword rules and the harm list match folded text, as in ScoreOne.
+        var folded = ChineseScript.ToSimplified(prepared);
         Topic.Featurizer.FeaturizeNormalized(prepared, vector, text);
         Span<float> probabilities = stackalloc float[Topic.Topics.Count];
         Topic.Probabilities(vector, probabilities);
@@ -46,33 +51,19 @@ public sealed class WatchTopicModel(TopicModel topic, HybridTopic? hybrid)
         var fromRule = false;
         if (Hybrid is not null)
         {
-            (topic, probability, fromRule) = Hybrid.Decide(ChineseScript.ToSimplified(prepared), probabilities);
+            (topic, probability, fromRule) = Hybrid.Decide(folded, probabilities);
         }
 
         if (otherThreshold > 0f && !fromRule)
         {
-            (topic, probability) = ComplaintGate.Decide(probabilities, topic, probability, IndexOf(ComplaintTopics.Other), otherThreshold);
+            (topic, probability) = ComplaintGate.Decide(probabilities, topic, probability, _other, otherThreshold);
         }
 
-        var safety = IndexOf(ComplaintTopics.Safety);
-        if (reportsHarm && safety >= 0 && topic != safety && sentiment != SentimentLabel.Positive)
+        if (_safety >= 0 && topic != _safety && sentiment != SentimentLabel.Positive && HarmTerms.Shipped.Find(folded) is not null)
         {
-            (topic, probability) = (safety, Math.Max(probabilities[safety], HybridTopic.RuleProbability));
+            (topic, probability) = (_safety, Math.Max(probabilities[_safety], HybridTopic.RuleProbability));
         }
 
         return new TopicScore(Topic.Topics[topic], probability);
-    }
-
-    private int IndexOf(string name)
-    {
-        for (var c = 0; c < Topic.Topics.Count; c++)
-        {
-            if (Topic.Topics[c] == name)
-            {
-                return c;
-            }
-        }
-
-        return -1;
     }
 }

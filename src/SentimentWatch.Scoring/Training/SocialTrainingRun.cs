@@ -157,9 +157,10 @@ public sealed class SocialTrainingRun(TextWriter log)
     {
         foreach (var language in rows.GroupBy(r => r.Fold[..2]))
         {
+            var languageRows = language.ToList();
             for (var bias = -3f; bias <= 1.01f; bias += 0.25f)
             {
-                var (ba, f1) = Figures(language.ToList(), bias);
+                var (ba, f1) = Figures(languageRows, bias);
                 yield return string.Create(CultureInfo.InvariantCulture, $"  {language.Key} bias {bias:+0.00;-0.00}: ")
                     + string.Join(", ", ba.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => string.Create(CultureInfo.InvariantCulture,
                         $"{b.Key} BA {b.Value:F3}{(f1.TryGetValue(b.Key, out var f) ? string.Create(CultureInfo.InvariantCulture, $" F1 {f:F3}") : "")}")))
