@@ -26,6 +26,10 @@
   python3 tools/sentiment-heldout.py export ../shared/data /tmp/heldout
   dotnet run --project src/SentimentWatch -c Release -- score --input /tmp/heldout/X.jsonl --output /tmp/heldout/X.scored.jsonl
   python3 tools/sentiment-heldout.py measure /tmp/heldout/*.scored.jsonl
+
+  Each line's "source" is its set's name (zh-waimai, zh-shopping-food, …): add
+  `--Scoring:SourceGenres:zh-waimai reviews --Scoring:SourceGenres:zh-shopping-food reviews` to the score command to serve the
+  review sets as a review source is served (decision 209); without it every set is served as social posts.
 """
 import csv
 import json
@@ -38,7 +42,9 @@ LABELS = {"0": "negative", "1": "positive", "negative": "negative", "neutral": "
 def write(path, rows):
     with open(path, "w", encoding="utf-8") as f:
         for i, (text, label) in enumerate(rows):
-            f.write(json.dumps({"id": f"{os.path.basename(path)}-{i}", "text": text, "label": label}, ensure_ascii=False) + "\n")
+            # "source" names the set, so a run can serve the review sets as reviews (Scoring:SourceGenres, decision 209).
+            f.write(json.dumps({"id": f"{os.path.basename(path)}-{i}", "text": text, "label": label,
+                                "source": os.path.basename(path)[:-len(".jsonl")]}, ensure_ascii=False) + "\n")
     print(f"{path}: {len(rows)} lines", file=sys.stderr)
 
 

@@ -343,7 +343,8 @@ public sealed class MentionPipeline(
     {
         try
         {
-            var scores = scorer.Score(batch.GetRange(from, count).Select(e => e.Mention.Text).ToList());
+            var range = batch.GetRange(from, count);
+            var scores = scorer.Score(range.Select(e => e.Mention.Text).ToList(), range.Select(e => e.Mention.Source).ToList());
             for (var i = 0; i < count; i++)
             {
                 var e = batch[from + i];

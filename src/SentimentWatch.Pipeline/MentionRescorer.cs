@@ -58,7 +58,7 @@ public sealed class MentionRescorer(
                 return total;
             }
 
-            var scores = scorer.Score(stale.Select(e => e.Mention.Text).ToList());
+            var scores = scorer.Score(stale.Select(e => e.Mention.Text).ToList(), stale.Select(e => e.Mention.Source).ToList());
             var rescored = stale
                 .Select((e, i) => scores[i] is { } s
                     ? e with

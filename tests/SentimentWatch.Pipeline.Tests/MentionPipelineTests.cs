@@ -120,6 +120,24 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_scorer_is_handed_each_mention_s_source_so_a_review_source_is_served_as_reviews_using_the_SourceRecordingScorer_test_double()
+    {
+        using var dir = new DataDirectory();
+        var scorer = new SourceRecordingScorer();
+        await using var host = await PipelineHost.StartAsync(dir.Path, b => b.Services.AddSingleton<IMentionScorer>(scorer));
+        var review = Mentions.Create("29a", "绿莫的拿铁送到时已经凉了", source: "waimai");
+        var post = Mentions.Create("29b", "绿莫的拿铁送到时已经凉了吗", source: "weibo");
+
+        await host.Intake.AcceptAsync([review, post], None);
+        await host.WaitUntilSettledAsync(2);
+
+        scorer.Sources.ShouldContain("waimai");
+        scorer.Sources.ShouldContain("weibo");
+        (await host.Index.GetAsync(review.Id, None))!.Sentiment!.Label.ShouldBe(SentimentLabel.Negative);
+        (await host.Index.GetAsync(post.Id, None))!.Sentiment!.Label.ShouldBe(SentimentLabel.Neutral);
+    }
+
+    [Fact]
     public async Task A_watch_with_its_own_taxonomy_gives_its_mentions_its_categories_and_other_watches_keep_the_default_using_the_KeywordScorer_and_LumoTaxonomy_test_doubles()
     {
         using var dir = new DataDirectory();
@@ -309,6 +327,32 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
         (await scored.Index.GetAsync(praise.Id, None))!.Sentiment!.Label.ShouldBe(SentimentLabel.Positive);
         (await scored.Index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Unscored = true } }, None)).Total.ShouldBe(0);
         (await scored.Ledger.ReadProcessedAsync(None).ToListAsync()).ShouldAllBe(m => m.ScoredBy == KeywordScorer.Version);
+    }
+
+    [Fact]
+    public async Task The_rescorer_hands_the_scorer_each_mention_s_source_too_using_the_SourceRecordingScorer_test_double()
+    {
+        using var dir = new DataDirectory();
+        var review = Mentions.Create("63", "绿莫的拿铁送到时已经凉了", source: "waimai");
+        await using (var unscored = await PipelineHost.StartAsync(dir.Path))
+        {
+            await unscored.Intake.AcceptAsync([review], None);
+            (await unscored.WaitUntilSettledAsync(1)).Unscored.ShouldBe(1);
+        }
+
+        var scorer = new SourceRecordingScorer();
+        await using var scored = await PipelineHost.StartAsync(dir.Path, b => b.Services.AddSingleton<IMentionScorer>(scorer));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await scored.Ledger.CountAsync(None)).Unscored > 0)
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the rescorer did not finish in time");
+            await Task.Delay(50);
+        }
+
+        scorer.Sources.ShouldBe(["waimai"]);
+        var rescored = (await scored.Index.GetAsync(review.Id, None))!;
+        rescored.Sentiment!.Label.ShouldBe(SentimentLabel.Negative);
+        rescored.ScoredBy.ShouldBe(SourceRecordingScorer.Version);
     }
 
     [Theory]

@@ -66,6 +66,33 @@ public sealed class KeywordScorer : IMentionScorer
             : new MentionScore(new SentimentScore(SentimentLabel.Positive, 0.05f, 0.15f, 0.8f), null, []))).ToList();
 }
 
+/// <summary>
+/// Serves the source "waimai" as reviews (decision 209) the way a scorer with Scoring:SourceGenres does: its mentions get
+/// P(neutral) 0 and the version names the genre list; records the sources it was handed.
+/// </summary>
+public sealed class SourceRecordingScorer : IMentionScorer
+{
+    public const string Version = "genre-test-1+genres-waimai";
+
+    public System.Collections.Concurrent.ConcurrentQueue<string> Sources { get; } = new();
+
+    public string? ModelVersion => Version;
+
+    public IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts) => Score(texts, texts.Select(_ => "").ToList());
+
+    public IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts, IReadOnlyList<string> sources)
+    {
+        foreach (var source in sources)
+        {
+            Sources.Enqueue(source);
+        }
+
+        return sources.Select(s => (MentionScore?)new MentionScore(s == "waimai"
+            ? new SentimentScore(SentimentLabel.Negative, 0.6f, 0f, 0.4f)
+            : new SentimentScore(SentimentLabel.Neutral, 0.3f, 0.5f, 0.2f), null, [])).ToList();
+    }
+}
+
 /// <summary>A small real watch-taxonomy scorer: the "lumo" watch names its own categories (delivery, taste).</summary>
 public sealed class LumoTaxonomy : IWatchTopicScorer
 {

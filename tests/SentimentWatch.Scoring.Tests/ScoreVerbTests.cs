@@ -67,6 +67,51 @@ public sealed class ScoreVerbTests
 }
 
 [Collection(ConsoleErrorCollection.Name)]
+public sealed class ScoreVerbGenreTests
+{
+    [Fact]
+    public async Task A_line_s_source_is_served_as_the_genre_Scoring_SourceGenres_gives_it_as_the_pipeline_serves_a_mention()
+    {
+        var dir = TestPaths.TempDirectory();
+        var input = Path.Combine(dir, "in.jsonl");
+        var output = Path.Combine(dir, "out.jsonl");
+        await File.WriteAllLinesAsync(input,
+        [
+            """{"id":"r","text":"一般吧，没有想象中好吃","source":"waimai"}""",
+            """{"id":"w","text":"一般吧，没有想象中好吃","source":"weibo"}""",
+            """{"id":"n","text":"一般吧，没有想象中好吃"}""",
+        ]);
+        var root = new RootCommand();
+        foreach (var command in ScoringCommands.Commands(args =>
+        {
+            var builder = Host.CreateApplicationBuilder(args);
+            builder.Configuration["Scoring:ModelDirectory"] = TestPaths.Models;
+            builder.AddScoring();
+            return builder.Build();
+        }))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var previous = Console.Error;
+        Console.SetError(new StringWriter());
+        try
+        {
+            (await root.Parse(["score", "--input", input, "--output", output, "--Scoring:SourceGenres:waimai", "reviews"]).InvokeAsync()).ShouldBe(0);
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        var lines = (await File.ReadAllLinesAsync(output)).Select(l => JsonNode.Parse(l)!.AsObject()).ToDictionary(l => (string)l["id"]!);
+        double Neutral(string id) => lines[id]["sentimentScores"]!["neutral"]!.GetValue<double>();
+        Neutral("r").ShouldBeLessThan(Neutral("w"));
+        Neutral("w").ShouldBe(Neutral("n"));
+    }
+}
+
+[Collection(ConsoleErrorCollection.Name)]
 public sealed class TrainVerbTests
 {
     [Fact]

@@ -73,6 +73,12 @@ public interface IMentionScorer
 
     /// <summary>One result per text, in order; null entries when no model is available.</summary>
     IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts);
+
+    /// <summary>
+    /// As <see cref="Score(IReadOnlyList{string})"/>, each text read as writing of its source (<paramref name="sources"/>, one per
+    /// text): a scorer that knows a source carries reviews serves it as reviews (decision 209). Without that knowledge, the same.
+    /// </summary>
+    IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts, IReadOnlyList<string> sources) => Score(texts);
 }
 
 /// <summary>

@@ -28,7 +28,7 @@ public static class ScoringCommands
 
     private static Command ScoreCommand(Func<string[], IHost> buildHost)
     {
-        var input = new Option<FileInfo>("--input") { Required = true, Description = "JSON lines, each with at least \"id\" and \"text\"; an optional \"watches\" array of watch ids gives a watch's own taxonomy (Scoring:WatchTopics) its mentions, as the pipeline does." };
+        var input = new Option<FileInfo>("--input") { Required = true, Description = "JSON lines, each with at least \"id\" and \"text\"; an optional \"watches\" array of watch ids gives a watch's own taxonomy (Scoring:WatchTopics) its mentions, and an optional \"source\" is served as its genre (Scoring:SourceGenres), as the pipeline does." };
         var output = new Option<FileInfo>("--output") { Required = true, Description = "Where to write the scored JSON lines." };
         var command = new Command("score", "Score JSON-lines mentions for sentiment and complaint topic.") { input, output };
         command.TreatUnmatchedTokensAsErrors = false;
@@ -108,7 +108,9 @@ public static class ScoringCommands
 
     private static int Flush(IMentionScorer scorer, List<(JsonObject Node, string Text)> pending, StreamWriter writer)
     {
-        var results = scorer.Score(pending.Select(p => p.Text).ToList());
+        // A line's "source" is served as its genre (Scoring:SourceGenres, decision 209), as the pipeline serves a mention's source.
+        var results = scorer.Score(pending.Select(p => p.Text).ToList(),
+            pending.Select(p => p.Node["source"] is JsonValue v && v.TryGetValue<string>(out var source) ? source : string.Empty).ToList());
         var watchTopics = scorer as IWatchTopicScorer is { HasWatchTaxonomies: true } w ? w : null;
         for (var i = 0; i < pending.Count; i++)
         {

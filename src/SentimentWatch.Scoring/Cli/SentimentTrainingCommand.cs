@@ -49,7 +49,9 @@ public static class SentimentTrainingCommand
             var oof = run.ShippedOutOfFold ?? run.LeaveOneCorpusOut(corpora, SocialTrainingRun.Shipped);
             var bias = SocialTrainingRun.FitNeutralBias(oof);
             var byLanguage = SocialTrainingRun.FitLanguageBias(oof);
-            log.WriteLine($"Neutral bias fitted out of fold: {bias:+0.00;-0.00}; per language: " + string.Join(", ", byLanguage.Select(b => $"{b.Key} {b.Value:+0.00;-0.00}")));
+            var reviews = SocialTrainingRun.FitReviewBias(oof);
+            log.WriteLine($"Neutral bias fitted out of fold: {bias:+0.00;-0.00}; per language: " + string.Join(", ", byLanguage.Select(b => $"{b.Key} {b.Value:+0.00;-0.00}"))
+                + "; reviews (decision 209): " + string.Join(", ", reviews.Select(b => $"{b.Key} {b.Value:+0.00;-0.00}")));
             log.WriteLine("Out-of-fold figures per neutral bias:");
             foreach (var line in SocialTrainingRun.BiasSweep(oof))
             {
@@ -71,7 +73,12 @@ public static class SentimentTrainingCommand
             log.WriteLine($"Training {SocialTrainingRun.Shipped.Name} on {corpora.Count(t => !t.Test)} texts{(corrected.Count > 0 ? $" and {corrected.Count} corrections" : "")} ...");
             var trained = run.Train([.. corpora.Where(t => !t.Test), .. corrected.SelectMany(t => Enumerable.Repeat(t, CorrectionsCommands.SentimentCorrectionWeight))], SocialTrainingRun.Shipped, now);
             trained = trained with { Model = trained.Model.WithManifest(trained.Model.Manifest with { Corrections = source }) };
-            var biased = trained.Model.WithManifest(trained.Model.Manifest with { NeutralHead = trained.Model.Manifest.NeutralHead! with { NeutralBias = bias, LanguageBias = byLanguage } });
+            var biased = trained.Model.WithManifest(trained.Model.Manifest with { NeutralHead = trained.Model.Manifest.NeutralHead! with
+            {
+                NeutralBias = bias,
+                LanguageBias = byLanguage,
+                GenreBias = reviews.Count == 0 ? null : new Dictionary<string, IReadOnlyDictionary<string, float>>(StringComparer.Ordinal) { [Models.SourceGenres.Reviews] = reviews },
+            } });
             var dev = checks.Where(c => c.Split == "dev").ToList();
             var head = run.FitHarmShifts(biased, [.. dev.Where(c => c.Kind == CrisisCheck.Crisis).Select(c => c.Text)], [.. dev.Where(c => c.Kind != CrisisCheck.Crisis).Select(c => c.Text)]);
             var model = SocialTrainingRun.Save(trained, head, Path.Combine(outDir, "sentiment.zip"));

@@ -38,11 +38,20 @@ public sealed record ModelManifest(
 /// Weibo: 20–45 % neutral) to the one that serves best leave-one-corpus-out (fitted on out-of-fold predictions, never on a test set).</param>
 /// <param name="LanguageBias">Per language (zh, en), replaces <paramref name="NeutralBias"/> for posts of that language: the two languages'
 /// neutral corpora have different base rates, and so do the reviews and posts each language is served.</param>
+/// <param name="GenreBias">Per genre of source (<see cref="SourceGenres.Reviews"/>), then per language: replaces the language's bias for
+/// posts of a source served as that genre (decision 209). A review is rarely neutral and its negatives are what a shop needs to see; the
+/// social bias was fitted where Weibo and tweet neutrals weigh as much as review negatives. Fitted out of fold on the review corpora.</param>
 public sealed record NeutralHeadSettings(string Entry, float HarmPolarShift = 0f, float HarmNeutralShift = 0f, float NeutralBias = 0f,
-    IReadOnlyDictionary<string, float>? LanguageBias = null)
+    IReadOnlyDictionary<string, float>? LanguageBias = null, IReadOnlyDictionary<string, IReadOnlyDictionary<string, float>>? GenreBias = null)
 {
     /// <summary>The neutral bias for a post's language.</summary>
     public float BiasFor(string language) => LanguageBias is { } byLanguage && byLanguage.TryGetValue(language, out var bias) ? bias : NeutralBias;
+
+    /// <summary>The neutral bias for a post's language and its source's genre (null or <see cref="SourceGenres.Social"/>: the language's).</summary>
+    public float BiasFor(string language, string? genre) =>
+        genre is not null && GenreBias is { } byGenre && byGenre.TryGetValue(genre, out var byLanguage) && byLanguage.TryGetValue(language, out var bias)
+            ? bias
+            : BiasFor(language);
 }
 
 /// <summary>

@@ -66,7 +66,10 @@ public sealed class SentimentModel
     public bool HasNeutralHead => _neutral is not null;
 
     /// <summary>Whether <see cref="Probabilities(FeatureVector, string, string)"/> reads the language (bands, per-language neutral biases, the Chinese intent head).</summary>
-    public bool NeedsLanguage => _neutral is null || Manifest.NeutralHead?.LanguageBias is { Count: > 0 } || _intent is not null;
+    public bool NeedsLanguage => _neutral is null || Manifest.NeutralHead?.LanguageBias is { Count: > 0 } || Manifest.NeutralHead?.GenreBias is { Count: > 0 } || _intent is not null;
+
+    /// <summary>Whether the model serves a genre other than social with its own neutral bias (decision 209).</summary>
+    public bool Serves(string genre) => genre == SourceGenres.Social || Manifest.NeutralHead?.GenreBias?.ContainsKey(genre) == true;
 
     /// <summary>
     /// Negative / neutral / positive probabilities of a featurized post, as the scorer serves them: with a neutral head,
@@ -74,20 +77,21 @@ public sealed class SentimentModel
     /// <paramref name="prepared"/> reports harm; without one, the language's neutral band over P(positive).
     /// </summary>
     /// <param name="prepared">The text as <see cref="TextFeaturizer.Prepare"/> returned it (folded when the featurizer folds).</param>
-    public (float Negative, float Neutral, float Positive) Probabilities(FeatureVector features, string prepared, string language) =>
-        Probabilities(features.Indices, features.Values, prepared, language);
+    /// <param name="genre">The source's genre (<see cref="SourceGenres"/>; null = social): reviews get their own neutral bias (decision 209).</param>
+    public (float Negative, float Neutral, float Positive) Probabilities(FeatureVector features, string prepared, string language, string? genre = null) =>
+        Probabilities(features.Indices, features.Values, prepared, null, language, genre);
 
     /// <summary>As <see cref="Probabilities(FeatureVector, string, string)"/>, with the harm check already made by the caller.</summary>
-    public (float Negative, float Neutral, float Positive) Probabilities(FeatureVector features, string prepared, bool reportsHarm, string language) =>
-        Probabilities(features.Indices, features.Values, prepared, reportsHarm, language);
+    public (float Negative, float Neutral, float Positive) Probabilities(FeatureVector features, string prepared, bool reportsHarm, string language, string? genre = null) =>
+        Probabilities(features.Indices, features.Values, prepared, reportsHarm, language, genre);
 
     /// <summary>Whether the model carries a Chinese intent head (decision 210).</summary>
     public bool HasIntentHead => _intent is not null;
 
     internal (float Negative, float Neutral, float Positive) Probabilities(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, string prepared, string language) =>
-        Probabilities(indices, values, prepared, null, language);
+        Probabilities(indices, values, prepared, null, language, null);
 
-    private (float Negative, float Neutral, float Positive) Probabilities(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, string prepared, bool? reportsHarm, string language)
+    private (float Negative, float Neutral, float Positive) Probabilities(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, string prepared, bool? reportsHarm, string language, string? genre)
     {
         if (_neutral is not { } head)
         {
@@ -95,7 +99,7 @@ public sealed class SentimentModel
         }
 
         var polar = Logit(indices, values);
-        var neutral = head.Logit(indices, values) + (Manifest.NeutralHead?.BiasFor(language) ?? 0f);
+        var neutral = head.Logit(indices, values) + (Manifest.NeutralHead?.BiasFor(language, genre) ?? 0f);
         var harmShifts = Manifest.NeutralHead is { } settings && (settings.HarmPolarShift != 0 || settings.HarmNeutralShift != 0);
         if (harmShifts || _intent is not null)
         {

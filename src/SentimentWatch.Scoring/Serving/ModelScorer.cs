@@ -25,6 +25,7 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
     private static FeatureVector? t_watchVector;
 
     private IReadOnlyDictionary<string, WatchTopicModel> _watchModels = new Dictionary<string, WatchTopicModel>(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, string> _sourceGenres = new Dictionary<string, string>(StringComparer.Ordinal);
 
     private readonly SentimentModel _sentiment;
     private readonly TopicModel _topic;
@@ -79,6 +80,42 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         return this;
     }
 
+    /// <summary>The genre of each source not served as social (decision 209), by source name.</summary>
+    public IReadOnlyDictionary<string, string> SourceGenres => _sourceGenres;
+
+    /// <summary>
+    /// Serves the named sources as their genre (decision 209: reviews get the model's review bias). The sources and genres join
+    /// <see cref="ModelVersion"/>, so a source's mentions are re-scored when its genre changes. Throws
+    /// <see cref="ModelFileException"/> when the sentiment model has no bias for a named genre.
+    /// </summary>
+    public ModelScorer WithSourceGenres(IReadOnlyDictionary<string, string> genres)
+    {
+        var served = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (source, name) in genres)
+        {
+            var genre = Models.SourceGenres.Parse(name) ?? throw new ModelFileException($"Scoring:SourceGenres:{source}: '{name}' is not a genre ({string.Join(", ", Models.SourceGenres.All)}).");
+            if (!_sentiment.Serves(genre))
+            {
+                throw new ModelFileException($"Scoring:SourceGenres:{source}: the sentiment model {_sentiment.Manifest.Version} has no neutral bias for '{genre}'; "
+                    + "retrain it with `train-sentiment` (decision 209) or serve the source as social.");
+            }
+
+            if (genre != Models.SourceGenres.Social)
+            {
+                served[source] = genre;
+            }
+        }
+
+        _sourceGenres = served;
+        if (served.Count > 0)
+        {
+            var list = string.Join(",", served.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"));
+            ModelVersion += string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+genres-{TrainingRunHash(list):x8}");
+        }
+
+        return this;
+    }
+
     private static uint TrainingRunHash(string text) => Training.TrainingRun.StableHash(text);
 
     public TopicScore? WatchTopic(IReadOnlyList<string> watches, string text, SentimentScore sentiment)
@@ -112,17 +149,22 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
             w => WatchTopicModel.Load(ml, options.ResolveWatchTopicDirectory(w.Value), $"Scoring:WatchTopics:{w.Key}"),
             StringComparer.Ordinal);
         return new ModelScorer(sentiment, topic, options.RiskTerms, HybridTopic.LoadFrom(options.ResolveDirectory(), topic), options.ComplaintOtherThreshold)
-            .WithWatchTopics(watchModels);
+            .WithWatchTopics(watchModels)
+            .WithSourceGenres(options.SourceGenres);
     }
 
-    public IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts)
+    public IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts) => Score(texts, null);
+
+    public IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts, IReadOnlyList<string>? sources)
     {
         var results = new MentionScore?[texts.Count];
+        var genres = _sourceGenres.Count == 0 ? null : _sourceGenres;
+        string? GenreOf(int i) => genres is not null && sources is not null && genres.TryGetValue(sources[i], out var genre) ? genre : null;
         if (texts.Count < ParallelThreshold)
         {
             for (var i = 0; i < texts.Count; i++)
             {
-                results[i] = ScoreOne(texts[i]);
+                results[i] = ScoreOne(texts[i], GenreOf(i));
             }
         }
         else
@@ -133,7 +175,7 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
                 {
                     for (var i = range.Item1; i < range.Item2; i++)
                     {
-                        results[i] = ScoreOne(texts[i]);
+                        results[i] = ScoreOne(texts[i], GenreOf(i));
                     }
                 });
         }
@@ -141,7 +183,8 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         return results;
     }
 
-    public MentionScore ScoreOne(string? text)
+    /// <param name="genre">The source's genre (<see cref="Models.SourceGenres"/>; null = social).</param>
+    public MentionScore ScoreOne(string? text, string? genre = null)
     {
         text ??= string.Empty;
         var prepared = _sentiment.Featurizer.Prepare(text);
@@ -149,7 +192,7 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         _sentiment.Featurizer.FeaturizeNormalized(prepared, vector, text);
         // One harm check serves both the sentiment shift and the topic (a post that reports harm is a safety matter).
         var reportsHarm = HarmTerms.Shipped.Find(prepared) is not null;
-        var probabilities3 = _sentiment.Probabilities(vector, prepared, reportsHarm, _sentiment.NeedsLanguage ? LanguageDetector.Detect(text) : "");
+        var probabilities3 = _sentiment.Probabilities(vector, prepared, reportsHarm, _sentiment.NeedsLanguage ? LanguageDetector.Detect(text) : "", genre);
         if (reportsHarm && _sentiment.HasNeutralHead)
         {
             // A report of harm is bad news whatever its tone ("LOL ... threw up my food", "my aunt's in the hospital, going to

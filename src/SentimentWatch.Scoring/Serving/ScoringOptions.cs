@@ -35,6 +35,13 @@ public sealed class ScoringOptions
     /// </summary>
     public Dictionary<string, string> WatchTopics { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Sources whose mentions are not social posts (decision 209): source name (a crawl source's <c>Name</c> or an intake
+    /// channel's <c>source</c>) → genre, <c>reviews</c> or <c>social</c>. A review source is served with the sentiment model's
+    /// review bias: fewer reviews read as neutral, more negative reviews caught. Sources not named here are social.
+    /// </summary>
+    public Dictionary<string, string> SourceGenres { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>How far back <c>GET /api/scoring/drift</c> reads scored mentions (decision 162).</summary>
     public TimeSpan DriftWindow { get; set; } = TimeSpan.FromDays(7);
 
@@ -97,6 +104,14 @@ public sealed class ScoringOptionsValidator : IValidateOptions<ScoringOptions>
             if (string.IsNullOrWhiteSpace(folder) || !File.Exists(Path.Combine(options.ResolveWatchTopicDirectory(folder), "topic.zip")))
             {
                 failures.Add($"Scoring:WatchTopics:{watch}: no topic.zip in '{(string.IsNullOrWhiteSpace(folder) ? "(empty)" : options.ResolveWatchTopicDirectory(folder))}'; build it with `train --topics-only --topics <taxonomy.json> --output <folder>`.");
+            }
+        }
+
+        foreach (var (source, genre) in options.SourceGenres)
+        {
+            if (Models.SourceGenres.Parse(genre) is null)
+            {
+                failures.Add($"Scoring:SourceGenres:{source} must be one of {string.Join(", ", Models.SourceGenres.All)} (was '{genre}').");
             }
         }
 

@@ -127,6 +127,36 @@ public sealed class SocialTrainingRun(TextWriter log)
     public static IReadOnlyDictionary<string, float> FitLanguageBias(IReadOnlyList<OutOfFold> rows) =>
         rows.GroupBy(r => r.Fold[..2]).ToDictionary(g => g.Key, g => FitNeutralBias(g.ToList()), StringComparer.Ordinal);
 
+    /// <summary>The leave-one-corpus-out folds that are customer reviews (decision 209): the review genre's bias is fitted on them.</summary>
+    public static readonly IReadOnlyList<string> ReviewFolds = ["zh-shopping", "en-uci"];
+
+    /// <summary>How much out-of-fold BA the review bias may give up to keep more neutral answers (decision 209).</summary>
+    public const double ReviewBiasTolerance = 0.002;
+
+    /// <summary>
+    /// The review genre's neutral bias per language (decision 209): on the grid, the highest bias whose mean negative-detection BA over the
+    /// language's review folds is within <see cref="ReviewBiasTolerance"/> of the grid's best. Review corpora carry no neutral label, so
+    /// BA alone would push the bias to the grid's floor (never neutral); the tolerance keeps neutral where it costs nothing measurable.
+    /// </summary>
+    public static IReadOnlyDictionary<string, float> FitReviewBias(IReadOnlyList<OutOfFold> rows)
+    {
+        var result = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var language in rows.Where(r => ReviewFolds.Contains(r.Fold)).GroupBy(r => r.Fold[..2]))
+        {
+            var languageRows = language.ToList();
+            var grid = new List<(float Bias, double Ba)>();
+            for (var bias = -3f; bias <= 1.01f; bias += 0.25f)
+            {
+                grid.Add((bias, Figures(languageRows, bias).Ba.Values.Average()));
+            }
+
+            var best = grid.Max(g => g.Ba);
+            result[language.Key] = grid.Where(g => g.Ba >= best - ReviewBiasTolerance - 1e-12).Max(g => g.Bias);
+        }
+
+        return result;
+    }
+
     /// <summary>The neutral bias (from a fixed grid) that maximises mean negative-detection BA over the folds plus mean macro-F1 over the folds with neutral labels.</summary>
     public static float FitNeutralBias(IReadOnlyList<OutOfFold> rows)
     {

@@ -1,0 +1,21 @@
+namespace SentimentWatch.Scoring.Models;
+
+/// <summary>
+/// What kind of writing a source carries (decision 209). Social posts (Weibo, forums, tweets) are often neutral: news, questions,
+/// announcements. Reviews (a delivery platform, an app store, a shop's ratings) are rarely neutral, and a negative one read as neutral
+/// is a lost complaint. The sentiment model serves each genre with its own neutral bias (<see cref="NeutralHeadSettings.GenreBias"/>).
+/// </summary>
+public static class SourceGenres
+{
+    /// <summary>The default: posts on social networks, forums and news comments.</summary>
+    public const string Social = "social";
+
+    /// <summary>Customer reviews: every text rates something the writer bought or used.</summary>
+    public const string Reviews = "reviews";
+
+    public static readonly IReadOnlyList<string> All = [Social, Reviews];
+
+    /// <summary>The genre's canonical name, or null when <paramref name="name"/> names none (case-insensitive).</summary>
+    public static string? Parse(string? name) =>
+        All.FirstOrDefault(g => string.Equals(g, name?.Trim(), StringComparison.OrdinalIgnoreCase));
+}
