@@ -24,6 +24,7 @@ public static class IndexingApi
         mentions.MapGet("/", SearchAsync).WithName("SearchMentions");
         mentions.MapGet("/stats", StatsAsync).WithName("MentionStats");
         mentions.MapGet("/export", Export).WithName("ExportMentions");
+        mentions.MapGet("/to-label", ToLabelAsync).WithName("MentionsToLabel");
         mentions.MapGet("/{id}", GetAsync).WithName("GetMention");
         return app;
     }
@@ -68,6 +69,44 @@ public static class IndexingApi
         var dates = (services.GetService(typeof(IOptions<MentionDateOptions>)) as IOptions<MentionDateOptions>)?.Value;
         return new MentionQueryParameters(request.Query, now, dates);
     }
+
+    /// <summary>
+    /// The labelling queue (decision 212): of the newest <c>window</c> mentions matching the filters (default: the last 7 days), the
+    /// <c>size</c> whose label the model was least sure of and nobody has corrected; <c>kind=topic</c> ranks complaints by topic.
+    /// </summary>
+    public static async Task<Results<Ok<LabellingQueueView>, ValidationProblem>> ToLabelAsync(
+        HttpRequest request, IMentionIndex index, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var parameters = Parameters(request);
+        var filter = parameters.Filter();
+        var kind = parameters.QueueKind();
+        var size = parameters.Integer("size", MentionQueryParameters.DefaultPageSize, 1, MentionQueryParameters.MaxPageSize);
+        var window = parameters.Integer("window", Core.Scoring.LabellingQueue.DefaultWindow, 1, Core.Scoring.LabellingQueue.MaxWindow);
+        if (parameters.Errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(parameters.Errors, title: "Some labelling queue parameters are not valid.");
+        }
+
+        try
+        {
+            var result = await Core.Scoring.LabellingQueue.ReadAsync(index, ToLabelFilter(filter, clock), kind, size, window, cancellationToken);
+            return TypedResults.Ok(new LabellingQueueView(
+                kind == Core.Scoring.LabellingQueueKind.Topic ? "topic" : "sentiment",
+                result.Read,
+                result.Candidates,
+                result.WindowFull,
+                [.. result.Items.Select(i => new QueuedMentionView(MentionView.From(i.Mention), Math.Round(i.Certainty, 4)))]));
+        }
+        catch (InvalidSearchQueryException ex)
+        {
+            parameters.Fail("q", ex.Reason);
+            return TypedResults.ValidationProblem(parameters.Errors, title: "Some labelling queue parameters are not valid.");
+        }
+    }
+
+    /// <summary>The queue's filter: the last 7 days unless a range is given.</summary>
+    public static MentionFilter ToLabelFilter(MentionFilter filter, TimeProvider clock) =>
+        filter.From is null && filter.To is null ? filter with { From = clock.GetUtcNow().AddDays(-7) } : filter;
 
     public static async Task<Results<Ok<MentionView>, NotFound>> GetAsync(string id, IMentionIndex index, CancellationToken cancellationToken) =>
         await index.GetAsync(id, cancellationToken) is { } mention

@@ -72,6 +72,13 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
         ["reach"] = MentionSort.Reach,
     });
 
+    /// <summary>The labelling queue's <c>kind</c> (decision 212): sentiment (default) or topic.</summary>
+    public Core.Scoring.LabellingQueueKind QueueKind() => Choice("kind", Core.Scoring.LabellingQueueKind.Sentiment, new Dictionary<string, Core.Scoring.LabellingQueueKind>
+    {
+        ["sentiment"] = Core.Scoring.LabellingQueueKind.Sentiment,
+        ["topic"] = Core.Scoring.LabellingQueueKind.Topic,
+    });
+
     public StatsInterval Interval() => Choice("interval", StatsInterval.Day, new Dictionary<string, StatsInterval>
     {
         ["hour"] = StatsInterval.Hour,

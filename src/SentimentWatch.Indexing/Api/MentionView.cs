@@ -75,6 +75,12 @@ public sealed record MentionHitView(MentionView Mention, float? Score, string? S
 /// <summary>One page of search results; pass <see cref="NextCursor"/> back as <c>cursor</c> for the next page.</summary>
 public sealed record MentionPage(long Total, IReadOnlyList<MentionHitView> Hits, string? NextCursor);
 
+/// <summary>A mention in the labelling queue with the model's certainty (0 = a coin toss between two labels, 1 = sure).</summary>
+public sealed record QueuedMentionView(MentionView Mention, double Certainty);
+
+/// <summary>The labelling queue (decision 212): how many recent mentions were read, how many could be queued, the least certain first.</summary>
+public sealed record LabellingQueueView(string Kind, int Read, int Candidates, bool WindowFull, IReadOnlyList<QueuedMentionView> Items);
+
 public sealed record MentionStatsView(
     long Total,
     string Interval,

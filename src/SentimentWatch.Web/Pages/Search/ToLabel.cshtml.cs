@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Pipeline;
+using SentimentWatch.Core.Scoring;
+using SentimentWatch.Core.Watches;
+using SentimentWatch.Indexing;
+using SentimentWatch.Indexing.Api;
+
+namespace SentimentWatch.Web.Pages.Search;
+
+/// <summary>
+/// "Label these first" (issue 19 item 4, decision 212): the recent mentions whose labels the model was least sure of and nobody has
+/// corrected, for analysts to correct on the mention page. The same queue as <c>GET /api/mentions/to-label</c>.
+/// </summary>
+public sealed class ToLabelModel(IMentionIndex index, IWatchCatalog catalog, TimeProvider clock) : PageModel
+{
+    public const int Size = 25;
+
+    public IReadOnlyList<Core.Watches.Watch> Watches => catalog.Watches;
+
+    public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+
+    public LabellingQueueResult? Result { get; private set; }
+
+    public LabellingQueueKind Kind { get; private set; }
+
+    public string Value(string name) => Request.Query[name].ToString();
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var parameters = new MentionQueryParameters(Request.Query, clock.GetUtcNow());
+        var filter = IndexingApi.ToLabelFilter(parameters.Filter(), clock);
+        Kind = parameters.QueueKind();
+        if (parameters.Errors.Count > 0)
+        {
+            Errors = parameters.Errors;
+            return;
+        }
+
+        try
+        {
+            Result = await LabellingQueue.ReadAsync(index, filter, Kind, Size, LabellingQueue.DefaultWindow, cancellationToken);
+        }
+        catch (InvalidSearchQueryException ex)
+        {
+            parameters.Fail("q", ex.Reason);
+            Errors = parameters.Errors;
+        }
+    }
+}
