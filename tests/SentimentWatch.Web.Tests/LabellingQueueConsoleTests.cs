@@ -32,10 +32,12 @@ public sealed class LabellingQueueConsoleTests(ConsoleFixture fixture) : Console
         var mentionPath = new Uri(page.Url).AbsolutePath;
         await page.Locator("#label-sentiment").SelectOptionAsync("neutral");
         await page.Locator("#label-note").FillAsync("queue: neither complaint nor praise");
+        await Assertions.Expect(page.GetByTestId("back-to-queue")).ToBeVisibleAsync();
         await page.GetByTestId("labels").GetByRole(AriaRole.Button, new() { Name = "Save correction" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Labels corrected");
 
-        await page.GotoAsync("/to-label");
+        // Saved from the queue, the analyst is back on it with the notice, and the next least certain mention on top.
+        await page.WaitForURLAsync(url => url.Contains("/to-label", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Labels corrected");
         var links = await page.GetByTestId("correct").EvaluateAllAsync<string[]>("links => links.map(l => new URL(l.href).pathname)");
         links.ShouldNotContain(mentionPath, $"'{text}' was corrected, so it left the queue");
         (await CertaintiesAsync(page)).ShouldBe((await CertaintiesAsync(page)).Order().ToArray());

@@ -43,7 +43,13 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
     /// <summary>Records an analyst's correction (sentiment and/or topic, with a note); the page shows it at once.</summary>
-    public async Task<IActionResult> OnPostLabelsAsync(string id, string? sentiment, string? topic, string? note, CancellationToken cancellationToken)
+    /// <summary>The labelling queue the analyst came from (decision 212): <c>sentiment</c> or <c>topic</c>, else null.</summary>
+    public string? Queue => QueueKind(Request.Query["queue"].ToString()) ?? (Request.HasFormContentType ? QueueKind(Request.Form["queue"].ToString()) : null);
+
+    private static string? QueueKind(string? value) => value is "sentiment" or "topic" ? value : null;
+
+    /// <param name="queue">When the analyst came from the labelling queue, a saved correction goes back to it (decision 212).</param>
+    public async Task<IActionResult> OnPostLabelsAsync(string id, string? sentiment, string? topic, string? note, string? queue, CancellationToken cancellationToken)
     {
         if (services.GetService<IMentionLabels>() is not { } labels)
         {
@@ -63,7 +69,7 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
         }
 
         Notice = t["Labels corrected. Training exports and drift now use your labels."];
-        return RedirectToPage(new { id });
+        return QueueKind(queue) is { } kind ? Redirect("/to-label?kind=" + kind) : RedirectToPage(new { id });
     }
 
     private async Task<bool> LoadAsync(string id, CancellationToken cancellationToken)

@@ -16,6 +16,10 @@ public sealed class ToLabelModel(IMentionIndex index, IWatchCatalog catalog, Tim
 {
     public const int Size = 25;
 
+    /// <summary>"Labels corrected", when the analyst comes back from correcting one of the queue's mentions.</summary>
+    [Microsoft.AspNetCore.Mvc.TempData]
+    public string? Notice { get; set; }
+
     public IReadOnlyList<Core.Watches.Watch> Watches => catalog.Watches;
 
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
