@@ -101,3 +101,31 @@ phrase_draw(Q2, 20261204, seen, 150, 1000, 'candidates2.tsv')
 # its own labels there does not change what it draws.
 Q3=re.compile(r'请问|有没有人|有人知道|谁知道|求推荐|求问|想问|哪里有|哪儿有|哪里可以|在哪|多少钱|几点|什么时候|怎么办理|有没有.{0,12}[？?]')
 phrase_draw(Q3, 20261205, seen, 800, 3000, 'candidates3.tsv')
+
+# Draw 4 (decision 213): what decision 211's head lacked. Complaints asked as questions (a question mark and a service or
+# product complaint word), which the head learned to clear, and plain questions drawn by the narrow phrases that found them best
+# in draw 3 (哪里有 6 of 10, 求推荐 4 of 5, 请问 11 of 76, 谁知道 7 of 29). 200 of each, never a post of draws 1-3; written to
+# OUT/candidates4.tsv (the two strata shuffled together, so the reader cannot tell them apart).
+Q4a=re.compile(r'(?=.*[？?])(?=.*(客服|快递|退款|退货|质量|售后|物流|发货|服务|投诉|商家|店家|骗|坑|垃圾|破|差))')
+Q4b=re.compile(r'哪里有|哪儿有|求推荐|求问|请问|谁知道|有人知道|有谁知道')
+def draw4(seed, n_each):
+    draw_rng=random.Random(seed)
+    pools=[]
+    for pattern in (Q4a, Q4b):
+        pool=[t for s,t,l in smp if not s.endswith('_test') and pattern.search(t)]+[t for l,t in wb if pattern.search(t)]
+        draw_rng.shuffle(pool)
+        pools.append(pool)
+    drawn=[]
+    for pool in pools:
+        c=0
+        for t in pool:
+            k=fnv(t)
+            if k in seen or not ok(t) or len(t)>140: continue
+            seen.add(k); drawn.append((src.get(t,'zh-weibo-senti'),k,t)); c+=1
+            if c>=n_each: break
+    draw_rng.shuffle(drawn)
+    with open(os.path.join(OUT,'candidates4.tsv'),'w',encoding='utf-8') as f:
+        for i,(s_,k,t) in enumerate(drawn):
+            f.write('%d\t%s\t%s\t%s\n'%(5000+i,s_,k,t.replace('\t',' ').replace('\n',' ')))
+    print(len(drawn))
+draw4(20261213, 200)
