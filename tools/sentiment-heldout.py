@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Held-out sentiment measurement through the `score` verb (issue 19, decision 120).
 
-  export DATA OUT [--waimai waimai_10k.csv] [--airline Tweets.csv] [--sample tools/goal-samples.tsv]
+  export DATA OUT [--waimai waimai_10k.csv] [--airline Tweets.csv] [--sample tools/goal-samples.tsv] [--waimai-fresh COPY.csv]
       Writes JSON lines (id, text, label) for the held-out sets the models never train on:
         zh-shopping-food.jsonl   online_shopping_10_cats, fruit + dairy reviews (label 0/1)
         zh-smp2020-test.jsonl    SMP2020-EWECT usual_test + virus_test (negative/neutral/positive; surprise dropped)
@@ -14,7 +14,8 @@
                                  in a folder of its own, since it holds one class and is no sentiment measure
       --sample keeps only the rows tools/goal-samples.tsv lists (the samples measured in models/MODEL.md, "The goal
       sets, sampled"): waimai by the FNV-1a key of the trimmed review (first row per key), airline by tweet_id, and says how
-      many of the listed rows were found.
+      many of the listed rows were found. With --sample, the second waimai sample (waimai-fresh, decision 209) is written to
+      zh-waimai-fresh.jsonl from --waimai-fresh (a separate copy) or else the --waimai file.
   measure SCORED.jsonl [...]
       Reads the score verb's output (the input line plus "sentiment") and prints negative-detection balanced accuracy
       (served label negative vs not) and, where the labels include neutral, 3-class macro-F1.
@@ -88,7 +89,7 @@ def pick(rows, wanted, key, label, corpus):
     return found
 
 
-def export(data, out, waimai=None, airline=None, sample=None):
+def export(data, out, waimai=None, airline=None, sample=None, waimai_fresh=None):
     keep = load_sample(sample) if sample else None
     os.makedirs(out, exist_ok=True)
     rows = csv.DictReader(open(os.path.join(data, "sentiment-zh-reviews", "online_shopping_10_cats.csv"), encoding="utf-8-sig"))
@@ -105,6 +106,11 @@ def export(data, out, waimai=None, airline=None, sample=None):
         if keep is not None:
             rows = pick(rows, keep.get("waimai", {}), lambda r: fnv(r["review"].strip()), lambda r: r["label"].strip(), "waimai")
         write(os.path.join(out, "zh-waimai.jsonl"), [(r["review"].strip(), LABELS[r["label"].strip()]) for r in rows])
+    if keep is not None and "waimai-fresh" in keep and (waimai_fresh or waimai):
+        # The second waimai sample (decision 209), from the same file or the copy --waimai-fresh names.
+        rows = [r for r in csv.DictReader(open(waimai_fresh or waimai, encoding="utf-8-sig")) if r["review"].strip()]
+        rows = pick(rows, keep["waimai-fresh"], lambda r: fnv(r["review"].strip()), lambda r: r["label"].strip(), "waimai-fresh")
+        write(os.path.join(out, "zh-waimai-fresh.jsonl"), [(r["review"].strip(), LABELS[r["label"].strip()]) for r in rows])
     if airline:
         rows = [r for r in csv.DictReader(open(airline, encoding="utf-8-sig")) if r["text"].strip()]
         if keep is not None:
@@ -193,7 +199,7 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     if len(args) >= 3 and args[0] == "export":
         options = dict(zip(args[3::2], args[4::2]))
-        export(args[1], args[2], options.get("--waimai"), options.get("--airline"), options.get("--sample"))
+        export(args[1], args[2], options.get("--waimai"), options.get("--airline"), options.get("--sample"), options.get("--waimai-fresh"))
     elif len(args) >= 3 and args[0] == "measure-topics":
         options = dict(zip(args[3::2], args[4::2]))
         if set(options) - {"--split"} or options.get("--split", "all") not in ("dev", "test", "all"):
