@@ -159,7 +159,7 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
     {
         var results = new MentionScore?[texts.Count];
         var genres = _sourceGenres.Count == 0 ? null : _sourceGenres;
-        string? GenreOf(int i) => genres is not null && sources is not null && genres.TryGetValue(sources[i], out var genre) ? genre : null;
+        string? GenreOf(int i) => genres is not null && sources is not null && i < sources.Count && genres.TryGetValue(sources[i], out var genre) ? genre : null;
         if (texts.Count < ParallelThreshold)
         {
             for (var i = 0; i < texts.Count; i++)

@@ -42,12 +42,12 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
-    /// <summary>Records an analyst's correction (sentiment and/or topic, with a note); the page shows it at once.</summary>
     /// <summary>The labelling queue the analyst came from (decision 212): <c>sentiment</c> or <c>topic</c>, else null.</summary>
     public string? Queue => QueueKind(Request.Query["queue"].ToString()) ?? (Request.HasFormContentType ? QueueKind(Request.Form["queue"].ToString()) : null);
 
     private static string? QueueKind(string? value) => value is "sentiment" or "topic" ? value : null;
 
+    /// <summary>Records an analyst's correction (sentiment and/or topic, with a note); the page shows it at once.</summary>
     /// <param name="queue">When the analyst came from the labelling queue, a saved correction goes back to it (decision 212).</param>
     public async Task<IActionResult> OnPostLabelsAsync(string id, string? sentiment, string? topic, string? note, string? queue, CancellationToken cancellationToken)
     {
