@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Held-out sentiment measurement through the `score` verb (issue 19, decision 120).
 
-  export DATA OUT [--waimai waimai_10k.csv] [--airline Tweets.csv] [--sample tools/goal-samples.tsv] [--waimai-fresh COPY.csv]
+  export DATA OUT [--waimai waimai_10k.csv] [--airline Tweets.csv] [--sample tools/goal-samples.tsv] [--waimai-fresh COPY.csv] [--airline-fresh COPY.csv]
       Writes JSON lines (id, text, label) for the held-out sets the models never train on:
         zh-shopping-food.jsonl   online_shopping_10_cats, fruit + dairy reviews (label 0/1)
         zh-smp2020-test.jsonl    SMP2020-EWECT usual_test + virus_test (negative/neutral/positive; surprise dropped)
@@ -15,7 +15,8 @@
       --sample keeps only the rows tools/goal-samples.tsv lists (the samples measured in models/MODEL.md, "The goal
       sets, sampled"): waimai by the FNV-1a key of the trimmed review (first row per key), airline by tweet_id, and says how
       many of the listed rows were found. With --sample, the second waimai sample (waimai-fresh, decision 209) is written to
-      zh-waimai-fresh.jsonl from --waimai-fresh (a separate copy) or else the --waimai file.
+      zh-waimai-fresh.jsonl from --waimai-fresh (a separate copy) or else the --waimai file; the second airline sample
+      (airline-fresh) likewise to en-airline-fresh.jsonl and topics/en-airline-fresh-complaints.jsonl.
   measure SCORED.jsonl [...]
       Reads the score verb's output (the input line plus "sentiment") and prints negative-detection balanced accuracy
       (served label negative vs not) and, where the labels include neutral, 3-class macro-F1.
@@ -89,7 +90,7 @@ def pick(rows, wanted, key, label, corpus):
     return found
 
 
-def export(data, out, waimai=None, airline=None, sample=None, waimai_fresh=None):
+def export(data, out, waimai=None, airline=None, sample=None, waimai_fresh=None, airline_fresh=None):
     keep = load_sample(sample) if sample else None
     os.makedirs(out, exist_ok=True)
     rows = csv.DictReader(open(os.path.join(data, "sentiment-zh-reviews", "online_shopping_10_cats.csv"), encoding="utf-8-sig"))
@@ -112,19 +113,26 @@ def export(data, out, waimai=None, airline=None, sample=None, waimai_fresh=None)
         rows = pick(rows, keep["waimai-fresh"], lambda r: fnv(r["review"].strip()), lambda r: r["label"].strip(), "waimai-fresh")
         write(os.path.join(out, "zh-waimai-fresh.jsonl"), [(r["review"].strip(), LABELS[r["label"].strip()]) for r in rows])
     if airline:
-        rows = [r for r in csv.DictReader(open(airline, encoding="utf-8-sig")) if r["text"].strip()]
-        if keep is not None:
-            rows = pick(rows, keep.get("airline", {}), lambda r: r["tweet_id"].strip(), lambda r: r["airline_sentiment"].strip(), "airline")
-        write(os.path.join(out, "en-airline.jsonl"), [(r["text"].strip(), r["airline_sentiment"]) for r in rows])
-        os.makedirs(os.path.join(out, "topics"), exist_ok=True)
-        path = os.path.join(out, "topics", "en-airline-complaints.jsonl")
-        with open(path, "w", encoding="utf-8") as f:
-            complaints = [r for r in rows if r["airline_sentiment"] == "negative" and r["negativereason"].strip()]
-            for r in complaints:
-                f.write(json.dumps({"id": r["tweet_id"].strip(), "text": r["text"].strip(), "label": "negative",
-                                    "reason": r["negativereason"].strip(), "split": split_of(r["tweet_id"].strip()),
-                                    "watches": ["airline"]}, ensure_ascii=False) + "\n")
-        print(f"{path}: {len(complaints)} lines", file=sys.stderr)
+        airline_set(out, airline, keep, "airline", "en-airline.jsonl", "en-airline-complaints.jsonl")
+    if keep is not None and "airline-fresh" in keep and (airline_fresh or airline):
+        # The second airline sample (stop 36), from the same file or the copy --airline-fresh names.
+        airline_set(out, airline_fresh or airline, keep, "airline-fresh", "en-airline-fresh.jsonl", "en-airline-fresh-complaints.jsonl")
+
+
+def airline_set(out, path_in, keep, corpus, name, complaints_name):
+    rows = [r for r in csv.DictReader(open(path_in, encoding="utf-8-sig")) if r["text"].strip()]
+    if keep is not None:
+        rows = pick(rows, keep.get(corpus, {}), lambda r: r["tweet_id"].strip(), lambda r: r["airline_sentiment"].strip(), corpus)
+    write(os.path.join(out, name), [(r["text"].strip(), r["airline_sentiment"]) for r in rows])
+    os.makedirs(os.path.join(out, "topics"), exist_ok=True)
+    path = os.path.join(out, "topics", complaints_name)
+    with open(path, "w", encoding="utf-8") as f:
+        complaints = [r for r in rows if r["airline_sentiment"] == "negative" and r["negativereason"].strip()]
+        for r in complaints:
+            f.write(json.dumps({"id": r["tweet_id"].strip(), "text": r["text"].strip(), "label": "negative",
+                                "reason": r["negativereason"].strip(), "split": split_of(r["tweet_id"].strip()),
+                                "watches": ["airline"]}, ensure_ascii=False) + "\n")
+    print(f"{path}: {len(complaints)} lines", file=sys.stderr)
 
 
 def measure(paths):
@@ -199,7 +207,8 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     if len(args) >= 3 and args[0] == "export":
         options = dict(zip(args[3::2], args[4::2]))
-        export(args[1], args[2], options.get("--waimai"), options.get("--airline"), options.get("--sample"), options.get("--waimai-fresh"))
+        export(args[1], args[2], options.get("--waimai"), options.get("--airline"), options.get("--sample"), options.get("--waimai-fresh"),
+               options.get("--airline-fresh"))
     elif len(args) >= 3 and args[0] == "measure-topics":
         options = dict(zip(args[3::2], args[4::2]))
         if set(options) - {"--split"} or options.get("--split", "all") not in ("dev", "test", "all"):
