@@ -16,6 +16,48 @@ public sealed class ScoreVerbTests
         return builder.Build();
     }
 
+    private static async Task<(int Exit, string Errors)> ScoreAsync(params string[] args)
+    {
+        var root = new RootCommand();
+        foreach (var command in ScoringCommands.Commands(BuildHost))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var stderr = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(stderr);
+        try
+        {
+            return (await root.Parse(["score", .. args]).InvokeAsync(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+    }
+
+    [Fact]
+    public async Task A_line_s_source_is_served_as_the_genre_Scoring_SourceGenres_gives_it_as_the_pipeline_serves_a_mention()
+    {
+        var dir = TestPaths.TempDirectory();
+        var input = Path.Combine(dir, "in.jsonl");
+        var output = Path.Combine(dir, "out.jsonl");
+        await File.WriteAllLinesAsync(input,
+        [
+            """{"id":"r","text":"一般吧，没有想象中好吃","source":"waimai"}""",
+            """{"id":"w","text":"一般吧，没有想象中好吃","source":"weibo"}""",
+            """{"id":"n","text":"一般吧，没有想象中好吃"}""",
+        ]);
+
+        (await ScoreAsync("--input", input, "--output", output, "--Scoring:SourceGenres:waimai", "reviews")).Exit.ShouldBe(0);
+
+        var lines = (await File.ReadAllLinesAsync(output)).Select(l => JsonNode.Parse(l)!.AsObject()).ToDictionary(l => (string)l["id"]!);
+        double Neutral(string id) => lines[id]["sentimentScores"]!["neutral"]!.GetValue<double>();
+        Neutral("r").ShouldBeLessThan(Neutral("w"));
+        Neutral("w").ShouldBe(Neutral("n"));
+    }
+
     [Fact]
     public async Task Score_verb_adds_the_scores_to_each_line_and_reports_bad_lines_on_stderr_by_number()
     {
@@ -29,28 +71,11 @@ public sealed class ScoreVerbTests
             """{"id":"2","text":"Absolutely love the new update 😍"}""",
             """{"id":"3","body":"no text field"}""",
         ]);
-        var root = new RootCommand();
-        foreach (var command in ScoringCommands.Commands(BuildHost))
-        {
-            root.Subcommands.Add(command);
-        }
-
-        var stderr = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(stderr);
-        int exit;
-        try
-        {
-            exit = await root.Parse(["score", "--input", input, "--output", output]).InvokeAsync();
-        }
-        finally
-        {
-            Console.SetError(previous);
-        }
+        var (exit, errors) = await ScoreAsync("--input", input, "--output", output);
 
         exit.ShouldBe(1);
-        stderr.ToString().ShouldContain("line 2");
-        stderr.ToString().ShouldContain("line 4");
+        errors.ShouldContain("line 2");
+        errors.ShouldContain("line 4");
         var lines = (await File.ReadAllLinesAsync(output)).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
         lines.Select(l => (string?)l["id"]).ShouldBe(["1", "2"]);
         lines[0]["source"]!.GetValue<string>().ShouldBe("weibo");
@@ -63,51 +88,6 @@ public sealed class ScoreVerbTests
             line["topic"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
             line["topicScore"]!.GetValue<double>().ShouldBeInRange(0, 1);
         }
-    }
-}
-
-[Collection(ConsoleErrorCollection.Name)]
-public sealed class ScoreVerbGenreTests
-{
-    [Fact]
-    public async Task A_line_s_source_is_served_as_the_genre_Scoring_SourceGenres_gives_it_as_the_pipeline_serves_a_mention()
-    {
-        var dir = TestPaths.TempDirectory();
-        var input = Path.Combine(dir, "in.jsonl");
-        var output = Path.Combine(dir, "out.jsonl");
-        await File.WriteAllLinesAsync(input,
-        [
-            """{"id":"r","text":"一般吧，没有想象中好吃","source":"waimai"}""",
-            """{"id":"w","text":"一般吧，没有想象中好吃","source":"weibo"}""",
-            """{"id":"n","text":"一般吧，没有想象中好吃"}""",
-        ]);
-        var root = new RootCommand();
-        foreach (var command in ScoringCommands.Commands(args =>
-        {
-            var builder = Host.CreateApplicationBuilder(args);
-            builder.Configuration["Scoring:ModelDirectory"] = TestPaths.Models;
-            builder.AddScoring();
-            return builder.Build();
-        }))
-        {
-            root.Subcommands.Add(command);
-        }
-
-        var previous = Console.Error;
-        Console.SetError(new StringWriter());
-        try
-        {
-            (await root.Parse(["score", "--input", input, "--output", output, "--Scoring:SourceGenres:waimai", "reviews"]).InvokeAsync()).ShouldBe(0);
-        }
-        finally
-        {
-            Console.SetError(previous);
-        }
-
-        var lines = (await File.ReadAllLinesAsync(output)).Select(l => JsonNode.Parse(l)!.AsObject()).ToDictionary(l => (string)l["id"]!);
-        double Neutral(string id) => lines[id]["sentimentScores"]!["neutral"]!.GetValue<double>();
-        Neutral("r").ShouldBeLessThan(Neutral("w"));
-        Neutral("w").ShouldBe(Neutral("n"));
     }
 }
 
