@@ -93,7 +93,7 @@ public sealed class SourceGenreTests
         var options = new ScoringOptions { ModelDirectory = TestPaths.Models, SourceGenres = { ["waimai"] = "reviews", ["blog"] = "longform" } };
         var result = new ScoringOptionsValidator().Validate(null, options);
         result.Failed.ShouldBeTrue();
-        result.FailureMessage.ShouldContain("Scoring:SourceGenres:blog must be one of social, reviews (was 'longform')");
+        result.FailureMessage.ShouldContain("Scoring:SourceGenres:blog must be one of social, reviews, care (was 'longform')");
         result.FailureMessage.ShouldNotContain("Scoring:SourceGenres:waimai");
     }
 

@@ -23,7 +23,7 @@ public static class ScoringCommands
     private static readonly JsonSerializerOptions OutputJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IEnumerable<Command> Commands(Func<string[], IHost> buildHost) =>
-        [ScoreCommand(buildHost), TrainCommand(), SentimentTrainingCommand.Create(), IntentTrainingCommand.Create(), EvaluateCommand(), BenchCommand(buildHost),
+        [ScoreCommand(buildHost), TrainCommand(), SentimentTrainingCommand.Create(), IntentTrainingCommand.Create(), GenreFitCommand.Create(), EvaluateCommand(), BenchCommand(buildHost),
          CorrectionsCommands.Export(buildHost), CorrectionsCommands.LabelDistributionCommand()];
 
     private static Command ScoreCommand(Func<string[], IHost> buildHost)

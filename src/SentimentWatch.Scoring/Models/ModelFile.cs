@@ -31,6 +31,15 @@ public static class ModelFile
         WriteEntries(zip, ml, inputSchema, manifest, extra);
     }
 
+    /// <summary>Replaces a model zip's manifest; every other entry stays byte for byte (a genre's fitted bias, decision 214).</summary>
+    public static void ReplaceManifest(string path, ModelManifest manifest)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        zip.GetEntry(ManifestEntry)?.Delete();
+        using var stream = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open();
+        JsonSerializer.Serialize(stream, manifest, ManifestJson);
+    }
+
     /// <summary>Writes (or replaces) each extra model as a zip inside the zip, then the manifest.</summary>
     private static void WriteEntries(ZipArchive zip, MLContext ml, DataViewSchema inputSchema, ModelManifest manifest, IReadOnlyDictionary<string, ITransformer> extra)
     {

@@ -41,8 +41,12 @@ public sealed record ModelManifest(
 /// <param name="GenreBias">Per genre of source (<see cref="SourceGenres.Reviews"/>), then per language: replaces the language's bias for
 /// posts of a source served as that genre (decision 209). A review is rarely neutral and its negatives are what a shop needs to see; the
 /// social bias was fitted where Weibo and tweet neutrals weigh as much as review negatives. Fitted out of fold on the review corpora.</param>
+/// <param name="GenrePolarShift">Per genre of source, then per language: added to the polarity logit (negative = more negative) of posts
+/// of a source served as that genre (decision 214: customer-care posts are mostly complaints). Fitted by <c>fit-genre</c> on a labelled
+/// file of the genre's posts; a genre or language without an entry gets no shift.</param>
 public sealed record NeutralHeadSettings(string Entry, float HarmPolarShift = 0f, float HarmNeutralShift = 0f, float NeutralBias = 0f,
-    IReadOnlyDictionary<string, float>? LanguageBias = null, IReadOnlyDictionary<string, IReadOnlyDictionary<string, float>>? GenreBias = null)
+    IReadOnlyDictionary<string, float>? LanguageBias = null, IReadOnlyDictionary<string, IReadOnlyDictionary<string, float>>? GenreBias = null,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, float>>? GenrePolarShift = null)
 {
     /// <summary>The neutral bias for a post's language.</summary>
     public float BiasFor(string language) => LanguageBias is { } byLanguage && byLanguage.TryGetValue(language, out var bias) ? bias : NeutralBias;
@@ -52,6 +56,37 @@ public sealed record NeutralHeadSettings(string Entry, float HarmPolarShift = 0f
         genre is not null && GenreBias is { } byGenre && byGenre.TryGetValue(genre, out var byLanguage) && byLanguage.TryGetValue(language, out var bias)
             ? bias
             : BiasFor(language);
+
+    /// <summary>The polar shift for a post's language and its source's genre (0 where none was fitted).</summary>
+    public float PolarShiftFor(string language, string? genre) =>
+        genre is not null && GenrePolarShift is { } byGenre && byGenre.TryGetValue(genre, out var byLanguage) && byLanguage.TryGetValue(language, out var shift)
+            ? shift
+            : 0f;
+
+    /// <summary>Whether the head has a bias or a polar shift of its own for <paramref name="genre"/>.</summary>
+    public bool Serves(string genre) => GenreBias?.ContainsKey(genre) == true || GenrePolarShift?.ContainsKey(genre) == true;
+
+    /// <summary>The same settings with <paramref name="genre"/>'s bias and polar shift for <paramref name="language"/> set (decision 214).</summary>
+    public NeutralHeadSettings WithGenre(string genre, string language, float bias, float polarShift) => this with
+    {
+        GenreBias = With(GenreBias, genre, language, bias),
+        GenrePolarShift = With(GenrePolarShift, genre, language, polarShift),
+    };
+
+    private static Dictionary<string, IReadOnlyDictionary<string, float>> With(
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, float>>? table, string genre, string language, float value)
+    {
+        var copy = new Dictionary<string, IReadOnlyDictionary<string, float>>(StringComparer.Ordinal);
+        foreach (var (g, byLanguage) in table ?? new Dictionary<string, IReadOnlyDictionary<string, float>>())
+        {
+            copy[g] = new Dictionary<string, float>(byLanguage, StringComparer.Ordinal);
+        }
+
+        var languages = copy.TryGetValue(genre, out var existing) ? new Dictionary<string, float>(existing, StringComparer.Ordinal) : new Dictionary<string, float>(StringComparer.Ordinal);
+        languages[language] = value;
+        copy[genre] = languages;
+        return copy;
+    }
 }
 
 /// <summary>

@@ -66,10 +66,10 @@ public sealed class SentimentModel
     public bool HasNeutralHead => _neutral is not null;
 
     /// <summary>Whether <see cref="Probabilities(FeatureVector, string, string)"/> reads the language (bands, per-language neutral biases, the Chinese intent head).</summary>
-    public bool NeedsLanguage => _neutral is null || Manifest.NeutralHead?.LanguageBias is { Count: > 0 } || Manifest.NeutralHead?.GenreBias is { Count: > 0 } || _intent is not null;
+    public bool NeedsLanguage => _neutral is null || Manifest.NeutralHead?.LanguageBias is { Count: > 0 } || Manifest.NeutralHead?.GenreBias is { Count: > 0 } || Manifest.NeutralHead?.GenrePolarShift is { Count: > 0 } || _intent is not null;
 
-    /// <summary>Whether the model serves a genre other than social with its own neutral bias (decision 209).</summary>
-    public bool Serves(string genre) => genre == SourceGenres.Social || Manifest.NeutralHead?.GenreBias?.ContainsKey(genre) == true;
+    /// <summary>Whether the model serves a genre other than social with its own neutral bias or polar shift (decisions 209, 214).</summary>
+    public bool Serves(string genre) => genre == SourceGenres.Social || Manifest.NeutralHead?.Serves(genre) == true;
 
     /// <summary>
     /// Negative / neutral / positive probabilities of a featurized post, as the scorer serves them: with a neutral head,
@@ -98,7 +98,7 @@ public sealed class SentimentModel
             return BandFor(language).Probabilities(PositiveProbability(indices, values));
         }
 
-        var polar = Logit(indices, values);
+        var polar = Logit(indices, values) + (genre is null ? 0f : Manifest.NeutralHead?.PolarShiftFor(language, genre) ?? 0f);
         var neutral = head.Logit(indices, values) + (Manifest.NeutralHead?.BiasFor(language, genre) ?? 0f);
         var harmShifts = Manifest.NeutralHead is { } settings && (settings.HarmPolarShift != 0 || settings.HarmNeutralShift != 0);
         if (harmShifts || _intent is not null)

@@ -97,7 +97,7 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
             if (!_sentiment.Serves(genre))
             {
                 throw new ModelFileException($"Scoring:SourceGenres:{source}: the sentiment model {_sentiment.Manifest.Version} has no neutral bias for '{genre}'; "
-                    + "retrain it with `train-sentiment` (decision 209) or serve the source as social.");
+                    + "retrain it with `train-sentiment` (reviews, decision 209), fit the genre with `fit-genre` on labelled posts of it (decision 214), or serve the source as social.");
             }
 
             if (genre != Models.SourceGenres.Social)
@@ -109,7 +109,12 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         _sourceGenres = served;
         if (served.Count > 0)
         {
-            var list = string.Join(",", served.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"));
+            // The genres' fitted values join the sources (decision 214): a genre fitted again re-scores its sources' mentions.
+            var head = _sentiment.Manifest.NeutralHead;
+            var fitted = string.Join(";", served.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(g => string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{g}:en={head?.BiasFor("en", g)}/{head?.PolarShiftFor("en", g)},zh={head?.BiasFor("zh", g)}/{head?.PolarShiftFor("zh", g)}")));
+            var list = string.Join(",", served.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}")) + "|" + fitted;
             ModelVersion += string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+genres-{TrainingRunHash(list):x8}");
         }
 
