@@ -86,6 +86,11 @@ public static class SentimentTrainingCommand
                 Drift.LabelDistribution.FromCounts(CorrectionsCommands.SentimentCounts(corpora, corrected), [], sentimentModel: model.Manifest.Version), null);
             log.WriteLine($"Wrote {Path.Combine(outDir, "sentiment.zip")} ({model.Manifest.Version}). Held-out test sets:");
             log.Write(HeldOutReport(model, corpora, checks));
+            // The care genre is fitted on labelled care posts, which no corpus here holds (decision 214): a retrained model has none,
+            // and a service that serves a source as care refuses it at start-up until `fit-genre` has run on it.
+            log.WriteLine($"This model serves the genres social and reviews. Sources served as care (Scoring:SourceGenres; the default configuration names "
+                + $"email-gateway and app-feedback) need `fit-genre --model {Path.Combine(outDir, "sentiment.zip")} --genre care --language en --data <labelled care posts> "
+                + $"--output {Path.Combine(outDir, "sentiment.zip")}` before it is served (models/MODEL.md, decision 214).");
             return Task.FromResult(0);
         });
         return command;
