@@ -3,6 +3,7 @@ using System.IO.Compression;
 using Microsoft.ML;
 using SentimentWatch.Core.Scoring;
 using SentimentWatch.Scoring.Cli;
+using SentimentWatch.Scoring.Corrections;
 using SentimentWatch.Scoring.Models;
 using SentimentWatch.Scoring.Serving;
 using SentimentWatch.Scoring.Training;
@@ -108,7 +109,7 @@ public sealed class GenreFitTests
         var (exit, errors) = await RunAsync("fit-genre", "--model", source, "--genre", "care", "--language", "en", "--data", data, "--output", output);
 
         exit.ShouldBe(0, errors);
-        errors.ShouldContain("fit-genre: 9 en posts (8 negative, 0 neutral, 1 positive); 1 in another language and 2 unreadable lines left out.");
+        errors.ShouldContain("fit-genre: 9 en posts (8 negative, 0 neutral, 1 positive); 1 in another language, 1 without a sentiment label and 1 unreadable lines left out.");
         errors.ShouldContain("served as social:");
         errors.ShouldContain("chosen for care (en):");
         var written = SentimentModel.Load(new MLContext(seed: 1), output, "test");
@@ -132,6 +133,30 @@ public sealed class GenreFitTests
         var missing = await RunAsync("fit-genre", "--model", source, "--genre", "care", "--language", "en", "--data", Path.Combine(dir, "none.jsonl"), "--output", output);
         missing.Exit.ShouldBe(2);
         missing.Errors.ShouldContain("--data:");
+    }
+
+    [Fact]
+    public async Task Fit_genre_reads_the_analysts_corrections_export_and_keeps_only_the_named_sources()
+    {
+        var dir = TestPaths.TempDirectory();
+        var export = Path.Combine(dir, "corrections.jsonl");
+        var at = DateTimeOffset.UnixEpoch;
+        var corrections = Complaints.Select((t, i) => new CorrectedText($"m{i:00}", "en", t, "negative", null, "positive", "other", "v", [], at, "app-feedback"))
+            .Append(new CorrectedText("m90", "en", "@Lumo loved the new oat latte, thank you!", "positive", null, "positive", "other", "v", [], at, "app-feedback"))
+            .Append(new CorrectedText("m91", "en", "@Lumo the store was closed again", "negative", null, "neutral", "other", "v", [], at, "weibo"))
+            .Append(new CorrectedText("m92", "en", "@Lumo the app keeps crashing", null, "app_quality", null, "other", "v", [], at, "app-feedback"))
+            .Append(new CorrectedText("m93", "en", "@Lumo where is my order", "negative", null, "neutral", "other", "v", [], at))
+            .ToList();
+        CorrectionsExport.Write(export, corrections);
+        var output = Path.Combine(dir, "sentiment.zip");
+
+        var (exit, errors) = await RunAsync("fit-genre", "--model", Path.Combine(TestPaths.Models, "sentiment.zip"), "--genre", "care", "--language", "en",
+            "--data", export, "--source", "app-feedback", "email-gateway", "--output", output);
+
+        exit.ShouldBe(0, errors);
+        // The weibo correction and the one without a source are other sources; the topic-only correction has no sentiment label.
+        errors.ShouldContain("fit-genre: 9 en posts (8 negative, 0 neutral, 1 positive); 0 in another language, 2 from other sources, 1 without a sentiment label and 0 unreadable lines left out.");
+        SentimentModel.Load(new MLContext(seed: 1), output, "test").Serves(SourceGenres.Care).ShouldBeTrue();
     }
 
     [Fact]

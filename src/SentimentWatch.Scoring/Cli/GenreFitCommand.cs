@@ -22,9 +22,10 @@ public static class GenreFitCommand
         var topic = new Option<FileInfo?>("--topic-model") { Description = "The topic model the scorer loads beside it (default: topic.zip next to --model); topics are not fitted." };
         var genre = new Option<string>("--genre") { Required = true, Description = "The genre to fit (reviews, care)." };
         var language = new Option<string>("--language") { Required = true, Description = "The language to fit (en, zh): posts detected as another language are left out." };
-        var data = new Option<FileInfo>("--data") { Required = true, Description = "JSON lines, each with \"text\" and \"label\" (negative, neutral or positive): posts of the genre, labelled by reading them. Keep it out of any test set." };
+        var data = new Option<FileInfo>("--data") { Required = true, Description = "JSON lines, each with \"text\" and \"label\" (negative, neutral or positive): posts of the genre, labelled by reading them; or the export-corrections file (its corrected \"sentiment\" is the label). Keep it out of any test set." };
+        var sources = new Option<string[]>("--source") { Description = "Only lines whose \"source\" is one of these (repeatable): the sources served as the genre, e.g. the analysts' corrections of app-feedback.", AllowMultipleArgumentsPerToken = true };
         var output = new Option<FileInfo>("--output") { Required = true, Description = "Where to write the model (may be --model itself)." };
-        var command = new Command("fit-genre", "Fit a source genre's neutral bias and polar shift on labelled posts of the genre (decision 214).") { model, topic, genre, language, data, output };
+        var command = new Command("fit-genre", "Fit a source genre's neutral bias and polar shift on labelled posts of the genre (decision 214).") { model, topic, genre, language, data, sources, output };
         command.SetAction((r, ct) =>
         {
             var log = Console.Error;
@@ -49,10 +50,14 @@ public static class GenreFitCommand
                 var sentiment = SentimentModel.Load(ml, input, "--model");
                 var topicPath = r.GetValue(topic)?.FullName ?? Path.Combine(Path.GetDirectoryName(input)!, "topic.zip");
                 var topics = TopicModel.Load(ml, topicPath, "--topic-model");
-                var (posts, other, unreadable) = Read(r.GetValue(data)!.FullName, lang);
-                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                var only = r.GetValue(sources) is { Length: > 0 } named ? new HashSet<string>(named, StringComparer.Ordinal) : null;
+                var read = Read(r.GetValue(data)!.FullName, lang, only);
+                var posts = read.Posts;
+                var fromOtherSources = only is null ? "" : $"{read.OtherSource} from other sources, ";
+                log.WriteLine(
                     $"fit-genre: {posts.Count} {lang} posts ({posts.Count(p => p.Label == SentimentLabel.Negative)} negative, {posts.Count(p => p.Label == SentimentLabel.Neutral)} neutral, "
-                    + $"{posts.Count(p => p.Label == SentimentLabel.Positive)} positive); {other} in another language and {unreadable} unreadable lines left out."));
+                    + $"{posts.Count(p => p.Label == SentimentLabel.Positive)} positive); {read.OtherLanguage} in another language, {fromOtherSources}"
+                    + $"{read.Unlabelled} without a sentiment label and {read.Unreadable} unreadable lines left out.");
                 var result = GenreFit.Fit(sentiment, topics, name, lang, posts);
                 foreach (var figures in result.Grid)
                 {
@@ -84,8 +89,14 @@ public static class GenreFitCommand
         return command;
     }
 
-    /// <summary>The file's posts of <paramref name="language"/> with a readable label; counts the rest.</summary>
-    internal static (List<GenreFit.Post> Posts, int OtherLanguage, int Unreadable) Read(string path, string language)
+    /// <summary>What <see cref="Read"/> found: the posts to fit on and how many lines were left out, by reason.</summary>
+    internal sealed record ReadResult(List<GenreFit.Post> Posts, int OtherLanguage, int OtherSource, int Unlabelled, int Unreadable);
+
+    /// <summary>
+    /// The file's posts of <paramref name="language"/> (and, when <paramref name="sources"/> is given, of those sources) with a sentiment
+    /// label: <c>"label"</c>, or the corrections export's <c>"sentiment"</c> (decision 216). Counts the rest by reason.
+    /// </summary>
+    internal static ReadResult Read(string path, string language, IReadOnlySet<string>? sources = null)
     {
         if (!File.Exists(path))
         {
@@ -93,7 +104,7 @@ public static class GenreFitCommand
         }
 
         var posts = new List<GenreFit.Post>();
-        int other = 0, unreadable = 0;
+        int other = 0, otherSource = 0, unlabelled = 0, unreadable = 0;
         foreach (var line in File.ReadLines(path))
         {
             if (string.IsNullOrWhiteSpace(line))
@@ -106,11 +117,22 @@ public static class GenreFitCommand
                 using var json = JsonDocument.Parse(line);
                 var root = json.RootElement;
                 if (root.ValueKind != JsonValueKind.Object
-                    || !root.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(text.GetString())
-                    || !root.TryGetProperty("label", out var label) || label.ValueKind != JsonValueKind.String
-                    || !SentimentScore.TryParse(label.GetString(), out var parsed))
+                    || !root.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(text.GetString()))
                 {
                     unreadable++;
+                    continue;
+                }
+
+                if (sources is not null && !(root.TryGetProperty("source", out var source) && source.ValueKind == JsonValueKind.String && sources.Contains(source.GetString()!)))
+                {
+                    otherSource++;
+                    continue;
+                }
+
+                var label = root.TryGetProperty("label", out var l) ? l : root.TryGetProperty("sentiment", out var s) ? s : default;
+                if (label.ValueKind != JsonValueKind.String || !SentimentScore.TryParse(label.GetString(), out var parsed))
+                {
+                    unlabelled++;
                     continue;
                 }
 
@@ -128,6 +150,6 @@ public static class GenreFitCommand
             }
         }
 
-        return (posts, other, unreadable);
+        return new ReadResult(posts, other, otherSource, unlabelled, unreadable);
     }
 }

@@ -7,7 +7,10 @@ using SentimentWatch.Scoring.Models;
 
 namespace SentimentWatch.Scoring.Corrections;
 
-/// <summary>One corrected mention as training and evaluation read it: its current corrected labels and what the model said.</summary>
+/// <summary>
+/// One corrected mention as training and evaluation read it: its current corrected labels and what the model said, and the mention's
+/// source (decision 216; null in exports written before, and for corrections stored before the store kept it).
+/// </summary>
 public sealed record CorrectedText(
     string MentionId,
     string Language,
@@ -18,7 +21,8 @@ public sealed record CorrectedText(
     string? ModelTopic,
     string? ModelVersion,
     IReadOnlyList<string> Watches,
-    DateTimeOffset CorrectedAt);
+    DateTimeOffset CorrectedAt,
+    string? Source = null);
 
 /// <summary>
 /// The corrections export (decision 161): JSON lines, one per corrected mention, ordered by mention id, written by
@@ -46,7 +50,8 @@ public static class CorrectionsExport
                     rows.LastOrDefault(r => r.NewSentiment is not null)?.NewSentiment,
                     rows.LastOrDefault(r => r.NewTopic is not null)?.NewTopic,
                     last.ModelSentiment, last.ModelTopic, last.ModelVersion,
-                    last.Watches.Split(' ', StringSplitOptions.RemoveEmptyEntries), last.At);
+                    last.Watches.Split(' ', StringSplitOptions.RemoveEmptyEntries), last.At,
+                    string.IsNullOrEmpty(last.Source) ? null : last.Source);
             })
             .OrderBy(c => c.MentionId, StringComparer.Ordinal)];
 

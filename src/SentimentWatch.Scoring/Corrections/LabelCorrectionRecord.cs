@@ -16,6 +16,9 @@ public sealed class LabelCorrectionRecord
 
     public required string Language { get; set; }
 
+    /// <summary>The mention's source (decision 216): <c>fit-genre --source</c> fits a source genre on the corrections of its sources.</summary>
+    public string Source { get; set; } = string.Empty;
+
     /// <summary>The mention's watches, space separated (their taxonomy decides which topics are valid).</summary>
     public string Watches { get; set; } = string.Empty;
 

@@ -40,6 +40,7 @@ public sealed class LabelCorrections(
                 MentionId = mention.Id,
                 Text = mention.Text, // what the model scored (the title is not)
                 Language = mention.Language,
+                Source = mention.Source,
                 Watches = string.Join(' ', mention.Watches),
                 OldSentiment = Wire(shown.LabelledSentiment),
                 NewSentiment = Wire(sentiment),

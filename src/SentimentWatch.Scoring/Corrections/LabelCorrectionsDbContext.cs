@@ -20,6 +20,7 @@ public sealed class LabelCorrectionsDbContext(DbContextOptions<LabelCorrectionsD
         correction.HasIndex(c => c.At);
         correction.Property(c => c.MentionId).HasMaxLength(64);
         correction.Property(c => c.Language).HasMaxLength(16);
+        correction.Property(c => c.Source).HasMaxLength(Core.Mentions.MentionContract.MaxSourceLength);
         correction.Property(c => c.OldSentiment).HasMaxLength(16);
         correction.Property(c => c.NewSentiment).HasMaxLength(16);
         correction.Property(c => c.ModelSentiment).HasMaxLength(16);

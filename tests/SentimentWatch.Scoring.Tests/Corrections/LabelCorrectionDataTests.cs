@@ -21,6 +21,7 @@ public sealed class LabelCorrectionDataTests : IDisposable
     public void TheExport_HoldsEachMentionsLatestLabels_InMentionOrder_AndItsHashIsStable()
     {
         LabelCorrectionRecord[] history = [Row(1, "b", "negative", null), Row(2, "a", null, "logistics"), Row(3, "b", null, "safety", "bo"), Row(4, "b", "neutral", null, "cy")];
+        history[3].Source = "app-feedback";
 
         var export = CorrectionsExport.FromHistory(history);
         var first = CorrectionsExport.Write(Path.Combine(_folder, "one.jsonl"), export);
@@ -33,8 +34,12 @@ public sealed class LabelCorrectionDataTests : IDisposable
         second.ShouldBe(first);
         var (read, sha) = CorrectionsExport.Read(Path.Combine(_folder, "one.jsonl"));
         sha.ShouldBe(first);
-        read.Select(c => (c.MentionId, c.Text, c.Sentiment, c.Topic, c.ModelSentiment, c.CorrectedAt))
-            .ShouldBe(export.Select(c => (c.MentionId, c.Text, c.Sentiment, c.Topic, c.ModelSentiment, c.CorrectedAt)));
+        read.Select(c => (c.MentionId, c.Text, c.Sentiment, c.Topic, c.ModelSentiment, c.CorrectedAt, c.Source))
+            .ShouldBe(export.Select(c => (c.MentionId, c.Text, c.Sentiment, c.Topic, c.ModelSentiment, c.CorrectedAt, c.Source)));
+        // The source is the latest correction's (decision 216); a mention corrected before the store kept sources has none.
+        export[1].Source.ShouldBe("app-feedback");
+        export[0].Source.ShouldBeNull();
+        File.ReadAllLines(Path.Combine(_folder, "one.jsonl"))[0].ShouldNotContain("\"source\"");
     }
 
     [Fact]

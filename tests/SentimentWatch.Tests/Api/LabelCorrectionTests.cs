@@ -209,6 +209,7 @@ public sealed class CorrectionsExportVerbTests : IDisposable
         corrected.Sentiment.ShouldBe("positive");
         corrected.Topic.ShouldBe("service_attitude");
         corrected.Text.ShouldContain(token);
+        corrected.Source.ShouldBe("app-feedback", "the export names the mention's source, so fit-genre --source can fit a care genre on it (decision 216)");
         corrected.ModelSentiment.ShouldNotBeNull();
         sha.Length.ShouldBe(64);
 

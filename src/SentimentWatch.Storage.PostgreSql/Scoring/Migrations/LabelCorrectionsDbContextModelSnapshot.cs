@@ -79,6 +79,11 @@ namespace SentimentWatch.Storage.PostgreSql.Scoring
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasColumnType("text");
