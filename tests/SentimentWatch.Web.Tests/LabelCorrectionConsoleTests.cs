@@ -43,9 +43,32 @@ public sealed class LabelCorrectionConsoleTests(ConsoleFixture fixture) : Consol
         change.GetProperty("note").GetString().ShouldBe("thanks the courier, not a refund complaint");
     }
 
-    private async Task<string> AnyMentionAsync(string query)
+    [Fact]
+    public async Task A_mention_from_a_customer_care_source_says_how_its_source_is_read_and_a_social_post_says_nothing()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/mentions?q={query}&pageSize=5");
+        // The default configuration serves the demo's e-mail gateway as customer care (decision 214).
+        var email = await AnyMentionAsync("refund", "email-gateway");
+        var weibo = await AnyMentionAsync("绿莫", "weibo");
+        var page = await OpenAsync("analyst", locale: "zh-CN");
+        await page.GotoAsync($"/mentions/{Uri.EscapeDataString(email)}");
+        var genre = page.GetByTestId("source-genre");
+        await Assertions.Expect(genre).ToContainTextAsync("客服渠道");
+        await Assertions.Expect(genre).ToContainTextAsync("(email-gateway)");
+        await ShotAsync(page, "zh");
+
+        await page.GotoAsync($"/mentions/{Uri.EscapeDataString(weibo)}");
+        await Assertions.Expect(page.Locator("section[aria-labelledby=scores]")).ToBeVisibleAsync();
+        (await page.GetByTestId("source-genre").CountAsync()).ShouldBe(0);
+
+        var english = await OpenAsync("analyst");
+        await english.GotoAsync($"/mentions/{Uri.EscapeDataString(email)}");
+        await Assertions.Expect(english.GetByTestId("source-genre")).ToContainTextAsync("customer care: written to the brand");
+        await ShotAsync(english, "en");
+    }
+
+    private async Task<string> AnyMentionAsync(string query, string? source = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/mentions?q={Uri.EscapeDataString(query)}&pageSize=5" + (source is null ? "" : "&source=" + source));
         request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
         var response = await Fixture.Http.SendAsync(request);
         response.EnsureSuccessStatusCode();

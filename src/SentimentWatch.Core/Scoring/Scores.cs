@@ -79,6 +79,12 @@ public interface IMentionScorer
     /// text): a scorer that knows a source carries reviews serves it as reviews (decision 209). Without that knowledge, the same.
     /// </summary>
     IReadOnlyList<MentionScore?> Score(IReadOnlyList<string> texts, IReadOnlyList<string> sources) => Score(texts);
+
+    /// <summary>
+    /// How the scorer reads a source's writing (decisions 209, 214): <c>social</c> (the default), <c>reviews</c> or <c>care</c>
+    /// (posts written to the brand). The console shows it beside a mention's scores.
+    /// </summary>
+    string GenreOf(string source) => "social";
 }
 
 /// <summary>

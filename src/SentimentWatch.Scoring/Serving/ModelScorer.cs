@@ -80,6 +80,9 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
         return this;
     }
 
+    /// <inheritdoc />
+    public string GenreOf(string source) => _sourceGenres.TryGetValue(source, out var genre) ? genre : Models.SourceGenres.Social;
+
     /// <summary>The genre of each source not served as social (decision 209), by source name.</summary>
     public IReadOnlyDictionary<string, string> SourceGenres => _sourceGenres;
 

@@ -34,6 +34,9 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
 
     public bool HasAlerting { get; private set; }
 
+    /// <summary>How the scorer reads the mention's source when not as a social post (<c>reviews</c>, <c>care</c>; decisions 209, 214), else null.</summary>
+    public string? SourceGenre { get; private set; }
+
     public bool HasCases { get; private set; }
 
     /// <summary>Case pages are for support and admin; others see the case's number and state without a link.</summary>
@@ -80,6 +83,7 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
         }
 
         Mention = mention;
+        SourceGenre = services.GetService<IMentionScorer>()?.GenreOf(mention.Source) is { } genre && genre != "social" ? genre : null;
         if (services.GetService<IMentionLabels>() is { } labels)
         {
             Labels = await labels.GetAsync(id, cancellationToken);
