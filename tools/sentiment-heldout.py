@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Held-out sentiment measurement through the `score` verb (issue 19, decision 120).
 
-  export DATA OUT [--waimai waimai_10k.csv] [--airline Tweets.csv] [--sample tools/goal-samples.tsv] [--waimai-fresh COPY.csv] [--airline-fresh COPY.csv] [--airline-third COPY.csv]
+  export DATA OUT [--waimai waimai_10k.csv] [--airline Tweets.csv] [--sample tools/goal-samples.tsv] [--waimai-fresh COPY.csv] [--airline-fresh COPY.csv] [--airline-third COPY.csv] [--airline-fourth COPY.csv]
       Writes JSON lines (id, text, label) for the held-out sets the models never train on:
         zh-shopping-food.jsonl   online_shopping_10_cats, fruit + dairy reviews (label 0/1)
         zh-smp2020-test.jsonl    SMP2020-EWECT usual_test + virus_test (negative/neutral/positive; surprise dropped)
@@ -16,8 +16,9 @@
       sets, sampled"): waimai by the FNV-1a key of the trimmed review (first row per key), airline by tweet_id, and says how
       many of the listed rows were found. With --sample, the second waimai sample (waimai-fresh, decision 209) is written to
       zh-waimai-fresh.jsonl from --waimai-fresh (a separate copy) or else the --waimai file; the second airline sample
-      (airline-fresh) likewise to en-airline-fresh.jsonl and topics/en-airline-fresh-complaints.jsonl, and the third (airline-third,
-      decision 215) to en-airline-third.jsonl and topics/en-airline-third-complaints.jsonl.
+      (airline-fresh) likewise to en-airline-fresh.jsonl and topics/en-airline-fresh-complaints.jsonl, the third (airline-third,
+      decision 215) to en-airline-third.jsonl and topics/en-airline-third-complaints.jsonl, and the fourth (airline-fourth, decision
+      217) to en-airline-fourth.jsonl and topics/en-airline-fourth-complaints.jsonl.
   measure SCORED.jsonl [...]
       Reads the score verb's output (the input line plus "sentiment") and prints negative-detection balanced accuracy
       (served label negative vs not) and, where the labels include neutral, 3-class macro-F1.
@@ -91,7 +92,7 @@ def pick(rows, wanted, key, label, corpus):
     return found
 
 
-def export(data, out, waimai=None, airline=None, sample=None, waimai_fresh=None, airline_fresh=None, airline_third=None):
+def export(data, out, waimai=None, airline=None, sample=None, waimai_fresh=None, airline_fresh=None, airline_third=None, airline_fourth=None):
     keep = load_sample(sample) if sample else None
     os.makedirs(out, exist_ok=True)
     rows = csv.DictReader(open(os.path.join(data, "sentiment-zh-reviews", "online_shopping_10_cats.csv"), encoding="utf-8-sig"))
@@ -121,6 +122,9 @@ def export(data, out, waimai=None, airline=None, sample=None, waimai_fresh=None,
     if keep is not None and "airline-third" in keep and (airline_third or airline):
         # The third airline sample (decision 215), from the same file or the copy --airline-third names.
         airline_set(out, airline_third or airline, keep, "airline-third", "en-airline-third.jsonl", "en-airline-third-complaints.jsonl")
+    if keep is not None and "airline-fourth" in keep and (airline_fourth or airline):
+        # The fourth airline sample (decision 217), from the same file or the copy --airline-fourth names.
+        airline_set(out, airline_fourth or airline, keep, "airline-fourth", "en-airline-fourth.jsonl", "en-airline-fourth-complaints.jsonl")
 
 
 def airline_set(out, path_in, keep, corpus, name, complaints_name):
@@ -212,7 +216,8 @@ if __name__ == "__main__":
     if len(args) >= 3 and args[0] == "export":
         options = dict(zip(args[3::2], args[4::2]))
         export(args[1], args[2], options.get("--waimai"), options.get("--airline"), options.get("--sample"), options.get("--waimai-fresh"),
-               options.get("--airline-fresh"), options.get("--airline-third"))
+               options.get("--airline-fresh"), options.get("--airline-third"),
+               options.get("--airline-fourth"))
     elif len(args) >= 3 and args[0] == "measure-topics":
         options = dict(zip(args[3::2], args[4::2]))
         if set(options) - {"--split"} or options.get("--split", "all") not in ("dev", "test", "all"):

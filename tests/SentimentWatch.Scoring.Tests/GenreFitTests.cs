@@ -44,7 +44,9 @@ public sealed class GenreFitTests
     {
         var head = Shipped.Value.Sentiment.Manifest.NeutralHead!;
         var shift = head.PolarShiftFor("en", SourceGenres.Care);
+        var cueShift = head.CueShiftFor("en", SourceGenres.Care);
         shift.ShouldBeLessThan(0f, "the shipped model carries the care genre's shift towards negative (decision 214)");
+        cueShift.ShouldBeGreaterThanOrEqualTo(0f);
         head.PolarShiftFor("zh", SourceGenres.Care).ShouldBe(0f, "no Chinese care posts were fitted: Chinese care posts are served as social");
         head.PolarShiftFor("en", SourceGenres.Reviews).ShouldBe(0f);
 
@@ -57,12 +59,41 @@ public sealed class GenreFitTests
             var scored = scorer.Score([text, text], ["twitter-mentions", "weibo"]);
             scored[1]!.Sentiment.ShouldBe(social);
             var care = scored[0]!.Sentiment;
-            // The neutral share keeps the language's bias when the care bias equals it; the split between negative and positive moves by the shift.
+            // The split between negative and positive moves by the shift, and by the cue shift times the post's complaint-cue strength.
+            var vector = new Featurization.FeatureVector();
+            Shipped.Value.Sentiment.Featurizer.FeaturizeNormalized(Shipped.Value.Sentiment.Featurizer.Prepare(text), vector, text);
+            var cue = Shipped.Value.Sentiment.ComplaintCueStrength(vector.Indices, vector.Values);
             var polarSocial = Logit(social.Positive / (social.Positive + social.Negative));
             var polarCare = Logit(care.Positive / (care.Positive + care.Negative));
-            (polarCare - polarSocial).ShouldBe(shift, 0.02f);
+            (polarCare - polarSocial).ShouldBe(shift - (cueShift * cue), 0.02f);
             care.Negative.ShouldBeGreaterThan(social.Negative);
         }
+    }
+
+    [Fact]
+    public void A_cue_shift_moves_a_care_post_that_names_a_service_failure_and_leaves_one_that_names_none()
+    {
+        var (sentiment, topic) = Shipped.Value;
+        var head = sentiment.Manifest.NeutralHead!;
+        var bias = head.BiasFor("en", SourceGenres.Care);
+        var shift = head.PolarShiftFor("en", SourceGenres.Care);
+        var withCue = sentiment.WithManifest(sentiment.Manifest with { NeutralHead = head.WithGenre(SourceGenres.Care, "en", bias, shift, 1.5f) });
+        var withoutCue = sentiment.WithManifest(sentiment.Manifest with { NeutralHead = head.WithGenre(SourceGenres.Care, "en", bias, shift, 0f) });
+        var genres = new Dictionary<string, string> { ["mail"] = "care" };
+        var cued = new ModelScorer(withCue, topic, [], null, 0.8f).WithSourceGenres(genres);
+        var plain = new ModelScorer(withoutCue, topic, [], null, 0.8f).WithSourceGenres(genres);
+
+        // "on hold" and "still waiting" are complaint cues (Lexicon/complaint-cues.tsv); the second post names none.
+        var failure = "@Lumo been on hold for an hour and still waiting for someone to answer";
+        var question = "@Lumo what time does the airport store open tomorrow?";
+        var a = plain.ScoreOne(failure, "care").Sentiment;
+        var b = cued.ScoreOne(failure, "care").Sentiment;
+        b.Negative.ShouldBeGreaterThan(a.Negative);
+        b.Neutral.ShouldBeLessThan(a.Neutral);
+        cued.ScoreOne(question, "care").Sentiment.ShouldBe(plain.ScoreOne(question, "care").Sentiment);
+        // Social posts never see the cue shift.
+        cued.ScoreOne(failure).Sentiment.ShouldBe(plain.ScoreOne(failure).Sentiment);
+        cued.ModelVersion.ShouldNotBe(plain.ModelVersion, "the cue shift is part of the served version");
     }
 
     [Fact]
@@ -80,7 +111,8 @@ public sealed class GenreFitTests
         same.Social.BalancedAccuracy.ShouldBe(1.0);
         same.Chosen.Shift.ShouldBe(0f);
         same.Chosen.Bias.ShouldBe(sentiment.Manifest.NeutralHead!.BiasFor("en"));
-        same.Grid.Count.ShouldBe(GenreFit.Biases.Count * GenreFit.Shifts.Count);
+        same.Chosen.Cue.ShouldBe(0f);
+        same.Grid.Count.ShouldBe(GenreFit.Biases.Count * GenreFit.Shifts.Count * GenreFit.CueShifts.Count);
 
         // The complaints labelled negative, the rest as served: some complaint is served as something else, so a shift helps.
         var labelled = Complaints.Select(t => new GenreFit.Post(t, SentimentLabel.Negative))

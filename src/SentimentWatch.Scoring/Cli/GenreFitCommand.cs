@@ -66,7 +66,7 @@ public static class GenreFitCommand
 
                 log.WriteLine($"served as social: {result.Social}");
                 log.WriteLine($"chosen for {name} ({lang}): {result.Chosen}");
-                var head = sentiment.Manifest.NeutralHead!.WithGenre(name, lang, result.Chosen.Bias, result.Chosen.Shift);
+                var head = sentiment.Manifest.NeutralHead!.WithGenre(name, lang, result.Chosen.Bias, result.Chosen.Shift, result.Chosen.Cue);
                 var manifest = sentiment.Manifest with { NeutralHead = head };
                 var path = r.GetValue(output)!.FullName;
                 if (!string.Equals(Path.GetFullPath(path), Path.GetFullPath(input), StringComparison.Ordinal))
@@ -77,7 +77,7 @@ public static class GenreFitCommand
                 ModelFile.ReplaceManifest(path, manifest);
                 var written = SentimentModel.Load(ml, path, "--output");
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Wrote {path}: {name} {lang} bias {written.Manifest.NeutralHead!.BiasFor(lang, name):+0.00;-0.00}, polar shift {written.Manifest.NeutralHead.PolarShiftFor(lang, name):+0.00;-0.00}."));
+                    $"Wrote {path}: {name} {lang} bias {written.Manifest.NeutralHead!.BiasFor(lang, name):+0.00;-0.00}, polar shift {written.Manifest.NeutralHead.PolarShiftFor(lang, name):+0.00;-0.00}, cue shift {written.Manifest.NeutralHead.CueShiftFor(lang, name):0.00}."));
                 return Task.FromResult(0);
             }
             catch (Exception e) when (e is ModelFileException or InvalidDataException or InvalidOperationException or IOException)

@@ -44,9 +44,13 @@ public sealed record ModelManifest(
 /// <param name="GenrePolarShift">Per genre of source, then per language: added to the polarity logit (negative = more negative) of posts
 /// of a source served as that genre (decision 214: customer-care posts are mostly complaints). Fitted by <c>fit-genre</c> on a labelled
 /// file of the genre's posts; a genre or language without an entry gets no shift.</param>
+/// <param name="GenreCueShift">Per genre of source, then per language: times log(1 + the post's complaint-cue strength) taken off both the
+/// polarity and the neutral logit (decision 214: in care traffic a named service failure, "on hold", "still waiting", is a complaint
+/// more surely than in a general tweet). Fitted by <c>fit-genre</c> with the bias and shift; none where absent.</param>
 public sealed record NeutralHeadSettings(string Entry, float HarmPolarShift = 0f, float HarmNeutralShift = 0f, float NeutralBias = 0f,
     IReadOnlyDictionary<string, float>? LanguageBias = null, IReadOnlyDictionary<string, IReadOnlyDictionary<string, float>>? GenreBias = null,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, float>>? GenrePolarShift = null)
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, float>>? GenrePolarShift = null,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, float>>? GenreCueShift = null)
 {
     /// <summary>The neutral bias for a post's language.</summary>
     public float BiasFor(string language) => LanguageBias is { } byLanguage && byLanguage.TryGetValue(language, out var bias) ? bias : NeutralBias;
@@ -63,14 +67,21 @@ public sealed record NeutralHeadSettings(string Entry, float HarmPolarShift = 0f
             ? shift
             : 0f;
 
+    /// <summary>The cue shift for a post's language and its source's genre (0 where none was fitted).</summary>
+    public float CueShiftFor(string language, string? genre) =>
+        genre is not null && GenreCueShift is { } byGenre && byGenre.TryGetValue(genre, out var byLanguage) && byLanguage.TryGetValue(language, out var shift)
+            ? shift
+            : 0f;
+
     /// <summary>Whether the head has a bias or a polar shift of its own for <paramref name="genre"/>.</summary>
     public bool Serves(string genre) => GenreBias?.ContainsKey(genre) == true || GenrePolarShift?.ContainsKey(genre) == true;
 
-    /// <summary>The same settings with <paramref name="genre"/>'s bias and polar shift for <paramref name="language"/> set (decision 214).</summary>
-    public NeutralHeadSettings WithGenre(string genre, string language, float bias, float polarShift) => this with
+    /// <summary>The same settings with <paramref name="genre"/>'s bias, polar shift and cue shift for <paramref name="language"/> set (decision 214).</summary>
+    public NeutralHeadSettings WithGenre(string genre, string language, float bias, float polarShift, float cueShift = 0f) => this with
     {
         GenreBias = With(GenreBias, genre, language, bias),
         GenrePolarShift = With(GenrePolarShift, genre, language, polarShift),
+        GenreCueShift = cueShift == 0f && GenreCueShift is null ? null : With(GenreCueShift, genre, language, cueShift),
     };
 
     private static Dictionary<string, IReadOnlyDictionary<string, float>> With(

@@ -100,6 +100,13 @@ public sealed class SentimentModel
 
         var polar = Logit(indices, values) + (genre is null ? 0f : Manifest.NeutralHead?.PolarShiftFor(language, genre) ?? 0f);
         var neutral = head.Logit(indices, values) + (Manifest.NeutralHead?.BiasFor(language, genre) ?? 0f);
+        if (genre is not null && Manifest.NeutralHead?.CueShiftFor(language, genre) is { } cueShift && cueShift != 0f)
+        {
+            // A care post that names a service failure ("on hold", "still waiting") is a complaint more surely (decision 214).
+            var cue = cueShift * ComplaintCueStrength(indices, values);
+            polar -= cue;
+            neutral -= cue;
+        }
         var harmShifts = Manifest.NeutralHead is { } settings && (settings.HarmPolarShift != 0 || settings.HarmNeutralShift != 0);
         if (harmShifts || _intent is not null)
         {
@@ -123,6 +130,27 @@ public sealed class SentimentModel
         }
 
         return combined;
+    }
+
+    /// <summary>log(1 + the complaint-cue strength) of a post, English or Chinese, whichever is larger (0 without the cue slots).</summary>
+    internal float ComplaintCueStrength(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+    {
+        if (_cueIndex < 0)
+        {
+            return 0f;
+        }
+
+        var strength = 0f;
+        for (var k = indices.Length - 1; k >= 0 && indices[k] >= _cueIndex; k--)
+        {
+            if (indices[k] == _cueIndex || indices[k] == _cueIndex + 1)
+            {
+                strength = MathF.Max(strength, values[k]);
+            }
+        }
+
+        var scale = Manifest.Featurizer.ComplaintCueScale;
+        return scale > 0f ? strength / scale : strength;
     }
 
     /// <summary>Whether the English or Chinese complaint-cue slot is set (a negated cue, "没有延误", is not a complaint).</summary>

@@ -116,7 +116,7 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
             var head = _sentiment.Manifest.NeutralHead;
             var fitted = string.Join(";", served.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(g => string.Create(
                 System.Globalization.CultureInfo.InvariantCulture,
-                $"{g}:en={head?.BiasFor("en", g)}/{head?.PolarShiftFor("en", g)},zh={head?.BiasFor("zh", g)}/{head?.PolarShiftFor("zh", g)}")));
+                $"{g}:en={head?.BiasFor("en", g)}/{head?.PolarShiftFor("en", g)}/{head?.CueShiftFor("en", g)},zh={head?.BiasFor("zh", g)}/{head?.PolarShiftFor("zh", g)}/{head?.CueShiftFor("zh", g)}")));
             var list = string.Join(",", served.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}")) + "|" + fitted;
             ModelVersion += string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+genres-{TrainingRunHash(list):x8}");
         }

@@ -6,10 +6,10 @@ using SentimentWatch.Scoring.Serving;
 namespace SentimentWatch.Scoring.Training;
 
 /// <summary>
-/// Fits a genre's neutral bias and polar shift for one language on a labelled file of that genre's posts (decision 214): every pair of
-/// a fixed grid serves the posts through the real scorer (<see cref="ModelScorer.ScoreOne"/>, the same path as the service), and the pair
-/// with the best mean of negative-detection balanced accuracy and 3-class macro-F1 wins; ties go to the smaller shift, then to the bias
-/// nearer the language's social bias (the smallest change that serves as well).
+/// Fits a genre's neutral bias, polar shift and cue shift for one language on a labelled file of that genre's posts (decision 214): every
+/// setting of a fixed grid serves the posts through the real scorer (<see cref="ModelScorer.ScoreOne"/>, the same path as the service), and
+/// the one with the best mean of negative-detection balanced accuracy and 3-class macro-F1 wins; ties go to the smaller shift, then the
+/// smaller cue shift, then the bias nearer the language's social bias (the smallest change that serves as well).
 /// </summary>
 public static class GenreFit
 {
@@ -19,16 +19,19 @@ public static class GenreFit
     /// <summary>The polar shifts tried (0 = none, negative = towards negative).</summary>
     public static readonly IReadOnlyList<float> Shifts = Grid(-3f, 0f);
 
+    /// <summary>The cue shifts tried (times log(1 + complaint-cue strength), off the polar and neutral logits).</summary>
+    public static readonly IReadOnlyList<float> CueShifts = [0f, 0.5f, 1f, 1.5f, 2f];
+
     /// <summary>One labelled post of the genre.</summary>
     public sealed record Post(string Text, SentimentLabel Label);
 
     /// <summary>The figures of one pair on the posts.</summary>
-    public sealed record Figures(float Bias, float Shift, double BalancedAccuracy, double MacroF1)
+    public sealed record Figures(float Bias, float Shift, float Cue, double BalancedAccuracy, double MacroF1)
     {
         public double Score => (BalancedAccuracy + MacroF1) / 2;
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"bias {Bias:+0.00;-0.00}, shift {Shift:+0.00;-0.00}: BA {BalancedAccuracy:F3}, macro-F1 {MacroF1:F3}, mean {Score:F3}");
+            $"bias {Bias:+0.00;-0.00}, shift {Shift:+0.00;-0.00}, cue {Cue:0.00}: BA {BalancedAccuracy:F3}, macro-F1 {MacroF1:F3}, mean {Score:F3}");
     }
 
     /// <summary>The fit: the chosen pair, the social serving's figures on the same posts, and the whole grid.</summary>
@@ -52,14 +55,17 @@ public static class GenreFit
             throw new InvalidOperationException($"--data: no labelled {language} posts to fit on.");
         }
 
-        var social = Measure(new ModelScorer(model, topic, [], null, 0f), null, posts, head.BiasFor(language), 0f);
+        var social = Measure(new ModelScorer(model, topic, [], null, 0f), null, posts, head.BiasFor(language), 0f, 0f);
         var grid = new List<Figures>();
-        foreach (var shift in Shifts)
+        foreach (var cue in CueShifts)
         {
-            foreach (var bias in Biases)
+            foreach (var shift in Shifts)
             {
-                var candidate = model.WithManifest(model.Manifest with { NeutralHead = head.WithGenre(genre, language, bias, shift) });
-                grid.Add(Measure(new ModelScorer(candidate, topic, [], null, 0f), genre, posts, bias, shift));
+                foreach (var bias in Biases)
+                {
+                    var candidate = model.WithManifest(model.Manifest with { NeutralHead = head.WithGenre(genre, language, bias, shift, cue) });
+                    grid.Add(Measure(new ModelScorer(candidate, topic, [], null, 0f), genre, posts, bias, shift, cue));
+                }
             }
         }
 
@@ -67,12 +73,13 @@ public static class GenreFit
         var best = grid.Max(g => g.Score);
         var chosen = grid.Where(g => g.Score >= best - 1e-9)
             .OrderBy(g => Math.Abs(g.Shift))
+            .ThenBy(g => g.Cue)
             .ThenBy(g => Math.Abs(g.Bias - socialBias))
             .First();
         return new Result(chosen, social, grid);
     }
 
-    private static Figures Measure(ModelScorer scorer, string? genre, IReadOnlyList<Post> posts, float bias, float shift)
+    private static Figures Measure(ModelScorer scorer, string? genre, IReadOnlyList<Post> posts, float bias, float shift, float cue)
     {
         var actual = new List<string>(posts.Count);
         var served = new List<string>(posts.Count);
@@ -86,6 +93,7 @@ public static class GenreFit
         return new Figures(
             bias,
             shift,
+            cue,
             Metrics.BalancedAccuracy(actual.Select(a => a == "negative").ToList(), served.Select(s => s == "negative").ToList()),
             Metrics.MacroF1(actual, served, classes));
     }
