@@ -144,6 +144,9 @@ public sealed class GenreFitTests
         errors.ShouldContain("fit-genre: 9 en posts (8 negative, 0 neutral, 1 positive); 1 in another language, 1 without a sentiment label and 1 unreadable lines left out.");
         errors.ShouldContain("served as social:");
         errors.ShouldContain("chosen for care (en):");
+        var settings = GenreFit.Biases.Count * GenreFit.Shifts.Count * GenreFit.CueShifts.Count;
+        errors.ShouldContain($"fit-genre: {settings} of {settings} settings served; best so far");
+        errors.ShouldContain("The ten best settings:");
         var written = SentimentModel.Load(new MLContext(seed: 1), output, "test");
         written.Serves(SourceGenres.Care).ShouldBeTrue();
         written.Manifest.NeutralHead!.BiasFor("zh", SourceGenres.Reviews).ShouldBe(Shipped.Value.Sentiment.Manifest.NeutralHead!.BiasFor("zh", SourceGenres.Reviews));

@@ -10,9 +10,9 @@ using SentimentWatch.Scoring.Training;
 namespace SentimentWatch.Scoring.Cli;
 
 /// <summary>
-/// <c>fit-genre</c>: fits a genre's neutral bias and polar shift for one language on a labelled file of that genre's posts (decision
-/// 214) and writes them into a sentiment v2 model's manifest; the heads' weights stay byte for byte. Prints the social serving's figures
-/// on the same posts, the chosen pair's and the whole grid, so the choice can be read.
+/// <c>fit-genre</c>: fits a genre's neutral bias, polar shift and cue shift for one language on a labelled file of that genre's posts
+/// (decisions 214, 217) and writes them into a sentiment v2 model's manifest; the heads' weights stay byte for byte. Prints progress, the
+/// social serving's figures on the same posts, the ten best settings and the chosen one, so the choice can be read.
 /// </summary>
 public static class GenreFitCommand
 {
@@ -25,7 +25,7 @@ public static class GenreFitCommand
         var data = new Option<FileInfo>("--data") { Required = true, Description = "JSON lines, each with \"text\" and \"label\" (negative, neutral or positive): posts of the genre, labelled by reading them; or the export-corrections file (its corrected \"sentiment\" is the label). Keep it out of any test set." };
         var sources = new Option<string[]>("--source") { Description = "Only lines whose \"source\" is one of these (repeatable): the sources served as the genre, e.g. the analysts' corrections of app-feedback.", AllowMultipleArgumentsPerToken = true };
         var output = new Option<FileInfo>("--output") { Required = true, Description = "Where to write the model (may be --model itself)." };
-        var command = new Command("fit-genre", "Fit a source genre's neutral bias and polar shift on labelled posts of the genre (decision 214).") { model, topic, genre, language, data, sources, output };
+        var command = new Command("fit-genre", "Fit a source genre's neutral bias, polar shift and cue shift on labelled posts of the genre (decisions 214, 217).") { model, topic, genre, language, data, sources, output };
         command.SetAction((r, ct) =>
         {
             var log = Console.Error;
@@ -58,8 +58,9 @@ public static class GenreFitCommand
                     $"fit-genre: {posts.Count} {lang} posts ({posts.Count(p => p.Label == SentimentLabel.Negative)} negative, {posts.Count(p => p.Label == SentimentLabel.Neutral)} neutral, "
                     + $"{posts.Count(p => p.Label == SentimentLabel.Positive)} positive); {read.OtherLanguage} in another language, {fromOtherSources}"
                     + $"{read.Unlabelled} without a sentiment label and {read.Unreadable} unreadable lines left out.");
-                var result = GenreFit.Fit(sentiment, topics, name, lang, posts);
-                foreach (var figures in result.Grid)
+                var result = GenreFit.Fit(sentiment, topics, name, lang, posts, message => log.WriteLine("fit-genre: " + message));
+                log.WriteLine("The ten best settings:");
+                foreach (var figures in result.Grid.OrderByDescending(g => g.Score).Take(10))
                 {
                     log.WriteLine("  " + figures);
                 }

@@ -45,7 +45,7 @@ public sealed record ModelManifest(
 /// of a source served as that genre (decision 214: customer-care posts are mostly complaints). Fitted by <c>fit-genre</c> on a labelled
 /// file of the genre's posts; a genre or language without an entry gets no shift.</param>
 /// <param name="GenreCueShift">Per genre of source, then per language: times log(1 + the post's complaint-cue strength) taken off both the
-/// polarity and the neutral logit (decision 214: in care traffic a named service failure, "on hold", "still waiting", is a complaint
+/// polarity and the neutral logit (decision 217: in care traffic a named service failure, "on hold", "still waiting", is a complaint
 /// more surely than in a general tweet). Fitted by <c>fit-genre</c> with the bias and shift; none where absent.</param>
 public sealed record NeutralHeadSettings(string Entry, float HarmPolarShift = 0f, float HarmNeutralShift = 0f, float NeutralBias = 0f,
     IReadOnlyDictionary<string, float>? LanguageBias = null, IReadOnlyDictionary<string, IReadOnlyDictionary<string, float>>? GenreBias = null,

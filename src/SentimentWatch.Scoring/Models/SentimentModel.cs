@@ -102,7 +102,7 @@ public sealed class SentimentModel
         var neutral = head.Logit(indices, values) + (Manifest.NeutralHead?.BiasFor(language, genre) ?? 0f);
         if (genre is not null && Manifest.NeutralHead?.CueShiftFor(language, genre) is { } cueShift && cueShift != 0f)
         {
-            // A care post that names a service failure ("on hold", "still waiting") is a complaint more surely (decision 214).
+            // A care post that names a service failure ("on hold", "still waiting") is a complaint more surely (decision 217).
             var cue = cueShift * ComplaintCueStrength(indices, values);
             polar -= cue;
             neutral -= cue;

@@ -5,7 +5,7 @@ namespace SentimentWatch.Scoring.Models;
 /// announcements. Reviews (a delivery platform, an app store, a shop's ratings) are rarely neutral, and a negative one read as neutral
 /// is a lost complaint. Customer-care posts (tweets addressed to the brand's own handle, its support forum) are mostly complaints and
 /// questions (decision 214). The sentiment model serves each genre with its own neutral bias (<see cref="NeutralHeadSettings.GenreBias"/>)
-/// and, where fitted, its own polar shift (<see cref="NeutralHeadSettings.GenrePolarShift"/>).
+/// and, where fitted, its own polar shift and cue shift (<see cref="NeutralHeadSettings.GenrePolarShift"/>, <see cref="NeutralHeadSettings.GenreCueShift"/>; decisions 214, 217).
 /// </summary>
 public static class SourceGenres
 {

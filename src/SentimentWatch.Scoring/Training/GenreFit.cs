@@ -38,7 +38,8 @@ public static class GenreFit
     public sealed record Result(Figures Chosen, Figures Social, IReadOnlyList<Figures> Grid);
 
     /// <summary>Serves <paramref name="posts"/> (all of <paramref name="language"/>) as <paramref name="genre"/> with every pair of the grid.</summary>
-    public static Result Fit(SentimentModel model, TopicModel topic, string genre, string language, IReadOnlyList<Post> posts)
+    /// <param name="progress">Told after each cue shift's settings are served (a fit over a few thousand posts takes about a minute).</param>
+    public static Result Fit(SentimentModel model, TopicModel topic, string genre, string language, IReadOnlyList<Post> posts, Action<string>? progress = null)
     {
         if (model.Manifest.NeutralHead is not { } head)
         {
@@ -67,6 +68,9 @@ public static class GenreFit
                     grid.Add(Measure(new ModelScorer(candidate, topic, [], null, 0f), genre, posts, bias, shift, cue));
                 }
             }
+
+            progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"{grid.Count} of {Biases.Count * Shifts.Count * CueShifts.Count} settings served; best so far {grid.MaxBy(g => g.Score)}"));
         }
 
         var socialBias = head.BiasFor(language);
