@@ -21,6 +21,10 @@ public static partial class StartupFaults
                 return [.. invalid.Failures];
             case StartupFaultException fault:
                 return [fault.Message];
+            case Scoring.Models.ModelFileException model:
+                // A model file that is missing, corrupt or lacks what the configuration asks of it (a source genre): its message
+                // names the setting and the remedy.
+                return [model.Message];
             case AggregateException aggregate:
                 var all = aggregate.Flatten().InnerExceptions.Select(Describe).ToList();
                 return all.All(lines => lines.Count > 0) ? [.. all.SelectMany(lines => lines)] : [];

@@ -9,6 +9,7 @@ public sealed class ConfigurationValidationTests
     [InlineData("--Watches:0:Query=(绿莫 AND", "Watches:0:Query")]
     [InlineData("--Auth:ApiKeys:0:Role=superuser", "Auth:ApiKeys:0:Role")]
     [InlineData("--Storage:BusyTimeout=00:00:00", "Storage:BusyTimeout")]
+    [InlineData("--Scoring:SentimentModel=topic-keywords.json", "Scoring:SentimentModel")]
     public async Task AnInvalidSetting_StopsTheServiceWithAMessageNamingIt(string setting, string named)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "sw-config-" + Guid.NewGuid().ToString("N"));
