@@ -56,22 +56,16 @@ public sealed record NeutralHeadSettings(string Entry, float HarmPolarShift = 0f
     public float BiasFor(string language) => LanguageBias is { } byLanguage && byLanguage.TryGetValue(language, out var bias) ? bias : NeutralBias;
 
     /// <summary>The neutral bias for a post's language and its source's genre (null or <see cref="SourceGenres.Social"/>: the language's).</summary>
-    public float BiasFor(string language, string? genre) =>
-        genre is not null && GenreBias is { } byGenre && byGenre.TryGetValue(genre, out var byLanguage) && byLanguage.TryGetValue(language, out var bias)
-            ? bias
-            : BiasFor(language);
+    public float BiasFor(string language, string? genre) => Lookup(GenreBias, genre, language) ?? BiasFor(language);
 
     /// <summary>The polar shift for a post's language and its source's genre (0 where none was fitted).</summary>
-    public float PolarShiftFor(string language, string? genre) =>
-        genre is not null && GenrePolarShift is { } byGenre && byGenre.TryGetValue(genre, out var byLanguage) && byLanguage.TryGetValue(language, out var shift)
-            ? shift
-            : 0f;
+    public float PolarShiftFor(string language, string? genre) => Lookup(GenrePolarShift, genre, language) ?? 0f;
 
     /// <summary>The cue shift for a post's language and its source's genre (0 where none was fitted).</summary>
-    public float CueShiftFor(string language, string? genre) =>
-        genre is not null && GenreCueShift is { } byGenre && byGenre.TryGetValue(genre, out var byLanguage) && byLanguage.TryGetValue(language, out var shift)
-            ? shift
-            : 0f;
+    public float CueShiftFor(string language, string? genre) => Lookup(GenreCueShift, genre, language) ?? 0f;
+
+    private static float? Lookup(IReadOnlyDictionary<string, IReadOnlyDictionary<string, float>>? table, string? genre, string language) =>
+        genre is not null && table is not null && table.TryGetValue(genre, out var byLanguage) && byLanguage.TryGetValue(language, out var value) ? value : null;
 
     /// <summary>Whether the head has a bias or a polar shift of its own for <paramref name="genre"/>.</summary>
     public bool Serves(string genre) => GenreBias?.ContainsKey(genre) == true || GenrePolarShift?.ContainsKey(genre) == true;

@@ -154,23 +154,7 @@ public sealed class SentimentModel
     }
 
     /// <summary>Whether the English or Chinese complaint-cue slot is set (a negated cue, "没有延误", is not a complaint).</summary>
-    internal bool FiresComplaintCue(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
-    {
-        if (_cueIndex < 0)
-        {
-            return false;
-        }
-
-        for (var k = indices.Length - 1; k >= 0 && indices[k] >= _cueIndex; k--)
-        {
-            if ((indices[k] == _cueIndex || indices[k] == _cueIndex + 1) && values[k] > 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    internal bool FiresComplaintCue(ReadOnlySpan<int> indices, ReadOnlySpan<float> values) => ComplaintCueStrength(indices, values) > 0f;
 
     /// <summary>P(plain question or announcement) from the intent head, or NaN without one (training and reports).</summary>
     internal float IntentProbability(ReadOnlySpan<int> indices, ReadOnlySpan<float> values) =>
