@@ -143,6 +143,12 @@ public abstract class ChannelRouteOptions
 
     /// <summary>Whether staff notices (SLA warnings, overdue response steps) are sent here too.</summary>
     public bool Notices { get; set; } = true;
+
+    /// <summary>The language its messages are written in: <c>en</c> (default) or <c>zh-CN</c> (decision 218).</summary>
+    public string Language { get; set; } = Notifications.MessageStyle.English;
+
+    /// <summary>The time zone its messages give times in: an IANA id (<c>Asia/Shanghai</c>) or <c>UTC</c> (default).</summary>
+    public string TimeZone { get; set; } = "UTC";
 }
 
 public sealed class WebhookChannelOptions : ChannelRouteOptions
@@ -443,6 +449,16 @@ public sealed class AlertingOptionsValidator(IOptions<StorageOptions>? storage) 
         if (!AlertSeverities.TryParse(route.MinSeverity, out _))
         {
             failures.Add($"{p}:MinSeverity '{route.MinSeverity}' is not one of info, warning, critical");
+        }
+
+        if (!Notifications.MessageStyle.TryParseLanguage(route.Language, out _))
+        {
+            failures.Add($"{p}:Language '{route.Language}' is not one of en, zh-CN");
+        }
+
+        if (!Notifications.MessageStyle.TryFindZone(route.TimeZone, out _))
+        {
+            failures.Add($"{p}:TimeZone '{route.TimeZone}' is not a time zone this machine knows (an IANA id such as Asia/Shanghai, or UTC)");
         }
     }
 }

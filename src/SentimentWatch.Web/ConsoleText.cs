@@ -5,4 +5,9 @@ namespace SentimentWatch.Web;
 /// (ASP.NET Core's convention, so a missing translation still reads well);
 /// <c>Resources/ConsoleText.zh-CN.resx</c> holds the Chinese.
 /// </summary>
-public sealed class ConsoleText;
+public sealed class ConsoleText
+{
+    /// <summary>Whether this request reads the console in Chinese: texts composed outside the resources (an alert's
+    /// headline and readings, decision 218) follow it.</summary>
+    public static bool IsChinese => System.Globalization.CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
+}

@@ -63,6 +63,32 @@ public sealed class AlertingOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_ChannelLanguageAndTimeZone_AreNamedWhenUnknown_AndTheUsualSpellingsPass()
+    {
+        var options = new AlertingOptions
+        {
+            Delivery = new AlertDeliveryOptions
+            {
+                Webhooks =
+                [
+                    new WebhookChannelOptions { Name = "hook", Url = "https://hooks.example.com/a", Secret = "0123456789abcdef", Language = "fr", TimeZone = "Mars/Olympus_Mons" },
+                    new WebhookChannelOptions { Name = "cn", Url = "https://hooks.example.com/b", Secret = "0123456789abcdef", Language = "zh-Hans", TimeZone = "Asia/Shanghai" },
+                ],
+                ChatRobots = [new SentimentWatch.Alerting.Notifications.ChatRobotChannelOptions { Name = "robot", Kind = "dingtalk", Url = "https://oapi.dingtalk.com/robot/send", Language = "zh", TimeZone = "Beijing" }],
+            },
+        };
+
+        var failures = new AlertingOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        failures.ShouldContain("Alerting:Delivery:Webhooks:0:Language 'fr' is not one of en, zh-CN");
+        failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:Webhooks:0:TimeZone 'Mars/Olympus_Mons' is not a time zone this machine knows", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:ChatRobots:0:TimeZone 'Beijing'", StringComparison.Ordinal));
+        failures.ShouldNotContain(f => f.Contains(":Webhooks:1:", StringComparison.Ordinal));
+        failures.ShouldNotContain(f => f.Contains("ChatRobots:0:Language", StringComparison.Ordinal));
+        failures.Count.ShouldBe(3);
+    }
+
+    [Fact]
     public void Validate_HourOfWeekBaseline_NeedsASpikeRuleSaneWeeksAndEnoughEvidenceRetention()
     {
         var options = new AlertingOptions

@@ -61,6 +61,8 @@ public sealed class ResponsePlanConsoleTests(ConsoleFixture fixture) : ConsoleTe
         await Assertions.Expect(overdue).ToContainTextAsync("20 min late");
         await Assertions.Expect(plan.Locator("[data-step='holding-statement']")).ToContainTextAsync("within 1 h of the start");
         await Assertions.Expect(page.GetByTestId("plan-overdue")).ToContainTextAsync("1 overdue");
+        await Assertions.Expect(page.GetByTestId("what-happened")).ToContainTextAsync("negative");
+        await Assertions.Expect(page.GetByTestId("alert-signals")).ToContainTextAsync("in the last");
         await ShotAsync(page, "overdue");
 
         var item = overdue.GetByTestId("checklist-item").First;
@@ -105,6 +107,10 @@ public sealed class ResponsePlanConsoleTests(ConsoleFixture fixture) : ConsoleTe
         await zh.GotoAsync($"/alerts/{id}");
         await Assertions.Expect(zh.GetByTestId("response-plan").Locator("h2")).ToHaveTextAsync("应急处置预案");
         await Assertions.Expect(zh.GetByTestId("response-plan").Locator($"[data-step='{first}'] [data-testid=step-state]")).ToHaveTextAsync("已完成");
+        // The incident's own words follow the console's language (decision 218).
+        await Assertions.Expect(zh.GetByTestId("what-happened")).ToContainTextAsync("负面");
+        await Assertions.Expect(zh.GetByTestId("alert-signals")).ToContainTextAsync("近 ");
+        await Assertions.Expect(zh.Locator("h1")).Not.ToContainTextAsync("in the last");
         await ShotAsync(zh, "zh");
     }
 }

@@ -80,6 +80,9 @@ public sealed class Alert
 
     /// <summary>The lead signal's reading, then the other active signals'.</summary>
     public string Summary { get; private set; } = "";
+
+    /// <summary>The same headline in Chinese (decision 218): the signals' Chinese readings; null on incidents from before it.</summary>
+    public string? SummaryZh { get; private set; }
     public double Measured { get; private set; }
     public double PeakMeasured { get; private set; }
     public double Threshold { get; private set; }
@@ -125,6 +128,15 @@ public sealed class Alert
     public void MarkPlanned() => PlannedSeverity = Severity;
 
     public bool IsOpen => Status != AlertStatus.Resolved;
+
+    /// <summary>
+    /// Where things stand, in one sentence: the recovery sentence once every signal cleared by itself, else the current reading,
+    /// also after a person resolved an incident whose negatives still come in ("back to normal" would not be true then).
+    /// </summary>
+    public string? DescribeNow(bool chinese = false) =>
+        Reading is not { } reading ? null
+        : !IsOpen && ResolvedBy is null or "auto" ? reading.DescribeRecovery(PeakNegatives, chinese)
+        : reading.Describe(chinese);
 
     public IReadOnlyList<string> TopTerms => JsonSerializer.Deserialize<string[]>(TopTermsJson, Json) ?? [];
 
@@ -311,6 +323,7 @@ public sealed class Alert
         WindowEnd = lead.WindowEnd;
         var firing = active.Where(s => s.ClearSince is null).OrderByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).ThenBy(s => s.Kind).ToList();
         Summary = string.Join(" | ", (firing.Count > 0 ? firing : [lead]).Select(s => s.Summary));
+        SummaryZh = string.Join(" | ", (firing.Count > 0 ? firing : [lead]).Select(s => s.SummaryZh ?? s.Summary));
         if (findings.Count > 0)
         {
             var ordered = findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Kind).ToList();
@@ -356,6 +369,9 @@ public sealed class AlertSignal
     public int Count { get; set; }
     public double? Baseline { get; set; }
     public string Summary { get; set; } = "";
+
+    /// <summary>The same reading in Chinese (decision 218); null on signals recorded before it.</summary>
+    public string? SummaryZh { get; set; }
     public DateTimeOffset WindowStart { get; set; }
     public DateTimeOffset WindowEnd { get; set; }
     public DateTimeOffset FirstFiredAt { get; set; }
@@ -377,6 +393,7 @@ public sealed class AlertSignal
         Count = finding.Count;
         Baseline = finding.Baseline;
         Summary = finding.Summary;
+        SummaryZh = finding.SummaryZh;
         WindowStart = finding.WindowStart;
         WindowEnd = finding.WindowEnd;
         LastFiredAt = now;

@@ -324,9 +324,13 @@ public sealed class IncidentDesk(
                 var summary = silent
                     ? $"source {source.SourceId} has produced nothing new for {quiet.TotalMinutes:0} min (allowed {rule.Window.TotalMinutes:0} min)"
                     : $"source {source.SourceId} failed {source.ConsecutiveFailures} times in a row";
+                var summaryZh = silent
+                    ? $"来源 {source.SourceId} 已 {quiet.TotalMinutes:0} 分钟没有新内容（允许 {rule.Window.TotalMinutes:0} 分钟）"
+                    : $"来源 {source.SourceId} 连续失败 {source.ConsecutiveFailures} 次";
                 if (source.LastError is { Length: > 0 } error)
                 {
                     summary += $"; last error: {error}";
+                    summaryZh += $"；最近一次错误：{error}";
                 }
 
                 findings.Add(new Finding
@@ -343,6 +347,7 @@ public sealed class IncidentDesk(
                     WindowStart = last ?? now,
                     WindowEnd = now,
                     Summary = summary,
+                    SummaryZh = summaryZh,
                 });
             }
         }
@@ -531,7 +536,7 @@ public sealed class IncidentDesk(
             foreach (var channel in routed)
             {
                 var key = $"alert-{alert.Id}-{alert.NotificationCount}-{channel}";
-                var message = NotificationMessage.For(alert, kind, key, now, options.CurrentValue.PublicBaseUrl, watchNames.Of(alert.WatchId), watchNames.TermsOf(alert.WatchId));
+                var message = NotificationMessage.For(alert, kind, key, now, options.CurrentValue.PublicBaseUrl, watchNames.Of(alert.WatchId), watchNames.TermsOf(alert.WatchId), channels.StyleOf(channel));
                 rows.Add(new OutboxNotification
                 {
                     IdempotencyKey = key,

@@ -409,7 +409,13 @@ public sealed record AlertView
     public string? ResolvedBy { get; init; }
     /// <summary>One sentence: what is happening now (counts, reach, trend against the usual, growth).</summary>
     public string? WhatHappened { get; init; }
+
+    /// <summary>The same sentence in Chinese (the console in zh-CN shows it; decision 218).</summary>
+    public string? WhatHappenedZh { get; init; }
     public required string Summary { get; init; }
+
+    /// <summary>The headline in Chinese; the English one for incidents from before decision 218.</summary>
+    public required string SummaryZh { get; init; }
     public required double Measured { get; init; }
     public required double PeakMeasured { get; init; }
     public required double Threshold { get; init; }
@@ -444,8 +450,10 @@ public sealed record AlertView
         AcknowledgedBy = a.AcknowledgedBy,
         ResolvedAt = a.ResolvedAt,
         ResolvedBy = a.ResolvedBy,
-        WhatHappened = a.Reading is { } reading ? (a.IsOpen ? reading.Describe() : reading.DescribeRecovery(a.PeakNegatives)) : null,
+        WhatHappened = a.DescribeNow(),
+        WhatHappenedZh = a.DescribeNow(chinese: true),
         Summary = a.Summary,
+        SummaryZh = string.IsNullOrEmpty(a.SummaryZh) ? a.Summary : a.SummaryZh,
         Measured = a.Measured,
         PeakMeasured = a.PeakMeasured,
         Threshold = a.Threshold,
@@ -464,9 +472,13 @@ public sealed record AlertView
 /// <summary>One rule's signal in an incident, with its latest and peak numbers.</summary>
 public sealed record SignalView(
     string Rule, string Kind, string? Term, string Severity, string PeakSeverity, bool Active, double Measured, double PeakMeasured, double Threshold, int Count, double? Baseline,
-    string Summary, DateTimeOffset FirstFiredAt, DateTimeOffset LastFiredAt, DateTimeOffset? ClearedAt)
+    string Summary, DateTimeOffset FirstFiredAt, DateTimeOffset LastFiredAt, DateTimeOffset? ClearedAt, string? SummaryZh = null)
 {
+    /// <summary>"high-risk complaints" / "高风险投诉".</summary>
+    public string What(bool chinese) => Notifications.NotificationMessage.Describe(CrisisRule.TryParseKind(Kind, out var kind) ? kind : CrisisRuleKind.SourceSilent, chinese);
+
     public static SignalView From(AlertSignal s) => new(
         s.RuleId, CrisisRule.KindToWire(s.Kind), s.SignalKey.Length > s.RuleId.Length ? s.SignalKey[(s.RuleId.Length + 1)..] : null,
-        s.Severity.ToWire(), s.PeakSeverity.ToWire(), s.ClearedAt is null, s.Measured, s.PeakMeasured, s.Threshold, s.Count, s.Baseline, s.Summary, s.FirstFiredAt, s.LastFiredAt, s.ClearedAt);
+        s.Severity.ToWire(), s.PeakSeverity.ToWire(), s.ClearedAt is null, s.Measured, s.PeakMeasured, s.Threshold, s.Count, s.Baseline, s.Summary, s.FirstFiredAt, s.LastFiredAt, s.ClearedAt,
+        string.IsNullOrEmpty(s.SummaryZh) ? s.Summary : s.SummaryZh);
 }

@@ -105,6 +105,9 @@ namespace SentimentWatch.Alerting.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SummaryZh")
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("Threshold")
                         .HasColumnType("REAL");
 
@@ -209,6 +212,9 @@ namespace SentimentWatch.Alerting.Migrations
 
                     b.Property<string>("Summary")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SummaryZh")
                         .HasColumnType("TEXT");
 
                     b.Property<double>("Threshold")

@@ -48,6 +48,8 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
 
     public bool ReceivesNotices => options.Notices;
 
+    public MessageStyle Style { get; } = MessageStyle.Of(options);
+
     public static bool TryParseKind(string? value, out ChatRobotKind kind) =>
         Enum.TryParse(value?.Trim(), ignoreCase: true, out kind) && Enum.IsDefined(kind);
 
@@ -137,20 +139,16 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
             yield return m.Summary;
             if (m.Recipients.Count > 0)
             {
-                yield return $"For: {string.Join(", ", m.Recipients)}";
+                yield return m.Word("For: ", "提醒对象：") + string.Join(", ", m.Recipients);
             }
 
             yield break;
         }
 
         yield return m.WhatHappened ?? m.Summary;
-        if (m.Kind == "resolved")
+        if (m.HandledLine(withTime: false) is { } handled)
         {
-            yield return m.ResolvedBy is null or "auto" ? "Resolved automatically: every signal stayed clear." : $"Resolved by {m.ResolvedBy}.";
-        }
-        else if (m.AcknowledgedBy is not null)
-        {
-            yield return $"Acknowledged by {m.AcknowledgedBy}.";
+            yield return handled;
         }
     }
 
@@ -175,22 +173,22 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
 
         if (m.TopTerms.Count > 0)
         {
-            text.AppendLine().AppendLine($"**Top terms:** {string.Join(", ", m.TopTerms)}").AppendLine();
+            text.AppendLine().AppendLine($"**{m.Word("Top terms:", "热词：")}** {string.Join(m.Word(", ", "、"), m.TopTerms)}").AppendLine();
         }
 
         foreach (var sample in ShownSamples(m))
         {
-            text.AppendLine(sample.Url is null ? $"- {NotificationMessage.SampleLine(sample)}" : $"- [{NotificationMessage.SampleLine(sample)}]({sample.Url})");
+            text.AppendLine(sample.Url is null ? $"- {m.SampleLine(sample)}" : $"- [{m.SampleLine(sample)}]({sample.Url})");
         }
 
         if (m.AlertLink is not null)
         {
-            text.AppendLine().AppendLine(m.Kind == "notice" ? $"[Open]({m.AlertLink})" : $"[Open the incident]({m.AlertLink})");
+            text.AppendLine().AppendLine($"[{OpenWord(m)}]({m.AlertLink})");
         }
 
         if (m.MentionsLink is not null)
         {
-            text.AppendLine().AppendLine($"[All posts]({m.MentionsLink})");
+            text.AppendLine().AppendLine($"[{m.Word("All posts", "全部帖子")}]({m.MentionsLink})");
         }
 
         return text.ToString();
@@ -211,24 +209,24 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
 
         if (m.TopTerms.Count > 0)
         {
-            blocks.Add(new JsonObject { ["type"] = "context", ["elements"] = new JsonArray { new JsonObject { ["type"] = "mrkdwn", ["text"] = "*Top terms:* " + string.Join(", ", m.TopTerms) } } });
+            blocks.Add(new JsonObject { ["type"] = "context", ["elements"] = new JsonArray { new JsonObject { ["type"] = "mrkdwn", ["text"] = $"*{m.Word("Top terms:", "热词：")}* " + string.Join(m.Word(", ", "、"), m.TopTerms) } } });
         }
 
         foreach (var sample in ShownSamples(m))
         {
-            var line = NotificationMessage.SampleLine(sample);
+            var line = m.SampleLine(sample);
             blocks.Add(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = sample.Url is null ? line : $"<{sample.Url}|{sample.Source}> {line}" } });
         }
 
         var links = new List<string>();
         if (m.AlertLink is not null)
         {
-            links.Add($"<{m.AlertLink}|{(m.Kind == "notice" ? "Open" : "Open the incident")}>");
+            links.Add($"<{m.AlertLink}|{OpenWord(m)}>");
         }
 
         if (m.MentionsLink is not null)
         {
-            links.Add($"<{m.MentionsLink}|All posts>");
+            links.Add($"<{m.MentionsLink}|{m.Word("All posts", "全部帖子")}>");
         }
 
         if (links.Count > 0)
@@ -257,12 +255,12 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
 
         if (m.TopTerms.Count > 0)
         {
-            body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = "Top terms: " + string.Join(", ", m.TopTerms) });
+            body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = m.Word("Top terms: ", "热词：") + string.Join(m.Word(", ", "、"), m.TopTerms) });
         }
 
         foreach (var sample in ShownSamples(m))
         {
-            var line = NotificationMessage.SampleLine(sample);
+            var line = m.SampleLine(sample);
             body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = sample.Url is null ? line : $"[{sample.Source}]({sample.Url}) {line}" });
         }
 
@@ -276,12 +274,12 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
         var actions = new JsonArray();
         if (m.AlertLink is not null)
         {
-            actions.Add(new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = m.Kind == "notice" ? "Open" : "Open the incident", ["url"] = m.AlertLink });
+            actions.Add(new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = OpenWord(m), ["url"] = m.AlertLink });
         }
 
         if (m.MentionsLink is not null)
         {
-            actions.Add(new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = "All posts", ["url"] = m.MentionsLink });
+            actions.Add(new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = m.Word("All posts", "全部帖子"), ["url"] = m.MentionsLink });
         }
 
         if (actions.Count > 0)
@@ -295,6 +293,8 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
             ["attachments"] = new JsonArray { new JsonObject { ["contentType"] = "application/vnd.microsoft.card.adaptive", ["contentUrl"] = null, ["content"] = card } },
         };
     }
+
+    private static string OpenWord(NotificationMessage m) => m.Kind == "notice" ? m.Word("Open", "打开") : m.Word("Open the incident", "查看事件");
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 }

@@ -19,6 +19,9 @@ public interface INotificationChannel
     /// <summary>Whether staff notices (SLA warnings, overdue response steps) go here too.</summary>
     bool ReceivesNotices { get; }
 
+    /// <summary>The language and time zone its readers read in (decision 218).</summary>
+    MessageStyle Style => MessageStyle.Default;
+
     Task SendAsync(NotificationMessage message, CancellationToken cancellationToken);
 }
 
@@ -36,6 +39,9 @@ public sealed class NotificationChannels(IEnumerable<INotificationChannel> chann
 
     public INotificationChannel? Find(string name) =>
         _channels.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The style a channel's messages are written in (English, UTC for one no longer configured).</summary>
+    public MessageStyle StyleOf(string name) => Find(name)?.Style ?? MessageStyle.Default;
 }
 
 internal static class Routing
@@ -62,6 +68,8 @@ public sealed class WebhookChannel(WebhookChannelOptions options, IHttpClientFac
     public bool Receives(string watchId, AlertSeverity severity) => Routing.Receives(options, watchId, severity);
 
     public bool ReceivesNotices => options.Notices;
+
+    public MessageStyle Style { get; } = MessageStyle.Of(options);
 
     public async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
@@ -108,6 +116,8 @@ public sealed class EmailChannel(IOptions<AlertingOptions> options) : INotificat
         options.Value.Delivery.Email is { } email && Routing.Receives(email, watchId, severity);
 
     public bool ReceivesNotices => options.Value.Delivery.Email is { Notices: true };
+
+    public MessageStyle Style => options.Value.Delivery.Email is { } email ? MessageStyle.Of(email) : MessageStyle.Default;
 
     public async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
     {

@@ -74,6 +74,14 @@ public sealed record NotificationMessage
     /// <summary>Who a staff notice is for (free-form names; e-mail addresses are mailed too).</summary>
     public IReadOnlyList<string> Recipients { get; init; } = [];
 
+    /// <summary>The language the channel's readers read (<c>en</c> or <c>zh-CN</c>, decision 218); absent on rows from before it.</summary>
+    public string Language { get; init; } = MessageStyle.English;
+
+    /// <summary>The time zone the message gives times in (<c>UTC</c>, <c>Asia/Shanghai</c>).</summary>
+    public string TimeZone { get; init; } = "UTC";
+
+    private MessageStyle Style => MessageStyle.From(Language, TimeZone);
+
     public static string KindToWire(NotificationKind kind) => kind switch
     {
         NotificationKind.Opened => "opened",
@@ -84,8 +92,10 @@ public sealed record NotificationMessage
     };
 
     /// <summary>A staff notice in the message shape every channel already renders.</summary>
-    public static NotificationMessage ForNotice(StaffNoticeRecord notice, string idempotencyKey, DateTimeOffset now, string? watchName = null) => new()
+    public static NotificationMessage ForNotice(StaffNoticeRecord notice, string idempotencyKey, DateTimeOffset now, string? watchName = null, MessageStyle? style = null) => new()
     {
+        Language = (style ?? MessageStyle.Default).Language,
+        TimeZone = (style ?? MessageStyle.Default).ZoneId,
         Id = idempotencyKey,
         Kind = KindToWire(NotificationKind.Notice),
         AlertId = notice.AlertId ?? 0,
@@ -109,6 +119,17 @@ public sealed record NotificationMessage
     };
 
     /// <summary>Words used for the signals in titles.</summary>
+    public static string Describe(CrisisRuleKind kind, bool chinese) => !chinese ? Describe(kind) : kind switch
+    {
+        CrisisRuleKind.NegativeSpike => "负面激增",
+        CrisisRuleKind.NegativeShare => "负面占多数",
+        CrisisRuleKind.RiskTerms => "高风险投诉",
+        CrisisRuleKind.Influencer => "高影响力负面帖",
+        CrisisRuleKind.CrisisScore => "危机评分",
+        CrisisRuleKind.EmergingTopic => "新话题",
+        _ => "来源静默",
+    };
+
     public static string Describe(CrisisRuleKind kind) => kind switch
     {
         CrisisRuleKind.NegativeSpike => "negative surge",
@@ -121,8 +142,9 @@ public sealed record NotificationMessage
     };
 
     public static NotificationMessage For(Alert alert, NotificationKind kind, string idempotencyKey, DateTimeOffset now, string? publicBaseUrl, string? watchName = null,
-        IReadOnlyCollection<string>? watchTerms = null)
+        IReadOnlyCollection<string>? watchTerms = null, MessageStyle? style = null)
     {
+        style ??= MessageStyle.Default;
         var baseUrl = publicBaseUrl?.TrimEnd('/');
         string? search = null;
         if (baseUrl is not null)
@@ -143,8 +165,7 @@ public sealed record NotificationMessage
             search = query.ToString();
         }
 
-        var reading = alert.Reading;
-        var what = reading is null ? null : kind == NotificationKind.Resolved ? reading.DescribeRecovery(alert.PeakNegatives) : reading.Describe();
+        var what = alert.DescribeNow(style.IsChinese);
         return new NotificationMessage
         {
             Id = idempotencyKey,
@@ -167,7 +188,7 @@ public sealed record NotificationMessage
             Baseline = alert.Baseline,
             WindowStart = alert.WindowStart,
             WindowEnd = alert.WindowEnd,
-            Signals = alert.Signals.OrderByDescending(s => s.ClearedAt is null).ThenByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).Select(SignalLine.From).ToArray(),
+            Signals = alert.Signals.OrderByDescending(s => s.ClearedAt is null).ThenByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).Select(s => SignalLine.From(s, style.IsChinese)).ToArray(),
             TopTerms = MeaningfulTerms(alert.TopTerms, watchTerms ?? []),
             Samples = alert.Samples,
             AlertLink = baseUrl is null ? null : $"{baseUrl}/alerts/{alert.Id}",
@@ -176,6 +197,8 @@ public sealed record NotificationMessage
             MentionsApiLink = baseUrl is null ? null : $"{baseUrl}/api/alerts/{alert.Id}/mentions",
             AcknowledgedBy = alert.AcknowledgedBy,
             ResolvedBy = alert.ResolvedBy,
+            Language = style.Language,
+            TimeZone = style.ZoneId,
         };
     }
 
@@ -189,12 +212,26 @@ public sealed record NotificationMessage
     {
         get
         {
+            var style = Style;
             var name = WatchName ?? Watch;
             var group = Group is null ? string.Empty : $" ({Group})";
-            var what = string.Join(", ", Signals.Where(s => s.Active).Select(s => s.What).Distinct());
+            var what = string.Join(style.T(", ", "、"), Signals.Where(s => s.Active).Select(s => s.What).Distinct());
             if (what.Length == 0)
             {
                 what = RuleKind;
+            }
+
+            if (style.IsChinese)
+            {
+                var severity = MessageStyle.SeverityWord(Severity, chinese: true);
+                return Kind switch
+                {
+                    "notice" => Headline ?? "通知",
+                    "resolved" => $"【已恢复】{name}{group}：事件结束（{(ResolvedBy is null or "auto" ? "所有信号均已消除" : $"由 {ResolvedBy} 解决")}）",
+                    "escalated" => $"【{severity}】{name}{group}：升级 — {what}",
+                    "reminder" => $"【{severity}】{name}{group}：仍在持续，尚无人确认 — {what}",
+                    _ => $"【{severity}】{name}{group}：{what}",
+                };
             }
 
             return Kind switch
@@ -208,9 +245,35 @@ public sealed record NotificationMessage
         }
     }
 
+    /// <summary>Who acknowledged or resolved it, as the lead's second sentence (null when nobody did).</summary>
+    public string? HandledLine(bool withTime)
+    {
+        var style = Style;
+        if (Kind == "resolved")
+        {
+            var at = withTime ? style.Time(At) : null;
+            return ResolvedBy is null or "auto"
+                ? style.T(
+                    withTime ? $"Resolved automatically at {at}: every signal stayed clear." : "Resolved automatically: every signal stayed clear.",
+                    withTime ? $"{at} 自动恢复：所有信号均已消除。" : "已自动恢复：所有信号均已消除。")
+                : style.T(
+                    withTime ? $"Resolved by {ResolvedBy} at {at}." : $"Resolved by {ResolvedBy}.",
+                    withTime ? $"由 {ResolvedBy} 于 {at} 解决。" : $"由 {ResolvedBy} 解决。");
+        }
+
+        return AcknowledgedBy is null ? null : style.T($"Acknowledged by {AcknowledgedBy}.", $"{AcknowledgedBy} 已确认。");
+    }
+
+    /// <summary>The frame's words in the message's language ("Top terms" / "热词").</summary>
+    public string Word(string english, string chinese) => Style.T(english, chinese);
+
+    /// <summary>The plain-text body, also in the webhook's JSON for receivers that forward text (SMS, pagers).</summary>
+    public string Text => ToText();
+
     /// <summary>Plain-text body for e-mail and text-only channels.</summary>
     public string ToText()
     {
+        var style = Style;
         var text = new StringBuilder();
         text.AppendLine(Title).AppendLine();
         if (Kind == "notice")
@@ -218,12 +281,12 @@ public sealed record NotificationMessage
             text.AppendLine(Summary);
             if (Recipients.Count > 0)
             {
-                text.AppendLine().AppendLine($"For: {string.Join(", ", Recipients)}");
+                text.AppendLine().AppendLine(style.T("For: ", "提醒对象：") + string.Join(", ", Recipients));
             }
 
             if (AlertLink is not null)
             {
-                text.AppendLine().AppendLine($"Open: {AlertLink}");
+                text.AppendLine().AppendLine(style.T("Open: ", "打开：") + AlertLink);
             }
 
             return text.ToString();
@@ -234,16 +297,12 @@ public sealed record NotificationMessage
             text.AppendLine(WhatHappened);
         }
 
-        if (Kind == "resolved")
+        if (HandledLine(withTime: true) is { } handled)
         {
-            text.AppendLine(ResolvedBy is null or "auto" ? $"Resolved automatically at {At:yyyy-MM-dd HH:mm} UTC: every signal stayed clear." : $"Resolved by {ResolvedBy} at {At:yyyy-MM-dd HH:mm} UTC.");
-        }
-        else if (AcknowledgedBy is not null)
-        {
-            text.AppendLine($"Acknowledged by {AcknowledgedBy}.");
+            text.AppendLine(handled);
         }
 
-        text.AppendLine().AppendLine(Kind == "resolved" ? "Signals during the incident:" : "Why it fired:");
+        text.AppendLine().AppendLine(Kind == "resolved" ? style.T("Signals during the incident:", "事件期间的信号：") : style.T("Why it fired:", "触发原因："));
         foreach (var signal in Signals)
         {
             text.AppendLine($"- {signal.Line}");
@@ -256,40 +315,43 @@ public sealed record NotificationMessage
 
         if (TopTerms.Count > 0)
         {
-            text.AppendLine().AppendLine($"Top terms: {string.Join(", ", TopTerms)}");
+            text.AppendLine().AppendLine(style.T("Top terms: ", "热词：") + string.Join(style.T(", ", "、"), TopTerms));
         }
 
         if (Samples.Count > 0 && Kind != "resolved")
         {
-            text.AppendLine().AppendLine("Posts (most influential and most recent):");
+            text.AppendLine().AppendLine(style.T("Posts (most influential and most recent):", "代表帖子（影响力最大的与最新的）："));
             foreach (var sample in Samples)
             {
                 text.AppendLine($"- {SampleLine(sample)}");
-                text.AppendLine($"  {sample.Url ?? "(no link to the original)"}");
+                text.AppendLine($"  {sample.Url ?? style.T("(no link to the original)", "（无原帖链接）")}");
             }
         }
 
-        text.AppendLine().AppendLine($"Incident {AlertId}, opened {OpenedAt:yyyy-MM-dd HH:mm} UTC.");
+        text.AppendLine().AppendLine(style.T($"Incident {AlertId}, opened {style.Time(OpenedAt)}.", $"事件 {AlertId}，开始于 {style.Time(OpenedAt)}。"));
         if (AlertLink is not null)
         {
-            text.AppendLine($"Open in the console: {AlertLink}");
+            text.AppendLine(style.T("Open in the console: ", "在控制台查看：") + AlertLink);
         }
 
         if (MentionsLink is not null)
         {
-            text.AppendLine($"All posts: {MentionsLink}");
+            text.AppendLine(style.T("All posts: ", "全部帖子：") + MentionsLink);
         }
 
         if (ApiLink is not null)
         {
-            text.AppendLine($"API (X-Api-Key, pr role): {ApiLink} · {MentionsApiLink}");
+            text.AppendLine(style.T($"API (X-Api-Key, pr role): {ApiLink} · {MentionsApiLink}", $"API（X-Api-Key，pr 角色）：{ApiLink} · {MentionsApiLink}"));
         }
 
         return text.ToString();
     }
 
+    /// <summary>"weibo · @foodie_li · reach 300,000 · 17:02 UTC — excerpt" in the message's language and zone.</summary>
+    public string SampleLine(EvidenceSample sample) => SampleLine(sample, Style);
+
     /// <summary>"weibo · @foodie_li · reach 300,000 · 17:02 UTC — excerpt".</summary>
-    public static string SampleLine(EvidenceSample sample)
+    public static string SampleLine(EvidenceSample sample, MessageStyle style)
     {
         var parts = new List<string> { sample.Source };
         if (!string.IsNullOrWhiteSpace(sample.Author))
@@ -297,22 +359,30 @@ public sealed record NotificationMessage
             parts.Add("@" + sample.Author);
         }
 
-        parts.Add($"reach {sample.Reach.ToString("N0", CultureInfo.InvariantCulture)}");
+        parts.Add(style.T("reach ", "触达 ") + sample.Reach.ToString("N0", CultureInfo.InvariantCulture));
         if (sample.At is { } at)
         {
-            parts.Add($"{at:HH:mm} UTC");
+            parts.Add(style.Clock(at));
         }
 
         return $"{string.Join(" · ", parts)} — {sample.Excerpt}";
     }
 }
 
-/// <summary>One signal of an incident as messages show it.</summary>
-public sealed record SignalLine(string Rule, string Kind, string What, string Severity, bool Active, double Measured, double PeakMeasured, double Threshold, string Summary)
+/// <summary>One signal of an incident as messages show it, in the message's language.</summary>
+public sealed record SignalLine(string Rule, string Kind, string What, string Severity, bool Active, double Measured, double PeakMeasured, double Threshold, string Summary,
+    string Language = MessageStyle.English)
 {
-    public static SignalLine From(AlertSignal s) => new(
-        s.RuleId, CrisisRule.KindToWire(s.Kind), NotificationMessage.Describe(s.Kind), s.Severity.ToWire(), s.ClearedAt is null, s.Measured, s.PeakMeasured, s.Threshold, s.Summary);
+    public static SignalLine From(AlertSignal s) => From(s, chinese: false);
 
-    /// <summary>"high-risk complaints (critical): 3 negative mentions with high-risk terms (食物中毒) in the last 30 min (threshold 3)".</summary>
-    public string Line => $"{What} ({Severity}{(Active ? "" : ", cleared")}): {Summary}";
+    /// <summary>Chinese takes the signal's Chinese reading; a signal recorded before decision 218 has none and keeps its English one.</summary>
+    public static SignalLine From(AlertSignal s, bool chinese) => new(
+        s.RuleId, CrisisRule.KindToWire(s.Kind), NotificationMessage.Describe(s.Kind, chinese), s.Severity.ToWire(), s.ClearedAt is null, s.Measured, s.PeakMeasured, s.Threshold,
+        chinese && !string.IsNullOrEmpty(s.SummaryZh) ? s.SummaryZh : s.Summary, chinese ? MessageStyle.Chinese : MessageStyle.English);
+
+    /// <summary>"high-risk complaints (critical): 3 negative mentions with high-risk terms (食物中毒) in the last 30 min (threshold 3)";
+    /// "高风险投诉（严重）：近 30 分钟含高风险词（食物中毒）的负面提及 3 条（阈值 3）".</summary>
+    public string Line => Language == MessageStyle.Chinese
+        ? $"{What}（{MessageStyle.SeverityWord(Severity, chinese: true)}{(Active ? "" : "，已消除")}）：{Summary}"
+        : $"{What} ({Severity}{(Active ? "" : ", cleared")}): {Summary}";
 }

@@ -29,8 +29,9 @@ public sealed class StaffNotifier(
     /// <summary>
     /// A notice about one incident (an overdue response step): it carries the incident's id and
     /// watch, goes to the channels that take notices and that watch, and lands on the incident's record.
+    /// <paramref name="localize"/> writes the notice for a channel whose language or time zone is not the default (decision 218).
     /// </summary>
-    internal async Task NotifyAsync(StaffNotice notice, Alert? about, CancellationToken cancellationToken)
+    internal async Task NotifyAsync(StaffNotice notice, Alert? about, CancellationToken cancellationToken, Func<MessageStyle, (string Title, string Text)>? localize = null)
     {
         ArgumentNullException.ThrowIfNull(notice);
         if (string.IsNullOrWhiteSpace(notice.DedupKey) || notice.DedupKey.Length > MaxDedupKeyLength)
@@ -81,13 +82,21 @@ public sealed class StaffNotifier(
             var rows = channels.RouteNotices(about?.WatchId).Select(channel =>
             {
                 var key = $"notice-{record.Id}-{channel}";
+                var style = channels.StyleOf(channel);
+                var message = NotificationMessage.ForNotice(record, key, now, about is null ? null : watchNames.Of(about.WatchId), style);
+                if (localize is not null && style != MessageStyle.Default)
+                {
+                    var (title, text) = localize(style);
+                    message = message with { Headline = title, Summary = text };
+                }
+
                 return new OutboxNotification
                 {
                     IdempotencyKey = key,
                     AlertId = about?.Id ?? 0,
                     Channel = channel,
                     Kind = NotificationKind.Notice,
-                    Payload = JsonSerializer.Serialize(NotificationMessage.ForNotice(record, key, now, about is null ? null : watchNames.Of(about.WatchId)), Alert.Json),
+                    Payload = JsonSerializer.Serialize(message, Alert.Json),
                     CreatedAt = now,
                 };
             }).ToList();

@@ -234,24 +234,28 @@ public sealed class ResponsePlan(
     }
 
     /// <summary>"25 min", "3 h 10 min", "2 d 4 h".</summary>
-    public static string Describe(TimeSpan span)
+    public static string Describe(TimeSpan span) => Describe(span, chinese: false);
+
+    /// <summary>The same in Chinese: "25 分钟", "3 小时 10 分钟", "2 天 4 小时".</summary>
+    public static string Describe(TimeSpan span, bool chinese)
     {
         if (span < TimeSpan.Zero)
         {
             span = -span;
         }
 
+        var (m, h, d) = chinese ? (" 分钟", " 小时", " 天") : (" min", " h", " d");
         if (span < TimeSpan.FromHours(1))
         {
-            return string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, (int)Math.Round(span.TotalMinutes))} min");
+            return string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, (int)Math.Round(span.TotalMinutes))}{m}");
         }
 
         if (span < TimeSpan.FromDays(1))
         {
-            return span.Minutes == 0 ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours} h") : string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours} h {span.Minutes} min");
+            return span.Minutes == 0 ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}{h}") : string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}{h} {span.Minutes}{m}");
         }
 
-        return span.Hours == 0 ? string.Create(CultureInfo.InvariantCulture, $"{span.Days} d") : string.Create(CultureInfo.InvariantCulture, $"{span.Days} d {span.Hours} h");
+        return span.Hours == 0 ? string.Create(CultureInfo.InvariantCulture, $"{span.Days}{d}") : string.Create(CultureInfo.InvariantCulture, $"{span.Days}{d} {span.Hours}{h}");
     }
 
     private sealed class ChecklistItemMissing(int count) : Exception

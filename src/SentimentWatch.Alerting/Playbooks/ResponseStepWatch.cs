@@ -116,49 +116,91 @@ public sealed class ResponseStepWatch(
     /// <summary>
     /// The reminder as a PR person woken at 3 a.m. needs it: which brand, which incident and how bad,
     /// which step is how late and who owns it, what is left on its checklist, what comes next, and
-    /// the link to the console's alert page where it is ticked.
+    /// the link to the console's alert page where it is ticked; in the channel's language and time zone (decision 218).
     /// </summary>
-    internal static (string Title, string Text) Briefing(Alert alert, ResponseStep step, IReadOnlyList<ResponseStep> plan, DateTimeOffset now, string watchName, string? publicBaseUrl)
+    internal static (string Title, string Text) Briefing(Alert alert, ResponseStep step, IReadOnlyList<ResponseStep> plan, DateTimeOffset now, string watchName, string? publicBaseUrl,
+        MessageStyle? style = null)
     {
-        var late = ResponsePlan.Describe(now - step.DueAt);
-        var title = $"[OVERDUE] {watchName}: \"{step.Title}\" is {late} late (incident {alert.Id})";
+        style ??= MessageStyle.Default;
+        var zh = style.IsChinese;
+        var late = ResponsePlan.Describe(now - step.DueAt, zh);
+        var signals = string.Join(zh ? "、" : ", ", alert.Signals.OrderByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).Select(s => NotificationMessage.Describe(s.Kind, zh)).Distinct());
+        var severity = MessageStyle.SeverityWord(alert.Severity.ToWire(), zh);
+        var position = plan.ToList().FindIndex(s => s.Id == step.Id) + 1;
+        var within = ResponsePlan.Describe(step.DueAt - alert.OpenedAt, zh);
+        var open = step.Checklist.Where(c => c.DoneAt is null).Select(c => c.Text).ToList();
+        var otherLate = plan.Where(s => s.Id != step.Id && !s.IsDone && s.DueAt <= now).ToList();
+        var next = plan.FirstOrDefault(s => !s.IsDone && s.DueAt > now);
+        var link = StaffNotifier.AbsoluteLink($"/alerts/{alert.Id}", publicBaseUrl);
         var text = new StringBuilder();
+        if (zh)
+        {
+            var title = $"【超时】{watchName}：“{step.Title}”已超时 {late}（事件 {alert.Id}）";
+            var state = alert.Status switch
+            {
+                AlertStatus.Resolved => alert.ResolvedAt is { } r ? $"已于 {style.Time(r)} 解决" : "已解决",
+                AlertStatus.Acknowledged => $"已由 {alert.AcknowledgedBy} 确认",
+                _ => "仍在持续，尚无人确认",
+            };
+            text.Append(CultureInfo.InvariantCulture, $"事件 {alert.Id}（{watchName}，{severity}：{signals}）开始于 {style.Time(alert.OpenedAt)}，{state}。\n");
+            text.Append(CultureInfo.InvariantCulture, $"第 {position}/{plan.Count} 步“{step.Title}”，负责人 {step.Owner}，截止 {style.Time(step.DueAt)}（事件开始后 {within}内），已超时 {late}。");
+            if (open.Count > 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\n待核对：{string.Join("；", open)}。");
+            }
+
+            if (otherLate.Count > 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\n同样超时：{string.Join("；", otherLate.Select(s => $"“{s.Title}”（{ResponsePlan.Describe(now - s.DueAt, zh)}）"))}。");
+            }
+
+            if (next is not null)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\n下一步：“{next.Title}”（{next.Owner}），截止 {style.Time(next.DueAt)}。");
+            }
+
+            if (alert.DescribeNow(chinese: true) is { } current)
+            {
+                text.Append("\n当前：").Append(current);
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"\n完成后请在此勾选：{link}");
+            return (title, text.ToString());
+        }
+
+        var englishTitle = $"[OVERDUE] {watchName}: \"{step.Title}\" is {late} late (incident {alert.Id})";
         var status = alert.Status switch
         {
-            AlertStatus.Resolved => "resolved " + (alert.ResolvedAt is { } r ? $"{r:yyyy-MM-dd HH:mm} UTC" : ""),
+            AlertStatus.Resolved => "resolved " + (alert.ResolvedAt is { } r ? style.Time(r) : ""),
             AlertStatus.Acknowledged => $"acknowledged by {alert.AcknowledgedBy}",
             _ => "firing, not acknowledged",
         };
-        text.Append(CultureInfo.InvariantCulture, $"Incident {alert.Id} on {watchName} ({alert.Severity.ToWire()}: {string.Join(", ", alert.Signals.Select(s => NotificationMessage.Describe(s.Kind)).Distinct())}), ");
-        text.Append(CultureInfo.InvariantCulture, $"opened {alert.OpenedAt:yyyy-MM-dd HH:mm} UTC, {status}.\n");
-        var position = plan.ToList().FindIndex(s => s.Id == step.Id) + 1;
-        text.Append(CultureInfo.InvariantCulture, $"Step {position} of {plan.Count}, \"{step.Title}\", owner {step.Owner}, was due {step.DueAt:yyyy-MM-dd HH:mm} UTC ");
-        text.Append(CultureInfo.InvariantCulture, $"(within {ResponsePlan.Describe(step.DueAt - alert.OpenedAt)} of the start) and is {late} late.");
-        var open = step.Checklist.Where(c => c.DoneAt is null).Select(c => c.Text).ToList();
+        text.Append(CultureInfo.InvariantCulture, $"Incident {alert.Id} on {watchName} ({alert.Severity.ToWire()}: {signals}), ");
+        text.Append(CultureInfo.InvariantCulture, $"opened {style.Time(alert.OpenedAt)}, {status}.\n");
+        text.Append(CultureInfo.InvariantCulture, $"Step {position} of {plan.Count}, \"{step.Title}\", owner {step.Owner}, was due {style.Time(step.DueAt)} ");
+        text.Append(CultureInfo.InvariantCulture, $"(within {within} of the start) and is {late} late.");
         if (open.Count > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"\nStill to check: {string.Join("; ", open)}.");
         }
 
-        var otherLate = plan.Where(s => s.Id != step.Id && !s.IsDone && s.DueAt <= now).ToList();
         if (otherLate.Count > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"\nAlso late: {string.Join("; ", otherLate.Select(s => $"\"{s.Title}\" ({ResponsePlan.Describe(now - s.DueAt)})"))}.");
         }
 
-        if (plan.FirstOrDefault(s => !s.IsDone && s.DueAt > now) is { } next)
+        if (next is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"\nNext: \"{next.Title}\" ({next.Owner}) due {next.DueAt:yyyy-MM-dd HH:mm} UTC.");
+            text.Append(CultureInfo.InvariantCulture, $"\nNext: \"{next.Title}\" ({next.Owner}) due {style.Time(next.DueAt)}.");
         }
 
-        if (alert.Reading is { } reading)
+        if (alert.DescribeNow() is { } reading)
         {
-            text.Append("\nNow: ").Append(alert.IsOpen ? reading.Describe() : reading.DescribeRecovery(alert.PeakNegatives));
+            text.Append("\nNow: ").Append(reading);
         }
 
-        var link = StaffNotifier.AbsoluteLink($"/alerts/{alert.Id}", publicBaseUrl);
         text.Append(CultureInfo.InvariantCulture, $"\nTick it when done: {link}");
-        return (title, text.ToString());
+        return (englishTitle, text.ToString());
     }
 
     /// <summary>Hands every reminder not yet sent to the staff notifier (which sends each key at most once).</summary>
@@ -169,12 +211,19 @@ public sealed class ResponseStepWatch(
         var sent = 0;
         foreach (var reminder in pending)
         {
-            var alert = await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == reminder.AlertId, cancellationToken);
+            var alert = await db.Alerts.AsNoTracking().Include(a => a.Signals).SingleAsync(a => a.Id == reminder.AlertId, cancellationToken);
+            var plan = ResponsePlan.Order(await db.Steps.AsNoTracking().Where(s => s.AlertId == alert.Id).ToListAsync(cancellationToken)).ToList();
+            var step = plan.FirstOrDefault(s => s.Id == reminder.StepRowId);
+            var watchName = watchNames.Of(alert.WatchId);
+            var baseUrl = options.CurrentValue.PublicBaseUrl;
             try
             {
+                // The stored text is the English one in UTC; a channel in another language or zone gets the same reminder written
+                // for it, as of the moment it was recorded.
                 await notifier.NotifyAsync(
                     new StaffNotice(reminder.DedupKey, reminder.Title, reminder.Text, $"/alerts/{alert.Id}", reminder.Recipients.Split('\t', StringSplitOptions.RemoveEmptyEntries)),
-                    alert, cancellationToken);
+                    alert, cancellationToken,
+                    step is null ? null : style => Briefing(alert, step, plan, reminder.At, watchName, baseUrl, style));
                 reminder.NotifiedAt = clock.GetUtcNow();
                 reminder.LastError = null;
                 sent++;

@@ -30,6 +30,9 @@ public sealed record Finding
     public required DateTimeOffset WindowStart { get; init; }
     public required DateTimeOffset WindowEnd { get; init; }
     public required string Summary { get; init; }
+
+    /// <summary>The same reading in Chinese, for channels that write in zh-CN (decision 218); null for findings from before it.</summary>
+    public string? SummaryZh { get; init; }
     public IReadOnlyList<string> TopTerms { get; init; } = [];
     public IReadOnlyList<EvidenceSample> Samples { get; init; } = [];
 

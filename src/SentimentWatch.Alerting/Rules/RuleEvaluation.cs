@@ -90,7 +90,8 @@ public static class RuleEvaluation
                 var (term, mentions, authors) = g[0];
                 var terms = string.Join(", ", g.Select(t => t.Term));
                 var finding = Build(rule, watchId, term, authors, rule.MinCount, mentions, 0, current.Count, windowStart, now,
-                    $"new term(s) {terms} in {mentions.Count} mentions by {authors} distinct authors in the last {window}; absent from the {Describe(rule.Window * rule.BaselineWindows)} before");
+                    $"new term(s) {terms} in {mentions.Count} mentions by {authors} distinct authors in the last {window}; absent from the {Describe(rule.Window * rule.BaselineWindows)} before",
+                    $"新词 {terms}：近 {Zh(rule.Window)}有 {mentions.Count} 条提及，来自 {authors} 位作者；此前 {Zh(rule.Window * rule.BaselineWindows)}从未出现");
                 return finding;
             })
             .ToList();
@@ -132,7 +133,8 @@ public static class RuleEvaluation
                 }
 
                 return Build(rule, watchId, group, ratio, rule.Ratio, negatives, baselineNegatives, current.Count, windowStart, now,
-                    $"{negatives.Count} negative mentions in the last {window} vs {F(baselineNegatives)} per {window} in the {Describe(rule.Window * rule.BaselineWindows)} before ({F(ratio)}x, threshold {F(rule.Ratio)}x; z {F(z)})");
+                    $"{negatives.Count} negative mentions in the last {window} vs {F(baselineNegatives)} per {window} in the {Describe(rule.Window * rule.BaselineWindows)} before ({F(ratio)}x, threshold {F(rule.Ratio)}x; z {F(z)})",
+                    $"近 {Zh(rule.Window)}负面 {negatives.Count} 条，此前 {Zh(rule.Window * rule.BaselineWindows)}平均每 {Zh(rule.Window)} {F(baselineNegatives)} 条（{F(ratio)} 倍，阈值 {F(rule.Ratio)} 倍；z {F(z)}）");
             }
 
             case CrisisRuleKind.NegativeShare:
@@ -145,7 +147,8 @@ public static class RuleEvaluation
 
                 var baselineShare = baselineTotal == 0 ? 0 : baselineNegatives / baselineTotal;
                 return Build(rule, watchId, group, share, rule.Threshold, negatives, baselineNegatives, current.Count, windowStart, now,
-                    $"{P(share)} of {current.Count} mentions in the last {window} are negative (threshold {P(rule.Threshold)}; {P(baselineShare)} in the {Describe(rule.Window * rule.BaselineWindows)} before)");
+                    $"{P(share)} of {current.Count} mentions in the last {window} are negative (threshold {P(rule.Threshold)}; {P(baselineShare)} in the {Describe(rule.Window * rule.BaselineWindows)} before)",
+                    $"近 {Zh(rule.Window)} {current.Count} 条提及中负面占 {P(share)}（阈值 {P(rule.Threshold)}；此前 {Zh(rule.Window * rule.BaselineWindows)}为 {P(baselineShare)}）");
             }
 
             case CrisisRuleKind.RiskTerms:
@@ -158,7 +161,8 @@ public static class RuleEvaluation
 
                 var terms = risky.SelectMany(e => MatchedTerms(rule, e)).Distinct(StringComparer.OrdinalIgnoreCase);
                 return Build(rule, watchId, group, risky.Count, rule.MinCount, risky, null, current.Count, windowStart, now,
-                    $"{risky.Count} negative mentions with high-risk terms ({string.Join(", ", terms)}) in the last {window} (threshold {rule.MinCount})");
+                    $"{risky.Count} negative mentions with high-risk terms ({string.Join(", ", terms)}) in the last {window} (threshold {rule.MinCount})",
+                    $"近 {Zh(rule.Window)}含高风险词（{string.Join("、", terms)}）的负面提及 {risky.Count} 条（阈值 {rule.MinCount}）");
             }
 
             case CrisisRuleKind.Influencer:
@@ -171,19 +175,21 @@ public static class RuleEvaluation
 
                 var top = loud.Max(e => e.Reach);
                 return Build(rule, watchId, group, top, rule.MinReach, loud, null, current.Count, windowStart, now,
-                    $"{loud.Count} negative mentions with reach of at least {rule.MinReach:N0} in the last {window} (largest {top:N0})");
+                    $"{loud.Count} negative mentions with reach of at least {rule.MinReach:N0} in the last {window} (largest {top:N0})",
+                    $"近 {Zh(rule.Window)}触达不低于 {N(rule.MinReach)} 的负面提及 {loud.Count} 条（最大 {N(top)}）");
             }
 
             default:
             {
-                var score = CrisisScore(rule, negatives, baselineNegatives, current.Count, out var parts);
+                var score = CrisisScore(rule, negatives, baselineNegatives, current.Count, out var parts, out var partsZh);
                 if (negatives.Count < rule.MinCount || score < rule.Threshold)
                 {
                     return null;
                 }
 
                 return Build(rule, watchId, group, score, rule.Threshold, negatives, baselineNegatives, current.Count, windowStart, now,
-                    $"crisis score {F(score)} (threshold {F(rule.Threshold)}): {parts}");
+                    $"crisis score {F(score)} (threshold {F(rule.Threshold)}): {parts}",
+                    $"危机评分 {F(score)}（阈值 {F(rule.Threshold)}）：{partsZh}");
             }
         }
     }
@@ -217,7 +223,8 @@ public static class RuleEvaluation
 
         var window = Describe(rule.Window);
         return Build(rule, watchId, group, z, rule.MinZ, negatives, mean, total, windowStart, now,
-            $"{negatives.Count} negative mentions in the last {window} vs {F(mean)} (std {F(sigma)}) in the same {window} of the week over the {rule.BaselineWeeks} weeks before (z {F(z)}, threshold {F(rule.MinZ)})");
+            $"{negatives.Count} negative mentions in the last {window} vs {F(mean)} (std {F(sigma)}) in the same {window} of the week over the {rule.BaselineWeeks} weeks before (z {F(z)}, threshold {F(rule.MinZ)})",
+            $"近 {Zh(rule.Window)}负面 {negatives.Count} 条，此前 {rule.BaselineWeeks} 周每周同一时段平均 {F(mean)} 条（标准差 {F(sigma)}；z {F(z)}，阈值 {F(rule.MinZ)}）");
     }
 
     /// <summary>
@@ -225,7 +232,11 @@ public static class RuleEvaluation
     /// rule's ratio), negative share, reach (log scale, saturating at MinReach), distinct
     /// negative authors (saturating at MinCount) and risk-term mentions (saturating at 3).
     /// </summary>
-    public static double CrisisScore(CrisisRule rule, IReadOnlyList<MentionEvidence> negatives, double baselineNegatives, int total, out string parts)
+    public static double CrisisScore(CrisisRule rule, IReadOnlyList<MentionEvidence> negatives, double baselineNegatives, int total, out string parts) =>
+        CrisisScore(rule, negatives, baselineNegatives, total, out parts, out _);
+
+    /// <summary>The score with its parts in English and in Chinese.</summary>
+    public static double CrisisScore(CrisisRule rule, IReadOnlyList<MentionEvidence> negatives, double baselineNegatives, int total, out string parts, out string partsZh)
     {
         var velocity = Math.Min(1, negatives.Count / Math.Max(baselineNegatives, 1) / rule.Ratio);
         var share = total == 0 ? 0 : negatives.Count / (double)total;
@@ -234,6 +245,7 @@ public static class RuleEvaluation
         var authors = Math.Min(1, negatives.Select(e => e.Author ?? e.MentionId).Distinct(StringComparer.Ordinal).Count() / (double)Math.Max(rule.MinCount, 1));
         var risk = Math.Min(1, negatives.Count(e => MatchedTerms(rule, e).Any()) / 3.0);
         parts = $"velocity {F(velocity)}, negative share {F(share)}, reach {F(reach)}, authors {F(authors)}, risk terms {F(risk)}";
+        partsZh = $"增速 {F(velocity)}，负面占比 {F(share)}，触达 {F(reach)}，作者数 {F(authors)}，风险词 {F(risk)}";
         return (VelocityWeight * velocity) + (NegativeShareWeight * share) + (ReachWeight * reach) + (AuthorsWeight * authors) + (RiskWeight * risk);
     }
 
@@ -245,7 +257,7 @@ public static class RuleEvaluation
         string.Equals(ChineseScript.ToSimplified(a), ChineseScript.ToSimplified(b), StringComparison.OrdinalIgnoreCase);
 
     private static Finding Build(CrisisRule rule, string watchId, string group, double measured, double threshold, List<MentionEvidence> cause,
-        double? baseline, int total, DateTimeOffset windowStart, DateTimeOffset now, string summary)
+        double? baseline, int total, DateTimeOffset windowStart, DateTimeOffset now, string summary, string summaryZh)
     {
         var severity = measured >= threshold * rule.EscalateAt ? rule.Severity.OneUp() : rule.Severity;
         return new Finding
@@ -264,6 +276,7 @@ public static class RuleEvaluation
             WindowStart = windowStart,
             WindowEnd = now,
             Summary = group.Length == 0 ? summary : $"[{group}] {summary}",
+            SummaryZh = group.Length == 0 ? summaryZh : $"[{group}] {summaryZh}",
             TopTerms = TopTerms(cause, 12),
             Mentions = cause.Select(e => (e.MentionId, e.At)).ToArray(),
             Samples = SamplesOf(cause),
@@ -361,6 +374,10 @@ public static class RuleEvaluation
     private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
     private static string P(double share) => share.ToString("0%", CultureInfo.InvariantCulture);
+
+    private static string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Zh(TimeSpan window) => Notifications.MessageStyle.Span(window, chinese: true);
 
     private static string Describe(TimeSpan window) =>
         window.TotalHours >= 1 && window.Minutes == 0 ? $"{window.TotalHours:0} h" : $"{window.TotalMinutes:0} min";

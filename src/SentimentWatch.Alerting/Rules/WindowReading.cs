@@ -51,9 +51,30 @@ public sealed record WindowReading
     }
 
     /// <summary>"33 negative posts in the last 10 min (80% of 41), 6.6x the usual 5; 21 of them in the last 5 min, rising; negative reach 412,000."</summary>
-    public string Describe()
+    public string Describe() => Describe(chinese: false);
+
+    /// <summary>The same sentence in English or in Chinese ("近 10 分钟负面 33 条（占 41 条的 80%），为平时 5 条的 6.6 倍；…").</summary>
+    public string Describe(bool chinese)
     {
-        var w = Minutes(Window);
+        var w = Minutes(Window, chinese);
+        var reach = NegativeReach.ToString("N0", CultureInfo.InvariantCulture);
+        if (chinese)
+        {
+            var zh = $"近 {w}负面 {Negatives} 条（占 {Mentions} 条的 {Percent(Negatives, Mentions)}）";
+            if (UsualNegatives is { } u)
+            {
+                zh += u < 0.5 ? "，平时几乎没有" : $"，为平时 {F(u)} 条的 {F(Negatives / Math.Max(u, 1))} 倍";
+            }
+
+            if (Negatives > 0)
+            {
+                var trend = RecentNegatives > EarlierNegatives ? "仍在上升" : RecentNegatives < EarlierNegatives ? "已在放缓" : "持平";
+                zh += $"；其中近 {Minutes(Window / 2, chinese)} {RecentNegatives} 条，{trend}；负面触达 {reach}";
+            }
+
+            return zh + "。";
+        }
+
         var text = $"{Negatives} negative post{(Negatives == 1 ? "" : "s")} in the last {w} ({Percent(Negatives, Mentions)} of {Mentions})";
         if (UsualNegatives is { } usual)
         {
@@ -63,20 +84,24 @@ public sealed record WindowReading
         if (Negatives > 0)
         {
             var trend = RecentNegatives > EarlierNegatives ? "rising" : RecentNegatives < EarlierNegatives ? "slowing" : "steady";
-            text += $"; {RecentNegatives} of them in the last {Minutes(Window / 2)}, {trend}; negative reach {NegativeReach.ToString("N0", CultureInfo.InvariantCulture)}";
+            text += $"; {RecentNegatives} of them in the last {Minutes(Window / 2, chinese)}, {trend}; negative reach {reach}";
         }
 
         return text + ".";
     }
 
     /// <summary>The recovery sentence: where things stand now against the peak and the usual.</summary>
-    public string DescribeRecovery(int peakNegatives) =>
-        $"Back to normal: {Negatives} negative of {Mentions} post{(Mentions == 1 ? "" : "s")} in the last {Minutes(Window)}"
-        + (UsualNegatives is { } usual ? $" (usually {F(usual)})" : "")
-        + $"; at its peak there were {peakNegatives} in {Minutes(Window)}.";
+    public string DescribeRecovery(int peakNegatives) => DescribeRecovery(peakNegatives, chinese: false);
 
-    private static string Minutes(TimeSpan span) =>
-        span.TotalHours >= 1 && span.Minutes == 0 ? $"{span.TotalHours:0} h" : $"{span.TotalMinutes:0.#} min";
+    public string DescribeRecovery(int peakNegatives, bool chinese) => chinese
+        ? $"已恢复正常：近 {Minutes(Window, true)} {Mentions} 条中负面 {Negatives} 条"
+            + (UsualNegatives is { } u ? $"（平时 {F(u)} 条）" : "")
+            + $"；高峰时 {Minutes(Window, true)}内负面 {peakNegatives} 条。"
+        : $"Back to normal: {Negatives} negative of {Mentions} post{(Mentions == 1 ? "" : "s")} in the last {Minutes(Window, false)}"
+            + (UsualNegatives is { } usual ? $" (usually {F(usual)})" : "")
+            + $"; at its peak there were {peakNegatives} in {Minutes(Window, false)}.";
+
+    private static string Minutes(TimeSpan span, bool chinese) => Notifications.MessageStyle.Span(span, chinese);
 
     private static string Percent(int part, int whole) => whole == 0 ? "0%" : (part / (double)whole).ToString("0%", CultureInfo.InvariantCulture);
 

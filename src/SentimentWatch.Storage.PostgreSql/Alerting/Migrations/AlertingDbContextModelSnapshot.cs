@@ -112,6 +112,9 @@ namespace SentimentWatch.Storage.PostgreSql.Alerting
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("SummaryZh")
+                        .HasColumnType("text");
+
                     b.Property<double>("Threshold")
                         .HasColumnType("double precision");
 
@@ -218,6 +221,9 @@ namespace SentimentWatch.Storage.PostgreSql.Alerting
 
                     b.Property<string>("Summary")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SummaryZh")
                         .HasColumnType("text");
 
                     b.Property<double>("Threshold")

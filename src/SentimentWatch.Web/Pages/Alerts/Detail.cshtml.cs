@@ -121,7 +121,7 @@ public sealed class DetailModel(
     private async Task<bool> LoadAsync(long id, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        var alert = await db.Alerts.AsNoTracking().Include(a => a.Signals).SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (alert is null)
         {
             return false;
