@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Storage;
+using SentimentWatch.Core.Incidents;
 
 namespace SentimentWatch.Alerting;
 
@@ -145,10 +146,13 @@ public abstract class ChannelRouteOptions
     public bool Notices { get; set; } = true;
 
     /// <summary>The language its messages are written in: <c>en</c> (default) or <c>zh-CN</c> (decision 218).</summary>
-    public string Language { get; set; } = Notifications.MessageStyle.English;
+    public string Language { get; set; } = MessageStyle.English;
 
     /// <summary>The time zone its messages give times in: an IANA id (<c>Asia/Shanghai</c>) or <c>UTC</c> (default).</summary>
     public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>The language and zone its messages are written in (validated at start-up).</summary>
+    public MessageStyle ToStyle() => MessageStyle.From(Language, TimeZone);
 }
 
 public sealed class WebhookChannelOptions : ChannelRouteOptions
@@ -451,12 +455,12 @@ public sealed class AlertingOptionsValidator(IOptions<StorageOptions>? storage) 
             failures.Add($"{p}:MinSeverity '{route.MinSeverity}' is not one of info, warning, critical");
         }
 
-        if (!Notifications.MessageStyle.TryParseLanguage(route.Language, out _))
+        if (!MessageStyle.TryParseLanguage(route.Language, out _))
         {
             failures.Add($"{p}:Language '{route.Language}' is not one of en, zh-CN");
         }
 
-        if (!Notifications.MessageStyle.TryFindZone(route.TimeZone, out _))
+        if (!MessageStyle.TryFindZone(route.TimeZone, out _))
         {
             failures.Add($"{p}:TimeZone '{route.TimeZone}' is not a time zone this machine knows (an IANA id such as Asia/Shanghai, or UTC)");
         }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SentimentWatch.Core.Incidents;
 
 namespace SentimentWatch.Alerting.Notifications;
 
@@ -48,7 +49,7 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
 
     public bool ReceivesNotices => options.Notices;
 
-    public MessageStyle Style { get; } = MessageStyle.Of(options);
+    public MessageStyle Style { get; } = options.ToStyle();
 
     public static bool TryParseKind(string? value, out ChatRobotKind kind) =>
         Enum.TryParse(value?.Trim(), ignoreCase: true, out kind) && Enum.IsDefined(kind);

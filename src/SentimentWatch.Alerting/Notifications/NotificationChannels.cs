@@ -6,6 +6,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using SentimentWatch.Core.Incidents;
 
 namespace SentimentWatch.Alerting.Notifications;
 
@@ -69,7 +70,7 @@ public sealed class WebhookChannel(WebhookChannelOptions options, IHttpClientFac
 
     public bool ReceivesNotices => options.Notices;
 
-    public MessageStyle Style { get; } = MessageStyle.Of(options);
+    public MessageStyle Style { get; } = options.ToStyle();
 
     public async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
@@ -117,7 +118,7 @@ public sealed class EmailChannel(IOptions<AlertingOptions> options) : INotificat
 
     public bool ReceivesNotices => options.Value.Delivery.Email is { Notices: true };
 
-    public MessageStyle Style => options.Value.Delivery.Email is { } email ? MessageStyle.Of(email) : MessageStyle.Default;
+    public MessageStyle Style => options.Value.Delivery.Email is { } email ? email.ToStyle() : MessageStyle.Default;
 
     public async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SentimentWatch.Core.Incidents;
 
 namespace SentimentWatch.Alerting.Notifications;
 

@@ -24,7 +24,7 @@ public sealed class StaffNotifier(
 {
     public const int MaxDedupKeyLength = 200;
 
-    public Task NotifyAsync(StaffNotice notice, CancellationToken cancellationToken) => NotifyAsync(notice, null, cancellationToken);
+    public Task NotifyAsync(StaffNotice notice, CancellationToken cancellationToken) => NotifyAsync(notice, null, cancellationToken, notice.WriteFor);
 
     /// <summary>
     /// A notice about one incident (an overdue response step): it carries the incident's id and
@@ -34,6 +34,7 @@ public sealed class StaffNotifier(
     internal async Task NotifyAsync(StaffNotice notice, Alert? about, CancellationToken cancellationToken, Func<MessageStyle, (string Title, string Text)>? localize = null)
     {
         ArgumentNullException.ThrowIfNull(notice);
+        localize ??= notice.WriteFor;
         if (string.IsNullOrWhiteSpace(notice.DedupKey) || notice.DedupKey.Length > MaxDedupKeyLength)
         {
             throw new ArgumentException($"a staff notice needs a DedupKey of 1 to {MaxDedupKeyLength} characters (was '{notice.DedupKey}')", nameof(notice));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Text;
+using SentimentWatch.Core.Incidents;
 
 namespace SentimentWatch.Alerting;
 
@@ -377,7 +378,7 @@ public static class RuleEvaluation
 
     private static string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string Zh(TimeSpan window) => Notifications.MessageStyle.Span(window, chinese: true);
+    private static string Zh(TimeSpan window) => MessageStyle.Span(window, chinese: true);
 
     private static string Describe(TimeSpan window) =>
         window.TotalHours >= 1 && window.Minutes == 0 ? $"{window.TotalHours:0} h" : $"{window.TotalMinutes:0} min";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SentimentWatch.Core.Incidents;
 
 namespace SentimentWatch.Alerting;
 
@@ -101,7 +102,7 @@ public sealed record WindowReading
             + (UsualNegatives is { } usual ? $" (usually {F(usual)})" : "")
             + $"; at its peak there were {peakNegatives} in {Minutes(Window, false)}.";
 
-    private static string Minutes(TimeSpan span, bool chinese) => Notifications.MessageStyle.Span(span, chinese);
+    private static string Minutes(TimeSpan span, bool chinese) => MessageStyle.Span(span, chinese);
 
     private static string Percent(int part, int whole) => whole == 0 ? "0%" : (part / (double)whole).ToString("0%", CultureInfo.InvariantCulture);
 

@@ -349,6 +349,11 @@ public sealed class CaseSlaSignal
     public required string Title { get; set; }
     public required string Text { get; set; }
 
+    /// <summary>A breach that raised the case's priority: from and to (<c>P3</c>, <c>P2</c>), so the notice can be written again
+    /// for a channel in another language (decision 218); null otherwise.</summary>
+    public string? RaisedFrom { get; set; }
+    public string? RaisedTo { get; set; }
+
     /// <summary>Recipients, tab separated.</summary>
     public string Recipients { get; set; } = string.Empty;
 

@@ -473,6 +473,12 @@ namespace SentimentWatch.Cases.Migrations
                     b.Property<long?>("NotifiedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("RaisedFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RaisedTo")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Recipients")
                         .IsRequired()
                         .HasColumnType("TEXT");

@@ -86,11 +86,12 @@ public sealed class SlaWatch(
             }
 
             var key = DedupKey(c.Id, FollowUp, "due", followUp.Cycle);
+            var (followTitle, followText) = Compose(c, FollowUp, "due", followUp.DueAt, null, null, MessageStyle.Default);
             db.SlaSignals.Add(new CaseSlaSignal
             {
                 CaseId = c.Id, Clock = FollowUp, Kind = "due", Cycle = followUp.Cycle, At = now, DueAt = followUp.DueAt, DedupKey = key,
-                Title = $"Follow-up due: case {c.Id}",
-                Text = $"Case {c.Id} \"{c.Title}\" was resolved; the follow-up visit (回访) is due. Ask the customer how satisfied they are (1–5) and record it.",
+                Title = followTitle,
+                Text = followText,
                 Recipients = string.Join('\t', Recipients(settings, c.Owner, c.Team, lead: false)),
             });
             CaseDesk.Audit(db, c, Actor, "follow_up_due", null, followUp.DueAt.ToString("O", CultureInfo.InvariantCulture), now);
@@ -111,24 +112,18 @@ public sealed class SlaWatch(
         }
 
         done.Add((c.Id, clockName, kind, cycle));
-        var what = clockName == FirstResponse ? "first response" : "resolution";
         var priority = CasePriority.ToWire(c.Priority);
-        string title;
-        string text;
+        string? raisedFrom = null;
+        string? raisedTo = null;
         IReadOnlyList<string> recipients;
         if (kind == "warning")
         {
-            title = $"SLA warning: case {c.Id} {what} due {dueAt:yyyy-MM-dd HH:mm} UTC";
-            text = $"Case {c.Id} ({priority}, {c.Category}) \"{c.Title}\": the {what} is due at {dueAt:O}. Owner: {c.Owner ?? "nobody"}.";
             recipients = Recipients(settings, c.Owner, c.Team, lead: false);
             CaseDesk.Audit(db, c, Actor, "sla_warning", null, $"{clockName} due {dueAt:O}", now);
         }
         else
         {
             var raised = Math.Max(1, c.Priority - 1);
-            title = $"SLA breached: case {c.Id} {what} overdue since {dueAt:yyyy-MM-dd HH:mm} UTC";
-            text = $"Case {c.Id} \"{c.Title}\" missed its {what} target (due {dueAt:O}). Owner: {c.Owner ?? "nobody"}, team: {c.Team ?? "none"}. "
-                + (raised < c.Priority ? $"Priority raised {priority} → {CasePriority.ToWire(raised)}." : $"Priority stays {priority}.");
             recipients = Recipients(settings, c.Owner, c.Team, lead: true);
             CaseDesk.Audit(db, c, Actor, "sla_breach", null, $"{clockName} due {dueAt:O}", now);
             if (clockName == FirstResponse)
@@ -144,6 +139,7 @@ public sealed class SlaWatch(
             {
                 // Escalation raises urgency in the queue; the targets stay as set, or the case would be punished twice for one lateness.
                 CaseDesk.Audit(db, c, Actor, "priority", priority, CasePriority.ToWire(raised), now, $"SLA breach: {clockName}");
+                (raisedFrom, raisedTo) = (priority, CasePriority.ToWire(raised));
                 c.Priority = raised;
             }
 
@@ -151,12 +147,48 @@ public sealed class SlaWatch(
             c.Version++;
         }
 
+        var (title, text) = Compose(c, clockName, kind, dueAt, raisedFrom, raisedTo, MessageStyle.Default);
         db.SlaSignals.Add(new CaseSlaSignal
         {
             CaseId = c.Id, Clock = clockName, Kind = kind, Cycle = cycle, At = now, DueAt = dueAt,
             DedupKey = DedupKey(c.Id, clockName, kind, cycle), Title = title, Text = text, Recipients = string.Join('\t', recipients),
+            RaisedFrom = raisedFrom, RaisedTo = raisedTo,
         });
         return true;
+    }
+
+    /// <summary>
+    /// An SLA notice as its reader needs it, in the channel's language and time zone (decision 218): which case, which clock,
+    /// when it is or was due, who owns it and, on a breach, what happened to the priority. <paramref name="c"/> gives the case's
+    /// title, category, owner and team; the priority is the one after the signal (<paramref name="raisedTo"/> when it was raised).
+    /// </summary>
+    internal static (string Title, string Text) Compose(Case c, string clockName, string kind, DateTimeOffset dueAt, string? raisedFrom, string? raisedTo, MessageStyle style)
+    {
+        var zh = style.IsChinese;
+        var due = style.Time(dueAt);
+        if (clockName == FollowUp)
+        {
+            return zh
+                ? ($"回访到期：工单 {c.Id}", $"工单 {c.Id}“{c.Title}”已解决，回访时间已到。请询问顾客满意度（1–5 分）并记录。")
+                : ($"Follow-up due: case {c.Id}", $"Case {c.Id} \"{c.Title}\" was resolved; the follow-up visit (回访) is due. Ask the customer how satisfied they are (1–5) and record it.");
+        }
+
+        var what = clockName == FirstResponse ? style.T("first response", "首次响应") : style.T("resolution", "解决");
+        var priority = raisedTo ?? CasePriority.ToWire(c.Priority);
+        if (kind == "warning")
+        {
+            return zh
+                ? ($"SLA 预警：工单 {c.Id} 的{what}时限 {due} 到期", $"工单 {c.Id}（{priority}，{c.Category}）“{c.Title}”：{what}时限 {due} 到期。负责人：{c.Owner ?? "无"}。")
+                : ($"SLA warning: case {c.Id} {what} due {due}", $"Case {c.Id} ({priority}, {c.Category}) \"{c.Title}\": the {what} is due at {due}. Owner: {c.Owner ?? "nobody"}.");
+        }
+
+        return zh
+            ? ($"SLA 超时：工单 {c.Id} 的{what}时限已于 {due} 到期",
+                $"工单 {c.Id}“{c.Title}”未达{what}时限（截止 {due}）。负责人：{c.Owner ?? "无"}，团队：{c.Team ?? "无"}。"
+                + (raisedFrom is not null ? $"优先级已由 {raisedFrom} 升至 {raisedTo}。" : $"优先级保持 {priority}。"))
+            : ($"SLA breached: case {c.Id} {what} overdue since {due}",
+                $"Case {c.Id} \"{c.Title}\" missed its {what} target (due {due}). Owner: {c.Owner ?? "nobody"}, team: {c.Team ?? "none"}. "
+                + (raisedFrom is not null ? $"Priority raised {raisedFrom} → {raisedTo}." : $"Priority stays {priority}."));
     }
 
     public static string DedupKey(long caseId, string clockName, string kind, int cycle) =>
@@ -210,7 +242,12 @@ public sealed class SlaWatch(
             {
                 var link = baseUrl is null ? null : $"{baseUrl}/cases/{signal.CaseId}";
                 var recipients = signal.Recipients.Length == 0 ? [] : signal.Recipients.Split('\t');
-                await _notifier.NotifyAsync(new StaffNotice(signal.DedupKey, signal.Title, signal.Text, link, recipients), cancellationToken);
+                // The stored text is the English one in UTC; a channel in another language or zone gets it written for it.
+                var c = await db.Cases.AsNoTracking().SingleAsync(x => x.Id == signal.CaseId, cancellationToken);
+                await _notifier.NotifyAsync(
+                    new StaffNotice(signal.DedupKey, signal.Title, signal.Text, link, recipients,
+                        style => Compose(c, signal.Clock, signal.Kind, signal.DueAt, signal.RaisedFrom, signal.RaisedTo, style)),
+                    cancellationToken);
                 signal.NotifiedAt = clock.GetUtcNow();
                 signal.LastError = null;
                 sent++;

@@ -66,13 +66,18 @@ public interface ICaseDirectory
     Task<IReadOnlyList<CaseLink>> CasesForMentionAsync(string mentionId, CancellationToken cancellationToken);
 }
 
-/// <summary>A message for people on the team (not a crisis alert): SLA warnings, breach escalations, overdue playbook steps.</summary>
+/// <summary>
+/// A message for people on the team (not a crisis alert): SLA warnings, breach escalations, overdue playbook steps.
+/// <see cref="Title"/> and <see cref="Text"/> are the English / UTC version (the record); <paramref name="WriteFor"/>, when
+/// given, writes the same notice for a channel whose readers read another language or time zone (decision 218).
+/// </summary>
 public sealed record StaffNotice(
     string DedupKey,
     string Title,
     string Text,
     string? Link,
-    IReadOnlyList<string> Recipients);
+    IReadOnlyList<string> Recipients,
+    Func<MessageStyle, (string Title, string Text)>? WriteFor = null);
 
 /// <summary>
 /// Implemented by Alerting: sends a notice through the configured notification channels, durably

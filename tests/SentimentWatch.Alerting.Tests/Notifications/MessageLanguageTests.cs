@@ -1,6 +1,6 @@
-using SentimentWatch.Alerting.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using SentimentWatch.Alerting.Tests.Support;
+using SentimentWatch.Core.Incidents;
 
 namespace SentimentWatch.Alerting.Tests.Notifications;
 
@@ -145,5 +145,27 @@ public sealed class MessageLanguageTests : IAsyncLifetime
         berlin.GetProperty("headline").GetString().ShouldBe(hq.GetProperty("headline").GetString());
         berlin.GetProperty("summary").GetString()!.ShouldContain("opened 2026-11-23 09:00 UTC+1, resolved 2026-11-23 09:17 UTC+1.");
         berlin.GetProperty("summary").GetString()!.ShouldContain("was due 2026-11-23 09:30 UTC+1");
+    }
+
+    [Fact]
+    public async Task StaffNoticeFromAnotherCapability_IsWrittenForEachChannelByItsWriter()
+    {
+        var due = AlertingTestHost.Start.AddHours(2);
+        var notice = new StaffNotice("case-12-first_response-warning-0", "SLA warning: case 12 first response due 2026-11-23 10:00 UTC", "Case 12: the first response is due.",
+            "/cases/12", ["li.na"], style => (style.T("SLA warning: case 12 due ", "SLA 预警：工单 12 ") + style.Time(due), style.T("Case 12 is due at ", "工单 12 截止 ") + style.Time(due)));
+        await _host.App.Services.GetRequiredService<IStaffNotifier>().NotifyAsync(notice, default);
+        var received = new Dictionary<string, ReceivedWebhook>();
+        while (received.Count < 3)
+        {
+            var next = await _receiver.NextAsync();
+            received[next.Path] = next;
+        }
+
+        var markdown = received["cn-robot"].Json.GetProperty("markdown");
+        markdown.GetProperty("title").GetString().ShouldBe("SLA 预警：工单 12 2026-11-23 18:00 北京时间");
+        markdown.GetProperty("text").GetString()!.ShouldContain("工单 12 截止 2026-11-23 18:00 北京时间");
+        markdown.GetProperty("text").GetString()!.ShouldContain("提醒对象：li.na");
+        received["hq-hook"].Json.GetProperty("headline").GetString().ShouldBe(notice.Title, "the default channel gets the notice as written");
+        received["berlin-hook"].Json.GetProperty("headline").GetString().ShouldBe("SLA warning: case 12 due 2026-11-23 11:00 UTC+1");
     }
 }

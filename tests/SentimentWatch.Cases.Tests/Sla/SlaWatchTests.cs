@@ -40,6 +40,7 @@ public sealed class SlaWatchTests : IDisposable
         var notifier = new RecordingStaffNotifier();
         var clock = new ManualClock(Local(11, 27, 17, 50));
         long id;
+        StaffNotice? warning;
         await using (var host = await StartAsync(notifier, clock))
         {
             await host.Desk.OnIndexedAsync([Complaints.Make(clock.GetUtcNow(), negative: 0.93f, author: "late")], default);
@@ -57,7 +58,7 @@ public sealed class SlaWatchTests : IDisposable
 
             clock.Set(Local(12, 1, 12, 20));
             await host.SlaWatch.RunAsync(default);
-            var warning = notifier.Sent.ShouldHaveSingleItem();
+            warning = notifier.Sent.ShouldHaveSingleItem();
             warning.DedupKey.ShouldBe($"case-{id}-first_response-warning-0");
             warning.Recipients.ShouldBe(["li.na"]);
             warning.Link.ShouldBe($"https://watch.example.com/cases/{id}");
@@ -77,6 +78,15 @@ public sealed class SlaWatchTests : IDisposable
             breach.DedupKey.ShouldBe($"case-{id}-first_response-breach-0");
             breach.Recipients.ShouldBe(["wang@example.com", "li.na"], "the team lead hears about a breach, and the owner");
             breach.Text.ShouldContain("P3 → P2");
+            breach.Title.ShouldBe($"SLA breached: case {id} first response overdue since 2026-12-01 04:50 UTC");
+
+            // Written again for a channel that reads Chinese in Beijing time (decision 218), from the stored signal and the case.
+            var (zhTitle, zhText) = breach.WriteFor.ShouldNotBeNull()(global::SentimentWatch.Core.Incidents.MessageStyle.From("zh-CN", "Asia/Shanghai"));
+            zhTitle.ShouldBe($"SLA 超时：工单 {id} 的首次响应时限已于 2026-12-01 12:50 北京时间 到期");
+            zhText.ShouldContain("未达首次响应时限（截止 2026-12-01 12:50 北京时间）。负责人：li.na，团队：");
+            zhText.ShouldEndWith("优先级已由 P3 升至 P2。");
+            var (_, warningZh) = warning!.WriteFor.ShouldNotBeNull()(global::SentimentWatch.Core.Incidents.MessageStyle.From("zh-CN", "Asia/Shanghai"));
+            warningZh.ShouldContain("首次响应时限 2026-12-01 12:50 北京时间 到期。负责人：li.na。");
 
             await using (var db = await host.DbAsync())
             {

@@ -500,6 +500,12 @@ namespace SentimentWatch.Storage.PostgreSql.Cases
                     b.Property<long?>("NotifiedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("RaisedFrom")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RaisedTo")
+                        .HasColumnType("text");
+
                     b.Property<string>("Recipients")
                         .IsRequired()
                         .HasColumnType("text");

@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace SentimentWatch.Alerting.Notifications;
+namespace SentimentWatch.Core.Incidents;
 
 /// <summary>
-/// The language and time zone a channel's readers read in (decision 218): a Chinese PR team's
-/// DingTalk group gets 【严重】…，近 10 分钟负面 33 条… with Beijing times, head office's e-mail
-/// gets English in its own zone. Each channel's outbox row is written in its style, so the
-/// webhook's JSON carries the same words its readers see.
+/// The language and time zone a notification channel's readers read in (decision 218): a Chinese PR
+/// team's DingTalk group gets 【严重】…，近 10 分钟负面 33 条… with Beijing times, head office's e-mail
+/// gets English in its own zone. Each channel's outbox row is written in its style, so the webhook's
+/// JSON carries the same words its readers see; a <see cref="StaffNotice"/> may be written for each style.
 /// </summary>
 public sealed record MessageStyle(string Language, TimeZoneInfo Zone)
 {
@@ -17,10 +17,7 @@ public sealed record MessageStyle(string Language, TimeZoneInfo Zone)
 
     public bool IsChinese => Language == Chinese;
 
-    /// <summary>The style a channel's settings name; call after validation (unknown values fall back to English / UTC).</summary>
-    public static MessageStyle Of(ChannelRouteOptions route) => From(route.Language, route.TimeZone);
-
-    /// <summary>The style a stored message names (rows written before decision 218 name none: English, UTC).</summary>
+    /// <summary>The style settings or a stored message name (unknown or absent values: English, UTC; settings are validated at start-up).</summary>
     public static MessageStyle From(string? language, string? timeZone) =>
         new(TryParseLanguage(language, out var l) ? l : English, TryFindZone(timeZone, out var z) ? z : TimeZoneInfo.Utc);
 

@@ -1,0 +1,38 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace SentimentWatch.Cases.Migrations
+{
+    /// <inheritdoc />
+    public partial class SlaNoticesInOtherLanguages : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "RaisedFrom",
+                table: "case_sla_signals",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RaisedTo",
+                table: "case_sla_signals",
+                type: "TEXT",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "RaisedFrom",
+                table: "case_sla_signals");
+
+            migrationBuilder.DropColumn(
+                name: "RaisedTo",
+                table: "case_sla_signals");
+        }
+    }
+}
