@@ -40,6 +40,9 @@ public sealed class MentionPipeline(
     private readonly StageCounter _watchStage = metrics.Stage(PipelineStages.Watches);
     private readonly StageCounter _scoreStage = metrics.Stage(PipelineStages.Score);
     private readonly StageCounter _indexStage = metrics.Stage(PipelineStages.Index);
+
+    /// <summary>Set by the ledger reader: its last read was a full batch, so a backlog waits behind the stages (decision 219).</summary>
+    private volatile bool _behind;
     private readonly StageCounter _refreshStage = metrics.Stage(PipelineStages.IndexRefresh);
     private readonly StageCounter _commitStage = metrics.Stage(PipelineStages.IndexCommit);
     private readonly StageCounter[] _observerStages = observers.Select(o => metrics.Stage(PipelineStages.Observer(o.GetType().Name))).ToArray();
@@ -169,10 +172,13 @@ public sealed class MentionPipeline(
 
             if (pending.Count == 0)
             {
+                _behind = false;
                 await ledger.WaitForArrivalAsync(_options.PollInterval, stoppingToken);
                 continue;
             }
 
+            // A full read means more is waiting: the stages after it are behind, whatever their own inputs look like for a moment.
+            _behind = pending.Count >= _options.BatchSize;
             foreach (var entry in pending)
             {
                 await output.WriteAsync(entry, stoppingToken);
@@ -388,7 +394,7 @@ public sealed class MentionPipeline(
                 if (!completed && !input.TryPeek(out _))
                 {
                     // Indexed but not yet searchable: wait for more only until the shortest refresh interval is up.
-                    completed = !await WaitForBatchAsync(input, unrefreshed.Count > 0 ? Max(TimeSpan.Zero, MinRefresh - Stopwatch.GetElapsedTime(lastRefresh)) : Timeout.InfiniteTimeSpan, drain);
+                    completed = !await WaitForBatchAsync(input, unrefreshed.Count > 0 ? Max(TimeSpan.Zero, (_behind ? BacklogRefresh : MinRefresh) - Stopwatch.GetElapsedTime(lastRefresh)) : Timeout.InfiniteTimeSpan, drain);
                 }
 
                 if (input.TryRead(out var batch))
@@ -402,7 +408,10 @@ public sealed class MentionPipeline(
                 var now = Stopwatch.GetTimestamp();
                 var idle = !input.TryPeek(out _);
                 var sinceRefresh = Stopwatch.GetElapsedTime(lastRefresh, now);
-                if (unrefreshed.Count > 0 && (completed || sinceRefresh >= _options.RefreshInterval || (idle && sinceRefresh >= MinRefresh)))
+                // Behind a backlog, a mention waits for the backlog before it, not for the refresh: refresh on BacklogRefreshInterval
+                // only, so the stage writes fewer, larger segments and the observers run fewer, larger batches (decision 219).
+                var behind = _behind;
+                if (unrefreshed.Count > 0 && (completed || sinceRefresh >= (behind ? BacklogRefresh : _options.RefreshInterval) || (idle && !behind && sinceRefresh >= MinRefresh)))
                 {
                     await RefreshAsync(unrefreshed, drain);
                     await toObserve.WriteAsync(unrefreshed, drain);
@@ -468,6 +477,8 @@ public sealed class MentionPipeline(
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private TimeSpan BacklogRefresh => _options.BacklogRefreshInterval > _options.RefreshInterval ? _options.BacklogRefreshInterval : _options.RefreshInterval;
 
     private TimeSpan MinRefresh => _options.MinRefreshInterval < _options.RefreshInterval ? _options.MinRefreshInterval : _options.RefreshInterval;
 

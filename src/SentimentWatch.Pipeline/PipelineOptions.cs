@@ -49,6 +49,13 @@ public sealed class PipelineOptions
     public TimeSpan MinRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
+    /// The refresh interval while the pipeline is behind (its last ledger read was a full batch): a mention then waits for the
+    /// backlog in front of it, so refreshing more often buys no searchable latency and costs a segment and an observer pass
+    /// each time (decision 219). Below <see cref="RefreshInterval"/> means RefreshInterval.
+    /// </summary>
+    public TimeSpan BacklogRefreshInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
     /// How often the index is committed (fsync); mentions are marked processed in the ledger only
     /// after the commit that made them durable, so this is also how much work a crash replays.
     /// </summary>
@@ -121,6 +128,11 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         if (o.MinRefreshInterval < TimeSpan.Zero || o.MinRefreshInterval > TimeSpan.FromMinutes(1))
         {
             failures.Add($"{s}:MinRefreshInterval must be between 00:00:00 and 00:01:00 (was {o.MinRefreshInterval})");
+        }
+
+        if (o.BacklogRefreshInterval < TimeSpan.Zero || o.BacklogRefreshInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{s}:BacklogRefreshInterval must be between 00:00:00 and 00:01:00 (was {o.BacklogRefreshInterval})");
         }
 
         if (o.RefreshInterval < TimeSpan.Zero || o.RefreshInterval > TimeSpan.FromMinutes(1))

@@ -80,6 +80,49 @@ public sealed class ThroughputPolicyTests
         (DateTime.UtcNow - started).ShouldBeLessThan(TimeSpan.FromSeconds(10), "the wait for more is bounded by the refresh intervals");
     }
 
+    [Fact]
+    public async Task Behind_a_backlog_the_index_refreshes_on_the_backlog_interval_not_after_every_batch()
+    {
+        // Decision 219: while the ledger reader keeps finding full batches, a mention waits for the backlog, not for the refresh;
+        // the stage refreshes (and the observers run) once per Pipeline:BacklogRefreshInterval instead of after each batch.
+        using var dir = new DataDirectory();
+        var calls = new ConcurrentQueue<int>();
+        await using var host = await PipelineHost.StartAsync(
+            dir.Path,
+            b => b.Services.AddSingleton<IMentionObserver>(new BatchSizeObserver(calls)),
+            new Dictionary<string, string?>
+            {
+                ["Pipeline:BatchSize"] = "100", ["Pipeline:ChannelCapacity"] = "200",
+                ["Pipeline:RefreshInterval"] = "00:00:00.050", ["Pipeline:MinRefreshInterval"] = "00:00:00", ["Pipeline:BacklogRefreshInterval"] = "00:00:03",
+            });
+        var backlog = Enumerable.Range(0, 5000).Select(i => Mentions.Create($"backlog-{i}", $"绿莫退款投诉 backlog {i} order {i * 7919}")).ToList();
+        var started = DateTime.UtcNow;
+        await host.Intake.AcceptAsync(backlog, None);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (calls.Sum() < backlog.Count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var elapsed = DateTime.UtcNow - started;
+        calls.Sum().ShouldBe(backlog.Count, "every mention is refreshed and observed once the backlog is worked off");
+        // One refresh per 3 s while behind, the last one, and a few while the reader was still catching up with the intake's
+        // group commits (a read that is not full is not behind); refreshing after every batch would be 50 calls.
+        calls.Count.ShouldBeLessThanOrEqualTo((int)Math.Ceiling(elapsed.TotalSeconds / 3) + 4,
+            $"50 batches over {elapsed.TotalSeconds:F1} s were observed in {calls.Count} calls ({string.Join(", ", calls)})");
+
+        // Caught up: a lone mention is refreshed at once again, not after the backlog interval.
+        var lone = DateTime.UtcNow;
+        await host.Intake.AcceptAsync([Mentions.Create("backlog-after", "绿莫退款 after the backlog")], None);
+        while (calls.Sum() < backlog.Count + 1 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        calls.Sum().ShouldBe(backlog.Count + 1);
+        (DateTime.UtcNow - lone).ShouldBeLessThan(TimeSpan.FromSeconds(2.5), "with no backlog the idle refresh applies, not the 3 s backlog interval");
+    }
+
     private sealed class BatchSizeObserver(ConcurrentQueue<int> calls) : IMentionObserver
     {
         public ValueTask OnIndexedAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)

@@ -231,12 +231,8 @@ public static class RuleEvaluation
     /// <summary>
     /// Weighted 0..1 score for the slow burn: velocity (negatives vs baseline, saturating at the
     /// rule's ratio), negative share, reach (log scale, saturating at MinReach), distinct
-    /// negative authors (saturating at MinCount) and risk-term mentions (saturating at 3).
+    /// negative authors (saturating at MinCount) and risk-term mentions (saturating at 3); its parts in English and in Chinese.
     /// </summary>
-    public static double CrisisScore(CrisisRule rule, IReadOnlyList<MentionEvidence> negatives, double baselineNegatives, int total, out string parts) =>
-        CrisisScore(rule, negatives, baselineNegatives, total, out parts, out _);
-
-    /// <summary>The score with its parts in English and in Chinese.</summary>
     public static double CrisisScore(CrisisRule rule, IReadOnlyList<MentionEvidence> negatives, double baselineNegatives, int total, out string parts, out string partsZh)
     {
         var velocity = Math.Min(1, negatives.Count / Math.Max(baselineNegatives, 1) / rule.Ratio);
