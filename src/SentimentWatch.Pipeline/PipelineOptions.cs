@@ -51,9 +51,10 @@ public sealed class PipelineOptions
     /// <summary>
     /// The refresh interval while the pipeline is behind (its last ledger read was a full batch): a mention then waits for the
     /// backlog in front of it, so refreshing more often buys no searchable latency and costs a segment and an observer pass
-    /// each time (decision 219). Below <see cref="RefreshInterval"/> means RefreshInterval.
+    /// each time (decision 219: 2 s measured the same CPU per mention as 3 s with a lower peak RSS). Below
+    /// <see cref="RefreshInterval"/> means RefreshInterval.
     /// </summary>
-    public TimeSpan BacklogRefreshInterval { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan BacklogRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// How often the index is committed (fsync); mentions are marked processed in the ledger only
