@@ -209,13 +209,18 @@ public sealed class ResponseStepWatch(
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var pending = await db.StepReminders.Where(r => r.NotifiedAt == null).OrderBy(r => r.Id).Take(Batch).ToListAsync(cancellationToken);
         var sent = 0;
+        // The incidents and their plans, read once for the batch as RecordOverdueAsync reads them.
+        var alertIds = pending.Select(r => r.AlertId).Distinct().ToArray();
+        var alerts = await db.Alerts.AsNoTracking().Include(a => a.Signals).Where(a => alertIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
+        var plans = (await db.Steps.AsNoTracking().Where(s => alertIds.Contains(s.AlertId)).ToListAsync(cancellationToken))
+            .GroupBy(s => s.AlertId).ToDictionary(g => g.Key, g => ResponsePlan.Order(g).ToList());
+        var baseUrl = options.CurrentValue.PublicBaseUrl;
         foreach (var reminder in pending)
         {
-            var alert = await db.Alerts.AsNoTracking().Include(a => a.Signals).SingleAsync(a => a.Id == reminder.AlertId, cancellationToken);
-            var plan = ResponsePlan.Order(await db.Steps.AsNoTracking().Where(s => s.AlertId == alert.Id).ToListAsync(cancellationToken)).ToList();
+            var alert = alerts[reminder.AlertId];
+            var plan = plans.GetValueOrDefault(alert.Id) ?? [];
             var step = plan.FirstOrDefault(s => s.Id == reminder.StepRowId);
             var watchName = watchNames.Of(alert.WatchId);
-            var baseUrl = options.CurrentValue.PublicBaseUrl;
             try
             {
                 // The stored text is the English one in UTC; a channel in another language or zone gets the same reminder written

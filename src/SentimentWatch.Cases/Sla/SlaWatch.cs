@@ -228,6 +228,8 @@ public sealed class SlaWatch(
         var pending = await db.SlaSignals.Where(s => s.NotifiedAt == null).OrderBy(s => s.Id).Take(500).ToListAsync(cancellationToken);
         var sent = 0;
         var baseUrl = options.CurrentValue.PublicBaseUrl?.TrimEnd('/');
+        var caseIds = pending.Select(p => p.CaseId).Distinct().ToArray();
+        var cases = await db.Cases.AsNoTracking().Where(x => caseIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, cancellationToken);
         foreach (var signal in pending)
         {
             if (_notifier is null)
@@ -243,7 +245,7 @@ public sealed class SlaWatch(
                 var link = baseUrl is null ? null : $"{baseUrl}/cases/{signal.CaseId}";
                 var recipients = signal.Recipients.Length == 0 ? [] : signal.Recipients.Split('\t');
                 // The stored text is the English one in UTC; a channel in another language or zone gets it written for it.
-                var c = await db.Cases.AsNoTracking().SingleAsync(x => x.Id == signal.CaseId, cancellationToken);
+                var c = cases[signal.CaseId];
                 await _notifier.NotifyAsync(
                     new StaffNotice(signal.DedupKey, signal.Title, signal.Text, link, recipients,
                         style => Compose(c, signal.Clock, signal.Kind, signal.DueAt, signal.RaisedFrom, signal.RaisedTo, style)),

@@ -14,8 +14,8 @@ public sealed class MessageLanguageTests : IAsyncLifetime
     private readonly TempDirectory _data = new();
     private WebhookReceiver _receiver = null!;
     private AlertingTestHost _host = null!;
-    private readonly Dictionary<string, ReceivedWebhook> _opened = [];
-    private readonly Dictionary<string, ReceivedWebhook> _resolved = [];
+    private Dictionary<string, ReceivedWebhook> _opened = [];
+    private Dictionary<string, ReceivedWebhook> _resolved = [];
 
     public async Task InitializeAsync()
     {
@@ -35,21 +35,26 @@ public sealed class MessageLanguageTests : IAsyncLifetime
 
         _host = await AlertingTestHost.StartAsync(_data.Path, settings);
         await _host.Desk.OnIndexedAsync([Mentions.Negative(_host.Clock.GetUtcNow(), text: "门店起火 store on fire", reach: 150_000, source: "weibo", author: "江边散步的猫")], default);
-        for (var i = 0; i < 3; i++)
-        {
-            var received = await _receiver.NextAsync();
-            _opened[received.Path] = received;
-        }
+        _opened = await OneFromEachChannelAsync();
 
         _host.Clock.Advance(TimeSpan.FromMinutes(11));
         await _host.Desk.EvaluateAllAsync(default);
         _host.Clock.Advance(TimeSpan.FromMinutes(6));
         await _host.Desk.EvaluateAllAsync(default);
-        for (var i = 0; i < 3; i++)
+        _resolved = await OneFromEachChannelAsync();
+    }
+
+    /// <summary>The next message of each of the three channels, by the receiver's path (the channel's name).</summary>
+    private async Task<Dictionary<string, ReceivedWebhook>> OneFromEachChannelAsync()
+    {
+        var received = new Dictionary<string, ReceivedWebhook>();
+        while (received.Count < 3)
         {
-            var received = await _receiver.NextAsync();
-            _resolved[received.Path] = received;
+            var next = await _receiver.NextAsync();
+            received[next.Path] = next;
         }
+
+        return received;
     }
 
     public async Task DisposeAsync()
@@ -121,12 +126,7 @@ public sealed class MessageLanguageTests : IAsyncLifetime
     {
         _host.Clock.Advance(TimeSpan.FromMinutes(33));
         await _host.App.Services.GetRequiredService<ResponseStepWatch>().RunAsync(default);
-        var notices = new Dictionary<string, ReceivedWebhook>();
-        while (notices.Count < 3)
-        {
-            var received = await _receiver.NextAsync();
-            notices[received.Path] = received;
-        }
+        var notices = await OneFromEachChannelAsync();
 
         var markdown = notices["cn-robot"].Json.GetProperty("markdown");
         markdown.GetProperty("title").GetString().ShouldBe("【超时】brand：“发布情况说明 / holding statement”已超时 20 分钟（事件 1）");
@@ -154,12 +154,7 @@ public sealed class MessageLanguageTests : IAsyncLifetime
         var notice = new StaffNotice("case-12-first_response-warning-0", "SLA warning: case 12 first response due 2026-11-23 10:00 UTC", "Case 12: the first response is due.",
             "/cases/12", ["li.na"], style => (style.T("SLA warning: case 12 due ", "SLA 预警：工单 12 ") + style.Time(due), style.T("Case 12 is due at ", "工单 12 截止 ") + style.Time(due)));
         await _host.App.Services.GetRequiredService<IStaffNotifier>().NotifyAsync(notice, default);
-        var received = new Dictionary<string, ReceivedWebhook>();
-        while (received.Count < 3)
-        {
-            var next = await _receiver.NextAsync();
-            received[next.Path] = next;
-        }
+        var received = await OneFromEachChannelAsync();
 
         var markdown = received["cn-robot"].Json.GetProperty("markdown");
         markdown.GetProperty("title").GetString().ShouldBe("SLA 预警：工单 12 2026-11-23 18:00 北京时间");
