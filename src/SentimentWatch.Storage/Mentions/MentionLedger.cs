@@ -315,6 +315,12 @@ public sealed partial class MentionLedger(
             return found;
         }
 
+        if (!_postgreSql)
+        {
+            await FindBySequenceSqliteAsync(sequences, found, cancellationToken);
+            return found;
+        }
+
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         foreach (var chunk in sequences.Chunk(500))
         {

@@ -195,10 +195,16 @@ public abstract class MentionLedgerContract : IAsyncLifetime
     {
         await Ledger.AcceptAsync([NewMention("a"), NewMention("b", text: "a completely different complaint about delivery")], CancellationToken.None);
         var pending = await Ledger.ReadPendingAsync(0, 10, Lease, CancellationToken.None);
-        await Ledger.CompleteAsync(pending, CancellationToken.None);
+        await Ledger.CompleteAsync([pending[0], pending[1] with { Mention = pending[1].Mention with { DuplicateOf = "a" } }], CancellationToken.None);
+        await Ledger.AcceptAsync([NewMention("parked", text: "a third text that will be parked")], CancellationToken.None);
+        var parked = (await Ledger.ReadPendingAsync(0, 10, Lease, CancellationToken.None)).ShouldHaveSingleItem();
+        await Ledger.ParkAsync("parked", "indexing failed", CancellationToken.None);
 
-        var found = await Ledger.FindBySequenceAsync(pending.Select(e => e.Sequence).ToList(), CancellationToken.None);
-        found.Values.Select(v => v.Id).Order().ShouldBe(["a", "b"]);
+        // Every sequence asked for is looked up; a parked mention and a sequence the ledger never held are not found.
+        var found = await Ledger.FindBySequenceAsync([.. pending.Select(e => e.Sequence), parked.Sequence, parked.Sequence + 1_000], CancellationToken.None);
+        found.Keys.Order().ShouldBe(pending.Select(e => e.Sequence).Order());
+        found[pending[0].Sequence].ShouldBe(("a", (string?)null));
+        found[pending[1].Sequence].ShouldBe(("b", (string?)"a"));
 
         var fingerprints = new List<(long Sequence, ulong Fingerprint, DateTimeOffset PublishedAt)>();
         await foreach (var row in Ledger.ReadFingerprintsAsync(CancellationToken.None))
