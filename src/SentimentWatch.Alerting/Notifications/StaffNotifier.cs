@@ -24,6 +24,13 @@ public sealed class StaffNotifier(
 {
     public const int MaxDedupKeyLength = 200;
 
+    /// <summary>How often a notice that no channel takes is logged as a warning (the others at debug level).</summary>
+    public static readonly TimeSpan UnroutedWarningInterval = TimeSpan.FromMinutes(15);
+
+    private readonly Lock _unroutedGate = new();
+    private DateTimeOffset? _lastUnroutedWarning;
+    private int _unroutedSince;
+
     public Task NotifyAsync(StaffNotice notice, CancellationToken cancellationToken) => NotifyAsync(notice, null, cancellationToken, notice.WriteFor);
 
     /// <summary>
@@ -107,7 +114,7 @@ public sealed class StaffNotifier(
             outboxIds = rows.Select(r => r.Id).ToList();
             if (rows.Count == 0)
             {
-                logger.LogWarning("Staff notice {DedupKey} ({Title}) recorded, but no notification channel takes notices", notice.DedupKey, record.Title);
+                WarnUnrouted(notice.DedupKey, record.Title, now);
             }
             else
             {
@@ -116,6 +123,30 @@ public sealed class StaffNotifier(
         }
 
         await outbox.HandOverAsync(outboxIds, cancellationToken);
+    }
+
+    /// <summary>
+    /// A notice no channel takes is a configuration fact, not news each time: the first is a warning, and then one warning
+    /// per <see cref="UnroutedWarningInterval"/> counts those recorded since (each is on its case or incident record, and
+    /// in the debug log). An SLA wave of hundreds of notices is otherwise hundreds of identical warnings.
+    /// </summary>
+    private void WarnUnrouted(string dedupKey, string title, DateTimeOffset now)
+    {
+        lock (_unroutedGate)
+        {
+            _unroutedSince++;
+            if (_lastUnroutedWarning is { } last && now - last < UnroutedWarningInterval)
+            {
+                logger.LogDebug("Staff notice {DedupKey} ({Title}) recorded, but no notification channel takes notices", dedupKey, title);
+                return;
+            }
+
+            logger.LogWarning(
+                "Staff notice {DedupKey} ({Title}) recorded, but no notification channel takes notices; {Unrouted} notice(s) recorded without a channel since the last such warning. Configure a channel under Alerting:Delivery (Webhooks, ChatRobots or Email; Notices is true by default) to deliver them",
+                dedupKey, title, _unroutedSince);
+            _lastUnroutedWarning = now;
+            _unroutedSince = 0;
+        }
     }
 
     /// <summary>Console paths (<c>/cases/12</c>) become links under the configured public base URL.</summary>

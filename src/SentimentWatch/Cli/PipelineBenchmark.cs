@@ -49,7 +49,13 @@ public static class PipelineBenchmark
         bool Keep,
         IReadOnlyList<string> HostArguments,
         int Workers = 1,
-        string? Postgres = null);
+        string? Postgres = null)
+    {
+        /// <summary>The service's backlog limit: <c>--Pipeline:MaxBacklog=</c> among the host arguments, else its default.</summary>
+        public long MaxBacklog => HostArguments
+            .Select(a => a.StartsWith("--Pipeline:MaxBacklog=", StringComparison.OrdinalIgnoreCase) && long.TryParse(a["--Pipeline:MaxBacklog=".Length..], CultureInfo.InvariantCulture, out var v) ? v : (long?)null)
+            .LastOrDefault(v => v is not null) ?? new SentimentWatch.Pipeline.PipelineOptions().MaxBacklog;
+    }
 
     public static Command Command()
     {
@@ -174,6 +180,7 @@ public static class PipelineBenchmark
                 PeakAnonymousBytes = peakAnonymous,
                 PeakFileBytes = peakFile,
                 PeakSharedBytes = peakShared,
+                TopWarnings = [.. services.SelectMany(s => s.Warnings).GroupBy(w => w.Key, w => w.Value).Select(g => (g.Key, g.Sum())).OrderByDescending(w => w.Item2).Take(3)],
             };
         }
         catch (Exception ex) when (ex is not BenchmarkFailedException && !cancellationToken.IsCancellationRequested)
@@ -206,8 +213,19 @@ public static class PipelineBenchmark
         var load = MachineLoad.Average();
         var latencies = new ConcurrentBag<double>();
         long offered = 0, accepted = 0, pushedBack = 0;
+        long firstPushBackTicks = 0, acceptedBeforePushBack = -1;
         var clock = Stopwatch.StartNew();
         TimeSpan intakeDone = default, processedDone = default;
+
+        // The door's own rate, with the pipeline working beside it: mentions accepted before the backlog limit first answered 429.
+        void PushedBack()
+        {
+            if (Interlocked.CompareExchange(ref firstPushBackTicks, Math.Max(1, clock.Elapsed.Ticks), 0) == 0)
+            {
+                Interlocked.Exchange(ref acceptedBeforePushBack, Interlocked.Read(ref accepted));
+            }
+        }
+
         MetricsSnapshot after = before;
 
         await AnsiConsole.Progress()
@@ -229,7 +247,7 @@ public static class PipelineBenchmark
                         }
 
                         var body = feed.Batch(start, (int)Math.Min(settings.BatchSize, settings.Count - start), probe: null);
-                        var (ms, retries) = await PostAsync(client, body, cancellationToken);
+                        var (ms, retries) = await PostAsync(client, body, cancellationToken, PushedBack);
                         latencies.Add(ms);
                         Interlocked.Add(ref pushedBack, retries);
                         Interlocked.Add(ref accepted, body.Count);
@@ -286,7 +304,10 @@ public static class PipelineBenchmark
             cpu,
             Stages(before, after),
             load,
-            MachineLoad.Average());
+            MachineLoad.Average())
+        {
+            FirstPushBack = firstPushBackTicks > 0 ? (Interlocked.Read(ref acceptedBeforePushBack), TimeSpan.FromTicks(firstPushBackTicks)) : null,
+        };
     }
 
     private static async Task<LatencyPhase> SteadyAsync(IReadOnlyList<HttpClient> clients, MentionFeed feed, Settings settings, CancellationToken cancellationToken)
@@ -444,7 +465,7 @@ public static class PipelineBenchmark
     }
 
     /// <summary>Posts one batch; on 429/503 waits as Retry-After says and sends it again. Returns the total time and how often it was pushed back.</summary>
-    private static async Task<(double Ms, int Retries)> PostAsync(HttpClient client, MentionBatch batch, CancellationToken cancellationToken)
+    private static async Task<(double Ms, int Retries)> PostAsync(HttpClient client, MentionBatch batch, CancellationToken cancellationToken, Action? pushedBack = null)
     {
         var started = Stopwatch.GetTimestamp();
         var retries = 0;
@@ -461,6 +482,7 @@ public static class PipelineBenchmark
             if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
             {
                 retries++;
+                pushedBack?.Invoke();
                 var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
                 await Task.Delay(wait, cancellationToken);
                 continue;
@@ -542,6 +564,9 @@ public static class PipelineBenchmark
     {
         public double IntakeRate => Count / Math.Max(0.001, IntakeTime.TotalSeconds);
 
+        /// <summary>Mentions accepted and the time when the backlog limit first answered 429; null when it never did.</summary>
+        public (long Accepted, TimeSpan At)? FirstPushBack { get; init; }
+
         public double EndToEndRate => Count / Math.Max(0.001, EndToEndTime.TotalSeconds);
     }
 
@@ -588,6 +613,9 @@ public static class PipelineBenchmark
         /// <summary>The most shared resident memory sampled: the JIT's double-mapped code.</summary>
         public long PeakSharedBytes { get; init; }
 
+        /// <summary>The most frequent warning/error lines of the services, digits folded, most frequent first (at most three).</summary>
+        public IReadOnlyList<(string Line, int Count)> TopWarnings { get; init; } = [];
+
         public void Write(IAnsiConsole console)
         {
             var b = Burst;
@@ -595,6 +623,13 @@ public static class PipelineBenchmark
             table.AddRow("deployment", Markup.Escape(Deployment), string.Empty);
             table.AddRow("burst", Markup.Escape($"{b.Count:N0} mentions, {Settings.Clients} clients × {Settings.BatchSize} per request; {Texts}"), string.Empty);
             table.AddRow("intake", Markup.Escape($"{b.IntakeRate:N0} mentions/s ({b.IntakeTime.TotalSeconds:N1} s); request p50 {b.RequestP50Ms:N0} ms, p95 {b.RequestP95Ms:N0} ms; pushed back {b.PushedBack:N0}×"), "≥ 10,000/s");
+            if (b.FirstPushBack is { } first)
+            {
+                // Past the first 429 the intake cannot run ahead of the pipeline by more than the backlog limit.
+                var limit = Math.Min(Settings.MaxBacklog, b.Count - 1);
+                table.AddRow("intake before the first push-back", Markup.Escape($"{first.Accepted / Math.Max(0.001, first.At.TotalSeconds):N0} mentions/s ({first.Accepted:N0} accepted in {first.At.TotalSeconds:N1} s, the pipeline working beside it); after it the backlog limit (Pipeline:MaxBacklog {Settings.MaxBacklog:N0}) holds the whole burst's intake near end to end × {b.Count:N0} / ({b.Count:N0} − {limit:N0}) = {b.EndToEndRate * b.Count / (b.Count - limit):N0}/s"), string.Empty);
+            }
+
             table.AddRow("end to end", Markup.Escape($"{b.EndToEndRate:N0} mentions/s ({b.EndToEndTime.TotalSeconds:N1} s until pending = 0)"), "≥ 5,000/s");
             table.AddRow("service CPU", Markup.Escape($"{b.ServiceCpu.TotalSeconds:N1} CPU-s = {b.ServiceCpu.TotalMilliseconds * 1000 / b.Count:N0} µs per mention ({b.Count / Math.Max(0.001, b.ServiceCpu.TotalSeconds):N0} mentions per CPU-second)"), string.Empty);
             if (BenchCpu is { } bench)
@@ -616,6 +651,11 @@ public static class PipelineBenchmark
 
             table.AddRow("peak RSS", Markup.Escape($"{PeakResidentBytes / 1048576.0:N0} MiB (at the end {ResidentBytes / 1048576.0:N0} MiB){(Settings.Workers > 1 ? $", summed over {Settings.Workers} workers" : "")}; sampled every 250 ms: anonymous (heap, native) at most {PeakAnonymousBytes / 1048576.0:N0} MiB, file-backed (mapped index files, libraries) at most {PeakFileBytes / 1048576.0:N0} MiB, shared (the JIT's code) at most {PeakSharedBytes / 1048576.0:N0} MiB"), "< 1 GB at 1M");
             table.AddRow("at the end", Markup.Escape($"{Documents:N0} indexed, {Pending:N0} pending, {Parked:N0} parked; {ServiceWarnings} warning/error log lines"), string.Empty);
+            foreach (var (warning, count) in TopWarnings)
+            {
+                table.AddRow("  warning/error lines like", Markup.Escape($"{count:N0}× {warning}"), string.Empty);
+            }
+
             console.Write(table);
 
             var stages = new Table().AddColumns("stage (burst)", "calls", "mentions", "busy s", "µs per mention", "share");
@@ -845,6 +885,8 @@ public static class PipelineBenchmark
     {
         private readonly Process _process;
         private readonly Queue<string> _tail = new();
+        private static readonly System.Text.RegularExpressions.Regex DigitRuns = new("[0-9]+", System.Text.RegularExpressions.RegexOptions.Compiled);
+        private readonly Dictionary<string, int> _warningKinds = new(StringComparer.Ordinal);
         private readonly Timer _memorySampler;
         private readonly int _pid;
         private int _warnings;
@@ -1061,6 +1103,11 @@ public static class PipelineBenchmark
             if (line.Contains(" WRN]", StringComparison.Ordinal) || line.Contains(" ERR]", StringComparison.Ordinal) || line.Contains(" FTL]", StringComparison.Ordinal))
             {
                 Interlocked.Increment(ref _warnings);
+                var key = WarningKey(line);
+                lock (_warningKinds)
+                {
+                    _warningKinds[key] = _warningKinds.GetValueOrDefault(key) + 1;
+                }
             }
 
             lock (_tail)
@@ -1071,6 +1118,25 @@ public static class PipelineBenchmark
                     _tail.Dequeue();
                 }
             }
+        }
+
+        /// <summary>The warning/error lines by kind: the "[HH:mm:ss" stamp dropped, digit runs folded to #, at most 160 characters.</summary>
+        public IReadOnlyDictionary<string, int> Warnings
+        {
+            get
+            {
+                lock (_warningKinds)
+                {
+                    return new Dictionary<string, int>(_warningKinds);
+                }
+            }
+        }
+
+        internal static string WarningKey(string line)
+        {
+            var start = line.IndexOf(' ', StringComparison.Ordinal) is var space and >= 0 && line.StartsWith('[') ? space + 1 : 0;
+            var folded = DigitRuns.Replace(line[start..], "#");
+            return folded.Length <= 160 ? folded : folded[..160] + "…";
         }
 
         private static int FreePort()
