@@ -64,7 +64,9 @@ public static class StorageRegistration
             Pooling = true,
             DefaultTimeout = (int)storage.BusyTimeout.TotalSeconds,
         }.ToString();
-        return options.UseSqlite(connection, sqlite => sqlite.MigrationsHistoryTable(HistoryTableFor<TContext>()));
+        return options
+            .UseSqlite(connection, sqlite => sqlite.MigrationsHistoryTable(HistoryTableFor<TContext>()))
+            .AddInterceptors(new SqliteBusyTimeout(storage.BusyTimeout));
     }
 
     /// <summary>

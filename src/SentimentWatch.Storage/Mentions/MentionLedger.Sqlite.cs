@@ -55,7 +55,7 @@ public sealed partial class MentionLedger : IDisposable
         {
             connection.Open();
             using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA cache_size = -{storage.Value.LedgerCacheMiB * 1024}; PRAGMA wal_autocheckpoint = {WalCheckpointPages}";
+            pragma.CommandText = $"PRAGMA cache_size = -{storage.Value.LedgerCacheMiB * 1024}; PRAGMA wal_autocheckpoint = {WalCheckpointPages}; {SqliteBusyTimeout.Pragma(storage.Value.BusyTimeout)}";
             pragma.ExecuteNonQuery();
             return new LedgerWriter(connection);
         }
