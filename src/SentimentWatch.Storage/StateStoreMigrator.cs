@@ -76,12 +76,14 @@ public sealed class StateStoreMigrator(
             return;
         }
 
-        // WAL lets readers (the API) run while the pipeline writes, and survives a hard kill.
+        // WAL lets readers (the API) run while the pipeline writes, and survives a hard kill. It is stored in the file; the
+        // other pragmas are per connection: synchronous stays SQLite's FULL (an intake 202 follows an fsynced commit,
+        // decision 113) and the busy timeout is set where connections open (decision 221).
         await using (var connection = new SqliteConnection($"Data Source={storage.StateDatabasePath}"))
         {
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+            command.CommandText = "PRAGMA journal_mode=WAL;";
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 

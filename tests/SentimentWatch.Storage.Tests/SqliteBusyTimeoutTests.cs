@@ -24,6 +24,7 @@ public sealed class SqliteBusyTimeoutTests
         await using (var ledger = await services.GetRequiredService<IDbContextFactory<MentionLedgerDbContext>>().CreateDbContextAsync())
         {
             (await ledger.Database.SqlQueryRaw<long>("PRAGMA busy_timeout").ToListAsync()).ShouldBe([7000L], "opened asynchronously for a query");
+            (await ledger.Database.SqlQueryRaw<long>("PRAGMA synchronous").ToListAsync()).ShouldBe([2L], "FULL: an intake 202 follows an fsynced commit (decision 113)");
         }
 
         await using var alerting = services.GetRequiredService<IDbContextFactory<AlertingDbContext>>().CreateDbContext();
