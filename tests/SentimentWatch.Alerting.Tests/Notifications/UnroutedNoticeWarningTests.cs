@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using SentimentWatch.Alerting.Notifications;
 using SentimentWatch.Alerting.Tests.Support;
 using SentimentWatch.Core.Incidents;
+using SentimentWatch.Testing;
 
 namespace SentimentWatch.Alerting.Tests.Notifications;
 
@@ -22,7 +23,7 @@ public sealed class UnroutedNoticeWarningTests : IDisposable
     [Fact]
     public async Task Notices_without_a_channel_are_all_recorded_and_warned_about_once_per_interval_with_a_count()
     {
-        var log = new CapturedWarnings();
+        var log = new CapturedWarnings(typeof(StaffNotifier).FullName!);
         await using var host = await AlertingTestHost.StartAsync(_data.Path, new AlertingSettings(), services: s => s.AddSingleton<ILoggerProvider>(log));
         var notifier = host.App.Services.GetRequiredService<IStaffNotifier>();
         StaffNotice Notice(int c) => new($"case-{c}-first_response-warning-0", $"Case {c} is due in 1 h", "first response due", $"/cases/{c}", ["alice"]);
@@ -48,43 +49,5 @@ public sealed class UnroutedNoticeWarningTests : IDisposable
         await using var db = await host.App.Services.GetRequiredService<IDbContextFactory<AlertingDbContext>>().CreateDbContextAsync();
         (await db.StaffNotices.CountAsync()).ShouldBe(7, "every notice is on the record whether or not a channel takes it");
         (await db.Outbox.CountAsync()).ShouldBe(0);
-    }
-
-    private sealed class CapturedWarnings : ILoggerProvider, ILogger
-    {
-        private readonly List<string> _lines = [];
-
-        public List<string> Lines
-        {
-            get
-            {
-                lock (_lines)
-                {
-                    return [.. _lines];
-                }
-            }
-        }
-
-        public ILogger CreateLogger(string categoryName) => categoryName == typeof(StaffNotifier).FullName ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel >= LogLevel.Warning)
-            {
-                lock (_lines)
-                {
-                    _lines.Add(formatter(state, exception));
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SentimentWatch.Cases.Tests.Support;
 using SentimentWatch.Cases.Workflow;
+using SentimentWatch.Testing;
 
 namespace SentimentWatch.Cases.Tests.Intake;
 
@@ -32,12 +33,12 @@ public sealed class UnassignedReportTests : IDisposable
         await host.Desk.OnIndexedAsync(Refunds(2), default);
         host.Clock.Advance(TimeSpan.FromSeconds(30));
         await host.Desk.OnIndexedAsync(Refunds(1), default);
-        log.Unassigned.ShouldHaveSingleItem("three batches within a minute: one line").ShouldContain("3 new case(s)");
+        Unassigned(log).ShouldHaveSingleItem("three batches within a minute: one line").ShouldContain("3 new case(s)");
 
         host.Clock.Advance(CaseDesk.WaitingReportInterval);
         await host.Desk.OnIndexedAsync(Refunds(1), default);
-        log.Unassigned.Count.ShouldBe(2);
-        log.Unassigned[1].ShouldContain("4 new case(s)", customMessage: "the 3 held back since the first line, and this one");
+        Unassigned(log).Count.ShouldBe(2);
+        Unassigned(log)[1].ShouldContain("4 new case(s)", customMessage: "the 3 held back since the first line, and this one");
 
         // The SLA watch's pass over the 7 waiting cases: one line per pass, not one per case.
         (await host.Desk.AssignWaitingAsync(default)).ShouldBe(0);
@@ -48,52 +49,5 @@ public sealed class UnassignedReportTests : IDisposable
         log.Lines.ShouldNotContain(l => l.StartsWith("Case ", StringComparison.Ordinal));
     }
 
-    private sealed class CapturedWarnings : ILoggerProvider, ILogger
-    {
-        private readonly List<string> _lines = [];
-
-        public List<string> Lines
-        {
-            get
-            {
-                lock (_lines)
-                {
-                    return [.. _lines];
-                }
-            }
-        }
-
-        public List<string> Unassigned
-        {
-            get
-            {
-                lock (_lines)
-                {
-                    return _lines.Where(l => l.StartsWith("Unassigned:", StringComparison.Ordinal)).ToList();
-                }
-            }
-        }
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (IsEnabled(logLevel))
-            {
-                lock (_lines)
-                {
-                    _lines.Add(formatter(state, exception));
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-        }
-    }
+    private static List<string> Unassigned(CapturedWarnings log) => log.Lines.Where(l => l.StartsWith("Unassigned:", StringComparison.Ordinal)).ToList();
 }
