@@ -106,9 +106,13 @@ public sealed class ThroughputPolicyTests
 
         var elapsed = DateTime.UtcNow - started;
         calls.Sum().ShouldBe(backlog.Count, "every mention is refreshed and observed once the backlog is worked off");
-        // One refresh per 3 s while behind, the last one, and a few while the reader was still catching up with the intake's
-        // group commits (a read that is not full is not behind); refreshing after every batch would be 50 calls.
-        calls.Count.ShouldBeLessThanOrEqualTo((int)Math.Ceiling(elapsed.TotalSeconds / 3) + 4,
+        // One refresh per 3 s while behind, plus the tail: once a read is not full (the reader has caught up with the ledger),
+        // the batches already passed on are no longer behind it and refresh on the 50 ms RefreshInterval. The stages hold at
+        // most toPrepare's 200 mentions, two batches queued for scoring, two for indexing and one in each of the three stages:
+        // 9 batches. On a busy machine the reader runs that far ahead (beside three other test projects: 4200, 200, 100, 200,
+        // 100, 100, 100); refreshing after every batch would be 50 calls.
+        const int inFlightBatches = 2 + 2 + 2 + 3;
+        calls.Count.ShouldBeLessThanOrEqualTo((int)Math.Ceiling(elapsed.TotalSeconds / 3) + 1 + inFlightBatches,
             $"50 batches over {elapsed.TotalSeconds:F1} s were observed in {calls.Count} calls ({string.Join(", ", calls)})");
 
         // Caught up: a lone mention is refreshed at once again, not after the backlog interval.
