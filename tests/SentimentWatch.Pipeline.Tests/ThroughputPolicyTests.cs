@@ -109,7 +109,7 @@ public sealed class ThroughputPolicyTests
         // One refresh per 3 s while behind, plus the tail: once a read is not full (the reader has caught up with the ledger),
         // the batches already passed on are no longer behind it and refresh on the 50 ms RefreshInterval. The stages hold at
         // most toPrepare's 200 mentions, two batches queued for scoring, two for indexing and one in each of the three stages:
-        // 9 batches. On a busy machine the reader runs that far ahead (beside three other test projects: 4200, 200, 100, 200,
+        // 9 batches. On a busy machine the reader runs that far ahead (beside four other test projects: 4200, 200, 100, 200,
         // 100, 100, 100); refreshing after every batch would be 50 calls.
         const int inFlightBatches = 2 + 2 + 2 + 3;
         calls.Count.ShouldBeLessThanOrEqualTo((int)Math.Ceiling(elapsed.TotalSeconds / 3) + 1 + inFlightBatches,
