@@ -129,3 +129,32 @@ def draw4(seed, n_each):
             f.write('%d\t%s\t%s\t%s\n'%(5000+i,s_,k,t.replace('\t',' ').replace('\n',' ')))
     print(len(drawn))
 draw4(20261213, 200)
+
+# Draw 5 (decision 222): a fresh test set. Decisions 210-213 read the test splits of this set and of the crisis check three
+# times, so the next head is measured on posts no one has read: 150 SMP2020 and 100 weibo_senti_100k posts with a question or
+# announcement mark (draw 1's marks) and 150 with a question mark and a complaint word (draw 4's first stratum), never a post of
+# draws 1-4 (nor a key already in intent-check.tsv), shuffled together; written to OUT/candidates5.tsv, numbered from 7000.
+# All of them form the split `fresh`, which no training or choice reads.
+for l in open(T+'intent-check.tsv',encoding='utf-8'):
+    if l.startswith('#'): continue
+    p=l.rstrip('\n').split('\t')
+    if len(p)>=6: seen.add(p[5])
+def draw5(seed):
+    draw_rng=random.Random(seed)
+    strata=[([t for s,t,l in smp if not s.endswith('_test') and (Q.search(t) or A.search(t))],150),
+            ([t for l,t in wb if Q.search(t) or A.search(t)],100),
+            ([t for s,t,l in smp if not s.endswith('_test') and Q4a.search(t)]+[t for l,t in wb if Q4a.search(t)],150)]
+    drawn=[]
+    for pool,n in strata:
+        draw_rng.shuffle(pool); c=0
+        for t in pool:
+            k=fnv(t)
+            if k in seen or not ok(t) or len(t)>140: continue
+            seen.add(k); drawn.append((src.get(t,'zh-weibo-senti'),k,t)); c+=1
+            if c>=n: break
+    draw_rng.shuffle(drawn)
+    with open(os.path.join(OUT,'candidates5.tsv'),'w',encoding='utf-8') as f:
+        for i,(s_,k,t) in enumerate(drawn):
+            f.write('%d\t%s\t%s\t%s\n'%(7000+i,s_,k,t.replace('\t',' ').replace('\n',' ')))
+    print(len(drawn))
+draw5(20261222)

@@ -19,14 +19,19 @@ public sealed class IntentSetTests
     public void Every_post_loads_and_the_labels_give_both_sides_enough_posts()
     {
         var items = Items.Value;
-        items.Count.ShouldBe(1771);
+        items.Count.ShouldBe(2171);
         items.Select(i => i.Id).Distinct().Count().ShouldBe(items.Count);
         items.Select(i => i.Key).Distinct().Count().ShouldBe(items.Count);
         items.ShouldAllBe(i => i.Language == "zh" && i.Text.Length > 0 && TopicCheck.Key(i.Text) == i.Key);
         items.Count(i => i.IsPlain).ShouldBeGreaterThanOrEqualTo(150);
         items.Count(i => !i.IsPlain).ShouldBeGreaterThanOrEqualTo(150);
-        // The split is a function of the key alone (key mod 5: 0-2 train, 3 dev, 4 test), never of the label.
-        items.ShouldAllBe(i => i.Split == (Convert.ToUInt32(i.Key, 16) % 5 < 3 ? "train" : Convert.ToUInt32(i.Key, 16) % 5 == 3 ? "dev" : "test"));
+        // The split is a function of the key alone (key mod 5: 0-2 train, 3 dev, 4 test), never of the label; draw 5 (decision 222,
+        // i-zh-1772..2171) is the fresh test set, split `fresh` whatever its keys.
+        static bool Draw5(IntentCheck i) => int.Parse(i.Id["i-zh-".Length..], CultureInfo.InvariantCulture) >= 1772;
+        items.Count(Draw5).ShouldBe(400);
+        static string SplitOf(IntentCheck i) => Draw5(i) ? "fresh"
+            : Convert.ToUInt32(i.Key, 16) % 5 < 3 ? "train" : Convert.ToUInt32(i.Key, 16) % 5 == 3 ? "dev" : "test";
+        items.Where(i => i.Split != SplitOf(i)).Select(i => i.Id).ShouldBeEmpty();
     }
 
     [CorpusFact]
@@ -78,6 +83,7 @@ public sealed class IntentSetTests
             "请问我的快递怎么还没到？客服电话一直打不通",   // complaint cues (还没到, 打不通)
             "请问吃了这家的外卖食物中毒住院了怎么办？",     // a harm report
             "why is my order STILL not here??",            // English
+            "质量这么差还好意思卖？这就是所谓的服务？",       // complaint jabs (decision 222)
         ];
         foreach (var text in unchanged)
         {
@@ -85,6 +91,7 @@ public sealed class IntentSetTests
         }
 
         SocialTrainingRun.Labels(model, ["请问我的快递怎么还没到？客服电话一直打不通"]).ShouldBe(["negative"]);
+        SocialTrainingRun.Labels(model, ["质量这么差还好意思卖？这就是所谓的服务？"]).ShouldBe(["negative"]);
         // Without a question or announcement mark the head is not read, however sure it is.
         var statements = Items.Value.Where(i => !IntentMarks.Holds(model.Featurizer.Prepare(i.Text))).Select(i => i.Text).ToList();
         SocialTrainingRun.Labels(withHead, statements).ShouldBe(SocialTrainingRun.Labels(model, statements));
@@ -117,4 +124,29 @@ public sealed class IntentSetTests
         firstPlain.Count(x => x.l == "negative").ShouldBeLessThanOrEqualTo(8 + 2);
         firstComplaints.Count(x => x.l == "negative").ShouldBeGreaterThanOrEqualTo(19 - 2);
     }
+
+    // Draw 5 (decision 222): 400 posts no head, rule or choice has read, labelled blind by two helpers. The served model's figures,
+    // with a margin of two posts, as above; the head measured on it is in the decision (not shipped).
+    [CorpusFact]
+    public void The_served_model_on_the_fresh_draw_keeps_complaints_negative_and_serves_a_third_of_plain_posts_negative()
+    {
+        var fresh = Items.Value.Where(i => i.Split == "fresh").ToList();
+        var labels = SocialTrainingRun.Labels(Shipped.Value, fresh.Select(i => i.Text).ToList());
+        var plain = fresh.Select((i, k) => (i, l: labels[k])).Where(x => x.i.IsPlain).ToList();
+        var complaints = fresh.Select((i, k) => (i, l: labels[k])).Where(x => x.i.Intent == IntentCheck.Complaint).ToList();
+        plain.Count.ShouldBe(47);
+        complaints.Count.ShouldBe(95);
+        plain.Count(x => x.l == "negative").ShouldBeLessThanOrEqualTo(15 + 2);
+        complaints.Count(x => x.l == "negative").ShouldBeGreaterThanOrEqualTo(93 - 2);
+    }
+
+    [Theory]
+    [InlineData("质量这么差还好意思卖？", true)]
+    [InlineData("凭什么不给退？", true)]
+    [InlineData("这就是所谓的服务？", true)]
+    [InlineData("有人管管吗？", true)]
+    [InlineData("请问这家店几点开门？", false)]
+    [InlineData("妈妈的生日礼物买什么好？", false)]
+    public void Complaint_jabs_are_found_in_the_folded_text(string text, bool holds) =>
+        ComplaintJabs.Holds(TextNormalizerFold(text)).ShouldBe(holds);
 }

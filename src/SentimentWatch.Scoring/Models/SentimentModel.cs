@@ -121,9 +121,10 @@ public sealed class SentimentModel
 
         var combined = Combine(polar, neutral);
         // A plain Chinese question or announcement is not negative evidence (issue 15 item 3, decision 210): only a post that
-        // would be served negative is read, and never one that reports harm or names a complaint cue (打不通, 还没到 …).
+        // would be served negative is read, and never one that reports harm, names a complaint cue (打不通, 还没到 …) or holds a
+        // complaint jab (还好意思, 凭什么 …; decision 222).
         if (_intent is { } intent && reportsHarm == false && language == "zh" && LabelOf(combined) == Core.Scoring.SentimentLabel.Negative
-            && !FiresComplaintCue(indices, values) && IntentMarks.Holds(prepared)
+            && !FiresComplaintCue(indices, values) && IntentMarks.Holds(prepared) && !ComplaintJabs.Holds(prepared)
             && Sigmoid(intent.Logit(indices, values)) >= Manifest.IntentHead!.Threshold)
         {
             combined = Combine(polar, neutral + Manifest.IntentHead.NeutralShift);

@@ -50,9 +50,9 @@ public sealed record IntentCheck(string Id, string Intent, string Language, stri
         foreach (var line in File.ReadLines(path).Where(l => l.Length > 0 && l[0] != '#'))
         {
             var p = line.Split('\t');
-            if (p.Length != 6 || !Intents.Contains(p[1]) || p[3] is not ("train" or "dev" or "test"))
+            if (p.Length != 6 || !Intents.Contains(p[1]) || p[3] is not ("train" or "dev" or "test" or "fresh"))
             {
-                throw new InvalidDataException($"{path}: '{line}' is not id, intent ({string.Join(" | ", Intents)}), language, split (train | dev | test), corpus, key.");
+                throw new InvalidDataException($"{path}: '{line}' is not id, intent ({string.Join(" | ", Intents)}), language, split (train | dev | test | fresh), corpus, key.");
             }
 
             items.Add(new IntentCheck(p[0], p[1], p[2], p[3], p[4], p[5], texts.TryGetValue(p[5], out var text)
@@ -92,7 +92,7 @@ public sealed record IntentCheck(string Id, string Intent, string Language, stri
     {
         var items = checks.Where(c => split == "all" || c.Split == split).ToList();
         var labels = SocialTrainingRun.Labels(model, items.Select(c => c.Text).ToList());
-        var sb = new StringBuilder("## Misses (id, intent, served, P(plain), complaint cue, harm, question/announcement mark, text)\n");
+        var sb = new StringBuilder("## Misses (id, intent, served, P(plain), complaint cue, harm, question/announcement mark, complaint jab, text)\n");
         for (var i = 0; i < items.Count; i++)
         {
             var miss = items[i].IsPlain ? labels[i] == "negative" : items[i].Intent == Complaint && labels[i] != "negative";
@@ -104,7 +104,7 @@ public sealed record IntentCheck(string Id, string Intent, string Language, stri
             var prepared = model.Featurizer.Prepare(items[i].Text);
             var (indices, values) = model.Featurizer.FeaturizeToArrays(items[i].Text);
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"{items[i].Id}\t{items[i].Intent}\t{labels[i]}\t{model.IntentProbability(indices, values):F2}\t{(model.FiresComplaintCue(indices, values) ? "cue" : "-")}\t{(Featurization.HarmTerms.Shipped.Find(prepared) is not null ? "harm" : "-")}\t{(Featurization.IntentMarks.Holds(prepared) ? "mark" : "-")}\t{items[i].Text.ReplaceLineEndings(" ")}");
+                $"{items[i].Id}\t{items[i].Intent}\t{labels[i]}\t{model.IntentProbability(indices, values):F2}\t{(model.FiresComplaintCue(indices, values) ? "cue" : "-")}\t{(Featurization.HarmTerms.Shipped.Find(prepared) is not null ? "harm" : "-")}\t{(Featurization.IntentMarks.Holds(prepared) ? "mark" : "-")}\t{Featurization.ComplaintJabs.Find(prepared) ?? "-"}\t{items[i].Text.ReplaceLineEndings(" ")}");
         }
 
         return sb.ToString();
