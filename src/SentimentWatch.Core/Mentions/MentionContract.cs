@@ -21,6 +21,13 @@ public static class MentionContract
     public const int MaxTextLength = 100_000;
     public const int MaxLanguageLength = 16;
 
+    /// <summary>
+    /// The largest reach, likes, replies or shares a mention may carry: 100 billion, above any count a site shows (the
+    /// most-viewed videos have tens of billions of views), and small enough that sums over millions of mentions fit in a
+    /// long: alerting adds reach over its windows, and one absurd value must not make it skip a post.
+    /// </summary>
+    public const long MaxEngagement = 100_000_000_000;
+
     /// <summary>The README's API table, field by field; kept here so documentation and checks cannot drift apart.</summary>
     public static readonly IReadOnlyList<(string Field, string Rule)> Rules =
     [
@@ -33,7 +40,7 @@ public static class MentionContract
         ("text", $"required, not blank; at most {MaxTextLength} characters; control characters other than tab and line breaks are removed"),
         ("language", $"optional; a language tag such as zh, en or zh-Hant, at most {MaxLanguageLength} characters"),
         ("publishedAt", "required; ISO 8601 with offset, from Mentions:EarliestPublishedAt (default 2000-01-01) to now + Mentions:FutureSkew (default 1 day)"),
-        ("reach, likes, replies, shares", "optional; whole numbers ≥ 0"),
+        ("reach, likes, replies, shares", "optional; whole numbers from 0 to 100,000,000,000"),
         ("directComplaint", "optional; true or false (true opens a complaint case whatever the score)"),
     ];
 
@@ -110,6 +117,10 @@ public static class MentionContract
             {
                 Add(field, $"{field} must not be negative (was {value})");
             }
+            else if (value > MaxEngagement)
+            {
+                Add(field, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{field} must be at most {MaxEngagement:N0} (was {value:N0})"));
+            }
         }
 
         return errors;
@@ -118,7 +129,8 @@ public static class MentionContract
     /// <summary>
     /// Makes a mention from a channel that cannot be refused keep the contract: control
     /// characters removed, over-long fields cut, a publish time outside the window replaced by
-    /// the collection time. Idempotent, so a re-prepared mention is unchanged.
+    /// the collection time, engagement counts kept from 0 to <see cref="MaxEngagement"/>. Idempotent,
+    /// so a re-prepared mention is unchanged.
     /// </summary>
     public static Mention Fit(Mention mention, MentionDateOptions? dates = null)
     {
@@ -134,8 +146,14 @@ public static class MentionContract
             Text = Cut(RemoveControls(mention.Text), MaxTextLength),
             Language = IsLanguageTag(mention.Language) ? mention.Language : LanguageDetector.Undetermined,
             PublishedAt = dates.Allows(mention.PublishedAt, mention.CollectedAt) ? mention.PublishedAt : mention.CollectedAt,
+            Engagement = Fit(mention.Engagement),
         };
     }
+
+    private static Engagement Fit(Engagement e) =>
+        e is { Reach: >= 0 and <= MaxEngagement, Likes: >= 0 and <= MaxEngagement, Replies: >= 0 and <= MaxEngagement, Shares: >= 0 and <= MaxEngagement }
+            ? e
+            : new Engagement(Math.Clamp(e.Reach, 0, MaxEngagement), Math.Clamp(e.Likes, 0, MaxEngagement), Math.Clamp(e.Replies, 0, MaxEngagement), Math.Clamp(e.Shares, 0, MaxEngagement));
 
     /// <summary>
     /// <paramref name="text"/> without C0/C1 control characters (NUL among them), unpaired

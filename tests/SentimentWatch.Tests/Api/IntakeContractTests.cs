@@ -48,6 +48,27 @@ public sealed class IntakeContractTests(ServiceFactory service) : IClassFixture<
         errors.GetProperty($"[0].{field}")[0].GetString()!.ShouldContain(expected);
     }
 
+    // The sweep of 5 December: reach = long.MaxValue was accepted, then the incident desk's window sum overflowed and skipped the post.
+    [Theory]
+    [InlineData("reach", 9223372036854775807L)]
+    [InlineData("shares", 100000000001L)]
+    public async Task An_engagement_count_above_the_bound_is_refused_and_the_bound_itself_is_accepted(string field, long value)
+    {
+        var admin = service.ClientWithKey(ServiceFactory.AdminKey);
+        var item = Mention(Guid.NewGuid().ToString("N")[..8]);
+        item[field] = value;
+
+        var response = await admin.PostAsJsonAsync("/api/intake/mentions", new[] { item });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        errors.GetProperty($"[0].{field}")[0].GetString()!.ShouldBe($"{field} must be at most 100,000,000,000 (was {value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)})");
+
+        item[field] = MentionContract.MaxEngagement;
+        (await admin.PostAsJsonAsync("/api/intake/mentions", new[] { item })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+    }
+
     [Fact]
     public async Task NUL_and_other_control_characters_in_free_text_are_removed_before_storing()
     {
