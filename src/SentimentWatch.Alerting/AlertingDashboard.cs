@@ -27,8 +27,10 @@ public static class AlertingDashboardExtensions
     {
         Authorization = [new AlertingDashboardAuthorizationFilter()],
         DashboardTitle = "SentimentWatch alert deliveries",
-        // The host's API-key scheme authenticates; there are no browser forms to protect with antiforgery.
-        IgnoreAntiforgeryToken = true,
+        // People reach the dashboard through a console session (a cookie), so its buttons (trigger, requeue, delete) are
+        // protected like the console's forms: Hangfire puts the antiforgery token in the page and its scripts send it back;
+        // a POST without it (a forged one from another page, or a script) is refused with 403.
+        IgnoreAntiforgeryToken = false,
     };
 
     /// <summary>Maps the Hangfire dashboard behind <see cref="AlertingDashboardAuthorizationFilter"/>.</summary>

@@ -181,6 +181,29 @@ public sealed class AccountTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         await ShotAsync(admin, "admin-hangfire");
     }
 
+    // The sweep of 5 December: with the antiforgery check off, a page elsewhere could make a signed-in admin's browser trigger or
+    // delete jobs. The dashboard's own buttons send the token it puts in the page; a POST without it is refused.
+    [Fact]
+    public async Task The_jobs_dashboard_refuses_a_POST_without_its_antiforgery_token_and_accepts_one_with_it()
+    {
+        var admin = await OpenAsync("admin");
+        (await admin.GotoAsync("/hangfire/recurring"))!.Status.ShouldBe(200);
+        var header = await admin.GetAttributeAsync("meta[name=csrf-header]", "content");
+        var token = await admin.GetAttributeAsync("meta[name=csrf-token]", "content");
+        header.ShouldNotBeNullOrWhiteSpace();
+        token.ShouldNotBeNullOrWhiteSpace();
+
+        var forged = await admin.APIRequest.PostAsync("/hangfire/recurring/trigger", new() { Form = FormOf(admin, ("jobs[]", "no-such-job")) });
+        forged.Status.ShouldBe(403);
+
+        var genuine = await admin.APIRequest.PostAsync("/hangfire/recurring/trigger", new()
+        {
+            Form = FormOf(admin, ("jobs[]", "no-such-job")),
+            Headers = new Dictionary<string, string> { [header!] = token! },
+        });
+        genuine.Status.ShouldBeLessThan(300);
+    }
+
     private static IFormData FormOf(IPage page, params (string Name, string Value)[] fields)
     {
         var data = page.APIRequest.CreateFormData();
