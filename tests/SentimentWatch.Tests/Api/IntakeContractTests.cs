@@ -92,6 +92,8 @@ public sealed class IntakeContractTests(ServiceFactory service) : IClassFixture<
     [InlineData("reach", "1.5", "reach must be a whole number")]
     [InlineData("reach", "99999999999999999999999", "reach must be a whole number")]
     [InlineData("publishedAt", "12345", "publishedAt must be a date-time string in ISO 8601")]
+    [InlineData("publishedAt", "\"2026-11-20T10:00:00\"", "publishedAt must be a date-time string in ISO 8601 with an offset")]
+    [InlineData("publishedAt", "\"2026-11-20\"", "publishedAt must be a date-time string in ISO 8601 with an offset")]
     [InlineData("text", "{\"a\":1}", "text must be a string")]
     [InlineData("author", "[1,2]", "author must be a string")]
     public async Task A_value_of_the_wrong_JSON_type_is_named_with_the_expected_type_in_plain_words(string field, string json, string expected)
