@@ -34,6 +34,14 @@ public sealed class LabelCorrections(
         {
             // The index may hold an older copy than the store (another writer); the store's current correction wins.
             var shown = current.TryGetValue(mention.Id, out var known) ? mention with { Correction = known } : mention;
+            // A correction that changes nothing the current one says, without a note (a retried request, a second click), is
+            // not recorded again: the history and the training export would count one judgement twice.
+            if (string.IsNullOrWhiteSpace(note) && shown.Correction is { } standing
+                && (sentiment is null || sentiment == standing.Sentiment) && (topic is null || topic == standing.Topic))
+            {
+                return shown;
+            }
+
             var at = clock.GetUtcNow();
             var record = new LabelCorrectionRecord
             {

@@ -96,6 +96,27 @@ public sealed class LabelCorrectionTests(ServiceFactory service) : IClassFixture
         history[1].GetProperty("oldTopic").GetString().ShouldBe(labels.GetProperty("modelTopic").GetString());
     }
 
+    // The sweep of 5 December: the same correction posted twice (a retry, a second click) was audited twice.
+    [Fact]
+    public async Task TheSameCorrectionPostedAgain_IsNotRecordedTwice_ButOneWithANoteIs()
+    {
+        var id = await IndexedMentionAsync("Lumo oat latte was fine, nothing special");
+        var analyst = service.ClientWithKey(ServiceFactory.AnalystKey);
+        var correction = new { sentiment = "neutral", topic = "other" };
+        (await analyst.PostAsJsonAsync($"/api/mentions/{id}/labels", correction)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var again = await analyst.PostAsJsonAsync($"/api/mentions/{id}/labels", correction);
+        var sentimentOnly = await analyst.PostAsJsonAsync($"/api/mentions/{id}/labels", new { sentiment = "neutral" });
+
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        sentimentOnly.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sentiment").GetString().ShouldBe("neutral");
+        (await analyst.GetFromJsonAsync<JsonElement>($"/api/mentions/{id}/labels")).GetProperty("history").GetArrayLength().ShouldBe(1);
+
+        (await analyst.PostAsJsonAsync($"/api/mentions/{id}/labels", new { sentiment = "neutral", note = "checked with the store" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await analyst.PostAsJsonAsync($"/api/mentions/{id}/labels", new { topic = "product_quality" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await analyst.GetFromJsonAsync<JsonElement>($"/api/mentions/{id}/labels")).GetProperty("history").GetArrayLength().ShouldBe(3);
+    }
+
     [Fact]
     public async Task AMentionWrittenAgainFromTheLedger_KeepsItsCorrection()
     {
