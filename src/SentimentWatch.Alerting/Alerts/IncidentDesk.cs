@@ -632,7 +632,7 @@ public sealed class IncidentDesk(
             Source = mention.Source,
             Topic = mention.Topic?.Topic,
             Author = mention.Author,
-            Reach = mention.Engagement.Total,
+            Reach = SaturatingReach.Of(mention.Engagement),
             RiskTerms = string.Join('|', terms.Select(t => t.Replace("|", string.Empty, StringComparison.Ordinal))),
             Url = mention.Url,
             Excerpt = excerpt.Length <= ExcerptLength ? excerpt : excerpt[..ExcerptLength] + "…",
