@@ -14,6 +14,9 @@ public static class AlertingApi
 {
     public const int MaxPageSize = 200;
 
+    /// <summary>The longest silence: a silence is a pause, not a way to switch alerting off.</summary>
+    public static readonly TimeSpan MaxSilence = TimeSpan.FromDays(30);
+
     /// <summary>
     /// <c>/api/alerts</c>: list (status filter, paging), one alert, acknowledge, resolve, and
     /// silences. Role <c>pr</c> or <c>admin</c> (policy <see cref="ApiPolicies.Pr"/>).
@@ -307,30 +310,37 @@ public static class AlertingApi
         return $"no watch '{watch}' exists.{hint} Known watches: {(known.Count == 0 ? "(none)" : string.Join(", ", known))}, or '*' for all.";
     }
 
-    /// <summary>Exactly one of duration or until, ending in the future and within 30 days; errors name the parameter.</summary>
+    /// <summary>
+    /// Exactly one of duration or until, ending in the future and within <see cref="MaxSilence"/>; errors name the
+    /// parameter. Each is checked against the range before any arithmetic, so a duration such as
+    /// "10675199.02:48:05.4775807" is a bad request rather than a date past the calendar's end.
+    /// </summary>
     private static DateTimeOffset ParseEnd(TimeSpan? duration, DateTimeOffset? until, DateTimeOffset now, Dictionary<string, string[]> errors)
     {
-        DateTimeOffset end;
+        const string Range = "a silence must end in the future and within 30 days";
         if (until is { } u && duration is null)
         {
-            end = u;
-        }
-        else if (duration is { } d && until is null)
-        {
-            end = now + d;
-        }
-        else
-        {
-            errors["duration"] = ["give exactly one of duration (e.g. \"01:00:00\") or until"];
-            return default;
+            if (u <= now || u > now + MaxSilence)
+            {
+                errors["until"] = [Range];
+            }
+
+            return u.ToUniversalTime();
         }
 
-        if (end <= now || end > now.AddDays(30))
+        if (duration is { } d && until is null)
         {
-            errors[until is null ? "duration" : "until"] = ["a silence must end in the future and within 30 days"];
+            if (d <= TimeSpan.Zero || d > MaxSilence)
+            {
+                errors["duration"] = [$"{Range}: duration must be more than 00:00:00 and at most {MaxSilence} (was {d})"];
+                return default;
+            }
+
+            return (now + d).ToUniversalTime();
         }
 
-        return end.ToUniversalTime();
+        errors["duration"] = ["give exactly one of duration (e.g. \"01:00:00\") or until"];
+        return default;
     }
 
     private static async Task<Results<NoContent, NotFound<ProblemDetails>, ValidationProblem>> LiftSilenceAsync(

@@ -208,6 +208,53 @@ public sealed class AlertingApiWithHeaderRoleTestAuthTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("9999999.00:00:00")]
+    [InlineData("10675199.02:48:05.4775807")]
+    [InlineData("-10675199.02:48:05.4775808")]
+    public async Task ASilenceLongerThanTimeCanHold_IsRefusedNamingTheDuration(string duration)
+    {
+        var client = _host.Client();
+        var id = await OpenInfluencerAlertAsync("brand");
+
+        foreach (var (url, body) in new (string, object)[] { ("/api/alerts/silences", new { watch = "brand", duration }), ($"/api/alerts/{id}/silence", new { duration }) })
+        {
+            var response = await client.PostAsJsonAsync(url, body);
+
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, url);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("duration")[0].GetString()!.ShouldContain("within 30 days");
+        }
+
+        (await client.GetFromJsonAsync<JsonElement>("/api/alerts/silences")).GetArrayLength().ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("9999-12-31T23:59:59.9999999+00:00")]
+    [InlineData("0001-01-01T00:00:00+00:00")]
+    public async Task ASilenceEndingAtTheEdgeOfTime_IsRefusedNamingUntil(string until)
+    {
+        var client = _host.Client();
+        var id = await OpenInfluencerAlertAsync("brand");
+
+        foreach (var (url, body) in new (string, object)[] { ("/api/alerts/silences", new { watch = "brand", until }), ($"/api/alerts/{id}/silence", new { until }) })
+        {
+            var response = await client.PostAsJsonAsync(url, body);
+
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, url);
+            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("until", out _).ShouldBeTrue(url);
+        }
+    }
+
+    [Fact]
+    public async Task ASilenceOfExactlyThirtyDays_IsStillAccepted()
+    {
+        var response = await _host.Client().PostAsJsonAsync("/api/alerts/silences", new { watch = "brand", duration = "30.00:00:00" });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("until").GetDateTimeOffset().ShouldBe(_host.Clock.GetUtcNow().AddDays(30));
+    }
+
+    [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized)]
     [InlineData("analyst", HttpStatusCode.Forbidden)]
     [InlineData("support", HttpStatusCode.Forbidden)]

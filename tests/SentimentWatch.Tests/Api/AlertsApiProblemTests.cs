@@ -1,0 +1,29 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace SentimentWatch.Tests.Api;
+
+/// <summary>The alert desk's bad requests and misses on the real host: problem details that name the parameter, with a trace id.</summary>
+public sealed class AlertsApiProblemTests(ServiceFactory service) : IClassFixture<ServiceFactory>
+{
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        response.StatusCode.ShouldBe(status);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.TryGetProperty("traceId", out _).ShouldBeTrue("a problem carries the trace id to quote to the operator");
+        return problem;
+    }
+
+    [Theory]
+    [InlineData("9999999.00:00:00")]
+    [InlineData("10675199.02:48:05.4775807")]
+    [InlineData("-10675199.02:48:05.4775808")]
+    public async Task ASilenceLongerThanTimeCanHold_IsAProblemNamingTheDuration(string duration)
+    {
+        var response = await service.ClientWithKey(ServiceFactory.PrKey).PostAsJsonAsync("/api/alerts/silences", new { watch = "lumo", duration });
+
+        (await ProblemAsync(response, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("duration", out _).ShouldBeTrue();
+    }
+}
