@@ -222,11 +222,15 @@ public static class AlertingApi
         {
             errors["watch"] = ["watch must name a watch id or be '*'"];
         }
-        else if (UnknownWatch(request.Watch.Trim(), http.RequestServices.GetService<IWatchCatalog>()) is { } unknown)
+        else if (WithinLength("watch", request.Watch.Trim(), AlertSilence.MaxIdLength, errors)
+            && UnknownWatch(request.Watch.Trim(), http.RequestServices.GetService<IWatchCatalog>()) is { } unknown)
         {
             errors["watch"] = [unknown];
         }
 
+        WithinLength("rule", request.Rule?.Trim(), AlertSilence.MaxIdLength, errors);
+        WithinLength("group", request.Group?.Trim(), AlertSilence.MaxGroupLength, errors);
+        WithinLength("reason", request.Reason, AlertSilence.MaxReasonLength, errors);
         var until = ParseEnd(request.Duration, request.Until, clock.GetUtcNow(), errors);
         if (errors.Count > 0)
         {
@@ -263,6 +267,7 @@ public static class AlertingApi
         }
 
         var errors = new Dictionary<string, string[]>();
+        WithinLength("reason", request.Reason, AlertSilence.MaxReasonLength, errors);
         var until = ParseEnd(request.Duration, request.Until, clock.GetUtcNow(), errors);
         if (errors.Count > 0)
         {
@@ -290,6 +295,18 @@ public static class AlertingApi
             CreatedBy = http.User.Identity?.Name,
         }, cancellationToken);
         return TypedResults.Created($"/api/alerts/silences/{silence.Id}", SilenceView.From(silence));
+    }
+
+    /// <summary>False (and an error naming the field) when the text is longer than <paramref name="max"/> characters.</summary>
+    private static bool WithinLength(string field, string? value, int max, Dictionary<string, string[]> errors)
+    {
+        if (value is null || value.Length <= max)
+        {
+            return true;
+        }
+
+        errors[field] = [$"{field} must be at most {max} characters (was {value.Length})"];
+        return false;
     }
 
     /// <summary>

@@ -255,6 +255,42 @@ public sealed class AlertingApiWithHeaderRoleTestAuthTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("reason", 501)]
+    [InlineData("rule", 201)]
+    [InlineData("group", 301)]
+    public async Task ASilenceWithAnOverlongTextField_IsRefusedNamingTheField(string field, int length)
+    {
+        var body = new Dictionary<string, object> { ["watch"] = "brand", ["duration"] = "01:00:00", [field] = new string('x', length) };
+        var client = _host.Client();
+
+        var response = await client.PostAsJsonAsync("/api/alerts/silences", body);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty(field)[0].GetString()!.ShouldContain($"at most {length - 1} characters");
+        (await client.GetFromJsonAsync<JsonElement>("/api/alerts/silences")).GetArrayLength().ShouldBe(0);
+
+        body[field] = new string('x', length - 1);
+        (await client.PostAsJsonAsync("/api/alerts/silences", body)).StatusCode.ShouldBe(HttpStatusCode.Created, "the limit itself is allowed");
+    }
+
+    [Fact]
+    public async Task ASilenceForAnOverlongWatchIdOrReason_IsRefused()
+    {
+        var client = _host.Client();
+        var id = await OpenInfluencerAlertAsync("brand");
+
+        var watch = await client.PostAsJsonAsync("/api/alerts/silences", new { watch = new string('w', 201), duration = "01:00:00" });
+        watch.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await watch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("watch")[0].GetString()!.ShouldContain("at most 200 characters");
+
+        var reason = await client.PostAsJsonAsync($"/api/alerts/{id}/silence", new { duration = "01:00:00", reason = new string('r', 1_000_000) });
+        reason.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await reason.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("reason")[0].GetString()!.ShouldContain("at most 500 characters");
+        (await client.GetFromJsonAsync<JsonElement>("/api/alerts/silences")).GetArrayLength().ShouldBe(0);
+    }
+
+    [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized)]
     [InlineData("analyst", HttpStatusCode.Forbidden)]
     [InlineData("support", HttpStatusCode.Forbidden)]
