@@ -14,6 +14,12 @@ public static class AlertingApi
 {
     public const int MaxPageSize = 200;
 
+    /// <summary>
+    /// The highest page number: far past any real list, and low enough that the rows skipped
+    /// ((page - 1) * pageSize, at most 1,999,999,800) fit an int.
+    /// </summary>
+    public const int MaxPage = 10_000_000;
+
     /// <summary>The longest silence: a silence is a pause, not a way to switch alerting off.</summary>
     public static readonly TimeSpan MaxSilence = TimeSpan.FromDays(30);
 
@@ -49,18 +55,7 @@ public static class AlertingApi
             errors["status"] = [$"status '{status}' is not one of {string.Join(", ", AlertList.Statuses)}"];
         }
 
-        var number = page ?? 1;
-        var size = pageSize ?? 50;
-        if (number < 1)
-        {
-            errors["page"] = [$"page must be 1 or more (was {number})"];
-        }
-
-        if (size is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize} (was {size})"];
-        }
-
+        var (number, size) = Paging(page, pageSize, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -83,19 +78,8 @@ public static class AlertingApi
             return invalid;
         }
 
-        var number = page ?? 1;
-        var size = pageSize ?? 50;
         var errors = new Dictionary<string, string[]>();
-        if (number < 1)
-        {
-            errors["page"] = [$"page must be 1 or more (was {number})"];
-        }
-
-        if (size is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize} (was {size})"];
-        }
-
+        var (number, size) = Paging(page, pageSize, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -371,6 +355,24 @@ public static class AlertingApi
         return await desk.LiftSilenceAsync(silenceId, http.User.Identity?.Name ?? "unknown", cancellationToken)
             ? TypedResults.NoContent()
             : TypedResults.NotFound(new ProblemDetails { Title = "No such active silence", Detail = $"silence {silenceId} does not exist or has expired", Status = 404 });
+    }
+
+    /// <summary>Page (1 to <see cref="MaxPage"/>, default 1) and page size (1 to <see cref="MaxPageSize"/>, default 50); errors name the parameter.</summary>
+    private static (int Page, int PageSize) Paging(int? page, int? pageSize, Dictionary<string, string[]> errors)
+    {
+        var number = page ?? 1;
+        var size = pageSize ?? 50;
+        if (number is < 1 or > MaxPage)
+        {
+            errors["page"] = [$"page must be between 1 and {MaxPage} (was {number})"];
+        }
+
+        if (size is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize} (was {size})"];
+        }
+
+        return (number, size);
     }
 
     private static bool TryParseId(string raw, out long id, out ValidationProblem problem)

@@ -291,6 +291,36 @@ public sealed class AlertingApiWithHeaderRoleTestAuthTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("/api/alerts?page=2147483647&pageSize=200")]
+    [InlineData("/api/alerts?page=10000001")]
+    [InlineData("/api/alerts/{id}/mentions?page=2147483647&pageSize=200")]
+    [InlineData("/api/alerts/{id}/mentions?page=10737420&pageSize=200")]
+    public async Task APageBeyondTheLimit_IsRefusedNamingPage(string url)
+    {
+        var id = await OpenInfluencerAlertAsync("brand");
+
+        var response = await _host.Client().GetAsync(url.Replace("{id}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("page")[0].GetString()!.ShouldContain("10000000");
+    }
+
+    [Theory]
+    [InlineData("/api/alerts?page=10000000&pageSize=200")]
+    [InlineData("/api/alerts/{id}/mentions?page=10000000&pageSize=200")]
+    public async Task TheLastAllowedPage_IsEmptyAndLabelledAsAsked(string url)
+    {
+        var id = await OpenInfluencerAlertAsync("brand");
+
+        var page = await _host.Client().GetFromJsonAsync<JsonElement>(url.Replace("{id}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+        page.GetProperty("page").GetInt32().ShouldBe(10_000_000);
+        page.GetProperty("total").GetInt32().ShouldBe(1);
+        page.GetProperty("items").GetArrayLength().ShouldBe(0);
+    }
+
+    [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized)]
     [InlineData("analyst", HttpStatusCode.Forbidden)]
     [InlineData("support", HttpStatusCode.Forbidden)]
