@@ -17,6 +17,21 @@ public sealed class AlertsApiProblemTests(ServiceFactory service) : IClassFixtur
     }
 
     [Theory]
+    [InlineData("/api/alerts?page=abc", "page", "abc")]
+    [InlineData("/api/alerts?page=99999999999", "page", "99999999999")]
+    [InlineData("/api/alerts?pageSize=abc", "pageSize", "abc")]
+    [InlineData("/api/alerts/1/mentions?page=abc", "page", "abc")]
+    [InlineData("/api/alerts/1/mentions?page=99999999999", "page", "99999999999")]
+    [InlineData("/api/alerts/1/mentions?pageSize=abc", "pageSize", "abc")]
+    public async Task AQueryParameterThatIsNotANumber_IsAProblemSayingAWholeNumberIsWanted(string url, string parameter, string value)
+    {
+        var response = await service.ClientWithKey(ServiceFactory.PrKey).GetAsync(url);
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").GetProperty(parameter)[0].GetString().ShouldBe($"'{value}' is not a whole number (no quotes, no decimals).");
+    }
+
+    [Theory]
     [InlineData("9999999.00:00:00")]
     [InlineData("10675199.02:48:05.4775807")]
     [InlineData("-10675199.02:48:05.4775808")]
