@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,7 +69,7 @@ public static class AlertingApi
     /// <c>GET /api/alerts/{id}/mentions?page=&amp;pageSize=</c>: the posts behind an incident, newest
     /// first, so the pr role can read them without the analyst's search (already redacted).
     /// </summary>
-    private static async Task<Results<Ok<AlertMentionPage>, NotFound<ProblemDetails>, ValidationProblem>> ListMentionsAsync(
+    private static async Task<Results<Ok<AlertMentionPage>, ProblemHttpResult, ValidationProblem>> ListMentionsAsync(
         IDbContextFactory<AlertingDbContext> dbs, IEnumerable<Core.Indexing.IMentionIndex> indexes, string id, int? page, int? pageSize, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var alertId, out var invalid))
@@ -111,7 +110,7 @@ public static class AlertingApi
         return TypedResults.Ok(new AlertMentionPage(total, number, size, items));
     }
 
-    private static async Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(
+    private static async Task<Results<Ok<AlertView>, ProblemHttpResult, ValidationProblem>> GetAsync(
         IDbContextFactory<AlertingDbContext> dbs, WatchNames names, string id, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var alertId, out var invalid))
@@ -124,15 +123,15 @@ public static class AlertingApi
         return alert is null ? NotFound(alertId) : TypedResults.Ok(AlertView.From(alert, names));
     }
 
-    private static Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> AcknowledgeAsync(
+    private static Task<Results<Ok<AlertView>, ProblemHttpResult, ValidationProblem>> AcknowledgeAsync(
         IncidentDesk desk, WatchNames names, HttpContext http, string id, CancellationToken cancellationToken) =>
         ChangeAsync(id, http, names, (alertId, by) => desk.AcknowledgeAsync(alertId, by, cancellationToken));
 
-    private static Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ResolveAsync(
+    private static Task<Results<Ok<AlertView>, ProblemHttpResult, ValidationProblem>> ResolveAsync(
         IncidentDesk desk, WatchNames names, HttpContext http, string id, CancellationToken cancellationToken) =>
         ChangeAsync(id, http, names, (alertId, by) => desk.ResolveAsync(alertId, by, cancellationToken));
 
-    private static async Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ChangeAsync(
+    private static async Task<Results<Ok<AlertView>, ProblemHttpResult, ValidationProblem>> ChangeAsync(
         string id, HttpContext http, WatchNames names, Func<long, string, Task<Alert?>> change)
     {
         if (!TryParseId(id, out var alertId, out var invalid))
@@ -147,7 +146,7 @@ public static class AlertingApi
         }
         catch (InvalidOperationException ex)
         {
-            return TypedResults.Conflict(new ProblemDetails { Title = "Alert already resolved", Detail = ex.Message, Status = StatusCodes.Status409Conflict });
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Alert already resolved", detail: ex.Message);
         }
     }
 
@@ -237,7 +236,7 @@ public static class AlertingApi
     /// <c>POST /api/alerts/{id}/silence</c> with <c>{duration | until, reason?}</c>: silences this
     /// incident (every signal in it, and its recovery notice) until the given time.
     /// </summary>
-    private static async Task<Results<Created<SilenceView>, NotFound<ProblemDetails>, ValidationProblem>> SilenceAlertAsync(
+    private static async Task<Results<Created<SilenceView>, ProblemHttpResult, ValidationProblem>> SilenceAlertAsync(
         IncidentDesk desk, IDbContextFactory<AlertingDbContext> dbs, TimeProvider clock, HttpContext http, string id, SilenceAlertRequest? request, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var alertId, out var invalid))
@@ -344,7 +343,7 @@ public static class AlertingApi
         return default;
     }
 
-    private static async Task<Results<NoContent, NotFound<ProblemDetails>, ValidationProblem>> LiftSilenceAsync(
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> LiftSilenceAsync(
         IncidentDesk desk, HttpContext http, string id, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var silenceId, out var invalid))
@@ -354,7 +353,7 @@ public static class AlertingApi
 
         return await desk.LiftSilenceAsync(silenceId, http.User.Identity?.Name ?? "unknown", cancellationToken)
             ? TypedResults.NoContent()
-            : TypedResults.NotFound(new ProblemDetails { Title = "No such active silence", Detail = $"silence {silenceId} does not exist or has expired", Status = 404 });
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such active silence", detail: $"silence {silenceId} does not exist or has expired");
     }
 
     /// <summary>Page (1 to <see cref="MaxPage"/>, default 1) and page size (1 to <see cref="MaxPageSize"/>, default 50); errors name the parameter.</summary>
@@ -387,8 +386,8 @@ public static class AlertingApi
         return false;
     }
 
-    private static NotFound<ProblemDetails> NotFound(long id) =>
-        TypedResults.NotFound(new ProblemDetails { Title = "Alert not found", Detail = $"there is no alert {id}", Status = StatusCodes.Status404NotFound });
+    private static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Alert not found", detail: $"there is no alert {id}");
 }
 
 /// <summary>A post behind an incident (from the index when the host has one, else the evidence excerpt).</summary>

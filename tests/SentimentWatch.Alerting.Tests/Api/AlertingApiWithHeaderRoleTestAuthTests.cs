@@ -321,6 +321,36 @@ public sealed class AlertingApiWithHeaderRoleTestAuthTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("GET", "/api/alerts/999/mentions", 404)]
+    [InlineData("POST", "/api/alerts/999/acknowledge", 404)]
+    [InlineData("POST", "/api/alerts/999/ack", 404)]
+    [InlineData("POST", "/api/alerts/999/resolve", 404)]
+    [InlineData("POST", "/api/alerts/999/silence", 404)]
+    [InlineData("DELETE", "/api/alerts/silences/999", 404)]
+    [InlineData("POST", "/api/alerts/{id}/acknowledge", 409)]
+    public async Task NotFoundAndConflict_AreProblemDetailsWithATraceId(string method, string url, int status)
+    {
+        var client = _host.Client();
+        var id = await OpenInfluencerAlertAsync("brand");
+        (await client.PostAsync($"/api/alerts/{id}/resolve", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var request = new HttpRequestMessage(new HttpMethod(method), url.Replace("{id}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        if (url.EndsWith("/silence", StringComparison.Ordinal))
+        {
+            request.Content = JsonContent.Create(new { duration = "01:00:00" });
+        }
+
+        var response = await client.SendAsync(request);
+
+        ((int)response.StatusCode).ShouldBe(status);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("status").GetInt32().ShouldBe(status);
+        problem.GetProperty("title").GetString().ShouldNotBeNullOrWhiteSpace();
+        problem.GetProperty("detail").GetString().ShouldNotBeNullOrWhiteSpace();
+        problem.TryGetProperty("traceId", out _).ShouldBeTrue();
+    }
+
+    [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized)]
     [InlineData("analyst", HttpStatusCode.Forbidden)]
     [InlineData("support", HttpStatusCode.Forbidden)]

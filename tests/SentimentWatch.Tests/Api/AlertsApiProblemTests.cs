@@ -41,4 +41,28 @@ public sealed class AlertsApiProblemTests(ServiceFactory service) : IClassFixtur
 
         (await ProblemAsync(response, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("duration", out _).ShouldBeTrue();
     }
+
+    [Theory]
+    [InlineData("GET", "/api/alerts/999/mentions")]
+    [InlineData("POST", "/api/alerts/999/acknowledge")]
+    [InlineData("POST", "/api/alerts/999/ack")]
+    [InlineData("POST", "/api/alerts/999/resolve")]
+    [InlineData("DELETE", "/api/alerts/silences/999")]
+    public async Task AnAlertOrSilenceThatDoesNotExist_IsANotFoundProblem(string method, string url)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), url);
+
+        var problem = await ProblemAsync(await service.ClientWithKey(ServiceFactory.PrKey).SendAsync(request), HttpStatusCode.NotFound);
+
+        problem.GetProperty("status").GetInt32().ShouldBe(404);
+        problem.GetProperty("detail").GetString()!.ShouldContain("999");
+    }
+
+    [Fact]
+    public async Task SilencingAnAlertThatDoesNotExist_IsANotFoundProblem()
+    {
+        var response = await service.ClientWithKey(ServiceFactory.PrKey).PostAsJsonAsync("/api/alerts/999/silence", new { duration = "01:00:00" });
+
+        (await ProblemAsync(response, HttpStatusCode.NotFound)).GetProperty("detail").GetString().ShouldBe("there is no alert 999");
+    }
 }
