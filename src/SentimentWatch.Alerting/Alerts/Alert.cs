@@ -272,9 +272,17 @@ public sealed class Alert
         Note(now, TimelineKinds.Acknowledged, $"acknowledged by {by}", by);
     }
 
-    public void Resolve(string by, DateTimeOffset now)
+    /// <summary>
+    /// Resolves the incident by hand. False, changing nothing, when it is already resolved: a retried
+    /// resolution is answered like a repeated acknowledgement, with no second entry or recovery notice.
+    /// </summary>
+    public bool Resolve(string by, DateTimeOffset now)
     {
-        EnsureOpen();
+        if (Status == AlertStatus.Resolved)
+        {
+            return false;
+        }
+
         Status = AlertStatus.Resolved;
         ResolvedAt = now;
         ResolvedBy = by;
@@ -285,6 +293,7 @@ public sealed class Alert
         }
 
         Note(now, TimelineKinds.Resolved, HeldUntilClear ? $"resolved by {by} while still firing" : $"resolved by {by}", by);
+        return true;
     }
 
     /// <summary>Takes the current reading of the incident's watch (and group).</summary>

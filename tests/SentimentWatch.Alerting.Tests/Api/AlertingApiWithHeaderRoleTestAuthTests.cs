@@ -320,6 +320,28 @@ public sealed class AlertingApiWithHeaderRoleTestAuthTests : IAsyncLifetime
         page.GetProperty("items").GetArrayLength().ShouldBe(0);
     }
 
+    [Fact]
+    public async Task ResolvingTwice_AnswersTheAlertAsItIsAndAnnouncesNothingMore()
+    {
+        var id = await OpenInfluencerAlertAsync("brand");
+        var first = await (await _host.Client(user: "li.na").PostAsync($"/api/alerts/{id}/resolve", null)).Content.ReadFromJsonAsync<JsonElement>();
+        (await _receiver.NextAsync()).Kind.ShouldBe("resolved");
+        _host.Clock.Advance(TimeSpan.FromMinutes(3));
+
+        var again = await _host.Client(user: "wang.wei").PostAsync($"/api/alerts/{id}/resolve", null);
+
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var alert = await again.Content.ReadFromJsonAsync<JsonElement>();
+        alert.GetProperty("status").GetString().ShouldBe("resolved");
+        alert.GetProperty("resolvedBy").GetString().ShouldBe("li.na");
+        alert.GetProperty("resolvedAt").GetDateTimeOffset().ShouldBe(first.GetProperty("resolvedAt").GetDateTimeOffset());
+        alert.GetProperty("notificationCount").GetInt32().ShouldBe(first.GetProperty("notificationCount").GetInt32());
+        var rows = await _receiver.ShouldReceiveNothingMoreAsync(_host, "a retried resolve sends no second recovery notice");
+        rows.Count(r => r.Kind == NotificationKind.Resolved).ShouldBe(1);
+        await using var db = await _host.DbAsync();
+        db.Timeline.Count(t => t.AlertId == id && t.Kind == TimelineKinds.Resolved).ShouldBe(1, "the retry writes no second resolution on the timeline");
+    }
+
     [Theory]
     [InlineData("GET", "/api/alerts/999/mentions", 404)]
     [InlineData("POST", "/api/alerts/999/acknowledge", 404)]
