@@ -48,6 +48,7 @@ public sealed class AlertsApiProblemTests(ServiceFactory service) : IClassFixtur
     [InlineData("POST", "/api/alerts/999/ack")]
     [InlineData("POST", "/api/alerts/999/resolve")]
     [InlineData("DELETE", "/api/alerts/silences/999")]
+    [InlineData("GET", "/api/alerts/999/cases")]
     public async Task AnAlertOrSilenceThatDoesNotExist_IsANotFoundProblem(string method, string url)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), url);
@@ -64,5 +65,13 @@ public sealed class AlertsApiProblemTests(ServiceFactory service) : IClassFixtur
         var response = await service.ClientWithKey(ServiceFactory.PrKey).PostAsJsonAsync("/api/alerts/999/silence", new { duration = "01:00:00" });
 
         (await ProblemAsync(response, HttpStatusCode.NotFound)).GetProperty("detail").GetString().ShouldBe("there is no alert 999");
+    }
+
+    [Fact]
+    public async Task TheCasesOfANonPositiveAlertId_AreAProblemNamingTheId()
+    {
+        var response = await service.ClientWithKey(ServiceFactory.PrKey).GetAsync("/api/alerts/-5/cases");
+
+        (await ProblemAsync(response, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("id", out _).ShouldBeTrue();
     }
 }
