@@ -272,9 +272,17 @@ public sealed class Alert
         Note(now, TimelineKinds.Acknowledged, $"acknowledged by {by}", by);
     }
 
-    public void Resolve(string by, DateTimeOffset now)
+    /// <summary>
+    /// Resolves the incident by hand. False, changing nothing, when it is already resolved: a retried
+    /// resolution is answered like a repeated acknowledgement, with no second entry or recovery notice.
+    /// </summary>
+    public bool Resolve(string by, DateTimeOffset now)
     {
-        EnsureOpen();
+        if (Status == AlertStatus.Resolved)
+        {
+            return false;
+        }
+
         Status = AlertStatus.Resolved;
         ResolvedAt = now;
         ResolvedBy = by;
@@ -285,6 +293,7 @@ public sealed class Alert
         }
 
         Note(now, TimelineKinds.Resolved, HeldUntilClear ? $"resolved by {by} while still firing" : $"resolved by {by}", by);
+        return true;
     }
 
     /// <summary>Takes the current reading of the incident's watch (and group).</summary>
@@ -404,6 +413,15 @@ public sealed class AlertSignal
 /// <summary>Suppresses notifications for a watch, optionally one rule and one group, until it expires.</summary>
 public sealed class AlertSilence
 {
+    /// <summary>The longest watch or rule id a silence may name: the evidence store keeps watch ids of up to 200 characters.</summary>
+    public const int MaxIdLength = 200;
+
+    /// <summary>The longest group (a source or topic, or an incident group such as <c>source:weibo</c>): the evidence history keeps groups of up to 300.</summary>
+    public const int MaxGroupLength = 300;
+
+    /// <summary>A sentence or two for the team, not a document: every silence is listed in full.</summary>
+    public const int MaxReasonLength = 500;
+
     public long Id { get; set; }
     public required string WatchId { get; set; }
     public string? RuleId { get; set; }

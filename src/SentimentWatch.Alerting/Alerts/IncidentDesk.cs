@@ -220,11 +220,7 @@ public sealed class IncidentDesk(
         }, cancellationToken);
 
     public async Task<Alert?> ResolveAsync(long id, string by, CancellationToken cancellationToken) =>
-        await ChangeAsync(id, alert =>
-        {
-            alert.Resolve(by, clock.GetUtcNow());
-            return alert.NotificationCount > 0 ? NotificationKind.Resolved : null;
-        }, cancellationToken);
+        await ChangeAsync(id, alert => alert.Resolve(by, clock.GetUtcNow()) && alert.NotificationCount > 0 ? NotificationKind.Resolved : null, cancellationToken);
 
     public async Task<AlertSilence> SilenceAsync(AlertSilence silence, CancellationToken cancellationToken)
     {
@@ -632,7 +628,7 @@ public sealed class IncidentDesk(
             Source = mention.Source,
             Topic = mention.Topic?.Topic,
             Author = mention.Author,
-            Reach = mention.Engagement.Total,
+            Reach = SaturatingReach.Of(mention.Engagement),
             RiskTerms = string.Join('|', terms.Select(t => t.Replace("|", string.Empty, StringComparison.Ordinal))),
             Url = mention.Url,
             Excerpt = excerpt.Length <= ExcerptLength ? excerpt : excerpt[..ExcerptLength] + "…",

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +12,15 @@ namespace SentimentWatch.Alerting;
 public static class AlertingApi
 {
     public const int MaxPageSize = 200;
+
+    /// <summary>
+    /// The highest page number: far past any real list, and low enough that the rows skipped
+    /// ((page - 1) * pageSize, at most 1,999,999,800) fit an int.
+    /// </summary>
+    public const int MaxPage = 10_000_000;
+
+    /// <summary>The longest silence: a silence is a pause, not a way to switch alerting off.</summary>
+    public static readonly TimeSpan MaxSilence = TimeSpan.FromDays(30);
 
     /// <summary>
     /// <c>/api/alerts</c>: list (status filter, paging), one alert, acknowledge, resolve, and
@@ -46,18 +54,7 @@ public static class AlertingApi
             errors["status"] = [$"status '{status}' is not one of {string.Join(", ", AlertList.Statuses)}"];
         }
 
-        var number = page ?? 1;
-        var size = pageSize ?? 50;
-        if (number < 1)
-        {
-            errors["page"] = [$"page must be 1 or more (was {number})"];
-        }
-
-        if (size is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize} (was {size})"];
-        }
-
+        var (number, size) = Paging(page, pageSize, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -72,7 +69,7 @@ public static class AlertingApi
     /// <c>GET /api/alerts/{id}/mentions?page=&amp;pageSize=</c>: the posts behind an incident, newest
     /// first, so the pr role can read them without the analyst's search (already redacted).
     /// </summary>
-    private static async Task<Results<Ok<AlertMentionPage>, NotFound<ProblemDetails>, ValidationProblem>> ListMentionsAsync(
+    private static async Task<Results<Ok<AlertMentionPage>, ProblemHttpResult, ValidationProblem>> ListMentionsAsync(
         IDbContextFactory<AlertingDbContext> dbs, IEnumerable<Core.Indexing.IMentionIndex> indexes, string id, int? page, int? pageSize, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var alertId, out var invalid))
@@ -80,19 +77,8 @@ public static class AlertingApi
             return invalid;
         }
 
-        var number = page ?? 1;
-        var size = pageSize ?? 50;
         var errors = new Dictionary<string, string[]>();
-        if (number < 1)
-        {
-            errors["page"] = [$"page must be 1 or more (was {number})"];
-        }
-
-        if (size is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize} (was {size})"];
-        }
-
+        var (number, size) = Paging(page, pageSize, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -117,14 +103,14 @@ public static class AlertingApi
             var mention = index is null ? null : await index.GetAsync(link.MentionId, cancellationToken);
             evidence.TryGetValue(link.MentionId, out var e);
             items.Add(mention is not null
-                ? new AlertMentionView(mention.Id, link.At, mention.Source, mention.Author, mention.Url, mention.Title, mention.Text, mention.Sentiment?.Label.ToString().ToLowerInvariant(), mention.Engagement.Total)
+                ? new AlertMentionView(mention.Id, link.At, mention.Source, mention.Author, mention.Url, mention.Title, mention.Text, mention.Sentiment?.Label.ToString().ToLowerInvariant(), SaturatingReach.Of(mention.Engagement))
                 : new AlertMentionView(link.MentionId, link.At, e?.Source, e?.Author, e?.Url, null, e?.Excerpt, e?.Sentiment?.ToString().ToLowerInvariant(), e?.Reach));
         }
 
         return TypedResults.Ok(new AlertMentionPage(total, number, size, items));
     }
 
-    private static async Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(
+    private static async Task<Results<Ok<AlertView>, ProblemHttpResult, ValidationProblem>> GetAsync(
         IDbContextFactory<AlertingDbContext> dbs, WatchNames names, string id, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var alertId, out var invalid))
@@ -137,15 +123,15 @@ public static class AlertingApi
         return alert is null ? NotFound(alertId) : TypedResults.Ok(AlertView.From(alert, names));
     }
 
-    private static Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> AcknowledgeAsync(
+    private static Task<Results<Ok<AlertView>, ProblemHttpResult, ValidationProblem>> AcknowledgeAsync(
         IncidentDesk desk, WatchNames names, HttpContext http, string id, CancellationToken cancellationToken) =>
         ChangeAsync(id, http, names, (alertId, by) => desk.AcknowledgeAsync(alertId, by, cancellationToken));
 
-    private static Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ResolveAsync(
+    private static Task<Results<Ok<AlertView>, ProblemHttpResult, ValidationProblem>> ResolveAsync(
         IncidentDesk desk, WatchNames names, HttpContext http, string id, CancellationToken cancellationToken) =>
         ChangeAsync(id, http, names, (alertId, by) => desk.ResolveAsync(alertId, by, cancellationToken));
 
-    private static async Task<Results<Ok<AlertView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ChangeAsync(
+    private static async Task<Results<Ok<AlertView>, ProblemHttpResult, ValidationProblem>> ChangeAsync(
         string id, HttpContext http, WatchNames names, Func<long, string, Task<Alert?>> change)
     {
         if (!TryParseId(id, out var alertId, out var invalid))
@@ -160,7 +146,7 @@ public static class AlertingApi
         }
         catch (InvalidOperationException ex)
         {
-            return TypedResults.Conflict(new ProblemDetails { Title = "Alert already resolved", Detail = ex.Message, Status = StatusCodes.Status409Conflict });
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Alert already resolved", detail: ex.Message);
         }
     }
 
@@ -219,11 +205,15 @@ public static class AlertingApi
         {
             errors["watch"] = ["watch must name a watch id or be '*'"];
         }
-        else if (UnknownWatch(request.Watch.Trim(), http.RequestServices.GetService<IWatchCatalog>()) is { } unknown)
+        else if (WithinLength("watch", request.Watch.Trim(), AlertSilence.MaxIdLength, errors)
+            && UnknownWatch(request.Watch.Trim(), http.RequestServices.GetService<IWatchCatalog>()) is { } unknown)
         {
             errors["watch"] = [unknown];
         }
 
+        WithinLength("rule", request.Rule?.Trim(), AlertSilence.MaxIdLength, errors);
+        WithinLength("group", request.Group?.Trim(), AlertSilence.MaxGroupLength, errors);
+        WithinLength("reason", request.Reason, AlertSilence.MaxReasonLength, errors);
         var until = ParseEnd(request.Duration, request.Until, clock.GetUtcNow(), errors);
         if (errors.Count > 0)
         {
@@ -246,7 +236,7 @@ public static class AlertingApi
     /// <c>POST /api/alerts/{id}/silence</c> with <c>{duration | until, reason?}</c>: silences this
     /// incident (every signal in it, and its recovery notice) until the given time.
     /// </summary>
-    private static async Task<Results<Created<SilenceView>, NotFound<ProblemDetails>, ValidationProblem>> SilenceAlertAsync(
+    private static async Task<Results<Created<SilenceView>, ProblemHttpResult, ValidationProblem>> SilenceAlertAsync(
         IncidentDesk desk, IDbContextFactory<AlertingDbContext> dbs, TimeProvider clock, HttpContext http, string id, SilenceAlertRequest? request, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var alertId, out var invalid))
@@ -260,6 +250,7 @@ public static class AlertingApi
         }
 
         var errors = new Dictionary<string, string[]>();
+        WithinLength("reason", request.Reason, AlertSilence.MaxReasonLength, errors);
         var until = ParseEnd(request.Duration, request.Until, clock.GetUtcNow(), errors);
         if (errors.Count > 0)
         {
@@ -289,6 +280,18 @@ public static class AlertingApi
         return TypedResults.Created($"/api/alerts/silences/{silence.Id}", SilenceView.From(silence));
     }
 
+    /// <summary>False (and an error naming the field) when the text is longer than <paramref name="max"/> characters.</summary>
+    private static bool WithinLength(string field, string? value, int max, Dictionary<string, string[]> errors)
+    {
+        if (value is null || value.Length <= max)
+        {
+            return true;
+        }
+
+        errors[field] = [$"{field} must be at most {max} characters (was {value.Length})"];
+        return false;
+    }
+
     /// <summary>
     /// A silence for a watch that does not exist silences nothing: say so, with the known ids
     /// (when this host has a watch catalog; a host without one accepts any id).
@@ -307,33 +310,40 @@ public static class AlertingApi
         return $"no watch '{watch}' exists.{hint} Known watches: {(known.Count == 0 ? "(none)" : string.Join(", ", known))}, or '*' for all.";
     }
 
-    /// <summary>Exactly one of duration or until, ending in the future and within 30 days; errors name the parameter.</summary>
+    /// <summary>
+    /// Exactly one of duration or until, ending in the future and within <see cref="MaxSilence"/>; errors name the
+    /// parameter. Each is checked against the range before any arithmetic, so a duration such as
+    /// "10675199.02:48:05.4775807" is a bad request rather than a date past the calendar's end.
+    /// </summary>
     private static DateTimeOffset ParseEnd(TimeSpan? duration, DateTimeOffset? until, DateTimeOffset now, Dictionary<string, string[]> errors)
     {
-        DateTimeOffset end;
+        const string Range = "a silence must end in the future and within 30 days";
         if (until is { } u && duration is null)
         {
-            end = u;
-        }
-        else if (duration is { } d && until is null)
-        {
-            end = now + d;
-        }
-        else
-        {
-            errors["duration"] = ["give exactly one of duration (e.g. \"01:00:00\") or until"];
-            return default;
+            if (u <= now || u > now + MaxSilence)
+            {
+                errors["until"] = [Range];
+            }
+
+            return u.ToUniversalTime();
         }
 
-        if (end <= now || end > now.AddDays(30))
+        if (duration is { } d && until is null)
         {
-            errors[until is null ? "duration" : "until"] = ["a silence must end in the future and within 30 days"];
+            if (d <= TimeSpan.Zero || d > MaxSilence)
+            {
+                errors["duration"] = [$"{Range}: duration must be more than 00:00:00 and at most {MaxSilence} (was {d})"];
+                return default;
+            }
+
+            return (now + d).ToUniversalTime();
         }
 
-        return end.ToUniversalTime();
+        errors["duration"] = ["give exactly one of duration (e.g. \"01:00:00\") or until"];
+        return default;
     }
 
-    private static async Task<Results<NoContent, NotFound<ProblemDetails>, ValidationProblem>> LiftSilenceAsync(
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> LiftSilenceAsync(
         IncidentDesk desk, HttpContext http, string id, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var silenceId, out var invalid))
@@ -343,7 +353,25 @@ public static class AlertingApi
 
         return await desk.LiftSilenceAsync(silenceId, http.User.Identity?.Name ?? "unknown", cancellationToken)
             ? TypedResults.NoContent()
-            : TypedResults.NotFound(new ProblemDetails { Title = "No such active silence", Detail = $"silence {silenceId} does not exist or has expired", Status = 404 });
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such active silence", detail: $"silence {silenceId} does not exist or has expired");
+    }
+
+    /// <summary>Page (1 to <see cref="MaxPage"/>, default 1) and page size (1 to <see cref="MaxPageSize"/>, default 50); errors name the parameter.</summary>
+    private static (int Page, int PageSize) Paging(int? page, int? pageSize, Dictionary<string, string[]> errors)
+    {
+        var number = page ?? 1;
+        var size = pageSize ?? 50;
+        if (number is < 1 or > MaxPage)
+        {
+            errors["page"] = [$"page must be between 1 and {MaxPage} (was {number})"];
+        }
+
+        if (size is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize} (was {size})"];
+        }
+
+        return (number, size);
     }
 
     private static bool TryParseId(string raw, out long id, out ValidationProblem problem)
@@ -358,8 +386,8 @@ public static class AlertingApi
         return false;
     }
 
-    private static NotFound<ProblemDetails> NotFound(long id) =>
-        TypedResults.NotFound(new ProblemDetails { Title = "Alert not found", Detail = $"there is no alert {id}", Status = StatusCodes.Status404NotFound });
+    private static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Alert not found", detail: $"there is no alert {id}");
 }
 
 /// <summary>A post behind an incident (from the index when the host has one, else the evidence excerpt).</summary>

@@ -237,8 +237,9 @@ public static class RuleEvaluation
     {
         var velocity = Math.Min(1, negatives.Count / Math.Max(baselineNegatives, 1) / rule.Ratio);
         var share = total == 0 ? 0 : negatives.Count / (double)total;
-        var reachSum = negatives.Sum(e => e.Reach);
-        var reach = Math.Min(1, Math.Log10(1 + reachSum) / Math.Log10(1 + Math.Max(rule.MinReach, 1)));
+        // In double: 1 + a sum at long.MaxValue would wrap to a negative logarithm (NaN).
+        var reachSum = (double)Math.Max(0, SaturatingReach.Sum(negatives.Select(e => e.Reach)));
+        var reach = Math.Min(1, Math.Log10(1 + reachSum) / Math.Log10(1 + (double)Math.Max(rule.MinReach, 1)));
         var authors = Math.Min(1, negatives.Select(e => e.Author ?? e.MentionId).Distinct(StringComparer.Ordinal).Count() / (double)Math.Max(rule.MinCount, 1));
         var risk = Math.Min(1, negatives.Count(e => MatchedTerms(rule, e).Any()) / 3.0);
         parts = $"velocity {F(velocity)}, negative share {F(share)}, reach {F(reach)}, authors {F(authors)}, risk terms {F(risk)}";

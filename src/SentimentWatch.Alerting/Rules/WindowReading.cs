@@ -16,7 +16,7 @@ public sealed record WindowReading
     public required int Mentions { get; init; }
     public required int Negatives { get; init; }
 
-    /// <summary>Summed reach of the negative mentions.</summary>
+    /// <summary>Summed reach of the negative mentions (at most <see cref="long.MaxValue"/>).</summary>
     public required long NegativeReach { get; init; }
 
     /// <summary>Negatives per window over the windows before (null when there is no history yet).</summary>
@@ -44,7 +44,7 @@ public sealed record WindowReading
             Window = window,
             Mentions = current.Count,
             Negatives = negatives.Count,
-            NegativeReach = negatives.Sum(e => e.Reach),
+            NegativeReach = SaturatingReach.Sum(negatives.Select(e => e.Reach)),
             UsualNegatives = usual,
             RecentNegatives = negatives.Count(e => e.At > half),
             EarlierNegatives = negatives.Count(e => e.At <= half),

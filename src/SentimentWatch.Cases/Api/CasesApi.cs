@@ -278,8 +278,19 @@ public static class CasesApi
         }
     }
 
-    private static async Task<IResult> AlertCasesAsync(long id, HttpContext http, ICaseDirectory directory, CancellationToken cancellationToken)
+    private static async Task<IResult> AlertCasesAsync(long id, ICaseDirectory directory, IEnumerable<IAlertDirectory> alerts, CancellationToken cancellationToken)
     {
+        if (id < 1)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"id must be a positive whole number (was '{id}')"] }, title: "The request is not valid");
+        }
+
+        // No cases is an answer about an alert; an alert that does not exist (or a host without alerting) is a 404, as GET /api/alerts/{id} is.
+        if (alerts.FirstOrDefault() is not { } alertDirectory || await alertDirectory.FindAsync(id, cancellationToken) is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Alert not found", detail: $"there is no alert {id}");
+        }
+
         var cases = await directory.CasesForAlertAsync(id, cancellationToken);
         var open = cases.Count(c => c.Status is not ("resolved" or "closed"));
         return TypedResults.Ok(new AlertCases(id, open, cases.Count(c => c.Breached && c.Status is not ("resolved" or "closed")), cases));

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Pipeline;
@@ -147,8 +146,8 @@ public static class IntakeApi
         return TypedResults.Ok(await ledger.ListParkedAsync(count, cancellationToken));
     }
 
-    private static async Task<Results<Accepted, NotFound<ProblemDetails>>> RequeueAsync(string id, MentionLedger ledger, CancellationToken cancellationToken) =>
+    private static async Task<Results<Accepted, ProblemHttpResult>> RequeueAsync(string id, MentionLedger ledger, CancellationToken cancellationToken) =>
         await ledger.RequeueAsync(id, cancellationToken)
             ? TypedResults.Accepted((string?)null)
-            : TypedResults.NotFound(new ProblemDetails { Title = "No parked mention with that id", Detail = $"Mention '{id}' is not parked.", Status = StatusCodes.Status404NotFound });
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No parked mention with that id", detail: $"Mention '{id}' is not parked.");
 }

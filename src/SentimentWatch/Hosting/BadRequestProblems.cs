@@ -107,10 +107,13 @@ internal sealed partial class BadRequestProblems : IExceptionHandler
         return type == bodyType ? null : type;
     }
 
-    /// <summary>A .NET type name (<c>System.Nullable`1[System.Int64]</c>, <c>int</c>) as a caller would say it.</summary>
+    /// <summary>
+    /// A .NET type name as a caller would say it: a nullable value type by its value type, however it is written
+    /// (<c>System.Nullable`1[System.Int64]</c> from System.Text.Json, <c>Nullable&lt;int&gt;</c> from the binder, <c>int?</c>).
+    /// </summary>
     public static string PlainType(string type)
     {
-        var t = NullableWrapper().Replace(type, "$1").Replace("System.", string.Empty, StringComparison.Ordinal).TrimEnd('?');
+        var t = NullableWrapper().Replace(type, "${inner}").Replace("System.", string.Empty, StringComparison.Ordinal).TrimEnd('?');
         return t switch
         {
             "Int64" or "Int32" or "Int16" or "long" or "int" or "short" or "UInt32" or "UInt64" or "uint" or "ulong" => "a whole number (no quotes, no decimals)",
@@ -136,7 +139,7 @@ internal sealed partial class BadRequestProblems : IExceptionHandler
     [GeneratedRegex(@"could not be converted to (?<type>\S+?)\.(?:\s|$)")]
     private static partial Regex Conversion();
 
-    [GeneratedRegex(@"System\.Nullable`1\[(.+)\]")]
+    [GeneratedRegex(@"(?:System\.)?Nullable(?:`1\[(?<inner>.+)\]|<(?<inner>.+)>)")]
     private static partial Regex NullableWrapper();
 
     [GeneratedRegex(@"System\.[A-Za-z0-9_.`\[\]]+")]

@@ -208,6 +208,171 @@ public sealed class AlertingApiWithHeaderRoleTestAuthTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("9999999.00:00:00")]
+    [InlineData("10675199.02:48:05.4775807")]
+    [InlineData("-10675199.02:48:05.4775808")]
+    public async Task ASilenceLongerThanTimeCanHold_IsRefusedNamingTheDuration(string duration)
+    {
+        var client = _host.Client();
+        var id = await OpenInfluencerAlertAsync("brand");
+
+        foreach (var (url, body) in new (string, object)[] { ("/api/alerts/silences", new { watch = "brand", duration }), ($"/api/alerts/{id}/silence", new { duration }) })
+        {
+            var response = await client.PostAsJsonAsync(url, body);
+
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, url);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("duration")[0].GetString()!.ShouldContain("within 30 days");
+        }
+
+        (await client.GetFromJsonAsync<JsonElement>("/api/alerts/silences")).GetArrayLength().ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("9999-12-31T23:59:59.9999999+00:00")]
+    [InlineData("0001-01-01T00:00:00+00:00")]
+    public async Task ASilenceEndingAtTheEdgeOfTime_IsRefusedNamingUntil(string until)
+    {
+        var client = _host.Client();
+        var id = await OpenInfluencerAlertAsync("brand");
+
+        foreach (var (url, body) in new (string, object)[] { ("/api/alerts/silences", new { watch = "brand", until }), ($"/api/alerts/{id}/silence", new { until }) })
+        {
+            var response = await client.PostAsJsonAsync(url, body);
+
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, url);
+            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("until", out _).ShouldBeTrue(url);
+        }
+    }
+
+    [Fact]
+    public async Task ASilenceOfExactlyThirtyDays_IsStillAccepted()
+    {
+        var response = await _host.Client().PostAsJsonAsync("/api/alerts/silences", new { watch = "brand", duration = "30.00:00:00" });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("until").GetDateTimeOffset().ShouldBe(_host.Clock.GetUtcNow().AddDays(30));
+    }
+
+    [Theory]
+    [InlineData("reason", 501)]
+    [InlineData("rule", 201)]
+    [InlineData("group", 301)]
+    public async Task ASilenceWithAnOverlongTextField_IsRefusedNamingTheField(string field, int length)
+    {
+        var body = new Dictionary<string, object> { ["watch"] = "brand", ["duration"] = "01:00:00", [field] = new string('x', length) };
+        var client = _host.Client();
+
+        var response = await client.PostAsJsonAsync("/api/alerts/silences", body);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty(field)[0].GetString()!.ShouldContain($"at most {length - 1} characters");
+        (await client.GetFromJsonAsync<JsonElement>("/api/alerts/silences")).GetArrayLength().ShouldBe(0);
+
+        body[field] = new string('x', length - 1);
+        (await client.PostAsJsonAsync("/api/alerts/silences", body)).StatusCode.ShouldBe(HttpStatusCode.Created, "the limit itself is allowed");
+    }
+
+    [Fact]
+    public async Task ASilenceForAnOverlongWatchIdOrReason_IsRefused()
+    {
+        var client = _host.Client();
+        var id = await OpenInfluencerAlertAsync("brand");
+
+        var watch = await client.PostAsJsonAsync("/api/alerts/silences", new { watch = new string('w', 201), duration = "01:00:00" });
+        watch.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await watch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("watch")[0].GetString()!.ShouldContain("at most 200 characters");
+
+        var reason = await client.PostAsJsonAsync($"/api/alerts/{id}/silence", new { duration = "01:00:00", reason = new string('r', 1_000_000) });
+        reason.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await reason.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("reason")[0].GetString()!.ShouldContain("at most 500 characters");
+        (await client.GetFromJsonAsync<JsonElement>("/api/alerts/silences")).GetArrayLength().ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("/api/alerts?page=2147483647&pageSize=200")]
+    [InlineData("/api/alerts?page=10000001")]
+    [InlineData("/api/alerts/{id}/mentions?page=2147483647&pageSize=200")]
+    [InlineData("/api/alerts/{id}/mentions?page=10737420&pageSize=200")]
+    public async Task APageBeyondTheLimit_IsRefusedNamingPage(string url)
+    {
+        var id = await OpenInfluencerAlertAsync("brand");
+
+        var response = await _host.Client().GetAsync(url.Replace("{id}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("page")[0].GetString()!.ShouldContain("10000000");
+    }
+
+    [Theory]
+    [InlineData("/api/alerts?page=10000000&pageSize=200")]
+    [InlineData("/api/alerts/{id}/mentions?page=10000000&pageSize=200")]
+    public async Task TheLastAllowedPage_IsEmptyAndLabelledAsAsked(string url)
+    {
+        var id = await OpenInfluencerAlertAsync("brand");
+
+        var page = await _host.Client().GetFromJsonAsync<JsonElement>(url.Replace("{id}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+        page.GetProperty("page").GetInt32().ShouldBe(10_000_000);
+        page.GetProperty("total").GetInt32().ShouldBe(1);
+        page.GetProperty("items").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task ResolvingTwice_AnswersTheAlertAsItIsAndAnnouncesNothingMore()
+    {
+        var id = await OpenInfluencerAlertAsync("brand");
+        var first = await (await _host.Client(user: "li.na").PostAsync($"/api/alerts/{id}/resolve", null)).Content.ReadFromJsonAsync<JsonElement>();
+        (await _receiver.NextAsync()).Kind.ShouldBe("resolved");
+        _host.Clock.Advance(TimeSpan.FromMinutes(3));
+
+        var again = await _host.Client(user: "wang.wei").PostAsync($"/api/alerts/{id}/resolve", null);
+
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var alert = await again.Content.ReadFromJsonAsync<JsonElement>();
+        alert.GetProperty("status").GetString().ShouldBe("resolved");
+        alert.GetProperty("resolvedBy").GetString().ShouldBe("li.na");
+        alert.GetProperty("resolvedAt").GetDateTimeOffset().ShouldBe(first.GetProperty("resolvedAt").GetDateTimeOffset());
+        alert.GetProperty("notificationCount").GetInt32().ShouldBe(first.GetProperty("notificationCount").GetInt32());
+        var rows = await _receiver.ShouldReceiveNothingMoreAsync(_host, "a retried resolve sends no second recovery notice");
+        rows.Count(r => r.Kind == NotificationKind.Resolved).ShouldBe(1);
+        await using var db = await _host.DbAsync();
+        db.Timeline.Count(t => t.AlertId == id && t.Kind == TimelineKinds.Resolved).ShouldBe(1, "the retry writes no second resolution on the timeline");
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/alerts/999/mentions", 404)]
+    [InlineData("POST", "/api/alerts/999/acknowledge", 404)]
+    [InlineData("POST", "/api/alerts/999/ack", 404)]
+    [InlineData("POST", "/api/alerts/999/resolve", 404)]
+    [InlineData("POST", "/api/alerts/999/silence", 404)]
+    [InlineData("DELETE", "/api/alerts/silences/999", 404)]
+    [InlineData("POST", "/api/alerts/{id}/acknowledge", 409)]
+    public async Task NotFoundAndConflict_AreProblemDetailsWithATraceId(string method, string url, int status)
+    {
+        var client = _host.Client();
+        var id = await OpenInfluencerAlertAsync("brand");
+        (await client.PostAsync($"/api/alerts/{id}/resolve", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var request = new HttpRequestMessage(new HttpMethod(method), url.Replace("{id}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        if (url.EndsWith("/silence", StringComparison.Ordinal))
+        {
+            request.Content = JsonContent.Create(new { duration = "01:00:00" });
+        }
+
+        var response = await client.SendAsync(request);
+
+        ((int)response.StatusCode).ShouldBe(status);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("status").GetInt32().ShouldBe(status);
+        problem.GetProperty("title").GetString().ShouldNotBeNullOrWhiteSpace();
+        problem.GetProperty("detail").GetString().ShouldNotBeNullOrWhiteSpace();
+        problem.TryGetProperty("traceId", out _).ShouldBeTrue();
+    }
+
+    [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized)]
     [InlineData("analyst", HttpStatusCode.Forbidden)]
     [InlineData("support", HttpStatusCode.Forbidden)]

@@ -305,6 +305,29 @@ public sealed class CasesApiWithHeaderRoleTestAuthTests : IDisposable
     }
 
     [Fact]
+    public async Task TheCasesOfAnAlertThatDoesNotExist_AreNotFound()
+    {
+        var alerts = new RecordingAlertDirectory();
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings(), services: s => s.AddSingleton<IAlertDirectory>(alerts));
+        alerts.Open(7);
+        var pr = host.Client("pr", "pat");
+
+        (await pr.GetFromJsonAsync<JsonElement>("/api/alerts/7/cases")).GetProperty("cases").GetArrayLength().ShouldBe(0, "a known alert without cases is an empty list");
+        var unknown = await ProblemAsync(await pr.GetAsync("/api/alerts/999/cases"), HttpStatusCode.NotFound);
+        unknown.GetProperty("detail").GetString().ShouldBe("there is no alert 999");
+        (await ProblemAsync(await pr.GetAsync("/api/alerts/-5/cases"), HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("id", out _).ShouldBeTrue();
+        (await ProblemAsync(await pr.GetAsync("/api/alerts/0/cases"), HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("id", out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task TheCasesOfAnAlert_AreNotFoundOnAHostWithoutAlerts()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+
+        await ProblemAsync(await host.Client("pr", "pat").GetAsync("/api/alerts/7/cases"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task ResolvingTheLastOpenCaseOfAnIncident_SaysSoOnTheAlert()
     {
         var alerts = new RecordingAlertDirectory();

@@ -115,6 +115,18 @@ public sealed class IntakeApiTests(ServiceFactory service) : IClassFixture<Servi
     }
 
     [Fact]
+    public async Task RequeueingAMentionThatIsNotParked_IsANotFoundProblemWithATraceId()
+    {
+        var response = await service.ClientWithKey(ServiceFactory.AdminKey).PostAsync("/api/pipeline/parked/nope/requeue", null);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("detail").GetString().ShouldBe("Mention 'nope' is not parked.");
+        problem.TryGetProperty("traceId", out _).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task ABodyOverTheLimit_Gets413()
     {
         var admin = service.ClientWithKey(ServiceFactory.AdminKey);
