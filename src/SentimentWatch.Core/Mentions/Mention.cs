@@ -89,6 +89,13 @@ public sealed record Engagement(long Reach = 0, long Likes = 0, long Replies = 0
 {
     public static readonly Engagement None = new();
 
-    /// <summary>One number to rank and threshold on: followers/views, else interactions.</summary>
-    public long Total => Math.Max(Reach, Likes + Replies + Shares);
+    /// <summary>One number to rank and threshold on: followers/views, else interactions (their sum saturates, never wraps).</summary>
+    public long Total
+    {
+        get
+        {
+            var interactions = (Int128)Math.Max(0, Likes) + Math.Max(0, Replies) + Math.Max(0, Shares);
+            return Math.Max(Reach, interactions > long.MaxValue ? long.MaxValue : (long)interactions);
+        }
+    }
 }

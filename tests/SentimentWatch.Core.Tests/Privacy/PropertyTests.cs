@@ -79,6 +79,7 @@ public sealed class PropertyTests
             new[] { e.Reach, e.Likes, e.Replies, e.Shares }.ShouldAllBe(v => v >= 0 && v <= MentionContract.MaxEngagement);
             e.Total.ShouldBeInRange(0, 3 * MentionContract.MaxEngagement);
             MentionContract.Fit(fitted).Engagement.ShouldBe(e);
+            new Engagement(reach, likes, replies, shares).Total.ShouldBeGreaterThanOrEqualTo(Math.Max(0, Math.Max(reach, Math.Max(likes, Math.Max(replies, shares)))));
             if (reach is >= 0 and <= MentionContract.MaxEngagement)
             {
                 e.Reach.ShouldBe(reach);
