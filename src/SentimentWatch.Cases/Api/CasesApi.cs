@@ -103,7 +103,7 @@ public static class CasesApi
                 filter = filter with { Status = status };
                 break;
             case var s:
-                errors["status"] = [$"status '{s}' is not one of open, all, {CaseStatuses.Wire}"];
+                errors["status"] = [$"status '{CaseTextLimits.Quote(s)}' is not one of open, all, {CaseStatuses.Wire}"];
                 break;
         }
 
@@ -115,7 +115,7 @@ public static class CasesApi
             }
             else
             {
-                errors["priority"] = [$"priority '{p}' is not one of P1, P2, P3, P4"];
+                errors["priority"] = [$"priority '{CaseTextLimits.Quote(p)}' is not one of P1, P2, P3, P4"];
             }
         }
 
@@ -127,7 +127,7 @@ public static class CasesApi
             }
             else
             {
-                errors["breached"] = [$"breached must be true or false (was '{b}')"];
+                errors["breached"] = [$"breached must be true or false (was '{CaseTextLimits.Quote(b)}')"];
             }
         }
 
@@ -139,14 +139,14 @@ public static class CasesApi
             }
             else
             {
-                errors["alert"] = [$"alert must be an alert id (was '{a}')"];
+                errors["alert"] = [$"alert must be an alert id (was '{CaseTextLimits.Quote(a)}')"];
             }
         }
 
         var size = 50;
         if (q["pageSize"].ToString() is { Length: > 0 } ps && (!int.TryParse(ps, NumberStyles.Integer, CultureInfo.InvariantCulture, out size) || size is < 1 or > CaseQueries.MaxPageSize))
         {
-            errors["pageSize"] = [$"pageSize must be between 1 and {CaseQueries.MaxPageSize} (was '{ps}')"];
+            errors["pageSize"] = [$"pageSize must be between 1 and {CaseQueries.MaxPageSize} (was '{CaseTextLimits.Quote(ps)}')"];
         }
 
         var cursor = q["cursor"].ToString();
@@ -248,7 +248,7 @@ public static class CasesApi
         var groupBy = http.Request.Query["groupBy"].ToString().Trim();
         if (groupBy.Length > 0 && groupBy is not ("category" or "team" or "agent" or "watch"))
         {
-            errors["groupBy"] = [$"groupBy must be one of category, team, agent, watch (was '{groupBy}')"];
+            errors["groupBy"] = [$"groupBy must be one of category, team, agent, watch (was '{CaseTextLimits.Quote(groupBy)}')"];
         }
 
         if (errors.Count > 0)
@@ -380,7 +380,7 @@ public static class CasesApi
             return (version, null);
         }
 
-        return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["If-Match"] = [$"If-Match '{header}' is not an ETag this API issued (e.g. \"{id}-3\")"] }, title: "The request is not valid"));
+        return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["If-Match"] = [$"If-Match '{CaseTextLimits.Quote(header)}' is not an ETag this API issued (e.g. \"{id}-3\")"] }, title: "The request is not valid"));
     }
 
     private static IResult NotFound(long id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such case", detail: $"No case {id} (or not one you may see).");

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SentimentWatch.Cases.Tests.Support;
+using SentimentWatch.Cases.Workflow;
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Indexing;
+
+namespace SentimentWatch.Cases.Tests.Api;
+
+/// <summary>
+/// What the cases API refuses, over the test server as the other API tests: each is a 400 naming the
+/// field, quoting no more than a short prefix of the bad value, and changes nothing.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class CasesApiInputBoundsWithHeaderRoleTestAuthTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private static async Task<long> OpenAsync(CasesTestHost host)
+    {
+        await host.Desk.OnIndexedAsync([Complaints.Make(host.Clock.GetUtcNow())], default);
+        await using var db = await host.DbAsync();
+        return await db.Cases.MaxAsync(c => c.Id);
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object body, string? ifMatch = "*")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        return client.SendAsync(request);
+    }
+
+    /// <summary>The 400's message for <paramref name="field"/>, after checking it is the only field named.</summary>
+    private static async Task<string> RefusedAsync(HttpResponseMessage response, string field)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var errors = JsonDocument.Parse(body).RootElement.GetProperty("errors");
+        errors.EnumerateObject().Select(e => e.Name).ShouldBe([field]);
+        return errors.GetProperty(field)[0].GetString()!;
+    }
+
+    [Fact]
+    public async Task TextPastItsLimit_IsRefusedNamingTheField_AndNothingIsStored()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings(), capabilities: b => b.AddIndexing());
+        var id = await OpenAsync(host);
+        var client = host.Client();
+        var note = new string('n', CaseTextLimits.MaxNoteLength + 1);
+        var summary = new string('s', CaseTextLimits.MaxSummaryLength + 1);
+
+        (await RefusedAsync(await PostAsync(client, $"/api/cases/{id}/notes", new { text = note }, ifMatch: null), "text")).ShouldBe("text must be at most 10,000 characters (was 10,001)");
+        await RefusedAsync(await PostAsync(client, $"/api/cases/{id}/replies", new { text = note, channel = "public" }, ifMatch: null), "text");
+        await RefusedAsync(await PostAsync(client, $"/api/cases/{id}/transition", new { to = "resolved", summary, rootCause = "billing_error" }), "summary");
+        await RefusedAsync(await PostAsync(client, $"/api/cases/{id}/transition", new { to = "in_progress", reason = summary }), "reason");
+        (await RefusedAsync(await PostAsync(client, $"/api/cases/{id}/override", new { priority = "P1", reason = summary }), "reason")).ShouldBe("reason must be at most 2,000 characters (was 2,001)");
+        await RefusedAsync(await PostAsync(client, $"/api/cases/{id}/satisfaction", new { score = 5, comment = summary }), "comment");
+
+        var mention = Complaints.Make(host.Clock.GetUtcNow(), text: "a post staff open a case for by hand");
+        await host.App.Services.GetRequiredService<IMentionIndex>().UpsertAsync([mention], default);
+        await RefusedAsync(await client.PostAsJsonAsync("/api/cases", new { mentionId = mention.Id, note }), "note");
+
+        var detail = await client.GetFromJsonAsync<JsonElement>($"/api/cases/{id}");
+        detail.GetProperty("notes").GetArrayLength().ShouldBe(0);
+        detail.GetProperty("replies").GetArrayLength().ShouldBe(0);
+        detail.GetProperty("case").GetProperty("status").GetString().ShouldBe("assigned");
+        detail.GetProperty("case").GetProperty("priority").GetString().ShouldNotBe("P1");
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Cases.CountAsync()).ShouldBe(1, "the manual case was not opened");
+        }
+
+        // At the limit: accepted.
+        (await PostAsync(client, $"/api/cases/{id}/notes", new { text = new string('n', CaseTextLimits.MaxNoteLength) }, ifMatch: null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(client, $"/api/cases/{id}/transition", new { to = "resolved", summary = new string('s', CaseTextLimits.MaxSummaryLength), rootCause = "billing_error" }))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task AnUnknownOrOverlongAgent_IsRefusedQuotingAShortPrefixOnly()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        var id = await OpenAsync(host);
+        var client = host.Client();
+        var megabyte = new string('a', 1024 * 1024);
+        var unknown = "someone-" + new string('x', 200);
+
+        var tooLong = await PostAsync(client, $"/api/cases/{id}/assign", new { agent = megabyte });
+        var notAnAgent = await PostAsync(client, $"/api/cases/{id}/assign", new { agent = unknown });
+
+        (await tooLong.Content.ReadAsStringAsync()).Length.ShouldBeLessThan(1_000);
+        (await RefusedAsync(tooLong, "agent")).ShouldBe("agent must be at most 256 characters (was 1,048,576)");
+        var message = await RefusedAsync(notAnAgent, "agent");
+        message.ShouldStartWith("'" + unknown[..CaseTextLimits.QuotedLength] + "…'");
+        message.ShouldNotContain(unknown);
+    }
+}
