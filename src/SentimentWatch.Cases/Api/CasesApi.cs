@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using SentimentWatch.Cases.Domain;
 using SentimentWatch.Cases.Workflow;
 using SentimentWatch.Core.Incidents;
+using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Security;
 
 namespace SentimentWatch.Cases.Api;
@@ -285,10 +286,16 @@ public static class CasesApi
         return TypedResults.Ok(new AlertCases(id, open, cases.Count(c => c.Breached && c.Status is not ("resolved" or "closed")), cases));
     }
 
+    /// <summary>
+    /// The period of the metrics and the export (default: the last 30 days), each end bounded as
+    /// mention searches are (<see cref="MentionDateOptions.AllowsInQuery"/>), so no day arithmetic
+    /// downstream can leave DateTimeOffset's range.
+    /// </summary>
     private static (DateTimeOffset From, DateTimeOffset To, Dictionary<string, string[]> Errors) Period(HttpContext http, TimeProvider clock)
     {
         var errors = new Dictionary<string, string[]>();
         var now = clock.GetUtcNow();
+        var dates = http.RequestServices.GetService<IOptions<MentionDateOptions>>()?.Value ?? MentionDateOptions.Default;
         var to = now;
         var from = now - TimeSpan.FromDays(30);
         foreach (var (field, setter) in new (string, Action<DateTimeOffset>)[] { ("from", v => from = v), ("to", v => to = v) })
@@ -299,13 +306,17 @@ public static class CasesApi
                 continue;
             }
 
-            if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+            if (!DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
             {
-                setter(value);
+                errors[field] = [$"{field} must be an ISO 8601 date or time (was '{CaseTextLimits.Quote(raw)}')"];
+            }
+            else if (!dates.AllowsInQuery(value, now))
+            {
+                errors[field] = [$"{field} must be from {dates.EarliestPublishedAt:yyyy-MM-dd} to {dates.QueryLatest(now):yyyy-MM-dd} (was '{CaseTextLimits.Quote(raw)}')"];
             }
             else
             {
-                errors[field] = [$"{field} must be an ISO 8601 date or time (was '{raw}')"];
+                setter(value);
             }
         }
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using SentimentWatch.Cases.Tests.Support;
 using SentimentWatch.Cases.Workflow;
 using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Scoring;
 using SentimentWatch.Indexing;
 
 namespace SentimentWatch.Cases.Tests.Api;
@@ -47,6 +48,69 @@ public sealed class CasesApiInputBoundsWithHeaderRoleTestAuthTests : IDisposable
         var errors = JsonDocument.Parse(body).RootElement.GetProperty("errors");
         errors.EnumerateObject().Select(e => e.Name).ShouldBe([field]);
         return errors.GetProperty(field)[0].GetString()!;
+    }
+
+    [Theory]
+    [InlineData("to=9999-12-31T23:59:59Z", "to")]
+    [InlineData("from=0001-01-01T00:00:00Z", "from")]
+    [InlineData("from=1999-12-31T23:59:59Z", "from")]
+    [InlineData("from=9999-12-31T00:00:00Z&to=9999-12-31T23:59:59.9999999Z", "from,to")]
+    public async Task MetricsAndExport_RefuseAPeriodOutsideTheQueryWindow_NamingTheEnd(string query, string fields)
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        var client = host.Client();
+
+        foreach (var path in new[] { "/api/cases/metrics", "/api/cases/export" })
+        {
+            var response = await client.GetAsync($"{path}?{query}");
+            var body = await response.Content.ReadAsStringAsync();
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, $"{path}: {body}");
+            var errors = JsonDocument.Parse(body).RootElement.GetProperty("errors");
+            errors.EnumerateObject().Select(e => e.Name).Order().ShouldBe(fields.Split(','));
+            errors.EnumerateObject().First().Value[0].GetString()!.ShouldContain("must be from 2000-01-01 to 2027-11-");
+        }
+    }
+
+    [Fact]
+    public async Task MetricsAndExport_StillAnswerForAPeriodInsideTheWindow_UpToAYearAhead()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        await OpenAsync(host);
+        var client = host.Client();
+        var to = Uri.EscapeDataString(host.Clock.GetUtcNow().AddDays(365).ToString("O"));
+
+        var metrics = await client.GetFromJsonAsync<JsonElement>($"/api/cases/metrics?from=2000-01-01&to={to}");
+        metrics.GetProperty("total").GetProperty("volume").GetInt32().ShouldBe(1);
+        var export = await client.GetStringAsync($"/api/cases/export?from=2000-01-01&to={to}");
+        export.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2, "a header and the one case");
+    }
+
+    [Fact]
+    public async Task AnUnreadablePeriod_IsQuotedShort()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+
+        var message = await RefusedAsync(await host.Client().GetAsync("/api/cases/metrics?to=" + new string('9', 5_000)), "to");
+
+        message.Length.ShouldBeLessThan(200);
+        message.ShouldContain(new string('9', CaseTextLimits.QuotedLength) + "…");
+    }
+
+    [Fact]
+    public async Task Metrics_AtTheVeryEndsOfDateTimeOffset_AreReadWithoutOverflow()
+    {
+        // The API keeps periods inside the query window; the read itself must not overflow either.
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        await OpenAsync(host);
+        var queries = host.App.Services.GetRequiredService<CaseQueries>();
+
+        var everything = await queries.MetricsAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, "category", default);
+        var lastDay = await queries.MetricsAsync(new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero), DateTimeOffset.MaxValue, null, default);
+
+        everything.Total.Volume.ShouldBe(1);
+        everything.Groups.Single().Key.ShouldBe(ComplaintTopics.RefundReturn);
+        lastDay.Total.Volume.ShouldBe(0);
+        lastDay.Total.Backlog.ShouldBe(1, "the backlog is every open case, whatever the period");
     }
 
     [Fact]
