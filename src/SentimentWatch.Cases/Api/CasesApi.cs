@@ -403,7 +403,10 @@ public static class CasesApi
             case CaseOutcomeKind.NotFound:
                 return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such case", detail: outcome.Message);
             case CaseOutcomeKind.Invalid:
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [outcome.Field ?? "$"] = [outcome.Message ?? "not valid"] }, title: "The request is not valid");
+                return TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]> { [outcome.Field ?? "$"] = [outcome.Message ?? "not valid"] },
+                    title: "The request is not valid",
+                    extensions: outcome.Allowed is { } allowed ? new Dictionary<string, object?> { ["allowed"] = allowed } : null);
             case CaseOutcomeKind.Stale:
             {
                 var problem = new ProblemDetails { Status = StatusCodes.Status412PreconditionFailed, Title = "The case changed", Detail = outcome.Message };

@@ -9,6 +9,7 @@ using SentimentWatch.Core.Indexing;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Core.Privacy;
+using SentimentWatch.Core.Scoring;
 using SentimentWatch.Storage;
 
 namespace SentimentWatch.Cases.Workflow;
@@ -24,6 +25,7 @@ public sealed class CaseDesk(
     IOptionsMonitor<CasesOptions> options,
     IEnumerable<IAlertDirectory> alertDirectories,
     IEnumerable<IMentionIndex> mentionIndexes,
+    IEnumerable<IComplaintTaxonomy> taxonomies,
     TimeProvider clock,
     ILogger<CaseDesk> logger) : IMentionObserver
 {
@@ -35,6 +37,7 @@ public sealed class CaseDesk(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IAlertDirectory? _alerts = alertDirectories.FirstOrDefault();
     private readonly IMentionIndex? _index = mentionIndexes.FirstOrDefault();
+    private readonly IComplaintTaxonomy? _taxonomy = taxonomies.FirstOrDefault();
     private CasesOptions? _policiesFrom;
     private CaseBands? _bands;
     private SlaPolicies? _policies;
@@ -1055,6 +1058,23 @@ public sealed class CaseDesk(
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// The categories a case of <paramref name="watchId"/> may be filed under: its watch's own complaint
+    /// taxonomy (decision 126), the default one, and those the routing configuration names (teams'
+    /// categories, agents' skills), in that order.
+    /// </summary>
+    public IReadOnlyList<string> CategoriesFor(string watchId)
+    {
+        var settings = options.CurrentValue;
+        return (_taxonomy?.CategoriesOf(watchId) ?? [])
+            .Concat(_taxonomy?.CategoriesOf(null) ?? [])
+            .Concat(ComplaintTopics.Default)
+            .Concat(settings.Teams.SelectMany(team => team.Categories))
+            .Concat(settings.Agents.SelectMany(agent => agent.Skills).Where(skill => skill != "*"))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+    }
+
     /// <summary>Overrides category and/or priority with a recorded reason; a new priority re-targets the SLA clocks.</summary>
     public Task<CaseOutcome> OverrideAsync(long id, int? expectedVersion, string? category, string? priority, string? reason, string who, CancellationToken cancellationToken)
     {
@@ -1088,6 +1108,15 @@ public sealed class CaseDesk(
         {
             if (!string.IsNullOrWhiteSpace(category) && category.Trim() != c.Category)
             {
+                var categories = CategoriesFor(c.WatchId);
+                if (!categories.Contains(category.Trim(), StringComparer.Ordinal))
+                {
+                    return Task.FromResult<CaseOutcome?>(CaseOutcome.Invalid(
+                        "category",
+                        $"category '{CaseTextLimits.Quote(category.Trim())}' is not a complaint category of watch '{c.WatchId}': use one of {string.Join(", ", categories)}",
+                        categories));
+                }
+
                 Audit(db, c, who, "category", c.Category, category.Trim(), now, reason);
                 c.Category = category.Trim();
             }

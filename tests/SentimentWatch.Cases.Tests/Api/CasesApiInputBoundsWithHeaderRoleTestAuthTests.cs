@@ -167,4 +167,63 @@ public sealed class CasesApiInputBoundsWithHeaderRoleTestAuthTests : IDisposable
         message.ShouldStartWith("'" + unknown[..CaseTextLimits.QuotedLength] + "…'");
         message.ShouldNotContain(unknown);
     }
+
+    [Fact]
+    public async Task AnOverriddenCategory_MustBeOneOfTheDefaultTaxonomyOrTheRoutingConfiguration()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        var id = await OpenAsync(host);
+        var client = host.Client();
+
+        var response = await PostAsync(client, $"/api/cases/{id}/override", new { category = "aliens", reason = "x" });
+        var body = await response.Content.ReadAsStringAsync();
+        var message = await RefusedAsync(response, "category");
+
+        message.ShouldStartWith("category 'aliens' is not a complaint category of watch 'brand': use one of ");
+        JsonDocument.Parse(body).RootElement.GetProperty("allowed").EnumerateArray().Select(e => e.GetString()).ShouldBe(ComplaintTopics.Default);
+        var detail = await client.GetFromJsonAsync<JsonElement>($"/api/cases/{id}");
+        detail.GetProperty("case").GetProperty("category").GetString().ShouldBe(ComplaintTopics.RefundReturn);
+        detail.GetProperty("audit").EnumerateArray().ShouldNotContain(a => a.GetProperty("what").GetString() == "category");
+
+        (await PostAsync(client, $"/api/cases/{id}/override", new { category = ComplaintTopics.Logistics, reason = "a parcel, not a refund" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task AWatchWithItsOwnTaxonomy_TakesItsCategoriesAndTheDefaultOnes_OtherWatchesTheDefaultOnly()
+    {
+        var settings = new CasesSettings();
+        settings["Cases:Watches:1:Watch"] = "skyair";
+        settings["Cases:Watches:1:MinNegative"] = "0.7";
+        settings["Cases:Watches:1:Team"] = "care";
+        var taxonomy = new FixedComplaintTaxonomy(new Dictionary<string, string[]> { ["skyair"] = ["delays", "baggage", "crew", "other"] });
+        await using var host = await CasesTestHost.StartAsync(_data.Path, settings, services: s => s.AddSingleton<IComplaintTaxonomy>(taxonomy));
+        var now = host.Clock.GetUtcNow();
+        await host.Desk.OnIndexedAsync(
+        [
+            Complaints.Make(now, text: "flight delayed five hours, nobody told us", topic: ComplaintTopics.Other, watch: "skyair", direct: true, author: "flyer"),
+            Complaints.Make(now, author: "shopper"),
+        ], default);
+        long skyair, brand;
+        await using (var db = await host.DbAsync())
+        {
+            skyair = await db.Cases.Where(c => c.WatchId == "skyair").Select(c => c.Id).SingleAsync();
+            brand = await db.Cases.Where(c => c.WatchId == "brand").Select(c => c.Id).SingleAsync();
+        }
+
+        var client = host.Client();
+
+        (await PostAsync(client, $"/api/cases/{skyair}/override", new { category = "delays", reason = "the airline's own category" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(client, $"/api/cases/{skyair}/override", new { category = ComplaintTopics.Safety, reason = "the default taxonomy's" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await RefusedAsync(await PostAsync(client, $"/api/cases/{skyair}/override", new { category = "aliens", reason = "x" }), "category"))
+            .ShouldContain("use one of delays, baggage, crew, other, product_quality");
+        (await RefusedAsync(await PostAsync(client, $"/api/cases/{brand}/override", new { category = "delays", reason = "not the brand's" }), "category"))
+            .ShouldContain("watch 'brand'");
+    }
+
+    /// <summary>Stand-in for the scorer's taxonomies: fixed categories per watch, the default taxonomy for the rest.</summary>
+    private sealed class FixedComplaintTaxonomy(Dictionary<string, string[]> byWatch) : IComplaintTaxonomy
+    {
+        public IReadOnlyList<string> CategoriesOf(string? watch) =>
+            watch is not null && byWatch.TryGetValue(watch, out var categories) ? categories : ComplaintTopics.Default;
+    }
 }
