@@ -216,7 +216,7 @@ public static partial class SourcesAdminApi
             }
             else if (!string.Equals(source.Id, routeId, StringComparison.OrdinalIgnoreCase))
             {
-                Add(errors, "id", $"{Field}:Id '{source.Id}' differs from the id in the URL ('{routeId}'); a source cannot be renamed (its id is part of every mention id)");
+                Add(errors, "id", $"{Field}:Id '{CrawlingOptionsValidator.Quote(source.Id)}' differs from the id in the URL ('{CrawlingOptionsValidator.Quote(routeId)}'); a source cannot be renamed (its id is part of every mention id)");
             }
         }
 
@@ -300,11 +300,11 @@ public static partial class SourcesAdminApi
     private static string Actor(HttpContext http) => http.User.Identity?.Name ?? "unknown";
 
     private static ProblemHttpResult Unknown(string id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown source", detail: $"No source with id '{id}' is configured or managed over the API (parameter 'id').");
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown source", detail: $"No source with id '{CrawlingOptionsValidator.Quote(id)}' is configured or managed over the API (parameter 'id').");
 
     private static ProblemHttpResult ReadOnly(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Configured source",
-            detail: $"Source '{id}' comes from configuration (Crawling:Sources) and is read-only over the API (parameter 'id'); change it in configuration, or pause and resume it here.");
+            detail: $"Source '{CrawlingOptionsValidator.Quote(id)}' comes from configuration (Crawling:Sources) and is read-only over the API (parameter 'id'); change it in configuration, or pause and resume it here.");
 
     private static void LogChange(ILoggerFactory logs, string actor, string action, string sourceId) =>
         logs.CreateLogger(typeof(SourcesAdminApi)).LogInformation("{Actor} {Action} crawl source {SourceId}", actor, action, sourceId);
