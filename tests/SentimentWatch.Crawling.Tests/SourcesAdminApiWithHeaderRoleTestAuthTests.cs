@@ -214,6 +214,33 @@ public sealed class SourcesAdminApiWithHeaderRoleTestAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABodyNotDeclaredJsonIsA415AndNothingIsStoredOrRun()
+    {
+        var client = Admin();
+        var json = JsonSerializer.Serialize(Feed("01:00:00"));
+        HttpContent Plain() => new StringContent(json, System.Text.Encoding.UTF8, "text/plain");
+        HttpContent Untyped() => new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(json));
+
+        var answers = new[]
+        {
+            await client.PostAsync("/api/crawling/sources", Plain()),
+            await client.PostAsync("/api/crawling/sources", Untyped()),
+            await client.PutAsync("/api/crawling/sources/fixture-rss", Plain()),
+            await client.PostAsync("/api/crawling/sources/test", Plain()),
+            await client.PostAsync("/api/crawling/sources/test", Untyped()),
+        };
+
+        foreach (var answer in answers)
+        {
+            answer.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType, $"{answer.RequestMessage!.Method} {answer.RequestMessage.RequestUri}");
+            answer.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain("Content-Type: application/json");
+        }
+
+        (await client.GetAsync("/api/crawling/sources/fixture-rss")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task AConfiguredSourceIsReadOnlyButCanBePausedAndItsLiteralCredentialIsNeverShown()
     {
         var client = Admin();
