@@ -1,14 +1,40 @@
 using AngleSharp.Css.Parser;
 using Microsoft.Extensions.Options;
 using Quartz;
+using SentimentWatch.Core.Mentions;
 using SentimentWatch.Crawling.Parsing;
 using SentimentWatch.Crawling.Sources;
 
 namespace SentimentWatch.Crawling;
 
-/// <summary>Reports every configuration mistake at once, each naming its setting path.</summary>
+/// <summary>
+/// Reports every configuration mistake at once, each naming its setting path. One source's checks
+/// (<see cref="ValidateSource"/>) are the admin API's too, so a definition refused there is refused in
+/// configuration at start-up, and the other way round.
+/// </summary>
 public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
 {
+    /// <summary>
+    /// A source id is in every mention id, log line and admin URL of the source: short enough that a
+    /// request naming it never meets the server's request-line limit (414), so it can always be removed.
+    /// </summary>
+    public const int MaxIdLength = 64;
+
+    /// <summary>Start URLs per source: each is fetched, logged and reported on every run.</summary>
+    public const int MaxUrls = 100;
+
+    /// <summary>A start URL or BaseUrl: as long as a mention's URL may be.</summary>
+    public const int MaxUrlLength = MentionContract.MaxUrlLength;
+
+    /// <summary>The shortest schedule interval (tests and fast feeds run every second).</summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest schedule interval: Quartz's next fire time must stay within DateTimeOffset's range, and a longer pause is Enabled: false.</summary>
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromDays(30);
+
+    /// <summary>How many characters of a bad value a message repeats.</summary>
+    private const int QuotedLength = 60;
+
     public ValidateOptionsResult Validate(string? name, CrawlingOptions options)
     {
         var failures = new List<string>();
@@ -77,7 +103,7 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
             var source = options.Sources[i];
             if (!string.IsNullOrWhiteSpace(source.Id) && !seen.Add(source.Id))
             {
-                failures.Add($"{path}:Id '{source.Id}' is used by another source; ids must be unique");
+                failures.Add($"{path}:Id '{Quote(source.Id)}' is used by another source; ids must be unique");
             }
 
             failures.AddRange(ValidateSource(source, path, requireSchedule: true));
@@ -93,9 +119,13 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
         {
             yield return $"{path}:Id is required (a stable name such as 'discuz-brand')";
         }
+        else if (source.Id.Length > MaxIdLength)
+        {
+            yield return $"{path}:Id must be at most {MaxIdLength} characters (was {source.Id.Length}: '{Quote(source.Id)}')";
+        }
         else if (source.Id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
         {
-            yield return $"{path}:Id '{source.Id}' may contain only letters, digits, '-', '_' and '.'";
+            yield return $"{path}:Id '{Quote(source.Id)}' may contain only letters, digits, '-', '_' and '.'";
         }
 
         if (!Enum.IsDefined(source.Kind))
@@ -113,6 +143,15 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
         {
             yield return $"{path}:Urls needs at least one absolute http(s) URL";
         }
+        else if (source.Urls.Count > MaxUrls)
+        {
+            yield return $"{path}:Urls must list at most {MaxUrls} URLs (was {source.Urls.Count}); split them over several sources";
+        }
+
+        if (source.BaseUrl is { Length: > MaxUrlLength } longBase)
+        {
+            yield return $"{path}:BaseUrl must be at most {MaxUrlLength} characters (was {longBase.Length})";
+        }
 
         foreach (var failure in platform ? SourcePresets.Validate(source, path) : [])
         {
@@ -123,15 +162,21 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
         {
             if (value.Contains("${env:", StringComparison.Ordinal) && !System.Text.RegularExpressions.Regex.IsMatch(value, @"\$\{env:[A-Za-z_][A-Za-z0-9_]*\}"))
             {
-                yield return $"{path}:Auth:{name} '{value}' should read ${{env:VARIABLE_NAME}}";
+                yield return $"{path}:Auth:{name} '{Quote(value)}' should read ${{env:VARIABLE_NAME}}";
             }
         }
 
-        for (var u = 0; u < source.Urls.Count; u++)
+        // Past the limit, the count is the one fault reported: not one message per URL.
+        for (var u = 0; u < Math.Min(source.Urls.Count, MaxUrls); u++)
         {
-            if (!Uri.TryCreate(source.Urls[u], UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            var url = source.Urls[u] ?? string.Empty;
+            if (url.Length > MaxUrlLength)
             {
-                yield return $"{path}:Urls:{u} '{source.Urls[u]}' is not an absolute http(s) URL";
+                yield return $"{path}:Urls:{u} must be at most {MaxUrlLength} characters (was {url.Length}: '{Quote(url)}')";
+            }
+            else if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                yield return $"{path}:Urls:{u} '{Quote(url)}' is not an absolute http(s) URL";
             }
         }
 
@@ -147,19 +192,19 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
             }
         }
 
-        if (source.Interval is { } interval && interval < TimeSpan.FromSeconds(1))
+        if (source.Interval is { } interval && (interval < MinInterval || interval > MaxInterval))
         {
-            yield return $"{path}:Interval must be at least 00:00:01 (was {interval})";
+            yield return $"{path}:Interval must be from {MinInterval:c} to {MaxInterval:c} (was {interval:c})";
         }
 
         if (!string.IsNullOrWhiteSpace(source.Cron) && !CronExpression.TryParse(source.Cron, out _))
         {
-            yield return $"{path}:Cron '{source.Cron}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week)";
+            yield return $"{path}:Cron '{Quote(source.Cron)}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week)";
         }
 
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(source.TimeZone, out _))
         {
-            yield return $"{path}:TimeZone '{source.TimeZone}' is not a known time zone (e.g. 'Asia/Shanghai', 'UTC')";
+            yield return $"{path}:TimeZone '{Quote(source.TimeZone)}' is not a known time zone (e.g. 'Asia/Shanghai', 'UTC')";
         }
 
         if (source.MaxPages is < 1 or > 1000)
@@ -238,7 +283,7 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
             {
                 if (alternative.Css.Length > 0 && parser.ParseSelector(alternative.Css) is null)
                 {
-                    yield return $"{path}:{fieldName} '{alternative.Css}' is not a valid CSS selector";
+                    yield return $"{path}:{fieldName} '{Quote(alternative.Css)}' is not a valid CSS selector";
                 }
             }
         }
@@ -261,4 +306,8 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
             }
         }
     }
+
+    /// <summary>A value as a message repeats it: at most <see cref="QuotedLength"/> characters, then an ellipsis.</summary>
+    internal static string Quote(string? value) =>
+        value is null ? string.Empty : value.Length <= QuotedLength ? value : string.Concat(value.AsSpan(0, QuotedLength), "…");
 }

@@ -80,7 +80,12 @@ public static partial class SourcesAdminApi
     private static async Task<Results<Created<SourceView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpRequest request, SourceCatalog catalog, CrawlSchedule schedule, ILoggerFactory logs, CancellationToken cancellationToken)
     {
-        var (source, invalid) = await ReadAsync(request, routeId: null, requireSchedule: true, cancellationToken);
+        var (source, invalid, unsupported) = await ReadAsync(request, routeId: null, requireSchedule: true, cancellationToken);
+        if (unsupported is not null)
+        {
+            return unsupported;
+        }
+
         if (invalid is not null)
         {
             return invalid;
@@ -102,7 +107,12 @@ public static partial class SourcesAdminApi
     private static async Task<Results<Ok<SourceView>, ValidationProblem, ProblemHttpResult>> ReplaceAsync(
         string id, HttpRequest request, SourceCatalog catalog, CrawlSchedule schedule, ILoggerFactory logs, CancellationToken cancellationToken)
     {
-        var (source, invalid) = await ReadAsync(request, id, requireSchedule: true, cancellationToken);
+        var (source, invalid, unsupported) = await ReadAsync(request, id, requireSchedule: true, cancellationToken);
+        if (unsupported is not null)
+        {
+            return unsupported;
+        }
+
         if (invalid is not null)
         {
             return invalid;
@@ -172,9 +182,14 @@ public static partial class SourcesAdminApi
     /// does (politeness on, no cursor), and answers with the pages, warnings and mentions. Nothing
     /// is stored and nothing enters the pipeline.
     /// </summary>
-    private static async Task<Results<Ok<DryRunView>, ValidationProblem>> TestAsync(HttpRequest request, SourceCrawler crawler, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DryRunView>, ValidationProblem, ProblemHttpResult>> TestAsync(HttpRequest request, SourceCrawler crawler, CancellationToken cancellationToken)
     {
-        var (source, invalid) = await ReadAsync(request, routeId: null, requireSchedule: false, cancellationToken);
+        var (source, invalid, unsupported) = await ReadAsync(request, routeId: null, requireSchedule: false, cancellationToken);
+        if (unsupported is not null)
+        {
+            return unsupported;
+        }
+
         if (invalid is not null)
         {
             return invalid;
@@ -188,9 +203,20 @@ public static partial class SourcesAdminApi
             pages, report.Errors, mentions.Select(CrawlingCommands.MentionLine.From).ToList()));
     }
 
-    /// <summary>Reads and validates a definition from the body: every fault at once, each keyed by its field.</summary>
-    private static async Task<(CrawlSource? Source, ValidationProblem? Invalid)> ReadAsync(HttpRequest request, string? routeId, bool requireSchedule, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and validates a definition from the body: every fault at once, each keyed by its field (400);
+    /// a body that is not declared JSON is refused before it is read (415), as every JSON endpoint does.
+    /// </summary>
+    private static async Task<(CrawlSource? Source, ValidationProblem? Invalid, ProblemHttpResult? Unsupported)> ReadAsync(HttpRequest request, string? routeId, bool requireSchedule, CancellationToken cancellationToken)
     {
+        if (!request.HasJsonContentType())
+        {
+            return (null, null, TypedResults.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported media type",
+                detail: "Send the source definition as a JSON object with Content-Type: application/json."));
+        }
+
         CrawlSource? source;
         try
         {
@@ -199,12 +225,12 @@ public static partial class SourcesAdminApi
         catch (JsonException ex)
         {
             var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-            return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"not a valid source definition: {ex.Message}"] }));
+            return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"not a valid source definition: {ex.Message}"] }), null);
         }
 
         if (source is null)
         {
-            return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON source definition (one entry of Crawling:Sources) is required"] }));
+            return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON source definition (one entry of Crawling:Sources) is required"] }), null);
         }
 
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -216,7 +242,7 @@ public static partial class SourcesAdminApi
             }
             else if (!string.Equals(source.Id, routeId, StringComparison.OrdinalIgnoreCase))
             {
-                Add(errors, "id", $"{Field}:Id '{source.Id}' differs from the id in the URL ('{routeId}'); a source cannot be renamed (its id is part of every mention id)");
+                Add(errors, "id", $"{Field}:Id '{CrawlingOptionsValidator.Quote(source.Id)}' differs from the id in the URL ('{CrawlingOptionsValidator.Quote(routeId)}'); a source cannot be renamed (its id is part of every mention id)");
             }
         }
 
@@ -237,8 +263,8 @@ public static partial class SourcesAdminApi
         }
 
         return errors.Count == 0
-            ? (source, null)
-            : (null, TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value.ToArray())));
+            ? (source, null, null)
+            : (null, TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value.ToArray())), null);
     }
 
     /// <summary><c>source:Selectors:Post is required…</c> → <c>selectors.post</c>; <c>source:Urls:0 …</c> → <c>urls[0]</c>.</summary>
@@ -300,11 +326,11 @@ public static partial class SourcesAdminApi
     private static string Actor(HttpContext http) => http.User.Identity?.Name ?? "unknown";
 
     private static ProblemHttpResult Unknown(string id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown source", detail: $"No source with id '{id}' is configured or managed over the API (parameter 'id').");
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown source", detail: $"No source with id '{CrawlingOptionsValidator.Quote(id)}' is configured or managed over the API (parameter 'id').");
 
     private static ProblemHttpResult ReadOnly(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Configured source",
-            detail: $"Source '{id}' comes from configuration (Crawling:Sources) and is read-only over the API (parameter 'id'); change it in configuration, or pause and resume it here.");
+            detail: $"Source '{CrawlingOptionsValidator.Quote(id)}' comes from configuration (Crawling:Sources) and is read-only over the API (parameter 'id'); change it in configuration, or pause and resume it here.");
 
     private static void LogChange(ILoggerFactory logs, string actor, string action, string sourceId) =>
         logs.CreateLogger(typeof(SourcesAdminApi)).LogInformation("{Actor} {Action} crawl source {SourceId}", actor, action, sourceId);

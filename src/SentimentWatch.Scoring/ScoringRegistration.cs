@@ -27,6 +27,8 @@ public static class ScoringRegistration
         services.AddSingleton<IMentionScorer>(sp => sp.GetRequiredService<ModelScorer>());
         services.RemoveAll<IWatchTopicScorer>();
         services.AddSingleton<IWatchTopicScorer>(sp => sp.GetRequiredService<ModelScorer>());
+        services.RemoveAll<IComplaintTaxonomy>();
+        services.AddSingleton<IComplaintTaxonomy>(sp => sp.GetRequiredService<ModelScorer>());
         services.AddHostedService<ScorerWarmup>();
         return builder;
     }

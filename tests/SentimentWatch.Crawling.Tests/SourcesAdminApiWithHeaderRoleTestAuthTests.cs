@@ -147,6 +147,100 @@ public sealed class SourcesAdminApiWithHeaderRoleTestAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnOverlongIdOrUrlAndTooManyUrlsAreRefusedNamingTheFieldAndQuotingAShortPrefixOnly()
+    {
+        var client = Admin();
+        var feed = _server.Url("/feeds/rss.xml");
+        async Task<(string Field, string Message, int Length)> RefusedAsync(object definition)
+        {
+            var response = await client.PostAsJsonAsync("/api/crawling/sources", definition);
+            var body = await response.Content.ReadAsStringAsync();
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body.Length > 2_000 ? body[..2_000] : body);
+            var error = JsonDocument.Parse(body).RootElement.GetProperty("errors").EnumerateObject().ShouldHaveSingleItem();
+            return (error.Name, error.Value.EnumerateArray().ShouldHaveSingleItem().GetString()!, body.Length);
+        }
+
+        var longId = await RefusedAsync(new { id = new string('k', CrawlingOptionsValidator.MaxIdLength + 1), kind = "rss", urls = new[] { feed }, interval = "01:00:00" });
+        var megabyteId = await RefusedAsync(new { id = new string('k', 1024 * 1024), kind = "rss", urls = new[] { feed }, interval = "01:00:00" });
+        var megabyteUrl = await RefusedAsync(new { id = "long-url", kind = "rss", urls = new[] { "https://example.invalid/" + new string('u', 1024 * 1024) }, interval = "01:00:00" });
+        var manyUrls = await RefusedAsync(new { id = "many-urls", kind = "rss", urls = Enumerable.Range(0, 10_000).Select(i => $"{feed}?page={i}").ToArray(), interval = "01:00:00" });
+
+        longId.Field.ShouldBe("id");
+        longId.Message.ShouldBe("source:Id must be at most 64 characters (was 65: '" + new string('k', 60) + "…')");
+        megabyteId.Field.ShouldBe("id");
+        megabyteId.Length.ShouldBeLessThan(1_000, "the answer quotes a prefix, not the megabyte");
+        megabyteUrl.Field.ShouldBe("urls[0]");
+        megabyteUrl.Message.ShouldStartWith("source:Urls:0 must be at most 2048 characters");
+        megabyteUrl.Length.ShouldBeLessThan(1_000);
+        manyUrls.Field.ShouldBe("urls");
+        manyUrls.Message.ShouldBe("source:Urls must list at most 100 URLs (was 10000); split them over several sources");
+        (await client.GetFromJsonAsync<JsonElement>("/api/crawling/sources")).EnumerateArray().Select(s => s.GetProperty("id").GetString()).ShouldBe(["configured-atom"], "nothing was stored");
+
+        // At the limits: accepted, and the source can be read and removed by its id.
+        var longest = new string('k', CrawlingOptionsValidator.MaxIdLength);
+        var urls = Enumerable.Range(0, CrawlingOptionsValidator.MaxUrls).Select(i => $"{feed}?page={i}".PadRight(CrawlingOptionsValidator.MaxUrlLength, 'x')).ToArray();
+        var created = await client.PostAsJsonAsync("/api/crawling/sources", new { id = longest, kind = "rss", urls, interval = "01:00:00", enabled = false });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        (await client.GetAsync($"/api/crawling/sources/{longest}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.DeleteAsync($"/api/crawling/sources/{longest}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Theory]
+    [InlineData("10675199.02:48:05.4775807")]
+    [InlineData("30.00:00:01")]
+    [InlineData("00:00:00.999")]
+    public async Task AnIntervalOutsideOneSecondToThirtyDaysIsRefusedSoNoTriggerIsLeftInError(string interval)
+    {
+        var response = await Admin().PostAsJsonAsync("/api/crawling/sources", Feed(interval));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        errors.EnumerateObject().ShouldHaveSingleItem().Name.ShouldBe("interval");
+        errors.GetProperty("interval")[0].GetString()!.ShouldStartWith("source:Interval must be from 00:00:01 to 30.00:00:00");
+        var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        (await scheduler.GetJobDetail(CrawlSourceJob.KeyFor("fixture-rss"))).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task ThirtyDaysIsTheLongestIntervalAndItsTriggerStaysNormal()
+    {
+        var created = await Admin().PostAsJsonAsync("/api/crawling/sources", Feed("30.00:00:00"));
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        await _runs.WaitForRunsAsync("fixture-rss", 1, Patience); // a new source runs at once
+
+        var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        (await scheduler.GetTriggerState(CrawlSourceJob.TriggerKeyFor("fixture-rss"))).ShouldBe(TriggerState.Normal);
+        (await scheduler.GetTrigger(CrawlSourceJob.TriggerKeyFor("fixture-rss")))!.NextFireTimeUtc!.Value.ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddDays(29), "after the run at once, the next in thirty days");
+    }
+
+    [Fact]
+    public async Task ABodyNotDeclaredJsonIsA415AndNothingIsStoredOrRun()
+    {
+        var client = Admin();
+        var json = JsonSerializer.Serialize(Feed("01:00:00"));
+        HttpContent Plain() => new StringContent(json, System.Text.Encoding.UTF8, "text/plain");
+        HttpContent Untyped() => new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(json));
+
+        var answers = new[]
+        {
+            await client.PostAsync("/api/crawling/sources", Plain()),
+            await client.PostAsync("/api/crawling/sources", Untyped()),
+            await client.PutAsync("/api/crawling/sources/fixture-rss", Plain()),
+            await client.PostAsync("/api/crawling/sources/test", Plain()),
+            await client.PostAsync("/api/crawling/sources/test", Untyped()),
+        };
+
+        foreach (var answer in answers)
+        {
+            answer.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType, $"{answer.RequestMessage!.Method} {answer.RequestMessage.RequestUri}");
+            answer.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain("Content-Type: application/json");
+        }
+
+        (await client.GetAsync("/api/crawling/sources/fixture-rss")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task AConfiguredSourceIsReadOnlyButCanBePausedAndItsLiteralCredentialIsNeverShown()
     {
         var client = Admin();

@@ -90,6 +90,17 @@ public sealed class WatchTaxonomyTests
     }
 
     [Fact]
+    public void The_categories_a_case_may_take_are_its_watch_taxonomy_else_the_default_models()
+    {
+        IComplaintTaxonomy taxonomy = Trained.Value.Scorer;
+
+        taxonomy.CategoriesOf("skyair").ShouldBe(["safety", "delays", "baggage", "crew", "customer_service", "booking_refunds", "inflight", "other"]);
+        taxonomy.CategoriesOf("brand").ShouldBe(Trained.Value.Scorer.Topic.Topics);
+        taxonomy.CategoriesOf(null).ShouldBe(Trained.Value.Scorer.Topic.Topics);
+        taxonomy.CategoriesOf(null).ShouldNotContain("delays");
+    }
+
+    [Fact]
     public void Mentions_of_other_watches_keep_the_default_taxonomy_and_the_version_names_the_watch_models()
     {
         var scorer = Trained.Value.Scorer;

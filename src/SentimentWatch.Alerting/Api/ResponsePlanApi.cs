@@ -195,9 +195,18 @@ internal static class ResponsePlanApi
     private static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpContext http, string example)
         where T : class
     {
-        if (http.Request.ContentLength == 0 || !(http.Request.ContentType ?? "").Contains("json", StringComparison.OrdinalIgnoreCase))
+        if (http.Request.ContentLength == 0)
         {
             return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"a JSON body is required (Content-Type: application/json), e.g. {example}"] }));
+        }
+
+        // A body in another media type is refused before it is read, as every JSON endpoint does.
+        if (!http.Request.HasJsonContentType())
+        {
+            return (null, TypedResults.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported media type",
+                detail: $"Send a JSON object with Content-Type: application/json, e.g. {example}"));
         }
 
         try

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using SentimentWatch.Cases.Domain;
 using SentimentWatch.Cases.Workflow;
 using SentimentWatch.Core.Incidents;
+using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Security;
 
 namespace SentimentWatch.Cases.Api;
@@ -103,7 +104,7 @@ public static class CasesApi
                 filter = filter with { Status = status };
                 break;
             case var s:
-                errors["status"] = [$"status '{s}' is not one of open, all, {CaseStatuses.Wire}"];
+                errors["status"] = [$"status '{CaseTextLimits.Quote(s)}' is not one of open, all, {CaseStatuses.Wire}"];
                 break;
         }
 
@@ -115,7 +116,7 @@ public static class CasesApi
             }
             else
             {
-                errors["priority"] = [$"priority '{p}' is not one of P1, P2, P3, P4"];
+                errors["priority"] = [$"priority '{CaseTextLimits.Quote(p)}' is not one of P1, P2, P3, P4"];
             }
         }
 
@@ -127,7 +128,7 @@ public static class CasesApi
             }
             else
             {
-                errors["breached"] = [$"breached must be true or false (was '{b}')"];
+                errors["breached"] = [$"breached must be true or false (was '{CaseTextLimits.Quote(b)}')"];
             }
         }
 
@@ -139,14 +140,14 @@ public static class CasesApi
             }
             else
             {
-                errors["alert"] = [$"alert must be an alert id (was '{a}')"];
+                errors["alert"] = [$"alert must be an alert id (was '{CaseTextLimits.Quote(a)}')"];
             }
         }
 
         var size = 50;
         if (q["pageSize"].ToString() is { Length: > 0 } ps && (!int.TryParse(ps, NumberStyles.Integer, CultureInfo.InvariantCulture, out size) || size is < 1 or > CaseQueries.MaxPageSize))
         {
-            errors["pageSize"] = [$"pageSize must be between 1 and {CaseQueries.MaxPageSize} (was '{ps}')"];
+            errors["pageSize"] = [$"pageSize must be between 1 and {CaseQueries.MaxPageSize} (was '{CaseTextLimits.Quote(ps)}')"];
         }
 
         var cursor = q["cursor"].ToString();
@@ -248,7 +249,7 @@ public static class CasesApi
         var groupBy = http.Request.Query["groupBy"].ToString().Trim();
         if (groupBy.Length > 0 && groupBy is not ("category" or "team" or "agent" or "watch"))
         {
-            errors["groupBy"] = [$"groupBy must be one of category, team, agent, watch (was '{groupBy}')"];
+            errors["groupBy"] = [$"groupBy must be one of category, team, agent, watch (was '{CaseTextLimits.Quote(groupBy)}')"];
         }
 
         if (errors.Count > 0)
@@ -296,10 +297,16 @@ public static class CasesApi
         return TypedResults.Ok(new AlertCases(id, open, cases.Count(c => c.Breached && c.Status is not ("resolved" or "closed")), cases));
     }
 
+    /// <summary>
+    /// The period of the metrics and the export (default: the last 30 days), each end bounded as
+    /// mention searches are (<see cref="MentionDateOptions.AllowsInQuery"/>), so no day arithmetic
+    /// downstream can leave DateTimeOffset's range.
+    /// </summary>
     private static (DateTimeOffset From, DateTimeOffset To, Dictionary<string, string[]> Errors) Period(HttpContext http, TimeProvider clock)
     {
         var errors = new Dictionary<string, string[]>();
         var now = clock.GetUtcNow();
+        var dates = http.RequestServices.GetService<IOptions<MentionDateOptions>>()?.Value ?? MentionDateOptions.Default;
         var to = now;
         var from = now - TimeSpan.FromDays(30);
         foreach (var (field, setter) in new (string, Action<DateTimeOffset>)[] { ("from", v => from = v), ("to", v => to = v) })
@@ -310,13 +317,17 @@ public static class CasesApi
                 continue;
             }
 
-            if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+            if (!DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
             {
-                setter(value);
+                errors[field] = [$"{field} must be an ISO 8601 date or time (was '{CaseTextLimits.Quote(raw)}')"];
+            }
+            else if (!dates.AllowsInQuery(value, now))
+            {
+                errors[field] = [$"{field} must be from {dates.EarliestPublishedAt:yyyy-MM-dd} to {dates.QueryLatest(now):yyyy-MM-dd} (was '{CaseTextLimits.Quote(raw)}')"];
             }
             else
             {
-                errors[field] = [$"{field} must be an ISO 8601 date or time (was '{raw}')"];
+                setter(value);
             }
         }
 
@@ -391,7 +402,7 @@ public static class CasesApi
             return (version, null);
         }
 
-        return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["If-Match"] = [$"If-Match '{header}' is not an ETag this API issued (e.g. \"{id}-3\")"] }, title: "The request is not valid"));
+        return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["If-Match"] = [$"If-Match '{CaseTextLimits.Quote(header)}' is not an ETag this API issued (e.g. \"{id}-3\")"] }, title: "The request is not valid"));
     }
 
     private static IResult NotFound(long id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such case", detail: $"No case {id} (or not one you may see).");
@@ -403,7 +414,10 @@ public static class CasesApi
             case CaseOutcomeKind.NotFound:
                 return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such case", detail: outcome.Message);
             case CaseOutcomeKind.Invalid:
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [outcome.Field ?? "$"] = [outcome.Message ?? "not valid"] }, title: "The request is not valid");
+                return TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]> { [outcome.Field ?? "$"] = [outcome.Message ?? "not valid"] },
+                    title: "The request is not valid",
+                    extensions: outcome.Allowed is { } allowed ? new Dictionary<string, object?> { ["allowed"] = allowed } : null);
             case CaseOutcomeKind.Stale:
             {
                 var problem = new ProblemDetails { Status = StatusCodes.Status412PreconditionFailed, Title = "The case changed", Detail = outcome.Message };

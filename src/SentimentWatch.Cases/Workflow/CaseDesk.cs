@@ -9,6 +9,7 @@ using SentimentWatch.Core.Indexing;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Pipeline;
 using SentimentWatch.Core.Privacy;
+using SentimentWatch.Core.Scoring;
 using SentimentWatch.Storage;
 
 namespace SentimentWatch.Cases.Workflow;
@@ -24,6 +25,7 @@ public sealed class CaseDesk(
     IOptionsMonitor<CasesOptions> options,
     IEnumerable<IAlertDirectory> alertDirectories,
     IEnumerable<IMentionIndex> mentionIndexes,
+    IEnumerable<IComplaintTaxonomy> taxonomies,
     TimeProvider clock,
     ILogger<CaseDesk> logger) : IMentionObserver
 {
@@ -35,6 +37,7 @@ public sealed class CaseDesk(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IAlertDirectory? _alerts = alertDirectories.FirstOrDefault();
     private readonly IMentionIndex? _index = mentionIndexes.FirstOrDefault();
+    private readonly IComplaintTaxonomy? _taxonomy = taxonomies.FirstOrDefault();
     private CasesOptions? _policiesFrom;
     private CaseBands? _bands;
     private SlaPolicies? _policies;
@@ -711,6 +714,11 @@ public sealed class CaseDesk(
             return CaseOutcome.Invalid("mentionId", "mentionId is required");
         }
 
+        if (CaseTextLimits.TooLong("note", note, CaseTextLimits.MaxNoteLength) is { } tooLong)
+        {
+            return tooLong;
+        }
+
         if (_index is null)
         {
             return CaseOutcome.Invalid("mentionId", "no mention index is configured in this host, so mentions cannot be looked up");
@@ -719,7 +727,7 @@ public sealed class CaseDesk(
         var mention = await _index.GetAsync(mentionId.Trim(), cancellationToken);
         if (mention is null)
         {
-            return CaseOutcome.Invalid("mentionId", $"no mention '{mentionId}' in the index");
+            return CaseOutcome.Invalid("mentionId", $"no mention '{CaseTextLimits.Quote(mentionId)}' in the index");
         }
 
         var settings = options.CurrentValue;
@@ -729,7 +737,7 @@ public sealed class CaseDesk(
             watch = settings.ForWatch(watchId.Trim());
             if (watch is null)
             {
-                return CaseOutcome.Invalid("watch", $"watch '{watchId}' does not have cases enabled (Cases:Watches)");
+                return CaseOutcome.Invalid("watch", $"watch '{CaseTextLimits.Quote(watchId)}' does not have cases enabled (Cases:Watches)");
             }
         }
         else
@@ -771,13 +779,19 @@ public sealed class CaseDesk(
         }
     }
 
-    public Task<CaseOutcome> AssignAsync(long id, int? expectedVersion, string agentId, string who, CancellationToken cancellationToken) =>
-        ChangeAsync(id, expectedVersion, (db, c, now) =>
+    public Task<CaseOutcome> AssignAsync(long id, int? expectedVersion, string agentId, string who, CancellationToken cancellationToken)
+    {
+        if (CaseTextLimits.TooLong("agent", agentId, CaseTextLimits.MaxAgentIdLength) is { } tooLong)
+        {
+            return Task.FromResult(tooLong);
+        }
+
+        return ChangeAsync(id, expectedVersion, (db, c, now) =>
         {
             var agent = options.CurrentValue.Agents.FirstOrDefault(a => string.Equals(a.Id, agentId?.Trim(), StringComparison.Ordinal));
             if (agent is null)
             {
-                return Task.FromResult<CaseOutcome?>(CaseOutcome.Invalid("agent", $"'{agentId}' is not a configured agent (Cases:Agents)"));
+                return Task.FromResult<CaseOutcome?>(CaseOutcome.Invalid("agent", $"'{CaseTextLimits.Quote(agentId)}' is not a configured agent (Cases:Agents)"));
             }
 
             if (!c.IsOpen)
@@ -788,6 +802,7 @@ public sealed class CaseDesk(
             SetOwner(db, c, agent, who, now, "assigned by " + who);
             return Task.FromResult<CaseOutcome?>(null);
         }, cancellationToken);
+    }
 
     /// <summary>The first responder takes ownership (首问负责制) and starts working the case.</summary>
     public Task<CaseOutcome> TakeAsync(long id, int? expectedVersion, string who, CancellationToken cancellationToken) =>
@@ -823,7 +838,12 @@ public sealed class CaseDesk(
     {
         if (!CaseStatuses.TryParse(to, out var target))
         {
-            return Task.FromResult(CaseOutcome.Invalid("to", $"'{to}' is not a case status ({CaseStatuses.Wire})"));
+            return Task.FromResult(CaseOutcome.Invalid("to", $"'{CaseTextLimits.Quote(to)}' is not a case status ({CaseStatuses.Wire})"));
+        }
+
+        if ((CaseTextLimits.TooLong("summary", summary, CaseTextLimits.MaxSummaryLength) ?? CaseTextLimits.TooLong("reason", reason, CaseTextLimits.MaxSummaryLength)) is { } tooLong)
+        {
+            return Task.FromResult(tooLong);
         }
 
         if (target == CaseStatus.Resolved)
@@ -836,7 +856,7 @@ public sealed class CaseDesk(
             var causes = options.CurrentValue.RootCauses;
             if (string.IsNullOrWhiteSpace(rootCause) || !causes.Contains(rootCause.Trim(), StringComparer.Ordinal))
             {
-                return Task.FromResult(CaseOutcome.Invalid("rootCause", $"rootCause must be one of {string.Join(", ", causes)} (was '{rootCause}')"));
+                return Task.FromResult(CaseOutcome.Invalid("rootCause", $"rootCause must be one of {string.Join(", ", causes)} (was '{CaseTextLimits.Quote(rootCause)}')"));
             }
         }
 
@@ -954,6 +974,11 @@ public sealed class CaseDesk(
             return Task.FromResult(CaseOutcome.Invalid("text", "a note needs text"));
         }
 
+        if (CaseTextLimits.TooLong("text", text, CaseTextLimits.MaxNoteLength) is { } tooLong)
+        {
+            return Task.FromResult(tooLong);
+        }
+
         return ChangeAsync(id, expectedVersion, (db, c, now) =>
         {
             AddNote(db, c, who, text, now);
@@ -976,10 +1001,15 @@ public sealed class CaseDesk(
             return Task.FromResult(CaseOutcome.Invalid("text", "a reply needs the text that was sent"));
         }
 
+        if (CaseTextLimits.TooLong("text", text, CaseTextLimits.MaxNoteLength) is { } tooLong)
+        {
+            return Task.FromResult(tooLong);
+        }
+
         var how = string.IsNullOrWhiteSpace(channel) ? "public" : channel.Trim().ToLowerInvariant();
         if (how is not ("public" or "private"))
         {
-            return Task.FromResult(CaseOutcome.Invalid("channel", $"channel must be 'public' (a public reply) or 'private' (a private message) (was '{channel}')"));
+            return Task.FromResult(CaseOutcome.Invalid("channel", $"channel must be 'public' (a public reply) or 'private' (a private message) (was '{CaseTextLimits.Quote(channel)}')"));
         }
 
         return ChangeAsync(id, expectedVersion, (db, c, now) =>
@@ -1028,12 +1058,34 @@ public sealed class CaseDesk(
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// The categories a case of <paramref name="watchId"/> may be filed under: its watch's own complaint
+    /// taxonomy (decision 126), the default one, and those the routing configuration names (teams'
+    /// categories, agents' skills), in that order.
+    /// </summary>
+    public IReadOnlyList<string> CategoriesFor(string watchId)
+    {
+        var settings = options.CurrentValue;
+        return (_taxonomy?.CategoriesOf(watchId) ?? [])
+            .Concat(_taxonomy?.CategoriesOf(null) ?? [])
+            .Concat(ComplaintTopics.Default)
+            .Concat(settings.Teams.SelectMany(team => team.Categories))
+            .Concat(settings.Agents.SelectMany(agent => agent.Skills).Where(skill => skill != "*"))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+    }
+
     /// <summary>Overrides category and/or priority with a recorded reason; a new priority re-targets the SLA clocks.</summary>
     public Task<CaseOutcome> OverrideAsync(long id, int? expectedVersion, string? category, string? priority, string? reason, string who, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(reason))
         {
             return Task.FromResult(CaseOutcome.Invalid("reason", "an override needs a reason, which is recorded"));
+        }
+
+        if (CaseTextLimits.TooLong("reason", reason, CaseTextLimits.MaxSummaryLength) is { } tooLong)
+        {
+            return Task.FromResult(tooLong);
         }
 
         if (string.IsNullOrWhiteSpace(category) && string.IsNullOrWhiteSpace(priority))
@@ -1044,7 +1096,7 @@ public sealed class CaseDesk(
         var newPriority = 0;
         if (!string.IsNullOrWhiteSpace(priority) && !CasePriority.TryParse(priority.Trim(), out newPriority))
         {
-            return Task.FromResult(CaseOutcome.Invalid("priority", $"priority must be one of P1, P2, P3, P4 (was '{priority}')"));
+            return Task.FromResult(CaseOutcome.Invalid("priority", $"priority must be one of P1, P2, P3, P4 (was '{CaseTextLimits.Quote(priority)}')"));
         }
 
         if (category is { Length: > 100 })
@@ -1056,6 +1108,15 @@ public sealed class CaseDesk(
         {
             if (!string.IsNullOrWhiteSpace(category) && category.Trim() != c.Category)
             {
+                var categories = CategoriesFor(c.WatchId);
+                if (!categories.Contains(category.Trim(), StringComparer.Ordinal))
+                {
+                    return Task.FromResult<CaseOutcome?>(CaseOutcome.Invalid(
+                        "category",
+                        $"category '{CaseTextLimits.Quote(category.Trim())}' is not a complaint category of watch '{c.WatchId}': use one of {string.Join(", ", categories)}",
+                        categories));
+                }
+
                 Audit(db, c, who, "category", c.Category, category.Trim(), now, reason);
                 c.Category = category.Trim();
             }
@@ -1077,6 +1138,11 @@ public sealed class CaseDesk(
         if (score is not (>= 1 and <= 5))
         {
             return Task.FromResult(CaseOutcome.Invalid("score", $"score must be a whole number from 1 (very dissatisfied) to 5 (very satisfied) (was {score?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"})"));
+        }
+
+        if (CaseTextLimits.TooLong("comment", comment, CaseTextLimits.MaxSummaryLength) is { } tooLong)
+        {
+            return Task.FromResult(tooLong);
         }
 
         return ChangeAsync(id, expectedVersion, async (db, c, now) =>

@@ -34,7 +34,9 @@ public sealed class CaseMetricRollups(IDbContextFactory<CasesDbContext> dbs, Cas
 
     public static int DayOf(DateTimeOffset instant) => (int)(instant.UtcTicks / TimeSpan.TicksPerDay);
 
-    public static DateTimeOffset StartOf(int day) => new(day * TimeSpan.TicksPerDay, TimeSpan.Zero);
+    /// <summary>The first instant of a UTC day; the day after the last one DateTimeOffset holds starts at its maximum.</summary>
+    public static DateTimeOffset StartOf(int day) =>
+        day > DayOf(DateTimeOffset.MaxValue) ? DateTimeOffset.MaxValue : new(Math.Max(day, 0) * TimeSpan.TicksPerDay, TimeSpan.Zero);
 
     /// <summary>The stored form of an instant, as the cases table holds it.</summary>
     public static long Stored(DateTimeOffset instant) => (long)Instant.ConvertToProvider(instant.ToUniversalTime())!;

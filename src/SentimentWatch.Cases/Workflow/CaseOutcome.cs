@@ -24,7 +24,8 @@ public sealed record CaseOutcome(CaseOutcomeKind Kind, Case? Case = null, string
 
     public static CaseOutcome Missing(long id) => new(CaseOutcomeKind.NotFound, Message: $"No case {id}.");
 
-    public static CaseOutcome Invalid(string field, string message) => new(CaseOutcomeKind.Invalid, Field: field, Message: message);
+    /// <param name="allowed">The values the field may take, when they are a short list (the API adds them to the problem).</param>
+    public static CaseOutcome Invalid(string field, string message, IReadOnlyList<string>? allowed = null) => new(CaseOutcomeKind.Invalid, Field: field, Message: message, Allowed: allowed);
 
     public static CaseOutcome Refused(Case c, string message, IReadOnlyList<string>? allowed = null) => new(CaseOutcomeKind.Conflict, c, Message: message, Allowed: allowed);
 

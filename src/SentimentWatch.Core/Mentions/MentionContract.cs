@@ -302,4 +302,18 @@ public sealed class MentionDateOptions
         now.UtcDateTime.Ticks + FutureSkew.Ticks >= DateTimeOffset.MaxValue.UtcTicks ? DateTimeOffset.MaxValue : now + FutureSkew;
 
     public bool Allows(DateTimeOffset value, DateTimeOffset now) => value >= EarliestPublishedAt && value <= Latest(now);
+
+    /// <summary>How far past now a query's period may reach: a year's slack for "until the end of the period" views.</summary>
+    public const int QueryFutureDays = 366;
+
+    /// <summary>
+    /// The latest instant a query may name (searches, case metrics and exports): bounded like publish
+    /// times, with <see cref="QueryFutureDays"/> of slack, so no date arithmetic downstream can leave
+    /// DateTimeOffset's range.
+    /// </summary>
+    public DateTimeOffset QueryLatest(DateTimeOffset now) =>
+        now.UtcDateTime.Ticks + TimeSpan.FromDays(QueryFutureDays).Ticks >= DateTimeOffset.MaxValue.UtcTicks ? DateTimeOffset.MaxValue : now.AddDays(QueryFutureDays);
+
+    /// <summary>Whether a query may name <paramref name="value"/>: from <see cref="EarliestPublishedAt"/> to <see cref="QueryLatest"/>.</summary>
+    public bool AllowsInQuery(DateTimeOffset value, DateTimeOffset now) => value >= EarliestPublishedAt && value <= QueryLatest(now);
 }

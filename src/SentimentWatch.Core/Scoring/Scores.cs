@@ -105,6 +105,17 @@ public interface IWatchTopicScorer
 }
 
 /// <summary>
+/// The complaint categories the scorer files mentions under (decision 126): a watch's own taxonomy when it
+/// has one, else the default model's. Cases check a category people choose against it. Optional: a host
+/// without it knows <see cref="ComplaintTopics.Default"/> only.
+/// </summary>
+public interface IComplaintTaxonomy
+{
+    /// <summary>The categories of <paramref name="watch"/>'s own taxonomy; the default model's when it has none (or for null).</summary>
+    IReadOnlyList<string> CategoriesOf(string? watch);
+}
+
+/// <summary>
 /// The scorer used until a model is configured: it scores nothing, so mentions are stored
 /// marked unscored (and re-scored in place once a model arrives) rather than with a made-up score.
 /// </summary>

@@ -15,9 +15,6 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 200;
 
-    /// <summary>How far past now a query's from/to may reach (a calendar view of the coming month or year).</summary>
-    public const int QueryFutureDays = 366;
-
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
 
     public MentionFilter Filter()
@@ -147,13 +144,12 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
         // A bare date or a time without a zone means UTC: the index stores instants.
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var value))
         {
-            // Bounded like publish times, with a year's slack ahead for "until the end of the period"
-            // views, so no date arithmetic downstream can leave DateTimeOffset's range.
+            // Bounded like publish times, with a year's slack ahead (MentionDateOptions.QueryLatest).
             var window = dates ?? MentionDateOptions.Default;
-            var latest = (now ?? DateTimeOffset.UtcNow).AddDays(QueryFutureDays);
-            if (value < window.EarliestPublishedAt || value > latest)
+            var at = now ?? DateTimeOffset.UtcNow;
+            if (!window.AllowsInQuery(value, at))
             {
-                Fail(name, $"'{text}' is outside the searchable range {window.EarliestPublishedAt:yyyy-MM-dd} to {latest:yyyy-MM-dd}.");
+                Fail(name, $"'{text}' is outside the searchable range {window.EarliestPublishedAt:yyyy-MM-dd} to {window.QueryLatest(at):yyyy-MM-dd}.");
                 return null;
             }
 

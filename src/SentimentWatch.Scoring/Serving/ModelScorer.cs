@@ -11,7 +11,7 @@ namespace SentimentWatch.Scoring.Serving;
 /// shared featurizer with a per-thread feature buffer (thread-safe, allocation-light). Large
 /// batches are split across cores.
 /// </summary>
-public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
+public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer, IComplaintTaxonomy
 {
     private const int ParallelThreshold = 512;
 
@@ -125,6 +125,10 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer
     }
 
     private static uint TrainingRunHash(string text) => Training.TrainingRun.StableHash(text);
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> CategoriesOf(string? watch) =>
+        watch is not null && _watchModels.TryGetValue(watch, out var model) ? model.Topic.Topics : _topic.Topics;
 
     public TopicScore? WatchTopic(IReadOnlyList<string> watches, string text, SentimentScore sentiment)
     {

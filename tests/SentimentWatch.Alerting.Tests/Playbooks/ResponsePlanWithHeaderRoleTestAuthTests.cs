@@ -196,6 +196,13 @@ public sealed class ResponsePlanWithHeaderRoleTestAuthTests : IAsyncLifetime
         badTag.Headers.TryAddWithoutValidation("If-Match", "\"banana\"");
         (await BadAsync(await pr.SendAsync(badTag))).TryGetProperty("If-Match", out _).ShouldBeTrue();
 
+        // A body not declared JSON (text/plain, or no Content-Type at all): 415 problem details, as every JSON endpoint answers.
+        var plain = await pr.PutAsync($"/api/alerts/{id}/steps/verify", new StringContent("{\"done\": true}", Encoding.UTF8, "text/plain"));
+        plain.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+        plain.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await pr.PutAsync($"/api/alerts/{id}/steps/reply/checklist/1", new ByteArrayContent(Encoding.UTF8.GetBytes("{\"done\": true}"))))
+            .StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+
         // Unknown things: 404 problem details.
         (await pr.GetAsync("/api/alerts/999/steps")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await pr.GetAsync("/api/alerts/999/timeline")).StatusCode.ShouldBe(HttpStatusCode.NotFound);

@@ -21,11 +21,9 @@ public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMoni
 
     public IReadOnlyList<string> RootCauses => options.CurrentValue.RootCauses;
 
-    /// <summary>Categories staff can choose: the practice's, those configured for teams and agents, and the case's own.</summary>
+    /// <summary>Categories staff can choose: those the desk accepts for the case's watch (its taxonomy, the default one, teams' and agents'), and the case's own.</summary>
     public IReadOnlyList<string> Categories =>
-        Core.Scoring.ComplaintTopics.Default
-            .Concat(options.CurrentValue.Teams.SelectMany(team => team.Categories))
-            .Concat(options.CurrentValue.Agents.SelectMany(a => a.Skills).Where(skill => skill != "*"))
+        desk.CategoriesFor(Detail.Case.Watch)
             .Append(Detail.Case.Category)
             .Distinct(StringComparer.Ordinal)
             .ToList();
