@@ -108,27 +108,26 @@ phrase_draw(Q3, 20261205, seen, 800, 3000, 'candidates3.tsv')
 # OUT/candidates4.tsv (the two strata shuffled together, so the reader cannot tell them apart).
 Q4a=re.compile(r'(?=.*[？?])(?=.*(客服|快递|退款|退货|质量|售后|物流|发货|服务|投诉|商家|店家|骗|坑|垃圾|破|差))')
 Q4b=re.compile(r'哪里有|哪儿有|求推荐|求问|请问|谁知道|有人知道|有谁知道')
-def draw4(seed, n_each):
+def draw_strata(seed, strata, first_index, name):
+    """Each stratum's pool shuffled with this seed (in order), then up to n posts taken from each (never a key in seen, at most
+    140 characters), the posts taken shuffled together and written to OUT/name numbered from first_index."""
     draw_rng=random.Random(seed)
-    pools=[]
-    for pattern in (Q4a, Q4b):
-        pool=[t for s,t,l in smp if not s.endswith('_test') and pattern.search(t)]+[t for l,t in wb if pattern.search(t)]
-        draw_rng.shuffle(pool)
-        pools.append(pool)
+    for pool,_ in strata: draw_rng.shuffle(pool)
     drawn=[]
-    for pool in pools:
+    for pool,n in strata:
         c=0
         for t in pool:
             k=fnv(t)
             if k in seen or not ok(t) or len(t)>140: continue
             seen.add(k); drawn.append((src.get(t,'zh-weibo-senti'),k,t)); c+=1
-            if c>=n_each: break
+            if c>=n: break
     draw_rng.shuffle(drawn)
-    with open(os.path.join(OUT,'candidates4.tsv'),'w',encoding='utf-8') as f:
+    with open(os.path.join(OUT,name),'w',encoding='utf-8') as f:
         for i,(s_,k,t) in enumerate(drawn):
-            f.write('%d\t%s\t%s\t%s\n'%(5000+i,s_,k,t.replace('\t',' ').replace('\n',' ')))
+            f.write('%d\t%s\t%s\t%s\n'%(first_index+i,s_,k,t.replace('\t',' ').replace('\n',' ')))
     print(len(drawn))
-draw4(20261213, 200)
+def both(pattern): return [t for s,t,l in smp if not s.endswith('_test') and pattern.search(t)]+[t for l,t in wb if pattern.search(t)]
+draw_strata(20261213, [(both(Q4a),200),(both(Q4b),200)], 5000, 'candidates4.tsv')
 
 # Draw 5 (decision 222): a fresh test set. Decisions 210-213 read the test splits of this set and of the crisis check three
 # times, so the next head is measured on posts no one has read: 150 SMP2020 and 100 weibo_senti_100k posts with a question or
@@ -138,23 +137,7 @@ draw4(20261213, 200)
 for l in open(T+'intent-check.tsv',encoding='utf-8'):
     if l.startswith('#'): continue
     p=l.rstrip('\n').split('\t')
-    if len(p)>=6: seen.add(p[5])
-def draw5(seed):
-    draw_rng=random.Random(seed)
-    strata=[([t for s,t,l in smp if not s.endswith('_test') and (Q.search(t) or A.search(t))],150),
-            ([t for l,t in wb if Q.search(t) or A.search(t)],100),
-            ([t for s,t,l in smp if not s.endswith('_test') and Q4a.search(t)]+[t for l,t in wb if Q4a.search(t)],150)]
-    drawn=[]
-    for pool,n in strata:
-        draw_rng.shuffle(pool); c=0
-        for t in pool:
-            k=fnv(t)
-            if k in seen or not ok(t) or len(t)>140: continue
-            seen.add(k); drawn.append((src.get(t,'zh-weibo-senti'),k,t)); c+=1
-            if c>=n: break
-    draw_rng.shuffle(drawn)
-    with open(os.path.join(OUT,'candidates5.tsv'),'w',encoding='utf-8') as f:
-        for i,(s_,k,t) in enumerate(drawn):
-            f.write('%d\t%s\t%s\t%s\n'%(7000+i,s_,k,t.replace('\t',' ').replace('\n',' ')))
-    print(len(drawn))
-draw5(20261222)
+    if len(p)>=6 and p[3]!='fresh': seen.add(p[5])  # draw 5's own posts (split fresh) are what it draws again
+draw_strata(20261222, [([t for s,t,l in smp if not s.endswith('_test') and (Q.search(t) or A.search(t))],150),
+                       ([t for l,t in wb if Q.search(t) or A.search(t)],100),
+                       (both(Q4a),150)], 7000, 'candidates5.tsv')
