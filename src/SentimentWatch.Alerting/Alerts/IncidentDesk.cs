@@ -628,7 +628,7 @@ public sealed class IncidentDesk(
             Source = mention.Source,
             Topic = mention.Topic?.Topic,
             Author = mention.Author,
-            Reach = SaturatingReach.Of(mention.Engagement),
+            Reach = mention.Engagement.Total,
             RiskTerms = string.Join('|', terms.Select(t => t.Replace("|", string.Empty, StringComparison.Ordinal))),
             Url = mention.Url,
             Excerpt = excerpt.Length <= ExcerptLength ? excerpt : excerpt[..ExcerptLength] + "…",

@@ -103,7 +103,7 @@ public static class AlertingApi
             var mention = index is null ? null : await index.GetAsync(link.MentionId, cancellationToken);
             evidence.TryGetValue(link.MentionId, out var e);
             items.Add(mention is not null
-                ? new AlertMentionView(mention.Id, link.At, mention.Source, mention.Author, mention.Url, mention.Title, mention.Text, mention.Sentiment?.Label.ToString().ToLowerInvariant(), SaturatingReach.Of(mention.Engagement))
+                ? new AlertMentionView(mention.Id, link.At, mention.Source, mention.Author, mention.Url, mention.Title, mention.Text, mention.Sentiment?.Label.ToString().ToLowerInvariant(), mention.Engagement.Total)
                 : new AlertMentionView(link.MentionId, link.At, e?.Source, e?.Author, e?.Url, null, e?.Excerpt, e?.Sentiment?.ToString().ToLowerInvariant(), e?.Reach));
         }
 

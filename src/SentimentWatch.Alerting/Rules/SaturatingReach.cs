@@ -1,18 +1,13 @@
-using SentimentWatch.Core.Mentions;
-
 namespace SentimentWatch.Alerting;
 
 /// <summary>
-/// Reach and engagement as alerting adds them up: saturating at <see cref="long.MaxValue"/>. They are whatever a
-/// site or an intake caller says, up to <see cref="long.MaxValue"/>; a checked sum would throw and make the desk
-/// skip the mention (a crisis post unalerted), a plain one would wrap to a negative reach.
+/// Reach as alerting adds it up over a window, saturating at <see cref="long.MaxValue"/>: reach is whatever a site or
+/// an intake caller said, and a checked sum would throw and make the desk skip the mention (a crisis post unalerted),
+/// a plain one would wrap to a negative reach. One mention's reach is <see cref="Core.Mentions.Engagement.Total"/>,
+/// which saturates too.
 /// </summary>
 public static class SaturatingReach
 {
-    /// <summary>What <see cref="Engagement.Total"/> means (followers/views, else interactions), with the interactions added without wrapping.</summary>
-    public static long Of(Engagement engagement) =>
-        Math.Max(engagement.Reach, Add(Add(engagement.Likes, engagement.Replies), engagement.Shares));
-
     public static long Sum(IEnumerable<long> values)
     {
         var total = 0L;
