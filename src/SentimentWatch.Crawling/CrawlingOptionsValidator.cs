@@ -1,6 +1,7 @@
 using AngleSharp.Css.Parser;
 using Microsoft.Extensions.Options;
 using Quartz;
+using SentimentWatch.Core;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Crawling.Parsing;
 using SentimentWatch.Crawling.Sources;
@@ -31,9 +32,6 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
 
     /// <summary>The longest schedule interval: Quartz's next fire time must stay within DateTimeOffset's range, and a longer pause is Enabled: false.</summary>
     public static readonly TimeSpan MaxInterval = TimeSpan.FromDays(30);
-
-    /// <summary>How many characters of a bad value a message repeats.</summary>
-    private const int QuotedLength = 60;
 
     public ValidateOptionsResult Validate(string? name, CrawlingOptions options)
     {
@@ -103,7 +101,7 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
             var source = options.Sources[i];
             if (!string.IsNullOrWhiteSpace(source.Id) && !seen.Add(source.Id))
             {
-                failures.Add($"{path}:Id '{Quote(source.Id)}' is used by another source; ids must be unique");
+                failures.Add($"{path}:Id '{ProblemText.Quote(source.Id)}' is used by another source; ids must be unique");
             }
 
             failures.AddRange(ValidateSource(source, path, requireSchedule: true));
@@ -121,11 +119,11 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
         }
         else if (source.Id.Length > MaxIdLength)
         {
-            yield return $"{path}:Id must be at most {MaxIdLength} characters (was {source.Id.Length}: '{Quote(source.Id)}')";
+            yield return $"{path}:Id must be at most {MaxIdLength} characters (was {source.Id.Length}: '{ProblemText.Quote(source.Id)}')";
         }
         else if (source.Id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
         {
-            yield return $"{path}:Id '{Quote(source.Id)}' may contain only letters, digits, '-', '_' and '.'";
+            yield return $"{path}:Id '{ProblemText.Quote(source.Id)}' may contain only letters, digits, '-', '_' and '.'";
         }
 
         if (!Enum.IsDefined(source.Kind))
@@ -162,7 +160,7 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
         {
             if (value.Contains("${env:", StringComparison.Ordinal) && !System.Text.RegularExpressions.Regex.IsMatch(value, @"\$\{env:[A-Za-z_][A-Za-z0-9_]*\}"))
             {
-                yield return $"{path}:Auth:{name} '{Quote(value)}' should read ${{env:VARIABLE_NAME}}";
+                yield return $"{path}:Auth:{name} '{ProblemText.Quote(value)}' should read ${{env:VARIABLE_NAME}}";
             }
         }
 
@@ -172,11 +170,11 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
             var url = source.Urls[u] ?? string.Empty;
             if (url.Length > MaxUrlLength)
             {
-                yield return $"{path}:Urls:{u} must be at most {MaxUrlLength} characters (was {url.Length}: '{Quote(url)}')";
+                yield return $"{path}:Urls:{u} must be at most {MaxUrlLength} characters (was {url.Length}: '{ProblemText.Quote(url)}')";
             }
             else if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
-                yield return $"{path}:Urls:{u} '{Quote(url)}' is not an absolute http(s) URL";
+                yield return $"{path}:Urls:{u} '{ProblemText.Quote(url)}' is not an absolute http(s) URL";
             }
         }
 
@@ -199,12 +197,12 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
 
         if (!string.IsNullOrWhiteSpace(source.Cron) && !CronExpression.TryParse(source.Cron, out _))
         {
-            yield return $"{path}:Cron '{Quote(source.Cron)}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week)";
+            yield return $"{path}:Cron '{ProblemText.Quote(source.Cron)}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week)";
         }
 
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(source.TimeZone, out _))
         {
-            yield return $"{path}:TimeZone '{Quote(source.TimeZone)}' is not a known time zone (e.g. 'Asia/Shanghai', 'UTC')";
+            yield return $"{path}:TimeZone '{ProblemText.Quote(source.TimeZone)}' is not a known time zone (e.g. 'Asia/Shanghai', 'UTC')";
         }
 
         if (source.MaxPages is < 1 or > 1000)
@@ -283,7 +281,7 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
             {
                 if (alternative.Css.Length > 0 && parser.ParseSelector(alternative.Css) is null)
                 {
-                    yield return $"{path}:{fieldName} '{Quote(alternative.Css)}' is not a valid CSS selector";
+                    yield return $"{path}:{fieldName} '{ProblemText.Quote(alternative.Css)}' is not a valid CSS selector";
                 }
             }
         }
@@ -306,8 +304,4 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
             }
         }
     }
-
-    /// <summary>A value as a message repeats it: at most <see cref="QuotedLength"/> characters, then an ellipsis.</summary>
-    internal static string Quote(string? value) =>
-        value is null ? string.Empty : value.Length <= QuotedLength ? value : string.Concat(value.AsSpan(0, QuotedLength), "…");
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using SentimentWatch.Core;
 using SentimentWatch.Core.Security;
 using SentimentWatch.Crawling.Cli;
 using SentimentWatch.Crawling.Scheduling;
@@ -242,7 +243,7 @@ public static partial class SourcesAdminApi
             }
             else if (!string.Equals(source.Id, routeId, StringComparison.OrdinalIgnoreCase))
             {
-                Add(errors, "id", $"{Field}:Id '{CrawlingOptionsValidator.Quote(source.Id)}' differs from the id in the URL ('{CrawlingOptionsValidator.Quote(routeId)}'); a source cannot be renamed (its id is part of every mention id)");
+                Add(errors, "id", $"{Field}:Id '{ProblemText.Quote(source.Id)}' differs from the id in the URL ('{ProblemText.Quote(routeId)}'); a source cannot be renamed (its id is part of every mention id)");
             }
         }
 
@@ -326,11 +327,11 @@ public static partial class SourcesAdminApi
     private static string Actor(HttpContext http) => http.User.Identity?.Name ?? "unknown";
 
     private static ProblemHttpResult Unknown(string id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown source", detail: $"No source with id '{CrawlingOptionsValidator.Quote(id)}' is configured or managed over the API (parameter 'id').");
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown source", detail: $"No source with id '{ProblemText.Quote(id)}' is configured or managed over the API (parameter 'id').");
 
     private static ProblemHttpResult ReadOnly(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Configured source",
-            detail: $"Source '{CrawlingOptionsValidator.Quote(id)}' comes from configuration (Crawling:Sources) and is read-only over the API (parameter 'id'); change it in configuration, or pause and resume it here.");
+            detail: $"Source '{ProblemText.Quote(id)}' comes from configuration (Crawling:Sources) and is read-only over the API (parameter 'id'); change it in configuration, or pause and resume it here.");
 
     private static void LogChange(ILoggerFactory logs, string actor, string action, string sourceId) =>
         logs.CreateLogger(typeof(SourcesAdminApi)).LogInformation("{Actor} {Action} crawl source {SourceId}", actor, action, sourceId);

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Cases.Domain;
 using SentimentWatch.Cases.Workflow;
+using SentimentWatch.Core;
 using SentimentWatch.Core.Incidents;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Security;
@@ -104,7 +105,7 @@ public static class CasesApi
                 filter = filter with { Status = status };
                 break;
             case var s:
-                errors["status"] = [$"status '{CaseTextLimits.Quote(s)}' is not one of open, all, {CaseStatuses.Wire}"];
+                errors["status"] = [$"status '{ProblemText.Quote(s)}' is not one of open, all, {CaseStatuses.Wire}"];
                 break;
         }
 
@@ -116,7 +117,7 @@ public static class CasesApi
             }
             else
             {
-                errors["priority"] = [$"priority '{CaseTextLimits.Quote(p)}' is not one of P1, P2, P3, P4"];
+                errors["priority"] = [$"priority '{ProblemText.Quote(p)}' is not one of P1, P2, P3, P4"];
             }
         }
 
@@ -128,7 +129,7 @@ public static class CasesApi
             }
             else
             {
-                errors["breached"] = [$"breached must be true or false (was '{CaseTextLimits.Quote(b)}')"];
+                errors["breached"] = [$"breached must be true or false (was '{ProblemText.Quote(b)}')"];
             }
         }
 
@@ -140,14 +141,14 @@ public static class CasesApi
             }
             else
             {
-                errors["alert"] = [$"alert must be an alert id (was '{CaseTextLimits.Quote(a)}')"];
+                errors["alert"] = [$"alert must be an alert id (was '{ProblemText.Quote(a)}')"];
             }
         }
 
         var size = 50;
         if (q["pageSize"].ToString() is { Length: > 0 } ps && (!int.TryParse(ps, NumberStyles.Integer, CultureInfo.InvariantCulture, out size) || size is < 1 or > CaseQueries.MaxPageSize))
         {
-            errors["pageSize"] = [$"pageSize must be between 1 and {CaseQueries.MaxPageSize} (was '{CaseTextLimits.Quote(ps)}')"];
+            errors["pageSize"] = [$"pageSize must be between 1 and {CaseQueries.MaxPageSize} (was '{ProblemText.Quote(ps)}')"];
         }
 
         var cursor = q["cursor"].ToString();
@@ -249,7 +250,7 @@ public static class CasesApi
         var groupBy = http.Request.Query["groupBy"].ToString().Trim();
         if (groupBy.Length > 0 && groupBy is not ("category" or "team" or "agent" or "watch"))
         {
-            errors["groupBy"] = [$"groupBy must be one of category, team, agent, watch (was '{CaseTextLimits.Quote(groupBy)}')"];
+            errors["groupBy"] = [$"groupBy must be one of category, team, agent, watch (was '{ProblemText.Quote(groupBy)}')"];
         }
 
         if (errors.Count > 0)
@@ -319,11 +320,11 @@ public static class CasesApi
 
             if (!DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
             {
-                errors[field] = [$"{field} must be an ISO 8601 date or time (was '{CaseTextLimits.Quote(raw)}')"];
+                errors[field] = [$"{field} must be an ISO 8601 date or time (was '{ProblemText.Quote(raw)}')"];
             }
             else if (!dates.AllowsInQuery(value, now))
             {
-                errors[field] = [$"{field} must be from {dates.EarliestPublishedAt:yyyy-MM-dd} to {dates.QueryLatest(now):yyyy-MM-dd} (was '{CaseTextLimits.Quote(raw)}')"];
+                errors[field] = [$"{field} must be from {dates.EarliestPublishedAt:yyyy-MM-dd} to {dates.QueryLatest(now):yyyy-MM-dd} (was '{ProblemText.Quote(raw)}')"];
             }
             else
             {
@@ -402,7 +403,7 @@ public static class CasesApi
             return (version, null);
         }
 
-        return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["If-Match"] = [$"If-Match '{CaseTextLimits.Quote(header)}' is not an ETag this API issued (e.g. \"{id}-3\")"] }, title: "The request is not valid"));
+        return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["If-Match"] = [$"If-Match '{ProblemText.Quote(header)}' is not an ETag this API issued (e.g. \"{id}-3\")"] }, title: "The request is not valid"));
     }
 
     private static IResult NotFound(long id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such case", detail: $"No case {id} (or not one you may see).");

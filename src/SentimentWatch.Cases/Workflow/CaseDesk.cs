@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SentimentWatch.Cases.Domain;
 using SentimentWatch.Cases.Intake;
 using SentimentWatch.Cases.Sla;
+using SentimentWatch.Core;
 using SentimentWatch.Core.Incidents;
 using SentimentWatch.Core.Indexing;
 using SentimentWatch.Core.Mentions;
@@ -727,7 +728,7 @@ public sealed class CaseDesk(
         var mention = await _index.GetAsync(mentionId.Trim(), cancellationToken);
         if (mention is null)
         {
-            return CaseOutcome.Invalid("mentionId", $"no mention '{CaseTextLimits.Quote(mentionId)}' in the index");
+            return CaseOutcome.Invalid("mentionId", $"no mention '{ProblemText.Quote(mentionId)}' in the index");
         }
 
         var settings = options.CurrentValue;
@@ -737,7 +738,7 @@ public sealed class CaseDesk(
             watch = settings.ForWatch(watchId.Trim());
             if (watch is null)
             {
-                return CaseOutcome.Invalid("watch", $"watch '{CaseTextLimits.Quote(watchId)}' does not have cases enabled (Cases:Watches)");
+                return CaseOutcome.Invalid("watch", $"watch '{ProblemText.Quote(watchId)}' does not have cases enabled (Cases:Watches)");
             }
         }
         else
@@ -791,7 +792,7 @@ public sealed class CaseDesk(
             var agent = options.CurrentValue.Agents.FirstOrDefault(a => string.Equals(a.Id, agentId?.Trim(), StringComparison.Ordinal));
             if (agent is null)
             {
-                return Task.FromResult<CaseOutcome?>(CaseOutcome.Invalid("agent", $"'{CaseTextLimits.Quote(agentId)}' is not a configured agent (Cases:Agents)"));
+                return Task.FromResult<CaseOutcome?>(CaseOutcome.Invalid("agent", $"'{ProblemText.Quote(agentId)}' is not a configured agent (Cases:Agents)"));
             }
 
             if (!c.IsOpen)
@@ -838,7 +839,7 @@ public sealed class CaseDesk(
     {
         if (!CaseStatuses.TryParse(to, out var target))
         {
-            return Task.FromResult(CaseOutcome.Invalid("to", $"'{CaseTextLimits.Quote(to)}' is not a case status ({CaseStatuses.Wire})"));
+            return Task.FromResult(CaseOutcome.Invalid("to", $"'{ProblemText.Quote(to)}' is not a case status ({CaseStatuses.Wire})"));
         }
 
         if ((CaseTextLimits.TooLong("summary", summary, CaseTextLimits.MaxSummaryLength) ?? CaseTextLimits.TooLong("reason", reason, CaseTextLimits.MaxSummaryLength)) is { } tooLong)
@@ -856,7 +857,7 @@ public sealed class CaseDesk(
             var causes = options.CurrentValue.RootCauses;
             if (string.IsNullOrWhiteSpace(rootCause) || !causes.Contains(rootCause.Trim(), StringComparer.Ordinal))
             {
-                return Task.FromResult(CaseOutcome.Invalid("rootCause", $"rootCause must be one of {string.Join(", ", causes)} (was '{CaseTextLimits.Quote(rootCause)}')"));
+                return Task.FromResult(CaseOutcome.Invalid("rootCause", $"rootCause must be one of {string.Join(", ", causes)} (was '{ProblemText.Quote(rootCause)}')"));
             }
         }
 
@@ -1009,7 +1010,7 @@ public sealed class CaseDesk(
         var how = string.IsNullOrWhiteSpace(channel) ? "public" : channel.Trim().ToLowerInvariant();
         if (how is not ("public" or "private"))
         {
-            return Task.FromResult(CaseOutcome.Invalid("channel", $"channel must be 'public' (a public reply) or 'private' (a private message) (was '{CaseTextLimits.Quote(channel)}')"));
+            return Task.FromResult(CaseOutcome.Invalid("channel", $"channel must be 'public' (a public reply) or 'private' (a private message) (was '{ProblemText.Quote(channel)}')"));
         }
 
         return ChangeAsync(id, expectedVersion, (db, c, now) =>
@@ -1096,7 +1097,7 @@ public sealed class CaseDesk(
         var newPriority = 0;
         if (!string.IsNullOrWhiteSpace(priority) && !CasePriority.TryParse(priority.Trim(), out newPriority))
         {
-            return Task.FromResult(CaseOutcome.Invalid("priority", $"priority must be one of P1, P2, P3, P4 (was '{CaseTextLimits.Quote(priority)}')"));
+            return Task.FromResult(CaseOutcome.Invalid("priority", $"priority must be one of P1, P2, P3, P4 (was '{ProblemText.Quote(priority)}')"));
         }
 
         if (category is { Length: > 100 })
@@ -1113,7 +1114,7 @@ public sealed class CaseDesk(
                 {
                     return Task.FromResult<CaseOutcome?>(CaseOutcome.Invalid(
                         "category",
-                        $"category '{CaseTextLimits.Quote(category.Trim())}' is not a complaint category of watch '{c.WatchId}': use one of {string.Join(", ", categories)}",
+                        $"category '{ProblemText.Quote(category.Trim())}' is not a complaint category of watch '{c.WatchId}': use one of {string.Join(", ", categories)}",
                         categories));
                 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SentimentWatch.Core;
 
 namespace SentimentWatch.Cases.Workflow;
 
@@ -18,21 +19,8 @@ public static class CaseTextLimits
     /// <summary>An agent id is a user name: ASP.NET Identity's limit, which the console's sign-in keeps.</summary>
     public const int MaxAgentIdLength = 256;
 
-    /// <summary>How many characters of a bad value an error message quotes.</summary>
-    public const int QuotedLength = 60;
-
-    /// <summary>The value as an error message quotes it: at most <see cref="QuotedLength"/> characters, then an ellipsis.</summary>
-    public static string Quote(string? value)
-    {
-        if (value is null || value.Length <= QuotedLength)
-        {
-            return value ?? string.Empty;
-        }
-
-        // Never half a surrogate pair.
-        var cut = char.IsHighSurrogate(value[QuotedLength - 1]) ? QuotedLength - 1 : QuotedLength;
-        return string.Concat(value.AsSpan(0, cut), "…");
-    }
+    /// <summary>How many characters of a bad value an error message quotes (<see cref="ProblemText.Quote"/>).</summary>
+    public const int QuotedLength = ProblemText.QuotedLength;
 
     /// <summary>The problem with a text over its limit, naming the field; null when it fits (or is absent).</summary>
     internal static CaseOutcome? TooLong(string field, string? value, int max) =>

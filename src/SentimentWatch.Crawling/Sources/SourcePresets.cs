@@ -1,3 +1,5 @@
+using SentimentWatch.Core;
+
 namespace SentimentWatch.Crawling.Sources;
 
 /// <summary>
@@ -47,7 +49,7 @@ public static class SourcePresets
 
         if (source.BaseUrl is { Length: > 0 } baseUrl && !(Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
         {
-            yield return $"{path}:BaseUrl '{CrawlingOptionsValidator.Quote(baseUrl)}' is not an absolute http(s) URL";
+            yield return $"{path}:BaseUrl '{ProblemText.Quote(baseUrl)}' is not an absolute http(s) URL";
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using SentimentWatch.Core;
 using SentimentWatch.Core.Indexing;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Core.Scoring;
@@ -43,7 +44,7 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
         var q = Text("q");
         if (SearchQuerySyntax.Check(q) is { } problem)
         {
-            Fail("q", $"'{Shorten(q!)}' is not a valid search query: {problem}.");
+            Fail("q", $"'{ProblemText.Quote(q!)}' is not a valid search query: {problem}.");
         }
 
         return new MentionFilter
@@ -176,7 +177,7 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
         return fallback;
     }
 
-    private static string Shorten(string value) => value.Length <= 60 ? value : value[..60] + "…";
+    
 
     public void Fail(string name, string message) =>
         Errors[name] = Errors.TryGetValue(name, out var existing) ? [.. existing, message] : [message];
