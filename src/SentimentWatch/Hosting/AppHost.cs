@@ -47,6 +47,14 @@ public static class AppHost
                 : TimeSpan.FromSeconds(30);
             o.ServicesStartConcurrently = false;
         });
+        builder.Services.AddOptions<HostSettings>().BindConfiguration(HostSettings.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<HostSettings>, HostSettingsValidator>();
+        if (isService)
+        {
+            // The process's heap, bounded in the long-running service only (decision 223); training verbs keep the defaults.
+            builder.Services.AddHostedService<HeapBound>();
+        }
+
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.Services.AddProblemDetails();
 

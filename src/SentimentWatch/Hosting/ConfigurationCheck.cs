@@ -23,7 +23,6 @@ public static partial class ConfigurationCheck
     {
         var failures = new List<string>();
         failures.AddRange(CheckUrls(configuration["Urls"]));
-        failures.AddRange(CheckValue(configuration.GetSection("Host:ShutdownTimeout"), typeof(TimeSpan)));
 
         var unbindable = new HashSet<Type>();
         foreach (var type in OptionsTypes(services))

@@ -1,0 +1,225 @@
+using Microsoft.Extensions.Options;
+
+namespace SentimentWatch.Hosting;
+
+/// <summary>The <c>Host</c> section: how the long-running service treats its process.</summary>
+public sealed class HostSettings
+{
+    public const string SectionName = "Host";
+
+    /// <summary>How long a stop waits for the pipeline to drain (read into the framework's HostOptions).</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The managed heap's starting bound in MiB, 0 (the default) for none (decision 223): the garbage collector keeps the heap
+    /// within it, and the service raises it when what lives after a full collection passes two thirds of it, so the bound follows
+    /// the data instead of failing a large deployment. A bound the runtime already has (<c>DOTNET_GCHeapHardLimit</c>, a
+    /// container's memory limit) is left as it is. At a million mentions 512 MiB cost ~15 % more CPU per mention for ~250 MiB
+    /// less resident memory, so it is for machines short of memory, not a default.
+    /// </summary>
+    public int HeapBoundMiB { get; set; }
+}
+
+public sealed class HostSettingsValidator : IValidateOptions<HostSettings>
+{
+    public ValidateOptionsResult Validate(string? name, HostSettings options)
+    {
+        var failures = new List<string>();
+        if (options.ShutdownTimeout <= TimeSpan.Zero || options.ShutdownTimeout > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{HostSettings.SectionName}:ShutdownTimeout must be more than 0 and at most 01:00:00 (hh:mm:ss), was {options.ShutdownTimeout}");
+        }
+
+        if (options.HeapBoundMiB != 0 && options.HeapBoundMiB is < HeapBound.MinimumMiB or > HeapBound.MaximumMiB)
+        {
+            failures.Add($"{HostSettings.SectionName}:HeapBoundMiB must be 0 (no bound) or {HeapBound.MinimumMiB:N0}–{HeapBound.MaximumMiB:N0} MiB, was {options.HeapBoundMiB:N0}");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>
+/// What the heap bound decides from one reading of the collector. Pure, so the policy is tested without a runtime to squeeze.
+/// </summary>
+/// <param name="LiveBytes">What survived the latest full (gen2) collection; 0 before the first.</param>
+public readonly record struct HeapReading(long BoundBytes, long LiveBytes);
+
+/// <summary>
+/// Decision 223: the long-running service can bound its managed heap (<see cref="HostSettings.HeapBoundMiB"/>, off by
+/// default). Left alone, the server collector keeps several hundred MiB
+/// of headroom over a live heap a quarter of its size (docs/throughput.md, round 9: 267 MB live, 844 MB committed), which put a
+/// million indexed mentions at 1.5 GiB resident. A fixed bound would fail a bigger deployment (decision 202), so this one
+/// starts at the setting and is raised, never lowered, to <see cref="Headroom"/> times the live
+/// heap whenever the live heap passes <see cref="RaiseAt"/> of it. Collections pausing the process are not a sign of a tight
+/// bound: under load they take 15–30 % of the time whatever the bound (a first version that raised on them raised the bound
+/// to the maximum within three minutes). It runs in the service only: the CLI's training
+/// verbs and tools keep the runtime's defaults.
+/// </summary>
+public sealed class HeapBound(IOptions<HostSettings> settings, ILogger<HeapBound> logger) : BackgroundService
+{
+    public const int MinimumMiB = 128;
+    public const int MaximumMiB = 1_048_576;
+
+    /// <summary>A raised bound is this many times the live heap.</summary>
+    public const double Headroom = 1.5;
+
+    /// <summary>The bound is raised when the live heap passes this share of it.</summary>
+    public const double RaiseAt = 2.0 / 3;
+
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+    private static readonly Lock Gate = new();
+    private static long s_boundBytes;
+
+    /// <summary>The bound in force in this process (0: none set by the service).</summary>
+    public static long CurrentBytes => Interlocked.Read(ref s_boundBytes);
+
+    /// <summary>The bound to set after <paramref name="reading"/>, or null to keep the one in force.</summary>
+    public static long? Next(HeapReading reading)
+    {
+        const long step = 64L * 1024 * 1024;
+        var wanted = reading.LiveBytes > reading.BoundBytes * RaiseAt ? (long)(reading.LiveBytes * Headroom) : 0;
+        if (wanted <= reading.BoundBytes)
+        {
+            return null;
+        }
+
+        var rounded = (wanted + step - 1) / step * step;
+        return Math.Min(rounded, MaximumMiB * 1024L * 1024);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var startMiB = settings.Value.HeapBoundMiB;
+        if (startMiB == 0)
+        {
+            logger.LogInformation("Memory: {NativeArenas:l}; managed heap unbounded (Host:HeapBoundMiB is 0)", NativeArenas.Outcome ?? "native allocator arenas as the platform has them");
+            return;
+        }
+
+        if (GC.GetConfigurationVariables().TryGetValue("GCHeapHardLimit", out var set) && Convert.ToUInt64(set, System.Globalization.CultureInfo.InvariantCulture) is > 0 and var runtimeBound
+            && CurrentBytes == 0)
+        {
+            logger.LogInformation("Memory: {NativeArenas:l}; managed heap bound {BoundMiB} MiB set by the runtime (DOTNET_GCHeapHardLimit or a container limit) is kept; Host:HeapBoundMiB is not applied", NativeArenas.Outcome ?? "native allocator arenas as the platform has them", runtimeBound / 1048576);
+            return;
+        }
+
+        // A process that already holds more than the start (another host in it, a late start) begins above what it holds.
+        var start = Math.Max(startMiB * 1024L * 1024, (long)(GC.GetGCMemoryInfo().TotalCommittedBytes * Headroom));
+        if (!TrySet(start, out var error))
+        {
+            logger.LogWarning("Managed heap bound of {BoundMiB} MiB could not be set ({Reason}); the heap stays unbounded", startMiB, error);
+            return;
+        }
+
+        logger.LogInformation("Memory: {NativeArenas:l}; managed heap bounded at {BoundMiB} MiB, raised to {Headroom}× the live heap as the data grows (Host:HeapBoundMiB)", NativeArenas.Outcome ?? "native allocator arenas as the platform has them", CurrentBytes / 1048576, Headroom);
+
+        // Real time, whatever clock the host was given: the collector works in real time.
+        using var timer = new PeriodicTimer(Interval, TimeProvider.System);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var reading = new HeapReading(CurrentBytes, LiveAfterFullCollection());
+            if (Next(reading) is { } next)
+            {
+                var before = CurrentBytes;
+                if (TrySet(next, out error))
+                {
+                    logger.LogInformation(
+                        "Managed heap bound raised from {FromMiB} to {ToMiB} MiB (live after the last full collection {LiveMiB} MiB)",
+                        before / 1048576, CurrentBytes / 1048576, reading.LiveBytes / 1048576);
+                }
+                else
+                {
+                    logger.LogWarning("Managed heap bound could not be raised to {ToMiB} MiB ({Reason})", next / 1048576, error);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the most recent gen2 collection (blocking or background) found alive. Its promoted bytes, not the heap's size after
+    /// it: a background collection's heap size also holds what was allocated while it ran.
+    /// </summary>
+    private static long LiveAfterFullCollection()
+    {
+        var blocking = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        var background = GC.GetGCMemoryInfo(GCKind.Background);
+        var latest = blocking.Index >= background.Index ? blocking : background;
+        return latest.Index == 0 ? 0 : latest.PromotedBytes;
+    }
+
+    /// <summary>Sets the bound process-wide; a host in the same process (tests) never lowers what another set.</summary>
+    private static bool TrySet(long bytes, out string? error)
+    {
+        lock (Gate)
+        {
+            if (bytes <= s_boundBytes)
+            {
+                error = null;
+                return true;
+            }
+
+            try
+            {
+                AppContext.SetData("GCHeapHardLimit", (ulong)bytes);
+                GC.RefreshMemoryLimit();
+                Interlocked.Exchange(ref s_boundBytes, bytes);
+                error = null;
+                return true;
+            }
+            catch (InvalidOperationException ex)
+            {
+                // Below what is already committed: the collector refuses; try again at the next raise.
+                error = ex.Message;
+                return false;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Decision 223: glibc gives each thread that allocates natively an arena of its own (up to eight per core) and keeps their freed
+/// memory; in the service, where SQLite allocates from every pipeline, desk and request thread, that was ~190 MiB of the resident
+/// set at a million mentions (anonymous memory at most 805 MiB with the default, 612 MiB with two arenas, same heap bound). The
+/// service asks for two, as <c>MALLOC_ARENA_MAX=2</c> would, unless the environment already says how many.
+/// </summary>
+public static class NativeArenas
+{
+    public const int Count = 2;
+
+    /// <summary>M_ARENA_MAX in glibc's malloc.h.</summary>
+    private const int ArenaMax = -8;
+
+    /// <summary>What <see cref="Cap"/> did, for the start-up log (null when nothing was).</summary>
+    public static string? Outcome { get; private set; }
+
+    /// <summary>Caps the arenas, before the host starts its threads.</summary>
+    public static void Cap() => Outcome ??= TryCap();
+
+    private static string? TryCap()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is { Length: > 0 } set)
+        {
+            return $"native allocator arenas left at MALLOC_ARENA_MAX={set}";
+        }
+
+        try
+        {
+            return mallopt(ArenaMax, Count) == 1 ? $"native allocator arenas capped at {Count}" : null;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null; // not glibc (musl has no arenas to cap)
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallopt")]
+#pragma warning disable SYSLIB1054 // two ints, nothing to marshal: the source-generated form would need unsafe code
+    private static extern int mallopt(int param, int value);
+#pragma warning restore SYSLIB1054
+}
