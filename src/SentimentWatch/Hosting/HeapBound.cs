@@ -74,6 +74,15 @@ public sealed class HeapBound(IOptions<HostSettings> settings, ILogger<HeapBound
     /// <summary>The bound in force in this process (0: none set by the service).</summary>
     public static long CurrentBytes => Interlocked.Read(ref s_boundBytes);
 
+    /// <summary>The bound this service set and the limit the runtime reports, read together (a raise may be under way otherwise).</summary>
+    public static (long Set, long Runtime) Reading()
+    {
+        lock (Gate)
+        {
+            return (s_boundBytes, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        }
+    }
+
     /// <summary>The bound to set after <paramref name="reading"/>, or null to keep the one in force.</summary>
     public static long? Next(HeapReading reading)
     {
