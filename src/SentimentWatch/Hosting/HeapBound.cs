@@ -14,7 +14,7 @@ public sealed class HostSettings
     /// The managed heap's starting bound in MiB, 0 (the default) for none (decision 223): the garbage collector keeps the heap
     /// within it, and the service raises it when what lives after a full collection passes two thirds of it, so the bound follows
     /// the data instead of failing a large deployment. A bound the runtime already has (<c>DOTNET_GCHeapHardLimit</c>, a
-    /// container's memory limit) is left as it is. At a million mentions 512 MiB cost ~15 % more CPU per mention for ~250 MiB
+    /// container's memory limit) is left as it is. At a million mentions 512 MiB cost 7–15 % more CPU per mention for ~250 MiB
     /// less resident memory, so it is for machines short of memory, not a default.
     /// </summary>
     public int HeapBoundMiB { get; set; }
