@@ -3,6 +3,12 @@ using Serilog;
 using SentimentWatch.Cli;
 using SentimentWatch.Hosting;
 
+// The service first, before anything is written or opened: it may start itself again with two allocator arenas (decision 224).
+if (args is [] or ["run", ..] or [['-', ..], ..])
+{
+    NativeArenas.RestartWithCappedArenas();
+}
+
 PlainConsole.UseWhenRedirected();
 Logging.UseBootstrapLogger();
 try

@@ -94,8 +94,6 @@ public static class CommandLine
 
     private static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        // Before the host starts its threads, each of which could take a native allocator arena of its own (decision 223).
-        NativeArenas.Cap();
         var app = AppHost.Build(AppHost.CreateBuilder(args, isService: true));
         await app.RunAsync(cancellationToken);
         return 0;

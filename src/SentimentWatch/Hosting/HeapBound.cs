@@ -12,8 +12,8 @@ public sealed class HostSettings
 
     /// <summary>
     /// The managed heap's starting bound in MiB, 0 (the default) for none (decision 223): the garbage collector keeps the heap
-    /// within it, and the service raises it when what lives after a full collection passes two thirds of it, so the bound follows
-    /// the data instead of failing a large deployment. A bound the runtime already has (<c>DOTNET_GCHeapHardLimit</c>, a
+    /// within it, and the service raises it when what lives after a full collection passes two thirds of it (read every 250 ms), so
+    /// the bound follows the data instead of failing a large deployment; growth faster than about 1 GB/s can still outrun it. A bound the runtime already has (<c>DOTNET_GCHeapHardLimit</c>, a
     /// container's memory limit) is left as it is. At a million mentions 512 MiB cost 7–15 % more CPU per mention for ~250 MiB
     /// less resident memory, so it is for machines short of memory, not a default.
     /// </summary>
@@ -74,6 +74,15 @@ public sealed class HeapBound(IOptions<HostSettings> settings, ILogger<HeapBound
     /// <summary>The bound in force in this process (0: none set by the service).</summary>
     public static long CurrentBytes => Interlocked.Read(ref s_boundBytes);
 
+    /// <summary>The bound the runtime was started with (<c>DOTNET_GCHeapHardLimit</c>, a container's memory limit), 0 when none.</summary>
+    public static long RuntimeBytes { get; } =
+        GC.GetConfigurationVariables().TryGetValue("GCHeapHardLimit", out var set) && Convert.ToInt64(set, System.Globalization.CultureInfo.InvariantCulture) is > 0 and var bytes
+            ? bytes
+            : 0;
+
+    /// <summary>The bound in force: the service's, else the runtime's own, else 0.</summary>
+    public static long InForceBytes => CurrentBytes > 0 ? CurrentBytes : RuntimeBytes;
+
     /// <summary>The bound this service set and the limit the runtime reports, read together (a raise may be under way otherwise).</summary>
     public static (long Set, long Runtime) Reading()
     {
@@ -93,8 +102,8 @@ public sealed class HeapBound(IOptions<HostSettings> settings, ILogger<HeapBound
             return null;
         }
 
-        var rounded = (wanted + step - 1) / step * step;
-        return Math.Min(rounded, MaximumMiB * 1024L * 1024);
+        var rounded = Math.Min((wanted + step - 1) / step * step, MaximumMiB * 1024L * 1024);
+        return rounded > reading.BoundBytes ? rounded : null; // at the largest setting already: nothing to raise
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -102,14 +111,13 @@ public sealed class HeapBound(IOptions<HostSettings> settings, ILogger<HeapBound
         var startMiB = settings.Value.HeapBoundMiB;
         if (startMiB == 0)
         {
-            logger.LogInformation("Memory: {NativeArenas:l}; managed heap unbounded (Host:HeapBoundMiB is 0)", NativeArenas.Outcome ?? "native allocator arenas as the platform has them");
+            logger.LogInformation("Memory: {NativeArenas:l}; managed heap unbounded (Host:HeapBoundMiB is 0)", NativeArenas.Outcome);
             return;
         }
 
-        if (GC.GetConfigurationVariables().TryGetValue("GCHeapHardLimit", out var set) && Convert.ToUInt64(set, System.Globalization.CultureInfo.InvariantCulture) is > 0 and var runtimeBound
-            && CurrentBytes == 0)
+        if (RuntimeBytes is > 0 and var runtimeBound && CurrentBytes == 0)
         {
-            logger.LogInformation("Memory: {NativeArenas:l}; managed heap bound {BoundMiB} MiB set by the runtime (DOTNET_GCHeapHardLimit or a container limit) is kept; Host:HeapBoundMiB is not applied", NativeArenas.Outcome ?? "native allocator arenas as the platform has them", runtimeBound / 1048576);
+            logger.LogInformation("Memory: {NativeArenas:l}; managed heap bound {BoundMiB} MiB set by the runtime (DOTNET_GCHeapHardLimit or a container limit) is kept; Host:HeapBoundMiB is not applied", NativeArenas.Outcome, runtimeBound / 1048576);
             return;
         }
 
@@ -117,11 +125,11 @@ public sealed class HeapBound(IOptions<HostSettings> settings, ILogger<HeapBound
         var start = Math.Max(startMiB * 1024L * 1024, (long)(GC.GetGCMemoryInfo().TotalCommittedBytes * Headroom));
         if (!TrySet(start, out var error))
         {
-            logger.LogWarning("Managed heap bound of {BoundMiB} MiB could not be set ({Reason}); the heap stays unbounded", startMiB, error);
+            logger.LogWarning("Managed heap bound of {BoundMiB} MiB (Host:HeapBoundMiB {SettingMiB}) could not be set ({Reason}); the heap stays unbounded", start / 1048576, startMiB, error);
             return;
         }
 
-        logger.LogInformation("Memory: {NativeArenas:l}; managed heap bounded at {BoundMiB} MiB, raised to {Headroom}× the live heap as the data grows (Host:HeapBoundMiB)", NativeArenas.Outcome ?? "native allocator arenas as the platform has them", CurrentBytes / 1048576, Headroom);
+        logger.LogInformation("Memory: {NativeArenas:l}; managed heap bounded at {BoundMiB} MiB, raised to {Headroom}× the live heap as the data grows (Host:HeapBoundMiB)", NativeArenas.Outcome, CurrentBytes / 1048576, Headroom);
 
         // Real time, whatever clock the host was given: the collector works in real time.
         using var timer = new PeriodicTimer(Interval, TimeProvider.System);
@@ -184,51 +192,4 @@ public sealed class HeapBound(IOptions<HostSettings> settings, ILogger<HeapBound
             }
         }
     }
-}
-
-/// <summary>
-/// Decision 223: glibc gives each thread that allocates natively an arena of its own (up to eight per core) and keeps their freed
-/// memory; in the service, where SQLite allocates from every pipeline, desk and request thread, that was ~190 MiB of the resident
-/// set at a million mentions (anonymous memory at most 805 MiB with the default, 612 MiB with two arenas, same heap bound). The
-/// service asks for two, as <c>MALLOC_ARENA_MAX=2</c> would, unless the environment already says how many.
-/// </summary>
-public static class NativeArenas
-{
-    public const int Count = 2;
-
-    /// <summary>M_ARENA_MAX in glibc's malloc.h.</summary>
-    private const int ArenaMax = -8;
-
-    /// <summary>What <see cref="Cap"/> did, for the start-up log (null when nothing was).</summary>
-    public static string? Outcome { get; private set; }
-
-    /// <summary>Caps the arenas, before the host starts its threads.</summary>
-    public static void Cap() => Outcome ??= TryCap();
-
-    private static string? TryCap()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return null;
-        }
-
-        if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is { Length: > 0 } set)
-        {
-            return $"native allocator arenas left at MALLOC_ARENA_MAX={set}";
-        }
-
-        try
-        {
-            return mallopt(ArenaMax, Count) == 1 ? $"native allocator arenas capped at {Count}" : null;
-        }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return null; // not glibc (musl has no arenas to cap)
-        }
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallopt")]
-#pragma warning disable SYSLIB1054 // two ints, nothing to marshal: the source-generated form would need unsafe code
-    private static extern int mallopt(int param, int value);
-#pragma warning restore SYSLIB1054
 }

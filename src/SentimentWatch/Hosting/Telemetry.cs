@@ -124,7 +124,7 @@ public sealed class ServiceInstruments : IDisposable
             "Time each pipeline stage spent working since start-up.");
         meter.CreateObservableGauge("sentimentwatch.pipeline.pending", () => reading.Pending, "{mention}", "Mentions accepted but not yet processed.");
         meter.CreateObservableGauge("sentimentwatch.pipeline.lag", () => reading.LagSeconds, "s", "Age of the oldest unprocessed mention (0 when none is pending).");
-        meter.CreateObservableGauge("sentimentwatch.heap.bound", () => HeapBound.CurrentBytes, "By", "The managed heap's bound set by the service (Host:HeapBoundMiB, raised as the data grows; 0 when none is set).");
+        meter.CreateObservableGauge("sentimentwatch.heap.bound", () => HeapBound.InForceBytes, "By", "The managed heap's bound in force: the service's (Host:HeapBoundMiB, raised as the data grows), else the runtime's own (DOTNET_GCHeapHardLimit, a container limit); 0 when there is none.");
         meter.CreateObservableCounter(
             "sentimentwatch.crawl.pages",
             () => reading.Sources.Select(s => new Measurement<long>(s.PagesFetched, Source(s))),

@@ -34,14 +34,10 @@ public sealed class HeapBoundTests
     }
 
     [Fact]
-    public void OnGlibc_TheNativeAllocatorAcceptsTheArenaCap()
+    public void AtTheLargestSetting_TheBoundIsNotRaisedAgain()
     {
-        NativeArenas.Cap();
-
-        // Debian's glibc here and in CI; mallopt answers 1 when it took the setting.
-        NativeArenas.Outcome.ShouldBe(Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is { Length: > 0 } set
-            ? $"native allocator arenas left at MALLOC_ARENA_MAX={set}"
-            : $"native allocator arenas capped at {NativeArenas.Count}");
+        var top = HeapBound.MaximumMiB * MiB;
+        HeapBound.Next(new HeapReading(top, top)).ShouldBeNull();
     }
 
     [Theory]
@@ -88,7 +84,30 @@ public sealed class HeapBoundHostTests
         using var service = new ServiceFactory { Settings = new Dictionary<string, string> { ["Host:HeapBoundMiB"] = "512" } };
         using var client = service.ClientWithKey(ServiceFactory.AdminKey);
         (await client.GetAsync("/health")).EnsureSuccessStatusCode();
+        if (HeapBound.RuntimeBytes > 0)
+        {
+            // A container's memory limit or DOTNET_GCHeapHardLimit: the service keeps the runtime's bound and sets none.
+            await Task.Delay(1000);
+            HeapBound.CurrentBytes.ShouldBe(0);
+            HeapBound.InForceBytes.ShouldBe(HeapBound.RuntimeBytes);
+            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes.ShouldBe(HeapBound.RuntimeBytes);
+            return;
+        }
 
+        try
+        {
+            await BoundAndRaiseAsync();
+        }
+        finally
+        {
+            // The bound is process-wide and outlives the host: leave the tests after this one a heap they cannot outgrow.
+            AppContext.SetData("GCHeapHardLimit", (ulong)(HeapBound.MaximumMiB * MiB));
+            GC.RefreshMemoryLimit();
+        }
+    }
+
+    private static async Task BoundAndRaiseAsync()
+    {
         var bound = await EventuallyAsync(() => HeapBound.CurrentBytes, b => b > 0);
         var (set, runtime) = HeapBound.Reading();
         runtime.ShouldBe(set);
@@ -119,6 +138,7 @@ public sealed class HeapBoundHostTests
         (set, runtime) = HeapBound.Reading();
         runtime.ShouldBe(set);
         set.ShouldBeGreaterThanOrEqualTo(raised);
+        HeapBound.InForceBytes.ShouldBe(set);
         GC.KeepAlive(kept);
     }
 

@@ -36,6 +36,8 @@ public sealed class ServiceProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>The host's own build output (its appsettings.json and samples ride along there).</summary>
@@ -59,8 +61,12 @@ public sealed class ServiceProcess : IDisposable
 
     public static ServiceProcess Start(params string[] args) => StartAssembly(HostAssembly, args);
 
+    /// <summary>The service with these environment variables set (a null value removes one the test process has).</summary>
+    public static ServiceProcess StartWith(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        StartAssembly(HostAssembly, args, environment);
+
     /// <summary>The service from another copy of the build output (a test's own tree).</summary>
-    public static ServiceProcess StartAssembly(string assembly, string[] args)
+    public static ServiceProcess StartAssembly(string assembly, string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
@@ -83,6 +89,18 @@ public sealed class ServiceProcess : IDisposable
         // The service turns tiered compilation off for throughput (decision 181), which makes start-up
         // slower; tests start many services on two cores and only need them to behave the same.
         start.Environment["DOTNET_TieredCompilation"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         return new ServiceProcess(Process.Start(start)!, baseUrl);
     }
 

@@ -1,0 +1,95 @@
+using SentimentWatch.Hosting;
+
+namespace SentimentWatch.Tests.Hosting;
+
+/// <summary>
+/// Decision 224: glibc reads its arena limit from the environment when the process starts, so the service starts itself again
+/// (same process, same command line) with <c>MALLOC_ARENA_MAX=2</c> unless the environment names a number.
+/// </summary>
+public sealed class NativeArenasTests : IDisposable
+{
+    private const string Key = "arena-test-admin-key-0123456789";
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "sw-arenas-" + Guid.NewGuid().ToString("N"));
+
+    [LinuxOnlyFact]
+    public async Task WithoutTheVariable_TheServiceRunsWithTwoArenas_InTheSameProcess_WithTheSameCommandLine()
+    {
+        using var service = ServiceProcess.StartWith(new Dictionary<string, string?> { [NativeArenas.Variable] = null }, Args());
+        using var client = Client(service);
+        await service.WaitHealthyAsync(client);
+
+        // What the kernel holds for the process started by the test: the environment and command line of its last execve.
+        Environment(service.Id).ShouldContain($"{NativeArenas.Variable}={NativeArenas.Count}");
+        var commandLine = CommandLine(service.Id);
+        commandLine.ShouldContain("run");
+        commandLine.ShouldContain($"--Urls={service.BaseUrl}");
+        commandLine.ShouldContain($"--Storage:DataDirectory={_dataDirectory}");
+        (await client.GetAsync("/health")).IsSuccessStatusCode.ShouldBeTrue();
+        await EventuallyContainsAsync(service, $"native allocator arenas at most {NativeArenas.Count} ({NativeArenas.Variable})");
+    }
+
+    [LinuxOnlyFact]
+    public async Task AnArenaCountTheEnvironmentNames_IsKept()
+    {
+        using var service = ServiceProcess.StartWith(new Dictionary<string, string?> { [NativeArenas.Variable] = "3" }, Args());
+        using var client = Client(service);
+        await service.WaitHealthyAsync(client);
+
+        var environment = Environment(service.Id);
+        environment.ShouldContain($"{NativeArenas.Variable}=3");
+        environment.ShouldNotContain($"{NativeArenas.Variable}={NativeArenas.Count}");
+        await EventuallyContainsAsync(service, $"native allocator arenas at most 3 ({NativeArenas.Variable})");
+    }
+
+    private string[] Args() =>
+        [$"--Storage:DataDirectory={_dataDirectory}", "--Replay:Enabled=false", $"--Auth:ApiKeys:0:Key={Key}", "--Auth:ApiKeys:0:Role=admin"];
+
+    private static string[] Environment(int processId) =>
+        File.ReadAllText($"/proc/{processId}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+
+    private static string[] CommandLine(int processId) =>
+        File.ReadAllText($"/proc/{processId}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+
+    private static async Task EventuallyContainsAsync(ServiceProcess service, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!service.Output.Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        service.Output.ShouldContain(text, customMessage: service.Output[^Math.Min(4000, service.Output.Length)..]);
+    }
+
+    private static HttpClient Client(ServiceProcess service)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(service.BaseUrl) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+        return client;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left to the OS's temp cleaning.
+        }
+    }
+}
+
+/// <summary>A test of Linux's process interface (/proc, glibc): reported as skipped, with the reason, elsewhere (never as a pass).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class LinuxOnlyFactAttribute : FactAttribute
+{
+    public LinuxOnlyFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Skip = "reads /proc and needs glibc, which only Linux has";
+        }
+    }
+}
