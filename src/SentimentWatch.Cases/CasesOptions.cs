@@ -28,6 +28,20 @@ public sealed class CasesOptions
     /// <summary>The owner is warned this long (wall-clock) before a clock breaches.</summary>
     public TimeSpan WarningLeadTime { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// SLA clocks start when the customer posted, but never more than this before the case opened
+    /// (decision 226): a post found days late, or replayed, must not open already breached. Shorter
+    /// than the shortest first-response target, or such cases would still breach as they open.
+    /// </summary>
+    public TimeSpan SlaMaxBackdate { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>When the SLA clocks of a case opened at <paramref name="openedAt"/> from a post at <paramref name="postedAt"/> start.</summary>
+    public DateTimeOffset ClockStart(DateTimeOffset postedAt, DateTimeOffset openedAt)
+    {
+        var earliest = openedAt - SlaMaxBackdate;
+        return postedAt > openedAt ? openedAt : postedAt < earliest ? earliest : postedAt;
+    }
+
     /// <summary>Cron of the Hangfire job that checks SLA clocks (Hangfire's finest is every minute).</summary>
     public string SlaCheckCron { get; set; } = "* * * * *";
 
@@ -229,6 +243,21 @@ public sealed class CasesOptionsValidator : IValidateOptions<CasesOptions>
             if (window < TimeSpan.Zero)
             {
                 failures.Add($"{S}:{field} must not be negative (was {window})");
+            }
+        }
+
+        if (options.SlaMaxBackdate < TimeSpan.Zero)
+        {
+            failures.Add($"{S}:SlaMaxBackdate must not be negative (was {options.SlaMaxBackdate})");
+        }
+        else
+        {
+            var shortest = Enumerable.Range(1, 4)
+                .Select(p => options.Policies.FirstOrDefault(x => CasePriority.TryParse(x.Priority, out var q) && q == p) ?? CasesOptions.DefaultPolicy(p))
+                .MinBy(p => p.FirstResponse)!;
+            if (shortest.FirstResponse > TimeSpan.Zero && options.SlaMaxBackdate >= shortest.FirstResponse)
+            {
+                failures.Add($"{S}:SlaMaxBackdate ({options.SlaMaxBackdate}) must be shorter than the shortest first-response target ({shortest.Priority} {shortest.FirstResponse}), or cases opened from older posts breach as they open");
             }
         }
 

@@ -42,4 +42,14 @@ public sealed class CasesOptionsValidatorTests
         failures.ShouldContain(f => f.StartsWith("Cases:PriorityRules:0:Priority 'urgent'", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Cases:PersonalDataRoles 'everyone'", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("-00:01:00", "Cases:SlaMaxBackdate must not be negative")]
+    [InlineData("01:00:00", "Cases:SlaMaxBackdate (01:00:00) must be shorter than the shortest first-response target (P1 01:00:00)")]
+    public void ABackdateLimitThatIsNegativeOrAsLongAsAFirstResponseTarget_FailsNamingTheSetting(string value, string failure)
+    {
+        var result = new CasesOptionsValidator().Validate(null, Bind(new CasesSettings().With("Cases:SlaMaxBackdate", value)));
+        result.Failed.ShouldBeTrue();
+        result.Failures!.ShouldContain(f => f.StartsWith(failure, StringComparison.Ordinal));
+    }
 }

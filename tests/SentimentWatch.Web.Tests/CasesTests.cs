@@ -76,6 +76,8 @@ public sealed class CasesTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         var before = (await CaseAsync(id)).GetProperty("case");
         var priority = before.GetProperty("priority").GetString() == "P1" ? "P2" : "P1";
         var category = before.GetProperty("category").GetString() == "product_quality" ? "logistics" : "product_quality";
+        // The audit trail shows the category's label, not its code.
+        var categoryLabel = category == "logistics" ? "logistics" : "product quality";
 
         var page = await OpenAsync("support");
         await page.GotoAsync($"/cases/{id}");
@@ -89,7 +91,7 @@ public sealed class CasesTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         await Assertions.Expect(page.Locator(".page-head .badge").First).ToHaveTextAsync(priority);
         var audit = page.GetByTestId("audit");
         await Assertions.Expect(audit.Locator("tr", new() { HasText = "priority" })).ToContainTextAsync($"→ {priority} (食品安全投诉，升级处理)");
-        await Assertions.Expect(audit.Locator("tr", new() { HasText = "category" })).ToContainTextAsync($"→ {category}");
+        await Assertions.Expect(audit.Locator("tr", new() { HasText = "category" })).ToContainTextAsync($"→ {categoryLabel}");
         await ShotAsync(page);
 
         // The API sees the same case: one desk behind both.

@@ -87,7 +87,7 @@ public sealed class Case
 
     public DateTimeOffset OpenedAt { get; set; }
 
-    /// <summary>When the customer posted: the SLA clocks start here, not at collection.</summary>
+    /// <summary>When the customer posted, but no earlier than <c>SlaMaxBackdate</c> before <see cref="OpenedAt"/> (decision 226): the SLA clocks start here.</summary>
     public DateTimeOffset ClockStartedAt { get; set; }
 
     public DateTimeOffset LastMentionAt { get; set; }

@@ -386,8 +386,9 @@ public sealed class CaseDesk(
             Reach = mention.Engagement.Total,
             RiskTerms = string.Join('\t', mention.RiskTerms),
             OpenedAt = now,
-            // The customer has been waiting since they posted; a clock in the future makes no sense.
-            ClockStartedAt = publishedAt > now ? now : publishedAt,
+            // The customer has been waiting since they posted, but the desk is not charged for more than
+            // SlaMaxBackdate before it could know (decision 226); a clock in the future makes no sense.
+            ClockStartedAt = settings.ClockStart(publishedAt, now),
             LastMentionAt = publishedAt,
             UpdatedAt = now,
             AlertId = alertIds.Length > 0 ? alertIds[0] : null,
@@ -1023,7 +1024,7 @@ public sealed class CaseDesk(
 
             if (when < c.ClockStartedAt)
             {
-                return Task.FromResult<CaseOutcome?>(CaseOutcome.Invalid("at", $"at ({when:O}) is before the complaint was posted ({c.ClockStartedAt:O})"));
+                return Task.FromResult<CaseOutcome?>(CaseOutcome.Invalid("at", $"at ({when:O}) is before the case's SLA clock started ({c.ClockStartedAt:O})"));
             }
 
             if (c.MergedIntoId is { } survivor)

@@ -84,7 +84,12 @@ public sealed record CaseDetail(
     IReadOnlyList<FollowUpView> FollowUps,
     IReadOnlyList<CaseAuditView> Audit,
     IReadOnlyList<AlertLink> Alerts,
-    IReadOnlyList<long> AlertIds);
+    IReadOnlyList<long> AlertIds,
+    DateTimeOffset? PostedAt)
+{
+    /// <summary>How long the customer's post waited before the case opened (null when it was found at once); the SLA clocks charge at most <c>SlaMaxBackdate</c> of it (decision 226).</summary>
+    public TimeSpan? WaitedBeforeOpening => PostedAt is { } posted && Case.OpenedAt - posted is { } waited && waited > TimeSpan.Zero ? waited : null;
+}
 
 public sealed record CaseMetricsGroup(
     string Key,
@@ -256,7 +261,9 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
             followUps.Select(f => new FollowUpView(f.Cycle, f.DueAt, f.DoneAt is null && f.DueAt <= now, f.DoneAt, f.DoneBy, f.Satisfaction, f.Comment)).ToList(),
             audit.Select(a => new CaseAuditView(a.Id, a.At, a.Who, a.What, a.Before, a.After, a.Reason)).ToList(),
             alerts,
-            alertIds);
+            alertIds,
+            // The post that opened the case (by hand or by the pipeline); a case without one falls back to its earliest post.
+            (mentions.Where(m => m.Reason is "opened" or "manual").MinBy(m => m.AttachedAt) ?? mentions.FirstOrDefault())?.PublishedAt);
     }
 
     public CaseSummary Summarize(Case c, CaseViewer viewer, DateTimeOffset now)

@@ -11,6 +11,7 @@
       if (isNaN(d)) return;
       const style = el.dataset.style || "datetime";
       const options = style === "date" ? { year: "numeric", month: "2-digit", day: "2-digit" }
+        : style === "zone" ? { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", timeZoneName: "short" }
         : { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
       el.textContent = d.toLocaleString(lang, options);
       el.title = d.toLocaleString(lang);
@@ -20,7 +21,9 @@
       const minutes = Math.round((due - new Date()) / 60000);
       const abs = Math.abs(minutes), h = Math.floor(abs / 60), m = abs % 60;
       const span = (h > 0 ? h + "h " : "") + m + "m";
-      el.textContent = minutes < 0 ? (lang === "zh-CN" ? "已超时 " + span : span + " overdue") : (lang === "zh-CN" ? "剩余 " + span : span + " left");
+      // data-overdue: the page's own wording when it already says "breached" beside the countdown.
+      const overdue = el.dataset.overdue ? el.dataset.overdue.replace("{0}", span) : (lang === "zh-CN" ? "已超时 " + span : span + " overdue");
+      el.textContent = minutes < 0 ? overdue : (lang === "zh-CN" ? "剩余 " + span : span + " left");
       el.classList.toggle("sla-breached", minutes < 0);
     });
   }
@@ -54,7 +57,8 @@
           interaction: { mode: "index", intersect: false },
           plugins: { legend: { display: spec.datasets.length > 1, position: "bottom", labels: { boxWidth: 12 } } },
           scales: {
-            x: { stacked: !!spec.stacked, grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 12 } },
+            // A time axis may skip labels; a category axis (spec.labels) shows every one, tilted when crowded.
+            x: { stacked: !!spec.stacked, grid: { display: false }, ticks: spec.starts ? { maxRotation: 0, autoSkipPadding: 12 } : { autoSkip: false, maxRotation: 60 } },
             y: { stacked: !!spec.stacked, beginAtZero: true, ticks: { precision: 0 } }
           },
           onClick: spec.zoom ? function (event, elements) {

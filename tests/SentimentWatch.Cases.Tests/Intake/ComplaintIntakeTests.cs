@@ -20,8 +20,9 @@ public sealed class ComplaintIntakeTests : IDisposable
     public async Task ANegativeComplaintPostedFriday1750_OpensOneCaseWithDueTimesFromThePostAndAnOwner()
     {
         await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
-        // Collected on Saturday morning; the clock still starts when the customer posted.
-        host.Clock.Set(Local(11, 28, 9, 0));
+        // Collected ten minutes later, after closing time and within SlaMaxBackdate (decision 226): the clock
+        // starts when the customer posted, so the ten working minutes before 18:00 count.
+        host.Clock.Set(Local(11, 27, 18, 0));
         var post = Complaints.Make(Local(11, 27, 17, 50), negative: 0.93f, author: "阿May");
         await host.Desk.OnIndexedAsync([post], default);
 
@@ -31,7 +32,7 @@ public sealed class ComplaintIntakeTests : IDisposable
         c.Priority.ShouldBe(3, "negative 0.93 meets the P3 rule (MinNegative 0.9)");
         c.Category.ShouldBe(ComplaintTopics.RefundReturn);
         c.ClockStartedAt.ShouldBe(Local(11, 27, 17, 50));
-        c.OpenedAt.ShouldBe(Local(11, 28, 9, 0));
+        c.OpenedAt.ShouldBe(Local(11, 27, 18, 0));
         c.FirstResponseDueAt.ShouldBe(Local(12, 1, 12, 50), "P3: 4 business hours, Monday a holiday");
         c.ResolutionDueAt.ShouldBe(Local(12, 2, 17, 50), "P3: 18 business hours");
         c.Owner.ShouldBe("wang.lead", "the first agent in the team with the skill (the lead handles everything)");

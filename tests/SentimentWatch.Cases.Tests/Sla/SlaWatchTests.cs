@@ -6,6 +6,7 @@ using SentimentWatch.Cases.Sla;
 using SentimentWatch.Cases.Workflow;
 using SentimentWatch.Cases.Tests.Support;
 using SentimentWatch.Core.Incidents;
+using SentimentWatch.Core.Scoring;
 
 namespace SentimentWatch.Cases.Tests.Sla;
 
@@ -110,6 +111,43 @@ public sealed class SlaWatchTests : IDisposable
             (await db.Cases.SingleAsync()).Priority.ShouldBe(2, "raised one step once, not once per tick");
             (await db.Audit.CountAsync(a => a.What == "sla_breach")).ShouldBe(1);
         }
+    }
+
+    [Fact]
+    public async Task APostFoundDaysLate_StartsItsClocksNoMoreThanSlaMaxBackdateBeforeTheCaseOpened_SoItDoesNotOpenBreached()
+    {
+        // Decision 226: a replayed or late-found post keeps its publish time, but the desk is charged at most
+        // SlaMaxBackdate (default 15 minutes) before it could know; a fresh post still starts at its publish time.
+        var notifier = new RecordingStaffNotifier();
+        var clock = new ManualClock(Local(12, 1, 10, 0));
+        await using var host = await StartAsync(notifier, clock);
+        var old = Complaints.Make(Local(11, 24, 0, 0), riskTerms: ["食物中毒"], author: "week.old");
+        var fresh = Complaints.Make(Local(12, 1, 9, 55), text: "门店服务员态度恶劣，点单时翻白眼", topic: ComplaintTopics.ServiceAttitude, riskTerms: ["食物中毒"], author: "five.minutes");
+        await host.Desk.OnIndexedAsync([old, fresh], default);
+        await host.SlaWatch.RunAsync(default);
+
+        notifier.Calls.ShouldBe(0, "nothing is breached or near a breach the moment it opens");
+        long id;
+        await using (var db = await host.DbAsync())
+        {
+            var cases = await db.Cases.OrderBy(c => c.Id).ToListAsync();
+            cases.Count.ShouldBe(2);
+            cases.ShouldAllBe(c => c.Priority == 2 && !c.FirstResponseBreached && c.OpenedAt == Local(12, 1, 10, 0));
+            cases[0].ClockStartedAt.ShouldBe(Local(12, 1, 9, 45), "a week-old post: 15 minutes before opening, not 7 days");
+            cases[0].FirstResponseDueAt.ShouldBe(Local(12, 1, 11, 45), "P2: 2 business hours from 09:45");
+            cases[1].ClockStartedAt.ShouldBe(Local(12, 1, 9, 55), "a post 5 minutes old: its publish time");
+            (await db.Audit.CountAsync(a => a.What == "sla_breach" || a.What == "priority")).ShouldBe(0);
+            id = cases[0].Id;
+        }
+
+        // The case still says how long the customer waited before it opened.
+        var detail = await host.App.Services.GetRequiredService<CaseQueries>().GetAsync(id, new CaseViewer("li.na", true, false), default);
+        detail.ShouldNotBeNull().PostedAt.ShouldBe(Local(11, 24, 0, 0));
+        detail.WaitedBeforeOpening.ShouldBe(TimeSpan.FromDays(7) + TimeSpan.FromHours(10));
+
+        clock.Set(Local(12, 1, 11, 45));
+        await host.SlaWatch.RunAsync(default);
+        notifier.Sent.ShouldContain(n => n.DedupKey == $"case-{id}-first_response-breach-0", "it breaches when its own target runs out");
     }
 
     [Fact]

@@ -51,7 +51,8 @@ public sealed class CasesEndToEndTests : IDisposable
     {
         var admin = Client(ServiceFactory.AdminKey);
         var support = Client(ServiceFactory.SupportKey);
-        var posted = DateTimeOffset.UtcNow.AddMinutes(-30);
+        // Within Cases:SlaMaxBackdate (15 minutes, decision 226), so the clock starts at the post itself.
+        var posted = DateTimeOffset.UtcNow.AddMinutes(-5);
         var token = Guid.NewGuid().ToString("N")[..8];
         var intake = await admin.PostAsJsonAsync("/api/intake/mentions", new object[]
         {

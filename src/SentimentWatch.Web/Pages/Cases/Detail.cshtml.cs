@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -5,6 +9,7 @@ using Microsoft.Extensions.Options;
 using SentimentWatch.Cases;
 using SentimentWatch.Cases.Api;
 using SentimentWatch.Cases.Workflow;
+using SentimentWatch.Core.Security;
 
 namespace SentimentWatch.Web.Pages.Cases;
 
@@ -13,8 +18,11 @@ namespace SentimentWatch.Web.Pages.Cases;
 /// every command support staff have, through the same CaseDesk as /api/cases. Each form carries
 /// the version it was read at, so two agents never overwrite each other silently (as If-Match).
 /// </summary>
-public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMonitor<CasesOptions> options, IStringLocalizer<ConsoleText> t) : PageModel
+public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMonitor<CasesOptions> options, IStringLocalizer<ConsoleText> t, IAuthorizationService authorization) : PageModel
 {
+    /// <summary>Whether the reader may open /alerts/{id} (the alert pages' policy); others see the alert's title without a link.</summary>
+    public bool CanOpenAlerts { get; private set; }
+
     public CaseDetail Detail { get; private set; } = null!;
 
     public IReadOnlyList<AgentSettings> Agents => options.CurrentValue.Agents;
@@ -87,7 +95,7 @@ public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMoni
                 Problem = t["Someone changed this case since you opened it. Here it is as it is now; try again."];
                 break;
             default:
-                Problem = outcome.Field is null ? outcome.Message : $"{outcome.Field}: {outcome.Message}";
+                Problem = CaseProblemText.Say(outcome, t);
                 break;
         }
 
@@ -103,6 +111,91 @@ public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMoni
         }
 
         Detail = detail;
+        CanOpenAlerts = (await authorization.AuthorizeAsync(User, ApiPolicies.Pr)).Succeeded;
         return true;
     }
+
+    /// <summary>A category's display label ("product and food safety" / "产品与食品安全"); an unknown code shows as itself.</summary>
+    public string CategoryName(string code) => Label("topic-" + code, code);
+
+    /// <summary>A root cause's display label; an unknown (configured) code shows as itself.</summary>
+    public string RootCauseName(string code) => Label("rootcause-" + code, code);
+
+    /// <summary>What an audit entry records, in the reader's language ("SLA breached" for <c>sla_breach</c>).</summary>
+    public string AuditKind(string what) => Label("audit-" + what, what);
+
+    /// <summary>
+    /// An audit value as people read it: round-trip timestamps become local times with their zone,
+    /// and the codes the desk writes (clocks, statuses, categories, root causes) their labels.
+    /// Free text people typed (<paramref name="codes"/> false) keeps its words; only timestamps change.
+    /// With <paramref name="wordCodes"/> false only snake_case codes change (reasons mix codes into prose).
+    /// </summary>
+    public IHtmlContent AuditValue(string? value, bool codes, bool wordCodes = true)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return HtmlString.Empty;
+        }
+
+        var html = new HtmlContentBuilder();
+        var tokens = value.Split(' ');
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            var token = tokens[i];
+            if (i > 0)
+            {
+                html.Append(" ");
+            }
+
+            if (token.Length >= 20 && char.IsAsciiDigit(token[0])
+                && DateTimeOffset.TryParseExact(token, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+            {
+                html.AppendHtml(Time(at));
+            }
+            else
+            {
+                html.Append(codes ? CodeLabel(token, wordCodes) : token);
+            }
+        }
+
+        return html;
+    }
+
+    /// <summary>A time as the console shows times: the browser's local time with its zone (console.js), UTC until then.</summary>
+    public static IHtmlContent Time(DateTimeOffset at) =>
+        new HtmlString($"<time datetime=\"{at.ToString("O", CultureInfo.InvariantCulture)}\" data-style=\"zone\">{HtmlEncoder.Default.Encode(at.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture))}</time>");
+
+    private string CodeLabel(string token, bool wordCodes)
+    {
+        if (wordCodes && token == "due")
+        {
+            // "first_response due <time>": the one plain word the SLA watch writes between code and time.
+            return t["due"].Value;
+        }
+
+        if (!token.Contains('_', StringComparison.Ordinal) && !(wordCodes && KnownCodes.Contains(token)))
+        {
+            return token;
+        }
+
+        foreach (var prefix in CodePrefixes)
+        {
+            if (t[prefix + token] is { ResourceNotFound: false } label)
+            {
+                return label.Value;
+            }
+        }
+
+        return token;
+    }
+
+    private static readonly string[] CodePrefixes = ["clock-", "case-", "topic-", "rootcause-"];
+
+    /// <summary>One-word codes worth a label: statuses, clocks and categories (other single words are ordinary words).</summary>
+    private static readonly HashSet<string> KnownCodes = new(StringComparer.Ordinal)
+    {
+        "resolution", "new", "assigned", "resolved", "closed", "safety", "logistics", "other",
+    };
+
+    private string Label(string key, string fallback) => t[key] is { ResourceNotFound: false } label ? label.Value : fallback;
 }

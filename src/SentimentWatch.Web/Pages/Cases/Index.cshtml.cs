@@ -10,7 +10,7 @@ using SentimentWatch.Cases.Workflow;
 namespace SentimentWatch.Web.Pages.Cases;
 
 /// <summary>The support queue: open cases by priority and SLA due time (CaseQueries, as GET /api/cases), filters and "my cases".</summary>
-public sealed class IndexModel(CaseQueries queries, IOptionsMonitor<CasesOptions> options) : PageModel
+public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonitor<CasesOptions> options) : PageModel
 {
     public const int PageSize = 50;
 
@@ -29,6 +29,14 @@ public sealed class IndexModel(CaseQueries queries, IOptionsMonitor<CasesOptions
     public static readonly string[] Statuses = ["open", "all", "new", "assigned", "in_progress", "waiting_on_customer", "resolved", "closed"];
 
     public string? NextPageUrl { get; private set; }
+
+    /// <summary>The categories a case can have (each cases-enabled watch's taxonomy, teams' and agents'), and the one asked for.</summary>
+    public IReadOnlyList<string> Categories =>
+        options.CurrentValue.Watches.Where(w => w.Enabled).SelectMany(w => desk.CategoriesFor(w.Watch))
+            .Concat(desk.CategoriesFor(string.Empty))
+            .Concat(string.IsNullOrWhiteSpace(Category) ? [] : [Category.Trim()])
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {

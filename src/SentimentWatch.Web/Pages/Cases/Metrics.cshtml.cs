@@ -34,7 +34,7 @@ public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, IStrin
             return;
         }
 
-        var labels = Metrics.Groups.Select(g => g.Key).ToArray();
+        var labels = Metrics.Groups.Select(g => GroupName(g.Key)).ToArray();
         VolumeChart = new ChartView("volume", new ChartSpec
         {
             Labels = labels,
@@ -46,6 +46,12 @@ public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, IStrin
                 new ChartSeries(t["Breached now"], [.. Metrics.Groups.Select(g => (double)g.BreachedNow)], "negative"),
             ],
         }, t["Cases per group: volume, resolved, backlog and breached"], "metrics-chart");
+        if (!Metrics.Groups.Any(g => g.MedianFirstResponseMinutes is not null || g.MedianResolutionMinutes is not null))
+        {
+            // Nothing answered or resolved yet: an empty 0–1 chart would read as "instant"; the page says so instead.
+            return;
+        }
+
         TimesChart = new ChartView("times", new ChartSpec
         {
             Labels = labels,
@@ -58,4 +64,11 @@ public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, IStrin
     }
 
     public static string N(double? value, string format = "0.#") => value is { } v ? v.ToString(format, CultureInfo.CurrentCulture) : "–";
+
+    /// <summary>A percentage, or "–" when there is nothing to divide by (never "–%").</summary>
+    public static string Pct(double? percent) => percent is { } p ? N(p) + "%" : "–";
+
+    /// <summary>A group's key as people read it: categories by their label, other keys (teams, agents, watches) as they are.</summary>
+    public string GroupName(string key) =>
+        Group == "category" && t["topic-" + key] is { ResourceNotFound: false } label ? label.Value : key;
 }
