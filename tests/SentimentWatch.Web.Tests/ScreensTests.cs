@@ -278,6 +278,8 @@ public sealed class AlertDeskTests(ConsoleFixture fixture) : ConsoleTest(fixture
 
         await alert.SilenceAsync("4h", "handled with the store manager");
         await Assertions.Expect(page.GetByTestId("silences")).ToContainTextAsync("petra");
+        // The banner says the same local time as the silence it set (not the UTC clock).
+        await Assertions.Expect(alert.Notice).ToHaveTextAsync("Silenced until " + await page.GetByTestId("silences").Locator("time").First.InnerTextAsync());
         await ShotAsync(page, "silenced");
 
         // Lifted from the alert's own page: back there, the silence is gone.
