@@ -12,11 +12,42 @@ namespace SentimentWatch.Text;
 /// </summary>
 public static class MentionWords
 {
+    /// <summary>
+    /// English function words: the common English stop-word list (articles, pronouns, auxiliaries, prepositions,
+    /// conjunctions, quantifiers and adverbs of frequency/degree, as in the Snowball and Glasgow lists), plus the
+    /// politeness and filler words of posts ("please", "hello", "thanks", "anyone") and web noise. None of them says
+    /// what a complaint is about, so none is a top term.
+    /// </summary>
     private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase)
     {
-        "the", "and", "for", "with", "this", "that", "was", "are", "not", "but", "you", "your", "have", "has", "had", "they",
-        "their", "from", "all", "our", "out", "just", "very", "what", "when", "will", "would", "there", "about", "been", "were",
-        "its", "it's", "can", "get", "got", "one", "now", "again", "still", "how", "any", "who", "why", "http", "https", "www", "com",
+        // Snowball / NLTK English, 3+ letters
+        "about", "above", "after", "again", "against", "all", "and", "any", "are", "aren't", "because", "been", "before", "being",
+        "below", "between", "both", "but", "can", "couldn't", "did", "didn't", "does", "doesn't", "doing", "don't", "down", "during",
+        "each", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he'd", "he'll",
+        "he's", "her", "here", "here's", "hers", "herself", "him", "himself", "his", "how", "how's", "i'd", "i'll", "i'm", "i've",
+        "into", "isn't", "it's", "its", "itself", "let's", "more", "most", "mustn't", "myself", "nor", "not", "off", "once",
+        "only", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "shan't", "she", "she'd", "she'll",
+        "she's", "should", "shouldn't", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves",
+        "then", "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those", "through", "too",
+        "under", "until", "very", "was", "wasn't", "we'd", "we'll", "we're", "we've", "were", "weren't", "what", "what's", "when",
+        "when's", "where", "where's", "which", "while", "who", "who's", "whom", "why", "why's", "will", "with", "won't", "would",
+        "wouldn't", "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves", "can't", "cannot",
+        "could", "would", "shall", "may", "might", "must",
+        // Glasgow additions people write in posts
+        "also", "already", "although", "always", "among", "another", "anyhow", "anyone", "anything", "anyway", "anywhere",
+        "around", "became", "become", "becomes", "beside", "besides", "beyond", "done", "due", "either", "else", "elsewhere",
+        "enough", "etc", "even", "ever", "every", "everyone", "everything", "everywhere", "except", "get", "gets", "getting", "got",
+        "gotten", "hence", "however", "indeed", "instead", "just", "last", "least", "less", "made", "make", "makes", "many", "meanwhile",
+        "much", "never", "next", "nobody", "none", "noone", "nothing", "now", "nowhere", "often", "one", "ones", "onto", "others",
+        "otherwise", "per", "perhaps", "please", "quite", "rather", "really", "said", "say", "says", "see", "seem", "seemed", "seems",
+        "since", "someone", "something", "sometime", "sometimes", "somewhere", "still", "thus", "till", "together", "toward",
+        "towards", "upon", "via", "well", "whatever", "whenever", "whereas", "whether", "whoever", "whole", "whose", "within",
+        "without", "yet", "two", "three", "first", "second", "twice", "thrice", "lot", "lots", "bit", "way", "thing", "things",
+        // greetings, thanks and fillers
+        "hello", "hey", "hiya", "thanks", "thank", "thx", "pls", "plz", "yes", "yeah", "okay", "lol", "guys", "folks", "anybody",
+        "somebody", "everybody", "like", "want", "need", "know", "think", "going", "gonna", "wanna", "today", "yesterday",
+        // web noise
+        "http", "https", "www", "com", "amp", "quot",
     };
 
     /// <summary>Function words that carry nothing as a top term (Chinese words of one character are dropped anyway).</summary>
@@ -26,6 +57,8 @@ public static class MentionWords
         "如果", "已经", "可以", "今天", "昨天", "现在", "真的", "还有", "一下", "这么", "那么", "而且", "然后", "时候", "大家", "这家", "一次", "出来", "起来",
         "知道", "觉得", "感觉", "问题", "一直", "非常", "特别", "比较", "有点", "直接", "之后", "之前", "一些", "这些", "那些", "看到", "东西", "为什么",
         "了吗", "一样", "不过", "的话", "这种", "还要", "不会", "不能", "不要", "不了", "只有", "只是", "以后", "以前", "而且", "虽然", "可能", "应该",
+        "你好", "您好", "谢谢", "请问", "有人", "有没有", "是不是", "这里", "那里", "哪里", "其实", "确实", "到底", "居然", "竟然", "简直",
+        "或者", "并且", "以及", "这是", "那是", "一点", "有些", "为啥", "怎么办", "而已", "一般", "也是", "都是", "还是", "我的", "你的",
     ];
 
     public static IEnumerable<string> Words(string text)

@@ -28,6 +28,29 @@ public sealed class MentionWordsTests(ITestOutputHelper output)
         top[0].Count.ShouldBe(2);
     }
 
+    [Fact]
+    public void Top_LeavesOutEnglishStopWordsAndChineseFunctionWords_AndKeepsWhatPeopleComplainAbout()
+    {
+        var texts = new[]
+        {
+            "Hello, anyone else charged twice after the Lumo update? Please refund me.",
+            "Hello Lumo, I was charged twice after ordering, please refund the second payment",
+            "Anyone? Charged twice again after cancelling. Please fix the refund",
+            "你好，有人知道为什么退款还没到吗？其实我已经等了一周",
+            "你好，请问退款到底什么时候到账？有人也是这样吗",
+        };
+
+        var top = MentionWords.Top(texts, ["Lumo"], 20).Select(t => t.Term).ToList();
+
+        top.ShouldContain("charged");
+        top.ShouldContain("refund");
+        top.ShouldContain("退款");
+        foreach (var stopWord in new[] { "hello", "anyone", "twice", "after", "please", "你好", "有人", "其实", "请问", "到底", "也是" })
+        {
+            top.ShouldNotContain(stopWord);
+        }
+    }
+
     /// <summary>
     /// Real negative reviews of food bought online and delivered (online_shopping_10_cats, fruit): the top terms that
     /// overlapping bigrams give include fragments no word of these texts is (了一, 个小 …); the word-level top terms

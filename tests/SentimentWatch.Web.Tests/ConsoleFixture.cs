@@ -115,11 +115,12 @@ public sealed class ConsoleFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IBrowserContext> NewContextAsync(string locale = "en-US", int width = 1280, int height = 860) =>
+    public async Task<IBrowserContext> NewContextAsync(string locale = "en-US", int width = 1280, int height = 860, string? timezoneId = null) =>
         await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl,
             Locale = locale,
+            TimezoneId = timezoneId,
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
 

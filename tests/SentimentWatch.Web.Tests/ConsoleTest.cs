@@ -13,9 +13,9 @@ public abstract class ConsoleTest(ConsoleFixture fixture) : IAsyncLifetime
     protected ConsoleFixture Fixture { get; } = fixture;
 
     /// <summary>A new page, signed in as the person holding <paramref name="role"/> when given.</summary>
-    protected async Task<IPage> OpenAsync(string? role = null, string locale = "en-US", int width = 1280, int height = 860)
+    protected async Task<IPage> OpenAsync(string? role = null, string locale = "en-US", int width = 1280, int height = 860, string? timezoneId = null)
     {
-        var context = await Fixture.NewContextAsync(locale, width, height);
+        var context = await Fixture.NewContextAsync(locale, width, height, timezoneId);
         _contexts.Add(context);
         var page = await context.NewPageAsync();
         // Generous: the suite runs beside the multi-worker test (four processes on two cores), and a

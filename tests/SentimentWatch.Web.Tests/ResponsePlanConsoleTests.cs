@@ -113,4 +113,62 @@ public sealed class ResponsePlanConsoleTests(ConsoleFixture fixture) : ConsoleTe
         await Assertions.Expect(zh.Locator("h1")).Not.ToContainTextAsync("in the last");
         await ShotAsync(zh, "zh");
     }
+
+    [Fact]
+    public async Task AlertPage_InShanghai_ShowsEveryTimeAsALocalTime_AndNamesTheZoneOnce()
+    {
+        var id = await DemoIncidentWithStepsAsync();
+        var page = await OpenAsync("pr", timezoneId: "Asia/Shanghai");
+        await page.GotoAsync($"/alerts/{id}");
+        await Assertions.Expect(page.GetByTestId("time-zone")).ToHaveTextAsync("Times are in your time zone: Asia/Shanghai (UTC+08:00)");
+        var record = page.GetByTestId("alert-record");
+        await Assertions.Expect(record).ToContainTextAsync("response plan");
+        (await record.Locator("time").CountAsync()).ShouldBeGreaterThan((await record.Locator("li").CountAsync()), "the record's due and since times are local times too");
+        var recordText = await record.InnerTextAsync();
+        recordText.ShouldNotMatch(@"\d{4}-\d{2}-\d{2} \d{2}:\d{2}");
+        recordText.ShouldNotContain("UTC");
+
+        await ShotAsync(page, "shanghai");
+    }
+
+    [Fact]
+    public async Task AlertPage_InChinese_TheIncidentRecordReadsInChinese_AndSaysWhenTheIncidentOpened()
+    {
+        var id = await DemoIncidentWithStepsAsync();
+        var zh = await OpenAsync("pr", locale: "zh-CN");
+        await zh.GotoAsync($"/alerts/{id}");
+        var record = zh.GetByTestId("alert-record");
+        await Assertions.Expect(record).ToContainTextAsync("事件开启：");
+        await Assertions.Expect(record).ToContainTextAsync("应对预案");
+        await Assertions.Expect(record).ToContainTextAsync("系统");
+        foreach (var english in new[] { "incident opened", "response plan", "started", "sent to", "system" })
+        {
+            await Assertions.Expect(record).Not.ToContainTextAsync(english);
+        }
+
+        await Assertions.Expect(zh.GetByTestId("time-zone")).ToContainTextAsync("时间均按你所在的时区显示");
+        await Assertions.Expect(zh.GetByTestId("alert-history")).ToContainTextAsync("开启于");
+        await Assertions.Expect(zh.GetByTestId("alert-history")).Not.ToContainTextAsync("触发于");
+        await ShotAsync(zh, "zh-record");
+    }
+
+    [Fact]
+    public async Task AlertPage_LinksTheIncidentsCases_OnlyForRolesThatMayOpenThem()
+    {
+        var id = await DemoIncidentWithStepsAsync();
+        var admin = await OpenAsync("admin");
+        await admin.GotoAsync($"/alerts/{id}");
+        var links = admin.GetByTestId("alert-cases").GetByRole(AriaRole.Link);
+        (await links.CountAsync()).ShouldBePositive();
+        var href = await links.First.GetAttributeAsync("href");
+        href.ShouldStartWith("/cases/");
+
+        var pr = await OpenAsync("pr");
+        await pr.GotoAsync($"/alerts/{id}");
+        var cases = pr.GetByTestId("alert-cases");
+        await Assertions.Expect(cases.GetByRole(AriaRole.Link)).ToHaveCountAsync(0);
+        await Assertions.Expect(cases).ToContainTextAsync("#" + href!["/cases/".Length..]);
+        (await cases.Locator("li .badge").CountAsync()).ShouldBePositive("PR sees how each case stands");
+        await ShotAsync(pr, "pr-cases");
+    }
 }

@@ -28,6 +28,52 @@ public sealed class OverviewTests(ConsoleFixture fixture) : ConsoleTest(fixture)
     }
 
     [Fact]
+    public async Task Overview_CountsComplaintTopicsOverNegativeMentionsOnly()
+    {
+        var page = await OpenAsync("analyst");
+        var overview = await OverviewPage.OpenAsync(page, "90d");
+        var lumo = overview.Watch("lumo");
+        await Assertions.Expect(lumo.GetByTestId("topics-caption")).ToHaveTextAsync("Topics of the negative mentions in this period.");
+        var bars = lumo.Locator("[data-testid=topics-caption] + ol.bars li");
+        (await bars.CountAsync()).ShouldBeGreaterThan(0);
+        for (var i = 0; i < await bars.CountAsync(); i++)
+        {
+            var href = await bars.Nth(i).Locator("a").GetAttributeAsync("href");
+            var shown = long.Parse(await bars.Nth(i).Locator(".num").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            var query = System.Web.HttpUtility.ParseQueryString(new Uri(new Uri(Fixture.BaseUrl), href).Query);
+            query["sentiment"].ShouldBe("negative", "the bar opens the negative mentions it counts");
+            var (all, negative) = (await TopicCountAsync(query["topic"]!, query["from"]!, null), await TopicCountAsync(query["topic"]!, query["from"]!, "negative"));
+            shown.ShouldBe(negative, $"topic {query["topic"]}: {all} mentions, {negative} negative");
+        }
+
+        var zh = await OpenAsync("analyst", "zh-CN");
+        await OverviewPage.OpenAsync(zh, "90d");
+        await Assertions.Expect(zh.GetByTestId("watch-lumo").GetByTestId("topics-caption")).ToHaveTextAsync("按本时段负面舆情统计的投诉类别。");
+    }
+
+    [Fact]
+    public async Task Overview_TopTermsInNegativeMentions_AreNotStopWords()
+    {
+        var page = await OpenAsync("analyst");
+        var overview = await OverviewPage.OpenAsync(page, "90d");
+        var terms = (await overview.Watch("lumo").GetByTestId("top-terms").Locator("li > a").AllInnerTextsAsync()).Select(t => t.Trim().ToLowerInvariant()).ToList();
+        terms.ShouldNotBeEmpty();
+        foreach (var stopWord in new[] { "twice", "please", "anyone", "after", "hello", "the", "and", "你好", "有人" })
+        {
+            terms.ShouldNotContain(stopWord);
+        }
+    }
+
+    private async Task<long> TopicCountAsync(string topic, string from, string? sentiment)
+    {
+        var url = $"/api/mentions/stats?watch=lumo&topic={Uri.EscapeDataString(topic)}&from={Uri.EscapeDataString(from)}" + (sentiment is null ? "" : "&sentiment=" + sentiment);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { { "X-Api-Key", ConsoleFixture.AdminKey } } };
+        using var response = await Fixture.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("total").GetInt64();
+    }
+
+    [Fact]
     public async Task Overview_RangePicker_ChangesThePeriod_AndTheRegionRefreshesItself()
     {
         var page = await OpenAsync("pr");
@@ -232,6 +278,8 @@ public sealed class AlertDeskTests(ConsoleFixture fixture) : ConsoleTest(fixture
 
         await alert.SilenceAsync("4h", "handled with the store manager");
         await Assertions.Expect(page.GetByTestId("silences")).ToContainTextAsync("petra");
+        // The banner says the same local time as the silence it set (not the UTC clock).
+        await Assertions.Expect(alert.Notice).ToHaveTextAsync("Silenced until " + await page.GetByTestId("silences").Locator("time").First.InnerTextAsync());
         await ShotAsync(page, "silenced");
 
         // Lifted from the alert's own page: back there, the silence is gone.
@@ -292,6 +340,7 @@ public sealed class OperationsTests(ConsoleFixture fixture) : ConsoleTest(fixtur
     {
         var page = await OpenAsync("admin");
         await page.GotoAsync("/ops/users");
+        await Assertions.Expect(page.Locator("#role")).ToHaveValueAsync("analyst");
         await page.Locator("#userName").FillAsync("newbie");
         await page.Locator("#role").SelectOptionAsync("support");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
@@ -320,9 +369,25 @@ public sealed class OperationsTests(ConsoleFixture fixture) : ConsoleTest(fixtur
         await ShotAsync(page, "parked");
         await page.GotoAsync("/ops/api");
         await Assertions.Expect(page.GetByTestId("operations")).ToContainTextAsync("/api/mentions");
+        var who = await page.GetByTestId("who").AllInnerTextsAsync();
+        who.ShouldContain(w => w.Contains("PR", StringComparison.Ordinal));
+        who.ShouldAllBe(w => !w.Contains("role-", StringComparison.Ordinal));
         await ShotAsync(page, "api");
         var document = await page.APIRequest.GetAsync("/openapi/v1.json");
         document.Status.ShouldBe(200);
         (await document.TextAsync()).ShouldContain("/api/alerts");
+    }
+
+    [Fact]
+    public async Task InChinese_AddPersonPreselectsTheLeastPrivilegedRole_AndTheApiNamesRoles()
+    {
+        var page = await OpenAsync("admin", "zh-CN");
+        await page.GotoAsync("/ops/users");
+        await Assertions.Expect(page.Locator("#role")).ToHaveValueAsync("analyst");
+        await Assertions.Expect(page.Locator("#role option:checked")).ToHaveTextAsync("分析师");
+        await page.GotoAsync("/ops/api");
+        var who = await page.GetByTestId("who").AllInnerTextsAsync();
+        who.ShouldContain(w => w.Contains("管理员、公关", StringComparison.Ordinal));
+        who.ShouldAllBe(w => !w.Contains("role-", StringComparison.Ordinal));
     }
 }

@@ -16,6 +16,13 @@
       el.textContent = d.toLocaleString(lang, options);
       el.title = d.toLocaleString(lang);
     });
+    // The zone those local times are in, said once on the page.
+    root.querySelectorAll("[data-time-zone]").forEach(function (el) {
+      const offset = -new Date().getTimezoneOffset(), abs = Math.abs(offset);
+      const utc = "UTC" + (offset < 0 ? "-" : "+") + String(Math.floor(abs / 60)).padStart(2, "0") + ":" + String(abs % 60).padStart(2, "0");
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      el.textContent = zone ? zone + " (" + utc + ")" : utc;
+    });
     root.querySelectorAll("[data-countdown]").forEach(function (el) {
       const due = new Date(el.dataset.countdown);
       const minutes = Math.round((due - new Date()) / 60000);

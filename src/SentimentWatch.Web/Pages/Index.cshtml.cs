@@ -15,7 +15,7 @@ namespace SentimentWatch.Web.Pages;
 
 /// <summary>
 /// The 态势 overview, for every role: per watch, mentions over time by sentiment, the negative
-/// share against the period before, top topics, sources and terms, and the open alerts. Reads
+/// share against the period before, the topics of negative mentions, top sources and terms, and the open alerts. Reads
 /// the same index and alert store the API does; refreshes itself through <see cref="OnGetFragmentAsync"/>.
 /// </summary>
 public sealed class IndexModel(
@@ -101,6 +101,13 @@ public sealed class IndexModel(
             GroupBy = MentionGroupBy.Sentiment,
             TopN = 1,
         }, cancellationToken);
+        // Complaint topics are what negative mentions are about: praise of the product is not a product-quality complaint.
+        var complaints = await index.StatsAsync(new MentionStatsRequest
+        {
+            Filter = filter with { Sentiment = SentimentLabel.Negative },
+            Interval = StatsInterval.Week,
+            TopN = 6,
+        }, cancellationToken);
         var negatives = await index.SearchAsync(new MentionSearch
         {
             Filter = filter with { Sentiment = SentimentLabel.Negative },
@@ -121,7 +128,7 @@ public sealed class IndexModel(
             baseline,
             before.Total,
             new Shared.ChartView("watch-" + watch.Id, ChartSpec.SentimentHistogram(now.Histogram, Interval, s => t[s].Value), t["Mentions over time by sentiment for {0}", watch.Name], "overview-chart"),
-            now.TopTopics,
+            complaints.TopTopics,
             now.TopSources,
             terms,
             openAlerts);

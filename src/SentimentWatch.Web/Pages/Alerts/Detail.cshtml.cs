@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -48,6 +49,13 @@ public sealed class DetailModel(
     [TempData]
     public string? Notice { get; set; }
 
+    /// <summary>When the silence just set ends (Unix seconds: TempData would read an ISO 8601 string back as a
+    /// DateTime), shown after <see cref="Notice"/> as a local time like every other time on the page.</summary>
+    [TempData]
+    public string? SilencedUntil { get; set; }
+
+    public DateTimeOffset? SilencedUntilAt => long.TryParse(SilencedUntil, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+
     public string? Problem { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
@@ -92,7 +100,8 @@ public sealed class DetailModel(
             CreatedBy = Who,
         }, cancellationToken);
         logger.LogInformation("{UserName} silenced incident {IncidentKey} until {Until} from the console", Who, alert.IncidentKey, until);
-        Notice = t["Silenced until {0:u}.", until].Value;
+        Notice = t["Silenced until"].Value;
+        SilencedUntil = until.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         return Redirect($"/alerts/{id}");
     }
 
