@@ -203,12 +203,21 @@ public sealed record NotificationMessage
         };
     }
 
-    /// <summary>Top terms without the brand itself (the watch's name and query words) or pieces of it.</summary>
+    /// <summary>Top terms without the brand itself (the watch's name and query words) or pieces of it, nor a term another one contains.</summary>
     public static IReadOnlyList<string> MeaningfulTerms(IReadOnlyList<string> terms, IReadOnlyCollection<string> watchTerms, int count = 6) =>
-        terms.Where(t => !watchTerms.Any(w => w.Contains(t, StringComparison.OrdinalIgnoreCase) || (w.Length >= 2 && t.Contains(w, StringComparison.OrdinalIgnoreCase))))
+        RuleEvaluation.WithoutContained(
+            terms.Where(t => !watchTerms.Any(w => w.Contains(t, StringComparison.OrdinalIgnoreCase) || (w.Length >= 2 && t.Contains(w, StringComparison.OrdinalIgnoreCase)))).ToArray())
             .Take(count).ToArray();
 
-    /// <summary>One line for subjects and chat titles.</summary>
+    /// <summary>The incident's one human name (decision 225): "Lumo Coffee (weibo): high-risk complaints, high-reach negative post".</summary>
+    public static string IncidentTitle(string watchName, string? group, IEnumerable<string> signals, bool chinese)
+    {
+        var what = string.Join(chinese ? "、" : ", ", signals.Distinct());
+        var inGroup = group is null ? string.Empty : $" ({group})";
+        return chinese ? $"{watchName}{inGroup}：{what}" : $"{watchName}{inGroup}: {what}";
+    }
+
+    /// <summary>One line for subjects and chat titles: severity, then the incident's name as the console shows it.</summary>
     public string Title
     {
         get
@@ -216,11 +225,9 @@ public sealed record NotificationMessage
             var style = Style;
             var name = WatchName ?? Watch;
             var group = Group is null ? string.Empty : $" ({Group})";
-            var what = string.Join(style.T(", ", "、"), Signals.Where(s => s.Active).Select(s => s.What).Distinct());
-            if (what.Length == 0)
-            {
-                what = RuleKind;
-            }
+            var active = Signals.Where(s => s.Active).ToList();
+            var named = IncidentTitle(name, Group, (active.Count > 0 ? active : Signals).Select(s => s.What)
+                .DefaultIfEmpty(CrisisRule.TryParseKind(RuleKind, out var kind) ? Describe(kind, style.IsChinese) : RuleKind), style.IsChinese);
 
             if (style.IsChinese)
             {
@@ -229,9 +236,9 @@ public sealed record NotificationMessage
                 {
                     "notice" => Headline ?? "通知",
                     "resolved" => $"【已恢复】{name}{group}：事件结束（{(ResolvedBy is null or "auto" ? "所有信号均已消除" : $"由 {ResolvedBy} 解决")}）",
-                    "escalated" => $"【{severity}】{name}{group}：升级 — {what}",
-                    "reminder" => $"【{severity}】{name}{group}：仍在持续，尚无人确认 — {what}",
-                    _ => $"【{severity}】{name}{group}：{what}",
+                    "escalated" => $"【{severity}】升级：{named}",
+                    "reminder" => $"【{severity}】仍在持续，尚无人确认：{named}",
+                    _ => $"【{severity}】{named}",
                 };
             }
 
@@ -239,9 +246,9 @@ public sealed record NotificationMessage
             {
                 "notice" => Headline ?? "Notice",
                 "resolved" => $"[RESOLVED] {name}{group}: over ({(ResolvedBy is null or "auto" ? "all signals cleared" : $"resolved by {ResolvedBy}")})",
-                "escalated" => $"[{Severity.ToUpperInvariant()}] {name}{group}: escalated — {what}",
-                "reminder" => $"[{Severity.ToUpperInvariant()}] {name}{group}: still going, unacknowledged — {what}",
-                _ => $"[{Severity.ToUpperInvariant()}] {name}{group}: {what}",
+                "escalated" => $"[{Severity.ToUpperInvariant()}] escalated: {named}",
+                "reminder" => $"[{Severity.ToUpperInvariant()}] still going, unacknowledged: {named}",
+                _ => $"[{Severity.ToUpperInvariant()}] {named}",
             };
         }
     }
@@ -351,10 +358,13 @@ public sealed record NotificationMessage
     /// <summary>"weibo · @foodie_li · reach 300,000 · 17:02 UTC — excerpt" in the message's language and zone.</summary>
     public string SampleLine(EvidenceSample sample) => SampleLine(sample, Style);
 
+    /// <summary>The same line with the source written as <paramref name="source"/> (a chat link to the original), so it appears once.</summary>
+    public string SampleLine(EvidenceSample sample, string source) => SampleLine(sample, Style, source);
+
     /// <summary>"weibo · @foodie_li · reach 300,000 · 17:02 UTC — excerpt".</summary>
-    public static string SampleLine(EvidenceSample sample, MessageStyle style)
+    public static string SampleLine(EvidenceSample sample, MessageStyle style, string? source = null)
     {
-        var parts = new List<string> { sample.Source };
+        var parts = new List<string> { source ?? sample.Source };
         if (!string.IsNullOrWhiteSpace(sample.Author))
         {
             parts.Add("@" + sample.Author);

@@ -13,7 +13,8 @@ public sealed record AlertLink(
     string Severity,
     string Status,
     DateTimeOffset OpenedAt,
-    DateTimeOffset? ResolvedAt);
+    DateTimeOffset? ResolvedAt,
+    string? TitleZh = null);
 
 /// <summary>Implemented by Alerting: which incidents a set of mentions is evidence of.</summary>
 public interface IAlertDirectory

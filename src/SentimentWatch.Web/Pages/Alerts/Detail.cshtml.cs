@@ -45,6 +45,9 @@ public sealed class DetailModel(
 
     public IReadOnlyList<AlertTimelineEntry> Record { get; private set; } = [];
 
+    /// <summary>No configured channel takes this watch at this severity: announcements reach nobody (decision 225).</summary>
+    public bool NoChannel { get; private set; }
+
     [TempData]
     public string? Notice { get; set; }
 
@@ -128,6 +131,8 @@ public sealed class DetailModel(
         }
 
         Alert = AlertView.From(alert, HttpContext.RequestServices.GetRequiredService<WatchNames>());
+        NoChannel = HttpContext.RequestServices.GetRequiredService<SentimentWatch.Alerting.Notifications.NotificationChannels>()
+            .Route(alert.WatchId, alert.IsOpen ? alert.Severity : alert.NotifiedSeverity).Count == 0;
         var now = clock.GetUtcNow();
         var silences = await db.Silences.AsNoTracking().Where(s => s.WatchId == alert.WatchId && s.Until > now).ToListAsync(cancellationToken);
         Silences = [.. silences.Where(s => s.Covers(alert, now)).Select(SilenceView.From)];
