@@ -49,6 +49,8 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
 
     public bool ReceivesNotices => options.Notices;
 
+    public bool ReceivesCaseNotices => options.CaseNotices;
+
     public MessageStyle Style { get; } = options.ToStyle();
 
     public static bool TryParseKind(string? value, out ChatRobotKind kind) =>

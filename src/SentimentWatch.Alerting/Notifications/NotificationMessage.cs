@@ -59,7 +59,7 @@ public sealed record NotificationMessage
     /// <summary>The console's alert page (<c>{PublicBaseUrl}/alerts/{id}</c>).</summary>
     public string? AlertLink { get; init; }
 
-    /// <summary>The console's search, filtered to the watch and the incident's window (<c>/search?…</c>).</summary>
+    /// <summary>Every post of the incident: the alert page's mentions section (<c>/alerts/{id}#mentions</c>), which the pr role may open.</summary>
     public string? MentionsLink { get; init; }
 
     /// <summary>The same through the API (<c>/api/alerts/{id}</c>, <c>/api/alerts/{id}/mentions</c>; pr role).</summary>
@@ -147,25 +147,8 @@ public sealed record NotificationMessage
     {
         style ??= MessageStyle.Default;
         var baseUrl = publicBaseUrl?.TrimEnd('/');
-        string? search = null;
-        if (baseUrl is not null)
-        {
-            var query = new StringBuilder($"{baseUrl}/search?q=&watch={Uri.EscapeDataString(alert.WatchId)}");
-            query.Append("&from=").Append(Uri.EscapeDataString(alert.OpenedAt.UtcDateTime.AddMinutes(-30).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)));
-            query.Append("&to=").Append(Uri.EscapeDataString(now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)));
-            if (alert.Kind != CrisisRuleKind.NegativeShare)
-            {
-                query.Append("&sentiment=negative");
-            }
-
-            if (alert.GroupKey.StartsWith("source:", StringComparison.Ordinal))
-            {
-                query.Append("&source=").Append(Uri.EscapeDataString(alert.GroupKey["source:".Length..]));
-            }
-
-            search = query.ToString();
-        }
-
+        // The pr role opens the alert page, not the analysts' search (403 for pr): its mentions section lists every post.
+        var mentions = baseUrl is null ? null : $"{baseUrl}/alerts/{alert.Id}#mentions";
         var what = alert.DescribeNow(style.IsChinese);
         return new NotificationMessage
         {
@@ -193,7 +176,7 @@ public sealed record NotificationMessage
             TopTerms = MeaningfulTerms(alert.TopTerms, watchTerms ?? []),
             Samples = alert.Samples,
             AlertLink = baseUrl is null ? null : $"{baseUrl}/alerts/{alert.Id}",
-            MentionsLink = search,
+            MentionsLink = mentions,
             ApiLink = baseUrl is null ? null : $"{baseUrl}/api/alerts/{alert.Id}",
             MentionsApiLink = baseUrl is null ? null : $"{baseUrl}/api/alerts/{alert.Id}/mentions",
             AcknowledgedBy = alert.AcknowledgedBy,
