@@ -155,8 +155,8 @@ public sealed class Alert
     public string Title(string watchName, bool chinese = false)
     {
         var signals = ActiveSignals.Any()
-            ? ActiveSignals.OrderByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt)
-            : Signals.OrderByDescending(s => s.PeakSeverity).ThenBy(s => s.FirstFiredAt);
+            ? ActiveSignals.OrderByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).ThenBy(s => s.Kind)
+            : Signals.OrderByDescending(s => s.PeakSeverity).ThenBy(s => s.FirstFiredAt).ThenBy(s => s.Kind);
         var kinds = signals.Select(s => s.Kind).DefaultIfEmpty(Kind);
         var group = GroupKey.Length == 0 ? null : GroupKey[(GroupKey.IndexOf(':', StringComparison.Ordinal) + 1)..];
         return Notifications.NotificationMessage.IncidentTitle(watchName, group, kinds.Select(k => Notifications.NotificationMessage.Describe(k, chinese)), chinese);
@@ -165,8 +165,8 @@ public sealed class Alert
     /// <summary>The rule kinds of <see cref="Title"/>'s signals, in the same order (machine field of the API).</summary>
     public IReadOnlyList<string> SignalKinds =>
         (ActiveSignals.Any()
-            ? ActiveSignals.OrderByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt)
-            : Signals.OrderByDescending(s => s.PeakSeverity).ThenBy(s => s.FirstFiredAt))
+            ? ActiveSignals.OrderByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).ThenBy(s => s.Kind)
+            : Signals.OrderByDescending(s => s.PeakSeverity).ThenBy(s => s.FirstFiredAt).ThenBy(s => s.Kind))
         .Select(s => CrisisRule.KindToWire(s.Kind)).DefaultIfEmpty(CrisisRule.KindToWire(Kind)).Distinct().ToArray();
 
     public static Alert Open(string incidentKey, string watchId, string groupKey, IReadOnlyList<Finding> findings, DateTimeOffset now)

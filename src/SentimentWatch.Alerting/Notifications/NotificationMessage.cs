@@ -172,7 +172,7 @@ public sealed record NotificationMessage
             Baseline = alert.Baseline,
             WindowStart = alert.WindowStart,
             WindowEnd = alert.WindowEnd,
-            Signals = alert.Signals.OrderByDescending(s => s.ClearedAt is null).ThenByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).Select(s => SignalLine.From(s, style.IsChinese)).ToArray(),
+            Signals = alert.Signals.OrderByDescending(s => s.ClearedAt is null).ThenByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).ThenBy(s => s.Kind).Select(s => SignalLine.From(s, style.IsChinese)).ToArray(),
             TopTerms = MeaningfulTerms(alert.TopTerms, watchTerms ?? []),
             Samples = alert.Samples,
             AlertLink = baseUrl is null ? null : $"{baseUrl}/alerts/{alert.Id}",

@@ -161,16 +161,18 @@ public sealed record FiredSignal(CrisisRuleKind Kind, int Count, int Authors, lo
         if (chinese)
         {
             var terms = string.Join("、", Terms);
+            // "10 分钟内 3 条…" but "10 分钟内负面帖子 12 条": a space between a word and a number, none between words.
             var within = withWindow ? $"{w}内" : "";
+            var withinNumber = withWindow ? $"{w}内 " : "";
             return Kind switch
             {
-                CrisisRuleKind.RiskTerms => $"{within}{Count} 条帖子含高风险词（{terms}），来自 {Authors} 位作者",
+                CrisisRuleKind.RiskTerms => $"{withinNumber}{Count} 条帖子含高风险词（{terms}），来自 {Authors} 位作者",
                 CrisisRuleKind.Influencer => Count == 1
-                    ? $"{within}1 条负面帖子触达 {reach}"
-                    : $"{within}{Count} 条负面帖子触达不低于 {N(Threshold)}（最大 {reach}）",
-                CrisisRuleKind.NegativeSpike => $"{within}负面帖子 {Count} 条" + (Baseline is { } b ? $"，为平时 {F(b)} 条的 {F(Count / Math.Max(b, 1))} 倍" : ""),
-                CrisisRuleKind.NegativeShare => $"{within}{Total} 条帖子中负面占 {P(Measured)}",
-                CrisisRuleKind.EmergingTopic => $"新词 {terms}：{within}{Count} 条帖子，来自 {Authors} 位作者",
+                    ? $"{withinNumber}1 条负面帖子触达 {reach}"
+                    : $"{withinNumber}{Count} 条负面帖子触达不低于 {N(Threshold)}（最大 {reach}）",
+                CrisisRuleKind.NegativeSpike => $"{within}负面帖子 {Count} 条" + (Baseline is { } b ? b < 0.5 ? "，平时几乎没有" : $"，为平时 {F(b)} 条的 {F(Count / Math.Max(b, 1))} 倍" : ""),
+                CrisisRuleKind.NegativeShare => $"{withinNumber}{Total} 条帖子中负面占 {P(Measured)}",
+                CrisisRuleKind.EmergingTopic => $"新词 {terms}：{withinNumber}{Count} 条帖子，来自 {Authors} 位作者",
                 _ => $"危机评分 {F(Measured)}（{within}负面帖子 {Count} 条）",
             };
         }
@@ -183,7 +185,7 @@ public sealed record FiredSignal(CrisisRuleKind Kind, int Count, int Authors, lo
             CrisisRuleKind.Influencer => Count == 1
                 ? $"one negative post with a reach of {reach}{inWindow}"
                 : $"{Count} negative posts with a reach of at least {N(Threshold)}{inWindow} (largest {reach})",
-            CrisisRuleKind.NegativeSpike => $"{Posts(Count, "negative")}{inWindow}" + (Baseline is { } b ? $", {F(Count / Math.Max(b, 1))}x the usual {F(b)}" : ""),
+            CrisisRuleKind.NegativeSpike => $"{Posts(Count, "negative")}{inWindow}" + (Baseline is { } b ? b < 0.5 ? ", where there are usually none" : $", {F(Count / Math.Max(b, 1))}x the usual {F(b)}" : ""),
             CrisisRuleKind.NegativeShare => $"{P(Measured)} of {Posts(Total)}{inWindow} negative",
             CrisisRuleKind.EmergingTopic => $"new term{(Terms.Count == 1 ? "" : "s")} {termsEn} in {Posts(Count)} from {Counted(Authors, "author")}{inWindow}",
             _ => $"crisis score {F(Measured)} on {Posts(Count, "negative")}{inWindow}",
