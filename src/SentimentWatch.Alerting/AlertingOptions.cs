@@ -142,8 +142,15 @@ public abstract class ChannelRouteOptions
     /// <summary>Watches this channel receives alerts for; empty means all.</summary>
     public List<string> Watches { get; set; } = [];
 
-    /// <summary>Whether staff notices (SLA warnings, overdue response steps) are sent here too.</summary>
+    /// <summary>Whether staff notices about incidents (overdue response steps) are sent here too.</summary>
     public bool Notices { get; set; } = true;
+
+    /// <summary>
+    /// Whether per-case notices (SLA warnings and breaches, follow-ups due) are sent here too (with <see cref="Notices"/>).
+    /// Off by default: an alert channel is for crises, and one SLA wave is dozens of notices; turn it on for the support
+    /// team's channel (decision 225).
+    /// </summary>
+    public bool CaseNotices { get; set; }
 
     /// <summary>The language its messages are written in: <c>en</c> (default) or <c>zh-CN</c> (decision 218).</summary>
     public string Language { get; set; } = MessageStyle.English;

@@ -22,7 +22,11 @@ public static class AlertingRegistration
     public static IHostApplicationBuilder AddAlerting(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.SectionName).ValidateOnStart();
+        // Links in messages point where the service listens unless Alerting:PublicBaseUrl says otherwise (decision 225).
+        services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.SectionName)
+            .PostConfigure(o => o.PublicBaseUrl = string.IsNullOrWhiteSpace(o.PublicBaseUrl) ? PublicBaseUrls.FromListening(builder.Configuration[PublicBaseUrls.UrlsKey]) : o.PublicBaseUrl)
+            .ValidateOnStart();
+        services.AddHostedService<PublicBaseUrlCheck>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertingOptions>, AlertingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 

@@ -259,7 +259,8 @@ public sealed class AlertDeskTests(ConsoleFixture fixture) : ConsoleTest(fixture
             (await Fixture.Http.SendAsync(request)).IsSuccessStatusCode.ShouldBeTrue();
         }
 
-        var row = desk.Row("high-risk terms");
+        // The list names the incident as its messages do: the watch and the signals in plain words (decision 225).
+        var row = desk.Row("Lumo Coffee / 绿莫咖啡: high-risk complaints");
         await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = 60_000 });
         (await page.EvaluateAsync<bool>("() => window.__notReloaded === true")).ShouldBeTrue();
         await ShotAsync(page, "desk");
@@ -269,6 +270,12 @@ public sealed class AlertDeskTests(ConsoleFixture fixture) : ConsoleTest(fixture
         var alert = new AlertPage(page);
         await Assertions.Expect(alert.Status).ToHaveTextAsync("firing");
         await Assertions.Expect(alert.WhyChart).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Lumo Coffee / 绿莫咖啡: high-risk complaints"));
+        // This console has no alert channel: the page says nobody was notified, and counts no notification.
+        await Assertions.Expect(page.GetByTestId("no-channel")).ToContainTextAsync("No alert channel is configured for this watch and severity: nobody was notified.");
+        await Assertions.Expect(alert.History).Not.ToContainTextAsync("Notified");
+        // "All posts" in a message opens this section, which pr may read (the search is analysts').
+        await Assertions.Expect(page.Locator("#mentions [data-testid=alert-mentions] li").First).ToBeVisibleAsync();
         await ShotAsync(page, "firing");
         await DocShotAsync(page, "pr-alert");
 

@@ -69,7 +69,10 @@ public sealed class Alert
     /// <summary>Since when no signal has held (null while one does).</summary>
     public DateTimeOffset? ClearSince { get; private set; }
 
+    /// <summary>When the incident was last announced, whether or not a channel took it (cool-down, "announced before").</summary>
     public DateTimeOffset? LastNotifiedAt { get; private set; }
+
+    /// <summary>Announcements that went to at least one configured channel (decision 225): one with no channel notified nobody.</summary>
     public int NotificationCount { get; private set; }
     public DateTimeOffset? AcknowledgedAt { get; private set; }
     public string? AcknowledgedBy { get; private set; }
@@ -144,14 +147,27 @@ public sealed class Alert
 
     public IEnumerable<AlertSignal> ActiveSignals => Signals.Where(s => s.ClearedAt is null);
 
-    /// <summary>How other capabilities and messages name the incident, e.g. "Lumo Coffee: riskTerms + negativeSpike (critical)".</summary>
-    public string Title(string watchName)
+    /// <summary>
+    /// How people read the incident's name everywhere (list, page, case page, messages; decision 225): the watch's display
+    /// name and the signals in plain words, strongest first, e.g. "Lumo Coffee: high-risk complaints, high-reach negative post".
+    /// The signals that hold, else (resolved) every signal it had. Rule kinds stay machine fields of the API.
+    /// </summary>
+    public string Title(string watchName, bool chinese = false)
     {
-        var kinds = Signals.Count == 0
-            ? CrisisRule.KindToWire(Kind)
-            : string.Join(" + ", Signals.OrderByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).Select(s => CrisisRule.KindToWire(s.Kind)).Distinct());
-        return $"{watchName}: {kinds}{(GroupKey.Length == 0 ? "" : $" [{GroupKey}]")} ({Severity.ToWire()})";
+        var signals = ActiveSignals.Any()
+            ? ActiveSignals.OrderByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).ThenBy(s => s.Kind)
+            : Signals.OrderByDescending(s => s.PeakSeverity).ThenBy(s => s.FirstFiredAt).ThenBy(s => s.Kind);
+        var kinds = signals.Select(s => s.Kind).DefaultIfEmpty(Kind);
+        var group = GroupKey.Length == 0 ? null : GroupKey[(GroupKey.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        return Notifications.NotificationMessage.IncidentTitle(watchName, group, kinds.Select(k => Notifications.NotificationMessage.Describe(k, chinese)), chinese);
     }
+
+    /// <summary>The rule kinds of <see cref="Title"/>'s signals, in the same order (machine field of the API).</summary>
+    public IReadOnlyList<string> SignalKinds =>
+        (ActiveSignals.Any()
+            ? ActiveSignals.OrderByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).ThenBy(s => s.Kind)
+            : Signals.OrderByDescending(s => s.PeakSeverity).ThenBy(s => s.FirstFiredAt).ThenBy(s => s.Kind))
+        .Select(s => CrisisRule.KindToWire(s.Kind)).DefaultIfEmpty(CrisisRule.KindToWire(Kind)).Distinct().ToArray();
 
     public static Alert Open(string incidentKey, string watchId, string groupKey, IReadOnlyList<Finding> findings, DateTimeOffset now)
     {
@@ -225,7 +241,7 @@ public sealed class Alert
             ResolvedAt = now;
             ResolvedBy = "auto";
             Note(now, TimelineKinds.Resolved, $"resolved: every signal has been clear since {ClearSince:u}");
-            return NotificationCount > 0 ? NotificationKind.Resolved : null;
+            return WasAnnounced ? NotificationKind.Resolved : null;
         }
 
         Aggregate(active, findings);
@@ -234,7 +250,7 @@ public sealed class Alert
             return null;
         }
 
-        if (NotificationCount == 0)
+        if (!WasAnnounced)
         {
             return NotificationKind.Opened;
         }
@@ -248,10 +264,18 @@ public sealed class Alert
         return Status == AlertStatus.Firing && LastNotifiedAt is { } last && now - last >= cooldown ? NotificationKind.Reminder : null;
     }
 
-    public void MarkNotified(NotificationKind kind, DateTimeOffset now)
+    /// <summary>Announced (its opening, escalation, reminder or recovery), also when no channel took it.</summary>
+    public bool WasAnnounced => LastNotifiedAt is not null;
+
+    /// <summary>Records an announcement; <paramref name="sent"/> is whether any configured channel takes it (counted in <see cref="NotificationCount"/>).</summary>
+    public void MarkNotified(NotificationKind kind, DateTimeOffset now, bool sent = true)
     {
         LastNotifiedAt = now;
-        NotificationCount++;
+        if (sent)
+        {
+            NotificationCount++;
+        }
+
         if (kind != NotificationKind.Resolved && Severity > NotifiedSeverity)
         {
             NotifiedSeverity = Severity;

@@ -220,7 +220,7 @@ public sealed class IncidentDesk(
         }, cancellationToken);
 
     public async Task<Alert?> ResolveAsync(long id, string by, CancellationToken cancellationToken) =>
-        await ChangeAsync(id, alert => alert.Resolve(by, clock.GetUtcNow()) && alert.NotificationCount > 0 ? NotificationKind.Resolved : null, cancellationToken);
+        await ChangeAsync(id, alert => alert.Resolve(by, clock.GetUtcNow()) && alert.WasAnnounced ? NotificationKind.Resolved : null, cancellationToken);
 
     public async Task<AlertSilence> SilenceAsync(AlertSilence silence, CancellationToken cancellationToken)
     {
@@ -319,7 +319,7 @@ public sealed class IncidentDesk(
                 var quiet = last is { } q ? now - q : TimeSpan.Zero;
                 var summary = silent
                     ? $"source {source.SourceId} has produced nothing new for {quiet.TotalMinutes:0} min (allowed {rule.Window.TotalMinutes:0} min)"
-                    : $"source {source.SourceId} failed {source.ConsecutiveFailures} times in a row";
+                    : $"source {source.SourceId} failed {source.ConsecutiveFailures} time{(source.ConsecutiveFailures == 1 ? "" : "s")} in a row";
                 var summaryZh = silent
                     ? $"来源 {source.SourceId} 已 {quiet.TotalMinutes:0} 分钟没有新内容（允许 {rule.Window.TotalMinutes:0} 分钟）"
                     : $"来源 {source.SourceId} 连续失败 {source.ConsecutiveFailures} 次";
@@ -375,8 +375,10 @@ public sealed class IncidentDesk(
             if (applicable.Length > 0)
             {
                 var evidence = new List<MentionEvidence>();
+                // The reading is taken in the lead signal's window (decision 225): evidence for the longest one and its usual.
                 readingWindow = applicable.Where(r => r.Kind != CrisisRuleKind.EmergingTopic).Select(r => r.Window).DefaultIfEmpty(TimeSpan.FromMinutes(10)).Min();
-                var readingRange = (From: now - (readingWindow * (WindowReading.BaselineWindows + 1)), To: now);
+                var longest = applicable.Where(r => r.Kind is not (CrisisRuleKind.EmergingTopic or CrisisRuleKind.SourceSilent)).Select(r => r.Window).DefaultIfEmpty(readingWindow).Max();
+                var readingRange = (From: now - (longest * (WindowReading.BaselineWindows + 1)), To: now);
                 var ranges = CrisisRule.Merge(applicable.SelectMany(r => r.EvidenceRanges(now)).Append(readingRange));
                 if (db.Database.IsNpgsql())
                 {
@@ -408,16 +410,26 @@ public sealed class IncidentDesk(
                 findings.AddRange(more);
             }
 
-            void TakeReading(Alert alert)
+            // After the evaluation: the sentence leads with the signals that hold now, strongest first, and counts the watch's
+            // negatives in the lead signal's window; while none holds, the last signals' words and window are kept.
+            void TakeReading(Alert alert, IReadOnlyList<Finding> holding)
             {
                 if (watchEvidence is null)
                 {
                     return;
                 }
 
+                var fired = holding.Count == 0
+                    ? alert.Reading?.Fired ?? []
+                    : holding.Where(f => f.Kind != CrisisRuleKind.SourceSilent)
+                        .OrderByDescending(f => f.Severity)
+                        .ThenBy(f => alert.Signals.FirstOrDefault(s => s.SignalKey == f.SignalKey)?.FirstFiredAt ?? now)
+                        .ThenBy(f => f.Kind)
+                        .Select(FiredSignal.From).ToArray();
+                var window = fired.Count > 0 && fired[0].Window > TimeSpan.Zero ? fired[0].Window : alert.Reading?.Window ?? readingWindow;
                 var scope = alert.GroupKey;
                 var inScope = scope.Length == 0 ? watchEvidence : watchEvidence.Where(e => EvidenceHistory.ScopesOf(e).Contains(scope, StringComparer.Ordinal)).ToList();
-                alert.Read(WindowReading.Read(inScope, now, readingWindow, history.TryGetValue(scope, out var since) ? since : null));
+                alert.Read(WindowReading.Read(inScope, now, window, history.TryGetValue(scope, out var since) ? since : null, fired));
             }
 
             // One incident per watch (and group): every rule's finding joins it as a signal.
@@ -454,8 +466,9 @@ public sealed class IncidentDesk(
 
                 evidenceOf.AddRange(incidentFindings.Select(f => (alert, f)));
                 touched.Add(alert);
-                TakeReading(alert);
-                if (alert.Observe(incidentFindings, now, RuleOf) is { } kind && !silences.Any(s => s.Covers(alert, now)))
+                var observed = alert.Observe(incidentFindings, now, RuleOf);
+                TakeReading(alert, incidentFindings);
+                if (observed is { } kind && !silences.Any(s => s.Covers(alert, now)))
                 {
                     announce.Add((alert, kind));
                 }
@@ -463,8 +476,8 @@ public sealed class IncidentDesk(
 
             foreach (var alert in open.Where(a => !incidents.ContainsKey(a.IncidentKey)))
             {
-                TakeReading(alert);
                 var kind = alert.Observe([], now, RuleOf);
+                TakeReading(alert, []);
                 if (!alert.IsOpen)
                 {
                     logger.LogInformation("Incident {AlertId} for {IncidentKey} resolved: every signal clear since {ClearSince}", alert.Id, alert.IncidentKey, alert.ClearSince);
@@ -523,9 +536,9 @@ public sealed class IncidentDesk(
         var rows = new List<OutboxNotification>();
         foreach (var (alert, kind) in announce)
         {
-            alert.MarkNotified(kind, now);
             var severity = kind == NotificationKind.Resolved ? alert.NotifiedSeverity : alert.Severity;
             var routed = channels.Route(alert.WatchId, severity);
+            alert.MarkNotified(kind, now, sent: routed.Count > 0);
             alert.Note(now, TimelineKinds.Notification, routed.Count == 0
                 ? $"{NotificationMessage.KindToWire(kind)} ({severity.ToWire()}): no channel takes it"
                 : $"{NotificationMessage.KindToWire(kind)} ({severity.ToWire()}) sent to {string.Join(", ", routed)}");

@@ -420,7 +420,15 @@ public sealed record AlertView
 {
     public required long Id { get; init; }
     public required string IncidentKey { get; init; }
+
+    /// <summary>The incident's name as people read it: watch display name and the signals in plain words (decision 225).</summary>
     public required string Title { get; init; }
+
+    /// <summary>The same name in Chinese.</summary>
+    public required string TitleZh { get; init; }
+
+    /// <summary>The rule kinds behind the title's signals, in the same order (<c>riskTerms</c>, <c>influencer</c>).</summary>
+    public required IReadOnlyList<string> SignalKinds { get; init; }
     public required string Watch { get; init; }
     public required string WatchName { get; init; }
     public required string Rule { get; init; }
@@ -453,7 +461,10 @@ public sealed record AlertView
     public required DateTimeOffset WindowEnd { get; init; }
     public required IReadOnlyList<string> TopTerms { get; init; }
     public required IReadOnlyList<EvidenceSample> Samples { get; init; }
+    /// <summary>Announcements that went to at least one configured channel; 0 when no channel takes the watch and severity.</summary>
     public required int NotificationCount { get; init; }
+
+    /// <summary>The last announcement, null while none went to a channel.</summary>
     public DateTimeOffset? LastNotifiedAt { get; init; }
 
     /// <summary>Every signal that fired in the incident, strongest first.</summary>
@@ -464,6 +475,8 @@ public sealed record AlertView
         Id = a.Id,
         IncidentKey = a.IncidentKey,
         Title = a.Title(names.Of(a.WatchId)),
+        TitleZh = a.Title(names.Of(a.WatchId), chinese: true),
+        SignalKinds = a.SignalKinds,
         Watch = a.WatchId,
         WatchName = names.Of(a.WatchId),
         Rule = a.RuleId,
@@ -492,7 +505,7 @@ public sealed record AlertView
         TopTerms = Notifications.NotificationMessage.MeaningfulTerms(a.TopTerms, names.TermsOf(a.WatchId)),
         Samples = a.Samples,
         NotificationCount = a.NotificationCount,
-        LastNotifiedAt = a.LastNotifiedAt,
+        LastNotifiedAt = a.NotificationCount > 0 ? a.LastNotifiedAt : null,
         Signals = a.Signals.OrderByDescending(s => s.PeakSeverity).ThenBy(s => s.FirstFiredAt).Select(SignalView.From).ToArray(),
     };
 }

@@ -33,7 +33,7 @@ public sealed class AlertDirectory(
         var found = new Dictionary<long, Alert>();
         foreach (var chunk in ids.Chunk(IdsPerQuery))
         {
-            var alerts = await db.Alerts.AsNoTracking()
+            var alerts = await db.Alerts.AsNoTracking().Include(a => a.Signals)
                 .Where(a => a.Status != AlertStatus.Resolved && db.AlertMentions.Any(m => m.AlertId == a.Id && chunk.Contains(m.MentionId)))
                 .ToListAsync(cancellationToken);
             foreach (var alert in alerts)
@@ -75,7 +75,7 @@ public sealed class AlertDirectory(
     public async Task<AlertLink?> FindAsync(long alertId, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+        var alert = await db.Alerts.AsNoTracking().Include(a => a.Signals).SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken);
         return alert is null ? null : ToLink(alert);
     }
 
@@ -107,5 +107,6 @@ public sealed class AlertDirectory(
     }
 
     private AlertLink ToLink(Alert alert) =>
-        new(alert.Id, alert.WatchId, alert.Title(watchNames.Of(alert.WatchId)), alert.Severity.ToWire(), alert.Status.ToString().ToLowerInvariant(), alert.OpenedAt, alert.ResolvedAt);
+        new(alert.Id, alert.WatchId, alert.Title(watchNames.Of(alert.WatchId)), alert.Severity.ToWire(), alert.Status.ToString().ToLowerInvariant(), alert.OpenedAt, alert.ResolvedAt,
+            alert.Title(watchNames.Of(alert.WatchId), chinese: true));
 }

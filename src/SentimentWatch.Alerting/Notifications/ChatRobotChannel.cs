@@ -49,6 +49,8 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
 
     public bool ReceivesNotices => options.Notices;
 
+    public bool ReceivesCaseNotices => options.CaseNotices;
+
     public MessageStyle Style { get; } = options.ToStyle();
 
     public static bool TryParseKind(string? value, out ChatRobotKind kind) =>
@@ -215,8 +217,8 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
 
         foreach (var sample in ShownSamples(m))
         {
-            var line = m.SampleLine(sample);
-            blocks.Add(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = sample.Url is null ? line : $"<{sample.Url}|{sample.Source}> {line}" } });
+            var line = sample.Url is null ? m.SampleLine(sample) : m.SampleLine(sample, $"<{sample.Url}|{sample.Source}>");
+            blocks.Add(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = line } });
         }
 
         var links = new List<string>();
@@ -261,8 +263,8 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
 
         foreach (var sample in ShownSamples(m))
         {
-            var line = m.SampleLine(sample);
-            body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = sample.Url is null ? line : $"[{sample.Source}]({sample.Url}) {line}" });
+            var line = sample.Url is null ? m.SampleLine(sample) : m.SampleLine(sample, $"[{sample.Source}]({sample.Url})");
+            body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = line });
         }
 
         var card = new JsonObject

@@ -17,8 +17,11 @@ public interface INotificationChannel
 
     bool Receives(string watchId, AlertSeverity severity);
 
-    /// <summary>Whether staff notices (SLA warnings, overdue response steps) go here too.</summary>
+    /// <summary>Whether staff notices about incidents (overdue response steps) go here too.</summary>
     bool ReceivesNotices { get; }
+
+    /// <summary>Whether per-case notices (SLA warnings and breaches, follow-ups) go here too; off unless configured (decision 225).</summary>
+    bool ReceivesCaseNotices => false;
 
     /// <summary>The language and time zone its readers read in (decision 218).</summary>
     MessageStyle Style => MessageStyle.Default;
@@ -34,9 +37,13 @@ public sealed class NotificationChannels(IEnumerable<INotificationChannel> chann
     public IReadOnlyList<string> Route(string watchId, AlertSeverity severity) =>
         _channels.Where(c => c.Receives(watchId, severity)).Select(c => c.Name).ToArray();
 
-    /// <summary>Channels that take staff notices; for a notice about one watch's incident, only those that take that watch (any severity).</summary>
-    public IReadOnlyList<string> RouteNotices(string? watchId = null) =>
-        _channels.Where(c => c.ReceivesNotices && (watchId is null || c.Receives(watchId, AlertSeverity.Critical))).Select(c => c.Name).ToArray();
+    /// <summary>
+    /// Channels that take staff notices; for a notice about one watch's incident, only those that take that watch (any severity);
+    /// for a per-case notice (<paramref name="aboutCase"/>), only those that also take case notices.
+    /// </summary>
+    public IReadOnlyList<string> RouteNotices(string? watchId = null, bool aboutCase = false) =>
+        _channels.Where(c => c.ReceivesNotices && (!aboutCase || c.ReceivesCaseNotices) && (watchId is null || c.Receives(watchId, AlertSeverity.Critical)))
+            .Select(c => c.Name).ToArray();
 
     public INotificationChannel? Find(string name) =>
         _channels.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -69,6 +76,8 @@ public sealed class WebhookChannel(WebhookChannelOptions options, IHttpClientFac
     public bool Receives(string watchId, AlertSeverity severity) => Routing.Receives(options, watchId, severity);
 
     public bool ReceivesNotices => options.Notices;
+
+    public bool ReceivesCaseNotices => options.CaseNotices;
 
     public MessageStyle Style { get; } = options.ToStyle();
 
@@ -117,6 +126,8 @@ public sealed class EmailChannel(IOptions<AlertingOptions> options) : INotificat
         options.Value.Delivery.Email is { } email && Routing.Receives(email, watchId, severity);
 
     public bool ReceivesNotices => options.Value.Delivery.Email is { Notices: true };
+
+    public bool ReceivesCaseNotices => options.Value.Delivery.Email is { CaseNotices: true };
 
     public MessageStyle Style => options.Value.Delivery.Email is { } email ? email.ToStyle() : MessageStyle.Default;
 

@@ -59,7 +59,7 @@ public sealed record NotificationMessage
     /// <summary>The console's alert page (<c>{PublicBaseUrl}/alerts/{id}</c>).</summary>
     public string? AlertLink { get; init; }
 
-    /// <summary>The console's search, filtered to the watch and the incident's window (<c>/search?…</c>).</summary>
+    /// <summary>Every post of the incident: the alert page's mentions section (<c>/alerts/{id}#mentions</c>), which the pr role may open.</summary>
     public string? MentionsLink { get; init; }
 
     /// <summary>The same through the API (<c>/api/alerts/{id}</c>, <c>/api/alerts/{id}/mentions</c>; pr role).</summary>
@@ -147,25 +147,8 @@ public sealed record NotificationMessage
     {
         style ??= MessageStyle.Default;
         var baseUrl = publicBaseUrl?.TrimEnd('/');
-        string? search = null;
-        if (baseUrl is not null)
-        {
-            var query = new StringBuilder($"{baseUrl}/search?q=&watch={Uri.EscapeDataString(alert.WatchId)}");
-            query.Append("&from=").Append(Uri.EscapeDataString(alert.OpenedAt.UtcDateTime.AddMinutes(-30).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)));
-            query.Append("&to=").Append(Uri.EscapeDataString(now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)));
-            if (alert.Kind != CrisisRuleKind.NegativeShare)
-            {
-                query.Append("&sentiment=negative");
-            }
-
-            if (alert.GroupKey.StartsWith("source:", StringComparison.Ordinal))
-            {
-                query.Append("&source=").Append(Uri.EscapeDataString(alert.GroupKey["source:".Length..]));
-            }
-
-            search = query.ToString();
-        }
-
+        // The pr role opens the alert page, not the analysts' search (403 for pr): its mentions section lists every post.
+        var mentions = baseUrl is null ? null : $"{baseUrl}/alerts/{alert.Id}#mentions";
         var what = alert.DescribeNow(style.IsChinese);
         return new NotificationMessage
         {
@@ -189,11 +172,11 @@ public sealed record NotificationMessage
             Baseline = alert.Baseline,
             WindowStart = alert.WindowStart,
             WindowEnd = alert.WindowEnd,
-            Signals = alert.Signals.OrderByDescending(s => s.ClearedAt is null).ThenByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).Select(s => SignalLine.From(s, style.IsChinese)).ToArray(),
+            Signals = alert.Signals.OrderByDescending(s => s.ClearedAt is null).ThenByDescending(s => s.Severity).ThenBy(s => s.FirstFiredAt).ThenBy(s => s.Kind).Select(s => SignalLine.From(s, style.IsChinese)).ToArray(),
             TopTerms = MeaningfulTerms(alert.TopTerms, watchTerms ?? []),
             Samples = alert.Samples,
             AlertLink = baseUrl is null ? null : $"{baseUrl}/alerts/{alert.Id}",
-            MentionsLink = search,
+            MentionsLink = mentions,
             ApiLink = baseUrl is null ? null : $"{baseUrl}/api/alerts/{alert.Id}",
             MentionsApiLink = baseUrl is null ? null : $"{baseUrl}/api/alerts/{alert.Id}/mentions",
             AcknowledgedBy = alert.AcknowledgedBy,
@@ -203,12 +186,21 @@ public sealed record NotificationMessage
         };
     }
 
-    /// <summary>Top terms without the brand itself (the watch's name and query words) or pieces of it.</summary>
+    /// <summary>Top terms without the brand itself (the watch's name and query words) or pieces of it, nor a term another one contains.</summary>
     public static IReadOnlyList<string> MeaningfulTerms(IReadOnlyList<string> terms, IReadOnlyCollection<string> watchTerms, int count = 6) =>
-        terms.Where(t => !watchTerms.Any(w => w.Contains(t, StringComparison.OrdinalIgnoreCase) || (w.Length >= 2 && t.Contains(w, StringComparison.OrdinalIgnoreCase))))
+        RuleEvaluation.WithoutContained(
+            terms.Where(t => !watchTerms.Any(w => w.Contains(t, StringComparison.OrdinalIgnoreCase) || (w.Length >= 2 && t.Contains(w, StringComparison.OrdinalIgnoreCase)))).ToArray())
             .Take(count).ToArray();
 
-    /// <summary>One line for subjects and chat titles.</summary>
+    /// <summary>The incident's one human name (decision 225): "Lumo Coffee (weibo): high-risk complaints, high-reach negative post".</summary>
+    public static string IncidentTitle(string watchName, string? group, IEnumerable<string> signals, bool chinese)
+    {
+        var what = string.Join(chinese ? "、" : ", ", signals.Distinct());
+        var inGroup = group is null ? string.Empty : $" ({group})";
+        return chinese ? $"{watchName}{inGroup}：{what}" : $"{watchName}{inGroup}: {what}";
+    }
+
+    /// <summary>One line for subjects and chat titles: severity, then the incident's name as the console shows it.</summary>
     public string Title
     {
         get
@@ -216,11 +208,9 @@ public sealed record NotificationMessage
             var style = Style;
             var name = WatchName ?? Watch;
             var group = Group is null ? string.Empty : $" ({Group})";
-            var what = string.Join(style.T(", ", "、"), Signals.Where(s => s.Active).Select(s => s.What).Distinct());
-            if (what.Length == 0)
-            {
-                what = RuleKind;
-            }
+            var active = Signals.Where(s => s.Active).ToList();
+            var named = IncidentTitle(name, Group, (active.Count > 0 ? active : Signals).Select(s => s.What)
+                .DefaultIfEmpty(CrisisRule.TryParseKind(RuleKind, out var kind) ? Describe(kind, style.IsChinese) : RuleKind), style.IsChinese);
 
             if (style.IsChinese)
             {
@@ -229,9 +219,9 @@ public sealed record NotificationMessage
                 {
                     "notice" => Headline ?? "通知",
                     "resolved" => $"【已恢复】{name}{group}：事件结束（{(ResolvedBy is null or "auto" ? "所有信号均已消除" : $"由 {ResolvedBy} 解决")}）",
-                    "escalated" => $"【{severity}】{name}{group}：升级 — {what}",
-                    "reminder" => $"【{severity}】{name}{group}：仍在持续，尚无人确认 — {what}",
-                    _ => $"【{severity}】{name}{group}：{what}",
+                    "escalated" => $"【{severity}】升级：{named}",
+                    "reminder" => $"【{severity}】仍在持续，尚无人确认：{named}",
+                    _ => $"【{severity}】{named}",
                 };
             }
 
@@ -239,9 +229,9 @@ public sealed record NotificationMessage
             {
                 "notice" => Headline ?? "Notice",
                 "resolved" => $"[RESOLVED] {name}{group}: over ({(ResolvedBy is null or "auto" ? "all signals cleared" : $"resolved by {ResolvedBy}")})",
-                "escalated" => $"[{Severity.ToUpperInvariant()}] {name}{group}: escalated — {what}",
-                "reminder" => $"[{Severity.ToUpperInvariant()}] {name}{group}: still going, unacknowledged — {what}",
-                _ => $"[{Severity.ToUpperInvariant()}] {name}{group}: {what}",
+                "escalated" => $"[{Severity.ToUpperInvariant()}] escalated: {named}",
+                "reminder" => $"[{Severity.ToUpperInvariant()}] still going, unacknowledged: {named}",
+                _ => $"[{Severity.ToUpperInvariant()}] {named}",
             };
         }
     }
@@ -351,10 +341,13 @@ public sealed record NotificationMessage
     /// <summary>"weibo · @foodie_li · reach 300,000 · 17:02 UTC — excerpt" in the message's language and zone.</summary>
     public string SampleLine(EvidenceSample sample) => SampleLine(sample, Style);
 
+    /// <summary>The same line with the source written as <paramref name="source"/> (a chat link to the original), so it appears once.</summary>
+    public string SampleLine(EvidenceSample sample, string source) => SampleLine(sample, Style, source);
+
     /// <summary>"weibo · @foodie_li · reach 300,000 · 17:02 UTC — excerpt".</summary>
-    public static string SampleLine(EvidenceSample sample, MessageStyle style)
+    public static string SampleLine(EvidenceSample sample, MessageStyle style, string? source = null)
     {
-        var parts = new List<string> { sample.Source };
+        var parts = new List<string> { source ?? sample.Source };
         if (!string.IsNullOrWhiteSpace(sample.Author))
         {
             parts.Add("@" + sample.Author);

@@ -87,7 +87,7 @@ public sealed class StaffNotifier(
                 return;
             }
 
-            var rows = channels.RouteNotices(about?.WatchId).Select(channel =>
+            var rows = channels.RouteNotices(about?.WatchId, notice.AboutCase).Select(channel =>
             {
                 var key = $"notice-{record.Id}-{channel}";
                 var style = channels.StyleOf(channel);
@@ -114,7 +114,7 @@ public sealed class StaffNotifier(
             outboxIds = rows.Select(r => r.Id).ToList();
             if (rows.Count == 0)
             {
-                WarnUnrouted(notice.DedupKey, record.Title, now);
+                WarnUnrouted(notice.DedupKey, record.Title, notice.AboutCase, now);
             }
             else
             {
@@ -130,7 +130,7 @@ public sealed class StaffNotifier(
     /// per <see cref="UnroutedWarningInterval"/> counts those recorded since (each is on its case or incident record, and
     /// in the debug log). An SLA wave of hundreds of notices is otherwise hundreds of identical warnings.
     /// </summary>
-    private void WarnUnrouted(string dedupKey, string title, DateTimeOffset now)
+    private void WarnUnrouted(string dedupKey, string title, bool aboutCase, DateTimeOffset now)
     {
         lock (_unroutedGate)
         {
@@ -142,8 +142,8 @@ public sealed class StaffNotifier(
             }
 
             logger.LogWarning(
-                "Staff notice {DedupKey} ({Title}) recorded, but no notification channel takes notices; {Unrouted} notice(s) recorded without a channel since the last such warning. Configure a channel under Alerting:Delivery (Webhooks, ChatRobots or Email; Notices is true by default) to deliver them",
-                dedupKey, title, _unroutedSince);
+                "Staff notice {DedupKey} ({Title}) recorded, but no notification channel takes notices; {Unrouted} notice(s) recorded without a channel since the last such warning. Configure a channel under Alerting:Delivery (Webhooks, ChatRobots or Email; Notices is true by default{Case}) to deliver them",
+                dedupKey, title, _unroutedSince, aboutCase ? "; per-case notices also need CaseNotices: true, off by default" : "");
             _lastUnroutedWarning = now;
             _unroutedSince = 0;
         }

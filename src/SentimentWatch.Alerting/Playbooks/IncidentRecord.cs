@@ -102,7 +102,7 @@ public sealed record IncidentRecord(
     {
         var a = Incident;
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"# Incident {a.Id}: {a.WatchName}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Incident {a.Id}: {a.Title}");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"- **Severity:** {a.Severity} · **Status:** {a.Status}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- **Opened:** {T(a.OpenedAt)}");

@@ -36,6 +36,15 @@ public sealed record Finding
     public IReadOnlyList<string> TopTerms { get; init; } = [];
     public IReadOnlyList<EvidenceSample> Samples { get; init; } = [];
 
+    /// <summary>Distinct authors of the mentions that make the case.</summary>
+    public int Authors { get; init; }
+
+    /// <summary>The largest reach among them.</summary>
+    public long TopReach { get; init; }
+
+    /// <summary>The terms that fired it: riskTerms' matched terms, emergingTopic's new term(s).</summary>
+    public IReadOnlyList<string> Terms { get; init; } = [];
+
     /// <summary>Every mention that makes the case (recorded as the incident's evidence).</summary>
     public IReadOnlyList<(string MentionId, DateTimeOffset At)> Mentions { get; init; } = [];
 

@@ -91,8 +91,9 @@ public static class RuleEvaluation
                 var (term, mentions, authors) = g[0];
                 var terms = string.Join(", ", g.Select(t => t.Term));
                 var finding = Build(rule, watchId, term, authors, rule.MinCount, mentions, 0, current.Count, windowStart, now,
-                    $"new term(s) {terms} in {mentions.Count} mentions by {authors} distinct authors in the last {window}; absent from the {Describe(rule.Window * rule.BaselineWindows)} before",
-                    $"新词 {terms}：近 {Zh(rule.Window)}有 {mentions.Count} 条提及，来自 {authors} 位作者；此前 {Zh(rule.Window * rule.BaselineWindows)}从未出现");
+                    $"new term{(g.Count == 1 ? "" : "s")} {terms} in {Mentions(mentions.Count)} by {authors} distinct author{(authors == 1 ? "" : "s")} in the last {window}; absent from the {Describe(rule.Window * rule.BaselineWindows)} before",
+                    $"新词 {terms}：近 {Zh(rule.Window)}有 {mentions.Count} 条提及，来自 {authors} 位作者；此前 {Zh(rule.Window * rule.BaselineWindows)}从未出现",
+                    g.Select(t => t.Term).ToArray());
                 return finding;
             })
             .ToList();
@@ -134,7 +135,7 @@ public static class RuleEvaluation
                 }
 
                 return Build(rule, watchId, group, ratio, rule.Ratio, negatives, baselineNegatives, current.Count, windowStart, now,
-                    $"{negatives.Count} negative mentions in the last {window} vs {F(baselineNegatives)} per {window} in the {Describe(rule.Window * rule.BaselineWindows)} before ({F(ratio)}x, threshold {F(rule.Ratio)}x; z {F(z)})",
+                    $"{Mentions(negatives.Count, "negative")} in the last {window} vs {F(baselineNegatives)} per {window} in the {Describe(rule.Window * rule.BaselineWindows)} before ({F(ratio)}x, threshold {F(rule.Ratio)}x; z {F(z)})",
                     $"近 {Zh(rule.Window)}负面 {negatives.Count} 条，此前 {Zh(rule.Window * rule.BaselineWindows)}平均每 {Zh(rule.Window)} {F(baselineNegatives)} 条（{F(ratio)} 倍，阈值 {F(rule.Ratio)} 倍；z {F(z)}）");
             }
 
@@ -148,7 +149,7 @@ public static class RuleEvaluation
 
                 var baselineShare = baselineTotal == 0 ? 0 : baselineNegatives / baselineTotal;
                 return Build(rule, watchId, group, share, rule.Threshold, negatives, baselineNegatives, current.Count, windowStart, now,
-                    $"{P(share)} of {current.Count} mentions in the last {window} are negative (threshold {P(rule.Threshold)}; {P(baselineShare)} in the {Describe(rule.Window * rule.BaselineWindows)} before)",
+                    $"{P(share)} of {Mentions(current.Count)} in the last {window} are negative (threshold {P(rule.Threshold)}; {P(baselineShare)} in the {Describe(rule.Window * rule.BaselineWindows)} before)",
                     $"近 {Zh(rule.Window)} {current.Count} 条提及中负面占 {P(share)}（阈值 {P(rule.Threshold)}；此前 {Zh(rule.Window * rule.BaselineWindows)}为 {P(baselineShare)}）");
             }
 
@@ -160,10 +161,10 @@ public static class RuleEvaluation
                     return null;
                 }
 
-                var terms = risky.SelectMany(e => MatchedTerms(rule, e)).Distinct(StringComparer.OrdinalIgnoreCase);
+                var terms = risky.SelectMany(e => MatchedTerms(rule, e)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
                 return Build(rule, watchId, group, risky.Count, rule.MinCount, risky, null, current.Count, windowStart, now,
-                    $"{risky.Count} negative mentions with high-risk terms ({string.Join(", ", terms)}) in the last {window} (threshold {rule.MinCount})",
-                    $"近 {Zh(rule.Window)}含高风险词（{string.Join("、", terms)}）的负面提及 {risky.Count} 条（阈值 {rule.MinCount}）");
+                    $"{Mentions(risky.Count, "negative")} with high-risk terms ({string.Join(", ", terms)}) in the last {window} (threshold {rule.MinCount})",
+                    $"近 {Zh(rule.Window)}含高风险词（{string.Join("、", terms)}）的负面提及 {risky.Count} 条（阈值 {rule.MinCount}）", terms);
             }
 
             case CrisisRuleKind.Influencer:
@@ -176,7 +177,7 @@ public static class RuleEvaluation
 
                 var top = loud.Max(e => e.Reach);
                 return Build(rule, watchId, group, top, rule.MinReach, loud, null, current.Count, windowStart, now,
-                    $"{loud.Count} negative mentions with reach of at least {rule.MinReach:N0} in the last {window} (largest {top:N0})",
+                    $"{Mentions(loud.Count, "negative")} with reach of at least {rule.MinReach:N0} in the last {window} (largest {top:N0})",
                     $"近 {Zh(rule.Window)}触达不低于 {N(rule.MinReach)} 的负面提及 {loud.Count} 条（最大 {N(top)}）");
             }
 
@@ -224,7 +225,7 @@ public static class RuleEvaluation
 
         var window = Describe(rule.Window);
         return Build(rule, watchId, group, z, rule.MinZ, negatives, mean, total, windowStart, now,
-            $"{negatives.Count} negative mentions in the last {window} vs {F(mean)} (std {F(sigma)}) in the same {window} of the week over the {rule.BaselineWeeks} weeks before (z {F(z)}, threshold {F(rule.MinZ)})",
+            $"{Mentions(negatives.Count, "negative")} in the last {window} vs {F(mean)} (std {F(sigma)}) in the same {window} of the week over the {rule.BaselineWeeks} weeks before (z {F(z)}, threshold {F(rule.MinZ)})",
             $"近 {Zh(rule.Window)}负面 {negatives.Count} 条，此前 {rule.BaselineWeeks} 周每周同一时段平均 {F(mean)} 条（标准差 {F(sigma)}；z {F(z)}，阈值 {F(rule.MinZ)}）");
     }
 
@@ -255,7 +256,7 @@ public static class RuleEvaluation
         string.Equals(ChineseScript.ToSimplified(a), ChineseScript.ToSimplified(b), StringComparison.OrdinalIgnoreCase);
 
     private static Finding Build(CrisisRule rule, string watchId, string group, double measured, double threshold, List<MentionEvidence> cause,
-        double? baseline, int total, DateTimeOffset windowStart, DateTimeOffset now, string summary, string summaryZh)
+        double? baseline, int total, DateTimeOffset windowStart, DateTimeOffset now, string summary, string summaryZh, IReadOnlyList<string>? terms = null)
     {
         var severity = measured >= threshold * rule.EscalateAt ? rule.Severity.OneUp() : rule.Severity;
         return new Finding
@@ -278,6 +279,9 @@ public static class RuleEvaluation
             TopTerms = TopTerms(cause, 12),
             Mentions = cause.Select(e => (e.MentionId, e.At)).ToArray(),
             Samples = SamplesOf(cause),
+            Authors = cause.Select(e => e.Author ?? e.MentionId).Distinct(StringComparer.Ordinal).Count(),
+            TopReach = cause.Count == 0 ? 0 : cause.Max(e => e.Reach),
+            Terms = terms ?? [],
         };
     }
 
@@ -319,9 +323,17 @@ public static class RuleEvaluation
             }
         }
 
-        return weights.Where(kv => kv.Value > 1).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
-            .Take(count).Select(kv => kv.Key).ToArray();
+        var ranked = weights.Where(kv => kv.Value > 1).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key).ToList();
+        return WithoutContained(ranked).Take(count).ToArray();
     }
+
+    /// <summary>
+    /// The terms without any that another listed term contains ("poisoning" beside "food poisoning", case-insensitive):
+    /// the longer one says it, and a list that repeats itself reads as padding. Order is kept.
+    /// </summary>
+    public static IReadOnlyList<string> WithoutContained(IReadOnlyList<string> terms) =>
+        terms.Where(t => !terms.Any(other => other.Length > t.Length && other.Contains(t, StringComparison.OrdinalIgnoreCase)))
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
 
     /// <summary>Words as people read them (<see cref="MentionWords"/>): Chinese cut by jieba, Latin words of 3+ letters.</summary>
     public static IEnumerable<string> Words(string text) => MentionWords.Words(text);
@@ -368,6 +380,10 @@ public static class RuleEvaluation
     }
 
     private static bool IsCjk(char c) => c is >= '\u4e00' and <= '\u9fff' or >= '\u3400' and <= '\u4dbf';
+
+    /// <summary>"1 negative mention", "3 negative mentions".</summary>
+    private static string Mentions(int count, string adjective = "") =>
+        $"{count} {(adjective.Length == 0 ? "" : adjective + " ")}mention{(count == 1 ? "" : "s")}";
 
     private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 

@@ -26,9 +26,16 @@ public sealed record WindowReading
     public required int RecentNegatives { get; init; }
     public required int EarlierNegatives { get; init; }
 
+    /// <summary>
+    /// What each signal that holds counted when the reading was taken, strongest first (decision 225): the
+    /// sentence leads with what fired, and the reading's window is the lead signal's. Empty on readings from before it.
+    /// </summary>
+    public IReadOnlyList<FiredSignal> Fired { get; init; } = [];
+
     public const int BaselineWindows = 6;
 
-    public static WindowReading Read(IReadOnlyList<MentionEvidence> evidence, DateTimeOffset now, TimeSpan window, DateTimeOffset? historySince)
+    public static WindowReading Read(IReadOnlyList<MentionEvidence> evidence, DateTimeOffset now, TimeSpan window, DateTimeOffset? historySince,
+        IReadOnlyList<FiredSignal>? fired = null)
     {
         var start = now - window;
         var half = now - (window / 2);
@@ -48,23 +55,49 @@ public sealed record WindowReading
             UsualNegatives = usual,
             RecentNegatives = negatives.Count(e => e.At > half),
             EarlierNegatives = negatives.Count(e => e.At <= half),
+            Fired = fired ?? [],
         };
     }
 
-    /// <summary>"33 negative posts in the last 10 min (80% of 41), 6.6x the usual 5; 21 of them in the last 5 min, rising; negative reach 412,000."</summary>
+    /// <summary>"3 posts with high-risk terms (食物中毒) in 30 min from 3 authors; one negative post with a reach of 300,000. Negative posts in the last 30 min: …"</summary>
     public string Describe() => Describe(chinese: false);
 
-    /// <summary>The same sentence in English or in Chinese ("近 10 分钟负面 33 条（占 41 条的 80%），为平时 5 条的 6.6 倍；…").</summary>
+    /// <summary>
+    /// The lead sentence in English or in Chinese: what fired, strongest signal first, with its rule's window; then the
+    /// watch's negatives in that same window against the usual, and whether they are still growing.
+    /// </summary>
     public string Describe(bool chinese)
+    {
+        var fired = Fired.Where(f => f.Kind != CrisisRuleKind.SourceSilent).ToList();
+        if (fired.Count == 0)
+        {
+            return Context(chinese, lead: true);
+        }
+
+        var phrases = new List<string>();
+        TimeSpan? previous = null;
+        foreach (var signal in fired)
+        {
+            phrases.Add(signal.Phrase(chinese, withWindow: previous != signal.Window));
+            previous = signal.Window;
+        }
+
+        var what = string.Join(chinese ? "；" : "; ", phrases);
+        return chinese ? $"{what}。{Context(chinese, lead: false)}" : $"{char.ToUpperInvariant(what[0])}{what[1..]}. {Context(chinese, lead: false)}";
+    }
+
+    /// <summary>The watch's negatives in the window: against the usual (a multiple only when it is one), the last half, the reach.</summary>
+    private string Context(bool chinese, bool lead)
     {
         var w = Minutes(Window, chinese);
         var reach = NegativeReach.ToString("N0", CultureInfo.InvariantCulture);
+        var ratio = UsualNegatives is { } usual0 ? Negatives / Math.Max(usual0, 1) : 0;
         if (chinese)
         {
-            var zh = $"近 {w}负面 {Negatives} 条（占 {Mentions} 条的 {Percent(Negatives, Mentions)}）";
+            var zh = lead ? $"近 {w}负面 {Negatives} 条（占 {Mentions} 条的 {Percent(Negatives, Mentions)}）" : $"近 {w}负面帖子共 {Negatives} 条（占 {Mentions} 条的 {Percent(Negatives, Mentions)}）";
             if (UsualNegatives is { } u)
             {
-                zh += u < 0.5 ? "，平时几乎没有" : $"，为平时 {F(u)} 条的 {F(Negatives / Math.Max(u, 1))} 倍";
+                zh += u < 0.5 ? "，平时几乎没有" : ratio >= RatioWorthSaying ? $"，为平时 {F(u)} 条的 {F(ratio)} 倍" : $"（平时 {F(u)} 条）";
             }
 
             if (Negatives > 0)
@@ -76,10 +109,12 @@ public sealed record WindowReading
             return zh + "。";
         }
 
-        var text = $"{Negatives} negative post{(Negatives == 1 ? "" : "s")} in the last {w} ({Percent(Negatives, Mentions)} of {Mentions})";
+        var text = lead
+            ? $"{Negatives} negative post{(Negatives == 1 ? "" : "s")} in the last {w} ({Percent(Negatives, Mentions)} of {Mentions})"
+            : $"Negative posts in the last {w}: {Negatives} of {Mentions} ({Percent(Negatives, Mentions)})";
         if (UsualNegatives is { } usual)
         {
-            text += usual < 0.5 ? ", where there are usually none" : $", {F(Negatives / Math.Max(usual, 1))}x the usual {F(usual)}";
+            text += usual < 0.5 ? ", where there are usually none" : ratio >= RatioWorthSaying ? $", {F(ratio)}x the usual {F(usual)}" : $" (usually {F(usual)})";
         }
 
         if (Negatives > 0)
@@ -90,6 +125,9 @@ public sealed record WindowReading
 
         return text + ".";
     }
+
+    /// <summary>Below this multiple of the usual, "0.8x the usual" would read as calm: the usual count is given instead.</summary>
+    private const double RatioWorthSaying = 1.5;
 
     /// <summary>The recovery sentence: where things stand now against the peak and the usual.</summary>
     public string DescribeRecovery(int peakNegatives) => DescribeRecovery(peakNegatives, chinese: false);
@@ -105,6 +143,63 @@ public sealed record WindowReading
     private static string Minutes(TimeSpan span, bool chinese) => MessageStyle.Span(span, chinese);
 
     private static string Percent(int part, int whole) => whole == 0 ? "0%" : (part / (double)whole).ToString("0%", CultureInfo.InvariantCulture);
+
+    private static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+}
+
+/// <summary>What one signal counted when it held: the lead sentence's words for it ("3 posts with high-risk terms (食物中毒) in 30 min from 3 authors").</summary>
+public sealed record FiredSignal(CrisisRuleKind Kind, int Count, int Authors, long TopReach, double Measured, double Threshold, double? Baseline, TimeSpan Window, int Total,
+    IReadOnlyList<string> Terms)
+{
+    public static FiredSignal From(Finding f) =>
+        new(f.Kind, f.Count, f.Authors, f.TopReach, f.Measured, f.Threshold, f.Baseline, f.WindowEnd - f.WindowStart, f.WindowTotal, f.Terms);
+
+    public string Phrase(bool chinese, bool withWindow)
+    {
+        var w = MessageStyle.Span(Window, chinese);
+        var reach = TopReach.ToString("N0", CultureInfo.InvariantCulture);
+        if (chinese)
+        {
+            var terms = string.Join("、", Terms);
+            // "10 分钟内 3 条…" but "10 分钟内负面帖子 12 条": a space between a word and a number, none between words.
+            var within = withWindow ? $"{w}内" : "";
+            var withinNumber = withWindow ? $"{w}内 " : "";
+            return Kind switch
+            {
+                CrisisRuleKind.RiskTerms => $"{withinNumber}{Count} 条帖子含高风险词（{terms}），来自 {Authors} 位作者",
+                CrisisRuleKind.Influencer => Count == 1
+                    ? $"{withinNumber}1 条负面帖子触达 {reach}"
+                    : $"{withinNumber}{Count} 条负面帖子触达不低于 {N(Threshold)}（最大 {reach}）",
+                CrisisRuleKind.NegativeSpike => $"{within}负面帖子 {Count} 条" + (Baseline is { } b ? b < 0.5 ? "，平时几乎没有" : $"，为平时 {F(b)} 条的 {F(Count / Math.Max(b, 1))} 倍" : ""),
+                CrisisRuleKind.NegativeShare => $"{withinNumber}{Total} 条帖子中负面占 {P(Measured)}",
+                CrisisRuleKind.EmergingTopic => $"新词 {terms}：{withinNumber}{Count} 条帖子，来自 {Authors} 位作者",
+                _ => $"危机评分 {F(Measured)}（{within}负面帖子 {Count} 条）",
+            };
+        }
+
+        var termsEn = string.Join(", ", Terms);
+        var inWindow = withWindow ? $" in {w}" : "";
+        return Kind switch
+        {
+            CrisisRuleKind.RiskTerms => $"{Posts(Count)} with high-risk terms ({termsEn}){inWindow} from {Counted(Authors, "author")}",
+            CrisisRuleKind.Influencer => Count == 1
+                ? $"one negative post with a reach of {reach}{inWindow}"
+                : $"{Count} negative posts with a reach of at least {N(Threshold)}{inWindow} (largest {reach})",
+            CrisisRuleKind.NegativeSpike => $"{Posts(Count, "negative")}{inWindow}" + (Baseline is { } b ? b < 0.5 ? ", where there are usually none" : $", {F(Count / Math.Max(b, 1))}x the usual {F(b)}" : ""),
+            CrisisRuleKind.NegativeShare => $"{P(Measured)} of {Posts(Total)}{inWindow} negative",
+            CrisisRuleKind.EmergingTopic => $"new term{(Terms.Count == 1 ? "" : "s")} {termsEn} in {Posts(Count)} from {Counted(Authors, "author")}{inWindow}",
+            _ => $"crisis score {F(Measured)} on {Posts(Count, "negative")}{inWindow}",
+        };
+    }
+
+    private static string Posts(int count, string adjective = "") => Counted(count, adjective.Length == 0 ? "post" : $"{adjective} post");
+
+    /// <summary>"1 author", "3 authors".</summary>
+    private static string Counted(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
+
+    private static string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string P(double share) => share.ToString("0%", CultureInfo.InvariantCulture);
 
     private static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 }

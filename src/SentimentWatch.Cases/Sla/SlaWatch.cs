@@ -242,13 +242,14 @@ public sealed class SlaWatch(
 
             try
             {
-                var link = baseUrl is null ? null : $"{baseUrl}/cases/{signal.CaseId}";
+                // Without Cases:PublicBaseUrl the notifier makes the path absolute with the alerting base URL: every notice links its case.
+                var link = baseUrl is null ? $"/cases/{signal.CaseId}" : $"{baseUrl}/cases/{signal.CaseId}";
                 var recipients = signal.Recipients.Length == 0 ? [] : signal.Recipients.Split('\t');
                 // The stored text is the English one in UTC; a channel in another language or zone gets it written for it.
                 var c = cases[signal.CaseId];
                 await _notifier.NotifyAsync(
                     new StaffNotice(signal.DedupKey, signal.Title, signal.Text, link, recipients,
-                        style => Compose(c, signal.Clock, signal.Kind, signal.DueAt, signal.RaisedFrom, signal.RaisedTo, style)),
+                        style => Compose(c, signal.Clock, signal.Kind, signal.DueAt, signal.RaisedFrom, signal.RaisedTo, style), AboutCase: true),
                     cancellationToken);
                 signal.NotifiedAt = clock.GetUtcNow();
                 signal.LastError = null;

@@ -13,7 +13,8 @@ public sealed record AlertLink(
     string Severity,
     string Status,
     DateTimeOffset OpenedAt,
-    DateTimeOffset? ResolvedAt);
+    DateTimeOffset? ResolvedAt,
+    string? TitleZh = null);
 
 /// <summary>Implemented by Alerting: which incidents a set of mentions is evidence of.</summary>
 public interface IAlertDirectory
@@ -70,6 +71,8 @@ public interface ICaseDirectory
 /// A message for people on the team (not a crisis alert): SLA warnings, breach escalations, overdue playbook steps.
 /// <see cref="Title"/> and <see cref="Text"/> are the English / UTC version (the record); <paramref name="WriteFor"/>, when
 /// given, writes the same notice for a channel whose readers read another language or time zone (decision 218).
+/// <paramref name="AboutCase"/>: a per-case notice (SLA warning or breach, follow-up due), which only channels that take
+/// case notices receive; alert channels do not by default, so an SLA wave does not bury a crisis alert (decision 225).
 /// </summary>
 public sealed record StaffNotice(
     string DedupKey,
@@ -77,7 +80,8 @@ public sealed record StaffNotice(
     string Text,
     string? Link,
     IReadOnlyList<string> Recipients,
-    Func<MessageStyle, (string Title, string Text)>? WriteFor = null);
+    Func<MessageStyle, (string Title, string Text)>? WriteFor = null,
+    bool AboutCase = false);
 
 /// <summary>
 /// Implemented by Alerting: sends a notice through the configured notification channels, durably

@@ -73,7 +73,7 @@ public sealed class IndexModel(
         {
             HasAlerting = true;
             await using var db = await alertDbs.CreateDbContextAsync(cancellationToken);
-            var open = await db.Alerts.AsNoTracking().Where(a => a.Status != AlertStatus.Resolved).OrderByDescending(a => a.Id).Take(200).ToListAsync(cancellationToken);
+            var open = await db.Alerts.AsNoTracking().Include(a => a.Signals).Where(a => a.Status != AlertStatus.Resolved).OrderByDescending(a => a.Id).Take(200).ToListAsync(cancellationToken);
             OpenAlerts = [.. open.Select(a => AlertView.From(a, services.GetRequiredService<WatchNames>())).OrderByDescending(a => a.Severity == "critical").ThenByDescending(a => a.LastFiredAt).Take(8)];
             foreach (var group in open.GroupBy(a => a.WatchId))
             {

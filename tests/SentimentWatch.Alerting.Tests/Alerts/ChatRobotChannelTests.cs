@@ -56,6 +56,23 @@ public sealed class ChatRobotChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public void SampleLines_NameTheSourceOnce_AsTheLinkToTheOriginal()
+    {
+        var slack = _byPath["slack"].Json.GetProperty("blocks").EnumerateArray().Select(b => b.GetProperty("text").GetProperty("text").GetString()!)
+            .Single(t => t.Contains("store on fire", StringComparison.Ordinal) && t.Contains("reach 150,000", StringComparison.Ordinal));
+        slack.ShouldMatch(@"^<https://forum\.example\.com/t/[^|>]+\|forum> · @user\d+ · reach 150,000 · ", "Slack showed \"forum forum ·\"");
+        var teams = _byPath["teams"].Json.GetProperty("attachments")[0].GetProperty("content").GetProperty("body").EnumerateArray()
+            .Select(b => b.GetProperty("text").GetString()!).Single(t => t.Contains("store on fire", StringComparison.Ordinal));
+        teams.ShouldMatch(@"^\[forum\]\(https://forum\.example\.com/t/[^)]+\) · @user\d+ · reach 150,000 · ");
+        foreach (var text in new[] { _byPath["dingtalk"].Json.GetProperty("markdown").GetProperty("text").GetString()!, _byPath["wecom"].Json.GetProperty("markdown").GetProperty("content").GetString()!,
+            _byPath["feishu"].Json.GetProperty("content").GetProperty("text").GetString()! })
+        {
+            text.ShouldNotContain("forum forum");
+            text.ShouldMatch(@"forum · @user\d+ · reach 150,000");
+        }
+    }
+
+    [Fact]
     public void Teams_GetsAMessageWithOneAdaptiveCard()
     {
         var json = _byPath["teams"].Json;

@@ -104,7 +104,7 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         json.GetProperty("topTerms").EnumerateArray().Select(t => t.GetString()).ShouldContain("漏水");
         json.GetProperty("samples").GetArrayLength().ShouldBe(3);
         json.GetProperty("samples")[0].GetProperty("url").GetString()!.ShouldStartWith("https://forum.example.com/t/");
-        json.GetProperty("mentionsLink").GetString()!.ShouldStartWith("https://watch.example.com/search?q=&watch=brand&from=");
+        json.GetProperty("mentionsLink").GetString().ShouldBe($"https://watch.example.com/alerts/{json.GetProperty("alertId").GetInt64()}#mentions", "pr opens the alert page, not the analysts' search");
         json.GetProperty("alertLink").GetString().ShouldBe($"https://watch.example.com/alerts/{json.GetProperty("alertId").GetInt64()}");
 
         var timestamp = webhook.Headers[WebhookChannel.TimestampHeader];
@@ -396,7 +396,7 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         message.TextBody!.ShouldContain("12 negative mentions in the last 10 min");
         message.TextBody!.ShouldContain("漏水");
         message.TextBody!.ShouldContain("https://forum.example.com/t/");
-        message.TextBody!.ShouldContain("All posts: https://watch.example.com/search?q=&watch=brand&from=");
+        message.TextBody!.ShouldContain("All posts: https://watch.example.com/alerts/1#mentions");
     }
 
     [Fact]

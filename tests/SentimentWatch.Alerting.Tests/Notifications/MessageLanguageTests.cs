@@ -73,12 +73,13 @@ public sealed class MessageLanguageTests : IAsyncLifetime
         title.ShouldContain("高风险投诉");
         title.ShouldContain("高影响力负面帖");
         var text = markdown.GetProperty("text").GetString()!;
-        text.ShouldContain("近 10 分钟负面 1 条（占 1 条的 100%）");
+        text.ShouldContain("10 分钟内 1 条帖子含高风险词（起火、fire），来自 1 位作者；1 条负面帖子触达 150,000。近 10 分钟负面帖子共 1 条（占 1 条的 100%）",
+            customMessage: "the lead says what fired, strongest first, in the rule's window (decision 225)");
         text.ShouldContain("高风险投诉（严重）：近 10 分钟含高风险词（起火、fire）的负面提及 1 条（阈值 1）");
         text.ShouldContain("高影响力负面帖（警告）：近 10 分钟触达不低于 100,000 的负面提及 1 条（最大 150,000）");
         text.ShouldContain("weibo · @江边散步的猫 · 触达 150,000 · 16:00 北京时间 — 门店起火 store on fire", customMessage: "08:00 UTC is 16:00 in Beijing");
         text.ShouldContain("[查看事件](https://watch.example.com/alerts/1)");
-        text.ShouldContain("[全部帖子](https://watch.example.com/search?");
+        text.ShouldContain("[全部帖子](https://watch.example.com/alerts/1#mentions)");
         text.ShouldNotContain("UTC");
         text.ShouldNotContain("Top terms");
     }
@@ -101,8 +102,9 @@ public sealed class MessageLanguageTests : IAsyncLifetime
         json.GetProperty("language").GetString().ShouldBe("en");
         json.GetProperty("timeZone").GetString().ShouldBe("UTC");
         json.GetProperty("title").GetString()!.ShouldStartWith("[CRITICAL] brand: high-risk complaints");
-        json.GetProperty("whatHappened").GetString()!.ShouldStartWith("1 negative post in the last 10 min (100% of 1)");
-        json.GetProperty("signals")[0].GetProperty("line").GetString()!.ShouldBe("high-risk complaints (critical): 1 negative mentions with high-risk terms (起火, fire) in the last 10 min (threshold 1)");
+        json.GetProperty("whatHappened").GetString()!.ShouldStartWith(
+            "1 post with high-risk terms (起火, fire) in 10 min from 1 author; one negative post with a reach of 150,000. Negative posts in the last 10 min: 1 of 1 (100%)");
+        json.GetProperty("signals")[0].GetProperty("line").GetString()!.ShouldBe("high-risk complaints (critical): 1 negative mention with high-risk terms (起火, fire) in the last 10 min (threshold 1)");
         var text = json.GetProperty("text").GetString()!;
         text.ShouldContain("weibo · @江边散步的猫 · reach 150,000 · 08:00 UTC — 门店起火 store on fire");
         text.ShouldContain("Incident 1, opened 2026-11-23 08:00 UTC.");

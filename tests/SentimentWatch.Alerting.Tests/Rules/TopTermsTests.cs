@@ -14,4 +14,11 @@ public sealed class TopTermsTests
         terms.ShouldNotContain("我们");
         terms.ShouldNotContain("物中", "no bigram fragments");
     }
+
+    [Fact]
+    public void ATermAnotherListedTermContains_IsDropped_TheLongerKept()
+    {
+        SentimentWatch.Alerting.Notifications.NotificationMessage.MeaningfulTerms(["poisoning", "Food Poisoning", "refund", "食物中毒", "中毒", "Refund"], [])
+            .ShouldBe(["Food Poisoning", "refund", "食物中毒"]);
+    }
 }

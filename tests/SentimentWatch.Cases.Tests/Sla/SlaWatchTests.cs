@@ -63,6 +63,7 @@ public sealed class SlaWatchTests : IDisposable
             warning.DedupKey.ShouldBe($"case-{id}-first_response-warning-0");
             warning.Recipients.ShouldBe(["li.na"]);
             warning.Link.ShouldBe($"https://watch.example.com/cases/{id}");
+            warning.AboutCase.ShouldBeTrue("a per-case notice: alert channels take it only with CaseNotices (decision 225)");
 
             clock.Set(Local(12, 1, 12, 49, 59));
             await host.SlaWatch.RunAsync(default);

@@ -46,6 +46,17 @@ public sealed class DetailModel(
 
     public IReadOnlyList<AlertTimelineEntry> Record { get; private set; } = [];
 
+    /// <summary>Most mentions of the incident listed on its page (newest first); the API pages through all of them.</summary>
+    public const int MentionsShown = 100;
+
+    /// <summary>The incident's evidence, newest first (what a message's "All posts" link opens: <c>/alerts/{id}#mentions</c>).</summary>
+    public IReadOnlyList<MentionEvidence> Mentions { get; private set; } = [];
+
+    public int MentionTotal { get; private set; }
+
+    /// <summary>No configured channel takes this watch at this severity: announcements reach nobody (decision 225).</summary>
+    public bool NoChannel { get; private set; }
+
     [TempData]
     public string? Notice { get; set; }
 
@@ -137,12 +148,20 @@ public sealed class DetailModel(
         }
 
         Alert = AlertView.From(alert, HttpContext.RequestServices.GetRequiredService<WatchNames>());
+        NoChannel = HttpContext.RequestServices.GetRequiredService<SentimentWatch.Alerting.Notifications.NotificationChannels>()
+            .Route(alert.WatchId, alert.IsOpen ? alert.Severity : alert.NotifiedSeverity).Count == 0;
         var now = clock.GetUtcNow();
         var silences = await db.Silences.AsNoTracking().Where(s => s.WatchId == alert.WatchId && s.Until > now).ToListAsync(cancellationToken);
         Silences = [.. silences.Where(s => s.Covers(alert, now)).Select(SilenceView.From)];
         // The incident's record: signals joining and clearing, notices, people's actions, lines from
         // other capabilities ("the last complaint case of this incident was resolved").
         Record = await db.Timeline.AsNoTracking().Where(e => e.AlertId == id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(cancellationToken);
+        // Every post of the incident, as GET /api/alerts/{id}/mentions lists them: pr reads them here, not in the analysts' search.
+        var mentionLinks = db.AlertMentions.AsNoTracking().Where(m => m.AlertId == id);
+        MentionTotal = await mentionLinks.CountAsync(cancellationToken);
+        var shown = await mentionLinks.OrderByDescending(m => m.At).ThenBy(m => m.MentionId).Take(MentionsShown).Select(m => m.MentionId).ToListAsync(cancellationToken);
+        var evidence = await db.Evidence.AsNoTracking().Where(e => e.WatchId == alert.WatchId && shown.Contains(e.MentionId)).ToDictionaryAsync(e => e.MentionId, cancellationToken);
+        Mentions = [.. shown.Where(evidence.ContainsKey).Select(m => evidence[m])];
 
         var bars = new List<(string Label, double Value, string Color)>();
         if (Alert.Baseline is { } baseline)
