@@ -97,7 +97,7 @@ public sealed record WindowReading
             var zh = lead ? $"近 {w}负面 {Negatives} 条（占 {Mentions} 条的 {Percent(Negatives, Mentions)}）" : $"近 {w}负面帖子共 {Negatives} 条（占 {Mentions} 条的 {Percent(Negatives, Mentions)}）";
             if (UsualNegatives is { } u)
             {
-                zh += u < 0.5 ? "，平时几乎没有" : ratio >= RatioWorthSaying ? $"，为平时 {F(u)} 条的 {F(ratio)} 倍" : $"（平时 {F(u)} 条）";
+                zh += u < 0.5 ? "，平时几乎没有" : ratio >= RatioWorthSaying ? $"，为平时 {F(u)} 条的 {F(ratio)} 倍" : $"，平时 {F(u)} 条";
             }
 
             if (Negatives > 0)
@@ -114,7 +114,7 @@ public sealed record WindowReading
             : $"Negative posts in the last {w}: {Negatives} of {Mentions} ({Percent(Negatives, Mentions)})";
         if (UsualNegatives is { } usual)
         {
-            text += usual < 0.5 ? ", where there are usually none" : ratio >= RatioWorthSaying ? $", {F(ratio)}x the usual {F(usual)}" : $" (usually {F(usual)})";
+            text += usual < 0.5 ? ", where there are usually none" : ratio >= RatioWorthSaying ? $", {F(ratio)}x the usual {F(usual)}" : $", usually {F(usual)}";
         }
 
         if (Negatives > 0)

@@ -72,6 +72,19 @@ public sealed class CrisisMessageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void TheContext_GivesTheUsualCountInTheSameClause_WithoutASecondParenthesis()
+    {
+        var reading = new WindowReading
+        {
+            At = DateTimeOffset.UnixEpoch, Window = TimeSpan.FromMinutes(30), Mentions = 5, Negatives = 4, NegativeReach = 1_000,
+            UsualNegatives = 3.3, RecentNegatives = 2, EarlierNegatives = 2,
+        };
+
+        reading.Describe(chinese: false).ShouldBe("4 negative posts in the last 30 min (80% of 5), usually 3.3; 2 of them in the last 15 min, steady; negative reach 1,000.");
+        reading.Describe(chinese: true).ShouldContain("（占 5 条的 80%），平时 3.3 条；");
+    }
+
+    [Fact]
     public void TheChineseLeadSaysTheSame()
     {
         var text = _opened["cn-robot"].Json.GetProperty("markdown").GetProperty("text").GetString()!;
