@@ -22,7 +22,7 @@ public sealed class GracefulShutdownTests : IDisposable
 
         using (var service = ServiceProcess.Start(args))
         {
-            using var client = Client(service);
+            using var client = service.Client(Key);
             await service.WaitHealthyAsync(client);
             (await client.PostAsJsonAsync("/api/intake/mentions", mentions)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
 
@@ -33,7 +33,7 @@ public sealed class GracefulShutdownTests : IDisposable
         }
 
         using var restarted = ServiceProcess.Start(args);
-        using var again = Client(restarted);
+        using var again = restarted.Client(Key);
         await restarted.WaitHealthyAsync(again);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         JsonElement checks;
@@ -48,12 +48,6 @@ public sealed class GracefulShutdownTests : IDisposable
         checks.GetProperty("index").GetProperty("data").GetProperty("documents").GetInt64().ShouldBe(mentions.Length);
     }
 
-    private static HttpClient Client(ServiceProcess service)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(service.BaseUrl) };
-        client.DefaultRequestHeaders.Add("X-Api-Key", Key);
-        return client;
-    }
 
     public void Dispose()
     {

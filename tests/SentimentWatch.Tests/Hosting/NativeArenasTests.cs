@@ -15,7 +15,7 @@ public sealed class NativeArenasTests : IDisposable
     public async Task WithoutTheVariable_TheServiceRunsWithTwoArenas_InTheSameProcess_WithTheSameCommandLine()
     {
         using var service = ServiceProcess.StartWith(new Dictionary<string, string?> { [NativeArenas.Variable] = null }, Args());
-        using var client = Client(service);
+        using var client = service.Client(Key);
         await service.WaitHealthyAsync(client);
 
         // What the kernel holds for the process started by the test: the environment and command line of its last execve.
@@ -32,7 +32,7 @@ public sealed class NativeArenasTests : IDisposable
     public async Task AnArenaCountTheEnvironmentNames_IsKept()
     {
         using var service = ServiceProcess.StartWith(new Dictionary<string, string?> { [NativeArenas.Variable] = "3" }, Args());
-        using var client = Client(service);
+        using var client = service.Client(Key);
         await service.WaitHealthyAsync(client);
 
         var environment = Environment(service.Id);
@@ -61,12 +61,6 @@ public sealed class NativeArenasTests : IDisposable
         service.Output.ShouldContain(text, customMessage: service.Output[^Math.Min(4000, service.Output.Length)..]);
     }
 
-    private static HttpClient Client(ServiceProcess service)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(service.BaseUrl) };
-        client.DefaultRequestHeaders.Add("X-Api-Key", Key);
-        return client;
-    }
 
     public void Dispose()
     {

@@ -38,6 +38,14 @@ public sealed class ServiceProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>A client for this service that sends <paramref name="apiKey"/> as X-Api-Key.</summary>
+    public HttpClient Client(string apiKey)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>The host's own build output (its appsettings.json and samples ride along there).</summary>
