@@ -24,24 +24,8 @@ public static class PublicBaseUrls
     {
         foreach (var url in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var scheme = url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? "https://" : url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? "http://" : null;
-            if (scheme is null)
-            {
-                continue;
-            }
-
-            var rest = url[scheme.Length..];
-            var hostEnd = rest.StartsWith('[') ? rest.IndexOf(']', StringComparison.Ordinal) + 1 : 0;
-            var colon = rest.IndexOfAny([':', '/'], hostEnd);
-            var host = colon < 0 ? rest : rest[..colon];
-            var tail = colon < 0 ? "" : rest[colon..];
-            if (host is "*" or "+" or "0.0.0.0" or "[::]")
-            {
-                host = "localhost";
-            }
-
-            var candidate = (scheme + host + tail).TrimEnd('/');
-            if (Uri.TryCreate(candidate, UriKind.Absolute, out _))
+            var candidate = WithHost(url, "localhost").TrimEnd('/');
+            if (Uri.TryCreate(candidate, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
             {
                 return candidate;
             }
@@ -65,11 +49,21 @@ public static class PublicBaseUrls
 
     private const string WildcardHost = "wildcard.invalid";
 
-    private static Uri? FromListeningKeepingWildcard(string url)
+    private static Uri? FromListeningKeepingWildcard(string url) =>
+        Uri.TryCreate(WithHost(url, WildcardHost), UriKind.Absolute, out var uri) ? uri : null;
+
+    /// <summary>The URL with a wildcard host (<c>*</c>, <c>+</c>, <c>0.0.0.0</c>, <c>[::]</c>) replaced by <paramref name="host"/>.</summary>
+    private static string WithHost(string url, string host)
     {
-        var normalised = url.Replace("://*", "://" + WildcardHost, StringComparison.Ordinal).Replace("://+", "://" + WildcardHost, StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://" + WildcardHost, StringComparison.Ordinal).Replace("://[::]", "://" + WildcardHost, StringComparison.Ordinal);
-        return Uri.TryCreate(normalised, UriKind.Absolute, out var uri) ? uri : null;
+        foreach (var wildcard in (string[])["://*", "://+", "://0.0.0.0", "://[::]"])
+        {
+            if (url.Contains(wildcard, StringComparison.Ordinal))
+            {
+                return url.Replace(wildcard, "://" + host, StringComparison.Ordinal);
+            }
+        }
+
+        return url;
     }
 
     private static bool IsLoopback(string host) => host is "localhost" or "127.0.0.1" or "[::1]" or "::1";

@@ -27,11 +27,7 @@ public sealed class CrisisMessageTests : IAsyncLifetime
             .Rule("risk", "riskTerms", "brand", ("Severity", "critical"), ("MinCount", "3"), ("Window", "00:30:00"), ("Terms", "食物中毒,food poisoning"))
             .Rule("loud", "influencer", "brand", ("MinReach", "100000"))
             .Webhook("pr-hook", _receiver.Url("pr-hook"));
-        settings["Alerting:Delivery:ChatRobots:0:Name"] = "cn-robot";
-        settings["Alerting:Delivery:ChatRobots:0:Kind"] = "dingtalk";
-        settings["Alerting:Delivery:ChatRobots:0:Url"] = _receiver.Url("cn-robot");
-        settings["Alerting:Delivery:ChatRobots:0:Language"] = "zh-CN";
-        settings["Alerting:Delivery:ChatRobots:0:TimeZone"] = "Asia/Shanghai";
+        settings.ChatRobot("cn-robot", "dingtalk", _receiver.Url("cn-robot"), "zh-CN", "Asia/Shanghai");
         _host = await AlertingTestHost.StartAsync(_data.Path, settings);
 
         // The usual: a negative post every 20 minutes over the four hours before, none with a risk term.

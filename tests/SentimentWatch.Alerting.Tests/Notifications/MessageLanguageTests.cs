@@ -27,11 +27,7 @@ public sealed class MessageLanguageTests : IAsyncLifetime
             .Webhook("hq-hook", _receiver.Url("hq-hook"))
             .Webhook("berlin-hook", _receiver.Url("berlin-hook"));
         settings["Alerting:Delivery:Webhooks:1:TimeZone"] = "Europe/Berlin";
-        settings["Alerting:Delivery:ChatRobots:0:Name"] = "cn-robot";
-        settings["Alerting:Delivery:ChatRobots:0:Kind"] = "dingtalk";
-        settings["Alerting:Delivery:ChatRobots:0:Url"] = _receiver.Url("cn-robot");
-        settings["Alerting:Delivery:ChatRobots:0:Language"] = "zh-CN";
-        settings["Alerting:Delivery:ChatRobots:0:TimeZone"] = "Asia/Shanghai";
+        settings.ChatRobot("cn-robot", "dingtalk", _receiver.Url("cn-robot"), "zh-CN", "Asia/Shanghai");
 
         _host = await AlertingTestHost.StartAsync(_data.Path, settings);
         await _host.Desk.OnIndexedAsync([Mentions.Negative(_host.Clock.GetUtcNow(), text: "门店起火 store on fire", reach: 150_000, source: "weibo", author: "江边散步的猫")], default);

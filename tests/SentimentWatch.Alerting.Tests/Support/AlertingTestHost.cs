@@ -185,6 +185,20 @@ public sealed class AlertingSettings : Dictionary<string, string?>
         return this;
     }
 
+    private int _robots;
+
+    /// <summary>A chat robot (dingtalk, wecom, feishu, slack, teams) writing in <paramref name="language"/> and <paramref name="timeZone"/>.</summary>
+    public AlertingSettings ChatRobot(string name, string kind, string url, string language = "en", string timeZone = "UTC")
+    {
+        var p = $"Alerting:Delivery:ChatRobots:{_robots++}";
+        this[$"{p}:Name"] = name;
+        this[$"{p}:Kind"] = kind;
+        this[$"{p}:Url"] = url;
+        this[$"{p}:Language"] = language;
+        this[$"{p}:TimeZone"] = timeZone;
+        return this;
+    }
+
     private int _playbooks;
 
     /// <summary>A playbook; each step is (id, title, owner, due, checklist items separated by '|').</summary>
