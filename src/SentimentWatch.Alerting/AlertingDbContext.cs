@@ -32,6 +32,7 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
         evidence.Property(e => e.Sentiment).HasConversion<int?>();
         evidence.Ignore(e => e.IsNegative);
         evidence.Ignore(e => e.RiskTermList);
+        evidence.Ignore(e => e.TextDropped);
 
         var alert = modelBuilder.Entity<Alert>();
         alert.ToTable("alerts");

@@ -390,7 +390,7 @@ public sealed class IncidentDesk(
                 }
                 else
                 {
-                    evidence = await _windows.ReadAsync(db, watch, ranges, cancellationToken);
+                    evidence = await _windows.ReadAsync(db, watch, ranges, cancellationToken, allText: applicable.Any(r => r.Kind == CrisisRuleKind.EmergingTopic));
                 }
 
                 watchEvidence = evidence;

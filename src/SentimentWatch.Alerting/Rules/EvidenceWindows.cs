@@ -23,10 +23,22 @@ internal sealed class EvidenceWindows
     /// </summary>
     private Dictionary<string, Dictionary<string, MentionEvidence>>? _staged;
 
-    private sealed class Window(DateTimeOffset from)
+    /// <summary>Watch, source and topic names, one string each, shared by the rows held without their text.</summary>
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    /// <summary>Most names shared; past it a row keeps its own string (a flood of made-up sources cannot grow the table).</summary>
+    private const int MaxNames = 4_096;
+
+    private sealed class Window(DateTimeOffset from, bool allText)
     {
         /// <summary>Every evidence row of the watch with <c>At &gt; From</c> is in <see cref="Rows"/>.</summary>
         public DateTimeOffset From { get; set; } = from;
+
+        /// <summary>
+        /// Whether every row keeps its text, author and link (an emergingTopic rule reads every row's words); otherwise
+        /// only the rows that are negative when they come in do, the only ones a finding quotes (decision 228).
+        /// </summary>
+        public bool AllText { get; } = allText;
 
         public Dictionary<string, MentionEvidence> Rows { get; } = new(StringComparer.Ordinal);
 
@@ -45,11 +57,21 @@ internal sealed class EvidenceWindows
     /// <summary>Watches held in memory (tests).</summary>
     internal int Count => _watches.Count;
 
+    /// <summary>Held rows given their text back from the store after a re-score made them negative (tests).</summary>
+    internal int RestoredTexts { get; private set; }
+
     /// <summary>
     /// The watch's evidence inside <paramref name="ranges"/> (disjoint (from, to] ranges, earliest first, the last
     /// one ending now): the last range from memory (loaded from the store the first time), the others from the store.
     /// </summary>
-    public async Task<List<MentionEvidence>> ReadAsync(AlertingDbContext db, string watch, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> ranges, CancellationToken cancellationToken)
+    /// <param name="allText">
+    /// Every row with its text, author and link (the watch has an emergingTopic rule, which reads every row's words).
+    /// Otherwise rows held in memory that are not negative come without them (<see cref="MentionEvidence.TextDropped"/>):
+    /// no rule counts their authors or quotes them, and the text was most of a row's memory (decision 228). A held row
+    /// that has become negative since gets its text back from the store before it is returned.
+    /// </param>
+    public async Task<List<MentionEvidence>> ReadAsync(AlertingDbContext db, string watch, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> ranges, CancellationToken cancellationToken,
+        bool allText = false)
     {
         var evidence = new List<MentionEvidence>();
         if (ranges.Count == 0)
@@ -57,7 +79,8 @@ internal sealed class EvidenceWindows
             return evidence;
         }
 
-        var window = await HoldAsync(db, watch, ranges[^1].From, cancellationToken);
+        var window = await HoldAsync(db, watch, ranges[^1].From, allText, cancellationToken);
+        List<MentionEvidence>? textless = null;
         foreach (var (from, to) in ranges)
         {
             if (from < window.From)
@@ -74,12 +97,83 @@ internal sealed class EvidenceWindows
                     if (row.At > memoryFrom && row.At <= to)
                     {
                         evidence.Add(row);
+                        if (row.TextDropped && row.IsNegative)
+                        {
+                            (textless ??= []).Add(row);
+                        }
                     }
                 }
             }
         }
 
+        if (textless is not null)
+        {
+            await RestoreTextAsync(db, watch, textless, cancellationToken);
+        }
+
         return evidence;
+    }
+
+    /// <summary>
+    /// Held rows re-scored negative after they came in without their text: the text, author and link the store keeps (the
+    /// upsert never changes them; a row is only held textless once it has been stored or is in the batch being stored).
+    /// </summary>
+    private async Task RestoreTextAsync(AlertingDbContext db, string watch, List<MentionEvidence> rows, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in rows.Chunk(500))
+        {
+            var ids = chunk.Select(r => r.MentionId).ToList();
+            var stored = await db.Evidence.AsNoTracking()
+                .Where(e => e.WatchId == watch && ids.Contains(e.MentionId))
+                .Select(e => new { e.MentionId, e.Author, e.Url, e.Excerpt })
+                .ToDictionaryAsync(e => e.MentionId, StringComparer.Ordinal, cancellationToken);
+            foreach (var row in chunk)
+            {
+                if (stored.TryGetValue(row.MentionId, out var text))
+                {
+                    row.Author = text.Author;
+                    row.Url = text.Url;
+                    row.Excerpt = text.Excerpt;
+                    row.TextDropped = false;
+                    RestoredTexts++;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The row as the window keeps it: itself when the window keeps every text or the row is negative, otherwise a copy
+    /// without its text, author and link, its names shared.
+    /// </summary>
+    private MentionEvidence Held(MentionEvidence row, bool allText) => allText || row.IsNegative
+        ? row
+        : new MentionEvidence
+        {
+            WatchId = Name(row.WatchId),
+            MentionId = row.MentionId,
+            At = row.At,
+            Sentiment = row.Sentiment,
+            Source = Name(row.Source),
+            Topic = row.Topic is null ? null : Name(row.Topic),
+            Reach = row.Reach,
+            RiskTerms = row.RiskTerms.Length == 0 ? "" : row.RiskTerms,
+            Excerpt = "",
+            TextDropped = true,
+        };
+
+    private string Name(string name)
+    {
+        if (_names.TryGetValue(name, out var shared))
+        {
+            return shared;
+        }
+
+        if (_names.Count < MaxNames)
+        {
+            _names[name] = name;
+        }
+
+        return name;
     }
 
     /// <summary>
@@ -110,7 +204,7 @@ internal sealed class EvidenceWindows
             }
             else if (row.At > window.From)
             {
-                window.Rows[row.MentionId] = row;
+                window.Rows[row.MentionId] = Held(row, window.AllText);
             }
         }
     }
@@ -184,14 +278,20 @@ internal sealed class EvidenceWindows
         _staged = null;
     }
 
-    private async Task<Window> HoldAsync(AlertingDbContext db, string watch, DateTimeOffset from, CancellationToken cancellationToken)
+    private async Task<Window> HoldAsync(AlertingDbContext db, string watch, DateTimeOffset from, bool allText, CancellationToken cancellationToken)
     {
+        if (_watches.TryGetValue(watch, out var held) && allText && !held.AllText)
+        {
+            // An emergingTopic rule was added: every row's text is needed, and the held rows lack some.
+            _watches.Remove(watch);
+        }
+
         if (!_watches.TryGetValue(watch, out var window))
         {
-            window = new Window(from);
+            window = new Window(from, allText);
             foreach (var row in await ReadStoredAsync(db, watch, from, null, cancellationToken))
             {
-                window.Rows[row.MentionId] = row;
+                window.Rows[row.MentionId] = Held(row, allText);
             }
 
             _watches[watch] = window;
@@ -208,7 +308,7 @@ internal sealed class EvidenceWindows
             // A longer window than before (rules changed, or the clock went back): fetch the part not held.
             foreach (var row in WithStaged(watch, await ReadStoredAsync(db, watch, from, window.From, cancellationToken), from, window.From))
             {
-                window.Rows.TryAdd(row.MentionId, row);
+                window.Rows.TryAdd(row.MentionId, Held(row, window.AllText));
             }
 
             window.From = from;

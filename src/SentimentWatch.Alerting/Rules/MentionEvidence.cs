@@ -31,5 +31,11 @@ public sealed class MentionEvidence
 
     public bool IsNegative => Sentiment == SentimentLabel.Negative;
 
+    /// <summary>
+    /// Held in memory without its <see cref="Author"/>, <see cref="Url"/> and <see cref="Excerpt"/> (not negative, and no
+    /// rule of its watch reads every row's words: decision 228). Never stored.
+    /// </summary>
+    internal bool TextDropped { get; set; }
+
     public IEnumerable<string> RiskTermList => RiskTerms.Split('|', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -27,7 +27,18 @@ public sealed class EvidenceWindowsTests : IDisposable
     [Fact]
     public Task Evidence_staged_before_its_commit_reads_as_the_store_holds_it_after_the_commit() => RunAsync(staged: true);
 
-    private async Task RunAsync(bool staged)
+    /// <summary>
+    /// Decision 228: a window of a watch with an emergingTopic rule keeps every row's text, as above; the others keep it only
+    /// for negative rows, and a held row re-scored negative gets the stored text back (here often an edited one, which the
+    /// store does not take).
+    /// </summary>
+    [Fact]
+    public Task Evidence_held_with_every_rows_text_matches_the_store_field_for_field() => RunAsync(staged: false, allText: true);
+
+    [Fact]
+    public Task Evidence_staged_and_held_with_every_rows_text_matches_the_store_field_for_field() => RunAsync(staged: true, allText: true);
+
+    private async Task RunAsync(bool staged, bool allText = false)
     {
         await using var host = await AlertingTestHost.StartAsync(_data.Path, new AlertingSettings().Spike());
         var random = new Random(staged ? 199 : 193);
@@ -39,6 +50,7 @@ public sealed class EvidenceWindowsTests : IDisposable
         var fromMemory = 0;
         var stagedInEarlierRange = 0;
         var failedCommits = 0;
+        var textless = 0;
         for (var round = 0; round < 120; round++)
         {
             now += TimeSpan.FromSeconds(random.Next(1, 240));
@@ -49,7 +61,15 @@ public sealed class EvidenceWindowsTests : IDisposable
                 {
                     // A re-delivery, re-scored: the store keeps the row's time and takes the new scores.
                     var again = written[random.Next(written.Count)];
-                    batch.Add(Row(again.WatchId, again.MentionId, again.At, random));
+                    var redelivered = Row(again.WatchId, again.MentionId, again.At, random);
+                    if (random.NextDouble() < 0.5)
+                    {
+                        // Edited since: the store keeps the text it has.
+                        redelivered.Excerpt = $"edited {redelivered.Excerpt}";
+                        redelivered.Author = "someone else";
+                    }
+
+                    batch.Add(redelivered);
                     continue;
                 }
 
@@ -71,8 +91,8 @@ public sealed class EvidenceWindowsTests : IDisposable
                 foreach (var watch in watches)
                 {
                     await using var db = await host.DbAsync();
-                    var held = await windows.ReadAsync(db, watch, ranges, default);
-                    readBeforeCommit[watch] = Describe(held);
+                    var held = await windows.ReadAsync(db, watch, ranges, default, allText);
+                    readBeforeCommit[watch] = Describe(held, allText);
                     stagedInEarlierRange += ranges.Count == 2 ? held.Count(e => batch.Contains(e) && e.At <= ranges[0].To) : 0;
                 }
 
@@ -120,11 +140,13 @@ public sealed class EvidenceWindowsTests : IDisposable
 
                 if (staged && round % 40 != 39)
                 {
-                    readBeforeCommit[watch].ShouldBe(Describe(stored), $"round {round}, watch {watch}: read before the commit");
+                    readBeforeCommit[watch].ShouldBe(Describe(stored, allText), $"round {round}, watch {watch}: read before the commit");
                 }
 
-                var held = await windows.ReadAsync(db, watch, ranges, default);
-                Describe(held).ShouldBe(Describe(stored), $"round {round}, watch {watch}");
+                var held = await windows.ReadAsync(db, watch, ranges, default, allText);
+                Describe(held, allText).ShouldBe(Describe(stored, allText), $"round {round}, watch {watch}");
+                held.Where(e => e.TextDropped).ShouldAllBe(e => !e.IsNegative && e.Excerpt == "" && e.Author == null && e.Url == null);
+                textless += held.Count(e => e.TextDropped);
                 compared += stored.Count;
                 fromMemory += held.Count(e => e.At > ranges[^1].From);
             }
@@ -133,6 +155,16 @@ public sealed class EvidenceWindowsTests : IDisposable
         compared.ShouldBeGreaterThan(5_000, "the run compares many rows, not a handful");
         fromMemory.ShouldBeGreaterThan(compared / 2, "most rows come from memory");
         windows.Count.ShouldBe(2);
+        if (allText)
+        {
+            textless.ShouldBe(0);
+        }
+        else
+        {
+            textless.ShouldBeGreaterThan(fromMemory / 3, "rows that are not negative are held without their text");
+            windows.RestoredTexts.ShouldBeGreaterThan(0, "some held rows were re-scored negative and got their stored text back");
+        }
+
         if (staged)
         {
             stagedInEarlierRange.ShouldBeGreaterThan(0, "some staged rows fall in an earlier range read from the store");
@@ -158,7 +190,10 @@ public sealed class EvidenceWindowsTests : IDisposable
     // The store keeps 0.1 ms, as the desk's own rows do.
     private static DateTimeOffset Stored(DateTimeOffset at) => new(at.UtcTicks / 1_000 * 1_000, TimeSpan.Zero);
 
-    private static List<string> Describe(IEnumerable<MentionEvidence> rows) =>
-        rows.Select(e => $"{e.WatchId}|{e.MentionId}|{e.At.UtcTicks}|{e.Sentiment}|{e.Source}|{e.Topic}|{e.Author}|{e.Reach}|{e.RiskTerms}|{e.Url}|{e.Excerpt}")
+    /// <summary>Every field; without <paramref name="allText"/>, a row that is not negative without its author, link and text.</summary>
+    private static List<string> Describe(IEnumerable<MentionEvidence> rows, bool allText) =>
+        rows.Select(e => allText || e.IsNegative
+                ? $"{e.WatchId}|{e.MentionId}|{e.At.UtcTicks}|{e.Sentiment}|{e.Source}|{e.Topic}|{e.Author}|{e.Reach}|{e.RiskTerms}|{e.Url}|{e.Excerpt}"
+                : $"{e.WatchId}|{e.MentionId}|{e.At.UtcTicks}|{e.Sentiment}|{e.Source}|{e.Topic}|{e.Reach}|{e.RiskTerms}")
             .Order(StringComparer.Ordinal).ToList();
 }
