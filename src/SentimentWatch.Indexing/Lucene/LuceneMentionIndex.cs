@@ -53,14 +53,17 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
         queries = new MentionQuery(Version, Analyzer);
         // Stored fields (each mention's JSON, more than half of the index) are read with ordinary file reads: only the hits a
         // page shows, exports and merges read them, and memory-mapped they stayed resident, 300+ MiB at a million mentions.
-        // The terms, postings, norms and doc values a search walks stay mapped (decision 223). Small segments are written as
-        // compound files (.cfs), which hold their stored fields too and stay mapped: at a million mentions 119 of 595 MiB.
+        // The terms, postings, norms and doc values a search walks stay mapped (decision 223). No segment is a compound file
+        // (.cfs): one holds its segment's stored fields too, and mapped with the rest they stayed resident (119 of 595 MiB at
+        // a million mentions); a segment is a dozen files instead of three (decision 228).
         directory = new FileSwitchDirectory(StoredFieldFiles, new NIOFSDirectory(Path), FSDirectory.Open(Path), doClose: true);
         var config = new IndexWriterConfig(Version, Analyzer)
         {
             OpenMode = OpenMode.CREATE_OR_APPEND,
             // Bigger in-memory segments mean fewer flushes and merges during bulk loads.
             RAMBufferSizeMB = 128,
+            UseCompoundFile = false,
+            MergePolicy = new TieredMergePolicy { NoCFSRatio = 0.0 },
         };
         try
         {

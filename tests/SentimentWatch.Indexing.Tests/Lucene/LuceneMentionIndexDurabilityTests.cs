@@ -47,6 +47,29 @@ public sealed class LuceneMentionIndexDurabilityTests : IDisposable
         ids.Distinct(StringComparer.Ordinal).Count().ShouldBe(ids.Count);
     }
 
+    /// <summary>
+    /// Decision 228: no segment is a compound file, flushed or merged, so every segment's stored fields are read with file
+    /// reads (decision 223) rather than mapped inside a .cfs.
+    /// </summary>
+    [Fact]
+    public async Task SegmentsFlushedAndMergedAreNotCompoundFilesSoStoredFieldsStayUnmapped()
+    {
+        using (var index = new LuceneMentionIndex(IndexPath))
+        {
+            // More commits than a merge tier holds (10), so the writer merges too.
+            for (var batch = 0; batch < 14; batch++)
+            {
+                await index.UpsertAsync(CrashWriter.Batch(batch), CancellationToken.None);
+            }
+        }
+
+        var files = Directory.GetFiles(IndexPath).Select(Path.GetFileName).ToList();
+        files.ShouldNotContain(f => f!.EndsWith(".cfs", StringComparison.Ordinal) || f.EndsWith(".cfe", StringComparison.Ordinal));
+        files.Count(f => f!.EndsWith(".fdt", StringComparison.Ordinal)).ShouldBeGreaterThan(0);
+        using var reopened = new LuceneMentionIndex(IndexPath);
+        (await reopened.HealthAsync(CancellationToken.None)).DocumentCount.ShouldBe(14 * CrashWriter.BatchSize);
+    }
+
     [Fact]
     public void ASecondWriterOnTheSameFolderIsToldWhichProcessToStop()
     {
