@@ -34,6 +34,8 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
         builder.UseSetting("Replay:BatchSize", "200");
         builder.UseSetting("Replay:Interval", "00:00:00.100");
         builder.UseSetting("Pipeline:PollInterval", "00:00:00.200");
+        // The heap bound is process-wide, and a test process runs many services side by side: only the test of the bound sets it.
+        builder.UseSetting("Host:HeapBoundMiB", "0");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -74,6 +74,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
             "--Replay:BatchSize=200",
             "--Replay:Interval=00:00:00.100",
             "--Pipeline:PollInterval=00:00:00.200",
+            // The heap bound is process-wide; this test process is not the service's alone.
+            "--Host:HeapBoundMiB=0",
             "--Alerting:EvaluationInterval=00:00:01",
             "--Console:RefreshInterval=00:00:02",
             $"--Auth:ApiKeys:0:Key={AdminKey}",

@@ -12,7 +12,7 @@ public sealed class NativeArenasTests : IDisposable
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "sw-arenas-" + Guid.NewGuid().ToString("N"));
 
     [LinuxOnlyFact]
-    public async Task WithoutTheVariable_TheServiceRunsWithTwoArenas_InTheSameProcess_WithTheSameCommandLine()
+    public async Task WithoutTheVariable_TheServiceRunsWithTwoArenas_InTheSameProcess_WithTheSameCommandLine_AndItsHeapBoundedByDefault()
     {
         using var service = ServiceProcess.StartWith(new Dictionary<string, string?> { [NativeArenas.Variable] = null }, Args());
         using var client = service.Client(Key);
@@ -26,6 +26,11 @@ public sealed class NativeArenasTests : IDisposable
         commandLine.ShouldContain($"--Storage:DataDirectory={_dataDirectory}");
         (await client.GetAsync("/health")).IsSuccessStatusCode.ShouldBeTrue();
         await EventuallyContainsAsync(service, $"native allocator arenas at most {NativeArenas.Count} ({NativeArenas.Variable})");
+
+        // Decision 228: the service's own heap bound is on by default, unless the runtime has one (a container's memory limit).
+        await EventuallyContainsAsync(service, HeapBound.RuntimeBytes > 0
+            ? "set by the runtime (DOTNET_GCHeapHardLimit or a container limit) is kept"
+            : $"managed heap bounded at {HostSettings.DefaultHeapBoundMiB} MiB");
     }
 
     [LinuxOnlyFact]
