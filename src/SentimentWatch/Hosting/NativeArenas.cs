@@ -69,6 +69,7 @@ public static class NativeArenas
         var envp = ToNative(environment);
         try
         {
+            RemoveDiagnosticsSocket();
             execve(path, argv, envp); // returns only on failure
             s_restartFailure = $"native allocator arenas as the platform has them (restarting with {Variable}={Count} failed: errno {Marshal.GetLastPInvokeError()})";
         }
@@ -76,6 +77,27 @@ public static class NativeArenas
         {
             Free(argv);
             Free(envp);
+        }
+    }
+
+    /// <summary>
+    /// The runtime's diagnostics socket (what <c>dotnet-counters</c>, <c>dotnet-trace</c> and <c>dotnet-dump</c> attach to) is
+    /// named by process id and start time, and <c>execve</c> keeps both: while this runtime's socket file is there the restarted
+    /// runtime cannot listen under that name, and the tools found a socket nobody answered ("connection refused"). Removed just
+    /// before the restart, the restarted runtime makes its own.
+    /// </summary>
+    private static void RemoveDiagnosticsSocket()
+    {
+        try
+        {
+            foreach (var socket in Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{Environment.ProcessId}-*-socket"))
+            {
+                File.Delete(socket);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Diagnostics tools will not attach to this process; the service itself is unaffected.
         }
     }
 

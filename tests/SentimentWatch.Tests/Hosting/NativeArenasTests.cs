@@ -27,6 +27,16 @@ public sealed class NativeArenasTests : IDisposable
         (await client.GetAsync("/health")).IsSuccessStatusCode.ShouldBeTrue();
         await EventuallyContainsAsync(service, $"native allocator arenas at most {NativeArenas.Count} ({NativeArenas.Variable})");
 
+        // The restarted runtime answers on its diagnostics socket (dotnet-counters, dotnet-trace, dotnet-dump attach there): before
+        // decision 228 the first runtime's socket file kept its name, and tools were refused.
+        var sockets = Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{service.Id}-*-socket");
+        sockets.Length.ShouldBe(1);
+        using (var diagnostics = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            await diagnostics.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(sockets[0]));
+            diagnostics.Connected.ShouldBeTrue();
+        }
+
         // Decision 228: the service's own heap bound is on by default, unless the runtime has one (a container's memory limit).
         await EventuallyContainsAsync(service, HeapBound.RuntimeBytes > 0
             ? "set by the runtime (DOTNET_GCHeapHardLimit or a container limit) is kept"
