@@ -106,6 +106,9 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
 
     internal Analyzer Analyzer { get; }
 
+    /// <summary>Whether flushed and merged segments may be compound files (tests: none may, decision 228).</summary>
+    internal (bool Flushed, double MergedUpToShare) CompoundFiles => (writer.Config.UseCompoundFile, writer.Config.MergePolicy.NoCFSRatio);
+
     public Task UpsertAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
     {
         if (Write(mentions, cancellationToken))

@@ -15,7 +15,7 @@ public sealed class HostSettings
     /// heap within it, and the service raises it when what lives after a full collection passes two thirds of it (read every
     /// 250 ms), so the bound follows the data instead of failing a large deployment; growth faster than about 1 GB/s can still
     /// outrun it. A bound the runtime already has (<c>DOTNET_GCHeapHardLimit</c>, a container's memory limit) is left as it is.
-    /// At a million mentions it keeps the resident set under 1 GB for a few per cent more CPU per mention (decision 228).
+    /// At a million mentions it keeps the resident set under 1 GB for about 13 % more CPU per mention (decision 228).
     /// </summary>
     public int HeapBoundMiB { get; set; } = DefaultHeapBoundMiB;
 

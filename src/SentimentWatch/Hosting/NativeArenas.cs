@@ -69,9 +69,10 @@ public static class NativeArenas
         var envp = ToNative(environment);
         try
         {
-            RemoveDiagnosticsSocket();
+            var socketRemoved = RemoveDiagnosticsSocket();
             execve(path, argv, envp); // returns only on failure
-            s_restartFailure = $"native allocator arenas as the platform has them (restarting with {Variable}={Count} failed: errno {Marshal.GetLastPInvokeError()})";
+            s_restartFailure = $"native allocator arenas as the platform has them (restarting with {Variable}={Count} failed: errno {Marshal.GetLastPInvokeError()})"
+                + (socketRemoved ? "; diagnostics tools cannot attach to this process (its diagnostics socket was removed for the restart)" : "");
         }
         finally
         {
@@ -82,22 +83,31 @@ public static class NativeArenas
 
     /// <summary>
     /// The runtime's diagnostics socket (what <c>dotnet-counters</c>, <c>dotnet-trace</c> and <c>dotnet-dump</c> attach to) is
-    /// named by process id and start time, and <c>execve</c> keeps both: while this runtime's socket file is there the restarted
+    /// <c>dotnet-diagnostic-{pid}-{start time}-socket</c> in the temporary folder, the start time in clock ticks as
+    /// <c>/proc/self/stat</c> gives it, and <c>execve</c> keeps both: while this runtime's socket file is there the restarted
     /// runtime cannot listen under that name, and the tools found a socket nobody answered ("connection refused"). Removed just
-    /// before the restart, the restarted runtime makes its own.
+    /// before the restart (that exact name only: another process's socket in a shared folder is never touched), the
+    /// restarted runtime makes its own. Returns whether a socket was removed.
     /// </summary>
-    private static void RemoveDiagnosticsSocket()
+    private static bool RemoveDiagnosticsSocket()
     {
         try
         {
-            foreach (var socket in Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{Environment.ProcessId}-*-socket"))
+            var stat = File.ReadAllText("/proc/self/stat");
+            // After the command name, which may hold spaces and parentheses, field 3 (state) onwards; the start time is field 22.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var socket = Path.Combine(Path.GetTempPath(), $"dotnet-diagnostic-{Environment.ProcessId}-{fields[22 - 3]}-socket");
+            if (!File.Exists(socket))
             {
-                File.Delete(socket);
+                return false;
             }
+
+            File.Delete(socket);
+            return true;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
-            // Diagnostics tools will not attach to this process; the service itself is unaffected.
+            return false; // diagnostics tools will not attach to the restarted process; the service itself is unaffected
         }
     }
 

@@ -28,15 +28,49 @@ public sealed class EvidenceWindowsTests : IDisposable
     public Task Evidence_staged_before_its_commit_reads_as_the_store_holds_it_after_the_commit() => RunAsync(staged: true);
 
     /// <summary>
-    /// Decision 228: a window of a watch with an emergingTopic rule keeps every row's text, as above; the others keep it only
-    /// for negative rows, and a held row re-scored negative gets the stored text back (here often an edited one, which the
-    /// store does not take).
+    /// Decision 228: a window of a watch with an emergingTopic rule keeps every row's text and matches the store field for field
+    /// (re-deliveries here are often edited, which the store does not take). The two runs above, without it, hold rows that are not
+    /// negative without their text and give a held row re-scored negative its stored text back.
     /// </summary>
     [Fact]
     public Task Evidence_held_with_every_rows_text_matches_the_store_field_for_field() => RunAsync(staged: false, allText: true);
 
     [Fact]
     public Task Evidence_staged_and_held_with_every_rows_text_matches_the_store_field_for_field() => RunAsync(staged: true, allText: true);
+
+    [Fact]
+    public async Task AWindowHeldWithoutTheTextOfRowsThatAreNotNegative_IsLoadedAgainWholeWhenARuleReadsEveryRowsText()
+    {
+        await using var host = await AlertingTestHost.StartAsync(_data.Path, new AlertingSettings().Spike());
+        var now = host.Clock.GetUtcNow();
+        var random = new Random(228);
+        var neutral = Row("brand", "n1", Stored(now - TimeSpan.FromMinutes(5)), random);
+        neutral.Sentiment = SentimentLabel.Neutral;
+        var negative = Row("brand", "x1", Stored(now - TimeSpan.FromMinutes(4)), random);
+        negative.Sentiment = SentimentLabel.Negative;
+        await using (var db = await host.DbAsync())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await EvidenceWriter.UpsertAsync(db, [neutral, negative], default);
+            await transaction.CommitAsync();
+        }
+
+        var windows = new EvidenceWindows();
+        List<(DateTimeOffset From, DateTimeOffset To)> range = [(now - TimeSpan.FromMinutes(70), now)];
+        await using (var db = await host.DbAsync())
+        {
+            var slim = await windows.ReadAsync(db, "brand", range, default, allText: false);
+            slim.Single(e => e.MentionId == "n1").ShouldSatisfyAllConditions(e => e.TextDropped.ShouldBeTrue(), e => e.Excerpt.ShouldBe(""), e => e.Author.ShouldBeNull());
+            slim.Single(e => e.MentionId == "x1").Excerpt.ShouldBe("text of x1");
+
+            // An emergingTopic rule was added to the watch: the same window, read again, has every row's text.
+            var whole = await windows.ReadAsync(db, "brand", range, default, allText: true);
+            Describe(whole, allText: true).ShouldBe(Describe([neutral, negative], allText: true));
+            whole.ShouldAllBe(e => !e.TextDropped);
+        }
+
+        windows.Count.ShouldBe(1);
+    }
 
     private async Task RunAsync(bool staged, bool allText = false)
     {

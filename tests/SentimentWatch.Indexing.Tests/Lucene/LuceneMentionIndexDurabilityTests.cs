@@ -56,6 +56,9 @@ public sealed class LuceneMentionIndexDurabilityTests : IDisposable
     {
         using (var index = new LuceneMentionIndex(IndexPath))
         {
+            // Lucene's defaults write flushed segments, and merged ones under a tenth of the index, as compound files.
+            index.CompoundFiles.ShouldBe((false, 0.0));
+
             // More commits than a merge tier holds (10), so the writer merges too.
             for (var batch = 0; batch < 14; batch++)
             {

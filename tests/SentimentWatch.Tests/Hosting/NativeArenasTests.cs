@@ -29,11 +29,12 @@ public sealed class NativeArenasTests : IDisposable
 
         // The restarted runtime answers on its diagnostics socket (dotnet-counters, dotnet-trace, dotnet-dump attach there): before
         // decision 228 the first runtime's socket file kept its name, and tools were refused.
-        var sockets = Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{service.Id}-*-socket");
-        sockets.Length.ShouldBe(1);
-        using (var diagnostics = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        if (System.Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics") != "0")
         {
-            await diagnostics.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(sockets[0]));
+            var socket = DiagnosticsSocket(service.Id);
+            File.Exists(socket).ShouldBeTrue(socket);
+            using var diagnostics = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            await diagnostics.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
             diagnostics.Connected.ShouldBeTrue();
         }
 
@@ -58,6 +59,14 @@ public sealed class NativeArenasTests : IDisposable
 
     private string[] Args() =>
         [$"--Storage:DataDirectory={_dataDirectory}", "--Replay:Enabled=false", $"--Auth:ApiKeys:0:Key={Key}", "--Auth:ApiKeys:0:Role=admin"];
+
+    /// <summary>The runtime's diagnostics socket of the process: named by its id and start time (field 22 of its stat).</summary>
+    private static string DiagnosticsSocket(int processId)
+    {
+        var stat = File.ReadAllText($"/proc/{processId}/stat");
+        var startTime = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[22 - 3];
+        return Path.Combine(Path.GetTempPath(), $"dotnet-diagnostic-{processId}-{startTime}-socket");
+    }
 
     private static string[] Environment(int processId) =>
         File.ReadAllText($"/proc/{processId}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
