@@ -30,7 +30,27 @@ public static class PipelineMetricsApi
         IReadOnlyList<StageView> Stages,
         double? SearchableP50Ms,
         double? SearchableP95Ms,
-        IReadOnlyList<BucketView> SearchableBuckets);
+        IReadOnlyList<BucketView> SearchableBuckets)
+    {
+        /// <summary>The garbage collector since start-up: what a load costs in allocation and pauses (null from an older service).</summary>
+        public CollectorView? Collector { get; init; }
+    }
+
+    /// <summary>
+    /// The process's garbage collector since start-up, read from the runtime: bytes allocated, collections by generation,
+    /// the time the process was paused for them, and the heap bound in force (<c>Host:HeapBoundMiB</c>, 0 when none).
+    /// </summary>
+    public sealed record CollectorView(long AllocatedBytes, int Gen0, int Gen1, int Gen2, double PausedSeconds, long HeapBoundBytes, long HeapBytes)
+    {
+        public static CollectorView Read() => new(
+            GC.GetTotalAllocatedBytes(precise: false),
+            GC.CollectionCount(0),
+            GC.CollectionCount(1),
+            GC.CollectionCount(2),
+            GC.GetTotalPauseDuration().TotalSeconds,
+            Hosting.HeapBound.InForceBytes,
+            GC.GetGCMemoryInfo().HeapSizeBytes);
+    }
 
     private static MetricsView Read(PipelineMetrics metrics, PipelineStatus status)
     {
@@ -43,6 +63,9 @@ public static class PipelineMetricsApi
             [.. metrics.Snapshot().Select(s => new StageView(s.Stage, s.Calls, s.Items, s.Busy.TotalSeconds))],
             LatencyHistogram.Percentile(buckets, 0.50),
             LatencyHistogram.Percentile(buckets, 0.95),
-            [.. buckets.Select((count, i) => new BucketView(i, LatencyHistogram.UpperBoundMs(i), count)).Where(b => b.Count > 0)]);
+            [.. buckets.Select((count, i) => new BucketView(i, LatencyHistogram.UpperBoundMs(i), count)).Where(b => b.Count > 0)])
+        {
+            Collector = CollectorView.Read(),
+        };
     }
 }

@@ -307,6 +307,7 @@ public static class PipelineBenchmark
             MachineLoad.Average())
         {
             FirstPushBack = firstPushBackTicks > 0 ? (Interlocked.Read(ref acceptedBeforePushBack), TimeSpan.FromTicks(firstPushBackTicks)) : null,
+            Collector = CollectorDuring(before, after),
         };
     }
 
@@ -498,6 +499,7 @@ public static class PipelineBenchmark
         var buckets = new long[LatencyHistogram.Buckets];
         long accepted = 0, processed = 0, parked = 0;
         var stages = new List<PipelineMetricsApi.StageView>();
+        PipelineMetricsApi.CollectorView? collector = null;
         foreach (var client in clients)
         {
             var view = await client.GetFromJsonAsync<PipelineMetricsApi.MetricsView>("/api/pipeline/metrics", new JsonSerializerOptions(JsonSerializerDefaults.Web), cancellationToken)
@@ -511,11 +513,24 @@ public static class PipelineBenchmark
             processed += view.Processed;
             parked += view.Parked;
             stages.AddRange(view.Stages);
+            if (view.Collector is { } c)
+            {
+                collector = collector is null ? c : collector with
+                {
+                    AllocatedBytes = collector.AllocatedBytes + c.AllocatedBytes,
+                    Gen0 = collector.Gen0 + c.Gen0,
+                    Gen1 = collector.Gen1 + c.Gen1,
+                    Gen2 = collector.Gen2 + c.Gen2,
+                    PausedSeconds = collector.PausedSeconds + c.PausedSeconds,
+                    HeapBoundBytes = collector.HeapBoundBytes + c.HeapBoundBytes,
+                    HeapBytes = collector.HeapBytes + c.HeapBytes,
+                };
+            }
         }
 
         IReadOnlyList<PipelineMetricsApi.StageView> summed = [.. stages.GroupBy(s => s.Stage, StringComparer.Ordinal)
             .Select(g => new PipelineMetricsApi.StageView(g.Key, g.Sum(s => s.Calls), g.Sum(s => s.Items), g.Sum(s => s.BusySeconds)))];
-        return new MetricsSnapshot(accepted, processed, parked, summed, buckets);
+        return new MetricsSnapshot(accepted, processed, parked, summed, buckets, collector);
     }
 
     private static IReadOnlyList<StageShare> Stages(MetricsSnapshot before, MetricsSnapshot after) =>
@@ -546,7 +561,13 @@ public static class PipelineBenchmark
         }
     }
 
-    private sealed record MetricsSnapshot(long Accepted, long Processed, long Parked, IReadOnlyList<PipelineMetricsApi.StageView> Stages, long[] SearchableBuckets);
+    private sealed record MetricsSnapshot(long Accepted, long Processed, long Parked, IReadOnlyList<PipelineMetricsApi.StageView> Stages, long[] SearchableBuckets, PipelineMetricsApi.CollectorView? Collector);
+
+    /// <summary>What the collector did between two readings; the bound and the heap size are the later reading's.</summary>
+    private static PipelineMetricsApi.CollectorView? CollectorDuring(MetricsSnapshot before, MetricsSnapshot after) =>
+        before.Collector is { } b && after.Collector is { } a
+            ? new(a.AllocatedBytes - b.AllocatedBytes, a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.PausedSeconds - b.PausedSeconds, a.HeapBoundBytes, a.HeapBytes)
+            : null;
 
     public sealed record StageShare(string Stage, long Calls, long Items, TimeSpan Busy);
 
@@ -566,6 +587,9 @@ public static class PipelineBenchmark
 
         /// <summary>Mentions accepted and the time when the backlog limit first answered 429; null when it never did.</summary>
         public (long Accepted, TimeSpan At)? FirstPushBack { get; init; }
+
+        /// <summary>The service's garbage collector over the burst (summed over workers); null when the service does not report it.</summary>
+        public PipelineMetricsApi.CollectorView? Collector { get; init; }
 
         public double EndToEndRate => Count / Math.Max(0.001, EndToEndTime.TotalSeconds);
     }
@@ -635,6 +659,14 @@ public static class PipelineBenchmark
             if (BenchCpu is { } bench)
             {
                 table.AddRow("bench process CPU", Markup.Escape($"{bench.TotalSeconds:N1} CPU-s = {bench.TotalMilliseconds * 1000 / b.Count:N0} µs per mention (the emulated node and the HTTP clients; PostgreSQL's own CPU is in neither figure)"), string.Empty);
+            }
+
+            if (b.Collector is { } gc)
+            {
+                table.AddRow("collector (burst)", Markup.Escape(
+                    $"{gc.AllocatedBytes / 1073741824.0:N1} GiB allocated = {gc.AllocatedBytes / 1024.0 / b.Count:N1} KiB per mention; collections gen 0 {gc.Gen0:N0}, gen 1 {gc.Gen1:N0}, gen 2 {gc.Gen2:N0}; "
+                    + $"paused {gc.PausedSeconds:N1} s = {gc.PausedSeconds / Math.Max(0.001, b.EndToEndTime.TotalSeconds):P0} of the wall time; "
+                    + $"heap {gc.HeapBytes / 1048576.0:N0} MiB at the end, bound {(gc.HeapBoundBytes > 0 ? $"{gc.HeapBoundBytes / 1048576.0:N0} MiB" : "none")}"), string.Empty);
             }
 
             table.AddRow("load average (1/5/15 min)", Markup.Escape($"{b.LoadBefore} before, {b.LoadAfter} after, {Environment.ProcessorCount} cores"), string.Empty);
