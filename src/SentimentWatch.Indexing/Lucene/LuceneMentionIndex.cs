@@ -56,7 +56,7 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
         // The terms, postings, norms and doc values a search walks stay mapped (decision 223). No segment is a compound file
         // (.cfs): one holds its segment's stored fields too, and mapped with the rest they stayed resident (119 of 595 MiB at
         // a million mentions); a segment is a dozen files instead of three (decision 228).
-        directory = new FileSwitchDirectory(StoredFieldFiles, new NIOFSDirectory(Path), FSDirectory.Open(Path), doClose: true);
+        directory = CommitSyncedDirectories.Open(Path, StoredFieldFiles);
         var config = new IndexWriterConfig(Version, Analyzer)
         {
             OpenMode = OpenMode.CREATE_OR_APPEND,
@@ -64,6 +64,8 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
             RAMBufferSizeMB = 128,
             UseCompoundFile = false,
             MergePolicy = new TieredMergePolicy { NoCFSRatio = 0.0 },
+            // Larger term blocks: a quarter of the per-block FSTs every flush and merge builds (decision 229).
+            Codec = new MentionCodec(),
         };
         try
         {
@@ -105,6 +107,9 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
     private bool AnalysisIsOutdated => AnalysisVersion != MentionTextAnalyzer.AnalysisVersion;
 
     internal Analyzer Analyzer { get; }
+
+    /// <summary>Index files written and closed that no commit has made durable yet (tests; decision 229).</summary>
+    internal IReadOnlyCollection<string> UnsyncedFiles => CommitSyncedDirectories.Unsynced(directory);
 
     /// <summary>Whether flushed and merged segments may be compound files (tests: none may, decision 228).</summary>
     internal (bool Flushed, double MergedUpToShare) CompoundFiles => (writer.Config.UseCompoundFile, writer.Config.MergePolicy.NoCFSRatio);

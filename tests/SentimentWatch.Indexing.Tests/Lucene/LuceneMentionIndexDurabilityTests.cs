@@ -73,6 +73,119 @@ public sealed class LuceneMentionIndexDurabilityTests : IDisposable
         (await reopened.HealthAsync(CancellationToken.None)).DocumentCount.ShouldBe(14 * CrashWriter.BatchSize);
     }
 
+    /// <summary>
+    /// Decision 229: a refreshed segment's files go to the operating system, not to the disk; a commit makes every file it names
+    /// durable, so nothing it names is left unsynced (Lucene.NET forced each file to disk as it closed and synced nothing at
+    /// commit). The files carry the checksums Lucene checks: CheckIndex reads every one of them back.
+    /// </summary>
+    [Fact]
+    public async Task RefreshedSegmentsWaitForACommitToBeSyncedAndEveryFilePassesLucenesChecks()
+    {
+        using (var index = new LuceneMentionIndex(IndexPath))
+        {
+            for (var batch = 0; batch < 14; batch++)
+            {
+                await index.IndexAsync(CrashWriter.Batch(batch), CancellationToken.None);
+                await index.RefreshAsync(CancellationToken.None);
+                if (batch % 5 == 4)
+                {
+                    index.UnsyncedFiles.ShouldContain(f => f.EndsWith(".fdt", StringComparison.Ordinal), "a refreshed segment's stored fields");
+                    index.UnsyncedFiles.ShouldContain(f => f.EndsWith(".tim", StringComparison.Ordinal), "a refreshed segment's terms");
+                    await index.CommitAsync(CancellationToken.None);
+                    ShouldBeSynced(index);
+                }
+            }
+
+            await index.CommitAsync(CancellationToken.None);
+            ShouldBeSynced(index);
+        }
+
+        using var folderIndex = global::Lucene.Net.Store.FSDirectory.Open(IndexPath);
+        var check = new global::Lucene.Net.Index.CheckIndex(folderIndex);
+        var status = check.DoCheckIndex();
+        status.Clean.ShouldBeTrue();
+        status.SegmentInfos.Sum(s => s.DocCount).ShouldBe(14 * CrashWriter.BatchSize);
+    }
+
+    /// <summary>
+    /// Decision 229: terms are written in blocks of 96–192 (Lucene's default 25–48), a quarter of the per-block FSTs to build,
+    /// and a reader with Lucene's own codecs (CheckIndex) reads them.
+    /// </summary>
+    [Fact]
+    public async Task TermsAreWrittenInLargerBlocksThatLucenesOwnCodecReads()
+    {
+        using (var index = new LuceneMentionIndex(IndexPath))
+        {
+            await index.UpsertAsync([.. Enumerable.Range(0, 40).SelectMany(CrashWriter.Batch)], CancellationToken.None);
+        }
+
+        using var folderIndex = global::Lucene.Net.Store.FSDirectory.Open(IndexPath);
+        var status = new global::Lucene.Net.Index.CheckIndex(folderIndex).DoCheckIndex();
+        status.Clean.ShouldBeTrue();
+        // One segment, or one per indexing thread.
+        var ids = status.SegmentInfos.Select(s => s.TermIndexStatus.BlockTreeStats["id"]).ToList();
+        ids.Sum(s => s.TotalTermCount).ShouldBe(40 * CrashWriter.BatchSize);
+        // About 130 terms a block at 96–192; Lucene's default would give about 35.
+        ((double)ids.Sum(s => s.TotalTermCount) / ids.Sum(s => s.TotalBlockCount)).ShouldBeGreaterThan(MentionCodec.MinTermsPerBlock * 0.8);
+    }
+
+    /// <summary>Every file the latest commit names, its commit point included, is synced (a merge still running may write others).</summary>
+    private void ShouldBeSynced(LuceneMentionIndex index)
+    {
+        using var reading = global::Lucene.Net.Store.FSDirectory.Open(IndexPath);
+        var commit = new global::Lucene.Net.Index.SegmentInfos();
+        commit.Read(reading);
+        var named = commit.GetFiles(reading, includeSegmentsFile: true);
+        named.ShouldContain(f => f.EndsWith(".fdt", StringComparison.Ordinal));
+        named.ShouldContain(f => f.StartsWith("segments_", StringComparison.Ordinal));
+        index.UnsyncedFiles.Intersect(named).ShouldBeEmpty("every file a commit names is synced, and the commit point itself");
+    }
+
+    /// <summary>
+    /// The checksum an index file ends with is CRC-32 (Java's <c>java.util.zip.CRC32</c>) of every byte before it: written through
+    /// the new output in pieces that cross its buffer every way, it must be what Lucene computes reading the file back.
+    /// </summary>
+    [Fact]
+    public void AFileWrittenInPiecesOfEverySizeEndsWithTheChecksumLuceneReadsBack()
+    {
+        Directory.CreateDirectory(IndexPath);
+        using var directory = CommitSyncedDirectories.Open(IndexPath, new HashSet<string>(StringComparer.Ordinal) { "fdt" });
+        var random = new Random(229);
+        foreach (var name in new[] { "_0.fdt", "_0.tim" })
+        {
+            var written = new List<byte>();
+            using (var output = directory.CreateOutput(name, global::Lucene.Net.Store.IOContext.DEFAULT))
+            {
+                global::Lucene.Net.Codecs.CodecUtil.WriteHeader(output, "test", 0);
+                for (var piece = 0; piece < 400; piece++)
+                {
+                    var size = random.Next(4) switch { 0 => 1, 1 => random.Next(2, 100), 2 => random.Next(100, 20_000), _ => random.Next(16_000, 70_000) };
+                    var bytes = new byte[size];
+                    random.NextBytes(bytes);
+                    if (size == 1)
+                    {
+                        output.WriteByte(bytes[0]);
+                    }
+                    else
+                    {
+                        output.WriteBytes(bytes, 0, size);
+                    }
+
+                    written.AddRange(bytes);
+                }
+
+                output.Position.ShouldBe(written.Count + global::Lucene.Net.Codecs.CodecUtil.HeaderLength("test"));
+                global::Lucene.Net.Codecs.CodecUtil.WriteFooter(output);
+            }
+
+            using var input = directory.OpenInput(name, global::Lucene.Net.Store.IOContext.READ_ONCE);
+            input.Length.ShouldBe(written.Count + global::Lucene.Net.Codecs.CodecUtil.HeaderLength("test") + global::Lucene.Net.Codecs.CodecUtil.FooterLength());
+            // Throws CorruptIndexException when the footer's checksum is not the CRC-32 of the bytes before it.
+            var checksum = global::Lucene.Net.Codecs.CodecUtil.ChecksumEntireFile(input);
+            checksum.ShouldBeGreaterThan(0L);
+        }
+    }
+
     [Fact]
     public void ASecondWriterOnTheSameFolderIsToldWhichProcessToStop()
     {
