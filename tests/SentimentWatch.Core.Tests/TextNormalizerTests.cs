@@ -35,6 +35,60 @@ public sealed class TextNormalizerTests
         TextNormalizer.Normalize("Cafe\u0301 ＯＫ").ShouldBe("café ok");
     }
 
+    /// <summary>
+    /// Decision 229 made <see cref="TextNormalizer.Normalize"/> return the folded text itself when it has nothing to collapse and
+    /// build the rest without a StringBuilder; mention ids and fingerprints depend on its output, so it must equal the
+    /// implementation before it on every kind of white space and control character, wherever they fall.
+    /// </summary>
+    [Fact]
+    public void Normalize_gives_what_the_StringBuilder_version_gave_for_random_mixes_of_space_control_and_text()
+    {
+        string[] pieces = [" ", "  ", "\t", "\n", "\r\n", "\u0000", "\u007F", "\u0085", "\u00A0", "\u2003", "\u3000", "\u200B", "a", "Ab", "退款", "ＬＵＭＯ", "É", "e\u0301", "!", "，", "😀"];
+        var random = new Random(229);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(0, 12)).Select(_ => pieces[random.Next(pieces.Length)]));
+            TextNormalizer.Normalize(text).ShouldBe(Before(text), $"\"{text}\"");
+        }
+
+        var long_ = string.Concat(Enumerable.Repeat("退款  refund\t", 400));
+        TextNormalizer.Normalize(long_).ShouldBe(Before(long_));
+        var collapsed = "lumo coffee 退款";
+        ReferenceEquals(TextNormalizer.Normalize(collapsed), collapsed).ShouldBeTrue("a text with nothing to change is not copied");
+
+        static string Before(string text)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return string.Empty;
+            }
+
+            // ICU for all of it: the fast path equals ICU where it applies (the test above).
+            var folded = text.Normalize(System.Text.NormalizationForm.FormKC).ToLowerInvariant();
+            var sb = new System.Text.StringBuilder(folded.Length);
+            var lastWasSpace = true;
+            foreach (var c in folded)
+            {
+                if (char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Control)
+                {
+                    if (!lastWasSpace)
+                    {
+                        sb.Append(' ');
+                    }
+
+                    lastWasSpace = true;
+                }
+                else
+                {
+                    sb.Append(c);
+                    lastWasSpace = false;
+                }
+            }
+
+            return sb.ToString().TrimEnd();
+        }
+    }
+
     [Fact]
     public void Normalize_is_idempotent()
     {
