@@ -61,7 +61,8 @@ public static class TextNormalizer
         {
             if (rented is not null)
             {
-                System.Buffers.ArrayPool<char>.Shared.Return(rented);
+                // Mention text may hold personal data not yet redacted: cleared before another renter sees it.
+                System.Buffers.ArrayPool<char>.Shared.Return(rented, clearArray: true);
             }
         }
     }

@@ -27,13 +27,15 @@ internal static class CommitSyncedDirectories
     public static LuceneDirectory Open(string path, ISet<string> fileReadExtensions)
     {
         var folder = new DirectoryInfo(path);
-        return new FileSwitchDirectory(fileReadExtensions, new NioFs(folder), new Mapped(folder), doClose: true);
+        // One record for the folder: a sync names files of both parts, and the folder is synced once for them.
+        var stale = new StaleFiles(folder);
+        return new FileSwitchDirectory(fileReadExtensions, new NioFs(folder, stale), new Mapped(folder, stale), doClose: true);
     }
 
     /// <summary>Files written and closed that no sync has made durable yet (tests).</summary>
     public static IReadOnlyCollection<string> Unsynced(LuceneDirectory directory) => directory switch
     {
-        FileSwitchDirectory both => [.. Unsynced(both.PrimaryDir), .. Unsynced(both.SecondaryDir)],
+        FileSwitchDirectory both => [.. Unsynced(both.PrimaryDir).Union(Unsynced(both.SecondaryDir), StringComparer.Ordinal)],
         Mapped mapped => mapped.Stale.Names,
         NioFs nio => nio.Stale.Names,
         _ => [],
@@ -54,7 +56,7 @@ internal static class CommitSyncedDirectories
 
         public void Sync(ICollection<string> requested)
         {
-            var synced = 0;
+            var synced = new List<string>();
             foreach (var name in requested)
             {
                 if (!names.ContainsKey(name))
@@ -67,13 +69,19 @@ internal static class CommitSyncedDirectories
                     RandomAccess.FlushToDisk(handle);
                 }
 
-                names.TryRemove(name, out _);
-                synced++;
+                synced.Add(name);
             }
 
-            if (synced > 0)
+            if (synced.Count == 0)
             {
-                FolderSync.Sync(Folder.FullName);
+                return;
+            }
+
+            // The folder before the names leave the record: a failure on the way leaves them to the next sync.
+            FolderSync.Sync(Folder.FullName);
+            foreach (var name in synced)
+            {
+                names.TryRemove(name, out _);
             }
         }
 
@@ -81,10 +89,8 @@ internal static class CommitSyncedDirectories
     }
 
     /// <summary>The mapped directory (terms, postings, doc values, norms): <see cref="FSDirectory.Open(string)"/>'s choice here.</summary>
-    private sealed class Mapped(DirectoryInfo folder) : MMapDirectory(folder)
+    private sealed class Mapped(DirectoryInfo folder, StaleFiles stale) : MMapDirectory(folder)
     {
-        private readonly StaleFiles stale = new(folder);
-
         internal StaleFiles Stale => stale;
 
         public override IndexOutput CreateOutput(string name, IOContext context)
@@ -108,10 +114,8 @@ internal static class CommitSyncedDirectories
     }
 
     /// <summary>The stored fields, read with ordinary file reads (decision 223).</summary>
-    private sealed class NioFs(DirectoryInfo folder) : NIOFSDirectory(folder)
+    private sealed class NioFs(DirectoryInfo folder, StaleFiles stale) : NIOFSDirectory(folder)
     {
-        private readonly StaleFiles stale = new(folder);
-
         internal StaleFiles Stale => stale;
 
         public override IndexOutput CreateOutput(string name, IOContext context)
@@ -155,12 +159,14 @@ internal static class CommitSyncedDirectories
         {
             this.name = name;
             this.stale = stale;
-            // Unbuffered: this class buffers, so each byte is copied once.
-            file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+            // Unbuffered: this class buffers, so each byte is copied once. Lucene writes a file once (the directory deleted any
+            // older one of the name first).
+            file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
         }
 
         public override void WriteByte(byte b)
         {
+            EnsureOpen();
             if (buffered == BufferSize)
             {
                 FlushBuffer();
@@ -171,6 +177,7 @@ internal static class CommitSyncedDirectories
 
         public override void WriteBytes(byte[] b, int offset, int length)
         {
+            EnsureOpen();
             if (length <= BufferSize - buffered)
             {
                 Buffer.BlockCopy(b, offset, buffer, buffered, length);
@@ -259,11 +266,14 @@ internal static class CommitSyncedDirectories
         }
     }
 
-    /// <summary>fsync(2) of a folder, so names created in it survive a power cut; no-op where a folder cannot be opened (Windows).</summary>
+    /// <summary>
+    /// fsync(2) of a folder, so names created in it survive a power cut. As Lucene (Java) does, a folder the file system will not
+    /// open or sync this way (some FUSE, 9p and CIFS mounts) is left as it is; an I/O error is not. No-op off Linux.
+    /// </summary>
     private static class FolderSync
     {
-        private const int ReadOnly = 0; // O_RDONLY
-        private const int Directory = 0x10000; // O_DIRECTORY on Linux x64 and arm64
+        private const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC, the same on x64 and arm64
+        private const int IoError = 5; // EIO
 
         public static void Sync(string folder)
         {
@@ -272,22 +282,31 @@ internal static class CommitSyncedDirectories
                 return;
             }
 
-            var fd = Open(folder, ReadOnly | Directory);
+            var fd = Open(folder, ReadOnlyCloseOnExec);
             if (fd < 0)
             {
-                throw new IOException($"Could not open the index folder {folder} to sync it (errno {Marshal.GetLastWin32Error()})");
+                ThrowOnIoError(folder, "open", Marshal.GetLastWin32Error());
+                return;
             }
 
             try
             {
                 if (Fsync(fd) != 0)
                 {
-                    throw new IOException($"Could not sync the index folder {folder} (errno {Marshal.GetLastWin32Error()})");
+                    ThrowOnIoError(folder, "sync", Marshal.GetLastWin32Error());
                 }
             }
             finally
             {
                 _ = Close(fd);
+            }
+        }
+
+        private static void ThrowOnIoError(string folder, string what, int errno)
+        {
+            if (errno == IoError)
+            {
+                throw new IOException($"Could not {what} the index folder {folder}: I/O error (EIO)");
             }
         }
 

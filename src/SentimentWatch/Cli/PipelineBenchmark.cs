@@ -665,8 +665,9 @@ public static class PipelineBenchmark
             {
                 table.AddRow("collector (burst)", Markup.Escape(
                     $"{gc.AllocatedBytes / 1073741824.0:N1} GiB allocated = {gc.AllocatedBytes / 1024.0 / b.Count:N1} KiB per mention; collections gen 0 {gc.Gen0:N0}, gen 1 {gc.Gen1:N0}, gen 2 {gc.Gen2:N0}; "
-                    + $"paused {gc.PausedSeconds:N1} s = {gc.PausedSeconds / Math.Max(0.001, b.EndToEndTime.TotalSeconds):P0} of the wall time; "
-                    + $"heap {gc.HeapBytes / 1048576.0:N0} MiB at the end, bound {(gc.HeapBoundBytes > 0 ? $"{gc.HeapBoundBytes / 1048576.0:N0} MiB" : "none")}"), string.Empty);
+                    + $"paused {gc.PausedSeconds:N1} s = {gc.PausedSeconds / Settings.Workers / Math.Max(0.001, b.EndToEndTime.TotalSeconds):P0} of the wall time{(Settings.Workers > 1 ? " per worker" : "")}; "
+                    + $"heap {gc.HeapBytes / 1048576.0:N0} MiB at the end, bound {(gc.HeapBoundBytes > 0 ? $"{gc.HeapBoundBytes / 1048576.0:N0} MiB" : "none")}"
+                    + (Settings.Workers > 1 ? $" (counts, heaps and bounds summed over {Settings.Workers} workers)" : string.Empty)), string.Empty);
             }
 
             table.AddRow("load average (1/5/15 min)", Markup.Escape($"{b.LoadBefore} before, {b.LoadAfter} after, {Environment.ProcessorCount} cores"), string.Empty);

@@ -129,6 +129,46 @@ public sealed class LuceneMentionIndexDurabilityTests : IDisposable
         ((double)ids.Sum(s => s.TotalTermCount) / ids.Sum(s => s.TotalBlockCount)).ShouldBeGreaterThan(MentionCodec.MinTermsPerBlock * 0.8);
     }
 
+    /// <summary>
+    /// An index written before decision 229 (Lucene.NET's own output and default term blocks, as the build before wrote it)
+    /// opens in this build, takes updates and new mentions, merges its old segments with new ones, and passes CheckIndex.
+    /// </summary>
+    [Fact]
+    public async Task AnIndexWrittenWithLucenesOwnCodecAndOutputIsContinuedAndMergedByThisBuild()
+    {
+        using (var stock = global::Lucene.Net.Store.FSDirectory.Open(IndexPath))
+        using (var writer = new global::Lucene.Net.Index.IndexWriter(stock, new global::Lucene.Net.Index.IndexWriterConfig(global::Lucene.Net.Util.LuceneVersion.LUCENE_48, new MentionTextAnalyzer(global::Lucene.Net.Util.LuceneVersion.LUCENE_48))))
+        {
+            for (var batch = 0; batch < 6; batch++)
+            {
+                foreach (var mention in CrashWriter.Batch(batch))
+                {
+                    writer.AddDocument(MentionDocument.Create(mention));
+                }
+
+                writer.Commit();
+            }
+        }
+
+        using (var index = new LuceneMentionIndex(IndexPath))
+        {
+            (await index.HealthAsync(CancellationToken.None)).DocumentCount.ShouldBe(6 * CrashWriter.BatchSize);
+            // Re-deliveries of old mentions replace them; new batches add; enough commits for the writer to merge.
+            for (var batch = 3; batch < 16; batch++)
+            {
+                await index.UpsertAsync(CrashWriter.Batch(batch), CancellationToken.None);
+            }
+
+            (await index.GetAsync("b0-1", CancellationToken.None)).ShouldNotBeNull();
+            (await index.GetAsync("b15-49", CancellationToken.None)).ShouldNotBeNull();
+        }
+
+        using var folderIndex = global::Lucene.Net.Store.FSDirectory.Open(IndexPath);
+        var status = new global::Lucene.Net.Index.CheckIndex(folderIndex).DoCheckIndex();
+        status.Clean.ShouldBeTrue();
+        status.SegmentInfos.Sum(s => s.DocCount - s.NumDeleted).ShouldBe(16 * CrashWriter.BatchSize);
+    }
+
     /// <summary>Every file the latest commit names, its commit point included, is synced (a merge still running may write others).</summary>
     private void ShouldBeSynced(LuceneMentionIndex index)
     {
