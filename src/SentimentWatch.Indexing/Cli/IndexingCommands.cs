@@ -27,9 +27,10 @@ public static class IndexingCommands
         var keep = new Option<bool>("--keep") { Description = "Keep the index folder afterwards." };
         var analysis = new Option<bool>("--analysis") { Description = "Measure text analysis alone instead: CPU µs per mention of --count generated mentions through the shipped chain, without the Traditional fold and with Lucene's MappingCharFilter, median of --rounds interleaved rounds." };
         var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds for --analysis.", DefaultValueFactory = _ => 10 };
+        var asIndexed = new Option<bool>("--as-indexed") { Description = "Query the segments indexing left, as the running service does (a small --batch-size commits many), instead of merging them to four first." };
         var command = new Command("bench", "Generate mixed Chinese/English mentions over 90 days into a Lucene index; report indexing throughput, query and stats latency, and size on disk (or, with --analysis, the CPU cost of text analysis per mention).")
         {
-            count, directory, batch, queries, keep, analysis, rounds,
+            count, directory, batch, queries, keep, analysis, rounds, asIndexed,
         };
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
@@ -57,7 +58,7 @@ public static class IndexingCommands
             dir ??= Path.Combine(Path.GetTempPath(), "sentimentwatch-bench-" + Guid.NewGuid().ToString("N")[..8]);
             try
             {
-                var report = await IndexBenchmark.RunAsync(new IndexBenchmark.Settings(dir, n, size, runs), cancellationToken);
+                var report = await IndexBenchmark.RunAsync(new IndexBenchmark.Settings(dir, n, size, runs, result.GetValue(asIndexed)), cancellationToken);
                 report.Write(AnsiConsole.Console);
                 return 0;
             }

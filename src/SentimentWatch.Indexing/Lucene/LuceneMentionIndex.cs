@@ -356,6 +356,9 @@ public sealed class LuceneMentionIndex : IMentionIndex, IDisposable
         }
     }
 
+    /// <summary>The segments the latest searcher reads.</summary>
+    public int SegmentCount => WithSearcher(searcher => searcher.IndexReader.Leaves.Count);
+
     /// <summary>Bytes the index takes on disk (all files in its folder).</summary>
     public long SizeOnDisk() =>
         new DirectoryInfo(Path).EnumerateFiles().Sum(file => file.Exists ? file.Length : 0);

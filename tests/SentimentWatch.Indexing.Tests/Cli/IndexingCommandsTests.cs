@@ -75,6 +75,19 @@ public sealed class IndexingCommandsTests : IDisposable
         report.BytesOnDisk.ShouldBeGreaterThan(100_000);
         report.LastStatsTotal.ShouldBeGreaterThan(0);
         report.Keyword.P95.ShouldBeGreaterThanOrEqualTo(report.Keyword.P50);
+        report.Segments.ShouldBeInRange(1, 4);
+    }
+
+    [Fact]
+    public async Task BenchAsIndexedQueriesTheSegmentsEachCommitLeft()
+    {
+        // Batches under the index's parallel threshold are written by one thread: one segment per commit.
+        var report = await IndexBenchmark.RunAsync(new IndexBenchmark.Settings(Path.Combine(folder.Path, "bench"), 1_600, 200, 5, AsIndexed: true), CancellationToken.None);
+
+        // Eight commits, eight segments: fewer than a merge tier (ten), so none were merged, and the bench merged none.
+        report.AsIndexed.ShouldBeTrue();
+        report.Segments.ShouldBe(8);
+        report.LastStatsTotal.ShouldBeGreaterThan(0);
     }
 
     public void Dispose() => folder.Dispose();
