@@ -149,6 +149,20 @@ public sealed class ResponsePlanConsoleTests(ConsoleFixture fixture) : ConsoleTe
         await Assertions.Expect(zh.GetByTestId("time-zone")).ToContainTextAsync("时间均按你所在的时区显示");
         await Assertions.Expect(zh.GetByTestId("alert-history")).ToContainTextAsync("开启于");
         await Assertions.Expect(zh.GetByTestId("alert-history")).Not.ToContainTextAsync("触发于");
+
+        // The write-up the console offers is the Chinese one too: same lines, same words as the page.
+        var href = await zh.GetByTestId("record-markdown").GetAttributeAsync("href");
+        href.ShouldBe($"/api/alerts/{id}/timeline?format=markdown&lang=zh-CN");
+        var download = await zh.APIRequest.GetAsync(href!);
+        download.Status.ShouldBe(200);
+        var markdown = await download.TextAsync();
+        markdown.ShouldStartWith($"# 事件 {id}：");
+        markdown.ShouldContain("## 时间线");
+        markdown.ShouldContain("事件开启：");
+        markdown.ShouldContain("应对预案");
+        markdown.ShouldNotContain("incident opened");
+        markdown.ShouldNotContain("## Timeline");
+        (await zh.GetByTestId("record-csv").GetAttributeAsync("href")).ShouldBe($"/api/alerts/{id}/timeline?format=csv&lang=zh-CN");
         await ShotAsync(zh, "zh-record");
     }
 

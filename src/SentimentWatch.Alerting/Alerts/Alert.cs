@@ -181,7 +181,11 @@ public sealed class Alert
             LastFiredAt = now,
             NotifiedSeverity = findings.Count == 0 ? AlertSeverity.Info : findings.Max(f => f.Severity),
         };
-        alert.Note(now, TimelineKinds.Opened, $"incident opened: {string.Join("; ", findings.Select(f => $"{CrisisRule.KindToWire(f.Kind)} ({f.RuleId}): {f.Summary}"))}");
+        alert.Note(
+            now,
+            TimelineKinds.Opened,
+            $"incident opened: {string.Join("; ", findings.Select(f => $"{CrisisRule.KindToWire(f.Kind)} ({f.RuleId}): {f.Summary}"))}",
+            textZh: $"事件开启：{string.Join("；", findings.Select(f => $"{Notifications.NotificationMessage.Describe(f.Kind, chinese: true)}（{f.RuleId}）：{f.SummaryZh ?? f.Summary}"))}");
         return alert;
     }
 
@@ -205,7 +209,11 @@ public sealed class Alert
                 Signals.Add(signal);
                 if (Signals.Count > 1)
                 {
-                    Note(now, TimelineKinds.Signal, $"{CrisisRule.KindToWire(finding.Kind)} ({finding.RuleId}) joined at {finding.Severity.ToWire()}: {finding.Summary}");
+                    Note(
+                        now,
+                        TimelineKinds.Signal,
+                        $"{CrisisRule.KindToWire(finding.Kind)} ({finding.RuleId}) joined at {finding.Severity.ToWire()}: {finding.Summary}",
+                        textZh: $"{Notifications.NotificationMessage.Describe(finding.Kind, chinese: true)}（{finding.RuleId}）加入，级别{RecordChinese.Severity(finding.Severity.ToWire())}：{finding.SummaryZh ?? finding.Summary}");
                 }
             }
 
@@ -334,8 +342,8 @@ public sealed class Alert
     public void Release() => HeldUntilClear = false;
 
     /// <summary>Adds a line to the incident's timeline (saved with the alert).</summary>
-    public void Note(DateTimeOffset at, string kind, string text, string actor = AlertTimelineEntry.SystemActor) =>
-        Timeline.Add(new AlertTimelineEntry { At = at, Actor = actor, Kind = kind, Text = text });
+    public void Note(DateTimeOffset at, string kind, string text, string actor = AlertTimelineEntry.SystemActor, string? textZh = null) =>
+        Timeline.Add(new AlertTimelineEntry { At = at, Actor = actor, Kind = kind, Text = text, TextZh = textZh });
 
     /// <summary>
     /// The incident's headline numbers come from its lead signal (highest severity, then the

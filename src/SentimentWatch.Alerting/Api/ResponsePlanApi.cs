@@ -115,8 +115,11 @@ internal static class ResponsePlanApi
         return Answer(http, await plan.SetChecklistItemAsync(alertId, step, number, body.Done!.Value, version, Who(http), cancellationToken));
     }
 
-    /// <summary><c>GET /api/alerts/{id}/timeline?format=json|markdown|csv</c>: the post-incident record.</summary>
-    private static async Task<IResult> RecordAsync(IncidentRecords records, string id, string? format, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>GET /api/alerts/{id}/timeline?format=json|markdown|csv&amp;lang=en|zh-CN</c>: the post-incident record; the
+    /// Markdown and CSV downloads in English or Chinese (the JSON carries both already).
+    /// </summary>
+    private static async Task<IResult> RecordAsync(IncidentRecords records, string id, string? format, string? lang, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var alertId, out var invalid))
         {
@@ -129,18 +132,26 @@ internal static class ResponsePlanApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [$"format '{format}' is not one of json, markdown (md), csv"] });
         }
 
+        var language = (lang ?? "en").Trim().ToLowerInvariant();
+        if (language is not ("en" or "zh" or "zh-cn" or "zh-hans"))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["lang"] = [$"lang '{lang}' is not one of en, zh-CN"] });
+        }
+
+        var chinese = language != "en";
+
         var record = await records.BuildAsync(alertId, cancellationToken);
         if (record is null)
         {
             return NoAlert(alertId);
         }
 
-        var name = string.Create(CultureInfo.InvariantCulture, $"incident-{alertId}-record");
+        var name = string.Create(CultureInfo.InvariantCulture, $"incident-{alertId}-record{(chinese ? "-zh" : "")}");
         return kind switch
         {
             "json" => TypedResults.Ok(record),
-            "csv" => TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(record.ToCsv())).ToArray(), "text/csv; charset=utf-8", name + ".csv"),
-            _ => TypedResults.File(Encoding.UTF8.GetBytes(record.ToMarkdown()), "text/markdown; charset=utf-8", name + ".md"),
+            "csv" => TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(record.ToCsv(chinese))).ToArray(), "text/csv; charset=utf-8", name + ".csv"),
+            _ => TypedResults.File(Encoding.UTF8.GetBytes(record.ToMarkdown(chinese)), "text/markdown; charset=utf-8", name + ".md"),
         };
     }
 

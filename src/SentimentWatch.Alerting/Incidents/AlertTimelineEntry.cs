@@ -19,6 +19,12 @@ public sealed class AlertTimelineEntry
 
     public string Text { get; set; } = "";
 
+    /// <summary>
+    /// The line in Chinese when it carries a sentence the rules wrote in both languages (a signal's numbers); null for
+    /// lines the record's templates translate (<see cref="RecordChinese"/>) and for lines written before it existed.
+    /// </summary>
+    public string? TextZh { get; set; }
+
     public const string SystemActor = "system";
 }
 

@@ -297,6 +297,9 @@ namespace SentimentWatch.Alerting.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TextZh")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AlertId", "Id");

@@ -208,6 +208,16 @@ public sealed class OneIncidentPerCrisisTests : IAsyncLifetime
             timeline.Count(k => k == TimelineKinds.Notification).ShouldBe(3);
             timeline.Last().ShouldBe(TimelineKinds.Notification);
             timeline.Count(k => k == TimelineKinds.Signal).ShouldBeGreaterThanOrEqualTo(5, "two joined, three cleared");
+
+            // The record in Chinese: the lines with a signal's numbers were written in Chinese too, the others translate.
+            var lines = await db.Timeline.Where(t => t.AlertId == alert.Id).OrderBy(t => t.Id).ToListAsync();
+            var joined = lines.Where(t => t.Text.Contains(" joined at ", StringComparison.Ordinal)).ToList();
+            joined.Count.ShouldBe(2);
+            joined.ShouldAllBe(t => t.TextZh != null && t.TextZh.Contains("加入，级别", StringComparison.Ordinal) && t.TextZh.Contains("条", StringComparison.Ordinal));
+            lines[0].TextZh.ShouldNotBeNull().ShouldStartWith("事件开启：");
+            var chinese = lines.Select(t => RecordChinese.Translate(t.Text, t.TextZh)).ToList();
+            chinese.Count(l => l.Contains("已消除（自 ", StringComparison.Ordinal)).ShouldBe(3);
+            chinese.ShouldAllBe(l => !l.Contains("joined at", StringComparison.Ordinal) && !l.Contains("cleared", StringComparison.Ordinal) && !l.Contains("negative", StringComparison.Ordinal));
         }
     }
 

@@ -182,6 +182,33 @@ public sealed class PlaybookEndToEndTests : IAsyncLifetime
         rows.Length.ShouldBe(1 + events.Count + 1);
         rows.ShouldContain(r => r.Contains(",step,petra,", StringComparison.Ordinal) && r.Contains("holding statement", StringComparison.Ordinal));
         rows[^1].ShouldStartWith(",case,,");
+
+        // The same record for a Chinese PR team: every fixed word and every known line in Chinese, names and notes as written.
+        var zhMarkdown = await pr.GetAsync($"/api/alerts/{id}/timeline?format=markdown&lang=zh-CN");
+        zhMarkdown.Content.Headers.ContentDisposition!.FileName.ShouldBe($"incident-{id}-record-zh.md");
+        var zh = await zhMarkdown.Content.ReadAsStringAsync();
+        zh.ShouldStartWith($"# 事件 {id}：Lumo Coffee / 绿莫咖啡：高风险投诉");
+        zh.ShouldContain("- **级别：** 严重 · **状态：** ");
+        zh.ShouldContain("| 高风险投诉 | food-risk | 严重 | 4 (4) | 3 |");
+        zh.ShouldContain("| 1 | 发布情况说明 / holding statement | PR lead |");
+        zh.ShouldContain("| 已完成（晚了 20 分钟） | 2026-11-23 09:20:00 UTC（petra） |");
+        zh.ShouldContain("· 开启 · 系统 — 事件开启：高风险投诉（food-risk）：近 30 分钟含高风险词（食物中毒、food poisoning）的负面提及 4 条（阈值 3）");
+        zh.ShouldContain("| 41 | 食物中毒 after the latte | 处理中 | P1 | care-lead | 未超时 |");
+        zh.ShouldContain("· 步骤 · petra — 步骤“发布情况说明 / holding statement”已由 petra 完成，晚了 20 分钟：https://weibo.example.com/lumo/statement-1");
+        zh.ShouldContain("· 通知 · 系统 — 开启通知（严重）已发送至 pr-hook");
+        zh.ShouldContain("· 送达 · 系统 — 开启通知已送达 pr-hook（尝试 1 次，");
+        zh.ShouldContain("· 步骤 · 系统 — 步骤“发布情况说明 / holding statement”已超时 20 分钟：已提醒 pr-lead@example.com");
+        foreach (var english in new[] { "## Signals", "## Timeline", "incident opened", "negative mentions", "sent to", "done by", "delivered to", "overdue by", "response plan", " · system · " })
+        {
+            zh.ShouldNotContain(english);
+        }
+
+        var zhCsv = await pr.GetAsync($"/api/alerts/{id}/timeline?format=csv&lang=zh");
+        var zhRows = (await zhCsv.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        zhRows[0].ShouldBe("时间,类型,操作人,内容");
+        zhRows.Length.ShouldBe(rows.Length, "the same events, one row each");
+        zhRows.ShouldContain(r => r.Contains(",步骤,petra,步骤“发布情况说明 / holding statement”已由 petra 完成", StringComparison.Ordinal));
+        zhRows[^1].ShouldStartWith(",工单,,工单 41“食物中毒 after the latte”：处理中，P1，负责人 care-lead");
     }
 
     private sealed class StubCaseDirectory : ICaseDirectory

@@ -192,6 +192,7 @@ public sealed class ResponsePlanWithHeaderRoleTestAuthTests : IAsyncLifetime
         (await BadAsync(await pr.PutAsJsonAsync($"/api/alerts/{id}/steps/holding-statement/checklist/first", new { done = true }))).TryGetProperty("item", out _).ShouldBeTrue();
         (await BadAsync(await pr.PutAsJsonAsync("/api/alerts/x1/steps/verify", new { done = true }))).TryGetProperty("id", out _).ShouldBeTrue();
         (await BadAsync(await pr.GetAsync($"/api/alerts/{id}/timeline?format=pdf"))).TryGetProperty("format", out _).ShouldBeTrue();
+        (await BadAsync(await pr.GetAsync($"/api/alerts/{id}/timeline?format=markdown&lang=fr"))).TryGetProperty("lang", out _).ShouldBeTrue();
         var badTag = new HttpRequestMessage(HttpMethod.Put, $"/api/alerts/{id}/steps/verify") { Content = JsonContent.Create(new { done = true }) };
         badTag.Headers.TryAddWithoutValidation("If-Match", "\"banana\"");
         (await BadAsync(await pr.SendAsync(badTag))).TryGetProperty("If-Match", out _).ShouldBeTrue();

@@ -310,6 +310,9 @@ namespace SentimentWatch.Storage.PostgreSql.Alerting
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("TextZh")
+                        .HasColumnType("text");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AlertId", "Id");

@@ -1,0 +1,37 @@
+using Shouldly;
+using Xunit;
+
+namespace SentimentWatch.Alerting.Tests.Playbooks;
+
+public class RecordChineseTests
+{
+    [Fact]
+    public void AKnownLine_ReadsInChinese_WithItsTimeKeptAsUtc()
+    {
+        RecordChinese.Translate("riskTerms (food-risk) cleared (clear since 2026-11-23 08:40:00Z)")
+            .ShouldBe("高风险投诉（food-risk）已消除（自 2026-11-23 08:40:00 UTC 起恢复正常）");
+        RecordChinese.Translate("escalated delivered to pr-hook after 3 attempt(s) (alert-7-2-pr-hook)")
+            .ShouldBe("升级通知已送达 pr-hook（尝试 3 次，alert-7-2-pr-hook）");
+        RecordChinese.Translate("checklist \"法务审阅\" of step \"holding\" unticked by li.wei")
+            .ShouldBe("步骤“holding”的核对项“法务审阅”已由 li.wei 取消勾选");
+    }
+
+    [Fact]
+    public void ALineWrittenInChinese_IsShownAsWritten_AndAPersonsNoteStaysAsTyped()
+    {
+        RecordChinese.Translate("negativeSpike (spike) joined at critical: 40 negative mentions", "负面激增（spike）加入，级别严重：负面提及 40 条")
+            .ShouldBe("负面激增（spike）加入，级别严重：负面提及 40 条");
+        RecordChinese.Translate("called the store manager at 2026-11-23 09:05 UTC").ShouldBe("called the store manager at 2026-11-23 09:05:00 UTC");
+    }
+
+    [Fact]
+    public void WordsOnTheWire_AreNamedAsTheConsoleNamesThem_AndUnknownOnesPassThrough()
+    {
+        RecordChinese.Status("firing").ShouldBe("触发中");
+        RecordChinese.StepState("overdue").ShouldBe("已超时");
+        RecordChinese.CaseStatus("waiting_on_customer").ShouldBe("等待客户");
+        RecordChinese.EventKind("delivered").ShouldBe("送达");
+        RecordChinese.SignalKind("influencer").ShouldBe("高影响力负面帖");
+        RecordChinese.SignalKind("somethingNew").ShouldBe("somethingNew");
+    }
+}
