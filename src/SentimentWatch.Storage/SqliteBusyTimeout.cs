@@ -10,12 +10,20 @@ namespace SentimentWatch.Storage;
 /// after a 150 ms <c>Thread.Sleep</c>, however briefly the lock was held. <c>PRAGMA busy_timeout</c> makes SQLite itself wait,
 /// retrying after 1, 2, 5, 10 … 100 ms, so a writer gets the lock milliseconds after it is released; the managed retry only
 /// runs once <see cref="StorageOptions.BusyTimeout"/> has passed inside SQLite.
+/// <para>
+/// The same pragmas keep SQLite's statement journal in memory (<c>PRAGMA temp_store = MEMORY</c>, decision 231). A statement
+/// that may fail half-way inside a larger transaction (any insert or update of a table with NOT NULL columns) journals the
+/// pages it changes so it can be undone alone; past 64 KiB SQLite moved that journal into a deleted file in /var/tmp and
+/// wrote every later page of the transaction there too: the alert evidence's upserts (8 rows, a random primary-key leaf
+/// each) wrote as many bytes to it as to the database's log. The journal is only ever read back in this process, so it
+/// needs no file; it holds the pages of one statement (or one savepoint).
+/// </para>
 /// </summary>
 public sealed class SqliteBusyTimeout(TimeSpan timeout) : DbConnectionInterceptor
 {
-    /// <summary>The pragma for <paramref name="timeout"/>: SQLite takes whole milliseconds.</summary>
+    /// <summary>The pragmas for <paramref name="timeout"/> (SQLite takes whole milliseconds), and the statement journal in memory.</summary>
     public static string Pragma(TimeSpan timeout) =>
-        "PRAGMA busy_timeout = " + ((long)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue)).ToString(CultureInfo.InvariantCulture);
+        "PRAGMA busy_timeout = " + ((long)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue)).ToString(CultureInfo.InvariantCulture) + "; PRAGMA temp_store = MEMORY";
 
     private readonly string _pragma = Pragma(timeout);
 

@@ -496,6 +496,8 @@ public sealed class IncidentDesk(
         List<long> outboxIds;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
+            // A failed SaveChanges abandons the whole batch: no savepoint per SaveChanges to journal pages for (decision 231).
+            db.Database.AutoSavepointsEnabled = false;
             if (stagedEvidence is not null)
             {
                 await EvidenceWriter.UpsertAsync(db, stagedEvidence, cancellationToken);

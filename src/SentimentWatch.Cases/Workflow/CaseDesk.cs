@@ -124,6 +124,8 @@ public sealed class CaseDesk(
             // workers each open a case for one author's complaints (decision 166).
             await using var intakeLock = await StateStoreLock.HoldAsync(db, StateStoreLock.CaseIntake, cancellationToken);
             await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            // A failed SaveChanges abandons the whole batch: no savepoint per SaveChanges to journal pages for (decision 231).
+            db.Database.AutoSavepointsEnabled = false;
             db.IntakeBatch = true;
             var ids = complaints.Select(c => c.Mention.Id).Concat(answers.Select(a => a.Id)).ToArray();
             var known = (await db.Mentions.Where(m => ids.Contains(m.MentionId)).Select(m => m.MentionId).ToListAsync(cancellationToken))
