@@ -159,7 +159,7 @@ public sealed class ResponsePlanConsoleTests(ConsoleFixture fixture) : ConsoleTe
         markdown.ShouldStartWith($"# 事件 {id}：");
         markdown.ShouldContain("## 时间线");
         markdown.ShouldContain("事件开启：");
-        markdown.ShouldContain("应对预案");
+        markdown.ShouldMatch(@"应对预案 \S+（[^）]+）已启动：\d+ 个步骤");
         markdown.ShouldNotContain("incident opened");
         markdown.ShouldNotContain("## Timeline");
         (await zh.GetByTestId("record-csv").GetAttributeAsync("href")).ShouldBe($"/api/alerts/{id}/timeline?format=csv&lang=zh-CN");

@@ -213,7 +213,7 @@ public sealed class Alert
                         now,
                         TimelineKinds.Signal,
                         $"{CrisisRule.KindToWire(finding.Kind)} ({finding.RuleId}) joined at {finding.Severity.ToWire()}: {finding.Summary}",
-                        textZh: $"{Notifications.NotificationMessage.Describe(finding.Kind, chinese: true)}（{finding.RuleId}）加入，级别{RecordChinese.Severity(finding.Severity.ToWire())}：{finding.SummaryZh ?? finding.Summary}");
+                        textZh: $"{Notifications.NotificationMessage.Describe(finding.Kind, chinese: true)}（{finding.RuleId}）并入本事件，级别：{RecordChinese.Severity(finding.Severity.ToWire())}；{finding.SummaryZh ?? finding.Summary}");
                 }
             }
 

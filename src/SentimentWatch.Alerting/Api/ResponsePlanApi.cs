@@ -117,7 +117,8 @@ internal static class ResponsePlanApi
 
     /// <summary>
     /// <c>GET /api/alerts/{id}/timeline?format=json|markdown|csv&amp;lang=en|zh-CN</c>: the post-incident record; the
-    /// Markdown and CSV downloads in English or Chinese (the JSON carries both already).
+    /// Markdown and CSV downloads in English or Chinese. <c>lang</c> does not change the JSON: its incident fields carry
+    /// both languages (title, what happened, summaries) and its lines their stored English (with <c>textZh</c> where written).
     /// </summary>
     private static async Task<IResult> RecordAsync(IncidentRecords records, string id, string? format, string? lang, CancellationToken cancellationToken)
     {

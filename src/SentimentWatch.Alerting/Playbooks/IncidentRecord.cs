@@ -113,27 +113,27 @@ public sealed record IncidentRecord(
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# {w["Incident", "事件"]} {a.Id}{w[": ", "："]}{(chinese ? a.TitleZh : a.Title)}");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"- **{w["Severity", "级别"]}{w[":", "："]}** {w.Severity(a.Severity)} · **{w["Status", "状态"]}{w[":", "："]}** {w.Status(a.Status)}");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- **{w["Opened", "开启"]}{w[":", "："]}** {T(a.OpenedAt)}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- {w.Label("Severity", "级别")}{w.Severity(a.Severity)} · {w.Label("Status", "状态")}{w.Status(a.Status)}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- {w.Label("Opened", "开启")}{T(a.OpenedAt)}");
         if (a.AcknowledgedAt is { } ack)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"- **{w["Acknowledged", "确认"]}{w[":", "："]}** {T(ack)}{w.By(a.AcknowledgedBy)}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {w.Label("Acknowledged", "确认")}{T(ack)}{w.By(a.AcknowledgedBy)}");
         }
 
         if (a.ResolvedAt is { } resolved)
         {
             var took = ResponsePlan.Describe(resolved - a.OpenedAt, chinese);
-            md.AppendLine(CultureInfo.InvariantCulture, $"- **{w["Resolved", "解除"]}{w[":", "："]}** {T(resolved)}{w.By(a.ResolvedBy)}{w[$" (after {took})", $"（历时 {took}）"]}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {w.Label("Resolved", "解除")}{T(resolved)}{w.By(a.ResolvedBy)}{w[$" (after {took})", $"（历时 {took}）"]}");
         }
 
         if ((chinese ? a.WhatHappenedZh ?? a.WhatHappened : a.WhatHappened) is { } what)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"- **{(a.Status == "resolved" ? w["At recovery", "恢复时"] : w["Now", "当前"])}{w[":", "："]}** {what}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {(a.Status == "resolved" ? w.Label("At recovery", "恢复时") : w.Label("Now", "当前"))}{what}");
         }
 
         if (a.TopTerms.Count > 0)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"- **{w["Top terms", "高频词"]}{w[":", "："]}** {string.Join(w[", ", "、"], a.TopTerms)}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {w.Label("Top terms", "高频词")}{string.Join(w[", ", "、"], a.TopTerms)}");
         }
 
         md.AppendLine().AppendLine(w["## Signals", "## 信号"]).AppendLine();
@@ -142,19 +142,19 @@ public sealed record IncidentRecord(
         foreach (var s in a.Signals)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {w.Signal(s.Kind)}{(s.Term is null ? "" : $" ({Cell(s.Term)})")} | {Cell(s.Rule)} | {w.Severity(s.PeakSeverity)} | {N(s.Measured)} ({N(s.PeakMeasured)}) | {N(s.Threshold)} | {(s.Baseline is { } b ? N(b) : "–")} | {T(s.FirstFiredAt)} | {(s.ClearedAt is { } c ? T(c) : w["active", "仍在触发"])} |");
+                $"| {w.Signal(s.Kind)}{(s.Term is null ? "" : w[$" ({Cell(s.Term)})", $"（{Cell(s.Term)}）"])} | {Cell(s.Rule)} | {w.Severity(s.PeakSeverity)} | {N(s.Measured)}{w[$" ({N(s.PeakMeasured)})", $"（{N(s.PeakMeasured)}）"]} | {N(s.Threshold)} | {(s.Baseline is { } b ? N(b) : "–")} | {T(s.FirstFiredAt)} | {(s.ClearedAt is { } c ? T(c) : w["active", "仍在触发"])} |");
         }
 
         md.AppendLine();
         foreach (var s in a.Signals)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"- {w.Signal(s.Kind)}{w[":", "："]} {Cell(chinese ? s.SummaryZh ?? s.Summary : s.Summary)}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {w.Signal(s.Kind)}{w[": ", "："]}{Cell(chinese ? s.SummaryZh ?? s.Summary : s.Summary)}");
         }
 
         md.AppendLine().AppendLine(w["## Response steps", "## 处置步骤"]).AppendLine();
         if (Steps.Count == 0)
         {
-            md.AppendLine(w["No playbook applied to this incident.", "本事件未适用应对预案。"]);
+            md.AppendLine(w["No playbook applied to this incident.", "本事件无适用的应对预案。"]);
         }
         else
         {
@@ -181,11 +181,11 @@ public sealed record IncidentRecord(
         }
         else
         {
-            md.AppendLine(w["| decided | kind | channel | delivered | attempts | title |", "| 决定发送 | 类型 | 渠道 | 送达 | 尝试次数 | 标题 |"]);
+            md.AppendLine(w["| decided | kind | channel | delivered | attempts | title |", "| 生成时间 | 类型 | 渠道 | 送达 | 尝试次数 | 标题 |"]);
             md.AppendLine("|---|---|---|---|---|---|");
             foreach (var x in Notifications)
             {
-                var notYet = w["not yet", "尚未送达"] + (x.LastError is null ? "" : $"{w[":", "："]} {Cell(x.LastError)}");
+                var notYet = w["not yet", "尚未送达"] + (x.LastError is null ? "" : $"{w[": ", "："]}{Cell(x.LastError)}");
                 md.AppendLine(CultureInfo.InvariantCulture,
                     $"| {T(x.CreatedAt)} | {w.Notification(x.Kind)} | {Cell(x.Channel)} | {(x.DeliveredAt is { } d ? T(d) : notYet)} | {x.Attempts} | {Cell(x.Title)} |");
             }
@@ -217,7 +217,7 @@ public sealed record IncidentRecord(
             md.AppendLine(CultureInfo.InvariantCulture, $"- {T(e.At)} · {w.EventKind(e.Kind)} · {Cell(w.Actor(e.Actor))} — {Cell(w.Line(e.Text, e.TextZh))}");
         }
 
-        md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"_{w["Exported", "导出于"]} {T(ExportedAt)}._");
+        md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"_{w["Exported", "导出于"]} {T(ExportedAt)}{w[".", "。"]}_");
         return md.ToString();
     }
 
@@ -251,6 +251,9 @@ public sealed record IncidentRecord(
     private readonly struct Words(bool chinese)
     {
         public string this[string english, string zh] => chinese ? zh : english;
+
+        /// <summary>A bold label before its value: "**Severity:** " / "**级别**：" (a full-width colon outside the bold, as Chinese documents write it).</summary>
+        public string Label(string english, string zh) => chinese ? $"**{zh}**：" : $"**{english}:** ";
 
         /// <summary>" by petra" / "（petra）": attached to the time before it.</summary>
         public string By(string? who) => chinese ? $"（{who}）" : $" by {who}";

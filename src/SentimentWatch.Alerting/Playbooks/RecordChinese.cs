@@ -23,7 +23,7 @@ public static class RecordChinese
     private static readonly (Regex Line, Func<Match, string> Chinese)[] Templates =
     [
         (Line(@"incident opened: (?<rest>.*)"), m => $"事件开启：{m.Groups["rest"].Value}"),
-        (Line(@"(?<kind>\w+) \((?<rule>[^)]*)\) joined at (?<sev>\w+): (?<sum>.*)"), m => $"{SignalKind(m.Groups["kind"].Value)}（{m.Groups["rule"].Value}）加入，级别{Severity(m.Groups["sev"].Value)}：{m.Groups["sum"].Value}"),
+        (Line(@"(?<kind>\w+) \((?<rule>[^)]*)\) joined at (?<sev>\w+): (?<sum>.*)"), m => $"{SignalKind(m.Groups["kind"].Value)}（{m.Groups["rule"].Value}）并入本事件，级别：{Severity(m.Groups["sev"].Value)}；{m.Groups["sum"].Value}"),
         (Line(@"(?<kind>\w+) \((?<rule>[^)]*)\) cleared \(clear since (?<t>\u0001\d+\u0002)\)"), m => $"{SignalKind(m.Groups["kind"].Value)}（{m.Groups["rule"].Value}）已消除（自 {m.Groups["t"].Value} 起恢复正常）"),
         (Line(@"resolved: every signal has been clear since (?<t>.*)"), m => $"已解除：所有信号自 {m.Groups["t"].Value} 起均已恢复正常"),
         (Line(@"acknowledged by (?<by>.*)"), m => $"已由 {m.Groups["by"].Value} 确认"),
@@ -38,7 +38,7 @@ public static class RecordChinese
             + (m.Groups["title"].Success ? $"，首个步骤“{m.Groups["title"].Value}”（{m.Groups["owner"].Value}）截止于 {m.Groups["due"].Value}" : "")
             + (m.Groups["sooner"].Success ? "；提前：" + Sooner(m.Groups["sooner"].Value) : "")),
         (Line(@"step ""(?<title>.*)"" done by (?<who>.+?), (?<d>[\d a-z]+?) (?<when>late|before it was due)(?:: (?<note>.*))?"), m =>
-            $"步骤“{m.Groups["title"].Value}”已由 {m.Groups["who"].Value} 完成，{(m.Groups["when"].Value == "late" ? "晚了" : "提前")} {Duration(m.Groups["d"].Value)}"
+            $"步骤“{m.Groups["title"].Value}”已由 {m.Groups["who"].Value} 完成，{(m.Groups["when"].Value == "late" ? "晚了" : "比截止时间提前")} {Duration(m.Groups["d"].Value)}"
             + (m.Groups["note"].Success ? $"：{m.Groups["note"].Value}" : "")),
         (Line(@"step ""(?<title>.*)"" reopened by (?<who>.+?)(?:: (?<note>.*?))?(?: \(it was due (?<due>\u0001\d+\u0002)\))?"), m =>
             $"步骤“{m.Groups["title"].Value}”已由 {m.Groups["who"].Value} 重新打开"

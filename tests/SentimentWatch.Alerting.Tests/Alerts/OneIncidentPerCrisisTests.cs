@@ -213,7 +213,7 @@ public sealed class OneIncidentPerCrisisTests : IAsyncLifetime
             var lines = await db.Timeline.Where(t => t.AlertId == alert.Id).OrderBy(t => t.Id).ToListAsync();
             var joined = lines.Where(t => t.Text.Contains(" joined at ", StringComparison.Ordinal)).ToList();
             joined.Count.ShouldBe(2);
-            joined.ShouldAllBe(t => t.TextZh != null && t.TextZh.Contains("加入，级别", StringComparison.Ordinal) && t.TextZh.Contains("条", StringComparison.Ordinal));
+            joined.ShouldAllBe(t => t.TextZh != null && t.TextZh.Contains("并入本事件，级别：", StringComparison.Ordinal) && t.TextZh.Contains("条", StringComparison.Ordinal));
             lines[0].TextZh.ShouldNotBeNull().ShouldStartWith("事件开启：");
             var chinese = lines.Select(t => RecordChinese.Translate(t.Text, t.TextZh)).ToList();
             chinese.Count(l => l.Contains("已消除（自 ", StringComparison.Ordinal)).ShouldBe(3);

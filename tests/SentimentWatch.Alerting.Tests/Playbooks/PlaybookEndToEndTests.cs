@@ -188,8 +188,8 @@ public sealed class PlaybookEndToEndTests : IAsyncLifetime
         zhMarkdown.Content.Headers.ContentDisposition!.FileName.ShouldBe($"incident-{id}-record-zh.md");
         var zh = await zhMarkdown.Content.ReadAsStringAsync();
         zh.ShouldStartWith($"# 事件 {id}：Lumo Coffee / 绿莫咖啡：高风险投诉");
-        zh.ShouldContain("- **级别：** 严重 · **状态：** ");
-        zh.ShouldContain("| 高风险投诉 | food-risk | 严重 | 4 (4) | 3 |");
+        zh.ShouldContain("- **级别**：严重 · **状态**：");
+        zh.ShouldContain("| 高风险投诉 | food-risk | 严重 | 4（4） | 3 |");
         zh.ShouldContain("| 1 | 发布情况说明 / holding statement | PR lead |");
         zh.ShouldContain("| 已完成（晚了 20 分钟） | 2026-11-23 09:20:00 UTC（petra） |");
         zh.ShouldContain("· 开启 · 系统 — 事件开启：高风险投诉（food-risk）：近 30 分钟含高风险词（食物中毒、food poisoning）的负面提及 4 条（阈值 3）");
@@ -198,6 +198,8 @@ public sealed class PlaybookEndToEndTests : IAsyncLifetime
         zh.ShouldContain("· 通知 · 系统 — 开启通知（严重）已发送至 pr-hook");
         zh.ShouldContain("· 送达 · 系统 — 开启通知已送达 pr-hook（尝试 1 次，");
         zh.ShouldContain("· 步骤 · 系统 — 步骤“发布情况说明 / holding statement”已超时 20 分钟：已提醒 pr-lead@example.com");
+        zh.ShouldContain("步骤“发布调查结果与整改措施 / root-cause statement”已由 li.wei 完成，比截止时间提前 2 小时 40 分钟");
+        zh.ShouldContain("- 高风险投诉：近 30 分钟");
         foreach (var english in new[] { "## Signals", "## Timeline", "incident opened", "negative mentions", "sent to", "done by", "delivered to", "overdue by", "response plan", " · system · " })
         {
             zh.ShouldNotContain(english);

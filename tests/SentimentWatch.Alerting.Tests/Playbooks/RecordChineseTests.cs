@@ -12,6 +12,8 @@ public class RecordChineseTests
             .ShouldBe("高风险投诉（food-risk）已消除（自 2026-11-23 08:40:00 UTC 起恢复正常）");
         RecordChinese.Translate("escalated delivered to pr-hook after 3 attempt(s) (alert-7-2-pr-hook)")
             .ShouldBe("升级通知已送达 pr-hook（尝试 3 次，alert-7-2-pr-hook）");
+        RecordChinese.Translate("step \"holding\" done by petra, 1 h 5 min before it was due")
+            .ShouldBe("步骤“holding”已由 petra 完成，比截止时间提前 1 小时 5 分钟");
         RecordChinese.Translate("checklist \"法务审阅\" of step \"holding\" unticked by li.wei")
             .ShouldBe("步骤“holding”的核对项“法务审阅”已由 li.wei 取消勾选");
     }
@@ -19,8 +21,10 @@ public class RecordChineseTests
     [Fact]
     public void ALineWrittenInChinese_IsShownAsWritten_AndAPersonsNoteStaysAsTyped()
     {
-        RecordChinese.Translate("negativeSpike (spike) joined at critical: 40 negative mentions", "负面激增（spike）加入，级别严重：负面提及 40 条")
-            .ShouldBe("负面激增（spike）加入，级别严重：负面提及 40 条");
+        RecordChinese.Translate("negativeSpike (spike) joined at critical: 40 negative mentions", "负面激增（spike）并入本事件，级别：严重；负面提及 40 条")
+            .ShouldBe("负面激增（spike）并入本事件，级别：严重；负面提及 40 条");
+        RecordChinese.Translate("negativeSpike (spike) joined at critical: 40 negative mentions")
+            .ShouldBe("负面激增（spike）并入本事件，级别：严重；40 negative mentions", "a line from before TextZh: its sentence stays as written");
         RecordChinese.Translate("called the store manager at 2026-11-23 09:05 UTC").ShouldBe("called the store manager at 2026-11-23 09:05:00 UTC");
     }
 
