@@ -153,12 +153,13 @@ public sealed class MultiWorkerTests(ITestOutputHelper output)
                 var hits = site.Hits(feed);
                 hits.Count.ShouldBeGreaterThan(3, $"{feed} kept firing");
                 // Fires in the span, plus one immediate fire per trigger re-applied at a worker's
-                // start (four starts), one recovered crawl of the killed worker, and three for fire
+                // start (four starts), one recovered crawl of the killed worker, and five for fire
                 // times drifting under load (CI on 4 December at load 5: 21 requests over 39 s, 20 allowed
-                // with two, no overlap, none by the killed worker). A fire run by two workers would double
-                // the count (~13 more), so the slack cannot hide one.
+                // with two; CI on 6 December: 23 over 40 s, 22 allowed with three; no overlap either time).
+                // A fire run by two workers would double the count: over the ~40 s this runs, ~14 more
+                // requests than fires, more than the ten of slack together.
                 var span = hits[^1].Started - hits[0].Started;
-                var allowed = (int)(span / CrawlInterval) + 1 + 4 + 1 + 3;
+                var allowed = (int)(span / CrawlInterval) + 1 + 4 + 1 + 5;
                 output.WriteLine($"{feed}: {hits.Count} requests over {span.TotalSeconds:N0} s (at most {allowed} fires), by {string.Join(", ", hits.GroupBy(h => Worker(h.UserAgent)).Select(g => $"{g.Key} {g.Count()}"))}");
                 hits.Count.ShouldBeLessThanOrEqualTo(allowed, $"{feed}: more requests than fires");
             }
