@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using SentimentWatch.Core.Incidents;
 
 namespace SentimentWatch.Alerting;
 
@@ -105,13 +106,8 @@ public static class RecordChinese
     /// <summary>A rule kind on the wire (<c>riskTerms</c>) as the alerts name it in Chinese (高风险投诉); unknown words unchanged.</summary>
     public static string SignalKind(string wire) => CrisisRule.TryParseKind(wire, out var kind) ? Notifications.NotificationMessage.Describe(kind, chinese: true) : wire;
 
-    public static string Severity(string wire) => wire switch
-    {
-        "critical" => "严重",
-        "warning" => "警告",
-        "info" => "提示",
-        _ => wire,
-    };
+    /// <summary>A severity on the wire in Chinese, as the notifications write it.</summary>
+    public static string Severity(string wire) => MessageStyle.SeverityWord(wire, chinese: true);
 
     /// <summary>A notification's kind (<c>opened</c>, <c>escalated</c> …) as the record names it.</summary>
     public static string Notification(string wire) => wire switch
