@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -37,6 +38,9 @@ public sealed class MentionPipeline(
     private readonly PipelineOptions _options = options.Value;
     private readonly IMentionObserver[] _observers = observers.ToArray();
     private readonly StageCounter _dedupeStage = metrics.Stage(PipelineStages.Dedupe);
+
+    // Parked by any stage, forgotten by the near-duplicate index (the prepare stage's alone) before its next batch.
+    private readonly ConcurrentQueue<long> _parkedSequences = new();
     private readonly StageCounter _watchStage = metrics.Stage(PipelineStages.Watches);
     private readonly StageCounter _scoreStage = metrics.Stage(PipelineStages.Score);
     private readonly StageCounter _indexStage = metrics.Stage(PipelineStages.Index);
@@ -128,11 +132,11 @@ public sealed class MentionPipeline(
         var started = Stopwatch.GetTimestamp();
         var duplicates = new NearDuplicateIndex(_options.NearDuplicateWindow, clock);
         var since = clock.GetUtcNow() - _options.NearDuplicateWindow;
-        await foreach (var (sequence, fingerprint, publishedAt) in ledger.ReadFingerprintsAsync(cancellationToken))
+        await foreach (var row in ledger.ReadFingerprintsAsync(cancellationToken))
         {
-            if (publishedAt >= since)
+            if (row.PublishedAt >= since)
             {
-                duplicates.Add(fingerprint, publishedAt, sequence);
+                duplicates.Add(row.Fingerprint, row.PublishedAt, row.Sequence, row.DuplicateOf ?? row.Id);
             }
         }
 
@@ -227,7 +231,12 @@ public sealed class MentionPipeline(
                     continue;
                 }
 
-                var prepared = await PrepareBatchAsync(batch, duplicates, drain);
+                while (_parkedSequences.TryDequeue(out var parked))
+                {
+                    duplicates.Forget(parked);
+                }
+
+                var prepared = await PrepareBatchAsync(batch, duplicates);
                 if (prepared.Count > 0)
                 {
                     await output.WriteAsync(prepared, drain);
@@ -246,33 +255,23 @@ public sealed class MentionPipeline(
         }
     }
 
-    /// <summary>Dedupe (in memory, one ledger query for the batch's matches) and watch matching; a failure parks that mention only.</summary>
-    private async Task<List<LedgerEntry>> PrepareBatchAsync(List<LedgerEntry> batch, NearDuplicateIndex duplicates, CancellationToken cancellationToken)
+    /// <summary>Dedupe (in memory, decision 232) and watch matching; a failure parks that mention only.</summary>
+    private async Task<List<LedgerEntry>> PrepareBatchAsync(List<LedgerEntry> batch, NearDuplicateIndex duplicates)
     {
         var started = Stopwatch.GetTimestamp();
-        var originals = new long?[batch.Count];
+        var duplicateOf = new string?[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             var mention = batch[i].Mention;
-            if (mention.DuplicateOf is null)
+            duplicateOf[i] = mention.DuplicateOf;
+
+            // Point at the original, not at another repost of it; a mention seen again under a new sequence (requeued) is not its own repost.
+            if (duplicateOf[i] is null && duplicates.FindEarliest(mention.Fingerprint, mention.PublishedAt, batch[i].Sequence) is { } match && match.Root != mention.Id)
             {
-                originals[i] = duplicates.FindEarliest(mention.Fingerprint, mention.PublishedAt, batch[i].Sequence);
+                duplicateOf[i] = match.Root;
             }
 
-            duplicates.Add(mention.Fingerprint, mention.PublishedAt, batch[i].Sequence);
-        }
-
-        var matched = originals.OfType<long>().Distinct().ToList();
-        IReadOnlyDictionary<long, (string Id, string? DuplicateOf)> found;
-        try
-        {
-            found = await ledger.FindBySequenceAsync(matched, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Dedupe is a hint for analysts; a ledger hiccup must not hold the mentions back.
-            logger.LogWarning(ex, "Looking up {Count} near-duplicate originals failed; the batch goes on without them", matched.Count);
-            found = new Dictionary<long, (string, string?)>();
+            duplicates.Add(mention.Fingerprint, mention.PublishedAt, batch[i].Sequence, duplicateOf[i] ?? mention.Id);
         }
 
         _dedupeStage.Add(started, batch.Count);
@@ -285,18 +284,11 @@ public sealed class MentionPipeline(
             try
             {
                 var mention = entry.Mention;
-                var duplicateOf = mention.DuplicateOf;
-                if (duplicateOf is null && originals[i] is { } original && found.TryGetValue(original, out var row) && row.Id != mention.Id)
-                {
-                    // Point at the original, not at another repost of it.
-                    duplicateOf = row.DuplicateOf ?? row.Id;
-                }
-
-                prepared.Add(entry with { Mention = mention with { DuplicateOf = duplicateOf, Watches = watches.Match(mention) } });
+                prepared.Add(entry with { Mention = mention with { DuplicateOf = duplicateOf[i], Watches = watches.Match(mention) } });
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                await ParkAsync(entry.Mention, $"preparation failed: {ex.GetType().Name}: {ex.Message}");
+                await ParkAsync(entry, $"preparation failed: {ex.GetType().Name}: {ex.Message}");
             }
         }
 
@@ -632,7 +624,7 @@ public sealed class MentionPipeline(
 
                 if (attempt == _options.MaxIndexAttempts)
                 {
-                    await ParkAsync(entry.Mention, $"indexing failed: {error.GetType().Name}: {error.Message}");
+                    await ParkAsync(entry, $"indexing failed: {error.GetType().Name}: {error.Message}");
                 }
             }
 
@@ -666,9 +658,11 @@ public sealed class MentionPipeline(
         }
     }
 
-    private async Task ParkAsync(Mention mention, string reason)
+    private async Task ParkAsync(LedgerEntry entry, string reason)
     {
+        var mention = entry.Mention;
         status.RecordParked();
+        _parkedSequences.Enqueue(entry.Sequence);
         try
         {
             await ledger.ParkAsync(mention.Id, reason, CancellationToken.None);

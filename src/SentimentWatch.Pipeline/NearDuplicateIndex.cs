@@ -6,9 +6,9 @@ namespace SentimentWatch.Pipeline;
 /// The SimHash band index of the mentions the pipeline has seen, in memory: an earlier mention
 /// within <see cref="SimHash.NearDuplicateDistance"/> bits shares at least one of four 16-bit
 /// bands, so a lookup walks four short chains instead of querying the ledger per mention
-/// (decision 112). Holds only fingerprint, publish time and arrival sequence (40 bytes a
-/// mention); the few matches are resolved to ids by one ledger query per batch. Mentions
-/// published before now − window are dropped whenever the arrays would grow.
+/// (decision 112). Holds fingerprint, publish time, arrival sequence and the id of the original
+/// each mention counts as (its root: 56 bytes a mention), so a match needs no ledger query
+/// (decision 232). Mentions published before now − window are dropped whenever the arrays would grow.
 /// Not thread-safe: the pipeline's prepare stage is its only user.
 /// </summary>
 public sealed class NearDuplicateIndex
@@ -23,7 +23,14 @@ public sealed class NearDuplicateIndex
     private ulong[] _fingerprints;
     private long[] _published;
     private long[] _sequences;
+
+    // Roots of the id scheme's form (20 hexadecimal digits, MentionId) packed into 80 bits; any other id is kept as
+    // text beside them, by sequence, and its packed slot holds NotPacked.
+    private UInt128[] _roots;
+    private readonly Dictionary<long, string> _textRoots = [];
     private int _count;
+
+    private static readonly UInt128 NotPacked = UInt128.MaxValue;
 
     public NearDuplicateIndex(TimeSpan window, TimeProvider clock, int initialCapacity = 1 << 16)
     {
@@ -39,16 +46,20 @@ public sealed class NearDuplicateIndex
         _fingerprints = new ulong[initialCapacity];
         _published = new long[initialCapacity];
         _sequences = new long[initialCapacity];
+        _roots = new UInt128[initialCapacity];
     }
 
     public int Count => _count;
 
+    /// <summary>Roots held as text (ids not of <see cref="MentionId"/>'s form): tests.</summary>
+    internal int TextRoots => _textRoots.Count;
+
     /// <summary>
-    /// The sequence number of the earliest mention that arrived before <paramref name="sequence"/>,
-    /// was published within the window before this one, and is within the near-duplicate distance;
-    /// null when none is.
+    /// The earliest mention that arrived before <paramref name="sequence"/>, was published within
+    /// the window before this one, and is within the near-duplicate distance: its sequence number
+    /// and the original it counts as; null when none is.
     /// </summary>
-    public long? FindEarliest(ulong fingerprint, DateTimeOffset publishedAt, long sequence)
+    public NearDuplicateMatch? FindEarliest(ulong fingerprint, DateTimeOffset publishedAt, long sequence)
     {
         if (fingerprint == 0)
         {
@@ -56,26 +67,31 @@ public sealed class NearDuplicateIndex
         }
 
         var since = publishedAt.UtcTicks - _window.Ticks;
-        var best = long.MaxValue;
+        var best = -1;
         for (var b = 0; b < Bands; b++)
         {
             var next = _next[b];
             for (var i = _heads[b][Band(fingerprint, b)]; i >= 0; i = next[i])
             {
                 var candidate = _sequences[i];
-                if (candidate < sequence && candidate < best && _published[i] >= since
+                if (candidate < sequence && (best < 0 || candidate < _sequences[best]) && _published[i] >= since
                     && SimHash.Distance(_fingerprints[i], fingerprint) <= SimHash.NearDuplicateDistance)
                 {
-                    best = candidate;
+                    best = i;
                 }
             }
         }
 
-        return best == long.MaxValue ? null : best;
+        return best < 0 ? null : new NearDuplicateMatch(_sequences[best], RootAt(best));
     }
 
-    public void Add(ulong fingerprint, DateTimeOffset publishedAt, long sequence)
+    /// <summary>
+    /// Remembers a mention: <paramref name="root"/> is the id of the original it counts as, its
+    /// <see cref="Mention.DuplicateOf"/> when it is a repost, else its own id.
+    /// </summary>
+    public void Add(ulong fingerprint, DateTimeOffset publishedAt, long sequence, string root)
     {
+        ArgumentException.ThrowIfNullOrEmpty(root);
         if (fingerprint == 0)
         {
             return;
@@ -90,8 +106,77 @@ public sealed class NearDuplicateIndex
         _fingerprints[i] = fingerprint;
         _published[i] = publishedAt.UtcTicks;
         _sequences[i] = sequence;
+        if (TryPack(root, out var packed))
+        {
+            _roots[i] = packed;
+        }
+        else
+        {
+            _roots[i] = NotPacked;
+            _textRoots[sequence] = root;
+        }
+
         Link(i);
     }
+
+    /// <summary>
+    /// Forgets a mention the pipeline parked: it is in no index, so nothing may point at it. Parks
+    /// are rare and recent, so the arrays are walked from the newest end.
+    /// </summary>
+    public void Forget(long sequence)
+    {
+        for (var i = _count - 1; i >= 0; i--)
+        {
+            if (_sequences[i] == sequence)
+            {
+                // Outside every window: never matched, and dropped at the next move.
+                _published[i] = long.MinValue;
+                return;
+            }
+        }
+    }
+
+    private string RootAt(int i) => _roots[i] == NotPacked ? _textRoots[_sequences[i]] : Unpack(_roots[i]);
+
+    /// <summary>An id of <see cref="MentionId"/>'s form (20 lower-case hexadecimal digits) as its 80 bits.</summary>
+    internal static bool TryPack(string id, out UInt128 packed)
+    {
+        packed = 0;
+        if (id.Length != 20)
+        {
+            return false;
+        }
+
+        foreach (var c in id)
+        {
+            int digit;
+            if (c is >= '0' and <= '9')
+            {
+                digit = c - '0';
+            }
+            else if (c is >= 'a' and <= 'f')
+            {
+                digit = c - 'a' + 10;
+            }
+            else
+            {
+                return false;
+            }
+
+            packed = (packed << 4) | (uint)digit;
+        }
+
+        return true;
+    }
+
+    internal static string Unpack(UInt128 packed) => string.Create(20, packed, static (chars, value) =>
+    {
+        for (var i = chars.Length - 1; i >= 0; i--)
+        {
+            chars[i] = "0123456789abcdef"[(int)(uint)(value & 0xF)];
+            value >>= 4;
+        }
+    });
 
     private static int Band(ulong fingerprint, int band) => (int)((fingerprint >> (16 * band)) & 0xFFFF);
 
@@ -117,7 +202,12 @@ public sealed class NearDuplicateIndex
                 _fingerprints[kept] = _fingerprints[i];
                 _published[kept] = _published[i];
                 _sequences[kept] = _sequences[i];
+                _roots[kept] = _roots[i];
                 kept++;
+            }
+            else if (_roots[i] == NotPacked)
+            {
+                _textRoots.Remove(_sequences[i]);
             }
         }
 
@@ -128,6 +218,7 @@ public sealed class NearDuplicateIndex
             Array.Resize(ref _fingerprints, capacity);
             Array.Resize(ref _published, capacity);
             Array.Resize(ref _sequences, capacity);
+            Array.Resize(ref _roots, capacity);
             for (var b = 0; b < Bands; b++)
             {
                 _next[b] = new int[capacity];
@@ -146,3 +237,6 @@ public sealed class NearDuplicateIndex
         }
     }
 }
+
+/// <summary>An earlier near-duplicate: its arrival sequence and the id of the original it counts as.</summary>
+public readonly record struct NearDuplicateMatch(long Sequence, string Root);

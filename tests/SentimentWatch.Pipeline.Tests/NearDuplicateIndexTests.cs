@@ -16,12 +16,12 @@ public sealed class NearDuplicateIndexTests
         var index = Create();
         var fingerprint = SimHash.Compute(Original);
         var repost = SimHash.Compute("转发：" + Original + " 😡");
-        index.Add(SimHash.Compute("今天天气很好，我们去公园散步，看到很多人在放风筝"), Now, 1);
-        index.Add(fingerprint, Now, 2);
-        index.Add(fingerprint, Now, 3);
+        index.Add(SimHash.Compute("今天天气很好，我们去公园散步，看到很多人在放风筝"), Now, 1, Root(1));
+        index.Add(fingerprint, Now, 2, Root(2));
+        index.Add(fingerprint, Now, 3, Root(3));
 
-        index.FindEarliest(repost, Now, 10).ShouldBe(2);
-        index.FindEarliest(repost, Now, 3).ShouldBe(2, "only mentions that arrived before count");
+        index.FindEarliest(repost, Now, 10).ShouldBe(new NearDuplicateMatch(2, Root(2)));
+        index.FindEarliest(repost, Now, 3)?.Sequence.ShouldBe(2, "only mentions that arrived before count");
         index.FindEarliest(fingerprint, Now, 2).ShouldBeNull("a mention is not its own duplicate");
     }
 
@@ -30,18 +30,18 @@ public sealed class NearDuplicateIndexTests
     {
         var index = Create();
         var fingerprint = SimHash.Compute(Original);
-        index.Add(fingerprint, Now - TimeSpan.FromDays(8), 1);
-        index.Add(fingerprint, Now - TimeSpan.FromDays(6), 2);
+        index.Add(fingerprint, Now - TimeSpan.FromDays(8), 1, Root(1));
+        index.Add(fingerprint, Now - TimeSpan.FromDays(6), 2, Root(2));
 
-        index.FindEarliest(fingerprint, Now, 5).ShouldBe(2);
-        index.FindEarliest(fingerprint, Now - TimeSpan.FromDays(2), 5).ShouldBe(1, "the window is counted from the mention's own publish time");
+        index.FindEarliest(fingerprint, Now, 5)?.Sequence.ShouldBe(2);
+        index.FindEarliest(fingerprint, Now - TimeSpan.FromDays(2), 5)?.Sequence.ShouldBe(1, "the window is counted from the mention's own publish time");
     }
 
     [Fact]
     public void Unrelated_texts_do_not_match()
     {
         var index = Create();
-        index.Add(SimHash.Compute(Original), Now, 1);
+        index.Add(SimHash.Compute(Original), Now, 1, Root(1));
 
         index.FindEarliest(SimHash.Compute("The new phone launch event was streamed online and the battery life numbers looked impressive"), Now, 2).ShouldBeNull();
     }
@@ -51,21 +51,80 @@ public sealed class NearDuplicateIndexTests
     {
         var index = Create(capacity: 4);
         var old = SimHash.Compute("星巴克新出的季节限定饮品味道一般，价格偏高，不过店员服务态度很好");
-        index.Add(old, Now - TimeSpan.FromDays(30), 1);
+        index.Add(old, Now - TimeSpan.FromDays(30), 1, Root(1));
         var texts = Enumerable.Range(0, 40).Select(i => $"绿莫咖啡第{i}号门店的拿铁 order {i * 7919} refund request number {i}").ToList();
         for (var i = 0; i < texts.Count; i++)
         {
-            index.Add(SimHash.Compute(texts[i]), Now, 100 + i);
+            index.Add(SimHash.Compute(texts[i]), Now, 100 + i, Root(100 + i));
         }
 
         index.Count.ShouldBe(40, "the old mention was dropped when the arrays grew, the recent ones kept");
         for (var i = 0; i < texts.Count; i++)
         {
-            index.FindEarliest(SimHash.Compute(texts[i]), Now, 1_000).ShouldNotBeNull();
+            index.FindEarliest(SimHash.Compute(texts[i]), Now, 1_000)?.Root.ShouldBe(Root(100 + i), "each kept its own root through the move");
         }
 
         index.FindEarliest(old, Now - TimeSpan.FromDays(30), 1_000).ShouldBeNull();
     }
+
+    [Fact]
+    public void Keeps_the_root_each_mention_counts_as_packed_or_as_text()
+    {
+        // Ids of MentionId's form are held as 80 bits; any other id (a test's "a", a caller's own) as text.
+        var index = Create(capacity: 2);
+        var fingerprint = SimHash.Compute(Original);
+        var original = MentionId.For("weibo", "1001", null);
+        index.Add(fingerprint, Now, 1, original);
+        index.Add(fingerprint, Now, 2, original);
+        index.Add(fingerprint, Now, 3, "not-a-scheme-id");
+
+        index.FindEarliest(fingerprint, Now, 10).ShouldBe(new NearDuplicateMatch(1, original));
+        index.FindEarliest(fingerprint, Now, 2).ShouldBe(new NearDuplicateMatch(1, original), "a repost's root is the original");
+        NearDuplicateIndex.TryPack(original, out var packed).ShouldBeTrue();
+        NearDuplicateIndex.Unpack(packed).ShouldBe(original);
+        NearDuplicateIndex.TryPack("0123456789ABCDEF0123", out _).ShouldBeFalse("upper case would not come back the same");
+        NearDuplicateIndex.TryPack("0123456789abcdef012", out _).ShouldBeFalse();
+
+        var other = Create();
+        other.Add(fingerprint, Now, 7, "not-a-scheme-id");
+        other.FindEarliest(fingerprint, Now, 8).ShouldBe(new NearDuplicateMatch(7, "not-a-scheme-id"));
+    }
+
+    [Fact]
+    public void A_text_root_dropped_with_its_mention_is_forgotten_and_one_kept_survives_the_move()
+    {
+        var index = Create(capacity: 2);
+        var fingerprint = SimHash.Compute(Original);
+        index.Add(fingerprint, Now - TimeSpan.FromDays(30), 1, "old-text-root");
+        index.Add(fingerprint, Now, 2, "kept-text-root");
+        index.Add(SimHash.Compute("今天天气很好，我们去公园散步，看到很多人在放风筝"), Now, 3, Root(3));
+
+        index.Count.ShouldBe(2);
+        index.TextRoots.ShouldBe(1, "the dropped mention's text root went with it");
+        index.FindEarliest(fingerprint, Now, 10).ShouldBe(new NearDuplicateMatch(2, "kept-text-root"));
+    }
+
+    [Fact]
+    public void A_forgotten_mention_is_never_found_and_is_dropped_at_the_next_move()
+    {
+        var index = Create(capacity: 3);
+        var fingerprint = SimHash.Compute(Original);
+        index.Add(fingerprint, Now, 1, Root(1));
+        index.Add(fingerprint, Now, 2, "parked-text-root");
+        index.Forget(1);
+        index.Forget(2);
+        index.Forget(99);
+
+        index.FindEarliest(fingerprint, Now, 10).ShouldBeNull("both were parked");
+        index.Add(fingerprint, Now, 3, Root(3));
+        index.FindEarliest(fingerprint, Now, 10).ShouldBe(new NearDuplicateMatch(3, Root(3)));
+        index.Add(fingerprint, Now, 4, Root(4));
+        index.Count.ShouldBe(2, "the move dropped the forgotten two");
+        index.TextRoots.ShouldBe(0);
+    }
+
+    /// <summary>A root of MentionId's form, distinct per sequence.</summary>
+    private static string Root(long sequence) => MentionId.For("test", sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {

@@ -132,35 +132,6 @@ public sealed partial class MentionLedger : IDisposable
         return entries;
     }
 
-    private static readonly string FindBySequenceSql =
-        $"SELECT Id, DuplicateOf FROM mentions WHERE Sequence = $sequence AND State != {(int)MentionState.Parked}";
-
-    /// <summary>
-    /// The near-duplicate originals of a batch by sequence (the table's rowid), one prepared lookup each. EF Core's
-    /// <c>Contains</c> over a list bound 500 parameters and compiled a new statement per chunk, which cost more than
-    /// the lookups: a repost-heavy batch matches an original for almost every mention.
-    /// </summary>
-    private async Task FindBySequenceSqliteAsync(IReadOnlyCollection<long> sequences, Dictionary<long, (string Id, string? DuplicateOf)> found, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = FindBySequenceSql;
-        var sequence = command.Parameters.Add("$sequence", SqliteType.Integer);
-        command.Prepare();
-        foreach (var value in sequences)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            sequence.Value = value;
-            using var reader = command.ExecuteReader();
-            if (reader.Read())
-            {
-                found[value] = (reader.GetString(0), NullableText(reader, 1));
-            }
-        }
-    }
-
     private static string? NullableText(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static float? NullableReal(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFloat(ordinal);

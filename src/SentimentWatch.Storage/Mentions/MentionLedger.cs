@@ -303,42 +303,8 @@ public sealed partial class MentionLedger(
     public Task UpdateScoresAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) =>
         UpdateAsync(entries, markProcessed: false, cancellationToken);
 
-    /// <summary>
-    /// Id, original and state of the mentions with these sequence numbers (the near-duplicate
-    /// index keeps only sequence numbers in memory and looks the rest up for the few matches).
-    /// </summary>
-    public async Task<IReadOnlyDictionary<long, (string Id, string? DuplicateOf)>> FindBySequenceAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
-    {
-        var found = new Dictionary<long, (string Id, string? DuplicateOf)>(sequences.Count);
-        if (sequences.Count == 0)
-        {
-            return found;
-        }
-
-        if (!_postgreSql)
-        {
-            await FindBySequenceSqliteAsync(sequences, found, cancellationToken);
-            return found;
-        }
-
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        foreach (var chunk in sequences.Chunk(500))
-        {
-            var rows = await db.Mentions.AsNoTracking()
-                .Where(m => chunk.Contains(m.Sequence) && m.State != MentionState.Parked)
-                .Select(m => new { m.Sequence, m.Id, m.DuplicateOf })
-                .ToListAsync(cancellationToken);
-            foreach (var row in rows)
-            {
-                found[row.Sequence] = (row.Id, row.DuplicateOf);
-            }
-        }
-
-        return found;
-    }
-
-    /// <summary>Fingerprint, publish time and sequence of every processed mention with a fingerprint, in arrival order (to seed the near-duplicate index at start-up).</summary>
-    public async IAsyncEnumerable<(long Sequence, ulong Fingerprint, DateTimeOffset PublishedAt)> ReadFingerprintsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Fingerprint, publish time, sequence, id and original of every processed mention with a fingerprint, in arrival order (to seed the near-duplicate index at start-up).</summary>
+    public async IAsyncEnumerable<FingerprintRow> ReadFingerprintsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
@@ -346,7 +312,7 @@ public sealed partial class MentionLedger(
         await using var command = connection.CreateCommand();
 
         // Quoted names and @ parameters read the same on SQLite and PostgreSQL.
-        command.CommandText = "SELECT \"Sequence\", \"Fingerprint\", \"PublishedAt\" FROM mentions WHERE \"State\" = @processed AND \"Fingerprint\" <> 0 ORDER BY \"Sequence\"";
+        command.CommandText = "SELECT \"Sequence\", \"Fingerprint\", \"PublishedAt\", \"Id\", \"DuplicateOf\" FROM mentions WHERE \"State\" = @processed AND \"Fingerprint\" <> 0 ORDER BY \"Sequence\"";
         var processed = command.CreateParameter();
         processed.ParameterName = "@processed";
         processed.Value = (int)MentionState.Processed;
@@ -354,7 +320,7 @@ public sealed partial class MentionLedger(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return (reader.GetInt64(0), unchecked((ulong)reader.GetInt64(1)), FromStored(reader.GetInt64(2)));
+            yield return new FingerprintRow(reader.GetInt64(0), unchecked((ulong)reader.GetInt64(1)), FromStored(reader.GetInt64(2)), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
         }
     }
 
@@ -516,6 +482,9 @@ public sealed partial class MentionLedger(
 }
 
 /// <summary>One intake request waiting for the group commit that writes it.</summary>
+/// <summary>What seeds the near-duplicate index for one processed mention.</summary>
+public readonly record struct FingerprintRow(long Sequence, ulong Fingerprint, DateTimeOffset PublishedAt, string Id, string? DuplicateOf);
+
 internal sealed class PendingAppend(IReadOnlyList<Mention> mentions)
 {
     public IReadOnlyList<Mention> Mentions { get; } = mentions;

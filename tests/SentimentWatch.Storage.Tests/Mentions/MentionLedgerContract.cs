@@ -191,7 +191,7 @@ public abstract class MentionLedgerContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DedupeLookupsFindProcessedMentionsBySequenceAndFingerprint()
+    public async Task TheNearDuplicateSeedReadsProcessedMentionsWithTheirIdAndOriginal()
     {
         await Ledger.AcceptAsync([NewMention("a"), NewMention("b", text: "a completely different complaint about delivery")], CancellationToken.None);
         var pending = await Ledger.ReadPendingAsync(0, 10, Lease, CancellationToken.None);
@@ -200,20 +200,17 @@ public abstract class MentionLedgerContract : IAsyncLifetime
         var parked = (await Ledger.ReadPendingAsync(0, 10, Lease, CancellationToken.None)).ShouldHaveSingleItem();
         await Ledger.ParkAsync("parked", "indexing failed", CancellationToken.None);
 
-        // Every sequence asked for is looked up; a parked mention and a sequence the ledger never held are not found.
-        var found = await Ledger.FindBySequenceAsync([.. pending.Select(e => e.Sequence), parked.Sequence, parked.Sequence + 1_000], CancellationToken.None);
-        found.Keys.Order().ShouldBe(pending.Select(e => e.Sequence).Order());
-        found[pending[0].Sequence].ShouldBe(("a", (string?)null));
-        found[pending[1].Sequence].ShouldBe(("b", (string?)"a"));
-
-        var fingerprints = new List<(long Sequence, ulong Fingerprint, DateTimeOffset PublishedAt)>();
+        // The near-duplicate index is seeded with each processed mention's id and original; a parked or pending one is not read.
+        var rows = new List<FingerprintRow>();
         await foreach (var row in Ledger.ReadFingerprintsAsync(CancellationToken.None))
         {
-            fingerprints.Add(row);
+            rows.Add(row);
         }
 
-        fingerprints.Select(f => f.Sequence).ShouldBe(pending.Select(e => e.Sequence));
-        fingerprints.ShouldAllBe(f => f.Fingerprint != 0 && f.PublishedAt == new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        rows.Select(f => f.Sequence).ShouldBe(pending.Select(e => e.Sequence));
+        rows.Select(f => (f.Id, f.DuplicateOf)).ShouldBe([("a", null), ("b", "a")]);
+        rows.ShouldAllBe(f => f.Fingerprint != 0 && f.PublishedAt == new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        parked.Sequence.ShouldNotBeOneOf([.. rows.Select(f => f.Sequence)]);
     }
 
     [Fact]
