@@ -123,6 +123,6 @@ public sealed partial class SimHashReferenceTests
         return hash;
     }
 
-    [GeneratedRegex(@"^(?:(?:转发|转|rt|fwd|fw)\s*:\s*(?:@[^\s:]{1,30}\s*:\s*)?|(?:转发|rt)\s*@[^\s:]{1,30}\s*:\s*)+", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:(?:转发|转|rt|fwd|fw)\s*:\s*(?:@[^\s:]{1,30}\s*:\s*)?|(?:转发|rt)\s*@[^\s:]{1,30}\s*:\s*|//\s*@[^\s:]{1,30}\s*:\s*)+", RegexOptions.CultureInvariant)]
     private static partial Regex RepostPrefix();
 }
