@@ -40,7 +40,7 @@ public sealed class MentionPipeline(
     private readonly StageCounter _dedupeStage = metrics.Stage(PipelineStages.Dedupe);
 
     // Parked by any stage, forgotten by the near-duplicate index (the prepare stage's alone) before its next batch.
-    private readonly ConcurrentQueue<long> _parkedSequences = new();
+    private readonly ConcurrentQueue<(long Sequence, string Id)> _parked = new();
     private readonly StageCounter _watchStage = metrics.Stage(PipelineStages.Watches);
     private readonly StageCounter _scoreStage = metrics.Stage(PipelineStages.Score);
     private readonly StageCounter _indexStage = metrics.Stage(PipelineStages.Index);
@@ -132,12 +132,9 @@ public sealed class MentionPipeline(
         var started = Stopwatch.GetTimestamp();
         var duplicates = new NearDuplicateIndex(_options.NearDuplicateWindow, clock);
         var since = clock.GetUtcNow() - _options.NearDuplicateWindow;
-        await foreach (var row in ledger.ReadFingerprintsAsync(cancellationToken))
+        await foreach (var row in ledger.ReadFingerprintsAsync(since, cancellationToken))
         {
-            if (row.PublishedAt >= since)
-            {
-                duplicates.Add(row.Fingerprint, row.PublishedAt, row.Sequence, row.DuplicateOf ?? row.Id);
-            }
+            duplicates.Add(row.Fingerprint, row.PublishedAt, row.Sequence, row.DuplicateOf ?? row.Id);
         }
 
         logger.LogInformation("Loaded {Count} fingerprints for near-duplicate detection in {ElapsedMs:F0} ms", duplicates.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -231,9 +228,9 @@ public sealed class MentionPipeline(
                     continue;
                 }
 
-                while (_parkedSequences.TryDequeue(out var parked))
+                while (_parked.TryDequeue(out var parked))
                 {
-                    duplicates.Forget(parked);
+                    duplicates.Forget(parked.Sequence, parked.Id);
                 }
 
                 var prepared = await PrepareBatchAsync(batch, duplicates);
@@ -662,7 +659,7 @@ public sealed class MentionPipeline(
     {
         var mention = entry.Mention;
         status.RecordParked();
-        _parkedSequences.Enqueue(entry.Sequence);
+        _parked.Enqueue((entry.Sequence, mention.Id));
         try
         {
             await ledger.ParkAsync(mention.Id, reason, CancellationToken.None);

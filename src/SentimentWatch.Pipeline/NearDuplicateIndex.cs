@@ -7,7 +7,7 @@ namespace SentimentWatch.Pipeline;
 /// within <see cref="SimHash.NearDuplicateDistance"/> bits shares at least one of four 16-bit
 /// bands, so a lookup walks four short chains instead of querying the ledger per mention
 /// (decision 112). Holds fingerprint, publish time, arrival sequence and the id of the original
-/// each mention counts as (its root: 56 bytes a mention), so a match needs no ledger query
+/// each mention counts as (its root: 56 bytes a mention, ids of another form than MentionId's also as text), so a match needs no ledger query
 /// (decision 232). Mentions published before now − window are dropped whenever the arrays would grow.
 /// Not thread-safe: the pipeline's prepare stage is its only user.
 /// </summary>
@@ -24,13 +24,13 @@ public sealed class NearDuplicateIndex
     private long[] _published;
     private long[] _sequences;
 
-    // Roots of the id scheme's form (20 hexadecimal digits, MentionId) packed into 80 bits; any other id is kept as
-    // text beside them, by sequence, and its packed slot holds NotPacked.
+    // Roots of the id scheme's form (20 hexadecimal digits, MentionId) packed into their 80 bits; any other id is kept in
+    // _texts and its slot holds TextSlot | its position there (each entry its own, moved with it).
     private UInt128[] _roots;
-    private readonly Dictionary<long, string> _textRoots = [];
+    private List<string> _texts = [];
     private int _count;
 
-    private static readonly UInt128 NotPacked = UInt128.MaxValue;
+    private static readonly UInt128 TextSlot = UInt128.One << 127;
 
     public NearDuplicateIndex(TimeSpan window, TimeProvider clock, int initialCapacity = 1 << 16)
     {
@@ -52,7 +52,7 @@ public sealed class NearDuplicateIndex
     public int Count => _count;
 
     /// <summary>Roots held as text (ids not of <see cref="MentionId"/>'s form): tests.</summary>
-    internal int TextRoots => _textRoots.Count;
+    internal int TextRoots => _texts.Count;
 
     /// <summary>
     /// The earliest mention that arrived before <paramref name="sequence"/>, was published within
@@ -112,31 +112,37 @@ public sealed class NearDuplicateIndex
         }
         else
         {
-            _roots[i] = NotPacked;
-            _textRoots[sequence] = root;
+            _roots[i] = TextSlot | (uint)_texts.Count;
+            _texts.Add(root);
         }
 
         Link(i);
     }
 
     /// <summary>
-    /// Forgets a mention the pipeline parked: it is in no index, so nothing may point at it. Parks
-    /// are rare and recent, so the arrays are walked from the newest end.
+    /// Forgets a mention the pipeline parked (every entry with its sequence, which a lapsed lease can
+    /// add twice) and the mentions that count it as their original: it is in no index, so nothing
+    /// may point at it, neither directly nor through a repost of it. Parks are rare: one walk of the arrays.
     /// </summary>
-    public void Forget(long sequence)
+    public void Forget(long sequence, string id)
     {
-        for (var i = _count - 1; i >= 0; i--)
+        var packed = TryPack(id, out var value) ? value : (UInt128?)null;
+        for (var i = 0; i < _count; i++)
         {
-            if (_sequences[i] == sequence)
+            var root = _roots[i];
+            if (_sequences[i] == sequence || (packed is { } p ? root == p : IsText(root) && _texts[TextIndex(root)] == id))
             {
                 // Outside every window: never matched, and dropped at the next move.
                 _published[i] = long.MinValue;
-                return;
             }
         }
     }
 
-    private string RootAt(int i) => _roots[i] == NotPacked ? _textRoots[_sequences[i]] : Unpack(_roots[i]);
+    private string RootAt(int i) => IsText(_roots[i]) ? _texts[TextIndex(_roots[i])] : Unpack(_roots[i]);
+
+    private static bool IsText(UInt128 root) => (root & TextSlot) != UInt128.Zero;
+
+    private static int TextIndex(UInt128 root) => (int)(uint)(root & uint.MaxValue);
 
     /// <summary>An id of <see cref="MentionId"/>'s form (20 lower-case hexadecimal digits) as its 80 bits.</summary>
     internal static bool TryPack(string id, out UInt128 packed)
@@ -194,6 +200,7 @@ public sealed class NearDuplicateIndex
     private void MakeRoom()
     {
         var cutoff = (_clock.GetUtcNow() - _window).UtcTicks;
+        var texts = new List<string>();
         var kept = 0;
         for (var i = 0; i < _count; i++)
         {
@@ -202,15 +209,17 @@ public sealed class NearDuplicateIndex
                 _fingerprints[kept] = _fingerprints[i];
                 _published[kept] = _published[i];
                 _sequences[kept] = _sequences[i];
-                _roots[kept] = _roots[i];
+                _roots[kept] = IsText(_roots[i]) ? TextSlot | (uint)texts.Count : _roots[i];
+                if (IsText(_roots[i]))
+                {
+                    texts.Add(_texts[TextIndex(_roots[i])]);
+                }
+
                 kept++;
-            }
-            else if (_roots[i] == NotPacked)
-            {
-                _textRoots.Remove(_sequences[i]);
             }
         }
 
+        _texts = texts;
         _count = kept;
         if (kept > _fingerprints.Length / 2)
         {

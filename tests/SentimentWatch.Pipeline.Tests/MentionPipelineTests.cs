@@ -223,28 +223,29 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
         using var dir = new DataDirectory();
         const string complaint = "在绿莫咖啡买的拿铁喝出了异物，找客服申请退款三天了还没有任何回复，门店也不接电话，太失望了";
         const string delivery = "Lumo Coffee delivery took two hours and the drinks arrived cold and spilled, support never answered my emails";
-        // Published within the near-duplicate window before now: the seed holds only those.
-        var published = DateTimeOffset.UtcNow.AddHours(-3);
-        var original = Mentions.Create("60", complaint, publishedAt: published);
+        var now = DateTimeOffset.UtcNow;
+        var original = Mentions.Create("60", complaint, publishedAt: now.AddHours(-3));
 
-        // A crawler that knew this post reposts one the service never saw (older than its history) says so itself.
-        var olderOriginal = MentionId.For("weibo", "59", null);
-        var knownRepost = Mentions.Create("70", delivery, publishedAt: published) with { DuplicateOf = olderOriginal };
+        // A delivery complaint published just over the near-duplicate window (7 days) ago, and its repost a day later.
+        var oldOriginal = Mentions.Create("70", delivery, publishedAt: now.AddDays(-7).AddHours(-2));
+        var oldRepost = Mentions.Create("71", "RT @lumo_fan: " + delivery, publishedAt: now.AddDays(-6));
         await using (var first = await PipelineHost.StartAsync(dir.Path))
         {
-            await first.Intake.AcceptAsync([original, knownRepost], None);
-            await first.WaitUntilSettledAsync(2);
+            await first.Intake.AcceptAsync([original, oldOriginal, oldRepost], None);
+            await first.WaitUntilSettledAsync(3);
+            (await first.Index.GetAsync(oldRepost.Id, None))!.DuplicateOf.ShouldBe(oldOriginal.Id);
         }
 
-        // The second process knows both only from the ledger's seed: the repost takes the original's id, or the original's own original.
+        // The second process knows them only from the ledger's seed, which starts 7 days before now: the old original is not
+        // in it, its repost is, with the original it counts as.
         await using var second = await PipelineHost.StartAsync(dir.Path);
         var repost = Mentions.Create("61", "转发：" + complaint, publishedAt: original.PublishedAt.AddHours(1));
-        var repostOfKnown = Mentions.Create("71", delivery + " 😡", publishedAt: knownRepost.PublishedAt.AddHours(1));
-        await second.Intake.AcceptAsync([repost, repostOfKnown], None);
-        await second.WaitUntilSettledAsync(4);
+        var repostOfOld = Mentions.Create("72", delivery + " 😡", publishedAt: now.AddDays(-5));
+        await second.Intake.AcceptAsync([repost, repostOfOld], None);
+        await second.WaitUntilSettledAsync(5);
 
         (await second.Index.GetAsync(repost.Id, None))!.DuplicateOf.ShouldBe(original.Id);
-        (await second.Index.GetAsync(repostOfKnown.Id, None))!.DuplicateOf.ShouldBe(olderOriginal, "a repost of a repost points at the original");
+        (await second.Index.GetAsync(repostOfOld.Id, None))!.DuplicateOf.ShouldBe(oldOriginal.Id, "found through the repost, it points at the original");
         (await second.Index.GetAsync(original.Id, None))!.DuplicateOf.ShouldBeNull();
     }
 

@@ -21,7 +21,7 @@ public sealed class NearDuplicateIndexTests
         index.Add(fingerprint, Now, 3, Root(3));
 
         index.FindEarliest(repost, Now, 10).ShouldBe(new NearDuplicateMatch(2, Root(2)));
-        index.FindEarliest(repost, Now, 3)?.Sequence.ShouldBe(2, "only mentions that arrived before count");
+        index.FindEarliest(repost, Now, 3).ShouldBe(new NearDuplicateMatch(2, Root(2)), "only mentions that arrived before count");
         index.FindEarliest(fingerprint, Now, 2).ShouldBeNull("a mention is not its own duplicate");
     }
 
@@ -33,8 +33,8 @@ public sealed class NearDuplicateIndexTests
         index.Add(fingerprint, Now - TimeSpan.FromDays(8), 1, Root(1));
         index.Add(fingerprint, Now - TimeSpan.FromDays(6), 2, Root(2));
 
-        index.FindEarliest(fingerprint, Now, 5)?.Sequence.ShouldBe(2);
-        index.FindEarliest(fingerprint, Now - TimeSpan.FromDays(2), 5)?.Sequence.ShouldBe(1, "the window is counted from the mention's own publish time");
+        index.FindEarliest(fingerprint, Now, 5).ShouldBe(new NearDuplicateMatch(2, Root(2)));
+        index.FindEarliest(fingerprint, Now - TimeSpan.FromDays(2), 5).ShouldBe(new NearDuplicateMatch(1, Root(1)), "the window is counted from the mention's own publish time");
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class NearDuplicateIndexTests
         index.Count.ShouldBe(40, "the old mention was dropped when the arrays grew, the recent ones kept");
         for (var i = 0; i < texts.Count; i++)
         {
-            index.FindEarliest(SimHash.Compute(texts[i]), Now, 1_000)?.Root.ShouldBe(Root(100 + i), "each kept its own root through the move");
+            index.FindEarliest(SimHash.Compute(texts[i]), Now, 1_000).ShouldNotBeNull().Root.ShouldBe(Root(100 + i), "each kept its own root through the move");
         }
 
         index.FindEarliest(old, Now - TimeSpan.FromDays(30), 1_000).ShouldBeNull();
@@ -70,7 +70,7 @@ public sealed class NearDuplicateIndexTests
     [Fact]
     public void Keeps_the_root_each_mention_counts_as_packed_or_as_text()
     {
-        // Ids of MentionId's form are held as 80 bits; any other id (a test's "a", a caller's own) as text.
+        // Ids of MentionId's form are held as 80 bits; any other id (the tests' short ones, ids stored by an older build) as text.
         var index = Create(capacity: 2);
         var fingerprint = SimHash.Compute(Original);
         var original = MentionId.For("weibo", "1001", null);
@@ -79,7 +79,10 @@ public sealed class NearDuplicateIndexTests
         index.Add(fingerprint, Now, 3, "not-a-scheme-id");
 
         index.FindEarliest(fingerprint, Now, 10).ShouldBe(new NearDuplicateMatch(1, original));
-        index.FindEarliest(fingerprint, Now, 2).ShouldBe(new NearDuplicateMatch(1, original), "a repost's root is the original");
+        var index2 = Create();
+        index2.Add(fingerprint, Now - TimeSpan.FromDays(9), 1, original);
+        index2.Add(fingerprint, Now, 2, original);
+        index2.FindEarliest(fingerprint, Now, 10).ShouldBe(new NearDuplicateMatch(2, original), "past the window, a repost answers with the original it counts as");
         NearDuplicateIndex.TryPack(original, out var packed).ShouldBeTrue();
         NearDuplicateIndex.Unpack(packed).ShouldBe(original);
         NearDuplicateIndex.TryPack("0123456789ABCDEF0123", out _).ShouldBeFalse("upper case would not come back the same");
@@ -91,35 +94,51 @@ public sealed class NearDuplicateIndexTests
     }
 
     [Fact]
-    public void A_text_root_dropped_with_its_mention_is_forgotten_and_one_kept_survives_the_move()
+    public void Roots_move_with_their_mentions_when_older_ones_are_dropped()
     {
-        var index = Create(capacity: 2);
-        var fingerprint = SimHash.Compute(Original);
-        index.Add(fingerprint, Now - TimeSpan.FromDays(30), 1, "old-text-root");
-        index.Add(fingerprint, Now, 2, "kept-text-root");
-        index.Add(SimHash.Compute("今天天气很好，我们去公园散步，看到很多人在放风筝"), Now, 3, Root(3));
+        // Packed and text roots interleaved, sequences out of arrival order (a lapsed lease re-reads on PostgreSQL),
+        // one sequence twice: after the move each kept mention still answers with its own root.
+        var index = Create(capacity: 6);
+        var texts = Enumerable.Range(0, 6).Select(i => $"绿莫咖啡第{i}号门店的拿铁 order {i * 7919} refund request number {i}").ToList();
+        index.Add(SimHash.Compute(texts[0]), Now - TimeSpan.FromDays(30), 10, "old-text-root");
+        index.Add(SimHash.Compute(texts[1]), Now - TimeSpan.FromDays(30), 11, Root(11));
+        index.Add(SimHash.Compute(texts[2]), Now, 14, "text-root-14");
+        index.Add(SimHash.Compute(texts[3]), Now, 12, Root(12));
+        index.Add(SimHash.Compute(texts[4]), Now, 13, "text-root-13");
+        index.Add(SimHash.Compute(texts[4]), Now, 13, "text-root-13");
+        index.Add(SimHash.Compute(texts[5]), Now, 15, Root(15));
 
-        index.Count.ShouldBe(2);
-        index.TextRoots.ShouldBe(1, "the dropped mention's text root went with it");
-        index.FindEarliest(fingerprint, Now, 10).ShouldBe(new NearDuplicateMatch(2, "kept-text-root"));
+        index.Count.ShouldBe(5, "the two old ones were dropped, the second copy of 13 kept");
+        index.TextRoots.ShouldBe(3, "the dropped mention's text root went with it");
+        index.FindEarliest(SimHash.Compute(texts[0]), Now - TimeSpan.FromDays(30), 100).ShouldBeNull();
+        index.FindEarliest(SimHash.Compute(texts[2]), Now, 100).ShouldBe(new NearDuplicateMatch(14, "text-root-14"));
+        index.FindEarliest(SimHash.Compute(texts[3]), Now, 100).ShouldBe(new NearDuplicateMatch(12, Root(12)));
+        index.FindEarliest(SimHash.Compute(texts[4]), Now, 100).ShouldBe(new NearDuplicateMatch(13, "text-root-13"));
+        index.FindEarliest(SimHash.Compute(texts[5]), Now, 100).ShouldBe(new NearDuplicateMatch(15, Root(15)));
+        index.FindEarliest(SimHash.Compute(texts[2]), Now, 13).ShouldBeNull("14 arrived after 13, whatever its place in the arrays");
     }
 
     [Fact]
-    public void A_forgotten_mention_is_never_found_and_is_dropped_at_the_next_move()
+    public void A_parked_mention_is_forgotten_with_every_copy_and_every_repost_that_counts_it_as_original()
     {
-        var index = Create(capacity: 3);
+        var index = Create(capacity: 5);
         var fingerprint = SimHash.Compute(Original);
+        var other = SimHash.Compute("今天天气很好，我们去公园散步，看到很多人在放风筝");
         index.Add(fingerprint, Now, 1, Root(1));
-        index.Add(fingerprint, Now, 2, "parked-text-root");
-        index.Forget(1);
-        index.Forget(2);
-        index.Forget(99);
+        index.Add(fingerprint, Now, 2, Root(1));
+        index.Add(fingerprint, Now, 1, Root(1));
+        index.Add(other, Now, 3, "parked-text-root");
+        index.Add(other, Now, 4, "parked-text-root");
+        index.Forget(1, Root(1));
+        index.Forget(3, "parked-text-root");
+        index.Forget(99, Root(99));
 
-        index.FindEarliest(fingerprint, Now, 10).ShouldBeNull("both were parked");
-        index.Add(fingerprint, Now, 3, Root(3));
-        index.FindEarliest(fingerprint, Now, 10).ShouldBe(new NearDuplicateMatch(3, Root(3)));
-        index.Add(fingerprint, Now, 4, Root(4));
-        index.Count.ShouldBe(2, "the move dropped the forgotten two");
+        index.FindEarliest(fingerprint, Now, 10).ShouldBeNull("1 was parked: its copies and its repost 2 are not found");
+        index.FindEarliest(other, Now, 10).ShouldBeNull("3 was parked and 4 counted it as its original");
+        index.Add(fingerprint, Now, 5, Root(5));
+        index.FindEarliest(fingerprint, Now, 10).ShouldBe(new NearDuplicateMatch(5, Root(5)));
+        index.Add(fingerprint, Now, 6, Root(5));
+        index.Count.ShouldBe(2, "the move dropped the five forgotten entries");
         index.TextRoots.ShouldBe(0);
     }
 

@@ -303,8 +303,11 @@ public sealed partial class MentionLedger(
     public Task UpdateScoresAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) =>
         UpdateAsync(entries, markProcessed: false, cancellationToken);
 
-    /// <summary>Fingerprint, publish time, sequence, id and original of every processed mention with a fingerprint, in arrival order (to seed the near-duplicate index at start-up).</summary>
-    public async IAsyncEnumerable<FingerprintRow> ReadFingerprintsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Fingerprint, publish time, sequence, id and original of every processed mention with a fingerprint published at or
+    /// after <paramref name="since"/>, in arrival order (to seed the near-duplicate index at start-up).
+    /// </summary>
+    public async IAsyncEnumerable<FingerprintRow> ReadFingerprintsAsync(DateTimeOffset since, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
@@ -312,11 +315,15 @@ public sealed partial class MentionLedger(
         await using var command = connection.CreateCommand();
 
         // Quoted names and @ parameters read the same on SQLite and PostgreSQL.
-        command.CommandText = "SELECT \"Sequence\", \"Fingerprint\", \"PublishedAt\", \"Id\", \"DuplicateOf\" FROM mentions WHERE \"State\" = @processed AND \"Fingerprint\" <> 0 ORDER BY \"Sequence\"";
+        command.CommandText = "SELECT \"Sequence\", \"Fingerprint\", \"PublishedAt\", \"Id\", \"DuplicateOf\" FROM mentions WHERE \"State\" = @processed AND \"Fingerprint\" <> 0 AND \"PublishedAt\" >= @since ORDER BY \"Sequence\"";
         var processed = command.CreateParameter();
         processed.ParameterName = "@processed";
         processed.Value = (int)MentionState.Processed;
         command.Parameters.Add(processed);
+        var from = command.CreateParameter();
+        from.ParameterName = "@since";
+        from.Value = Stored(since);
+        command.Parameters.Add(from);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -481,10 +488,10 @@ public sealed partial class MentionLedger(
     };
 }
 
-/// <summary>One intake request waiting for the group commit that writes it.</summary>
 /// <summary>What seeds the near-duplicate index for one processed mention.</summary>
 public readonly record struct FingerprintRow(long Sequence, ulong Fingerprint, DateTimeOffset PublishedAt, string Id, string? DuplicateOf);
 
+/// <summary>One intake request waiting for the group commit that writes it.</summary>
 internal sealed class PendingAppend(IReadOnlyList<Mention> mentions)
 {
     public IReadOnlyList<Mention> Mentions { get; } = mentions;

@@ -200,9 +200,16 @@ public abstract class MentionLedgerContract : IAsyncLifetime
         var parked = (await Ledger.ReadPendingAsync(0, 10, Lease, CancellationToken.None)).ShouldHaveSingleItem();
         await Ledger.ParkAsync("parked", "indexing failed", CancellationToken.None);
 
-        // The near-duplicate index is seeded with each processed mention's id and original; a parked or pending one is not read.
+        // One processed mention published before the seed's window, and one still pending when the seed is read.
+        await Ledger.AcceptAsync([NewMention("old", text: "an old complaint about the refund desk") with { PublishedAt = new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero) }], CancellationToken.None);
+        var old = (await Ledger.ReadPendingAsync(parked.Sequence, 10, Lease, CancellationToken.None)).ShouldHaveSingleItem();
+        await Ledger.CompleteAsync([old], CancellationToken.None);
+        await Ledger.AcceptAsync([NewMention("pending", text: "a fourth text still waiting for the pipeline")], CancellationToken.None);
+
+        // The near-duplicate index is seeded with each processed mention's id and original, published since the window's start;
+        // a parked, a pending and an older one are not read.
         var rows = new List<FingerprintRow>();
-        await foreach (var row in Ledger.ReadFingerprintsAsync(CancellationToken.None))
+        await foreach (var row in Ledger.ReadFingerprintsAsync(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero), CancellationToken.None))
         {
             rows.Add(row);
         }
@@ -210,7 +217,14 @@ public abstract class MentionLedgerContract : IAsyncLifetime
         rows.Select(f => f.Sequence).ShouldBe(pending.Select(e => e.Sequence));
         rows.Select(f => (f.Id, f.DuplicateOf)).ShouldBe([("a", null), ("b", "a")]);
         rows.ShouldAllBe(f => f.Fingerprint != 0 && f.PublishedAt == new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
-        parked.Sequence.ShouldNotBeOneOf([.. rows.Select(f => f.Sequence)]);
+
+        var everything = new List<string>();
+        await foreach (var row in Ledger.ReadFingerprintsAsync(DateTimeOffset.UnixEpoch, CancellationToken.None))
+        {
+            everything.Add(row.Id);
+        }
+
+        everything.ShouldBe(["a", "b", "old"], "from the epoch the older one is read too, still not the parked or the pending one");
     }
 
     [Fact]
@@ -229,7 +243,7 @@ public abstract class MentionLedgerContract : IAsyncLifetime
         await Ledger.UpdateScoresAsync(pending.Select(e => e with { Mention = e.Mention with { ScoredBy = "rescored" } }).ToList(), CancellationToken.None);
 
         var stored = new Dictionary<long, ulong>();
-        await foreach (var row in Ledger.ReadFingerprintsAsync(CancellationToken.None))
+        await foreach (var row in Ledger.ReadFingerprintsAsync(DateTimeOffset.UnixEpoch, CancellationToken.None))
         {
             stored[row.Sequence] = row.Fingerprint;
         }
