@@ -260,7 +260,7 @@ public sealed class MentionPipeline(
         for (var i = 0; i < batch.Count; i++)
         {
             var mention = batch[i].Mention;
-            duplicateOf[i] = mention.DuplicateOf;
+            duplicateOf[i] = string.IsNullOrWhiteSpace(mention.DuplicateOf) ? null : mention.DuplicateOf;
 
             // Point at the original, not at another repost of it; a mention seen again under a new sequence (requeued) is not its own repost.
             if (duplicateOf[i] is null && duplicates.FindEarliest(mention.Fingerprint, mention.PublishedAt, batch[i].Sequence) is { } match && match.Root != mention.Id)

@@ -209,10 +209,15 @@ public sealed class NearDuplicateIndex
                 _fingerprints[kept] = _fingerprints[i];
                 _published[kept] = _published[i];
                 _sequences[kept] = _sequences[i];
-                _roots[kept] = IsText(_roots[i]) ? TextSlot | (uint)texts.Count : _roots[i];
-                if (IsText(_roots[i]))
+                var root = _roots[i];
+                if (IsText(root))
                 {
-                    texts.Add(_texts[TextIndex(_roots[i])]);
+                    _roots[kept] = TextSlot | (uint)texts.Count;
+                    texts.Add(_texts[TextIndex(root)]);
+                }
+                else
+                {
+                    _roots[kept] = root;
                 }
 
                 kept++;

@@ -8,13 +8,16 @@ namespace SentimentWatch.Core.Tests;
 /// <summary>
 /// Fingerprints are stored in the ledger and compared across releases, so the allocation-free
 /// SimHash must give exactly the bits the first, string-based one gave. The reference below is
-/// that first implementation, kept verbatim; the texts are the bundled demo posts plus edge cases.
+/// that first implementation, kept verbatim but for the repost-marker pattern, which follows the
+/// service's (decision 233 changed which markers are dropped, on purpose); the texts are the
+/// bundled demo posts plus edge cases.
 /// </summary>
 public sealed partial class SimHashReferenceTests
 {
     public static TheoryData<string> EdgeCases() =>
     [
-        "", "   ", "，。！", "a", "退", "ab cd", "退款", "RT: fw: 转发：hello world again", "绿莫coffee退款refund123 ok",
+        "", "   ", "，。！", "a", "退", "ab cd", "退款", "RT: fw: 转发：hello world again", "RT @lumo_fan: RT: @a: hello world again", "//@绿莫粉丝://@b:转发@c：退款还没到账",
+        "转发@绿莫客服，大家评评理：退款还没到账", "绿莫coffee退款refund123 ok",
         "𠀀𠀁 surrogate 字符 test", "The quick brown fox jumps over the lazy dog", new string('字', 2_000), string.Join(' ', Enumerable.Repeat("word", 700)),
     ];
 
@@ -123,6 +126,6 @@ public sealed partial class SimHashReferenceTests
         return hash;
     }
 
-    [GeneratedRegex(@"^(?:(?:转发|转|rt|fwd|fw)\s*:\s*(?:@[^\s:]{1,30}\s*:\s*)?|(?:转发|rt)\s*@[^\s:]{1,30}\s*:\s*|//\s*@[^\s:]{1,30}\s*:\s*)+", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:(?:转发|转|rt|fwd|fw)\s*:\s*(?:@[^\s:,，。!！?？;；]{1,30}\s*:\s*)?|(?:转发|rt)\s*@[^\s:,，。!！?？;；]{1,30}\s*:\s*|//\s*@[^\s:,，。!！?？;；]{1,30}\s*:\s*)+", RegexOptions.CultureInvariant)]
     private static partial Regex RepostPrefix();
 }

@@ -76,10 +76,13 @@ public sealed class SimHashTests
     [Theory]
     [InlineData("回复@绿莫客服:退款到现在还没到账，订单号发你私信了，请尽快处理")]
     [InlineData("退款到现在还没到账//@绿莫客服:请私信订单号，我们尽快处理")]
+    [InlineData("转发@绿莫客服，大家评评理：退款到现在还没到账，订单号发你私信了")]
     public void A_reply_or_a_repost_with_its_own_comment_keeps_its_text(string text)
     {
-        var marker = text.IndexOf('@', StringComparison.Ordinal);
-        SimHash.Compute(text).ShouldNotBe(SimHash.Compute(text[(text.IndexOf(':', marker) + 1)..]));
+        // The text a marker pattern that ran to the first colon would have left.
+        var colon = text.IndexOfAny([':', '：'], text.IndexOf('@', StringComparison.Ordinal));
+        colon.ShouldBeGreaterThan(0);
+        SimHash.Compute(text).ShouldNotBe(SimHash.Compute(text[(colon + 1)..]));
     }
 
     [Theory]

@@ -239,6 +239,13 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
         // The second process knows them only from the ledger's seed, which starts 7 days before now: the old original is not
         // in it, its repost is, with the original it counts as.
         await using var second = await PipelineHost.StartAsync(dir.Path);
+        var seeded = new List<string>();
+        await foreach (var row in second.Ledger.ReadFingerprintsAsync(DateTimeOffset.UtcNow - TimeSpan.FromDays(7), None))
+        {
+            seeded.Add(row.Id);
+        }
+
+        seeded.ShouldBe([original.Id, oldRepost.Id], ignoreOrder: true);
         var repost = Mentions.Create("61", "转发：" + complaint, publishedAt: original.PublishedAt.AddHours(1));
         var repostOfOld = Mentions.Create("72", delivery + " 😡", publishedAt: now.AddDays(-5));
         await second.Intake.AcceptAsync([repost, repostOfOld], None);

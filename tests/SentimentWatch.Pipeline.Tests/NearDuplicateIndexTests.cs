@@ -70,7 +70,7 @@ public sealed class NearDuplicateIndexTests
     [Fact]
     public void Keeps_the_root_each_mention_counts_as_packed_or_as_text()
     {
-        // Ids of MentionId's form are held as 80 bits; any other id (the tests' short ones, ids stored by an older build) as text.
+        // Ids of MentionId's form are held as 80 bits; any other id (the tests' short ones, a caller's own) as text.
         var index = Create(capacity: 2);
         var fingerprint = SimHash.Compute(Original);
         var original = MentionId.For("weibo", "1001", null);

@@ -322,12 +322,18 @@ public sealed partial class MentionLedger(
         command.Parameters.Add(processed);
         var from = command.CreateParameter();
         from.ParameterName = "@since";
-        from.Value = Stored(since);
+        // The stored value orders by the local clock time of its own offset, not by the instant: the query takes the widest
+        // offset (14 h) more, and the instant is compared here.
+        from.Value = Stored(since - TimeSpan.FromHours(14));
         command.Parameters.Add(from);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return new FingerprintRow(reader.GetInt64(0), unchecked((ulong)reader.GetInt64(1)), FromStored(reader.GetInt64(2)), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
+            var publishedAt = FromStored(reader.GetInt64(2));
+            if (publishedAt >= since)
+            {
+                yield return new FingerprintRow(reader.GetInt64(0), unchecked((ulong)reader.GetInt64(1)), publishedAt, reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
+            }
         }
     }
 

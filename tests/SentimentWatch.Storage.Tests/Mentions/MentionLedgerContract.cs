@@ -200,23 +200,34 @@ public abstract class MentionLedgerContract : IAsyncLifetime
         var parked = (await Ledger.ReadPendingAsync(0, 10, Lease, CancellationToken.None)).ShouldHaveSingleItem();
         await Ledger.ParkAsync("parked", "indexing failed", CancellationToken.None);
 
-        // One processed mention published before the seed's window, and one still pending when the seed is read.
-        await Ledger.AcceptAsync([NewMention("old", text: "an old complaint about the refund desk") with { PublishedAt = new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero) }], CancellationToken.None);
-        var old = (await Ledger.ReadPendingAsync(parked.Sequence, 10, Lease, CancellationToken.None)).ShouldHaveSingleItem();
-        await Ledger.CompleteAsync([old], CancellationToken.None);
+        // Processed: one published before the seed's window, and two near its start written with their posters' offsets: 04:00
+        // at -05:00 is inside (09:00 UTC), 15:00 at +08:00 is not (07:00 UTC). One more still pending when the seed is read.
+        var since = new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
+        await Ledger.AcceptAsync(
+            [
+                NewMention("old", text: "an old complaint about the refund desk") with { PublishedAt = new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero) },
+                NewMention("west", text: "the refund desk in Toronto never called back") with { PublishedAt = new DateTimeOffset(2026, 11, 24, 4, 0, 0, TimeSpan.FromHours(-5)) },
+                NewMention("east", text: "外卖送到已经凉了，客服电话一直打不通") with { PublishedAt = new DateTimeOffset(2026, 11, 24, 15, 0, 0, TimeSpan.FromHours(8)) },
+            ],
+            CancellationToken.None);
+        var later = await Ledger.ReadPendingAsync(parked.Sequence, 10, Lease, CancellationToken.None);
+        later.Count.ShouldBe(3);
+        await Ledger.CompleteAsync(later, CancellationToken.None);
         await Ledger.AcceptAsync([NewMention("pending", text: "a fourth text still waiting for the pipeline")], CancellationToken.None);
 
-        // The near-duplicate index is seeded with each processed mention's id and original, published since the window's start;
-        // a parked, a pending and an older one are not read.
+        // The near-duplicate index is seeded with each processed mention's id and original, published since the window's
+        // start as an instant; a parked, a pending and an older one are not read.
         var rows = new List<FingerprintRow>();
-        await foreach (var row in Ledger.ReadFingerprintsAsync(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero), CancellationToken.None))
+        await foreach (var row in Ledger.ReadFingerprintsAsync(since, CancellationToken.None))
         {
             rows.Add(row);
         }
 
-        rows.Select(f => f.Sequence).ShouldBe(pending.Select(e => e.Sequence));
-        rows.Select(f => (f.Id, f.DuplicateOf)).ShouldBe([("a", null), ("b", "a")]);
-        rows.ShouldAllBe(f => f.Fingerprint != 0 && f.PublishedAt == new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        rows.Select(f => (f.Id, f.DuplicateOf)).ShouldBe([("a", null), ("b", "a"), ("west", null)]);
+        rows.Select(f => f.Sequence).ShouldBe([.. pending.Select(e => e.Sequence), later.Single(e => e.Mention.Id == "west").Sequence]);
+        rows.ShouldAllBe(f => f.Fingerprint != 0);
+        rows[0].PublishedAt.ShouldBe(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        rows[2].PublishedAt.ShouldBe(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
 
         var everything = new List<string>();
         await foreach (var row in Ledger.ReadFingerprintsAsync(DateTimeOffset.UnixEpoch, CancellationToken.None))
@@ -224,7 +235,7 @@ public abstract class MentionLedgerContract : IAsyncLifetime
             everything.Add(row.Id);
         }
 
-        everything.ShouldBe(["a", "b", "old"], "from the epoch the older one is read too, still not the parked or the pending one");
+        everything.ShouldBe(["a", "b", "old", "west", "east"], "from the epoch the older ones are read too, still not the parked or the pending one");
     }
 
     [Fact]
