@@ -38,12 +38,12 @@ public sealed class MentionPipeline(
     private readonly PipelineOptions _options = options.Value;
     private readonly IMentionObserver[] _observers = observers.ToArray();
     private readonly StageCounter _dedupeStage = metrics.Stage(PipelineStages.Dedupe);
-
-    // Parked by any stage, forgotten by the near-duplicate index (the prepare stage's alone) before its next batch.
-    private readonly ConcurrentQueue<(long Sequence, string Id)> _parked = new();
     private readonly StageCounter _watchStage = metrics.Stage(PipelineStages.Watches);
     private readonly StageCounter _scoreStage = metrics.Stage(PipelineStages.Score);
     private readonly StageCounter _indexStage = metrics.Stage(PipelineStages.Index);
+
+    // Parked by any stage, forgotten by the near-duplicate index (the prepare stage's alone) before its next batch.
+    private readonly ConcurrentQueue<(long Sequence, string Id)> _parked = new();
 
     /// <summary>Set by the ledger reader: its last read was a full batch, so a backlog waits behind the stages (decision 219).</summary>
     private volatile bool _behind;

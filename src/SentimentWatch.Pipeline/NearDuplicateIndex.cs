@@ -175,14 +175,13 @@ public sealed class NearDuplicateIndex
         return true;
     }
 
-    internal static string Unpack(UInt128 packed) => string.Create(20, packed, static (chars, value) =>
+    /// <summary>The id back from its 80 bits, written as <see cref="MentionId"/> writes it.</summary>
+    internal static string Unpack(UInt128 packed)
     {
-        for (var i = chars.Length - 1; i >= 0; i--)
-        {
-            chars[i] = "0123456789abcdef"[(int)(uint)(value & 0xF)];
-            value >>= 4;
-        }
-    });
+        Span<byte> bytes = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, packed);
+        return Convert.ToHexStringLower(bytes[6..]);
+    }
 
     private static int Band(ulong fingerprint, int band) => (int)((fingerprint >> (16 * band)) & 0xFFFF);
 

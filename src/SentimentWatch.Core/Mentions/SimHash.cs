@@ -160,6 +160,9 @@ public static partial class SimHash
     // 转发: / 转: / RT: / Fwd: / Fw:, the retweet's "RT @user:" (also "RT: @user:", "转发@user:"), and Weibo's "//@user:" that
     // opens a repost without a comment of its own, possibly repeated (after normalisation full-width ： is ':' and the text is
     // lower case). "回复@user:" is a reply, and a comment before "//@" is the reposter's own post: both stay text.
-    [GeneratedRegex(@"^(?:(?:转发|转|rt|fwd|fw)\s*:\s*(?:@[^\s:,，。!！?？;；]{1,30}\s*:\s*)?|(?:转发|rt)\s*@[^\s:,，。!！?？;；]{1,30}\s*:\s*|//\s*@[^\s:,，。!！?？;；]{1,30}\s*:\s*)+", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:(?:转发|转|rt|fwd|fw)\s*:\s*(?:" + RepostOf + @")?|(?:转发|rt)\s*" + RepostOf + "|//\\s*" + RepostOf + ")+", RegexOptions.CultureInvariant)]
     private static partial Regex RepostPrefix();
+
+    // "@name:", a name being 1-30 characters without spaces, colons or clause punctuation (so it cannot run to a later colon).
+    private const string RepostOf = @"@[^\s:,，。!！?？;；]{1,30}\s*:\s*";
 }
