@@ -18,12 +18,19 @@ namespace SentimentWatch.Storage;
 /// each) wrote as many bytes to it as to the database's log. The journal is only ever read back in this process, so it
 /// needs no file; it holds the pages of one statement (or one savepoint).
 /// </para>
+/// <para>
+/// And no connection checkpoints the write-ahead log inside its own commits before it reaches
+/// <see cref="StateStoreCheckpointer.BackstopPages"/>: <see cref="StateStoreCheckpointer"/> does it on its own thread (decision 234).
+/// </para>
 /// </summary>
 public sealed class SqliteBusyTimeout(TimeSpan timeout) : DbConnectionInterceptor
 {
-    /// <summary>The pragmas for <paramref name="timeout"/> (SQLite takes whole milliseconds), and the statement journal in memory.</summary>
+    /// <summary>
+    /// The pragmas for <paramref name="timeout"/> (SQLite takes whole milliseconds), the statement journal in memory, and the
+    /// automatic checkpoint only as a backstop: <see cref="StateStoreCheckpointer"/> checkpoints on a thread of its own (decision 234).
+    /// </summary>
     public static string Pragma(TimeSpan timeout) =>
-        "PRAGMA busy_timeout = " + ((long)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue)).ToString(CultureInfo.InvariantCulture) + "; PRAGMA temp_store = MEMORY";
+        "PRAGMA busy_timeout = " + ((long)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue)).ToString(CultureInfo.InvariantCulture) + "; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = " + StateStoreCheckpointer.BackstopPages.ToString(CultureInfo.InvariantCulture);
 
     private readonly string _pragma = Pragma(timeout);
 

@@ -27,6 +27,7 @@ public static class StorageRegistration
         builder.Services.AddSingleton<MentionLedger>();
         builder.Services.AddSingleton<IMentionIntake>(sp => sp.GetRequiredService<MentionLedger>());
         builder.Services.AddHostedService<StateStoreMigrator>();
+        builder.Services.AddHostedService<StateStoreCheckpointer>();
         return builder;
     }
 

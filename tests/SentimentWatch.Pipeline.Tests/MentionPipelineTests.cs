@@ -415,6 +415,7 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
     [InlineData("Watches:2:Languages:0", "fr", "Watches:2:Languages")]
     [InlineData("Storage:BusyTimeout", "00:00:00", "Storage:BusyTimeout")]
     [InlineData("Storage:LedgerCacheMiB", "0", "Storage:LedgerCacheMiB must be between 1 and 4096 (was 0)")]
+    [InlineData("Storage:CheckpointInterval", "00:00:00.010", "Storage:CheckpointInterval must be between 00:00:00.100 and 00:01:00 (was 00:00:00.0100000)")]
     public async Task Invalid_configuration_fails_the_start_with_a_message_naming_the_setting(string key, string value, string expected)
     {
         using var dir = new DataDirectory();

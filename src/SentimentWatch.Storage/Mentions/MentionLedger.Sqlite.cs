@@ -8,7 +8,8 @@ namespace SentimentWatch.Storage.Mentions;
 /// <summary>
 /// The ledger's writes on SQLite (decision 204): one connection kept open for them, used only
 /// under the write lock, with its statements prepared once, a page cache of
-/// <c>Storage:LedgerCacheMiB</c> and a larger WAL checkpoint threshold. A pooled connection per
+/// <c>Storage:LedgerCacheMiB</c>, and no checkpoint inside its commits (<see cref="StateStoreCheckpointer"/>,
+/// decision 234; it was a threshold of 10,000 pages here, decision 204). A pooled connection per
 /// write started every transaction with a cold 2 MiB cache: SQLite drops a connection's cache
 /// whenever another connection has written, and the intake's inserts land at random places in
 /// the id index. Completion and re-scoring find their rows by sequence number (the table's
@@ -17,14 +18,6 @@ namespace SentimentWatch.Storage.Mentions;
 public sealed partial class MentionLedger : IDisposable
 {
     private LedgerWriter? _writer;
-
-    /// <summary>
-    /// WAL pages after which the writer's commit copies the log back into the database (SQLite's
-    /// default is 1,000, about 4 MiB, which a group commit of a thousand mentions nearly fills):
-    /// checkpointing a tenth as often writes each hot index page back once instead of many times.
-    /// Other connections keep the default, so the log still gets checkpointed when they commit.
-    /// </summary>
-    private const int WalCheckpointPages = 10_000;
 
     /// <summary>Runs <paramref name="write"/> in one immediate transaction on the writer connection; the caller holds the write lock.</summary>
     private void InWriterTransaction(Action<LedgerWriter> write)
@@ -55,7 +48,7 @@ public sealed partial class MentionLedger : IDisposable
         {
             connection.Open();
             using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA cache_size = -{storage.Value.LedgerCacheMiB * 1024}; PRAGMA wal_autocheckpoint = {WalCheckpointPages}; {SqliteBusyTimeout.Pragma(storage.Value.BusyTimeout)}";
+            pragma.CommandText = $"PRAGMA cache_size = -{storage.Value.LedgerCacheMiB * 1024}; {SqliteBusyTimeout.Pragma(storage.Value.BusyTimeout)}";
             pragma.ExecuteNonQuery();
             return new LedgerWriter(connection);
         }

@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SentimentWatch.Alerting;
+using SentimentWatch.Storage.Mentions;
+using SentimentWatch.Storage.Tests.Mentions;
+
+namespace SentimentWatch.Storage.Tests;
+
+/// <summary>
+/// Decision 234: on SQLite no committing connection checkpoints the write-ahead log inside its commit (the intake's group
+/// commit, a desk's batch) before the backstop; <see cref="StateStoreCheckpointer"/> copies it back on its own thread. Against
+/// a real SQLite file: the database file itself only grows when a checkpoint copies pages into it.
+/// </summary>
+public sealed class StateStoreCheckpointerTests
+{
+    [Fact]
+    public async Task Every_connection_checkpoints_only_at_the_backstop()
+    {
+        await using var store = await StateStore.CreateAsync(StateStoreProvider.Sqlite, "checkpoint");
+        await using var services = store.Services();
+        await StateStore.MigrateAsync(services);
+
+        await using var alerting = await services.GetRequiredService<IDbContextFactory<AlertingDbContext>>().CreateDbContextAsync();
+        (await alerting.Database.SqlQueryRaw<long>("PRAGMA wal_autocheckpoint").ToListAsync()).ShouldBe([(long)StateStoreCheckpointer.BackstopPages]);
+        using var own = StateStoreCheckpointer.Open(store.Options);
+        using var query = own.CreateCommand();
+        query.CommandText = "PRAGMA wal_autocheckpoint";
+        ((long)query.ExecuteScalar()!).ShouldBe(StateStoreCheckpointer.BackstopPages);
+    }
+
+    [Fact]
+    public async Task The_intakes_commits_leave_the_log_to_the_checkpointer_which_copies_it_back_on_its_own()
+    {
+        await using var store = await StateStore.CreateAsync(StateStoreProvider.Sqlite, "checkpoint");
+        store.Options.CheckpointInterval = TimeSpan.FromMilliseconds(100);
+        await using var services = store.Services();
+        await StateStore.MigrateAsync(services);
+        var ledger = services.GetRequiredService<MentionLedger>();
+        var database = new FileInfo(store.Options.StateDatabasePath);
+        var log = new FileInfo(store.Options.StateDatabasePath + "-wal");
+        database.Refresh();
+        var before = database.Length;
+
+        // ~6 MiB of text in group commits of 200: well past SQLite's default threshold of 1,000 pages (4 MiB), at which
+        // the committing connection used to copy the log back itself.
+        var text = string.Concat(Enumerable.Repeat("the checkout page keeps failing and nobody answers ", 40));
+        for (var batch = 0; batch < 15; batch++)
+        {
+            await ledger.AcceptAsync([.. Enumerable.Range(0, 200).Select(i => MentionLedgerContract.NewMention($"m{batch}-{i}", text))], CancellationToken.None);
+        }
+
+        // A desk's commit on a connection of its own: with SQLite's default threshold this commit copied the log back.
+        await using (var desk = await services.GetRequiredService<IDbContextFactory<AlertingDbContext>>().CreateDbContextAsync())
+        {
+            await using var transaction = await desk.Database.BeginTransactionAsync();
+            await desk.Database.ExecuteSqlRawAsync("CREATE TABLE desk_probe (x INTEGER)");
+            await transaction.CommitAsync();
+        }
+
+        database.Refresh();
+        log.Refresh();
+        log.Length.ShouldBeGreaterThan(1_000 * 4096L, "the log holds more than SQLite's default threshold");
+        database.Length.ShouldBe(before, "no commit copied the log back into the database");
+
+        using var checkpointer = new StateStoreCheckpointer(Options.Create(store.Options), NullLogger<StateStoreCheckpointer>.Instance);
+        await checkpointer.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (database.Length < before + (3_000L * text.Length) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            database.Refresh();
+        }
+
+        await checkpointer.StopAsync(CancellationToken.None);
+        database.Length.ShouldBeGreaterThanOrEqualTo(before + (3_000L * text.Length), "the checkpointer copied the mentions' pages into the database");
+        using var own = StateStoreCheckpointer.Open(store.Options);
+        var (frames, copied) = StateStoreCheckpointer.Checkpoint(own);
+        copied.ShouldBe(frames, "nothing is left in the log");
+        await using var db = await services.GetRequiredService<IDbContextFactory<MentionLedgerDbContext>>().CreateDbContextAsync();
+        (await db.Mentions.CountAsync()).ShouldBe(3_000);
+    }
+}
