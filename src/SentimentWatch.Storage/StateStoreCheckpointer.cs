@@ -9,19 +9,31 @@ namespace SentimentWatch.Storage;
 /// Copies the SQLite state database's write-ahead log back into the database on a connection and a thread of its own
 /// (decision 234). SQLite's automatic checkpoint runs inside the commit that crosses its threshold, on the committing
 /// thread: the intake's group commit (a 202 waits for it) or a desk's batch in the pipeline's observe stage, each time
-/// writing a few thousand pages and syncing the database file. Here a passive checkpoint runs every
-/// <see cref="StorageOptions.CheckpointInterval"/>: it never waits for a reader or a writer, and a writer that starts after
-/// it restarts the log from its beginning. Every connection keeps an automatic checkpoint at <see cref="BackstopPages"/>
-/// (<see cref="SqliteBusyTimeout.Pragma"/>), so the log stays bounded when this service is not running (CLI verbs) or
-/// falls behind. Nothing to do on PostgreSQL.
+/// writing a few thousand pages and syncing the database file. Here, every <see cref="StorageOptions.CheckpointInterval"/>,
+/// passive checkpoints (which wait for no reader or writer) copy the log back, again while the writers add more than a
+/// pass leaves behind. A passive checkpoint never restarts the log: a writer does, only when it finds every frame copied,
+/// which under steady writes it never does, so the log would grow to the backstop. Once the log holds
+/// <see cref="RestartFrames"/> frames, a restart checkpoint copies the few frames the passive passes left, waits for
+/// readers to leave the log and starts it again from its beginning; writers wait for that short step only.
+/// Every connection keeps an automatic checkpoint at <see cref="BackstopPages"/> (<see cref="SqliteBusyTimeout.Pragma"/>),
+/// so the log stays bounded when this service is not running (CLI verbs) or cannot work. Nothing to do on PostgreSQL.
 /// </summary>
 public sealed class StateStoreCheckpointer(IOptions<StorageOptions> options, ILogger<StateStoreCheckpointer> logger) : BackgroundService
 {
     /// <summary>
     /// The log size, in pages (4 KiB each), at which a committing connection checkpoints after all: 100,000 pages, about
-    /// 400 MiB, some 70,000 mentions' worth of the intake's writes, 15 s of them at the throughput goal.
+    /// 400 MiB, some 70,000 mentions' worth of the intake's writes.
     /// </summary>
     public const int BackstopPages = 100_000;
+
+    /// <summary>The log length, in frames (one page each), from which the checkpointer restarts the log: about 40 MiB.</summary>
+    public const int RestartFrames = 10_000;
+
+    /// <summary>Passive passes per tick at most, while each leaves more than <see cref="CaughtUpFrames"/> frames behind.</summary>
+    private const int MaxPassivePasses = 4;
+
+    /// <summary>Frames a passive pass may leave behind for the restart to copy while writers wait.</summary>
+    private const int CaughtUpFrames = 1_000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,16 +53,12 @@ public sealed class StateStoreCheckpointer(IOptions<StorageOptions> options, ILo
                 try
                 {
                     connection ??= Open(storage);
-                    Checkpoint(connection);
+                    CatchUp(connection);
                     if (failing)
                     {
                         logger.LogInformation("The state database's log is checkpointed again");
                         failing = false;
                     }
-                }
-                catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
-                {
-                    // SQLITE_BUSY / SQLITE_LOCKED: another connection is checkpointing (the backstop) or holds the file; next tick.
                 }
                 catch (SqliteException ex)
                 {
@@ -75,16 +83,40 @@ public sealed class StateStoreCheckpointer(IOptions<StorageOptions> options, ILo
         }
     }
 
-    /// <summary>One passive checkpoint on <paramref name="connection"/>: the log's frames, and how many of them are now in the database.</summary>
-    public static (long LogFrames, long Copied) Checkpoint(SqliteConnection connection)
+    /// <summary>
+    /// One tick's work on <paramref name="connection"/>: passive passes until one leaves at most <see cref="CaughtUpFrames"/>
+    /// frames behind (or <see cref="MaxPassivePasses"/> of them), then a restart when the log holds <see cref="RestartFrames"/>.
+    /// Returns the log's frames the passive passes found and whether the log was restarted.
+    /// </summary>
+    public static (long LogFrames, bool Restarted) CatchUp(SqliteConnection connection, int restartFrames = RestartFrames)
+    {
+        var (busy, log, copied) = Checkpoint(connection, "PASSIVE");
+        for (var pass = 1; pass < MaxPassivePasses && !busy && log - copied > CaughtUpFrames; pass++)
+        {
+            (busy, log, copied) = Checkpoint(connection, "PASSIVE");
+        }
+
+        if (busy || log < restartFrames)
+        {
+            return (log, false);
+        }
+
+        var (restartBusy, restartLog, restartCopied) = Checkpoint(connection, "RESTART");
+        return (log, !restartBusy && restartCopied == restartLog);
+    }
+
+    /// <summary>
+    /// One checkpoint of <paramref name="mode"/> (PASSIVE, RESTART) on <paramref name="connection"/>: whether it could not finish
+    /// (another checkpoint ran, or a reader or writer outlasted the busy timeout), the log's frames, and how many of them are now
+    /// in the database (both -1 when it could not run at all, or the database is not in WAL mode).
+    /// </summary>
+    public static (bool Busy, long LogFrames, long Copied) Checkpoint(SqliteConnection connection, string mode = "PASSIVE")
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        command.CommandText = $"PRAGMA wal_checkpoint({mode})";
         using var reader = command.ExecuteReader();
         reader.Read();
-
-        // (busy, frames in the log, frames checkpointed); -1 when the database is not in WAL mode.
-        return (reader.GetInt64(1), reader.GetInt64(2));
+        return (reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2));
     }
 
     /// <summary>A connection of the checkpointer's own: not pooled, SQLite's busy handler and the same pragmas as the others.</summary>
