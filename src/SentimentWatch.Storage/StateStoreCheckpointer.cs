@@ -119,7 +119,16 @@ public sealed class StateStoreCheckpointer(IOptions<StorageOptions> options, ILo
         return (reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2));
     }
 
-    /// <summary>A connection of the checkpointer's own: not pooled, SQLite's busy handler and the same pragmas as the others.</summary>
+    /// <summary>
+    /// How long a restart waits for a writer to finish or readers to leave the log before it gives up until the next tick:
+    /// writers wait for a pending restart, so this bounds what a long reader can make them wait.
+    /// </summary>
+    public static readonly TimeSpan RestartPatience = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// A connection of the checkpointer's own: not pooled, the same pragmas as the others but a busy timeout of
+    /// <see cref="RestartPatience"/>.
+    /// </summary>
     public static SqliteConnection Open(StorageOptions storage)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = storage.StateDatabasePath, Pooling = false }.ToString());
@@ -127,7 +136,7 @@ public sealed class StateStoreCheckpointer(IOptions<StorageOptions> options, ILo
         {
             connection.Open();
             using var pragma = connection.CreateCommand();
-            pragma.CommandText = SqliteBusyTimeout.Pragma(storage.BusyTimeout);
+            pragma.CommandText = SqliteBusyTimeout.Pragma(RestartPatience);
             pragma.ExecuteNonQuery();
             return connection;
         }
