@@ -26,11 +26,13 @@ namespace SentimentWatch.Storage;
 public sealed class SqliteBusyTimeout(TimeSpan timeout) : DbConnectionInterceptor
 {
     /// <summary>
-    /// The pragmas for <paramref name="timeout"/> (SQLite takes whole milliseconds), the statement journal in memory, and the
-    /// automatic checkpoint only as a backstop: <see cref="StateStoreCheckpointer"/> checkpoints on a thread of its own (decision 234).
+    /// The pragmas for <paramref name="timeout"/> (SQLite takes whole milliseconds), the statement journal in memory, the
+    /// automatic checkpoint only as a backstop: <see cref="StateStoreCheckpointer"/> checkpoints on a thread of its own (decision 234),
+    /// and the log's file cut back to <see cref="StateStoreCheckpointer.LogSizeLimitBytes"/> when it starts again.
     /// </summary>
     public static string Pragma(TimeSpan timeout) =>
-        "PRAGMA busy_timeout = " + ((long)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue)).ToString(CultureInfo.InvariantCulture) + "; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = " + StateStoreCheckpointer.BackstopPages.ToString(CultureInfo.InvariantCulture);
+        "PRAGMA busy_timeout = " + ((long)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue)).ToString(CultureInfo.InvariantCulture) + "; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = " + StateStoreCheckpointer.BackstopPages.ToString(CultureInfo.InvariantCulture)
+        + "; PRAGMA journal_size_limit = " + StateStoreCheckpointer.LogSizeLimitBytes.ToString(CultureInfo.InvariantCulture);
 
     private readonly string _pragma = Pragma(timeout);
 

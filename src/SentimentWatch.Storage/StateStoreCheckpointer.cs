@@ -29,6 +29,13 @@ public sealed class StateStoreCheckpointer(IOptions<StorageOptions> options, ILo
     /// <summary>The log length, in frames (one page each), from which the checkpointer restarts the log: about 40 MiB.</summary>
     public const int RestartFrames = 10_000;
 
+    /// <summary>
+    /// What the log's file is cut back to when a writer starts it again after a restart (<c>PRAGMA journal_size_limit</c>,
+    /// on every connection since the writer that restarts the log does the cutting): 64 MiB. SQLite otherwise keeps the
+    /// file at the largest it ever was (a million-mention burst left ~230 MB) and writes over it.
+    /// </summary>
+    public const long LogSizeLimitBytes = 64L * 1024 * 1024;
+
     /// <summary>Passive passes per tick at most, while each leaves more than <see cref="CaughtUpFrames"/> frames behind.</summary>
     private const int MaxPassivePasses = 4;
 

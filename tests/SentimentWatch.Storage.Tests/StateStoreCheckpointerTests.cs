@@ -28,6 +28,38 @@ public sealed class StateStoreCheckpointerTests
         using var query = own.CreateCommand();
         query.CommandText = "PRAGMA wal_autocheckpoint";
         ((long)query.ExecuteScalar()!).ShouldBe(StateStoreCheckpointer.BackstopPages);
+        (await alerting.Database.SqlQueryRaw<long>("PRAGMA journal_size_limit").ToListAsync()).ShouldBe([StateStoreCheckpointer.LogSizeLimitBytes]);
+        query.CommandText = "PRAGMA journal_size_limit";
+        ((long)query.ExecuteScalar()!).ShouldBe(StateStoreCheckpointer.LogSizeLimitBytes);
+    }
+
+    /// <summary>
+    /// SQLite keeps the log's file at the largest it ever was and writes over it (a million-mention burst left ~230 MB on disk
+    /// for as long as the service ran); with the size limit on every connection, the commit that starts the log again after a
+    /// restart cuts the file back.
+    /// </summary>
+    [Fact]
+    public async Task The_logs_file_is_cut_back_to_the_limit_when_the_log_starts_again()
+    {
+        await using var store = await StateStore.CreateAsync(StateStoreProvider.Sqlite, "checkpoint");
+        await using var services = store.Services();
+        await StateStore.MigrateAsync(services);
+        var log = new FileInfo(store.Options.StateDatabasePath + "-wal");
+        await using var desk = await services.GetRequiredService<IDbContextFactory<AlertingDbContext>>().CreateDbContextAsync();
+        await desk.Database.ExecuteSqlRawAsync("CREATE TABLE burst (x BLOB)");
+
+        // 80 MiB in one commit: no commit checkpoints before the backstop, so the log's file grows past the limit.
+        await desk.Database.ExecuteSqlRawAsync("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 80) INSERT INTO burst SELECT randomblob(1048576) FROM n");
+        log.Refresh();
+        log.Length.ShouldBeGreaterThan(StateStoreCheckpointer.LogSizeLimitBytes);
+
+        using var own = StateStoreCheckpointer.Open(store.Options);
+        StateStoreCheckpointer.CatchUp(own).Restarted.ShouldBeTrue();
+        await desk.Database.ExecuteSqlRawAsync("INSERT INTO burst VALUES (x'00')");
+
+        log.Refresh();
+        log.Length.ShouldBeLessThanOrEqualTo(StateStoreCheckpointer.LogSizeLimitBytes, "the commit that started the log again cut its file back");
+        (await desk.Database.SqlQueryRaw<long>("SELECT COUNT(*) AS Value FROM burst").ToListAsync()).ShouldBe([81L]);
     }
 
     [Fact]
