@@ -252,7 +252,7 @@ public static class ConsoleRegistration
 
         if (user.HasClaim(ConsoleClaimsPrincipalFactory.MustChangePasswordClaim, "true"))
         {
-            context.Response.Redirect("/account/password");
+            context.Response.Redirect(MustChangePasswordFilter.PasswordPath(context.Request));
             return;
         }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SentimentWatch.Web.Identity;
+using SentimentWatch.Web.Pages.Account;
 using SentimentWatch.Web.Tests.Pages;
 
 namespace SentimentWatch.Web.Tests;
@@ -126,6 +127,16 @@ public sealed class AccountTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         await ShotAsync(page);
     }
 
+    [Theory]
+    [InlineData("/alerts/1", "/alerts/1")]
+    [InlineData("/ops/users?tab=keys", "/ops/users?tab=keys")]
+    [InlineData("https://evil.example/alerts/1", "/")]
+    [InlineData("//evil.example/alerts/1", "/")]
+    [InlineData("/\\evil.example", "/")]
+    [InlineData(null, "/")]
+    public void Return_urls_after_sign_in_or_a_forced_password_change_stay_on_this_site(string? asked, string expected) =>
+        SignInModel.SafeReturnUrl(asked).ShouldBe(expected);
+
     [Fact]
     public async Task FirstAdmin_SignsInWithTheGeneratedPassword_AndMustChooseANewOne()
     {
@@ -139,24 +150,30 @@ public sealed class AccountTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         var generated = (await File.ReadAllTextAsync(file)).Trim();
         var page = await OpenAsync();
         var signIn = await SignInPage.OpenAsync(page);
+        (await page.GetByTestId("first-run").InnerTextAsync()).ShouldContain("sign in as admin");
         await signIn.SignInAsync("admin", generated);
         await page.WaitForURLAsync(url => url.Contains("/account/password", StringComparison.Ordinal));
         (await page.GetByTestId("must-change").IsVisibleAsync()).ShouldBeTrue();
 
-        // Every other page sends the admin back here until the password is changed.
-        await page.GotoAsync("/ops/users");
+        // Every other page sends the admin back here until the password is changed, and remembers where they were going
+        // (the first link a new PR user clicks is an alert's).
+        await page.GotoAsync("/ops/users?tab=keys");
         new Uri(page.Url).AbsolutePath.ShouldBe("/account/password");
+        new Uri(page.Url).Query.ShouldBe("?returnUrl=" + Uri.EscapeDataString("/ops/users?tab=keys"));
         await ShotAsync(page, "forced");
 
         await page.Locator("#current").FillAsync(generated);
         await page.Locator("#next").FillAsync("the first admin's own passphrase");
         await page.Locator("#confirm").FillAsync("the first admin's own passphrase");
         await page.Locator("main form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/ops/users");
+        new Uri(page.Url).Query.ShouldBe("?tab=keys");
         File.Exists(file).ShouldBeFalse();
-        await page.GotoAsync("/ops/users");
-        new Uri(page.Url).AbsolutePath.ShouldBe("/ops/users");
         await ShotAsync(page, "after");
+
+        // The sign-in page's first-run hint goes with the file.
+        await page.GotoAsync("/account/signin");
+        (await page.GetByTestId("first-run").CountAsync()).ShouldBe(0);
     }
 
     [Fact]

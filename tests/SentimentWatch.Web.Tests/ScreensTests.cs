@@ -364,6 +364,27 @@ public sealed class OperationsTests(ConsoleFixture fixture) : ConsoleTest(fixtur
         await Assertions.Expect(newbie.GetByTestId("must-change")).ToBeVisibleAsync();
     }
 
+    /// <summary>
+    /// Cases are assigned to the agents of Cases:Agents by id (the demo's lumo-care team); an agent nobody signs in as has
+    /// cases in no one's "my cases", so the users page names them until a person with that user name exists.
+    /// </summary>
+    [Fact]
+    public async Task Admin_SeesWhichCaseAgentsNobodySignsInAs_UntilThatPersonIsAdded()
+    {
+        var page = await OpenAsync("admin");
+        await page.GotoAsync("/ops/users");
+        var hint = page.GetByTestId("agents-without-account");
+        await Assertions.Expect(hint).ToContainTextAsync("agent-chen (Chen Yu)");
+        await Assertions.Expect(hint).ToContainTextAsync("agent-li (Li Na)");
+        await page.Locator("#userName").FillAsync("agent-chen");
+        await page.Locator("#role").SelectOptionAsync("support");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("tr[data-user=agent-chen]")).ToBeVisibleAsync();
+        await Assertions.Expect(hint).Not.ToContainTextAsync("agent-chen");
+        await Assertions.Expect(hint).ToContainTextAsync("agent-li (Li Na)");
+        await ShotAsync(page, "agents");
+    }
+
     [Fact]
     public async Task Admin_SeesSourcesParkedMentionsAndTheApi()
     {

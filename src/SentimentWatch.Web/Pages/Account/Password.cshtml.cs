@@ -16,6 +16,10 @@ public sealed class PasswordModel(
     IStringLocalizer<ConsoleText> t,
     ILogger<PasswordModel> logger) : PageModel
 {
+    /// <summary>Where the person was going when the form stopped them: they go there once their password is their own.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
     public bool MustChange => User.HasClaim(ConsoleClaimsPrincipalFactory.MustChangePasswordClaim, "true");
 
     public bool Done { get; private set; }
@@ -79,7 +83,7 @@ public sealed class PasswordModel(
         logger.LogInformation("{UserName} changed their console password", user.UserName);
         if (wasForced)
         {
-            return Redirect("/");
+            return LocalRedirect(SignInModel.SafeReturnUrl(ReturnUrl));
         }
 
         Done = true;

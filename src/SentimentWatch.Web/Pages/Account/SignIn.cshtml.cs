@@ -15,6 +15,7 @@ public sealed class SignInModel(
     IOptions<ConsoleOptions> options,
     IStringLocalizer<ConsoleText> t,
     TimeProvider clock,
+    FirstAdmin firstAdmin,
     ILogger<SignInModel> logger) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -29,6 +30,9 @@ public sealed class SignInModel(
     public string? Message { get; private set; }
 
     public bool LockedOut { get; private set; }
+
+    /// <summary>The first admin's generated password is still on disk (nobody has signed in with it yet): say where, and as whom.</summary>
+    public string? FirstRunUserName => System.IO.File.Exists(firstAdmin.PasswordPath) ? options.Value.FirstAdminUserName : null;
 
     public string? SingleSignOn => options.Value.OpenIdConnect.Enabled ? options.Value.OpenIdConnect.DisplayName : null;
 

@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SentimentWatch.Cases;
 using SentimentWatch.Core.Security;
 using SentimentWatch.Web.Identity;
 
@@ -18,6 +20,7 @@ namespace SentimentWatch.Web.Pages.Ops;
 public sealed class UsersModel(
     UserManager<ConsoleUser> users,
     IConfiguration configuration,
+    IOptions<CasesOptions> cases,
     TimeProvider clock,
     IStringLocalizer<ConsoleText> t,
     ILogger<UsersModel> logger) : PageModel
@@ -25,6 +28,12 @@ public sealed class UsersModel(
     public IReadOnlyList<(ConsoleUser User, string? Role, bool Locked)> People { get; private set; } = [];
 
     public IReadOnlyList<(string Name, string Role)> ApiKeys { get; private set; } = [];
+
+    /// <summary>
+    /// Case agents (<c>Cases:Agents</c>) that no console user or API key acts as: cases are assigned to them by id, and
+    /// nobody sees those cases under "my cases" until someone signs in under that user name.
+    /// </summary>
+    public IReadOnlyList<(string Id, string? Name)> AgentsWithoutAccount { get; private set; } = [];
 
     /// <summary>A password an admin just set, shown once so they can hand it over; its owner must change it.</summary>
     public (string UserName, string Password)? Handover { get; private set; }
@@ -151,5 +160,8 @@ public sealed class UsersModel(
         People = people;
         ApiKeys = [.. configuration.GetSection("Auth:ApiKeys").GetChildren()
             .Select((key, i) => (key["Name"] ?? $"Auth:ApiKeys:{i}", key["Role"] ?? "?"))];
+        var actors = new HashSet<string>(people.Select(p => p.Item1.UserName ?? string.Empty), StringComparer.Ordinal);
+        actors.UnionWith(ApiKeys.Select(k => k.Name));
+        AgentsWithoutAccount = [.. cases.Value.Agents.Where(a => !string.IsNullOrWhiteSpace(a.Id) && !actors.Contains(a.Id)).Select(a => (a.Id, a.Name))];
     }
 }
