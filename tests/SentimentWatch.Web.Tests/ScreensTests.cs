@@ -27,6 +27,57 @@ public sealed class OverviewTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         }
     }
 
+    /// <summary>
+    /// The QA walk-through found "100.0 %" as a watch's baseline (one negative post the week before) with nothing to say so,
+    /// and a falling share in green while a critical incident was open. Over every range and watch: the baseline says how
+    /// many mentions it stands on, a baseline of fewer than 20 says it is too few and colours nothing, and open alerts are red.
+    /// </summary>
+    [Fact]
+    public async Task Overview_BaselineSaysWhatItStandsOn_AndTooFewColourNothing()
+    {
+        var page = await OpenAsync("admin");
+        var tooFewSeen = 0;
+        foreach (var range in new[] { "24h", "7d", "30d", "90d" })
+        {
+            var overview = await OverviewPage.OpenAsync(page, range);
+            await Assertions.Expect(overview.ReadyCharts).ToHaveCountAsync(2);
+            foreach (var watch in new[] { "lumo", "lumo-refunds" })
+            {
+                var card = overview.Watch(watch);
+                var label = await card.GetByTestId("baseline").InnerTextAsync();
+                var of = System.Text.RegularExpressions.Regex.Match(label, @"of ([\d,]+) mentions");
+                if (!of.Success)
+                {
+                    label.ShouldContain("no mentions then", customMessage: $"{watch} {range}");
+                }
+
+                var count = of.Success ? long.Parse(of.Groups[1].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture) : 0;
+                var shareClass = await card.GetByTestId("negative-share").GetAttributeAsync("class") ?? string.Empty;
+                if (count is > 0 and < 20)
+                {
+                    tooFewSeen++;
+                    label.ShouldContain("too few to compare", customMessage: $"{watch} {range}");
+                    shareClass.ShouldNotContain("up", customMessage: $"{watch} {range}");
+                    shareClass.ShouldNotContain("down", customMessage: $"{watch} {range}");
+                }
+                else
+                {
+                    label.ShouldNotContain("too few", customMessage: $"{watch} {range}");
+                }
+
+                var openAlerts = int.Parse(await card.GetByTestId("open-alerts").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+                var alertClass = await card.GetByTestId("open-alerts").GetAttributeAsync("class") ?? string.Empty;
+                alertClass.Contains("up", StringComparison.Ordinal).ShouldBe(openAlerts > 0, $"{watch} {range}");
+                if (openAlerts > 0)
+                {
+                    shareClass.ShouldNotContain("down", customMessage: $"{watch} {range}: no green while an incident is open");
+                }
+            }
+        }
+
+        tooFewSeen.ShouldBeGreaterThan(0, "the demo's refunds watch has a thin period before in some range");
+    }
+
     [Fact]
     public async Task Overview_CountsComplaintTopicsOverNegativeMentionsOnly()
     {

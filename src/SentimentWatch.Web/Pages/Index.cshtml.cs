@@ -146,4 +146,8 @@ public sealed record WatchOverview(
     IReadOnlyList<TermCount> Topics,
     IReadOnlyList<TermCount> Sources,
     IReadOnlyList<TermCount> Terms,
-    int OpenAlerts);
+    int OpenAlerts)
+{
+    /// <summary>Mentions the period before needs before its negative share is a baseline worth comparing with.</summary>
+    public const long ComparableBaseline = 20;
+}
