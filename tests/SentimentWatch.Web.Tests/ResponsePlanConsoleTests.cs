@@ -58,8 +58,8 @@ public sealed class ResponsePlanConsoleTests(ConsoleFixture fixture) : ConsoleTe
         await Assertions.Expect(plan).ToBeVisibleAsync();
         var overdue = plan.Locator($"[data-step='{first}']");
         await Assertions.Expect(overdue).ToHaveAttributeAsync("data-state", "overdue");
-        await Assertions.Expect(overdue).ToContainTextAsync("20 min late");
-        await Assertions.Expect(plan.Locator("[data-step='holding-statement']")).ToContainTextAsync("within 1 h of the start");
+        await Assertions.Expect(overdue).ToContainTextAsync("20m late");
+        await Assertions.Expect(plan.Locator("[data-step='holding-statement']")).ToContainTextAsync("within 1h of the start");
         await Assertions.Expect(page.GetByTestId("plan-overdue")).ToContainTextAsync("1 overdue");
         await Assertions.Expect(page.GetByTestId("what-happened")).ToContainTextAsync("negative");
         await Assertions.Expect(page.GetByTestId("alert-signals")).ToContainTextAsync("in the last");

@@ -181,23 +181,22 @@ public sealed class Case
         UpdateDueKey();
     }
 
-    public void UpdateDueKey()
-    {
-        var key = long.MaxValue;
-        if (IsOpen && !IsPaused)
-        {
-            if (FirstResponseAt is null && FirstResponseDueAt is { } fr)
-            {
-                key = Math.Min(key, fr.UtcTicks);
-            }
+    public void UpdateDueKey() => DueKey = NextDeadline() is { } next ? next.DueAt.UtcTicks : long.MaxValue;
 
-            if (ResolvedAt is null && ResolutionDueAt is { } rd)
-            {
-                key = Math.Min(key, rd.UtcTicks);
-            }
+    /// <summary>
+    /// The running clock that falls due first (first response on a tie), null when none runs: what the
+    /// queue sorts by (<see cref="DueKey"/>) and what every list of cases shows as the case's deadline.
+    /// </summary>
+    public SlaDeadline? NextDeadline()
+    {
+        if (!IsOpen || IsPaused)
+        {
+            return null;
         }
 
-        DueKey = key;
+        SlaDeadline? first = FirstResponseAt is null && FirstResponseDueAt is { } fr ? new SlaDeadline(SlaDeadline.FirstResponse, fr) : null;
+        SlaDeadline? resolution = ResolvedAt is null && ResolutionDueAt is { } rd ? new SlaDeadline(SlaDeadline.Resolution, rd) : null;
+        return first is null ? resolution : resolution is null || first.DueAt <= resolution.DueAt ? first : resolution;
     }
 
     public void Pause(DateTimeOffset now, BusinessCalendar calendar)

@@ -31,6 +31,13 @@ public sealed class SlaPolicies
     public BusinessCalendar CalendarOf(Case c) => Calendar(c.Calendar);
 }
 
+/// <summary>A running SLA clock's deadline: <see cref="Clock"/> is <c>first_response</c> or <c>resolution</c>, as in <see cref="SlaClockView.Clock"/>.</summary>
+public sealed record SlaDeadline(string Clock, DateTimeOffset DueAt)
+{
+    public const string FirstResponse = "first_response";
+    public const string Resolution = "resolution";
+}
+
 /// <summary>One SLA clock of a case as people see it.</summary>
 public sealed record SlaClockView(
     string Clock,
@@ -51,8 +58,8 @@ public sealed record SlaView(string Calendar, DateTimeOffset ClockStartedAt, boo
     public static SlaView Of(Case c, BusinessCalendar calendar, DateTimeOffset now)
     {
         var elapsed = c.ElapsedWorking(now, calendar);
-        var first = Clock("first_response", c.FirstResponseTarget, c.FirstResponseDueAt, c.FirstResponseAt, c.FirstResponseBreached, c, elapsed);
-        var resolution = Clock("resolution", c.ResolutionTarget, c.ResolutionDueAt, c.ResolvedAt, c.ResolutionBreached, c, elapsed);
+        var first = Clock(SlaDeadline.FirstResponse, c.FirstResponseTarget, c.FirstResponseDueAt, c.FirstResponseAt, c.FirstResponseBreached, c, elapsed);
+        var resolution = Clock(SlaDeadline.Resolution, c.ResolutionTarget, c.ResolutionDueAt, c.ResolvedAt, c.ResolutionBreached, c, elapsed);
         return new SlaView(calendar.Id, c.ClockStartedAt, c.IsPaused, c.PausedAt, first, resolution, first.Breached || resolution.Breached);
     }
 

@@ -37,13 +37,25 @@ public sealed class CaseDirectory(IDbContextFactory<CasesDbContext> dbs, TimePro
     private List<CaseLink> Links(List<Case> cases)
     {
         var now = clock.GetUtcNow().UtcTicks;
-        return cases.Select(c => new CaseLink(
-            c.Id,
-            c.Title,
-            CaseStatuses.ToWire(c.Status),
-            CasePriority.ToWire(c.Priority),
-            c.Owner,
-            c.FirstResponseBreached || c.ResolutionBreached || c.DueKey <= now,
-            c.ResolutionDueAt)).ToList();
+        return cases.Select(Link).ToList();
+
+        CaseLink Link(Case c)
+        {
+            // The same deadline the support queue shows for the case (CaseQueries.Summarize).
+            var deadline = c.NextDeadline();
+            return new CaseLink(
+                c.Id,
+                c.Title,
+                CaseStatuses.ToWire(c.Status),
+                CasePriority.ToWire(c.Priority),
+                c.Owner,
+                c.FirstResponseBreached || c.ResolutionBreached || c.DueKey <= now,
+                c.ResolutionDueAt)
+            {
+                DueClock = deadline?.Clock,
+                DueAt = deadline?.DueAt,
+                Paused = c.IsOpen && c.IsPaused,
+            };
+        }
     }
 }

@@ -52,7 +52,11 @@ public sealed record CaseSummary(
     DateTimeOffset? ResolutionDueAt,
     long? AlertId,
     long? MergedInto,
-    int Version);
+    int Version)
+{
+    /// <summary>Which clock <see cref="DueAt"/> is the deadline of: <c>first_response</c> or <c>resolution</c> (null when none runs).</summary>
+    public string? DueClock { get; init; }
+}
 
 public sealed record CasePage(IReadOnlyList<CaseSummary> Items, string? NextCursor);
 
@@ -268,7 +272,7 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
 
     public CaseSummary Summarize(Case c, CaseViewer viewer, DateTimeOffset now)
     {
-        DateTimeOffset? due = c.DueKey == long.MaxValue ? null : new DateTimeOffset(c.DueKey, TimeSpan.Zero);
+        var deadline = c.NextDeadline();
         TimeSpan? left = null;
         if (c.IsOpen)
         {
@@ -286,8 +290,11 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
         var breached = c.FirstResponseBreached || c.ResolutionBreached || (c.IsOpen && c.DueKey <= now.UtcTicks);
         return new CaseSummary(
             c.Id, c.Title, CaseStatuses.ToWire(c.Status), CasePriority.ToWire(c.Priority), c.Category, c.WatchId, c.Team, c.Owner,
-            Mask(c.Author, viewer), c.Source, c.DirectComplaint, c.OpenedAt, c.ClockStartedAt, due, left, c.IsPaused, breached,
-            c.FirstResponseDueAt, c.ResolutionDueAt, c.AlertId, c.MergedIntoId, c.Version);
+            Mask(c.Author, viewer), c.Source, c.DirectComplaint, c.OpenedAt, c.ClockStartedAt, deadline?.DueAt, left, c.IsPaused, breached,
+            c.FirstResponseDueAt, c.ResolutionDueAt, c.AlertId, c.MergedIntoId, c.Version)
+        {
+            DueClock = deadline?.Clock,
+        };
     }
 
     /// <summary>Keeps the first character of a handle: enough to tell complainants apart in a list, not to identify one.</summary>

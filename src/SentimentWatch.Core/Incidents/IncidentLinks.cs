@@ -56,7 +56,17 @@ public sealed record CaseLink(
     string Priority,
     string? Owner,
     bool Breached,
-    DateTimeOffset? ResolutionDueAt);
+    DateTimeOffset? ResolutionDueAt)
+{
+    /// <summary>The running SLA clock that falls due first, as the support queue shows it: <c>first_response</c> or <c>resolution</c>; null when none runs.</summary>
+    public string? DueClock { get; init; }
+
+    /// <summary>When <see cref="DueClock"/> falls due.</summary>
+    public DateTimeOffset? DueAt { get; init; }
+
+    /// <summary>The clocks are paused (waiting on the customer).</summary>
+    public bool Paused { get; init; }
+}
 
 /// <summary>Implemented by Cases: the complaint cases an incident produced, and the case a mention is on.</summary>
 public interface ICaseDirectory

@@ -23,16 +23,6 @@
       const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
       el.textContent = zone ? zone + " (" + utc + ")" : utc;
     });
-    root.querySelectorAll("[data-countdown]").forEach(function (el) {
-      const due = new Date(el.dataset.countdown);
-      const minutes = Math.round((due - new Date()) / 60000);
-      const abs = Math.abs(minutes), h = Math.floor(abs / 60), m = abs % 60;
-      const span = (h > 0 ? h + "h " : "") + m + "m";
-      // data-overdue: the page's own wording when it already says "breached" beside the countdown.
-      const overdue = el.dataset.overdue ? el.dataset.overdue.replace("{0}", span) : (lang === "zh-CN" ? "已超时 " + span : span + " overdue");
-      el.textContent = minutes < 0 ? overdue : (lang === "zh-CN" ? "剩余 " + span : span + " left");
-      el.classList.toggle("sla-breached", minutes < 0);
-    });
   }
 
   function bucketLabel(iso, interval) {
