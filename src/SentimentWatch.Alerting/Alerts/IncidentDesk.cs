@@ -285,7 +285,7 @@ public sealed class IncidentDesk(
             var announce = kind is { } k && !silences.Any(s => s.Covers(alert, now)) ? new[] { (alert, k) } : [];
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            outboxIds = await RecordNotificationsAsync(db, announce, now, cancellationToken);
+            outboxIds = await RecordNotificationsAsync(db, announce, replanned: new HashSet<Alert>(), now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         finally
@@ -491,7 +491,7 @@ public sealed class IncidentDesk(
         }
 
         // An incident that opened or escalated into a severity with a playbook starts its steps (saved below, with the incident).
-        await plans.StartAsync(db, touched, now, cancellationToken);
+        var replanned = await plans.StartAsync(db, touched, now, cancellationToken);
 
         List<long> outboxIds;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -505,7 +505,7 @@ public sealed class IncidentDesk(
 
             await db.SaveChangesAsync(cancellationToken);
             await RecordIncidentMentionsAsync(db, evidenceOf, cancellationToken);
-            outboxIds = await RecordNotificationsAsync(db, announce, now, cancellationToken);
+            outboxIds = await RecordNotificationsAsync(db, announce, replanned, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -532,8 +532,12 @@ public sealed class IncidentDesk(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Adds one outbox row per routed channel; the alert already has its id.</summary>
-    private async Task<List<long>> RecordNotificationsAsync(AlertingDbContext db, IEnumerable<(Alert Alert, NotificationKind Kind)> announce, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds one outbox row per routed channel; the alert (and any steps it started) is already saved. An opening, and an
+    /// escalation that changed the plan (<paramref name="replanned"/>), names the response plan's next steps.
+    /// </summary>
+    private async Task<List<long>> RecordNotificationsAsync(AlertingDbContext db, IEnumerable<(Alert Alert, NotificationKind Kind)> announce, IReadOnlySet<Alert> replanned,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         var rows = new List<OutboxNotification>();
         foreach (var (alert, kind) in announce)
@@ -544,10 +548,15 @@ public sealed class IncidentDesk(
             alert.Note(now, TimelineKinds.Notification, routed.Count == 0
                 ? $"{NotificationMessage.KindToWire(kind)} ({severity.ToWire()}): no channel takes it"
                 : $"{NotificationMessage.KindToWire(kind)} ({severity.ToWire()}) sent to {string.Join(", ", routed)}");
+            // The whole plan as stored: steps started earlier (ticked or not) and deadlines an escalation brought forward.
+            var plan = routed.Count > 0 && (kind == NotificationKind.Opened || (kind == NotificationKind.Escalated && replanned.Contains(alert)))
+                ? await db.Steps.AsNoTracking().Where(s => s.AlertId == alert.Id).ToListAsync(cancellationToken)
+                : null;
             foreach (var channel in routed)
             {
                 var key = $"alert-{alert.Id}-{alert.NotificationCount}-{channel}";
-                var message = NotificationMessage.For(alert, kind, key, now, options.CurrentValue.PublicBaseUrl, watchNames.Of(alert.WatchId), watchNames.TermsOf(alert.WatchId), channels.StyleOf(channel));
+                var message = NotificationMessage.For(alert, kind, key, now, options.CurrentValue.PublicBaseUrl, watchNames.Of(alert.WatchId), watchNames.TermsOf(alert.WatchId), channels.StyleOf(channel),
+                    plan);
                 rows.Add(new OutboxNotification
                 {
                     IdempotencyKey = key,

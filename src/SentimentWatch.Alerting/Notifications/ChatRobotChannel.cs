@@ -134,7 +134,7 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
         return false;
     }
 
-    /// <summary>What a chat message leads with: the one sentence, then who acknowledged or resolved it.</summary>
+    /// <summary>What a chat message leads with: the one sentence, who acknowledged or resolved it, then the next response steps.</summary>
     private static IEnumerable<string> Lead(NotificationMessage m)
     {
         if (m.Kind == "notice")
@@ -152,6 +152,11 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
         if (m.HandledLine(withTime: false) is { } handled)
         {
             yield return handled;
+        }
+
+        foreach (var next in m.NextStepLines())
+        {
+            yield return next;
         }
     }
 

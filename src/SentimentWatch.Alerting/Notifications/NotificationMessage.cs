@@ -39,6 +39,12 @@ public sealed record NotificationMessage
     /// <summary>One sentence: what happened (or, for a recovery, where things stand now).</summary>
     public string? WhatHappened { get; init; }
 
+    /// <summary>
+    /// What to do next, from the incident's response plan: the first step not yet done, and the others due within the first
+    /// hour (at most three). On an opened notification, and on an escalation that changed the plan; empty without a plan.
+    /// </summary>
+    public IReadOnlyList<NextStep> NextSteps { get; init; } = [];
+
     /// <summary>The signals' readings against their thresholds, joined.</summary>
     public required string Summary { get; init; }
     public required double Measured { get; init; }
@@ -142,8 +148,9 @@ public sealed record NotificationMessage
         _ => "source silent",
     };
 
+    /// <param name="plan">The incident's response steps when the notification names the next ones (opened, escalated into a new plan), else null.</param>
     public static NotificationMessage For(Alert alert, NotificationKind kind, string idempotencyKey, DateTimeOffset now, string? publicBaseUrl, string? watchName = null,
-        IReadOnlyCollection<string>? watchTerms = null, MessageStyle? style = null)
+        IReadOnlyCollection<string>? watchTerms = null, MessageStyle? style = null, IReadOnlyCollection<ResponseStep>? plan = null)
     {
         style ??= MessageStyle.Default;
         var baseUrl = publicBaseUrl?.TrimEnd('/');
@@ -165,6 +172,7 @@ public sealed record NotificationMessage
             OpenedAt = alert.OpenedAt,
             At = now,
             WhatHappened = what,
+            NextSteps = plan is null ? [] : ResponsePlan.NextSteps(plan, alert.OpenedAt).Select(s => NextStep.From(s, alert.OpenedAt, now, style)).ToArray(),
             Summary = alert.Summary,
             Measured = alert.Measured,
             Threshold = alert.Threshold,
@@ -255,6 +263,13 @@ public sealed record NotificationMessage
         return AcknowledgedBy is null ? null : style.T($"Acknowledged by {AcknowledgedBy}.", $"{AcknowledgedBy} 已确认。");
     }
 
+    /// <summary>"Next: verify the facts (owner: PR on duty), due 08:30 UTC, 30 min after the start.", then "Then: …" for the others; none without a plan.</summary>
+    public IEnumerable<string> NextStepLines()
+    {
+        var style = Style;
+        return NextSteps.Select((step, i) => (i == 0 ? style.T("Next: ", "下一步：") : style.T("Then: ", "随后：")) + step.Line + style.T(".", "。"));
+    }
+
     /// <summary>The frame's words in the message's language ("Top terms" / "热词").</summary>
     public string Word(string english, string chinese) => Style.T(english, chinese);
 
@@ -291,6 +306,15 @@ public sealed record NotificationMessage
         if (HandledLine(withTime: true) is { } handled)
         {
             text.AppendLine(handled);
+        }
+
+        if (NextSteps.Count > 0)
+        {
+            text.AppendLine();
+            foreach (var line in NextStepLines())
+            {
+                text.AppendLine(line);
+            }
         }
 
         text.AppendLine().AppendLine(Kind == "resolved" ? style.T("Signals during the incident:", "事件期间的信号：") : style.T("Why it fired:", "触发原因："));
@@ -379,4 +403,22 @@ public sealed record SignalLine(string Rule, string Kind, string What, string Se
     public string Line => Language == MessageStyle.Chinese
         ? $"{What}（{MessageStyle.SeverityWord(Severity, chinese: true)}{(Active ? "" : "，已消除")}）：{Summary}"
         : $"{What} ({Severity}{(Active ? "" : ", cleared")}): {Summary}";
+}
+
+/// <summary>
+/// A response step an announcement names as the next thing to do, with its line in the message's language and zone:
+/// "verify the facts (owner: PR on duty), due 08:30 UTC, 30 min after the start";
+/// "核实事实（负责人：值班公关），截止 16:30 北京时间（事件开始后 30 分钟内）". The due time carries its date when it is not today.
+/// </summary>
+public sealed record NextStep(string Id, string Title, string Owner, DateTimeOffset DueAt, TimeSpan DueWithin, string Line)
+{
+    public static NextStep From(ResponseStep step, DateTimeOffset openedAt, DateTimeOffset now, MessageStyle style)
+    {
+        var within = ResponsePlan.Describe(step.DueAt - openedAt, style.IsChinese);
+        var due = style.Local(step.DueAt).Date == style.Local(now).Date ? style.Clock(step.DueAt) : style.Time(step.DueAt);
+        var line = style.IsChinese
+            ? $"{step.Title}（负责人：{step.Owner}），截止 {due}（事件开始后 {within}内）"
+            : $"{step.Title} (owner: {step.Owner}), due {due}, {within} after the start";
+        return new NextStep(step.StepId, step.Title, step.Owner, step.DueAt, step.DueAt - openedAt, line);
+    }
 }

@@ -49,9 +49,11 @@ public sealed class ResponsePlan(
     /// that opened, or reached a severity not planned for yet, gets that severity's playbook. New
     /// steps are added to the incident (saved in the desk's transaction); a step it already has
     /// keeps its state and takes the earlier deadline (idempotent, so a repeat after a crash is harmless).
+    /// Returns the incidents whose plan changed (steps added or due sooner): their escalation names the next steps.
     /// </summary>
-    internal async Task StartAsync(AlertingDbContext db, IEnumerable<Alert> alerts, DateTimeOffset now, CancellationToken cancellationToken)
+    internal async Task<IReadOnlySet<Alert>> StartAsync(AlertingDbContext db, IEnumerable<Alert> alerts, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var replanned = new HashSet<Alert>();
         foreach (var alert in alerts.Where(a => a.NeedsPlan).Distinct())
         {
             alert.MarkPlanned();
@@ -100,6 +102,11 @@ public sealed class ResponsePlan(
                 added.Add(step);
             }
 
+            if (added.Count > 0 || tightened.Count > 0)
+            {
+                replanned.Add(alert);
+            }
+
             var first = added.OrderBy(s => s.DueAt).FirstOrDefault();
             var text = $"response plan {playbook.Id} ({alert.Severity.ToWire()}) started: {added.Count} step(s)"
                 + (first is null ? "" : $", first \"{first.Title}\" ({first.Owner}) due {first.DueAt:yyyy-MM-dd HH:mm} UTC")
@@ -107,6 +114,23 @@ public sealed class ResponsePlan(
             alert.Note(now, TimelineKinds.Step, text);
             logger.LogInformation("Incident {IncidentKey}: response plan {PlaybookId} ({Severity}) started with {Steps} new steps", alert.IncidentKey, playbook.Id, alert.Severity.ToWire(), added.Count);
         }
+
+        return replanned;
+    }
+
+    /// <summary>How far ahead an announcement looks: every open step due this soon after the start is named, up to <see cref="MaxNextSteps"/>.</summary>
+    public static readonly TimeSpan FirstHour = TimeSpan.FromHours(1);
+
+    public const int MaxNextSteps = 3;
+
+    /// <summary>
+    /// What an announcement tells the reader to do next: the first step not yet done and, when several are due within
+    /// the first hour of the incident, those too (at most three), by due time.
+    /// </summary>
+    public static IReadOnlyList<ResponseStep> NextSteps(IEnumerable<ResponseStep> plan, DateTimeOffset openedAt)
+    {
+        var open = Order(plan.Where(s => !s.IsDone)).ToList();
+        return open.Take(1).Concat(open.Skip(1).TakeWhile(s => s.DueAt - openedAt <= FirstHour)).Take(MaxNextSteps).ToArray();
     }
 
     /// <summary>The incident's steps by due time, with their state now; null when there is no such incident.</summary>

@@ -156,7 +156,7 @@ public sealed class ResponseStepWatch(
 
             if (next is not null)
             {
-                text.Append(CultureInfo.InvariantCulture, $"\n下一步：“{next.Title}”（{next.Owner}），截止 {style.Time(next.DueAt)}。");
+                text.Append(CultureInfo.InvariantCulture, $"\n下一步：{NextStep.From(next, alert.OpenedAt, now, style).Line}。");
             }
 
             if (alert.DescribeNow(chinese: true) is { } current)
@@ -191,7 +191,7 @@ public sealed class ResponseStepWatch(
 
         if (next is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"\nNext: \"{next.Title}\" ({next.Owner}) due {style.Time(next.DueAt)}.");
+            text.Append(CultureInfo.InvariantCulture, $"\nNext: {NextStep.From(next, alert.OpenedAt, now, style).Line}.");
         }
 
         if (alert.DescribeNow() is { } reading)

@@ -74,6 +74,8 @@ public sealed class MessageLanguageTests : IAsyncLifetime
         text.ShouldContain("高风险投诉（严重）：近 10 分钟含高风险词（起火、fire）的负面提及 1 条（阈值 1）");
         text.ShouldContain("高影响力负面帖（警告）：近 10 分钟触达不低于 100,000 的负面提及 1 条（最大 150,000）");
         text.ShouldContain("weibo · @江边散步的猫 · 触达 150,000 · 16:00 北京时间 — 门店起火 store on fire", customMessage: "08:00 UTC is 16:00 in Beijing");
+        text.ShouldContain("下一步：发布情况说明 / holding statement（负责人：PR lead），截止 16:30 北京时间（事件开始后 30 分钟内）。",
+            customMessage: "the playbook's first step, due 08:30 UTC = 16:30 in Beijing");
         text.ShouldContain("[查看事件](https://watch.example.com/alerts/1)");
         text.ShouldContain("[全部帖子](https://watch.example.com/alerts/1#mentions)");
         text.ShouldNotContain("UTC");
@@ -89,6 +91,7 @@ public sealed class MessageLanguageTests : IAsyncLifetime
         text.ShouldContain("已恢复正常：近 10 分钟 0 条中负面 0 条");
         text.ShouldContain("已自动恢复：所有信号均已消除。");
         text.ShouldContain("，已消除）：", customMessage: "each signal says it cleared");
+        text.ShouldNotContain("下一步", customMessage: "a recovery names no steps");
     }
 
     [Fact]
@@ -104,6 +107,7 @@ public sealed class MessageLanguageTests : IAsyncLifetime
         var text = json.GetProperty("text").GetString()!;
         text.ShouldContain("weibo · @江边散步的猫 · reach 150,000 · 08:00 UTC — 门店起火 store on fire");
         text.ShouldContain("Incident 1, opened 2026-11-23 08:00 UTC.");
+        text.ShouldContain("\n\nNext: 发布情况说明 / holding statement (owner: PR lead), due 08:30 UTC, 30 min after the start.\n\nWhy it fired:");
         text.ShouldNotContain("北京时间");
     }
 
@@ -116,6 +120,8 @@ public sealed class MessageLanguageTests : IAsyncLifetime
         var text = json.GetProperty("text").GetString()!;
         text.ShouldContain("Incident 1, opened 2026-11-23 09:00 UTC+1.", customMessage: "Berlin is UTC+1 in November");
         text.ShouldContain("reach 150,000 · 09:00 UTC+1 —");
+        text.ShouldContain("Next: 发布情况说明 / holding statement (owner: PR lead), due 09:30 UTC+1, 30 min after the start.");
+        _resolved["berlin-hook"].Json.GetProperty("text").GetString()!.ShouldNotContain("Next:", customMessage: "a recovery names no steps");
         _resolved["berlin-hook"].Json.GetProperty("text").GetString()!.ShouldContain("Resolved automatically at 2026-11-23 09:17 UTC+1: every signal stayed clear.");
     }
 

@@ -115,6 +115,11 @@ public sealed class PlaybookEndToEndTests : IAsyncLifetime
         steps[0].GetProperty("dueAt").GetDateTimeOffset().ShouldBe(openedAt.AddHours(1));
         steps[1].GetProperty("dueAt").GetDateTimeOffset().ShouldBe(openedAt.AddHours(24));
 
+        // The opened notification already said what to do first: the one step due within the first hour.
+        opened.Json.GetProperty("nextSteps").EnumerateArray().Select(s => s.GetProperty("id").GetString()).ShouldBe(["holding-statement"]);
+        opened.Json.GetProperty("text").GetString()!.ShouldContain(
+            $"Next: 发布情况说明 / holding statement (owner: PR lead), due {openedAt.AddHours(1).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC, 1 h after the start.");
+
         // 3 a.m.: the holding statement is 20 minutes late; the recurring job's pass reminds the owner.
         var watch = host.App.Services.GetRequiredService<ResponseStepWatch>();
         clock.Advance(TimeSpan.FromMinutes(80));
@@ -128,6 +133,8 @@ public sealed class PlaybookEndToEndTests : IAsyncLifetime
         var text = json.GetProperty("summary").GetString()!;
         text.ShouldContain("(critical: high-risk complaints)");
         text.ShouldContain("Still to check: 法务审阅 / legal review; 在微博发布 / post on Weibo.");
+        text.ShouldContain($"Next: 发布调查结果与整改措施 / root-cause statement (owner: PR lead), due {openedAt.AddDays(1).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC, 1 d after the start.",
+            customMessage: "a step due another day carries its date");
         text.ShouldContain("Now: ");
         await watch.RunAsync(default);
 

@@ -274,7 +274,7 @@ public sealed class ResponsePlanWithHeaderRoleTestAuthTests : IAsyncLifetime
             var text = json.GetProperty("summary").GetString()!;
             text.ShouldContain($"Incident {id} on Brand Co / 品牌 (warning: high-risk complaints), opened 2026-11-23 08:00 UTC, firing, not acknowledged.");
             text.ShouldContain("Step 1 of 2, \"核实事实 / verify the facts\", owner PR on duty, was due 2026-11-23 09:00 UTC (within 1 h of the start) and is 25 min late.");
-            text.ShouldContain("Next: \"回复原帖 / reply to the posts\" (social team) due 2026-11-23 12:00 UTC.");
+            text.ShouldContain("Next: 回复原帖 / reply to the posts (owner: social team), due 12:00 UTC, 4 h after the start.", customMessage: "the same next-step line as the announcements");
             text.ShouldContain($"Tick it when done: https://watch.example.com/alerts/{id}");
             reminder.Headers.ContainsKey("X-SentimentWatch-Signature").ShouldBeTrue();
 
