@@ -267,6 +267,10 @@ public sealed class SearchTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         await page.WaitForURLAsync(url => url.Contains("/mentions/", StringComparison.Ordinal));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Scores" })).ToBeVisibleAsync();
         (await page.GetByTestId("mention-text").InnerTextAsync()).ShouldNotBeEmpty();
+        // Its watches by the names people know them by, not by their ids.
+        var watches = await page.Locator("dt:text-is('Watches') + dd").InnerTextAsync();
+        watches.ShouldContain("Lumo Coffee / 绿莫咖啡");
+        watches.ShouldNotContain("lumo", Case.Sensitive);
         await ShotAsync(page);
     }
 
@@ -313,6 +317,7 @@ public sealed class AlertDeskTests(ConsoleFixture fixture) : ConsoleTest(fixture
         // The list names the incident as its messages do: the watch and the signals in plain words (decision 225).
         var row = desk.Row("Lumo Coffee / 绿莫咖啡: high-risk complaints");
         await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+        await Assertions.Expect(row.Locator("td.hide-narrow")).ToHaveTextAsync("Lumo Coffee / 绿莫咖啡");
         (await page.EvaluateAsync<bool>("() => window.__notReloaded === true")).ShouldBeTrue();
         await ShotAsync(page, "desk");
 
@@ -374,7 +379,7 @@ public sealed class SilenceDeskTests(ConsoleFixture fixture) : ConsoleTest(fixtu
 
         var page = await OpenAsync("pr");
         var desk = await AlertDeskPage.OpenAsync(page);
-        await Assertions.Expect(desk.Silence(id)).ToContainTextAsync("lumo");
+        await Assertions.Expect(desk.Silence(id)).ToContainTextAsync("Lumo Coffee / 绿莫咖啡");
         await Assertions.Expect(desk.Silence(id)).ToContainTextAsync("maintenance window 维护窗口");
         await Assertions.Expect(desk.Silence(id)).ToContainTextAsync("web-tests");
         await ShotAsync(page, "listed");
