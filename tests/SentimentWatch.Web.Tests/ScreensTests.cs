@@ -78,6 +78,28 @@ public sealed class OverviewTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         tooFewSeen.ShouldBeGreaterThan(0, "the demo's refunds watch has a thin period before in some range");
     }
 
+    /// <summary>
+    /// The browser's console stays clean on the main screens: no script error and no failed request. QA's browser logged a 404
+    /// for /favicon.ico on every page; headless Chromium never asks for it, so the page's own icon link is checked instead.
+    /// </summary>
+    [Fact]
+    public async Task MainScreens_LeaveNoErrorInTheBrowsersConsole()
+    {
+        var page = await OpenAsync("admin");
+        var problems = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") { problems.Add($"console: {message.Text}"); } };
+        page.PageError += (_, error) => problems.Add($"script: {error}");
+        page.Response += (_, response) => { if (response.Status >= 400) { problems.Add($"{response.Status} {response.Url}"); } };
+        foreach (var path in new[] { "/", "/alerts", "/search?q=refund", "/cases", "/ops/users" })
+        {
+            await page.GotoAsync(path);
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        }
+
+        problems.ShouldBeEmpty();
+        (await page.Locator("link[rel=icon]").GetAttributeAsync("href")).ShouldBe("data:,", "an icon the browser need not fetch");
+    }
+
     [Fact]
     public async Task Overview_CountsComplaintTopicsOverNegativeMentionsOnly()
     {

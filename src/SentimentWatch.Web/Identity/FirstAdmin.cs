@@ -46,7 +46,7 @@ public sealed class FirstAdmin(IServiceScopeFactory scopes, IOptions<StorageOpti
         Check(await users.CreateAsync(admin, password), $"create the first admin '{name}'");
         Check(await users.AddToRoleAsync(admin, ApiRoles.Admin), $"give '{name}' the admin role");
         logger.LogWarning(
-            "No console user existed: created the admin {UserName}; the password is in {PasswordPath} and must be changed at the first sign-in",
+            "No console user existed: created the first admin account '{UserName}'; its password is in {PasswordPath} and must be changed at the first sign-in",
             name, PasswordPath);
     }
 
