@@ -52,7 +52,13 @@ public sealed class CaseReadingConsoleTests(ConsoleFixture fixture) : ConsoleTes
 
         var zh = await OpenAsync("support", "zh-CN");
         await zh.GotoAsync($"/cases/{id}");
-        await Assertions.Expect(zh.GetByTestId("case-posted")).ToContainTextAsync("后才立案");
+        await Assertions.Expect(zh.GetByTestId("case-posted")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^立案前 \d+(天|小时|分钟)"));
+
+        // The mention's part in the case and the watch read in the reader's language, by name (QA found "opened" and "lumo").
+        await Assertions.Expect(zh.GetByTestId("mention-reason").Filter(new() { HasTextString = "立案帖" })).Not.ToHaveCountAsync(0);
+        await Assertions.Expect(zh.GetByTestId("mention-reason").Filter(new() { HasTextString = "opened" })).ToHaveCountAsync(0);
+        await Assertions.Expect(zh.Locator("dt:text-is('监测项') + dd")).ToHaveTextAsync("Lumo Coffee / 绿莫咖啡");
+        await Assertions.Expect(page.GetByTestId("mention-reason").Filter(new() { HasTextString = "opened the case" })).Not.ToHaveCountAsync(0);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authorization;
@@ -26,6 +27,9 @@ public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMoni
     public CaseDetail Detail { get; private set; } = null!;
 
     public IReadOnlyList<AgentSettings> Agents => options.CurrentValue.Agents;
+
+    /// <summary>A watch's display name ("Lumo Coffee / 绿莫咖啡") where the host has a catalog of them, else its id.</summary>
+    public string WatchName(string watchId) => HttpContext.RequestServices.GetService<SentimentWatch.Alerting.WatchNames>()?.Of(watchId) ?? watchId;
 
     public IReadOnlyList<string> RootCauses => options.CurrentValue.RootCauses;
 
