@@ -98,6 +98,10 @@ public sealed class CaseReadingConsoleTests(ConsoleFixture fixture) : ConsoleTes
             // Local time with its zone, as console.js writes it: never the stored round-trip form.
             (await shown.InnerTextAsync()).ShouldNotBe(await shown.GetAttributeAsync("datetime"));
             await Assertions.Expect(shown).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"(UTC|GMT|[A-Z]{2,5})"));
+
+            // The desk's own entry of the opening reads in the reader's language too (QA found "from mention" in Chinese).
+            var opened = page.Locator("[data-testid=audit] tr", new() { Has = page.Locator("td[data-what=opened]") }).Locator("td").Nth(3);
+            await Assertions.Expect(opened).ToContainTextAsync(locale == "en-US" ? "from mention" : "来自 帖子");
             await ShotAsync(page, "detail-" + locale);
         }
     }

@@ -1,10 +1,10 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Cases;
@@ -141,6 +141,12 @@ public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMoni
             return HtmlString.Empty;
         }
 
+        if (value == "round-robin")
+        {
+            // The one reason the desk writes itself (an assignment by rotation); people's reasons are shown as typed.
+            return new HtmlString(HtmlEncoder.Default.Encode(t["audit-round-robin"].Value));
+        }
+
         var html = new HtmlContentBuilder();
         var tokens = value.Split(' ');
         for (var i = 0; i < tokens.Length; i++)
@@ -175,6 +181,12 @@ public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMoni
         {
             // "first_response due <time>": the one plain word the SLA watch writes between code and time.
             return t["due"].Value;
+        }
+
+        if (wordCodes && token is "from" or "mention" or "alert")
+        {
+            // The plain words of the desk's own entries ("P1 safety from mention 3f…", "alert 12").
+            return t["audit-word-" + token].Value;
         }
 
         if (!token.Contains('_', StringComparison.Ordinal) && !(wordCodes && KnownCodes.Contains(token)))
