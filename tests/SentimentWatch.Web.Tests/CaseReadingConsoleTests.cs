@@ -245,13 +245,4 @@ public sealed class CaseReadingConsoleTests(ConsoleFixture fixture) : ConsoleTes
     }
 
     private Task<JsonElement> CaseAsync(long id) => GetAsync($"/api/cases/{id}");
-
-    private async Task<JsonElement> GetAsync(string url)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
-        var response = await Fixture.Http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
 }

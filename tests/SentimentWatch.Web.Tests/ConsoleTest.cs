@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.Playwright;
 using SentimentWatch.Web.Tests.Pages;
 
@@ -29,6 +31,16 @@ public abstract class ConsoleTest(ConsoleFixture fixture) : IAsyncLifetime
         }
 
         return page;
+    }
+
+    /// <summary>GET an API route with the fixture's admin key; the response must succeed.</summary>
+    protected async Task<JsonElement> GetAsync(string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
+        var response = await Fixture.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     /// <summary>Saves what the page shows under the test output (bin/…/screenshots/NAME.png).</summary>

@@ -78,13 +78,4 @@ public sealed class IncidentCasesConsoleTests(ConsoleFixture fixture) : ConsoleT
             await Task.Delay(500);
         }
     }
-
-    private async Task<JsonElement> GetAsync(string url)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
-        var response = await Fixture.Http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
 }
