@@ -133,6 +133,8 @@ public sealed class AccountTests(ConsoleFixture fixture) : ConsoleTest(fixture)
     [InlineData("https://evil.example/alerts/1", "/")]
     [InlineData("//evil.example/alerts/1", "/")]
     [InlineData("/\\evil.example", "/")]
+    [InlineData("/\t/evil.example", "/")]
+    [InlineData("/alerts/1\r\nSet-Cookie: x=1", "/")]
     [InlineData(null, "/")]
     public void Return_urls_after_sign_in_or_a_forced_password_change_stay_on_this_site(string? asked, string expected) =>
         SignInModel.SafeReturnUrl(asked).ShouldBe(expected);

@@ -23,6 +23,13 @@ public sealed class CasesTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Take it" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("case-status")).ToHaveTextAsync("in progress");
         await Assertions.Expect(page.GetByTestId("case-owner")).ToContainTextAsync("sam");
+        // The desk's own reason for the change reads in the reader's language (QA found it English in Chinese).
+        var ownerRow = page.Locator("[data-testid=audit] tr", new() { Has = page.Locator("td[data-what=owner]") }).Last;
+        await Assertions.Expect(ownerRow.Locator("td").Nth(3)).ToContainTextAsync("(taken)");
+        var zh = await OpenAsync("support", "zh-CN");
+        await zh.GotoAsync($"/cases/{id}");
+        var zhOwnerRow = zh.Locator("[data-testid=audit] tr", new() { Has = zh.Locator("td[data-what=owner]") }).Last;
+        await Assertions.Expect(zhOwnerRow.Locator("td").Nth(3)).ToContainTextAsync("(认领)");
 
         await page.Locator("#reply-text").FillAsync("您好，已为您办理退款，预计3个工作日到账。");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send reply" }).ClickAsync();

@@ -416,9 +416,16 @@ public sealed record NextStep(string Id, string Title, string Owner, DateTimeOff
     {
         var within = ResponsePlan.Describe(step.DueAt - openedAt, style.IsChinese);
         var due = style.Local(step.DueAt).Date == style.Local(now).Date ? style.Clock(step.DueAt) : style.Time(step.DueAt);
-        var line = style.IsChinese
-            ? $"{step.Title}（负责人：{step.Owner}），截止 {due}（事件开始后 {within}内）"
-            : $"{step.Title} (owner: {step.Owner}), due {due}, {within} after the start";
+        // A step already past its time (an escalation into a stronger playbook hours in, or an opening announced when its
+        // silence ended) says so: "due 08:30" at 10:00 reads as time still left.
+        var late = now - step.DueAt;
+        var line = late > TimeSpan.Zero
+            ? style.IsChinese
+                ? $"{step.Title}（负责人：{step.Owner}），已超时 {ResponsePlan.Describe(late, true)}：截止 {due}（事件开始后 {within}内）"
+                : $"{step.Title} (owner: {step.Owner}), overdue by {ResponsePlan.Describe(late, false)}: it was due {due}, {within} after the start"
+            : style.IsChinese
+                ? $"{step.Title}（负责人：{step.Owner}），截止 {due}（事件开始后 {within}内）"
+                : $"{step.Title} (owner: {step.Owner}), due {due}, {within} after the start";
         return new NextStep(step.StepId, step.Title, step.Owner, step.DueAt, step.DueAt - openedAt, line);
     }
 }

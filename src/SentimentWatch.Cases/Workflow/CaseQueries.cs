@@ -290,7 +290,7 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
         var breached = c.FirstResponseBreached || c.ResolutionBreached || (c.IsOpen && c.DueKey <= now.UtcTicks);
         return new CaseSummary(
             c.Id, c.Title, CaseStatuses.ToWire(c.Status), CasePriority.ToWire(c.Priority), c.Category, c.WatchId, c.Team, c.Owner,
-            Mask(c.Author, viewer), c.Source, c.DirectComplaint, c.OpenedAt, c.ClockStartedAt, deadline?.DueAt, left, c.IsPaused, breached,
+            Mask(c.Author, viewer), c.Source, c.DirectComplaint, c.OpenedAt, c.ClockStartedAt, deadline?.DueAt, left, c.IsOpen && c.IsPaused, breached,
             c.FirstResponseDueAt, c.ResolutionDueAt, c.AlertId, c.MergedIntoId, c.Version)
         {
             DueClock = deadline?.Clock,

@@ -90,8 +90,10 @@ public sealed class SignInModel(
     }
 
     /// <summary>Only paths on this site: a link that sends a person elsewhere after sign-in is a phishing aid.</summary>
+    /// <remarks>Control characters are refused too: <c>LocalRedirect</c> would throw on them (after a password change was saved).</remarks>
     public static string SafeReturnUrl(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            && !url.Any(char.IsControl)
             ? url
             : "/";
 }

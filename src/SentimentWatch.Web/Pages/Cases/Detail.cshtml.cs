@@ -141,10 +141,10 @@ public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMoni
             return HtmlString.Empty;
         }
 
-        if (value == "round-robin")
+        if (DeskReasons.Contains(value))
         {
-            // The one reason the desk writes itself (an assignment by rotation); people's reasons are shown as typed.
-            return new HtmlString(HtmlEncoder.Default.Encode(t["audit-round-robin"].Value));
+            // The reasons the desk writes itself ("round-robin", "taken", "late" …); people's reasons are shown as typed.
+            return new HtmlString(HtmlEncoder.Default.Encode(t["audit-" + value].Value));
         }
 
         var html = new HtmlContentBuilder();
@@ -183,6 +183,13 @@ public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMoni
             return t["due"].Value;
         }
 
+        if (wordCodes && token.Length > 2 && token[0] == '(' && token[^1] == ')'
+            && t["mention-reason-" + token[1..^1]] is { ResourceNotFound: false } reason)
+        {
+            // "mention 3f… (thread)": why the desk attached a mention, as the mention list says it.
+            return "(" + reason.Value + ")";
+        }
+
         if (wordCodes && token is "from" or "mention" or "alert")
         {
             // The plain words of the desk's own entries ("P1 safety from mention 3f…", "alert 12").
@@ -204,6 +211,12 @@ public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMoni
 
         return token;
     }
+
+    /// <summary>The fixed reasons CaseDesk records beside its own changes (each has an <c>audit-…</c> label in both languages).</summary>
+    private static readonly HashSet<string> DeskReasons = new(StringComparer.Ordinal)
+    {
+        "round-robin", "taken", "first responder", "replied", "customer replied", "follow-up done", "late", "within SLA",
+    };
 
     private static readonly string[] CodePrefixes = ["clock-", "case-", "topic-", "rootcause-"];
 
