@@ -45,6 +45,10 @@ public sealed class StateStoreCheckpointerTests
         await using var services = store.Services();
         await StateStore.MigrateAsync(services);
         var log = new FileInfo(store.Options.StateDatabasePath + "-wal");
+
+        // A connection of our own (not pooled) held open throughout: SQLite checkpoints and deletes the log when the last
+        // connection closes, and tests running beside this one clear the connection pools when they finish.
+        using var own = StateStoreCheckpointer.Open(store.Options);
         await using var desk = await services.GetRequiredService<IDbContextFactory<AlertingDbContext>>().CreateDbContextAsync();
         await desk.Database.ExecuteSqlRawAsync("CREATE TABLE burst (x BLOB)");
 
@@ -53,7 +57,6 @@ public sealed class StateStoreCheckpointerTests
         log.Refresh();
         log.Length.ShouldBeGreaterThan(StateStoreCheckpointer.LogSizeLimitBytes);
 
-        using var own = StateStoreCheckpointer.Open(store.Options);
         StateStoreCheckpointer.CatchUp(own).Restarted.ShouldBeTrue();
         await desk.Database.ExecuteSqlRawAsync("INSERT INTO burst VALUES (x'00')");
 
