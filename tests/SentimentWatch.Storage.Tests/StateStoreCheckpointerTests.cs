@@ -47,13 +47,21 @@ public sealed class StateStoreCheckpointerTests
         var log = new FileInfo(store.Options.StateDatabasePath + "-wal");
 
         // A connection of our own (not pooled) held open throughout: SQLite checkpoints and deletes the log when the last
-        // connection closes, and tests running beside this one clear the connection pools when they finish.
+        // connection that has it open closes, and tests running beside this one clear the connection pools when they finish.
+        // An opened connection only opens the log at its first read, so it reads once here.
         using var own = StateStoreCheckpointer.Open(store.Options);
+        using (var read = own.CreateCommand())
+        {
+            read.CommandText = "SELECT COUNT(*) FROM sqlite_master";
+            read.ExecuteScalar();
+        }
+
         await using var desk = await services.GetRequiredService<IDbContextFactory<AlertingDbContext>>().CreateDbContextAsync();
         await desk.Database.ExecuteSqlRawAsync("CREATE TABLE burst (x BLOB)");
 
         // 80 MiB in one commit: no commit checkpoints before the backstop, so the log's file grows past the limit.
         await desk.Database.ExecuteSqlRawAsync("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 80) INSERT INTO burst SELECT randomblob(1048576) FROM n");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // what a test beside this one may do at any moment
         log.Refresh();
         log.Length.ShouldBeGreaterThan(StateStoreCheckpointer.LogSizeLimitBytes);
 
