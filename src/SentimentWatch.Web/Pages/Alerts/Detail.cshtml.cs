@@ -34,7 +34,8 @@ public sealed class DetailModel(
 
     public AlertView Alert { get; private set; } = null!;
 
-    public ChartView WhyChart { get; private set; } = null!;
+    /// <summary>The window's negative mentions against the usual number; null for rules without a baseline (risk terms, reach).</summary>
+    public ChartView? WhyChart { get; private set; }
 
     public ChartView? Timeline { get; private set; }
 
@@ -118,6 +119,26 @@ public sealed class DetailModel(
 
     private string Who => User.Identity?.Name ?? "unknown";
 
+    /// <summary>
+    /// Negative mentions in the window against the usual number per window. Both are counts: the rule's own measure (a
+    /// ratio, a share, a z-score, a crisis score) and its threshold are not drawn beside them, since a bar of 3.2× next to a
+    /// baseline of 3.75 mentions reads as "below the usual" when the window holds 12.
+    /// </summary>
+    private ChartView BuildWhyChart(double baseline)
+    {
+        (string Label, double Value, string Color)[] bars =
+        [
+            (t["Usual per window"], Math.Round(baseline, 2), "baseline"),
+            (t["This window"], Alert.Count, "negative"),
+        ];
+        return new ChartView(
+            "why",
+            new ChartSpec { Labels = [.. bars.Select(b => b.Label)], Datasets = [.. bars.Select((b, i) => new ChartSeries(b.Label, [.. bars.Select((_, j) => j == i ? b.Value : 0)], b.Color))], Stacked = true },
+            t["Negative mentions in the window against the usual number per window"],
+            "why-chart",
+            "small");
+    }
+
     private async Task<IActionResult> ChangeAsync(long id, Func<Task<Alert?>> change, string done, CancellationToken cancellationToken)
     {
         try
@@ -163,21 +184,7 @@ public sealed class DetailModel(
         var evidence = await db.Evidence.AsNoTracking().Where(e => e.WatchId == alert.WatchId && shown.Contains(e.MentionId)).ToDictionaryAsync(e => e.MentionId, cancellationToken);
         Mentions = [.. shown.Where(evidence.ContainsKey).Select(m => evidence[m])];
 
-        var bars = new List<(string Label, double Value, string Color)>();
-        if (Alert.Baseline is { } baseline)
-        {
-            bars.Add((t["Baseline"], Math.Round(baseline, 2), "baseline"));
-        }
-
-        bars.Add((t["Threshold"], Math.Round(Alert.Threshold, 2), "threshold"));
-        bars.Add((t["Window"], Math.Round(Alert.Measured, 2), "negative"));
-        bars.Add((t["Peak"], Math.Round(Alert.PeakMeasured, 2), "#7b1e1e"));
-        WhyChart = new ChartView(
-            "why",
-            new ChartSpec { Labels = [.. bars.Select(b => b.Label)], Datasets = [.. bars.Select((b, i) => new ChartSeries(b.Label, [.. bars.Select((_, j) => j == i ? b.Value : 0)], b.Color))], Stacked = true },
-            t["The measured window against its baseline and threshold"],
-            "why-chart",
-            "small");
+        WhyChart = Alert.Baseline is { } usual ? BuildWhyChart(usual) : null;
 
         // The watch's mentions from a day before the alert opened to now (or its resolution), by hour.
         var from = Alert.OpenedAt.AddHours(-24);
