@@ -182,6 +182,7 @@ public static class ConsoleRegistration
         services.AddOptions<StatusCodePagesOptions>().Configure<ConsoleErrorPages>((o, pages) => pages.Wrap(o));
         services.AddOpenApi();
         services.AddSingleton<ConsoleAssets>();
+        services.AddSingleton<DisplayNames>();
         services.TryAddSingleton(sp => new ConsoleFeatures { Cases = sp.GetService<Core.Incidents.ICaseDirectory>() is not null });
         return builder;
     }

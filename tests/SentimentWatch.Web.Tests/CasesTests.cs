@@ -128,6 +128,38 @@ public sealed class CasesTests(ConsoleFixture fixture) : ConsoleTest(fixture)
     }
 
     [Fact]
+    public async Task ACaseAssignedToAnAgent_NamesTheAgent_WithTheUserNameAsItsTitle()
+    {
+        var id = await OldestNewCaseAsync(skip: 4);
+        var title = (await CaseAsync(id)).GetProperty("case").GetProperty("title").GetString()!;
+        var page = await OpenAsync("support");
+        await page.GotoAsync($"/cases/{id}");
+        await page.Locator("#agent").SelectOptionAsync("care-lead");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Assign", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("notice")).ToHaveTextAsync("Assigned.");
+
+        // Cases:Agents names care-lead "Wang Fang (lead)": people read the name, the user name stays at hand as the title.
+        var owner = page.GetByTestId("case-owner");
+        await Assertions.Expect(owner.Locator("[title=care-lead]")).ToHaveTextAsync("Wang Fang (lead)");
+        (await owner.InnerTextAsync()).ShouldNotContain("care-lead");
+        var ownerRow = page.Locator("[data-testid=audit] tr", new() { Has = page.Locator("td[data-what=owner]") }).Last;
+        await Assertions.Expect(ownerRow.Locator("td").Nth(3).Locator("[title=care-lead]")).ToHaveTextAsync("Wang Fang (lead)");
+        await ShotAsync(page, "detail");
+
+        await page.GotoAsync("/cases?text=" + Uri.EscapeDataString(title));
+        var cell = page.Locator($"[data-testid=case-queue] tr[data-case-id='{id}'] td").Nth(4);
+        await Assertions.Expect(cell.Locator("[title=care-lead]")).ToHaveTextAsync("Wang Fang (lead)");
+        (await cell.InnerTextAsync()).ShouldNotContain("care-lead");
+        await ShotAsync(page, "queue");
+
+        // A console user who is not an agent keeps their user name.
+        await page.GotoAsync($"/cases/{id}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Take it" }).ClickAsync();
+        await Assertions.Expect(owner).ToContainTextAsync("sam");
+        await Assertions.Expect(owner.Locator("[title]")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Metrics_AndTheOverviewBacklog_ShowTheCases()
     {
         var page = await OpenAsync("support");

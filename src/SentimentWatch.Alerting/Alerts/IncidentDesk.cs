@@ -285,7 +285,7 @@ public sealed class IncidentDesk(
             var announce = kind is { } k && !silences.Any(s => s.Covers(alert, now)) ? new[] { (alert, k) } : [];
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            outboxIds = await RecordNotificationsAsync(db, announce, replanned: new HashSet<Alert>(), now, cancellationToken);
+            outboxIds = await RecordNotificationsAsync(db, announce, replanned: new HashSet<Alert>(), opened: new HashSet<Alert>(), now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         finally
@@ -364,6 +364,7 @@ public sealed class IncidentDesk(
         var announce = new List<(Alert Alert, NotificationKind Kind)>();
         var evidenceOf = new List<(Alert Alert, Finding Finding)>();
         var touched = new List<Alert>();
+        var opened = new HashSet<Alert>();
         CrisisRule? RuleOf(string id) => rules.FirstOrDefault(r => r.Id == id);
         foreach (var watch in watches)
         {
@@ -460,6 +461,7 @@ public sealed class IncidentDesk(
                 {
                     alert = Alert.Open(key, watch, incidentFindings[0].IncidentGroup, incidentFindings, now);
                     db.Alerts.Add(alert);
+                    opened.Add(alert);
                     logger.LogWarning("Incident opened for {IncidentKey} ({Severity}) by {Rules}: {Summary}", key, severity,
                         string.Join(", ", incidentFindings.Select(f => f.RuleId)), incidentFindings[0].Summary);
                 }
@@ -505,7 +507,7 @@ public sealed class IncidentDesk(
 
             await db.SaveChangesAsync(cancellationToken);
             await RecordIncidentMentionsAsync(db, evidenceOf, cancellationToken);
-            outboxIds = await RecordNotificationsAsync(db, announce, replanned, now, cancellationToken);
+            outboxIds = await RecordNotificationsAsync(db, announce, replanned, opened, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -536,8 +538,9 @@ public sealed class IncidentDesk(
     /// Adds one outbox row per routed channel; the alert (and any steps it started) is already saved. An opening, and an
     /// escalation that changed the plan (<paramref name="replanned"/>), names the response plan's next steps.
     /// </summary>
+    /// <param name="opened">Incidents this evaluation opened: their whole plan is the steps it started (none without a playbook).</param>
     private async Task<List<long>> RecordNotificationsAsync(AlertingDbContext db, IEnumerable<(Alert Alert, NotificationKind Kind)> announce, IReadOnlySet<Alert> replanned,
-        DateTimeOffset now, CancellationToken cancellationToken)
+        IReadOnlySet<Alert> opened, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var rows = new List<OutboxNotification>();
         foreach (var (alert, kind) in announce)
@@ -548,9 +551,13 @@ public sealed class IncidentDesk(
             alert.Note(now, TimelineKinds.Notification, routed.Count == 0
                 ? $"{NotificationMessage.KindToWire(kind)} ({severity.ToWire()}): no channel takes it"
                 : $"{NotificationMessage.KindToWire(kind)} ({severity.ToWire()}) sent to {string.Join(", ", routed)}");
-            // The whole plan as stored: steps started earlier (ticked or not) and deadlines an escalation brought forward.
+            // The whole plan: of an incident opened just now, the steps it started (held in memory; none when no playbook
+            // applies, so no query); else as stored, with steps started earlier (ticked or not) and deadlines an escalation
+            // brought forward (an opening announced when its silence ended, an escalation into a stronger playbook).
             var plan = routed.Count > 0 && (kind == NotificationKind.Opened || (kind == NotificationKind.Escalated && replanned.Contains(alert)))
-                ? await db.Steps.AsNoTracking().Where(s => s.AlertId == alert.Id).ToListAsync(cancellationToken)
+                ? opened.Contains(alert)
+                    ? alert.Steps
+                    : await db.Steps.AsNoTracking().Where(s => s.AlertId == alert.Id).ToListAsync(cancellationToken)
                 : null;
             foreach (var channel in routed)
             {

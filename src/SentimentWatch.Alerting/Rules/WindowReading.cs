@@ -97,7 +97,7 @@ public sealed record WindowReading
             var zh = lead ? $"近 {w}负面 {Negatives} 条（占 {Mentions} 条的 {Percent(Negatives, Mentions)}）" : $"近 {w}负面帖子共 {Negatives} 条（占 {Mentions} 条的 {Percent(Negatives, Mentions)}）";
             if (UsualNegatives is { } u)
             {
-                zh += u < 0.5 ? "，平时几乎没有" : ratio >= RatioWorthSaying ? $"，为平时 {F(u)} 条的 {F(ratio)} 倍" : $"，平时 {F(u)} 条";
+                zh += u < 0.5 ? "，平时几乎没有" : ratio >= RatioWorthSaying ? $"，为平时（{UsualCount(u, Window, true)}）的 {F(ratio)} 倍" : $"，平时{UsualCount(u, Window, true)}";
             }
 
             if (Negatives > 0)
@@ -114,7 +114,7 @@ public sealed record WindowReading
             : $"Negative posts in the last {w}: {Negatives} of {Mentions} ({Percent(Negatives, Mentions)})";
         if (UsualNegatives is { } usual)
         {
-            text += usual < 0.5 ? ", where there are usually none" : ratio >= RatioWorthSaying ? $", {F(ratio)}x the usual {F(usual)}" : $", usually {F(usual)}";
+            text += usual < 0.5 ? ", where there are usually none" : ratio >= RatioWorthSaying ? $", {F(ratio)}x the usual ({UsualCount(usual, Window, false)})" : $", usually {UsualCount(usual, Window, false)}";
         }
 
         if (Negatives > 0)
@@ -134,13 +134,27 @@ public sealed record WindowReading
 
     public string DescribeRecovery(int peakNegatives, bool chinese) => chinese
         ? $"已恢复正常：近 {Minutes(Window, true)} {Mentions} 条中负面 {Negatives} 条"
-            + (UsualNegatives is { } u ? $"（平时 {F(u)} 条）" : "")
+            + (UsualNegatives is { } u ? (u < 0.5 ? "（平时几乎没有）" : $"（平时{UsualCount(u, Window, true)}）") : "")
             + $"；高峰时 {Minutes(Window, true)}内负面 {peakNegatives} 条。"
         : $"Back to normal: {Negatives} negative of {Mentions} post{(Mentions == 1 ? "" : "s")} in the last {Minutes(Window, false)}"
-            + (UsualNegatives is { } usual ? $" (usually {F(usual)})" : "")
+            + (UsualNegatives is { } usual ? (usual < 0.5 ? " (usually none)" : $" (usually {UsualCount(usual, Window, false)})") : "")
             + $"; at its peak there were {peakNegatives} in {Minutes(Window, false)}.";
 
     private static string Minutes(TimeSpan span, bool chinese) => MessageStyle.Span(span, chinese);
+
+    /// <summary>
+    /// A usual count as a person says it, with its unit: "about 3 per 30 min" / "每 30 分钟约 3 条" ("3 per 30 min" when it is
+    /// whole). The usual is an average over past windows (3.3), but nobody woken at 3 a.m. counts posts in tenths, and
+    /// "usually 3.3" did not say per what.
+    /// </summary>
+    internal static string UsualCount(double usual, TimeSpan window, bool chinese)
+    {
+        var rounded = Math.Round(usual, MidpointRounding.AwayFromZero);
+        var about = Math.Abs(usual - rounded) >= 0.05;
+        var count = rounded.ToString("0", CultureInfo.InvariantCulture);
+        var w = Minutes(window, chinese);
+        return chinese ? $"每 {w}{(about ? "约 " : " ")}{count} 条" : $"{(about ? "about " : "")}{count} per {w}";
+    }
 
     private static string Percent(int part, int whole) => whole == 0 ? "0%" : (part / (double)whole).ToString("0%", CultureInfo.InvariantCulture);
 
@@ -170,7 +184,7 @@ public sealed record FiredSignal(CrisisRuleKind Kind, int Count, int Authors, lo
                 CrisisRuleKind.Influencer => Count == 1
                     ? $"{withinNumber}1 条负面帖子触达 {reach}"
                     : $"{withinNumber}{Count} 条负面帖子触达不低于 {N(Threshold)}（最大 {reach}）",
-                CrisisRuleKind.NegativeSpike => $"{within}负面帖子 {Count} 条" + (Baseline is { } b ? b < 0.5 ? "，平时几乎没有" : $"，为平时 {F(b)} 条的 {F(Count / Math.Max(b, 1))} 倍" : ""),
+                CrisisRuleKind.NegativeSpike => $"{within}负面帖子 {Count} 条" + (Baseline is { } b ? b < 0.5 ? "，平时几乎没有" : $"，为平时（{WindowReading.UsualCount(b, Window, true)}）的 {F(Count / Math.Max(b, 1))} 倍" : ""),
                 CrisisRuleKind.NegativeShare => $"{withinNumber}{Total} 条帖子中负面占 {P(Measured)}",
                 CrisisRuleKind.EmergingTopic => $"新词 {terms}：{withinNumber}{Count} 条帖子，来自 {Authors} 位作者",
                 _ => $"危机评分 {F(Measured)}（{within}负面帖子 {Count} 条）",
@@ -185,7 +199,7 @@ public sealed record FiredSignal(CrisisRuleKind Kind, int Count, int Authors, lo
             CrisisRuleKind.Influencer => Count == 1
                 ? $"one negative post with a reach of {reach}{inWindow}"
                 : $"{Count} negative posts with a reach of at least {N(Threshold)}{inWindow} (largest {reach})",
-            CrisisRuleKind.NegativeSpike => $"{Posts(Count, "negative")}{inWindow}" + (Baseline is { } b ? b < 0.5 ? ", where there are usually none" : $", {F(Count / Math.Max(b, 1))}x the usual {F(b)}" : ""),
+            CrisisRuleKind.NegativeSpike => $"{Posts(Count, "negative")}{inWindow}" + (Baseline is { } b ? b < 0.5 ? ", where there are usually none" : $", {F(Count / Math.Max(b, 1))}x the usual ({WindowReading.UsualCount(b, Window, false)})" : ""),
             CrisisRuleKind.NegativeShare => $"{P(Measured)} of {Posts(Total)}{inWindow} negative",
             CrisisRuleKind.EmergingTopic => $"new term{(Terms.Count == 1 ? "" : "s")} {termsEn} in {Posts(Count)} from {Counted(Authors, "author")}{inWindow}",
             _ => $"crisis score {F(Measured)} on {Posts(Count, "negative")}{inWindow}",

@@ -37,6 +37,12 @@ public sealed class FirstAdmin(IServiceScopeFactory scopes, IOptions<StorageOpti
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ConsoleUser>>();
         if (users.Users.Any())
         {
+            if (File.Exists(PasswordPath) && await GeneratedPasswordAccountAsync(users) is null)
+            {
+                // Left behind (the first admin's password was set another way, or the account renamed): it opens nothing.
+                ForgetGeneratedPassword("The generated password no longer opens the first admin's account");
+            }
+
             return;
         }
 
@@ -52,13 +58,65 @@ public sealed class FirstAdmin(IServiceScopeFactory scopes, IOptions<StorageOpti
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Once the first admin chose a password, the generated one is useless and goes.</summary>
-    public void ForgetGeneratedPassword()
+    /// <summary>
+    /// The account the sign-in page tells a newcomer to use with the generated password: named only while the password in
+    /// the file still opens the first admin's account. Once anyone set another password (its owner, an admin's reset,
+    /// a renamed <see cref="ConsoleOptions.FirstAdminUserName"/>), the hint would send people to a password that fails,
+    /// and a failing guess counts towards the lock-out. The password itself is never shown, only where it is.
+    /// </summary>
+    /// <remarks>
+    /// Checking the password costs a key derivation (PBKDF2), so the answer is kept until the account's password hash or
+    /// the file changes: an anonymous visitor reloading the sign-in page costs one lookup, not one derivation each.
+    /// </remarks>
+    public async Task<string?> GeneratedPasswordAccountAsync(UserManager<ConsoleUser> users)
+    {
+        var file = new FileInfo(PasswordPath);
+        if (!file.Exists)
+        {
+            return null;
+        }
+
+        var name = options.Value.FirstAdminUserName;
+        if (await users.FindByNameAsync(name) is not { PasswordHash: { } hash } admin)
+        {
+            return null;
+        }
+
+        var known = _generatedPasswordCheck;
+        if (known is null || known.PasswordHash != hash || known.FileWrittenAt != file.LastWriteTimeUtc)
+        {
+            string generated;
+            try
+            {
+                generated = (await File.ReadAllTextAsync(file.FullName)).Trim();
+            }
+            catch (IOException)
+            {
+                // Deleted between the two looks: the password was just changed.
+                return null;
+            }
+
+            known = new GeneratedPasswordCheck(hash, file.LastWriteTimeUtc, generated.Length > 0 && await users.CheckPasswordAsync(admin, generated));
+            _generatedPasswordCheck = known;
+        }
+
+        return known.Opens ? name : null;
+    }
+
+    /// <summary>Whether <paramref name="user"/> is the account the generated password was made for.</summary>
+    public bool IsFirstAdmin(ConsoleUser user) => string.Equals(user.UserName, options.Value.FirstAdminUserName, StringComparison.Ordinal);
+
+    private GeneratedPasswordCheck? _generatedPasswordCheck;
+
+    private sealed record GeneratedPasswordCheck(string PasswordHash, DateTime FileWrittenAt, bool Opens);
+
+    /// <summary>Once the first admin's password is another one (chosen, or reset by an admin), the generated one is useless and goes.</summary>
+    public void ForgetGeneratedPassword(string why = "The first admin changed the generated password")
     {
         if (File.Exists(PasswordPath))
         {
             File.Delete(PasswordPath);
-            logger.LogInformation("The first admin changed the generated password; removed {PasswordPath}", PasswordPath);
+            logger.LogInformation("{Reason}; removed {PasswordPath}", why, PasswordPath);
         }
     }
 

@@ -157,8 +157,8 @@ public sealed class OneIncidentPerCrisisTests : IAsyncLifetime
         brief.GetProperty("watchName").GetString().ShouldBe("Lumo Coffee / 绿莫咖啡");
         // What fired, strongest first (the spike escalated to critical), then the same 10 min against the usual (decision 225).
         brief.GetProperty("whatHappened").GetString()!.ShouldMatch(
-            @"^\d+ negative posts in 10 min, [\d.]+x the usual [\d.]+; \d+ posts with high-risk terms \([^)]*食物中毒[^)]*\) from \d+ authors; one negative post with a reach of 300,000\. "
-            + @"Negative posts in the last 10 min: \d+ of \d+ \(\d+%\), [\d.]+x the usual [\d.]+; \d+ of them in the last 5 min, (rising|slowing|steady); negative reach [\d,]+\.$");
+            @"^\d+ negative posts in 10 min, [\d.]+x the usual \((about )?\d+ per 10 min\); \d+ posts with high-risk terms \([^)]*食物中毒[^)]*\) from \d+ authors; one negative post with a reach of 300,000\. "
+            + @"Negative posts in the last 10 min: \d+ of \d+ \(\d+%\), [\d.]+x the usual \((about )?\d+ per 10 min\); \d+ of them in the last 5 min, (rising|slowing|steady); negative reach [\d,]+\.$");
         brief.GetProperty("signals").GetArrayLength().ShouldBe(3);
         brief.GetProperty("signals")[0].GetProperty("what").GetString().ShouldBe("negative surge");
         var terms = brief.GetProperty("topTerms").EnumerateArray().Select(t => t.GetString()!).ToList();
@@ -195,7 +195,7 @@ public sealed class OneIncidentPerCrisisTests : IAsyncLifetime
         var resolved = await _receiver.NextAsync();
         resolved.Kind.ShouldBe("resolved");
         resolved.Json.GetProperty("alertId").GetInt64().ShouldBe(opened.Json.GetProperty("alertId").GetInt64());
-        resolved.Json.GetProperty("whatHappened").GetString()!.ShouldMatch(@"^Back to normal: 0 negative of \d+ posts? in the last 10 min \(usually [\d.]+\); at its peak there were \d+ in 10 min\.$");
+        resolved.Json.GetProperty("whatHappened").GetString()!.ShouldMatch(@"^Back to normal: 0 negative of \d+ posts? in the last 10 min \(usually ((about )?\d+ per 10 min|none)\); at its peak there were \d+ in 10 min\.$");
         _receiver.Received.Select(r => r.Kind).Order().ToArray().ShouldBe(["escalated", "opened", "resolved"], "one incident: opened once, escalated once, resolved once");
 
         await using (var db = await host.DbAsync())

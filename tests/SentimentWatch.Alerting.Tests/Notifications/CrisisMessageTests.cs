@@ -76,8 +76,8 @@ public sealed class CrisisMessageTests : IAsyncLifetime
             UsualNegatives = 3.3, RecentNegatives = 2, EarlierNegatives = 2,
         };
 
-        reading.Describe(chinese: false).ShouldBe("4 negative posts in the last 30 min (80% of 5), usually 3.3; 2 of them in the last 15 min, steady; negative reach 1,000.");
-        reading.Describe(chinese: true).ShouldContain("（占 5 条的 80%），平时 3.3 条；");
+        reading.Describe(chinese: false).ShouldBe("4 negative posts in the last 30 min (80% of 5), usually about 3 per 30 min; 2 of them in the last 15 min, steady; negative reach 1,000.");
+        reading.Describe(chinese: true).ShouldContain("（占 5 条的 80%），平时每 30 分钟约 3 条；");
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public sealed class PasswordModel(
         var wasForced = user.MustChangePassword;
         user.MustChangePassword = false;
         await users.UpdateAsync(user);
-        if (wasForced && user.UserName == options.Value.FirstAdminUserName)
+        if (firstAdmin.IsFirstAdmin(user))
         {
             firstAdmin.ForgetGeneratedPassword();
         }

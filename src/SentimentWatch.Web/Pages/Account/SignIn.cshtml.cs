@@ -31,14 +31,15 @@ public sealed class SignInModel(
 
     public bool LockedOut { get; private set; }
 
-    /// <summary>The first admin's generated password is still on disk (nobody has signed in with it yet): say where, and as whom.</summary>
-    public string? FirstRunUserName => System.IO.File.Exists(firstAdmin.PasswordPath) ? options.Value.FirstAdminUserName : null;
+    /// <summary>
+    /// While the first admin's generated password still opens their account, the page says where that password is and
+    /// which account it opens (never the password): a newcomer has nothing else to go by. Gone once it opens nothing.
+    /// </summary>
+    public string? FirstRunUserName { get; private set; }
 
     public string? SingleSignOn => options.Value.OpenIdConnect.Enabled ? options.Value.OpenIdConnect.DisplayName : null;
 
-    public void OnGet()
-    {
-    }
+    public async Task OnGetAsync() => FirstRunUserName = await firstAdmin.GeneratedPasswordAccountAsync(users);
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -46,7 +47,7 @@ public sealed class SignInModel(
         if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(Password))
         {
             Message = t["Enter your user name and password."];
-            return Page();
+            return await PageAsync();
         }
 
         var result = await signIn.PasswordSignInAsync(name, Password, isPersistent: false, lockoutOnFailure: true);
@@ -74,6 +75,12 @@ public sealed class SignInModel(
             Message = t["The user name or password is wrong."];
         }
 
+        return await PageAsync();
+    }
+
+    private async Task<PageResult> PageAsync()
+    {
+        FirstRunUserName = await firstAdmin.GeneratedPasswordAccountAsync(users);
         return Page();
     }
 

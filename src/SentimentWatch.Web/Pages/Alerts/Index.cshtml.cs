@@ -82,7 +82,4 @@ public sealed class IndexModel(
         Total = total;
         Alerts = [.. rows.Select(a => AlertView.From(a, names))];
     }
-
-    /// <summary>The watch's display name for a person ("Lumo Coffee / 绿莫咖啡"), the id when the catalog has none.</summary>
-    public string WatchName(string watchId) => names.Of(watchId);
 }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Cases;
@@ -27,9 +26,6 @@ public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMoni
     public CaseDetail Detail { get; private set; } = null!;
 
     public IReadOnlyList<AgentSettings> Agents => options.CurrentValue.Agents;
-
-    /// <summary>A watch's display name ("Lumo Coffee / 绿莫咖啡") where the host has a catalog of them, else its id.</summary>
-    public string WatchName(string watchId) => HttpContext.RequestServices.GetService<SentimentWatch.Alerting.WatchNames>()?.Of(watchId) ?? watchId;
 
     public IReadOnlyList<string> RootCauses => options.CurrentValue.RootCauses;
 

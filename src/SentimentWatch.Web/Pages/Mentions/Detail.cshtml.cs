@@ -103,7 +103,4 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
 
         return true;
     }
-
-    /// <summary>A watch's display name ("Lumo Coffee / 绿莫咖啡") where the host has a catalog of them, else its id.</summary>
-    public string WatchName(string watchId) => services.GetService<SentimentWatch.Alerting.WatchNames>()?.Of(watchId) ?? watchId;
 }

@@ -19,6 +19,7 @@ namespace SentimentWatch.Web.Pages.Ops;
 /// </summary>
 public sealed class UsersModel(
     UserManager<ConsoleUser> users,
+    FirstAdmin firstAdmin,
     IConfiguration configuration,
     IOptions<CasesOptions> cases,
     TimeProvider clock,
@@ -108,6 +109,11 @@ public sealed class UsersModel(
         await users.UpdateAsync(user);
         await users.UpdateSecurityStampAsync(user);
         logger.LogInformation("{Admin} reset the password of console user {UserName}", User.Identity?.Name, user.UserName);
+        if (firstAdmin.IsFirstAdmin(user))
+        {
+            firstAdmin.ForgetGeneratedPassword($"{User.Identity?.Name} reset the first admin's password");
+        }
+
         Handover = (user.UserName!, password);
     });
 
