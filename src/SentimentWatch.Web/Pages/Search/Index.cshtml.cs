@@ -36,7 +36,26 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
 
     public string? NextPageUrl { get; private set; }
 
+    /// <summary>Appended to a hit's link so the mention page leads back to this search, page and all (<c>?search=…</c>).</summary>
+    public string DetailSuffix => Request.QueryString.HasValue ? "?search=" + Uri.EscapeDataString(Request.QueryString.Value!.TrimStart('?')) : "";
+
     public string Value(string name) => Request.Query[name].ToString();
+
+    /// <summary>A refused parameter by the label of its box ("From" / "开始"), not by its name in the URL ("from").</summary>
+    public string FieldLabel(string name) => name switch
+    {
+        "q" => t["Query"],
+        "from" => t["From"],
+        "to" => t["To"],
+        "watch" => t["Watch"],
+        "source" => t["Source"],
+        "sentiment" => t["Sentiment"],
+        "topic" => t["Topic"],
+        "author" => t["Author"],
+        "minReach" => t["Reach at least"],
+        "sort" => t["Sort"],
+        _ => name,
+    };
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
