@@ -339,6 +339,37 @@ public sealed class SearchTests(ConsoleFixture fixture) : ConsoleTest(fixture)
     }
 
     [Fact]
+    public async Task Paging_SaysWhichHitsAPageShows_AndLeadsBackToTheFirstPage()
+    {
+        var page = await OpenAsync("analyst");
+        var search = await SearchPage.OpenAsync(page, "?q=" + Uri.EscapeDataString("绿莫 OR lumo") + "&pageSize=5");
+        var total = (await GetAsync("/api/mentions?q=" + Uri.EscapeDataString("绿莫 OR lumo") + "&pageSize=1")).GetProperty("total").GetInt64();
+        total.ShouldBeGreaterThan(10);
+        var of = total.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("en-US"));
+        await Assertions.Expect(page.GetByTestId("page-range")).ToHaveTextAsync($"1–5 of {of}");
+        await Assertions.Expect(page.GetByTestId("first-page")).ToHaveCountAsync(0);
+        await page.GetByTestId("next-page").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("page-range")).ToHaveTextAsync($"6–10 of {of}");
+        await page.GetByTestId("next-page").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("page-range")).ToHaveTextAsync($"11–15 of {of}");
+        await ShotAsync(page);
+        await page.GetByTestId("first-page").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("page-range")).ToHaveTextAsync($"1–5 of {of}");
+        (await search.Hits.CountAsync()).ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task NothingMatching_DrawsNoEmptyChart_AndOffersNoEmptyExport()
+    {
+        var page = await OpenAsync("analyst");
+        await SearchPage.OpenAsync(page, "?q=" + Uri.EscapeDataString("不存在的词 xyzzy"));
+        await Assertions.Expect(page.GetByText("Nothing matches.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("canvas[data-testid=histogram]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("export")).ToHaveCountAsync(0);
+        await ShotAsync(page);
+    }
+
+    [Fact]
     public async Task UnknownMention_IsAHelpfulNotFoundPage_NotAStackTrace()
     {
         var page = await OpenAsync("analyst");

@@ -74,7 +74,7 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
             var builder = new QueryBuilder();
             foreach (var (key, values) in QueryHelpers.ParseQuery(raw))
             {
-                if (Search.IndexModel.FilterNames.Concat(["sort", "cursor", "pageSize"]).Contains(key, StringComparer.Ordinal) && !string.IsNullOrWhiteSpace(values.ToString()))
+                if (Search.IndexModel.FilterNames.Concat(["sort", "cursor", "pageSize", "shown"]).Contains(key, StringComparer.Ordinal) && !string.IsNullOrWhiteSpace(values.ToString()))
                 {
                     builder.Add(key, values.ToString());
                 }
