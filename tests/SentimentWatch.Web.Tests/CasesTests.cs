@@ -203,6 +203,22 @@ public sealed class CasesTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         await ShotAsync(page);
     }
 
+    [Fact]
+    public async Task CasePage_SaysWhenTheSlaClockStarted_AndItsTargets()
+    {
+        var id = await OldestNewCaseAsync(skip: 6);
+        var sla = (await GetAsync($"/api/cases/{id}")).GetProperty("sla");
+        var page = await OpenAsync("support");
+        await page.GotoAsync($"/cases/{id}");
+        var clock = page.GetByTestId("sla-clock");
+        await Assertions.Expect(clock).ToContainTextAsync("first response within");
+        (await clock.Locator("time").GetAttributeAsync("datetime")).ShouldBe(sla.GetProperty("clockStartedAt").GetDateTimeOffset().ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var zh = await OpenAsync("support", "zh-CN");
+        await zh.GotoAsync($"/cases/{id}");
+        await Assertions.Expect(zh.GetByTestId("sla-clock")).ToContainTextAsync("首次响应");
+        await ShotAsync(zh);
+    }
+
     private async Task<long> OldestNewCaseAsync(int skip = 0)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/cases?status=new&pageSize=50");
