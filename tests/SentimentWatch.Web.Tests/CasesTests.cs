@@ -219,6 +219,21 @@ public sealed class CasesTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         await ShotAsync(zh);
     }
 
+    [Fact]
+    public async Task AuditTrail_KeepsEachTimeOnOneLine()
+    {
+        var id = await OldestNewCaseAsync(skip: 7);
+        // A laptop's width, where the audit column is narrowest beside the work panel.
+        var page = await OpenAsync("support", width: 1024);
+        await page.GotoAsync($"/cases/{id}");
+        await Assertions.Expect(page.GetByTestId("audit")).ToBeVisibleAsync();
+        var lines = await page.EvaluateAsync<int[]>(@"() => [...document.querySelectorAll('[data-testid=audit] td:first-child time')]
+            .map(e => { const r = document.createRange(); r.selectNodeContents(e); return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })");
+        lines.ShouldNotBeEmpty();
+        lines.ShouldAllBe(n => n == 1);
+        await ShotAsync(page);
+    }
+
     private async Task<long> OldestNewCaseAsync(int skip = 0)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/cases?status=new&pageSize=50");
