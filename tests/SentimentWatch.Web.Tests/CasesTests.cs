@@ -181,6 +181,91 @@ public sealed class CasesTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    [Fact]
+    public async Task RefusedResolution_KeepsWhatTheAgentTyped_AndChose()
+    {
+        var id = await OldestNewCaseAsync(skip: 4);
+        var page = await OpenAsync("support");
+        await page.GotoAsync($"/cases/{id}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Take it" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("case-status")).ToHaveTextAsync("in progress");
+
+        // Resolving without a summary is refused; the choices and the words already written stay in the form.
+        await page.Locator("#to").SelectOptionAsync("resolved");
+        await page.Locator("#rootCause").SelectOptionAsync("billing_error");
+        await page.Locator("#reason").FillAsync("customer confirmed by phone");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change status" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("problem")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#to")).ToHaveValueAsync("resolved");
+        await Assertions.Expect(page.Locator("#rootCause")).ToHaveValueAsync("billing_error");
+        await Assertions.Expect(page.Locator("#reason")).ToHaveValueAsync("customer confirmed by phone");
+        await ShotAsync(page, "refused");
+
+        await page.Locator("#summary").FillAsync("Refunded the double charge");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change status" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("case-status")).ToHaveTextAsync("resolved");
+    }
+
+    [Fact]
+    public async Task LoggedReply_NamesItsChannel_InTheReadersLanguage()
+    {
+        var id = await OldestNewCaseAsync(skip: 5);
+        var page = await OpenAsync("support", "zh-CN");
+        await page.GotoAsync($"/cases/{id}");
+        await page.Locator("#reply-text").FillAsync("您好，我们已收到您的反馈，正在核实。");
+        await page.Locator("#reply-channel").SelectOptionAsync("private");
+        await page.Locator("form[action*='handler=Reply'] button").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("conversation")).ToContainTextAsync("正在核实");
+        var logged = page.Locator("[data-testid=audit] tr", new() { Has = page.Locator("td[data-what=reply_logged]") }).Locator("td").Nth(3);
+        await Assertions.Expect(logged).ToHaveTextAsync("私信");
+        await ShotAsync(page);
+    }
+
+    [Fact]
+    public async Task Queue_InChinese_KeepsHeadersDeadlinesAndTimesOnOneLine()
+    {
+        var page = await OpenAsync("support", "zh-CN");
+        await page.GotoAsync("/cases");
+        await Assertions.Expect(page.GetByTestId("case-queue")).ToBeVisibleAsync();
+        var lines = await page.EvaluateAsync<int[]>(@"() => [...document.querySelectorAll(
+            '[data-testid=case-queue] th, [data-testid=case-queue] td.when time, [data-testid=case-queue] [data-testid=case-deadline]')]
+            .map(e => { const r = document.createRange(); r.selectNodeContents(e); return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })");
+        lines.ShouldNotBeEmpty();
+        lines.ShouldAllBe(n => n == 1);
+        await ShotAsync(page);
+    }
+
+    [Fact]
+    public async Task CasePage_SaysWhenTheSlaClockStarted_AndItsTargets()
+    {
+        var id = await OldestNewCaseAsync(skip: 6);
+        var sla = (await GetAsync($"/api/cases/{id}")).GetProperty("sla");
+        var page = await OpenAsync("support");
+        await page.GotoAsync($"/cases/{id}");
+        var clock = page.GetByTestId("sla-clock");
+        await Assertions.Expect(clock).ToContainTextAsync("first response within");
+        (await clock.Locator("time").GetAttributeAsync("datetime")).ShouldBe(sla.GetProperty("clockStartedAt").GetDateTimeOffset().ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var zh = await OpenAsync("support", "zh-CN");
+        await zh.GotoAsync($"/cases/{id}");
+        await Assertions.Expect(zh.GetByTestId("sla-clock")).ToContainTextAsync("首次响应");
+        await ShotAsync(zh);
+    }
+
+    [Fact]
+    public async Task AuditTrail_KeepsEachTimeOnOneLine()
+    {
+        var id = await OldestNewCaseAsync(skip: 7);
+        // A laptop's width, where the audit column is narrowest beside the work panel.
+        var page = await OpenAsync("support", width: 1024);
+        await page.GotoAsync($"/cases/{id}");
+        await Assertions.Expect(page.GetByTestId("audit")).ToBeVisibleAsync();
+        var lines = await page.EvaluateAsync<int[]>(@"() => [...document.querySelectorAll('[data-testid=audit] td:first-child time')]
+            .map(e => { const r = document.createRange(); r.selectNodeContents(e); return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })");
+        lines.ShouldNotBeEmpty();
+        lines.ShouldAllBe(n => n == 1);
+        await ShotAsync(page);
+    }
+
     private async Task<long> OldestNewCaseAsync(int skip = 0)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/cases?status=new&pageSize=50");

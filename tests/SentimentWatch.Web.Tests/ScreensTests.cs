@@ -297,6 +297,79 @@ public sealed class SearchTests(ConsoleFixture fixture) : ConsoleTest(fixture)
     }
 
     [Fact]
+    public async Task MentionPage_LeadsBackToTheSameSearch_WithItsFiltersAndSort()
+    {
+        var page = await OpenAsync("analyst");
+        await SearchPage.OpenAsync(page, "?q=" + Uri.EscapeDataString("退款") + "&sentiment=negative&sort=oldest");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Details and scores" }).First.ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/mentions/", StringComparison.Ordinal));
+        var back = page.GetByTestId("back-to-search");
+        await Assertions.Expect(back).ToHaveTextAsync("← Back to the results");
+        await back.ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/search?", StringComparison.Ordinal));
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(page.Url).Query);
+        query["q"].ToString().ShouldBe("退款");
+        query["sentiment"].ToString().ShouldBe("negative");
+        query["sort"].ToString().ShouldBe("oldest");
+        (await page.Locator("#q").InputValueAsync()).ShouldBe("退款");
+        await ShotAsync(page);
+    }
+
+    [Fact]
+    public async Task MentionPage_InChinese_GroupsEveryCountsDigits_AndNamesTheLanguage()
+    {
+        var top = await GetAsync("/api/mentions?sort=reach&pageSize=1");
+        var mention = top.GetProperty("hits")[0].GetProperty("mention");
+        var page = await OpenAsync("analyst", locale: "zh-CN");
+        await page.GotoAsync("/mentions/" + Uri.EscapeDataString(mention.GetProperty("id").GetString()!));
+        var reach = await page.GetByTestId("reach").InnerTextAsync();
+        reach.ShouldNotMatch(@"\d{4}");
+        (await page.GetByTestId("language").InnerTextAsync()).ShouldBeOneOf("中文", "英文");
+        await ShotAsync(page);
+    }
+
+    [Fact]
+    public async Task RefusedFilters_InChinese_NameTheBoxesAsTheFormLabelsThem()
+    {
+        var page = await OpenAsync("analyst", locale: "zh-CN");
+        await SearchPage.OpenAsync(page, "?q=" + Uri.EscapeDataString("(退款 AND") + "&from=yesterday");
+        var fields = await page.Locator("[role=alert] strong[data-field]").AllInnerTextsAsync();
+        fields.ShouldBe(["开始", "查询"], ignoreOrder: true);
+        await ShotAsync(page);
+    }
+
+    [Fact]
+    public async Task Paging_SaysWhichHitsAPageShows_AndLeadsBackToTheFirstPage()
+    {
+        var page = await OpenAsync("analyst");
+        var search = await SearchPage.OpenAsync(page, "?q=" + Uri.EscapeDataString("绿莫 OR lumo") + "&pageSize=5");
+        var total = (await GetAsync("/api/mentions?q=" + Uri.EscapeDataString("绿莫 OR lumo") + "&pageSize=1")).GetProperty("total").GetInt64();
+        total.ShouldBeGreaterThan(10);
+        var of = total.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("en-US"));
+        await Assertions.Expect(page.GetByTestId("page-range")).ToHaveTextAsync($"1–5 of {of}");
+        await Assertions.Expect(page.GetByTestId("first-page")).ToHaveCountAsync(0);
+        await page.GetByTestId("next-page").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("page-range")).ToHaveTextAsync($"6–10 of {of}");
+        await page.GetByTestId("next-page").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("page-range")).ToHaveTextAsync($"11–15 of {of}");
+        await ShotAsync(page);
+        await page.GetByTestId("first-page").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("page-range")).ToHaveTextAsync($"1–5 of {of}");
+        (await search.Hits.CountAsync()).ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task NothingMatching_DrawsNoEmptyChart_AndOffersNoEmptyExport()
+    {
+        var page = await OpenAsync("analyst");
+        await SearchPage.OpenAsync(page, "?q=" + Uri.EscapeDataString("不存在的词 xyzzy"));
+        await Assertions.Expect(page.GetByText("Nothing matches.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("canvas[data-testid=histogram]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("export")).ToHaveCountAsync(0);
+        await ShotAsync(page);
+    }
+
+    [Fact]
     public async Task UnknownMention_IsAHelpfulNotFoundPage_NotAStackTrace()
     {
         var page = await OpenAsync("analyst");

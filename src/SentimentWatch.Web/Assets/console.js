@@ -66,6 +66,7 @@
             url.searchParams.set("from", z[0]);
             url.searchParams.set("to", z[1]);
             url.searchParams.delete("cursor");
+            url.searchParams.delete("shown");
             window.location.assign(url.toString());
           } : undefined,
           onHover: spec.zoom ? function (event, elements) { event.native.target.style.cursor = elements.length ? "zoom-in" : "default"; } : undefined

@@ -43,6 +43,15 @@ public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMoni
 
     public string? Problem { get; private set; }
 
+    /// <summary>
+    /// What the person typed or chose in the form of <paramref name="handler"/> when the desk refused it, so the page
+    /// shown with the reason still holds their words (a reply, a resolution summary) instead of an empty form; else "".
+    /// </summary>
+    public string Posted(string handler, string field) =>
+        Problem is not null && Request.HasFormContentType && string.Equals(Request.Query["handler"], handler, StringComparison.OrdinalIgnoreCase)
+            ? Request.Form[field].ToString()
+            : "";
+
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
@@ -214,12 +223,13 @@ public sealed class DetailModel(CaseQueries queries, CaseDesk desk, IOptionsMoni
         "round-robin", "taken", "first responder", "replied", "customer replied", "follow-up done", "late", "within SLA",
     };
 
-    private static readonly string[] CodePrefixes = ["clock-", "case-", "topic-", "rootcause-"];
+    private static readonly string[] CodePrefixes = ["clock-", "case-", "topic-", "rootcause-", "channel-"];
 
     /// <summary>One-word codes worth a label: statuses, clocks and categories (other single words are ordinary words).</summary>
     private static readonly HashSet<string> KnownCodes = new(StringComparer.Ordinal)
     {
         "resolution", "new", "assigned", "resolved", "closed", "safety", "logistics", "other",
+        "public", "private", // a logged reply's channel
     };
 
     private string Label(string key, string fallback) => t[key] is { ResourceNotFound: false } label ? label.Value : fallback;

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
@@ -50,6 +52,42 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
 
     private static string? QueueKind(string? value) => value is "sentiment" or "topic" ? value : null;
 
+    /// <summary>
+    /// The search the analyst came from (<c>?search=</c>, the search page's query string), rebuilt from the search
+    /// page's own parameters only, so the way back keeps the query, filters and page; null when not from a search.
+    /// </summary>
+    public string? SearchQuery
+    {
+        get
+        {
+            var raw = Request.Query["search"].ToString();
+            if (string.IsNullOrEmpty(raw) && Request.HasFormContentType)
+            {
+                raw = Request.Form["search"].ToString();
+            }
+
+            if (string.IsNullOrWhiteSpace(raw))
+            {
+                return null;
+            }
+
+            var builder = new QueryBuilder();
+            foreach (var (key, values) in QueryHelpers.ParseQuery(raw))
+            {
+                if (Search.IndexModel.FilterNames.Concat(["sort", "cursor", "pageSize", "shown"]).Contains(key, StringComparer.Ordinal) && !string.IsNullOrWhiteSpace(values.ToString()))
+                {
+                    builder.Add(key, values.ToString());
+                }
+            }
+
+            var query = builder.ToQueryString();
+            return query.HasValue ? query.Value!.TrimStart('?') : null;
+        }
+    }
+
+    /// <summary>Where "← Search" goes: back to the search the analyst came from, else an empty search.</summary>
+    public string SearchUrl => SearchQuery is { } query ? "/search?" + query : "/search";
+
     /// <summary>Records an analyst's correction (sentiment and/or topic, with a note); the page shows it at once.</summary>
     /// <param name="queue">When the analyst came from the labelling queue, a saved correction goes back to it (decision 212).</param>
     public async Task<IActionResult> OnPostLabelsAsync(string id, string? sentiment, string? topic, string? note, string? queue, CancellationToken cancellationToken)
@@ -72,7 +110,7 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
         }
 
         Notice = t["Labels corrected. Training exports and drift now use your labels."];
-        return QueueKind(queue) is { } kind ? Redirect("/to-label?kind=" + kind) : RedirectToPage(new { id });
+        return QueueKind(queue) is { } kind ? Redirect("/to-label?kind=" + kind) : RedirectToPage(new { id, search = SearchQuery });
     }
 
     private async Task<bool> LoadAsync(string id, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -36,7 +37,32 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
 
     public string? NextPageUrl { get; private set; }
 
+    /// <summary>The first page of this search when a later page is shown, else null.</summary>
+    public string? FirstPageUrl { get; private set; }
+
+    /// <summary>How many hits the pages before this one showed (<c>shown</c>, carried by the next-page link), so a page says "21–40 of 90".</summary>
+    public int ShownBefore { get; private set; }
+
+    /// <summary>Appended to a hit's link so the mention page leads back to this search, page and all (<c>?search=…</c>).</summary>
+    public string DetailSuffix => Request.QueryString.HasValue ? "?search=" + Uri.EscapeDataString(Request.QueryString.Value!.TrimStart('?')) : "";
+
     public string Value(string name) => Request.Query[name].ToString();
+
+    /// <summary>A refused parameter by the label of its box ("From" / "开始"), not by its name in the URL ("from").</summary>
+    public string FieldLabel(string name) => name switch
+    {
+        "q" => t["Query"],
+        "from" => t["From"],
+        "to" => t["To"],
+        "watch" => t["Watch"],
+        "source" => t["Source"],
+        "sentiment" => t["Sentiment"],
+        "topic" => t["Topic"],
+        "author" => t["Author"],
+        "minReach" => t["Reach at least"],
+        "sort" => t["Sort"],
+        _ => name,
+    };
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -45,6 +71,7 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
         Sort = Request.Query.ContainsKey("sort") || filter.Query is not null ? parameters.Sort() : MentionSort.Newest;
         var pageSize = parameters.Integer("pageSize", MentionQueryParameters.DefaultPageSize, 1, MentionQueryParameters.MaxPageSize);
         var cursor = parameters.Text("cursor");
+        ShownBefore = cursor is null ? 0 : parameters.Integer("shown", 0, 0, int.MaxValue);
         if (parameters.Errors.Count > 0)
         {
             Errors = parameters.Errors;
@@ -62,6 +89,24 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
             return;
         }
 
+        var query = QueryWithout("cursor", "sort", "pageSize", "handler", "shown");
+        ExportUrl = "/api/mentions/export" + query;
+        if (cursor is not null)
+        {
+            FirstPageUrl = "/search" + QueryWithout("cursor", "shown");
+        }
+
+        if (Result.NextCursor is { } next)
+        {
+            NextPageUrl = "/search" + QueryWith(("shown", (ShownBefore + Result.Hits.Count).ToString(CultureInfo.InvariantCulture)), ("cursor", next));
+        }
+
+        if (Result.Total == 0)
+        {
+            // Nothing to chart: an empty axis over 90 days says nothing the "nothing matches" line does not.
+            return;
+        }
+
         // The histogram covers the asked range, or the last 90 days when none is given.
         var to = filter.To ?? clock.GetUtcNow();
         var from = filter.From ?? to.AddDays(-90);
@@ -73,14 +118,6 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
             ChartSpec.SentimentHistogram(buckets, interval, s => t[s].Value, zoom: true),
             t["Matching mentions over time by sentiment; click a bar to zoom into it"],
             "histogram");
-
-        var query = QueryWithout("cursor", "sort", "pageSize", "handler");
-        ExportUrl = "/api/mentions/export" + query;
-        if (Result.NextCursor is { } next)
-        {
-            var nextQuery = QueryHelpers(Request.Query, "cursor", next);
-            NextPageUrl = "/search" + nextQuery;
-        }
     }
 
     /// <summary>Without a start, leading empty buckets only push the data into a corner.</summary>
@@ -109,18 +146,22 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
         return builder.ToQueryString();
     }
 
-    private static QueryString QueryHelpers(IQueryCollection query, string name, string value)
+    private QueryString QueryWith(params (string Name, string Value)[] set)
     {
         var builder = new QueryBuilder();
-        foreach (var (key, values) in query)
+        foreach (var (key, values) in Request.Query)
         {
-            if (!key.Equals(name, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(values.ToString()))
+            if (!set.Any(s => key.Equals(s.Name, StringComparison.OrdinalIgnoreCase)) && !string.IsNullOrWhiteSpace(values.ToString()))
             {
                 builder.Add(key, values.ToString());
             }
         }
 
-        builder.Add(name, value);
+        foreach (var (name, value) in set)
+        {
+            builder.Add(name, value);
+        }
+
         return builder.ToQueryString();
     }
 
