@@ -266,6 +266,31 @@ public sealed class CasesTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         await ShotAsync(page);
     }
 
+    [Fact]
+    public async Task ACaseAColleagueIsWorking_SaysWhoseWorkTheButtonTakesOver()
+    {
+        var id = await OldestNewCaseAsync(skip: 8);
+        var support = await OpenAsync("support");
+        await support.GotoAsync($"/cases/{id}");
+        await support.GetByRole(AriaRole.Button, new() { Name = "Take it" }).ClickAsync();
+        await Assertions.Expect(support.GetByTestId("case-status")).ToHaveTextAsync("in progress");
+        var owner = await GetAsync($"/api/cases/{id}");
+        var userName = owner.GetProperty("case").GetProperty("owner").GetString()!;
+
+        // In progress with someone else: one click would take over their work, and the button says so, by their name.
+        var admin = await OpenAsync("admin");
+        await admin.GotoAsync($"/cases/{id}");
+        var take = admin.GetByTestId("take");
+        await Assertions.Expect(take).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Take over from "));
+        var shown = (await take.TextContentAsync())!["Take over from ".Length..];
+        shown.ShouldNotBeEmpty();
+        await Assertions.Expect(admin.GetByTestId("case-owner")).ToContainTextAsync(shown, new() { Timeout = 1_000 });
+        userName.ShouldNotBeEmpty();
+        await ShotAsync(admin, "take-over");
+        await take.ClickAsync();
+        (await GetAsync($"/api/cases/{id}")).GetProperty("case").GetProperty("owner").GetString().ShouldNotBe(userName);
+    }
+
     private async Task<long> OldestNewCaseAsync(int skip = 0)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/cases?status=new&pageSize=50");
