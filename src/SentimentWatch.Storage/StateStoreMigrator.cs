@@ -23,7 +23,7 @@ public sealed class StateStoreMigrator(
         LockDataDirectory();
         try
         {
-            await PrepareAsync(schemas, options.Value, cancellationToken);
+            await PrepareAsync(schemas, options.Value, cancellationToken, logger);
         }
         catch (NpgsqlException ex) when (options.Value.Provider == StateStoreProvider.PostgreSql)
         {
@@ -67,13 +67,19 @@ public sealed class StateStoreMigrator(
     }
 
     /// <summary>Also used by CLI verbs that touch the state store without the full host.</summary>
-    public static async Task PrepareAsync(IEnumerable<IStateSchema> schemas, StorageOptions storage, CancellationToken cancellationToken)
+    public static async Task PrepareAsync(IEnumerable<IStateSchema> schemas, StorageOptions storage, CancellationToken cancellationToken, ILogger? logger = null)
     {
         Directory.CreateDirectory(storage.ResolveDataDirectory());
         if (storage.Provider == StateStoreProvider.PostgreSql)
         {
             await MigratePostgreSqlAsync(schemas, storage, cancellationToken);
             return;
+        }
+
+        var marker = MigrationMarkerPath(storage.StateDatabasePath);
+        if (File.Exists(marker))
+        {
+            UndoInterruptedMigration(storage.StateDatabasePath, marker, logger);
         }
 
         // WAL lets readers (the API) run while the pipeline writes, and survives a hard kill. It is stored in the file; the
@@ -87,10 +93,111 @@ public sealed class StateStoreMigrator(
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await MigrateSqliteAsync(schemas.ToList(), storage.StateDatabasePath, logger, cancellationToken);
+    }
+
+    /// <summary>
+    /// SQLite migrations that a kill can interrupt (a table rebuild runs part of its work outside the transaction) never leave a
+    /// half-migrated database behind (decision 237): before migrating, a marker file names what to go back to (nothing for a new
+    /// database; for an upgrade, a consistent copy taken with <c>VACUUM INTO</c>). The marker goes once every context is
+    /// migrated; found at a start, the interrupted attempt is undone first and the migrations run again.
+    /// </summary>
+    private static async Task MigrateSqliteAsync(IReadOnlyList<IStateSchema> schemas, string path, ILogger? logger, CancellationToken cancellationToken)
+    {
+        var marker = MigrationMarkerPath(path);
+        var applied = 0;
+        var pending = new List<string>();
+        foreach (var schema in schemas)
+        {
+            var status = await schema.StatusAsync(cancellationToken);
+            applied += status.Applied;
+            pending.AddRange(status.Pending);
+        }
+
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var backup = string.Empty;
+        if (applied > 0)
+        {
+            backup = UpgradeBackupPath(path);
+            File.Delete(backup);
+            await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                await connection.OpenAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "VACUUM INTO $backup";
+                command.Parameters.AddWithValue("$backup", backup);
+                command.CommandTimeout = 0;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            logger?.LogInformation(
+                "Upgrading the state store: {PendingCount} migrations to apply ({Pending}); the database as it was is saved at {Backup}",
+                pending.Count, string.Join(", ", pending), backup);
+        }
+
+        await using (var stream = new FileStream(marker, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(backup);
+            await stream.WriteAsync(bytes, cancellationToken);
+            stream.Flush(flushToDisk: true);
+        }
+
         foreach (var schema in schemas)
         {
             await schema.MigrateAsync(cancellationToken);
         }
+
+        File.Delete(marker);
+    }
+
+    public static string MigrationMarkerPath(string databasePath) => databasePath + ".migrating";
+
+    public static string UpgradeBackupPath(string databasePath) => databasePath + ".before-upgrade";
+
+    /// <summary>
+    /// The last start stopped inside its migrations. A new database held nothing yet and is removed; an upgraded one is set
+    /// aside (<c>state.db.interrupted-…</c>, for whoever wants to look) and the copy taken before the upgrade put back.
+    /// </summary>
+    private static void UndoInterruptedMigration(string path, string marker, ILogger? logger)
+    {
+        SqliteConnection.ClearAllPools();
+        var backup = File.ReadAllText(marker).Trim();
+        if (backup.Length == 0)
+        {
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                File.Delete(file);
+            }
+
+            logger?.LogWarning("The state store's creation was interrupted at the last start; {StatePath} is created again", path);
+        }
+        else if (File.Exists(backup))
+        {
+            var aside = $"{path}.interrupted-{DateTime.UtcNow:yyyyMMddHHmmss}";
+            if (File.Exists(path))
+            {
+                File.Move(path, aside);
+            }
+
+            File.Delete(path + "-wal");
+            File.Delete(path + "-shm");
+            File.Copy(backup, path);
+            logger?.LogWarning(
+                "The state store's upgrade was interrupted at the last start; {StatePath} is put back from {Backup} (the half-upgraded file is kept as {Aside}) and upgraded again",
+                path, backup, aside);
+        }
+        else
+        {
+            throw new SqliteException(
+                $"an upgrade was interrupted at the last start and the copy taken before it ({backup}) is missing; restore state.db from a backup, then delete {marker}",
+                1);
+        }
+
+        File.Delete(marker);
     }
 
     /// <summary>

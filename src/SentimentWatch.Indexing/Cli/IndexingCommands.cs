@@ -120,10 +120,10 @@ public static class IndexingCommands
             else
             {
                 // Applies pending state-store migrations, so a fresh data folder works too.
-                foreach (var schema in host.Services.GetServices<SentimentWatch.Storage.IStateSchema>())
-                {
-                    await schema.MigrateAsync(cancellationToken);
-                }
+                await SentimentWatch.Storage.StateStoreMigrator.PrepareAsync(
+                    host.Services.GetServices<SentimentWatch.Storage.IStateSchema>(),
+                    host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SentimentWatch.Storage.StorageOptions>>().Value,
+                    cancellationToken);
 
                 var ledger = host.Services.GetRequiredService<MentionLedger>();
                 total = (await ledger.CountAsync(cancellationToken)).Processed;
