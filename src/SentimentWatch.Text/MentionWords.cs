@@ -142,7 +142,30 @@ public static class MentionWords
             .Select(kv => new TermCount(kv.Key, kv.Value))];
     }
 
-    private static bool Keep(StringBuilder latin) => latin.Length >= 3 && !StopWords.Contains(latin.ToString());
+    private static bool Keep(StringBuilder latin) => latin.Length >= 3 && !StopWords.Contains(latin.ToString()) && !IsCode(latin);
+
+    /// <summary>
+    /// Order numbers, tracking codes, hashes and ids ("20261206123", "sf1234567890", "96f05402") are not what a post is about,
+    /// and a burst of posts quoting one would put it at the top. Short numbers and model names stay: 315 (consumer rights
+    /// day), 618, 2026, iphone15, mp3, 5g.
+    /// </summary>
+    private static bool IsCode(StringBuilder latin)
+    {
+        int digits = 0, letters = 0;
+        for (var i = 0; i < latin.Length; i++)
+        {
+            if (char.IsDigit(latin[i]))
+            {
+                digits++;
+            }
+            else if (char.IsLetter(latin[i]))
+            {
+                letters++;
+            }
+        }
+
+        return letters == 0 ? digits >= 5 : digits >= 3 && latin.Length >= 6;
+    }
 
     private static IEnumerable<string> Bigrams(string run)
     {

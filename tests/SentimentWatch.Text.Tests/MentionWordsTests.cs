@@ -18,6 +18,22 @@ public sealed class MentionWordsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Words_LeaveOutOrderNumbersCodesAndHashes_ButKeepShortNumbersAndModelNames()
+    {
+        var words = MentionWords.Words("订单 20261206123 tracking SF1234567890 ref 96f05402: 315 complaint, 618 sale, iPhone15 mp3 2026").ToList();
+
+        words.ShouldNotContain("20261206123");
+        words.ShouldNotContain("sf1234567890");
+        words.ShouldNotContain("96f05402");
+        words.ShouldContain("315");
+        words.ShouldContain("618");
+        words.ShouldContain("iphone15");
+        words.ShouldContain("mp3");
+        words.ShouldContain("2026");
+        words.ShouldContain("tracking");
+    }
+
+    [Fact]
     public void Top_LeavesOutTheWatchsOwnWords_AndWordsOfOneMention()
     {
         var texts = new[] { "绿莫咖啡送餐太慢", "绿莫咖啡送餐慢还洒了", "绿莫咖啡退款不到账" };
