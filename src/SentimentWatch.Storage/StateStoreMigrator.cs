@@ -69,7 +69,7 @@ public sealed class StateStoreMigrator(
     /// <summary>Also used by CLI verbs that touch the state store without the full host.</summary>
     public static async Task PrepareAsync(IEnumerable<IStateSchema> schemas, StorageOptions storage, CancellationToken cancellationToken, ILogger? logger = null)
     {
-        Directory.CreateDirectory(storage.ResolveDataDirectory());
+        StorageOptions.CreateDataDirectory(storage.ResolveDataDirectory());
         if (storage.Provider == StateStoreProvider.PostgreSql)
         {
             await MigratePostgreSqlAsync(schemas, storage, cancellationToken);
@@ -241,8 +241,7 @@ public sealed class StateStoreMigrator(
     /// </summary>
     private void LockDataDirectory()
     {
-        var directory = options.Value.ResolveDataDirectory();
-        Directory.CreateDirectory(directory);
+        var directory = StorageOptions.CreateDataDirectory(options.Value.ResolveDataDirectory());
         try
         {
             _directoryLock = new FileStream(Path.Combine(directory, "service.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);

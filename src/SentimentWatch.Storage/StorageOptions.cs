@@ -45,6 +45,28 @@ public sealed class StorageOptions
 
     public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
 
+    /// <summary>
+    /// Creates the data directory when it is missing, readable by the service's user only (0700 on Linux and macOS): it holds
+    /// the state database (console password hashes, cases, mentions), the cookie keys and generated secrets. A folder that
+    /// already exists keeps the permissions its owner gave it.
+    /// </summary>
+    public static string CreateDataDirectory(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        return directory;
+    }
+
     public string StateDatabasePath => Path.Combine(ResolveDataDirectory(), "state.db");
 }
 

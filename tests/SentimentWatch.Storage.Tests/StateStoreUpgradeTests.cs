@@ -124,6 +124,32 @@ public sealed class StateStoreUpgradeTests
         File.Exists(path).ShouldBeTrue("nothing is deleted when there is nothing to go back to");
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_data_directory_the_service_creates_is_readable_by_its_user_only()
+    {
+        await using var store = await StateStore.CreateAsync(StateStoreProvider.Sqlite, "mode");
+        await using var services = store.Services();
+
+        await StateStore.MigrateAsync(services);
+
+        File.GetUnixFileMode(store.Options.ResolveDataDirectory()).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_data_directory_that_exists_keeps_the_permissions_its_owner_gave_it()
+    {
+        await using var store = await StateStore.CreateAsync(StateStoreProvider.Sqlite, "kept-mode");
+        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+        Directory.CreateDirectory(store.Options.ResolveDataDirectory(), mode);
+        await using var services = store.Services();
+
+        await StateStore.MigrateAsync(services);
+
+        File.GetUnixFileMode(store.Options.ResolveDataDirectory()).ShouldBe(mode);
+    }
+
     private static async Task<string> RollAlertingBackOneMigrationAsync(IServiceProvider services)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<AlertingDbContext>>().CreateDbContextAsync();

@@ -199,7 +199,7 @@ public static partial class ConfigurationCheck
 
         try
         {
-            Directory.CreateDirectory(directory);
+            StorageOptions.CreateDataDirectory(directory);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -43,6 +43,15 @@ public static class Logging
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         if (writeLogFile)
         {
+            try
+            {
+                // Before the file sink makes the folder with the default permissions (decision 238).
+                StorageOptions.CreateDataDirectory(dataDirectory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // ConfigurationCheck names Storage:DataDirectory at start-up.
+            }
             configuration.WriteTo.File(
                 new JsonFormatter(renderMessage: true),
                 Path.Combine(dataDirectory, "logs", "sentimentwatch-.json"),
