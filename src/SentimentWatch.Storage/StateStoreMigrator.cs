@@ -135,8 +135,8 @@ public sealed class StateStoreMigrator(
             }
 
             logger?.LogInformation(
-                "Upgrading the state store: {PendingCount} migrations to apply ({Pending}); the database as it was is saved at {Backup}",
-                pending.Count, string.Join(", ", pending), backup);
+                "Upgrading the state store, applying {Pending}; the database as it was is saved at {Backup}",
+                string.Join(", ", pending), backup);
         }
 
         await using (var stream = new FileStream(marker, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
