@@ -162,6 +162,8 @@ public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : D
         // The queue: open cases by priority, then the earliest running SLA due time.
         c.HasIndex(x => new { x.IsOpen, x.Priority, x.DueKey, x.Id });
         c.HasIndex(x => new { x.Status, x.Priority, x.DueKey, x.Id });
+        // The open queue "due soonest" (CaseOrder.Due): walked in order from its keyset cursor, stopping at a page.
+        c.HasIndex(x => new { x.IsOpen, x.DueKey, x.Priority, x.Id });
         // Intake's candidates by author (CaseLookups) and the cases waiting on a batch's authors (a customer's reply):
         // both ask by author key first. Led by the watch, as it was, it served neither and both scanned every case.
         c.HasIndex(x => new { x.AuthorKey, x.Status });

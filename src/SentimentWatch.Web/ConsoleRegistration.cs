@@ -162,6 +162,8 @@ public static class ConsoleRegistration
         services.AddRazorPages(o =>
             {
                 o.Conventions.AuthorizeFolder("/", ApiPolicies.AnyRole);
+                // The overview's second address: "/" sends a support agent to the queue (decision 235).
+                o.Conventions.AddPageRoute("/Index", Pages.Cases.SupportLanding.OverviewPath.TrimStart('/'));
                 o.Conventions.AllowAnonymousToPage("/Account/SignIn");
                 o.Conventions.AllowAnonymousToPage("/Account/Denied");
                 o.Conventions.AllowAnonymousToPage("/Account/Language");

@@ -42,7 +42,20 @@ public sealed class AccountTests(ConsoleFixture fixture) : ConsoleTest(fixture)
     public async Task SignIn_AsEachRole_ShowsTheScreensOfThatRole(string role, string[] shown, string[] hidden)
     {
         var page = await OpenAsync(role);
-        new Uri(page.Url).AbsolutePath.ShouldBe("/");
+        var landing = new Uri(page.Url);
+        if (role == "support")
+        {
+            // Support staff land on the case queue (decision 235): their own cases when they hold an open one, else the open queue.
+            var owns = (await GetAsync("/api/cases?owner=" + ConsoleFixture.People[role] + "&pageSize=1")).GetProperty("items").GetArrayLength() > 0;
+            landing.PathAndQuery.ShouldBe(owns ? "/cases?mine=true" : "/cases");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Complaint cases");
+        }
+        else
+        {
+            landing.AbsolutePath.ShouldBe("/");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Overview");
+        }
+
         (await page.GetByTestId("whoami").InnerTextAsync()).ShouldContain(ConsoleFixture.People[role]);
         var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
         foreach (var link in shown)

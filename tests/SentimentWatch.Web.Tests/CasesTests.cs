@@ -167,7 +167,8 @@ public sealed class CasesTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         await Assertions.Expect(page.GetByTestId("case-kpis")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("canvas[data-testid=metrics-chart][data-chart-ready=true]")).ToHaveCountAsync(1);
         await ShotAsync(page, "metrics");
-        await page.GotoAsync("/");
+        // The overview of a support agent is at /overview: "/" sends them to the queue (decision 235).
+        await page.GotoAsync("/overview");
         await Assertions.Expect(page.GetByTestId("case-backlog")).ToBeVisibleAsync();
         await ShotAsync(page, "overview");
     }

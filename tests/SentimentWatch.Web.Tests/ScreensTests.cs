@@ -14,8 +14,11 @@ public sealed class OverviewTests(ConsoleFixture fixture) : ConsoleTest(fixture)
     public async Task Overview_ShowsEachWatchWithItsChart_ForEveryRole(string role)
     {
         var page = await OpenAsync(role);
-        var overview = await OverviewPage.OpenAsync(page);
+        // A support agent's "/" is the case queue (decision 235); their Overview link leads to /overview.
+        var overview = await OverviewPage.OpenAsync(page, path: role == "support" ? "/overview" : "/");
         await Assertions.Expect(overview.Heading).ToHaveTextAsync("Overview");
+        (await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Overview", Exact = true }).GetAttributeAsync("href"))
+            .ShouldBe(role == "support" ? "/overview" : "/");
         await Assertions.Expect(overview.ReadyCharts).ToHaveCountAsync(2);
         var total = long.Parse(await overview.Watch("lumo").GetByTestId("total").InnerTextAsync(), System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
         total.ShouldBeGreaterThan(0);

@@ -145,6 +145,18 @@ public static class CasesApi
             }
         }
 
+        if (q["sort"].ToString() is { Length: > 0 } o)
+        {
+            if (CaseOrders.TryParse(o, out var order))
+            {
+                filter = filter with { Order = order };
+            }
+            else
+            {
+                errors["sort"] = [$"sort '{ProblemText.Quote(o)}' is not one of {CaseOrders.Wire}"];
+            }
+        }
+
         var size = 50;
         if (q["pageSize"].ToString() is { Length: > 0 } ps && (!int.TryParse(ps, NumberStyles.Integer, CultureInfo.InvariantCulture, out size) || size is < 1 or > CaseQueries.MaxPageSize))
         {
@@ -156,7 +168,10 @@ public static class CasesApi
         {
             try
             {
-                CaseQueries.DecodeCursor(cursor);
+                if (CaseQueries.DecodeCursor(cursor) is { } after && after.Order != filter.Order && !errors.ContainsKey("sort"))
+                {
+                    errors["cursor"] = [$"cursor belongs to sort={CaseOrders.ToWire(after.Order)}, not sort={CaseOrders.ToWire(filter.Order)}; page with the sort it came from, or start again without it"];
+                }
             }
             catch (FormatException ex)
             {

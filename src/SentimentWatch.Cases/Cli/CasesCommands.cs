@@ -239,6 +239,15 @@ public static class CasesCommands
             var staff = new CaseViewer("bench", SeesPersonalData: true, AlertLinkedOnly: false);
             var now = DateTimeOffset.UtcNow;
             var cursor = (await q.ListAsync(new CaseFilter(), staff, 50, null, cancellationToken)).NextCursor;
+            var dueOrder = new CaseFilter { Order = CaseOrder.Due };
+            var dueCursor = (await q.ListAsync(dueOrder, staff, 50, null, cancellationToken)).NextCursor;
+            // A page deep in the due order: the 40th, past every running clock's case into the paused and clockless.
+            var deepDueCursor = dueCursor;
+            for (var i = 0; i < 38 && deepDueCursor is not null; i++)
+            {
+                deepDueCursor = (await q.ListAsync(dueOrder, staff, 50, deepDueCursor, cancellationToken)).NextCursor;
+            }
+
             var changes = new Random(5);
             var dbs = host.Services.GetRequiredService<IDbContextFactory<CasesDbContext>>();
             // A desk at work: before each timed read, the background refresh (once a minute in the
@@ -271,6 +280,16 @@ public static class CasesCommands
                 ("queue: owner's open cases", () => q.ListAsync(new CaseFilter { Owner = "agent-7" }, staff, 50, null, cancellationToken), null),
                 ("queue: all statuses, P2", () => q.ListAsync(new CaseFilter { All = true, Priority = 2 }, staff, 50, null, cancellationToken), null),
                 ("queue: text search", () => q.ListAsync(new CaseFilter { All = true, Text = "扣费" }, staff, 50, null, cancellationToken), null),
+                ("queue due soonest: open, first page", () => q.ListAsync(dueOrder, staff, 50, null, cancellationToken), null),
+                ("queue due soonest: open, second page", () => q.ListAsync(dueOrder, staff, 50, dueCursor, cancellationToken), null),
+                ("queue due soonest: open, 40th page", () => q.ListAsync(dueOrder, staff, 50, deepDueCursor, cancellationToken), null),
+                ("queue due soonest: team + category + breached", () => q.ListAsync(dueOrder with { Team = "team-1", Category = "refund_return", Breached = true }, staff, 50, null, cancellationToken), null),
+                ("queue due soonest: owner's open cases", () => q.ListAsync(dueOrder with { Owner = "agent-7" }, staff, 50, null, cancellationToken), null),
+                ("queue due soonest: all statuses, P2", () => q.ListAsync(dueOrder with { All = true, Priority = 2 }, staff, 50, null, cancellationToken), null),
+                ("queue due soonest: text search", () => q.ListAsync(dueOrder with { All = true, Text = "扣费" }, staff, 50, null, cancellationToken), null),
+                ("queue tab counts: no filter", () => q.CountTabsAsync(new CaseFilter(), staff, "agent-7", cancellationToken), null),
+                ("queue tab counts: category", () => q.CountTabsAsync(new CaseFilter { Category = "refund_return" }, staff, "agent-7", cancellationToken), null),
+                ("queue tab counts: P2 + text", () => q.CountTabsAsync(new CaseFilter { Priority = 2, Text = "扣费" }, staff, "agent-7", cancellationToken), null),
                 ("metrics: 30 days, no grouping", () => q.MetricsAsync(now.AddDays(-30), now, null, cancellationToken), null),
                 ("metrics: 30 days by agent", () => q.MetricsAsync(now.AddDays(-30), now, "agent", cancellationToken), null),
                 ("metrics: 90 days by category", () => q.MetricsAsync(now.AddDays(-90), now, "category", cancellationToken), null),

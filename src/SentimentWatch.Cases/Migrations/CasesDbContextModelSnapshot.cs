@@ -185,6 +185,8 @@ namespace SentimentWatch.Cases.Migrations
 
                     b.HasIndex("Priority", "DueKey", "Id");
 
+                    b.HasIndex("IsOpen", "DueKey", "Priority", "Id");
+
                     b.HasIndex("IsOpen", "Priority", "DueKey", "Id");
 
                     b.HasIndex("Status", "Priority", "DueKey", "Id");

@@ -28,7 +28,49 @@ public sealed record CaseFilter
 
     /// <summary>The case this mention is on (combine with <see cref="All"/> to find it whatever its status).</summary>
     public string? MentionId { get; init; }
+
+    /// <summary>The order of the list (counts ignore it).</summary>
+    public CaseOrder Order { get; init; }
 }
+
+/// <summary>The queue's orders. Both put the case whose running SLA clock falls due first ahead among equals.</summary>
+public enum CaseOrder
+{
+    /// <summary>Priority, then the nearest running due time, then id: the default.</summary>
+    Priority = 0,
+
+    /// <summary>
+    /// "Due soonest": the nearest running due time (the earlier of first response and resolution), then
+    /// priority, then id. Cases with no running clock (waiting on the customer, resolved, closed) come last.
+    /// </summary>
+    Due = 1,
+}
+
+public static class CaseOrders
+{
+    public static string ToWire(CaseOrder order) => order == CaseOrder.Due ? "due" : "priority";
+
+    public static bool TryParse(string? value, out CaseOrder order)
+    {
+        switch (value?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "priority":
+                order = CaseOrder.Priority;
+                return true;
+            case "due":
+                order = CaseOrder.Due;
+                return true;
+            default:
+                order = default;
+                return false;
+        }
+    }
+
+    public const string Wire = "priority, due";
+}
+
+/// <summary>How many open cases each queue tab holds, under the same filters (priority, category, text, …).</summary>
+public sealed record CaseTabCounts(int Open, int Mine, int Breached);
 
 public sealed record CaseSummary(
     long Id,
@@ -121,8 +163,71 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
     public async Task<CasePage> ListAsync(CaseFilter filter, CaseViewer viewer, int pageSize, string? cursor, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var nowTicks = now.UtcTicks;
+        var after = DecodeCursor(cursor);
+        if (after is { } a && a.Order != filter.Order)
+        {
+            throw new FormatException($"cursor belongs to the sort '{CaseOrders.ToWire(a.Order)}', not '{CaseOrders.ToWire(filter.Order)}'; start again without it");
+        }
+
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var query = Filtered(db, filter, viewer, now.UtcTicks);
+        List<Case> rows;
+        if (filter.Order == CaseOrder.Due)
+        {
+            if (after is var (_, p, d, id))
+            {
+                // The first conjunct is implied by the second; it lets the index seek to the cursor instead of walking to it.
+                query = query.Where(c => c.DueKey >= d && (c.DueKey > d || (c.DueKey == d && (c.Priority > p || (c.Priority == p && c.Id > id)))));
+            }
+
+            rows = await query.OrderBy(c => c.DueKey).ThenBy(c => c.Priority).ThenBy(c => c.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            if (after is var (_, p, d, id))
+            {
+                query = query.Where(c => c.Priority > p || (c.Priority == p && (c.DueKey > d || (c.DueKey == d && c.Id > id))));
+            }
+
+            rows = await query.OrderBy(c => c.Priority).ThenBy(c => c.DueKey).ThenBy(c => c.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
+        }
+
+        var more = rows.Count > pageSize;
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        var items = rows.Select(c => Summarize(c, viewer, now)).ToList();
+        var next = more ? EncodeCursor(filter.Order, rows[^1].Priority, rows[^1].DueKey, rows[^1].Id) : null;
+        return new CasePage(items, next);
+    }
+
+    /// <summary>
+    /// The queue tabs' counts in one grouped query: open cases under the filter's priority, category,
+    /// team, watch, text and alert, how many of them <paramref name="me"/> owns and how many are breached.
+    /// The filter's status, owner and breach choice are what the tabs themselves set, so they are ignored.
+    /// </summary>
+    public async Task<CaseTabCounts> CountTabsAsync(CaseFilter filter, CaseViewer viewer, string? me, CancellationToken cancellationToken)
+    {
+        var nowTicks = clock.GetUtcNow().UtcTicks;
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var query = Filtered(db, filter with { Status = null, All = false, Owner = null, Breached = null }, viewer, nowTicks);
+        var counts = await query
+            .GroupBy(_ => 1)
+            .Select(g => new
+            {
+                Open = g.Count(),
+                Mine = g.Count(c => me != null && c.Owner == me),
+                Breached = g.Count(c => c.FirstResponseBreached || c.ResolutionBreached || c.DueKey <= nowTicks),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        return counts is null ? new CaseTabCounts(0, 0, 0) : new CaseTabCounts(counts.Open, counts.Mine, counts.Breached);
+    }
+
+    /// <summary>The cases a filter and a viewer select, unordered: what the list pages through and the tabs count.</summary>
+    private static IQueryable<Case> Filtered(CasesDbContext db, CaseFilter filter, CaseViewer viewer, long nowTicks)
+    {
         var query = db.Cases.AsNoTracking();
         if (filter.Status is { } status)
         {
@@ -130,7 +235,10 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
         }
         else if (!filter.All)
         {
-            query = query.Where(c => c.IsOpen);
+            // An equality, not the bare column: SQLite seeks an index led by IsOpen only for "IsOpen = ?", and the
+            // due order has no other index to walk (a bare "WHERE IsOpen" sorted every open case for each page).
+            var open = true;
+            query = query.Where(c => c.IsOpen == open);
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Owner))
@@ -187,21 +295,7 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
             query = query.Where(c => db.AlertLinks.Any(l => l.CaseId == c.Id));
         }
 
-        if (DecodeCursor(cursor) is var (p, d, id))
-        {
-            query = query.Where(c => c.Priority > p || (c.Priority == p && (c.DueKey > d || (c.DueKey == d && c.Id > id))));
-        }
-
-        var rows = await query.OrderBy(c => c.Priority).ThenBy(c => c.DueKey).ThenBy(c => c.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
-        var more = rows.Count > pageSize;
-        if (more)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
-
-        var items = rows.Select(c => Summarize(c, viewer, now)).ToList();
-        var next = more ? EncodeCursor(rows[^1].Priority, rows[^1].DueKey, rows[^1].Id) : null;
-        return new CasePage(items, next);
+        return query;
     }
 
     public async Task<CaseDetail?> GetAsync(long id, CaseViewer viewer, CancellationToken cancellationToken)
@@ -539,10 +633,16 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
 
     // ---- cursor -------------------------------------------------------------------------
 
-    public static string EncodeCursor(int priority, long dueKey, long id) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{priority}:{dueKey}:{id}")));
+    /// <summary>
+    /// The last row of a page in the page's order. A priority-order cursor is <c>priority:due:id</c> (as before
+    /// there were two orders, so cursors already handed out still work); a due-order one is <c>due:due:priority:id</c>.
+    /// </summary>
+    public static string EncodeCursor(CaseOrder order, int priority, long dueKey, long id) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(order == CaseOrder.Due
+            ? string.Create(CultureInfo.InvariantCulture, $"due:{dueKey}:{priority}:{id}")
+            : string.Create(CultureInfo.InvariantCulture, $"{priority}:{dueKey}:{id}")));
 
-    public static (int Priority, long DueKey, long Id)? DecodeCursor(string? cursor)
+    public static (CaseOrder Order, int Priority, long DueKey, long Id)? DecodeCursor(string? cursor)
     {
         if (string.IsNullOrEmpty(cursor))
         {
@@ -557,7 +657,15 @@ public sealed class CaseQueries(IDbContextFactory<CasesDbContext> dbs, CaseDesk 
                 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var d)
                 && long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
             {
-                return (p, d, id);
+                return (CaseOrder.Priority, p, d, id);
+            }
+
+            if (parts.Length == 4 && parts[0] == "due"
+                && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var due)
+                && int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var priority)
+                && long.TryParse(parts[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var dueId))
+            {
+                return (CaseOrder.Due, priority, due, dueId);
             }
         }
         catch (FormatException)

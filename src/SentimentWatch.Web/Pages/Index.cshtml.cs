@@ -52,7 +52,19 @@ public sealed class IndexModel(
 
     public DateTimeOffset GeneratedAt { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        // A support agent's work is the case queue: the site's root sends them there (decision 235). The overview
+        // stays theirs at /overview and with a range chosen, so only the bare landing address is redirected.
+        if (Request.Path == "/" && !Request.QueryString.HasValue
+            && await Cases.SupportLanding.QueueForAsync(User, services, cancellationToken) is { } queue)
+        {
+            return LocalRedirect(queue);
+        }
+
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
 
     public async Task<IActionResult> OnGetFragmentAsync(CancellationToken cancellationToken)
     {

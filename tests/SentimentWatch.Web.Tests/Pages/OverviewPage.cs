@@ -5,9 +5,10 @@ namespace SentimentWatch.Web.Tests.Pages;
 /// <summary>/ — the overview.</summary>
 public sealed class OverviewPage(IPage page)
 {
-    public static async Task<OverviewPage> OpenAsync(IPage page, string? range = null)
+    /// <summary>Opens the overview at <paramref name="path"/>: <c>/overview</c> for a support agent, whom <c>/</c> sends to the case queue.</summary>
+    public static async Task<OverviewPage> OpenAsync(IPage page, string? range = null, string path = "/")
     {
-        await page.GotoAsync(range is null ? "/" : "/?range=" + range);
+        await page.GotoAsync(range is null ? path : path + "?range=" + range);
         return new OverviewPage(page);
     }
 

@@ -192,6 +192,8 @@ namespace SentimentWatch.Storage.PostgreSql.Cases
 
                     b.HasIndex("Priority", "DueKey", "Id");
 
+                    b.HasIndex("IsOpen", "DueKey", "Priority", "Id");
+
                     b.HasIndex("IsOpen", "Priority", "DueKey", "Id");
 
                     b.HasIndex("Status", "Priority", "DueKey", "Id");

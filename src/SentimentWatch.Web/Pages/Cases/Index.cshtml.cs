@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using SentimentWatch.Cases;
 using SentimentWatch.Cases.Api;
@@ -9,10 +10,13 @@ using SentimentWatch.Cases.Workflow;
 
 namespace SentimentWatch.Web.Pages.Cases;
 
-/// <summary>The support queue: open cases by priority and SLA due time (CaseQueries, as GET /api/cases), filters and "my cases".</summary>
-public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonitor<CasesOptions> options) : PageModel
+/// <summary>
+/// The support queue: open cases by priority and SLA due time, or due soonest (CaseQueries, as GET /api/cases), filters,
+/// "my cases", and each tab's count under the current filters (one grouped query per view).
+/// </summary>
+public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonitor<CasesOptions> options, IStringLocalizer<ConsoleText> t) : PageModel
 {
-    public const int PageSize = 50;
+    public const int DefaultPageSize = 50;
 
     [BindProperty(SupportsGet = true)] public string? Status { get; set; }
     [BindProperty(SupportsGet = true)] public string? Priority { get; set; }
@@ -20,11 +24,22 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
     [BindProperty(SupportsGet = true)] public bool Mine { get; set; }
     [BindProperty(SupportsGet = true)] public string? Category { get; set; }
     [BindProperty(SupportsGet = true)] public string? Text { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Sort { get; set; }
     [BindProperty(SupportsGet = true)] public string? Cursor { get; set; }
+
+    /// <summary>Cases per page, 1 to <see cref="CaseQueries.MaxPageSize"/> as in the API (default <see cref="DefaultPageSize"/>).</summary>
+    [BindProperty(SupportsGet = true)] public int? PageSize { get; set; }
 
     public CasePage Result { get; private set; } = new([], null);
 
     public string? Error { get; private set; }
+
+    public CaseOrder Order { get; private set; }
+
+    /// <summary>The open cases behind each tab under the current filters; null when the filters were refused.</summary>
+    public CaseTabCounts? Counts { get; private set; }
+
+    public static readonly CaseOrder[] Orders = [CaseOrder.Priority, CaseOrder.Due];
 
     public static readonly string[] Statuses = ["open", "all", "new", "assigned", "in_progress", "waiting_on_customer", "resolved", "closed"];
 
@@ -60,16 +75,32 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
             filter = filter with { Priority = priority };
         }
 
+        if (!CaseOrders.TryParse(Sort, out var order))
+        {
+            Error = t["The queue cannot be sorted by '{0}'; choose {1} or {2}.", Sort ?? string.Empty, t["sort-priority"], t["sort-due"]];
+            return;
+        }
+
+        Order = order;
         filter = filter with
         {
+            Order = order,
             Breached = Breached ? true : null,
             Owner = Mine ? User.Identity?.Name : null,
             Category = string.IsNullOrWhiteSpace(Category) ? null : Category.Trim(),
             Text = string.IsNullOrWhiteSpace(Text) ? null : Text.Trim(),
         };
+        if (PageSize is < 1 or > CaseQueries.MaxPageSize)
+        {
+            Error = t["Cases per page must be from 1 to {0}.", CaseQueries.MaxPageSize];
+            return;
+        }
+
+        var viewer = CasesApi.Viewer(User, options.CurrentValue);
         try
         {
-            Result = await queries.ListAsync(filter, CasesApi.Viewer(User, options.CurrentValue), PageSize, string.IsNullOrWhiteSpace(Cursor) ? null : Cursor, cancellationToken);
+            Result = await queries.ListAsync(filter, viewer, PageSize ?? DefaultPageSize, string.IsNullOrWhiteSpace(Cursor) ? null : Cursor, cancellationToken);
+            Counts = await queries.CountTabsAsync(filter, viewer, User.Identity?.Name, cancellationToken);
         }
         catch (FormatException ex)
         {
@@ -85,5 +116,38 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
             };
             NextPageUrl = "/cases" + query.ToQueryString();
         }
+    }
+
+    /// <summary>
+    /// A tab's link: the tab's own choice (open, mine or breached) with the filters that narrow every tab alike
+    /// (priority, category, text) and the order, so a tab neither forgets them nor counts other cases than it lists.
+    /// </summary>
+    public string TabUrl(bool mine = false, bool breached = false)
+    {
+        var query = new QueryBuilder();
+        if (mine)
+        {
+            query.Add("mine", "true");
+        }
+
+        if (breached)
+        {
+            query.Add("breached", "true");
+        }
+
+        foreach (var (key, value) in new[] { ("priority", Priority), ("category", Category), ("text", Text) })
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                query.Add(key, value.Trim());
+            }
+        }
+
+        if (Order != CaseOrder.Priority)
+        {
+            query.Add("sort", CaseOrders.ToWire(Order));
+        }
+
+        return "/cases" + query.ToQueryString();
     }
 }

@@ -1,0 +1,27 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace SentimentWatch.Cases.Migrations
+{
+    /// <inheritdoc />
+    public partial class CaseQueueDueIndex : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_IsOpen_DueKey_Priority_Id",
+                table: "cases",
+                columns: new[] { "IsOpen", "DueKey", "Priority", "Id" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_cases_IsOpen_DueKey_Priority_Id",
+                table: "cases");
+        }
+    }
+}

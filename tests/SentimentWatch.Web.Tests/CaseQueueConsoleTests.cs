@@ -1,0 +1,230 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SentimentWatch.Web.Identity;
+using SentimentWatch.Web.Tests.Pages;
+
+namespace SentimentWatch.Web.Tests;
+
+/// <summary>
+/// The queue as support staff work it against SLA clocks (decision 235): "due soonest" across pages and tabs, a count
+/// on every tab under the current filters, and landing on the queue instead of the overview.
+/// </summary>
+public sealed class CaseQueueConsoleTests(ConsoleFixture fixture) : ConsoleTest(fixture)
+{
+    /// <summary>Every case id the API lists for <paramref name="query"/>, page after page.</summary>
+    private async Task<List<long>> ApiIdsAsync(string query)
+    {
+        var ids = new List<long>();
+        string? cursor = null;
+        do
+        {
+            var page = await GetAsync($"/api/cases?{query}&pageSize=200" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        return ids;
+    }
+
+    private static async Task<List<long>> RowIdsAsync(IPage page) =>
+        [.. (await page.Locator("[data-testid=case-queue] tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.caseId)")).Select(long.Parse)];
+
+    private static async Task<int> CountAsync(IPage page, string tab) =>
+        int.Parse(await page.GetByTestId("tab-count-" + tab).InnerTextAsync(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+
+    private async Task PostAsync(string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = System.Net.Http.Json.JsonContent.Create(body) };
+        request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
+        request.Headers.TryAddWithoutValidation("If-Match", "*");
+        var response = await Fixture.Http.SendAsync(request);
+        response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task DueSoonest_IsTheSameOrderAsTheApi_AndStaysChosenAcrossPagesAndTabs()
+    {
+        // The demo's cases all open at P4 within a minute, so both orders agree on them. A P3 case waiting on the
+        // customer is first by priority and, its clocks paused, among the last when due soonest.
+        var waiting = (await ApiIdsAsync("status=new"))[0];
+        await PostAsync($"/api/cases/{waiting}/override", new { priority = "P3", reason = "repeat complainant (test)" });
+        await PostAsync($"/api/cases/{waiting}/transition", new { to = "waiting_on_customer", reason = "asked for the order number (test)" });
+        var expected = await ApiIdsAsync("sort=due");
+        (await ApiIdsAsync("sort=priority")).IndexOf(waiting).ShouldBeLessThan(expected.IndexOf(waiting));
+        expected.Count.ShouldBeGreaterThan(8, "the demo opens enough cases for several pages of four");
+
+        var page = await OpenAsync("support");
+        await page.GotoAsync("/cases?pageSize=4");
+        await page.Locator("#sort").SelectOptionAsync("due");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("sort=due", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator("#sort")).ToHaveValueAsync("due");
+        await ShotAsync(page, "first-page");
+
+        // Page by page through the "Next page" link: the API's order, every case once, the order kept in every link.
+        var shown = new List<long>();
+        while (true)
+        {
+            shown.AddRange(await RowIdsAsync(page));
+            await Assertions.Expect(page.Locator("#sort")).ToHaveValueAsync("due");
+            var next = page.GetByRole(AriaRole.Link, new() { Name = "Next page" });
+            if (await next.CountAsync() == 0)
+            {
+                break;
+            }
+
+            (await next.GetAttributeAsync("href") ?? "").ShouldContain("sort=due");
+            await next.ClickAsync();
+            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        }
+
+        shown.ShouldBe(expected);
+
+        // The tabs keep the order (and the page size is the tab's own business: it starts again at the first page).
+        foreach (var (tab, query) in new[] { ("My cases", "mine=true"), ("SLA breached", "breached=true"), ("Open queue", "") })
+        {
+            var link = page.GetByRole(AriaRole.Navigation, new() { Name = "Cases" }).GetByRole(AriaRole.Link, new() { Name = tab });
+            var href = await link.GetAttributeAsync("href") ?? "";
+            href.ShouldContain("sort=due", customMessage: tab);
+            href.ShouldNotContain("cursor", customMessage: tab);
+            if (query.Length > 0)
+            {
+                href.ShouldContain(query, customMessage: tab);
+            }
+        }
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Cases" }).GetByRole(AriaRole.Link, new() { Name = "SLA breached" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("breached=true", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator("#sort")).ToHaveValueAsync("due");
+        (await RowIdsAsync(page)).ShouldBe((await ApiIdsAsync("sort=due&breached=true")).Take(50).ToList());
+    }
+
+    [Fact]
+    public async Task Tabs_CountTheirCases_UnderTheCurrentFilters_InBothLanguages()
+    {
+        var page = await OpenAsync("support");
+        var sam = ConsoleFixture.People["support"];
+        foreach (var filter in new[] { "", "category=refund_return", "priority=P4" })
+        {
+            // The replay may still open a case between the two reads: read both again until they agree.
+            (int Open, int Mine, int Breached) api = default, shown = default;
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                api = ((await ApiIdsAsync(filter + "&status=open")).Count, (await ApiIdsAsync(filter + "&owner=" + sam)).Count, (await ApiIdsAsync(filter + "&breached=true")).Count);
+                await page.GotoAsync("/cases?" + filter);
+                shown = (await CountAsync(page, "open"), await CountAsync(page, "mine"), await CountAsync(page, "breached"));
+                if (shown == api)
+                {
+                    break;
+                }
+
+                await Task.Delay(500);
+            }
+
+            shown.ShouldBe(api, filter);
+            if (filter.Length == 0)
+            {
+                api.Open.ShouldBeGreaterThan(0);
+                (await RowIdsAsync(page)).Count.ShouldBe(Math.Min(api.Open, 50));
+            }
+            else
+            {
+                // The tabs carry the filter, so what a tab counts is what it lists.
+                var tabs = page.GetByRole(AriaRole.Navigation, new() { Name = "Cases" });
+                (await tabs.GetByRole(AriaRole.Link, new() { Name = "My cases" }).GetAttributeAsync("href") ?? "").ShouldContain(filter);
+            }
+        }
+
+        // A breach count above nought is red; the counts read in Chinese with the tabs' Chinese names.
+        var zh = await OpenAsync("support", "zh-CN");
+        await zh.GotoAsync("/cases?sort=due");
+        var tabsZh = zh.GetByRole(AriaRole.Navigation, new() { Name = "工单" });
+        await Assertions.Expect(tabsZh.GetByRole(AriaRole.Link, new() { Name = "待办队列" })).ToContainTextAsync((await ApiIdsAsync("status=open")).Count.ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(zh.Locator("#sort option:checked")).ToHaveTextAsync("最先到期");
+        await Assertions.Expect(zh.Locator("#sort option[value=priority]")).ToHaveTextAsync("优先级优先");
+        if (await CountAsync(zh, "breached") > 0)
+        {
+            await Assertions.Expect(zh.GetByTestId("tab-count-breached")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\balarm\b"));
+        }
+
+        await ShotAsync(zh, "zh");
+        await DocShotAsync(zh, "support-queue-zh");
+        await page.GotoAsync("/cases?sort=due");
+        await ShotAsync(page, "en");
+        await DocShotAsync(page, "support-queue");
+    }
+
+    [Fact]
+    public async Task UnknownSort_IsRefusedInTheReadersLanguage()
+    {
+        var page = await OpenAsync("support");
+        await page.GotoAsync("/cases?sort=soonest");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The queue cannot be sorted by 'soonest'; choose priority first or due soonest.");
+        var zh = await OpenAsync("support", "zh-CN");
+        await zh.GotoAsync("/cases?sort=soonest");
+        await Assertions.Expect(zh.GetByRole(AriaRole.Alert)).ToHaveTextAsync("工单队列无法按“soonest”排序；请选择“优先级优先”或“最先到期”。");
+        await ShotAsync(zh);
+    }
+
+    /// <summary>
+    /// A person whose only role is support lands on the queue: the whole open queue while they own no open case,
+    /// their own cases once they do. The overview stays one click away under the same "Overview" link.
+    /// </summary>
+    [Fact]
+    public async Task SupportAgent_LandsOnTheQueue_TheirOwnOnceTheyHoldACase_AndStillReachesTheOverview()
+    {
+        const string name = "sue.support";
+        await using (var scope = Fixture.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ConsoleUser>>();
+            var user = new ConsoleUser { UserName = name, CreatedAt = DateTimeOffset.UtcNow, LockoutEnabled = true };
+            (await users.CreateAsync(user, ConsoleFixture.Password)).Succeeded.ShouldBeTrue();
+            (await users.AddToRoleAsync(user, "support")).Succeeded.ShouldBeTrue();
+        }
+
+        var page = await OpenAsync();
+        var signIn = await SignInPage.OpenAsync(page);
+        await signIn.SignInAsync(name, ConsoleFixture.Password);
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/cases");
+        new Uri(page.Url).PathAndQuery.ShouldBe("/cases", "no open case of sue's yet: the open queue");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Complaint cases");
+
+        // Sue takes the first case of the queue; the root now opens her own cases.
+        var id = (await RowIdsAsync(page))[0];
+        await page.GotoAsync($"/cases/{id}");
+        await page.GetByTestId("take").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("case-owner")).ToContainTextAsync(name);
+        await page.GotoAsync("/");
+        new Uri(page.Url).PathAndQuery.ShouldBe("/cases?mine=true");
+        await Assertions.Expect(page.Locator("nav.tabs a[aria-current=page]")).ToContainTextAsync("My cases");
+        (await RowIdsAsync(page)).ShouldContain(id);
+
+        // The overview: the main menu's link, marked current there; its range links still show it.
+        var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+        await nav.GetByRole(AriaRole.Link, new() { Name = "Overview", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/overview");
+        var overview = new OverviewPage(page);
+        await Assertions.Expect(overview.Heading).ToHaveTextAsync("Overview");
+        await Assertions.Expect(overview.ReadyCharts).ToHaveCountAsync(2);
+        await Assertions.Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Overview", Exact = true })).ToHaveAttributeAsync("aria-current", "page");
+        await page.GotoAsync("/?range=30d");
+        await Assertions.Expect(overview.Heading).ToHaveTextAsync("Overview");
+        await ShotAsync(page);
+
+        // Whoever has another role besides support keeps the overview at the root.
+        await using (var scope = Fixture.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ConsoleUser>>();
+            (await users.AddToRoleAsync((await users.FindByNameAsync(name))!, "pr")).Succeeded.ShouldBeTrue();
+        }
+
+        var both = await OpenAsync();
+        await (await SignInPage.OpenAsync(both)).SignInAsync(name, ConsoleFixture.Password);
+        await both.WaitForURLAsync(url => !url.Contains("/account/signin", StringComparison.Ordinal));
+        new Uri(both.Url).AbsolutePath.ShouldBe("/");
+        await Assertions.Expect(new OverviewPage(both).Heading).ToHaveTextAsync("Overview");
+    }
+}
