@@ -21,7 +21,13 @@ public static class SearchQuerySyntax
     private const string Specials = "+-!():^[]\"{}~*?\\/";
 
     /// <summary>Null when <paramref name="query"/> can be searched; otherwise what to fix, with the position (1-based).</summary>
-    public static string? Check(string? query)
+    public static string? Check(string? query) => Diagnose(query)?.Message;
+
+    /// <summary>
+    /// <see cref="Check"/> with a stable code and the figures in it (<see cref="SearchQueryProblem"/>), for readers that
+    /// say it in their own language (the console); the message is the API's English sentence.
+    /// </summary>
+    public static SearchQueryProblem? Diagnose(string? query)
     {
         if (string.IsNullOrWhiteSpace(query))
         {
@@ -30,14 +36,14 @@ public static class SearchQuerySyntax
 
         if (query.Length > MaxLength)
         {
-            return $"the query is {query.Length} characters long; at most {MaxLength} are allowed";
+            return new("query-too-long", $"the query is {query.Length} characters long; at most {MaxLength} are allowed", N(query.Length), N(MaxLength));
         }
 
         var tokens = Tokenize(query);
         var terms = tokens.Count(t => t.Kind is Kind.Term or Kind.Phrase);
         if (terms > MaxTerms)
         {
-            return $"the query has {terms} terms; at most {MaxTerms} are allowed";
+            return new("query-too-many-terms", $"the query has {terms} terms; at most {MaxTerms} are allowed", N(terms), N(MaxTerms));
         }
 
         var open = new Stack<Token>();
@@ -51,38 +57,38 @@ public static class SearchQuerySyntax
                 case Kind.Binary:
                     if (previous is null || !EndsOperand(previous.Value.Kind))
                     {
-                        return $"'{token.Text}' at position {token.Position + 1} needs a term before it";
+                        return new("query-operator-needs-term-before", $"'{token.Text}' at position {token.Position + 1} needs a term before it", token.Text, N(token.Position + 1));
                     }
 
                     if (next is null || !StartsOperand(next.Value.Kind))
                     {
-                        return $"'{token.Text}' at position {token.Position + 1} needs a term after it";
+                        return new("query-operator-needs-term-after", $"'{token.Text}' at position {token.Position + 1} needs a term after it", token.Text, N(token.Position + 1));
                     }
 
                     break;
                 case Kind.Not:
                     if (next is null || !StartsOperand(next.Value.Kind))
                     {
-                        return $"'{token.Text}' at position {token.Position + 1} needs a term after it";
+                        return new("query-operator-needs-term-after", $"'{token.Text}' at position {token.Position + 1} needs a term after it", token.Text, N(token.Position + 1));
                     }
 
                     break;
                 case Kind.Field:
                     if (next is null || next.Value.Kind is not (Kind.Term or Kind.Phrase or Kind.Open))
                     {
-                        return $"'{token.Text}' at position {token.Position + 1} needs a value after it, e.g. {token.Text}weibo";
+                        return new("query-field-needs-value", $"'{token.Text}' at position {token.Position + 1} needs a value after it, e.g. {token.Text}weibo", token.Text, N(token.Position + 1));
                     }
 
                     break;
                 case Kind.Open:
                     if (open.Count >= WatchQuery.MaxDepth)
                     {
-                        return $"parentheses nest deeper than {WatchQuery.MaxDepth} levels at position {token.Position + 1}";
+                        return new("query-too-deep", $"parentheses nest deeper than {WatchQuery.MaxDepth} levels at position {token.Position + 1}", N(WatchQuery.MaxDepth), N(token.Position + 1));
                     }
 
                     if (next is { Kind: Kind.Close } close)
                     {
-                        return $"the parentheses at position {token.Position + 1} hold nothing (')' at position {close.Position + 1})";
+                        return new("query-empty-parentheses", $"the parentheses at position {token.Position + 1} hold nothing (')' at position {close.Position + 1})", N(token.Position + 1), N(close.Position + 1));
                     }
 
                     open.Push(token);
@@ -90,7 +96,7 @@ public static class SearchQuerySyntax
                 case Kind.Close:
                     if (open.Count == 0)
                     {
-                        return $"')' at position {token.Position + 1} closes no '('";
+                        return new("query-unopened-parenthesis", $"')' at position {token.Position + 1} closes no '('", N(token.Position + 1));
                     }
 
                     open.Pop();
@@ -100,7 +106,7 @@ public static class SearchQuerySyntax
 
         if (open.Count > 0)
         {
-            return $"'(' at position {open.Peek().Position + 1} is never closed";
+            return new("query-unclosed-parenthesis", $"'(' at position {open.Peek().Position + 1} is never closed", N(open.Peek().Position + 1));
         }
 
         // What the hand check above does not know about the classic grammar, Lucene's own parser
@@ -108,7 +114,7 @@ public static class SearchQuerySyntax
         return LuceneCheck(query);
     }
 
-    private static string? LuceneCheck(string query)
+    private static SearchQueryProblem? LuceneCheck(string query)
     {
         try
         {
@@ -125,13 +131,15 @@ public static class SearchQuerySyntax
         }
         catch (ParseException ex)
         {
-            return $"the query cannot be read: {FirstLine(ex.Message)}";
+            return new("query-unreadable", $"the query cannot be read: {FirstLine(ex.Message)}", FirstLine(ex.Message));
         }
         catch (BooleanQuery.TooManyClausesException)
         {
-            return $"the query has more than {BooleanQuery.MaxClauseCount} clauses; shorten it";
+            return new("query-too-many-clauses", $"the query has more than {BooleanQuery.MaxClauseCount} clauses; shorten it", N(BooleanQuery.MaxClauseCount));
         }
     }
+
+    private static string N(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static QueryParser Parser() => new(LuceneVersion.LUCENE_48, "text", new WhitespaceAnalyzer(LuceneVersion.LUCENE_48))
     {
@@ -231,3 +239,6 @@ public static class SearchQuerySyntax
         return tokens;
     }
 }
+
+/// <summary>Why a search query is refused: a stable <see cref="Code"/>, the <see cref="Arguments"/> in it, and the API's English <see cref="Message"/>.</summary>
+public sealed record SearchQueryProblem(string Code, string Message, params string[] Arguments);

@@ -24,6 +24,9 @@ public sealed class CaseReadingConsoleTests(ConsoleFixture fixture) : ConsoleTes
         ["other"] = ("other", "其他"),
     };
 
+    /// <summary>An English label as a list offers it: in sentence case ("Product quality"), decision 236.</summary>
+    private static string AsChoice(string label) => char.ToUpperInvariant(label[0]) + label[1..];
+
     [Fact]
     public async Task ABackDatedPost_OpensACaseThatIsNotBreached_AndSaysHowLongThePostWaited()
     {
@@ -113,7 +116,7 @@ public sealed class CaseReadingConsoleTests(ConsoleFixture fixture) : ConsoleTes
     public async Task RootCauseChoices_ShowTheirLabels_InBothLanguages()
     {
         var id = (await ListAsync("/api/cases?status=open&pageSize=200")).First().GetProperty("id").GetInt64();
-        foreach (var (locale, productDefect, noFault) in new[] { ("en-US", "product defect", "no fault found"), ("zh-CN", "产品缺陷", "未发现问题") })
+        foreach (var (locale, productDefect, noFault) in new[] { ("en-US", "Product defect", "No fault found"), ("zh-CN", "产品缺陷", "未发现问题") })
         {
             var page = await OpenAsync("support", locale);
             await page.GotoAsync($"/cases/{id}");
@@ -172,12 +175,12 @@ public sealed class CaseReadingConsoleTests(ConsoleFixture fixture) : ConsoleTes
         var category = (await ListAsync("/api/cases?status=open&pageSize=200")).GroupBy(c => c.GetProperty("category").GetString()!).OrderByDescending(g => g.Count()).First();
         var page = await OpenAsync("support");
         await page.GotoAsync("/cases");
-        await page.Locator("select#category").SelectOptionAsync(new SelectOptionValue { Label = CategoryLabels[category.Key].En });
+        await page.Locator("select#category").SelectOptionAsync(new SelectOptionValue { Label = AsChoice(CategoryLabels[category.Key].En) });
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("category=" + category.Key, StringComparison.Ordinal));
         var rows = page.Locator("[data-testid=case-queue] tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(Math.Min(category.Count(), 50));
-        await Assertions.Expect(page.Locator("select#category option:checked")).ToHaveTextAsync(CategoryLabels[category.Key].En);
+        await Assertions.Expect(page.Locator("select#category option:checked")).ToHaveTextAsync(AsChoice(CategoryLabels[category.Key].En));
 
         foreach (var name in new[] { "mine", "breached" })
         {

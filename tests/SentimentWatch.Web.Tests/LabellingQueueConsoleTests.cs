@@ -70,8 +70,9 @@ public sealed class LabellingQueueConsoleTests(ConsoleFixture fixture) : Console
         var page = await OpenAsync("analyst");
         await page.GotoAsync("/to-label?kind=loudest&from=yesterday");
         var errors = page.GetByRole(AriaRole.Alert);
-        await Assertions.Expect(errors).ToContainTextAsync("kind");
-        await Assertions.Expect(errors).ToContainTextAsync("from");
+        // Named by their boxes' labels, as the search names them (decision 236), not by their names in the URL.
+        await Assertions.Expect(errors).ToContainTextAsync("Least sure of: 'loudest' is not one of the choices: Sentiment, Complaint topic.");
+        await Assertions.Expect(errors).ToContainTextAsync("From: 'yesterday' is not a date or time");
         (await page.GetByTestId("queued").CountAsync()).ShouldBe(0);
     }
 }

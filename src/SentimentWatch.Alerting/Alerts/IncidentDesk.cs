@@ -628,6 +628,35 @@ public sealed class IncidentDesk(
         return result;
     }
 
+    /// <summary>
+    /// The risk terms the evidence of <paramref name="mention"/> carries for its watches' rules: the scorer's, then each
+    /// rule term its title or text contains (folded like the rules fold them, so 食品安全 is found inside a Chinese sentence
+    /// without spaces, and 投訴 is 投诉). What the mention page lists, so an analyst sees why a post counted toward a crisis.
+    /// </summary>
+    public IReadOnlyList<string> RiskTermsIn(Mention mention)
+    {
+        var rules = Rules;
+        var terms = new List<string>(mention.RiskTerms);
+        foreach (var watch in mention.Watches.Distinct(StringComparer.Ordinal))
+        {
+            var watchRules = rules.Where(r => r.AppliesTo(watch)).ToArray();
+            if (watchRules.Length == 0)
+            {
+                continue;
+            }
+
+            foreach (var term in ToEvidence(mention, watch, watchRules, DateTimeOffset.MaxValue).RiskTermList)
+            {
+                if (!terms.Contains(term, StringComparer.OrdinalIgnoreCase))
+                {
+                    terms.Add(term);
+                }
+            }
+        }
+
+        return terms;
+    }
+
     /// <summary>The rules' terms with their folded form (so a rule's 投诉 also finds 投訴).</summary>
     internal static (string Term, string Folded)[] FoldedTerms(IReadOnlyList<CrisisRule> rules) =>
         rules.SelectMany(r => r.Terms).Select(t => (Term: t, Folded: TextNormalizer.Fold(t))).Where(t => t.Folded.Length > 0).ToArray();

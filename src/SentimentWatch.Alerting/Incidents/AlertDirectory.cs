@@ -12,6 +12,7 @@ namespace SentimentWatch.Alerting;
 public sealed class AlertDirectory(
     IDbContextFactory<AlertingDbContext> dbs,
     WatchNames watchNames,
+    IncidentDesk desk,
     TimeProvider clock,
     ILogger<AlertDirectory> logger) : IAlertDirectory
 {
@@ -19,6 +20,8 @@ public sealed class AlertDirectory(
     private const int IdsPerQuery = 500;
 
     public const int MaxTimelineText = 2000;
+
+    public IReadOnlyList<string> RiskTermsIn(Core.Mentions.Mention mention) => desk.RiskTermsIn(mention);
 
     public async Task<IReadOnlyList<AlertLink>> OpenAlertsForMentionsAsync(IReadOnlyCollection<string> mentionIds, CancellationToken cancellationToken)
     {

@@ -44,6 +44,12 @@ public interface IAlertDirectory
 
     Task<AlertLink?> FindAsync(long alertId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The risk terms that make the mention count toward a crisis: the scorer's, and the terms of its watches' alert rules
+    /// found in its title and text, matched as the rules match them (decision 236). The default knows only the scorer's.
+    /// </summary>
+    IReadOnlyList<string> RiskTermsIn(Mentions.Mention mention) => mention.RiskTerms;
+
     /// <summary>Records a line on the alert's timeline (e.g. "the last complaint case of this incident was resolved").</summary>
     Task RecordOnTimelineAsync(long alertId, string actor, string text, CancellationToken cancellationToken);
 }

@@ -52,12 +52,12 @@ public static class IndexingApi
         }
         catch (InvalidCursorException ex)
         {
-            parameters.Fail("cursor", ex.Message);
+            parameters.Fail(ex);
             return TypedResults.ValidationProblem(parameters.Errors, title: "Some search parameters are not valid.");
         }
         catch (InvalidSearchQueryException ex)
         {
-            parameters.Fail("q", ex.Reason);
+            parameters.Fail(ex);
             return TypedResults.ValidationProblem(parameters.Errors, title: "Some search parameters are not valid.");
         }
     }
@@ -99,7 +99,7 @@ public static class IndexingApi
         }
         catch (InvalidSearchQueryException ex)
         {
-            parameters.Fail("q", ex.Reason);
+            parameters.Fail(ex);
             return TypedResults.ValidationProblem(parameters.Errors, title: "Some labelling queue parameters are not valid.");
         }
     }
@@ -128,7 +128,7 @@ public static class IndexingApi
         if (stats.Filter.From is { } from && stats.Filter.To is { } to
             && (to - from).Ticks / StatsBuckets.Width(stats.Interval) / TimeSpan.TicksPerMillisecond > StatsBuckets.MaxFilledBuckets)
         {
-            parameters.Fail("interval", $"'{stats.Interval}' buckets over {from:O}..{to:O} would be more than {StatsBuckets.MaxFilledBuckets}; use a wider interval or a shorter range.");
+            parameters.Fail("interval", ParameterCodes.TooManyBuckets, $"'{stats.Interval}' buckets over {from:O}..{to:O} would be more than {StatsBuckets.MaxFilledBuckets}; use a wider interval or a shorter range.", stats.Interval.ToString().ToLowerInvariant(), StatsBuckets.MaxFilledBuckets.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (parameters.Errors.Count > 0)
@@ -143,7 +143,7 @@ public static class IndexingApi
         }
         catch (InvalidSearchQueryException ex)
         {
-            parameters.Fail("q", ex.Reason);
+            parameters.Fail(ex);
             return TypedResults.ValidationProblem(parameters.Errors, title: "Some stats parameters are not valid.");
         }
 

@@ -10,13 +10,19 @@ namespace SentimentWatch.Indexing.Api;
 /// <summary>
 /// Reads the query-string parameters the mention endpoints share. Every bad value is reported
 /// at once, keyed by the parameter's name, so a 400 tells the caller exactly what to fix.
+/// Each refusal also carries a stable code and its arguments (<see cref="Problems"/>), so the
+/// console can say it in the reader's language while the API keeps its English sentence (decision 236).
 /// </summary>
 internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOffset? now = null, MentionDateOptions? dates = null)
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 200;
 
+    /// <summary>The API's English sentences by parameter name, for a validation problem's <c>errors</c>.</summary>
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The same refusals in order, each with its code and arguments.</summary>
+    public List<ParameterProblem> Problems { get; } = [];
 
     public MentionFilter Filter()
     {
@@ -24,7 +30,7 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
         var to = Time("to");
         if (from is not null && to is not null && from >= to)
         {
-            Fail("to", $"'to' ({to:O}) must be after 'from' ({from:O}).");
+            Fail("to", ParameterCodes.ToNotAfterFrom, $"'to' ({to:O}) must be after 'from' ({from:O}).", Text("to")!, Text("from")!);
         }
 
         SentimentLabel? sentiment = null;
@@ -36,15 +42,15 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
             }
             else
             {
-                Fail("sentiment", $"'{label}' is not a sentiment; use negative, neutral or positive.");
+                Fail("sentiment", ParameterCodes.NotASentiment, $"'{label}' is not a sentiment; use negative, neutral or positive.", label);
             }
         }
 
         var minReach = Integer("minReach", 0, long.MaxValue);
         var q = Text("q");
-        if (SearchQuerySyntax.Check(q) is { } problem)
+        if (SearchQuerySyntax.Diagnose(q) is { } problem)
         {
-            Fail("q", $"'{ProblemText.Quote(q!)}' is not a valid search query: {problem}.");
+            Fail("q", problem.Code, $"'{ProblemText.Quote(q!)}' is not a valid search query: {problem.Message}.", problem.Arguments);
         }
 
         return new MentionFilter
@@ -107,7 +113,7 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
             return negative ? -offset : offset;
         }
 
-        Fail("utcOffset", $"'{text}' is not a UTC offset; use the form +08:00 or -05:00.");
+        Fail("utcOffset", ParameterCodes.NotAUtcOffset, $"'{text}' is not a UTC offset; use the form +08:00 or -05:00.", text);
         return TimeSpan.Zero;
     }
 
@@ -131,7 +137,9 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
             return value;
         }
 
-        Fail(name, $"'{text}' is not a whole number from {min} to {max}.");
+        // Without a real upper bound (int or long's largest) the reader is told the lower one only; the API's sentence stays.
+        var code = max is int.MaxValue or long.MaxValue ? ParameterCodes.NotAWholeNumberAtLeast : ParameterCodes.NotAWholeNumberInRange;
+        Fail(name, code, $"'{text}' is not a whole number from {min} to {max}.", text, min.ToString(CultureInfo.InvariantCulture), max.ToString(CultureInfo.InvariantCulture));
         return null;
     }
 
@@ -150,14 +158,16 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
             var at = now ?? DateTimeOffset.UtcNow;
             if (!window.AllowsInQuery(value, at))
             {
-                Fail(name, $"'{text}' is outside the searchable range {window.EarliestPublishedAt:yyyy-MM-dd} to {window.QueryLatest(at):yyyy-MM-dd}.");
+                var earliest = window.EarliestPublishedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                var latest = window.QueryLatest(at).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                Fail(name, ParameterCodes.OutsideSearchableRange, $"'{text}' is outside the searchable range {earliest} to {latest}.", text, earliest, latest);
                 return null;
             }
 
             return value;
         }
 
-        Fail(name, $"'{text}' is not a date or time; use ISO 8601 such as 2026-11-01 or 2026-11-01T08:00:00+08:00.");
+        Fail(name, ParameterCodes.NotADate, $"'{text}' is not a date or time; use ISO 8601 such as 2026-11-01 or 2026-11-01T08:00:00+08:00.", text);
         return null;
     }
 
@@ -173,12 +183,66 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
             return value;
         }
 
-        Fail(name, $"'{text}' is not one of {string.Join(", ", choices.Keys)}.");
+        Fail(name, ParameterCodes.NotAChoice, $"'{text}' is not one of {string.Join(", ", choices.Keys)}.", [text, .. choices.Keys]);
         return fallback;
     }
 
-    
-
-    public void Fail(string name, string message) =>
+    /// <summary>Refuses parameter <paramref name="name"/>: <paramref name="message"/> is the API's English sentence,
+    /// <paramref name="code"/> (one of <see cref="ParameterCodes"/>) and <paramref name="arguments"/> what other languages say it from.</summary>
+    public void Fail(string name, string code, string message, params string[] arguments)
+    {
         Errors[name] = Errors.TryGetValue(name, out var existing) ? [.. existing, message] : [message];
+        Problems.Add(new ParameterProblem(name, code, message, arguments));
+    }
+
+    /// <summary>A search query the engine refused after the syntax check passed (<see cref="InvalidSearchQueryException"/>).</summary>
+    public void Fail(InvalidSearchQueryException refused) =>
+        Fail("q", ParameterCodes.QueryUnreadable, refused.Reason, refused.Reason);
+
+    /// <summary>A paging cursor the index did not issue, or issued for another sort order.</summary>
+    public void Fail(InvalidCursorException refused) =>
+        Fail("cursor", ParameterCodes.InvalidCursor, refused.Message);
+}
+
+/// <summary>One refused parameter: its name, a stable code, the API's English sentence, and the arguments the code is said with.</summary>
+public sealed record ParameterProblem(string Field, string Code, string Message, IReadOnlyList<string> Arguments);
+
+/// <summary>
+/// The codes of <see cref="ParameterProblem"/>; with the search query's own (<see cref="SearchQueryProblem"/>, <c>query-…</c>).
+/// Stable: the console's resources are keyed by them (<c>param-{code}</c>).
+/// </summary>
+public static class ParameterCodes
+{
+    /// <summary>Arguments: the text given.</summary>
+    public const string NotADate = "not-a-date";
+
+    /// <summary>Arguments: the text given, the earliest and the latest searchable day (yyyy-MM-dd).</summary>
+    public const string OutsideSearchableRange = "outside-searchable-range";
+
+    /// <summary>Arguments: the given 'to', the given 'from'.</summary>
+    public const string ToNotAfterFrom = "to-not-after-from";
+
+    /// <summary>Arguments: the text given.</summary>
+    public const string NotASentiment = "not-a-sentiment";
+
+    /// <summary>Arguments: the text given, the least and the largest allowed.</summary>
+    public const string NotAWholeNumberInRange = "not-a-whole-number-in-range";
+
+    /// <summary>Arguments: the text given, the least allowed (and the type's largest, which nobody needs to read).</summary>
+    public const string NotAWholeNumberAtLeast = "not-a-whole-number-at-least";
+
+    /// <summary>Arguments: the text given, then every allowed value.</summary>
+    public const string NotAChoice = "not-a-choice";
+
+    /// <summary>Arguments: the text given.</summary>
+    public const string NotAUtcOffset = "not-a-utc-offset";
+
+    /// <summary>Arguments: the interval, the largest number of buckets.</summary>
+    public const string TooManyBuckets = "too-many-buckets";
+
+    /// <summary>Arguments: the engine's reason (English).</summary>
+    public const string QueryUnreadable = "query-unreadable";
+
+    /// <summary>No arguments.</summary>
+    public const string InvalidCursor = "invalid-cursor";
 }

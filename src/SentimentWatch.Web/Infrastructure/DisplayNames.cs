@@ -8,8 +8,8 @@ using SentimentWatch.Cases;
 namespace SentimentWatch.Web.Infrastructure;
 
 /// <summary>
-/// What the console calls a watch or a case's people where a person reads them: the watch's display name
-/// ("Lumo Coffee / 绿莫咖啡") and a case agent's name from <c>Cases:Agents</c> ("Li Na"), each the id when none is
+/// What the console calls a watch, a support team or a case's people where a person reads them: the watch's display name
+/// ("Lumo Coffee / 绿莫咖啡"), a team's and a case agent's name from <c>Cases:Teams</c> and <c>Cases:Agents</c> ("Li Na"), each the id when none is
 /// configured. Every page asks here (views inject it as <c>Names</c>), so no page names them its own way.
 /// </summary>
 public sealed class DisplayNames(IServiceProvider services, IOptionsMonitor<CasesOptions> cases)
@@ -18,6 +18,12 @@ public sealed class DisplayNames(IServiceProvider services, IOptionsMonitor<Case
     private readonly WatchNames? _watches = services.GetService<WatchNames>();
 
     public string Watch(string watchId) => _watches?.Of(watchId) ?? watchId;
+
+    /// <summary>A support team by its <c>Cases:Teams</c> name ("Lumo customer care"), its id when it has none.</summary>
+    public string Team(string teamId) =>
+        cases.CurrentValue.Teams.FirstOrDefault(t => string.Equals(t.Id, teamId, StringComparison.Ordinal)) is { Name: { } name } && !string.IsNullOrWhiteSpace(name)
+            ? name.Trim()
+            : teamId;
 
     /// <summary>
     /// A case owner or actor by the name <c>Cases:Agents</c> gives that user name; a console user or API key that is not an

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Localization;
 using SentimentWatch.Cases.Workflow;
+using SentimentWatch.Web.Infrastructure;
 
 namespace SentimentWatch.Web.Pages.Cases;
 
@@ -50,7 +51,7 @@ public static partial class CaseProblemText
 
     /// <summary>Statuses in a message read as the console's labels ("in progress" / "处理中").</summary>
     private static string StatusLabel(string value, IStringLocalizer t) =>
-        t["case-" + value] is { ResourceNotFound: false } label ? label.Value : value;
+        t.CaseStatus(value);
 
     [GeneratedRegex("^a resolution summary is required to resolve a case$")]
     private static partial Regex Summary();

@@ -9,7 +9,7 @@ using SentimentWatch.Web.Pages.Shared;
 namespace SentimentWatch.Web.Pages.Cases;
 
 /// <summary>Case metrics over a period, grouped (CaseQueries.MetricsAsync, as GET /api/cases/metrics), with charts.</summary>
-public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, IStringLocalizer<ConsoleText> t) : PageModel
+public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, DisplayNames names, IStringLocalizer<ConsoleText> t) : PageModel
 {
     public static readonly string[] GroupChoices = ["category", "team", "agent", "watch"];
 
@@ -68,7 +68,13 @@ public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, IStrin
     /// <summary>A percentage, or "–" when there is nothing to divide by (never "–%").</summary>
     public static string Pct(double? percent) => percent is { } p ? N(p) + "%" : "–";
 
-    /// <summary>A group's key as people read it: categories by their label, other keys (teams, agents, watches) as they are.</summary>
-    public string GroupName(string key) =>
-        Group == "category" && t["topic-" + key] is { ResourceNotFound: false } label ? label.Value : key;
+    /// <summary>A group's key as people read it: a category by its label, a team, an agent or a watch by its configured name.</summary>
+    public string GroupName(string key) => Group switch
+    {
+        "category" => t.Topic(key),
+        "team" => names.Team(key),
+        "agent" => names.Person(key),
+        "watch" => names.Watch(key),
+        _ => key,
+    };
 }

@@ -36,6 +36,9 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
 
     public bool HasAlerting { get; private set; }
 
+    /// <summary>The risk terms that make this mention count toward a crisis: the scorer's and its watches' alert rules' (decision 236).</summary>
+    public IReadOnlyList<string> RiskTerms { get; private set; } = [];
+
     /// <summary>How the scorer reads the mention's source when not as a social post (<c>reviews</c>, <c>care</c>; decisions 209, 214), else null.</summary>
     public string? SourceGenre { get; private set; }
 
@@ -121,6 +124,7 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
         }
 
         Mention = mention;
+        RiskTerms = mention.RiskTerms;
         SourceGenre = services.GetService<IMentionScorer>()?.GenreOf(mention.Source) is { } genre && genre != "social" ? genre : null;
         if (services.GetService<IMentionLabels>() is { } labels)
         {
@@ -130,6 +134,7 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
         if (services.GetService<IAlertDirectory>() is { } alerts)
         {
             HasAlerting = true;
+            RiskTerms = alerts.RiskTermsIn(mention);
             Alerts = await alerts.OpenAlertsForMentionsAsync([mention.Id], cancellationToken);
         }
 

@@ -25,7 +25,8 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
 
     public IReadOnlyList<Watch> Watches => catalog.Watches;
 
-    public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+    /// <summary>The filters the API's parameter reader refused, each with its code (said in the reader's language by <see cref="ParameterText"/>).</summary>
+    public IReadOnlyList<ParameterProblem> Problems { get; private set; } = [];
 
     public MentionSearchResult? Result { get; private set; }
 
@@ -48,22 +49,6 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
 
     public string Value(string name) => Request.Query[name].ToString();
 
-    /// <summary>A refused parameter by the label of its box ("From" / "开始"), not by its name in the URL ("from").</summary>
-    public string FieldLabel(string name) => name switch
-    {
-        "q" => t["Query"],
-        "from" => t["From"],
-        "to" => t["To"],
-        "watch" => t["Watch"],
-        "source" => t["Source"],
-        "sentiment" => t["Sentiment"],
-        "topic" => t["Topic"],
-        "author" => t["Author"],
-        "minReach" => t["Reach at least"],
-        "sort" => t["Sort"],
-        _ => name,
-    };
-
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var parameters = new MentionQueryParameters(Request.Query);
@@ -72,9 +57,9 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
         var pageSize = parameters.Integer("pageSize", MentionQueryParameters.DefaultPageSize, 1, MentionQueryParameters.MaxPageSize);
         var cursor = parameters.Text("cursor");
         ShownBefore = cursor is null ? 0 : parameters.Integer("shown", 0, 0, int.MaxValue);
-        if (parameters.Errors.Count > 0)
+        if (parameters.Problems.Count > 0)
         {
-            Errors = parameters.Errors;
+            Problems = parameters.Problems;
             return;
         }
 
@@ -84,8 +69,14 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
         }
         catch (InvalidCursorException ex)
         {
-            parameters.Fail("cursor", ex.Message);
-            Errors = parameters.Errors;
+            parameters.Fail(ex);
+            Problems = parameters.Problems;
+            return;
+        }
+        catch (InvalidSearchQueryException ex)
+        {
+            parameters.Fail(ex);
+            Problems = parameters.Problems;
             return;
         }
 

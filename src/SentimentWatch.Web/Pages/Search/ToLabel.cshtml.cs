@@ -22,7 +22,8 @@ public sealed class ToLabelModel(IMentionIndex index, IWatchCatalog catalog, Tim
 
     public IReadOnlyList<Core.Watches.Watch> Watches => catalog.Watches;
 
-    public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+    /// <summary>The filters the API's parameter reader refused, each with its code (said in the reader's language by <see cref="Web.Infrastructure.ParameterText"/>).</summary>
+    public IReadOnlyList<ParameterProblem> Problems { get; private set; } = [];
 
     public LabellingQueueResult? Result { get; private set; }
 
@@ -35,9 +36,9 @@ public sealed class ToLabelModel(IMentionIndex index, IWatchCatalog catalog, Tim
         var parameters = new MentionQueryParameters(Request.Query, clock.GetUtcNow());
         var filter = IndexingApi.ToLabelFilter(parameters.Filter(), clock);
         Kind = parameters.QueueKind();
-        if (parameters.Errors.Count > 0)
+        if (parameters.Problems.Count > 0)
         {
-            Errors = parameters.Errors;
+            Problems = parameters.Problems;
             return;
         }
 
@@ -47,8 +48,8 @@ public sealed class ToLabelModel(IMentionIndex index, IWatchCatalog catalog, Tim
         }
         catch (InvalidSearchQueryException ex)
         {
-            parameters.Fail("q", ex.Reason);
-            Errors = parameters.Errors;
+            parameters.Fail(ex);
+            Problems = parameters.Problems;
         }
     }
 }

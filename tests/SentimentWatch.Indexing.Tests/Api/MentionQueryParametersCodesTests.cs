@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using SentimentWatch.Indexing.Api;
+
+namespace SentimentWatch.Indexing.Tests.Api;
+
+/// <summary>
+/// Decision 236: every refusal of the shared parameter reader carries a stable code and its arguments (what the console
+/// says in the reader's language from), beside the API's English sentence, which stays word for word.
+/// </summary>
+public sealed class MentionQueryParametersCodesTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+
+    private static MentionQueryParameters Read(params (string Name, string Value)[] query) =>
+        new(new QueryCollection(query.ToDictionary(q => q.Name, q => new StringValues(q.Value))), Now);
+
+    [Theory]
+    [InlineData("from", "yesterday", ParameterCodes.NotADate, "'yesterday' is not a date or time; use ISO 8601 such as 2026-11-01 or 2026-11-01T08:00:00+08:00.", "yesterday")]
+    [InlineData("from", "1900-01-01", ParameterCodes.OutsideSearchableRange, "'1900-01-01' is outside the searchable range 2000-01-01 to 2027-12-07.", "1900-01-01|2000-01-01|2027-12-07")]
+    [InlineData("sentiment", "angry", ParameterCodes.NotASentiment, "'angry' is not a sentiment; use negative, neutral or positive.", "angry")]
+    [InlineData("minReach", "-5", ParameterCodes.NotAWholeNumberAtLeast, "'-5' is not a whole number from 0 to 9223372036854775807.", "-5|0|9223372036854775807")]
+    [InlineData("q", "(退款", "query-unclosed-parenthesis", "'(退款' is not a valid search query: '(' at position 1 is never closed.", "1")]
+    public void Filter_RefusesWithACodeAndArguments_AndTheApisSentence(string name, string value, string code, string message, string arguments)
+    {
+        var parameters = Read((name, value));
+        parameters.Filter();
+
+        var problem = parameters.Problems.ShouldHaveSingleItem();
+        problem.Field.ShouldBe(name);
+        problem.Code.ShouldBe(code);
+        problem.Arguments.ShouldBe(arguments.Split('|'));
+        problem.Message.ShouldBe(message);
+        parameters.Errors[name].ShouldBe([message]);
+    }
+
+    [Fact]
+    public void ToNotAfterFrom_GivesBothAsTyped()
+    {
+        var parameters = Read(("from", "2026-11-05"), ("to", "2026-11-01"));
+        parameters.Filter();
+
+        var problem = parameters.Problems.ShouldHaveSingleItem();
+        problem.Code.ShouldBe(ParameterCodes.ToNotAfterFrom);
+        problem.Arguments.ShouldBe(["2026-11-01", "2026-11-05"]);
+        problem.Message.ShouldBe("'to' (2026-11-01T00:00:00.0000000+00:00) must be after 'from' (2026-11-05T00:00:00.0000000+00:00).");
+    }
+
+    [Fact]
+    public void Choice_ListsEveryAllowedValueAfterTheOneGiven()
+    {
+        var parameters = Read(("sort", "loudest"), ("pageSize", "500"));
+        parameters.Sort();
+        parameters.Integer("pageSize", MentionQueryParameters.DefaultPageSize, 1, MentionQueryParameters.MaxPageSize);
+
+        parameters.Problems.Select(p => p.Code).ShouldBe([ParameterCodes.NotAChoice, ParameterCodes.NotAWholeNumberInRange]);
+        parameters.Problems[0].Arguments.ShouldBe(["loudest", "relevance", "newest", "oldest", "reach"]);
+        parameters.Problems[0].Message.ShouldBe("'loudest' is not one of relevance, newest, oldest, reach.");
+        parameters.Problems[1].Arguments.ShouldBe(["500", "1", "200"]);
+    }
+}
