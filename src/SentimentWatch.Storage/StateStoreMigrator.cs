@@ -183,7 +183,12 @@ public sealed class StateStoreMigrator(
                 File.Move(path, aside);
             }
 
-            File.Delete(path + "-wal");
+            // The half-upgraded file's log goes with it (what it committed last is there), the shared-memory index is rebuilt.
+            if (File.Exists(path + "-wal"))
+            {
+                File.Move(path + "-wal", aside + "-wal");
+            }
+
             File.Delete(path + "-shm");
             File.Copy(backup, path);
             logger?.LogWarning(
