@@ -18,7 +18,7 @@ public sealed class LabelCorrectionConsoleTests(ConsoleFixture fixture) : Consol
 
         // Nothing chosen: refused with the reason, nothing recorded.
         await labels.GetByRole(AriaRole.Button, new() { Name = "Save correction" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("label-errors")).ToContainTextAsync("Give the correct sentiment, topic or both.");
+        await Assertions.Expect(page.GetByTestId("label-errors")).ToHaveTextAsync("Choose the correct sentiment, the correct topic or both; leave the other unchanged.");
 
         await page.Locator("#label-sentiment").SelectOptionAsync("positive");
         await page.Locator("#label-topic").SelectOptionAsync("logistics");
@@ -41,6 +41,36 @@ public sealed class LabelCorrectionConsoleTests(ConsoleFixture fixture) : Consol
         var change = api.GetProperty("history").EnumerateArray().ShouldHaveSingleItem();
         change.GetProperty("by").GetString().ShouldBe(ConsoleFixture.People["analyst"]);
         change.GetProperty("note").GetString().ShouldBe("thanks the courier, not a refund complaint");
+    }
+
+    [Fact]
+    public async Task A_refused_correction_reads_in_the_readers_language_and_keeps_what_was_typed_and_chosen()
+    {
+        var mentionId = await AnyMentionAsync("refund");
+        var recorded = (await LabelsAsync(mentionId)).GetProperty("history").GetArrayLength();
+        var page = await OpenAsync("analyst", locale: "zh-CN");
+        await page.GotoAsync($"/mentions/{Uri.EscapeDataString(mentionId)}");
+        var labels = page.GetByTestId("labels");
+
+        // A note typed, nothing chosen: refused in Chinese, and the note is still in its box.
+        await page.Locator("#label-note").FillAsync("客户其实在感谢快递员");
+        await labels.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("label-errors")).ToHaveTextAsync("请选择正确的情感、正确的类别或两者；另一项可保持不变。");
+        await Assertions.Expect(page.Locator("#label-note")).ToHaveValueAsync("客户其实在感谢快递员");
+        await Assertions.Expect(page.Locator("#label-sentiment")).ToHaveAttributeAsync("aria-invalid", "true");
+        await ShotAsync(page, "zh");
+
+        // A sentiment the desk does not know (a tampered form): the field is named in Chinese, the topic chosen stays chosen.
+        await page.Locator("#label-sentiment option[value=negative]").EvaluateAsync("o => o.value = 'furious'");
+        await page.Locator("#label-sentiment").SelectOptionAsync("furious");
+        await page.Locator("#label-topic").SelectOptionAsync("logistics");
+        await labels.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("label-errors")).ToHaveTextAsync("“furious”不是可选的情感。");
+        await Assertions.Expect(page.Locator("#label-topic")).ToHaveValueAsync("logistics");
+        await Assertions.Expect(page.Locator("#label-note")).ToHaveValueAsync("客户其实在感谢快递员");
+
+        // Nothing was recorded by either refusal.
+        (await LabelsAsync(mentionId)).GetProperty("history").GetArrayLength().ShouldBe(recorded);
     }
 
     [Fact]

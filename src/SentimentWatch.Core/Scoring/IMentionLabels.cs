@@ -6,6 +6,9 @@ namespace SentimentWatch.Core.Scoring;
 /// </summary>
 public interface IMentionLabels
 {
+    /// <summary>The longest note a correction may carry: the desk refuses a longer one, the console's box stops at it.</summary>
+    const int MaxNoteLength = 2000;
+
     /// <summary>A mention's labels now, what the model said, the categories it may take and every correction; null when unknown.</summary>
     Task<MentionLabels?> GetAsync(string mentionId, CancellationToken cancellationToken);
 

@@ -20,7 +20,7 @@ public sealed class LabelCorrections(
     TimeProvider clock,
     ILogger<LabelCorrections> logger)
 {
-    public const int MaxNoteLength = 2000;
+    public const int MaxNoteLength = IMentionLabels.MaxNoteLength;
 
     private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile ConcurrentDictionary<string, LabelCorrection>? _current;

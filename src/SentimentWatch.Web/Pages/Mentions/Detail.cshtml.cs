@@ -25,8 +25,11 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
     /// <summary>The labels, the categories this mention may take and every correction; null when corrections are not enabled.</summary>
     public MentionLabels? Labels { get; private set; }
 
-    /// <summary>Why the last correction was refused, by field.</summary>
+    /// <summary>Why the last correction was refused, by field, in the reader's language.</summary>
     public IReadOnlyDictionary<string, string[]> LabelErrors { get; private set; } = new Dictionary<string, string[]>();
+
+    /// <summary>What the analyst chose and typed in a refused correction: the form shows it again, so nothing typed is lost.</summary>
+    public (string? Sentiment, string? Topic, string? Note) LabelInput { get; private set; }
 
     public Mention Mention { get; private set; } = null!;
 
@@ -108,12 +111,38 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
 
         if (outcome.Labels is null)
         {
-            LabelErrors = outcome.Errors;
+            LabelErrors = Refusals(outcome.Errors, sentiment, topic, note);
+            LabelInput = (sentiment, topic, note);
             return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
         }
 
         Notice = t["Labels corrected. Training exports and drift now use your labels."];
         return QueueKind(queue) is { } kind ? Redirect("/to-label?kind=" + kind) : RedirectToPage(new { id, search = SearchQuery });
+    }
+
+    /// <summary>
+    /// The label desk's refusals said in the reader's language. The desk decides (one validation for the API and the console)
+    /// and names the fields; the sentence is written here from what was submitted. A refusal this page has no sentence
+    /// for keeps the desk's English text.
+    /// </summary>
+    private Dictionary<string, string[]> Refusals(IReadOnlyDictionary<string, string[]> errors, string? sentiment, string? topic, string? note)
+    {
+        var said = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var nothingChosen = string.IsNullOrWhiteSpace(sentiment) && string.IsNullOrWhiteSpace(topic);
+        foreach (var (field, texts) in errors)
+        {
+            string? sentence = (field, nothingChosen) switch
+            {
+                ("sentiment" or "topic", true) => t["label-nothing-chosen"].Value,
+                ("sentiment", false) => t["label-unknown-sentiment", sentiment!.Trim()].Value,
+                ("topic", false) => t["label-unknown-topic", topic!.Trim()].Value,
+                ("note", _) when note is not null => t["label-note-too-long", note.Length, IMentionLabels.MaxNoteLength].Value,
+                _ => null,
+            };
+            said[field] = sentence is null ? texts : [sentence];
+        }
+
+        return said;
     }
 
     private async Task<bool> LoadAsync(string id, CancellationToken cancellationToken)
