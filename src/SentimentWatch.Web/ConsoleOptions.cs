@@ -24,6 +24,9 @@ public sealed class ConsoleOptions
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     public ConsoleOpenIdConnectOptions OpenIdConnect { get; set; } = new();
+
+    /// <summary>Encrypts the cookie keys in the data directory at rest (decision 239); unset, they are kept readable by the service's user only.</summary>
+    public Identity.ConsoleKeyCertificateOptions KeyCertificate { get; set; } = new();
 }
 
 /// <summary>
@@ -100,6 +103,16 @@ public sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
             {
                 failures.Add($"{prefix}:OpenIdConnect:RoleClaim must name the claim that carries roles");
             }
+        }
+
+        if (options.KeyCertificate.Configured)
+        {
+            if (Identity.ConsoleKeys.Load(options.KeyCertificate, out var certificate) is { } problem)
+            {
+                failures.Add(problem);
+            }
+
+            certificate?.Dispose();
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
@@ -54,11 +53,9 @@ public static class ConsoleRegistration
         var console = builder.Configuration.GetSection(ConsoleOptions.SectionName).Get<ConsoleOptions>() ?? new ConsoleOptions();
 
         // Session and anti-forgery cookies are encrypted with keys kept beside the state store, so
-        // sessions survive a restart and every worker sharing the data directory reads them.
+        // sessions survive a restart and every worker sharing the data directory reads them (decision 239).
         var dataDirectory = Path.GetFullPath(builder.Configuration[$"{StorageOptions.SectionName}:DataDirectory"] ?? new StorageOptions().DataDirectory);
-        services.AddDataProtection()
-            .SetApplicationName("SentimentWatch")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        services.AddConsoleKeys(dataDirectory, console.KeyCertificate);
 
         services.AddStateDbContext<ConsoleIdentityDbContext>();
         services.AddIdentityCore<ConsoleUser>()

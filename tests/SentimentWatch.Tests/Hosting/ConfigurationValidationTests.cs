@@ -10,6 +10,7 @@ public sealed class ConfigurationValidationTests
     [InlineData("--Auth:ApiKeys:0:Role=superuser", "Auth:ApiKeys:0:Role")]
     [InlineData("--Storage:BusyTimeout=00:00:00", "Storage:BusyTimeout")]
     [InlineData("--Scoring:SentimentModel=topic-keywords.json", "Scoring:SentimentModel")]
+    [InlineData("--Console:KeyCertificate:Path=/nonexistent/console-keys.pfx", "Console:KeyCertificate:Path")]
     public async Task AnInvalidSetting_StopsTheServiceWithAMessageNamingIt(string setting, string named)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "sw-config-" + Guid.NewGuid().ToString("N"));

@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SentimentWatch.Web.Identity;
+
+/// <summary>
+/// The keys that encrypt the console's session and anti-forgery cookies (decision 239). They are kept in the data
+/// directory's <c>keys</c> folder, so sessions survive a restart and every worker sharing the folder reads them.
+/// With <c>Console:KeyCertificate:Path</c> set, each key is encrypted at rest with that certificate (a PKCS#12 file
+/// with its private key); without it, keys are written unencrypted, readable only by the service's user (the data
+/// directory is created 0700, decision 238), and one information line says so instead of the framework's warning.
+/// </summary>
+public static class ConsoleKeys
+{
+    public const string FolderName = "keys";
+
+    /// <summary>Registers the key ring in <paramref name="dataDirectory"/>, encrypted with the configured certificate when it loads.</summary>
+    public static void AddConsoleKeys(this IServiceCollection services, string dataDirectory, ConsoleKeyCertificateOptions certificate)
+    {
+        var folder = Path.Combine(dataDirectory, FolderName);
+        var builder = services.AddDataProtection()
+            .SetApplicationName("SentimentWatch")
+            .PersistKeysToFileSystem(new DirectoryInfo(folder));
+
+        if (!certificate.Configured)
+        {
+            services.AddOptions<KeyManagementOptions>().Configure<ILoggerFactory>((options, loggers) =>
+            {
+                loggers.CreateLogger(typeof(ConsoleKeys)).LogInformation(
+                    "Console cookie keys are kept unencrypted in {KeyFolder}, readable only by the service's user; set Console:KeyCertificate:Path to encrypt them with a certificate",
+                    folder);
+                options.XmlEncryptor = new NullXmlEncryptor();
+            });
+            return;
+        }
+
+        // A certificate that does not load is left to ConsoleOptionsValidator, which stops the start naming the setting.
+        if (Load(certificate, out var loaded) is null)
+        {
+            builder.ProtectKeysWithCertificate(loaded!);
+        }
+    }
+
+    /// <summary>Loads the configured certificate; returns why it cannot serve (null when it can).</summary>
+    public static string? Load(ConsoleKeyCertificateOptions options, out X509Certificate2? certificate)
+    {
+        certificate = null;
+        const string setting = ConsoleOptions.SectionName + ":KeyCertificate";
+        if (!File.Exists(options.Path))
+        {
+            return $"{setting}:Path names no readable file (was '{options.Path}')";
+        }
+
+        try
+        {
+            var candidate = X509CertificateLoader.LoadPkcs12FromFile(options.Path, options.Password, X509KeyStorageFlags.EphemeralKeySet);
+            if (!candidate.HasPrivateKey)
+            {
+                candidate.Dispose();
+                return $"{setting}:Path must be a PKCS#12 (.pfx) file holding the certificate's private key, needed to read the keys back (was '{options.Path}')";
+            }
+
+            if (candidate.GetRSAPrivateKey() is null)
+            {
+                candidate.Dispose();
+                return $"{setting}:Path must hold an RSA certificate: the key ring's XML encryption wraps keys with RSA (was '{options.Path}')";
+            }
+
+            certificate = candidate;
+            return null;
+        }
+        catch (CryptographicException e)
+        {
+            return $"{setting}:Path could not be read as a PKCS#12 (.pfx) certificate with {setting}:Password ({e.Message.TrimEnd('.')}); "
+                + "give its password in Console__KeyCertificate__Password";
+        }
+        catch (IOException e)
+        {
+            return $"{setting}:Path could not be read ({e.Message.TrimEnd('.')})";
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return $"{setting}:Path could not be read ({e.Message.TrimEnd('.')})";
+        }
+    }
+}
+
+/// <summary>
+/// A certificate that encrypts the console's cookie keys at rest (section <c>Console:KeyCertificate</c>). Replacing it
+/// makes keys written under the old one unreadable: people sign in again, and new keys are written with the new one.
+/// </summary>
+public sealed class ConsoleKeyCertificateOptions
+{
+    /// <summary>A PKCS#12 (.pfx) file with an RSA certificate and its private key.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>The file's password: from the environment or a secret store, never from the repository.</summary>
+    public string? Password { get; set; }
+
+    public bool Configured => !string.IsNullOrWhiteSpace(Path);
+}
