@@ -158,6 +158,54 @@ public sealed class CaseQueueConsoleTests(ConsoleFixture fixture) : ConsoleTest(
     }
 
     [Fact]
+    public async Task A_lead_narrows_the_queue_to_a_team_and_to_the_cases_nobody_owns()
+    {
+        // A case handed to the social media desk's agent moves to that team.
+        var moved = (await ApiIdsAsync("status=new"))[^1];
+        await PostAsync($"/api/cases/{moved}/assign", new { agent = "agent-wu" });
+
+        var page = await OpenAsync("support");
+        await page.GotoAsync("/cases?status=all");
+        await Assertions.Expect(page.Locator("#team option")).ToHaveTextAsync(["All", "Lumo customer care", "Social media desk"]);
+        await page.Locator("#team").SelectOptionAsync(new SelectOptionValue { Label = "Social media desk" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("team=lumo-social", StringComparison.Ordinal));
+        (await RowIdsAsync(page)).ShouldBe(await ApiIdsAsync("status=all&team=lumo-social"));
+        (await RowIdsAsync(page)).ShouldContain(moved);
+        await Assertions.Expect(page.Locator("#team")).ToHaveValueAsync("lumo-social");
+        (await CountAsync(page, "open")).ShouldBe((await ApiIdsAsync("team=lumo-social")).Count);
+
+        // Every tab keeps the team, so what it counts is that team's.
+        var tabs = page.GetByRole(AriaRole.Navigation, new() { Name = "Cases" });
+        foreach (var tab in new[] { "Open queue", "My cases", "SLA breached" })
+        {
+            (await tabs.GetByRole(AriaRole.Link, new() { Name = tab }).GetAttributeAsync("href") ?? "").ShouldContain("team=lumo-social", customMessage: tab);
+        }
+
+        // Unassigned only: the API's owner=none, the moved case (now owned) not among them. The replay may open a case
+        // between the two reads: read both again until they agree.
+        List<long> shown = [], api = [];
+        for (var attempt = 0; attempt < 5 && (attempt == 0 || !shown.SequenceEqual(api)); attempt++)
+        {
+            await page.GotoAsync("/cases?unassigned=true");
+            shown = await RowIdsAsync(page);
+            api = [.. (await ApiIdsAsync("owner=none")).Take(50)];
+        }
+
+        shown.ShouldBe(api);
+        shown.ShouldNotContain(moved);
+        await Assertions.Expect(page.Locator("#unassigned-only")).ToBeCheckedAsync();
+        await ShotAsync(page, "unassigned");
+
+        // Mine and unassigned together ask for nothing: said in the reader's language.
+        var zh = await OpenAsync("support", "zh-CN");
+        await zh.GotoAsync("/cases?mine=true&unassigned=true");
+        await Assertions.Expect(zh.GetByRole(AriaRole.Alert)).ToHaveTextAsync("“仅我的”与“仅未分派”不能同时选择；请选其一。");
+        await Assertions.Expect(zh.Locator("label[for=team]")).ToHaveTextAsync("团队");
+        await ShotAsync(zh, "zh");
+    }
+
+    [Fact]
     public async Task UnknownSort_IsRefusedInTheReadersLanguage()
     {
         var page = await OpenAsync("support");

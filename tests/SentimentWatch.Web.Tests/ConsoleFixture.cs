@@ -85,6 +85,13 @@ public sealed class ConsoleFixture : IAsyncLifetime
             "--Cases:Watches:0:Watch=lumo",
             // Left unassigned so the tests assign and work them through the console.
             "--Cases:Watches:0:AutoAssign=false",
+            // A second team with one agent, so the queue's team filter has a choice to make.
+            "--Cases:Teams:1:Id=lumo-social",
+            "--Cases:Teams:1:Name=Social media desk",
+            "--Cases:Agents:4:Id=agent-wu",
+            "--Cases:Agents:4:Name=Wu Lei",
+            "--Cases:Agents:4:Team=lumo-social",
+            "--Cases:Agents:4:Skills:0=*",
             // Single sign-on against the stand-in provider on 127.0.0.1.
             $"--Console:OpenIdConnect:Authority={OpenIdProvider.Authority}",
             $"--Console:OpenIdConnect:ClientId={MinimalOpenIdProvider.ClientId}",

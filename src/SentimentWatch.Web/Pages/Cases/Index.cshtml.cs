@@ -23,6 +23,10 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
     [BindProperty(SupportsGet = true)] public bool Breached { get; set; }
     [BindProperty(SupportsGet = true)] public bool Mine { get; set; }
     [BindProperty(SupportsGet = true)] public string? Category { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Team { get; set; }
+
+    /// <summary>Only the cases nobody owns yet (what a team lead hands out): the API's <c>owner=none</c>.</summary>
+    [BindProperty(SupportsGet = true)] public bool Unassigned { get; set; }
     [BindProperty(SupportsGet = true)] public string? Text { get; set; }
     [BindProperty(SupportsGet = true)] public string? Sort { get; set; }
     [BindProperty(SupportsGet = true)] public string? Cursor { get; set; }
@@ -53,8 +57,21 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>The support teams of <c>Cases:Teams</c> (ids; the page shows their names), and the one asked for.</summary>
+    public IReadOnlyList<string> Teams =>
+        options.CurrentValue.Teams.Select(t => t.Id)
+            .Concat(string.IsNullOrWhiteSpace(Team) ? [] : [Team.Trim()])
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
+        if (Mine && Unassigned)
+        {
+            Error = t["“Mine only” and “Unassigned only” exclude each other; choose one."];
+            return;
+        }
+
         var filter = new CaseFilter();
         switch (Status?.Trim())
         {
@@ -86,8 +103,9 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
         {
             Order = order,
             Breached = Breached ? true : null,
-            Owner = Mine ? User.Identity?.Name : null,
+            Owner = Mine ? User.Identity?.Name : Unassigned ? "none" : null,
             Category = string.IsNullOrWhiteSpace(Category) ? null : Category.Trim(),
+            Team = string.IsNullOrWhiteSpace(Team) ? null : Team.Trim(),
             Text = string.IsNullOrWhiteSpace(Text) ? null : Text.Trim(),
         };
         if (PageSize is < 1 or > CaseQueries.MaxPageSize)
@@ -120,7 +138,7 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
 
     /// <summary>
     /// A tab's link: the tab's own choice (open, mine or breached) with the filters that narrow every tab alike
-    /// (priority, category, text) and the order, so a tab neither forgets them nor counts other cases than it lists.
+    /// (priority, category, team, text) and the order, so a tab neither forgets them nor counts other cases than it lists.
     /// </summary>
     public string TabUrl(bool mine = false, bool breached = false)
     {
@@ -135,7 +153,7 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
             query.Add("breached", "true");
         }
 
-        foreach (var (key, value) in new[] { ("priority", Priority), ("category", Category), ("text", Text) })
+        foreach (var (key, value) in new[] { ("priority", Priority), ("category", Category), ("team", Team), ("text", Text) })
         {
             if (!string.IsNullOrWhiteSpace(value))
             {
