@@ -113,6 +113,15 @@ public sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
             }
 
             certificate?.Dispose();
+            if (options.KeyCertificate.Previous is { Configured: true } previous)
+            {
+                if (Identity.ConsoleKeys.Load(previous, out var retired, "Previous:") is { } retiredProblem)
+                {
+                    failures.Add(retiredProblem);
+                }
+
+                retired?.Dispose();
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -43,14 +43,21 @@ public static class ConsoleKeys
         if (Load(certificate, out var loaded) is null)
         {
             builder.ProtectKeysWithCertificate(loaded!);
+            if (certificate.Previous is { Configured: true } previous && Load(previous, out var retired, "Previous:") is null)
+            {
+                // Keys written under the certificate being replaced stay readable, so a rotation signs nobody out.
+                builder.UnprotectKeysWithAnyCertificate(retired!);
+            }
         }
     }
 
     /// <summary>Loads the configured certificate; returns why it cannot serve (null when it can).</summary>
-    public static string? Load(ConsoleKeyCertificateOptions options, out X509Certificate2? certificate)
+    /// <param name="under">The sub-section the certificate was given in (<c>Previous:</c> for the one being replaced), named in the message.</param>
+    public static string? Load(ConsoleKeyCertificateOptions options, out X509Certificate2? certificate, string under = "")
     {
         certificate = null;
-        const string setting = ConsoleOptions.SectionName + ":KeyCertificate";
+        var setting = (ConsoleOptions.SectionName + ":KeyCertificate:" + under).TrimEnd(':');
+        var environment = setting.Replace(":", "__", StringComparison.Ordinal);
         if (!File.Exists(options.Path))
         {
             return $"{setting}:Path names no readable file (was '{options.Path}')";
@@ -77,7 +84,7 @@ public static class ConsoleKeys
         catch (CryptographicException e)
         {
             return $"{setting}:Path could not be read as a PKCS#12 (.pfx) certificate with {setting}:Password ({e.Message.TrimEnd('.')}); "
-                + "give its password in Console__KeyCertificate__Password";
+                + $"give its password in {environment}__Password";
         }
         catch (IOException e)
         {
@@ -92,7 +99,7 @@ public static class ConsoleKeys
 
 /// <summary>
 /// A certificate that encrypts the console's cookie keys at rest (section <c>Console:KeyCertificate</c>). Replacing it
-/// makes keys written under the old one unreadable: people sign in again, and new keys are written with the new one.
+/// makes keys written under the old one unreadable (people sign in again) unless the old one is given as <see cref="Previous"/>.
 /// </summary>
 public sealed class ConsoleKeyCertificateOptions
 {
@@ -101,6 +108,12 @@ public sealed class ConsoleKeyCertificateOptions
 
     /// <summary>The file's password: from the environment or a secret store, never from the repository.</summary>
     public string? Password { get; set; }
+
+    /// <summary>
+    /// The certificate being replaced, while keys written under it may still be in use (the key ring rotates every 90 days):
+    /// it only reads keys back, never encrypts new ones. Without it, replacing the certificate signs everyone out.
+    /// </summary>
+    public ConsoleKeyCertificateOptions? Previous { get; set; }
 
     public bool Configured => !string.IsNullOrWhiteSpace(Path);
 }

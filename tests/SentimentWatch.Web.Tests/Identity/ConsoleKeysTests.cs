@@ -52,6 +52,34 @@ public sealed class ConsoleKeysTests : IDisposable
     }
 
     [Fact]
+    public void A_new_certificate_with_the_old_one_as_previous_keeps_sessions_and_without_it_ends_them()
+    {
+        var old = new ConsoleKeyCertificateOptions { Path = WriteCertificate("old.pfx", CertificatePassword), Password = CertificatePassword };
+        var replacement = new ConsoleKeyCertificateOptions { Path = WriteCertificate("new.pfx", "new-pass-42"), Password = "new-pass-42" };
+        var data = Path.Combine(_root, "data");
+        string cookie;
+        using (var services = Services(data, old, new Lines()))
+        {
+            cookie = services.GetRequiredService<IDataProtectionProvider>().CreateProtector("session").Protect("carol signed in");
+        }
+
+        using (var rotatedAlone = Services(data, replacement, new Lines()))
+        {
+            Should.Throw<CryptographicException>(() => rotatedAlone.GetRequiredService<IDataProtectionProvider>().CreateProtector("session").Unprotect(cookie));
+        }
+
+        replacement.Previous = old;
+        using var rotated = Services(data, replacement, new Lines());
+        rotated.GetRequiredService<IDataProtectionProvider>().CreateProtector("session").Unprotect(cookie).ShouldBe("carol signed in");
+        new ConsoleOptionsValidator().Validate(null, new ConsoleOptions { KeyCertificate = replacement }).Succeeded.ShouldBeTrue();
+
+        replacement.Previous = new() { Path = old.Path, Password = "wrong" };
+        var refusal = new ConsoleOptionsValidator().Validate(null, new ConsoleOptions { KeyCertificate = replacement }).Failures.ShouldHaveSingleItem();
+        refusal.ShouldStartWith("Console:KeyCertificate:Previous:Path could not be read");
+        refusal.ShouldContain("Console__KeyCertificate__Previous__Password");
+    }
+
+    [Fact]
     public void Without_a_certificate_the_keys_are_written_in_the_clear_and_the_log_says_so_in_one_information_line()
     {
         var data = Path.Combine(_root, "data");

@@ -134,8 +134,8 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
             string? sentence = (field, nothingChosen) switch
             {
                 ("sentiment" or "topic", true) => t["label-nothing-chosen"].Value,
-                ("sentiment", false) => t["label-unknown-sentiment", sentiment!.Trim()].Value,
-                ("topic", false) => t["label-unknown-topic", topic!.Trim()].Value,
+                ("sentiment", false) => t["label-unknown-sentiment", sentiment?.Trim() ?? string.Empty].Value,
+                ("topic", false) => t["label-unknown-topic", topic?.Trim() ?? string.Empty].Value,
                 ("note", _) when note is not null => t["label-note-too-long", note.Length, IMentionLabels.MaxNoteLength].Value,
                 _ => null,
             };
