@@ -278,6 +278,8 @@ public static class CasesCommands
                 ("queue: open, second page (cursor)", () => q.ListAsync(new CaseFilter(), staff, 50, cursor, cancellationToken), null),
                 ("queue: team + category + breached", () => q.ListAsync(new CaseFilter { Team = "team-1", Category = "refund_return", Breached = true }, staff, 50, null, cancellationToken), null),
                 ("queue: owner's open cases", () => q.ListAsync(new CaseFilter { Owner = "agent-7" }, staff, 50, null, cancellationToken), null),
+                ("queue: one team's open cases", () => q.ListAsync(new CaseFilter { Team = "team-1" }, staff, 50, null, cancellationToken), null),
+                ("queue: unassigned open cases", () => q.ListAsync(new CaseFilter { Owner = "none" }, staff, 50, null, cancellationToken), null),
                 ("queue: all statuses, P2", () => q.ListAsync(new CaseFilter { All = true, Priority = 2 }, staff, 50, null, cancellationToken), null),
                 ("queue: text search", () => q.ListAsync(new CaseFilter { All = true, Text = "扣费" }, staff, 50, null, cancellationToken), null),
                 ("queue due soonest: open, first page", () => q.ListAsync(dueOrder, staff, 50, null, cancellationToken), null),
@@ -285,10 +287,12 @@ public static class CasesCommands
                 ("queue due soonest: open, 40th page", () => q.ListAsync(dueOrder, staff, 50, deepDueCursor, cancellationToken), null),
                 ("queue due soonest: team + category + breached", () => q.ListAsync(dueOrder with { Team = "team-1", Category = "refund_return", Breached = true }, staff, 50, null, cancellationToken), null),
                 ("queue due soonest: owner's open cases", () => q.ListAsync(dueOrder with { Owner = "agent-7" }, staff, 50, null, cancellationToken), null),
+                ("queue due soonest: unassigned open cases", () => q.ListAsync(dueOrder with { Owner = "none" }, staff, 50, null, cancellationToken), null),
                 ("queue due soonest: all statuses, P2", () => q.ListAsync(dueOrder with { All = true, Priority = 2 }, staff, 50, null, cancellationToken), null),
                 ("queue due soonest: text search", () => q.ListAsync(dueOrder with { All = true, Text = "扣费" }, staff, 50, null, cancellationToken), null),
                 ("queue tab counts: no filter", () => q.CountTabsAsync(new CaseFilter(), staff, "agent-7", cancellationToken), null),
                 ("queue tab counts: category", () => q.CountTabsAsync(new CaseFilter { Category = "refund_return" }, staff, "agent-7", cancellationToken), null),
+                ("queue tab counts: one team", () => q.CountTabsAsync(new CaseFilter { Team = "team-1" }, staff, "agent-7", cancellationToken), null),
                 ("queue tab counts: P2 + text", () => q.CountTabsAsync(new CaseFilter { Priority = 2, Text = "扣费" }, staff, "agent-7", cancellationToken), null),
                 ("metrics: 30 days, no grouping", () => q.MetricsAsync(now.AddDays(-30), now, null, cancellationToken), null),
                 ("metrics: 30 days by agent", () => q.MetricsAsync(now.AddDays(-30), now, "agent", cancellationToken), null),
@@ -375,6 +379,13 @@ public static class CasesCommands
                     ResolutionTarget = TimeSpan.FromHours(priority * 12),
                 };
                 c.SetStatus(open ? (CaseStatus)random.Next(1, 4) : random.NextDouble() < 0.5 ? CaseStatus.Resolved : CaseStatus.Closed);
+                if (open && i % 10 == 3)
+                {
+                    // One open case in ten waits new and unowned (what "Unassigned only" lists); decided by the index, so the
+                    // random draws, and every other case, are those of the seed before.
+                    c.Owner = null;
+                    c.SetStatus(CaseStatus.New);
+                }
                 c.FirstResponseDueAt = c.ClockStartedAt + c.FirstResponseTarget;
                 c.ResolutionDueAt = c.ClockStartedAt + c.ResolutionTarget;
                 if (replied)
