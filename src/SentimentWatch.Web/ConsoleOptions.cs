@@ -105,6 +105,12 @@ public sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
             }
         }
 
+        if (!options.KeyCertificate.Configured && options.KeyCertificate.Previous is { Configured: true })
+        {
+            failures.Add($"{prefix}:KeyCertificate:Previous:Path is set but {prefix}:KeyCertificate:Path is not: keys are only read with the previous "
+                + "certificate while a current one encrypts new keys; set both, or neither (every session then ends)");
+        }
+
         if (options.KeyCertificate.Configured)
         {
             if (Identity.ConsoleKeys.Load(options.KeyCertificate, out var certificate) is { } problem)

@@ -379,20 +379,26 @@ public static class CasesCommands
                     ResolutionTarget = TimeSpan.FromHours(priority * 12),
                 };
                 c.SetStatus(open ? (CaseStatus)random.Next(1, 4) : random.NextDouble() < 0.5 ? CaseStatus.Resolved : CaseStatus.Closed);
-                if (open && i % 10 == 3)
+                // One open case in ten waits new, unowned and unanswered (what "Unassigned only" lists). Chosen by the index,
+                // and the random draws are made as before, so every other case is the one the earlier seed made.
+                var waitingNew = open && i % 10 == 3;
+                if (waitingNew)
                 {
-                    // One open case in ten waits new and unowned (what "Unassigned only" lists); decided by the index, so the
-                    // random draws, and every other case, are those of the seed before.
                     c.Owner = null;
                     c.SetStatus(CaseStatus.New);
                 }
+
                 c.FirstResponseDueAt = c.ClockStartedAt + c.FirstResponseTarget;
                 c.ResolutionDueAt = c.ClockStartedAt + c.ResolutionTarget;
                 if (replied)
                 {
-                    c.FirstResponseAt = c.ClockStartedAt + TimeSpan.FromMinutes(random.Next(5, 600));
-                    c.FirstResponseWorking = c.FirstResponseAt - c.ClockStartedAt;
-                    c.FirstResponseBreached = c.FirstResponseAt > c.FirstResponseDueAt;
+                    var answeredAfter = TimeSpan.FromMinutes(random.Next(5, 600));
+                    if (!waitingNew)
+                    {
+                        c.FirstResponseAt = c.ClockStartedAt + answeredAfter;
+                        c.FirstResponseWorking = c.FirstResponseAt - c.ClockStartedAt;
+                        c.FirstResponseBreached = c.FirstResponseAt > c.FirstResponseDueAt;
+                    }
                 }
 
                 if (!open)

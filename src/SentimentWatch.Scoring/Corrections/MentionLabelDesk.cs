@@ -31,7 +31,8 @@ public sealed class MentionLabelDesk(IMentionIndex index, ModelScorer scorer, La
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         sentiment = string.IsNullOrWhiteSpace(sentiment) ? null : sentiment.Trim();
         topic = string.IsNullOrWhiteSpace(topic) ? null : topic.Trim();
-        note = string.IsNullOrWhiteSpace(note) ? null : note;
+        // Browsers send a textarea's line breaks as CR LF: counted as one character, as the box that limits the note counts them.
+        note = string.IsNullOrWhiteSpace(note) ? null : note.ReplaceLineEndings("\n");
         SentimentLabel? label = null;
         if (sentiment is null && topic is null)
         {

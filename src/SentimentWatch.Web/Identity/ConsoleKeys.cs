@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace SentimentWatch.Web.Identity;
@@ -43,6 +44,8 @@ public static class ConsoleKeys
         if (Load(certificate, out var loaded) is null)
         {
             builder.ProtectKeysWithCertificate(loaded!);
+            services.AddSingleton(sp => new ConsoleKeyEncryption(sp.GetRequiredService<IKeyManager>(), folder, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<ConsoleKeyEncryption>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<ConsoleKeyEncryption>());
             if (certificate.Previous is { Configured: true } previous && Load(previous, out var retired, "Previous:") is null)
             {
                 // Keys written under the certificate being replaced stay readable, so a rotation signs nobody out.
@@ -65,7 +68,9 @@ public static class ConsoleKeys
 
         try
         {
-            var candidate = X509CertificateLoader.LoadPkcs12FromFile(options.Path, options.Password, X509KeyStorageFlags.EphemeralKeySet);
+            // The private key is kept in memory only; macOS has no ephemeral key sets.
+            var storage = OperatingSystem.IsMacOS() ? X509KeyStorageFlags.DefaultKeySet : X509KeyStorageFlags.EphemeralKeySet;
+            var candidate = X509CertificateLoader.LoadPkcs12FromFile(options.Path, options.Password, storage);
             if (!candidate.HasPrivateKey)
             {
                 candidate.Dispose();
@@ -116,4 +121,61 @@ public sealed class ConsoleKeyCertificateOptions
     public ConsoleKeyCertificateOptions? Previous { get; set; }
 
     public bool Configured => !string.IsNullOrWhiteSpace(Path);
+}
+
+/// <summary>
+/// With a certificate configured on an install whose current key was written in the clear (before the setting, or by a
+/// build without it), new sessions would go on using that clear key until it expires, up to 90 days. At start-up this writes
+/// a new key, encrypted, that becomes the current one at once; cookies made with the old key still read until it expires.
+/// </summary>
+public sealed class ConsoleKeyEncryption(IKeyManager keys, string folder, TimeProvider clock, ILogger<ConsoleKeyEncryption> logger) : IHostedService
+{
+    /// <summary>The key lifetime data protection gives a key by default.</summary>
+    public static readonly TimeSpan KeyLifetime = TimeSpan.FromDays(90);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        EnsureCurrentKeyEncrypted();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Writes an encrypted key when the key new cookies would use is in the clear; returns the new key's id, or null.</summary>
+    public Guid? EnsureCurrentKeyEncrypted()
+    {
+        var now = clock.GetUtcNow();
+        var current = keys.GetAllKeys()
+            .Where(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now)
+            .OrderByDescending(k => k.ActivationDate)
+            .FirstOrDefault();
+        if (current is null || !InTheClear(current.KeyId))
+        {
+            return null;
+        }
+
+        var replacement = keys.CreateNewKey(now, now + KeyLifetime);
+        logger.LogInformation(
+            "Console cookie key {OldKey} in {KeyFolder} was written unencrypted; new sessions now use key {NewKey}, encrypted with Console:KeyCertificate. "
+            + "Sessions made with the old key still work until it expires on {Expires:yyyy-MM-dd}; delete its file then, or now to sign everyone out",
+            current.KeyId, folder, replacement.KeyId, current.ExpirationDate);
+        return replacement.KeyId;
+    }
+
+    /// <summary>
+    /// Whether a key's file holds its secret in the clear: its master key readable as XML. Written with no encryptor, or with
+    /// the explicit null encryptor of a service without a certificate (inside an <c>unencryptedKey</c> element); under a
+    /// certificate the master key is inside the cipher text.
+    /// </summary>
+    private bool InTheClear(Guid keyId)
+    {
+        var file = Path.Combine(folder, $"key-{keyId:D}.xml");
+        if (!File.Exists(file))
+        {
+            return false;
+        }
+
+        var xml = System.Xml.Linq.XDocument.Load(file);
+        return xml.Descendants().Any(e => e.Name.LocalName == "masterKey");
+    }
 }

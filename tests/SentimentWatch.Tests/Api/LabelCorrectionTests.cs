@@ -162,6 +162,23 @@ public sealed class LabelCorrectionTests(ServiceFactory service) : IClassFixture
     }
 
     [Fact]
+    public async Task A_note_at_the_limit_with_line_breaks_sent_as_a_browser_sends_them_is_taken_and_one_over_is_refused()
+    {
+        var id = await IndexedMentionAsync("Lumo delivery was an hour late");
+        var analyst = service.ClientWithKey(ServiceFactory.AnalystKey);
+
+        // A textarea counts a line break as one character and the browser sends it as CR LF: 500 lines of "abc" + break
+        // are 2,000 characters in the box and 2,500 on the wire.
+        var atTheLimit = string.Concat(Enumerable.Repeat("abc\r\n", 500));
+        var taken = await analyst.PostAsJsonAsync($"/api/mentions/{id}/labels", new { sentiment = "negative", note = atTheLimit });
+        taken.StatusCode.ShouldBe(HttpStatusCode.OK, await taken.Content.ReadAsStringAsync());
+
+        var over = await analyst.PostAsJsonAsync($"/api/mentions/{id}/labels", new { sentiment = "neutral", note = atTheLimit + "x" });
+        over.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await over.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("note")[0].GetString()!.ShouldContain("2001 characters");
+    }
+
+    [Fact]
     public async Task SupportStaff_CannotCorrectLabels()
     {
         var id = await IndexedMentionAsync("Lumo latte too sweet");

@@ -80,6 +80,50 @@ public sealed class ConsoleKeysTests : IDisposable
     }
 
     [Fact]
+    public async Task A_certificate_set_on_an_install_whose_key_is_in_the_clear_writes_an_encrypted_key_at_start_and_old_cookies_still_read()
+    {
+        var data = Path.Combine(_root, "data");
+        string cookie;
+        using (var before = Services(data, new ConsoleKeyCertificateOptions(), new Lines()))
+        {
+            cookie = before.GetRequiredService<IDataProtectionProvider>().CreateProtector("session").Protect("dan signed in");
+        }
+
+        var options = new ConsoleKeyCertificateOptions { Path = WriteCertificate("keys.pfx", CertificatePassword), Password = CertificatePassword };
+        var log = new Lines();
+        string fresh;
+        using (var after = Services(data, options, log))
+        {
+            var hosted = after.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ConsoleKeyEncryption>().ShouldHaveSingleItem();
+            await hosted.StartAsync(default);
+            var protector = after.GetRequiredService<IDataProtectionProvider>().CreateProtector("session");
+            protector.Unprotect(cookie).ShouldBe("dan signed in");
+            fresh = protector.Protect("erin signed in");
+        }
+
+        var files = Directory.GetFiles(Path.Combine(data, ConsoleKeys.FolderName), "key-*.xml");
+        files.Length.ShouldBe(2);
+        files.Count(f => File.ReadAllText(f).Contains("EncryptedData", StringComparison.Ordinal)).ShouldBe(1);
+        log.All.ShouldContain(l => l.Level == LogLevel.Information && l.Text.Contains("was written unencrypted", StringComparison.Ordinal));
+
+        // The next start finds the current key encrypted and writes none.
+        using var again = Services(data, options, new Lines());
+        again.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ConsoleKeyEncryption>().Single().EnsureCurrentKeyEncrypted().ShouldBeNull();
+        Directory.GetFiles(Path.Combine(data, ConsoleKeys.FolderName), "key-*.xml").Length.ShouldBe(2);
+
+        // The new cookie is made with the new key: a copy of the keys folder without the certificate cannot read it.
+        var copy = Path.Combine(_root, "copy");
+        Directory.CreateDirectory(Path.Combine(copy, ConsoleKeys.FolderName));
+        foreach (var file in Directory.GetFiles(Path.Combine(data, ConsoleKeys.FolderName)))
+        {
+            File.Copy(file, Path.Combine(copy, ConsoleKeys.FolderName, Path.GetFileName(file)));
+        }
+
+        using var withoutCertificate = Services(copy, new ConsoleKeyCertificateOptions(), new Lines());
+        Should.Throw<CryptographicException>(() => withoutCertificate.GetRequiredService<IDataProtectionProvider>().CreateProtector("session").Unprotect(fresh));
+    }
+
+    [Fact]
     public void Without_a_certificate_the_keys_are_written_in_the_clear_and_the_log_says_so_in_one_information_line()
     {
         var data = Path.Combine(_root, "data");
@@ -123,6 +167,7 @@ public sealed class ConsoleKeysTests : IDisposable
             .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1)).Export(X509ContentType.Cert));
         Refusal(new() { Path = publicOnly }).ShouldStartWith("Console:KeyCertificate:Path");
 
+        Refusal(new() { Previous = new() { Path = pfx, Password = CertificatePassword } }).ShouldStartWith("Console:KeyCertificate:Previous:Path is set but Console:KeyCertificate:Path is not");
         validator.Validate(null, new ConsoleOptions { KeyCertificate = new() { Path = pfx, Password = CertificatePassword } }).Succeeded.ShouldBeTrue();
     }
 

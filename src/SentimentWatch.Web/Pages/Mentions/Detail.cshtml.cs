@@ -136,7 +136,7 @@ public sealed class DetailModel(IMentionIndex index, IServiceProvider services, 
                 ("sentiment" or "topic", true) => t["label-nothing-chosen"].Value,
                 ("sentiment", false) => t["label-unknown-sentiment", sentiment?.Trim() ?? string.Empty].Value,
                 ("topic", false) => t["label-unknown-topic", topic?.Trim() ?? string.Empty].Value,
-                ("note", _) when note is not null => t["label-note-too-long", note.Length, IMentionLabels.MaxNoteLength].Value,
+                ("note", _) when note is not null => t["label-note-too-long", note.ReplaceLineEndings("\n").Length, IMentionLabels.MaxNoteLength].Value,
                 _ => null,
             };
             said[field] = sentence is null ? texts : [sentence];
