@@ -206,6 +206,49 @@ public sealed class CaseQueueConsoleTests(ConsoleFixture fixture) : ConsoleTest(
     }
 
     [Fact]
+    public async Task A_lead_hands_ticked_cases_to_an_agent_and_a_case_someone_took_meanwhile_is_left_with_them_and_named()
+    {
+        var page = await OpenAsync("support");
+        await page.GotoAsync("/cases?unassigned=true&sort=due");
+        var ids = await RowIdsAsync(page);
+        ids.Count.ShouldBeGreaterThanOrEqualTo(3, "the demo leaves enough cases unowned");
+        var (first, second, taken) = (ids[0], ids[1], ids[2]);
+        foreach (var id in new[] { first, second, taken })
+        {
+            await page.GetByTestId($"pick-{id}").CheckAsync();
+        }
+
+        // A colleague's assignment lands after the queue was loaded: the lead's bulk assignment must not take it back.
+        await PostAsync($"/api/cases/{taken}/assign", new { agent = "agent-chen" });
+        await page.Locator("#bulk-agent").SelectOptionAsync("agent-wu");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Assign", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("notice")).ToHaveTextAsync("Assigned 2 cases to Wu Lei.");
+        await Assertions.Expect(page.GetByTestId("bulk-problems")).ToHaveTextAsync($"#{taken} changed since the queue was loaded and was not assigned; open it to see who has it now.");
+        var back = new Uri(page.Url);
+        back.AbsolutePath.ShouldBe("/cases");
+        back.Query.ShouldContain("unassigned=true", customMessage: "back to the same view");
+        back.Query.ShouldContain("sort=due");
+        await ShotAsync(page);
+
+        (await GetAsync($"/api/cases/{first}")).GetProperty("case").GetProperty("owner").GetString().ShouldBe("agent-wu");
+        (await GetAsync($"/api/cases/{second}")).GetProperty("case").GetProperty("owner").GetString().ShouldBe("agent-wu");
+        (await GetAsync($"/api/cases/{taken}")).GetProperty("case").GetProperty("owner").GetString().ShouldBe("agent-chen");
+        var stillUnowned = await RowIdsAsync(page);
+        stillUnowned.ShouldNotContain(first);
+        stillUnowned.ShouldNotContain(taken);
+
+        // Nothing ticked: said in the reader's language, nothing assigned.
+        var zh = await OpenAsync("support", "zh-CN");
+        await zh.GotoAsync("/cases?unassigned=true");
+        await zh.Locator("#bulk-agent").SelectOptionAsync("agent-wu");
+        await zh.GetByRole(AriaRole.Button, new() { Name = "分派", Exact = true }).ClickAsync();
+        await Assertions.Expect(zh.GetByTestId("bulk-problems")).ToHaveTextAsync("请在列表中勾选要分派的工单。");
+        (await RowIdsAsync(zh)).Count.ShouldBeGreaterThan(0);
+        await ShotAsync(zh, "zh");
+    }
+
+    [Fact]
     public async Task UnknownSort_IsRefusedInTheReadersLanguage()
     {
         var page = await OpenAsync("support");

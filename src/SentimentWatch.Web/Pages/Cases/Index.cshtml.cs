@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,7 +15,7 @@ namespace SentimentWatch.Web.Pages.Cases;
 /// The support queue: open cases by priority and SLA due time, or due soonest (CaseQueries, as GET /api/cases), filters,
 /// "my cases", and each tab's count under the current filters (one grouped query per view).
 /// </summary>
-public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonitor<CasesOptions> options, IStringLocalizer<ConsoleText> t) : PageModel
+public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonitor<CasesOptions> options, IStringLocalizer<ConsoleText> t, Infrastructure.DisplayNames Names) : PageModel
 {
     public const int DefaultPageSize = 50;
 
@@ -44,6 +45,23 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
     public CaseTabCounts? Counts { get; private set; }
 
     public static readonly CaseOrder[] Orders = [CaseOrder.Priority, CaseOrder.Due];
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    /// <summary>What a bulk assignment could not do, case by case, in the reader's language (kept across the redirect).</summary>
+    [TempData]
+    public string? BulkProblems { get; set; }
+
+    /// <summary>Support and admin work cases; others read the queue only.</summary>
+    public bool CanWork => User.IsInRole("admin") || User.IsInRole("support");
+
+    /// <summary>The view's own query (filters, order, page), which a bulk assignment posts along to come back to the same view.</summary>
+    public Dictionary<string, string> ViewQuery =>
+        Request.Query.Where(q => q.Key != "handler").ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+
+    /// <summary>The agents of <c>Cases:Agents</c>, whom the queue hands cases to.</summary>
+    public IReadOnlyList<AgentSettings> Agents => options.CurrentValue.Agents;
 
     public static readonly string[] Statuses = ["open", "all", "new", "assigned", "in_progress", "waiting_on_customer", "resolved", "closed"];
 
@@ -134,6 +152,84 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
             };
             NextPageUrl = "/cases" + query.ToQueryString();
         }
+    }
+
+    /// <summary>
+    /// Hands the chosen cases to one agent, each with the version the queue showed (<c>id:version</c>), as
+    /// <c>POST /api/cases/{id}/assign</c> with <c>If-Match</c>: a case someone changed since the page was loaded is left as it is
+    /// and named, never taken from whoever now has it. Back to the same queue view with what was done and what was not.
+    /// </summary>
+    public async Task<IActionResult> OnPostAssignAsync(string[]? pick, string? agent, CancellationToken cancellationToken)
+    {
+        if (!CanWork)
+        {
+            return Forbid();
+        }
+
+        var back = "/cases" + QueryString.Create(Request.Query.Where(q => q.Key != "handler").SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
+        var chosen = (pick ?? []).Select(ParsePick).ToList();
+        if (chosen.Count == 0 || chosen.Any(c => c is null))
+        {
+            BulkProblems = t["Choose the cases to assign: tick them in the list."];
+            return Redirect(back);
+        }
+
+        if (chosen.Count > CaseQueries.MaxPageSize)
+        {
+            BulkProblems = t["At most {0} cases can be assigned at once.", CaseQueries.MaxPageSize];
+            return Redirect(back);
+        }
+
+        if (string.IsNullOrWhiteSpace(agent) || Agents.All(a => a.Id != agent))
+        {
+            BulkProblems = t["Choose the agent to assign the cases to."];
+            return Redirect(back);
+        }
+
+        var who = User.Identity?.Name ?? "unknown";
+        var done = 0;
+        var problems = new List<string>();
+        foreach (var (id, version) in chosen.Select(c => c!.Value))
+        {
+            var outcome = await desk.AssignAsync(id, version, agent, who, cancellationToken);
+            switch (outcome.Kind)
+            {
+                case CaseOutcomeKind.Ok:
+                    done++;
+                    break;
+                case CaseOutcomeKind.Stale:
+                    problems.Add(t["#{0} changed since the queue was loaded and was not assigned; open it to see who has it now.", id]);
+                    break;
+                case CaseOutcomeKind.NotFound:
+                    problems.Add(t["There is no case #{0}.", id]);
+                    break;
+                default:
+                    problems.Add(CaseProblemText.Say(outcome, t));
+                    break;
+            }
+        }
+
+        var name = Names.Person(agent);
+        Notice = done == 0 ? null : done == 1 ? t["Assigned 1 case to {0}.", name].Value : t["Assigned {0} cases to {1}.", done, name].Value;
+        // Kept in a cookie across the redirect: the first ten are named, the rest counted.
+        const int Named = 10;
+        var listed = problems.Take(Named).ToList();
+        if (problems.Count > Named)
+        {
+            listed.Add(t["…and {0} more cases were not assigned.", problems.Count - Named]);
+        }
+
+        BulkProblems = listed.Count == 0 ? null : string.Join("\n", listed);
+        return Redirect(back);
+    }
+
+    private static (long Id, int Version)? ParsePick(string value)
+    {
+        var parts = value.Split(':');
+        return parts.Length == 2 && long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+            ? (id, version)
+            : null;
     }
 
     /// <summary>
