@@ -21,7 +21,8 @@ public static class SentimentTrainingCommand
         var matching = new Option<string?>("--experiments-matching") { Description = "Only the experiment configurations whose name contains this text." };
         var corrections = new Option<FileInfo?>("--corrections") { Description = "Analysts' corrections (export-corrections output): corrected sentiments join the training rows, each counted 10 times." };
         var experimentsOnly = new Option<bool>("--experiments-only") { Description = "With --experiments: stop after the comparison (no shipped model trained or written)." };
-        var command = new Command("train-sentiment", "Train the sentiment v2 model (polarity + learned neutral head) on the real corpora.") { data, output, crisis, experiments, matching, corrections, experimentsOnly };
+        var outOfFold = new Option<FileInfo?>("--out-of-fold") { Description = "Only write the shipped configuration's leave-one-corpus-out logits (fold, label, polar, neutral; TSV) to this file and stop: what the neutral bias and the social polar shift are fitted on (decision 240)." };
+        var command = new Command("train-sentiment", "Train the sentiment v2 model (polarity + learned neutral head) on the real corpora.") { data, output, crisis, experiments, matching, corrections, experimentsOnly, outOfFold };
         command.SetAction((r, ct) =>
         {
             var log = Console.Error;
@@ -42,6 +43,15 @@ public static class SentimentTrainingCommand
                     log.Write(table);
                     return Task.FromResult(0);
                 }
+            }
+
+            if (r.GetValue(outOfFold) is { } oofFile)
+            {
+                var rows = run.ShippedOutOfFold ?? run.LeaveOneCorpusOut(corpora, SocialTrainingRun.Shipped);
+                File.WriteAllLines(oofFile.FullName, ["fold\tlabel\thasNeutral\tpolar\tneutral",
+                    .. rows.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Fold}\t{o.Label}\t{o.HasNeutral}\t{o.Polar:R}\t{o.Neutral:R}"))]);
+                log.WriteLine($"Wrote {rows.Count} out-of-fold rows to {oofFile.FullName}.");
+                return Task.FromResult(0);
             }
 
             var now = DateTimeOffset.UtcNow;
