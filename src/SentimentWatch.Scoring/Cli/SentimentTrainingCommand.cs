@@ -21,7 +21,7 @@ public static class SentimentTrainingCommand
         var matching = new Option<string?>("--experiments-matching") { Description = "Only the experiment configurations whose name contains this text." };
         var corrections = new Option<FileInfo?>("--corrections") { Description = "Analysts' corrections (export-corrections output): corrected sentiments join the training rows, each counted 10 times." };
         var experimentsOnly = new Option<bool>("--experiments-only") { Description = "With --experiments: stop after the comparison (no shipped model trained or written)." };
-        var outOfFold = new Option<FileInfo?>("--out-of-fold") { Description = "Only write the shipped configuration's leave-one-corpus-out logits (fold, label, polar, neutral; TSV) to this file and stop: what the neutral bias and the social polar shift are fitted on (decision 240)." };
+        var outOfFold = new Option<FileInfo?>("--out-of-fold") { Description = "Write the shipped configuration's leave-one-corpus-out logits to this file (TSV: fold, label 0 negative / 1 neutral / 2 positive, hasNeutral, polar logit, neutral logit; what the neutral biases are fitted on, decision 240) and stop before training." };
         var command = new Command("train-sentiment", "Train the sentiment v2 model (polarity + learned neutral head) on the real corpora.") { data, output, crisis, experiments, matching, corrections, experimentsOnly, outOfFold };
         command.SetAction((r, ct) =>
         {
@@ -29,7 +29,7 @@ public static class SentimentTrainingCommand
             var outDir = r.GetValue(output)!.FullName;
             Directory.CreateDirectory(outDir);
             var checks = CrisisCheck.Load(r.GetValue(crisis)!.FullName, r.GetValue(data)!.FullName);
-            var corpora = SocialCorpora.Load(r.GetValue(data)!.FullName, checks.Select(c => c.Text).ToHashSet(StringComparer.Ordinal));
+            var corpora = CrisisCheck.Corpora(r.GetValue(data)!.FullName, checks);
             log.WriteLine("Loaded " + string.Join(", ", corpora.GroupBy(t => t.Corpus).Select(g => $"{g.Key} {g.Count()}")) + $"; {checks.Count} crisis-check items held out.");
             var run = new SocialTrainingRun(log);
             if (r.GetValue(experiments))
@@ -41,7 +41,10 @@ public static class SentimentTrainingCommand
                 if (r.GetValue(experimentsOnly))
                 {
                     log.Write(table);
-                    return Task.FromResult(0);
+                    if (r.GetValue(outOfFold) is null)
+                    {
+                        return Task.FromResult(0);
+                    }
                 }
             }
 

@@ -45,7 +45,10 @@ public static partial class SocialCorpora
         ["en-sentiment140"] = "none stated",
     };
 
-    public static IReadOnlyList<SentimentText> Load(string dataDirectory, IReadOnlySet<string>? excluded = null)
+    /// <param name="excluded">Texts left out of every corpus, test sets included (the crisis check's dev and test splits).</param>
+    /// <param name="excludedFromTraining">Texts left out of the training rows only: a test set keeps them (the crisis check's fresh
+    /// split, drawn from test sets and untrained corpora, decision 240), so the held-out sets keep their documented sizes.</param>
+    public static IReadOnlyList<SentimentText> Load(string dataDirectory, IReadOnlySet<string>? excluded = null, IReadOnlySet<string>? excludedFromTraining = null)
     {
         var all = new List<SentimentText>();
         foreach (var t in TrainingCorpus.LoadChinese(dataDirectory))
@@ -108,10 +111,12 @@ public static partial class SocialCorpora
         var seen = new HashSet<string>(StringComparer.Ordinal);
         // Excluded posts are compared as trained: a Weibo post without its bracket emoticons.
         var excludedKeys = excluded?.SelectMany(t => new[] { Key(t), Key(StripWeiboEmoticons(t)) }).ToHashSet(StringComparer.Ordinal) ?? [];
+        var untrainedKeys = excludedFromTraining?.SelectMany(t => new[] { Key(t), Key(StripWeiboEmoticons(t)) }).ToHashSet(StringComparer.Ordinal) ?? [];
         return all.Where(t =>
             {
                 var k = key(t);
-                return k.Length >= 2 && !labels.Contains(k) && !excludedKeys.Contains(k) && (t.Test || !testKeys.Contains(k)) && seen.Add(k);
+                return k.Length >= 2 && !labels.Contains(k) && !excludedKeys.Contains(k) && (t.Test || (!testKeys.Contains(k) && !untrainedKeys.Contains(k)))
+                    && seen.Add(k);
             })
             .ToList();
     }

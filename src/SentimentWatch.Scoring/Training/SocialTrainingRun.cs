@@ -277,7 +277,8 @@ public sealed class SocialTrainingRun(TextWriter log)
             .Select(i => features[i] with { Positive = train[i].Label == SentimentText.Positive }).ToList();
         if (config.BalancePolarPerLanguage)
         {
-            // The rarer polarity of each language repeated (whole times) up to the other's count, as class weights would.
+            // The rarer polarity of each language repeated a whole number of times, near the other's count (English 2.3 : 1 becomes
+            // 1.15 : 1): roughly what class weights would do.
             var extra = new List<FeatureData.FeaturizedText>();
             foreach (var language in usable.Where(i => train[i].Label != SentimentText.Neutral).GroupBy(i => train[i].Language))
             {
