@@ -48,18 +48,17 @@ public static class SentimentTrainingCommand
                 }
             }
 
+            // The neutral bias is fitted on the shipped configuration's leave-one-corpus-out predictions (never a test set).
+            var oof = run.ShippedOutOfFold ?? run.LeaveOneCorpusOut(corpora, SocialTrainingRun.Shipped);
             if (r.GetValue(outOfFold) is { } oofFile)
             {
-                var rows = run.ShippedOutOfFold ?? run.LeaveOneCorpusOut(corpora, SocialTrainingRun.Shipped);
                 File.WriteAllLines(oofFile.FullName, ["fold\tlabel\thasNeutral\tpolar\tneutral",
-                    .. rows.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Fold}\t{o.Label}\t{o.HasNeutral}\t{o.Polar:R}\t{o.Neutral:R}"))]);
-                log.WriteLine($"Wrote {rows.Count} out-of-fold rows to {oofFile.FullName}.");
+                    .. oof.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Fold}\t{o.Label}\t{o.HasNeutral}\t{o.Polar:R}\t{o.Neutral:R}"))]);
+                log.WriteLine($"Wrote {oof.Count} out-of-fold rows to {oofFile.FullName}.");
                 return Task.FromResult(0);
             }
 
             var now = DateTimeOffset.UtcNow;
-            // The neutral bias is fitted on the shipped configuration's leave-one-corpus-out predictions (never a test set).
-            var oof = run.ShippedOutOfFold ?? run.LeaveOneCorpusOut(corpora, SocialTrainingRun.Shipped);
             var bias = SocialTrainingRun.FitNeutralBias(oof);
             var byLanguage = SocialTrainingRun.FitLanguageBias(oof);
             var reviews = SocialTrainingRun.FitReviewBias(oof);

@@ -273,14 +273,14 @@ public sealed class SocialTrainingRun(TextWriter log)
         var settings = TrainingRun.Featurizers[config.Featurizer];
         var features = Features(config.Featurizer, train);
         var usable = Enumerable.Range(0, train.Count).Where(i => config.Without?.Contains(Root(train[i].Corpus)) != true).ToList();
-        var polarRows = usable.Where(i => train[i].Label != SentimentText.Neutral)
-            .Select(i => features[i] with { Positive = train[i].Label == SentimentText.Positive }).ToList();
+        var polarTexts = usable.Where(i => train[i].Label != SentimentText.Neutral).ToList();
+        var polarRows = polarTexts.Select(i => features[i] with { Positive = train[i].Label == SentimentText.Positive }).ToList();
         if (config.BalancePolarPerLanguage)
         {
             // The rarer polarity of each language repeated a whole number of times, near the other's count (English 2.3 : 1 becomes
             // 1.15 : 1): roughly what class weights would do.
             var extra = new List<FeatureData.FeaturizedText>();
-            foreach (var language in usable.Where(i => train[i].Label != SentimentText.Neutral).GroupBy(i => train[i].Language))
+            foreach (var language in polarTexts.GroupBy(i => train[i].Language))
             {
                 var positives = language.Count(i => train[i].Label == SentimentText.Positive);
                 var negatives = language.Count() - positives;
