@@ -86,6 +86,27 @@ public sealed class ShippedModelTests
         (figures["en"].NegativeAndSafety / (double)figures["en"].Items).ShouldBeGreaterThan(FloorEnNegativeAndSafety);
     }
 
+    // The English fresh splits (decisions 240-241: posts drawn later, labelled blind): measured 2026-12-06 with decision 241's
+    // harm terms, fresh 49 / 60 and fresh2 70 / 80 harm reports negative and safety (before the terms: 34 / 60 and 53 / 80),
+    // ordinary posts negative 12 / 60 and 13 / 68. Floors a few points off, so a list or model change that regresses fails.
+    [CorpusTheory]
+    [InlineData(CrisisCheck.FreshSplit, 0.75, 0.25)]
+    [InlineData(CrisisCheck.SecondFreshSplit, 0.82, 0.25)]
+    public void Fresh_english_harm_reports_are_negative_and_safety_and_ordinary_posts_mostly_not_negative(string split, double harmFloor, double ordinaryCeiling)
+    {
+        var checks = CrisisCheck.Load(TestPaths.CrisisCheck, TestPaths.Corpus).Where(c => c.Split == split && c.Language == "en").ToList();
+        var scores = Scorer.Value.Score(checks.Select(c => c.Text).ToList());
+        var crisis = checks.Select((c, i) => (c, s: scores[i]!)).Where(x => x.c.Kind == CrisisCheck.Crisis).ToList();
+        var ordinary = checks.Select((c, i) => (c, s: scores[i]!)).Where(x => x.c.Kind != CrisisCheck.Crisis).ToList();
+        crisis.Count.ShouldBeGreaterThanOrEqualTo(60);
+        ordinary.Count.ShouldBeGreaterThanOrEqualTo(60);
+        var harm = crisis.Count(x => x.s.Topic?.Topic == "safety" && x.s.Sentiment.Label == SentimentLabel.Negative) / (double)crisis.Count;
+        var ordinaryNegative = ordinary.Count(x => x.s.Sentiment.Label == SentimentLabel.Negative) / (double)ordinary.Count;
+        Console.WriteLine($"{split}: harm reports negative and safety {harm:F3}, ordinary posts negative {ordinaryNegative:F3}");
+        harm.ShouldBeGreaterThan(harmFloor);
+        ordinaryNegative.ShouldBeLessThan(ordinaryCeiling);
+    }
+
     // Measured 2026-12-03 with every form of the English harm words (decision 183): zh 66 of 66 (65 also negative), en 73 of 73
     // (72 also negative, 0.986). With harm reports never served positive and the retrained topic model (decisions 175-177):
     // en 69 of 73 (0.945; 68 also negative, 0.932). Before: zh 66 (65), en 61 (0.836; 53 also negative); before harm reports

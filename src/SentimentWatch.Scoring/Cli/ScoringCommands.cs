@@ -281,7 +281,7 @@ public static class ScoringCommands
         var model = new Option<FileInfo>("--model") { Required = true, Description = "sentiment.zip or topic.zip" };
         var data = new Option<FileInfo?>("--data") { Description = "Hand-labelled posts TSV (sentiment; topic), hand-checked topic sample TSV (topic), or the data folder (sentiment: held-out corpus test sets and crisis check)." };
         var corrections = new Option<FileInfo?>("--corrections") { Description = "Analysts' corrections (export-corrections output): the served labels of --model's folder against them, instead of --data." };
-        var split = new Option<string>("--split") { DefaultValueFactory = _ => "test", Description = "Which split of the posts file to measure on (test, dev, all; the intent set and the crisis check also have fresh)." };
+        var split = new Option<string>("--split") { DefaultValueFactory = _ => "test", Description = "Which split of the posts file to measure on (test, dev, all; the intent set and the crisis check also have fresh, the crisis check fresh2)." };
         var corpus = new Option<DirectoryInfo?>("--corpus") { Description = "Training data folder, where the hand-checked topic sample's texts are looked up (default ../shared/data)." };
         var otherThreshold = new Option<float?>("--complaint-other-threshold") { Description = "For the real-complaint set: Scoring:ComplaintOtherThreshold to score with (default: the configuration default)." };
         var misses = new Option<bool>("--misses") { Description = "Real-complaint set and crisis check: also list every item answered wrong, with its text (stdout only; the texts are not committed)." };

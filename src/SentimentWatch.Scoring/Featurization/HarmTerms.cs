@@ -23,15 +23,29 @@ public sealed class HarmTerms
     private readonly Dictionary<string, EnglishTerm[]>.AlternateLookup<ReadOnlySpan<char>> _byStem;
     private readonly Dictionary<string, EnglishTerm[]>.AlternateLookup<ReadOnlySpan<char>> _byWord;
 
+    // Phrases written "!phrase" in the list (decision 241): where one matches, the words it covers report no harm ("my phone
+    // died", "died laughing"). Matched by stems, word by word, like the terms.
+    private readonly Dictionary<string, EnglishTerm[]>.AlternateLookup<ReadOnlySpan<char>> _exceptions;
+
+    // Written "!word ... term": the term reports no harm when one of the three words before it is that word ("my phone just
+    // died", "the battery has died"). Keyed by the term's first stem, the blocking words by stem.
+    private readonly Dictionary<string, HashSet<string>> _blockers;
+
     public HarmTerms(IEnumerable<string> terms)
     {
         var list = terms.Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0 && t[0] != '#').Distinct().ToList();
         _chinese = [.. list.Where(t => t.Any(IsCjk))];
-        var english = list.Where(t => !t.Any(IsCjk)).Select(EnglishTerm.Parse).Where(t => t.Words.Length > 0).ToList();
+        var english = list.Where(t => !t.Any(IsCjk) && t[0] != '!').Select(EnglishTerm.Parse).Where(t => t.Words.Length > 0).ToList();
         _english = [.. english.Select(t => t.Term)];
         _byStem = english.Where(t => !t.Exact).GroupBy(t => t.Words[0]).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal)
             .GetAlternateLookup<ReadOnlySpan<char>>();
         _byWord = english.Where(t => t.Exact).GroupBy(t => t.Words[0]).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+        var blockers = list.Where(t => t[0] == '!' && t.Contains(" ... ", StringComparison.Ordinal)).Select(t => t[1..].Split(" ... ", 2))
+            .Select(p => (Word: EnglishTerm.Parse(p[0]).Words, Term: EnglishTerm.Parse(p[1]).Words)).Where(p => p.Word.Length == 1 && p.Term.Length > 0).ToList();
+        _blockers = blockers.GroupBy(b => b.Term[0]).ToDictionary(g => g.Key, g => g.Select(b => b.Word[0]).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        _exceptions = list.Where(t => t[0] == '!' && !t.Contains(" ... ", StringComparison.Ordinal)).Select(t => EnglishTerm.Parse(t[1..])).Where(t => t.Words.Length > 0 && !t.Exact)
+            .GroupBy(t => t.Words[0]).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal)
             .GetAlternateLookup<ReadOnlySpan<char>>();
         Version = string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{Training.TrainingRun.StableHash("stem1\n" + string.Join('\n', list)):x8}");
@@ -122,11 +136,12 @@ public sealed class HarmTerms
     }
 
     // One pass over the words of the text: each word's stem (and the word itself, for exact terms) is looked up; a phrase
-    // is then checked word by word from there. No allocation unless a term is found.
+    // is then checked word by word from there. Words an exception phrase covers are skipped. No allocation unless a term is found.
     private string? FindEnglish(ReadOnlySpan<char> text)
     {
         Span<char> buffer = stackalloc char[MaxWordLength];
         Span<char> next = stackalloc char[MaxWordLength];
+        var maskedUntil = -1;
         for (var at = 0; NextWord(text, ref at, out var start, out var length);)
         {
             if (length > MaxWordLength)
@@ -135,9 +150,23 @@ public sealed class HarmTerms
             }
 
             var word = text.Slice(start, length);
+            var stem = Stem(word, buffer);
+            if (_exceptions.TryGetValue(stem, out var exceptions))
+            {
+                foreach (var exception in exceptions)
+                {
+                    maskedUntil = Math.Max(maskedUntil, MatchEnd(exception, text, at, next));
+                }
+            }
+
+            if (start < maskedUntil)
+            {
+                continue;
+            }
+
             var found = _byWord.TryGetValue(word, out var exact) ? Match(exact, text, at, next) : null;
-            found ??= _byStem.TryGetValue(Stem(word, buffer), out var stemmed) ? Match(stemmed, text, at, next) : null;
-            if (found is not null && !EnglishNegated(text[..start]))
+            found ??= _byStem.TryGetValue(stem, out var stemmed) ? Match(stemmed, text, at, next) : null;
+            if (found is not null && !EnglishNegated(text[..start]) && !Blocked(stem, text[..start]))
             {
                 return found;
             }
@@ -150,21 +179,29 @@ public sealed class HarmTerms
     {
         foreach (var candidate in candidates)
         {
-            var at = after;
-            var matched = true;
-            for (var w = 1; w < candidate.Words.Length && matched; w++)
-            {
-                matched = NextWord(text, ref at, out var start, out var length) && length <= MaxWordLength
-                    && (candidate.Exact ? text.Slice(start, length) : Stem(text.Slice(start, length), buffer)).SequenceEqual(candidate.Words[w]);
-            }
-
-            if (matched)
+            if (MatchEnd(candidate, text, after, buffer) >= 0)
             {
                 return candidate.Term;
             }
         }
 
         return null;
+    }
+
+    // Where the term's words end in the text when they follow from its first word (which ends at after), or -1.
+    private static int MatchEnd(EnglishTerm candidate, ReadOnlySpan<char> text, int after, Span<char> buffer)
+    {
+        var at = after;
+        for (var w = 1; w < candidate.Words.Length; w++)
+        {
+            if (!NextWord(text, ref at, out var start, out var length) || length > MaxWordLength
+                || !(candidate.Exact ? text.Slice(start, length) : Stem(text.Slice(start, length), buffer)).SequenceEqual(candidate.Words[w]))
+            {
+                return -1;
+            }
+        }
+
+        return at;
     }
 
     // A word: a run of letters other than CJK ideographs, and underscores ("e. coli" is the words e, coli; @roofer_on_fire is one word).
@@ -200,6 +237,24 @@ public sealed class HarmTerms
         }
 
         return false;
+    }
+
+    // "my phone just died": a blocking word for the term's first word among the three words before.
+    private bool Blocked(ReadOnlySpan<char> stem, ReadOnlySpan<char> before)
+    {
+        if (_blockers.Count == 0 || !_blockers.TryGetValue(stem.ToString(), out var words))
+        {
+            return false;
+        }
+
+        Span<char> buffer = stackalloc char[MaxWordLength];
+        var previous = new List<string>();
+        for (var at = 0; NextWord(before, ref at, out var start, out var length);)
+        {
+            previous.Add(length > MaxWordLength ? "" : Stem(before.Slice(start, length), buffer).ToString());
+        }
+
+        return previous.TakeLast(3).Any(words.Contains);
     }
 
     // "no one was injured", "nobody got hurt", "didn't get sick": a negator among the two words before.

@@ -31,14 +31,20 @@ public sealed record CrisisCheck(string Id, string Kind, string Language, string
     /// <summary>The split drawn later from test sets and corpora the sentiment model never trains on (decision 240): only measured.</summary>
     public const string FreshSplit = "fresh";
 
+    /// <summary>A second fresh draw (decision 241), made after the first had been read to choose harm terms: only measured.</summary>
+    public const string SecondFreshSplit = "fresh2";
+
+    /// <summary>Whether a split is one of the later draws, kept out of training rows only.</summary>
+    public static bool IsFresh(string split) => split is FreshSplit or SecondFreshSplit;
+
     /// <summary>
     /// The real corpora without the crisis check's posts: the dev and test splits' are left out of every corpus (as since decision
-    /// 120), the fresh split's out of the training rows only, so the held-out test sets it was drawn from keep their sizes.
+    /// 120), the fresh splits' out of the training rows only, so the held-out test sets it was drawn from keep their sizes.
     /// </summary>
     public static IReadOnlyList<SentimentText> Corpora(string dataDirectory, IReadOnlyList<CrisisCheck> checks) =>
         SocialCorpora.Load(dataDirectory,
-            checks.Where(c => c.Split != FreshSplit).Select(c => c.Text).ToHashSet(StringComparer.Ordinal),
-            checks.Where(c => c.Split == FreshSplit).Select(c => c.Text).ToHashSet(StringComparer.Ordinal));
+            checks.Where(c => !IsFresh(c.Split)).Select(c => c.Text).ToHashSet(StringComparer.Ordinal),
+            checks.Where(c => IsFresh(c.Split)).Select(c => c.Text).ToHashSet(StringComparer.Ordinal));
 
     public static IReadOnlyList<CrisisCheck> Load(string path, string dataDirectory)
     {
