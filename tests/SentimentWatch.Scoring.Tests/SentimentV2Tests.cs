@@ -95,6 +95,10 @@ public sealed class SentimentV2Tests
     [InlineData("There was a plane crash in my neighborhood!!!", "plane crash")]
     [InlineData("reports brush fire approaching the community", "brush fire")]
     [InlineData("my phone died so I missed it, then Pavol Demitra died in the plane crash", "died")]
+    [InlineData("Dropped my phone. Dad died this morning", "died")]
+    [InlineData("my son nearly died after eating their peanut sauce", "died")]
+    [InlineData("saw on tv that people died in the fire", "died")]
+    [InlineData("Two kids died inside the burning building", "died")]
     public void Inflected_and_doubled_consonant_forms_of_a_harm_term_are_found(string text, string term) =>
         HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBe(term);
 

@@ -87,7 +87,7 @@ public sealed class ShippedModelTests
     }
 
     // The English fresh splits (decisions 240-241: posts drawn later, labelled blind): measured 2026-12-06 with decision 241's
-    // harm terms, fresh 49 / 60 and fresh2 70 / 80 harm reports negative and safety (before the terms: 34 / 60 and 53 / 80),
+    // harm terms, fresh 49 / 60 and fresh2 69 / 79 harm reports negative and safety (before the terms: 34 / 60 and 52 / 79),
     // ordinary posts negative 12 / 60 and 13 / 68. Floors a few points off, so a list or model change that regresses fails.
     [CorpusTheory]
     [InlineData(CrisisCheck.FreshSplit, 0.75, 0.25)]

@@ -239,13 +239,16 @@ public sealed class HarmTerms
         return false;
     }
 
-    // "my phone just died": a blocking word for the term's first word among the three words before.
+    // "my phone just died": a blocking word for the term's first word among the three words before it in the same sentence
+    // ("Dropped my phone. Dad died this morning" is harm).
     private bool Blocked(ReadOnlySpan<char> stem, ReadOnlySpan<char> before)
     {
         if (_blockers.Count == 0 || !_blockers.TryGetValue(stem.ToString(), out var words))
         {
             return false;
         }
+
+        before = before[(before.LastIndexOfAny(".!?:;\n") + 1)..];
 
         Span<char> buffer = stackalloc char[MaxWordLength];
         var previous = new List<string>();
