@@ -142,6 +142,47 @@ public sealed class SentimentV2Tests
     public void Negated_harm_slang_and_partial_words_are_not_harm_reports(string text) =>
         HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBeNull();
 
+    [Theory]
+    [InlineData("谢谢 @吃着火锅唱着歌劫麻匪 送的蛋糕")]
+    [InlineData("//@维尼疯人院01床虫子: 一群黑")]
+    [InlineData("看完《生活大爆炸》笑死")]
+    [InlineData("好吃到爆炸了")]
+    [InlineData("我内心受伤了，要申请休假")]
+    [InlineData("发现有只虫子爬在我的牛仔裤上")]
+    [InlineData("84和洁厕灵千万别混用，会中毒")]
+    [InlineData("吃了会不会中毒？")]
+    [InlineData("没有任何呕吐迹象，正常吗？")]
+    [InlineData("过敏性鼻炎的季节又来了")]
+    public void Chinese_handles_titles_figures_hedges_and_insects_away_from_food_are_not_harm_reports(string text) =>
+        HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBeNull();
+
+    [Theory]
+    [InlineData("米线里吃出个虫子", "虫子")]
+    [InlineData("有没有搞错，外卖里吃出苍蝇！", "苍蝇")]
+    [InlineData("昨晚吃了他家火锅，今天拉肚子", "拉肚子")]
+    [InlineData("小区昨晚着火了，消防车来了", "着火")]
+    [InlineData("@某某 他家的菜吃完就食物中毒了", "食物中毒")]
+    public void Chinese_harm_reports_are_still_found(string text, string term) =>
+        HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBe(term);
+
+    // The harm-word check (decision 242): Weibo posts in which the list fired before decision 242, labelled blind. On the test half
+    // the list found 58 of 59 reports and 102 of 141 other posts (precision 0.362; before: 59, 141, 0.295). Floors a little under.
+    [CorpusFact]
+    public void The_harm_list_finds_chinese_harm_reports_and_fires_on_fewer_other_weibo_posts()
+    {
+        var items = CrisisCheck.Load(TestPaths.HarmCheck, TestPaths.Corpus).Where(c => c.Split == "test").ToList();
+        var reports = items.Where(c => c.Kind == CrisisCheck.Crisis).ToList();
+        var others = items.Where(c => c.Kind == CrisisCheck.NotCrisis).ToList();
+        reports.Count.ShouldBeGreaterThan(50);
+        others.Count.ShouldBeGreaterThan(100);
+        (reports.Count + others.Count).ShouldBe(items.Count);
+        bool Found(CrisisCheck c) => HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(c.Text)) is not null;
+        var recall = reports.Count(Found) / (double)reports.Count;
+        var alarms = others.Count(Found) / (double)others.Count;
+        recall.ShouldBeGreaterThan(0.95);
+        alarms.ShouldBeLessThan(0.80);
+    }
+
     [CorpusFact]
     public void A_model_with_a_neutral_head_saves_loads_and_serves_the_same_three_probabilities()
     {

@@ -14,6 +14,8 @@ internal static class TestPaths
     /// <summary>The crisis / ordinary-post evaluation set (docs/crisis-check.md).</summary>
     public static string CrisisCheck => Path.Combine(AppContext.BaseDirectory, "Data", "crisis-check.tsv");
 
+    public static string HarmCheck => Path.Combine(AppContext.BaseDirectory, "Data", "harm-check.tsv");
+
     /// <summary>The Chinese intent set (docs/intent-rubric.md, decision 210).</summary>
     public static string IntentCheck => Path.Combine(AppContext.BaseDirectory, "Data", "intent-check.tsv");
 

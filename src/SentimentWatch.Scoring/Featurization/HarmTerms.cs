@@ -11,11 +11,17 @@ namespace SentimentWatch.Scoring.Featurization;
 public sealed class HarmTerms
 {
     private const int ChineseNegationWindow = 3;
+    private const int ChineseHedgeWindow = 10;
+
+    // Words that make a Chinese harm term a warning, a tip, a hypothesis or a question rather than a report when they come
+    // before it in the same sentence (decision 242): 小心烫伤, 以免中毒, 如果过敏, 没有任何呕吐迹象, 会不会中毒, 有没有人拉肚子.
+    private static readonly string[] ChineseHedges =
+        ["避免", "以免", "小心", "当心", "谨防", "提防", "以防", "如果", "万一", "任何", "会不会", "有没有", "是不是", "能不能", "容易", "千万", "注意", "如何"];
     private const int MaxWordLength = 40;
 
     private static readonly string[] EnglishNegators = ["no", "not", "never", "without", "nobody", "none", "wasn't", "weren't", "didn't", "isn't", "aren't", "n't"];
 
-    private readonly string[] _chinese;
+    private readonly ChineseTerm[] _chinese;
     private readonly string[] _english;
 
     // English terms by their first word (decision 183): by its stem (vomit, vomits, vomited, vomitted, vomiting all read
@@ -34,7 +40,8 @@ public sealed class HarmTerms
     public HarmTerms(IEnumerable<string> terms)
     {
         var list = terms.Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0 && t[0] != '#').Distinct().ToList();
-        _chinese = [.. list.Where(t => t.Any(IsCjk))];
+        var chineseExceptions = list.Where(t => t[0] == '!' && t.Any(IsCjk)).Select(t => t[1..]).ToList();
+        _chinese = [.. list.Where(t => t.Any(IsCjk) && t[0] != '!').Select(t => ChineseTerm.Parse(t, chineseExceptions))];
         var english = list.Where(t => !t.Any(IsCjk) && t[0] != '!').Select(EnglishTerm.Parse).Where(t => t.Words.Length > 0).ToList();
         _english = [.. english.Select(t => t.Term)];
         _byStem = english.Where(t => !t.Exact).GroupBy(t => t.Words[0]).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal)
@@ -44,17 +51,17 @@ public sealed class HarmTerms
         var blockers = list.Where(t => t[0] == '!' && t.Contains(" ... ", StringComparison.Ordinal)).Select(t => t[1..].Split(" ... ", 2))
             .Select(p => (Word: EnglishTerm.Parse(p[0]).Words, Term: EnglishTerm.Parse(p[1]).Words)).Where(p => p.Word.Length == 1 && p.Term.Length > 0).ToList();
         _blockers = blockers.GroupBy(b => b.Term[0]).ToDictionary(g => g.Key, g => g.Select(b => b.Word[0]).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
-        _exceptions = list.Where(t => t[0] == '!' && !t.Contains(" ... ", StringComparison.Ordinal)).Select(t => EnglishTerm.Parse(t[1..])).Where(t => t.Words.Length > 0 && !t.Exact)
+        _exceptions = list.Where(t => t[0] == '!' && !t.Any(IsCjk) && !t.Contains(" ... ", StringComparison.Ordinal)).Select(t => EnglishTerm.Parse(t[1..])).Where(t => t.Words.Length > 0 && !t.Exact)
             .GroupBy(t => t.Words[0]).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal)
             .GetAlternateLookup<ReadOnlySpan<char>>();
         Version = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{Training.TrainingRun.StableHash("stem1\n" + string.Join('\n', list)):x8}");
+            $"{Training.TrainingRun.StableHash("stem1+hedge1+handle1\n" + string.Join('\n', list)):x8}");
     }
 
     /// <summary>The shipped list (Lexicon/harm-terms.tsv).</summary>
     public static HarmTerms Shipped { get; } = new(ReadResource("harm-terms.tsv"));
 
-    public IReadOnlyList<string> Terms => [.. _chinese, .. _english];
+    public IReadOnlyList<string> Terms => [.. _chinese.Select(t => t.Term), .. _english];
 
     /// <summary>
     /// Names the list and how it matches (decision 183) in the served model version, so editing either re-scores stored
@@ -71,11 +78,12 @@ public sealed class HarmTerms
         }
 
         var span = folded.AsSpan();
-        foreach (var term in _chinese)
+        foreach (var chinese in _chinese)
         {
+            var term = chinese.Term;
             for (var at = span.IndexOf(term, StringComparison.Ordinal); at >= 0;)
             {
-                if (!ChineseNegated(span, at))
+                if (!ChineseNegated(span, at) && !ChineseHedged(span, at) && !InHandle(span, at) && !chinese.Excepted(span, at) && chinese.InContext(span, at))
                 {
                     return term;
                 }
@@ -224,6 +232,50 @@ public sealed class HarmTerms
 
     private static bool IsWordChar(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or '_' || (c > '\u007f' && char.IsLetter(c) && !IsCjk(c));
 
+    // @吃着火锅唱着歌劫麻匪, //@维尼疯人院01床虫子: a harm word inside a Weibo or Twitter handle is a name, not a report.
+    private static bool InHandle(ReadOnlySpan<char> text, int at)
+    {
+        for (var i = at - 1; i >= 0 && i >= at - 30; i--)
+        {
+            var c = text[i];
+            if (c == '@')
+            {
+                return true;
+            }
+
+            if (char.IsWhiteSpace(c) || c is ':' or '：' or ',' or '，' or '。' or '!' or '！' or '?' or '？' or '/' or '(' or '（' or ')' or '）' or '[' or ']')
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    // 小心烫伤, 如果过敏, 会不会中毒？: a hedge among the ten characters before the term, within its sentence. 有没有搞错 is
+    // indignation, not a question ("有没有搞错，吃出虫子！" reports harm).
+    private static bool ChineseHedged(ReadOnlySpan<char> text, int at)
+    {
+        var window = text[Math.Max(0, at - ChineseHedgeWindow)..at];
+        window = window[(window.LastIndexOfAny(SentenceEnds) + 1)..];
+        foreach (var hedge in ChineseHedges)
+        {
+            for (var i = window.IndexOf(hedge, StringComparison.Ordinal); i >= 0;)
+            {
+                var after = text[(at - window.Length + i + hedge.Length)..];
+                if (!(hedge == "有没有" && after.StartsWith("搞错", StringComparison.Ordinal)))
+                {
+                    return true;
+                }
+
+                var next = window[(i + hedge.Length)..].IndexOf(hedge, StringComparison.Ordinal);
+                i = next < 0 ? -1 : i + hedge.Length + next;
+            }
+        }
+
+        return false;
+    }
+
     // 没有拉肚子, 不会中毒, 无人受伤, 未起火: a negator just before the term.
     private static bool ChineseNegated(ReadOnlySpan<char> text, int at)
     {
@@ -284,6 +336,68 @@ public sealed class HarmTerms
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd().Split('\n').Select(l => l.Split('\t')[0]).ToList();
     }
+
+    /// <summary>
+    /// A Chinese term as listed (decision 242): "term", or "term?context|context|…" when it reports harm only with one of those
+    /// words in its sentence (虫子 in food: 吃, 饭, 外卖 …); with the listed "!phrase" exceptions that hold it and where in them
+    /// it sits (着火 in 吃着火锅, 爆炸 in 生活大爆炸).
+    /// </summary>
+    private sealed record ChineseTerm(string Term, string[] Contexts, (string Phrase, int Offset)[] Exceptions)
+    {
+        public static ChineseTerm Parse(string listed, IReadOnlyList<string> exceptions)
+        {
+            var parts = listed.Split('?', 2);
+            var term = parts[0].Trim();
+            var contexts = parts.Length == 2 ? parts[1].Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+            var held = new List<(string, int)>();
+            foreach (var phrase in exceptions)
+            {
+                for (var i = phrase.IndexOf(term, StringComparison.Ordinal); i >= 0; i = phrase.IndexOf(term, i + 1, StringComparison.Ordinal))
+                {
+                    held.Add((phrase, i));
+                }
+            }
+
+            return new ChineseTerm(term, contexts, [.. held]);
+        }
+
+        public bool Excepted(ReadOnlySpan<char> text, int at)
+        {
+            foreach (var (phrase, offset) in Exceptions)
+            {
+                var start = at - offset;
+                if (start >= 0 && start + phrase.Length <= text.Length && text.Slice(start, phrase.Length).SequenceEqual(phrase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public bool InContext(ReadOnlySpan<char> text, int at)
+        {
+            if (Contexts.Length == 0)
+            {
+                return true;
+            }
+
+            var from = text[..at].LastIndexOfAny(SentenceEnds) + 1;
+            var to = text[(at + Term.Length)..].IndexOfAny(SentenceEnds) is var end and >= 0 ? at + Term.Length + end : text.Length;
+            var sentence = text[from..to];
+            foreach (var context in Contexts)
+            {
+                if (sentence.Contains(context, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    private const string SentenceEnds = "。！!？?；;\n";
 
     /// <summary>An English term as listed, its words (stemmed unless the term is written "=term": then exact).</summary>
     private sealed record EnglishTerm(string Term, string[] Words, bool Exact)

@@ -93,5 +93,32 @@ public sealed record CrisisCheck(string Id, string Kind, string Language, string
         return sb.ToString();
     }
 
+    /// <summary>The first line of the harm-word check (harm-check.tsv, decision 242): the same columns, kinds crisis / notcrisis.</summary>
+    public const string HarmCheckMarker = "# Harm-word posts";
+
+    public const string NotCrisis = "notcrisis";
+
+    /// <summary>
+    /// How well the harm list (<see cref="Featurization.HarmTerms"/>) tells a harm report from other posts that hold a harm word:
+    /// per language, reports found (recall), other posts found (false alarms) and the precision of a find.
+    /// </summary>
+    public static string HarmTermsReport(Featurization.HarmTerms harm, IReadOnlyList<CrisisCheck> items)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| language | harm reports | found (recall) | other posts | found (false alarms) | precision of a find |");
+        sb.AppendLine("|---|---|---|---|---|---|");
+        foreach (var language in items.Select(c => c.Language).Distinct().Order(StringComparer.Ordinal))
+        {
+            var rows = items.Where(c => c.Language == language).Select(c => (c, found: harm.Find(Core.Mentions.TextNormalizer.Fold(c.Text)) is not null)).ToList();
+            var reports = rows.Where(x => x.c.Kind == Crisis).ToList();
+            var others = rows.Where(x => x.c.Kind != Crisis).ToList();
+            int found = reports.Count(x => x.found), alarms = others.Count(x => x.found);
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {language} | {reports.Count} | {Share(found, reports.Count)} | {others.Count} | {Share(alarms, others.Count)} | {Share(found, found + alarms)} |"));
+        }
+
+        return sb.ToString();
+    }
+
     private static string Share(int n, int of) => of == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{n} ({(double)n / of:F3})");
 }
