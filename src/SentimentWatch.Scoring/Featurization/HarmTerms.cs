@@ -55,7 +55,7 @@ public sealed class HarmTerms
             .GroupBy(t => t.Words[0]).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal)
             .GetAlternateLookup<ReadOnlySpan<char>>();
         Version = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{Training.TrainingRun.StableHash("stem1+hedge1+handle1\n" + string.Join('\n', list)):x8}");
+            $"{Training.TrainingRun.StableHash("stem1+hedge2+handle2\n" + string.Join('\n', list)):x8}");
     }
 
     /// <summary>The shipped list (Lexicon/harm-terms.tsv).</summary>
@@ -232,7 +232,8 @@ public sealed class HarmTerms
 
     private static bool IsWordChar(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or '_' || (c > '\u007f' && char.IsLetter(c) && !IsCjk(c));
 
-    // @吃着火锅唱着歌劫麻匪, //@维尼疯人院01床虫子: a harm word inside a Weibo or Twitter handle is a name, not a report.
+    // @吃着火锅唱着歌劫麻匪, //@维尼疯人院01床虫子: a harm word inside a Weibo or Twitter handle is a name, not a report. A handle
+    // is letters, digits, '_' and '-' after an '@'; any other character before the term ends the search (【@美团外卖】…拉肚子 is harm).
     private static bool InHandle(ReadOnlySpan<char> text, int at)
     {
         for (var i = at - 1; i >= 0 && i >= at - 30; i--)
@@ -243,7 +244,7 @@ public sealed class HarmTerms
                 return true;
             }
 
-            if (char.IsWhiteSpace(c) || c is ':' or '：' or ',' or '，' or '。' or '!' or '！' or '?' or '？' or '/' or '(' or '（' or ')' or '）' or '[' or ']')
+            if (!(char.IsLetterOrDigit(c) || c is '_' or '-'))
             {
                 return false;
             }
@@ -252,8 +253,9 @@ public sealed class HarmTerms
         return false;
     }
 
-    // 小心烫伤, 如果过敏, 会不会中毒？: a hedge among the ten characters before the term, within its sentence. 有没有搞错 is
-    // indignation, not a question ("有没有搞错，吃出虫子！" reports harm).
+    // 小心烫伤, 如果过敏, 会不会中毒？: a hedge among the ten characters before the term, within its sentence (folded text: a
+    // line break is a space by then, not a sentence end). 有没有搞错 is indignation, not a question ("有没有搞错，吃出虫子！"
+    // reports harm); a hedge after 不, 没 or 未 is none (不小心烫伤 = burned by accident, 好不容易, 没注意).
     private static bool ChineseHedged(ReadOnlySpan<char> text, int at)
     {
         var window = text[Math.Max(0, at - ChineseHedgeWindow)..at];
@@ -262,8 +264,10 @@ public sealed class HarmTerms
         {
             for (var i = window.IndexOf(hedge, StringComparison.Ordinal); i >= 0;)
             {
-                var after = text[(at - window.Length + i + hedge.Length)..];
-                if (!(hedge == "有没有" && after.StartsWith("搞错", StringComparison.Ordinal)))
+                var position = at - window.Length + i;
+                var after = text[(position + hedge.Length)..];
+                var negated = position > 0 && text[position - 1] is '不' or '没' or '未';
+                if (!(hedge == "有没有" && after.StartsWith("搞错", StringComparison.Ordinal)) && !negated)
                 {
                     return true;
                 }
