@@ -333,17 +333,8 @@ public static class ScoringCommands
         {
             // The harm-word check (decision 242): the harm list alone, whatever the model.
             var harmItems = CrisisCheck.Load(dataPath, corpusDirectory).Where(c => split == "all" || c.Split == split).ToList();
-            var report = $"# Harm list {Featurization.HarmTerms.Shipped.Version} on {Path.GetFileName(dataPath)} ({split} split)\n\n"
-                + CrisisCheck.HarmTermsReport(Featurization.HarmTerms.Shipped, harmItems);
-            if (listMisses)
-            {
-                report += "\n## Misses (id, kind, term found or -, text)\n" + string.Concat(harmItems
-                    .Select(c => (c, term: Featurization.HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(c.Text))))
-                    .Where(x => (x.c.Kind == CrisisCheck.Crisis) != (x.term is not null))
-                    .Select(x => $"{x.c.Id}\t{x.c.Kind}\t{x.term ?? "-"}\t{x.c.Text.ReplaceLineEndings(" ")}\n"));
-            }
-
-            return report;
+            return $"# Harm list {Featurization.HarmTerms.Shipped.Version} on {Path.GetFileName(dataPath)} ({split} split)\n\n"
+                + CrisisCheck.HarmTermsReport(Featurization.HarmTerms.Shipped, harmItems, listMisses);
         }
 
         var kind = ModelFile.ReadManifest(modelPath, "--model").Kind;

@@ -102,19 +102,29 @@ public sealed record CrisisCheck(string Id, string Kind, string Language, string
     /// How well the harm list (<see cref="Featurization.HarmTerms"/>) tells a harm report from other posts that hold a harm word:
     /// per language, reports found (recall), other posts found (false alarms) and the precision of a find.
     /// </summary>
-    public static string HarmTermsReport(Featurization.HarmTerms harm, IReadOnlyList<CrisisCheck> items)
+    public static string HarmTermsReport(Featurization.HarmTerms harm, IReadOnlyList<CrisisCheck> items, bool listMisses = false)
     {
+        // One harm check per post serves the table and the misses.
+        var rows = items.Select(c => (c, term: harm.Find(Core.Mentions.TextNormalizer.Fold(c.Text)))).ToList();
         var sb = new StringBuilder();
         sb.AppendLine("| language | harm reports | found (recall) | other posts | found (false alarms) | precision of a find |");
         sb.AppendLine("|---|---|---|---|---|---|");
         foreach (var language in items.Select(c => c.Language).Distinct().Order(StringComparer.Ordinal))
         {
-            var rows = items.Where(c => c.Language == language).Select(c => (c, found: harm.Find(Core.Mentions.TextNormalizer.Fold(c.Text)) is not null)).ToList();
-            var reports = rows.Where(x => x.c.Kind == Crisis).ToList();
-            var others = rows.Where(x => x.c.Kind != Crisis).ToList();
-            int found = reports.Count(x => x.found), alarms = others.Count(x => x.found);
+            var reports = rows.Where(x => x.c.Language == language && x.c.Kind == Crisis).ToList();
+            var others = rows.Where(x => x.c.Language == language && x.c.Kind != Crisis).ToList();
+            int found = reports.Count(x => x.term is not null), alarms = others.Count(x => x.term is not null);
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {language} | {reports.Count} | {Share(found, reports.Count)} | {others.Count} | {Share(alarms, others.Count)} | {Share(found, found + alarms)} |"));
+        }
+
+        if (listMisses)
+        {
+            sb.AppendLine().AppendLine("## Misses (id, kind, term found or -, text)");
+            foreach (var (c, term) in rows.Where(x => (x.c.Kind == Crisis) != (x.term is not null)))
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"{c.Id}\t{c.Kind}\t{term ?? "-"}\t{c.Text.ReplaceLineEndings(" ")}");
+            }
         }
 
         return sb.ToString();
