@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
 
 namespace SentimentWatch.Tests;
 
@@ -63,9 +64,34 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>Why the host did not start, when it did not.</summary>
+    public Exception? StartFailure { get; private set; }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        try
+        {
+            return base.CreateHost(builder);
+        }
+        catch (Exception failure)
+        {
+            StartFailure = failure;
+            throw;
+        }
+    }
+
     protected override void Dispose(bool disposing)
     {
-        base.Dispose(disposing);
+        try
+        {
+            base.Dispose(disposing);
+        }
+        catch (ArgumentNullException) when (StartFailure is not null)
+        {
+            // A host whose start threw cannot stop (its hosted services were never resolved); the
+            // start's own exception is the test's failure, and must not be replaced by this one.
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
