@@ -72,7 +72,7 @@ public sealed class HybridTopicTests
     public void The_model_version_names_the_keyword_list_so_stored_mentions_are_rescored_when_it_changes()
     {
         var scorer = Scorer.Value;
-        scorer.ModelVersion.ShouldBe($"{scorer.Sentiment.Manifest.Version}+{scorer.Topic.Manifest.Version}+{scorer.Hybrid!.Version}+gate0.8-every-post+harm-not-positive+harm-{HarmTerms.Shipped.Version}");
+        scorer.ModelVersion.ShouldBe($"{scorer.Sentiment.Manifest.Version}+{scorer.Topic.Manifest.Version}+{scorer.Hybrid!.Version}+gate0.8-every-post+harm-not-positive+dismissed-not-safety+harm-{HarmTerms.Shipped.Version}");
         scorer.Hybrid.Version.ShouldMatch("^rules-[0-9a-f]{8}$");
     }
 

@@ -172,6 +172,35 @@ public sealed class SentimentV2Tests
     public void Chinese_harm_reports_are_still_found(string text, string term) =>
         HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBe(term);
 
+    // Decision 243: a term where it does not mean harm (a handle, a title, an insect with no food, a phone) is dismissed; a
+    // negated or hedged one is not (it still speaks of harm, and the list may misread a report), and a report is a report.
+    [Theory]
+    [InlineData("//@孤狼受伤: 转发微博", false, true)]
+    [InlineData("看完《生活大爆炸》笑死", false, true)]
+    [InlineData("发现有只虫子爬在我的牛仔裤上", false, true)]
+    [InlineData("lost my charger and my phone just died", false, true)]
+    [InlineData("lol i died laughing at that", false, true)]
+    [InlineData("四车追尾，万幸没有人受伤", false, false)]
+    [InlineData("84和洁厕灵千万别混用，会中毒", false, false)]
+    [InlineData("no one was injured and nobody got hurt", false, false)]
+    [InlineData("今天天气不错", false, false)]
+    [InlineData("//@孤狼受伤: 昨晚吃了他家火锅，今天拉肚子", true, false)]
+    public void The_harm_list_says_when_it_read_a_term_that_does_not_mean_harm(string text, bool reports, bool dismissed)
+    {
+        var judgement = HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold(text));
+        judgement.Reports.ShouldBe(reports);
+        judgement.Dismissed.ShouldBe(dismissed);
+        judgement.Term.ShouldBe(HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)));
+    }
+
+    [Theory]
+    [InlineData("//@孤狼受伤: 转发", "//@孤狼  : 转发")]
+    [InlineData("my phone just died, ugh", "my phone just     , ugh")]
+    [InlineData("got food poisoning twice", "got                twice")]
+    [InlineData("今天天气不错", "今天天气不错")]
+    public void Masking_blanks_every_listed_term_and_keeps_the_rest_in_place(string folded, string masked) =>
+        HarmTerms.Shipped.MaskTerms(folded).ShouldBe(masked);
+
     // The harm-word check (decision 242): Weibo posts in which the list fired before decision 242, labelled blind. On the test half
     // the list found 58 of 59 reports and 101 of 141 other posts (precision 0.365; before: 59, 141, 0.295). Floors a little under.
     [CorpusFact]

@@ -107,6 +107,25 @@ public sealed class ShippedModelTests
         ordinaryNegative.ShouldBeLessThan(ordinaryCeiling);
     }
 
+    // The harm-word check's test half (decisions 242-243): Weibo posts holding a harm word, labelled blind. Measured 2026-12-07:
+    // posts that report no harm filed `safety` 137 -> 112 of 141 once the topic is decided again without a term the list
+    // dismisses; the 59 reports stay `safety` (59 of 59 before and after). Floors a little off.
+    [CorpusFact]
+    public void Weibo_posts_whose_harm_word_means_no_harm_are_filed_safety_less_often_and_reports_stay_safety()
+    {
+        var items = CrisisCheck.Load(TestPaths.HarmCheck, TestPaths.Corpus).Where(c => c.Split == "test").ToList();
+        var scores = Scorer.Value.Score(items.Select(c => c.Text).ToList());
+        var reports = items.Select((c, i) => (c, s: scores[i]!)).Where(x => x.c.Kind == CrisisCheck.Crisis).ToList();
+        var others = items.Select((c, i) => (c, s: scores[i]!)).Where(x => x.c.Kind == CrisisCheck.NotCrisis).ToList();
+        reports.Count.ShouldBeGreaterThan(50);
+        others.Count.ShouldBeGreaterThan(100);
+        var reportsSafety = reports.Count(x => x.s.Topic?.Topic == "safety") / (double)reports.Count;
+        var othersSafety = others.Count(x => x.s.Topic?.Topic == "safety") / (double)others.Count;
+        Console.WriteLine($"harm-check test: reports safety {reportsSafety:F3}, other posts safety {othersSafety:F3}");
+        reportsSafety.ShouldBeGreaterThan(0.97);
+        othersSafety.ShouldBeLessThan(0.85);
+    }
+
     // Measured 2026-12-03 with every form of the English harm words (decision 183): zh 66 of 66 (65 also negative), en 73 of 73
     // (72 also negative, 0.986). With harm reports never served positive and the retrained topic model (decisions 175-177):
     // en 69 of 73 (0.945; 68 also negative, 0.932). Before: zh 66 (65), en 61 (0.836; 53 also negative); before harm reports

@@ -70,30 +70,106 @@ public sealed class HarmTerms
     public string Version { get; }
 
     /// <summary>The first harm term the folded text reports (not negated), or null.</summary>
-    public string? Find(string folded)
+    public string? Find(string folded) => Judge(folded).Term;
+
+    /// <summary>
+    /// The first harm term the folded text reports, or, when it reports none, whether a listed term was read in it where it
+    /// does not mean harm: in an @handle, out of its context, inside an exception phrase or after a device word (decision 243).
+    /// A negated or hedged term is not "dismissed": it still speaks of harm.
+    /// </summary>
+    public HarmJudgement Judge(string folded)
     {
         if (string.IsNullOrEmpty(folded))
         {
-            return null;
+            return default;
         }
 
         var span = folded.AsSpan();
+        var dismissed = false;
         foreach (var chinese in _chinese)
         {
             var term = chinese.Term;
             for (var at = span.IndexOf(term, StringComparison.Ordinal); at >= 0;)
             {
-                if (!ChineseNegated(span, at) && !ChineseHedged(span, at) && !InHandle(span, at) && !chinese.Excepted(span, at) && chinese.InContext(span, at))
+                var notHarm = InHandle(span, at) || chinese.Excepted(span, at) || !chinese.InContext(span, at);
+                if (!notHarm && !ChineseNegated(span, at) && !ChineseHedged(span, at))
                 {
-                    return term;
+                    return new HarmJudgement(term, false);
                 }
 
+                // A name, a figure of speech, an insect with no food: the word does not mean harm here. A negated or hedged
+                // term still does ("没有中毒", "千万别骨折"), and the post may be a report the list misreads ("No baby got sick").
+                dismissed |= notHarm;
                 var next = span[(at + term.Length)..].IndexOf(term, StringComparison.Ordinal);
                 at = next < 0 ? -1 : at + term.Length + next;
             }
         }
 
-        return FindEnglish(span);
+        var english = FindEnglish(span, ref dismissed);
+        return new HarmJudgement(english, english is null && dismissed);
+    }
+
+    /// <summary>
+    /// The folded text with every listed term blanked out (each of its characters a space): what a post says without the
+    /// words the list reads, to ask whether it reads as a safety matter without them (decision 243).
+    /// </summary>
+    public string MaskTerms(string folded)
+    {
+        if (string.IsNullOrEmpty(folded))
+        {
+            return folded;
+        }
+
+        var chars = folded.ToCharArray();
+        var span = folded.AsSpan();
+        foreach (var chinese in _chinese)
+        {
+            for (var at = span.IndexOf(chinese.Term, StringComparison.Ordinal); at >= 0;)
+            {
+                chars.AsSpan(at, chinese.Term.Length).Fill(' ');
+                var next = span[(at + chinese.Term.Length)..].IndexOf(chinese.Term, StringComparison.Ordinal);
+                at = next < 0 ? -1 : at + chinese.Term.Length + next;
+            }
+        }
+
+        Span<char> buffer = stackalloc char[MaxWordLength];
+        Span<char> next2 = stackalloc char[MaxWordLength];
+        for (var at = 0; NextWord(span, ref at, out var start, out var length);)
+        {
+            if (length > MaxWordLength)
+            {
+                continue;
+            }
+
+            var end = -1;
+            if (_byWord.TryGetValue(span.Slice(start, length), out var exact))
+            {
+                end = Math.Max(end, LongestMatch(exact, span, at, next2));
+            }
+
+            if (_byStem.TryGetValue(Stem(span.Slice(start, length), buffer), out var stemmed))
+            {
+                end = Math.Max(end, LongestMatch(stemmed, span, at, next2));
+            }
+
+            if (end > start)
+            {
+                chars.AsSpan(start, end - start).Fill(' ');
+            }
+        }
+
+        return new string(chars);
+    }
+
+    private static int LongestMatch(EnglishTerm[] candidates, ReadOnlySpan<char> text, int after, Span<char> buffer)
+    {
+        var end = -1;
+        foreach (var candidate in candidates)
+        {
+            end = Math.Max(end, MatchEnd(candidate, text, after, buffer));
+        }
+
+        return end;
     }
 
     /// <summary>
@@ -145,7 +221,7 @@ public sealed class HarmTerms
 
     // One pass over the words of the text: each word's stem (and the word itself, for exact terms) is looked up; a phrase
     // is then checked word by word from there. Words an exception phrase covers are skipped. No allocation unless a term is found.
-    private string? FindEnglish(ReadOnlySpan<char> text)
+    private string? FindEnglish(ReadOnlySpan<char> text, ref bool dismissed)
     {
         Span<char> buffer = stackalloc char[MaxWordLength];
         Span<char> next = stackalloc char[MaxWordLength];
@@ -167,17 +243,20 @@ public sealed class HarmTerms
                 }
             }
 
-            if (start < maskedUntil)
+            var found = _byWord.TryGetValue(word, out var exact) ? Match(exact, text, at, next) : null;
+            found ??= _byStem.TryGetValue(stem, out var stemmed) ? Match(stemmed, text, at, next) : null;
+            if (found is null)
             {
                 continue;
             }
 
-            var found = _byWord.TryGetValue(word, out var exact) ? Match(exact, text, at, next) : null;
-            found ??= _byStem.TryGetValue(stem, out var stemmed) ? Match(stemmed, text, at, next) : null;
-            if (found is not null && !EnglishNegated(text[..start]) && !Blocked(stem, text[..start]))
+            var notHarm = start < maskedUntil || Blocked(stem, text[..start]);
+            if (!notHarm && !EnglishNegated(text[..start]))
             {
                 return found;
             }
+
+            dismissed |= notHarm;
         }
 
         return null;
@@ -422,3 +501,13 @@ public sealed class HarmTerms
         }
     }
 }
+
+/// <summary>
+/// What the harm list read in a post: the term it reports (<see cref="Term"/>), or none, with <see cref="Dismissed"/> when a
+/// listed term was there where it does not mean harm ("@孤狼受伤", "生活大爆炸", "my phone died").
+/// </summary>
+public readonly record struct HarmJudgement(string? Term, bool Dismissed)
+{
+    public bool Reports => Term is not null;
+}
+

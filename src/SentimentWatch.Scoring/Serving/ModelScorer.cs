@@ -24,6 +24,9 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer, IComplaintT
     [ThreadStatic]
     private static FeatureVector? t_watchVector;
 
+    [ThreadStatic]
+    private static FeatureVector? t_maskedVector;
+
     private IReadOnlyDictionary<string, WatchTopicModel> _watchModels = new Dictionary<string, WatchTopicModel>(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, string> _sourceGenres = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -52,7 +55,7 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer, IComplaintT
         _riskTerms = riskTerms.Select(TextNormalizer.Fold).Where(t => t.Length > 0).Distinct().ToArray();
         ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}" + (hybrid is null ? "" : "+" + hybrid.Version)
             + (complaintOtherThreshold > 0f ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+gate{complaintOtherThreshold:0.##}-every-post") : "")
-            + (sentiment.HasNeutralHead ? "+harm-not-positive" : "")
+            + (sentiment.HasNeutralHead ? "+harm-not-positive" : "") + (_safetyIndex >= 0 ? "+dismissed-not-safety" : "")
             + string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+harm-{HarmTerms.Shipped.Version}");
     }
 
@@ -203,7 +206,8 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer, IComplaintT
         var vector = t_vector ??= new FeatureVector();
         _sentiment.Featurizer.FeaturizeNormalized(prepared, vector, text);
         // One harm check serves both the sentiment shift and the topic (a post that reports harm is a safety matter).
-        var reportsHarm = HarmTerms.Shipped.Find(prepared) is not null;
+        var harm = HarmTerms.Shipped.Judge(prepared);
+        var reportsHarm = harm.Reports;
         var probabilities3 = _sentiment.Probabilities(vector, prepared, reportsHarm, _sentiment.NeedsLanguage ? LanguageDetector.Detect(text) : "", genre);
         if (reportsHarm && _sentiment.HasNeutralHead)
         {
@@ -226,10 +230,51 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer, IComplaintT
         // Keyword rules and risk terms match folded text whatever the models read (the same instance when already folded).
         var folded = ChineseScript.ToSimplified(prepared);
 
+        Span<float> probabilities = stackalloc float[_topic.Topics.Count];
+        var (topic, probability) = DecideTopic(topicVector, folded, probabilities);
+
+        // The taxonomy's safety covers every report of harm (illness, injury, fire, contamination, recall); the harm
+        // list (decision 121) finds reports the safety keywords miss ("got food poisoning", "mould in the bread").
+        if (reportsHarm && _safetyIndex >= 0 && topic != _safetyIndex && label != SentimentLabel.Positive)
+        {
+            (topic, probability) = (_safetyIndex, Math.Max(probabilities[_safetyIndex], HybridTopic.RuleProbability));
+        }
+        else if (harm.Dismissed && topic == _safetyIndex && _safetyIndex >= 0)
+        {
+            // The list read a harm word and set it aside (a warning, an @handle, a figure of speech: decision 243), but the
+            // topic model and the safety keywords carry the same words. The topic is decided again on the text without the
+            // words the list set aside: what still reads as safety without them ("上吐下泻", "毒油") stays safety.
+            var masked = HarmTerms.Shipped.MaskTerms(prepared);
+            var maskedVector = t_maskedVector ??= new FeatureVector();
+            if (_sharedFeatures)
+            {
+                _sentiment.Featurizer.FeaturizeNormalized(masked, maskedVector);
+            }
+            else
+            {
+                _topic.Featurizer.Featurize(masked, maskedVector);
+            }
+
+            Span<float> maskedProbabilities = stackalloc float[_topic.Topics.Count];
+            var without = DecideTopic(maskedVector, ChineseScript.ToSimplified(masked), maskedProbabilities);
+            if (without.Topic != _safetyIndex)
+            {
+                (topic, probability) = without;
+            }
+        }
+
+        return new MentionScore(
+            new SentimentScore(label, neg, neu, pos),
+            new TopicScore(_topic.Topics[topic], probability),
+            RiskTerms(folded));
+    }
+
+    // Model, keyword rules (the hybrid) and the complaint gate, as every post's topic is decided.
+    private (int Topic, float Probability) DecideTopic(FeatureVector topicVector, string folded, Span<float> probabilities)
+    {
         int topic;
         float probability;
         var fromRule = false;
-        Span<float> probabilities = stackalloc float[_topic.Topics.Count];
         _topic.Probabilities(topicVector, probabilities);
         if (_hybrid is null)
         {
@@ -254,17 +299,7 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer, IComplaintT
             (topic, probability) = ComplaintGate.Decide(probabilities, topic, probability, _otherIndex, _otherThreshold);
         }
 
-        // The taxonomy's safety covers every report of harm (illness, injury, fire, contamination, recall); the harm
-        // list (decision 121) finds reports the safety keywords miss ("got food poisoning", "mould in the bread").
-        if (reportsHarm && _safetyIndex >= 0 && topic != _safetyIndex && label != SentimentLabel.Positive)
-        {
-            (topic, probability) = (_safetyIndex, Math.Max(probabilities[_safetyIndex], HybridTopic.RuleProbability));
-        }
-
-        return new MentionScore(
-            new SentimentScore(label, neg, neu, pos),
-            new TopicScore(_topic.Topics[topic], probability),
-            RiskTerms(folded));
+        return (topic, probability);
     }
 
     /// <summary>The probabilities served for a post that reports harm: P(positive) 0, negative and neutral renormalised (decision 177).</summary>

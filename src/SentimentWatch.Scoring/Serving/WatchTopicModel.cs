@@ -36,10 +36,33 @@ public sealed class WatchTopicModel(TopicModel topic, HybridTopic? hybrid)
     public TopicScore Decide(string text, SentimentLabel sentiment, FeatureVector vector, float otherThreshold)
     {
         var prepared = Topic.Featurizer.Prepare(text);
+        Span<float> probabilities = stackalloc float[Topic.Topics.Count];
+        var (topic, probability) = Decide(prepared, text, vector, otherThreshold, probabilities);
+
+        var harm = _safety >= 0 ? HarmTerms.Shipped.Judge(ChineseScript.ToSimplified(prepared)) : default;
+        if (harm.Reports && topic != _safety && sentiment != SentimentLabel.Positive)
+        {
+            (topic, probability) = (_safety, Math.Max(probabilities[_safety], HybridTopic.RuleProbability));
+        }
+        else if (harm.Dismissed && topic == _safety)
+        {
+            // The list set the harm word aside (decision 243): the topic is decided again without the words it reads.
+            var without = Decide(HarmTerms.Shipped.MaskTerms(ChineseScript.ToSimplified(prepared)), null, vector, otherThreshold, probabilities);
+            if (without.Topic != _safety)
+            {
+                (topic, probability) = without;
+            }
+        }
+
+        return new TopicScore(Topic.Topics[topic], probability);
+    }
+
+    // Model, keyword override and the complaint gate on text already prepared by the topic featurizer (original: as written, for the case features).
+    private (int Topic, float Probability) Decide(string prepared, string? original, FeatureVector vector, float otherThreshold, Span<float> probabilities)
+    {
         // Keyword rules and the harm list match folded text, as in ScoreOne.
         var folded = ChineseScript.ToSimplified(prepared);
-        Topic.Featurizer.FeaturizeNormalized(prepared, vector, text);
-        Span<float> probabilities = stackalloc float[Topic.Topics.Count];
+        Topic.Featurizer.FeaturizeNormalized(prepared, vector, original);
         Topic.Probabilities(vector, probabilities);
         var best = 0;
         for (var c = 1; c < probabilities.Length; c++)
@@ -59,11 +82,6 @@ public sealed class WatchTopicModel(TopicModel topic, HybridTopic? hybrid)
             (topic, probability) = ComplaintGate.Decide(probabilities, topic, probability, _other, otherThreshold);
         }
 
-        if (_safety >= 0 && topic != _safety && sentiment != SentimentLabel.Positive && HarmTerms.Shipped.Find(folded) is not null)
-        {
-            (topic, probability) = (_safety, Math.Max(probabilities[_safety], HybridTopic.RuleProbability));
-        }
-
-        return new TopicScore(Topic.Topics[topic], probability);
+        return (topic, probability);
     }
 }
