@@ -173,7 +173,8 @@ public sealed class SentimentV2Tests
         HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBe(term);
 
     // Decision 243: a term where it does not mean harm (a handle, a title, an insect with no food, a phone) is dismissed; a
-    // negated or hedged one is not (it still speaks of harm, and the list may misread a report), and a report is a report.
+    // negated or hedged one is not (it still speaks of harm, and the list may misread a report), nor is a post holding one
+    // beside a dismissed term; and a report is a report.
     [Theory]
     [InlineData("//@孤狼受伤: 转发微博", false, true)]
     [InlineData("看完《生活大爆炸》笑死", false, true)]
@@ -185,6 +186,9 @@ public sealed class SentimentV2Tests
     [InlineData("no one was injured and nobody got hurt", false, false)]
     [InlineData("今天天气不错", false, false)]
     [InlineData("//@孤狼受伤: 昨晚吃了他家火锅，今天拉肚子", true, false)]
+    [InlineData("//@孤狼受伤: 万幸没有人受伤", false, false)]
+    [InlineData("今天摔得很受伤，千万别骨折", false, false)]
+    [InlineData("i died laughing. no baby got sick", false, false)]
     public void The_harm_list_says_when_it_read_a_term_that_does_not_mean_harm(string text, bool reports, bool dismissed)
     {
         var judgement = HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold(text));

@@ -73,9 +73,9 @@ public sealed class HarmTerms
     public string? Find(string folded) => Judge(folded).Term;
 
     /// <summary>
-    /// The first harm term the folded text reports, or, when it reports none, whether a listed term was read in it where it
-    /// does not mean harm: in an @handle, out of its context, inside an exception phrase or after a device word (decision 243).
-    /// A negated or hedged term is not "dismissed": it still speaks of harm.
+    /// The first harm term the folded text reports, or, when it reports none, whether every listed term read in it was where
+    /// it does not mean harm: in an @handle, out of its context, inside an exception phrase or after a device word (decision
+    /// 243). A negated or hedged term is never "dismissed", and one in a post makes the post not dismissed: it speaks of harm.
     /// </summary>
     public HarmJudgement Judge(string folded)
     {
@@ -86,6 +86,7 @@ public sealed class HarmTerms
 
         var span = folded.AsSpan();
         var dismissed = false;
+        var speaks = false;
         foreach (var chinese in _chinese)
         {
             var term = chinese.Term;
@@ -100,13 +101,17 @@ public sealed class HarmTerms
                 // A name, a figure of speech, an insect with no food: the word does not mean harm here. A negated or hedged
                 // term still does ("没有中毒", "千万别骨折"), and the post may be a report the list misreads ("No baby got sick").
                 dismissed |= notHarm;
+                speaks |= !notHarm;
                 var next = span[(at + term.Length)..].IndexOf(term, StringComparison.Ordinal);
                 at = next < 0 ? -1 : at + term.Length + next;
             }
         }
 
-        var english = FindEnglish(span, ref dismissed);
-        return new HarmJudgement(english, english is null && dismissed);
+        var english = FindEnglish(span, ref dismissed, ref speaks);
+
+        // Dismissed only when every term read is set aside as not meaning harm: one negated or hedged term beside a handle
+        // ("//@孤狼受伤: 万幸没有人受伤") still speaks of harm.
+        return new HarmJudgement(english, english is null && dismissed && !speaks);
     }
 
     /// <summary>
@@ -221,7 +226,7 @@ public sealed class HarmTerms
 
     // One pass over the words of the text: each word's stem (and the word itself, for exact terms) is looked up; a phrase
     // is then checked word by word from there. Words an exception phrase covers are skipped. No allocation unless a term is found.
-    private string? FindEnglish(ReadOnlySpan<char> text, ref bool dismissed)
+    private string? FindEnglish(ReadOnlySpan<char> text, ref bool dismissed, ref bool speaks)
     {
         Span<char> buffer = stackalloc char[MaxWordLength];
         Span<char> next = stackalloc char[MaxWordLength];
@@ -257,6 +262,7 @@ public sealed class HarmTerms
             }
 
             dismissed |= notHarm;
+            speaks |= !notHarm;
         }
 
         return null;

@@ -32,22 +32,4 @@ public static class ComplaintGate
         var rest = 1f - probabilities[otherIndex];
         return (best, rest <= 0f ? 0f : Math.Min(1f, probabilities[best] / rest));
     }
-
-    /// <summary>
-    /// The topic without one category (<paramref name="excluded"/>, set to 0 in <paramref name="probabilities"/> and the rest
-    /// renormalised): the most likely of the others, through the gate when it is on (decision 243).
-    /// </summary>
-    public static (int Topic, float Probability) DecideWithout(Span<float> probabilities, int excluded, int otherIndex, float otherThreshold)
-    {
-        var rest = 1f - probabilities[excluded];
-        probabilities[excluded] = 0f;
-        var best = excluded == 0 ? 1 : 0;
-        for (var c = 0; c < probabilities.Length; c++)
-        {
-            probabilities[c] = rest <= 0f ? 0f : probabilities[c] / rest;
-            best = probabilities[c] > probabilities[best] ? c : best;
-        }
-
-        return otherThreshold > 0f ? Decide(probabilities, best, probabilities[best], otherIndex, otherThreshold) : (best, probabilities[best]);
-    }
 }

@@ -55,7 +55,7 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer, IComplaintT
         _riskTerms = riskTerms.Select(TextNormalizer.Fold).Where(t => t.Length > 0).Distinct().ToArray();
         ModelVersion = $"{sentiment.Manifest.Version}+{topic.Manifest.Version}" + (hybrid is null ? "" : "+" + hybrid.Version)
             + (complaintOtherThreshold > 0f ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+gate{complaintOtherThreshold:0.##}-every-post") : "")
-            + (sentiment.HasNeutralHead ? "+harm-not-positive" : "") + (_safetyIndex >= 0 ? "+dismissed-not-safety" : "")
+            + (sentiment.HasNeutralHead ? "+harm-not-positive" : "") + "+dismissed-not-safety"
             + string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+harm-{HarmTerms.Shipped.Version}");
     }
 
@@ -241,9 +241,10 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer, IComplaintT
         }
         else if (harm.Dismissed && topic == _safetyIndex && _safetyIndex >= 0)
         {
-            // The list read a harm word and set it aside (a warning, an @handle, a figure of speech: decision 243), but the
-            // topic model and the safety keywords carry the same words. The topic is decided again on the text without the
-            // words the list set aside: what still reads as safety without them ("上吐下泻", "毒油") stays safety.
+            // The list read harm words only where they do not mean harm (an @handle, a title, a figure of speech, a phone that
+            // died: decision 243), but the topic model and the safety keywords carry the same words. The topic is decided again
+            // on the text without the list's words (lower-cased: case features are not read in this pass); what still reads as
+            // safety without them ("上吐下泻", "毒油") stays safety.
             var masked = HarmTerms.Shipped.MaskTerms(prepared);
             var maskedVector = t_maskedVector ??= new FeatureVector();
             if (_sharedFeatures)
