@@ -248,6 +248,79 @@ public sealed class CaseQueueConsoleTests(ConsoleFixture fixture) : ConsoleTest(
         await ShotAsync(zh, "zh");
     }
 
+    /// <summary>
+    /// A burst of complaints about one incident is answered once: the ticked cases resolved together with one summary and root
+    /// cause, each recorded on its own case; a case someone moved meanwhile is left as it is and named; a resolution without
+    /// its summary is refused once for the batch, and nothing moves.
+    /// </summary>
+    [Fact]
+    public async Task Support_resolves_ticked_cases_together_and_a_case_moved_meanwhile_is_left_and_named()
+    {
+        var page = await OpenAsync("support");
+        await page.GotoAsync("/cases?status=new&sort=due");
+        var ids = await RowIdsAsync(page);
+        ids.Count.ShouldBeGreaterThanOrEqualTo(3, "the demo opens enough new cases");
+        var (first, second, moved) = (ids[^1], ids[^2], ids[^3]);
+
+        // Resolving without the summary: refused for the batch, in one line, nothing moved.
+        foreach (var id in new[] { first, second })
+        {
+            await page.GetByTestId($"pick-{id}").CheckAsync();
+        }
+
+        await page.GetByTestId("bulk-move").Locator("summary").ClickAsync();
+        await page.Locator("#bulk-to").SelectOptionAsync("resolved");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change status", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("bulk-problems")).ToHaveTextAsync("To resolve cases, write the resolution summary and choose a root cause; it is recorded on each case.");
+        (await GetAsync($"/api/cases/{first}")).GetProperty("case").GetProperty("status").GetString().ShouldBe("new");
+
+        foreach (var id in new[] { first, second, moved })
+        {
+            await page.GetByTestId($"pick-{id}").CheckAsync();
+        }
+
+        // A colleague starts work on one of them after the queue was loaded: the batch must not resolve it over their head.
+        await PostAsync($"/api/cases/{moved}/transition", new { to = "in_progress", reason = "calling the customer (test)" });
+        await page.GetByTestId("bulk-move").Locator("summary").ClickAsync();
+        await page.Locator("#bulk-to").SelectOptionAsync("resolved");
+        await page.Locator("#bulk-summary").FillAsync("Batch recalled and replaced; refunds issued to everyone who wrote in.");
+        await page.Locator("#bulk-root-cause").SelectOptionAsync("product_defect");
+        await page.Locator("#bulk-reason").FillAsync("one incident, one answer");
+        await ShotAsync(page, "form");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change status", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("notice")).ToHaveTextAsync("Moved 2 cases to resolved.");
+        await Assertions.Expect(page.GetByTestId("bulk-problems")).ToHaveTextAsync($"#{moved} changed since the queue was loaded and was not moved; open it to see where it is now.");
+        var back = new Uri(page.Url);
+        back.AbsolutePath.ShouldBe("/cases");
+        back.Query.ShouldContain("status=new", customMessage: "back to the same view");
+        var left = await RowIdsAsync(page);
+        left.ShouldNotContain(first);
+        left.ShouldNotContain(second);
+        await ShotAsync(page);
+
+        foreach (var id in new[] { first, second })
+        {
+            var detail = await GetAsync($"/api/cases/{id}");
+            detail.GetProperty("case").GetProperty("status").GetString().ShouldBe("resolved");
+            detail.GetProperty("resolutionSummary").GetString().ShouldBe("Batch recalled and replaced; refunds issued to everyone who wrote in.");
+            detail.GetProperty("rootCause").GetString().ShouldBe("product_defect");
+            detail.GetProperty("audit").EnumerateArray().ShouldContain(a => a.GetProperty("what").GetString() == "status"
+                && a.GetProperty("after").GetString() == "resolved" && a.GetProperty("reason").GetString() == "one incident, one answer");
+        }
+
+        (await GetAsync($"/api/cases/{moved}")).GetProperty("case").GetProperty("status").GetString().ShouldBe("in_progress");
+
+        // In Chinese: nothing ticked is said in the reader's language.
+        var zh = await OpenAsync("support", "zh-CN");
+        await zh.GotoAsync("/cases?status=new");
+        await zh.GetByTestId("bulk-move").Locator("summary").ClickAsync();
+        await zh.Locator("#bulk-to").SelectOptionAsync("in_progress");
+        await zh.GetByRole(AriaRole.Button, new() { Name = "变更状态", Exact = true }).ClickAsync();
+        await Assertions.Expect(zh.GetByTestId("bulk-problems")).ToHaveTextAsync("请在列表中勾选要改状态的工单。");
+        await ShotAsync(zh, "zh");
+    }
+
     [Fact]
     public async Task UnknownSort_IsRefusedInTheReadersLanguage()
     {

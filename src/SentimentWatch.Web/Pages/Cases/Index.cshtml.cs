@@ -8,6 +8,7 @@ using SentimentWatch.Cases;
 using SentimentWatch.Cases.Api;
 using SentimentWatch.Cases.Domain;
 using SentimentWatch.Cases.Workflow;
+using SentimentWatch.Web.Infrastructure;
 
 namespace SentimentWatch.Web.Pages.Cases;
 
@@ -166,61 +167,143 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
             return Forbid();
         }
 
-        var back = "/cases" + QueryString.Create(Request.Query.Where(q => q.Key != "handler").SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
-        var chosen = (pick ?? []).Select(ParsePick).ToList();
-        if (chosen.Count == 0 || chosen.Any(c => c is null))
+        var chosen = Picks(pick, t["Choose the cases to assign: tick them in the list."], t["At most {0} cases can be assigned at once.", CaseQueries.MaxPageSize]);
+        if (chosen is null)
         {
-            BulkProblems = t["Choose the cases to assign: tick them in the list."];
-            return Redirect(back);
-        }
-
-        if (chosen.Count > CaseQueries.MaxPageSize)
-        {
-            BulkProblems = t["At most {0} cases can be assigned at once.", CaseQueries.MaxPageSize];
-            return Redirect(back);
+            return Redirect(Back);
         }
 
         if (string.IsNullOrWhiteSpace(agent) || Agents.All(a => a.Id != agent))
         {
             BulkProblems = t["Choose the agent to assign the cases to."];
-            return Redirect(back);
+            return Redirect(Back);
         }
 
         var who = User.Identity?.Name ?? "unknown";
         var done = 0;
         var problems = new List<string>();
-        foreach (var (id, version) in chosen.Select(c => c!.Value))
+        foreach (var (id, version) in chosen)
         {
             var outcome = await desk.AssignAsync(id, version, agent, who, cancellationToken);
-            switch (outcome.Kind)
+            if (outcome.Kind == CaseOutcomeKind.Ok)
             {
-                case CaseOutcomeKind.Ok:
-                    done++;
-                    break;
-                case CaseOutcomeKind.Stale:
-                    problems.Add(t["#{0} changed since the queue was loaded and was not assigned; open it to see who has it now.", id]);
-                    break;
-                case CaseOutcomeKind.NotFound:
-                    problems.Add(t["There is no case #{0}.", id]);
-                    break;
-                default:
-                    problems.Add(CaseProblemText.Say(outcome, t));
-                    break;
+                done++;
+            }
+            else
+            {
+                problems.Add(outcome.Kind == CaseOutcomeKind.Stale
+                    ? t["#{0} changed since the queue was loaded and was not assigned; open it to see who has it now.", id]
+                    : Problem(id, outcome));
             }
         }
 
         var name = Names.Person(agent);
         Notice = done == 0 ? null : done == 1 ? t["Assigned 1 case to {0}.", name].Value : t["Assigned {0} cases to {1}.", done, name].Value;
-        // Kept in a cookie across the redirect: the first ten are named, the rest counted.
+        Report(problems, more => t["…and {0} more cases were not assigned.", more]);
+        return Redirect(Back);
+    }
+
+    /// <summary>The statuses the queue moves ticked cases to (the moves of <c>transition</c>; <c>assigned</c> is the assignment above).</summary>
+    public static readonly string[] BulkStatuses = ["in_progress", "waiting_on_customer", "resolved", "closed"];
+
+    /// <summary>The root causes a resolution names (<c>Cases:RootCauses</c>).</summary>
+    public IReadOnlyList<string> RootCauses => options.CurrentValue.RootCauses;
+
+    public string RootCauseName(string code) => t["rootcause-" + code] is { ResourceNotFound: false } label ? label.Value : code;
+
+    /// <summary>
+    /// Moves the chosen cases to one status, as <c>POST /api/cases/{id}/transition</c> with <c>If-Match</c> for each: one
+    /// resolution summary and root cause for all (a burst of complaints about one incident is resolved with one answer), the
+    /// reason recorded on each case's audit. A case changed since the queue was loaded, or one that cannot make the move, is
+    /// left as it is and named.
+    /// </summary>
+    public async Task<IActionResult> OnPostTransitionAsync(string[]? pick, string? to, string? summary, string? rootCause, string? reason, CancellationToken cancellationToken)
+    {
+        if (!CanWork)
+        {
+            return Forbid();
+        }
+
+        var chosen = Picks(pick, t["Choose the cases to move: tick them in the list."], t["At most {0} cases can be moved at once.", CaseQueries.MaxPageSize]);
+        if (chosen is null)
+        {
+            return Redirect(Back);
+        }
+
+        if (string.IsNullOrWhiteSpace(to) || !BulkStatuses.Contains(to.Trim(), StringComparer.Ordinal))
+        {
+            BulkProblems = t["Choose the status to move the cases to."];
+            return Redirect(Back);
+        }
+
+        to = to.Trim();
+        if (to == "resolved" && (string.IsNullOrWhiteSpace(summary) || string.IsNullOrWhiteSpace(rootCause) || !RootCauses.Contains(rootCause.Trim(), StringComparer.Ordinal)))
+        {
+            // Said once for the whole batch, not once per case.
+            BulkProblems = t["To resolve cases, write the resolution summary and choose a root cause; it is recorded on each case."];
+            return Redirect(Back);
+        }
+
+        var who = User.Identity?.Name ?? "unknown";
+        var done = 0;
+        var problems = new List<string>();
+        foreach (var (id, version) in chosen)
+        {
+            var outcome = await desk.TransitionAsync(id, version, to, summary, rootCause, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), who, cancellationToken);
+            if (outcome.Kind == CaseOutcomeKind.Ok)
+            {
+                done++;
+            }
+            else
+            {
+                problems.Add(outcome.Kind == CaseOutcomeKind.Stale
+                    ? t["#{0} changed since the queue was loaded and was not moved; open it to see where it is now.", id]
+                    : Problem(id, outcome));
+            }
+        }
+
+        var status = t.CaseStatus(to);
+        Notice = done == 0 ? null : done == 1 ? t["Moved 1 case to {0}.", status].Value : t["Moved {0} cases to {1}.", done, status].Value;
+        Report(problems, more => t["…and {0} more cases were not moved.", more]);
+        return Redirect(Back);
+    }
+
+    // Back to the view the bulk action was posted from (filters, order, page).
+    private string Back => "/cases" + QueryString.Create(Request.Query.Where(q => q.Key != "handler").SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
+
+    // The ticked cases (id:version), or null with the problem said when none is ticked, one is malformed, or too many are.
+    private List<(long Id, int Version)>? Picks(string[]? pick, string none, string tooMany)
+    {
+        var chosen = (pick ?? []).Select(ParsePick).ToList();
+        if (chosen.Count == 0 || chosen.Any(c => c is null))
+        {
+            BulkProblems = none;
+            return null;
+        }
+
+        if (chosen.Count > CaseQueries.MaxPageSize)
+        {
+            BulkProblems = tooMany;
+            return null;
+        }
+
+        return [.. chosen.Select(c => c!.Value)];
+    }
+
+    private string Problem(long id, CaseOutcome outcome) =>
+        outcome.Kind == CaseOutcomeKind.NotFound ? t["There is no case #{0}.", id] : CaseProblemText.Say(outcome, t);
+
+    // Kept in a cookie across the redirect: the first ten are named, the rest counted.
+    private void Report(List<string> problems, Func<int, string> more)
+    {
         const int Named = 10;
         var listed = problems.Take(Named).ToList();
         if (problems.Count > Named)
         {
-            listed.Add(t["…and {0} more cases were not assigned.", problems.Count - Named]);
+            listed.Add(more(problems.Count - Named));
         }
 
         BulkProblems = listed.Count == 0 ? null : string.Join("\n", listed);
-        return Redirect(back);
     }
 
     private static (long Id, int Version)? ParsePick(string value)
