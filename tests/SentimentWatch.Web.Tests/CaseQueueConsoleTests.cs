@@ -274,6 +274,10 @@ public sealed class CaseQueueConsoleTests(ConsoleFixture fixture) : ConsoleTest(
         await Assertions.Expect(page.GetByTestId("bulk-problems")).ToHaveTextAsync("To resolve cases, write the resolution summary and choose a root cause; it is recorded on each case.");
         (await GetAsync($"/api/cases/{first}")).GetProperty("case").GetProperty("status").GetString().ShouldBe("new");
 
+        // The refused batch comes back as it was typed: the move still open, resolved still chosen; only the ticks are redone.
+        await Assertions.Expect(page.GetByTestId("bulk-move")).ToHaveJSPropertyAsync("open", true);
+        await Assertions.Expect(page.Locator("#bulk-to")).ToHaveValueAsync("resolved");
+
         foreach (var id in new[] { first, second, moved })
         {
             await page.GetByTestId($"pick-{id}").CheckAsync();
@@ -281,13 +285,14 @@ public sealed class CaseQueueConsoleTests(ConsoleFixture fixture) : ConsoleTest(
 
         // A colleague starts work on one of them after the queue was loaded: the batch must not resolve it over their head.
         await PostAsync($"/api/cases/{moved}/transition", new { to = "in_progress", reason = "calling the customer (test)" });
-        await page.GetByTestId("bulk-move").Locator("summary").ClickAsync();
-        await page.Locator("#bulk-to").SelectOptionAsync("resolved");
         await page.Locator("#bulk-summary").FillAsync("Batch recalled and replaced; refunds issued to everyone who wrote in.");
         await page.Locator("#bulk-root-cause").SelectOptionAsync("product_defect");
         await page.Locator("#bulk-reason").FillAsync("one incident, one answer");
+
+        // An agent left chosen in the assignment above must not matter: Enter in the move's text field moves the cases.
+        await page.Locator("#bulk-agent").SelectOptionAsync("agent-wu");
         await ShotAsync(page, "form");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Change status", Exact = true }).ClickAsync();
+        await page.Locator("#bulk-reason").PressAsync("Enter");
 
         await Assertions.Expect(page.GetByTestId("notice")).ToHaveTextAsync("Moved 2 cases to resolved.");
         await Assertions.Expect(page.GetByTestId("bulk-problems")).ToHaveTextAsync($"#{moved} changed since the queue was loaded and was not moved; open it to see where it is now.");
@@ -305,6 +310,7 @@ public sealed class CaseQueueConsoleTests(ConsoleFixture fixture) : ConsoleTest(
             detail.GetProperty("case").GetProperty("status").GetString().ShouldBe("resolved");
             detail.GetProperty("resolutionSummary").GetString().ShouldBe("Batch recalled and replaced; refunds issued to everyone who wrote in.");
             detail.GetProperty("rootCause").GetString().ShouldBe("product_defect");
+            detail.GetProperty("case").GetProperty("owner").GetString().ShouldNotBe("agent-wu", "Enter moved the cases; it did not assign them");
             detail.GetProperty("audit").EnumerateArray().ShouldContain(a => a.GetProperty("what").GetString() == "status"
                 && a.GetProperty("after").GetString() == "resolved" && a.GetProperty("reason").GetString() == "one incident, one answer");
         }

@@ -203,6 +203,15 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
         return Redirect(Back);
     }
 
+    /// <summary>What was typed into the status move when the batch was refused, so it is not typed again (kept across the redirect).</summary>
+    [TempData] public string? BulkTo { get; set; }
+    [TempData] public string? BulkSummary { get; set; }
+    [TempData] public string? BulkRootCause { get; set; }
+    [TempData] public string? BulkReason { get; set; }
+
+    /// <summary>The status move stays open after a refused batch.</summary>
+    public bool BulkMoveOpen => BulkTo is not null || BulkSummary is not null || BulkRootCause is not null || BulkReason is not null;
+
     /// <summary>The statuses the queue moves ticked cases to (the moves of <c>transition</c>; <c>assigned</c> is the assignment above).</summary>
     public static readonly string[] BulkStatuses = ["in_progress", "waiting_on_customer", "resolved", "closed"];
 
@@ -224,24 +233,35 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
             return Forbid();
         }
 
+        // A batch refused before any case is touched comes back with what was typed (the ticks are the only thing to redo).
+        IActionResult Refuse(string problem)
+        {
+            BulkProblems = problem;
+            (BulkTo, BulkSummary, BulkRootCause, BulkReason) = (to ?? "", Kept(summary), Kept(rootCause), Kept(reason));
+            return Redirect(Back);
+        }
+
         var chosen = Picks(pick, t["Choose the cases to move: tick them in the list."], t["At most {0} cases can be moved at once.", CaseQueries.MaxPageSize]);
         if (chosen is null)
         {
-            return Redirect(Back);
+            return Refuse(BulkProblems!);
         }
 
         if (string.IsNullOrWhiteSpace(to) || !BulkStatuses.Contains(to.Trim(), StringComparer.Ordinal))
         {
-            BulkProblems = t["Choose the status to move the cases to."];
-            return Redirect(Back);
+            return Refuse(t["Choose the status to move the cases to."]);
         }
 
         to = to.Trim();
+        if (summary?.Length > CaseTextLimits.MaxSummaryLength || reason?.Length > CaseTextLimits.MaxSummaryLength)
+        {
+            return Refuse(t["The resolution summary and the reason can each be at most {0} characters.", CaseTextLimits.MaxSummaryLength.ToString("N0", System.Globalization.CultureInfo.CurrentCulture)]);
+        }
+
         if (to == "resolved" && (string.IsNullOrWhiteSpace(summary) || string.IsNullOrWhiteSpace(rootCause) || !RootCauses.Contains(rootCause.Trim(), StringComparer.Ordinal)))
         {
             // Said once for the whole batch, not once per case.
-            BulkProblems = t["To resolve cases, write the resolution summary and choose a root cause; it is recorded on each case."];
-            return Redirect(Back);
+            return Refuse(t["To resolve cases, write the resolution summary and choose a root cause; it is recorded on each case."]);
         }
 
         var who = User.Identity?.Name ?? "unknown";
@@ -267,6 +287,9 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
         Report(problems, more => t["…and {0} more cases were not moved.", more]);
         return Redirect(Back);
     }
+
+    // What was typed, kept for the form only when it fits in the cookie that carries it (a pasted essay is not kept).
+    private static string Kept(string? text) => text is { Length: <= 500 } ? text : "";
 
     // Back to the view the bulk action was posted from (filters, order, page).
     private string Back => "/cases" + QueryString.Create(Request.Query.Where(q => q.Key != "handler").SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
