@@ -262,6 +262,10 @@ public sealed class CaseQueueConsoleTests(ConsoleFixture fixture) : ConsoleTest(
         ids.Count.ShouldBeGreaterThanOrEqualTo(3, "the demo opens enough new cases");
         var (first, second, moved) = (ids[^1], ids[^2], ids[^3]);
 
+        // The form's default button (Enter moves, never assigns) is not drawn.
+        await Assertions.Expect(page.Locator("#bulk > button[hidden]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#bulk > button[hidden]")).ToBeHiddenAsync();
+
         // Resolving without the summary: refused for the batch, in one line, nothing moved.
         foreach (var id in new[] { first, second })
         {
