@@ -180,22 +180,8 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
         }
 
         var who = User.Identity?.Name ?? "unknown";
-        var done = 0;
-        var problems = new List<string>();
-        foreach (var (id, version) in chosen)
-        {
-            var outcome = await desk.AssignAsync(id, version, agent, who, cancellationToken);
-            if (outcome.Kind == CaseOutcomeKind.Ok)
-            {
-                done++;
-            }
-            else
-            {
-                problems.Add(outcome.Kind == CaseOutcomeKind.Stale
-                    ? t["#{0} changed since the queue was loaded and was not assigned; open it to see who has it now.", id]
-                    : Problem(id, outcome));
-            }
-        }
+        var (done, problems) = await EachAsync(chosen, (id, version) => desk.AssignAsync(id, version, agent, who, cancellationToken),
+            id => t["#{0} changed since the queue was loaded and was not assigned; open it to see who has it now.", id]);
 
         var name = Names.Person(agent);
         Notice = done == 0 ? null : done == 1 ? t["Assigned 1 case to {0}.", name].Value : t["Assigned {0} cases to {1}.", done, name].Value;
@@ -265,22 +251,9 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
         }
 
         var who = User.Identity?.Name ?? "unknown";
-        var done = 0;
-        var problems = new List<string>();
-        foreach (var (id, version) in chosen)
-        {
-            var outcome = await desk.TransitionAsync(id, version, to, summary, rootCause, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), who, cancellationToken);
-            if (outcome.Kind == CaseOutcomeKind.Ok)
-            {
-                done++;
-            }
-            else
-            {
-                problems.Add(outcome.Kind == CaseOutcomeKind.Stale
-                    ? t["#{0} changed since the queue was loaded and was not moved; open it to see where it is now.", id]
-                    : Problem(id, outcome));
-            }
-        }
+        var why = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        var (done, problems) = await EachAsync(chosen, (id, version) => desk.TransitionAsync(id, version, to, summary, rootCause, why, who, cancellationToken),
+            id => t["#{0} changed since the queue was loaded and was not moved; open it to see where it is now.", id]);
 
         var status = t.CaseStatus(to);
         Notice = done == 0 ? null : done == 1 ? t["Moved 1 case to {0}.", status].Value : t["Moved {0} cases to {1}.", done, status].Value;
@@ -313,8 +286,33 @@ public sealed class IndexModel(CaseQueries queries, CaseDesk desk, IOptionsMonit
         return [.. chosen.Select(c => c!.Value)];
     }
 
-    private string Problem(long id, CaseOutcome outcome) =>
-        outcome.Kind == CaseOutcomeKind.NotFound ? t["There is no case #{0}.", id] : CaseProblemText.Say(outcome, t);
+    // One command per ticked case, in order: how many were done, and what each of the others came to in the reader's language.
+    private async Task<(int Done, List<string> Problems)> EachAsync(List<(long Id, int Version)> chosen, Func<long, int, Task<CaseOutcome>> command, Func<long, string> stale)
+    {
+        var done = 0;
+        var problems = new List<string>();
+        foreach (var (id, version) in chosen)
+        {
+            var outcome = await command(id, version);
+            switch (outcome.Kind)
+            {
+                case CaseOutcomeKind.Ok:
+                    done++;
+                    break;
+                case CaseOutcomeKind.Stale:
+                    problems.Add(stale(id));
+                    break;
+                case CaseOutcomeKind.NotFound:
+                    problems.Add(t["There is no case #{0}.", id]);
+                    break;
+                default:
+                    problems.Add(CaseProblemText.Say(outcome, t));
+                    break;
+            }
+        }
+
+        return (done, problems);
+    }
 
     // Kept in a cookie across the redirect: the first ten are named, the rest counted.
     private void Report(List<string> problems, Func<int, string> more)
