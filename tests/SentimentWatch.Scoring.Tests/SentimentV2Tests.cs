@@ -172,6 +172,18 @@ public sealed class SentimentV2Tests
     public void Chinese_harm_reports_are_still_found(string text, string term) =>
         HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBe(term);
 
+    // Decision 245: an injury in sports news is roster news, unless the sentence names the writer or someone close to them.
+    [Theory]
+    [InlineData("Spurs striker Emmanuel Adebayor will miss Thursday's game against Lazio with a hamstring injury.", null)]
+    [InlineData("Ricky Ponting was pulled out of a Sheffield Shield game on Friday with a hamstring injury", null)]
+    [InlineData("Steve Finn is now injured on day 1 of the 1st tour game", null)]
+    [InlineData("my son got injured at his football game last night", "injured")]
+    [InlineData("Niece reinjured ankle @ last night b-ball game", "reinjure")]
+    [InlineData("Four were killed, 19 injured when a bomb demolished the building", "killed")]
+    [InlineData("two workers injured in the warehouse fire", "injured")]
+    public void Injuries_in_sports_news_are_not_harm_reports_but_ones_close_to_the_writer_are(string text, string? term) =>
+        HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBe(term);
+
     // Decision 243: a term where it does not mean harm (a handle, a title, an insect with no food, a phone) is dismissed; a
     // negated or hedged one is not (it still speaks of harm, and the list may misread a report), nor is a post holding one
     // beside a dismissed term; and a report is a report.

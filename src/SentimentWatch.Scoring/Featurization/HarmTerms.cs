@@ -37,6 +37,20 @@ public sealed class HarmTerms
     // died", "the battery has died"). Keyed by the term's first stem, the blocking words by stem.
     private readonly Dictionary<string, HashSet<string>> _blockers;
 
+    // Written "!word ~ term" (decision 245): the term reports no harm when that word is anywhere in its sentence and the sentence
+    // names neither the writer nor someone close to them ("Adebayor will miss Thursday's game with a hamstring injury"; "my son
+    // got injured at his game" is still harm). Keyed by the term's first stem, the context words by stem.
+    private readonly Dictionary<string, HashSet<string>> _sentenceBlockers;
+
+    // Words that make an injury someone's own news, not a roster's: the writer, or someone close to them ("Niece … reinjured ankle
+    // @ last night b-ball game" is a report; a fresh crisis-check item lost by the first version, without the relations).
+    private static readonly string[] Personal =
+    [
+        "i", "im", "my", "me", "mine", "myself", "we", "our", "us", "son", "daughter", "kid", "kids", "child", "baby", "niece", "nephew",
+        "brother", "sister", "mom", "mum", "dad", "husband", "wife", "boyfriend", "girlfriend", "friend", "cousin", "aunt", "uncle",
+        "grandma", "grandpa",
+    ];
+
     public HarmTerms(IEnumerable<string> terms)
     {
         var list = terms.Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0 && t[0] != '#').Distinct().ToList();
@@ -51,11 +65,14 @@ public sealed class HarmTerms
         var blockers = list.Where(t => t[0] == '!' && t.Contains(" ... ", StringComparison.Ordinal)).Select(t => t[1..].Split(" ... ", 2))
             .Select(p => (Word: EnglishTerm.Parse(p[0]).Words, Term: EnglishTerm.Parse(p[1]).Words)).Where(p => p.Word.Length == 1 && p.Term.Length > 0).ToList();
         _blockers = blockers.GroupBy(b => b.Term[0]).ToDictionary(g => g.Key, g => g.Select(b => b.Word[0]).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
-        _exceptions = list.Where(t => t[0] == '!' && !t.Any(IsCjk) && !t.Contains(" ... ", StringComparison.Ordinal)).Select(t => EnglishTerm.Parse(t[1..])).Where(t => t.Words.Length > 0 && !t.Exact)
+        _sentenceBlockers = list.Where(t => t[0] == '!' && t.Contains(" ~ ", StringComparison.Ordinal)).Select(t => t[1..].Split(" ~ ", 2))
+            .Select(p => (Word: EnglishTerm.Parse(p[0]).Words, Term: EnglishTerm.Parse(p[1]).Words)).Where(p => p.Word.Length == 1 && p.Term.Length > 0)
+            .GroupBy(b => b.Term[0]).ToDictionary(g => g.Key, g => g.Select(b => b.Word[0]).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        _exceptions = list.Where(t => t[0] == '!' && !t.Any(IsCjk) && !t.Contains(" ... ", StringComparison.Ordinal) && !t.Contains(" ~ ", StringComparison.Ordinal)).Select(t => EnglishTerm.Parse(t[1..])).Where(t => t.Words.Length > 0 && !t.Exact)
             .GroupBy(t => t.Words[0]).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal)
             .GetAlternateLookup<ReadOnlySpan<char>>();
         Version = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{Training.TrainingRun.StableHash("stem1+hedge2+handle2\n" + string.Join('\n', list)):x8}");
+            $"{Training.TrainingRun.StableHash("stem1+hedge2+handle2+sentence1\n" + string.Join('\n', list)):x8}");
     }
 
     /// <summary>The shipped list (Lexicon/harm-terms.tsv).</summary>
@@ -255,7 +272,7 @@ public sealed class HarmTerms
                 continue;
             }
 
-            var notHarm = start < maskedUntil || Blocked(stem, text[..start]);
+            var notHarm = start < maskedUntil || Blocked(stem, text[..start]) || SentenceBlocked(stem, text, start);
             if (!notHarm && !EnglishNegated(text[..start]))
             {
                 return found;
@@ -399,6 +416,41 @@ public sealed class HarmTerms
         }
 
         return previous.TakeLast(3).Any(words.Contains);
+    }
+
+    // A context word anywhere in the term's sentence, and no personal word there (decision 245).
+    private bool SentenceBlocked(ReadOnlySpan<char> stem, ReadOnlySpan<char> text, int at)
+    {
+        if (_sentenceBlockers.Count == 0 || !_sentenceBlockers.TryGetValue(stem.ToString(), out var words))
+        {
+            return false;
+        }
+
+        var from = text[..at].LastIndexOfAny(".!?;\n") + 1;
+        var to = text[at..].IndexOfAny(".!?;\n");
+        var sentence = text[from..(to < 0 ? text.Length : at + to)];
+        Span<char> buffer = stackalloc char[MaxWordLength];
+        var context = false;
+        for (var i = 0; NextWord(sentence, ref i, out var start, out var length);)
+        {
+            if (length > MaxWordLength)
+            {
+                continue;
+            }
+
+            var word = sentence.Slice(start, length);
+            foreach (var person in Personal)
+            {
+                if (word.SequenceEqual(person))
+                {
+                    return false;
+                }
+            }
+
+            context |= words.Contains(Stem(word, buffer).ToString());
+        }
+
+        return context;
     }
 
     // "no one was injured", "nobody got hurt", "didn't get sick": a negator among the two words before.
