@@ -172,7 +172,8 @@ public sealed class SentimentV2Tests
     public void Chinese_harm_reports_are_still_found(string text, string term) =>
         HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBe(term);
 
-    // Decision 245: an injury in sports news is roster news, unless the sentence names the writer or someone close to them.
+    // Decision 245: an injury in sports news is roster news, unless the sentence names the writer or someone close to them, or
+    // counts casualties just before it (a reviewer's examples of real reports among the second group).
     [Theory]
     [InlineData("Spurs striker Emmanuel Adebayor will miss Thursday's game against Lazio with a hamstring injury.", null)]
     [InlineData("Ricky Ponting was pulled out of a Sheffield Shield game on Friday with a hamstring injury", null)]
@@ -181,6 +182,11 @@ public sealed class SentimentV2Tests
     [InlineData("Niece reinjured ankle @ last night b-ball game", "reinjure")]
     [InlineData("Four were killed, 19 injured when a bomb demolished the building", "killed")]
     [InlineData("two workers injured in the warehouse fire", "injured")]
+    [InlineData("Stand collapses at cricket match, 30 fans injured", "injured")]
+    [InlineData("Friends got injured when the bleachers collapsed at the game", "injured")]
+    [InlineData("Hurricane season: 12 injured as storm hits", "injured")]
+    [InlineData("Coach overturns on the M6, 20 injured.", "injured")]
+    [InlineData("Mother injured at the game when the railing gave way", "injured")]
     public void Injuries_in_sports_news_are_not_harm_reports_but_ones_close_to_the_writer_are(string text, string? term) =>
         HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBe(term);
 

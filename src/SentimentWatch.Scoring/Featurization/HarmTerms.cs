@@ -43,13 +43,28 @@ public sealed class HarmTerms
     private readonly Dictionary<string, HashSet<string>> _sentenceBlockers;
 
     // Words that make an injury someone's own news, not a roster's: the writer, or someone close to them ("Niece … reinjured ankle
-    // @ last night b-ball game" is a report; a fresh crisis-check item lost by the first version, without the relations).
-    private static readonly string[] Personal =
-    [
-        "i", "im", "my", "me", "mine", "myself", "we", "our", "us", "son", "daughter", "kid", "kids", "child", "baby", "niece", "nephew",
-        "brother", "sister", "mom", "mum", "dad", "husband", "wife", "boyfriend", "girlfriend", "friend", "cousin", "aunt", "uncle",
-        "grandma", "grandpa",
-    ];
+    // @ last night b-ball game" is a report; a fresh crisis-check item lost by the first version, without the relations). By stem,
+    // so plurals count (friends, sons).
+    private static readonly HashSet<string> Personal = Stems(
+        "i", "im", "my", "me", "mine", "myself", "we", "our", "us", "son", "daughter", "kid", "child", "children", "baby", "niece",
+        "nephew", "brother", "sister", "mom", "mum", "mother", "dad", "father", "parent", "family", "husband", "wife", "boyfriend",
+        "girlfriend", "friend", "cousin", "aunt", "uncle", "grandma", "grandpa");
+
+    // A count among the two words before the term makes it casualty news, not a roster's ("30 fans injured", "dozens injured").
+    private static readonly HashSet<string> Counts = Stems(
+        "dozen", "dozens", "several", "many", "people", "fans", "spectators", "workers", "passengers", "students", "others", "hundreds");
+
+    private static HashSet<string> Stems(params string[] words)
+    {
+        Span<char> buffer = stackalloc char[MaxWordLength];
+        var stems = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var word in words)
+        {
+            stems.Add(Stem(word, buffer).ToString());
+        }
+
+        return stems;
+    }
 
     public HarmTerms(IEnumerable<string> terms)
     {
@@ -418,7 +433,7 @@ public sealed class HarmTerms
         return previous.TakeLast(3).Any(words.Contains);
     }
 
-    // A context word anywhere in the term's sentence, and no personal word there (decision 245).
+    // A context word anywhere in the term's sentence, no personal word there, and no count just before the term (decision 245).
     private bool SentenceBlocked(ReadOnlySpan<char> stem, ReadOnlySpan<char> text, int at)
     {
         if (_sentenceBlockers.Count == 0 || !_sentenceBlockers.TryGetValue(stem.ToString(), out var words))
@@ -426,31 +441,39 @@ public sealed class HarmTerms
             return false;
         }
 
-        var from = text[..at].LastIndexOfAny(".!?;\n") + 1;
-        var to = text[at..].IndexOfAny(".!?;\n");
+        var from = text[..at].LastIndexOfAny(".!?:;") + 1;
+        var to = text[at..].IndexOfAny(".!?:;");
         var sentence = text[from..(to < 0 ? text.Length : at + to)];
+        var term = at - from;
         Span<char> buffer = stackalloc char[MaxWordLength];
         var context = false;
+        var before = new List<string>();
         for (var i = 0; NextWord(sentence, ref i, out var start, out var length);)
         {
-            if (length > MaxWordLength)
+            var word = length > MaxWordLength ? "" : Stem(sentence.Slice(start, length), buffer).ToString();
+            if (Personal.Contains(word))
             {
-                continue;
+                return false;
             }
 
-            var word = sentence.Slice(start, length);
-            foreach (var person in Personal)
+            if (start < term)
             {
-                if (word.SequenceEqual(person))
-                {
-                    return false;
-                }
+                before.Add(word);
             }
 
-            context |= words.Contains(Stem(word, buffer).ToString());
+            context |= words.Contains(word);
         }
 
-        return context;
+        // "30 fans injured", "19 injured": a number (digits are not words, so an empty slot before the term) or a count word.
+        var counted = before.TakeLast(2).Any(Counts.Contains) || CountBefore(sentence[..term]);
+        return context && !counted;
+    }
+
+    // A number among the characters just before the term ("19 injured", "30 fans injured").
+    private static bool CountBefore(ReadOnlySpan<char> before)
+    {
+        var words = before.ToString().Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries);
+        return words.TakeLast(2).Any(w => w.Length > 0 && char.IsAsciiDigit(w[0]));
     }
 
     // "no one was injured", "nobody got hurt", "didn't get sick": a negator among the two words before.
