@@ -77,18 +77,20 @@ public sealed class HarmTerms
             .GetAlternateLookup<ReadOnlySpan<char>>();
         _byWord = english.Where(t => t.Exact).GroupBy(t => t.Words[0]).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal)
             .GetAlternateLookup<ReadOnlySpan<char>>();
-        var blockers = list.Where(t => t[0] == '!' && t.Contains(" ... ", StringComparison.Ordinal)).Select(t => t[1..].Split(" ... ", 2))
-            .Select(p => (Word: EnglishTerm.Parse(p[0]).Words, Term: EnglishTerm.Parse(p[1]).Words)).Where(p => p.Word.Length == 1 && p.Term.Length > 0).ToList();
-        _blockers = blockers.GroupBy(b => b.Term[0]).ToDictionary(g => g.Key, g => g.Select(b => b.Word[0]).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
-        _sentenceBlockers = list.Where(t => t[0] == '!' && t.Contains(" ~ ", StringComparison.Ordinal)).Select(t => t[1..].Split(" ~ ", 2))
-            .Select(p => (Word: EnglishTerm.Parse(p[0]).Words, Term: EnglishTerm.Parse(p[1]).Words)).Where(p => p.Word.Length == 1 && p.Term.Length > 0)
-            .GroupBy(b => b.Term[0]).ToDictionary(g => g.Key, g => g.Select(b => b.Word[0]).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        _blockers = Blockers(list, " ... ");
+        _sentenceBlockers = Blockers(list, " ~ ");
         _exceptions = list.Where(t => t[0] == '!' && !t.Any(IsCjk) && !t.Contains(" ... ", StringComparison.Ordinal) && !t.Contains(" ~ ", StringComparison.Ordinal)).Select(t => EnglishTerm.Parse(t[1..])).Where(t => t.Words.Length > 0 && !t.Exact)
             .GroupBy(t => t.Words[0]).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal)
             .GetAlternateLookup<ReadOnlySpan<char>>();
         Version = string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{Training.TrainingRun.StableHash("stem1+hedge2+handle2+sentence1\n" + string.Join('\n', list)):x8}");
     }
+
+    // Lines "!word<separator>term": the blocking words (by stem) keyed by the stem of the term's first word.
+    private static Dictionary<string, HashSet<string>> Blockers(List<string> list, string separator) =>
+        list.Where(t => t[0] == '!' && t.Contains(separator, StringComparison.Ordinal)).Select(t => t[1..].Split(separator, 2))
+            .Select(p => (Word: EnglishTerm.Parse(p[0]).Words, Term: EnglishTerm.Parse(p[1]).Words)).Where(p => p.Word.Length == 1 && p.Term.Length > 0)
+            .GroupBy(b => b.Term[0]).ToDictionary(g => g.Key, g => g.Select(b => b.Word[0]).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
 
     /// <summary>The shipped list (Lexicon/harm-terms.tsv).</summary>
     public static HarmTerms Shipped { get; } = new(ReadResource("harm-terms.tsv"));
@@ -421,7 +423,7 @@ public sealed class HarmTerms
             return false;
         }
 
-        before = before[(before.LastIndexOfAny(".!?:;\n") + 1)..];
+        before = before[(before.LastIndexOfAny(EnglishSentenceEnds) + 1)..];
 
         Span<char> buffer = stackalloc char[MaxWordLength];
         var previous = new List<string>();
@@ -441,8 +443,8 @@ public sealed class HarmTerms
             return false;
         }
 
-        var from = text[..at].LastIndexOfAny(".!?:;") + 1;
-        var to = text[at..].IndexOfAny(".!?:;");
+        var from = text[..at].LastIndexOfAny(EnglishSentenceEnds) + 1;
+        var to = text[at..].IndexOfAny(EnglishSentenceEnds);
         var sentence = text[from..(to < 0 ? text.Length : at + to)];
         var term = at - from;
         Span<char> buffer = stackalloc char[MaxWordLength];
@@ -562,6 +564,9 @@ public sealed class HarmTerms
     }
 
     private const string SentenceEnds = "。！!？?；;\n";
+
+    // Where an English sentence ends for the blockers (folded text holds no line breaks: whitespace is a space by then).
+    private const string EnglishSentenceEnds = ".!?:;";
 
     /// <summary>An English term as listed, its words (stemmed unless the term is written "=term": then exact).</summary>
     private sealed record EnglishTerm(string Term, string[] Words, bool Exact)
