@@ -190,6 +190,39 @@ public sealed class SentimentV2Tests
     public void Injuries_in_sports_news_are_not_harm_reports_but_ones_close_to_the_writer_are(string text, string? term) =>
         HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBe(term);
 
+    // Decision 246: a death reports harm only when the post says what caused it or its sentence whose it is; "killed" as praise
+    // is none, and a praise phrase never runs across a sentence or a comma.
+    [Theory]
+    [InlineData("my cousin died last night", "died")]
+    [InlineData("A customer died after eating at the buffet", "died")]
+    [InlineData("At least 40 died when the bus left the road", "died")]
+    [InlineData("I'm so sorry for the horses who died at the polo match.", "died")]
+    [InlineData("Two passengers died in the crash on the A1", "died")]
+    [InlineData("Oh man JG Ballard died.  RIP.", null)]
+    [InlineData("just watched the 3rd season of The O.C., Marissa died. Very sad", null)]
+    [InlineData("This died between Rousey and Mayweather", null)]
+    [InlineData("Mushu wearing the foam guitar after our show. We killed it", null)]
+    [InlineData("Kendrick killed this beat better", null)]
+    [InlineData("Four were killed when a bomb demolished the building", "killed")]
+    [InlineData("A man died on a Ryanair flight from Dublin last night and nobody helped", "died")]
+    [InlineData("My daughter had the chicken at your restaurant on Monday. She died.", "died")]
+    [InlineData("Ten more have died, the health department says", "died")]
+    [InlineData("Two died at the Amazon warehouse", "died")]
+    [InlineData("Well, wondering how many times Tom Cruise died in Edge of Tomorrow", null)]
+    [InlineData("A worker was killed. It happened at the plant on 5th", "killed")]
+    [InlineData("A teen was killed this weekend when the car rolled over", "killed")]
+    [InlineData("Driver killed, it was on autopilot", "killed")]
+    public void A_death_reports_harm_when_the_post_names_whose_or_what_caused_it(string text, string? term)
+    {
+        var judgement = HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold(text));
+        judgement.Term.ShouldBe(term);
+        judgement.Dismissed.ShouldBe(term is null);
+    }
+
+    [Fact]
+    public void A_context_of_more_than_one_word_is_refused_when_the_list_loads_since_it_could_never_match() =>
+        Should.Throw<InvalidDataException>(() => new HarmTerms(["died?after|heart attack"])).Message.ShouldContain("heart attack");
+
     // Decision 243: a term where it does not mean harm (a handle, a title, an insect with no food, a phone) is dismissed; a
     // negated or hedged one is not (it still speaks of harm, and the list may misread a report), nor is a post holding one
     // beside a dismissed term; and a report is a report.

@@ -54,6 +54,11 @@ public sealed class HarmTerms
     private static readonly HashSet<string> Counts = Stems(
         "dozen", "dozens", "several", "many", "people", "fans", "spectators", "workers", "passengers", "students", "others", "hundreds");
 
+    // Numbers written as words, for a count before a death ("Two died at the warehouse"); "one" is left out ("One of my fish died").
+    private static readonly HashSet<string> Numbers = Stems(
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty",
+        "forty", "fifty", "hundred", "hundreds", "thousand", "thousands", "dozen", "dozens");
+
     private static HashSet<string> Stems(params string[] words)
     {
         Span<char> buffer = stackalloc char[MaxWordLength];
@@ -83,7 +88,7 @@ public sealed class HarmTerms
             .GroupBy(t => t.Words[0]).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal)
             .GetAlternateLookup<ReadOnlySpan<char>>();
         Version = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{Training.TrainingRun.StableHash("stem1+hedge2+handle2+sentence1\n" + string.Join('\n', list)):x8}");
+            $"{Training.TrainingRun.StableHash("stem1+hedge2+handle2+sentence1+context1\n" + string.Join('\n', list)):x8}");
     }
 
     // Lines "!word<separator>term": the blocking words (by stem) keyed by the stem of the term's first word.
@@ -278,7 +283,7 @@ public sealed class HarmTerms
             {
                 foreach (var exception in exceptions)
                 {
-                    maskedUntil = Math.Max(maskedUntil, MatchEnd(exception, text, at, next));
+                    maskedUntil = Math.Max(maskedUntil, MatchEnd(exception, text, at, next, withinClause: true));
                 }
             }
 
@@ -289,10 +294,10 @@ public sealed class HarmTerms
                 continue;
             }
 
-            var notHarm = start < maskedUntil || Blocked(stem, text[..start]) || SentenceBlocked(stem, text, start);
+            var notHarm = start < maskedUntil || Blocked(stem, text[..start]) || SentenceBlocked(stem, text, start) || !InContext(found, text, start);
             if (!notHarm && !EnglishNegated(text[..start]))
             {
-                return found;
+                return found.Term;
             }
 
             dismissed |= notHarm;
@@ -302,26 +307,29 @@ public sealed class HarmTerms
         return null;
     }
 
-    private static string? Match(EnglishTerm[] candidates, ReadOnlySpan<char> text, int after, Span<char> buffer)
+    private static EnglishTerm? Match(EnglishTerm[] candidates, ReadOnlySpan<char> text, int after, Span<char> buffer)
     {
         foreach (var candidate in candidates)
         {
             if (MatchEnd(candidate, text, after, buffer) >= 0)
             {
-                return candidate.Term;
+                return candidate;
             }
         }
 
         return null;
     }
 
-    // Where the term's words end in the text when they follow from its first word (which ends at after), or -1.
-    private static int MatchEnd(EnglishTerm candidate, ReadOnlySpan<char> text, int after, Span<char> buffer)
+    // Where the term's words end in the text when they follow from its first word (which ends at after), or -1. An exception
+    // phrase (withinClause) holds only inside one clause: "we killed it" is praise, "a worker was killed. It happened …" is not.
+    private static int MatchEnd(EnglishTerm candidate, ReadOnlySpan<char> text, int after, Span<char> buffer, bool withinClause = false)
     {
         var at = after;
         for (var w = 1; w < candidate.Words.Length; w++)
         {
+            var end = at;
             if (!NextWord(text, ref at, out var start, out var length) || length > MaxWordLength
+                || (withinClause && text[end..start].IndexOfAny(ClauseEnds) >= 0)
                 || !(candidate.Exact ? text.Slice(start, length) : Stem(text.Slice(start, length), buffer)).SequenceEqual(candidate.Words[w]))
             {
                 return -1;
@@ -435,6 +443,58 @@ public sealed class HarmTerms
         return previous.TakeLast(3).Any(words.Contains);
     }
 
+    // A term written "term?word|word" (decision 246) reports harm only when its sentence says whose harm or what caused it: one of
+    // those words, a personal word (the writer or someone close), or a count just before it. "my cousin died last night", "a
+    // customer died after eating there", "40 died in the crash" are reports; "JG Ballard died. RIP", "Marissa died" (a TV series),
+    // "This died between Rousey and Mayweather" are not.
+    private static bool InContext(EnglishTerm term, ReadOnlySpan<char> text, int at)
+    {
+        if (term.Contexts.Count == 0)
+        {
+            return true;
+        }
+
+        // What caused it, anywhere in the post ("My daughter had the chicken at your restaurant. She died.").
+        Span<char> buffer = stackalloc char[MaxWordLength];
+        var contexts = term.Contexts.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var i = 0; NextWord(text, ref i, out var start, out var length);)
+        {
+            if (length <= MaxWordLength && contexts.Contains(Stem(text.Slice(start, length), buffer)))
+            {
+                return true;
+            }
+        }
+
+        // Whose harm, in its own sentence ("Frank Gifford died. … with my dad" is an obituary); a count among the three words
+        // before it ("Ten more have died", "At least 40 died").
+        var sentence = EnglishSentence(text, at, out var from);
+        var offset = at - from;
+        var before = new List<string>();
+        for (var i = 0; NextWord(sentence, ref i, out var start, out var length);)
+        {
+            var word = length > MaxWordLength ? "" : Stem(sentence.Slice(start, length), buffer).ToString();
+            if (Personal.Contains(word))
+            {
+                return true;
+            }
+
+            if (start < offset)
+            {
+                before.Add(word);
+            }
+        }
+
+        return before.TakeLast(3).Any(w => Counts.Contains(w) || Numbers.Contains(w)) || CountBefore(sentence[..offset], 3);
+    }
+
+    // The English sentence holding the character at (the term sits at at - from in it).
+    private static ReadOnlySpan<char> EnglishSentence(ReadOnlySpan<char> text, int at, out int from)
+    {
+        from = text[..at].LastIndexOfAny(EnglishSentenceEnds) + 1;
+        var to = text[at..].IndexOfAny(EnglishSentenceEnds);
+        return text[from..(to < 0 ? text.Length : at + to)];
+    }
+
     // A context word anywhere in the term's sentence, no personal word there, and no count just before the term (decision 245).
     private bool SentenceBlocked(ReadOnlySpan<char> stem, ReadOnlySpan<char> text, int at)
     {
@@ -443,9 +503,7 @@ public sealed class HarmTerms
             return false;
         }
 
-        var from = text[..at].LastIndexOfAny(EnglishSentenceEnds) + 1;
-        var to = text[at..].IndexOfAny(EnglishSentenceEnds);
-        var sentence = text[from..(to < 0 ? text.Length : at + to)];
+        var sentence = EnglishSentence(text, at, out var from);
         var term = at - from;
         Span<char> buffer = stackalloc char[MaxWordLength];
         var context = false;
@@ -472,10 +530,10 @@ public sealed class HarmTerms
     }
 
     // A number among the characters just before the term ("19 injured", "30 fans injured").
-    private static bool CountBefore(ReadOnlySpan<char> before)
+    private static bool CountBefore(ReadOnlySpan<char> before, int words = 2)
     {
-        var words = before.ToString().Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries);
-        return words.TakeLast(2).Any(w => w.Length > 0 && char.IsAsciiDigit(w[0]));
+        var previous = before.ToString().Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries);
+        return previous.TakeLast(words).Any(w => w.Length > 0 && char.IsAsciiDigit(w[0]));
     }
 
     // "no one was injured", "nobody got hurt", "didn't get sick": a negator among the two words before.
@@ -568,11 +626,29 @@ public sealed class HarmTerms
     // Where an English sentence ends for the blockers (folded text holds no line breaks: whitespace is a space by then).
     private const string EnglishSentenceEnds = ".!?:;";
 
-    /// <summary>An English term as listed, its words (stemmed unless the term is written "=term": then exact).</summary>
-    private sealed record EnglishTerm(string Term, string[] Words, bool Exact)
+    // What an exception phrase may not run across.
+    private const string ClauseEnds = ".!?:;,";
+
+    /// <summary>
+    /// An English term as listed, its words (stemmed unless the term is written "=term": then exact), and, for a term written
+    /// "term?word|word", the words (by stem) one of which its sentence must hold (decision 246).
+    /// </summary>
+    private sealed record EnglishTerm(string Term, string[] Words, bool Exact, HashSet<string> Contexts)
     {
+        private static readonly HashSet<string> None = new(StringComparer.Ordinal);
+
         public static EnglishTerm Parse(string listed)
         {
+            var parts = listed.Split('?', 2);
+            var listedContexts = parts.Length == 2 ? parts[1].Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+            if (listedContexts.FirstOrDefault(c => !c.All(IsWordChar)) is { } phrase)
+            {
+                // Contexts are read word by word: "heart attack" or "people's" could never match.
+                throw new InvalidDataException($"harm-terms.tsv: '{listed}': a context must be one word, not '{phrase}'");
+            }
+
+            var contexts = listedContexts.Length > 0 ? Stems(listedContexts) : None;
+            listed = parts[0].Trim();
             var exact = listed.StartsWith('=');
             var term = exact ? listed[1..] : listed;
             var words = new List<string>();
@@ -583,7 +659,7 @@ public sealed class HarmTerms
                 words.Add(exact ? word.ToString() : Stem(word, buffer).ToString());
             }
 
-            return new EnglishTerm(term, [.. words], exact);
+            return new EnglishTerm(term, [.. words], exact, contexts);
         }
     }
 }
