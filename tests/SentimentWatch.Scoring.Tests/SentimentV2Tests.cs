@@ -155,6 +155,10 @@ public sealed class SentimentV2Tests
     [InlineData("吃了会不会中毒？")]
     [InlineData("没有任何呕吐迹象，正常吗？")]
     [InlineData("过敏性鼻炎的季节又来了")]
+    [InlineData("脚要痛爆炸了，被新鞋子挤得寸步难行")]
+    [InlineData("我快吃到肚子爆炸，嘴巴喷火")]
+    [InlineData("又期待又怕受伤害")]
+    [InlineData("附近有很多苍蝇馆子，经常在这吃饭")]
     public void Chinese_handles_titles_figures_hedges_and_insects_away_from_food_are_not_harm_reports(string text) =>
         HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBeNull();
 
@@ -169,6 +173,8 @@ public sealed class SentimentV2Tests
     [InlineData("好不容易抢到的外卖吃出虫子", "虫子")]
     [InlineData("凌晨听到爆炸声，楼都在晃", "爆炸")]
     [InlineData("宝宝手心受伤流血了", "受伤")]
+    [InlineData("在楼下苍蝇馆子吃饭，吃出了苍蝇", "苍蝇")]
+    [InlineData("厨房燃气爆炸，窗户都碎了", "爆炸")]
     public void Chinese_harm_reports_are_still_found(string text, string term) =>
         HarmTerms.Shipped.Find(Core.Mentions.TextNormalizer.Fold(text)).ShouldBe(term);
 
