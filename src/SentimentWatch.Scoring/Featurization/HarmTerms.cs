@@ -54,10 +54,12 @@ public sealed class HarmTerms
     private static readonly HashSet<string> Counts = Stems(
         "dozen", "dozens", "several", "many", "people", "fans", "spectators", "workers", "passengers", "students", "others", "hundreds");
 
-    // Numbers written as words, for a count before a death ("Two died at the warehouse"); "one" is left out ("One of my fish died").
+    // Numbers written as words, for a count before a death ("Two died at the warehouse"); "one" is left out ("One died in the
+    // film").
     private static readonly HashSet<string> Numbers = Stems(
-        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty",
-        "forty", "fifty", "hundred", "hundreds", "thousand", "thousands", "dozen", "dozens");
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+        "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand",
+        "thousands", "dozen", "dozens");
 
     private static HashSet<string> Stems(params string[] words)
     {
@@ -329,7 +331,7 @@ public sealed class HarmTerms
         {
             var end = at;
             if (!NextWord(text, ref at, out var start, out var length) || length > MaxWordLength
-                || (withinClause && text[end..start].IndexOfAny(ClauseEnds) >= 0)
+                || (withinClause && EndsClause(text[end..start]))
                 || !(candidate.Exact ? text.Slice(start, length) : Stem(text.Slice(start, length), buffer)).SequenceEqual(candidate.Words[w]))
             {
                 return -1;
@@ -443,10 +445,10 @@ public sealed class HarmTerms
         return previous.TakeLast(3).Any(words.Contains);
     }
 
-    // A term written "term?word|word" (decision 246) reports harm only when its sentence says whose harm or what caused it: one of
-    // those words, a personal word (the writer or someone close), or a count just before it. "my cousin died last night", "a
-    // customer died after eating there", "40 died in the crash" are reports; "JG Ballard died. RIP", "Marissa died" (a TV series),
-    // "This died between Rousey and Mayweather" are not.
+    // A term written "term?word|word" (decision 246) reports harm only when the post says what caused it or who it happened to
+    // (one of those words, anywhere in the post), its sentence names the writer or someone close, or a count comes among the three
+    // words before it. "my cousin died last night", "a customer died after eating there", "40 died in the crash" are reports; "JG
+    // Ballard died. RIP", "Marissa died" (a TV series), "This died between Rousey and Mayweather" are not.
     private static bool InContext(EnglishTerm term, ReadOnlySpan<char> text, int at)
     {
         if (term.Contexts.Count == 0)
@@ -465,8 +467,9 @@ public sealed class HarmTerms
             }
         }
 
-        // Whose harm, in its own sentence ("Frank Gifford died. … with my dad" is an obituary); a count among the three words
-        // before it ("Ten more have died", "At least 40 died").
+        // Whose harm, in its own sentence ("Frank Gifford died. … with my dad" is an obituary). The writer counts too: "I'm so sorry
+        // for the horses who died at the polo match" is a report, so "I can't believe Leonard Cohen died" stays one as well
+        // (leaving the writer out lost that report in the dev half for one false alarm fewer: not kept).
         var sentence = EnglishSentence(text, at, out var from);
         var offset = at - from;
         var before = new List<string>();
@@ -484,7 +487,35 @@ public sealed class HarmTerms
             }
         }
 
-        return before.TakeLast(3).Any(w => Counts.Contains(w) || Numbers.Contains(w)) || CountBefore(sentence[..offset], 3);
+        // A count among the three words before it ("Ten more have died", "At least 40 died"), not an age, a year or an ordinal
+        // ("Carrie Fisher, 60, has died", "In 2009 Ballard died", "Season 3rd … died").
+        return before.TakeLast(3).Any(w => Counts.Contains(w) || Numbers.Contains(w)) || CasualtyCountBefore(sentence[..offset]);
+    }
+
+    // A number among the three words before a death that reads as a casualty count: not "60," between commas (an age), not a
+    // year 1900–2099, not an ordinal (3rd).
+    private static bool CasualtyCountBefore(ReadOnlySpan<char> before)
+    {
+        var tokens = before.ToString().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        for (var i = Math.Max(0, tokens.Length - 3); i < tokens.Length; i++)
+        {
+            var token = tokens[i];
+            if (token.Length == 0 || !char.IsAsciiDigit(token[0]))
+            {
+                continue;
+            }
+
+            var digits = token.TrimEnd(',');
+            var age = token.EndsWith(',') && i > 0 && tokens[i - 1].EndsWith(',');
+            var year = digits.Length == 4 && digits.All(char.IsAsciiDigit) && int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) is >= 1900 and <= 2099;
+            var ordinal = digits.Any(char.IsAsciiLetter);
+            if (!age && !year && !ordinal)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // The English sentence holding the character at (the term sits at at - from in it).
@@ -626,12 +657,32 @@ public sealed class HarmTerms
     // Where an English sentence ends for the blockers (folded text holds no line breaks: whitespace is a space by then).
     private const string EnglishSentenceEnds = ".!?:;";
 
-    // What an exception phrase may not run across.
-    private const string ClauseEnds = ".!?:;,";
+    // What an exception phrase may not run across: . ! ? : ; or a comma, but not an ellipsis ("I died... laughing" is still
+    // "died laughing"; NFKC folds "…" to "...").
+    private const string ClauseEnds = "!?:;,";
+
+    private static bool EndsClause(ReadOnlySpan<char> gap)
+    {
+        if (gap.IndexOfAny(ClauseEnds) >= 0)
+        {
+            return true;
+        }
+
+        for (var i = gap.IndexOf('.'); i >= 0 && i < gap.Length; i++)
+        {
+            if (gap[i] == '.' && (i == 0 || gap[i - 1] != '.') && (i + 1 >= gap.Length || gap[i + 1] != '.'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// An English term as listed, its words (stemmed unless the term is written "=term": then exact), and, for a term written
-    /// "term?word|word", the words (by stem) one of which its sentence must hold (decision 246).
+    /// "term?word|word", the words (by stem) one of which the post must hold unless its sentence names someone close or a count
+    /// comes before it (decision 246).
     /// </summary>
     private sealed record EnglishTerm(string Term, string[] Words, bool Exact, HashSet<string> Contexts)
     {
@@ -641,10 +692,15 @@ public sealed class HarmTerms
         {
             var parts = listed.Split('?', 2);
             var listedContexts = parts.Length == 2 ? parts[1].Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
-            if (listedContexts.FirstOrDefault(c => !c.All(IsWordChar)) is { } phrase)
+            if (listedContexts.FirstOrDefault(c => !c.All(IsWordChar) || c.Length > MaxWordLength) is { } phrase)
             {
                 // Contexts are read word by word: "heart attack" or "people's" could never match.
-                throw new InvalidDataException($"harm-terms.tsv: '{listed}': a context must be one word, not '{phrase}'");
+                throw new InvalidDataException($"harm-terms.tsv: '{listed}': a context must be one word of at most {MaxWordLength} letters, not '{phrase}'");
+            }
+
+            if (parts.Length == 2 && listedContexts.Length == 0)
+            {
+                throw new InvalidDataException($"harm-terms.tsv: '{listed}': a '?' must be followed by context words (word|word)");
             }
 
             var contexts = listedContexts.Length > 0 ? Stems(listedContexts) : None;
