@@ -470,26 +470,39 @@ public sealed class HarmTerms
         // Whose harm, in its own sentence ("Frank Gifford died. … with my dad" is an obituary). The writer counts too: "I'm so sorry
         // for the horses who died at the polo match" is a report, so "I can't believe Leonard Cohen died" stays one as well
         // (leaving the writer out lost that report in the dev half for one false alarm fewer: not kept).
+        var before = new List<string>();
+        if (ReadSentence(text, at, null, before, out _, out var lead))
+        {
+            return true;
+        }
+
+        // A count among the three words before it ("Ten more have died", "At least 40 died"), not an age, a year or an ordinal
+        // ("Carrie Fisher, 60, has died", "In 2009 Ballard died", "Season 3rd … died").
+        return before.TakeLast(3).Any(w => Counts.Contains(w) || Numbers.Contains(w)) || CasualtyCountBefore(lead);
+    }
+
+    // The term's sentence read word by word (stems): whether it names the writer or someone close (the return value), the words
+    // before the term (into before), whether any word is one of words, and the text of the sentence before the term.
+    private static bool ReadSentence(ReadOnlySpan<char> text, int at, HashSet<string>? words, List<string> before, out bool context, out ReadOnlySpan<char> lead)
+    {
         var sentence = EnglishSentence(text, at, out var from);
         var offset = at - from;
-        var before = new List<string>();
+        lead = sentence[..offset];
+        context = false;
+        var personal = false;
+        Span<char> buffer = stackalloc char[MaxWordLength];
         for (var i = 0; NextWord(sentence, ref i, out var start, out var length);)
         {
             var word = length > MaxWordLength ? "" : Stem(sentence.Slice(start, length), buffer).ToString();
-            if (Personal.Contains(word))
-            {
-                return true;
-            }
-
+            personal |= Personal.Contains(word);
+            context |= words?.Contains(word) == true;
             if (start < offset)
             {
                 before.Add(word);
             }
         }
 
-        // A count among the three words before it ("Ten more have died", "At least 40 died"), not an age, a year or an ordinal
-        // ("Carrie Fisher, 60, has died", "In 2009 Ballard died", "Season 3rd … died").
-        return before.TakeLast(3).Any(w => Counts.Contains(w) || Numbers.Contains(w)) || CasualtyCountBefore(sentence[..offset]);
+        return personal;
     }
 
     // A number among the three words before a death that reads as a casualty count: not "60," between commas (an age), not a
@@ -534,37 +547,22 @@ public sealed class HarmTerms
             return false;
         }
 
-        var sentence = EnglishSentence(text, at, out var from);
-        var term = at - from;
-        Span<char> buffer = stackalloc char[MaxWordLength];
-        var context = false;
         var before = new List<string>();
-        for (var i = 0; NextWord(sentence, ref i, out var start, out var length);)
+        if (ReadSentence(text, at, words, before, out var context, out var lead))
         {
-            var word = length > MaxWordLength ? "" : Stem(sentence.Slice(start, length), buffer).ToString();
-            if (Personal.Contains(word))
-            {
-                return false;
-            }
-
-            if (start < term)
-            {
-                before.Add(word);
-            }
-
-            context |= words.Contains(word);
+            return false;
         }
 
         // "30 fans injured", "19 injured": a number (digits are not words, so an empty slot before the term) or a count word.
-        var counted = before.TakeLast(2).Any(Counts.Contains) || CountBefore(sentence[..term]);
+        var counted = before.TakeLast(2).Any(Counts.Contains) || CountBefore(lead);
         return context && !counted;
     }
 
     // A number among the characters just before the term ("19 injured", "30 fans injured").
-    private static bool CountBefore(ReadOnlySpan<char> before, int words = 2)
+    private static bool CountBefore(ReadOnlySpan<char> before)
     {
-        var previous = before.ToString().Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries);
-        return previous.TakeLast(words).Any(w => w.Length > 0 && char.IsAsciiDigit(w[0]));
+        var words = before.ToString().Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries);
+        return words.TakeLast(2).Any(w => w.Length > 0 && char.IsAsciiDigit(w[0]));
     }
 
     // "no one was injured", "nobody got hurt", "didn't get sick": a negator among the two words before.
