@@ -126,6 +126,25 @@ public sealed class ShippedModelTests
         othersSafety.ShouldBeLessThan(0.85);
     }
 
+    // The English harm-word check's test half (decisions 245-246): tweets the English list fires on, labelled blind. Measured
+    // 2026-12-07: tweets that report no harm filed `safety` 68 -> 62 of 72 (sports news, obituaries, TV deaths, "killed it" set
+    // aside); the 28 reports stay `safety` (28 of 28) and 27 of 28 negative. Floors a little off: back to before decision 246 fails.
+    [CorpusFact]
+    public void Tweets_whose_harm_word_means_no_harm_are_filed_safety_less_often_and_reports_stay_negative_and_safety()
+    {
+        var items = CrisisCheck.Load(TestPaths.HarmCheckEn, TestPaths.Corpus).Where(c => c.Split == "test").ToList();
+        var scores = Scorer.Value.Score(items.Select(c => c.Text).ToList());
+        var reports = items.Select((c, i) => (c, s: scores[i]!)).Where(x => x.c.Kind == CrisisCheck.Crisis).ToList();
+        var others = items.Select((c, i) => (c, s: scores[i]!)).Where(x => x.c.Kind == CrisisCheck.NotCrisis).ToList();
+        reports.Count.ShouldBeGreaterThan(25);
+        others.Count.ShouldBeGreaterThan(65);
+        var reportsHarm = reports.Count(x => x.s.Topic?.Topic == "safety" && x.s.Sentiment.Label == SentimentLabel.Negative) / (double)reports.Count;
+        var othersSafety = others.Count(x => x.s.Topic?.Topic == "safety") / (double)others.Count;
+        Console.WriteLine($"harm-check-en test: reports negative and safety {reportsHarm:F3}, other posts safety {othersSafety:F3}");
+        reportsHarm.ShouldBeGreaterThan(0.92);
+        othersSafety.ShouldBeLessThan(0.92);
+    }
+
     // Measured 2026-12-03 with every form of the English harm words (decision 183): zh 66 of 66 (65 also negative), en 73 of 73
     // (72 also negative, 0.986). With harm reports never served positive and the retrained topic model (decisions 175-177):
     // en 69 of 73 (0.945; 68 also negative, 0.932). Before: zh 66 (65), en 61 (0.836; 53 also negative); before harm reports

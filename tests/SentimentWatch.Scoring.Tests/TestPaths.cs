@@ -16,6 +16,9 @@ internal static class TestPaths
 
     public static string HarmCheck => Path.Combine(AppContext.BaseDirectory, "Data", "harm-check.tsv");
 
+    /// <summary>The English harm-word check (tweets the English list fires on, labelled blind; docs/crisis-check.md).</summary>
+    public static string HarmCheckEn => Path.Combine(AppContext.BaseDirectory, "Data", "harm-check-en.tsv");
+
     /// <summary>The Chinese intent set (docs/intent-rubric.md, decision 210).</summary>
     public static string IntentCheck => Path.Combine(AppContext.BaseDirectory, "Data", "intent-check.tsv");
 
