@@ -113,17 +113,24 @@ public sealed class ShippedModelTests
     [CorpusFact]
     public void Weibo_posts_whose_harm_word_means_no_harm_are_filed_safety_less_often_and_reports_stay_safety()
     {
-        var items = CrisisCheck.Load(TestPaths.HarmCheck, TestPaths.Corpus).Where(c => c.Split == "test").ToList();
-        var scores = Scorer.Value.Score(items.Select(c => c.Text).ToList());
-        var reports = items.Select((c, i) => (c, s: scores[i]!)).Where(x => x.c.Kind == CrisisCheck.Crisis).ToList();
-        var others = items.Select((c, i) => (c, s: scores[i]!)).Where(x => x.c.Kind == CrisisCheck.NotCrisis).ToList();
+        var (reports, others) = ScoredHarmCheckTestHalf(TestPaths.HarmCheck);
         reports.Count.ShouldBeGreaterThan(50);
         others.Count.ShouldBeGreaterThan(100);
-        var reportsSafety = reports.Count(x => x.s.Topic?.Topic == "safety") / (double)reports.Count;
-        var othersSafety = others.Count(x => x.s.Topic?.Topic == "safety") / (double)others.Count;
+        var reportsSafety = reports.Count(s => s.Topic?.Topic == "safety") / (double)reports.Count;
+        var othersSafety = others.Count(s => s.Topic?.Topic == "safety") / (double)others.Count;
         Console.WriteLine($"harm-check test: reports safety {reportsSafety:F3}, other posts safety {othersSafety:F3}");
         reportsSafety.ShouldBeGreaterThan(0.97);
         othersSafety.ShouldBeLessThan(0.85);
+    }
+
+    // A harm-word check's test half scored by the shipped models: the reports' scores and the other posts'.
+    private static (List<MentionScore> Reports, List<MentionScore> Others) ScoredHarmCheckTestHalf(string path)
+    {
+        var items = CrisisCheck.Load(path, TestPaths.Corpus).Where(c => c.Split == "test").ToList();
+        var scores = Scorer.Value.Score(items.Select(c => c.Text).ToList());
+        var scored = items.Select((c, i) => (c.Kind, Score: scores[i]!)).ToList();
+        return ([.. scored.Where(x => x.Kind == CrisisCheck.Crisis).Select(x => x.Score)],
+            [.. scored.Where(x => x.Kind == CrisisCheck.NotCrisis).Select(x => x.Score)]);
     }
 
     // The English harm-word check's test half (decisions 245-246): tweets the English list fires on, labelled blind. Measured
@@ -132,14 +139,11 @@ public sealed class ShippedModelTests
     [CorpusFact]
     public void Tweets_whose_harm_word_means_no_harm_are_filed_safety_less_often_and_reports_stay_negative_and_safety()
     {
-        var items = CrisisCheck.Load(TestPaths.HarmCheckEn, TestPaths.Corpus).Where(c => c.Split == "test").ToList();
-        var scores = Scorer.Value.Score(items.Select(c => c.Text).ToList());
-        var reports = items.Select((c, i) => (c, s: scores[i]!)).Where(x => x.c.Kind == CrisisCheck.Crisis).ToList();
-        var others = items.Select((c, i) => (c, s: scores[i]!)).Where(x => x.c.Kind == CrisisCheck.NotCrisis).ToList();
+        var (reports, others) = ScoredHarmCheckTestHalf(TestPaths.HarmCheckEn);
         reports.Count.ShouldBeGreaterThan(25);
         others.Count.ShouldBeGreaterThan(65);
-        var reportsHarm = reports.Count(x => x.s.Topic?.Topic == "safety" && x.s.Sentiment.Label == SentimentLabel.Negative) / (double)reports.Count;
-        var othersSafety = others.Count(x => x.s.Topic?.Topic == "safety") / (double)others.Count;
+        var reportsHarm = reports.Count(s => s.Topic?.Topic == "safety" && s.Sentiment.Label == SentimentLabel.Negative) / (double)reports.Count;
+        var othersSafety = others.Count(s => s.Topic?.Topic == "safety") / (double)others.Count;
         Console.WriteLine($"harm-check-en test: reports negative and safety {reportsHarm:F3}, other posts safety {othersSafety:F3}");
         reportsHarm.ShouldBeGreaterThan(0.92);
         othersSafety.ShouldBeLessThan(0.92);
