@@ -1,4 +1,5 @@
 using System.Reflection;
+using SentimentWatch.Core.Scoring;
 
 namespace SentimentWatch.Scoring.Featurization;
 
@@ -725,5 +726,24 @@ public sealed class HarmTerms
 public readonly record struct HarmJudgement(string? Term, bool Dismissed)
 {
     public bool Reports => Term is not null;
+
+    /// <summary>
+    /// What this judgement does to a topic already decided, in every taxonomy with a <c>safety</c> category (index
+    /// <paramref name="safety"/>, or -1 when it has none): a report not served positive is filed under safety (decision 169); a
+    /// post filed safety whose only harm words were set aside has its topic decided again without them (decision 243).
+    /// </summary>
+    public HarmTopicMove TopicMove(int topic, int safety, SentimentLabel sentiment) =>
+        safety < 0 ? HarmTopicMove.Keep
+        : Reports && topic != safety && sentiment != SentimentLabel.Positive ? HarmTopicMove.ToSafety
+        : Dismissed && topic == safety ? HarmTopicMove.DecideWithoutTerms
+        : HarmTopicMove.Keep;
+}
+
+/// <summary>How a harm judgement moves a decided topic (<see cref="HarmJudgement.TopicMove"/>).</summary>
+public enum HarmTopicMove
+{
+    Keep,
+    ToSafety,
+    DecideWithoutTerms,
 }
 

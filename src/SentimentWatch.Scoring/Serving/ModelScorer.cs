@@ -235,11 +235,12 @@ public sealed class ModelScorer : IMentionScorer, IWatchTopicScorer, IComplaintT
 
         // The taxonomy's safety covers every report of harm (illness, injury, fire, contamination, recall); the harm
         // list (decision 121) finds reports the safety keywords miss ("got food poisoning", "mould in the bread").
-        if (reportsHarm && _safetyIndex >= 0 && topic != _safetyIndex && label != SentimentLabel.Positive)
+        var move = harm.TopicMove(topic, _safetyIndex, label);
+        if (move == HarmTopicMove.ToSafety)
         {
             (topic, probability) = (_safetyIndex, Math.Max(probabilities[_safetyIndex], HybridTopic.RuleProbability));
         }
-        else if (harm.Dismissed && topic == _safetyIndex && _safetyIndex >= 0)
+        else if (move == HarmTopicMove.DecideWithoutTerms)
         {
             // The list read harm words only where they do not mean harm (an @handle, a title, a figure of speech, a phone that
             // died: decision 243), but the topic model and the safety keywords carry the same words. The topic is decided again

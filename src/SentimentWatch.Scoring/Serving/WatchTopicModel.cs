@@ -40,11 +40,12 @@ public sealed class WatchTopicModel(TopicModel topic, HybridTopic? hybrid)
         var (topic, probability) = Decide(prepared, text, vector, otherThreshold, probabilities);
 
         var harm = _safety >= 0 ? HarmTerms.Shipped.Judge(ChineseScript.ToSimplified(prepared)) : default;
-        if (harm.Reports && topic != _safety && sentiment != SentimentLabel.Positive)
+        var move = harm.TopicMove(topic, _safety, sentiment);
+        if (move == HarmTopicMove.ToSafety)
         {
             (topic, probability) = (_safety, Math.Max(probabilities[_safety], HybridTopic.RuleProbability));
         }
-        else if (harm.Dismissed && topic == _safety)
+        else if (move == HarmTopicMove.DecideWithoutTerms)
         {
             // The list set the harm word aside (decision 243): the topic is decided again without the words it reads.
             var without = Decide(HarmTerms.Shipped.MaskTerms(ChineseScript.ToSimplified(prepared)), null, vector, otherThreshold, probabilities);
