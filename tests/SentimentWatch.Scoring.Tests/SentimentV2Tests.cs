@@ -230,12 +230,74 @@ public sealed class SentimentV2Tests
         judgement.Dismissed.ShouldBe(term is null);
     }
 
+    // Decision 248: a killing reports harm only with what caused it or whom it happened to, like a death; a death dated in the
+    // last century is history; a title's full stop does not end the sentence whose person counts; a number that
+    // names (season 3, aged 60, 5 June) is no casualty count; "plane", "car" and "shelling" match as written, not by stem; and
+    // a praise phrase ends where its last word ends ("killed it's" is not "killed it").
+    [Theory]
+    [InlineData("7 Boko Haram militants killed in a clash with security forces", "killed")]
+    [InlineData("they may have killed Muslims but it don't make u a Khawarij", null)]
+    [InlineData("How Israel killed a Hamas mastermind and honed its war", null)]
+    [InlineData("Killed 10,000 Refugees, 200,000 Displaced", "killed")]
+    [InlineData("25 March 1972: An IRA volunteer was killed when two units engaged each other", null)]
+    [InlineData("Elvis died in Memphis on August 16, 1977 after a heart attack at home", null)]
+    [InlineData("A passenger died on the flight this morning", "died")]
+    [InlineData("My uncle Dr. Smith died today", "died")]
+    [InlineData("In season 3 Marissa died", null)]
+    [InlineData("Carrie Fisher, aged 60, has died", null)]
+    [InlineData("On 5 June Ballard died", null)]
+    [InlineData("60 may have died in the fire", "died")]
+    [InlineData("The plan died in committee", null)]
+    [InlineData("Nobody cared when JG Ballard died", null)]
+    [InlineData("Loved the Shell advert where the old man died", null)]
+    [InlineData("Two planes collided and the pilot died", "died")]
+    [InlineData("my brother got killed it's so unfair", "killed")]
+    [InlineData("We killed it tonight, thanks Leeds", null)]
+    [InlineData("my nokia 1110 died..", null)]
+    public void A_killing_reports_harm_like_a_death_and_history_does_not(string text, string? term)
+    {
+        var judgement = HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold(text));
+        judgement.Term.ShouldBe(term);
+        judgement.Dismissed.ShouldBe(term is null);
+    }
+
+    // A post of 100,000 characters with a harm word in every word took 116 s to judge when every found term read its whole
+    // sentence and post; each term now reads a window around it and the post is read once. Not timed here: the judgement of
+    // such posts is asserted, and a report after the first hundred terms set aside is not read (MaxTermsRead).
+    [Fact]
+    public void A_huge_post_of_harm_words_is_judged_without_reading_it_whole_for_each()
+    {
+        var deaths = HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold(string.Concat(Enumerable.Repeat("died ", 20_000))));
+        deaths.Term.ShouldBeNull();
+        deaths.Dismissed.ShouldBeTrue();
+        var insects = HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold(string.Concat(Enumerable.Repeat("虫子", 50_000))));
+        insects.Term.ShouldBeNull();
+        insects.Dismissed.ShouldBeTrue();
+        HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold("my son was injured at the store. " + string.Concat(Enumerable.Repeat("died. ", 20_000))))
+            .Term.ShouldBe("injured");
+        HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold(string.Concat(Enumerable.Repeat("died. ", 150)) + "my son was injured at the store"))
+            .Term.ShouldBeNull("the hundred-and-first term is not read");
+    }
+
     [Theory]
     [InlineData("died?after|heart attack", "heart attack")]
     [InlineData("died?", "'?' must be followed")]
     [InlineData("died?|", "'?' must be followed")]
+    [InlineData("died?=", "a context must be one word")]
+    [InlineData("died?after|医院", "a context must be one word")]
+    [InlineData("?after|eat", "no term before its contexts")]
+    [InlineData("虫子?", "'?' must be followed")]
+    [InlineData("!phone ... died?after", "takes no context words")]
     public void A_context_that_could_never_match_is_refused_when_the_list_loads(string line, string message) =>
         Should.Throw<InvalidDataException>(() => new HarmTerms([line])).Message.ShouldContain(message);
+
+    [Fact]
+    public void A_context_written_full_width_is_folded_like_the_text()
+    {
+        var list = new HarmTerms(["died?ｃａｒ"]);
+        list.Find(Core.Mentions.TextNormalizer.Fold("a man died in his car")).ShouldBe("died");
+        list.Find(Core.Mentions.TextNormalizer.Fold("Ballard died")).ShouldBeNull();
+    }
 
     // Decision 243: a term where it does not mean harm (a handle, a title, an insect with no food, a phone) is dismissed; a
     // negated or hedged one is not (it still speaks of harm, and the list may misread a report), nor is a post holding one

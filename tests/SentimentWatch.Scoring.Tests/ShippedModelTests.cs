@@ -133,9 +133,10 @@ public sealed class ShippedModelTests
             [.. scored.Where(x => x.Kind == CrisisCheck.NotCrisis).Select(x => x.Score)]);
     }
 
-    // The English harm-word check's test half (decisions 245-246): tweets the English list fires on, labelled blind. Measured
+    // The English harm-word check's test half (decisions 245-246, 248): tweets the English list fires on, labelled blind. Measured
     // 2026-12-07: tweets that report no harm filed `safety` 68 -> 62 of 72 (sports news, obituaries, TV deaths, "killed it" set
-    // aside); the 28 reports stay `safety` (28 of 28) and 27 of 28 negative. Floors a little off: back to before decision 246 fails.
+    // aside), then 62 -> 59 (killings with no cause or victim named, history, more devices); the 28 reports stay `safety` (28 of
+    // 28) and 27 of 28 negative. Floors a little off: back to before decision 248 (0.861) fails.
     [CorpusFact]
     public void Tweets_whose_harm_word_means_no_harm_are_filed_safety_less_often_and_reports_stay_negative_and_safety()
     {
@@ -146,7 +147,7 @@ public sealed class ShippedModelTests
         var othersSafety = others.Count(s => s.Topic?.Topic == "safety") / (double)others.Count;
         Console.WriteLine($"harm-check-en test: reports negative and safety {reportsHarm:F3}, other posts safety {othersSafety:F3}");
         reportsHarm.ShouldBeGreaterThan(0.92);
-        othersSafety.ShouldBeLessThan(0.92);
+        othersSafety.ShouldBeLessThan(0.85);
     }
 
     // Measured 2026-12-03 with every form of the English harm words (decision 183): zh 66 of 66 (65 also negative), en 73 of 73

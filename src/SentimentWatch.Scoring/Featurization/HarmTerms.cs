@@ -20,6 +20,14 @@ public sealed class HarmTerms
         ["避免", "以免", "小心", "当心", "谨防", "提防", "以防", "如果", "万一", "任何", "会不会", "有没有", "是不是", "能不能", "容易", "千万", "注意", "如何"];
     private const int MaxWordLength = 40;
 
+    // How far a sentence, or the words before a term, is read from the term: a post of 100,000 characters with no sentence end
+    // and a term in every word must not be read whole once per term (a post of "died " repeated took 116 s to score).
+    private const int SentenceWindow = 400;
+
+    // How many found terms a post's judgement reads before it stops: no post that reports harm lists a harm word a hundred
+    // times and finds every one set aside, and a post that does is read no further (the judgement so far stands).
+    private const int MaxTermsRead = 100;
+
     private static readonly string[] EnglishNegators = ["no", "not", "never", "without", "nobody", "none", "wasn't", "weren't", "didn't", "isn't", "aren't", "n't"];
 
     private readonly ChineseTerm[] _chinese;
@@ -76,10 +84,19 @@ public sealed class HarmTerms
 
     public HarmTerms(IEnumerable<string> terms)
     {
-        var list = terms.Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0 && t[0] != '#').Distinct().ToList();
-        var chineseExceptions = list.Where(t => t[0] == '!' && t.Any(IsCjk)).Select(t => t[1..]).ToList();
-        _chinese = [.. list.Where(t => t.Any(IsCjk) && t[0] != '!').Select(t => ChineseTerm.Parse(t, chineseExceptions))];
-        var english = list.Where(t => !t.Any(IsCjk) && t[0] != '!').Select(EnglishTerm.Parse).Where(t => t.Words.Length > 0).ToList();
+        // Folded like the text it is matched against (NFKC, lower case): a full-width or ligature letter in the list would
+        // otherwise never match.
+        var list = terms.Select(t => t.Trim().Normalize(System.Text.NormalizationForm.FormKC).ToLowerInvariant()).Where(t => t.Length > 0 && t[0] != '#').Distinct().ToList();
+        if (list.FirstOrDefault(t => t[0] == '!' && t.Contains('?', StringComparison.Ordinal)) is { } excepted)
+        {
+            throw new InvalidDataException($"harm-terms.tsv: '{excepted}': an exception or a blocker takes no context words");
+        }
+
+        // A line's language is its term's, not its contexts' ("died?after|医院" is an English term with a context it can never read).
+        static bool Chinese(string t) => t.Split('?', 2)[0].Any(IsCjk);
+        var chineseExceptions = list.Where(t => t[0] == '!' && Chinese(t)).Select(t => t[1..]).ToList();
+        _chinese = [.. list.Where(t => Chinese(t) && t[0] != '!').Select(t => ChineseTerm.Parse(t, chineseExceptions))];
+        var english = list.Where(t => !Chinese(t) && t[0] != '!').Select(EnglishTerm.Parse).Where(t => t.Words.Length > 0).ToList();
         _english = [.. english.Select(t => t.Term)];
         _byStem = english.Where(t => !t.Exact).GroupBy(t => t.Words[0]).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal)
             .GetAlternateLookup<ReadOnlySpan<char>>();
@@ -91,7 +108,7 @@ public sealed class HarmTerms
             .GroupBy(t => t.Words[0]).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal)
             .GetAlternateLookup<ReadOnlySpan<char>>();
         Version = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{Training.TrainingRun.StableHash("stem1+hedge2+handle2+sentence1+context1\n" + string.Join('\n', list)):x8}");
+            $"{Training.TrainingRun.StableHash("stem1+hedge2+handle2+sentence1+context2\n" + string.Join('\n', list)):x8}");
     }
 
     // Lines "!word<separator>term": the blocking words (by stem) keyed by the stem of the term's first word.
@@ -129,10 +146,11 @@ public sealed class HarmTerms
         var span = folded.AsSpan();
         var dismissed = false;
         var speaks = false;
+        var read = 0;
         foreach (var chinese in _chinese)
         {
             var term = chinese.Term;
-            for (var at = span.IndexOf(term, StringComparison.Ordinal); at >= 0;)
+            for (var at = span.IndexOf(term, StringComparison.Ordinal); at >= 0 && read < MaxTermsRead; read++)
             {
                 var notHarm = InHandle(span, at) || chinese.Excepted(span, at) || !chinese.InContext(span, at);
                 if (!notHarm && !ChineseNegated(span, at) && !ChineseHedged(span, at))
@@ -149,7 +167,7 @@ public sealed class HarmTerms
             }
         }
 
-        var english = FindEnglish(span, ref dismissed, ref speaks);
+        var english = read < MaxTermsRead ? FindEnglish(span, ref dismissed, ref speaks, read) : null;
 
         // Dismissed only when every term read is set aside as not meaning harm: one negated or hedged term beside a handle
         // ("//@孤狼受伤: 万幸没有人受伤") still speaks of harm.
@@ -268,11 +286,12 @@ public sealed class HarmTerms
 
     // One pass over the words of the text: each word's stem (and the word itself, for exact terms) is looked up; a phrase
     // is then checked word by word from there. Words an exception phrase covers are skipped. No allocation unless a term is found.
-    private string? FindEnglish(ReadOnlySpan<char> text, ref bool dismissed, ref bool speaks)
+    private string? FindEnglish(ReadOnlySpan<char> text, ref bool dismissed, ref bool speaks, int read)
     {
         Span<char> buffer = stackalloc char[MaxWordLength];
         Span<char> next = stackalloc char[MaxWordLength];
         var maskedUntil = -1;
+        var reading = default(PostReading);
         for (var at = 0; NextWord(text, ref at, out var start, out var length);)
         {
             if (length > MaxWordLength)
@@ -297,14 +316,18 @@ public sealed class HarmTerms
                 continue;
             }
 
-            var notHarm = start < maskedUntil || Blocked(stem, text[..start]) || SentenceBlocked(stem, text, start) || !InContext(found, text, start);
-            if (!notHarm && !EnglishNegated(text[..start]))
+            var notHarm = start < maskedUntil || Blocked(stem, text[..start]) || SentenceBlocked(stem, text, start) || !InContext(found, text, start, ref reading);
+            if (!notHarm && !EnglishNegated(text[Math.Max(0, start - SentenceWindow)..start]))
             {
                 return found.Term;
             }
 
             dismissed |= notHarm;
             speaks |= !notHarm;
+            if (++read >= MaxTermsRead)
+            {
+                break;
+            }
         }
 
         return null;
@@ -337,6 +360,13 @@ public sealed class HarmTerms
             {
                 return -1;
             }
+        }
+
+        // An exception phrase's last word must end there: "killed it" is not in "my brother got killed it's so unfair" (the
+        // apostrophe splits "it's" into words).
+        if (withinClause && at + 1 < text.Length && text[at] is '\'' or '\u2019' && char.IsAsciiLetter(text[at + 1]))
+        {
+            return -1;
         }
 
         return at;
@@ -434,7 +464,17 @@ public sealed class HarmTerms
             return false;
         }
 
-        before = before[(before.LastIndexOfAny(EnglishSentenceEnds) + 1)..];
+        var lower = Math.Max(0, before.Length - SentenceWindow);
+        for (var i = before.Length - 1; i >= lower; i--)
+        {
+            if (EndsSentence(before, i))
+            {
+                lower = i + 1;
+                break;
+            }
+        }
+
+        before = before[lower..];
 
         Span<char> buffer = stackalloc char[MaxWordLength];
         var previous = new List<string>();
@@ -450,22 +490,33 @@ public sealed class HarmTerms
     // (one of those words, anywhere in the post), its sentence names the writer or someone close, or a count comes among the three
     // words before it. "my cousin died last night", "a customer died after eating there", "40 died in the crash" are reports; "JG
     // Ballard died. RIP", "Marissa died" (a TV series), "This died between Rousey and Mayweather" are not.
-    private static bool InContext(EnglishTerm term, ReadOnlySpan<char> text, int at)
+    // What the whole post says is read once per post (contexts, a past year), not once per term found in it.
+    private static bool InContext(EnglishTerm term, ReadOnlySpan<char> text, int at, ref PostReading reading)
     {
-        if (term.Contexts.Count == 0)
+        if (!term.HasContexts)
         {
             return true;
         }
 
-        // What caused it, anywhere in the post ("My daughter had the chicken at your restaurant. She died.").
-        Span<char> buffer = stackalloc char[MaxWordLength];
-        var contexts = term.Contexts.GetAlternateLookup<ReadOnlySpan<char>>();
-        for (var i = 0; NextWord(text, ref i, out var start, out var length);)
+        // A death dated in the last century is history ("25 March 1972: An IRA volunteer was killed …", "Elvis died in Memphis on
+        // August 16, 1977"): an anniversary, not harm now, whatever caused it (decision 248).
+        reading.PastCenturyYear ??= NamesPastCenturyYear(text);
+        if (reading.PastCenturyYear.Value)
         {
-            if (length <= MaxWordLength && contexts.Contains(Stem(text.Slice(start, length), buffer)))
-            {
-                return true;
-            }
+            return false;
+        }
+
+        // What caused it, anywhere in the post ("My daughter had the chicken at your restaurant. She died.").
+        reading.Contexts ??= [];
+        if (!reading.Contexts.TryGetValue(term, out var named))
+        {
+            named = term.NamesContext(text);
+            reading.Contexts[term] = named;
+        }
+
+        if (named)
+        {
+            return true;
         }
 
         // Whose harm, in its own sentence ("Frank Gifford died. … with my dad" is an obituary). The writer counts too: "I'm so sorry
@@ -480,6 +531,32 @@ public sealed class HarmTerms
         // A count among the three words before it ("Ten more have died", "At least 40 died"), not an age, a year or an ordinal
         // ("Carrie Fisher, 60, has died", "In 2009 Ballard died", "Season 3rd … died").
         return before.TakeLast(3).Any(w => Counts.Contains(w) || Numbers.Contains(w)) || CasualtyCountBefore(lead);
+    }
+
+    // A year 1800–1999 written as four digits standing alone ("1971", "1920:", "Dec 1971-"; not "19:45", "£1999", "1999s" or a
+    // longer number).
+    private static bool NamesPastCenturyYear(ReadOnlySpan<char> text)
+    {
+        for (var i = text.IndexOfAnyInRange('0', '9'); i >= 0 && i < text.Length;)
+        {
+            var end = i;
+            while (end < text.Length && char.IsAsciiDigit(text[end]))
+            {
+                end++;
+            }
+
+            var standsAlone = (i == 0 || !(char.IsLetterOrDigit(text[i - 1]) || text[i - 1] is '£' or '$' or '€' or '.' or ',' or ':'))
+                && (end == text.Length || !(char.IsLetterOrDigit(text[end]) || text[end] is '.' && end + 1 < text.Length && char.IsAsciiDigit(text[end + 1])));
+            if (standsAlone && end - i == 4 && text[i] == '1' && text[i + 1] is '8' or '9')
+            {
+                return true;
+            }
+
+            var next = text[end..].IndexOfAnyInRange('0', '9');
+            i = next < 0 ? -1 : end + next;
+        }
+
+        return false;
     }
 
     // The term's sentence read word by word (stems): whether it names the writer or someone close (the return value), the words
@@ -521,6 +598,15 @@ public sealed class HarmTerms
 
             var digits = token.TrimEnd(',');
             var age = token.EndsWith(',') && i > 0 && tokens[i - 1].EndsWith(',');
+
+            // "In season 3 Marissa died", "aged 60", "On 5 June Ballard died", "June 5": a number that names, not counts.
+            var named = (i > 0 && NotCounting.Contains(tokens[i - 1].Trim(',', '.', '(', ')').ToLowerInvariant()))
+                || (i + 1 < tokens.Length && Months.Contains(tokens[i + 1].Trim(',', '.').ToLowerInvariant()));
+            if (named)
+            {
+                continue;
+            }
+
             var year = digits.Length == 4 && digits.All(char.IsAsciiDigit) && int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) is >= 1900 and <= 2099;
             var ordinal = digits.Any(char.IsAsciiLetter);
             if (!age && !year && !ordinal)
@@ -532,12 +618,76 @@ public sealed class HarmTerms
         return false;
     }
 
+    // Words before a number that make it a name or a date, not a count of dead ("season 3", "aged 60", "June 5").
+    private static readonly HashSet<string> NotCounting = new(
+        ["season", "episode", "ep", "chapter", "part", "page", "vol", "volume", "level", "round", "book", "series", "aged", "age",
+         "day", "game", "no", "number", "issue", "track", "act", "scene", "week", "at", "since", "until", "till", "by", .. MonthNames()],
+        StringComparer.Ordinal);
+
+    // After a number: not "may" ("60 may have died").
+    private static readonly HashSet<string> Months = new(MonthNames().Where(m => m != "may"), StringComparer.Ordinal);
+
+    private static IEnumerable<string> MonthNames() =>
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"];
+
     // The English sentence holding the character at (the term sits at at - from in it).
+    // Read at most SentenceWindow characters either side. The full stop of a title ("my uncle Dr. Smith died") does not end it;
+    // an ellipsis does ("I was lovin that movie... Then he died!" is no report of the writer's; decision 248 measured the
+    // other reading: two more tweets of Sentiment140 filed safety, no report gained in either check).
     private static ReadOnlySpan<char> EnglishSentence(ReadOnlySpan<char> text, int at, out int from)
     {
-        from = text[..at].LastIndexOfAny(EnglishSentenceEnds) + 1;
-        var to = text[at..].IndexOfAny(EnglishSentenceEnds);
-        return text[from..(to < 0 ? text.Length : at + to)];
+        var lower = Math.Max(0, at - SentenceWindow);
+        from = lower;
+        for (var i = at - 1; i >= lower; i--)
+        {
+            if (EndsSentence(text, i))
+            {
+                from = i + 1;
+                break;
+            }
+        }
+
+        var upper = Math.Min(text.Length, at + SentenceWindow);
+        var to = upper;
+        for (var i = at; i < upper; i++)
+        {
+            if (EndsSentence(text, i))
+            {
+                to = i;
+                break;
+            }
+        }
+
+        return text[from..to];
+    }
+
+    private static readonly string[] Titles = ["dr", "mr", "mrs", "ms", "st", "jr", "sr", "prof", "mt", "lt", "sgt", "capt", "gen", "rev"];
+
+    private static bool EndsSentence(ReadOnlySpan<char> text, int i)
+    {
+        var c = text[i];
+        if (c != '.')
+        {
+            return EnglishSentenceEnds.Contains(c);
+        }
+
+        var start = i;
+        while (start > 0 && char.IsAsciiLetter(text[start - 1]))
+        {
+            start--;
+        }
+
+        var word = text[start..i];
+        foreach (var title in Titles)
+        {
+            if (word.Equals(title, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // A context word anywhere in the term's sentence, no personal word there, and no count just before the term (decision 245).
@@ -603,6 +753,11 @@ public sealed class HarmTerms
             var parts = listed.Split('?', 2);
             var term = parts[0].Trim();
             var contexts = parts.Length == 2 ? parts[1].Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+            if (parts.Length == 2 && contexts.Length == 0)
+            {
+                throw new InvalidDataException($"harm-terms.tsv: '{listed}': a '?' must be followed by context words (词|词)");
+            }
+
             var held = new List<(string, int)>();
             foreach (var phrase in exceptions)
             {
@@ -636,8 +791,10 @@ public sealed class HarmTerms
                 return true;
             }
 
-            var from = text[..at].LastIndexOfAny(SentenceEnds) + 1;
-            var to = text[(at + Term.Length)..].IndexOfAny(SentenceEnds) is var end and >= 0 ? at + Term.Length + end : text.Length;
+            var lower = Math.Max(0, at - SentenceWindow);
+            var upper = Math.Min(text.Length, at + Term.Length + SentenceWindow);
+            var from = lower + text[lower..at].LastIndexOfAny(SentenceEnds) + 1;
+            var to = text[(at + Term.Length)..upper].IndexOfAny(SentenceEnds) is var end and >= 0 ? at + Term.Length + end : upper;
             var sentence = text[from..to];
             foreach (var context in Contexts)
             {
@@ -683,15 +840,46 @@ public sealed class HarmTerms
     /// "term?word|word", the words (by stem) one of which the post must hold unless its sentence names someone close or a count
     /// comes before it (decision 246).
     /// </summary>
-    private sealed record EnglishTerm(string Term, string[] Words, bool Exact, HashSet<string> Contexts)
+    private sealed class EnglishTerm(string term, string[] words, bool exact, HashSet<string> contexts, HashSet<string> exactContexts)
     {
         private static readonly HashSet<string> None = new(StringComparer.Ordinal);
+
+        public string Term { get; } = term;
+
+        public string[] Words { get; } = words;
+
+        public bool Exact { get; } = exact;
+
+        public bool HasContexts => contexts.Count > 0 || exactContexts.Count > 0;
+
+        // One of the context words anywhere in the post: by stem, or as written for one listed "=word" (a stem would make "plane"
+        // match "plan", "car" match "cared").
+        public bool NamesContext(ReadOnlySpan<char> text)
+        {
+            Span<char> buffer = stackalloc char[MaxWordLength];
+            var stems = contexts.GetAlternateLookup<ReadOnlySpan<char>>();
+            var asWritten = exactContexts.GetAlternateLookup<ReadOnlySpan<char>>();
+            for (var i = 0; NextWord(text, ref i, out var start, out var length);)
+            {
+                if (length <= MaxWordLength && (asWritten.Contains(text.Slice(start, length)) || stems.Contains(Stem(text.Slice(start, length), buffer))))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         public static EnglishTerm Parse(string listed)
         {
             var parts = listed.Split('?', 2);
             var listedContexts = parts.Length == 2 ? parts[1].Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
-            if (listedContexts.FirstOrDefault(c => !c.All(IsWordChar) || c.Length > MaxWordLength) is { } phrase)
+            if (parts[0].Trim().TrimStart('=').Length == 0)
+            {
+                throw new InvalidDataException($"harm-terms.tsv: '{listed}': no term before its contexts");
+            }
+
+            if (listedContexts.Select(c => c.TrimStart('=')).FirstOrDefault(c => c.Length == 0 || !c.All(IsWordChar) || c.Length > MaxWordLength) is { } phrase)
             {
                 // Contexts are read word by word: "heart attack" or "people's" could never match.
                 throw new InvalidDataException($"harm-terms.tsv: '{listed}': a context must be one word of at most {MaxWordLength} letters, not '{phrase}'");
@@ -702,7 +890,9 @@ public sealed class HarmTerms
                 throw new InvalidDataException($"harm-terms.tsv: '{listed}': a '?' must be followed by context words (word|word)");
             }
 
-            var contexts = listedContexts.Length > 0 ? Stems(listedContexts) : None;
+            var stemmed = listedContexts.Where(c => c[0] != '=').ToArray();
+            var asWritten = listedContexts.Where(c => c[0] == '=').Select(c => c[1..]).ToHashSet(StringComparer.Ordinal);
+            var contexts = stemmed.Length > 0 ? Stems(stemmed) : None;
             listed = parts[0].Trim();
             var exact = listed.StartsWith('=');
             var term = exact ? listed[1..] : listed;
@@ -714,9 +904,17 @@ public sealed class HarmTerms
                 words.Add(exact ? word.ToString() : Stem(word, buffer).ToString());
             }
 
-            return new EnglishTerm(term, [.. words], exact, contexts);
+            return new EnglishTerm(term, [.. words], exact, contexts, asWritten.Count > 0 ? asWritten : None);
         }
     }
+}
+
+/// <summary>What <see cref="HarmTerms"/> read of a whole post while judging it, kept for the next term found in it.</summary>
+internal struct PostReading
+{
+    public bool? PastCenturyYear;
+
+    public Dictionary<object, bool>? Contexts;
 }
 
 /// <summary>
