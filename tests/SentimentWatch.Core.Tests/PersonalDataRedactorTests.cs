@@ -147,4 +147,11 @@ public sealed class PersonalDataRedactorTests
         redacted.ShouldEndWith("，" + PersonalDataRedactor.Token(RedactionKinds.Address));
         redacted.Length.ShouldBeLessThan(places.Length + 20);
     }
+
+    [Theory]
+    [InlineData("地址：山东省菏泽市曹县青菏北路88号")]
+    [InlineData("地址：山西省晋城市城区凤台东街88号")]
+    [InlineData("地址：上海市徐汇区漕溪北路88号3号楼1201室")]
+    public void A_one_character_county_or_district_is_part_of_the_address(string text) =>
+        PersonalDataRedactor.Redact(text, RedactionKinds.All).ShouldBe("地址：" + PersonalDataRedactor.Token(RedactionKinds.Address));
 }

@@ -246,7 +246,15 @@ public sealed class SentimentV2Tests
     [InlineData("In season 3 Marissa died", null)]
     [InlineData("Carrie Fisher, aged 60, has died", null)]
     [InlineData("On 5 June Ballard died", null)]
-    [InlineData("60 may have died in the fire", "died")]
+    [InlineData("60 may have died", "died")]
+    [InlineData("My son finished 1st. JG Ballard died", null)]
+    [InlineData("Earthquake in Turkey: 1900 killed", "killed")]
+    [InlineData("At 1830 a worker was killed", "killed")]
+    [InlineData("My dad was killed when the airbag in his 1999 Jeep failed", "killed")]
+    [InlineData("Two workers died at the plant. Info line 1800 555 123", "died")]
+    [InlineData("Kurt Cobain died in 1994, not 1993", null)]
+    [InlineData("11 December 1971- An IRA bomb attack on the Shankill Road killed four", null)]
+    [InlineData("1920: the IRA killed 14 members of the forces and then 14 civilians were killed", null)]
     [InlineData("The plan died in committee", null)]
     [InlineData("Nobody cared when JG Ballard died", null)]
     [InlineData("Loved the Shell advert where the old man died", null)]
@@ -276,7 +284,14 @@ public sealed class SentimentV2Tests
         HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold("my son was injured at the store. " + string.Concat(Enumerable.Repeat("died. ", 20_000))))
             .Term.ShouldBe("injured");
         HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold(string.Concat(Enumerable.Repeat("died. ", 150)) + "my son was injured at the store"))
-            .Term.ShouldBeNull("the hundred-and-first term is not read");
+            .Term.ShouldBeNull("the hundred-and-first English term is not read");
+
+        // Per Chinese term: a hundred insects set aside do not hide a scald listed after them, nor an English report.
+        HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold("我儿子烫伤了。" + string.Concat(Enumerable.Repeat("虫子。", 150)))).Term.ShouldBe("烫伤");
+        HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold(string.Concat(Enumerable.Repeat("虫子。", 150)) + " my son was injured")).Term.ShouldBe("injured");
+
+        // A window cut inside a word does not make a word of the cut ("ignition" cut to "i", the writer).
+        HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold("jg ballard died" + string.Concat(Enumerable.Repeat(" blah", 78)) + " xyz ignition")).Term.ShouldBeNull();
     }
 
     [Theory]

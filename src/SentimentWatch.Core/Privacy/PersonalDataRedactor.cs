@@ -523,8 +523,10 @@ public static partial class PersonalDataRedactor
     private static partial Regex LandlinePattern();
 
     // 上海市徐汇区漕溪北路88号3号楼1201室: optional province/city/district, a road, a house number,
-    // optional building and room.
-    [GeneratedRegex(@"(?:(?>[\u4e00-\u9fff]{2,6}?(?:省|市|区|區|县|縣|镇|鎮))){0,5}[\u4e00-\u9fff]{1,4}(?:路|街|大道|大街|巷|弄|胡同)\d{1,5}(?:号|號)(?:(?:[\u4e00-\u9fff]{0,3}\d{1,4}|\d{1,4})(?:号楼|號樓|栋|棟|幢|单元|單元|楼|樓|层|層|室|号|號))*", RegexOptions.CultureInvariant)]
+    // optional building and room. Each place level is the shortest run before its suffix, taken once (atomic: an unbounded
+    // lazy repeat backtracked through every split of a long run of place names, over 100 s for 100,000 characters), and
+    // may be one character (曹县, 城区).
+    [GeneratedRegex(@"(?:(?>[\u4e00-\u9fff]{1,6}?(?:省|市|区|區|县|縣|镇|鎮))){0,5}[\u4e00-\u9fff]{1,4}(?:路|街|大道|大街|巷|弄|胡同)\d{1,5}(?:号|號)(?:(?:[\u4e00-\u9fff]{0,3}\d{1,4}|\d{1,4})(?:号楼|號樓|栋|棟|幢|单元|單元|楼|樓|层|層|室|号|號))*", RegexOptions.CultureInvariant)]
     private static partial Regex ChineseAddressPattern();
 
     // 221B Baker Street, 1600 Pennsylvania Ave NW, Apt 4

@@ -24,8 +24,9 @@ public sealed class HarmTerms
     // and a term in every word must not be read whole once per term (a post of "died " repeated took 116 s to score).
     private const int SentenceWindow = 400;
 
-    // How many found terms a post's judgement reads before it stops: no post that reports harm lists a harm word a hundred
-    // times and finds every one set aside, and a post that does is read no further (the judgement so far stands).
+    // How many places a post's judgement reads per Chinese term, and how many English terms it reads in all, before it stops:
+    // no post that reports harm holds a harm word a hundred times and finds every one set aside. Past that, the Chinese term's
+    // later places and the English words after the hundredth found term are not read (the judgement so far stands).
     private const int MaxTermsRead = 100;
 
     private static readonly string[] EnglishNegators = ["no", "not", "never", "without", "nobody", "none", "wasn't", "weren't", "didn't", "isn't", "aren't", "n't"];
@@ -146,11 +147,10 @@ public sealed class HarmTerms
         var span = folded.AsSpan();
         var dismissed = false;
         var speaks = false;
-        var read = 0;
         foreach (var chinese in _chinese)
         {
             var term = chinese.Term;
-            for (var at = span.IndexOf(term, StringComparison.Ordinal); at >= 0 && read < MaxTermsRead; read++)
+            for (int at = span.IndexOf(term, StringComparison.Ordinal), read = 0; at >= 0 && read < MaxTermsRead; read++)
             {
                 var notHarm = InHandle(span, at) || chinese.Excepted(span, at) || !chinese.InContext(span, at);
                 if (!notHarm && !ChineseNegated(span, at) && !ChineseHedged(span, at))
@@ -167,7 +167,7 @@ public sealed class HarmTerms
             }
         }
 
-        var english = read < MaxTermsRead ? FindEnglish(span, ref dismissed, ref speaks, read) : null;
+        var english = FindEnglish(span, ref dismissed, ref speaks);
 
         // Dismissed only when every term read is set aside as not meaning harm: one negated or hedged term beside a handle
         // ("//@孤狼受伤: 万幸没有人受伤") still speaks of harm.
@@ -286,12 +286,13 @@ public sealed class HarmTerms
 
     // One pass over the words of the text: each word's stem (and the word itself, for exact terms) is looked up; a phrase
     // is then checked word by word from there. Words an exception phrase covers are skipped. No allocation unless a term is found.
-    private string? FindEnglish(ReadOnlySpan<char> text, ref bool dismissed, ref bool speaks, int read)
+    private string? FindEnglish(ReadOnlySpan<char> text, ref bool dismissed, ref bool speaks)
     {
         Span<char> buffer = stackalloc char[MaxWordLength];
         Span<char> next = stackalloc char[MaxWordLength];
         var maskedUntil = -1;
         var reading = default(PostReading);
+        var read = 0;
         for (var at = 0; NextWord(text, ref at, out var start, out var length);)
         {
             if (length > MaxWordLength)
@@ -317,7 +318,7 @@ public sealed class HarmTerms
             }
 
             var notHarm = start < maskedUntil || Blocked(stem, text[..start]) || SentenceBlocked(stem, text, start) || !InContext(found, text, start, ref reading);
-            if (!notHarm && !EnglishNegated(text[Math.Max(0, start - SentenceWindow)..start]))
+            if (!notHarm && !EnglishNegated(text[WindowStart(text, start)..start]))
             {
                 return found.Term;
             }
@@ -464,7 +465,7 @@ public sealed class HarmTerms
             return false;
         }
 
-        var lower = Math.Max(0, before.Length - SentenceWindow);
+        var lower = WindowStart(before, before.Length);
         for (var i = before.Length - 1; i >= lower; i--)
         {
             if (EndsSentence(before, i))
@@ -547,7 +548,7 @@ public sealed class HarmTerms
 
             var standsAlone = (i == 0 || !(char.IsLetterOrDigit(text[i - 1]) || text[i - 1] is '£' or '$' or '€' or '.' or ',' or ':'))
                 && (end == text.Length || !(char.IsLetterOrDigit(text[end]) || text[end] is '.' && end + 1 < text.Length && char.IsAsciiDigit(text[end + 1])));
-            if (standsAlone && end - i == 4 && text[i] == '1' && text[i + 1] is '8' or '9')
+            if (standsAlone && end - i == 4 && text[i] == '1' && text[i + 1] is '8' or '9' && Dated(text, i, end))
             {
                 return true;
             }
@@ -558,6 +559,30 @@ public sealed class HarmTerms
 
         return false;
     }
+
+    // A year written as a date, not as a count, a time, a phone number or a model year ("1900 killed", "At 1830", "line 1800 555
+    // 123", "his 1999 Jeep"): after a month's name ("Dec 1971", "August 16, 1977"), after in, since, of or circa ("died in
+    // 1994"), or before a colon ("1920: …").
+    private static bool Dated(ReadOnlySpan<char> text, int start, int end)
+    {
+        if (end < text.Length && text[end] == ':')
+        {
+            return true;
+        }
+
+        var before = text[Math.Max(0, start - 40)..start].ToString().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        var previous = before.Length > 0 ? before[^1].Trim(',', '.', '(', ')').ToLowerInvariant() : "";
+        if (DateWords.Contains(previous) || Months.Contains(previous) || previous == "may")
+        {
+            return true;
+        }
+
+        // "August 16, 1977", "on 12 August 1989" is the case above.
+        return before.Length > 1 && previous.Length is 1 or 2 && previous.All(char.IsAsciiDigit)
+            && (Months.Contains(before[^2].Trim(',', '.').ToLowerInvariant()) || before[^2].Trim(',', '.').Equals("may", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static readonly HashSet<string> DateWords = new(["in", "since", "of", "circa"], StringComparer.Ordinal);
 
     // The term's sentence read word by word (stems): whether it names the writer or someone close (the return value), the words
     // before the term (into before), whether any word is one of words, and the text of the sentence before the term.
@@ -637,7 +662,7 @@ public sealed class HarmTerms
     // other reading: two more tweets of Sentiment140 filed safety, no report gained in either check).
     private static ReadOnlySpan<char> EnglishSentence(ReadOnlySpan<char> text, int at, out int from)
     {
-        var lower = Math.Max(0, at - SentenceWindow);
+        var lower = WindowStart(text, at);
         from = lower;
         for (var i = at - 1; i >= lower; i--)
         {
@@ -648,7 +673,7 @@ public sealed class HarmTerms
             }
         }
 
-        var upper = Math.Min(text.Length, at + SentenceWindow);
+        var upper = WindowEnd(text, at);
         var to = upper;
         for (var i = at; i < upper; i++)
         {
@@ -660,6 +685,37 @@ public sealed class HarmTerms
         }
 
         return text[from..to];
+    }
+
+    // Where a window of SentenceWindow characters before at begins: at a word's start, so a cut word ("ignition" cut to "i")
+    // never reads as a word of its own.
+    private static int WindowStart(ReadOnlySpan<char> text, int at)
+    {
+        var lower = Math.Max(0, at - SentenceWindow);
+        if (lower > 0)
+        {
+            while (lower < at && IsWordChar(text[lower]))
+            {
+                lower++;
+            }
+        }
+
+        return lower;
+    }
+
+    // Where a window of SentenceWindow characters after at ends: at a word's end.
+    private static int WindowEnd(ReadOnlySpan<char> text, int at)
+    {
+        var upper = Math.Min(text.Length, at + SentenceWindow);
+        if (upper < text.Length)
+        {
+            while (upper > at && IsWordChar(text[upper - 1]))
+            {
+                upper--;
+            }
+        }
+
+        return upper;
     }
 
     private static readonly string[] Titles = ["dr", "mr", "mrs", "ms", "st", "jr", "sr", "prof", "mt", "lt", "sgt", "capt", "gen", "rev"];
@@ -679,6 +735,11 @@ public sealed class HarmTerms
         }
 
         var word = text[start..i];
+        if (start > 0 && char.IsLetterOrDigit(text[start - 1]))
+        {
+            return true; // "1st." ends a sentence; only a whole word is a title
+        }
+
         foreach (var title in Titles)
         {
             if (word.Equals(title, StringComparison.OrdinalIgnoreCase))
