@@ -82,4 +82,10 @@ public sealed class PolitenessOptions
 
     /// <summary>Bodies longer than this are cut here and parsed as far as they go.</summary>
     public int MaxResponseBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// A forum page that takes longer than this to parse (thousands of nested elements: the parser's cost grows with the square
+    /// of the depth) is reported as a parse error and skipped.
+    /// </summary>
+    public TimeSpan MaxParseTime { get; set; } = Parsing.ForumPageParser.DefaultMaxParseTime;
 }

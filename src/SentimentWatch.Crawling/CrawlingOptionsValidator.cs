@@ -78,6 +78,11 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
             failures.Add($"{root}:Politeness:MaxResponseBytes must be at least 1024 (was {p.MaxResponseBytes})");
         }
 
+        if (p.MaxParseTime <= TimeSpan.Zero || p.MaxParseTime > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{root}:Politeness:MaxParseTime must be between 00:00:00.001 and 00:05:00 (was {p.MaxParseTime})");
+        }
+
         var revisits = options.Revisits;
         if (revisits.MaxAge <= TimeSpan.Zero || revisits.MaxAge > TimeSpan.FromDays(30))
         {

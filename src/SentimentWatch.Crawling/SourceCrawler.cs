@@ -1,4 +1,6 @@
+using AngleSharp.Html.Dom;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SentimentWatch.Core.Mentions;
 using SentimentWatch.Crawling.Fetching;
 using SentimentWatch.Crawling.Parsing;
@@ -12,7 +14,7 @@ namespace SentimentWatch.Crawling;
 /// source's parser, and returns the mentions the cursor has not seen. Never fetches a URL
 /// twice in one run. Touches no storage: the caller decides what to commit.
 /// </summary>
-public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer renderer, TimeProvider time, ILogger<SourceCrawler> logger)
+public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer renderer, TimeProvider time, IOptionsMonitor<CrawlingOptions> options, ILogger<SourceCrawler> logger)
 {
     public async Task<(IReadOnlyList<Mention> Mentions, CrawlReport Report)> CrawlAsync(
         CrawlSource source, CrawlCursor cursor, IProgress<CrawlPageEvent>? progress, CancellationToken cancellationToken)
@@ -70,10 +72,25 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
         return run.Report.Observed;
     }
 
-    private static ParsedPage ReadThreadPage(CrawlSource source, FetchResult page, Uri thread, Run run)
+    private ParsedPage ReadThreadPage(CrawlSource source, FetchResult page, Uri thread, Run run)
     {
-        var parser = new ForumPageParser(source.Selectors!);
-        return parser.ParseThread(parser.Load(page.Text!), page.Uri, thread, threadReplies: 0, run.Zone, run.Now);
+        var parser = Parser(source);
+        return parser.ParseThread(Load(run, parser, page), page.Uri, thread, threadReplies: 0, run.Zone, run.Now);
+    }
+
+    private ForumPageParser Parser(CrawlSource source) => new(source.Selectors!, options.CurrentValue.Politeness.MaxParseTime);
+
+    // A page that does not parse in time (thousands of nested elements) is reported and read as empty: its source's other pages
+    // and the other sources go on.
+    private static IHtmlDocument Load(Run run, ForumPageParser parser, FetchResult page)
+    {
+        var document = parser.Load(page.Text!, out var abandoned);
+        if (abandoned)
+        {
+            run.Report.AddError("parse", $"source '{run.Source.Id}': {page.Uri} did not parse within {parser.MaxParseTime} (Crawling:Politeness:MaxParseTime) and was skipped");
+        }
+
+        return document;
     }
 
     /// <summary>True when the source's definition reads any engagement count, so following its posts can show growth.</summary>
@@ -140,7 +157,7 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
 
     private async Task<bool> CrawlForumAsync(Run run, Uri start, CancellationToken cancellationToken)
     {
-        var parser = new ForumPageParser(run.Source.Selectors!);
+        var parser = Parser(run.Source);
         if (!parser.HasListPages)
         {
             return await CrawlThreadAsync(run, parser, new ThreadLink(start, 0), cancellationToken);
@@ -149,7 +166,7 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
         var threads = new List<ThreadLink>();
         var ok = await FollowPagesAsync(run, start, page =>
         {
-            var parsed = parser.ParseList(parser.Load(page.Text!), page.Uri);
+            var parsed = parser.ParseList(Load(run, parser, page), page.Uri);
             Report(run, page.Uri, parsed.Problems);
             threads.AddRange(parsed.Threads);
             run.Progress?.Report(new CrawlPageEvent(page.Uri, "list", parsed.Threads.Count, 0));
@@ -216,7 +233,7 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
         run.LastFailureKind = null;
         var ok = await FollowPagesAsync(run, from, page =>
         {
-            var parsed = parser.ParseThread(parser.Load(page.Text!), page.Uri, thread.Url, thread.Replies, run.Zone, run.Now);
+            var parsed = parser.ParseThread(Load(run, parser, page), page.Uri, thread.Url, thread.Replies, run.Zone, run.Now);
             if (lastPage is null && resuming?.LastPostId is { } remembered && parsed.Items.Count > 0 && !parsed.Items.Any(i => PostKey(i) == remembered))
             {
                 // Kept for the walk from page 1, which reaches this page again without fetching it twice.

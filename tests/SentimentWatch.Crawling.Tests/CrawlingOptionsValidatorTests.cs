@@ -15,7 +15,7 @@ public sealed class CrawlingOptionsValidatorTests
     {
         var options = new CrawlingOptions
         {
-            Politeness = new PolitenessOptions { MaxConcurrencyPerHost = 0 },
+            Politeness = new PolitenessOptions { MaxConcurrencyPerHost = 0, MaxParseTime = TimeSpan.Zero },
             Sources =
             [
                 new CrawlSource { Id = "ok", Kind = SourceKind.Rss, Urls = ["https://example.invalid/feed"], Interval = TimeSpan.FromMinutes(5) },
@@ -30,6 +30,7 @@ public sealed class CrawlingOptionsValidatorTests
         result.Failed.ShouldBeTrue();
         var failures = result.Failures!.ToList();
         failures.ShouldContain(f => f.StartsWith("Crawling:Politeness:MaxConcurrencyPerHost", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Crawling:Politeness:MaxParseTime must be between", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Crawling:Sources:1:Id 'ok' is used by another source", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Crawling:Sources:1:Urls:0 'ftp://", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Crawling:Sources:1:Cron 'not cron'", StringComparison.Ordinal));
@@ -38,7 +39,7 @@ public sealed class CrawlingOptionsValidatorTests
         failures.ShouldContain(f => f.StartsWith("Crawling:Sources:2:Selectors:Time 'em['", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Crawling:Sources:3 needs a schedule", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Crawling:Sources:3:Json:CursorParameter is required", StringComparison.Ordinal));
-        failures.Count.ShouldBe(9);
+        failures.Count.ShouldBe(10);
     }
 
     [Fact]
