@@ -140,13 +140,13 @@ public sealed class ForumSourceCrawlTests : IAsyncLifetime
     [Fact]
     public async Task A_page_that_does_not_parse_in_time_is_reported_and_skipped_and_the_sources_other_pages_are_read()
     {
-        using var harness = new CrawlerHarness(new Dictionary<string, string?> { ["Crawling:Politeness:MaxParseTime"] = "00:00:01" });
+        using var harness = new CrawlerHarness(new Dictionary<string, string?> { ["Crawling:Politeness:MaxParseTime"] = "00:00:02" });
         var source = CrawlerHarness.Simple("deep", _server.Url("/broken.html"), _server.Url("/deep.html"));
         var (mentions, report) = await harness.Crawler.CrawlAsync(source, CrawlCursor.Empty(), null, CancellationToken.None);
 
         mentions.Select(m => m.ExternalId).ShouldBe(["1", "2", "3"]);
         report.Errors.Where(e => e.Contains("did not parse within", StringComparison.Ordinal)).ShouldHaveSingleItem()
-            .ShouldContain("/deep.html did not parse within 00:00:01");
+            .ShouldContain("/deep.html did not parse within 00:00:02");
     }
 
     [Fact]
