@@ -21,16 +21,28 @@ public static class HtmlText
         return Normalize(builder.ToString());
     }
 
-    /// <summary>Text of an HTML fragment, e.g. a feed entry's content.</summary>
-    public static string OfFragment(string html, HtmlParser parser)
+    /// <summary>
+    /// Text of an HTML fragment, e.g. a feed entry's content; empty when it does not parse within
+    /// <paramref name="maxParseTime"/> (default <see cref="ForumPageParser.DefaultMaxParseTime"/>: thousands of nested elements),
+    /// so the entry is skipped as one without text rather than holding the crawl.
+    /// </summary>
+    public static string OfFragment(string html, HtmlParser parser, TimeSpan? maxParseTime = null)
     {
         if (!html.Contains('<', StringComparison.Ordinal) && !html.Contains('&', StringComparison.Ordinal))
         {
             return Normalize(html);
         }
 
-        var document = parser.ParseDocument("<!DOCTYPE html><body>" + html);
-        return document.Body is null ? Normalize(html) : Of(document.Body);
+        using var deadline = new CancellationTokenSource(maxParseTime ?? ForumPageParser.DefaultMaxParseTime);
+        try
+        {
+            var document = parser.ParseDocumentAsync("<!DOCTYPE html><body>" + html, deadline.Token).GetAwaiter().GetResult();
+            return document.Body is null ? Normalize(html) : Of(document.Body);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return string.Empty;
+        }
     }
 
     private static void Append(INode node, StringBuilder builder)
