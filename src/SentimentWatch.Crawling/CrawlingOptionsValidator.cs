@@ -80,7 +80,7 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
 
         if (p.MaxParseTime <= TimeSpan.Zero || p.MaxParseTime > TimeSpan.FromMinutes(5))
         {
-            failures.Add($"{root}:Politeness:MaxParseTime must be between 00:00:00.001 and 00:05:00 (was {p.MaxParseTime})");
+            failures.Add($"{root}:Politeness:MaxParseTime must be more than 00:00:00 and at most 00:05:00 (was {p.MaxParseTime})");
         }
 
         var revisits = options.Revisits;

@@ -75,19 +75,20 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
     private ParsedPage ReadThreadPage(CrawlSource source, FetchResult page, Uri thread, Run run)
     {
         var parser = Parser(source);
-        return parser.ParseThread(Load(run, parser, page), page.Uri, thread, threadReplies: 0, run.Zone, run.Now);
+        return Load(run, parser, page) is { } document ? parser.ParseThread(document, page.Uri, thread, threadReplies: 0, run.Zone, run.Now) : new ParsedPage();
     }
 
     private ForumPageParser Parser(CrawlSource source) => new(source.Selectors!, options.CurrentValue.Politeness.MaxParseTime);
 
-    // A page that does not parse in time (thousands of nested elements) is reported and read as empty: its source's other pages
-    // and the other sources go on.
-    private static IHtmlDocument Load(Run run, ForumPageParser parser, FetchResult page)
+    // A page that does not parse in time (thousands of nested elements) is reported and skipped (null): not read through the
+    // selectors (which would blame them), not taken as a thread's last page; its source's other pages and sources go on.
+    private static IHtmlDocument? Load(Run run, ForumPageParser parser, FetchResult page)
     {
         var document = parser.Load(page.Text!, out var abandoned);
         if (abandoned)
         {
             run.Report.AddError("parse", $"source '{run.Source.Id}': {page.Uri} did not parse within {parser.MaxParseTime} (Crawling:Politeness:MaxParseTime) and was skipped");
+            return null;
         }
 
         return document;
@@ -166,7 +167,12 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
         var threads = new List<ThreadLink>();
         var ok = await FollowPagesAsync(run, start, page =>
         {
-            var parsed = parser.ParseList(Load(run, parser, page), page.Uri);
+            if (Load(run, parser, page) is not { } document)
+            {
+                return null;
+            }
+
+            var parsed = parser.ParseList(document, page.Uri);
             Report(run, page.Uri, parsed.Problems);
             threads.AddRange(parsed.Threads);
             run.Progress?.Report(new CrawlPageEvent(page.Uri, "list", parsed.Threads.Count, 0));
@@ -233,7 +239,12 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
         run.LastFailureKind = null;
         var ok = await FollowPagesAsync(run, from, page =>
         {
-            var parsed = parser.ParseThread(Load(run, parser, page), page.Uri, thread.Url, thread.Replies, run.Zone, run.Now);
+            if (Load(run, parser, page) is not { } document)
+            {
+                return null;
+            }
+
+            var parsed = parser.ParseThread(document, page.Uri, thread.Url, thread.Replies, run.Zone, run.Now);
             if (lastPage is null && resuming?.LastPostId is { } remembered && parsed.Items.Count > 0 && !parsed.Items.Any(i => PostKey(i) == remembered))
             {
                 // Kept for the walk from page 1, which reaches this page again without fetching it twice.

@@ -112,10 +112,10 @@ public sealed class FixtureServer : IAsyncDisposable
         app.MapGet("/tieba/p/{id}", () => Html("tieba-thread.html", "text/html; charset=UTF-8"));
         app.MapGet("/broken.html", () => Html("broken.html", "text/html"));
 
-        // Hostile markup: 60,000 nested elements (300 KB, under the size cap). AngleSharp's tree construction grows with the
+        // Hostile markup: 80,000 nested elements (400 KB, under the size cap). AngleSharp's tree construction grows with the
         // square of the depth: this page alone would take tens of seconds to parse.
         app.MapGet("/deep.html", () => Results.Text(
-            "<html><body>" + string.Concat(Enumerable.Repeat("<div>", 60_000)) + "<div class=\"post\" id=\"p9\"><div class=\"msg\">deep</div></div></body></html>",
+            "<html><body>" + string.Concat(Enumerable.Repeat("<div>", 80_000)) + "<div class=\"post\" id=\"p9\"><div class=\"msg\">deep</div></div></body></html>",
             "text/html; charset=utf-8"));
 
         // Conditional GET: the RSS feed answers 304 to its own ETag.

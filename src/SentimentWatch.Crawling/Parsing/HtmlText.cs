@@ -45,11 +45,21 @@ public static class HtmlText
         }
     }
 
+    // Depth first with a stack of its own, not by recursion: a page of tens of thousands of nested elements that parses within
+    // the deadline must not overflow a thread's stack (which no catch can stop).
     private static void Append(INode node, StringBuilder builder)
     {
-        foreach (var child in node.ChildNodes)
+        var pending = new Stack<(INode Node, bool Closing)>();
+        PushChildren(node, pending);
+        while (pending.TryPop(out var item))
         {
-            switch (child)
+            if (item.Closing)
+            {
+                builder.Append('\n');
+                continue;
+            }
+
+            switch (item.Node)
             {
                 case IText text:
                     builder.Append(text.Data);
@@ -61,16 +71,21 @@ public static class HtmlText
                     if (block)
                     {
                         builder.Append('\n');
+                        pending.Push((element, true));
                     }
 
-                    Append(element, builder);
-                    if (block)
-                    {
-                        builder.Append('\n');
-                    }
-
+                    PushChildren(element, pending);
                     break;
             }
+        }
+    }
+
+    private static void PushChildren(INode node, Stack<(INode Node, bool Closing)> pending)
+    {
+        var children = node.ChildNodes;
+        for (var i = children.Length - 1; i >= 0; i--)
+        {
+            pending.Push((children[i], false));
         }
     }
 
