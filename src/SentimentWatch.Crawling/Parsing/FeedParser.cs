@@ -19,15 +19,21 @@ public static partial class FeedParser
     private static readonly XNamespace Dc = "http://purl.org/dc/elements/1.1/";
     private static readonly XNamespace Slash = "http://purl.org/rss/1.0/modules/slash/";
 
-    public static ParsedPage Parse(string xml, Uri pageUri, TimeZoneInfo zone, DateTimeOffset now)
+    public static ParsedPage Parse(string xml, Uri pageUri, TimeZoneInfo zone, DateTimeOffset now) =>
+        Parse(xml, pageUri, zone, now, ForumPageParser.DefaultMaxParseTime);
+
+    /// <param name="maxParseTime">How long the HTML of all the feed's entries may take to read, together.</param>
+    public static ParsedPage Parse(string xml, Uri pageUri, TimeZoneInfo zone, DateTimeOffset now, TimeSpan maxParseTime)
     {
         var problems = new List<string>();
         var html = new HtmlParser();
+        using var budget = new CancellationTokenSource(maxParseTime);
+        var deadline = budget.Token;
         var entries = ReadEntries(xml, problems);
         var items = new List<CrawledItem>();
         foreach (var (entry, index) in entries.Select((e, i) => (e, i)))
         {
-            var item = entry.Name.LocalName == "entry" ? FromAtom(entry, pageUri, zone, now, html) : FromRss(entry, pageUri, zone, now, html);
+            var item = entry.Name.LocalName == "entry" ? FromAtom(entry, pageUri, zone, now, html, deadline) : FromRss(entry, pageUri, zone, now, html, deadline);
             if (item is null)
             {
                 problems.Add($"entry {index + 1} of {pageUri} has neither text nor title; skipped");
@@ -35,6 +41,11 @@ public static partial class FeedParser
             }
 
             items.Add(item);
+        }
+
+        if (deadline.IsCancellationRequested)
+        {
+            problems.Add($"the HTML of {pageUri}'s entries took longer than {maxParseTime} to read; entries past that kept only their titles");
         }
 
         return new ParsedPage { Items = items, Problems = problems };
@@ -119,11 +130,11 @@ public static partial class FeedParser
         return string.Join(' ', declared);
     }
 
-    private static CrawledItem? FromRss(XElement item, Uri pageUri, TimeZoneInfo zone, DateTimeOffset now, HtmlParser html)
+    private static CrawledItem? FromRss(XElement item, Uri pageUri, TimeZoneInfo zone, DateTimeOffset now, HtmlParser html, CancellationToken deadline)
     {
-        var title = Clean(Value(item, "title"), html);
+        var title = Clean(Value(item, "title"), html, deadline);
         var body = item.Element(Content + "encoded")?.Value ?? Value(item, "description");
-        var text = Clean(body, html);
+        var text = Clean(body, html, deadline);
         if (string.IsNullOrEmpty(text) && string.IsNullOrEmpty(title))
         {
             return null;
@@ -142,10 +153,10 @@ public static partial class FeedParser
         };
     }
 
-    private static CrawledItem? FromAtom(XElement entry, Uri pageUri, TimeZoneInfo zone, DateTimeOffset now, HtmlParser html)
+    private static CrawledItem? FromAtom(XElement entry, Uri pageUri, TimeZoneInfo zone, DateTimeOffset now, HtmlParser html, CancellationToken deadline)
     {
-        var title = Clean(entry.Element(Atom + "title")?.Value, html);
-        var text = Clean(entry.Element(Atom + "content")?.Value ?? entry.Element(Atom + "summary")?.Value, html);
+        var title = Clean(entry.Element(Atom + "title")?.Value, html, deadline);
+        var text = Clean(entry.Element(Atom + "content")?.Value ?? entry.Element(Atom + "summary")?.Value, html, deadline);
         if (string.IsNullOrEmpty(text) && string.IsNullOrEmpty(title))
         {
             return null;
@@ -180,8 +191,8 @@ public static partial class FeedParser
     private static string? Value(XElement parent, string name) =>
         parent.Element(name)?.Value.Trim() is { Length: > 0 } v ? v : null;
 
-    private static string? Clean(string? htmlOrText, HtmlParser html) =>
-        string.IsNullOrWhiteSpace(htmlOrText) ? null : HtmlText.OfFragment(htmlOrText, html);
+    private static string? Clean(string? htmlOrText, HtmlParser html, CancellationToken deadline) =>
+        string.IsNullOrWhiteSpace(htmlOrText) ? null : HtmlText.OfFragment(htmlOrText, html, deadline);
 
     internal static string? Resolve(Uri baseUri, string? href) =>
         string.IsNullOrWhiteSpace(href) ? null : Uri.TryCreate(baseUri, href.Trim(), out var uri) ? uri.ToString() : href.Trim();

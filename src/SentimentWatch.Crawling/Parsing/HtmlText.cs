@@ -23,20 +23,28 @@ public static class HtmlText
 
     /// <summary>
     /// Text of an HTML fragment, e.g. a feed entry's content; empty when it does not parse within
-    /// <paramref name="maxParseTime"/> (default <see cref="ForumPageParser.DefaultMaxParseTime"/>: thousands of nested elements),
-    /// so the entry is skipped as one without text rather than holding the crawl.
+    /// <paramref name="maxParseTime"/> (default <see cref="ForumPageParser.DefaultMaxParseTime"/>: thousands of nested elements).
     /// </summary>
     public static string OfFragment(string html, HtmlParser parser, TimeSpan? maxParseTime = null)
+    {
+        using var deadline = new CancellationTokenSource(maxParseTime ?? ForumPageParser.DefaultMaxParseTime);
+        return OfFragment(html, parser, deadline.Token);
+    }
+
+    /// <summary>
+    /// Text of an HTML fragment read under a deadline shared by a whole feed or API page (one budget per page, not per
+    /// fragment): empty once it has passed, so the entry keeps what else it has (its title).
+    /// </summary>
+    public static string OfFragment(string html, HtmlParser parser, CancellationToken deadline)
     {
         if (!html.Contains('<', StringComparison.Ordinal) && !html.Contains('&', StringComparison.Ordinal))
         {
             return Normalize(html);
         }
 
-        using var deadline = new CancellationTokenSource(maxParseTime ?? ForumPageParser.DefaultMaxParseTime);
         try
         {
-            var document = parser.ParseDocumentAsync("<!DOCTYPE html><body>" + html, deadline.Token).GetAwaiter().GetResult();
+            var document = parser.ParseDocumentAsync("<!DOCTYPE html><body>" + html, deadline).GetAwaiter().GetResult();
             return document.Body is null ? Normalize(html) : Of(document.Body);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)

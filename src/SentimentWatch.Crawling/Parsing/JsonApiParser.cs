@@ -33,11 +33,13 @@ public static partial class JsonApiParser
         var problems = new List<string>();
         var items = new List<CrawledItem>();
         var html = new AngleSharp.Html.Parser.HtmlParser();
+        using var budget = new CancellationTokenSource(ForumPageParser.DefaultMaxParseTime);
+        var deadline = budget.Token;
         foreach (var (node, index) in array.Select((n, i) => (n, i)))
         {
             // Forum and social APIs return rendered HTML (Mastodon content, Discourse cooked,
             // V2EX content_rendered, HN story_text): read it by the same rules as an HTML post.
-            var text = Markup(Text(node, paths.Text), html);
+            var text = Markup(Text(node, paths.Text), html, deadline);
             if (string.IsNullOrWhiteSpace(text))
             {
                 problems.Add($"item {index + 1} of {pageUri} has no text at '{paths.Text}'; skipped");
@@ -63,7 +65,7 @@ public static partial class JsonApiParser
                 ExternalId = id,
                 Url = FeedParser.Resolve(pageUri, url),
                 Text = text,
-                Title = Markup(Text(node, paths.Title), html),
+                Title = Markup(Text(node, paths.Title), html, deadline),
                 Author = Text(node, paths.Author),
                 PublishedAt = published,
                 ThreadId = Text(node, paths.ThreadId),
@@ -88,6 +90,11 @@ public static partial class JsonApiParser
             var pages = string.IsNullOrWhiteSpace(paths.PageCount) ? int.MaxValue : (int)Math.Min(Count(root, paths.PageCount), int.MaxValue);
             cursor = current + 1 < pages && items.Count > 0 ? (current + 1).ToString(CultureInfo.InvariantCulture) : null;
         }
+        if (deadline.IsCancellationRequested)
+        {
+            problems.Add($"the HTML in {pageUri}'s items took longer than {ForumPageParser.DefaultMaxParseTime} to read; items past that kept only what was not HTML");
+        }
+
         var nextUri = next is not null ? FeedParser.Resolve(pageUri, next) : null;
         return new Page(new ParsedPage { Items = items, Problems = problems, Next = nextUri is null ? null : new Uri(nextUri) }, cursor is "" || (cursor == "0" && string.IsNullOrWhiteSpace(paths.PageParameter)) ? null : cursor);
     }
@@ -186,8 +193,8 @@ public static partial class JsonApiParser
         };
     }
 
-    private static string? Markup(string? value, AngleSharp.Html.Parser.HtmlParser html) =>
-        string.IsNullOrWhiteSpace(value) ? value : HtmlText.OfFragment(value, html);
+    private static string? Markup(string? value, AngleSharp.Html.Parser.HtmlParser html, CancellationToken deadline) =>
+        string.IsNullOrWhiteSpace(value) ? value : HtmlText.OfFragment(value, html, deadline);
 
     private static long Count(JsonNode? node, string? path) => FieldSelector.ParseCount(Text(node, path));
 }

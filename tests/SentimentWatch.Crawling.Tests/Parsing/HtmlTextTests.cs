@@ -20,4 +20,21 @@ public sealed class HtmlTextTests
         HtmlText.OfFragment(string.Concat(Enumerable.Repeat("<span>", 20_000)) + "nested <b>deep</b>", parser, TimeSpan.FromMinutes(1))
             .ShouldBe("nested deep");
     }
+
+    // One budget per feed, not per fragment: once the first entry's hostile content has used it up, the next entry's ordinary
+    // HTML is not read either (a fresh budget per fragment would let a dozen hostile entries cost a dozen budgets). Both entries
+    // keep their titles, and the feed names the problem.
+    [Fact]
+    public void A_feed_shares_one_parse_budget_among_its_entries()
+    {
+        var deep = string.Concat(Enumerable.Repeat("<div>", 80_000));
+        var rss = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>"
+            + "<item><title>first</title><guid>1</guid><description><![CDATA[" + deep + "]]></description></item>"
+            + "<item><title>second</title><guid>2</guid><description><![CDATA[<p>Refund <b>late</b></p>]]></description></item>"
+            + "</channel></rss>";
+        var page = FeedParser.Parse(rss, new Uri("https://feeds.example/rss"), TimeZoneInfo.Utc, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(2));
+
+        page.Items.Select(i => i.Text).ShouldBe(["first", "second"]);
+        page.Problems.ShouldContain(p => p.Contains("took longer than 00:00:02 to read", StringComparison.Ordinal));
+    }
 }
