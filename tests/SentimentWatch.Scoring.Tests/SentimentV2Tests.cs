@@ -223,12 +223,8 @@ public sealed class SentimentV2Tests
     [InlineData("At least 40 have died", "died")]
     [InlineData("Seventeen died when the bridge gave way", "died")]
     [InlineData("lol I literally died... laughing at this", null)]
-    public void A_death_reports_harm_when_the_post_names_whose_or_what_caused_it(string text, string? term)
-    {
-        var judgement = HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold(text));
-        judgement.Term.ShouldBe(term);
-        judgement.Dismissed.ShouldBe(term is null);
-    }
+    public void A_death_reports_harm_when_the_post_names_whose_or_what_caused_it(string text, string? term) =>
+        ShouldReportOrDismiss(text, term);
 
     // Decision 248: a killing reports harm only with what caused it or whom it happened to, like a death; a death dated in the
     // last century is history; a title's full stop does not end the sentence whose person counts; a number that
@@ -262,7 +258,11 @@ public sealed class SentimentV2Tests
     [InlineData("my brother got killed it's so unfair", "killed")]
     [InlineData("We killed it tonight, thanks Leeds", null)]
     [InlineData("my nokia 1110 died..", null)]
-    public void A_killing_reports_harm_like_a_death_and_history_does_not(string text, string? term)
+    public void A_killing_reports_harm_like_a_death_and_history_does_not(string text, string? term) =>
+        ShouldReportOrDismiss(text, term);
+
+    // The post reports harm with this term, or (term null) every term it holds is dismissed.
+    private static void ShouldReportOrDismiss(string text, string? term)
     {
         var judgement = HarmTerms.Shipped.Judge(Core.Mentions.TextNormalizer.Fold(text));
         judgement.Term.ShouldBe(term);

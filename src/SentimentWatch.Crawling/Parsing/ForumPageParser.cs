@@ -54,18 +54,9 @@ public sealed class ForumPageParser(HtmlSelectors selectors, TimeSpan? maxParseT
     public IHtmlDocument Load(string html, out bool abandoned)
     {
         using var deadline = new CancellationTokenSource(MaxParseTime);
-        try
-        {
-            // A string source is read whole: the parse runs to its end (or the deadline) on this thread.
-            var document = _parser.ParseDocumentAsync(html, deadline.Token).GetAwaiter().GetResult();
-            abandoned = false;
-            return document;
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            abandoned = true;
-            return _parser.ParseDocument(string.Empty);
-        }
+        var document = HtmlText.Parse(_parser, html, deadline.Token);
+        abandoned = document is null;
+        return document ?? _parser.ParseDocument(string.Empty);
     }
 
     public ParsedPage ParseList(IHtmlDocument document, Uri pageUri)

@@ -1,5 +1,6 @@
 using System.Text;
 using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 
 namespace SentimentWatch.Crawling.Parsing;
@@ -42,14 +43,23 @@ public static class HtmlText
             return Normalize(html);
         }
 
+        var document = Parse(parser, "<!DOCTYPE html><body>" + html, deadline);
+        return document is null ? string.Empty : document.Body is null ? Normalize(html) : Of(document.Body);
+    }
+
+    /// <summary>
+    /// The document parsed, or null when <paramref name="deadline"/> passed first: AngleSharp's async parse checks it before
+    /// each token. A string source is read whole, so the parse runs to its end (or the deadline) on this thread.
+    /// </summary>
+    public static IHtmlDocument? Parse(HtmlParser parser, string html, CancellationToken deadline)
+    {
         try
         {
-            var document = parser.ParseDocumentAsync("<!DOCTYPE html><body>" + html, deadline).GetAwaiter().GetResult();
-            return document.Body is null ? Normalize(html) : Of(document.Body);
+            return parser.ParseDocumentAsync(html, deadline).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return string.Empty;
+            return null;
         }
     }
 

@@ -571,18 +571,22 @@ public sealed class HarmTerms
         }
 
         var before = text[Math.Max(0, start - 40)..start].ToString().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        var previous = before.Length > 0 ? before[^1].Trim(',', '.', '(', ')').ToLowerInvariant() : "";
-        if (DateWords.Contains(previous) || Months.Contains(previous) || previous == "may")
+        var previous = before.Length > 0 ? Token(before[^1]) : "";
+        if (DateWords.Contains(previous))
         {
             return true;
         }
 
-        // "August 16, 1977", "on 12 August 1989" is the case above.
-        return before.Length > 1 && previous.Length is 1 or 2 && previous.All(char.IsAsciiDigit)
-            && (Months.Contains(before[^2].Trim(',', '.').ToLowerInvariant()) || before[^2].Trim(',', '.').Equals("may", StringComparison.OrdinalIgnoreCase));
+        // "August 16, 1977" ("on 12 August 1989" is the case above).
+        return before.Length > 1 && previous.Length is 1 or 2 && previous.All(char.IsAsciiDigit) && AllMonths.Contains(Token(before[^2]));
     }
 
-    private static readonly HashSet<string> DateWords = new(["in", "since", "of", "circa"], StringComparer.Ordinal);
+    private static readonly HashSet<string> AllMonths = new(MonthNames(), StringComparer.Ordinal);
+
+    private static readonly HashSet<string> DateWords = new(["in", "since", "of", "circa", .. MonthNames()], StringComparer.Ordinal);
+
+    // A whitespace-separated token as a bare lower-case word ("Dec," "(1971)" → "dec", "1971").
+    private static string Token(string token) => token.Trim(',', '.', '(', ')').ToLowerInvariant();
 
     // The term's sentence read word by word (stems): whether it names the writer or someone close (the return value), the words
     // before the term (into before), whether any word is one of words, and the text of the sentence before the term.
@@ -625,8 +629,8 @@ public sealed class HarmTerms
             var age = token.EndsWith(',') && i > 0 && tokens[i - 1].EndsWith(',');
 
             // "In season 3 Marissa died", "aged 60", "On 5 June Ballard died", "June 5": a number that names, not counts.
-            var named = (i > 0 && NotCounting.Contains(tokens[i - 1].Trim(',', '.', '(', ')').ToLowerInvariant()))
-                || (i + 1 < tokens.Length && Months.Contains(tokens[i + 1].Trim(',', '.').ToLowerInvariant()));
+            var named = (i > 0 && NotCounting.Contains(Token(tokens[i - 1])))
+                || (i + 1 < tokens.Length && Months.Contains(Token(tokens[i + 1])));
             if (named)
             {
                 continue;
