@@ -20,7 +20,8 @@ namespace SentimentWatch.Pipeline;
 /// processed in the ledger only after the commit that made them durable (decision 111): a crash
 /// anywhere re-processes what was not committed, and the index's upsert-by-id stores it once.
 /// A batch that fails in a stage is split until the failing mention is found; only that one is
-/// retried and parked (decision 113).
+/// retried and parked (decision 116), and only while the store works: an unwell index or state
+/// store is waited on, nothing parked (decision 249).
 /// </summary>
 public sealed class MentionPipeline(
     MentionLedger ledger,
@@ -447,8 +448,10 @@ public sealed class MentionPipeline(
                         refreshed.AddRange(more);
                     }
 
-                    await ObserveAllAsync(refreshed, drain);
-                    uncommitted.AddRange(refreshed);
+                    // A mention an observer could not take is parked (still indexed): not marked processed, so a requeue
+                    // hands it to every observer again (they are idempotent).
+                    var parked = await ObserveAllAsync(refreshed, drain);
+                    uncommitted.AddRange(parked.Count == 0 ? refreshed : refreshed.Where(e => !parked.Contains(e.Mention.Id)));
                 }
 
                 if (uncommitted.Count > 0 && (completed || uncommitted.Count >= _options.MaxUncommitted || Stopwatch.GetElapsedTime(lastCommit) >= _options.CommitInterval))
@@ -509,39 +512,127 @@ public sealed class MentionPipeline(
         }
     }
 
-    private async Task ObserveAllAsync(List<LedgerEntry> entries, CancellationToken drain)
+    /// <summary>Hands the mentions to every observer in turn; returns the ids of those parked because an observer could not take them.</summary>
+    private async Task<HashSet<string>> ObserveAllAsync(List<LedgerEntry> entries, CancellationToken drain)
     {
-        var mentions = entries.Select(e => e.Mention).ToList();
+        var parked = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < _observers.Length; i++)
         {
             var observerStarted = Stopwatch.GetTimestamp();
-            await ObserveOrSplitAsync(_observers[i], mentions, drain);
-            _observerStages[i].Add(observerStarted, mentions.Count);
+            var count = 0;
+            for (var round = 1; ; round++)
+            {
+                var toObserve = parked.Count == 0 ? entries : entries.Where(e => !parked.Contains(e.Mention.Id)).ToList();
+                count = toObserve.Count;
+                if (count == 0)
+                {
+                    break;
+                }
+
+                var failed = new List<(LedgerEntry Entry, Exception Error)>();
+                await ObserveOrSplitAsync(_observers[i], toObserve, failed, drain);
+                if (failed.Count == 0)
+                {
+                    break;
+                }
+
+                var retried = await RetryObserverAsync(_observers[i], failed, wentIn: failed.Count < toObserve.Count, round, parked, drain);
+                if (retried)
+                {
+                    break;
+                }
+            }
+
+            _observerStages[i].Add(observerStarted, count);
+        }
+
+        return parked;
+    }
+
+    /// <summary>
+    /// Hands the batch to an observer; if it throws, halves the batch until each failing mention is
+    /// alone, so every other mention is still observed and only the failing ones are collected.
+    /// </summary>
+    private async Task ObserveOrSplitAsync(IMentionObserver observer, IReadOnlyList<LedgerEntry> entries, List<(LedgerEntry, Exception)> failed, CancellationToken drain)
+    {
+        try
+        {
+            await observer.OnIndexedAsync(entries.Select(e => e.Mention).ToList(), drain);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !drain.IsCancellationRequested)
+        {
+            if (entries.Count == 1)
+            {
+                failed.Add((entries[0], ex));
+                return;
+            }
+
+            var half = entries.Count / 2;
+            await ObserveOrSplitAsync(observer, entries.Take(half).ToList(), failed, drain);
+            await ObserveOrSplitAsync(observer, entries.Skip(half).ToList(), failed, drain);
         }
     }
 
     /// <summary>
-    /// Hands the batch to an observer; if it throws, halves the batch until the failing mention is
-    /// alone, so every other mention is still observed and only that one is logged as missed.
+    /// Retries each mention an observer failed on alone, <see cref="PipelineOptions.MaxIndexAttempts"/> times in all; one that
+    /// still fails is parked with the observer's error (an operator requeues it once the cause is fixed), so the observer's work
+    /// is never lost by marking it processed. An observer that took none of the batch is given three pauses first (the state
+    /// store may be busy or restarting: 10, 20 and 40 retry delays), and a mention the ledger cannot park either waits for the
+    /// store: false, and the caller pauses and hands the observer the batch again.
     /// </summary>
-    private async Task ObserveOrSplitAsync(IMentionObserver observer, IReadOnlyList<Mention> mentions, CancellationToken drain)
+    private async Task<bool> RetryObserverAsync(IMentionObserver observer, List<(LedgerEntry Entry, Exception Error)> failed, bool wentIn, int round, HashSet<string> parked, CancellationToken drain)
     {
-        try
+        var name = observer.GetType().Name;
+        if (!wentIn && round <= UnwellRoundsBeforeParking)
         {
-            await observer.OnIndexedAsync(mentions, drain);
+            var pause = UnwellPause(round);
+            logger.LogError(failed[0].Error, "Observer {Observer} took none of {Count} mentions; pausing {Delay} before trying again", name, failed.Count, pause);
+            await Task.Delay(pause, drain);
+            return false;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+
+        foreach (var (entry, firstError) in failed)
         {
-            if (mentions.Count == 1)
+            var error = firstError;
+            var observed = false;
+            for (var attempt = 1; attempt < _options.MaxIndexAttempts && !observed; attempt++)
             {
-                logger.LogError(ex, "Observer {Observer} failed on mention {MentionId}; it stays indexed, the observer misses it", observer.GetType().Name, mentions[0].Id);
-                return;
+                await Task.Delay(_options.IndexRetryDelay, drain);
+                try
+                {
+                    await observer.OnIndexedAsync([entry.Mention], drain);
+                    observed = true;
+                    wentIn = true;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !drain.IsCancellationRequested)
+                {
+                    error = ex;
+                }
             }
 
-            var half = mentions.Count / 2;
-            await ObserveOrSplitAsync(observer, mentions.Take(half).ToList(), drain);
-            await ObserveOrSplitAsync(observer, mentions.Skip(half).ToList(), drain);
+            if (observed)
+            {
+                continue;
+            }
+
+            var reason = $"observer {name} failed: {error.GetType().Name}: {error.Message}";
+            if (await ParkAsync(entry, reason))
+            {
+                logger.LogError(error, "Observer {Observer} failed on mention {MentionId} {Attempts} times; parked (still indexed): requeue it once the cause is fixed", name, entry.Mention.Id, _options.MaxIndexAttempts);
+                parked.Add(entry.Mention.Id);
+            }
+            else
+            {
+                // Neither the observer nor the ledger takes it: the state store is unwell. Hold the batch (nothing of it is marked
+                // processed) and hand it to the observer again after a pause; the observers are idempotent.
+                var pause = UnwellPause(round);
+                logger.LogError(error, "Observer {Observer} failed on mention {MentionId} and the ledger cannot park it: the state store is unwell; pausing {Delay} before trying the batch again", name, entry.Mention.Id, pause);
+                await Task.Delay(pause, drain);
+                return false;
+            }
         }
+
+        return true;
     }
 
     private async Task CommitAndCompleteAsync(List<LedgerEntry> entries, CancellationToken drain)
@@ -577,13 +668,15 @@ public sealed class MentionPipeline(
     /// <summary>
     /// Indexes a batch. If it fails, the batch is halved until each failing mention is alone (so a
     /// poison mention costs about 2·log2(batch) extra calls, not the batch's time); a mention that
-    /// fails alone is retried <see cref="PipelineOptions.MaxIndexAttempts"/> times, then parked.
-    /// If nothing at all goes in, the index is unwell, not the mentions: wait and try again
-    /// rather than park a batch of good data.
+    /// fails alone is retried <see cref="PipelineOptions.MaxIndexAttempts"/> times, then parked, but
+    /// only while the index works: an I/O or transport failure, or (when nothing else went in) a
+    /// failing health check, is the index's trouble, not the mention's, and the mention waits for
+    /// the index instead of being parked. A batch the index refuses whole while it is healthy is
+    /// handled mention by mention, so it cannot hold the stage for ever.
     /// </summary>
     private async Task<List<LedgerEntry>> IndexOrParkAsync(IReadOnlyList<LedgerEntry> batch, CancellationToken cancellationToken)
     {
-        while (true)
+        for (var round = 1; ; round++)
         {
             var indexed = new List<LedgerEntry>(batch.Count);
             var failed = new List<(LedgerEntry Entry, Exception Error)>();
@@ -593,20 +686,33 @@ public sealed class MentionPipeline(
                 return indexed;
             }
 
-            if (indexed.Count == 0 && batch.Count > 1)
+            if (indexed.Count == 0 && batch.Count > 1 && await IndexUnwellAsync(failed[0].Error, othersWentIn: false, cancellationToken))
             {
-                logger.LogError(failed[0].Error, "The index rejects every mention of a batch of {Count}; pausing {Delay} before trying again", batch.Count, _options.IndexRetryDelay * 10);
-                await Task.Delay(_options.IndexRetryDelay * 10, cancellationToken);
+                var pause = UnwellPause(round);
+                logger.LogError(failed[0].Error, "The index rejects every mention of a batch of {Count} and is unwell; pausing {Delay} before trying again", batch.Count, pause);
+                await Task.Delay(pause, cancellationToken);
                 continue;
             }
 
             foreach (var (entry, firstError) in failed)
             {
                 var error = firstError;
-                var attempt = 1;
-                for (; attempt < _options.MaxIndexAttempts; attempt++)
+                for (var attempt = 1; ; attempt++)
                 {
-                    await Task.Delay(_options.IndexRetryDelay, cancellationToken);
+                    var delay = _options.IndexRetryDelay;
+                    if (attempt >= _options.MaxIndexAttempts)
+                    {
+                        if (!await IndexUnwellAsync(error, othersWentIn: indexed.Count > 0, cancellationToken))
+                        {
+                            await ParkAsync(entry, $"indexing failed: {error.GetType().Name}: {error.Message}");
+                            break;
+                        }
+
+                        delay = UnwellPause(attempt - _options.MaxIndexAttempts + 1);
+                        logger.LogError(error, "Indexing mention {MentionId} failed and the index is unwell; waiting {Delay} instead of parking it", entry.Mention.Id, delay);
+                    }
+
+                    await Task.Delay(delay, cancellationToken);
                     try
                     {
                         await index.IndexAsync([entry.Mention], cancellationToken);
@@ -618,15 +724,55 @@ public sealed class MentionPipeline(
                         error = ex;
                     }
                 }
-
-                if (attempt == _options.MaxIndexAttempts)
-                {
-                    await ParkAsync(entry, $"indexing failed: {error.GetType().Name}: {error.Message}");
-                }
             }
 
             return indexed;
         }
+    }
+
+    private const int UnwellRoundsBeforeParking = 3;
+
+    // Ten retry delays, doubling per round up to eight times that: an index that is down is not asked 2·batch times a second.
+    private TimeSpan UnwellPause(int round) => _options.IndexRetryDelay * 10 * Math.Pow(2, Math.Min(Math.Max(round, 1) - 1, 3));
+
+    /// <summary>
+    /// Whether a failure is the index's rather than a mention's: an I/O, transport, timeout or closed-object failure anywhere in
+    /// the error's chain; otherwise, when no other mention of the batch went in, the index's own health check failing (or
+    /// throwing). A mention the index refuses while other mentions go in (or while it reports healthy) is the mention's fault.
+    /// </summary>
+    private async Task<bool> IndexUnwellAsync(Exception error, bool othersWentIn, CancellationToken cancellationToken)
+    {
+        if (IsStoreFailure(error))
+        {
+            return true;
+        }
+
+        if (othersWentIn)
+        {
+            return false;
+        }
+
+        try
+        {
+            return !(await index.HealthAsync(cancellationToken)).Healthy;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return true;
+        }
+    }
+
+    internal static bool IsStoreFailure(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is IOException or HttpRequestException or TimeoutException or System.Net.Sockets.SocketException or ObjectDisposedException or UnauthorizedAccessException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task IndexOrSplitAsync(IReadOnlyList<LedgerEntry> entries, List<LedgerEntry> indexed, List<(LedgerEntry, Exception)> failed, CancellationToken cancellationToken)
@@ -655,10 +801,11 @@ public sealed class MentionPipeline(
         }
     }
 
-    private async Task ParkAsync(LedgerEntry entry, string reason)
+    /// <summary>Parks a mention in the ledger; false when the ledger could not record it (it stays pending).</summary>
+    private async Task<bool> ParkAsync(LedgerEntry entry, string reason)
     {
         var mention = entry.Mention;
-        status.RecordParked();
+        // Forgotten by the near-duplicate index either way: it is not indexed, so it must not stand as a later post's original.
         _parked.Enqueue((entry.Sequence, mention.Id));
         try
         {
@@ -668,6 +815,10 @@ public sealed class MentionPipeline(
         {
             // Still pending in the ledger: the next start tries it again.
             logger.LogError(ex, "Parking mention {MentionId} failed ({Reason})", mention.Id, reason);
+            return false;
         }
+
+        status.RecordParked();
+        return true;
     }
 }

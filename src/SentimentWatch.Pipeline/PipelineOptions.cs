@@ -22,12 +22,12 @@ public sealed class PipelineOptions
     public TimeSpan NearDuplicateWindow { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// Attempts for a mention that fails to index on its own (a failing batch is first split to
-    /// find it) before it is parked; the rest of its batch goes on meanwhile.
+    /// Attempts for a mention that fails to index, or that an observer fails on, on its own (a failing
+    /// batch is first split to find it) before it is parked; the rest of its batch goes on meanwhile.
     /// </summary>
     public int MaxIndexAttempts { get; set; } = 3;
 
-    /// <summary>Wait between attempts for a failing mention; an index that rejects everything is waited on ten times this.</summary>
+    /// <summary>Wait between attempts for a failing mention; an unwell index or state store is waited on ten times this, doubling up to eighty (decision 249).</summary>
     public TimeSpan IndexRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>

@@ -301,6 +301,126 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_batch_the_healthy_index_rejects_whole_is_parked_mention_by_mention_instead_of_holding_the_stage_using_a_decorator_index_that_throws_on_a_marker()
+    {
+        using var dir = new DataDirectory();
+        await using var host = await PipelineHost.StartAsync(dir.Path, b =>
+        {
+            var real = b.Services.Last(d => d.ServiceType == typeof(IMentionIndex));
+            b.Services.Remove(real);
+            b.Services.AddSingleton<IMentionIndex>(sp => new MarkerRejectingIndex((IMentionIndex)real.ImplementationFactory!(sp)));
+        });
+        // Only poison in one request on an idle pipeline: the batch holds nothing the index takes, yet the index is healthy.
+        var poison = Enumerable.Range(0, 3).Select(i => Mentions.Create($"all-bad-{i}", $"绿莫退款 {i} " + MarkerRejectingIndex.Marker)).ToList();
+        await host.Intake.AcceptAsync(poison, None);
+        var counts = await host.WaitUntilSettledAsync(3);
+        counts.Parked.ShouldBe(3);
+
+        var good = Mentions.Create("after-all-bad", "绿莫退款还没到账");
+        await host.Intake.AcceptAsync([good], None);
+        counts = await host.WaitUntilSettledAsync(4);
+        counts.Processed.ShouldBe(1);
+        (await host.Index.GetAsync(good.Id, None)).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task A_mention_that_arrives_alone_during_an_index_outage_waits_for_the_index_and_is_not_parked_using_a_switchable_outage_index()
+    {
+        using var dir = new DataDirectory();
+        SwitchableOutageIndex? outage = null;
+        await using var host = await PipelineHost.StartAsync(dir.Path, b =>
+        {
+            var real = b.Services.Last(d => d.ServiceType == typeof(IMentionIndex));
+            b.Services.Remove(real);
+            b.Services.AddSingleton<IMentionIndex>(sp => outage = new SwitchableOutageIndex((IMentionIndex)real.ImplementationFactory!(sp)));
+        });
+        outage.ShouldNotBeNull();
+        outage.Down = true;
+        var lone = Mentions.Create("during-outage", "绿莫退款三天还没到账");
+        await host.Intake.AcceptAsync([lone], None);
+
+        // MaxIndexAttempts is 1 here: before the fix, the first failure parked it.
+        var waited = Stopwatch.StartNew();
+        while (outage.FailedWrites < 3 && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(20);
+        }
+
+        outage.FailedWrites.ShouldBeGreaterThanOrEqualTo(3, "the pipeline keeps trying the index");
+        var during = await host.Ledger.CountAsync(None);
+        during.Parked.ShouldBe(0);
+        during.Pending.ShouldBe(1);
+
+        outage.Down = false;
+        var counts = await host.WaitUntilSettledAsync(1);
+        counts.Processed.ShouldBe(1);
+        counts.Parked.ShouldBe(0);
+        (await host.Index.GetAsync(lone.Id, None)).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task A_mention_an_observer_fails_on_is_parked_not_marked_processed_and_a_requeue_hands_it_to_the_observer_again_using_a_failing_observer()
+    {
+        using var dir = new DataDirectory();
+        var seen = new ConcurrentDictionary<string, int>();
+        var observer = new FailingObserver(seen);
+        await using var host = await PipelineHost.StartAsync(dir.Path, b => b.Services.AddSingleton<IMentionObserver>(observer));
+        var good = Enumerable.Range(0, 5).Select(i => Mentions.Create($"obs-{i}", $"绿莫退款第{i}次投诉，编号{i}号门店")).ToList();
+        var poison = Mentions.Create("obs-poison", "绿莫退款 " + MarkerRejectingIndex.Marker);
+
+        await host.Intake.AcceptAsync([.. good.Take(2), poison, .. good.Skip(2)], None);
+        var counts = await host.WaitUntilSettledAsync(6);
+
+        counts.Processed.ShouldBe(5);
+        counts.Parked.ShouldBe(1);
+        var parked = (await host.Ledger.ListParkedAsync(10, None)).ShouldHaveSingleItem();
+        parked.Id.ShouldBe(poison.Id);
+        parked.Reason.ShouldStartWith("observer FailingObserver failed: InvalidOperationException");
+        (await host.Index.GetAsync(poison.Id, None)).ShouldNotBeNull("indexed before the observers: still searchable");
+        seen.Keys.ShouldBe(good.Select(m => m.Id), ignoreOrder: true);
+
+        // The cause fixed, the operator requeues it: the observer gets it, and it is processed.
+        observer.RejectMarked = false;
+        (await host.Ledger.RequeueAsync(poison.Id, None)).ShouldBeTrue();
+        counts = await host.WaitUntilSettledAsync(6);
+        counts.Processed.ShouldBe(6);
+        counts.Parked.ShouldBe(0);
+        seen[poison.Id].ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task An_observer_that_takes_none_of_a_batch_for_a_while_gets_the_batch_again_and_parks_nothing_using_a_failing_observer()
+    {
+        using var dir = new DataDirectory();
+        var seen = new ConcurrentDictionary<string, int>();
+        var observer = new FailingObserver(seen) { RejectAll = true };
+        // Pauses of 1, 2 and 4 s before the observer's failures may park anything.
+        await using var host = await PipelineHost.StartAsync(
+            dir.Path,
+            b => b.Services.AddSingleton<IMentionObserver>(observer),
+            new Dictionary<string, string?> { ["Pipeline:IndexRetryDelay"] = "00:00:00.100" });
+        var mentions = Enumerable.Range(0, 3).Select(i => Mentions.Create($"outage-{i}", $"绿莫退款 {i} 还没到账")).ToList();
+        await host.Intake.AcceptAsync(mentions, None);
+
+        var waited = Stopwatch.StartNew();
+        while (observer.Failures < 6 && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(20);
+        }
+
+        observer.Failures.ShouldBeGreaterThanOrEqualTo(6, "a round halves the batch of 3 down to its mentions (5 calls); a 6th is the batch handed again after a pause");
+        var during = await host.Ledger.CountAsync(None);
+        during.Processed.ShouldBe(0, "nothing an observer has not taken is marked processed");
+        during.Parked.ShouldBe(0);
+
+        observer.RejectAll = false;
+        var counts = await host.WaitUntilSettledAsync(3);
+        counts.Processed.ShouldBe(3);
+        counts.Parked.ShouldBe(0);
+        seen.Keys.ShouldBe(mentions.Select(m => m.Id), ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task Stopping_the_host_loses_nothing_and_a_restart_processes_every_mention_exactly_once()
     {
         using var dir = new DataDirectory();

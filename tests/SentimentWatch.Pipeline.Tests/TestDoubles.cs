@@ -103,3 +103,73 @@ public sealed class LumoTaxonomy : IWatchTopicScorer
             ? new TopicScore(text.Contains("慢", StringComparison.Ordinal) ? "delivery" : "taste", 0.9f)
             : null;
 }
+
+/// <summary>
+/// Wraps the real Lucene index and, while <see cref="Down"/> is set, fails every write with an <see cref="IOException"/> (what a
+/// full disk or a lost Elasticsearch node looks like to the pipeline) and reports itself unhealthy.
+/// </summary>
+public sealed class SwitchableOutageIndex(IMentionIndex inner) : IMentionIndex, IDisposable
+{
+    private int _failedWrites;
+
+    public volatile bool Down;
+
+    public int FailedWrites => Volatile.Read(ref _failedWrites);
+
+    public Task UpsertAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
+    {
+        if (Down)
+        {
+            Interlocked.Increment(ref _failedWrites);
+            throw new IOException("the test index is down (No space left on device)");
+        }
+
+        return inner.UpsertAsync(mentions, cancellationToken);
+    }
+
+    public Task<Mention?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+
+    public Task<MentionSearchResult> SearchAsync(MentionSearch search, CancellationToken cancellationToken) => inner.SearchAsync(search, cancellationToken);
+
+    public Task<MentionStats> StatsAsync(MentionStatsRequest request, CancellationToken cancellationToken) => inner.StatsAsync(request, cancellationToken);
+
+    public IAsyncEnumerable<Mention> ScanAsync(MentionFilter filter, CancellationToken cancellationToken) => inner.ScanAsync(filter, cancellationToken);
+
+    public Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => inner.DeleteOlderThanAsync(cutoff, cancellationToken);
+
+    public async Task<IndexHealth> HealthAsync(CancellationToken cancellationToken) =>
+        Down ? new IndexHealth(false, "test", 0, "down") : await inner.HealthAsync(cancellationToken);
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
+}
+
+/// <summary>
+/// An observer that records what it takes and throws for a mention whose text holds <see cref="MarkerRejectingIndex.Marker"/>
+/// while <see cref="RejectMarked"/> is set, and for every mention while <see cref="RejectAll"/> is set.
+/// </summary>
+public sealed class FailingObserver(ConcurrentDictionary<string, int> seen) : IMentionObserver
+{
+    private int _failures;
+
+    public volatile bool RejectMarked = true;
+
+    public volatile bool RejectAll;
+
+    public int Failures => Volatile.Read(ref _failures);
+
+    public ValueTask OnIndexedAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
+    {
+        if (RejectAll || (RejectMarked && mentions.Any(m => m.Text.Contains(MarkerRejectingIndex.Marker, StringComparison.Ordinal))))
+        {
+            Interlocked.Increment(ref _failures);
+            throw new InvalidOperationException("the test observer cannot take this batch");
+        }
+
+        foreach (var mention in mentions)
+        {
+            seen.AddOrUpdate(mention.Id, 1, (_, n) => n + 1);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

@@ -90,7 +90,14 @@ public sealed partial class MentionLedger(
             if (!append.Done.Task.IsCompleted)
             {
                 _appendWaitStage.Add(waiting, prepared.Length);
-                await WriteQueuedAppendsAsync(cancellationToken);
+                // A transaction takes at most MaxRowsPerAppendTransaction rows from the front of the queue, and the rows ahead
+                // may be those of requests that gave up waiting for the writer: write until this request's own rows are in, so
+                // no request waits on a write nobody will make.
+                do
+                {
+                    await WriteQueuedAppendsAsync(cancellationToken);
+                }
+                while (!append.Done.Task.IsCompleted);
             }
         }
         finally
@@ -385,7 +392,9 @@ public sealed partial class MentionLedger(
                 return false;
             }
 
-            // A new sequence number puts it behind the pipeline's read position.
+            // A new sequence number puts it behind the pipeline's read position. Removed and added again in one transaction:
+            // a failure or a crash between the two must not lose the mention.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             db.Mentions.Remove(row);
             await db.SaveChangesAsync(cancellationToken);
             row.Sequence = 0;
@@ -395,6 +404,7 @@ public sealed partial class MentionLedger(
             row.LeaseExpiresAt = null;
             db.Mentions.Add(row);
             changed = await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             MovePending(changed > 0 ? 1 : 0);
         }
         finally
