@@ -78,9 +78,11 @@ public sealed class CrawlingOptionsValidator : IValidateOptions<CrawlingOptions>
             failures.Add($"{root}:Politeness:MaxResponseBytes must be at least 1024 (was {p.MaxResponseBytes})");
         }
 
-        if (p.MaxParseTime <= TimeSpan.Zero || p.MaxParseTime > TimeSpan.FromMinutes(5))
+        // An ordinary page parses in milliseconds, a busy forum's longest in tens of them: below a tenth of a second a slow
+        // moment of the machine would skip ordinary pages.
+        if (p.MaxParseTime < TimeSpan.FromMilliseconds(100) || p.MaxParseTime > TimeSpan.FromMinutes(5))
         {
-            failures.Add($"{root}:Politeness:MaxParseTime must be more than 00:00:00 and at most 00:05:00 (was {p.MaxParseTime})");
+            failures.Add($"{root}:Politeness:MaxParseTime must be from 00:00:00.100 to 00:05:00 (was {p.MaxParseTime})");
         }
 
         var revisits = options.Revisits;

@@ -64,21 +64,30 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
 
         var parsed = source.Kind switch
         {
-            SourceKind.Rss or SourceKind.Atom => FeedParser.Parse(fetched.Text!, fetched.Uri, run.Zone, run.Now),
-            SourceKind.Json => JsonApiParser.Parse(fetched.Text!, fetched.Uri, source.Json!, run.Zone, run.Now).Parsed,
+            SourceKind.Rss or SourceKind.Atom => FeedParser.Parse(fetched.Text!, fetched.Uri, run.Zone, run.Now, MaxParseTime),
+            SourceKind.Json => JsonApiParser.Parse(fetched.Text!, fetched.Uri, source.Json!, run.Zone, run.Now, MaxParseTime).Parsed,
             _ => ReadThreadPage(source, fetched, thread ?? page, run),
         };
+        if (parsed is null)
+        {
+            // A page past the parse deadline was not read: not "read, and its posts are gone" (which would stop following them).
+            logger.LogWarning("Revisit of {Page} for source {SourceId} skipped: {Error}", page, source.Id, run.Report.Errors.LastOrDefault());
+            return null;
+        }
+
         Accept(run, fetched, parsed, thread);
         return run.Report.Observed;
     }
 
-    private ParsedPage ReadThreadPage(CrawlSource source, FetchResult page, Uri thread, Run run)
+    private ParsedPage? ReadThreadPage(CrawlSource source, FetchResult page, Uri thread, Run run)
     {
         var parser = Parser(source);
-        return Load(run, parser, page) is { } document ? parser.ParseThread(document, page.Uri, thread, threadReplies: 0, run.Zone, run.Now) : new ParsedPage();
+        return Load(run, parser, page) is { } document ? parser.ParseThread(document, page.Uri, thread, threadReplies: 0, run.Zone, run.Now) : null;
     }
 
-    private ForumPageParser Parser(CrawlSource source) => new(source.Selectors!, options.CurrentValue.Politeness.MaxParseTime);
+    private TimeSpan MaxParseTime => options.CurrentValue.Politeness.MaxParseTime;
+
+    private ForumPageParser Parser(CrawlSource source) => new(source.Selectors!, MaxParseTime);
 
     // A page that does not parse in time (thousands of nested elements) is reported and skipped (null): not read through the
     // selectors (which would blame them), not taken as a thread's last page; its source's other pages and sources go on.
@@ -88,6 +97,12 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
         if (abandoned)
         {
             run.Report.AddError("parse", $"source '{run.Source.Id}': {page.Uri} did not parse within {parser.MaxParseTime} (Crawling:Politeness:MaxParseTime) and was skipped");
+            // Not read, so not "seen at this version": the next run fetches it whole rather than taking a 304 for it.
+            if (run.ValidatorKeys.TryGetValue(page, out var key))
+            {
+                run.Cursor.ForgetValidators(key);
+            }
+
             return null;
         }
 
@@ -115,6 +130,9 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
         public Dictionary<string, FetchResult> Held { get; } = new(StringComparer.Ordinal);
         public TimeZoneInfo Zone { get; } = Source.ResolveTimeZone();
 
+        /// <summary>The cursor key each fetched page's validators were recorded under (by page), so a page that cannot be read takes them back.</summary>
+        public Dictionary<FetchResult, string> ValidatorKeys { get; } = new(ReferenceEqualityComparer.Instance);
+
         /// <summary>The error kind of the last fetch that failed (<c>http_4xx</c>, <c>timeout</c>, …); reset by the caller that asks.</summary>
         public string? LastFailureKind { get; set; }
     }
@@ -127,7 +145,7 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
             return reached;
         }
 
-        var parsed = FeedParser.Parse(page.Text!, page.Uri, run.Zone, run.Now);
+        var parsed = FeedParser.Parse(page.Text!, page.Uri, run.Zone, run.Now, MaxParseTime);
         Accept(run, page, parsed);
         return true;
     }
@@ -137,7 +155,7 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
         var paths = run.Source.Json!;
         return FollowPagesAsync(run, start, page =>
         {
-            var parsed = JsonApiParser.Parse(page.Text!, page.Uri, paths, run.Zone, run.Now);
+            var parsed = JsonApiParser.Parse(page.Text!, page.Uri, paths, run.Zone, run.Now, MaxParseTime);
             var fresh = Accept(run, page, parsed.Parsed);
 
             // Timelines are newest first: a page with nothing new means the rest is known too.
@@ -339,6 +357,7 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
             case FetchOutcome.Ok:
                 run.Report.PagesFetched++;
                 run.Cursor.RecordValidators(key, result.Validators);
+                run.ValidatorKeys[result] = key;
                 if (result.Truncated)
                 {
                     run.Report.AddError("truncated", $"{uri} was larger than the size cap and was parsed only in part");

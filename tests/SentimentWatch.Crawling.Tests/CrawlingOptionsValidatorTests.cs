@@ -30,7 +30,7 @@ public sealed class CrawlingOptionsValidatorTests
         result.Failed.ShouldBeTrue();
         var failures = result.Failures!.ToList();
         failures.ShouldContain(f => f.StartsWith("Crawling:Politeness:MaxConcurrencyPerHost", StringComparison.Ordinal));
-        failures.ShouldContain(f => f.StartsWith("Crawling:Politeness:MaxParseTime must be more than", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Crawling:Politeness:MaxParseTime must be from 00:00:00.100", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Crawling:Sources:1:Id 'ok' is used by another source", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Crawling:Sources:1:Urls:0 'ftp://", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Crawling:Sources:1:Cron 'not cron'", StringComparison.Ordinal));

@@ -20,6 +20,8 @@ public sealed class FixtureServer : IAsyncDisposable
 {
     public const string FeedETag = "\"rss-v1\"";
 
+    public const string DeepETag = "\"deep-v1\"";
+
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _hits = new();
 
@@ -34,6 +36,9 @@ public sealed class FixtureServer : IAsyncDisposable
 
     /// <summary>Likes the first post of <c>/hot/thread/1</c> shows now (a post going viral between reads).</summary>
     public int HotLikes { get; set; } = 10;
+
+    /// <summary>How many nested &lt;div&gt;s <c>/hot/thread/1</c> opens with (0: none; 80,000 take tens of seconds to parse).</summary>
+    public int HotThreadNesting { get; set; }
 
     /// <summary>Whether <c>/hot/list</c> still links the hot thread (false: it scrolled off the list page).</summary>
     public bool HotListShowsThread { get; set; } = true;
@@ -117,6 +122,20 @@ public sealed class FixtureServer : IAsyncDisposable
         app.MapGet("/deep.html", () => Results.Text(
             "<html><body>" + string.Concat(Enumerable.Repeat("<div>", 80_000)) + "<div class=\"post\" id=\"p9\"><div class=\"msg\">deep</div></div></body></html>",
             "text/html; charset=utf-8"));
+
+        // The same deep page with an ETag, answering 304 to it: a page skipped for the parse deadline must not be taken as read.
+        app.MapGet("/etag-deep.html", (HttpContext context) =>
+        {
+            if (context.Request.Headers.IfNoneMatch.ToString() == DeepETag)
+            {
+                return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
+
+            context.Response.Headers.ETag = DeepETag;
+            return Results.Text(
+                "<html><body>" + string.Concat(Enumerable.Repeat("<div>", 80_000)) + "<div class=\"post\" id=\"p8\"><div class=\"msg\">deep</div></div></body></html>",
+                "text/html; charset=utf-8");
+        });
 
         // Conditional GET: the RSS feed answers 304 to its own ETag.
         app.MapGet("/feeds/rss.xml", (HttpContext context) =>
@@ -215,7 +234,7 @@ public sealed class FixtureServer : IAsyncDisposable
         {
             var at = DateTimeOffset.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
             return Results.Text(
-                $"<html><body><div class=\"post\" id=\"p1\"><time datetime=\"{at}\"></time><span class=\"likes\">{HotLikes}</span><div class=\"content\">X9 电池鼓包，售后不理</div></div>" +
+                "<html><body>" + string.Concat(Enumerable.Repeat("<div>", HotThreadNesting)) + $"<div class=\"post\" id=\"p1\"><time datetime=\"{at}\"></time><span class=\"likes\">{HotLikes}</span><div class=\"content\">X9 电池鼓包，售后不理</div></div>" +
                 $"<div class=\"post\" id=\"p2\"><time datetime=\"{at}\"></time><span class=\"likes\">3</span><div class=\"content\">我的也是</div></div></body></html>",
                 "text/html; charset=utf-8");
         });

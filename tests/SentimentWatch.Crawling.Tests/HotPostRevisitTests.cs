@@ -20,9 +20,10 @@ public sealed class HotPostRevisitTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private CrawlerHarness Harness(string every = "00:00:00") => new(new Dictionary<string, string?>
+    private CrawlerHarness Harness(string every = "00:00:00", string maxParseTime = "00:00:05") => new(new Dictionary<string, string?>
     {
         ["Crawling:Revisits:Every"] = every,
+        ["Crawling:Politeness:MaxParseTime"] = maxParseTime,
         ["Crawling:Sources:0:Id"] = "hot-forum",
         ["Crawling:Sources:0:Kind"] = "html",
         ["Crawling:Sources:0:Urls:0"] = _server.Url("/hot/list"),
@@ -71,6 +72,37 @@ public sealed class HotPostRevisitTests : IAsyncLifetime
         await using var db = await harness.Services.GetRequiredService<IDbContextFactory<CrawlStateDbContext>>().CreateDbContextAsync();
         (await db.HotPosts.SingleAsync(h => h.MentionId == hot.Id)).Likes.ShouldBe(250);
         (await db.HotPosts.CountAsync(h => h.Growing)).ShouldBe(0);
+    }
+
+    // A revisited page past the parse deadline was not read: its posts are not "gone from the page", so they are still followed
+    // (before the fix the skipped page read as empty and every post on it stopped being followed, with no error reported).
+    [Fact]
+    public async Task A_revisited_page_past_the_parse_deadline_does_not_stop_following_its_posts()
+    {
+        using var harness = Harness(maxParseTime: "00:00:01");
+        await harness.MigrateAsync();
+        var runner = harness.Services.GetRequiredService<CrawlRunner>();
+        var index = harness.Services.GetRequiredService<IMentionIndex>();
+        (await runner.RunAsync("hot-forum", CancellationToken.None))!.NewItems.ShouldBe(2);
+        var source = harness.Services.GetRequiredService<Sources.SourceCatalog>();
+        var (read, _) = await harness.Crawler.CrawlAsync((await source.FindAsync("hot-forum", CancellationToken.None))!.Definition, CrawlCursor.Empty(), null, CancellationToken.None);
+        await index.UpsertAsync(read, CancellationToken.None);
+        _server.HotListShowsThread = false;
+
+        _server.HotThreadNesting = 80_000; // one slow read: tens of seconds to parse, past the 1 s deadline
+        var second = await runner.RunAsync("hot-forum", CancellationToken.None);
+        second!.EngagementUpdates.ShouldBe(0);
+        await using (var db = await harness.Services.GetRequiredService<IDbContextFactory<CrawlStateDbContext>>().CreateDbContextAsync())
+        {
+            (await db.HotPosts.CountAsync(h => h.Growing)).ShouldBe(2, "still followed: the page was not read, not found empty");
+        }
+
+        _server.HotThreadNesting = 0;
+        _server.HotLikes = 250;
+        var third = await runner.RunAsync("hot-forum", CancellationToken.None);
+        third!.PagesRevisited.ShouldBe(1);
+        third.EngagementUpdates.ShouldBe(1);
+        (await index.GetAsync(read.Single(m => m.ExternalId == "1").Id, CancellationToken.None))!.Engagement.Likes.ShouldBe(250);
     }
 
     [Fact]

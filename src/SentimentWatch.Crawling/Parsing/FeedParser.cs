@@ -45,7 +45,7 @@ public static partial class FeedParser
 
         if (deadline.IsCancellationRequested)
         {
-            problems.Add($"the HTML of {pageUri}'s entries took longer than {maxParseTime} to read; entries past that kept only their titles");
+            problems.Add($"the HTML of {pageUri}'s entries took longer than {maxParseTime} to read (Crawling:Politeness:MaxParseTime); entries past that were read without the HTML parser (tags dropped)");
         }
 
         return new ParsedPage { Items = items, Problems = problems };

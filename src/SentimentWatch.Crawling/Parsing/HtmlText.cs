@@ -6,7 +6,7 @@ using AngleSharp.Html.Parser;
 namespace SentimentWatch.Crawling.Parsing;
 
 /// <summary>Readable text of an element: block elements and &lt;br&gt; become line breaks, runs of spaces one space.</summary>
-public static class HtmlText
+public static partial class HtmlText
 {
     private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -34,7 +34,8 @@ public static class HtmlText
 
     /// <summary>
     /// Text of an HTML fragment read under a deadline shared by a whole feed or API page (one budget per page, not per
-    /// fragment): empty once it has passed, so the entry keeps what else it has (its title).
+    /// fragment). Once it has passed, the fragment is read plainly instead, without the parser (<see cref="Plain"/>): a title
+    /// like "AT&amp;T" or an ordinary entry after a hostile one keeps its words.
     /// </summary>
     public static string OfFragment(string html, HtmlParser parser, CancellationToken deadline)
     {
@@ -43,9 +44,29 @@ public static class HtmlText
             return Normalize(html);
         }
 
-        var document = Parse(parser, "<!DOCTYPE html><body>" + html, deadline);
-        return document is null ? string.Empty : document.Body is null ? Normalize(html) : Of(document.Body);
+        var document = deadline.IsCancellationRequested ? null : Parse(parser, "<!DOCTYPE html><body>" + html, deadline);
+        return document is null ? Plain(html) : document.Body is null ? Normalize(html) : Of(document.Body);
     }
+
+    /// <summary>
+    /// A fragment read without a parser, in one linear pass: tags dropped (a block tag or &lt;br&gt; as a line break, script and
+    /// style bodies are not removed), entities decoded, spaces folded. For fragments past the parse budget only.
+    /// </summary>
+    public static string Plain(string html)
+    {
+        var text = TagPattern().Replace(html, m => BlockTag(m.ValueSpan) ? "\n" : " ");
+        return Normalize(System.Net.WebUtility.HtmlDecode(text));
+    }
+
+    private static bool BlockTag(ReadOnlySpan<char> tag)
+    {
+        var name = tag.TrimStart('<').TrimStart('/');
+        var end = name.IndexOfAny(" \t\r\n/>");
+        return Blocks.Contains((end < 0 ? name : name[..end]).ToString());
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<[^<>]*>", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex TagPattern();
 
     /// <summary>
     /// The document parsed, or null when <paramref name="deadline"/> passed first: AngleSharp's async parse checks it before

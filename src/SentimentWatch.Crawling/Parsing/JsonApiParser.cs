@@ -12,7 +12,11 @@ public static partial class JsonApiParser
 
     public sealed record Page(ParsedPage Parsed, string? NextCursor);
 
-    public static Page Parse(string json, Uri pageUri, JsonPaths paths, TimeZoneInfo zone, DateTimeOffset now)
+    public static Page Parse(string json, Uri pageUri, JsonPaths paths, TimeZoneInfo zone, DateTimeOffset now) =>
+        Parse(json, pageUri, paths, zone, now, ForumPageParser.DefaultMaxParseTime);
+
+    /// <param name="maxParseTime">How long the HTML of all the page's items may take to read, together.</param>
+    public static Page Parse(string json, Uri pageUri, JsonPaths paths, TimeZoneInfo zone, DateTimeOffset now, TimeSpan maxParseTime)
     {
         JsonNode? root;
         try
@@ -33,7 +37,7 @@ public static partial class JsonApiParser
         var problems = new List<string>();
         var items = new List<CrawledItem>();
         var html = new AngleSharp.Html.Parser.HtmlParser();
-        using var budget = new CancellationTokenSource(ForumPageParser.DefaultMaxParseTime);
+        using var budget = new CancellationTokenSource(maxParseTime);
         var deadline = budget.Token;
         foreach (var (node, index) in array.Select((n, i) => (n, i)))
         {
@@ -92,7 +96,7 @@ public static partial class JsonApiParser
         }
         if (deadline.IsCancellationRequested)
         {
-            problems.Add($"the HTML in {pageUri}'s items took longer than {ForumPageParser.DefaultMaxParseTime} to read; items past that kept only what was not HTML");
+            problems.Add($"the HTML in {pageUri}'s items took longer than {maxParseTime} to read (Crawling:Politeness:MaxParseTime); items past that were read without the HTML parser (tags dropped)");
         }
 
         var nextUri = next is not null ? FeedParser.Resolve(pageUri, next) : null;

@@ -41,6 +41,12 @@ public sealed class CrawlCursor
         }
     }
 
+    /// <summary>
+    /// Takes back the validators this run recorded for a page it fetched but could not read (a parse past its deadline), so the
+    /// next run fetches the page whole instead of being told it has not changed.
+    /// </summary>
+    public void ForgetValidators(string url) => _newValidators.TryRemove(url, out _);
+
     /// <summary>True the first time an item is offered in this cursor's life, false after.</summary>
     public bool TryMarkNew(string itemKey) => !_seen.Contains(itemKey) && _newSeen.TryAdd(itemKey, 0);
 

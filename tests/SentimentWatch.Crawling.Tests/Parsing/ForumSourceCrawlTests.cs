@@ -149,6 +149,26 @@ public sealed class ForumSourceCrawlTests : IAsyncLifetime
         report.Errors.ShouldContain(e => e.Contains("/deep.html did not parse within 00:00:05", StringComparison.Ordinal));
     }
 
+    // A page skipped for the deadline was not read: its validators must not make the next run take a 304 for it (before the
+    // fix the ETag was recorded at the fetch, so the page was never read again while it did not change).
+    [Fact]
+    public async Task A_page_skipped_for_the_deadline_is_fetched_whole_next_run_not_taken_as_unchanged()
+    {
+        using var harness = new CrawlerHarness(new Dictionary<string, string?> { ["Crawling:Politeness:MaxParseTime"] = "00:00:01" });
+        var source = CrawlerHarness.Simple("deep-etag", _server.Url("/etag-deep.html"));
+        var cursor = CrawlCursor.Empty();
+
+        var (first, firstReport) = await harness.Crawler.CrawlAsync(source, cursor, null, CancellationToken.None);
+        first.ShouldBeEmpty();
+        firstReport.ErrorsByKind["parse"].ShouldBe(1);
+        cursor.NewValidators.ShouldBeEmpty("a page that was not read is not recorded as seen at its version");
+
+        var (_, secondReport) = await harness.Crawler.CrawlAsync(source, cursor, null, CancellationToken.None);
+        secondReport.NotModified.ShouldBe(0);
+        secondReport.PagesFetched.ShouldBe(1);
+        _server.Requests.Where(r => r.PathAndQuery == "/etag-deep.html").Select(r => r.IfNoneMatch ?? "").ShouldAllBe(v => v == "");
+    }
+
     [Fact]
     public async Task PostsWithoutIdOrPermalinkStillGetDistinctStableIds()
     {
