@@ -93,9 +93,11 @@ public sealed partial class MentionLedger(
                 // A transaction takes at most MaxRowsPerAppendTransaction rows from the front of the queue, and the rows ahead
                 // may be those of requests that gave up waiting for the writer: write until this request's own rows are in, so
                 // no request waits on a write nobody will make.
+                // Not with this request's token: the transaction carries other requests' rows too, and one client hanging up
+                // must not fail them all (the write is bounded by the database's own timeouts).
                 do
                 {
-                    await WriteQueuedAppendsAsync(cancellationToken);
+                    await WriteQueuedAppendsAsync(CancellationToken.None);
                 }
                 while (!append.Done.Task.IsCompleted);
             }

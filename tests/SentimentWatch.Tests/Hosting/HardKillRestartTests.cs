@@ -12,7 +12,7 @@ namespace SentimentWatch.Tests.Hosting;
 /// </summary>
 public sealed class HardKillRestartTests(ITestOutputHelper output) : IDisposable
 {
-    private const int Total = 1_500;
+    private const int Total = 3_000;
     private const string Key = "kill-test-admin-key-0123456789";
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "sw-kill-" + Guid.NewGuid().ToString("N"));
@@ -24,9 +24,16 @@ public sealed class HardKillRestartTests(ITestOutputHelper output) : IDisposable
         $"--Auth:ApiKeys:0:Key={Key}",
         "--Auth:ApiKeys:0:Role=admin",
 
-        // Small batches: many index commits, so the kill lands between and inside them.
+        // Small batches, refreshed, observed and committed every 100 ms: many index commits, so the kill lands between and
+        // inside them. With the defaults (a refresh every 2 s behind a backlog, a commit every 2 s) a quiet machine indexed all
+        // the mentions before the first commit, so "processed" went from 0 to all at once and the kill landed after the work.
         "--Pipeline:BatchSize=8",
         "--Pipeline:ChannelCapacity=64",
+        "--Pipeline:RefreshInterval=00:00:00.100",
+        "--Pipeline:MinRefreshInterval=00:00:00.050",
+        "--Pipeline:BacklogRefreshInterval=00:00:00.100",
+        "--Pipeline:CommitInterval=00:00:00.100",
+        "--Pipeline:MaxUncommitted=16",
     ];
 
     [Fact]
