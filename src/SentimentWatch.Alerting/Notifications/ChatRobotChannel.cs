@@ -165,6 +165,32 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
 
     private static IEnumerable<EvidenceSample> ShownSamples(NotificationMessage m) => m.Kind is "notice" or "resolved" ? [] : m.Samples;
 
+    // A sample's words come from the crawled post, so from whoever wrote it: in a chat message they must read as text, not as
+    // @channel pings, links with a trusted-looking label or tracking images. Markdown robots (DingTalk, WeCom, Teams) get the
+    // brackets and angle brackets that start a link, an image or an HTML tag as their full-width forms; Slack's mrkdwn its three
+    // escapes. A link to the original is kept only when it is http(s), with the characters that would end it percent-encoded.
+    private static IEnumerable<EvidenceSample> ShownSamples(NotificationMessage m, Func<string, string> escape) =>
+        ShownSamples(m).Select(s => s with
+        {
+            Excerpt = escape(s.Excerpt),
+            Author = s.Author is null ? null : escape(s.Author),
+            Source = escape(s.Source),
+            Url = LinkUrl(s.Url),
+        });
+
+    internal static string MarkdownText(string text) =>
+        text.Replace('[', '［').Replace(']', '］').Replace('<', '＜').Replace('>', '＞');
+
+    internal static string SlackText(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
+    internal static string? LinkUrl(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri.AbsoluteUri.Replace("(", "%28", StringComparison.Ordinal).Replace(")", "%29", StringComparison.Ordinal)
+                .Replace("|", "%7C", StringComparison.Ordinal).Replace("<", "%3C", StringComparison.Ordinal).Replace(">", "%3E", StringComparison.Ordinal)
+                .Replace(" ", "%20", StringComparison.Ordinal).Replace("[", "%5B", StringComparison.Ordinal).Replace("]", "%5D", StringComparison.Ordinal)
+            : null;
+
     private static string Markdown(NotificationMessage m)
     {
         var text = new StringBuilder();
@@ -181,10 +207,10 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
 
         if (m.TopTerms.Count > 0)
         {
-            text.AppendLine().AppendLine($"**{m.Word("Top terms:", "热词：")}** {string.Join(m.Word(", ", "、"), m.TopTerms)}").AppendLine();
+            text.AppendLine().AppendLine($"**{m.Word("Top terms:", "热词：")}** {string.Join(m.Word(", ", "、"), m.TopTerms.Select(MarkdownText))}").AppendLine();
         }
 
-        foreach (var sample in ShownSamples(m))
+        foreach (var sample in ShownSamples(m, MarkdownText))
         {
             text.AppendLine(sample.Url is null ? $"- {m.SampleLine(sample)}" : $"- [{m.SampleLine(sample)}]({sample.Url})");
         }
@@ -217,10 +243,10 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
 
         if (m.TopTerms.Count > 0)
         {
-            blocks.Add(new JsonObject { ["type"] = "context", ["elements"] = new JsonArray { new JsonObject { ["type"] = "mrkdwn", ["text"] = $"*{m.Word("Top terms:", "热词：")}* " + string.Join(m.Word(", ", "、"), m.TopTerms) } } });
+            blocks.Add(new JsonObject { ["type"] = "context", ["elements"] = new JsonArray { new JsonObject { ["type"] = "mrkdwn", ["text"] = $"*{m.Word("Top terms:", "热词：")}* " + string.Join(m.Word(", ", "、"), m.TopTerms.Select(SlackText)) } } });
         }
 
-        foreach (var sample in ShownSamples(m))
+        foreach (var sample in ShownSamples(m, SlackText))
         {
             var line = sample.Url is null ? m.SampleLine(sample) : m.SampleLine(sample, $"<{sample.Url}|{sample.Source}>");
             blocks.Add(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = line } });
@@ -263,10 +289,10 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
 
         if (m.TopTerms.Count > 0)
         {
-            body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = m.Word("Top terms: ", "热词：") + string.Join(m.Word(", ", "、"), m.TopTerms) });
+            body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = m.Word("Top terms: ", "热词：") + string.Join(m.Word(", ", "、"), m.TopTerms.Select(MarkdownText)) });
         }
 
-        foreach (var sample in ShownSamples(m))
+        foreach (var sample in ShownSamples(m, MarkdownText))
         {
             var line = sample.Url is null ? m.SampleLine(sample) : m.SampleLine(sample, $"[{sample.Source}]({sample.Url})");
             body.Add(new JsonObject { ["type"] = "TextBlock", ["wrap"] = true, ["text"] = line });
