@@ -126,9 +126,12 @@ public static class MentionContract
         return errors;
     }
 
+    private static bool IsHttpUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
     /// <summary>
     /// Makes a mention from a channel that cannot be refused keep the contract: control
-    /// characters removed, over-long fields cut, a publish time outside the window replaced by
+    /// characters removed, over-long fields cut, a link that is not http(s) dropped, a publish time outside the window replaced by
     /// the collection time, engagement counts kept from 0 to <see cref="MaxEngagement"/>. Idempotent,
     /// so a re-prepared mention is unchanged.
     /// </summary>
@@ -139,7 +142,9 @@ public static class MentionContract
         {
             Source = Cut(RemoveControls(mention.Source, keepLineBreaks: false).Trim(), MaxSourceLength),
             ExternalId = FitIdentifier(mention.ExternalId, MaxExternalIdLength),
-            Url = mention.Url is { } url ? Cut(RemoveControls(url, keepLineBreaks: false), MaxUrlLength) : null,
+            // Only an http(s) link to the original is kept: a crawled feed or API can name javascript: or data: URLs, which the
+            // console, the chat robots and the CSV export would otherwise hand on as links.
+            Url = mention.Url is { } url && Cut(RemoveControls(url, keepLineBreaks: false), MaxUrlLength) is var fitted && IsHttpUrl(fitted) ? fitted : null,
             Author = FitIdentifier(mention.Author, MaxAuthorLength),
             ThreadId = FitIdentifier(mention.ThreadId, MaxThreadIdLength),
             Title = mention.Title is { } title ? Cut(RemoveControls(title), MaxTitleLength) : null,

