@@ -31,8 +31,17 @@ public sealed class NotificationDelivery(
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseUntil, leaseUntil).SetProperty(o => o.Attempts, o => o.Attempts + 1), cancellationToken);
         if (claimed == 0)
         {
-            logger.LogDebug("Notification {OutboxId} is delivered or being delivered; nothing to do", outboxId);
-            return;
+            var open = await db.Outbox.AsNoTracking().Where(o => o.Id == outboxId && o.DeliveredAt == null).Select(o => o.LeaseUntil).ToListAsync(cancellationToken);
+            if (open.Count == 0)
+            {
+                logger.LogDebug("Notification {OutboxId} is delivered (or gone); nothing to do", outboxId);
+                return;
+            }
+
+            // Claimed by another attempt that has not finished: maybe sending now, maybe a process killed mid-send whose claim
+            // lapses at the lease's end. Not done: fail this attempt so Hangfire tries again after the lease, instead of
+            // reporting success for a notice nobody may ever send.
+            throw new NotificationLeasedException(outboxId, open[0]);
         }
 
         var row = await db.Outbox.AsNoTracking().SingleAsync(o => o.Id == outboxId, cancellationToken);
@@ -69,3 +78,7 @@ public sealed class NotificationDelivery(
             s => s.SetProperty(o => o.DeliveredAt, delivered).SetProperty(o => o.LastError, error).SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null),
             cancellationToken);
 }
+
+/// <summary>Another attempt holds the row's claim: this one retries later (decision 250).</summary>
+public sealed class NotificationLeasedException(long outboxId, DateTimeOffset? leaseUntil)
+    : Exception($"notification {outboxId} is claimed by another attempt until {leaseUntil:O}; trying again later");

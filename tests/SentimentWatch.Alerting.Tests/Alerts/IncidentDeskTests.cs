@@ -330,6 +330,62 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         _receiver.Received.Count.ShouldBe(1);
     }
 
+    // A process killed while it was sending leaves the row claimed (its lease) and undelivered. The job the restart hands it to
+    // must not report it done: it fails, so Hangfire tries again, and once the claim lapses the notice is sent (decision 250).
+    [Fact]
+    public async Task ANotificationClaimedByAnAttemptThatNeverFinished_IsNotReportedDone_AndIsSentOnceTheClaimLapses()
+    {
+        _receiver.FailNext = -1;
+        await using var host = await StartAsync();
+        await BurstAsync(host, minutes: 1, perMinute: 12);
+        await using var db = await host.DbAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await db.Outbox.AsNoTracking().SingleOrDefaultAsync())?.Attempts is not >= 1 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var id = (await db.Outbox.AsNoTracking().SingleAsync()).Id;
+        var leaseUntil = host.Clock.GetUtcNow() + NotificationDelivery.Lease;
+        await db.Outbox.Where(o => o.Id == id).ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseUntil, leaseUntil));
+        var delivery = host.App.Services.GetRequiredService<NotificationDelivery>();
+        _receiver.FailNext = 0;
+
+        await Should.ThrowAsync<NotificationLeasedException>(() => delivery.DeliverAsync(id, CancellationToken.None));
+        (await db.Outbox.AsNoTracking().SingleAsync()).DeliveredAt.ShouldBeNull();
+
+        host.Clock.Advance(NotificationDelivery.Lease + TimeSpan.FromSeconds(1));
+        await delivery.DeliverAsync(id, CancellationToken.None);
+        (await db.Outbox.AsNoTracking().SingleAsync()).DeliveredAt.ShouldNotBeNull();
+        (await _receiver.NextAsync()).Kind.ShouldBe("opened");
+    }
+
+    // A job that gave up after its retries (a channel down overnight) leaves the row undelivered and handed over: the tick hands
+    // it over again once its retries are long over, not while they may still run.
+    [Fact]
+    public async Task AnUndeliveredNotificationWhoseJobGaveUp_IsHandedOverAgainAfterItsRetriesNotDuringThem()
+    {
+        _receiver.FailNext = -1;
+        await using var host = await StartAsync();
+        await BurstAsync(host, minutes: 1, perMinute: 12);
+        await using var db = await host.DbAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await db.Outbox.AsNoTracking().SingleOrDefaultAsync())?.EnqueuedAt is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var outbox = host.App.Services.GetRequiredService<NotificationOutbox>();
+        var now = host.Clock.GetUtcNow();
+        await db.Outbox.ExecuteUpdateAsync(s => s.SetProperty(o => o.EnqueuedAt, now - TimeSpan.FromHours(1)).SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null));
+        (await outbox.HandOverUnfinishedAsync(includeEnqueued: false, CancellationToken.None)).ShouldBe(0, "an hour after its hand-over its retries may still be running");
+
+        await db.Outbox.ExecuteUpdateAsync(s => s.SetProperty(o => o.EnqueuedAt, now - NotificationOutbox.HandAgainAfter - TimeSpan.FromMinutes(1)).SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null));
+        _receiver.FailNext = 0;
+        (await outbox.HandOverUnfinishedAsync(includeEnqueued: false, CancellationToken.None)).ShouldBe(1);
+        (await _receiver.NextAsync()).Kind.ShouldBe("opened");
+    }
+
     /// <summary>Crawl health comes from the crawling capability; this fake returns what the test sets.</summary>
     private sealed class SettableSourceHealthFake : Core.Crawling.ISourceHealthReader
     {
