@@ -56,6 +56,9 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
     public static bool TryParseKind(string? value, out ChatRobotKind kind) =>
         Enum.TryParse(value?.Trim(), ignoreCase: true, out kind) && Enum.IsDefined(kind);
 
+    /// <summary>How long one post to a robot may take, answer included.</summary>
+    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
+
     public async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -93,8 +96,12 @@ public sealed class ChatRobotChannel(ChatRobotChannelOptions options, ChatRobotK
                 break;
         }
 
-        using var response = await httpClients.CreateClient(WebhookChannel.HttpClientName).PostAsJsonAsync(url, body, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        // A robot endpoint that hangs must not hold a delivery worker for the HTTP client's 100 s: other channels' notices queue
+        // behind it (decision 250). Past the time the attempt fails and Hangfire retries it.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(SendTimeout);
+        using var response = await httpClients.CreateClient(WebhookChannel.HttpClientName).PostAsJsonAsync(url, body, timeout.Token);
+        var text = await response.Content.ReadAsStringAsync(timeout.Token);
         string? why = null;
         if (!response.IsSuccessStatusCode || RobotRefused(text, out why))
         {

@@ -156,14 +156,18 @@ public sealed class EmailChannel(IOptions<AlertingOptions> options) : INotificat
         mail.MessageId = $"{message.Id}@sentimentwatch";
         mail.Body = new TextPart("plain") { Text = message.ToText() };
 
-        using var smtp = new SmtpClient();
-        await smtp.ConnectAsync(settings.Host, settings.Port, Enum.Parse<SecureSocketOptions>(settings.Security, ignoreCase: true), cancellationToken);
+        // A mail server that stalls must not hold a delivery worker for MailKit's two minutes per step (decision 250): 15 s per
+        // step, 45 s in all; past that the attempt fails and Hangfire retries it.
+        using var smtp = new SmtpClient { Timeout = 15_000 };
+        using var overall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        overall.CancelAfter(TimeSpan.FromSeconds(45));
+        await smtp.ConnectAsync(settings.Host, settings.Port, Enum.Parse<SecureSocketOptions>(settings.Security, ignoreCase: true), overall.Token);
         if (!string.IsNullOrEmpty(settings.UserName))
         {
-            await smtp.AuthenticateAsync(settings.UserName, settings.Password ?? string.Empty, cancellationToken);
+            await smtp.AuthenticateAsync(settings.UserName, settings.Password ?? string.Empty, overall.Token);
         }
 
-        await smtp.SendAsync(mail, cancellationToken);
-        await smtp.DisconnectAsync(quit: true, cancellationToken);
+        await smtp.SendAsync(mail, overall.Token);
+        await smtp.DisconnectAsync(quit: true, overall.Token);
     }
 }

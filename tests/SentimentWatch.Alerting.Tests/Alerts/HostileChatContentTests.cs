@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SentimentWatch.Alerting.Notifications;
 using SentimentWatch.Alerting.Tests.Support;
 
@@ -82,4 +84,19 @@ public sealed class HostileChatContentTests : IAsyncLifetime
     [InlineData("https://forum.example.com/t/1?a=b|c", "https://forum.example.com/t/1?a=b%7Cc")]
     public void A_link_to_the_original_is_kept_only_when_http_and_cannot_end_early(string url, string? expected) =>
         ChatRobotChannel.LinkUrl(url).ShouldBe(expected);
+
+    // A robot endpoint that hangs fails the attempt after ChatRobotChannel.SendTimeout (Hangfire retries it), instead of holding a
+    // delivery worker for the HTTP client's 100 s while other channels' notices queue behind it.
+    [Fact]
+    public async Task A_robot_that_hangs_fails_the_attempt_after_the_send_timeout()
+    {
+        var channel = _host.App.Services.GetRequiredService<NotificationChannels>().Find("slack-robot").ShouldNotBeNull();
+        var message = System.Text.Json.JsonSerializer.Deserialize<NotificationMessage>(
+            (await (await _host.DbAsync()).Outbox.AsNoTracking().FirstAsync(o => o.Channel == "slack-robot")).Payload, Alert.Json)!;
+        _receiver.HangFor = TimeSpan.FromMinutes(2);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Should.ThrowAsync<OperationCanceledException>(() => channel.SendAsync(message, CancellationToken.None));
+        clock.Elapsed.ShouldBeLessThan(ChatRobotChannel.SendTimeout + TimeSpan.FromSeconds(20));
+        clock.Elapsed.ShouldBeGreaterThanOrEqualTo(ChatRobotChannel.SendTimeout - TimeSpan.FromSeconds(1));
+    }
 }

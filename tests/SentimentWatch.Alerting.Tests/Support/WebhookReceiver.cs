@@ -26,6 +26,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Answer 500 to this many requests before succeeding; -1 fails everything.</summary>
     public int FailNext { get => Volatile.Read(ref _failuresLeft); set => Volatile.Write(ref _failuresLeft, value); }
 
+    /// <summary>While set, every request waits this long before it is answered (an endpoint that hangs).</summary>
+    public TimeSpan HangFor { get; set; }
+
     private WebhookReceiver(WebApplication app) => _app = app;
 
     public string Url(string path = "hook") => $"{_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()}/{path}";
@@ -40,6 +43,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
         app.MapPost("/{name}", async (HttpContext http, string name) =>
         {
             Interlocked.Increment(ref receiver._requests);
+            if (receiver.HangFor > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(receiver.HangFor, http.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Results.StatusCode(499);
+                }
+            }
+
             using var buffer = new MemoryStream();
             await http.Request.Body.CopyToAsync(buffer);
             var failures = receiver.FailNext;
