@@ -47,13 +47,37 @@ public sealed class ResponseStepWatch(
     private async Task<int> RecordOverdueAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var count = 0;
+        // Steps of an incident a person resolved are never reminded, so they are left out of the query: taken with the rest,
+        // 500 of them (the earliest due, a few per incident resolved without ticking every step) filled every batch, and no
+        // other step was reminded again. Steps of silenced incidents are skipped now and reminded when the silence ends, so the
+        // pass reads on past them, a batch at a time (decision 250).
+        for (var offset = 0; count < Batch;)
+        {
+            var (recorded, read, skipped) = await RecordOverdueAsync(now, offset, cancellationToken);
+            count += recorded;
+            if (read < Batch || skipped == 0)
+            {
+                break;
+            }
+
+            // Recorded steps drop out of the query; the skipped ones stay in it, ahead of the rest.
+            offset += skipped;
+        }
+
+        return count;
+    }
+
+    private async Task<(int Recorded, int Read, int Skipped)> RecordOverdueAsync(DateTimeOffset now, int offset, CancellationToken cancellationToken)
+    {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var overdue = await db.Steps.AsNoTracking()
             .Where(s => s.DoneAt == null && s.DueAt <= now && !db.StepReminders.Any(r => r.StepRowId == s.Id && r.Cycle == s.ReopenCount))
-            .OrderBy(s => s.DueAt).Take(Batch).ToListAsync(cancellationToken);
+            .Where(s => !db.Alerts.Any(a => a.Id == s.AlertId && a.Status == AlertStatus.Resolved && a.ResolvedBy != null && a.ResolvedBy != "auto"))
+            .OrderBy(s => s.DueAt).ThenBy(s => s.Id).Skip(offset).Take(Batch).ToListAsync(cancellationToken);
         if (overdue.Count == 0)
         {
-            return 0;
+            return (0, 0, 0);
         }
 
         var alertIds = overdue.Select(s => s.AlertId).Distinct().ToArray();
@@ -61,16 +85,19 @@ public sealed class ResponseStepWatch(
         var plans = await db.Steps.AsNoTracking().Where(s => alertIds.Contains(s.AlertId)).ToListAsync(cancellationToken);
         var silences = await db.Silences.AsNoTracking().Where(s => s.Until > now).ToListAsync(cancellationToken);
         var count = 0;
+        var skipped = 0;
         foreach (var step in overdue)
         {
             var alert = alerts[step.AlertId];
             if (alert.Status == AlertStatus.Resolved && alert.ResolvedBy is not ("auto" or null))
             {
+                skipped++; // resolved by a person since the query ran
                 continue;
             }
 
             if (silences.Any(s => s.Covers(alert, now)))
             {
+                skipped++;
                 continue;
             }
 
@@ -107,7 +134,7 @@ public sealed class ResponseStepWatch(
             }
         }
 
-        return count;
+        return (count, overdue.Count, skipped);
     }
 
     public static string DedupKey(long alertId, string stepId, int cycle) =>

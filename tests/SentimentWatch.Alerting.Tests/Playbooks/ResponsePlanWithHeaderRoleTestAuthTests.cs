@@ -240,6 +240,63 @@ public sealed class ResponsePlanWithHeaderRoleTestAuthTests : IAsyncLifetime
         }
     }
 
+    // Steps of incidents a person resolved are never reminded. Before decision 250 they were read with the rest, the earliest
+    // due first, 500 at a time: once 500 of them were left (a few per incident resolved without ticking every step), every pass
+    // read only those and no other incident's step was ever reminded again.
+    [Fact]
+    public async Task Steps_of_incidents_a_person_resolved_do_not_starve_the_reminders_of_a_live_incident()
+    {
+        var clock = new ManualClock(AlertingTestHost.Start);
+        await using var host = await StartAsync(clock);
+        await host.Desk.OnIndexedAsync([Mentions.Negative(clock.GetUtcNow().AddMinutes(-1), text: "food poisoning")], default);
+        (await NextOfKindAsync("opened")).Json.GetProperty("alertId").GetInt64().ShouldBePositive();
+        var live = (await StepsAsync(host))[0].AlertId;
+
+        await using (var db = await host.DbAsync())
+        {
+            // An incident resolved by a person, as a copy of the live one's row, with 600 steps due before any of the live one's.
+            var columns = new List<string>();
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using (var info = connection.CreateCommand())
+            {
+                info.CommandText = "SELECT name FROM pragma_table_info('alerts') WHERE name <> 'Id'";
+                await using var reader = await info.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    columns.Add("\"" + reader.GetString(0) + "\"");
+                }
+            }
+
+            var list = string.Join(", ", columns);
+            var select = list.Replace("\"Status\"", "2", StringComparison.Ordinal).Replace("\"ResolvedBy\"", "'petra'", StringComparison.Ordinal)
+                .Replace("\"IncidentKey\"", "\"IncidentKey\" || '-old'", StringComparison.Ordinal);
+            // Column names from the table itself, the id a parameter.
+            var sql = "INSERT INTO alerts (" + list + ") SELECT " + select + " FROM alerts WHERE \"Id\" = {0}";
+            await db.Database.ExecuteSqlRawAsync(sql, live);
+            var resolved = await db.Alerts.AsNoTracking().Where(a => a.Id != live).Select(a => a.Id).SingleAsync();
+            var template = await db.Steps.AsNoTracking().FirstAsync(s => s.AlertId == live);
+            for (var i = 0; i < 600; i++)
+            {
+                db.Steps.Add(new ResponseStep
+                {
+                    AlertId = resolved, StepId = $"left-{i}", PlaybookId = template.PlaybookId, Severity = template.Severity, Position = i,
+                    Title = template.Title, Owner = template.Owner, DueAt = clock.GetUtcNow().AddMinutes(-30), CreatedAt = clock.GetUtcNow(),
+                });
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(85));
+        await host.App.Services.GetRequiredService<ResponseStepWatch>().RunAsync(default);
+
+        var reminder = await NextOfKindAsync("notice");
+        reminder.Json.GetProperty("alertId").GetInt64().ShouldBe(live);
+        await using var check = await host.DbAsync();
+        (await check.StepReminders.CountAsync()).ShouldBe(1, "the live incident's overdue step, none of the resolved one's");
+    }
+
     [Fact]
     public async Task AnOverdueStep_IsRemindedOncePerStepAndReopening_AcrossRestarts_AndNotAfterAPersonResolvedTheIncident()
     {
