@@ -284,7 +284,14 @@ public sealed class Alert
             NotificationCount++;
         }
 
-        if (kind != NotificationKind.Resolved && Severity > NotifiedSeverity)
+        // The opening records the severity it announced, which may be lower than the one the incident opened at (opened critical
+        // under a silence, warning by the time the silence ended): a later critical is then an escalation the critical-only
+        // channels hear about (decision 250), not taken as already announced.
+        if (kind == NotificationKind.Opened)
+        {
+            NotifiedSeverity = Severity;
+        }
+        else if (kind != NotificationKind.Resolved && Severity > NotifiedSeverity)
         {
             NotifiedSeverity = Severity;
         }
