@@ -109,6 +109,16 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
         return document;
     }
 
+    /// <summary>
+    /// The source's credentials, only for a page on a host one of its start URLs names: a thread or next-page link read from a
+    /// crawled page may point anywhere, and the token must not go with it (a security review, 2026-12-07).
+    /// </summary>
+    internal static SourceAuth? AuthFor(CrawlSource source, Uri uri) =>
+        source.Auth is { } auth && source.Urls.Any(u => Uri.TryCreate(u, UriKind.Absolute, out var start)
+            && string.Equals(start.Host, uri.Host, StringComparison.OrdinalIgnoreCase) && (start.Scheme == uri.Scheme || uri.Scheme == Uri.UriSchemeHttps))
+            ? auth
+            : null;
+
     /// <summary>True when the source's definition reads any engagement count, so following its posts can show growth.</summary>
     public static bool ReportsEngagement(CrawlSource source)
     {
@@ -351,7 +361,7 @@ public sealed partial class SourceCrawler(PageFetcher fetcher, PageRenderer rend
 
         var result = run.Source.Render && run.Source.Kind == SourceKind.Html
             ? await renderer.RenderAsync(uri, cancellationToken)
-            : await fetcher.FetchAsync(uri, run.Cursor.ValidatorsFor(key), run.Source.Auth, cancellationToken);
+            : await fetcher.FetchAsync(uri, run.Cursor.ValidatorsFor(key), AuthFor(run.Source, uri), cancellationToken);
         switch (result.Outcome)
         {
             case FetchOutcome.Ok:
