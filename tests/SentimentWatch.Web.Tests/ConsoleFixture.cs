@@ -36,6 +36,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
     {
         ["olga.sso"] = ["analyst"],
         ["nora.norole"] = [],
+
+        // The console's admin's user name, taken by someone else at the provider.
+        ["ada"] = ["analyst"],
     };
 
     private WebApplication? _app;

@@ -56,4 +56,24 @@ public sealed class SingleSignOnTests(ConsoleFixture fixture) : ConsoleTest(fixt
         await using var scope = Fixture.Services.CreateAsyncScope();
         (await scope.ServiceProvider.GetRequiredService<UserManager<ConsoleUser>>().FindByNameAsync("nora.norole")).ShouldBeNull();
     }
+
+    // A provider's user name can change or be chosen by its owner: one equal to a console account's name must not sign in as
+    // that account (nor replace its roles with the provider's). Before, "ada" at the provider became the console's admin ada,
+    // demoted to analyst.
+    [Fact]
+    public async Task SignInWithMinimalOpenIdProvider_AsAUserNameALocalAccountHas_IsRefusedAndTheAccountUntouched()
+    {
+        var page = await OpenAsync();
+        await page.GotoAsync("/account/signin");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with Lumo SSO" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue as ada" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("A console account with your user name already exists and is not linked to single sign-on. Ask an admin.")).ToBeVisibleAsync();
+        (await page.GotoAsync("/"))!.Url.ShouldContain("/account/signin", Case.Sensitive, "no session was made");
+        await using var scope = Fixture.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ConsoleUser>>();
+        var ada = (await users.FindByNameAsync("ada")).ShouldNotBeNull();
+        (await users.GetRolesAsync(ada)).ShouldBe(["admin"]);
+        (await users.GetLoginsAsync(ada)).ShouldBeEmpty();
+    }
 }

@@ -45,7 +45,17 @@ public sealed class ExternalModel(
             return Page();
         }
 
-        var user = await users.FindByLoginAsync(info.LoginProvider, info.ProviderKey) ?? await users.FindByNameAsync(name);
+        var user = await users.FindByLoginAsync(info.LoginProvider, info.ProviderKey);
+        if (user is null && await users.FindByNameAsync(name) is not null)
+        {
+            // Linked by identity only, never by name: a provider's user name (preferred_username) can change or be edited by its
+            // owner, and matching it would hand a local account (the first admin's, say) to whoever takes that name there, and
+            // replace its roles with the provider's (a security review, 2026-12-07).
+            logger.LogWarning("Single sign-on for {UserName} refused: a console account of that name exists and is not linked to this identity", name);
+            Message = t["A console account with your user name already exists and is not linked to single sign-on. Ask an admin."];
+            return Page();
+        }
+
         if (user is null)
         {
             user = new ConsoleUser { UserName = name, CreatedAt = clock.GetUtcNow(), LockoutEnabled = true };
