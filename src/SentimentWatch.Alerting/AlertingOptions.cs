@@ -314,9 +314,11 @@ public sealed class AlertingOptionsValidator(IOptions<StorageOptions>? storage) 
                 failures.Add($"{p}:ClearFor must not be negative");
             }
 
-            if (rule.Cooldown < TimeSpan.Zero)
+            // Zero would send a reminder on every evaluation (every few seconds) while an incident fires: the spam the product
+            // promises a PR team it will not send.
+            if (rule.Cooldown < TimeSpan.FromMinutes(1))
             {
-                failures.Add($"{p}:Cooldown must not be negative");
+                failures.Add($"{p}:Cooldown must be at least 00:01:00 (was {rule.Cooldown}): reminders repeat an open incident no more often than this");
             }
         }
 

@@ -15,6 +15,7 @@ public sealed class AlertingOptionsValidatorTests
                 new CrisisRuleOptions { Id = "spike", Watch = "brand", Kind = "negativeSpike", Ratio = 0.5 },
                 new CrisisRuleOptions { Id = "spike", Watch = "", Kind = "volcano", Severity = "apocalyptic", GroupBy = "weather" },
                 new CrisisRuleOptions { Id = "risk", Watch = "*", Kind = "riskTerms" },
+                new CrisisRuleOptions { Id = "chatty", Watch = "brand", Kind = "riskTerms", Terms = ["fire"], Cooldown = TimeSpan.Zero },
             ],
             Delivery = new AlertDeliveryOptions
             {
@@ -37,6 +38,7 @@ public sealed class AlertingOptionsValidatorTests
         failures.ShouldContain(f => f.StartsWith("Alerting:Rules:1:Severity 'apocalyptic'", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Alerting:Rules:1:GroupBy 'weather'", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Alerting:Rules:2:Terms", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Rules:3:Cooldown must be at least 00:01:00 (was 00:00:00)", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:JobStorage 'PostgreSql' is retired and disagrees with Storage:Provider 'sqlite'", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:PostgreSqlConnectionString is retired", StringComparison.Ordinal));
         failures.ShouldContain(f => f.StartsWith("Alerting:Delivery:Webhooks:0:Url", StringComparison.Ordinal));

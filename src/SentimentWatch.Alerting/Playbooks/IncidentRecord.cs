@@ -277,10 +277,11 @@ public sealed record IncidentRecord(
         public string Line(string text, string? textZh) => chinese ? RecordChinese.Translate(text, textZh) : text;
     }
 
-    private static string Quote(string value)
+    internal static string Quote(string value)
     {
-        // A leading = + - @ would run as a formula in a spreadsheet: neutralise it.
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@')
+        // A leading = + - @ (or a tab or carriage return before one, which spreadsheets skip) would run as a formula: neutralise
+        // it, as the mention and case exports do.
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
         {
             value = "'" + value;
         }
