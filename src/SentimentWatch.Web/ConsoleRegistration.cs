@@ -193,6 +193,7 @@ public static class ConsoleRegistration
             .UseRequestLocalization()
             .Use(SecurityHeaders));
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/hangfire"), hangfire => hangfire.Use(AdminOnlyAsync));
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.Use(PasswordFirstAsync));
 
         app.Services.GetRequiredService<ConsoleAssets>().Map(app);
         app.MapRazorPages();
@@ -259,6 +260,22 @@ public static class ConsoleRegistration
         if (!user.IsInRole(ApiRoles.Admin))
         {
             await context.ForbidAsync();
+            return;
+        }
+
+        await next(context);
+    }
+
+    // A session whose password someone else set (an admin handed it over) reads nothing through /api either until its owner has
+    // chosen their own, as the pages and /hangfire already required (a security review, 2026-12-07). API keys carry no such claim.
+    private static async Task PasswordFirstAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.User.HasClaim(ConsoleClaimsPrincipalFactory.MustChangePasswordClaim, "true"))
+        {
+            await Results.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Choose your own password first",
+                detail: "This session's password was set by someone else: choose your own at /account/password, then use the API.").ExecuteAsync(context);
             return;
         }
 

@@ -516,6 +516,11 @@ public sealed class OperationsTests(ConsoleFixture fixture) : ConsoleTest(fixtur
         await signIn.SignInAsync("newbie", temporary);
         await newbie.WaitForURLAsync(url => url.Contains("/account/password", StringComparison.Ordinal));
         await Assertions.Expect(newbie.GetByTestId("must-change")).ToBeVisibleAsync();
+
+        // Nor does the session read the API with the handed-over password (it did, as a support agent, before).
+        var cases = await newbie.APIRequest.GetAsync("/api/cases");
+        cases.Status.ShouldBe(403);
+        (await cases.TextAsync()).ShouldContain("Choose your own password first");
     }
 
     /// <summary>
