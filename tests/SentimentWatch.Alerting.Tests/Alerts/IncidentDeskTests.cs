@@ -332,32 +332,25 @@ public sealed class IncidentDeskTests : IAsyncLifetime
 
     // A process killed while it was sending leaves the row claimed (its lease) and undelivered. The job the restart hands it to
     // must not report it done: it fails, so Hangfire tries again, and once the claim lapses the notice is sent (decision 250).
+    // The row is a copy of the incident's own, made here and handed to no job, so no Hangfire retry of the original can touch it.
     [Fact]
     public async Task ANotificationClaimedByAnAttemptThatNeverFinished_IsNotReportedDone_AndIsSentOnceTheClaimLapses()
     {
         _receiver.FailNext = -1;
         await using var host = await StartAsync();
         await BurstAsync(host, minutes: 1, perMinute: 12);
-        await using var db = await host.DbAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while ((await db.Outbox.AsNoTracking().SingleOrDefaultAsync())?.Attempts is not >= 1 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        var id = (await db.Outbox.AsNoTracking().SingleAsync()).Id;
-        var leaseUntil = host.Clock.GetUtcNow() + NotificationDelivery.Lease;
-        await db.Outbox.Where(o => o.Id == id).ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseUntil, leaseUntil));
+        var now = host.Clock.GetUtcNow();
+        var id = await CopyOfTheOpeningAsync(host, "killed-mid-send", enqueuedAt: now, leaseUntil: now + NotificationDelivery.Lease);
         var delivery = host.App.Services.GetRequiredService<NotificationDelivery>();
-        _receiver.FailNext = 0;
+        await using var db = await host.DbAsync();
 
         await Should.ThrowAsync<NotificationLeasedException>(() => delivery.DeliverAsync(id, CancellationToken.None));
-        (await db.Outbox.AsNoTracking().SingleAsync()).DeliveredAt.ShouldBeNull();
+        (await db.Outbox.AsNoTracking().SingleAsync(o => o.Id == id)).DeliveredAt.ShouldBeNull();
 
+        _receiver.FailNext = 0;
         host.Clock.Advance(NotificationDelivery.Lease + TimeSpan.FromSeconds(1));
         await delivery.DeliverAsync(id, CancellationToken.None);
-        (await db.Outbox.AsNoTracking().SingleAsync()).DeliveredAt.ShouldNotBeNull();
-        (await _receiver.NextAsync()).Kind.ShouldBe("opened");
+        (await db.Outbox.AsNoTracking().SingleAsync(o => o.Id == id)).DeliveredAt.ShouldNotBeNull();
     }
 
     // A job that gave up after its retries (a channel down overnight) leaves the row undelivered and handed over: the tick hands
@@ -368,22 +361,45 @@ public sealed class IncidentDeskTests : IAsyncLifetime
         _receiver.FailNext = -1;
         await using var host = await StartAsync();
         await BurstAsync(host, minutes: 1, perMinute: 12);
+        var now = host.Clock.GetUtcNow();
+        var outbox = host.App.Services.GetRequiredService<NotificationOutbox>();
+
+        var recent = await CopyOfTheOpeningAsync(host, "retries-running", enqueuedAt: now - TimeSpan.FromHours(1), leaseUntil: null);
+        (await outbox.HandOverUnfinishedAsync(includeEnqueued: false, CancellationToken.None)).ShouldBe(0, "an hour after its hand-over its retries may still be running");
+
         await using var db = await host.DbAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while ((await db.Outbox.AsNoTracking().SingleOrDefaultAsync())?.EnqueuedAt is null && DateTime.UtcNow < deadline)
+        await db.Outbox.Where(o => o.Id == recent).ExecuteUpdateAsync(s => s.SetProperty(o => o.EnqueuedAt, now - NotificationOutbox.HandAgainAfter - TimeSpan.FromMinutes(1)));
+        _receiver.FailNext = 0;
+        (await outbox.HandOverUnfinishedAsync(includeEnqueued: false, CancellationToken.None)).ShouldBe(1);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await db.Outbox.AsNoTracking().SingleAsync(o => o.Id == recent)).DeliveredAt is null && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
-        var outbox = host.App.Services.GetRequiredService<NotificationOutbox>();
-        var now = host.Clock.GetUtcNow();
-        await db.Outbox.ExecuteUpdateAsync(s => s.SetProperty(o => o.EnqueuedAt, now - TimeSpan.FromHours(1)).SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null));
-        (await outbox.HandOverUnfinishedAsync(includeEnqueued: false, CancellationToken.None)).ShouldBe(0, "an hour after its hand-over its retries may still be running");
+        (await db.Outbox.AsNoTracking().SingleAsync(o => o.Id == recent)).DeliveredAt.ShouldNotBeNull("handed over again, its job delivered it");
+    }
 
-        await db.Outbox.ExecuteUpdateAsync(s => s.SetProperty(o => o.EnqueuedAt, now - NotificationOutbox.HandAgainAfter - TimeSpan.FromMinutes(1)).SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null));
-        _receiver.FailNext = 0;
-        (await outbox.HandOverUnfinishedAsync(includeEnqueued: false, CancellationToken.None)).ShouldBe(1);
-        (await _receiver.NextAsync()).Kind.ShouldBe("opened");
+    /// <summary>A new outbox row with the incident's opening as its payload, as a given state of the outbox left it.</summary>
+    private static async Task<long> CopyOfTheOpeningAsync(AlertingTestHost host, string key, DateTimeOffset enqueuedAt, DateTimeOffset? leaseUntil)
+    {
+        await using var db = await host.DbAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        OutboxNotification? opening;
+        while ((opening = await db.Outbox.AsNoTracking().FirstOrDefaultAsync()) is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        opening.ShouldNotBeNull();
+        var copy = new OutboxNotification
+        {
+            IdempotencyKey = key, AlertId = opening.AlertId, Channel = opening.Channel, Kind = opening.Kind, Payload = opening.Payload,
+            CreatedAt = opening.CreatedAt, EnqueuedAt = enqueuedAt, LeaseUntil = leaseUntil, Attempts = 1,
+        };
+        db.Outbox.Add(copy);
+        await db.SaveChangesAsync();
+        return copy.Id;
     }
 
     /// <summary>Crawl health comes from the crawling capability; this fake returns what the test sets.</summary>
