@@ -591,30 +591,19 @@ public sealed class MentionPipeline(
             return false;
         }
 
-        foreach (var (entry, firstError) in failed)
+        // The failed mentions are tried again together, once per retry delay (halved again where they fail), not one after
+        // another with a delay each: a thousand of them cost a few retry delays, not a thousand.
+        var remaining = failed;
+        for (var attempt = 1; attempt < _options.MaxIndexAttempts && remaining.Count > 0; attempt++)
         {
-            var error = firstError;
-            var observed = false;
-            for (var attempt = 1; attempt < _options.MaxIndexAttempts && !observed; attempt++)
-            {
-                await Task.Delay(_options.IndexRetryDelay, drain);
-                try
-                {
-                    await observer.OnIndexedAsync([entry.Mention], drain);
-                    observed = true;
-                    wentIn = true;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !drain.IsCancellationRequested)
-                {
-                    error = ex;
-                }
-            }
+            await Task.Delay(_options.IndexRetryDelay, drain);
+            var again = new List<(LedgerEntry Entry, Exception Error)>();
+            await ObserveOrSplitAsync(observer, remaining.Select(f => f.Entry).ToList(), again, drain);
+            remaining = again;
+        }
 
-            if (observed)
-            {
-                continue;
-            }
-
+        foreach (var (entry, error) in remaining)
+        {
             var reason = $"observer {name} failed: {error.GetType().Name}: {error.Message}";
             if (await ParkAsync(entry, reason))
             {
@@ -736,8 +725,8 @@ public sealed class MentionPipeline(
     private TimeSpan UnwellPause(int round) => _options.IndexRetryDelay * 10 * Math.Pow(2, Math.Min(Math.Max(round, 1) - 1, 3));
 
     /// <summary>
-    /// Whether a failure is the index's rather than a mention's: an I/O, transport, timeout or closed-object failure anywhere in
-    /// the error's chain; otherwise, when no other mention of the batch went in, the index's own health check failing (or
+    /// Whether a failure is the index's rather than a mention's: an I/O, transport, timeout or closed-object failure, or one the
+    /// index marks transient (Elasticsearch's 429 and 5xx), anywhere in the error's chain; otherwise, when no other mention of the batch went in, the index's own health check failing (or
     /// throwing). A mention the index refuses while other mentions go in (or while it reports healthy) is the mention's fault.
     /// </summary>
     private async Task<bool> IndexUnwellAsync(Exception error, bool othersWentIn, CancellationToken cancellationToken)
@@ -766,7 +755,8 @@ public sealed class MentionPipeline(
     {
         for (var e = error; e is not null; e = e.InnerException)
         {
-            if (e is IOException or HttpRequestException or TimeoutException or System.Net.Sockets.SocketException or ObjectDisposedException or UnauthorizedAccessException)
+            if (e is IOException or HttpRequestException or TimeoutException or System.Net.Sockets.SocketException or ObjectDisposedException or UnauthorizedAccessException
+                or ITransientIndexFailure { Transient: true })
             {
                 return true;
             }

@@ -358,6 +358,40 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
         (await host.Index.GetAsync(lone.Id, None)).ShouldNotBeNull();
     }
 
+    // An overloaded cluster refuses every write with 429 while its health stays green: that is the index's trouble, so a batch
+    // waits for it and nothing is parked (after decision 249's first version, the healthy check parked each mention).
+    [Fact]
+    public async Task A_batch_an_overloaded_index_refuses_waits_for_it_and_is_not_parked_using_a_switchable_outage_index()
+    {
+        using var dir = new DataDirectory();
+        SwitchableOutageIndex? outage = null;
+        await using var host = await PipelineHost.StartAsync(dir.Path, b =>
+        {
+            var real = b.Services.Last(d => d.ServiceType == typeof(IMentionIndex));
+            b.Services.Remove(real);
+            b.Services.AddSingleton<IMentionIndex>(sp => outage = new SwitchableOutageIndex((IMentionIndex)real.ImplementationFactory!(sp)));
+        });
+        outage.ShouldNotBeNull();
+        outage.Overloaded = true;
+        outage.Down = true;
+        var mentions = Enumerable.Range(0, 3).Select(i => Mentions.Create($"overload-{i}", $"绿莫退款 {i} 还没到账")).ToList();
+        await host.Intake.AcceptAsync(mentions, None);
+
+        var waited = Stopwatch.StartNew();
+        while (outage.FailedWrites < 8 && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(20);
+        }
+
+        outage.FailedWrites.ShouldBeGreaterThanOrEqualTo(8, "the pipeline keeps trying the index");
+        (await host.Ledger.CountAsync(None)).Parked.ShouldBe(0);
+
+        outage.Down = false;
+        var counts = await host.WaitUntilSettledAsync(3);
+        counts.Processed.ShouldBe(3);
+        counts.Parked.ShouldBe(0);
+    }
+
     [Fact]
     public async Task A_mention_an_observer_fails_on_is_parked_not_marked_processed_and_a_requeue_hands_it_to_the_observer_again_using_a_failing_observer()
     {

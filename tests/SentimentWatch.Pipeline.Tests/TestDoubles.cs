@@ -114,6 +114,9 @@ public sealed class SwitchableOutageIndex(IMentionIndex inner) : IMentionIndex, 
 
     public volatile bool Down;
 
+    /// <summary>While <see cref="Down"/>: refuse as an overloaded cluster does (429, healthy meanwhile) rather than fail on I/O.</summary>
+    public volatile bool Overloaded;
+
     public int FailedWrites => Volatile.Read(ref _failedWrites);
 
     public Task UpsertAsync(IReadOnlyList<Mention> mentions, CancellationToken cancellationToken)
@@ -121,7 +124,7 @@ public sealed class SwitchableOutageIndex(IMentionIndex inner) : IMentionIndex, 
         if (Down)
         {
             Interlocked.Increment(ref _failedWrites);
-            throw new IOException("the test index is down (No space left on device)");
+            throw Overloaded ? new OverloadedIndexException() : new IOException("the test index is down (No space left on device)");
         }
 
         return inner.UpsertAsync(mentions, cancellationToken);
@@ -138,7 +141,13 @@ public sealed class SwitchableOutageIndex(IMentionIndex inner) : IMentionIndex, 
     public Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => inner.DeleteOlderThanAsync(cutoff, cancellationToken);
 
     public async Task<IndexHealth> HealthAsync(CancellationToken cancellationToken) =>
-        Down ? new IndexHealth(false, "test", 0, "down") : await inner.HealthAsync(cancellationToken);
+        Down && !Overloaded ? new IndexHealth(false, "test", 0, "down") : await inner.HealthAsync(cancellationToken);
+
+    /// <summary>What Elasticsearch's 429 (a tripped circuit breaker, a read-only index past the disk flood stage) looks like to the pipeline.</summary>
+    public sealed class OverloadedIndexException() : Exception("429 too many requests (the test cluster is overloaded)"), ITransientIndexFailure
+    {
+        public bool Transient => true;
+    }
 
     public void Dispose() => (inner as IDisposable)?.Dispose();
 }

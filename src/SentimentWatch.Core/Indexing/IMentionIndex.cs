@@ -64,6 +64,15 @@ public static class MentionIndexes
     }
 }
 
+/// <summary>
+/// An index failure that says the index is overloaded or unavailable for now (Elasticsearch's 429 and 5xx answers), not that a
+/// mention is at fault: the pipeline waits for the index instead of parking what it was writing (decision 249).
+/// </summary>
+public interface ITransientIndexFailure
+{
+    bool Transient { get; }
+}
+
 public sealed record IndexHealth(bool Healthy, string Provider, long DocumentCount, string? Detail = null);
 
 /// <summary>The filters every search, stats query and export shares.</summary>

@@ -830,9 +830,14 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
 /// <summary>A bulk item the cluster refused (or kept pushing back after every retry).</summary>
 public sealed record BulkRejection(string MentionId, int Status, string Reason);
 
-public class ElasticsearchException(string message, HttpStatusCode? status = null, Exception? inner = null) : Exception(message, inner)
+public class ElasticsearchException(string message, HttpStatusCode? status = null, Exception? inner = null) : Exception(message, inner), SentimentWatch.Core.Indexing.ITransientIndexFailure
 {
     public HttpStatusCode? Status { get; } = status;
+
+    /// <summary>429 (too many requests, a tripped circuit breaker) or 502/503/504: the cluster, not the mention.</summary>
+    public virtual bool Transient => IsTransient((int?)Status);
+
+    internal static bool IsTransient(int? status) => status is 429 or 502 or 503 or 504;
 }
 
 /// <summary>Some mentions of a batch were not indexed; the rest were. Upserting them again is safe.</summary>
@@ -840,4 +845,7 @@ public sealed class MentionIndexRejectedException(IReadOnlyList<BulkRejection> r
     : ElasticsearchException($"Elasticsearch rejected {rejections.Count} mention(s): {string.Join("; ", rejections.Take(5).Select(r => $"{r.MentionId} ({r.Status} {r.Reason})"))}")
 {
     public IReadOnlyList<BulkRejection> Rejections { get; } = rejections;
+
+    /// <summary>Every item refused for the cluster's sake (429 read-only past the disk flood stage, 503): none for its content.</summary>
+    public override bool Transient => Rejections.Count > 0 && Rejections.All(r => IsTransient(r.Status));
 }
