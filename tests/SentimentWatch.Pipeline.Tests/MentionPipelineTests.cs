@@ -260,12 +260,7 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
     public async Task A_mention_the_index_rejects_is_parked_with_its_reason_and_the_rest_flow_on_using_a_decorator_index_that_throws_on_a_marker()
     {
         using var dir = new DataDirectory();
-        await using var host = await PipelineHost.StartAsync(dir.Path, b =>
-        {
-            var real = b.Services.Last(d => d.ServiceType == typeof(IMentionIndex));
-            b.Services.Remove(real);
-            b.Services.AddSingleton<IMentionIndex>(sp => new MarkerRejectingIndex((IMentionIndex)real.ImplementationFactory!(sp)));
-        });
+        await using var host = await PipelineHost.StartAsync(dir.Path, PipelineHost.DecorateIndex(real => new MarkerRejectingIndex(real)));
         var good = Enumerable.Range(0, 6).Select(i => Mentions.Create($"5{i}", $"绿莫退款第{i}次投诉，编号{i}号门店")).ToList();
         var poison = Mentions.Create("59", "绿莫退款 " + MarkerRejectingIndex.Marker);
 
@@ -304,12 +299,7 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
     public async Task A_batch_the_healthy_index_rejects_whole_is_parked_mention_by_mention_instead_of_holding_the_stage_using_a_decorator_index_that_throws_on_a_marker()
     {
         using var dir = new DataDirectory();
-        await using var host = await PipelineHost.StartAsync(dir.Path, b =>
-        {
-            var real = b.Services.Last(d => d.ServiceType == typeof(IMentionIndex));
-            b.Services.Remove(real);
-            b.Services.AddSingleton<IMentionIndex>(sp => new MarkerRejectingIndex((IMentionIndex)real.ImplementationFactory!(sp)));
-        });
+        await using var host = await PipelineHost.StartAsync(dir.Path, PipelineHost.DecorateIndex(real => new MarkerRejectingIndex(real)));
         // Only poison in one request on an idle pipeline: the batch holds nothing the index takes, yet the index is healthy.
         var poison = Enumerable.Range(0, 3).Select(i => Mentions.Create($"all-bad-{i}", $"绿莫退款 {i} " + MarkerRejectingIndex.Marker)).ToList();
         await host.Intake.AcceptAsync(poison, None);
@@ -328,12 +318,7 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
     {
         using var dir = new DataDirectory();
         SwitchableOutageIndex? outage = null;
-        await using var host = await PipelineHost.StartAsync(dir.Path, b =>
-        {
-            var real = b.Services.Last(d => d.ServiceType == typeof(IMentionIndex));
-            b.Services.Remove(real);
-            b.Services.AddSingleton<IMentionIndex>(sp => outage = new SwitchableOutageIndex((IMentionIndex)real.ImplementationFactory!(sp)));
-        });
+        await using var host = await PipelineHost.StartAsync(dir.Path, PipelineHost.DecorateIndex(real => outage = new SwitchableOutageIndex(real)));
         outage.ShouldNotBeNull();
         outage.Down = true;
         var lone = Mentions.Create("during-outage", "绿莫退款三天还没到账");
@@ -365,12 +350,7 @@ public sealed class MentionPipelineTests(ITestOutputHelper output)
     {
         using var dir = new DataDirectory();
         SwitchableOutageIndex? outage = null;
-        await using var host = await PipelineHost.StartAsync(dir.Path, b =>
-        {
-            var real = b.Services.Last(d => d.ServiceType == typeof(IMentionIndex));
-            b.Services.Remove(real);
-            b.Services.AddSingleton<IMentionIndex>(sp => outage = new SwitchableOutageIndex((IMentionIndex)real.ImplementationFactory!(sp)));
-        });
+        await using var host = await PipelineHost.StartAsync(dir.Path, PipelineHost.DecorateIndex(real => outage = new SwitchableOutageIndex(real)));
         outage.ShouldNotBeNull();
         outage.Overloaded = true;
         outage.Down = true;

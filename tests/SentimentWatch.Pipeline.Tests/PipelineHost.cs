@@ -98,6 +98,14 @@ public sealed class PipelineHost : IAsyncDisposable
         return builder.Build();
     }
 
+    /// <summary>Wraps the real index the host registers in a test decorator (one that fails on cue).</summary>
+    public static Action<HostApplicationBuilder> DecorateIndex(Func<IMentionIndex, IMentionIndex> wrap) => b =>
+    {
+        var real = b.Services.Last(d => d.ServiceType == typeof(IMentionIndex));
+        b.Services.Remove(real);
+        b.Services.AddSingleton(sp => wrap((IMentionIndex)real.ImplementationFactory!(sp)));
+    };
+
     public static async Task<PipelineHost> StartAsync(string dataDirectory, Action<HostApplicationBuilder>? configure = null, IDictionary<string, string?>? settings = null)
     {
         var host = Build(dataDirectory, configure, settings);
