@@ -98,6 +98,8 @@ public sealed class AlertingDbContext(DbContextOptions<AlertingDbContext> option
         history.HasKey(h => new { h.WatchId, h.Scope });
         history.Property(h => h.WatchId).HasMaxLength(200);
         history.Property(h => h.Scope).HasMaxLength(300);
+        history.Property(h => h.Earliest).HasMaxLength(EvidenceHistory.EarliestMaxLength);
+        history.Ignore(h => h.Start);
 
         // The response plan: one row per incident and step id, whoever (desk, two evaluators) adds it.
         var step = modelBuilder.Entity<ResponseStep>();

@@ -106,7 +106,7 @@ public sealed class IncidentDesk(
             if (db.Database.IsNpgsql())
             {
                 // Several workers evaluate from the store: the rows are committed before the evaluation reads them.
-                await RecordEvidenceAsync(db, evidence, cancellationToken);
+                await RecordEvidenceAsync(db, evidence, now, cancellationToken);
                 await EvaluateAsync(db, watches, rules, now, cancellationToken);
             }
             else
@@ -117,7 +117,7 @@ public sealed class IncidentDesk(
                 try
                 {
                     _windows.Stage(evidence);
-                    var history = await StageHistoryAsync(db, evidence, cancellationToken);
+                    var history = await StageHistoryAsync(db, evidence, now, cancellationToken);
                     await EvaluateAsync(db, watches, rules, now, cancellationToken, stagedEvidence: evidence, stagedHistory: history);
                     _windows.Committed();
                 }
@@ -397,7 +397,7 @@ public sealed class IncidentDesk(
                 watchEvidence = evidence;
                 history = stagedHistory is not null && stagedHistory.TryGetValue(watch, out var staged)
                     ? staged
-                    : await db.History.AsNoTracking().Where(h => h.WatchId == watch).ToDictionaryAsync(h => h.Scope, h => h.Since, StringComparer.Ordinal, cancellationToken);
+                    : (await db.History.AsNoTracking().Where(h => h.WatchId == watch).ToListAsync(cancellationToken)).ToDictionary(h => h.Scope, h => h.Start, StringComparer.Ordinal);
                 DateTimeOffset? Since(string scope) => history.TryGetValue(scope, out var since) ? since : null;
                 findings.AddRange(applicable.SelectMany(r =>
                 {
@@ -587,11 +587,11 @@ public sealed class IncidentDesk(
     }
 
     /// <summary>PostgreSQL: the rows (a raw multi-row upsert, decision 189) and their history rows, committed together.</summary>
-    private static async Task RecordEvidenceAsync(AlertingDbContext db, List<MentionEvidence> evidence, CancellationToken cancellationToken)
+    private static async Task RecordEvidenceAsync(AlertingDbContext db, List<MentionEvidence> evidence, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await EvidenceWriter.UpsertAsync(db, evidence, cancellationToken);
-        await StageHistoryAsync(db, evidence, cancellationToken);
+        await StageHistoryAsync(db, evidence, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -601,28 +601,28 @@ public sealed class IncidentDesk(
     /// counted: the changes are left tracked in <paramref name="db"/> for the caller's save; returns every scope of
     /// the batch's watches as it will be stored.
     /// </summary>
-    private static async Task<Dictionary<string, Dictionary<string, DateTimeOffset>>> StageHistoryAsync(AlertingDbContext db, List<MentionEvidence> evidence, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, Dictionary<string, DateTimeOffset>>> StageHistoryAsync(AlertingDbContext db, List<MentionEvidence> evidence, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, Dictionary<string, DateTimeOffset>>(StringComparer.Ordinal);
-        var earliest = evidence.SelectMany(e => EvidenceHistory.ScopesOf(e).Select(scope => (e.WatchId, Scope: scope, e.At)))
-            .GroupBy(x => (x.WatchId, x.Scope)).Select(g => (g.Key.WatchId, g.Key.Scope, Since: g.Min(x => x.At))).ToList();
-        foreach (var byWatch in earliest.GroupBy(x => x.WatchId))
+        var published = evidence.SelectMany(e => EvidenceHistory.ScopesOf(e).Select(scope => (e.WatchId, Scope: scope, Post: (e.At, e.MentionId))))
+            .GroupBy(x => (x.WatchId, x.Scope)).Select(g => (g.Key.WatchId, g.Key.Scope, Posts: g.Select(x => x.Post).ToList())).ToList();
+        foreach (var byWatch in published.GroupBy(x => x.WatchId))
         {
             var known = await db.History.Where(h => h.WatchId == byWatch.Key).ToDictionaryAsync(h => h.Scope, StringComparer.Ordinal, cancellationToken);
-            foreach (var (watchId, scope, since) in byWatch)
+            foreach (var (watchId, scope, posts) in byWatch)
             {
                 if (!known.TryGetValue(scope, out var row))
                 {
-                    known[scope] = row = new EvidenceHistory { WatchId = watchId, Scope = scope, Since = since };
+                    // First seen now, by this service's clock (decision 251): an old post does not date the history.
+                    known[scope] = row = new EvidenceHistory { WatchId = watchId, Scope = scope, Since = posts.Min(p => p.At), Observed = now };
                     db.History.Add(row);
                 }
-                else if (since < row.Since)
-                {
-                    row.Since = since;
-                }
+
+                row.Saw(posts);
             }
 
-            result[byWatch.Key] = known.ToDictionary(k => k.Key, k => k.Value.Since, StringComparer.Ordinal);
+            result[byWatch.Key] = known.ToDictionary(k => k.Key, k => k.Value.Start, StringComparer.Ordinal);
         }
 
         return result;

@@ -175,9 +175,9 @@ public static class AlertingApi
                         .Select(h => h.Scope).Order(StringComparer.Ordinal).ToList();
                 foreach (var scope in scopes)
                 {
-                    var since = history.FirstOrDefault(h => string.Equals(h.WatchId, watch, StringComparison.OrdinalIgnoreCase) && h.Scope == scope)?.Since;
-                    var readyAt = rule.BaselineReadyAt(since);
-                    readiness.Add(new BaselineReadiness(watch, names.Of(watch), scope.Length == 0 ? null : scope, since, readyAt is { } r && r <= now,
+                    var row = history.FirstOrDefault(h => string.Equals(h.WatchId, watch, StringComparison.OrdinalIgnoreCase) && h.Scope == scope);
+                    var readyAt = rule.BaselineReadyAt(row?.Start);
+                    readiness.Add(new BaselineReadiness(watch, names.Of(watch), scope.Length == 0 ? null : scope, row?.Since, row?.Observed, row?.Start, readyAt is { } r && r <= now,
                         readyAt == DateTimeOffset.MinValue ? null : readyAt));
                 }
             }
@@ -401,10 +401,14 @@ public sealed record AlertPage(int Total, int Page, int PageSize, IReadOnlyList<
 public sealed record RuleView(string Id, string Watch, string Kind, string Severity, TimeSpan Window, bool NeedsBaseline, TimeSpan? BaselineSpan, IReadOnlyList<BaselineReadiness> Baselines);
 
 /// <summary>
-/// <paramref name="HistorySince"/>: the earliest evidence of that watch (group); <paramref name="Ready"/>:
-/// the history spans the rule's baseline, so the rule may fire; <paramref name="ReadyAt"/>: when it does (or did).
+/// <paramref name="HistorySince"/>: the earliest evidence of that watch (group), by publication time;
+/// <paramref name="ObservedSince"/>: when this service first recorded its evidence; <paramref name="BaselineSince"/>: where the
+/// history behind the baseline starts (the earlier of the two, the earliest post counting only with a backfill of at least
+/// 20 past posts: decision 251); <paramref name="Ready"/>: the history spans the rule's baseline, so the rule may fire;
+/// <paramref name="ReadyAt"/>: when it does (or did).
 /// </summary>
-public sealed record BaselineReadiness(string Watch, string WatchName, string? Group, DateTimeOffset? HistorySince, bool Ready, DateTimeOffset? ReadyAt);
+public sealed record BaselineReadiness(string Watch, string WatchName, string? Group, DateTimeOffset? HistorySince, DateTimeOffset? ObservedSince,
+    DateTimeOffset? BaselineSince, bool Ready, DateTimeOffset? ReadyAt);
 
 public sealed record SilenceRequest(string? Watch, string? Rule, string? Group, TimeSpan? Duration, DateTimeOffset? Until, string? Reason);
 

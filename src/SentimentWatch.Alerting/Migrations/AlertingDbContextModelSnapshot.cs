@@ -317,6 +317,14 @@ namespace SentimentWatch.Alerting.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Earliest")
+                        .IsRequired()
+                        .HasMaxLength(580)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Observed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Since")
                         .HasColumnType("INTEGER");
 

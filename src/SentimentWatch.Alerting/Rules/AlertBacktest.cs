@@ -31,7 +31,9 @@ public sealed class AlertBacktest(IMentionIndex index, IOptions<AlertingOptions>
 
         evidence.Sort((a, b) => a.At.CompareTo(b.At));
 
-        // The replay knows history only from what it scanned: baseline rules wait as the live desk would.
+        // The replay knows history only from what it scanned, and plays a desk that saw each post when it was published: its
+        // history starts at a scope's first scanned post, where a live desk that had been watching would have first seen it
+        // (decision 251's "observed"; a backfill's 20-post rule is about a desk that was not watching yet).
         var historySince = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         foreach (var e in evidence)
         {

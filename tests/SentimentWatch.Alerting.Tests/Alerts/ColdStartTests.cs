@@ -91,4 +91,55 @@ public sealed class ColdStartTests : IAsyncLifetime
         spikeOpened.Kind.ShouldBe("opened");
         spikeOpened.Json.GetProperty("ruleKind").GetString().ShouldBe("negativeSpike");
     }
+    /// <summary>
+    /// Decision 251: a new watch's first crawl carries one post from eight days ago (a dead thread on a forum's first page).
+    /// Before, that post dated the history, the spike's 70-minute baseline was "ready" at once, and the first ordinary burst
+    /// on the empty baseline was a surge. Now the history starts when the service first saw the watch.
+    /// </summary>
+    [Fact]
+    public async Task OneOldPostInANewWatchsFirstCrawl_DoesNotMakeTheBaselineReady_WithHeaderRoleTestAuth()
+    {
+        await using var host = await StartAsync();
+        var first = host.Clock.GetUtcNow();
+        var old = first.AddDays(-8);
+        await host.Desk.OnIndexedAsync([Mentions.Neutral(old)], default);
+        await StormAsync(host);
+
+        var opened = await _receiver.NextAsync();
+        opened.Json.GetProperty("ruleKind").GetString().ShouldBe("riskTerms", "one old post is no baseline: 30 negatives on it are no spike");
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Alerts.Include(a => a.Signals).SingleAsync()).Signals.Select(s => s.Kind).ShouldBe([CrisisRuleKind.RiskTerms]);
+        }
+
+        var brand = (await host.Client().GetFromJsonAsync<JsonElement>("/api/alerts/rules")).EnumerateArray()
+            .Single(r => r.GetProperty("id").GetString() == "spike").GetProperty("baselines").EnumerateArray().Single();
+        brand.GetProperty("ready").GetBoolean().ShouldBeFalse();
+        brand.GetProperty("historySince").GetDateTimeOffset().ShouldBe(old, "the earliest post is still reported");
+        brand.GetProperty("observedSince").GetDateTimeOffset().ShouldBe(first);
+        brand.GetProperty("baselineSince").GetDateTimeOffset().ShouldBe(first);
+        brand.GetProperty("readyAt").GetDateTimeOffset().ShouldBe(first.AddMinutes(70));
+    }
+
+    /// <summary>
+    /// Decision 071 still holds for a real backfill: twenty or more past posts (a replay, an archive import) are history,
+    /// so the baseline is ready from the earliest post that makes the twentieth; nineteen are not enough.
+    /// </summary>
+    [Theory]
+    [InlineData(19, false)]
+    [InlineData(20, true)]
+    public async Task ABackfillOfTwentyPastPosts_IsHistory_AndNineteenAreNot_WithHeaderRoleTestAuth(int posts, bool ready)
+    {
+        await using var host = await StartAsync();
+        var now = host.Clock.GetUtcNow();
+        var backfill = Enumerable.Range(0, posts).Select(i => Mentions.Neutral(now.AddHours(-3).AddMinutes(i))).ToList();
+        // Delivered twice (at least once): the same posts are not counted twice.
+        await host.Desk.OnIndexedAsync(backfill, default);
+        await host.Desk.OnIndexedAsync(backfill.Take(10).ToList(), default);
+
+        var brand = (await host.Client().GetFromJsonAsync<JsonElement>("/api/alerts/rules")).EnumerateArray()
+            .Single(r => r.GetProperty("id").GetString() == "spike").GetProperty("baselines").EnumerateArray().Single();
+        brand.GetProperty("ready").GetBoolean().ShouldBe(ready);
+        brand.GetProperty("baselineSince").GetDateTimeOffset().ShouldBe(ready ? now.AddHours(-3).AddMinutes(19) : now);
+    }
 }

@@ -21,13 +21,14 @@ public sealed class IncidentDeskTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// A host whose "brand" watch has been watched for hours (one quiet mention three hours ago),
-    /// so its history spans the spike's baseline and cold start does not hold the rule back.
+    /// A host whose "brand" watch has been watched for three hours (one quiet mention, then three hours of the
+    /// clock), so its history spans the spike's baseline and cold start does not hold the rule back.
     /// </summary>
     private static async Task<AlertingTestHost> StartAsync(string dataDirectory, AlertingSettings settings)
     {
         var host = await AlertingTestHost.StartAsync(dataDirectory, settings);
-        await host.Desk.OnIndexedAsync([Mentions.Neutral(host.Clock.GetUtcNow().AddHours(-3))], default);
+        await host.Desk.OnIndexedAsync([Mentions.Neutral(host.Clock.GetUtcNow())], default);
+        host.Clock.Advance(TimeSpan.FromHours(3));
         return host;
     }
 

@@ -93,12 +93,15 @@ public sealed class OneIncidentPerCrisisTests : IAsyncLifetime
         }
     }
 
-    /// <summary>80 minutes of ordinary traffic (3-4 negatives per 10 minutes), so the spike rule's 70-minute baseline is complete.</summary>
+    /// <summary>
+    /// 90 minutes of ordinary traffic (3-4 negatives per 10 minutes), replayed as a backfill: the history starts at its
+    /// twentieth post, about 15 minutes in (decision 251), so the spike rule's 70-minute baseline is complete.
+    /// </summary>
     private async Task OrdinaryHourAsync(AlertingTestHost host)
     {
         var start = host.Clock.GetUtcNow();
-        host.Clock.Advance(TimeSpan.FromMinutes(80));
-        var posts = Enumerable.Range(0, 80).SelectMany(minute =>
+        host.Clock.Advance(TimeSpan.FromMinutes(90));
+        var posts = Enumerable.Range(0, 90).SelectMany(minute =>
         {
             var at = start.AddMinutes(minute).AddSeconds(30);
             return minute % 3 == 0

@@ -330,6 +330,14 @@ namespace SentimentWatch.Storage.PostgreSql.Alerting
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
+                    b.Property<string>("Earliest")
+                        .IsRequired()
+                        .HasMaxLength(580)
+                        .HasColumnType("character varying(580)");
+
+                    b.Property<long>("Observed")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("Since")
                         .HasColumnType("bigint");
 
