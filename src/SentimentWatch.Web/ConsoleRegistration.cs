@@ -63,7 +63,8 @@ public static class ConsoleRegistration
             .AddEntityFrameworkStores<ConsoleIdentityDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
-            .AddClaimsPrincipalFactory<ConsoleClaimsPrincipalFactory>();
+            .AddClaimsPrincipalFactory<ConsoleClaimsPrincipalFactory>()
+            .AddUserValidator<ConsoleUserNameValidator>();
         services.AddOptions<IdentityOptions>().Configure<IOptions<ConsoleOptions>>((identity, options) =>
         {
             // Length over composition rules (NIST SP 800-63B): long passphrases, no forced symbols.
@@ -77,6 +78,8 @@ public static class ConsoleRegistration
             identity.Lockout.MaxFailedAccessAttempts = options.Value.LockoutAttempts;
             identity.Lockout.DefaultLockoutTimeSpan = options.Value.LockoutDuration;
             identity.User.RequireUniqueEmail = false;
+            // Names of every script: ConsoleUserNameValidator checks them instead of Identity's ASCII list.
+            identity.User.AllowedUserNameCharacters = string.Empty;
         });
 
         // A role change, lock or password reset by an admin ends the person's other sessions within a minute.

@@ -39,6 +39,10 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
         // The console's admin's user name, taken by someone else at the provider.
         ["ada"] = ["analyst"],
+
+        // A Chinese user name (Identity's default list refused it), and one no console name may be (a space).
+        ["张伟"] = ["pr"],
+        ["li wei"] = ["analyst"],
     };
 
     private WebApplication? _app;

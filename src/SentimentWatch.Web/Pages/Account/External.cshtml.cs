@@ -59,8 +59,21 @@ public sealed class ExternalModel(
         if (user is null)
         {
             user = new ConsoleUser { UserName = name, CreatedAt = clock.GetUtcNow(), LockoutEnabled = true };
-            await users.CreateAsync(user);
-            await users.AddLoginAsync(user, info);
+            var created = await users.CreateAsync(user);
+            var linked = created.Succeeded ? await users.AddLoginAsync(user, info) : created;
+            if (!linked.Succeeded)
+            {
+                // Before, both results went unread: a name Identity refused left no account and the sign-in went on with an
+                // unsaved one (an error page), and a failed link left an account no later sign-in could find.
+                if (created.Succeeded && !(await users.DeleteAsync(user)).Succeeded)
+                {
+                    logger.LogError("Single sign-on for {UserName}: the account made for it could not be removed after the link failed", name);
+                }
+
+                logger.LogWarning("Single sign-on for {UserName} refused: {Errors}", name, string.Join("; ", linked.Errors.Select(e => e.Code + ": " + e.Description)));
+                Message = t["Your single sign-on account could not be set up here ({0}). Ask an admin.", string.Join(" ", linked.Errors.Select(e => e.Description))];
+                return Page();
+            }
         }
 
         if (await users.IsLockedOutAsync(user))
@@ -69,11 +82,20 @@ public sealed class ExternalModel(
             return Page();
         }
 
+        // The provider's roles replace the account's; a change that did not take (its results went unread before) refuses the
+        // sign-in rather than let a role the provider revoked live on.
         var current = await users.GetRolesAsync(user);
-        await users.RemoveFromRolesAsync(user, current.Except(roles));
-        await users.AddToRolesAsync(user, roles.Except(current));
+        var removed = await users.RemoveFromRolesAsync(user, current.Except(roles));
+        var added = removed.Succeeded ? await users.AddToRolesAsync(user, roles.Except(current)) : removed;
         user.LastSignInAt = clock.GetUtcNow();
-        await users.UpdateAsync(user);
+        var updated = added.Succeeded ? await users.UpdateAsync(user) : added;
+        if (!updated.Succeeded)
+        {
+            logger.LogError("Single sign-on for {UserName} refused: its roles could not be set ({Errors})", name, string.Join("; ", updated.Errors.Select(e => e.Code + ": " + e.Description)));
+            Message = t["Your single sign-on account could not be set up here ({0}). Ask an admin.", string.Join(" ", updated.Errors.Select(e => e.Description))];
+            return Page();
+        }
+
         await HttpContext.SignOutAsync(IdentityConstants.ExternalScheme);
         await signIn.SignInAsync(user, isPersistent: false, info.LoginProvider);
         logger.LogInformation("Console sign-in by {UserName} through single sign-on", name);
