@@ -87,6 +87,13 @@ public sealed class CrisisRuleOptions
     /// <summary>negativeSpike with Baseline <c>hourOfWeek</c>: how many previous weeks form the baseline.</summary>
     public int BaselineWeeks { get; set; } = 4;
 
+    /// <summary>
+    /// negativeSpike with Baseline <c>hourOfWeek</c>: the time zone whose clock "the same time of week" is read on (an IANA
+    /// id such as Europe/Berlin; default UTC). Where clocks change for daylight saving, a UTC week puts Monday 09:00's
+    /// recurring surge an hour off its baseline for BaselineWeeks weeks after each change (decision 252).
+    /// </summary>
+    public string TimeZone { get; set; } = "UTC";
+
     /// <summary>negativeShare: share of negatives (0..1); crisisScore: score (0..1).</summary>
     public double Threshold { get; set; } = 0.5;
 
@@ -278,9 +285,15 @@ public sealed class AlertingOptionsValidator(IOptions<StorageOptions>? storage) 
                 {
                     failures.Add($"{p}:BaselineWeeks must be between 1 and 12 (was {rule.BaselineWeeks})");
                 }
-                else if (options.EvidenceRetention < TimeSpan.FromDays(7 * rule.BaselineWeeks) + rule.Window)
+                else if (options.EvidenceRetention < CrisisRule.HourOfWeekLookback(rule.BaselineWeeks, rule.Window, rule.TimeZone))
                 {
-                    failures.Add($"{s}:EvidenceRetention must be at least {TimeSpan.FromDays(7 * rule.BaselineWeeks) + rule.Window} for {p} (hourOfWeek over {rule.BaselineWeeks} weeks; was {options.EvidenceRetention})");
+                    var needed = CrisisRule.HourOfWeekLookback(rule.BaselineWeeks, rule.Window, rule.TimeZone);
+                    failures.Add($"{s}:EvidenceRetention must be at least {needed} for {p} (hourOfWeek over {rule.BaselineWeeks} weeks; was {options.EvidenceRetention})");
+                }
+
+                if (!MessageStyle.TryFindZone(rule.TimeZone, out _))
+                {
+                    failures.Add($"{p}:TimeZone '{rule.TimeZone}' is not a time zone this machine knows (an IANA id such as Europe/Berlin, or UTC)");
                 }
             }
 

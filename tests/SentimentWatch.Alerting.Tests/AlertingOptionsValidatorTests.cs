@@ -116,6 +116,29 @@ public sealed class AlertingOptionsValidatorTests
         new AlertingOptionsValidator().Validate(null, options).Succeeded.ShouldBeTrue();
     }
 
+    [Fact]
+    public void Validate_HourOfWeekTimeZone_MustBeKnown_AndItsClockChangeCountsInTheRetention()
+    {
+        var options = new AlertingOptions
+        {
+            EvidenceRetention = TimeSpan.FromDays(28) + TimeSpan.FromMinutes(10),
+            Rules =
+            [
+                new CrisisRuleOptions { Id = "weekly", Watch = "brand", Kind = "negativeSpike", Baseline = "hourOfWeek", TimeZone = "Europe/Berlin" },
+                new CrisisRuleOptions { Id = "mars", Watch = "brand", Kind = "negativeSpike", Baseline = "hourOfWeek", TimeZone = "Mars/Olympus_Mons" },
+            ],
+        };
+
+        var failures = new AlertingOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        failures.ShouldContain(f => f.StartsWith("Alerting:EvidenceRetention must be at least 28.01:10:00 for Alerting:Rules:0", StringComparison.Ordinal));
+        failures.ShouldContain(f => f.StartsWith("Alerting:Rules:1:TimeZone 'Mars/Olympus_Mons' is not a time zone this machine knows", StringComparison.Ordinal));
+
+        options.EvidenceRetention = TimeSpan.FromDays(29);
+        options.Rules.RemoveAt(1);
+        new AlertingOptionsValidator().Validate(null, options).Succeeded.ShouldBeTrue();
+    }
+
     [Theory]
     [InlineData(StateStoreProvider.Sqlite, null, true)]
     [InlineData(StateStoreProvider.Sqlite, "InMemory", true)]

@@ -1,3 +1,5 @@
+using SentimentWatch.Core.Incidents;
+
 namespace SentimentWatch.Alerting;
 
 public enum AlertSeverity
@@ -76,6 +78,9 @@ public sealed record CrisisRule
     public double MinZ { get; init; } = 3;
     public SpikeBaseline Baseline { get; init; }
     public int BaselineWeeks { get; init; } = 4;
+
+    /// <summary>hourOfWeek: the clock "the same time of week" is read on (decision 252).</summary>
+    public TimeZoneInfo Zone { get; init; } = TimeZoneInfo.Utc;
     public double Threshold { get; init; } = 0.5;
     public IReadOnlyList<string> Terms { get; init; } = [];
     public long MinReach { get; init; } = 100_000;
@@ -90,7 +95,44 @@ public sealed record CrisisRule
         Kind != CrisisRuleKind.SourceSilent && (Watch == AnyWatch || string.Equals(Watch, watchId, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>How far back evidence must be loaded: spikes need the baseline window too.</summary>
-    public TimeSpan Lookback => IsHourOfWeek ? TimeSpan.FromDays(7 * BaselineWeeks) + Window : Window * (1 + BaselineWindows);
+    public TimeSpan Lookback => IsHourOfWeek ? HourOfWeekLookback(BaselineWeeks, Window, Zone) : Window * (1 + BaselineWindows);
+
+    /// <summary>How far back an hourOfWeek baseline reaches: its weeks and window, and in a zone that changes its clocks, the
+    /// largest change (a local week is then up to that much longer than 7 × 24 hours).</summary>
+    public static TimeSpan HourOfWeekLookback(int weeks, TimeSpan window, TimeZoneInfo zone) =>
+        TimeSpan.FromDays(7 * weeks) + window + ClockChange(zone);
+
+    /// <inheritdoc cref="HourOfWeekLookback(int, TimeSpan, TimeZoneInfo)"/>
+    public static TimeSpan HourOfWeekLookback(int weeks, TimeSpan window, string? zone) =>
+        HourOfWeekLookback(weeks, window, MessageStyle.TryFindZone(zone, out var found) ? found : TimeZoneInfo.Utc);
+
+    /// <summary>The zone's largest clock change in the rules of this century (Berlin's double summer time of 1945-1947 does not count).</summary>
+    private static TimeSpan ClockChange(TimeZoneInfo zone) =>
+        zone.SupportsDaylightSavingTime
+            ? zone.GetAdjustmentRules().Where(r => r.DateEnd.Year >= 2000).Select(r => r.DaylightDelta.Duration()).DefaultIfEmpty(TimeSpan.Zero).Max()
+            : TimeSpan.Zero;
+
+    /// <summary>
+    /// <paramref name="at"/>, <paramref name="weeks"/> weeks earlier on <see cref="Zone"/>'s clock: Monday 09:00 in Berlin is
+    /// the Monday 09:00 before, 7 × 24 hours earlier except across a change of clocks, where it is an hour more or less.
+    /// A wall time a change skipped is read an hour later; one it repeated, at its first occurrence.
+    /// </summary>
+    public DateTimeOffset WeeksBefore(DateTimeOffset at, int weeks)
+    {
+        if (Zone == TimeZoneInfo.Utc || !Zone.SupportsDaylightSavingTime)
+        {
+            return at - TimeSpan.FromDays(7 * weeks);
+        }
+
+        var wall = DateTime.SpecifyKind(TimeZoneInfo.ConvertTime(at, Zone).DateTime.AddDays(-7 * weeks), DateTimeKind.Unspecified);
+        if (Zone.IsInvalidTime(wall))
+        {
+            wall = wall.AddHours(1);
+        }
+
+        var offset = Zone.IsAmbiguousTime(wall) ? Zone.GetAmbiguousTimeOffsets(wall).Max() : Zone.GetUtcOffset(wall);
+        return new DateTimeOffset(wall, offset).ToUniversalTime();
+    }
 
     public bool IsHourOfWeek => Kind == CrisisRuleKind.NegativeSpike && Baseline == SpikeBaseline.HourOfWeek;
 
@@ -123,7 +165,7 @@ public sealed record CrisisRule
 
         for (var week = 0; week <= BaselineWeeks; week++)
         {
-            var end = now - TimeSpan.FromDays(7 * week);
+            var end = WeeksBefore(now, week);
             yield return (end - Window, end);
         }
     }
@@ -215,6 +257,7 @@ public sealed record CrisisRule
             MinZ = o.MinZ,
             Baseline = baseline,
             BaselineWeeks = o.BaselineWeeks,
+            Zone = MessageStyle.TryFindZone(o.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc,
             Threshold = o.Threshold,
             Terms = o.Terms.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToArray(),
             MinReach = o.MinReach,

@@ -209,7 +209,7 @@ public static class RuleEvaluation
         var weekly = new double[rule.BaselineWeeks];
         for (var week = 1; week <= rule.BaselineWeeks; week++)
         {
-            var end = now - TimeSpan.FromDays(7 * week);
+            var end = rule.WeeksBefore(now, week);
             var start = end - rule.Window;
             weekly[week - 1] = baseline.Count(e => e.IsNegative && e.At > start && e.At <= end);
         }
