@@ -282,6 +282,9 @@ internal static class QueryDsl
             DefaultOperator = defaultOperator;
             AutoGeneratePhraseQueries = false;
             AllowLeadingWildcard = true;
+            // Elasticsearch normalises an expanded term with the field's own normaliser: a text field's lower-cases it, a
+            // keyword field without one keeps its case (query_string's lowercase_expanded_terms is gone since 6.0).
+            LowercaseExpandedTerms = false;
         }
 
         protected override Query GetFieldQuery(string field, string queryText, bool quoted)
@@ -302,7 +305,7 @@ internal static class QueryDsl
         }
 
         // Elasticsearch normalises wildcard, prefix and fuzzy terms with the text field analyzer's
-        // normalising parts: lower case (the classic parser's own) and char filters such as mapping.
+        // normalising parts: char filters such as mapping, then lower case; keyword fields as written.
         protected override Query GetWildcardQuery(string field, string termStr) => base.GetWildcardQuery(field, Normalize(field, termStr));
 
         protected override Query GetPrefixQuery(string field, string termStr) => base.GetPrefixQuery(field, Normalize(field, termStr));
@@ -310,7 +313,9 @@ internal static class QueryDsl
         protected override Query GetFuzzyQuery(string field, string termStr, float minSimilarity) => base.GetFuzzyQuery(field, Normalize(field, termStr), minSimilarity);
 
         private string Normalize(string field, string term) =>
-            mappings.Fields.TryGetValue(field, out var mapping) && mapping.Analyzer is IndexDefinition.ChainAnalyzer chain ? chain.ApplyCharFilters(term) : term;
+            !mappings.Fields.TryGetValue(field, out var mapping) || mapping.Type != MappedType.Text ? term
+            : mapping.Analyzer is IndexDefinition.ChainAnalyzer chain ? chain.ApplyCharFilters(term).ToLowerInvariant()
+            : term.ToLowerInvariant();
 
         protected override Query GetRangeQuery(string field, string part1, string part2, bool startInclusive, bool endInclusive)
         {

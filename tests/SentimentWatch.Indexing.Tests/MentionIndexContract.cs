@@ -149,6 +149,46 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await IdsAsync(new MentionFilter { Query = "batt* AND charg?r" })).ShouldBe(["en-battery"]);
     }
 
+    /// <summary>
+    /// Decision 254: an unclosed quote used to make the whole query escaped, so <c>-spam</c> became a required word and the
+    /// analyst got exactly what they excluded. Now only the stray quote is a character.
+    /// </summary>
+    [ContractFact]
+    public async Task AnUnclosedQuote_KeepsTheOtherOperators()
+    {
+        await SeedAsync();
+
+        (await IdsAsync(new MentionFilter { Query = "refund -support \"please" })).ShouldBe(["mixed"]);
+        (await IdsAsync(new MentionFilter { Query = "refund -support \"" })).ShouldBe(["mixed"]);
+    }
+
+    /// <summary>
+    /// Decision 254: <c>/…/</c> is not a regular expression (one pattern can build an automaton of millions of states), a
+    /// pasted URL is searched as its words, and a name that is not a field (<c>reach:</c>, <c>https:</c>) is a word too,
+    /// where Elasticsearch answered a 500 and Lucene nothing.
+    /// </summary>
+    [ContractFact]
+    public async Task SlashesAndUnknownFieldsAreWords_NotRegularExpressionsOrFields()
+    {
+        await SeedAsync();
+
+        (await IdsAsync(new MentionFilter { Query = "/[ab]*a[ab]{24}/" })).ShouldBeEmpty();
+        (await IdsAsync(new MentionFilter { Query = "battery https://example.com/charger" })).ShouldBeEmpty("example and com are not in the post");
+        (await IdsAsync(new MentionFilter { Query = "battery runs/hot" })).ShouldBe(["en-battery"]);
+        (await IdsAsync(new MentionFilter { Query = "reach:battery" })).ShouldBeEmpty("reach is not a field: the words reach and battery");
+    }
+
+    /// <summary>Keyword fields keep their case in a wildcard, as Elasticsearch's do (Lucene lower-cased the term and found nothing).</summary>
+    [ContractFact]
+    public async Task AWildcardOnAKeywordFieldKeepsItsCase()
+    {
+        await Index.UpsertAsync([TestMentions.Create("zoe", "great latte", TestMentions.Epoch, "forum", "Zoë", SentimentLabel.Positive, null, 10, ["brand"], "en")], None);
+
+        (await IdsAsync(new MentionFilter { Query = "author:Zoë*" })).ShouldBe(["zoe"]);
+        (await IdsAsync(new MentionFilter { Query = "author:Zo*" })).ShouldBe(["zoe"]);
+        (await IdsAsync(new MentionFilter { Query = "LAT*" })).ShouldBe(["zoe"]);
+    }
+
     [ContractFact]
     public async Task FieldQueriesAddressTheKeywordFields()
     {

@@ -115,7 +115,9 @@ public static class IndexingCommands
                 var reader = new JsonlMentionReader(file.FullName);
                 total = file.Length;
                 position = () => reader.BytesRead;
-                mentions = reader.ReadAsync(cancellationToken);
+                // A dump is an input like any other: fitted and redacted as the intake prepares every mention (docs/privacy.md),
+                // so a file written by another tool, or by a build before a redaction kind existed, puts no phone number in the index.
+                mentions = Prepared(reader.ReadAsync(cancellationToken));
             }
             else
             {
@@ -177,6 +179,14 @@ public static class IndexingCommands
             });
         AnsiConsole.MarkupLineInterpolated($"{indexed / Math.Max(0.001, stopwatch.Elapsed.TotalSeconds):N0} mentions/s");
         return indexed;
+    }
+
+    private static async IAsyncEnumerable<Mention> Prepared(IAsyncEnumerable<Mention> source)
+    {
+        await foreach (var mention in source)
+        {
+            yield return MentionPreparation.Prepare(mention);
+        }
     }
 
     private static async IAsyncEnumerable<Mention> Counting(IAsyncEnumerable<Mention> source, Action onEach)

@@ -32,15 +32,21 @@ internal sealed class MentionQuery(LuceneVersion version, Analyzer textAnalyzer)
 
         try
         {
-            try
+            // Analysts paste text with stray quotes, colons and URLs; searching the words beats an error (decision 254).
+            ParseException? failed = null;
+            foreach (var reading in SearchQuerySyntax.Readings(text))
             {
-                return CreateParser().Parse(text);
+                try
+                {
+                    return CreateParser().Parse(reading);
+                }
+                catch (ParseException ex)
+                {
+                    failed = ex;
+                }
             }
-            catch (ParseException)
-            {
-                // Analysts paste text with stray quotes and colons; searching the words beats an error.
-                return CreateParser().Parse(QueryParserBase.Escape(text));
-            }
+
+            throw failed!;
         }
         catch (Exception ex) when (ex is ParseException or BooleanQuery.TooManyClausesException)
         {
@@ -52,24 +58,28 @@ internal sealed class MentionQuery(LuceneVersion version, Analyzer textAnalyzer)
 
     /// <summary>
     /// The query text as Lucene's classic syntax accepts it (Elasticsearch's <c>query_string</c> is
-    /// the same syntax): unchanged when it parses, else with every operator character escaped.
+    /// the same syntax): the first of <see cref="SearchQuerySyntax.Readings"/> that parses, so both engines read it alike.
     /// </summary>
     public string SyntaxSafe(string text)
     {
-        try
+        foreach (var reading in SearchQuerySyntax.Readings(text))
         {
-            CreateParser().Parse(text);
-            return text;
+            try
+            {
+                CreateParser().Parse(reading);
+                return reading;
+            }
+            catch (ParseException)
+            {
+            }
+            catch (BooleanQuery.TooManyClausesException ex)
+            {
+                throw new InvalidSearchQueryException(SearchQuerySyntax.Check(text) ?? ex.Message, ex);
+            }
         }
-        catch (ParseException)
-        {
-            ParseText(text);
-            return QueryParserBase.Escape(text);
-        }
-        catch (BooleanQuery.TooManyClausesException ex)
-        {
-            throw new InvalidSearchQueryException(SearchQuerySyntax.Check(text) ?? ex.Message, ex);
-        }
+
+        ParseText(text);
+        return QueryParserBase.Escape(text);
     }
 
     public Query Build(MentionFilter filter, out Query? textQuery)
@@ -156,6 +166,8 @@ internal sealed class MentionQuery(LuceneVersion version, Analyzer textAnalyzer)
         // adjacent to mean the same words, so a run of bigrams is searched as a phrase.
         AutoGeneratePhraseQueries = true,
         AllowLeadingWildcard = false,
+        // Keyword fields keep their case, as Elasticsearch's do: author:Zoë* must find Zoë (Fold lower-cases the text field's).
+        LowercaseExpandedTerms = false,
     };
 
     /// <summary>
@@ -171,7 +183,7 @@ internal sealed class MentionQuery(LuceneVersion version, Analyzer textAnalyzer)
 
         protected override Query GetFuzzyQuery(string field, string termStr, float minSimilarity) => base.GetFuzzyQuery(field, Fold(field, termStr), minSimilarity);
 
-        private static string Fold(string field, string term) => field == MentionDocument.Text ? ChineseScript.ToSimplified(term) : term;
+        private static string Fold(string field, string term) => field == MentionDocument.Text ? ChineseScript.ToSimplified(term).ToLowerInvariant() : term;
     }
 
     /// <summary>The analysed text terms a query looks for (not the negated ones), for snippets.</summary>

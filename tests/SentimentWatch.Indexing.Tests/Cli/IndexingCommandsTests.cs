@@ -54,6 +54,28 @@ public sealed class IndexingCommandsTests : IDisposable
         (await index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "华为" }, Size = 0 }, CancellationToken.None)).Total.ShouldBe(1);
     }
 
+    /// <summary>
+    /// A dump written by another tool (or by a build before a redaction kind existed) carries personal data: reindex used to
+    /// put it in the index as it was, searchable and returned by /api/mentions. It is prepared like every intake now.
+    /// </summary>
+    [Fact]
+    public async Task ReindexFromAJsonlDump_RedactsPersonalDataAsTheIntakeDoes()
+    {
+        var dump = Path.Combine(folder.Path, "dump.jsonl");
+        var post = TestMentions.Create("pii", "退款请打 13812345678 或写信 wang.li@example.com refund");
+        await File.WriteAllLinesAsync(dump, [System.Text.Json.JsonSerializer.Serialize(post, MentionJson.Options)]);
+        var indexPath = Path.Combine(folder.Path, "index");
+
+        (await RunAsync(indexPath, "reindex", "--from-jsonl", dump)).ShouldBe(0);
+
+        using var index = new LuceneMentionIndex(indexPath);
+        var stored = (await index.GetAsync("pii", CancellationToken.None)).ShouldNotBeNull();
+        stored.Text.ShouldNotContain("13812345678");
+        stored.Text.ShouldNotContain("wang.li@example.com");
+        stored.Text.ShouldContain("退款");
+        (await index.SearchAsync(new MentionSearch { Filter = new MentionFilter { Query = "13812345678" }, Size = 0 }, CancellationToken.None)).Total.ShouldBe(0);
+    }
+
     [Fact]
     public async Task ReindexNamesTheLineOfABrokenDump()
     {
