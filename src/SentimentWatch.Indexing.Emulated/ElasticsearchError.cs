@@ -7,7 +7,7 @@ namespace SentimentWatch.Indexing.Emulated;
 /// <c>{"error":{"root_cause":[{type,reason}],type,reason},"status":N}</c> (or the plain
 /// <c>{"error":"...","status":N}</c> a few REST handlers answer with).
 /// </summary>
-internal sealed class ElasticsearchError(int status, string type, string reason, JsonObject? details = null, bool plain = false) : Exception(reason)
+internal class ElasticsearchError(int status, string type, string reason, JsonObject? details = null, bool plain = false) : Exception(reason)
 {
     public int Status { get; } = status;
 
@@ -31,9 +31,46 @@ internal sealed class ElasticsearchError(int status, string type, string reason,
             return cause;
         }
 
-        var error = Cause();
-        error.Insert(0, "root_cause", new JsonArray(Cause()));
+        var error = Error();
+        if (error is null)
+        {
+            error = Cause();
+            error.Insert(0, "root_cause", new JsonArray(Cause()));
+        }
+
         return new JsonObject { ["error"] = error, ["status"] = Status };
+    }
+
+    /// <summary>An error object of its own shape (a root cause of another type than the error's), or null for the usual one.</summary>
+    protected virtual JsonObject? Error() => null;
+
+    /// <summary>
+    /// The documented answer to a search over <c>search.max_buckets</c>: a <c>search_phase_execution_exception</c> whose root
+    /// cause is <c>too_many_buckets_exception</c> (status 400 since 8.8).
+    /// </summary>
+    public static ElasticsearchError TooManyBuckets(int max) => new TooManyBucketsError(max);
+
+    private sealed class TooManyBucketsError(int max) : ElasticsearchError(400, "search_phase_execution_exception", "all shards failed")
+    {
+        protected override JsonObject? Error()
+        {
+            var cause = new JsonObject
+            {
+                ["type"] = "too_many_buckets_exception",
+                ["reason"] = $"Trying to create too many buckets. Must be less than or equal to: [{max}]. This limit can be set by changing the [search.max_buckets] cluster level setting.",
+                ["max_buckets"] = max,
+            };
+            return new JsonObject
+            {
+                ["root_cause"] = new JsonArray(cause.DeepClone()),
+                ["type"] = Type,
+                ["reason"] = Message,
+                ["phase"] = "query",
+                ["grouped"] = true,
+                ["failed_shards"] = new JsonArray(),
+                ["caused_by"] = cause,
+            };
+        }
     }
 
     public static ElasticsearchError Parsing(string reason) => new(400, "parsing_exception", reason);

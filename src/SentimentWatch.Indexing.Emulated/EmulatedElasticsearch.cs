@@ -73,6 +73,12 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
+    /// <summary>
+    /// The <c>search.max_buckets</c> cluster setting (default 65,536): a search whose aggregations make more buckets is refused
+    /// with <c>too_many_buckets_exception</c>, a 400 since Elasticsearch 8.8 (elastic/elasticsearch#95304).
+    /// </summary>
+    public int MaxBuckets { get; set; } = 65_536;
+
     /// <summary>Every request received, in order, for tests that pin what the client sends.</summary>
     internal IReadOnlyList<RecordedRequest> Requests
     {
@@ -674,7 +680,7 @@ internal sealed class EmulatedElasticsearch : IAsyncDisposable
     private (int, JsonNode) Search(string target, string body, Dictionary<string, string> query)
     {
         var typedKeys = query.GetValueOrDefault("typed_keys") is "" or "true";
-        return (200, SearchRequest.Execute(Resolve(target), ObjectBody(body), typedKeys));
+        return (200, SearchRequest.Execute(Resolve(target), ObjectBody(body), typedKeys, MaxBuckets));
     }
 
     private (int, JsonNode) Count(string target, string body)

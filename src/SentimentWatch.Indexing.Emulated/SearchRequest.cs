@@ -23,7 +23,7 @@ internal static class SearchRequest
         ["highlight", "post_filter", "suggest", "collapse", "explain", "fields", "docvalue_fields", "stored_fields", "script_fields", "min_score", "timeout",
          "terminate_after", "track_scores", "version", "seq_no_primary_term", "pit", "rescore", "knn", "runtime_mappings", "indices_boost", "profile", "stats", "slice"];
 
-    public static JsonObject Execute(IReadOnlyList<EmulatedIndex> indices, JsonObject body, bool typedKeys)
+    public static JsonObject Execute(IReadOnlyList<EmulatedIndex> indices, JsonObject body, bool typedKeys, int maxBuckets = int.MaxValue)
     {
         var clock = Stopwatch.StartNew();
         foreach (var (key, value) in body)
@@ -127,11 +127,25 @@ internal static class SearchRequest
 
         if (aggregations is not null)
         {
-            response["aggregations"] = Aggregations.Compute(aggregations as JsonObject ?? throw ElasticsearchError.Parsing("[aggs] must be an object"), hits, indices, typedKeys);
+            var computed = Aggregations.Compute(aggregations as JsonObject ?? throw ElasticsearchError.Parsing("[aggs] must be an object"), hits, indices, typedKeys);
+            if (Buckets(computed) > maxBuckets)
+            {
+                throw ElasticsearchError.TooManyBuckets(maxBuckets);
+            }
+
+            response["aggregations"] = computed;
         }
 
         return response;
     }
+
+    /// <summary>Every bucket of every multi-bucket aggregation, sub-aggregations included (what <c>search.max_buckets</c> counts).</summary>
+    private static long Buckets(JsonNode? node) => node switch
+    {
+        JsonObject o => o.Sum(p => p.Key == "buckets" ? (p.Value is JsonArray a ? a.Count : p.Value is JsonObject k ? k.Count : 0) + Buckets(p.Value) : Buckets(p.Value)),
+        JsonArray a => a.Sum(Buckets),
+        _ => 0,
+    };
 
     /// <summary>Every searchable match of a query (match_all when none), across the indices.</summary>
     public static IEnumerable<StoredHit> Matches(IReadOnlyList<EmulatedIndex> indices, JsonNode? query)

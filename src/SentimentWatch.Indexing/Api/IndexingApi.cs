@@ -146,6 +146,11 @@ public static class IndexingApi
             parameters.Fail(ex);
             return TypedResults.ValidationProblem(parameters.Errors, title: "Some stats parameters are not valid.");
         }
+        catch (TooManyStatsBucketsException ex)
+        {
+            parameters.Fail("interval", ParameterCodes.TooManyBuckets, ex.Message, ex.Interval.ToString().ToLowerInvariant(), "search.max_buckets");
+            return TypedResults.ValidationProblem(parameters.Errors, title: "Some stats parameters are not valid.");
+        }
 
         return TypedResults.Ok(new MentionStatsView(
             result.Total,

@@ -220,6 +220,34 @@ public sealed class ElasticsearchMentionIndexRequestsToAnEmulatedNodeTests : IAs
         await Should.ThrowAsync<InvalidCursorException>(() => index.SearchAsync(new MentionSearch { Sort = MentionSort.Reach, After = phrase.NextCursor.ShouldNotBeNull() }, None));
     }
 
+    /// <summary>
+    /// search.max_buckets counts every histogram bucket and every group in it; a cluster refuses a search over it with the
+    /// documented 400 (too_many_buckets_exception under search_phase_execution_exception). That was a 500 from the API; now
+    /// the index says so as TooManyStatsBucketsException, which the API answers as a 400 on interval (decision 254).
+    /// </summary>
+    [Fact]
+    public async Task StatsOverTheClustersBucketLimit_AreRefusedAsTooManyBuckets_NotAFailure()
+    {
+        var start = new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
+        await index.UpsertAsync(
+            Enumerable.Range(0, 8).Select(h => TestMentions.Create($"h{h}", "refund", start.AddHours(h), "weibo", sentiment: SentimentLabel.Negative)).ToArray(),
+            None);
+        node.MaxBuckets = 12;
+        var request = new MentionStatsRequest
+        {
+            Filter = new MentionFilter { From = start.AddDays(-1), To = start.AddDays(1) },
+            Interval = StatsInterval.Hour,
+            GroupBy = MentionGroupBy.Sentiment,
+            TopN = 5,
+        };
+
+        var refused = await Should.ThrowAsync<TooManyStatsBucketsException>(() => index.StatsAsync(request, None));
+
+        refused.Interval.ShouldBe(StatsInterval.Hour);
+        refused.Message.ShouldContain("Must be less than or equal to: [12]");
+        (await index.StatsAsync(request with { Interval = StatsInterval.Day }, None)).Total.ShouldBe(8, "one day bucket with one group fits");
+    }
+
     [Fact]
     public async Task StatsAskForADateHistogramInTheOffsetAndTermsWithTypedKeysAndReadThem()
     {
