@@ -121,7 +121,19 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
 
     public string? Text(string name)
     {
-        var value = query[name].ToString();
+        var values = query[name];
+        if (values.Count > 1)
+        {
+            // ?source=weibo&source=reddit was read as one source "weibo,reddit" and found nothing, without a word (decision 254).
+            if (!Errors.ContainsKey(name))
+            {
+                Fail(name, ParameterCodes.Repeated, $"'{name}' is given {values.Count} times; give it once.", name, values.Count.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return null;
+        }
+
+        var value = values.ToString();
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
@@ -245,4 +257,7 @@ public static class ParameterCodes
 
     /// <summary>No arguments.</summary>
     public const string InvalidCursor = "invalid-cursor";
+
+    /// <summary>Arguments: the parameter, how many times it was given.</summary>
+    public const string Repeated = "repeated-parameter";
 }

@@ -46,6 +46,23 @@ public sealed class MentionQueryParametersCodesTests
         problem.Message.ShouldBe("'to' (2026-11-01T00:00:00.0000000+00:00) must be after 'from' (2026-11-05T00:00:00.0000000+00:00).");
     }
 
+    /// <summary>?source=weibo&amp;source=reddit was read as the one source "weibo,reddit": no hit and no word why (decision 254).</summary>
+    [Fact]
+    public void ARepeatedParameter_IsRefusedOnce_NotJoinedWithCommas()
+    {
+        var parameters = new MentionQueryParameters(new QueryCollection(new Dictionary<string, StringValues> { ["source"] = new(["weibo", "reddit"]) }), Now);
+
+        var filter = parameters.Filter();
+        parameters.Filter();
+
+        filter.Source.ShouldBeNull();
+        var problem = parameters.Problems.ShouldHaveSingleItem();
+        problem.Field.ShouldBe("source");
+        problem.Code.ShouldBe(ParameterCodes.Repeated);
+        problem.Arguments.ShouldBe(["source", "2"]);
+        problem.Message.ShouldBe("'source' is given 2 times; give it once.");
+    }
+
     [Fact]
     public void Choice_ListsEveryAllowedValueAfterTheOneGiven()
     {
