@@ -32,6 +32,9 @@ public sealed class SlaWatch(
     public const string Resolution = "resolution";
     public const string FollowUp = "follow_up";
 
+    /// <summary>How many due cases, follow-ups and pending notices one pass reads of each.</summary>
+    public const int BatchSize = 500;
+
     private readonly IStaffNotifier? _notifier = notifiers.FirstOrDefault();
 
     /// <summary>One pass; Hangfire runs it on <see cref="CasesOptions.SlaCheckCron"/>, and it is safe to run at any time.</summary>
@@ -56,7 +59,22 @@ public sealed class SlaWatch(
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        var due = await db.Cases.Where(c => c.IsOpen && c.DueKey <= horizon).OrderBy(c => c.DueKey).Take(500).ToListAsync(cancellationToken);
+        // Only cases with a signal still to record: one already breached (or warned, and not yet due) stays in front by
+        // DueKey until answered, and with a batch of those every pass would read the same cases and signal nothing behind
+        // them (decision 253). The rule is Signal's, asked of the signals' unique index per clock.
+        var horizonAt = now + settings.WarningLeadTime;
+        var due = await db.Cases
+            .Where(c => c.IsOpen && c.DueKey <= horizon)
+            .Where(c =>
+                (c.FirstResponseAt == null && c.FirstResponseDueAt != null && c.FirstResponseDueAt <= horizonAt
+                    && !db.SlaSignals.Any(s => s.CaseId == c.Id && s.Clock == FirstResponse && s.Cycle == 0
+                        && (s.Kind == "breach" || (s.Kind == "warning" && c.FirstResponseDueAt > now))))
+                || (c.ResolvedAt == null && c.ResolutionDueAt != null && c.ResolutionDueAt <= horizonAt
+                    && !db.SlaSignals.Any(s => s.CaseId == c.Id && s.Clock == Resolution && s.Cycle == c.ReopenCount
+                        && (s.Kind == "breach" || (s.Kind == "warning" && c.ResolutionDueAt > now)))))
+            .OrderBy(c => c.DueKey).ThenBy(c => c.Id)
+            .Take(BatchSize)
+            .ToListAsync(cancellationToken);
         var ids = due.Select(c => c.Id).ToArray();
         var done = (await db.SlaSignals.Where(s => ids.Contains(s.CaseId)).Select(s => new { s.CaseId, s.Clock, s.Kind, s.Cycle }).ToListAsync(cancellationToken))
             .Select(s => (s.CaseId, s.Clock, s.Kind, s.Cycle))

@@ -349,6 +349,14 @@ public sealed class CaseDesk(
         if (AuthorKey(mention.Source, mention.Author) is { } authorKey
             && lookups.RecentlyResolved(authorKey, watch.Watch, now - settings.ReopenWindow) is { } resolved)
         {
+            if (mention.PublishedAt.ToUniversalTime() <= resolved.ResolvedAt)
+            {
+                // Crawled late, written before the case was resolved: part of the complaint that was resolved, not a new
+                // one. It goes on the record; the resolution and its follow-up stand.
+                await AttachAsync(db, resolved, mention, watch.Watch, "before_resolution", alertIds, now, cancellationToken, lookups);
+                return false;
+            }
+
             Reopen(db, resolved, PipelineActor, $"the same customer complained again (mention {mention.Id})", now, lookups);
             await AttachAsync(db, resolved, mention, watch.Watch, "reopened", alertIds, now, cancellationToken, lookups);
             return false;
@@ -447,7 +455,10 @@ public sealed class CaseDesk(
         }
 
         Audit(db, c, PipelineActor, "mention_attached", null, $"mention {mention.Id} ({reason})", now);
-        if (c.Status == CaseStatus.WaitingOnCustomer)
+        // Only the customer's own post is their answer (same customer as MatchAnswersAsync pairs): another
+        // person's complaint in the thread, or a stranger's repost, is the same complaint but answers nothing.
+        if (c.Status == CaseStatus.WaitingOnCustomer && c.AuthorKey is not null
+            && string.Equals(AuthorKey(mention.Source, mention.Author), c.AuthorKey, StringComparison.Ordinal))
         {
             // The customer spoke again: the clocks resume and the case is back with its owner.
             c.Resume(now, Policies.CalendarOf(c));
@@ -663,6 +674,9 @@ public sealed class CaseDesk(
         return false;
     }
 
+    /// <summary>How many waiting cases <see cref="AssignWaitingAsync"/> reads at a time.</summary>
+    internal const int WaitingPageSize = 100;
+
     /// <summary>Assigns waiting unassigned cases of auto-assigning watches (agents free up as cases resolve); returns how many.</summary>
     public async Task<int> AssignWaitingAsync(CancellationToken cancellationToken)
     {
@@ -677,25 +691,65 @@ public sealed class CaseDesk(
         try
         {
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-            var waiting = await db.Cases
-                .Where(c => c.IsOpen && c.Owner == null && c.Team != null && watches.Contains(c.WatchId))
-                .OrderBy(c => c.Priority).ThenBy(c => c.DueKey).ThenBy(c => c.Id)
-                .Take(100)
-                .ToListAsync(cancellationToken);
             var assigned = 0;
             var now = clock.GetUtcNow();
             var stillWaiting = new Dictionary<(string Team, string Category), int>();
-            foreach (var c in waiting)
+            // A team and category whose skilled agents are all at the limit stays so for the rest of the pass (loads only
+            // grow): its cases are left out of the next page, or a hundred of them in front would hide every case behind
+            // them that an agent with room could take (decision 253).
+            var full = new List<(string Team, string Category)>();
+            (int Priority, long DueKey, long Id)? after = null;
+            while (true)
             {
-                if (await AssignRoundRobinAsync(db, c, "sla-watch", now, cancellationToken, waitingForAgents: stillWaiting))
+                var query = db.Cases.Where(c => c.IsOpen && c.Owner == null && c.Team != null && watches.Contains(c.WatchId));
+                foreach (var (team, category) in full)
                 {
-                    assigned++;
+                    query = query.Where(c => c.Team != team || c.Category != category);
                 }
+
+                if (after is (var priority, var dueKey, var id))
+                {
+                    query = query.Where(c => c.Priority > priority || (c.Priority == priority && (c.DueKey > dueKey || (c.DueKey == dueKey && c.Id > id))));
+                }
+
+                var page = await query.OrderBy(c => c.Priority).ThenBy(c => c.DueKey).ThenBy(c => c.Id).Take(WaitingPageSize).ToListAsync(cancellationToken);
+                foreach (var c in page)
+                {
+                    if (full.Contains((c.Team!, c.Category)))
+                    {
+                        continue;
+                    }
+
+                    if (await AssignRoundRobinAsync(db, c, "sla-watch", now, cancellationToken, waitingForAgents: stillWaiting))
+                    {
+                        assigned++;
+                    }
+                    else
+                    {
+                        full.Add((c.Team!, c.Category));
+                    }
+                }
+
+                if (page.Count < WaitingPageSize)
+                {
+                    break;
+                }
+
+                after = (page[^1].Priority, page[^1].DueKey, page[^1].Id);
             }
 
             if (stillWaiting.Count > 0)
             {
-                // One line per pass (the SLA watch's schedule), not one per case still waiting.
+                // Each group was tried once; how many wait in it is counted, for one line per pass (the SLA watch's schedule).
+                var counts = await db.Cases.Where(c => c.IsOpen && c.Owner == null && c.Team != null && watches.Contains(c.WatchId))
+                    .GroupBy(c => new { Team = c.Team!, c.Category })
+                    .Select(g => new { g.Key.Team, g.Key.Category, Count = g.Count() })
+                    .ToListAsync(cancellationToken);
+                foreach (var group in counts.Where(g => stillWaiting.ContainsKey((g.Team, g.Category))))
+                {
+                    stillWaiting[(group.Team, group.Category)] = group.Count;
+                }
+
                 logger.LogWarning("{Waiting} waiting case(s) still unassigned ({Groups}): every agent with the skill is at the open-case limit",
                     stillWaiting.Values.Sum(), string.Join(", ", stillWaiting.Select(w => $"{w.Key.Team}/{w.Key.Category} {w.Value}")));
             }
@@ -864,6 +918,8 @@ public sealed class CaseDesk(
             }
         }
 
+        // A reason is free text like a note, and as readable (every role that sees the case sees its audit).
+        reason = RedactedReason(reason);
         return ChangeAsync(id, expectedVersion, async (db, c, now) =>
         {
             if (!CaseTransitions.CanMove(c, target))
@@ -990,6 +1046,10 @@ public sealed class CaseDesk(
         }, cancellationToken);
     }
 
+    /// <summary>A reason a person typed, as it is stored: trimmed, personal data redacted (as notes and replies are).</summary>
+    private static string? RedactedReason(string? reason) =>
+        string.IsNullOrWhiteSpace(reason) ? null : PersonalDataRedactor.Redact(reason.Trim());
+
     private static void AddNote(CasesDbContext db, Case c, string who, string text, DateTimeOffset now)
     {
         // Notes are stored like everything else: personal data redacted before it is written.
@@ -1108,6 +1168,7 @@ public sealed class CaseDesk(
             return Task.FromResult(CaseOutcome.Invalid("category", "category must be at most 100 characters"));
         }
 
+        var recordedReason = RedactedReason(reason);
         return ChangeAsync(id, expectedVersion, (db, c, now) =>
         {
             if (!string.IsNullOrWhiteSpace(category) && category.Trim() != c.Category)
@@ -1121,13 +1182,13 @@ public sealed class CaseDesk(
                         categories));
                 }
 
-                Audit(db, c, who, "category", c.Category, category.Trim(), now, reason);
+                Audit(db, c, who, "category", c.Category, category.Trim(), now, recordedReason);
                 c.Category = category.Trim();
             }
 
             if (newPriority != 0 && newPriority != c.Priority)
             {
-                Audit(db, c, who, "priority", CasePriority.ToWire(c.Priority), CasePriority.ToWire(newPriority), now, reason);
+                Audit(db, c, who, "priority", CasePriority.ToWire(c.Priority), CasePriority.ToWire(newPriority), now, recordedReason);
                 c.Priority = newPriority;
                 c.ApplyPolicy(Policies.For(newPriority));
             }
@@ -1224,6 +1285,12 @@ public sealed class CaseDesk(
                 return CaseOutcome.Refused(merged, $"case {(merged.MergedIntoId is not null ? merged.Id : survivor.Id)} was already merged into another case");
             }
 
+            if (!survivor.IsOpen)
+            {
+                // The merged case closes behind its survivor: a survivor nobody works any more would bury an open complaint.
+                return CaseOutcome.Refused(survivor, $"case {survivor.Id} is {CaseStatuses.ToWire(survivor.Status)}; a case can only be merged into an open case (reopen it first, or merge the other way)");
+            }
+
             var now = clock.GetUtcNow();
             await db.Mentions.Where(m => m.CaseId == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.CaseId, survivorId), cancellationToken);
             await db.Notes.Where(n => n.CaseId == id).ExecuteUpdateAsync(s => s.SetProperty(n => n.CaseId, survivorId), cancellationToken);
@@ -1302,6 +1369,7 @@ public sealed class CaseDesk(
     private async Task<CaseOutcome> ChangeAsync(long id, int? expectedVersion, Func<CasesDbContext, Case, DateTimeOffset, Task<CaseOutcome?>> change, CancellationToken cancellationToken)
     {
         CaseOutcome outcome;
+        CaseStatus? statusBefore = null;
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -1319,6 +1387,7 @@ public sealed class CaseDesk(
             }
 
             var now = clock.GetUtcNow();
+            statusBefore = c.Status;
             var refused = await change(db, c, now);
             if (refused is not null)
             {
@@ -1339,7 +1408,8 @@ public sealed class CaseDesk(
             _gate.Release();
         }
 
-        if (outcome.Case is { Status: CaseStatus.Resolved } resolved)
+        // Only the command that resolved it: a later note on a resolved case must not say so on the alert again.
+        if (outcome.Case is { Status: CaseStatus.Resolved } resolved && statusBefore != CaseStatus.Resolved)
         {
             await TellAlertsIfLastCaseAsync(resolved.Id, PipelineActor, cancellationToken);
         }

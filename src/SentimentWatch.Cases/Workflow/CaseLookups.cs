@@ -206,7 +206,11 @@ internal sealed class CaseLookups
         return (null, string.Empty);
     }
 
-    /// <summary>The author's most recently resolved case of the watch, resolved since <paramref name="since"/>: the one a new complaint reopens.</summary>
+    /// <summary>
+    /// The author's most recently resolved case of the watch, resolved since <paramref name="since"/>: the one a new
+    /// complaint reopens when it was published after the resolution (a post crawled late but written before it only
+    /// attaches, decision 253).
+    /// </summary>
     public Case? RecentlyResolved(string authorKey, string watchId, DateTimeOffset since)
     {
         if (!_byAuthor.TryGetValue(authorKey, out var theirs))

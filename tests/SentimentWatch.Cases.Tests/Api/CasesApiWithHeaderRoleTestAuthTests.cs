@@ -388,6 +388,88 @@ public sealed class CasesApiWithHeaderRoleTestAuthTests : IDisposable
         overrides.Count.ShouldBe(2);
         overrides.ShouldAllBe(a => a.GetProperty("reason").GetString() == "customer's card data exposed");
     }
+
+    /// <summary>
+    /// Guards decision 253, item 2: the reasons people type for a move, an override and a reopen are redacted like notes
+    /// and replies before they are stored, so no reader of the case (the <c>pr</c> role included) gets the customer's phone
+    /// number back from its audit. Before the fix they were stored as typed.
+    /// </summary>
+    [Fact]
+    public async Task ReasonsForAMoveAnOverrideAndAReopen_AreStoredRedacted_SoNoReaderSeesThePhoneNumber()
+    {
+        var alerts = new RecordingAlertDirectory();
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings(), services: s => s.AddSingleton<IAlertDirectory>(alerts));
+        var inStorm = Complaints.Make(host.Clock.GetUtcNow(), text: "storm: charged twice, no refund", author: "phone.owner");
+        alerts.Open(5, inStorm.Id);
+        var id = await OpenAsync(host, inStorm);
+        var client = host.Client();
+
+        (await PostAsync(client, $"/api/cases/{id}/transition", new { to = "waiting_on_customer", reason = "call back 13812345678" }, "*")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(client, $"/api/cases/{id}/override", new { priority = "P2", reason = "not a storm case, she says on 13812345678" }, "*")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(client, $"/api/cases/{id}/transition", new { to = "resolved", summary = "refunded", rootCause = "billing_error", reason = "confirmed by phone 13812345678" }, "*")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(client, $"/api/cases/{id}/transition", new { to = "in_progress", reason = "she called again from 13812345678" }, "*")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var prDetail = await host.Client("pr", "pat").GetFromJsonAsync<JsonElement>($"/api/cases/{id}");
+        var reasons = prDetail.GetProperty("audit").EnumerateArray()
+            .Select(a => a.GetProperty("reason")).Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!).ToList();
+        reasons.ShouldContain("call back [phone]");
+        reasons.ShouldContain("not a storm case, she says on [phone]");
+        reasons.ShouldContain("confirmed by phone [phone]");
+        reasons.ShouldContain("she called again from [phone]", "the reopen's reason");
+        await using var db = await host.DbAsync();
+        (await db.Audit.Where(a => a.Reason != null).Select(a => a.Reason!).ToListAsync()).ShouldAllBe(r => !r.Contains("13812345678"));
+    }
+
+    /// <summary>
+    /// Guards decision 253, item 4: a case is merged only into an open case. Merging an open complaint into a resolved
+    /// or closed one would close it behind a case nobody works any more; it is refused with a 409 problem naming the
+    /// survivor's state, and nothing moves. Before the fix the merge succeeded.
+    /// </summary>
+    [Fact]
+    public async Task Merge_IntoAResolvedOrClosedCase_IsRefusedWith409_AndNothingMoves()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        var at = host.Clock.GetUtcNow();
+        var done = await OpenAsync(host, Complaints.Make(at, text: "card charged twice at the Lumo store on Nanjing road", author: "old.one"));
+        var open = await OpenAsync(host, Complaints.Make(at, text: "my wife also got double charged, want refund", author: "new.one"));
+        var client = host.Client();
+        (await PostAsync(client, $"/api/cases/{done}/transition", new { to = "resolved", summary = "refunded", rootCause = "billing_error" }, "*")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var intoResolved = await ProblemAsync(await PostAsync(client, $"/api/cases/{open}/merge", new { into = done }, "*"), HttpStatusCode.Conflict);
+        intoResolved.GetProperty("detail").GetString()!.ShouldContain("resolved");
+        intoResolved.GetProperty("caseId").GetInt64().ShouldBe(done);
+
+        (await PostAsync(client, $"/api/cases/{done}/satisfaction", new { score = 5 }, "*")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var intoClosed = await ProblemAsync(await PostAsync(client, $"/api/cases/{open}/merge", new { into = done }, "*"), HttpStatusCode.Conflict);
+        intoClosed.GetProperty("caseStatus").GetString().ShouldBe("closed");
+
+        var (o, _) = await GetAsync(client, open);
+        o.GetProperty("case").GetProperty("status").GetString().ShouldNotBe("closed");
+        (o.GetProperty("case").TryGetProperty("mergedInto", out var into) && into.ValueKind != JsonValueKind.Null).ShouldBeFalse();
+        o.GetProperty("mentions").GetArrayLength().ShouldBe(1);
+    }
+
+    /// <summary>
+    /// Guards decision 253, item 5: the "last open case was resolved" line goes on the alert's timeline when a command
+    /// resolves the case, not after every later command on a resolved case. Before the fix a note on the resolved case
+    /// added the line again.
+    /// </summary>
+    [Fact]
+    public async Task ANoteOnAResolvedCase_DoesNotRepeatTheLastCaseResolvedLineOnTheAlert()
+    {
+        var alerts = new RecordingAlertDirectory();
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings(), services: s => s.AddSingleton<IAlertDirectory>(alerts));
+        var inStorm = Complaints.Make(host.Clock.GetUtcNow(), text: "storm one double charge", author: "s9");
+        alerts.Open(11, inStorm.Id);
+        var id = await OpenAsync(host, inStorm);
+        var client = host.Client();
+
+        (await PostAsync(client, $"/api/cases/{id}/transition", new { to = "resolved", summary = "refunded", rootCause = "billing_error" }, "*")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        alerts.Timeline.ShouldHaveSingleItem();
+        (await PostAsync(client, $"/api/cases/{id}/notes", new { text = "customer thanked us" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(client, $"/api/cases/{id}/replies", new { text = "glad it is sorted", channel = "public" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        alerts.Timeline.Count.ShouldBe(1, "the case was resolved once");
+    }
 }
 
 internal static class TestClientExtensions

@@ -316,4 +316,96 @@ public sealed class ComplaintIntakeTests : IDisposable
             (await db.Mentions.CountAsync()).ShouldBe(3);
         }
     }
+
+    /// <summary>
+    /// Guards decision 253, item 1: a case waiting on its customer resumes only on that customer's post. Another
+    /// person's complaint in the case's thread, a stranger's repost of the customer's post and a stranger's
+    /// near-duplicate of it are the same complaint and attach, but the case stays waiting with its clocks paused.
+    /// Before the fix any attached mention resumed it.
+    /// </summary>
+    [Fact]
+    public async Task AWaitingCase_TakesOtherPeoplesComplaintsRepostsAndNearDuplicates_WithoutResuming_AndResumesOnTheCustomersOwn()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        host.Clock.Set(Local(12, 1, 10, 0));
+        var complaint = Complaints.Make(Local(12, 1, 10, 0), author: "waiting.again", threadId: "t-88");
+        await host.Desk.OnIndexedAsync([complaint], default);
+        long id;
+        await using (var db = await host.DbAsync())
+        {
+            id = (await db.Cases.SingleAsync()).Id;
+        }
+
+        host.Clock.Set(Local(12, 1, 11, 0));
+        (await host.Desk.TransitionAsync(id, null, "waiting_on_customer", null, null, "asked for the order number", "li.na", default)).Kind
+            .ShouldBe(global::SentimentWatch.Cases.Workflow.CaseOutcomeKind.Ok);
+
+        host.Clock.Set(Local(12, 1, 13, 0));
+        var neighbour = Complaints.Make(Local(12, 1, 12, 0), text: "同楼，我的会员卡也被扣了两次，客服不理人", author: "neighbour", threadId: "t-88");
+        var repost = Complaints.Make(Local(12, 1, 12, 5), text: "门店把我的订单退款拒了，说超过七天", author: "sharer") with { DuplicateOf = complaint.Id };
+        var nearDuplicate = Complaints.Make(Local(12, 1, 12, 10), text: "转发: " + complaint.Text, author: "copycat");
+        await host.Desk.OnIndexedAsync([neighbour, repost, nearDuplicate], default);
+        await using (var db = await host.DbAsync())
+        {
+            var c = await db.Cases.SingleAsync();
+            c.Status.ShouldBe(CaseStatus.WaitingOnCustomer, "posts by other people do not resume it");
+            c.IsPaused.ShouldBeTrue();
+            (await db.Mentions.OrderBy(m => m.Id).Select(m => m.Reason).ToListAsync()).ShouldBe(["opened", "thread", "repost", "near_duplicate"]);
+            (await db.Audit.CountAsync(a => a.Reason == "customer replied")).ShouldBe(0);
+        }
+
+        // The customer complains again (another text, no thread): joined by author, and it is their answer.
+        await host.Desk.OnIndexedAsync([Complaints.Make(Local(12, 1, 13, 0), text: "Lumo, where is my refund? Still nothing.", author: "Waiting.Again")], default);
+        await using (var db = await host.DbAsync())
+        {
+            var c = await db.Cases.SingleAsync();
+            c.Status.ShouldBe(CaseStatus.InProgress);
+            c.IsPaused.ShouldBeFalse();
+            (await db.Audit.CountAsync(a => a.Reason == "customer replied")).ShouldBe(1);
+        }
+    }
+
+    /// <summary>
+    /// Guards decision 253, item 3: a post published before its author's case was resolved, but crawled after, is part
+    /// of the complaint that was resolved. It attaches (reason <c>before_resolution</c>) and the case stays resolved with
+    /// its follow-up still due. Before the fix the reopen check compared the resolution with the crawl time, not the
+    /// post's publish time, and reopened the case (cancelling the follow-up).
+    /// </summary>
+    [Fact]
+    public async Task APostPublishedBeforeTheResolutionButCrawledAfterIt_AttachesToTheResolvedCase_WithoutReopeningIt()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        var at = host.Clock.GetUtcNow();
+        await host.Desk.OnIndexedAsync([Complaints.Make(at, author: "slow.crawl")], default);
+        long id;
+        await using (var db = await host.DbAsync())
+        {
+            id = (await db.Cases.SingleAsync()).Id;
+        }
+
+        host.Clock.Advance(TimeSpan.FromHours(2));
+        (await host.Desk.TransitionAsync(id, null, "resolved", "refunded the double charge", "billing_error", null, "li.na", default)).Kind
+            .ShouldBe(global::SentimentWatch.Cases.Workflow.CaseOutcomeKind.Ok);
+        host.Clock.Advance(TimeSpan.FromDays(1));
+        var late = Complaints.Make(at.AddHours(1), text: "still no refund from lumo, second week now", author: "slow.crawl");
+        await host.Desk.OnIndexedAsync([late], default);
+
+        await using (var db = await host.DbAsync())
+        {
+            var c = await db.Cases.SingleAsync();
+            c.Status.ShouldBe(CaseStatus.Resolved);
+            c.ReopenCount.ShouldBe(0);
+            c.ResolvedAt.ShouldNotBeNull();
+            (await db.Mentions.SingleAsync(m => m.MentionId == late.Id)).Reason.ShouldBe("before_resolution");
+            (await db.Audit.CountAsync(a => a.What == "reopened")).ShouldBe(0);
+            (await db.FollowUps.SingleAsync()).DoneAt.ShouldBeNull("the follow-up of the resolution is still due");
+        }
+
+        // A post published after the resolution still reopens it.
+        await host.Desk.OnIndexedAsync([Complaints.Make(host.Clock.GetUtcNow(), text: "the refund bounced back, still not received!", author: "slow.crawl")], default);
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Cases.SingleAsync()).Status.ShouldBe(CaseStatus.InProgress);
+        }
+    }
 }

@@ -7,6 +7,7 @@ using SentimentWatch.Cases.Workflow;
 using SentimentWatch.Cases.Tests.Support;
 using SentimentWatch.Core.Incidents;
 using SentimentWatch.Core.Scoring;
+using SentimentWatch.Testing;
 
 namespace SentimentWatch.Cases.Tests.Sla;
 
@@ -235,5 +236,56 @@ public sealed class SlaWatchTests : IDisposable
         var reminder = notifier.Sent.ShouldHaveSingleItem();
         reminder.DedupKey.ShouldBe($"case-{id}-follow_up-due-0");
         reminder.Recipients.ShouldBe(["wang@example.com"]);
+    }
+
+    /// <summary>
+    /// Guards decision 253, item 6: each pass of the watch reaches cases not yet signalled, however many open cases stay
+    /// overdue in front of them. With more breached cases than one pass reads (<see cref="SlaWatch.BatchSize"/>) and still
+    /// open, the last of them and a case that falls due later are warned and breached on time. Before the fix every pass
+    /// read the same earliest-due cases, already signalled, and nothing behind them was ever signalled.
+    /// </summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task MoreOverdueCasesThanOnePassReads_DoNotHideTheCasesBehindThem(string provider)
+    {
+        var notifier = new RecordingStaffNotifier();
+        var clock = new ManualClock(Local(12, 1, 10, 0));
+        await using var database = provider == "postgresql" ? await PostgresTestServer.CreateDatabaseAsync("slabatch") : null;
+        var settings = database is null ? new CasesSettings()
+            : new CasesSettings().With("Storage:Provider", provider).With("Storage:ConnectionString", database.ConnectionString);
+        await using var host = await CasesTestHost.StartAsync(_data.Path, settings, clock, s => s.AddSingleton<IStaffNotifier>(notifier));
+        var overdue = SlaWatch.BatchSize + 1;
+        // A second apart (due times distinct), no fingerprint: each complaint its own case.
+        var storm = Enumerable.Range(0, overdue)
+            .Select(i => Complaints.Make(Local(12, 1, 10, 0).AddSeconds(-i), text: $"complaint number {i}", author: $"storm{i}") with { Fingerprint = 0 })
+            .ToArray();
+        await host.Desk.OnIndexedAsync(storm, default);
+
+        // P4, first response due after 18 business hours: Thursday about 10:00. Every one is breached, none is answered.
+        clock.Set(Local(12, 3, 11, 0));
+        await host.SlaWatch.RunAsync(default);
+        await host.SlaWatch.RunAsync(default);
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Cases.CountAsync(c => c.IsOpen)).ShouldBe(overdue);
+            (await db.SlaSignals.CountAsync(s => s.Kind == "breach")).ShouldBe(overdue, "the case behind a full pass is breached on the next one");
+        }
+
+        // A later case: P2 (a risk term), first response due 13:00; warned at 12:30, breached at 13:00.
+        await host.Desk.OnIndexedAsync([Complaints.Make(Local(12, 3, 11, 0), text: "门店 食物中毒 要维权", riskTerms: ["食物中毒"], author: "later") with { Fingerprint = 0 }], default);
+        long later;
+        await using (var db = await host.DbAsync())
+        {
+            later = (await db.Cases.SingleAsync(c => c.Author == "later")).Id;
+        }
+
+        clock.Set(Local(12, 3, 12, 35));
+        await host.SlaWatch.RunAsync(default);
+        notifier.Sent.ShouldContain(n => n.DedupKey == $"case-{later}-first_response-warning-0");
+        clock.Set(Local(12, 3, 13, 0));
+        await host.SlaWatch.RunAsync(default);
+        notifier.Sent.ShouldContain(n => n.DedupKey == $"case-{later}-first_response-breach-0");
+        notifier.Sent.Count.ShouldBe(overdue + 2);
     }
 }
