@@ -104,6 +104,16 @@ public sealed class Case
     /// <summary>Working time spent waiting on the customer (and resolved before a reopen): not counted against the clocks.</summary>
     public TimeSpan PausedWorking { get; set; }
 
+    /// <summary>
+    /// The ended pauses behind <see cref="PausedWorking"/> as UTC ticks, <c>start,end</c> pairs joined by <c>;</c>, at most
+    /// <see cref="MaxPauseSpans"/>: what is re-measured when the calendar changes (decision 255). Empty for cases paused
+    /// before the spans were kept.
+    /// </summary>
+    public string PauseSpans { get; set; } = string.Empty;
+
+    /// <summary>Keeps the column small; a case paused more often than this is re-measured for its latest pauses only.</summary>
+    public const int MaxPauseSpans = 20;
+
     public DateTimeOffset? FirstResponseAt { get; set; }
     public TimeSpan? FirstResponseWorking { get; set; }
     public bool FirstResponseBreached { get; set; }
@@ -141,9 +151,18 @@ public sealed class Case
         IsOpen = CaseStatuses.IsOpen(status) && MergedIntoId is null;
     }
 
-    /// <summary>Sets the SLA targets of a policy and recomputes the due times.</summary>
-    public void ApplyPolicy(SlaPolicy policy)
+    /// <summary>
+    /// Sets the SLA targets of a policy and recomputes the due times. <paramref name="current"/> is the calendar the
+    /// case is on until now: on a change of calendar the recorded pauses are measured again on the new one, or working
+    /// hours paused would be added as round-the-clock hours (and the reverse).
+    /// </summary>
+    public void ApplyPolicy(SlaPolicy policy, BusinessCalendar current)
     {
+        if (!string.Equals(policy.Calendar.Id, Calendar, StringComparison.Ordinal))
+        {
+            RemeasurePaused(current, policy.Calendar);
+        }
+
         Calendar = policy.Calendar.Id;
         FirstResponseTarget = policy.FirstResponse;
         ResolutionTarget = policy.Resolution;
@@ -217,9 +236,50 @@ public sealed class Case
             return;
         }
 
-        PausedWorking += calendar.Between(since, now) is var paused && paused > TimeSpan.Zero ? paused : TimeSpan.Zero;
+        RecordPause(since, now, calendar);
         PausedAt = null;
         RecomputeDue(calendar);
+    }
+
+    /// <summary>Adds a pause that has ended (waiting on the customer, or resolved until a reopen) to the paused time and its spans.</summary>
+    public void RecordPause(DateTimeOffset start, DateTimeOffset end, BusinessCalendar calendar)
+    {
+        if (end <= start)
+        {
+            return;
+        }
+
+        PausedWorking += calendar.Between(start, end);
+        var spans = PauseSpan.Parse(PauseSpans);
+        if (spans.Count > 0 && start.UtcTicks <= spans[^1].End.UtcTicks)
+        {
+            // Touching or overlapping the last one: one span, so no instant is counted twice when re-measured.
+            var last = spans[^1];
+            spans[^1] = last with { End = end > last.End ? end.ToUniversalTime() : last.End };
+        }
+        else
+        {
+            spans.Add(new PauseSpan(start.ToUniversalTime(), end.ToUniversalTime()));
+        }
+
+        // The oldest spans beyond the cap are forgotten, not their time: it stays in PausedWorking as measured so far.
+        PauseSpans = PauseSpan.Format(spans.Count > MaxPauseSpans ? spans[^MaxPauseSpans..] : spans);
+    }
+
+    /// <summary>
+    /// Paused time on <paramref name="to"/> instead of <paramref name="from"/>: the recorded spans are measured again;
+    /// paused time without spans (cases paused before they were kept, spans past the cap) stays as it was measured.
+    /// </summary>
+    private void RemeasurePaused(BusinessCalendar from, BusinessCalendar to)
+    {
+        var spans = PauseSpan.Parse(PauseSpans);
+        if (spans.Count == 0)
+        {
+            return;
+        }
+
+        var unspanned = PausedWorking - PauseSpan.Working(spans, from);
+        PausedWorking = (unspanned > TimeSpan.Zero ? unspanned : TimeSpan.Zero) + PauseSpan.Working(spans, to);
     }
 
     /// <summary>Working time counted against the clocks from the start until <paramref name="at"/>.</summary>
@@ -229,6 +289,30 @@ public sealed class Case
         var elapsed = calendar.Between(ClockStartedAt, end) - PausedWorking;
         return elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed;
     }
+}
+
+/// <summary>One ended pause of a case's SLA clocks, in UTC; stored in <see cref="Case.PauseSpans"/>.</summary>
+public readonly record struct PauseSpan(DateTimeOffset Start, DateTimeOffset End)
+{
+    public static List<PauseSpan> Parse(string text)
+    {
+        var spans = new List<PauseSpan>();
+        foreach (var pair in text.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var comma = pair.IndexOf(',', StringComparison.Ordinal);
+            spans.Add(new PauseSpan(
+                new DateTimeOffset(long.Parse(pair.AsSpan(0, comma), System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero),
+                new DateTimeOffset(long.Parse(pair.AsSpan(comma + 1), System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero)));
+        }
+
+        return spans;
+    }
+
+    public static string Format(IEnumerable<PauseSpan> spans) =>
+        string.Join(';', spans.Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Start.UtcTicks},{s.End.UtcTicks}")));
+
+    public static TimeSpan Working(IEnumerable<PauseSpan> spans, BusinessCalendar calendar) =>
+        spans.Aggregate(TimeSpan.Zero, (sum, s) => sum + calendar.Between(s.Start, s.End));
 }
 
 /// <summary>A mention on a case, with why it was put there. A mention is on at most one case (unique index).</summary>

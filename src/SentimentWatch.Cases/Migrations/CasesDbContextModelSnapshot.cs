@@ -98,6 +98,10 @@ namespace SentimentWatch.Cases.Migrations
                     b.Property<string>("Owner")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PauseSpans")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("PausedAt")
                         .HasColumnType("INTEGER");
 

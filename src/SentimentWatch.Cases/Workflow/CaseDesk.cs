@@ -404,7 +404,7 @@ public sealed class CaseDesk(
             AlertId = alertIds.Length > 0 ? alertIds[0] : null,
         };
         c.SetStatus(CaseStatus.New);
-        c.ApplyPolicy(Policies.For(priority));
+        c.ApplyPolicy(Policies.For(priority), Policies.CalendarOf(c));
         if (lookups?.Ids is { } ids)
         {
             // In a pipeline batch the id comes without a save; the batch's one save writes the case (decision 188).
@@ -518,8 +518,7 @@ public sealed class CaseDesk(
         if (c.ResolvedAt is { } resolvedAt)
         {
             // The time it sat resolved is not the team's: it does not count against the resolution clock.
-            var idle = calendar.Between(resolvedAt, now);
-            c.PausedWorking += idle > TimeSpan.Zero ? idle : TimeSpan.Zero;
+            c.RecordPause(resolvedAt, now, calendar);
         }
 
         var before = CaseStatuses.ToWire(c.Status);
@@ -1190,7 +1189,7 @@ public sealed class CaseDesk(
             {
                 Audit(db, c, who, "priority", CasePriority.ToWire(c.Priority), CasePriority.ToWire(newPriority), now, recordedReason);
                 c.Priority = newPriority;
-                c.ApplyPolicy(Policies.For(newPriority));
+                c.ApplyPolicy(Policies.For(newPriority), Policies.CalendarOf(c));
             }
 
             return Task.FromResult<CaseOutcome?>(null);

@@ -81,7 +81,7 @@ public sealed class BusinessCalendarTests
         var policy = new SlaPolicy(3, TimeSpan.FromHours(4), TimeSpan.FromHours(18), calendar);
         var c = new Case { WatchId = "brand", Title = "t", Category = "refund_return", Source = "forum", ClockStartedAt = Local(11, 27, 17, 50) };
         c.SetStatus(CaseStatus.InProgress);
-        c.ApplyPolicy(policy);
+        c.ApplyPolicy(policy, BusinessCalendar.Always);
         c.FirstResponseDueAt.ShouldBe(Local(12, 1, 12, 50));
         c.ResolutionDueAt.ShouldBe(Local(12, 2, 17, 50));
 

@@ -105,6 +105,10 @@ namespace SentimentWatch.Storage.PostgreSql.Cases
                     b.Property<string>("Owner")
                         .HasColumnType("text");
 
+                    b.Property<string>("PauseSpans")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<long?>("PausedAt")
                         .HasColumnType("bigint");
 
