@@ -5,6 +5,12 @@
   const colors = { negative: "#c53030", neutral: "#8795a1", positive: "#2f855a", total: "#1d4ed8", baseline: "#8795a1", threshold: "#f0b429", other: "#486581" };
   const lang = document.documentElement.lang || "en";
 
+  // The reader's UTC offset now (minutes east), for the server to cut a chart's days at the reader's midnight (decision 256).
+  const utcOffset = String(-new Date().getTimezoneOffset());
+  if (document.cookie.split("; ").indexOf("sw-utc-offset=" + utcOffset) < 0) {
+    document.cookie = "sw-utc-offset=" + utcOffset + "; path=/; max-age=31536000; samesite=lax";
+  }
+
   function formatTimes(root) {
     root.querySelectorAll("time[datetime]").forEach(function (el) {
       const d = new Date(el.getAttribute("datetime"));

@@ -200,6 +200,8 @@ public sealed class DetailModel(
             Interval = StatsInterval.Hour,
             GroupBy = MentionGroupBy.Sentiment,
             TopN = 1,
+            // Hours at a half-hour offset (India, +05:30) start at the reader's half hour.
+            UtcOffset = ReaderOffset.Of(Request),
         }, cancellationToken);
         Timeline = new ChartView("timeline", ChartSpec.SentimentHistogram(stats.Histogram, StatsInterval.Hour, s => t[s].Value), t["Mentions of the watch by hour around the alert"], "alert-timeline");
 
