@@ -46,7 +46,9 @@ public static class SearchQuerySyntax
     {
         var plain = Normalise(query);
         yield return plain;
-        var balanced = BalanceQuotes(plain);
+        // Balanced first, then normalised: what followed the stray quote was copied as a phrase's text, and must now be read
+        // for slashes and colons like the rest (a reviewer's "x /[ab]*a[ab]{24}/ came back as a regular expression).
+        var balanced = Normalise(BalanceQuotes(query));
         if (!string.Equals(balanced, plain, StringComparison.Ordinal))
         {
             yield return balanced;

@@ -176,6 +176,8 @@ public abstract class MentionIndexContract : IAsyncLifetime
         (await IdsAsync(new MentionFilter { Query = "battery https://example.com/charger" })).ShouldBeEmpty("example and com are not in the post");
         (await IdsAsync(new MentionFilter { Query = "battery runs/hot" })).ShouldBe(["en-battery"]);
         (await IdsAsync(new MentionFilter { Query = "reach:battery" })).ShouldBeEmpty("reach is not a field: the words reach and battery");
+        (await IdsAsync(new MentionFilter { Query = "\"battery reach:abc" })).ShouldBeEmpty("after a stray quote too");
+        (await IdsAsync(new MentionFilter { Query = "\"battery /[ab]*a[ab]{24}/" })).ShouldBeEmpty();
     }
 
     /// <summary>Keyword fields keep their case in a wildcard, as Elasticsearch's do (Lucene lower-cased the term and found nothing).</summary>

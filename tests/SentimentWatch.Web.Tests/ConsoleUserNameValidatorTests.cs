@@ -15,6 +15,9 @@ public sealed class ConsoleUserNameValidatorTests
     [InlineData("प्रिया")]
     [InlineData("สมศักดิ์")]
     [InlineData("𠮷野")]
+    [InlineData("Дмитрий")]
+    [InlineData("Γιώργος")]
+    [InlineData("li.wei张伟")]
     public void AcceptsNamesOfEveryScript(string name) => ConsoleUserNameValidator.IsValid(name).ShouldBeTrue(name);
 
     [Fact]
@@ -28,6 +31,8 @@ public sealed class ConsoleUserNameValidatorTests
     [InlineData("ada\n")]
     [InlineData("<script>")]
     [InlineData("\u0301ada")]
+    [InlineData("\u0430dmin")]
+    [InlineData("ad\u03bfmin")]
     public void RefusesSpacesControlAndFormatCharactersAndCompatibilityLookalikes(string name) =>
         ConsoleUserNameValidator.IsValid(name).ShouldBeFalse(name);
 

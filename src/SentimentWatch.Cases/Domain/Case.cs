@@ -299,10 +299,16 @@ public readonly record struct PauseSpan(DateTimeOffset Start, DateTimeOffset End
         var spans = new List<PauseSpan>();
         foreach (var pair in text.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
+            // Written only by RecordPause; a pair anything else left unreadable is skipped (its time stays in PausedWorking),
+            // never a failure of every later resume, reopen or override of the case.
             var comma = pair.IndexOf(',', StringComparison.Ordinal);
-            spans.Add(new PauseSpan(
-                new DateTimeOffset(long.Parse(pair.AsSpan(0, comma), System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero),
-                new DateTimeOffset(long.Parse(pair.AsSpan(comma + 1), System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero)));
+            if (comma > 0
+                && long.TryParse(pair.AsSpan(0, comma), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var start)
+                && long.TryParse(pair.AsSpan(comma + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var end)
+                && start <= end && end <= DateTimeOffset.MaxValue.UtcTicks)
+            {
+                spans.Add(new PauseSpan(new DateTimeOffset(start, TimeSpan.Zero), new DateTimeOffset(end, TimeSpan.Zero)));
+            }
         }
 
         return spans;

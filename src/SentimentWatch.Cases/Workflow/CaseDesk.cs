@@ -349,7 +349,7 @@ public sealed class CaseDesk(
         if (AuthorKey(mention.Source, mention.Author) is { } authorKey
             && lookups.RecentlyResolved(authorKey, watch.Watch, now - settings.ReopenWindow) is { } resolved)
         {
-            if (mention.PublishedAt.ToUniversalTime() <= resolved.ResolvedAt)
+            if (PublishedBefore(mention, resolved.ResolvedAt))
             {
                 // Crawled late, written before the case was resolved: part of the complaint that was resolved, not a new
                 // one. It goes on the record; the resolution and its follow-up stand.
@@ -671,6 +671,23 @@ public sealed class CaseDesk(
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether a post was surely written before <paramref name="resolvedAt"/>. A forum that prints only a date (昨天, 12-05)
+    /// is read as that day's midnight, so a stamp on the whole hour gets a day of doubt and any other a minute; an estimated
+    /// time is no evidence. In doubt the post is a new complaint and reopens the case, as before decision 253.
+    /// </summary>
+    private static bool PublishedBefore(Mention mention, DateTimeOffset? resolvedAt)
+    {
+        if (resolvedAt is not { } resolved || mention.PublishedAtEstimated)
+        {
+            return false;
+        }
+
+        var published = mention.PublishedAt.ToUniversalTime();
+        var doubt = published.UtcTicks % TimeSpan.TicksPerHour == 0 ? TimeSpan.FromDays(1) : TimeSpan.FromMinutes(1);
+        return published + doubt <= resolved;
     }
 
     /// <summary>How many waiting cases <see cref="AssignWaitingAsync"/> reads at a time.</summary>
