@@ -57,6 +57,28 @@ public static class SearchQuerySyntax
         yield return QueryParserBase.Escape(query);
     }
 
+    /// <summary>
+    /// The first of <see cref="Readings"/> that <paramref name="parse"/> accepts, with what it made of it; the last
+    /// <see cref="ParseException"/> when none does. The one loop the check and both engines read a query with.
+    /// </summary>
+    public static (string Reading, T Result) FirstReading<T>(string query, Func<string, T> parse)
+    {
+        ParseException? failed = null;
+        foreach (var reading in Readings(query))
+        {
+            try
+            {
+                return (reading, parse(reading));
+            }
+            catch (ParseException ex)
+            {
+                failed = ex;
+            }
+        }
+
+        throw failed!;
+    }
+
     private static string Normalise(string query)
     {
         var result = new StringBuilder(query.Length + 8);
@@ -224,21 +246,8 @@ public static class SearchQuerySyntax
     {
         try
         {
-            ParseException? failed = null;
-            foreach (var reading in Readings(query))
-            {
-                try
-                {
-                    Parser().Parse(reading);
-                    return null;
-                }
-                catch (ParseException ex)
-                {
-                    failed = ex;
-                }
-            }
-
-            throw failed!;
+            FirstReading(query, reading => Parser().Parse(reading));
+            return null;
         }
         catch (ParseException ex)
         {

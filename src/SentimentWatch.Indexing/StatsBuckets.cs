@@ -19,6 +19,9 @@ public static class StatsBuckets
     /// <summary>Most buckets a histogram fills with zeros, so an hourly view of years cannot exhaust memory.</summary>
     public const int MaxFilledBuckets = 20_000;
 
+    /// <summary>An offset the stats accept: at most 14 hours either way, in quarter hours (what the API and the console's reader offset take).</summary>
+    public static bool IsUtcOffset(TimeSpan offset) => offset.Duration() <= TimeSpan.FromHours(14) && offset.Ticks % (15 * TimeSpan.TicksPerMinute) == 0;
+
     public static long Width(StatsInterval interval) => interval switch
     {
         StatsInterval.Hour => HourMs,

@@ -108,7 +108,7 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
         // "+08:00" / "-05:30"; TimeSpan parsing rejects a leading '+', so take the sign apart.
         var negative = text.StartsWith('-');
         var body = text.TrimStart('+', '-');
-        if (TimeSpan.TryParseExact(body, @"hh\:mm", CultureInfo.InvariantCulture, out var offset) && offset <= TimeSpan.FromHours(14) && offset.Minutes % 15 == 0)
+        if (TimeSpan.TryParseExact(body, @"hh\:mm", CultureInfo.InvariantCulture, out var offset) && StatsBuckets.IsUtcOffset(offset))
         {
             return negative ? -offset : offset;
         }

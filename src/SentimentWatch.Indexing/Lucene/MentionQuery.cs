@@ -33,20 +33,7 @@ internal sealed class MentionQuery(LuceneVersion version, Analyzer textAnalyzer)
         try
         {
             // Analysts paste text with stray quotes, colons and URLs; searching the words beats an error (decision 254).
-            ParseException? failed = null;
-            foreach (var reading in SearchQuerySyntax.Readings(text))
-            {
-                try
-                {
-                    return CreateParser().Parse(reading);
-                }
-                catch (ParseException ex)
-                {
-                    failed = ex;
-                }
-            }
-
-            throw failed!;
+            return SearchQuerySyntax.FirstReading(text, reading => CreateParser().Parse(reading)).Result;
         }
         catch (Exception ex) when (ex is ParseException or BooleanQuery.TooManyClausesException)
         {
@@ -62,24 +49,14 @@ internal sealed class MentionQuery(LuceneVersion version, Analyzer textAnalyzer)
     /// </summary>
     public string SyntaxSafe(string text)
     {
-        foreach (var reading in SearchQuerySyntax.Readings(text))
+        try
         {
-            try
-            {
-                CreateParser().Parse(reading);
-                return reading;
-            }
-            catch (ParseException)
-            {
-            }
-            catch (BooleanQuery.TooManyClausesException ex)
-            {
-                throw new InvalidSearchQueryException(SearchQuerySyntax.Check(text) ?? ex.Message, ex);
-            }
+            return SearchQuerySyntax.FirstReading(text, reading => CreateParser().Parse(reading)).Reading;
         }
-
-        ParseText(text);
-        return QueryParserBase.Escape(text);
+        catch (Exception ex) when (ex is ParseException or BooleanQuery.TooManyClausesException)
+        {
+            throw new InvalidSearchQueryException(SearchQuerySyntax.Check(text) ?? ex.Message, ex);
+        }
     }
 
     public Query Build(MentionFilter filter, out Query? textQuery)

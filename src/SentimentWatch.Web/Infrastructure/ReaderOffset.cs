@@ -15,7 +15,7 @@ public static class ReaderOffset
     public static TimeSpan Of(HttpRequest request) =>
         request.Cookies.TryGetValue(CookieName, out var text)
         && int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var minutes)
-        && Math.Abs(minutes) <= 14 * 60 && minutes % 15 == 0
+        && Indexing.StatsBuckets.IsUtcOffset(TimeSpan.FromMinutes(minutes))
             ? TimeSpan.FromMinutes(minutes)
             : TimeSpan.Zero;
 }
