@@ -71,7 +71,7 @@ public sealed class ExternalModel(
                 }
 
                 logger.LogWarning("Single sign-on for {UserName} refused: {Errors}", name, string.Join("; ", linked.Errors.Select(e => e.Code + ": " + e.Description)));
-                Message = t["Your single sign-on account could not be set up here ({0}). Ask an admin.", string.Join(" ", linked.Errors.Select(e => e.Description))];
+                Message = t["Your single sign-on account could not be set up here ({0}). Ask an admin.", Reasons(linked, name)];
                 return Page();
             }
         }
@@ -92,7 +92,7 @@ public sealed class ExternalModel(
         if (!updated.Succeeded)
         {
             logger.LogError("Single sign-on for {UserName} refused: its roles could not be set ({Errors})", name, string.Join("; ", updated.Errors.Select(e => e.Code + ": " + e.Description)));
-            Message = t["Your single sign-on account could not be set up here ({0}). Ask an admin.", string.Join(" ", updated.Errors.Select(e => e.Description))];
+            Message = t["Your single sign-on account could not be set up here ({0}). Ask an admin.", Reasons(updated, name)];
             return Page();
         }
 
@@ -101,4 +101,10 @@ public sealed class ExternalModel(
         logger.LogInformation("Console sign-in by {UserName} through single sign-on", name);
         return LocalRedirect(SignInModel.SafeReturnUrl(returnUrl));
     }
+
+    /// <summary>Why Identity refused, in the reader's language where the console knows the reason (a name it cannot take); else Identity's words.</summary>
+    private string Reasons(IdentityResult result, string name) =>
+        string.Join(" ", result.Errors.Select(e => e.Code == nameof(IdentityErrorDescriber.InvalidUserName)
+            ? t["the user name '{0}' may hold only letters, digits and - . _ @ + ·, no spaces, up to {1} characters", name, ConsoleUserNameValidator.MaxLength].Value
+            : e.Description));
 }
