@@ -828,29 +828,56 @@ public sealed class CaseDesk(
         try
         {
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-            var onCase = await db.Mentions.Where(m => m.MentionId == mention.Id).Select(m => (long?)m.CaseId).FirstOrDefaultAsync(cancellationToken);
-            if (onCase is { } existingId)
+            if (await AlreadyOnCaseAsync(db, mention.Id, cancellationToken) is { } refused)
             {
-                var existing = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == existingId, cancellationToken);
-                return CaseOutcome.Refused(existing, $"mention '{mention.Id}' is already on case {existingId}");
+                return refused;
             }
 
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            var now = clock.GetUtcNow();
-            var c = await OpenAsync(db, mention, watch, alertsByMention.GetValueOrDefault(mention.Id) ?? [], who, "manual", now, cancellationToken);
-            if (!string.IsNullOrWhiteSpace(note))
+            try
             {
-                AddNote(db, c, who, note, now);
-                await db.SaveChangesAsync(cancellationToken);
-            }
+                await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+                var now = clock.GetUtcNow();
+                var c = await OpenAsync(db, mention, watch, alertsByMention.GetValueOrDefault(mention.Id) ?? [], who, "manual", now, cancellationToken);
+                if (!string.IsNullOrWhiteSpace(note))
+                {
+                    AddNote(db, c, who, note, now);
+                    await db.SaveChangesAsync(cancellationToken);
+                }
 
-            await tx.CommitAsync(cancellationToken);
-            return CaseOutcome.Done(c);
+                await tx.CommitAsync(cancellationToken);
+                return CaseOutcome.Done(c);
+            }
+            catch (DbUpdateException ex) when (StateStoreErrors.IsConstraintViolation(ex))
+            {
+                // The gate is this process's: another worker's intake (or a person on it) put the mention on a case after
+                // the check above, and its unique key stopped this one. The transaction is rolled back, so nothing of this
+                // opening is left; the person gets the answer they would have got a moment later.
+                db.ChangeTracker.Clear();
+                if (await AlreadyOnCaseAsync(db, mention.Id, cancellationToken) is { } raced)
+                {
+                    return raced;
+                }
+
+                throw;
+            }
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>The refusal to open a case for a mention that is on one already, or null when it is on none.</summary>
+    private static async Task<CaseOutcome?> AlreadyOnCaseAsync(CasesDbContext db, string mentionId, CancellationToken cancellationToken)
+    {
+        var onCase = await db.Mentions.Where(m => m.MentionId == mentionId).Select(m => (long?)m.CaseId).FirstOrDefaultAsync(cancellationToken);
+        if (onCase is not { } existingId)
+        {
+            return null;
+        }
+
+        var existing = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == existingId, cancellationToken);
+        return CaseOutcome.Refused(existing, $"mention '{mentionId}' is already on case {existingId}");
     }
 
     public Task<CaseOutcome> AssignAsync(long id, int? expectedVersion, string agentId, string who, CancellationToken cancellationToken)
@@ -1347,7 +1374,7 @@ public sealed class CaseDesk(
             await tx.CommitAsync(cancellationToken);
             return CaseOutcome.Done(survivor);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException ex) when (ChangedMeanwhile(ex))
         {
             return await ConflictAsync(id, cancellationToken);
         }
@@ -1415,7 +1442,7 @@ public sealed class CaseDesk(
             await tx.CommitAsync(cancellationToken);
             outcome = CaseOutcome.Done(c);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException ex) when (ChangedMeanwhile(ex))
         {
             return await ConflictAsync(id, cancellationToken);
         }
@@ -1432,6 +1459,17 @@ public sealed class CaseDesk(
 
         return outcome;
     }
+
+    /// <summary>
+    /// Whether a save failed because another writer changed the case since it was read: its version moved (the
+    /// concurrency token), or, on PostgreSQL with several workers, a row the other worker wrote meanwhile holds a unique
+    /// key this save needs (the follow-up of the same resolution cycle, when it resolved the case a moment ago; the merge
+    /// survivor's link to the same alert), and the save stops there before it reaches the case's version. Either way the
+    /// command was decided on the case as it was, not as it is: the person gets the stale-version answer and reloads. On
+    /// SQLite these commands take the write lock (BEGIN IMMEDIATE) before their first read, so no writer comes between.
+    /// </summary>
+    private static bool ChangedMeanwhile(DbUpdateException exception) =>
+        exception is DbUpdateConcurrencyException || StateStoreErrors.IsConstraintViolation(exception);
 
     private async Task<CaseOutcome> ConflictAsync(long id, CancellationToken cancellationToken)
     {

@@ -1,0 +1,180 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SentimentWatch.Cases.Api;
+using SentimentWatch.Cases.Tests.Support;
+using SentimentWatch.Cases.Workflow;
+using SentimentWatch.Core.Incidents;
+using SentimentWatch.Core.Indexing;
+using SentimentWatch.Indexing;
+using SentimentWatch.Testing;
+
+namespace SentimentWatch.Cases.Tests.Workflow;
+
+/// <summary>
+/// People's commands racing another worker's writes on the same state store. Each desk's writer gate is in-process, so
+/// on PostgreSQL with several workers (and on one SQLite file with two desks) another desk can write between a
+/// command's check and its save; the unique keys hold, and the person must get the answer they would have got had the
+/// other write come first, not a 500. The other worker here is a second <see cref="CaseDesk"/> with a gate of its own
+/// on the same database, and <see cref="MeanwhileOnAnotherWorker"/> makes it write at exactly the point of the race.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class CaseDeskAcrossWorkersTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private static async Task<PostgresTestDatabase?> DatabaseAsync(string provider) =>
+        provider == "postgresql" ? await PostgresTestServer.CreateDatabaseAsync("caserace") : null;
+
+    /// <summary>The host on a SQLite file, or on <paramref name="database"/> when there is one, with <paramref name="meanwhile"/> on the desk's contexts.</summary>
+    private Task<CasesTestHost> StartAsync(PostgresTestDatabase? database, MeanwhileOnAnotherWorker meanwhile, Action<IServiceCollection>? services = null)
+    {
+        var settings = new CasesSettings();
+        if (database is not null)
+        {
+            settings = settings.With("Storage:Provider", "postgresql").With("Storage:ConnectionString", database.ConnectionString);
+        }
+
+        return CasesTestHost.StartAsync(_data.Path, settings, capabilities: b => b.AddIndexing(), services: s =>
+        {
+            s.ConfigureDbContext<CasesDbContext>(o => o.AddInterceptors(meanwhile));
+            services?.Invoke(s);
+        });
+    }
+
+    /// <summary>Another worker: the same services, its own desk and so its own writer gate.</summary>
+    private static CaseDesk OtherWorker(CasesTestHost host) => ActivatorUtilities.CreateInstance<CaseDesk>(host.App.Services);
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Opening_by_hand_a_mention_another_worker_puts_on_a_case_after_the_check_is_refused_with_409_naming_that_case_and_writes_nothing(string provider)
+    {
+        var meanwhile = new MeanwhileOnAnotherWorker();
+        await using var database = await DatabaseAsync(provider);
+        await using var host = await StartAsync(database, meanwhile);
+        var mention = Complaints.Make(host.Clock.GetUtcNow(), text: "charged twice for the annual card, refund please", author: "race.customer");
+        await host.App.Services.GetRequiredService<IMentionIndex>().UpsertAsync([mention], default);
+        var other = OtherWorker(host);
+        // Right after the desk has asked whether the mention is on a case (it is not yet), the other worker's
+        // complaint intake opens a case for it and commits.
+        meanwhile.Arm("case_mentions", mention.Id, () => other.OnIndexedAsync([mention], default).AsTask());
+
+        var response = await host.Client(user: "zhao.min").PostAsJsonAsync("/api/cases", new { mentionId = mention.Id, note = "spotted by hand" });
+
+        meanwhile.Fired.ShouldBeTrue("the other worker must have written between the desk's check and its save");
+        meanwhile.FiredAfter.ShouldNotBeNull().ShouldContain("MentionId");
+        response.StatusCode.ShouldBe(HttpStatusCode.Conflict, await response.Content.ReadAsStringAsync());
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        await using var db = await host.DbAsync();
+        var onCase = await db.Mentions.Where(m => m.MentionId == mention.Id).Select(m => new { m.CaseId, m.Reason }).SingleAsync();
+        onCase.Reason.ShouldBe("opened", "the other worker's intake opened the case");
+        problem.GetProperty("caseId").GetInt64().ShouldBe(onCase.CaseId);
+        problem.GetProperty("detail").GetString().ShouldBe($"mention '{mention.Id}' is already on case {onCase.CaseId}");
+        // Nothing of the refused opening is left: no second case, no audit entry or note by the person.
+        (await db.Cases.Select(c => c.Id).ToListAsync()).ShouldBe([onCase.CaseId]);
+        (await db.Audit.CountAsync(a => a.Who == "zhao.min" || a.CaseId != onCase.CaseId)).ShouldBe(0);
+        (await db.Notes.CountAsync()).ShouldBe(0);
+    }
+
+    /// <summary>
+    /// PostgreSQL only: on SQLite a merge takes the write lock before its first read, so no other writer can come between
+    /// (the other worker would wait for the lock, and this test with it).
+    /// </summary>
+    [Fact]
+    public async Task Merging_while_another_worker_links_the_survivor_to_the_merged_cases_alert_is_412_with_nothing_moved_and_a_retry_merges()
+    {
+        var meanwhile = new MeanwhileOnAnotherWorker();
+        var alerts = new RecordingAlertDirectory();
+        await using var database = await DatabaseAsync("postgresql");
+        await using var host = await StartAsync(database, meanwhile, s => s.AddSingleton<IAlertDirectory>(alerts));
+        var at = host.Clock.GetUtcNow();
+        var first = Complaints.Make(at, text: "card charged twice at the Lumo store on Nanjing road", author: "m1", threadId: "t-1");
+        var second = Complaints.Make(at, text: "my wife also got double charged, want refund", author: "m2");
+        alerts.Open(9, second.Id);
+        await host.Desk.OnIndexedAsync([first], default);
+        await host.Desk.OnIndexedAsync([second], default);
+        var survivor = await CaseOfAsync(host, first.Id);
+        var merged = await CaseOfAsync(host, second.Id);
+        // The survivor's thread goes on, and the post is evidence of the same alert: intake links the survivor to it.
+        var later = Complaints.Make(at.AddMinutes(1), text: "still no refund for the double charge", author: "m3", threadId: "t-1");
+        alerts.Alerts[9].Evidence.Add(later.Id);
+        var other = OtherWorker(host);
+        // Right after the merge has read which alerts the survivor is linked to (none yet).
+        meanwhile.Arm("case_alert_links", survivor, () => other.OnIndexedAsync([later], default).AsTask());
+        var client = host.Client(user: "zhao.min");
+
+        var response = await MergeAsync(client, merged, survivor, "*");
+
+        meanwhile.Fired.ShouldBeTrue("the other worker must have written between the merge's read and its save");
+        response.StatusCode.ShouldBe(HttpStatusCode.PreconditionFailed, await response.Content.ReadAsStringAsync());
+        var currentETag = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("currentETag").GetString();
+        await using (var db = await host.DbAsync())
+        {
+            var m = await db.Cases.SingleAsync(c => c.Id == merged);
+            currentETag.ShouldBe(CasesApi.ETag(merged, m.Version));
+            m.MergedIntoId.ShouldBeNull();
+            m.IsOpen.ShouldBeTrue();
+            (await CaseOfAsync(host, second.Id)).ShouldBe(merged, "the merge moved nothing");
+            (await CaseOfAsync(host, later.Id)).ShouldBe(survivor, "the other worker's attachment stands");
+            (await db.AlertLinks.Where(l => l.AlertId == 9).Select(l => l.CaseId).OrderBy(x => x).ToListAsync()).ShouldBe(new[] { survivor, merged }.Order().ToList());
+            (await db.Audit.CountAsync(a => a.Who == "zhao.min")).ShouldBe(0);
+        }
+
+        (await MergeAsync(client, merged, survivor, currentETag!)).StatusCode.ShouldBe(HttpStatusCode.OK, "reloaded, the merge goes through");
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Cases.SingleAsync(c => c.Id == merged)).MergedIntoId.ShouldBe(survivor);
+            (await CaseOfAsync(host, second.Id)).ShouldBe(survivor);
+            (await db.AlertLinks.CountAsync(l => l.CaseId == survivor && l.AlertId == 9)).ShouldBe(1);
+        }
+    }
+
+    /// <summary>PostgreSQL only, as the merge above: on SQLite a transition takes the write lock before it reads the case.</summary>
+    [Fact]
+    public async Task Resolving_a_case_another_worker_resolved_after_it_was_read_is_412_and_leaves_the_other_resolution_alone()
+    {
+        var meanwhile = new MeanwhileOnAnotherWorker();
+        await using var database = await DatabaseAsync("postgresql");
+        await using var host = await StartAsync(database, meanwhile);
+        var mention = Complaints.Make(host.Clock.GetUtcNow(), text: "card charged twice at the Lumo store", author: "m1");
+        await host.Desk.OnIndexedAsync([mention], default);
+        var id = await CaseOfAsync(host, mention.Id);
+        var other = OtherWorker(host);
+        // Right after this resolution has looked for the cycle's follow-up (none yet), the other worker resolves the case.
+        meanwhile.Arm("case_follow_ups", id, () => other.TransitionAsync(id, null, "resolved", "refunded", "billing_error", null, "li.na", default));
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{id}/transition")
+        {
+            Content = JsonContent.Create(new { to = "resolved", summary = "refunded as well", rootCause = "billing_error" }),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", "*");
+
+        var response = await host.Client(user: "zhao.min").SendAsync(request);
+
+        meanwhile.Fired.ShouldBeTrue("the other worker must have written between the resolution's read and its save");
+        response.StatusCode.ShouldBe(HttpStatusCode.PreconditionFailed, await response.Content.ReadAsStringAsync());
+        await using var db = await host.DbAsync();
+        var c = await db.Cases.SingleAsync(x => x.Id == id);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("currentETag").GetString().ShouldBe(CasesApi.ETag(id, c.Version));
+        c.ResolutionSummary.ShouldBe("refunded");
+        (await db.FollowUps.CountAsync(f => f.CaseId == id)).ShouldBe(1);
+        (await db.Audit.CountAsync(a => a.Who == "zhao.min")).ShouldBe(0);
+        (await db.Audit.CountAsync(a => a.CaseId == id && a.What == "resolution")).ShouldBe(1);
+    }
+
+    private static async Task<long> CaseOfAsync(CasesTestHost host, string mentionId)
+    {
+        await using var db = await host.DbAsync();
+        return await db.Mentions.Where(m => m.MentionId == mentionId).Select(m => m.CaseId).SingleAsync();
+    }
+
+    private static Task<HttpResponseMessage> MergeAsync(HttpClient client, long id, long into, string ifMatch)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{id}/merge") { Content = JsonContent.Create(new { into }) };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return client.SendAsync(request);
+    }
+}
