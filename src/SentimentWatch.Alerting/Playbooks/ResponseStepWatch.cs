@@ -31,6 +31,12 @@ public sealed class ResponseStepWatch(
     public const string JobId = "alerting-response-steps";
     private const int Batch = 500;
 
+    /// <summary>
+    /// How many pending reminders one pass tries at most, counting those the notifier refuses: enough to read on past a
+    /// batch and more of reminders it keeps refusing, and still a bound on the pass (each try is a transaction in the store).
+    /// </summary>
+    private const int NoticeTriesPerPass = 4 * Batch;
+
     /// <summary>One pass; Hangfire runs it on <see cref="AlertingOptions.ResponseStepCheckCron"/>, and it is safe to run at any time.</summary>
     [DisableConcurrentExecution(timeoutInSeconds: 120)]
     [AutomaticRetry(Attempts = 0)]
@@ -230,11 +236,42 @@ public sealed class ResponseStepWatch(
         return (englishTitle, text.ToString());
     }
 
-    /// <summary>Hands every reminder not yet sent to the staff notifier (which sends each key at most once).</summary>
+    /// <summary>
+    /// Hands every reminder not yet sent to the staff notifier (which sends each key at most once), oldest first, a batch at
+    /// a time. A reminder the notifier refuses stays pending and is tried again on the next pass; the pass reads on past it,
+    /// so refused reminders never hold back the ones recorded after them, and stops after <see cref="NoticeTriesPerPass"/> tries.
+    /// </summary>
     private async Task<int> NotifyPendingAsync(CancellationToken cancellationToken)
     {
+        var sent = 0;
+        var tried = 0;
+        var after = 0L;
+        while (tried < NoticeTriesPerPass)
+        {
+            var (pageSent, read, last) = await NotifyPendingAsync(after, Math.Min(Batch, NoticeTriesPerPass - tried), cancellationToken);
+            sent += pageSent;
+            tried += read;
+            if (read < Batch)
+            {
+                break;
+            }
+
+            // The refused ones stay pending: the next batch starts after this one, not at the oldest pending reminder again.
+            after = last;
+        }
+
+        return sent;
+    }
+
+    private async Task<(int Sent, int Read, long Last)> NotifyPendingAsync(long after, int take, CancellationToken cancellationToken)
+    {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var pending = await db.StepReminders.Where(r => r.NotifiedAt == null).OrderBy(r => r.Id).Take(Batch).ToListAsync(cancellationToken);
+        var pending = await db.StepReminders.Where(r => r.NotifiedAt == null && r.Id > after).OrderBy(r => r.Id).Take(take).ToListAsync(cancellationToken);
+        if (pending.Count == 0)
+        {
+            return (0, 0, after);
+        }
+
         var sent = 0;
         // The incidents and their plans, read once for the batch as RecordOverdueAsync reads them.
         var alertIds = pending.Select(r => r.AlertId).Distinct().ToArray();
@@ -269,7 +306,7 @@ public sealed class ResponseStepWatch(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return sent;
+        return (sent, pending.Count, pending[^1].Id);
     }
 }
 

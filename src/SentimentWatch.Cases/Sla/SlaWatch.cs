@@ -32,8 +32,14 @@ public sealed class SlaWatch(
     public const string Resolution = "resolution";
     public const string FollowUp = "follow_up";
 
-    /// <summary>How many due cases, follow-ups and pending notices one pass reads of each.</summary>
+    /// <summary>How many due cases and follow-ups one pass reads of each, and how many pending notices it reads at a time.</summary>
     public const int BatchSize = 500;
+
+    /// <summary>
+    /// How many pending notices one pass tries at most, counting those the notifier refuses: enough to read on past a page
+    /// and more of notices it keeps refusing, and still a bound on the pass (each try is a transaction in the notifier's store).
+    /// </summary>
+    public const int NoticeTriesPerPass = 4 * BatchSize;
 
     private readonly IStaffNotifier? _notifier = notifiers.FirstOrDefault();
 
@@ -93,7 +99,7 @@ public sealed class SlaWatch(
             }
         }
 
-        var followUps = await db.FollowUps.Where(f => f.DoneAt == null && f.RemindedAt == null && f.DueAt <= now).OrderBy(f => f.DueAt).Take(500).ToListAsync(cancellationToken);
+        var followUps = await db.FollowUps.Where(f => f.DoneAt == null && f.RemindedAt == null && f.DueAt <= now).OrderBy(f => f.DueAt).Take(BatchSize).ToListAsync(cancellationToken);
         foreach (var followUp in followUps)
         {
             var c = await db.Cases.SingleAsync(x => x.Id == followUp.CaseId, cancellationToken);
@@ -239,11 +245,43 @@ public sealed class SlaWatch(
         return recipients;
     }
 
-    /// <summary>Hands every signal not yet notified to the staff notifier (which sends each key at most once).</summary>
+    /// <summary>
+    /// Hands every signal not yet notified to the staff notifier (which sends each key at most once), oldest first, a page
+    /// of <see cref="BatchSize"/> at a time. A signal the notifier refuses stays pending and is tried again on the next
+    /// pass; the pass reads on past it, so refused signals never hold back the ones recorded after them, and stops after
+    /// <see cref="NoticeTriesPerPass"/> tries.
+    /// </summary>
     private async Task<int> NotifyPendingAsync(CancellationToken cancellationToken)
     {
+        var sent = 0;
+        var tried = 0;
+        var after = 0L;
+        while (tried < NoticeTriesPerPass)
+        {
+            var (pageSent, read, last) = await NotifyPendingAsync(after, Math.Min(BatchSize, NoticeTriesPerPass - tried), cancellationToken);
+            sent += pageSent;
+            tried += read;
+            if (read < BatchSize)
+            {
+                break;
+            }
+
+            // The refused ones stay pending: the next page starts after this one, not at the oldest pending notice again.
+            after = last;
+        }
+
+        return sent;
+    }
+
+    private async Task<(int Sent, int Read, long Last)> NotifyPendingAsync(long after, int take, CancellationToken cancellationToken)
+    {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var pending = await db.SlaSignals.Where(s => s.NotifiedAt == null).OrderBy(s => s.Id).Take(500).ToListAsync(cancellationToken);
+        var pending = await db.SlaSignals.Where(s => s.NotifiedAt == null && s.Id > after).OrderBy(s => s.Id).Take(take).ToListAsync(cancellationToken);
+        if (pending.Count == 0)
+        {
+            return (0, 0, after);
+        }
+
         var sent = 0;
         var baseUrl = options.CurrentValue.PublicBaseUrl?.TrimEnd('/');
         var caseIds = pending.Select(p => p.CaseId).Distinct().ToArray();
@@ -282,7 +320,7 @@ public sealed class SlaWatch(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return sent;
+        return (sent, pending.Count, pending[^1].Id);
     }
 }
 

@@ -5,7 +5,9 @@ using System.Text.Json;
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
+using SentimentWatch.Alerting.Notifications;
 using SentimentWatch.Alerting.Tests.Support;
+using SentimentWatch.Testing;
 
 namespace SentimentWatch.Alerting.Tests.Playbooks;
 
@@ -48,8 +50,8 @@ public sealed class ResponsePlanWithHeaderRoleTestAuthTests : IAsyncLifetime
         return settings;
     }
 
-    private Task<AlertingTestHost> StartAsync(ManualClock? clock = null) =>
-        AlertingTestHost.StartAsync(_data.Path, Settings(), clock, capabilities: b => b.Services.AddSingleton<SentimentWatch.Core.Pipeline.IWatchCatalog>(
+    private Task<AlertingTestHost> StartAsync(ManualClock? clock = null, AlertingSettings? settings = null) =>
+        AlertingTestHost.StartAsync(_data.Path, settings ?? Settings(), clock, capabilities: b => b.Services.AddSingleton<SentimentWatch.Core.Pipeline.IWatchCatalog>(
             new TestWatchCatalog(new SentimentWatch.Core.Watches.Watch { Id = "brand", Name = "Brand Co / 品牌", Query = "brand" })));
 
     private static async Task<List<ResponseStep>> StepsAsync(AlertingTestHost host)
@@ -295,6 +297,72 @@ public sealed class ResponsePlanWithHeaderRoleTestAuthTests : IAsyncLifetime
         reminder.Json.GetProperty("alertId").GetInt64().ShouldBe(live);
         await using var check = await host.DbAsync();
         (await check.StepReminders.CountAsync()).ShouldBe(1, "the live incident's overdue step, none of the resolved one's");
+    }
+
+    /// <summary>
+    /// A reminder the staff notifier refuses stays pending and is tried again on every pass; it must not hold back the
+    /// reminders recorded after it. Here 500 earlier reminders are ones <see cref="StaffNotifier"/> refuses for good (written
+    /// without a title, which it rejects as malformed): the live incident's overdue step, recorded behind them, is still
+    /// handed over on the pass that records it, and once. Before the fix every pass read the same 500 oldest pending
+    /// reminders and nothing behind them was sent.
+    /// </summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Reminders_the_notifier_keeps_refusing_do_not_hold_back_the_reminders_behind_them(string provider)
+    {
+        var clock = new ManualClock(AlertingTestHost.Start);
+        await using var database = provider == "postgresql" ? await PostgresTestServer.CreateDatabaseAsync("stepnotices") : null;
+        var settings = Settings();
+        if (database is not null)
+        {
+            settings["Storage:Provider"] = provider;
+            settings["Storage:ConnectionString"] = database.ConnectionString;
+        }
+
+        await using var host = await StartAsync(clock, settings);
+        await host.Desk.OnIndexedAsync([Mentions.Negative(clock.GetUtcNow().AddMinutes(-1), text: "food poisoning")], default);
+        (await NextOfKindAsync("opened")).Json.GetProperty("alertId").GetInt64().ShouldBePositive();
+        var reply = (await StepsAsync(host)).Single(s => s.StepId == "reply");
+        var id = reply.AlertId;
+        const int refused = 500;
+        await using (var db = await host.DbAsync())
+        {
+            // Reopenings 1 to 500 of the step due in 4 h: not overdue in this test, so the watch records nothing for it.
+            for (var cycle = 1; cycle <= refused; cycle++)
+            {
+                db.StepReminders.Add(new StepReminder
+                {
+                    StepRowId = reply.Id, AlertId = id, Cycle = cycle, At = clock.GetUtcNow(), DueAt = reply.DueAt,
+                    DedupKey = ResponseStepWatch.DedupKey(id, reply.StepId, cycle), Title = "", Text = "", Recipients = reply.Owner,
+                });
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        // "verify" was due after 1 h: overdue now, its reminder recorded behind the 500.
+        clock.Advance(TimeSpan.FromMinutes(85));
+        var watch = host.App.Services.GetRequiredService<ResponseStepWatch>();
+        await watch.RunAsync(default);
+        var verifyKey = ResponseStepWatch.DedupKey(id, "verify", 0);
+        await using (var db = await host.DbAsync())
+        {
+            var verify = await db.StepReminders.AsNoTracking().SingleAsync(r => r.DedupKey == verifyKey);
+            verify.NotifiedAt.ShouldNotBeNull("the reminder behind 500 refused ones is handed over on the pass that records it");
+            (await db.StepReminders.CountAsync(r => r.NotifiedAt == null && r.LastError != null && r.LastError.Contains("needs a Title"))).ShouldBe(refused);
+        }
+
+        (await NextOfKindAsync("notice")).Json.GetProperty("headline").GetString()!.ShouldContain("\"核实事实 / verify the facts\" is 25 min late");
+
+        // The refused ones are tried again; the one handed over is not handed over again.
+        await watch.RunAsync(default);
+        await using (var db = await host.DbAsync())
+        {
+            (await db.StaffNotices.Select(n => n.DedupKey).ToListAsync()).ShouldBe([verifyKey]);
+            (await db.Outbox.CountAsync(o => o.Kind == NotificationKind.Notice)).ShouldBe(1);
+            (await db.StepReminders.CountAsync(r => r.NotifiedAt == null)).ShouldBe(refused);
+        }
     }
 
     [Fact]

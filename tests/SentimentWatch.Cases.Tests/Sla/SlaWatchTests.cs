@@ -288,4 +288,64 @@ public sealed class SlaWatchTests : IDisposable
         notifier.Sent.ShouldContain(n => n.DedupKey == $"case-{later}-first_response-breach-0");
         notifier.Sent.Count.ShouldBe(overdue + 2);
     }
+
+    /// <summary>
+    /// A notice the notifier refuses stays pending and is tried again on every pass; it must not hold back the notices
+    /// recorded after it. With more refused notices than one page (<see cref="SlaWatch.BatchSize"/>) in front, the notice
+    /// behind them goes out on the pass that records it, and the refused ones all go out, once each, when the notifier takes
+    /// them again. Before the fix every pass read the same 500 oldest pending notices and nothing behind them was sent.
+    /// </summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task NoticesTheNotifierKeepsRefusing_DoNotHoldBackTheNoticesBehindThem(string provider)
+    {
+        var notifier = new RecordingStaffNotifier();
+        var clock = new ManualClock(Local(12, 1, 10, 0));
+        await using var database = provider == "postgresql" ? await PostgresTestServer.CreateDatabaseAsync("slanotices") : null;
+        var settings = database is null ? new CasesSettings()
+            : new CasesSettings().With("Storage:Provider", provider).With("Storage:ConnectionString", database.ConnectionString);
+        await using var host = await CasesTestHost.StartAsync(_data.Path, settings, clock, s => s.AddSingleton<IStaffNotifier>(notifier));
+        var refused = SlaWatch.BatchSize;
+        // A second apart, no fingerprint: each complaint its own case; storm0 is due last, so its breach is recorded on the
+        // second pass, behind the 500 recorded (and refused) on the first.
+        var storm = Enumerable.Range(0, refused + 1)
+            .Select(i => Complaints.Make(Local(12, 1, 10, 0).AddSeconds(-i), text: $"complaint number {i}", author: $"storm{i}") with { Fingerprint = 0 })
+            .ToArray();
+        await host.Desk.OnIndexedAsync(storm, default);
+        long last;
+        await using (var db = await host.DbAsync())
+        {
+            last = (await db.Cases.SingleAsync(c => c.Author == "storm0")).Id;
+        }
+
+        var lastKey = SlaWatch.DedupKey(last, SlaWatch.FirstResponse, "breach", 0);
+        notifier.Refuse = n => n.DedupKey != lastKey;
+
+        // P4, first response due Thursday about 10:00: every case is breached.
+        clock.Set(Local(12, 3, 11, 0));
+        await host.SlaWatch.RunAsync(default);
+        notifier.Sent.ShouldBeEmpty();
+        notifier.Calls.ShouldBe(refused);
+        await using (var db = await host.DbAsync())
+        {
+            (await db.SlaSignals.CountAsync(s => s.NotifiedAt == null && s.LastError == "channel down (test)")).ShouldBe(refused);
+            (await db.SlaSignals.AnyAsync(s => s.CaseId == last)).ShouldBeFalse("the first pass reads the 500 cases due first");
+        }
+
+        await host.SlaWatch.RunAsync(default);
+        notifier.Sent.ShouldHaveSingleItem().DedupKey.ShouldBe(lastKey, "the notice behind 500 refused ones goes out on the pass that records it");
+        notifier.Calls.ShouldBe(2 * refused + 1, "each refused notice is tried once a pass, the new one once");
+
+        // The notifier takes them again: every refused notice goes out, once.
+        notifier.Refuse = null;
+        await host.SlaWatch.RunAsync(default);
+        await host.SlaWatch.RunAsync(default);
+        notifier.Sent.Select(n => n.DedupKey).Distinct().Count().ShouldBe(refused + 1);
+        notifier.Calls.ShouldBe(3 * refused + 1, "a notice handed over is not handed over again");
+        await using (var db = await host.DbAsync())
+        {
+            (await db.SlaSignals.CountAsync(s => s.NotifiedAt == null)).ShouldBe(0);
+        }
+    }
 }

@@ -208,6 +208,9 @@ public sealed class RecordingStaffNotifier : IStaffNotifier
 
     public int FailNext { get; set; }
 
+    /// <summary>Notices this answers true for are refused on every call (as <see cref="FailNext"/> refuses), until it is cleared.</summary>
+    public Func<StaffNotice, bool>? Refuse { get; set; }
+
     public IReadOnlyList<StaffNotice> Sent
     {
         get
@@ -230,6 +233,11 @@ public sealed class RecordingStaffNotifier : IStaffNotifier
             if (FailNext > 0)
             {
                 FailNext--;
+                throw new HttpRequestException("channel down (test)");
+            }
+
+            if (Refuse?.Invoke(notice) == true)
+            {
                 throw new HttpRequestException("channel down (test)");
             }
 
