@@ -833,32 +833,40 @@ public sealed class CaseDesk(
                 return refused;
             }
 
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-                var now = clock.GetUtcNow();
-                var c = await OpenAsync(db, mention, watch, alertsByMention.GetValueOrDefault(mention.Id) ?? [], who, "manual", now, cancellationToken);
-                if (!string.IsNullOrWhiteSpace(note))
+                try
                 {
-                    AddNote(db, c, who, note, now);
-                    await db.SaveChangesAsync(cancellationToken);
-                }
+                    await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+                    var now = clock.GetUtcNow();
+                    var c = await OpenAsync(db, mention, watch, alertsByMention.GetValueOrDefault(mention.Id) ?? [], who, "manual", now, cancellationToken);
+                    if (!string.IsNullOrWhiteSpace(note))
+                    {
+                        AddNote(db, c, who, note, now);
+                        await db.SaveChangesAsync(cancellationToken);
+                    }
 
-                await tx.CommitAsync(cancellationToken);
-                return CaseOutcome.Done(c);
-            }
-            catch (DbUpdateException ex) when (StateStoreErrors.IsConstraintViolation(ex))
-            {
-                // The gate is this process's: another worker's intake (or a person on it) put the mention on a case after
-                // the check above, and its unique key stopped this one. The transaction is rolled back, so nothing of this
-                // opening is left; the person gets the answer they would have got a moment later.
-                db.ChangeTracker.Clear();
-                if (await AlreadyOnCaseAsync(db, mention.Id, cancellationToken) is { } raced)
+                    await tx.CommitAsync(cancellationToken);
+                    return CaseOutcome.Done(c);
+                }
+                catch (DbUpdateException ex) when (StateStoreErrors.IsConstraintViolation(ex))
                 {
-                    return raced;
-                }
+                    // The gate is this process's: another worker's intake (or a person on it) put the mention on a case after
+                    // the check above, and its unique key stopped this one. The transaction is rolled back, so nothing of this
+                    // opening is left; the person gets the answer they would have got a moment later.
+                    db.ChangeTracker.Clear();
+                    if (await AlreadyOnCaseAsync(db, mention.Id, cancellationToken) is { } raced)
+                    {
+                        return raced;
+                    }
 
-                throw;
+                    // Otherwise another worker wrote a row this opening writes too: the team's round-robin cursor, which the
+                    // first case a team ever gets creates. It is there now, so the opening is tried once more and finds it.
+                    if (attempt == 2)
+                    {
+                        throw;
+                    }
+                }
             }
         }
         finally

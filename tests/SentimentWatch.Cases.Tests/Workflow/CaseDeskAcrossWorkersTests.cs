@@ -81,6 +81,41 @@ public sealed class CaseDeskAcrossWorkersTests : IDisposable
     }
 
     /// <summary>
+    /// PostgreSQL only (on SQLite the opening holds the write lock, and the other worker would wait for it). The first case a
+    /// team ever gets creates the team's round-robin cursor; when another worker's intake creates it between the opening's
+    /// look for it and its save, the opening is tried once more (it was a 500).
+    /// </summary>
+    [Fact]
+    public async Task Opening_by_hand_while_another_worker_gives_the_team_its_first_case_opens_both_and_assigns_both()
+    {
+        var meanwhile = new MeanwhileOnAnotherWorker();
+        await using var database = await DatabaseAsync("postgresql");
+        await using var host = await StartAsync(database, meanwhile);
+        var at = host.Clock.GetUtcNow();
+        var byHand = Complaints.Make(at, text: "charged twice for the annual card, refund please", author: "first.customer");
+        var other = Complaints.Make(at, text: "refund my double charge on the card now", author: "second.customer");
+        await host.App.Services.GetRequiredService<IMentionIndex>().UpsertAsync([byHand], default);
+        var worker = OtherWorker(host);
+        // Right after the opening has looked for team care's cursor (there is none: the team never had a case), the other
+        // worker's intake gives the team its first case, which creates the cursor, and commits.
+        meanwhile.Arm("assignment_cursors", "care", () => worker.OnIndexedAsync([other], default).AsTask());
+
+        var response = await host.Client(user: "zhao.min").PostAsJsonAsync("/api/cases", new { mentionId = byHand.Id, note = "spotted by hand" });
+
+        meanwhile.Fired.ShouldBeTrue("the other worker must have created the cursor between the opening's read of it and its save");
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        await using var db = await host.DbAsync();
+        var cases = await db.Mentions.Where(m => m.MentionId == byHand.Id || m.MentionId == other.Id)
+            .Join(db.Cases, m => m.CaseId, c => c.Id, (m, c) => new { m.MentionId, c.Id, c.Owner })
+            .ToListAsync();
+        cases.Count.ShouldBe(2);
+        cases.Select(c => c.Id).Distinct().Count().ShouldBe(2, "one case per complaint");
+        cases.ShouldAllBe(c => c.Owner != null, "round-robin assigned both");
+        (await db.Notes.CountAsync()).ShouldBe(1, "the note of the opening that was tried again is written once");
+        (await db.AssignmentCursors.CountAsync()).ShouldBe(1);
+    }
+
+    /// <summary>
     /// PostgreSQL only: on SQLite a merge takes the write lock before its first read, so no other writer can come between
     /// (the other worker would wait for the lock, and this test with it).
     /// </summary>
