@@ -63,7 +63,7 @@ public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : D
     /// batch (a new case's id, a lookup that must see what was written), and every save compared every
     /// tracked row with its snapshot, so a batch's cost grew with the square of its complaints. In an
     /// intake batch, rows the context only ever inserts (case mentions, audit entries, alert links,
-    /// metric marks) stop being tracked once saved, and a held case is compared only when its version
+    /// metric marks) stop being tracked once saved, and a held case is compared only when its row version
     /// moved (<see cref="DetectIntakeChanges"/>). Cases stay tracked: intake may change one again.
     /// </summary>
     public bool IntakeBatch { get; set; }
@@ -90,16 +90,16 @@ public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : D
     /// <summary>
     /// Complaint intake holds every candidate case of its batch, and saves once per case it opens:
     /// comparing every property of every held case at each save was a third of intake's CPU. Intake
-    /// changes a case only through CaseDesk's Touch, which always moves the case's version (the
-    /// concurrency token), so a held case whose version is unchanged is skipped; every other entry
-    /// is compared in full (decision 179).
+    /// changes a case only through <see cref="Case.Touch"/>, which always moves the case's row version
+    /// (the concurrency token; not always <see cref="Case.Version"/>, the ETag, decision 258), so a held
+    /// case whose row version is unchanged is skipped; every other entry is compared in full (decision 179).
     /// </summary>
     private void DetectIntakeChanges()
     {
         foreach (var entry in ChangeTracker.Entries())
         {
             if (entry.Entity is Case c && entry.State == EntityState.Unchanged
-                && entry.Property(nameof(Case.Version)).OriginalValue is int version && version == c.Version)
+                && entry.Property(nameof(Case.RowVersion)).OriginalValue is int rowVersion && rowVersion == c.RowVersion)
             {
                 continue;
             }
@@ -153,7 +153,8 @@ public sealed class CasesDbContext(DbContextOptions<CasesDbContext> options) : D
         c.HasKey(x => x.Id);
         c.Property(x => x.Id).ValueGeneratedOnAdd();
         c.Property(x => x.Status).HasConversion<int>();
-        c.Property(x => x.Version).IsConcurrencyToken();
+        // Every write moves RowVersion; Version (the ETag) moves only when people's decisions are affected (decision 258).
+        c.Property(x => x.RowVersion).IsConcurrencyToken();
         c.Property(x => x.WatchId).HasMaxLength(200);
         c.Property(x => x.Category).HasMaxLength(100);
         c.Property(x => x.Source).HasMaxLength(200);

@@ -47,8 +47,8 @@ public static class CaseStatuses
 
 /// <summary>
 /// One complaint (投诉档案): who complained where, what about, how urgent, who owns it, where it
-/// stands, its SLA clocks and how it ended. Every change goes through <see cref="CaseDesk"/>, which
-/// writes an audit entry and bumps <see cref="Version"/> (the ETag).
+/// stands, its SLA clocks and how it ended. Every change goes through <see cref="CaseDesk"/> (or the
+/// SLA watch), which writes an audit entry and <see cref="Touch"/>es the case.
 /// </summary>
 public sealed class Case
 {
@@ -138,10 +138,37 @@ public sealed class Case
     /// <summary>The first crisis alert its mentions were evidence of, when the alerting capability knows one.</summary>
     public long? AlertId { get; set; }
 
-    /// <summary>Optimistic concurrency token, exposed as the ETag.</summary>
+    /// <summary>
+    /// The revision people work against: the ETag, the <c>version</c> of the API's and the console's views, and what a
+    /// command's If-Match (or a form's expected version) is checked against. It moves when something a person decides on
+    /// changes (status, owner, team, priority, category, due times, resolution, merge; notes and replies too), not when
+    /// the pipeline only adds evidence (another mention, an alert link) or the SLA watch only marks a clock breached
+    /// (decision 258).
+    /// </summary>
     public int Version { get; set; }
 
+    /// <summary>
+    /// The database's optimistic concurrency token: moves on every write of the row, <see cref="Version"/> or not, so two
+    /// writers (workers, the SLA watch, intake) never overwrite each other's row (decision 258).
+    /// </summary>
+    public int RowVersion { get; set; }
+
     public string ETag => $"\"{Id}-{Version}\"";
+
+    /// <summary>
+    /// Records a write of the case: <see cref="RowVersion"/> and <see cref="UpdatedAt"/> always move; <see cref="Version"/>
+    /// (the ETag) only when <paramref name="revised"/>, that is when the write changed something a person decides on. An
+    /// attachment that leaves the case as it was for the agent must not make their If-Match stale (decision 258).
+    /// </summary>
+    public void Touch(DateTimeOffset now, bool revised)
+    {
+        UpdatedAt = now;
+        RowVersion++;
+        if (revised)
+        {
+            Version++;
+        }
+    }
 
     public bool IsPaused => PausedAt is not null;
 

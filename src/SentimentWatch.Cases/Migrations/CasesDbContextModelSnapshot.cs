@@ -142,6 +142,10 @@ namespace SentimentWatch.Cases.Migrations
                     b.Property<string>("RootCause")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("RowVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("Satisfaction")
                         .HasColumnType("INTEGER");
 
@@ -167,7 +171,6 @@ namespace SentimentWatch.Cases.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
-                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("WatchId")

@@ -167,8 +167,9 @@ public sealed class SlaWatch(
                 c.Priority = raised;
             }
 
-            c.UpdatedAt = now;
-            c.Version++;
+            // A raised priority is the queue's order and what an agent weighs: the ETag moves. A breach mark alone changes
+            // nothing an agent decides on (the due time was on the case all along), so their If-Match stays good (decision 258).
+            c.Touch(now, revised: raisedTo is not null);
         }
 
         var (title, text) = Compose(c, clockName, kind, dueAt, raisedFrom, raisedTo, MessageStyle.Default);

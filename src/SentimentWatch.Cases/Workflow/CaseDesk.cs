@@ -19,7 +19,9 @@ namespace SentimentWatch.Cases.Workflow;
 /// Where complaint cases are opened and worked. As a pipeline observer it opens a case per
 /// complaint and attaches later mentions of the same complaint; people assign, take, move, note,
 /// reply, merge, override and record satisfaction through it. Every change is one transaction
-/// with its audit entries, and bumps the case's version (the ETag).
+/// with its audit entries and moves the case's row version; people's commands, and what the pipeline
+/// does that changes what they decide on (a resume, a reopen, an assignment), move its version (the
+/// ETag) too, and a mere attachment does not (decision 258).
 /// </summary>
 public sealed class CaseDesk(
     IDbContextFactory<CasesDbContext> dbs,
@@ -457,8 +459,9 @@ public sealed class CaseDesk(
         Audit(db, c, PipelineActor, "mention_attached", null, $"mention {mention.Id} ({reason})", now);
         // Only the customer's own post is their answer (same customer as MatchAnswersAsync pairs): another
         // person's complaint in the thread, or a stranger's repost, is the same complaint but answers nothing.
-        if (c.Status == CaseStatus.WaitingOnCustomer && c.AuthorKey is not null
-            && string.Equals(AuthorKey(mention.Source, mention.Author), c.AuthorKey, StringComparison.Ordinal))
+        var resumed = c.Status == CaseStatus.WaitingOnCustomer && c.AuthorKey is not null
+            && string.Equals(AuthorKey(mention.Source, mention.Author), c.AuthorKey, StringComparison.Ordinal);
+        if (resumed)
         {
             // The customer spoke again: the clocks resume and the case is back with its owner.
             c.Resume(now, Policies.CalendarOf(c));
@@ -481,7 +484,9 @@ public sealed class CaseDesk(
             Audit(db, c, PipelineActor, "alert_linked", null, $"alert {alertId}", now);
         }
 
-        Touch(c, now);
+        // More evidence (a mention, an alert link, a later LastMentionAt) leaves the agent's decisions as they were, and a
+        // hot case attracts it every few seconds: only a resume moves the ETag (a reopen moved it in Reopen). Decision 258.
+        c.Touch(now, revised: resumed);
         await SaveOrDeferAsync(db, lookups, cancellationToken);
     }
 
@@ -541,7 +546,7 @@ public sealed class CaseDesk(
         }
 
         Audit(db, c, who, "reopened", before, CaseStatuses.ToWire(c.Status), now, reason);
-        Touch(c, now);
+        c.Touch(now, revised: true);
     }
 
     private static CaseMention ToCaseMention(long caseId, Mention mention, string watchId, string reason, DateTimeOffset now)
@@ -653,7 +658,7 @@ public sealed class CaseDesk(
                     c.SetStatus(CaseStatus.Assigned);
                 }
 
-                Touch(c, now);
+                c.Touch(now, revised: true);
                 await SaveOrDeferAsync(db, lookups, cancellationToken);
                 return true;
             }
@@ -1376,8 +1381,8 @@ public sealed class CaseDesk(
             merged.SetStatus(CaseStatus.Closed);
             merged.ClosedAt = now;
             merged.UpdateDueKey();
-            Touch(merged, now);
-            Touch(survivor, now);
+            merged.Touch(now, revised: true);
+            survivor.Touch(now, revised: true);
             await db.SaveChangesAsync(cancellationToken);
             await tx.CommitAsync(cancellationToken);
             return CaseOutcome.Done(survivor);
@@ -1413,50 +1418,69 @@ public sealed class CaseDesk(
         }
     }
 
+    /// <summary>How many times a person's command is tried when only writes that leave its ETag alone overtake it.</summary>
+    private const int CommandAttempts = 3;
+
     /// <summary>
     /// Loads the case, checks the caller's version, applies <paramref name="change"/> (null result
-    /// means success), bumps the version and saves, all under the writer gate in one transaction.
+    /// means success), moves the version and saves, all under the writer gate in one transaction.
+    /// On PostgreSQL another worker may write the row between the read and the save (its row version
+    /// moves, the save fails): when that write left the version alone (an attachment, a breach mark), the
+    /// command was decided on a case that is, for the person, the same, so it is tried again on the case as
+    /// it is now, still against the version it was decided on (decision 258); a write that moved the version
+    /// makes it stale, as before.
     /// </summary>
     private async Task<CaseOutcome> ChangeAsync(long id, int? expectedVersion, Func<CasesDbContext, Case, DateTimeOffset, Task<CaseOutcome?>> change, CancellationToken cancellationToken)
     {
         CaseOutcome outcome;
         CaseStatus? statusBefore = null;
-        await _gate.WaitAsync(cancellationToken);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            var c = await db.Cases.SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
-            if (c is null)
+            int? decidedOn = null;
+            await _gate.WaitAsync(cancellationToken);
+            try
             {
-                return CaseOutcome.Missing(id);
-            }
+                await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+                await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+                var c = await db.Cases.SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+                if (c is null)
+                {
+                    return CaseOutcome.Missing(id);
+                }
 
-            if (expectedVersion is { } v && v != c.Version)
+                if (expectedVersion is { } v && v != c.Version)
+                {
+                    return CaseOutcome.StaleVersion(c);
+                }
+
+                decidedOn = c.Version;
+                var now = clock.GetUtcNow();
+                statusBefore = c.Status;
+                var refused = await change(db, c, now);
+                if (refused is not null)
+                {
+                    return refused;
+                }
+
+                c.Touch(now, revised: true);
+                await db.SaveChangesAsync(cancellationToken);
+                await tx.CommitAsync(cancellationToken);
+                outcome = CaseOutcome.Done(c);
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < CommandAttempts && decidedOn is not null)
             {
-                return CaseOutcome.StaleVersion(c);
+                // The next attempt reads the case again and is stale only if the version moved meanwhile.
+                expectedVersion = decidedOn;
             }
-
-            var now = clock.GetUtcNow();
-            statusBefore = c.Status;
-            var refused = await change(db, c, now);
-            if (refused is not null)
+            catch (DbUpdateException ex) when (ChangedMeanwhile(ex))
             {
-                return refused;
+                return await ConflictAsync(id, cancellationToken);
             }
-
-            Touch(c, now);
-            await db.SaveChangesAsync(cancellationToken);
-            await tx.CommitAsync(cancellationToken);
-            outcome = CaseOutcome.Done(c);
-        }
-        catch (DbUpdateException ex) when (ChangedMeanwhile(ex))
-        {
-            return await ConflictAsync(id, cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
+            finally
+            {
+                _gate.Release();
+            }
         }
 
         // Only the command that resolved it: a later note on a resolved case must not say so on the alert again.
@@ -1469,10 +1493,10 @@ public sealed class CaseDesk(
     }
 
     /// <summary>
-    /// Whether a save failed because another writer changed the case since it was read: its version moved (the
+    /// Whether a save failed because another writer changed the case since it was read: its row version moved (the
     /// concurrency token), or, on PostgreSQL with several workers, a row the other worker wrote meanwhile holds a unique
     /// key this save needs (the follow-up of the same resolution cycle, when it resolved the case a moment ago; the merge
-    /// survivor's link to the same alert), and the save stops there before it reaches the case's version. Either way the
+    /// survivor's link to the same alert), and the save stops there before it reaches the case's row version. Either way the
     /// command was decided on the case as it was, not as it is: the person gets the stale-version answer and reloads. On
     /// SQLite these commands take the write lock (BEGIN IMMEDIATE) before their first read, so no writer comes between.
     /// </summary>
@@ -1484,12 +1508,6 @@ public sealed class CaseDesk(
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var current = await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         return current is null ? CaseOutcome.Missing(id) : CaseOutcome.StaleVersion(current);
-    }
-
-    private static void Touch(Case c, DateTimeOffset now)
-    {
-        c.UpdatedAt = now;
-        c.Version++;
     }
 
     internal static void Audit(CasesDbContext db, Case c, string who, string what, string? before, string? after, DateTimeOffset now, string? reason = null) =>

@@ -3,10 +3,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SentimentWatch.Cases.Api;
+using SentimentWatch.Cases.Domain;
 using SentimentWatch.Cases.Tests.Support;
 using SentimentWatch.Cases.Workflow;
 using SentimentWatch.Core.Incidents;
 using SentimentWatch.Core.Indexing;
+using SentimentWatch.Core.Scoring;
 using SentimentWatch.Indexing;
 using SentimentWatch.Testing;
 
@@ -200,10 +202,120 @@ public sealed class CaseDeskAcrossWorkersTests : IDisposable
         (await db.Audit.CountAsync(a => a.CaseId == id && a.What == "resolution")).ShouldBe(1);
     }
 
+    /// <summary>
+    /// PostgreSQL only, as the tests above. The other worker's intake attaches another customer's post to the case after
+    /// the assignment read it: the row changed under the command (its save fails on the row version), but not its ETag, so
+    /// the command is tried again on the case as it is now and goes through (decision 258). Before, the person got 412.
+    /// </summary>
+    [Fact]
+    public async Task An_attachment_another_worker_writes_between_an_assignments_read_and_its_save_leaves_the_assignment_to_go_through()
+    {
+        var meanwhile = new MeanwhileOnAnotherWorker();
+        await using var database = await DatabaseAsync("postgresql");
+        await using var host = await StartAsync(database, meanwhile);
+        var at = host.Clock.GetUtcNow();
+        var first = Complaints.Make(at, text: "card charged twice at the Lumo store on Nanjing road", author: "m1", threadId: "t-1");
+        await host.Desk.OnIndexedAsync([first], default);
+        var id = await CaseOfAsync(host, first.Id);
+        var client = host.Client(user: "zhao.min");
+        var etag = (await client.GetAsync($"/api/cases/{id}")).Headers.ETag!.ToString();
+        var other = OtherWorker(host);
+        var another = Complaints.Make(at.AddMinutes(1), text: "same here, charged twice and no refund yet", author: "m2", threadId: "t-1");
+        // Right after the assignment has read the case.
+        meanwhile.Arm("cases", id, () => other.OnIndexedAsync([another], default).AsTask());
+
+        var response = await PostAsync(client, $"/api/cases/{id}/assign", new { agent = "chen.yu" }, etag);
+
+        meanwhile.Fired.ShouldBeTrue("the other worker must have written between the assignment's read and its save");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        await using var db = await host.DbAsync();
+        (await db.Cases.SingleAsync(c => c.Id == id)).Owner.ShouldBe("chen.yu");
+        (await CaseOfAsync(host, another.Id)).ShouldBe(id, "the other worker's attachment stands");
+        (await db.Audit.CountAsync(a => a.CaseId == id && a.Who == "zhao.min" && a.What == "owner")).ShouldBe(1, "assigned once, not once per attempt");
+    }
+
+    /// <summary>
+    /// PostgreSQL only. The other worker's intake attaches the customer's own answer after the command read the waiting
+    /// case: the case resumed, which the person did not see, so the command is 412 with nothing of it written.
+    /// </summary>
+    [Fact]
+    public async Task The_customers_answer_another_worker_attaches_between_a_commands_read_and_its_save_makes_the_command_412()
+    {
+        var meanwhile = new MeanwhileOnAnotherWorker();
+        await using var database = await DatabaseAsync("postgresql");
+        await using var host = await StartAsync(database, meanwhile);
+        var complaint = Complaints.Make(host.Clock.GetUtcNow(), author: "waiting.customer", threadId: "t-77");
+        await host.Desk.OnIndexedAsync([complaint], default);
+        var id = await CaseOfAsync(host, complaint.Id);
+        var client = host.Client(user: "zhao.min");
+        var waiting = await PostAsync(client, $"/api/cases/{id}/transition", new { to = "waiting_on_customer", reason = "asked for the order number" }, "*");
+        waiting.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var etag = waiting.Headers.ETag!.ToString();
+        var other = OtherWorker(host);
+        var answer = Complaints.Make(host.Clock.GetUtcNow(), text: "订单号是 20261201-8812，谢谢", topic: ComplaintTopics.Other, negative: 0.05f, author: "waiting.customer", threadId: "t-77") with { Watches = [] };
+        meanwhile.Arm("cases", id, () => other.OnIndexedAsync([answer], default).AsTask());
+
+        var response = await PostAsync(client, $"/api/cases/{id}/transition", new { to = "resolved", summary = "no answer from the customer", rootCause = "no_fault_found" }, etag);
+
+        meanwhile.Fired.ShouldBeTrue("the other worker must have written between the transition's read and its save");
+        response.StatusCode.ShouldBe(HttpStatusCode.PreconditionFailed, await response.Content.ReadAsStringAsync());
+        await using var db = await host.DbAsync();
+        var c = await db.Cases.SingleAsync(x => x.Id == id);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("currentETag").GetString().ShouldBe(CasesApi.ETag(id, c.Version));
+        c.Status.ShouldBe(CaseStatus.InProgress, "resumed by the customer's answer, not resolved");
+        (await db.Audit.CountAsync(a => a.CaseId == id && a.What == "resolution")).ShouldBe(0);
+    }
+
+    /// <summary>
+    /// PostgreSQL only. Two people read the case at the same ETag and act on two workers; the other worker's assignment
+    /// commits after this one read the case. Retrying past writes that leave the ETag alone must not let this one
+    /// overwrite that: it is 412, and the other person's assignment stands.
+    /// </summary>
+    [Fact]
+    public async Task Two_people_assigning_one_case_on_two_workers_at_once_one_gets_412_and_the_others_assignment_stands()
+    {
+        var meanwhile = new MeanwhileOnAnotherWorker();
+        await using var database = await DatabaseAsync("postgresql");
+        await using var host = await StartAsync(database, meanwhile);
+        var mention = Complaints.Make(host.Clock.GetUtcNow(), text: "card charged twice at the Lumo store", author: "m1");
+        await host.Desk.OnIndexedAsync([mention], default);
+        var id = await CaseOfAsync(host, mention.Id);
+        var client = host.Client(user: "zhao.min");
+        var etag = (await client.GetAsync($"/api/cases/{id}")).Headers.ETag!.ToString();
+        int version;
+        await using (var db = await host.DbAsync())
+        {
+            version = (await db.Cases.SingleAsync(c => c.Id == id)).Version;
+        }
+
+        var other = OtherWorker(host);
+        meanwhile.Arm("cases", id, async () =>
+            (await other.AssignAsync(id, version, "li.na", "wang.lead", default)).Kind.ShouldBe(CaseOutcomeKind.Ok));
+
+        var response = await PostAsync(client, $"/api/cases/{id}/assign", new { agent = "chen.yu" }, etag);
+
+        meanwhile.Fired.ShouldBeTrue("the other person's assignment must have committed between this one's read and its save");
+        response.StatusCode.ShouldBe(HttpStatusCode.PreconditionFailed, await response.Content.ReadAsStringAsync());
+        await using (var db = await host.DbAsync())
+        {
+            var c = await db.Cases.SingleAsync(x => x.Id == id);
+            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("currentETag").GetString().ShouldBe(CasesApi.ETag(id, c.Version));
+            c.Owner.ShouldBe("li.na");
+            (await db.Audit.CountAsync(a => a.Who == "zhao.min")).ShouldBe(0);
+        }
+    }
+
     private static async Task<long> CaseOfAsync(CasesTestHost host, string mentionId)
     {
         await using var db = await host.DbAsync();
         return await db.Mentions.Where(m => m.MentionId == mentionId).Select(m => m.CaseId).SingleAsync();
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object body, string ifMatch)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return client.SendAsync(request);
     }
 
     private static Task<HttpResponseMessage> MergeAsync(HttpClient client, long id, long into, string ifMatch)

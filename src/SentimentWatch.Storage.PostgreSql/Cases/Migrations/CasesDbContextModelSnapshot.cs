@@ -149,6 +149,10 @@ namespace SentimentWatch.Storage.PostgreSql.Cases
                     b.Property<string>("RootCause")
                         .HasColumnType("text");
 
+                    b.Property<int>("RowVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.Property<int?>("Satisfaction")
                         .HasColumnType("integer");
 
@@ -174,7 +178,6 @@ namespace SentimentWatch.Storage.PostgreSql.Cases
                         .HasColumnType("bigint");
 
                     b.Property<int>("Version")
-                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<string>("WatchId")
