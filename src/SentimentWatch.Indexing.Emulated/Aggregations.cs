@@ -334,6 +334,14 @@ internal static class Aggregations
                 : ElasticsearchError.IllegalArgument($"failed to parse setting [date_histogram.fixedInterval] with value [{fixedInterval}] as a time value: unit is missing or unrecognized");
         }
 
+        /// <summary>
+        /// The bucket key: the UTC milliseconds of the bucket's local start, as the Elasticsearch reference's date histogram
+        /// page documents under "Time zone" (https://www.elastic.co/docs/reference/aggregations/search-aggregations-bucket-datehistogram-aggregation#datehistogram-aggregation-time-zone):
+        /// the value is rounded in local time and the local start turned back into UTC, so with an IANA zone a day that
+        /// loses or gains an hour to daylight saving is one 23- or 25-hour bucket. A local start the clocks repeat is the
+        /// earlier instant for days and longer (the whole local day); for minutes and hours the one at or before the value,
+        /// so the repeated hour is two buckets rather than one bucket that starts after some of its members.
+        /// </summary>
         public long Floor(long millis, TimeZoneInfo zone)
         {
             var local = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(millis), zone).DateTime;
@@ -343,10 +351,14 @@ internal static class Aggregations
                 return ToUtc(DateTimeOffset.FromUnixTimeMilliseconds(localMillis - (((localMillis % FixedMillis) + FixedMillis) % FixedMillis)).DateTime, zone);
             }
 
+            if (Calendar is "minute" or "hour")
+            {
+                var within = new DateTime(local.Year, local.Month, local.Day, local.Hour, Calendar == "minute" ? local.Minute : 0, 0);
+                return ToUtc(within, zone, notAfter: millis);
+            }
+
             var start = Calendar switch
             {
-                "minute" => new DateTime(local.Year, local.Month, local.Day, local.Hour, local.Minute, 0),
-                "hour" => new DateTime(local.Year, local.Month, local.Day, local.Hour, 0, 0),
                 "day" => local.Date,
                 "week" => local.Date.AddDays(-(((int)local.DayOfWeek + 6) % 7)),
                 "month" => new DateTime(local.Year, local.Month, 1),
@@ -363,11 +375,15 @@ internal static class Aggregations
                 return key + FixedMillis;
             }
 
+            if (Calendar is "minute" or "hour")
+            {
+                // Stepping on the instant line keeps both halves of a repeated hour (stepping local time would skip one).
+                return Floor(key + (Calendar == "minute" ? 60_000 : 3_600_000), zone);
+            }
+
             var local = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(key), zone).DateTime;
             return ToUtc(Calendar switch
             {
-                "minute" => local.AddMinutes(1),
-                "hour" => local.AddHours(1),
                 "day" => local.AddDays(1),
                 "week" => local.AddDays(7),
                 "month" => local.AddMonths(1),
@@ -376,7 +392,18 @@ internal static class Aggregations
             }, zone);
         }
 
-        private static long ToUtc(DateTime local, TimeZoneInfo zone) =>
-            new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone.GetUtcOffset(local)).ToUnixTimeMilliseconds();
+        /// <summary>A local time as UTC milliseconds; one the clocks skip maps (through the offset before the change) to the change itself, the first instant that exists.</summary>
+        private static long ToUtc(DateTime local, TimeZoneInfo zone, long? notAfter = null)
+        {
+            local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+            if (!zone.IsAmbiguousTime(local))
+            {
+                return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUnixTimeMilliseconds();
+            }
+
+            var instants = zone.GetAmbiguousTimeOffsets(local).Select(offset => new DateTimeOffset(local, offset).ToUnixTimeMilliseconds()).Order().ToList();
+            var atOrBefore = instants.Where(instant => instant <= notAfter).ToList();
+            return notAfter is not null && atOrBefore.Count > 0 ? atOrBefore[^1] : instants[0];
+        }
     }
 }

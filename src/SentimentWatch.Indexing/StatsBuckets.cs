@@ -5,7 +5,8 @@ namespace SentimentWatch.Indexing;
 /// <summary>
 /// Calendar arithmetic of the stats histogram, shared by both engines so they bucket alike:
 /// buckets start at the hour, at midnight or on Monday midnight in the requested UTC offset
-/// (what Elasticsearch's <c>calendar_interval</c> with a fixed <c>time_zone</c> does).
+/// (what Elasticsearch's <c>calendar_interval</c> with a fixed <c>time_zone</c> does), or in a zone with daylight
+/// saving through <see cref="StatsZone"/> when the request names one (decision 259).
 /// </summary>
 public static class StatsBuckets
 {
@@ -56,18 +57,27 @@ public static class StatsBuckets
     private static readonly long MinUnixMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
     private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
+    /// <summary>The request's zone with daylight saving, made once per request so its offset periods are found once; null for a fixed offset.</summary>
+    public static StatsZone? Zone(MentionStatsRequest request) => request.TimeZone is { } zone ? new StatsZone(zone, request.Interval) : null;
+
     /// <summary>
     /// Orders the counted buckets and fills the gaps with empty ones (from the filter's From to
-    /// its To when given, else between the first and last mention) so a chart has no holes.
+    /// its To when given, else between the first and last mention) so a chart has no holes. Keys
+    /// are consecutive local hours, days or weeks, so in a zone the filling steps through local days
+    /// (a 23- or 25-hour day is one step), and each start carries the zone's offset at that instant.
     /// </summary>
     public static List<StatsBucket> Histogram(
         IReadOnlyDictionary<long, (long Count, Dictionary<string, long>? Groups)> counted,
-        MentionStatsRequest request)
+        MentionStatsRequest request,
+        StatsZone? zone = null)
     {
         var interval = request.Interval;
         var offset = request.UtcOffset;
-        long? first = request.Filter.From is { } from ? Key(from.ToUnixTimeMilliseconds(), interval, offset) : null;
-        long? last = request.Filter.To is { } to ? Key(to.ToUnixTimeMilliseconds() - 1, interval, offset) : null;
+        zone ??= Zone(request);
+        Func<long, long> keyOf = zone is null ? ms => Key(ms, interval, offset) : zone.Key;
+        Func<long, DateTimeOffset> startOf = zone is null ? key => Start(key, interval, offset) : zone.Start;
+        long? first = request.Filter.From is { } from ? keyOf(from.ToUnixTimeMilliseconds()) : null;
+        long? last = request.Filter.To is { } to ? keyOf(to.ToUnixTimeMilliseconds() - 1) : null;
         if (counted.Count > 0)
         {
             first ??= counted.Keys.Min();
@@ -80,8 +90,8 @@ public static class StatsBuckets
         var empty = new Dictionary<string, long>();
         return keys
             .Select(key => counted.TryGetValue(key, out var bucket)
-                ? new StatsBucket(Start(key, interval, offset), bucket.Count, bucket.Groups ?? empty)
-                : new StatsBucket(Start(key, interval, offset), 0, empty))
+                ? new StatsBucket(startOf(key), bucket.Count, bucket.Groups ?? empty)
+                : new StatsBucket(startOf(key), 0, empty))
             .ToList();
     }
 

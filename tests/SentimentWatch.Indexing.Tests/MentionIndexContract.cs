@@ -424,6 +424,95 @@ public abstract class MentionIndexContract : IAsyncLifetime
         stats.Histogram[4].Groups.ShouldBeEmpty();
     }
 
+    private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+
+    /// <summary>Daylight saving ends in New York at 02:00 EDT on 1 November 2026 (06:00Z): that day is 25 hours long.</summary>
+    [ContractFact]
+    public async Task StatsInANewYorkZoneCutDaysAtLocalMidnightOnBothSidesOfTheEndOfDaylightSaving()
+    {
+        await Index.UpsertAsync(
+            [
+                TestMentions.Create("oct31-noon", "a", new DateTimeOffset(2026, 10, 31, 12, 0, 0, TimeSpan.FromHours(-4))),
+                TestMentions.Create("nov1-early", "b", new DateTimeOffset(2026, 11, 1, 0, 30, 0, TimeSpan.FromHours(-4))),
+                TestMentions.Create("nov1-late", "c", new DateTimeOffset(2026, 11, 2, 4, 30, 0, TimeSpan.Zero)), // 23:30 EST on 1 November
+                TestMentions.Create("nov3-noon", "d", new DateTimeOffset(2026, 11, 3, 12, 0, 0, TimeSpan.FromHours(-5))),
+            ],
+            None);
+        var filter = new MentionFilter { From = new DateTimeOffset(2026, 10, 31, 0, 0, 0, TimeSpan.FromHours(-4)), To = new DateTimeOffset(2026, 11, 4, 0, 0, 0, TimeSpan.FromHours(-5)) };
+
+        var zoned = await Index.StatsAsync(new MentionStatsRequest { Filter = filter, Interval = StatsInterval.Day, TimeZone = NewYork }, None);
+        var fixedOffset = await Index.StatsAsync(new MentionStatsRequest { Filter = filter, Interval = StatsInterval.Day, UtcOffset = TimeSpan.FromHours(-4) }, None);
+
+        zoned.Histogram.Select(b => (b.Start, b.Count)).ShouldBe(
+        [
+            (new DateTimeOffset(2026, 10, 31, 0, 0, 0, TimeSpan.FromHours(-4)), 1L),
+            (new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(-4)), 2L),
+            (new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.FromHours(-5)), 0L),
+            (new DateTimeOffset(2026, 11, 3, 0, 0, 0, TimeSpan.FromHours(-5)), 1L),
+        ]);
+        zoned.Histogram.Select(b => b.Start.Offset).ShouldBe([TimeSpan.FromHours(-4), TimeSpan.FromHours(-4), TimeSpan.FromHours(-5), TimeSpan.FromHours(-5)]);
+        (zoned.Histogram[2].Start - zoned.Histogram[1].Start).ShouldBe(TimeSpan.FromHours(25));
+
+        // The fixed -04:00 of decision 256 puts 23:30 EST on 1 November into the 2nd.
+        fixedOffset.Histogram.Single(b => b.Start == new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.FromHours(-4))).Count.ShouldBe(1);
+    }
+
+    [ContractFact]
+    public async Task StatsInANewYorkZoneStartWeeksOnLocalMondayMidnightAfterTheClocksGoBack()
+    {
+        await Index.UpsertAsync(
+            [
+                TestMentions.Create("sunday-night", "a", new DateTimeOffset(2026, 11, 2, 4, 30, 0, TimeSpan.Zero)), // Sunday 23:30 EST
+                TestMentions.Create("monday-early", "b", new DateTimeOffset(2026, 11, 2, 5, 30, 0, TimeSpan.Zero)), // Monday 00:30 EST
+            ],
+            None);
+
+        var stats = await Index.StatsAsync(new MentionStatsRequest { Interval = StatsInterval.Week, TimeZone = NewYork }, None);
+
+        stats.Histogram.Select(b => (b.Start, b.Count)).ShouldBe(
+        [
+            (new DateTimeOffset(2026, 10, 26, 0, 0, 0, TimeSpan.FromHours(-4)), 1L),
+            (new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.FromHours(-5)), 1L),
+        ]);
+        stats.Histogram.Select(b => b.Start.Offset).ShouldBe([TimeSpan.FromHours(-4), TimeSpan.FromHours(-5)]);
+    }
+
+    [ContractFact]
+    public async Task StatsInANewYorkZoneCountTheHourTheClocksRepeatAsTwoHours()
+    {
+        await Index.UpsertAsync(
+            [
+                TestMentions.Create("first-0130", "a", new DateTimeOffset(2026, 11, 1, 1, 30, 0, TimeSpan.FromHours(-4))),
+                TestMentions.Create("second-0130", "b", new DateTimeOffset(2026, 11, 1, 1, 30, 0, TimeSpan.FromHours(-5))),
+            ],
+            None);
+
+        var stats = await Index.StatsAsync(new MentionStatsRequest { Interval = StatsInterval.Hour, TimeZone = NewYork }, None);
+
+        stats.Histogram.Select(b => (b.Start, b.Count)).ShouldBe(
+        [
+            (new DateTimeOffset(2026, 11, 1, 1, 0, 0, TimeSpan.FromHours(-4)), 1L),
+            (new DateTimeOffset(2026, 11, 1, 1, 0, 0, TimeSpan.FromHours(-5)), 1L),
+        ]);
+        stats.Histogram.Select(b => b.Start.Offset).ShouldBe([TimeSpan.FromHours(-4), TimeSpan.FromHours(-5)]);
+    }
+
+    [ContractFact]
+    public async Task StatsInShanghaiBucketExactlyAsTheFixedOffsetPlusEight()
+    {
+        await SeedAsync();
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+        foreach (var interval in new[] { StatsInterval.Hour, StatsInterval.Day, StatsInterval.Week })
+        {
+            var zoned = await Index.StatsAsync(new MentionStatsRequest { Interval = interval, GroupBy = MentionGroupBy.Topic, TimeZone = shanghai }, None);
+            var offset = await Index.StatsAsync(new MentionStatsRequest { Interval = interval, GroupBy = MentionGroupBy.Topic, UtcOffset = TimeSpan.FromHours(8) }, None);
+
+            zoned.Histogram.Select(b => (b.Start, b.Start.Offset, b.Count)).ShouldBe(offset.Histogram.Select(b => (b.Start, b.Start.Offset, b.Count)));
+            zoned.Histogram.Select(b => b.Groups.Count).ShouldBe(offset.Histogram.Select(b => b.Groups.Count));
+        }
+    }
+
     [ContractFact]
     public async Task OffsetPagingSkipsTheFirstHitsOfTheSortOrder()
     {

@@ -30,4 +30,33 @@ public sealed class ReaderOffsetTests(ConsoleFixture fixture) : ConsoleTest(fixt
         (await page.Context.CookiesAsync()).Single(c => c.Name == "sw-utc-offset").Value
             .ShouldBe(((int)TimeZoneInfo.FindSystemTimeZoneById(zone).GetUtcOffset(DateTimeOffset.UtcNow).TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    /// <summary>
+    /// Decision 259: over a range across New York's last clock change the offset of now cut the days on the far side an
+    /// hour off (at 01:00 or 23:00 local); the browser's zone starts every bucket at local midnight. The demo mentions
+    /// are shifted to now, so the range runs from a few days before the last change to now.
+    /// </summary>
+    [Fact]
+    public async Task TheSearchHistogramsBucketsStartAtLocalMidnightOnBothSidesOfAClockChange()
+    {
+        var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var change = DateTimeOffset.UtcNow;
+        while (newYork.GetUtcOffset(change.AddDays(-1)) == newYork.GetUtcOffset(DateTimeOffset.UtcNow))
+        {
+            change = change.AddDays(-1);
+        }
+
+        var page = await OpenAsync("analyst", timezoneId: "America/New_York");
+        var from = change.AddDays(-4).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var search = await SearchPage.OpenAsync(page, "?q=" + Uri.EscapeDataString("退款 OR refund") + "&from=" + from);
+        await Assertions.Expect(search.Histogram).ToHaveAttributeAsync("data-chart-ready", "true");
+
+        var source = await search.Histogram.GetAttributeAsync("data-chart");
+        using var spec = JsonDocument.Parse(await page.Locator("#" + source).TextContentAsync() ?? "{}");
+        spec.RootElement.GetProperty("interval").GetString().ShouldBeOneOf("day", "week");
+        var starts = spec.RootElement.GetProperty("starts").EnumerateArray().Select(s => DateTimeOffset.Parse(s.GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        starts.Select(s => s.Offset).Distinct().ShouldBe([newYork.GetUtcOffset(change.AddDays(-2)), newYork.GetUtcOffset(DateTimeOffset.UtcNow)]);
+        starts.ShouldAllBe(s => TimeZoneInfo.ConvertTime(s, newYork).TimeOfDay == TimeSpan.Zero && s.Offset == newYork.GetUtcOffset(s));
+        (await page.Context.CookiesAsync()).Single(c => c.Name == "sw-time-zone").Value.ShouldBe("America/New_York");
+    }
 }

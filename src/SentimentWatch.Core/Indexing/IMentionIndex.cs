@@ -146,8 +146,14 @@ public sealed record MentionStatsRequest
     public MentionGroupBy? GroupBy { get; init; }
     public int TopN { get; init; } = 10;
 
-    /// <summary>Time zone the buckets start in (analysts read days in their own zone).</summary>
+    /// <summary>Fixed UTC offset the buckets start in (analysts read days in their own zone); ignored when <see cref="TimeZone"/> is given.</summary>
     public TimeSpan UtcOffset { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Zone the buckets start in, daylight saving included (decision 259): a fixed offset cuts the days on the far
+    /// side of a clock change an hour off, so a 23- or 25-hour local day is one bucket here. Null means <see cref="UtcOffset"/>.
+    /// </summary>
+    public TimeZoneInfo? TimeZone { get; init; }
 }
 
 public sealed record StatsBucket(DateTimeOffset Start, long Count, IReadOnlyDictionary<string, long> Groups);

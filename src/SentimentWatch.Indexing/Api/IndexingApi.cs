@@ -124,6 +124,7 @@ public static class IndexingApi
             GroupBy = parameters.GroupBy(),
             TopN = parameters.Integer("top", 10, 1, MaxTopN),
             UtcOffset = parameters.UtcOffset(),
+            TimeZone = parameters.TimeZone(),
         };
         if (stats.Filter.From is { } from && stats.Filter.To is { } to
             && (to - from).Ticks / StatsBuckets.Width(stats.Interval) / TimeSpan.TicksPerMillisecond > StatsBuckets.MaxFilledBuckets)

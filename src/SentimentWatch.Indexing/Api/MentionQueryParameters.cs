@@ -117,6 +117,34 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
         return TimeSpan.Zero;
     }
 
+    /// <summary>
+    /// The stats' zone with daylight saving (decision 259): an IANA id such as America/New_York (a Windows id when .NET
+    /// knows it). Null when not given. Given with <c>utcOffset</c> it is refused: which of the two cuts the days would be a guess.
+    /// </summary>
+    public TimeZoneInfo? TimeZone()
+    {
+        if (Text("timeZone") is not { } text)
+        {
+            return null;
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(text, out var zone))
+        {
+            Fail("timeZone", ParameterCodes.NotATimeZone, $"'{text}' is not a time zone; use an IANA id such as America/New_York or Asia/Shanghai.", text);
+            return null;
+        }
+
+        if (Text("utcOffset") is { } offset)
+        {
+            const string message = "Give 'timeZone' or 'utcOffset', not both; 'timeZone' follows daylight saving.";
+            Fail("timeZone", ParameterCodes.TimeZoneAndUtcOffset, message, text, offset);
+            Fail("utcOffset", ParameterCodes.TimeZoneAndUtcOffset, message, text, offset);
+            return null;
+        }
+
+        return zone;
+    }
+
     public int Integer(string name, int fallback, int min, int max) => (int)(Integer(name, min, max) ?? fallback);
 
     public string? Text(string name)
@@ -248,6 +276,12 @@ public static class ParameterCodes
 
     /// <summary>Arguments: the text given.</summary>
     public const string NotAUtcOffset = "not-a-utc-offset";
+
+    /// <summary>Arguments: the text given.</summary>
+    public const string NotATimeZone = "not-a-time-zone";
+
+    /// <summary>Arguments: the time zone given, the offset given.</summary>
+    public const string TimeZoneAndUtcOffset = "time-zone-and-utc-offset";
 
     /// <summary>Arguments: the interval, the largest number of buckets.</summary>
     public const string TooManyBuckets = "too-many-buckets";

@@ -400,7 +400,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
                     StatsInterval.Day => CalendarInterval.Day,
                     _ => CalendarInterval.Week,
                 },
-                TimeZone = FormatOffset(request.UtcOffset),
+                TimeZone = request.TimeZone is { } zone ? IanaId(zone) : FormatOffset(request.UtcOffset),
                 MinDocCount = 1,
             },
         };
@@ -433,6 +433,10 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         };
     }
 
+    /// <summary>Elasticsearch takes IANA zone ids only; a zone .NET found by its Windows id is sent by its IANA one.</summary>
+    private static string IanaId(TimeZoneInfo zone) =>
+        !zone.HasIanaId && TimeZoneInfo.TryConvertWindowsIdToIanaId(zone.Id, out var iana) ? iana : zone.Id;
+
     /// <summary>The cluster refused the aggregations for making more buckets than its <c>search.max_buckets</c>.</summary>
     private static bool TooManyBuckets(SearchResponse<JsonObject> response) =>
         !response.IsValidResponse && response.ElasticsearchServerError?.Error is { } error
@@ -452,9 +456,13 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
 
         var aggregations = result.Aggregations ?? throw new ElasticsearchException("the stats response has no aggregations");
         var counted = new Dictionary<long, (long Count, Dictionary<string, long>? Groups)>();
+        var zone = StatsBuckets.Zone(request);
         foreach (var bucket in aggregations.GetDateHistogram("histogram")?.Buckets ?? [])
         {
-            var key = StatsBuckets.Key(bucket.Key.ToUnixTimeMilliseconds(), request.Interval, request.UtcOffset);
+            // A key is the UTC instant the local bucket starts; the same arithmetic as Lucene's numbers it.
+            var key = zone is not null
+                ? zone.Key(bucket.Key.ToUnixTimeMilliseconds())
+                : StatsBuckets.Key(bucket.Key.ToUnixTimeMilliseconds(), request.Interval, request.UtcOffset);
             Dictionary<string, long>? groups = null;
             if (request.GroupBy is not null)
             {
@@ -470,7 +478,7 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
 
         return new MentionStats(
             TotalOf(result),
-            StatsBuckets.Histogram(counted, request),
+            StatsBuckets.Histogram(counted, request, zone),
             TermCounts(aggregations, "topics", request.TopN),
             TermCounts(aggregations, "sources", request.TopN),
             TermCounts(aggregations, "authors", request.TopN));

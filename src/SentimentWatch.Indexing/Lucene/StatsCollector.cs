@@ -21,6 +21,7 @@ internal static class StatsCollector
         var weight = searcher.CreateNormalizedWeight(query);
         var leaves = searcher.IndexReader.Leaves;
         var segments = new SegmentCounts?[leaves.Count];
+        var zone = StatsBuckets.Zone(request);
         Parallel.For(0, leaves.Count, i =>
         {
             var leaf = leaves[i];
@@ -30,7 +31,7 @@ internal static class StatsCollector
                 return;
             }
 
-            var counts = new SegmentCounts(leaf.AtomicReader, request);
+            var counts = new SegmentCounts(leaf.AtomicReader, request, zone);
             int doc;
             while ((doc = scorer.NextDoc()) != DocIdSetIterator.NO_MORE_DOCS)
             {
@@ -61,7 +62,7 @@ internal static class StatsCollector
 
         return new MentionStats(
             total,
-            StatsBuckets.Histogram(histogram, request),
+            StatsBuckets.Histogram(histogram, request, zone),
             StatsBuckets.Top(topics, request.TopN),
             StatsBuckets.Top(sources, request.TopN),
             StatsBuckets.Top(authors, request.TopN));
@@ -75,13 +76,16 @@ internal static class StatsCollector
         private readonly string[] groupNames;
         private readonly long width;
         private readonly long shift;
+        private readonly StatsZone? zone;
+        private StatsZone.Period period;
         private Dictionary<long, (long Count, int[]? Groups)>? outliers;
         private long baseKey;
         private long[] buckets = [];
         private int[]?[] groups = [];
 
-        public SegmentCounts(AtomicReader reader, MentionStatsRequest request)
+        public SegmentCounts(AtomicReader reader, MentionStatsRequest request, StatsZone? zone)
         {
+            this.zone = zone;
             var columns = SegmentColumns.For(reader);
             published = columns.Published;
             Topic = new Ordinals(columns.Topic);
@@ -113,11 +117,19 @@ internal static class StatsCollector
         public void Collect(int doc)
         {
             Total++;
-            var shifted = published[doc] + shift;
-            var key = shifted / width;
-            if (shifted % width < 0)
+            long key;
+            if (zone is not null)
             {
-                key--;
+                key = zone.Key(published[doc], ref period);
+            }
+            else
+            {
+                var shifted = published[doc] + shift;
+                key = shifted / width;
+                if (shifted % width < 0)
+                {
+                    key--;
+                }
             }
 
             Topic.Count(doc);

@@ -10,6 +10,13 @@
   if (document.cookie.split("; ").indexOf("sw-utc-offset=" + utcOffset) < 0) {
     document.cookie = "sw-utc-offset=" + utcOffset + "; path=/; max-age=31536000; samesite=lax";
   }
+  // And the reader's zone (an IANA id), which the server prefers: days on the far side of a clock change start at
+  // local midnight too, where the offset of now cuts them an hour off (decision 259).
+  let timeZone = "";
+  try { timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { timeZone = ""; }
+  if (/^[A-Za-z0-9_+\-\/]{1,64}$/.test(timeZone) && document.cookie.split("; ").indexOf("sw-time-zone=" + timeZone) < 0) {
+    document.cookie = "sw-time-zone=" + timeZone + "; path=/; max-age=31536000; samesite=lax";
+  }
 
   function formatTimes(root) {
     root.querySelectorAll("time[datetime]").forEach(function (el) {

@@ -8,9 +8,24 @@ namespace SentimentWatch.Web.Infrastructure;
 /// 256). Before, a reader in Beijing got days cut at 08:00, and one in New York saw each day's bar under the day before.
 /// A missing or malformed cookie is UTC; only what the stats API accepts as <c>utcOffset</c> is taken.
 /// </summary>
+/// <remarks>
+/// console.js also keeps the browser's IANA zone in <c>sw-time-zone</c>, and <see cref="ZoneOf"/> reads it: a zone
+/// follows daylight saving, so over a range that spans a clock change the days on the far side start at local
+/// midnight too (decision 259). The stats prefer the zone when there is one; the offset is what is left without it.
+/// </remarks>
 public static class ReaderOffset
 {
     public const string CookieName = "sw-utc-offset";
+
+    public const string ZoneCookieName = "sw-time-zone";
+
+    /// <summary>The reader's zone, or null when the cookie is missing, too long to be a zone id, or names no zone .NET knows.</summary>
+    public static TimeZoneInfo? ZoneOf(HttpRequest request) =>
+        request.Cookies.TryGetValue(ZoneCookieName, out var id)
+        && id is { Length: > 0 and <= 64 }
+        && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone)
+            ? zone
+            : null;
 
     public static TimeSpan Of(HttpRequest request) =>
         request.Cookies.TryGetValue(CookieName, out var text)

@@ -105,7 +105,7 @@ public sealed class IndexModel(
     private async Task<WatchOverview> WatchAsync(Watch watch, TimeSpan span, int openAlerts, CancellationToken cancellationToken)
     {
         var filter = new MentionFilter { Watch = watch.Id, From = From, To = To };
-        var now = await index.StatsAsync(new MentionStatsRequest { Filter = filter, Interval = Interval, GroupBy = MentionGroupBy.Sentiment, TopN = 6, UtcOffset = ReaderOffset.Of(Request) }, cancellationToken);
+        var now = await index.StatsAsync(new MentionStatsRequest { Filter = filter, Interval = Interval, GroupBy = MentionGroupBy.Sentiment, TopN = 6, UtcOffset = ReaderOffset.Of(Request), TimeZone = ReaderOffset.ZoneOf(Request) }, cancellationToken);
         var before = await index.StatsAsync(new MentionStatsRequest
         {
             Filter = filter with { From = From - span, To = From },

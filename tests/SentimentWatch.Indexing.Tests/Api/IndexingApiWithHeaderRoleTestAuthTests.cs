@@ -134,6 +134,8 @@ public sealed class IndexingApiWithHeaderRoleTestAuthTests : IAsyncLifetime
     [InlineData("groupBy=mood", "groupBy")]
     [InlineData("top=0", "top")]
     [InlineData("utcOffset=8", "utcOffset")]
+    [InlineData("timeZone=Mars/Olympus_Mons", "timeZone")]
+    [InlineData("timeZone=%2B08:00", "timeZone")]
     [InlineData("interval=hour&from=2000-01-01&to=2026-01-01", "interval")]
     public async Task BadStatsParametersGiveProblemDetailsNamingTheParameter(string query, string parameter)
     {
@@ -142,6 +144,26 @@ public sealed class IndexingApiWithHeaderRoleTestAuthTests : IAsyncLifetime
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ShouldBe([parameter]);
+    }
+
+    [Fact]
+    public async Task StatsRefuseATimeZoneAndAUtcOffsetTogetherNamingBoth()
+    {
+        var response = await fixture.Client().GetAsync("/api/mentions/stats?timeZone=America/New_York&utcOffset=-05:00");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ShouldBe(["timeZone", "utcOffset"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task StatsBucketDaysInTheRequestedIanaZone()
+    {
+        var stats = await fixture.Client().GetFromJsonAsync<JsonElement>("/api/mentions/stats?q=" + Uri.EscapeDataString("退款") + "&timeZone=America/New_York");
+
+        // The first refund mention, 2026-11-02T01:00Z, is 20:00 EST on 1 November: after the clocks went back that day.
+        stats.GetProperty("histogram")[0].GetProperty("start").GetDateTimeOffset().ShouldBe(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(-4)));
+        stats.GetProperty("histogram")[0].GetProperty("start").GetString()!.ShouldEndWith("-04:00");
     }
 
     [Fact]

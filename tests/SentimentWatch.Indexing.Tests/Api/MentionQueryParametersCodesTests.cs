@@ -46,6 +46,40 @@ public sealed class MentionQueryParametersCodesTests
         problem.Message.ShouldBe("'to' (2026-11-01T00:00:00.0000000+00:00) must be after 'from' (2026-11-05T00:00:00.0000000+00:00).");
     }
 
+    [Fact]
+    public void AnUnknownTimeZone_IsRefusedWithItsCode()
+    {
+        var parameters = Read(("timeZone", "Mars/Olympus_Mons"));
+
+        parameters.TimeZone().ShouldBeNull();
+
+        var problem = parameters.Problems.ShouldHaveSingleItem();
+        problem.Field.ShouldBe("timeZone");
+        problem.Code.ShouldBe(ParameterCodes.NotATimeZone);
+        problem.Arguments.ShouldBe(["Mars/Olympus_Mons"]);
+        problem.Message.ShouldBe("'Mars/Olympus_Mons' is not a time zone; use an IANA id such as America/New_York or Asia/Shanghai.");
+    }
+
+    [Fact]
+    public void ATimeZoneWithAUtcOffset_IsRefusedOnBoth()
+    {
+        var parameters = Read(("timeZone", "America/New_York"), ("utcOffset", "-05:00"));
+
+        parameters.TimeZone().ShouldBeNull();
+
+        parameters.Problems.Select(p => (p.Field, p.Code)).ShouldBe([("timeZone", ParameterCodes.TimeZoneAndUtcOffset), ("utcOffset", ParameterCodes.TimeZoneAndUtcOffset)]);
+        parameters.Problems[0].Arguments.ShouldBe(["America/New_York", "-05:00"]);
+    }
+
+    [Fact]
+    public void AnIanaZone_IsRead()
+    {
+        var parameters = Read(("timeZone", "Asia/Shanghai"));
+
+        parameters.TimeZone().ShouldNotBeNull().BaseUtcOffset.ShouldBe(TimeSpan.FromHours(8));
+        parameters.Problems.ShouldBeEmpty();
+    }
+
     /// <summary>?source=weibo&amp;source=reddit was read as the one source "weibo,reddit": no hit and no word why (decision 254).</summary>
     [Fact]
     public void ARepeatedParameter_IsRefusedOnce_NotJoinedWithCommas()

@@ -7,11 +7,11 @@ namespace SentimentWatch.Indexing.Tests.Api;
 /// <summary>Issue 17, item 4: generated query strings never make search or stats answer 5xx, and every 400 names a parameter.</summary>
 public sealed class QueryParameterFuzzWithHeaderRoleTestAuthTests : IAsyncLifetime
 {
-    private static readonly string[] Names = ["q", "from", "to", "interval", "utcOffset", "groupBy", "top", "pageSize", "sort", "minReach", "cursor", "sentiment"];
+    private static readonly string[] Names = ["q", "from", "to", "interval", "utcOffset", "timeZone", "groupBy", "top", "pageSize", "sort", "minReach", "cursor", "sentiment"];
     private static readonly string[] Values =
     [
         "lumo AND", "OR", "(", ")", "\"", "NOT", "-", "refund*", "source:", "9999-12-31", "0001-01-01", "2026-11-02", "+14:00", "-14:00", "+13:45",
-        "hour", "week", "day", "abc", "-1", "0", "99999999999999999999", "退款", "%", "\u0000", "2026-13-45", "1e9",
+        "hour", "week", "day", "America/New_York", "America/Santiago", "Australia/Lord_Howe", "Asia/Kolkata", "abc", "-1", "0", "99999999999999999999", "退款", "%", "\u0000", "2026-13-45", "1e9",
     ];
 
     private readonly IndexingApiFixture fixture = new();

@@ -289,6 +289,17 @@ public sealed class ElasticsearchMentionIndexRequestsToAnEmulatedNodeTests : IAs
     }
 
     [Fact]
+    public async Task StatsInAZoneSendItsIanaIdAsTheDateHistogramsTimeZone()
+    {
+        await index.UpsertAsync([TestMentions.Create("a", "one", new DateTimeOffset(2026, 11, 2, 4, 30, 0, TimeSpan.Zero))], None);
+
+        var stats = await index.StatsAsync(new MentionStatsRequest { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York") }, None);
+
+        JsonNode.Parse(Searches().Single().Body)!["aggregations"]!["histogram"]!["date_histogram"]!["time_zone"]!.ToString().ShouldBe("America/New_York");
+        stats.Histogram.Single().Start.ShouldBe(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(-4)));
+    }
+
+    [Fact]
     public async Task RetentionDropsWholeOldMonthsAndDeletesOlderMentionsByQuery()
     {
         var cutoff = new DateTimeOffset(2026, 10, 15, 0, 0, 0, TimeSpan.Zero);

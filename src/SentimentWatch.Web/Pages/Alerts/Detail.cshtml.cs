@@ -202,6 +202,7 @@ public sealed class DetailModel(
             TopN = 1,
             // Hours at a half-hour offset (India, +05:30) start at the reader's half hour.
             UtcOffset = ReaderOffset.Of(Request),
+            TimeZone = ReaderOffset.ZoneOf(Request),
         }, cancellationToken);
         Timeline = new ChartView("timeline", ChartSpec.SentimentHistogram(stats.Histogram, StatsInterval.Hour, s => t[s].Value), t["Mentions of the watch by hour around the alert"], "alert-timeline");
 

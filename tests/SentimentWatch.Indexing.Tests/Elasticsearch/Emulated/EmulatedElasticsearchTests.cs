@@ -180,6 +180,34 @@ public sealed class EmulatedElasticsearchTests : IAsyncLifetime
         buckets[0]!["sterms#tags"]!["buckets"]!.ToJsonString().ShouldBe("""[{"key":"a","doc_count":1},{"key":"b","doc_count":1}]""");
     }
 
+    /// <summary>
+    /// Elasticsearch's date histogram with an IANA time_zone (its reference, "Time zone"): a key is the UTC instant the
+    /// local bucket starts, so New York's 1 November 2026, the day the clocks go back, is one 25-hour bucket (decision 259).
+    /// </summary>
+    [Fact]
+    public async Task ADateHistogramInAnIanaZoneKeysBucketsAtTheLocalStartAcrossTheEndOfDaylightSaving()
+    {
+        static long Ms(int day, int hour, int minute) => new DateTimeOffset(2026, 11, day, hour, minute, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        await BulkAsync(
+            """{"index":{"_index":"t-1","_id":"1"}}""", $$"""{"tag":"a","at":{{Ms(1, 4, 30)}}}""",
+            """{"index":{"_index":"t-1","_id":"2"}}""", $$"""{"tag":"a","at":{{Ms(1, 5, 30)}}}""",
+            """{"index":{"_index":"t-1","_id":"3"}}""", $$"""{"tag":"a","at":{{Ms(1, 6, 30)}}}""",
+            """{"index":{"_index":"t-1","_id":"4"}}""", $$"""{"tag":"a","at":{{Ms(2, 4, 30)}}}""",
+            """{"index":{"_index":"t-1","_id":"5"}}""", $$"""{"tag":"a","at":{{Ms(2, 5, 30)}}}""");
+
+        async Task<(long Key, int Count)[]> Buckets(string interval)
+        {
+            var body = (await SendAsync(HttpMethod.Post, "t/_search", """{"size":0,"aggs":{"h":{"date_histogram":{"field":"at","calendar_interval":"INTERVAL","time_zone":"America/New_York","min_doc_count":1}}}}""".Replace("INTERVAL", interval, StringComparison.Ordinal))).Body;
+            return [.. body["aggregations"]!["h"]!["buckets"]!.AsArray().Select(b => (b!["key"]!.GetValue<long>(), b["doc_count"]!.GetValue<int>()))];
+        }
+
+        // 04:30Z on 2 November is 23:30 EST on the 1st; 05:30Z is 00:30 EST on the 2nd.
+        (await Buckets("day")).ShouldBe([(Ms(1, 4, 0), 4), (Ms(2, 5, 0), 1)]);
+
+        // 05:30Z and 06:30Z are both 01:30 local: two hours, not one.
+        (await Buckets("hour")).Take(3).ShouldBe([(Ms(1, 4, 0), 1), (Ms(1, 5, 0), 1), (Ms(1, 6, 0), 1)]);
+    }
+
     [Fact]
     public async Task DeletingIndicesByWildcardIsRefusedAsOnAnEightNode()
     {
