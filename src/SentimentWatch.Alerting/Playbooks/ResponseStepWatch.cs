@@ -241,27 +241,8 @@ public sealed class ResponseStepWatch(
     /// a time. A reminder the notifier refuses stays pending and is tried again on the next pass; the pass reads on past it,
     /// so refused reminders never hold back the ones recorded after them, and stops after <see cref="NoticeTriesPerPass"/> tries.
     /// </summary>
-    private async Task<int> NotifyPendingAsync(CancellationToken cancellationToken)
-    {
-        var sent = 0;
-        var tried = 0;
-        var after = 0L;
-        while (tried < NoticeTriesPerPass)
-        {
-            var (pageSent, read, last) = await NotifyPendingAsync(after, Math.Min(Batch, NoticeTriesPerPass - tried), cancellationToken);
-            sent += pageSent;
-            tried += read;
-            if (read < Batch)
-            {
-                break;
-            }
-
-            // The refused ones stay pending: the next batch starts after this one, not at the oldest pending reminder again.
-            after = last;
-        }
-
-        return sent;
-    }
+    private Task<int> NotifyPendingAsync(CancellationToken cancellationToken) =>
+        SentimentWatch.Storage.PendingPages.DrainAsync(NotifyPendingAsync, Batch, NoticeTriesPerPass, cancellationToken);
 
     private async Task<(int Sent, int Read, long Last)> NotifyPendingAsync(long after, int take, CancellationToken cancellationToken)
     {

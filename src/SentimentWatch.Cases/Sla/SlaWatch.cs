@@ -252,27 +252,8 @@ public sealed class SlaWatch(
     /// pass; the pass reads on past it, so refused signals never hold back the ones recorded after them, and stops after
     /// <see cref="NoticeTriesPerPass"/> tries.
     /// </summary>
-    private async Task<int> NotifyPendingAsync(CancellationToken cancellationToken)
-    {
-        var sent = 0;
-        var tried = 0;
-        var after = 0L;
-        while (tried < NoticeTriesPerPass)
-        {
-            var (pageSent, read, last) = await NotifyPendingAsync(after, Math.Min(BatchSize, NoticeTriesPerPass - tried), cancellationToken);
-            sent += pageSent;
-            tried += read;
-            if (read < BatchSize)
-            {
-                break;
-            }
-
-            // The refused ones stay pending: the next page starts after this one, not at the oldest pending notice again.
-            after = last;
-        }
-
-        return sent;
-    }
+    private Task<int> NotifyPendingAsync(CancellationToken cancellationToken) =>
+        SentimentWatch.Storage.PendingPages.DrainAsync(NotifyPendingAsync, BatchSize, NoticeTriesPerPass, cancellationToken);
 
     private async Task<(int Sent, int Read, long Last)> NotifyPendingAsync(long after, int take, CancellationToken cancellationToken)
     {
