@@ -1470,8 +1470,8 @@ public sealed class CaseDesk(
             }
             catch (DbUpdateConcurrencyException) when (attempt < CommandAttempts && decidedOn is not null)
             {
-                // The next attempt reads the case again and is stale only if the version moved meanwhile.
-                expectedVersion = decidedOn;
+                // The next attempt reads the case again: stale only if the caller named a version and it moved meanwhile. A
+                // caller that named none (a note, If-Match: *) acts on the case as it is, as it asked.
             }
             catch (DbUpdateException ex) when (ChangedMeanwhile(ex))
             {

@@ -305,6 +305,41 @@ public sealed class CaseDeskAcrossWorkersTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// PostgreSQL only. A note without If-Match acts on the case as it is: when another person's assignment commits between
+    /// the note's read and its save, the note is tried again and saved (it was a 412 the client never asked for), and the
+    /// assignment stands.
+    /// </summary>
+    [Fact]
+    public async Task A_note_sent_without_if_match_while_another_person_assigns_the_case_on_another_worker_is_saved()
+    {
+        var meanwhile = new MeanwhileOnAnotherWorker();
+        await using var database = await DatabaseAsync("postgresql");
+        await using var host = await StartAsync(database, meanwhile);
+        var mention = Complaints.Make(host.Clock.GetUtcNow(), text: "card charged twice at the Lumo store", author: "m1");
+        await host.Desk.OnIndexedAsync([mention], default);
+        var id = await CaseOfAsync(host, mention.Id);
+        int version;
+        await using (var db = await host.DbAsync())
+        {
+            version = (await db.Cases.SingleAsync(c => c.Id == id)).Version;
+        }
+
+        var other = OtherWorker(host);
+        meanwhile.Arm("cases", id, async () =>
+            (await other.AssignAsync(id, version, "li.na", "wang.lead", default)).Kind.ShouldBe(CaseOutcomeKind.Ok));
+
+        var response = await host.Client(user: "zhao.min").PostAsJsonAsync($"/api/cases/{id}/notes", new { text = "called the store, they will refund" });
+
+        meanwhile.Fired.ShouldBeTrue("the other person's assignment must have committed between the note's read and its save");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        await using (var db = await host.DbAsync())
+        {
+            (await db.Cases.SingleAsync(x => x.Id == id)).Owner.ShouldBe("li.na");
+            (await db.Notes.Where(n => n.CaseId == id).Select(n => n.Text).ToListAsync()).ShouldBe(["called the store, they will refund"]);
+        }
+    }
+
     private static async Task<long> CaseOfAsync(CasesTestHost host, string mentionId)
     {
         await using var db = await host.DbAsync();
