@@ -128,7 +128,7 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
             return null;
         }
 
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(text, out var zone))
+        if (!StatsBuckets.TryFindZone(text, out var zone))
         {
             Fail("timeZone", ParameterCodes.NotATimeZone, $"'{text}' is not a time zone; use an IANA id such as America/New_York or Asia/Shanghai.", text);
             return null;

@@ -459,9 +459,11 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
         var zone = StatsBuckets.Zone(request);
         foreach (var bucket in aggregations.GetDateHistogram("histogram")?.Buckets ?? [])
         {
-            // A key is the UTC instant the local bucket starts; the same arithmetic as Lucene's numbers it.
+            // A key is the UTC instant the local bucket starts; the same arithmetic as Lucene's numbers it. In a zone it is read
+            // half a bucket in: where the cluster's zone rules differ from this host's (a zone that changed its rules, older
+            // tzdata on one side), its local midnight is an hour off ours, and the start itself would be numbered the day before.
             var key = zone is not null
-                ? zone.Key(bucket.Key.ToUnixTimeMilliseconds())
+                ? zone.Key(bucket.Key.ToUnixTimeMilliseconds() + (StatsBuckets.Width(request.Interval) / 2))
                 : StatsBuckets.Key(bucket.Key.ToUnixTimeMilliseconds(), request.Interval, request.UtcOffset);
             Dictionary<string, long>? groups = null;
             if (request.GroupBy is not null)
@@ -473,7 +475,24 @@ public sealed class ElasticsearchMentionIndex : IMentionIndex, IDisposable
                 }
             }
 
-            counted[key] = (bucket.DocCount, groups);
+            // Two of the cluster's buckets can still fall on one of ours (a half-hour clock change, as at Lord Howe, makes an
+            // hour bucket of 30 minutes): their counts add up, none is dropped.
+            if (counted.TryGetValue(key, out var earlier))
+            {
+                if (earlier.Groups is not null && groups is not null)
+                {
+                    foreach (var (name, count) in earlier.Groups)
+                    {
+                        groups[name] = groups.GetValueOrDefault(name) + count;
+                    }
+                }
+
+                counted[key] = (earlier.Count + bucket.DocCount, groups ?? earlier.Groups);
+            }
+            else
+            {
+                counted[key] = (bucket.DocCount, groups);
+            }
         }
 
         return new MentionStats(

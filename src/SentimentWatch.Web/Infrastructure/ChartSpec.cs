@@ -42,8 +42,21 @@ public sealed record ChartSpec
             Interval = interval.ToString().ToLowerInvariant(),
             Stacked = true,
             Datasets = [.. Sentiments.Select(s => new ChartSeries(label(s), [.. buckets.Select(b => (double)b.Groups.GetValueOrDefault(s))], s))],
-            Zoom = zoom ? [.. buckets.Select(b => new[] { b.Start.ToString("O"), (b.Start + width).ToString("O") })] : null,
+            Zoom = zoom ? [.. buckets.Select((b, i) => new[] { b.Start.ToString("O"), End(buckets, i, width).ToString("O") })] : null,
         };
+    }
+
+    /// <summary>
+    /// Where a bucket ends: where the next one starts, since in a zone with daylight saving a day is 23 or 25 hours (decision
+    /// 259) and a zoom to start + 24 h would drop a 25-hour day's last hour or take the next day's first. The last bucket, or
+    /// one whose neighbour is further than a bucket and an hour away (an unfilled gap), ends a nominal width on.
+    /// </summary>
+    private static DateTimeOffset End(IReadOnlyList<StatsBucket> buckets, int index, TimeSpan width)
+    {
+        var start = buckets[index].Start;
+        return index + 1 < buckets.Count && buckets[index + 1].Start > start && buckets[index + 1].Start - start <= width + TimeSpan.FromHours(1)
+            ? buckets[index + 1].Start
+            : start + width;
     }
 
     public static TimeSpan Width(StatsInterval interval) => interval switch

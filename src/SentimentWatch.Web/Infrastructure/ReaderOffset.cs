@@ -19,11 +19,10 @@ public static class ReaderOffset
 
     public const string ZoneCookieName = "sw-time-zone";
 
-    /// <summary>The reader's zone, or null when the cookie is missing, too long to be a zone id, or names no zone .NET knows.</summary>
+    /// <summary>The reader's zone, or null when the cookie is missing or names no zone the stats take (<see cref="Indexing.StatsBuckets.TryFindZone"/>).</summary>
     public static TimeZoneInfo? ZoneOf(HttpRequest request) =>
         request.Cookies.TryGetValue(ZoneCookieName, out var id)
-        && id is { Length: > 0 and <= 64 }
-        && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone)
+        && Indexing.StatsBuckets.TryFindZone(id, out var zone)
             ? zone
             : null;
 

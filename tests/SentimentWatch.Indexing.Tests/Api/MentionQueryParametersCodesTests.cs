@@ -60,6 +60,29 @@ public sealed class MentionQueryParametersCodesTests
         problem.Message.ShouldBe("'Mars/Olympus_Mons' is not a time zone; use an IANA id such as America/New_York or Asia/Shanghai.");
     }
 
+    /// <summary>
+    /// Files of the host's zoneinfo folder that .NET loads but are no zones Elasticsearch's Java knows (the cluster refused
+    /// them with a 500), and anything that could name a path.
+    /// </summary>
+    [Theory]
+    [InlineData("posix/America/New_York")]
+    [InlineData("right/Asia/Shanghai")]
+    [InlineData("posixrules")]
+    [InlineData("localtime")]
+    [InlineData("Factory")]
+    [InlineData("../../etc/passwd")]
+    [InlineData("/usr/share/zoneinfo/Asia/Shanghai")]
+    public void AZoneinfoFileThatIsNoZone_IsRefusedWithTheUnknownZonesCode(string id)
+    {
+        var parameters = Read(("timeZone", id));
+
+        parameters.TimeZone().ShouldBeNull();
+        parameters.Problems.ShouldHaveSingleItem().Code.ShouldBe(ParameterCodes.NotATimeZone);
+        StatsBuckets.TryFindZone("America/New_York", out var newYork).ShouldBeTrue();
+        newYork.ShouldNotBeNull().Id.ShouldBe("America/New_York");
+        StatsBuckets.TryFindZone("UTC", out _).ShouldBeTrue();
+    }
+
     [Fact]
     public void ATimeZoneWithAUtcOffset_IsRefusedOnBoth()
     {
