@@ -97,6 +97,8 @@ public sealed class IndexingCommandsTests : IDisposable
         report.BytesOnDisk.ShouldBeGreaterThan(100_000);
         report.LastStatsTotal.ShouldBeGreaterThan(0);
         report.Keyword.P95.ShouldBeGreaterThanOrEqualTo(report.Keyword.P50);
+        report.ZoneStats.P50.ShouldBeGreaterThan(0, "the stats in a zone are timed too (decision 259)");
+        report.ZoneStats.P95.ShouldBeGreaterThanOrEqualTo(report.ZoneStats.P50);
         report.Segments.ShouldBeInRange(1, 4);
     }
 
