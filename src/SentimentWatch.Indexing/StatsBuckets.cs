@@ -57,27 +57,6 @@ public static class StatsBuckets
     private static readonly long MinUnixMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
     private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
-    /// <summary>
-    /// A zone the stats take: an IANA region id (America/New_York, Asia/Shanghai, UTC) or a Windows id .NET resolves, that
-    /// Elasticsearch's Java also knows. The host's zoneinfo folder holds more files than zones (posix/…, right/…, posixrules,
-    /// localtime, Factory): .NET would load them and the cluster would refuse them with a 500, so they are not zones here;
-    /// nor is anything with a dot (no path can be named).
-    /// </summary>
-    public static bool TryFindZone(string? id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TimeZoneInfo? zone)
-    {
-        zone = null;
-        if (id is not { Length: > 0 and <= 64 }
-            || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '-' or '+' or ' ')
-            || id.StartsWith('/') || id.EndsWith('/') || id.Contains("//", StringComparison.Ordinal)
-            || id.StartsWith("posix/", StringComparison.Ordinal) || id.StartsWith("right/", StringComparison.Ordinal)
-            || id is "posixrules" or "localtime" or "Factory")
-        {
-            return false;
-        }
-
-        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone);
-    }
-
     /// <summary>The request's zone with daylight saving, made once per request so its offset periods are found once; null for a fixed offset.</summary>
     public static StatsZone? Zone(MentionStatsRequest request) => request.TimeZone is { } zone ? new StatsZone(zone, request.Interval) : null;
 

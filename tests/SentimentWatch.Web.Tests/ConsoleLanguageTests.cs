@@ -78,7 +78,7 @@ public sealed partial class ConsoleLanguageTests(ConsoleFixture fixture) : Conso
         problem.GetProperty("title").GetString().ShouldBe("Some search parameters are not valid.");
         var errors = problem.GetProperty("errors");
         errors.GetProperty("sort")[0].GetString().ShouldBe("'loudest' is not one of relevance, newest, oldest, reach.");
-        errors.GetProperty("to")[0].GetString().ShouldBe("'to' (2026-11-01T00:00:00.0000000+00:00) must be after 'from' (2026-11-05T00:00:00.0000000+00:00).");
+        errors.GetProperty("to")[0].GetString().ShouldBe("'to' (2026-11-01) must be after 'from' (2026-11-05); a date as 'to' includes its day.");
         errors.GetProperty("minReach")[0].GetString().ShouldBe("'-5' is not a whole number from 0 to 9223372036854775807.");
     }
 

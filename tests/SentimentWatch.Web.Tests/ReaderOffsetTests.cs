@@ -59,4 +59,44 @@ public sealed class ReaderOffsetTests(ConsoleFixture fixture) : ConsoleTest(fixt
         starts.ShouldAllBe(s => TimeZoneInfo.ConvertTime(s, newYork).TimeOfDay == TimeSpan.Zero && s.Offset == newYork.GetUtcOffset(s));
         (await page.Context.CookiesAsync()).Single(c => c.Name == "sw-time-zone").Value.ShouldBe("America/New_York");
     }
+
+    /// <summary>
+    /// Decision 260: the dates a reader types are the reader's days, and one day in both boxes is that day. A reader in
+    /// Shanghai who asked for a day got 08:00 to 08:00 local (UTC's day), and the same date in From and To was refused.
+    /// The hits are checked against the API asked with the zone, and the export link carries it.
+    /// </summary>
+    [Fact]
+    public async Task TheSearchsDatesAreTheReadersDays_AndOneDayInBothBoxesIsThatDay()
+    {
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/mentions?sort=newest&pageSize=200&from=" + DateTimeOffset.UtcNow.AddDays(-30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
+        using var all = JsonDocument.Parse(await (await Fixture.Http.SendAsync(request)).Content.ReadAsStringAsync());
+        var published = all.RootElement.GetProperty("hits").EnumerateArray()
+            .Select(h => (Id: h.GetProperty("mention").GetProperty("id").GetString()!, At: h.GetProperty("mention").GetProperty("publishedAt").GetDateTimeOffset()))
+            .ToList();
+        Func<DateTimeOffset, DateOnly> Local = at => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, shanghai).DateTime);
+
+        // A day whose mentions UTC's day would split (some fall on another UTC date), after the oldest day read, which 200 may cut.
+        var oldest = published.Min(p => Local(p.At));
+        var day = published.Select(p => Local(p.At)).First(d => d > oldest && published.Any(p => Local(p.At) == d && DateOnly.FromDateTime(p.At.UtcDateTime) != d));
+        var date = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var inDay = published.Where(p => Local(p.At) == day).Select(p => p.Id).ToList();
+        var expected = inDay.Count;
+
+        var page = await OpenAsync("analyst", timezoneId: "Asia/Shanghai");
+        var search = await SearchPage.OpenAsync(page, $"?from={date}&to={date}&pageSize=200");
+
+        await Assertions.Expect(search.Hits).ToHaveCountAsync(expected);
+        var times = await page.Locator("[data-testid=hits] > li time[datetime]").EvaluateAllAsync<string[]>("ts => ts.map(t => t.getAttribute('datetime'))");
+        times.Select(t => Local(DateTimeOffset.Parse(t, System.Globalization.CultureInfo.InvariantCulture))).ShouldAllBe(d => d == day);
+        var export = await page.GetByTestId("export").GetAttributeAsync("href");
+        export.ShouldNotBeNull().ShouldContain("timeZone=Asia%2FShanghai");
+        using var csv = new HttpRequestMessage(HttpMethod.Get, export);
+        csv.Headers.Add("X-Api-Key", ConsoleFixture.AdminKey);
+        var rows = "\n" + await (await Fixture.Http.SendAsync(csv)).Content.ReadAsStringAsync();
+        Func<string, bool> Exported = id => rows.Contains("\n" + id + ",", StringComparison.Ordinal);
+        inDay.ShouldAllBe(id => Exported(id));
+        published.Where(p => Local(p.At) != day).ShouldAllBe(p => !Exported(p.Id));
+    }
 }

@@ -325,6 +325,17 @@ public static class CasesApi
         var dates = http.RequestServices.GetService<IOptions<MentionDateOptions>>()?.Value ?? MentionDateOptions.Default;
         var to = now;
         var from = now - TimeSpan.FromDays(30);
+
+        // Dates without an offset are read in timeZone (UTC when not given), and a bare date as 'to' includes its day (decision 260).
+        TimeZoneInfo? found = null;
+        var zoneText = http.Request.Query["timeZone"].ToString().Trim();
+        if (zoneText.Length > 0 && !QueryTime.TryFindZone(zoneText, out found))
+        {
+            errors["timeZone"] = [$"timeZone must be an IANA time zone such as Asia/Shanghai or America/New_York (was '{ProblemText.Quote(zoneText)}')"];
+            return (from, to, errors);
+        }
+
+        var zone = found ?? TimeZoneInfo.Utc;
         foreach (var (field, setter) in new (string, Action<DateTimeOffset>)[] { ("from", v => from = v), ("to", v => to = v) })
         {
             var raw = http.Request.Query[field].ToString();
@@ -333,7 +344,7 @@ public static class CasesApi
                 continue;
             }
 
-            if (!DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+            if (!QueryTime.TryRead(raw, zone, periodEnd: field == "to", out var value))
             {
                 errors[field] = [$"{field} must be an ISO 8601 date or time (was '{ProblemText.Quote(raw)}')"];
             }

@@ -13,8 +13,16 @@ namespace SentimentWatch.Indexing.Api;
 /// Each refusal also carries a stable code and its arguments (<see cref="Problems"/>), so the
 /// console can say it in the reader's language while the API keeps its English sentence (decision 236).
 /// </summary>
-internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOffset? now = null, MentionDateOptions? dates = null)
+/// <remarks>
+/// Dates are read in the query's zone (<c>timeZone</c>, else <c>utcOffset</c>, else <paramref name="readerZone"/>, the
+/// console reader's; else UTC), and a bare date as <c>to</c> includes its day (<see cref="QueryTime"/>, decision 260).
+/// </remarks>
+internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOffset? now = null, MentionDateOptions? dates = null, TimeZoneInfo? readerZone = null)
 {
+    private bool zoneRead;
+    private TimeZoneInfo? zone;
+    private TimeSpan offset;
+
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 200;
 
@@ -26,11 +34,13 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
 
     public MentionFilter Filter()
     {
+        ReadZone();
         var from = Time("from");
         var to = Time("to");
         if (from is not null && to is not null && from >= to)
         {
-            Fail("to", ParameterCodes.ToNotAfterFrom, $"'to' ({to:O}) must be after 'from' ({from:O}).", Text("to")!, Text("from")!);
+            // Said with the texts given: a bare 'to' is read as the next midnight, which the reader never typed.
+            Fail("to", ParameterCodes.ToNotAfterFrom, $"'to' ({Text("to")}) must be after 'from' ({Text("from")}); a date as 'to' includes its day.", Text("to")!, Text("from")!);
         }
 
         SentimentLabel? sentiment = null;
@@ -98,23 +108,11 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
         ["watch"] = MentionGroupBy.Watch,
     });
 
+    /// <summary>The stats' fixed offset (<c>+08:00</c>, <c>-05:30</c>); zero when not given.</summary>
     public TimeSpan UtcOffset()
     {
-        if (Text("utcOffset") is not { } text)
-        {
-            return TimeSpan.Zero;
-        }
-
-        // "+08:00" / "-05:30"; TimeSpan parsing rejects a leading '+', so take the sign apart.
-        var negative = text.StartsWith('-');
-        var body = text.TrimStart('+', '-');
-        if (TimeSpan.TryParseExact(body, @"hh\:mm", CultureInfo.InvariantCulture, out var offset) && StatsBuckets.IsUtcOffset(offset))
-        {
-            return negative ? -offset : offset;
-        }
-
-        Fail("utcOffset", ParameterCodes.NotAUtcOffset, $"'{text}' is not a UTC offset; use the form +08:00 or -05:00.", text);
-        return TimeSpan.Zero;
+        ReadZone();
+        return offset;
     }
 
     /// <summary>
@@ -123,26 +121,63 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
     /// </summary>
     public TimeZoneInfo? TimeZone()
     {
+        ReadZone();
+        return zone;
+    }
+
+    /// <summary>The zone dates without an offset are read in (decision 260).</summary>
+    public TimeZoneInfo DateZone()
+    {
+        ReadZone();
+        return zone ?? (offset != TimeSpan.Zero ? QueryTime.Fixed(offset) : readerZone ?? TimeZoneInfo.Utc);
+    }
+
+    /// <summary><c>timeZone</c> and <c>utcOffset</c>, read and refused once whichever asks first (the filter's dates or the stats).</summary>
+    private void ReadZone()
+    {
+        if (zoneRead)
+        {
+            return;
+        }
+
+        zoneRead = true;
+        var offsetText = Text("utcOffset");
+        if (offsetText is not null)
+        {
+            // "+08:00" / "-05:30"; TimeSpan parsing rejects a leading '+', so take the sign apart.
+            var negative = offsetText.StartsWith('-');
+            var body = offsetText.TrimStart('+', '-');
+            if (TimeSpan.TryParseExact(body, @"hh\:mm", CultureInfo.InvariantCulture, out var parsed) && StatsBuckets.IsUtcOffset(parsed))
+            {
+                offset = negative ? -parsed : parsed;
+            }
+            else
+            {
+                Fail("utcOffset", ParameterCodes.NotAUtcOffset, $"'{offsetText}' is not a UTC offset; use the form +08:00 or -05:00.", offsetText);
+            }
+        }
+
         if (Text("timeZone") is not { } text)
         {
-            return null;
+            return;
         }
 
-        if (!StatsBuckets.TryFindZone(text, out var zone))
+        if (!QueryTime.TryFindZone(text, out var found))
         {
             Fail("timeZone", ParameterCodes.NotATimeZone, $"'{text}' is not a time zone; use an IANA id such as America/New_York or Asia/Shanghai.", text);
-            return null;
+            return;
         }
 
-        if (Text("utcOffset") is { } offset)
+        if (offsetText is not null)
         {
             const string message = "Give 'timeZone' or 'utcOffset', not both; 'timeZone' follows daylight saving.";
-            Fail("timeZone", ParameterCodes.TimeZoneAndUtcOffset, message, text, offset);
-            Fail("utcOffset", ParameterCodes.TimeZoneAndUtcOffset, message, text, offset);
-            return null;
+            Fail("timeZone", ParameterCodes.TimeZoneAndUtcOffset, message, text, offsetText);
+            Fail("utcOffset", ParameterCodes.TimeZoneAndUtcOffset, message, text, offsetText);
+            offset = TimeSpan.Zero;
+            return;
         }
 
-        return zone;
+        zone = found;
     }
 
     public int Integer(string name, int fallback, int min, int max) => (int)(Integer(name, min, max) ?? fallback);
@@ -190,8 +225,8 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
             return null;
         }
 
-        // A bare date or a time without a zone means UTC: the index stores instants.
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var value))
+        // A time without an offset is the query's zone's wall clock; a bare date 'to' includes its day (decision 260).
+        if (QueryTime.TryRead(text, DateZone(), periodEnd: name == "to", out var value))
         {
             // Bounded like publish times, with a year's slack ahead (MentionDateOptions.QueryLatest).
             var window = dates ?? MentionDateOptions.Default;

@@ -19,12 +19,40 @@ public static class ReaderOffset
 
     public const string ZoneCookieName = "sw-time-zone";
 
-    /// <summary>The reader's zone, or null when the cookie is missing or names no zone the stats take (<see cref="Indexing.StatsBuckets.TryFindZone"/>).</summary>
+    /// <summary>The reader's zone, or null when the cookie is missing or names no zone the stats take (<see cref="Core.Mentions.QueryTime.TryFindZone"/>).</summary>
     public static TimeZoneInfo? ZoneOf(HttpRequest request) =>
         request.Cookies.TryGetValue(ZoneCookieName, out var id)
-        && Indexing.StatsBuckets.TryFindZone(id, out var zone)
+        && Core.Mentions.QueryTime.TryFindZone(id, out var zone)
             ? zone
             : null;
+
+    /// <summary>
+    /// The zone the reader's typed dates are read in (decision 260): the browser's zone, else its offset, else null (UTC).
+    /// </summary>
+    public static TimeZoneInfo? DatesZone(HttpRequest request) =>
+        ZoneOf(request) ?? (Of(request) is var offset && offset != TimeSpan.Zero ? Core.Mentions.QueryTime.Fixed(offset) : null);
+
+    /// <summary>
+    /// The parameter that makes an API link read dates as this page did: <c>timeZone</c> or <c>utcOffset</c> from the
+    /// cookies, or null when the query names its own zone or the reader reads in UTC.
+    /// </summary>
+    public static (string Name, string Value)? DatesParameter(HttpRequest request)
+    {
+        if (request.Query.ContainsKey("timeZone") || request.Query.ContainsKey("utcOffset"))
+        {
+            return null;
+        }
+
+        if (ZoneOf(request) is { } zone)
+        {
+            return ("timeZone", zone.Id);
+        }
+
+        var offset = Of(request);
+        return offset == TimeSpan.Zero
+            ? null
+            : ("utcOffset", (offset < TimeSpan.Zero ? "-" : "+") + offset.ToString(@"hh\:mm", System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     public static TimeSpan Of(HttpRequest request) =>
         request.Cookies.TryGetValue(CookieName, out var text)

@@ -85,6 +85,33 @@ public sealed class CasesApiInputBoundsWithHeaderRoleTestAuthTests : IDisposable
         export.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2, "a header and the one case");
     }
 
+    /// <summary>
+    /// Decision 260: a date as 'to' includes its day, and dates are the days of timeZone when given. Before, today's date in
+    /// both ends was a 400 and a Beijing lead's "today" started at 08:00.
+    /// </summary>
+    [Fact]
+    public async Task MetricsAndExport_ReadDatesAsDaysOfTheGivenZone_ToIncludingItsDay()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        await OpenAsync(host);
+        var client = host.Client();
+        var now = host.Clock.GetUtcNow();
+        var utcDay = now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var localDay = TimeZoneInfo.ConvertTime(now, shanghai).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var dayBefore = TimeZoneInfo.ConvertTime(now, shanghai).AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        async Task<int> VolumeAsync(string query) =>
+            (await client.GetFromJsonAsync<JsonElement>("/api/cases/metrics?" + query)).GetProperty("total").GetProperty("volume").GetInt32();
+
+        (await VolumeAsync($"from={utcDay}&to={utcDay}")).ShouldBe(1);
+        (await VolumeAsync($"from={localDay}&to={localDay}&timeZone=Asia/Shanghai")).ShouldBe(1);
+        (await VolumeAsync($"from={dayBefore}&to={dayBefore}&timeZone=Asia/Shanghai")).ShouldBe(0);
+        var export = await client.GetStringAsync($"/api/cases/export?from={localDay}&to={localDay}&timeZone=Asia/Shanghai");
+        export.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2, "a header and the one case");
+        (await RefusedAsync(await client.GetAsync("/api/cases/metrics?timeZone=posix/Asia/Shanghai"), "timeZone")).ShouldContain("IANA");
+    }
+
     [Fact]
     public async Task AnUnreadablePeriod_IsQuotedShort()
     {

@@ -117,7 +117,7 @@ public sealed class IndexingApiWithHeaderRoleTestAuthTests : IAsyncLifetime
     public async Task StatsGivesADailyHistogramGroupedBySentimentAndTopTerms()
     {
         var stats = await fixture.Client().GetFromJsonAsync<JsonElement>(
-            "/api/mentions/stats?from=2026-11-02&to=2026-11-05&interval=day&groupBy=sentiment&top=1");
+            "/api/mentions/stats?from=2026-11-02&to=2026-11-04&interval=day&groupBy=sentiment&top=1");
 
         stats.GetProperty("total").GetInt64().ShouldBe(4);
         var histogram = stats.GetProperty("histogram");
@@ -128,6 +128,48 @@ public sealed class IndexingApiWithHeaderRoleTestAuthTests : IAsyncLifetime
         stats.GetProperty("topSources")[0].GetProperty("term").GetString().ShouldBe("reddit");
         stats.GetProperty("topSources").GetArrayLength().ShouldBe(1);
     }
+
+    /// <summary>Decision 260: a bare date as 'to' includes its day, so one day in both boxes is that day, not a 400.</summary>
+    [Fact]
+    public async Task OneDateAsFromAndTo_IsThatWholeDay()
+    {
+        var day = await fixture.Client().GetFromJsonAsync<JsonElement>("/api/mentions?from=2026-11-03&to=2026-11-03");
+        var instants = await fixture.Client().GetAsync("/api/mentions?from=2026-11-03T00:00:00Z&to=2026-11-03T00:00:00Z");
+
+        Ids(day).ShouldBe(["en-1"]);
+        instants.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    /// <summary>
+    /// Decision 260: timeZone (or utcOffset) says whose days the dates are. New York's 2 November runs from 05:00Z on the
+    /// 2nd to 05:00Z on the 3rd: it holds en-1 (19:00 local on the 2nd), not zh-1 (20:00 local on the 1st), and UTC's 2nd
+    /// holds zh-1 only. Search, export and stats read them alike.
+    /// </summary>
+    [Fact]
+    public async Task DatesAreReadInTheGivenZone_BySearchExportAndStats()
+    {
+        var client = fixture.Client();
+        var utc = await client.GetFromJsonAsync<JsonElement>("/api/mentions?from=2026-11-02&to=2026-11-02");
+        var newYork = await client.GetFromJsonAsync<JsonElement>("/api/mentions?from=2026-11-02&to=2026-11-02&timeZone=America/New_York");
+        var offset = await client.GetFromJsonAsync<JsonElement>("/api/mentions?from=2026-11-02&to=2026-11-02&utcOffset=-05:00");
+        var wallClock = await client.GetFromJsonAsync<JsonElement>("/api/mentions?from=2026-11-02T18:00&to=2026-11-02T20:00&timeZone=America/New_York");
+        var export = await client.GetStringAsync("/api/mentions/export?from=2026-11-02&to=2026-11-02&timeZone=America/New_York");
+        var stats = await client.GetFromJsonAsync<JsonElement>("/api/mentions/stats?from=2026-11-02&to=2026-11-03&interval=day&timeZone=America/New_York");
+
+        Ids(utc).ShouldBe(["zh-1"]);
+        Ids(newYork).ShouldBe(["en-1"]);
+        Ids(offset).ShouldBe(["en-1"]);
+        Ids(wallClock).ShouldBe(["en-1"]);
+        export.ShouldContain("en-1");
+        export.ShouldNotContain("zh-1");
+        var histogram = stats.GetProperty("histogram");
+        histogram.EnumerateArray().Select(b => b.GetProperty("start").GetDateTimeOffset()).ShouldBe(
+            [new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.FromHours(-5)), new DateTimeOffset(2026, 11, 3, 0, 0, 0, TimeSpan.FromHours(-5))]);
+        histogram.EnumerateArray().Select(b => b.GetProperty("count").GetInt64()).ShouldBe([1L, 2L]);
+    }
+
+    private static string?[] Ids(JsonElement page) =>
+        [.. page.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("mention").GetProperty("id").GetString()).Order()];
 
     [Theory]
     [InlineData("interval=minute", "interval")]

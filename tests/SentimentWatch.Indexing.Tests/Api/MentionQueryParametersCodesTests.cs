@@ -43,7 +43,7 @@ public sealed class MentionQueryParametersCodesTests
         var problem = parameters.Problems.ShouldHaveSingleItem();
         problem.Code.ShouldBe(ParameterCodes.ToNotAfterFrom);
         problem.Arguments.ShouldBe(["2026-11-01", "2026-11-05"]);
-        problem.Message.ShouldBe("'to' (2026-11-01T00:00:00.0000000+00:00) must be after 'from' (2026-11-05T00:00:00.0000000+00:00).");
+        problem.Message.ShouldBe("'to' (2026-11-01) must be after 'from' (2026-11-05); a date as 'to' includes its day.");
     }
 
     [Fact]
@@ -78,9 +78,9 @@ public sealed class MentionQueryParametersCodesTests
 
         parameters.TimeZone().ShouldBeNull();
         parameters.Problems.ShouldHaveSingleItem().Code.ShouldBe(ParameterCodes.NotATimeZone);
-        StatsBuckets.TryFindZone("America/New_York", out var newYork).ShouldBeTrue();
+        SentimentWatch.Core.Mentions.QueryTime.TryFindZone("America/New_York", out var newYork).ShouldBeTrue();
         newYork.ShouldNotBeNull().Id.ShouldBe("America/New_York");
-        StatsBuckets.TryFindZone("UTC", out _).ShouldBeTrue();
+        SentimentWatch.Core.Mentions.QueryTime.TryFindZone("UTC", out _).ShouldBeTrue();
     }
 
     [Fact]

@@ -51,7 +51,8 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var parameters = new MentionQueryParameters(Request.Query);
+        // Typed dates are the reader's days (decision 260), and the export link below says so to the API.
+        var parameters = new MentionQueryParameters(Request.Query, clock.GetUtcNow(), readerZone: ReaderOffset.DatesZone(Request));
         var filter = parameters.Filter();
         Sort = Request.Query.ContainsKey("sort") || filter.Query is not null ? parameters.Sort() : MentionSort.Newest;
         var pageSize = parameters.Integer("pageSize", MentionQueryParameters.DefaultPageSize, 1, MentionQueryParameters.MaxPageSize);
@@ -81,7 +82,7 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
         }
 
         var query = QueryWithout("cursor", "sort", "pageSize", "handler", "shown");
-        ExportUrl = "/api/mentions/export" + query;
+        ExportUrl = "/api/mentions/export" + (ReaderOffset.DatesParameter(Request) is { } zone ? query.Add(zone.Name, zone.Value) : query);
         if (cursor is not null)
         {
             FirstPageUrl = "/search" + QueryWithout("cursor", "shown");

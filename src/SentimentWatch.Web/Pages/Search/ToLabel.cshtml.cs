@@ -33,7 +33,7 @@ public sealed class ToLabelModel(IMentionIndex index, IWatchCatalog catalog, Tim
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var parameters = new MentionQueryParameters(Request.Query, clock.GetUtcNow());
+        var parameters = new MentionQueryParameters(Request.Query, clock.GetUtcNow(), readerZone: Web.Infrastructure.ReaderOffset.DatesZone(Request));
         var filter = IndexingApi.ToLabelFilter(parameters.Filter(), clock);
         Kind = parameters.QueueKind();
         if (parameters.Problems.Count > 0)

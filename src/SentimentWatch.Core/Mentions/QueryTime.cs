@@ -1,0 +1,135 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace SentimentWatch.Core.Mentions;
+
+/// <summary>
+/// How a query's period ends are read (decision 260), by mention searches, stats, exports and case metrics alike.
+/// A time with an offset or <c>Z</c> is that instant. A time without one is the reader's wall clock in the query's zone
+/// (UTC when none is given). A bare date is that day in the zone: as the start of a period its local midnight, as the
+/// end of one (<c>to</c>) the next local midnight, so <c>from=2026-11-05&amp;to=2026-11-05</c> is the whole of the 5th,
+/// as an analyst who types one day in both boxes means. Before, both were UTC and a bare <c>to</c> excluded its day: a
+/// reader in Beijing who asked for the 5th got 08:00 on the 5th to 08:00 on the 6th, or a refusal.
+/// </summary>
+public static class QueryTime
+{
+    /// <summary>
+    /// Reads <paramref name="text"/> in <paramref name="zone"/>. A date or time outside what <see cref="DateTimeOffset"/>
+    /// holds once placed in the zone comes back as its minimum or maximum, which the query's bounds then refuse by name.
+    /// </summary>
+    public static bool TryRead(string text, TimeZoneInfo zone, bool periodEnd, out DateTimeOffset value)
+    {
+        value = default;
+        var s = text.Trim();
+        if (!DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var exact))
+        {
+            return false;
+        }
+
+        // RoundtripKind says whether the text named a zone: Unspecified means it did not.
+        if (!DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var wall)
+            || wall.Kind != DateTimeKind.Unspecified)
+        {
+            value = exact;
+            return true;
+        }
+
+        var dateOnly = !s.Contains(':', StringComparison.Ordinal);
+        if (dateOnly && periodEnd)
+        {
+            if (wall.Date == DateTime.MaxValue.Date)
+            {
+                value = DateTimeOffset.MaxValue;
+                return true;
+            }
+
+            wall = wall.Date.AddDays(1);
+        }
+
+        value = AtLocal(wall, zone);
+        return true;
+    }
+
+    /// <summary>
+    /// The first instant whose wall clock in <paramref name="zone"/> reads <paramref name="wall"/>: of a time the clocks
+    /// repeat (they went back), the first of the two; of a time they skip (they went forward, in some zones at midnight),
+    /// the first instant after the gap, when the local day or hour really starts.
+    /// </summary>
+    public static DateTimeOffset AtLocal(DateTime wall, TimeZoneInfo zone)
+    {
+        wall = DateTime.SpecifyKind(wall, DateTimeKind.Unspecified);
+        try
+        {
+            if (zone.IsAmbiguousTime(wall))
+            {
+                return new DateTimeOffset(wall, zone.GetAmbiguousTimeOffsets(wall).Max());
+            }
+
+            if (!zone.IsInvalidTime(wall))
+            {
+                return new DateTimeOffset(wall, zone.GetUtcOffset(wall));
+            }
+
+            // In the gap: between the instants the wall time would be at the offsets on either side, find where the
+            // local clock first reaches it (a transition falls on a whole second).
+            var before = zone.GetUtcOffset(wall.AddDays(-1));
+            var after = zone.GetUtcOffset(wall.AddDays(1));
+            var lo = (wall.Ticks - Math.Max(before.Ticks, after.Ticks)) / TimeSpan.TicksPerSecond;
+            var hi = (wall.Ticks - Math.Min(before.Ticks, after.Ticks)) / TimeSpan.TicksPerSecond;
+            while (hi - lo > 1)
+            {
+                var mid = lo + ((hi - lo) / 2);
+                var local = TimeZoneInfo.ConvertTimeFromUtc(new DateTime(mid * TimeSpan.TicksPerSecond, DateTimeKind.Utc), zone);
+                if (local < wall)
+                {
+                    lo = mid;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            var instant = new DateTimeOffset(hi * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+            return instant.ToOffset(zone.GetUtcOffset(instant));
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // Placed in the zone the wall time leaves DateTimeOffset's range (0001-01-01 at +14:00): the range's end.
+            return wall.Year < 5000 ? DateTimeOffset.MinValue : DateTimeOffset.MaxValue;
+        }
+    }
+
+    /// <summary>
+    /// A zone a query may name: an IANA region id (America/New_York, Asia/Shanghai, UTC) or a Windows id .NET resolves, that
+    /// Elasticsearch's Java also knows. The host's zoneinfo folder holds more files than zones (posix/…, right/…, posixrules,
+    /// localtime, Factory): .NET would load them and the cluster would refuse them with a 500, so they are not zones here;
+    /// nor is anything with a dot (no path can be named).
+    /// </summary>
+    public static bool TryFindZone(string? id, [NotNullWhen(true)] out TimeZoneInfo? zone)
+    {
+        zone = null;
+        if (id is not { Length: > 0 and <= 64 }
+            || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '-' or '+' or ' ')
+            || id.StartsWith('/') || id.EndsWith('/') || id.Contains("//", StringComparison.Ordinal)
+            || id.StartsWith("posix/", StringComparison.Ordinal) || id.StartsWith("right/", StringComparison.Ordinal)
+            || id is "posixrules" or "localtime" or "Factory")
+        {
+            return false;
+        }
+
+        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone);
+    }
+
+    /// <summary>A zone at a fixed offset from UTC (the stats' <c>utcOffset</c>, a reader whose browser gave no zone).</summary>
+    public static TimeZoneInfo Fixed(TimeSpan offset)
+    {
+        if (offset == TimeSpan.Zero)
+        {
+            return TimeZoneInfo.Utc;
+        }
+
+        var name = "UTC" + (offset < TimeSpan.Zero ? "-" : "+") + offset.ToString(@"hh\:mm", CultureInfo.InvariantCulture);
+        return TimeZoneInfo.CreateCustomTimeZone(name, offset, name, name);
+    }
+}

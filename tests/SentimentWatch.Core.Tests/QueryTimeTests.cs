@@ -1,0 +1,97 @@
+using SentimentWatch.Core.Mentions;
+using Shouldly;
+
+namespace SentimentWatch.Core.Tests;
+
+/// <summary>Decision 260: a query's dates are the reader's days, and a bare date as the end of a period includes its day.</summary>
+public sealed class QueryTimeTests
+{
+    private static TimeZoneInfo Zone(string id) => TimeZoneInfo.FindSystemTimeZoneById(id);
+
+    private static DateTimeOffset Read(string text, string zone, bool periodEnd = false)
+    {
+        QueryTime.TryRead(text, Zone(zone), periodEnd, out var value).ShouldBeTrue(text);
+        return value;
+    }
+
+    [Fact]
+    public void ABareDate_IsTheReadersMidnight_AndAsTheEndTheNextOne()
+    {
+        Read("2026-11-05", "Asia/Shanghai").ShouldBe(new DateTimeOffset(2026, 11, 4, 16, 0, 0, TimeSpan.Zero));
+        Read("2026-11-05", "Asia/Shanghai", periodEnd: true).ShouldBe(new DateTimeOffset(2026, 11, 5, 16, 0, 0, TimeSpan.Zero));
+        Read("2026-11-05", "UTC").ShouldBe(new DateTimeOffset(2026, 11, 5, 0, 0, 0, TimeSpan.Zero));
+        Read("2026-11-05", "UTC", periodEnd: true).ShouldBe(new DateTimeOffset(2026, 11, 6, 0, 0, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void ADayAcrossTheClockChange_Is25HoursInNewYork()
+    {
+        var from = Read("2026-11-01", "America/New_York");
+        var to = Read("2026-11-01", "America/New_York", periodEnd: true);
+
+        from.ShouldBe(new DateTimeOffset(2026, 11, 1, 4, 0, 0, TimeSpan.Zero));
+        (to - from).ShouldBe(TimeSpan.FromHours(25));
+    }
+
+    [Fact]
+    public void ATimeWithAnOffsetOrZ_IsThatInstant_InAnyZone()
+    {
+        Read("2026-11-05T08:00:00+08:00", "America/New_York").ShouldBe(new DateTimeOffset(2026, 11, 5, 0, 0, 0, TimeSpan.Zero));
+        Read("2026-11-05T08:00:00Z", "Asia/Shanghai", periodEnd: true).ShouldBe(new DateTimeOffset(2026, 11, 5, 8, 0, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void ATimeWithoutAnOffset_IsTheZonesWallClock_AndNotWidenedAsAnEnd()
+    {
+        Read("2026-11-05T09:30", "Asia/Shanghai").ShouldBe(new DateTimeOffset(2026, 11, 5, 1, 30, 0, TimeSpan.Zero));
+        Read("2026-11-05T09:30:00", "Asia/Shanghai", periodEnd: true).ShouldBe(new DateTimeOffset(2026, 11, 5, 1, 30, 0, TimeSpan.Zero));
+        Read("2026-11-05 00:00", "Asia/Shanghai", periodEnd: true).ShouldBe(new DateTimeOffset(2026, 11, 4, 16, 0, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void ARepeatedWallTime_IsTheFirstOfTheTwo()
+    {
+        // 01:30 on 1 November 2026 happens at 05:30Z (EDT) and again at 06:30Z (EST).
+        Read("2026-11-01T01:30", "America/New_York").ShouldBe(new DateTimeOffset(2026, 11, 1, 5, 30, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void ASkippedWallTime_IsTheFirstInstantAfterTheGap()
+    {
+        // New York skips 02:00-03:00 on 8 March 2026: 02:30 is read as 03:00 EDT, 07:00Z.
+        Read("2026-03-08T02:30", "America/New_York").ShouldBe(new DateTimeOffset(2026, 3, 8, 7, 0, 0, TimeSpan.Zero));
+
+        // Santiago springs forward at midnight: 6 September 2026 starts at 01:00 local, 04:00Z.
+        var day = Read("2026-09-06", "America/Santiago");
+        day.ShouldBe(new DateTimeOffset(2026, 9, 6, 4, 0, 0, TimeSpan.Zero));
+        day.Offset.ShouldBe(TimeSpan.FromHours(-3));
+        Read("2026-09-05", "America/Santiago", periodEnd: true).ShouldBe(day);
+    }
+
+    [Fact]
+    public void AFixedOffsetZone_ReadsDatesAtThatOffset()
+    {
+        QueryTime.TryRead("2026-11-05", QueryTime.Fixed(TimeSpan.FromHours(-5.5)), periodEnd: false, out var value).ShouldBeTrue();
+        value.ShouldBe(new DateTimeOffset(2026, 11, 5, 5, 30, 0, TimeSpan.Zero));
+        QueryTime.Fixed(TimeSpan.Zero).ShouldBe(TimeZoneInfo.Utc);
+        QueryTime.Fixed(TimeSpan.FromHours(8)).Id.ShouldBe("UTC+08:00");
+    }
+
+    [Theory]
+    [InlineData("yesterday")]
+    [InlineData("2026-02-30")]
+    [InlineData("")]
+    public void NoDate_IsNotRead(string text) =>
+        QueryTime.TryRead(text, Zone("Asia/Shanghai"), periodEnd: false, out _).ShouldBeFalse();
+
+    [Fact]
+    public void DatesAtTheEdgesOfTheCalendar_ComeBackAsItsEnds_NotAsAnException()
+    {
+        QueryTime.TryRead("9999-12-31", Zone("Asia/Shanghai"), periodEnd: true, out var end).ShouldBeTrue();
+        end.ShouldBe(DateTimeOffset.MaxValue);
+        QueryTime.TryRead("0001-01-01", Zone("Pacific/Kiritimati"), periodEnd: false, out var start).ShouldBeTrue();
+        start.ShouldBe(DateTimeOffset.MinValue);
+        QueryTime.TryRead("9999-12-31T23:00", Zone("Pacific/Pago_Pago"), periodEnd: false, out var late).ShouldBeTrue();
+        late.ShouldBe(DateTimeOffset.MaxValue);
+    }
+}
