@@ -10,8 +10,8 @@ public sealed class QueryTimeTests
 
     private static DateTimeOffset Read(string text, string zone, bool periodEnd = false)
     {
-        QueryTime.TryRead(text, Zone(zone), periodEnd, out var value).ShouldBeTrue(text);
-        return value;
+        QueryTime.TryRead(text, Zone(zone), periodEnd, out var reading).ShouldBeTrue(text);
+        return reading.Instant;
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class QueryTimeTests
     public void AFixedOffsetZone_ReadsDatesAtThatOffset()
     {
         QueryTime.TryRead("2026-11-05", QueryTime.Fixed(TimeSpan.FromHours(-5.5)), periodEnd: false, out var value).ShouldBeTrue();
-        value.ShouldBe(new DateTimeOffset(2026, 11, 5, 5, 30, 0, TimeSpan.Zero));
+        value.Instant.ShouldBe(new DateTimeOffset(2026, 11, 5, 5, 30, 0, TimeSpan.Zero));
         QueryTime.Fixed(TimeSpan.Zero).ShouldBe(TimeZoneInfo.Utc);
         QueryTime.Fixed(TimeSpan.FromHours(8)).Id.ShouldBe("UTC+08:00");
     }
@@ -81,6 +81,8 @@ public sealed class QueryTimeTests
     [InlineData("yesterday")]
     [InlineData("2026-02-30")]
     [InlineData("")]
+    [InlineData("08:00")]
+    [InlineData("8 PM")]
     public void NoDate_IsNotRead(string text) =>
         QueryTime.TryRead(text, Zone("Asia/Shanghai"), periodEnd: false, out _).ShouldBeFalse();
 
@@ -88,10 +90,61 @@ public sealed class QueryTimeTests
     public void DatesAtTheEdgesOfTheCalendar_ComeBackAsItsEnds_NotAsAnException()
     {
         QueryTime.TryRead("9999-12-31", Zone("Asia/Shanghai"), periodEnd: true, out var end).ShouldBeTrue();
-        end.ShouldBe(DateTimeOffset.MaxValue);
+        end.Instant.ShouldBe(DateTimeOffset.MaxValue);
+        QueryTime.TryRead("9999-12", Zone("Asia/Shanghai"), periodEnd: true, out var month).ShouldBeTrue();
+        month.Instant.ShouldBe(DateTimeOffset.MaxValue);
         QueryTime.TryRead("0001-01-01", Zone("Pacific/Kiritimati"), periodEnd: false, out var start).ShouldBeTrue();
-        start.ShouldBe(DateTimeOffset.MinValue);
+        start.Instant.ShouldBe(DateTimeOffset.MinValue);
         QueryTime.TryRead("9999-12-31T23:00", Zone("Pacific/Pago_Pago"), periodEnd: false, out var late).ShouldBeTrue();
-        late.ShouldBe(DateTimeOffset.MaxValue);
+        late.Instant.ShouldBe(DateTimeOffset.MaxValue);
+    }
+
+    /// <summary>A time written without a colon is a time all the same; only a date alone is widened to its day's end.</summary>
+    [Fact]
+    public void ATimeWithoutAColon_IsNotWidenedAsADate()
+    {
+        QueryTime.TryRead("2026-11-05 8 PM", Zone("UTC"), periodEnd: true, out var evening).ShouldBeTrue();
+        evening.Instant.ShouldBe(new DateTimeOffset(2026, 11, 5, 20, 0, 0, TimeSpan.Zero));
+        evening.IsDate.ShouldBeFalse();
+        QueryTime.TryRead("2026-11-05T00:00", Zone("UTC"), periodEnd: true, out var midnight).ShouldBeTrue();
+        midnight.Instant.ShouldBe(new DateTimeOffset(2026, 11, 5, 0, 0, 0, TimeSpan.Zero));
+        QueryTime.TryRead("Thu, 05 Nov 2026", Zone("UTC"), periodEnd: true, out var written).ShouldBeTrue();
+        written.Instant.ShouldBe(new DateTimeOffset(2026, 11, 6, 0, 0, 0, TimeSpan.Zero));
+        written.IsDate.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void AMonth_IsItsFirstDay_AndAsTheEndTheFirstOfTheNext()
+    {
+        Read("2026-11", "Asia/Shanghai").ShouldBe(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8)));
+        Read("2026-12", "Asia/Shanghai", periodEnd: true).ShouldBe(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)));
+        QueryTime.TryRead("2026-11", Zone("UTC"), periodEnd: true, out var november).ShouldBeTrue();
+        november.TypedDay.ShouldBe(new DateOnly(2026, 11, 30));
+    }
+
+    /// <summary>The query window's ends are days as its refusal names them: a reader's own first and last days are in it.</summary>
+    [Fact]
+    public void TheQueryWindow_TakesTheReadersFirstAndLastDays_AndKeepsTheirInstantsInside()
+    {
+        var window = new MentionDateOptions();
+        var now = new DateTimeOffset(2026, 12, 7, 14, 45, 0, TimeSpan.Zero);
+        var shanghai = Zone("Asia/Shanghai");
+
+        QueryTime.TryRead("2000-01-01", shanghai, periodEnd: false, out var first).ShouldBeTrue();
+        window.TryBound(first, now, out var from).ShouldBeTrue();
+        from.ShouldBe(window.EarliestPublishedAt);
+
+        QueryTime.TryRead("2027-12-08", shanghai, periodEnd: true, out var last).ShouldBeTrue();
+        window.TryBound(last, now, out var to).ShouldBeTrue();
+        to.ShouldBe(window.QueryLatest(now));
+
+        QueryTime.TryRead("2027-12-09", shanghai, periodEnd: false, out var after).ShouldBeTrue();
+        window.TryBound(after, now, out _).ShouldBeFalse();
+        QueryTime.TryRead("1999-12-31", shanghai, periodEnd: true, out var before).ShouldBeTrue();
+        window.TryBound(before, now, out _).ShouldBeFalse();
+
+        // An instant with an offset is checked as it is.
+        QueryTime.TryRead("1999-12-31T23:59:59Z", shanghai, periodEnd: false, out var instant).ShouldBeTrue();
+        window.TryBound(instant, now, out _).ShouldBeFalse();
     }
 }

@@ -22,9 +22,12 @@ public sealed class ChartSpecTests
 
         (second - first).ShouldBe(TimeSpan.FromHours(25));
         var zoom = spec.Zoom.ShouldNotBeNull();
-        zoom[0].ShouldBe([first.ToString("O"), second.ToString("O")]);
-        zoom[1].ShouldBe([second.ToString("O"), third.ToString("O")]);
-        zoom[2].ShouldBe([third.ToString("O"), (third + TimeSpan.FromDays(1)).ToString("O")], "the last bar ends a day on");
+        zoom[0].ShouldBe([ChartSpec.ZoomText(first), ChartSpec.ZoomText(second)]);
+        zoom[1].ShouldBe([ChartSpec.ZoomText(second), ChartSpec.ZoomText(third)]);
+        zoom[2].ShouldBe([ChartSpec.ZoomText(third), ChartSpec.ZoomText(third + TimeSpan.FromDays(1))], "the last bar ends a day on");
+
+        // As the From and To boxes show it (decision 260): to the minute, in the bucket's offset.
+        zoom[0].ShouldBe(["2026-11-01T00:00-04:00", "2026-11-02T00:00-05:00"]);
     }
 
     [Fact]
@@ -35,6 +38,6 @@ public sealed class ChartSpecTests
 
         var zoom = ChartSpec.SentimentHistogram([Bucket(first), Bucket(later)], StatsInterval.Day, s => s, zoom: true).Zoom.ShouldNotBeNull();
 
-        zoom[0].ShouldBe([first.ToString("O"), first.AddDays(1).ToString("O")]);
+        zoom[0].ShouldBe([ChartSpec.ZoomText(first), ChartSpec.ZoomText(first.AddDays(1))]);
     }
 }

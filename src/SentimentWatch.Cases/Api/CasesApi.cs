@@ -326,16 +326,17 @@ public static class CasesApi
         var to = now;
         var from = now - TimeSpan.FromDays(30);
 
-        // Dates without an offset are read in timeZone (UTC when not given), and a bare date as 'to' includes its day (decision 260).
+        // Dates without an offset are read in timeZone (UTC when not given), and a date as 'to' includes its day (decision 260).
         TimeZoneInfo? found = null;
         var zoneText = http.Request.Query["timeZone"].ToString().Trim();
         if (zoneText.Length > 0 && !QueryTime.TryFindZone(zoneText, out found))
         {
+            // The dates are still read (in UTC) so one 400 names every bad parameter.
             errors["timeZone"] = [$"timeZone must be an IANA time zone such as Asia/Shanghai or America/New_York (was '{ProblemText.Quote(zoneText)}')"];
-            return (from, to, errors);
         }
 
         var zone = found ?? TimeZoneInfo.Utc;
+        var toIsDate = false;
         foreach (var (field, setter) in new (string, Action<DateTimeOffset>)[] { ("from", v => from = v), ("to", v => to = v) })
         {
             var raw = http.Request.Query[field].ToString();
@@ -344,23 +345,27 @@ public static class CasesApi
                 continue;
             }
 
-            if (!QueryTime.TryRead(raw, zone, periodEnd: field == "to", out var value))
+            if (!QueryTime.TryRead(raw, zone, periodEnd: field == "to", out var reading))
             {
                 errors[field] = [$"{field} must be an ISO 8601 date or time (was '{ProblemText.Quote(raw)}')"];
             }
-            else if (!dates.AllowsInQuery(value, now))
+            else if (!dates.TryBound(reading, now, out var value))
             {
                 errors[field] = [$"{field} must be from {dates.EarliestPublishedAt:yyyy-MM-dd} to {dates.QueryLatest(now):yyyy-MM-dd} (was '{ProblemText.Quote(raw)}')"];
             }
             else
             {
                 setter(value);
+                toIsDate |= field == "to" && reading.IsDate;
             }
         }
 
         if (errors.Count == 0 && to <= from)
         {
-            errors["to"] = [$"to ({to:O}) must be after from ({from:O})"];
+            // Said with the texts given where there are some: a date as 'to' is read as the next midnight, which nobody typed.
+            string Given(string field, DateTimeOffset value) =>
+                http.Request.Query[field].ToString() is { Length: > 0 } raw ? ProblemText.Quote(raw) : value.ToString("O", CultureInfo.InvariantCulture);
+            errors["to"] = [$"to ({Given("to", to)}) must be after from ({Given("from", from)})" + (toIsDate ? "; a date as 'to' includes its day" : "")];
         }
 
         return (from, to, errors);

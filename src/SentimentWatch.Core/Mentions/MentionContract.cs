@@ -321,4 +321,30 @@ public sealed class MentionDateOptions
 
     /// <summary>Whether a query may name <paramref name="value"/>: from <see cref="EarliestPublishedAt"/> to <see cref="QueryLatest"/>.</summary>
     public bool AllowsInQuery(DateTimeOffset value, DateTimeOffset now) => value >= EarliestPublishedAt && value <= QueryLatest(now);
+
+    /// <summary>
+    /// Whether a query may name what <paramref name="reading"/> read, and the instant it stands for. An instant with an offset
+    /// must lie in the window (<see cref="AllowsInQuery"/>). A date or time the reader typed in their own zone (decision 260)
+    /// is checked by the day typed against the window's first and last days, as the refusal names them, and its instant is
+    /// then kept inside the window: in Shanghai 2000-01-01 starts at 16:00 UTC the day before, and a 'to' on the last day
+    /// ends at the next midnight.
+    /// </summary>
+    public bool TryBound(QueryTime.Reading reading, DateTimeOffset now, out DateTimeOffset value)
+    {
+        var earliest = EarliestPublishedAt;
+        var latest = QueryLatest(now);
+        value = reading.Instant;
+        if (reading.TypedDay is not { } day)
+        {
+            return AllowsInQuery(value, now);
+        }
+
+        if (day < DateOnly.FromDateTime(earliest.UtcDateTime) || day > DateOnly.FromDateTime(latest.UtcDateTime))
+        {
+            return false;
+        }
+
+        value = value < earliest ? earliest : value > latest ? latest : value;
+        return true;
+    }
 }

@@ -14,14 +14,30 @@ namespace SentimentWatch.Core.Mentions;
 public static class QueryTime
 {
     /// <summary>
-    /// Reads <paramref name="text"/> in <paramref name="zone"/>. A date or time outside what <see cref="DateTimeOffset"/>
-    /// holds once placed in the zone comes back as its minimum or maximum, which the query's bounds then refuse by name.
+    /// What a query's date or time was read as: the instant; for a text without an offset, the day the reader typed (the
+    /// last day it covers when it ends a period), which the query window is checked against (<see
+    /// cref="MentionDateOptions.TryBound"/>); and whether it was a date without a time (a day, or a month as <c>2026-11</c>).
     /// </summary>
-    public static bool TryRead(string text, TimeZoneInfo zone, bool periodEnd, out DateTimeOffset value)
+    public readonly record struct Reading(DateTimeOffset Instant, DateOnly? TypedDay, bool IsDate);
+
+    /// <summary>
+    /// Reads <paramref name="text"/> in <paramref name="zone"/>: false when it is no date or time (a time without a date,
+    /// <c>08:00</c>, is none: whose today it meant is a guess). A month (<c>2026-11</c>) is its first day, and as the end
+    /// of a period the first day of the next. A date or time outside what <see cref="DateTimeOffset"/> holds once placed
+    /// in the zone comes back as its minimum or maximum, which the query window then refuses by name.
+    /// </summary>
+    public static bool TryRead(string text, TimeZoneInfo zone, bool periodEnd, out Reading reading)
     {
-        value = default;
+        reading = default;
         var s = text.Trim();
         if (!DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var exact))
+        {
+            return false;
+        }
+
+        // Parsed without today's date as the default, a text that names no date comes out in year 1.
+        if (DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.NoCurrentDateDefault | DateTimeStyles.RoundtripKind, out var undated)
+            && undated.Year == 1 && exact.Year != 1)
         {
             return false;
         }
@@ -30,23 +46,29 @@ public static class QueryTime
         if (!DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var wall)
             || wall.Kind != DateTimeKind.Unspecified)
         {
-            value = exact;
+            reading = new Reading(exact, null, false);
             return true;
         }
 
-        var dateOnly = !s.Contains(':', StringComparison.Ordinal);
-        if (dateOnly && periodEnd)
+        // A date without a time: DateOnly takes "2026-11-05T00:00" too, so a colon (a time written out) rules it out.
+        var isMonth = System.Text.RegularExpressions.Regex.IsMatch(s, @"^\d{4}-\d{1,2}$");
+        var isDate = isMonth || (!s.Contains(':', StringComparison.Ordinal) && DateOnly.TryParse(s, CultureInfo.InvariantCulture, out _));
+        var typed = DateOnly.FromDateTime(wall);
+        if (isDate && periodEnd)
         {
-            if (wall.Date == DateTime.MaxValue.Date)
+            var next = isMonth ? typed.AddDays(1 - typed.Day) : typed;
+            if (next >= (isMonth ? new DateOnly(9999, 12, 1) : new DateOnly(9999, 12, 31)))
             {
-                value = DateTimeOffset.MaxValue;
+                reading = new Reading(DateTimeOffset.MaxValue, DateOnly.MaxValue, true);
                 return true;
             }
 
-            wall = wall.Date.AddDays(1);
+            next = isMonth ? next.AddMonths(1) : next.AddDays(1);
+            typed = next.AddDays(-1);
+            wall = next.ToDateTime(TimeOnly.MinValue);
         }
 
-        value = AtLocal(wall, zone);
+        reading = new Reading(AtLocal(wall, zone), typed, isDate);
         return true;
     }
 

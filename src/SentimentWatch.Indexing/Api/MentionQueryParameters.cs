@@ -22,6 +22,7 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
     private bool zoneRead;
     private TimeZoneInfo? zone;
     private TimeSpan offset;
+    private bool offsetGiven;
 
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 200;
@@ -36,11 +37,12 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
     {
         ReadZone();
         var from = Time("from");
-        var to = Time("to");
+        var to = Time("to", out var toIsDate);
         if (from is not null && to is not null && from >= to)
         {
-            // Said with the texts given: a bare 'to' is read as the next midnight, which the reader never typed.
-            Fail("to", ParameterCodes.ToNotAfterFrom, $"'to' ({Text("to")}) must be after 'from' ({Text("from")}); a date as 'to' includes its day.", Text("to")!, Text("from")!);
+            // Said with the texts given: a date as 'to' is read as the next midnight, which the reader never typed.
+            var message = $"'to' ({Text("to")}) must be after 'from' ({Text("from")})" + (toIsDate ? "; a date as 'to' includes its day." : ".");
+            Fail("to", ParameterCodes.ToNotAfterFrom, message, Text("to")!, Text("from")!);
         }
 
         SentimentLabel? sentiment = null;
@@ -125,11 +127,21 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
         return zone;
     }
 
+    /// <summary>Whether the query names its own zone (<c>timeZone</c> or <c>utcOffset</c>, even +00:00), over the reader's.</summary>
+    public bool NamesZone
+    {
+        get
+        {
+            ReadZone();
+            return zone is not null || offsetGiven;
+        }
+    }
+
     /// <summary>The zone dates without an offset are read in (decision 260).</summary>
     public TimeZoneInfo DateZone()
     {
         ReadZone();
-        return zone ?? (offset != TimeSpan.Zero ? QueryTime.Fixed(offset) : readerZone ?? TimeZoneInfo.Utc);
+        return zone ?? (offsetGiven ? QueryTime.Fixed(offset) : readerZone ?? TimeZoneInfo.Utc);
     }
 
     /// <summary><c>timeZone</c> and <c>utcOffset</c>, read and refused once whichever asks first (the filter's dates or the stats).</summary>
@@ -150,6 +162,7 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
             if (TimeSpan.TryParseExact(body, @"hh\:mm", CultureInfo.InvariantCulture, out var parsed) && StatsBuckets.IsUtcOffset(parsed))
             {
                 offset = negative ? -parsed : parsed;
+                offsetGiven = true;
             }
             else
             {
@@ -174,6 +187,7 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
             Fail("timeZone", ParameterCodes.TimeZoneAndUtcOffset, message, text, offsetText);
             Fail("utcOffset", ParameterCodes.TimeZoneAndUtcOffset, message, text, offsetText);
             offset = TimeSpan.Zero;
+            offsetGiven = false;
             return;
         }
 
@@ -218,20 +232,23 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
         return null;
     }
 
-    private DateTimeOffset? Time(string name)
+    private DateTimeOffset? Time(string name) => Time(name, out _);
+
+    private DateTimeOffset? Time(string name, out bool isDate)
     {
+        isDate = false;
         if (Text(name) is not { } text)
         {
             return null;
         }
 
-        // A time without an offset is the query's zone's wall clock; a bare date 'to' includes its day (decision 260).
-        if (QueryTime.TryRead(text, DateZone(), periodEnd: name == "to", out var value))
+        // A time without an offset is the query's zone's wall clock; a date as 'to' includes its day (decision 260).
+        if (QueryTime.TryRead(text, DateZone(), periodEnd: name == "to", out var reading))
         {
             // Bounded like publish times, with a year's slack ahead (MentionDateOptions.QueryLatest).
             var window = dates ?? MentionDateOptions.Default;
             var at = now ?? DateTimeOffset.UtcNow;
-            if (!window.AllowsInQuery(value, at))
+            if (!window.TryBound(reading, at, out var value))
             {
                 var earliest = window.EarliestPublishedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 var latest = window.QueryLatest(at).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -239,6 +256,7 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
                 return null;
             }
 
+            isDate = reading.IsDate;
             return value;
         }
 

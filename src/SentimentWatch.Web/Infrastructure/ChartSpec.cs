@@ -42,7 +42,7 @@ public sealed record ChartSpec
             Interval = interval.ToString().ToLowerInvariant(),
             Stacked = true,
             Datasets = [.. Sentiments.Select(s => new ChartSeries(label(s), [.. buckets.Select(b => (double)b.Groups.GetValueOrDefault(s))], s))],
-            Zoom = zoom ? [.. buckets.Select((b, i) => new[] { b.Start.ToString("O"), End(buckets, i, width).ToString("O") })] : null,
+            Zoom = zoom ? [.. buckets.Select((b, i) => new[] { ZoomText(b.Start), ZoomText(End(buckets, i, width)) })] : null,
         };
     }
 
@@ -58,6 +58,12 @@ public sealed record ChartSpec
             ? buckets[index + 1].Start
             : start + width;
     }
+
+    /// <summary>
+    /// A zoom's end as the search's From and To boxes show it: the instant to the minute in the bucket's own offset
+    /// (2026-11-05T00:00+08:00), not the round-trip form with seven zeros of fractions (decision 260).
+    /// </summary>
+    public static string ZoomText(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mmzzz", System.Globalization.CultureInfo.InvariantCulture);
 
     public static TimeSpan Width(StatsInterval interval) => interval switch
     {

@@ -28,6 +28,8 @@ public static class ParameterText
         "language" => t["Language"],
         "pageSize" or "size" => t["Page size"],
         "cursor" or "shown" => t["Page"],
+        "timeZone" => t["Time zone"],
+        "utcOffset" => t["UTC offset"],
         _ => name,
     };
 

@@ -38,7 +38,8 @@ public static class ReaderOffset
     /// </summary>
     public static (string Name, string Value)? DatesParameter(HttpRequest request)
     {
-        if (request.Query.ContainsKey("timeZone") || request.Query.ContainsKey("utcOffset"))
+        // Read as the parameter reader reads them: an empty value is no value (and the link drops it).
+        if (!string.IsNullOrWhiteSpace(request.Query["timeZone"]) || !string.IsNullOrWhiteSpace(request.Query["utcOffset"]))
         {
             return null;
         }

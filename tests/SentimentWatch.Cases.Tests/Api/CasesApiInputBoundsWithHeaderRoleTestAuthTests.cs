@@ -110,6 +110,13 @@ public sealed class CasesApiInputBoundsWithHeaderRoleTestAuthTests : IDisposable
         var export = await client.GetStringAsync($"/api/cases/export?from={localDay}&to={localDay}&timeZone=Asia/Shanghai");
         export.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2, "a header and the one case");
         (await RefusedAsync(await client.GetAsync("/api/cases/metrics?timeZone=posix/Asia/Shanghai"), "timeZone")).ShouldContain("IANA");
+
+        // One 400 names every bad parameter; a period that ends before it starts is said with the texts given.
+        var both = await client.GetAsync("/api/cases/metrics?timeZone=Mars/Base&from=yesterday");
+        both.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        JsonDocument.Parse(await both.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order().ShouldBe(["from", "timeZone"]);
+        (await RefusedAsync(await client.GetAsync($"/api/cases/metrics?from={localDay}&to={dayBefore}&timeZone=Asia/Shanghai"), "to"))
+            .ShouldBe($"to ({dayBefore}) must be after from ({localDay}); a date as 'to' includes its day");
     }
 
     [Fact]

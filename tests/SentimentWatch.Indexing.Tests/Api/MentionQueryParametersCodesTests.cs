@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using SentimentWatch.Core.Mentions;
 using SentimentWatch.Indexing.Api;
 
 namespace SentimentWatch.Indexing.Tests.Api;
@@ -44,6 +45,49 @@ public sealed class MentionQueryParametersCodesTests
         problem.Code.ShouldBe(ParameterCodes.ToNotAfterFrom);
         problem.Arguments.ShouldBe(["2026-11-01", "2026-11-05"]);
         problem.Message.ShouldBe("'to' (2026-11-01) must be after 'from' (2026-11-05); a date as 'to' includes its day.");
+    }
+
+    [Fact]
+    public void ToNotAfterFrom_BetweenTwoInstants_SaysNothingOfDays()
+    {
+        var parameters = Read(("from", "2026-11-05T08:00:00Z"), ("to", "2026-11-05T08:00:00Z"));
+        parameters.Filter();
+
+        parameters.Problems.ShouldHaveSingleItem().Message.ShouldBe("'to' (2026-11-05T08:00:00Z) must be after 'from' (2026-11-05T08:00:00Z).");
+    }
+
+    /// <summary>
+    /// Decision 260: the query's own zone wins over the console reader's, even UTC itself (+00:00), and an empty parameter is
+    /// none (the review of decision 260: +00:00 was taken for "not given" and the page read the reader's days).
+    /// </summary>
+    [Fact]
+    public void TheQuerysOwnZone_EvenUtc_WinsOverTheReaders()
+    {
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        MentionQueryParameters WithReader(params (string Name, string Value)[] query) =>
+            new(new QueryCollection(query.ToDictionary(q => q.Name, q => new StringValues(q.Value))), Now, readerZone: shanghai);
+
+        var utc = WithReader(("from", "2026-11-05"), ("utcOffset", "+00:00"));
+        utc.Filter().From.ShouldBe(new DateTimeOffset(2026, 11, 5, 0, 0, 0, TimeSpan.Zero));
+        utc.NamesZone.ShouldBeTrue();
+
+        var reader = WithReader(("from", "2026-11-05"), ("utcOffset", ""), ("timeZone", " "));
+        reader.Filter().From.ShouldBe(new DateTimeOffset(2026, 11, 5, 0, 0, 0, TimeSpan.FromHours(8)));
+        reader.NamesZone.ShouldBeFalse();
+        reader.Problems.ShouldBeEmpty();
+
+        var newYork = WithReader(("from", "2026-11-05"), ("timeZone", "America/New_York"));
+        newYork.Filter().From.ShouldBe(new DateTimeOffset(2026, 11, 5, 0, 0, 0, TimeSpan.FromHours(-5)));
+    }
+
+    /// <summary>The window's last day, as the refusal names it, is searchable as a 'to' in the reader's zone too.</summary>
+    [Fact]
+    public void TheLastSearchableDay_AsTo_InTheReadersZone_IsTaken()
+    {
+        var parameters = Read(("to", "2027-12-07"), ("timeZone", "Asia/Shanghai"));
+
+        parameters.Filter().To.ShouldBe(MentionDateOptions.Default.QueryLatest(Now));
+        parameters.Problems.ShouldBeEmpty();
     }
 
     [Fact]

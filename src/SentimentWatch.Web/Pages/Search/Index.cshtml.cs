@@ -103,7 +103,16 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
         var to = filter.To ?? clock.GetUtcNow();
         var from = filter.From ?? to.AddDays(-90);
         var interval = ChartSpec.IntervalFor(to - from);
-        var stats = await index.StatsAsync(new MentionStatsRequest { Filter = filter with { From = from, To = to }, Interval = interval, GroupBy = MentionGroupBy.Sentiment, TopN = 1, UtcOffset = ReaderOffset.Of(Request), TimeZone = ReaderOffset.ZoneOf(Request) }, cancellationToken);
+        // Bars are cut in the zone the dates were read in: the query's own when it names one, else the reader's.
+        var stats = await index.StatsAsync(new MentionStatsRequest
+        {
+            Filter = filter with { From = from, To = to },
+            Interval = interval,
+            GroupBy = MentionGroupBy.Sentiment,
+            TopN = 1,
+            UtcOffset = parameters.NamesZone ? parameters.UtcOffset() : ReaderOffset.Of(Request),
+            TimeZone = parameters.NamesZone ? parameters.TimeZone() : ReaderOffset.ZoneOf(Request),
+        }, cancellationToken);
         var buckets = TrimEmptyEdges(stats.Histogram, filter.From is null);
         Histogram = new ChartView(
             "histogram",
