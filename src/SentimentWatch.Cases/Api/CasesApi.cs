@@ -278,15 +278,19 @@ public static class CasesApi
 
     private static async Task ExportAsync(HttpContext http, CaseQueries queries, IOptionsMonitor<CasesOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (from, to, errors) = Period(http, clock);
+        var (from, to, zone, errors) = PeriodIn(http, clock);
         if (errors.Count > 0)
         {
             await TypedResults.ValidationProblem(errors, title: "Some query parameters are not valid").ExecuteAsync(http);
             return;
         }
 
+        // Named by the period's first and last days where its dates were read (decision 260): November in Shanghai is
+        // cases-20261101-20261130, not the UTC days its instants fall on (31 October 16:00 to 30 November 16:00).
+        var firstDay = TimeZoneInfo.ConvertTime(from, zone);
+        var lastDay = TimeZoneInfo.ConvertTime(to > from ? to.AddTicks(-1) : to, zone);
         http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"cases-{from:yyyyMMdd}-{to:yyyyMMdd}.csv\"";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"cases-{firstDay:yyyyMMdd}-{lastDay:yyyyMMdd}.csv\"";
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024);
         await foreach (var line in queries.ExportAsync(from, to, Viewer(http.User, options.CurrentValue), cancellationToken))
         {
@@ -319,6 +323,13 @@ public static class CasesApi
     /// downstream can leave DateTimeOffset's range.
     /// </summary>
     private static (DateTimeOffset From, DateTimeOffset To, Dictionary<string, string[]> Errors) Period(HttpContext http, TimeProvider clock)
+    {
+        var (from, to, _, errors) = PeriodIn(http, clock);
+        return (from, to, errors);
+    }
+
+    /// <summary>The period and the zone its dates were read in (UTC when none was named).</summary>
+    private static (DateTimeOffset From, DateTimeOffset To, TimeZoneInfo Zone, Dictionary<string, string[]> Errors) PeriodIn(HttpContext http, TimeProvider clock)
     {
         var errors = new Dictionary<string, string[]>();
         var now = clock.GetUtcNow();
@@ -368,7 +379,7 @@ public static class CasesApi
             errors["to"] = [$"to ({Given("to", to)}) must be after from ({Given("from", from)})" + (toIsDate ? "; a date as 'to' includes its day" : "")];
         }
 
-        return (from, to, errors);
+        return (from, to, zone, errors);
     }
 
     private static async Task<(T? Body, IResult? Error)> ReadBodyAsync<T>(HttpContext http, bool optional)

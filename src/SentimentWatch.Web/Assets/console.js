@@ -116,7 +116,11 @@
     enhance(document);
     document.querySelectorAll("[data-refresh-url]").forEach(startRefresh);
     document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
-      s.addEventListener("change", function () { s.form.submit(); });
+      s.addEventListener("change", function () {
+        // A period chosen from the list replaces the dates typed beside it (data-clears names their ids).
+        (s.dataset.clears || "").split(" ").forEach(function (id) { const box = id && document.getElementById(id); if (box && s.value) box.value = ""; });
+        s.form.submit();
+      });
     });
   });
 })();

@@ -2,21 +2,46 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 using SentimentWatch.Cases.Workflow;
+using SentimentWatch.Core.Mentions;
+using SentimentWatch.Indexing.Api;
 using SentimentWatch.Web.Infrastructure;
 using SentimentWatch.Web.Pages.Shared;
 
 namespace SentimentWatch.Web.Pages.Cases;
 
-/// <summary>Case metrics over a period, grouped (CaseQueries.MetricsAsync, as GET /api/cases/metrics), with charts.</summary>
-public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, DisplayNames names, IStringLocalizer<ConsoleText> t) : PageModel
+/// <summary>
+/// Case metrics over a period, grouped (CaseQueries.MetricsAsync, as GET /api/cases/metrics), with charts. The period is the
+/// last 7, 30 or 90 days, or the reader's own From and To days (decision 260: read in the reader's zone, To includes its
+/// day), and the CSV export link covers the same period.
+/// </summary>
+public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, DisplayNames names, IStringLocalizer<ConsoleText> t, IOptions<MentionDateOptions> dateOptions) : PageModel
 {
     public static readonly string[] GroupChoices = ["category", "team", "agent", "watch"];
 
+    public static readonly int[] DayChoices = [7, 30, 90];
+
     [BindProperty(SupportsGet = true)] public int Days { get; set; } = 30;
     [BindProperty(SupportsGet = true)] public string? GroupBy { get; set; }
+    [BindProperty(SupportsGet = true)] public string? From { get; set; }
+    [BindProperty(SupportsGet = true)] public string? To { get; set; }
 
     public string Group => GroupChoices.Contains(GroupBy) ? GroupBy! : "category";
+
+    /// <summary>Whether the period is the reader's own days (From / To) rather than the last N days.</summary>
+    public bool Custom => !string.IsNullOrWhiteSpace(From) || !string.IsNullOrWhiteSpace(To);
+
+    /// <summary>The period shown: its first instant and its end (exclusive).</summary>
+    public DateTimeOffset PeriodStart { get; private set; }
+
+    public DateTimeOffset PeriodEnd { get; private set; }
+
+    /// <summary>The From / To values refused, said like the search's (<see cref="ParameterText"/>).</summary>
+    public IReadOnlyList<ParameterProblem> Problems { get; private set; } = [];
+
+    /// <summary>/api/cases/export for the period shown, in the reader's offset (the file is named by the reader's days).</summary>
+    public string ExportUrl { get; private set; } = "/api/cases/export";
 
     public CaseMetrics Metrics { get; private set; } = null!;
 
@@ -26,9 +51,20 @@ public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, Displa
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Days = Math.Clamp(Days, 1, 365);
-        var to = clock.GetUtcNow();
-        Metrics = await queries.MetricsAsync(to.AddDays(-Days), to, Group, cancellationToken);
+        Days = DayChoices.Contains(Days) ? Days : Math.Clamp(Days, 1, 365);
+        var now = clock.GetUtcNow();
+        (PeriodStart, PeriodEnd) = Custom ? ReadPeriod(now) : (now.AddDays(-Days), now);
+        if (Problems.Count > 0)
+        {
+            (PeriodStart, PeriodEnd) = (now.AddDays(-Days), now);
+        }
+
+        var zone = ReaderOffset.DatesZone(Request) ?? TimeZoneInfo.Utc;
+        string Instant(DateTimeOffset at) => Uri.EscapeDataString(TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
+        ExportUrl = $"/api/cases/export?from={Instant(PeriodStart)}&to={Instant(PeriodEnd)}"
+            + (ReaderOffset.ZoneOf(Request) is { } named ? "&timeZone=" + Uri.EscapeDataString(named.Id) : "");
+
+        Metrics = await queries.MetricsAsync(PeriodStart, PeriodEnd, Group, cancellationToken);
         if (Metrics.Groups.Count == 0)
         {
             return;
@@ -61,6 +97,49 @@ public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, Displa
                 new ChartSeries(t["Median resolution (min)"], [.. Metrics.Groups.Select(g => Math.Round(g.MedianResolutionMinutes ?? 0, 1))], "total"),
             ],
         }, t["Median response and resolution times per group"], "times-chart");
+    }
+
+    /// <summary>From / To in the reader's zone (decision 260), bounded as searches are; refusals go to <see cref="Problems"/>.</summary>
+    private (DateTimeOffset From, DateTimeOffset To) ReadPeriod(DateTimeOffset now)
+    {
+        var problems = new List<ParameterProblem>();
+        var zone = ReaderOffset.DatesZone(Request) ?? TimeZoneInfo.Utc;
+        var window = dateOptions.Value;
+        DateTimeOffset? Read(string name, string? text)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+
+            if (!QueryTime.TryRead(text, zone, periodEnd: name == "to", out var reading))
+            {
+                problems.Add(new ParameterProblem(name, ParameterCodes.NotADate, $"'{text}' is not a date or time.", [text]));
+                return null;
+            }
+
+            if (!window.TryBound(reading, now, out var value))
+            {
+                var earliest = window.EarliestPublishedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                var latest = window.QueryLatest(now).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                problems.Add(new ParameterProblem(name, ParameterCodes.OutsideSearchableRange, $"'{text}' is outside {earliest} to {latest}.", [text, earliest, latest]));
+                return null;
+            }
+
+            return value;
+        }
+
+        var from = Read("from", From);
+        var to = Read("to", To);
+        var end = to ?? now;
+        var start = from ?? end.AddDays(-30);
+        if (problems.Count == 0 && start >= end)
+        {
+            problems.Add(new ParameterProblem("to", ParameterCodes.ToNotAfterFrom, "'to' must be after 'from'.", [To ?? end.ToString("O"), From ?? start.ToString("O")]));
+        }
+
+        Problems = problems;
+        return (start, end);
     }
 
     public static string N(double? value, string format = "0.#") => value is { } v ? v.ToString(format, CultureInfo.CurrentCulture) : "–";
