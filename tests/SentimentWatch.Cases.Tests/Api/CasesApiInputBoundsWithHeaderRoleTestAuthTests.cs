@@ -111,6 +111,12 @@ public sealed class CasesApiInputBoundsWithHeaderRoleTestAuthTests : IDisposable
         export.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2, "a header and the one case");
         (await RefusedAsync(await client.GetAsync("/api/cases/metrics?timeZone=posix/Asia/Shanghai"), "timeZone")).ShouldContain("IANA");
 
+        // The file is named by the period's days where they were read, not by its instants' UTC days.
+        var november = await client.GetAsync("/api/cases/export?from=2026-11-01&to=2026-11-30&timeZone=Asia/Shanghai");
+        november.Content.Headers.ContentDisposition!.FileName!.Trim('"').ShouldBe("cases-20261101-20261130.csv");
+        var utcNovember = await client.GetAsync("/api/cases/export?from=2026-11-01&to=2026-11-30");
+        utcNovember.Content.Headers.ContentDisposition!.FileName!.Trim('"').ShouldBe("cases-20261101-20261130.csv");
+
         // One 400 names every bad parameter; a period that ends before it starts is said with the texts given.
         var both = await client.GetAsync("/api/cases/metrics?timeZone=Mars/Base&from=yesterday");
         both.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
