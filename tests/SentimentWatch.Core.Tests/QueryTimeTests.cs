@@ -147,4 +147,19 @@ public sealed class QueryTimeTests
         QueryTime.TryRead("1999-12-31T23:59:59Z", shanghai, periodEnd: false, out var instant).ShouldBeTrue();
         window.TryBound(instant, now, out _).ShouldBeFalse();
     }
+
+    [Fact]
+    public void APeriodWithAMissingEnd_IsTheLengthBeforeTo_OrFromFromToNow_OrTheLengthAheadOfAFutureFrom()
+    {
+        var now = new DateTimeOffset(2026, 12, 7, 15, 0, 0, TimeSpan.Zero);
+        var month = TimeSpan.FromDays(30);
+        var october = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+        var later = new DateTimeOffset(2026, 12, 20, 0, 0, 0, TimeSpan.Zero);
+
+        QueryTime.Period(null, null, now, month).ShouldBe((now - month, now));
+        QueryTime.Period(null, october, now, month).ShouldBe((october - month, october));
+        QueryTime.Period(october, null, now, month).ShouldBe((october, now));
+        QueryTime.Period(later, null, now, month).ShouldBe((later, later + month));
+        QueryTime.Period(october, later, now, month).ShouldBe((october, later));
+    }
 }

@@ -63,5 +63,12 @@ public sealed class CaseMetricsPeriodTests(ConsoleFixture fixture) : ConsoleTest
         await Assertions.Expect(refused).ToContainTextAsync("开始");
         await Assertions.Expect(refused.Locator("[data-code=not-a-date]")).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByTestId("case-kpis")).ToBeVisibleAsync();
+
+        // The period shown is the one selected: the last 30 days, not "From–To" over a refused day.
+        await Assertions.Expect(page.Locator("#days option:checked")).ToHaveTextAsync("30 天");
+        await page.GotoAsync("/cases/metrics?days=5000");
+        await Assertions.Expect(page.Locator("#days option:checked")).ToHaveTextAsync("30 天");
+        var start = DateTimeOffset.Parse((await page.GetByTestId("period").Locator("time").First.GetAttributeAsync("datetime"))!, CultureInfo.InvariantCulture);
+        (DateTimeOffset.UtcNow - start).TotalDays.ShouldBeInRange(29.9, 30.1);
     }
 }

@@ -287,8 +287,10 @@ public static class CasesApi
 
         // Named by the period's first and last days where its dates were read (decision 260): November in Shanghai is
         // cases-20261101-20261130, not the UTC days its instants fall on (31 October 16:00 to 30 November 16:00).
-        var firstDay = TimeZoneInfo.ConvertTime(from, zone);
-        var lastDay = TimeZoneInfo.ConvertTime(to > from ? to.AddTicks(-1) : to, zone);
+        // Without a named zone, the offset the period's start was written in (the console sends its reader's), else UTC.
+        var naming = http.Request.Query["timeZone"].ToString().Trim().Length > 0 ? zone : QueryTime.Fixed(from.Offset);
+        var firstDay = TimeZoneInfo.ConvertTime(from, naming);
+        var lastDay = TimeZoneInfo.ConvertTime(to > from ? to.AddTicks(-1) : to, naming);
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"cases-{firstDay:yyyyMMdd}-{lastDay:yyyyMMdd}.csv\"";
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024);
@@ -334,8 +336,7 @@ public static class CasesApi
         var errors = new Dictionary<string, string[]>();
         var now = clock.GetUtcNow();
         var dates = http.RequestServices.GetService<IOptions<MentionDateOptions>>()?.Value ?? MentionDateOptions.Default;
-        var to = now;
-        var from = now - TimeSpan.FromDays(30);
+        DateTimeOffset? givenFrom = null, givenTo = null;
 
         // Dates without an offset are read in timeZone (UTC when not given), and a date as 'to' includes its day (decision 260).
         TimeZoneInfo? found = null;
@@ -348,7 +349,7 @@ public static class CasesApi
 
         var zone = found ?? TimeZoneInfo.Utc;
         var toIsDate = false;
-        foreach (var (field, setter) in new (string, Action<DateTimeOffset>)[] { ("from", v => from = v), ("to", v => to = v) })
+        foreach (var (field, setter) in new (string, Action<DateTimeOffset>)[] { ("from", v => givenFrom = v), ("to", v => givenTo = v) })
         {
             var raw = http.Request.Query[field].ToString();
             if (raw.Length == 0)
@@ -371,6 +372,8 @@ public static class CasesApi
             }
         }
 
+        // A missing end: the 30 days before 'to', or from 'from' to now (QueryTime.Period).
+        var (from, to) = QueryTime.Period(givenFrom, givenTo, now, TimeSpan.FromDays(30));
         if (errors.Count == 0 && to <= from)
         {
             // Said with the texts given where there are some: a date as 'to' is read as the next midnight, which nobody typed.

@@ -73,6 +73,21 @@ public static class QueryTime
     }
 
     /// <summary>
+    /// A period from the ends a reader gave, <paramref name="length"/> long where one is missing: neither, the last
+    /// <paramref name="length"/> to <paramref name="now"/>; only <c>to</c>, the <paramref name="length"/> before it; only
+    /// <c>from</c>, from it to now, or when it starts later than now, <paramref name="length"/> from it (an empty period
+    /// ahead, not a refusal of an end nobody typed). The case metrics and export and the console's metrics page share it.
+    /// </summary>
+    public static (DateTimeOffset From, DateTimeOffset To) Period(DateTimeOffset? from, DateTimeOffset? to, DateTimeOffset now, TimeSpan length) =>
+        (from, to) switch
+        {
+            ({ } f, { } t) => (f, t),
+            (null, { } t) => (t - length, t),
+            ({ } f, null) => (f, f < now ? now : f + length),
+            _ => (now - length, now),
+        };
+
+    /// <summary>
     /// The first instant whose wall clock in <paramref name="zone"/> reads <paramref name="wall"/>: of a time the clocks
     /// repeat (they went back), the first of the two; of a time they skip (they went forward, in some zones at midnight),
     /// the first instant after the gap, when the local day or hour really starts.

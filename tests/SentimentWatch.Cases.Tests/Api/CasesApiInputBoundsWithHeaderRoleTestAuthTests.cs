@@ -117,6 +117,13 @@ public sealed class CasesApiInputBoundsWithHeaderRoleTestAuthTests : IDisposable
         var utcNovember = await client.GetAsync("/api/cases/export?from=2026-11-01&to=2026-11-30");
         utcNovember.Content.Headers.ContentDisposition!.FileName!.Trim('"').ShouldBe("cases-20261101-20261130.csv");
 
+        // Without a named zone, by the offset the period's start was written in (what the console's link sends).
+        var offsetOnly = await client.GetAsync("/api/cases/export?from=" + Uri.EscapeDataString("2026-11-01T00:00:00+08:00") + "&to=" + Uri.EscapeDataString("2026-12-01T00:00:00+08:00"));
+        offsetOnly.Content.Headers.ContentDisposition!.FileName!.Trim('"').ShouldBe("cases-20261101-20261130.csv");
+
+        // Only 'to': the 30 days before it, not a refusal because 30 days before now is later.
+        (await VolumeAsync("to=2026-10-01")).ShouldBe(0);
+
         // One 400 names every bad parameter; a period that ends before it starts is said with the texts given.
         var both = await client.GetAsync("/api/cases/metrics?timeZone=Mars/Base&from=yesterday");
         both.StatusCode.ShouldBe(HttpStatusCode.BadRequest);

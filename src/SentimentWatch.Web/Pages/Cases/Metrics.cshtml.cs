@@ -29,8 +29,11 @@ public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, Displa
 
     public string Group => GroupChoices.Contains(GroupBy) ? GroupBy! : "category";
 
-    /// <summary>Whether the period is the reader's own days (From / To) rather than the last N days.</summary>
-    public bool Custom => !string.IsNullOrWhiteSpace(From) || !string.IsNullOrWhiteSpace(To);
+    /// <summary>Whether the period shown is the reader's own (From / To, read without refusal) rather than the last N days.</summary>
+    public bool Custom { get; private set; }
+
+    /// <summary>Whether both ends are whole days (so the period line shows dates, not times).</summary>
+    public bool WholeDays { get; private set; }
 
     /// <summary>The period shown: its first instant and its end (exclusive).</summary>
     public DateTimeOffset PeriodStart { get; private set; }
@@ -51,12 +54,20 @@ public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, Displa
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Days = DayChoices.Contains(Days) ? Days : Math.Clamp(Days, 1, 365);
+        // The list offers 7, 30 and 90 days; anything else would show one period and select another.
+        Days = DayChoices.Contains(Days) ? Days : 30;
+
+        // To the second: the export link below writes seconds, and both must cover the same cases.
         var now = clock.GetUtcNow();
-        (PeriodStart, PeriodEnd) = Custom ? ReadPeriod(now) : (now.AddDays(-Days), now);
-        if (Problems.Count > 0)
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+        (PeriodStart, PeriodEnd) = (now.AddDays(-Days), now);
+        if (!string.IsNullOrWhiteSpace(From) || !string.IsNullOrWhiteSpace(To))
         {
-            (PeriodStart, PeriodEnd) = (now.AddDays(-Days), now);
+            var (start, end, wholeDays) = ReadPeriod(now);
+            if (Problems.Count == 0)
+            {
+                (PeriodStart, PeriodEnd, WholeDays, Custom) = (start, end, wholeDays, true);
+            }
         }
 
         var zone = ReaderOffset.DatesZone(Request) ?? TimeZoneInfo.Utc;
@@ -100,11 +111,12 @@ public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, Displa
     }
 
     /// <summary>From / To in the reader's zone (decision 260), bounded as searches are; refusals go to <see cref="Problems"/>.</summary>
-    private (DateTimeOffset From, DateTimeOffset To) ReadPeriod(DateTimeOffset now)
+    private (DateTimeOffset From, DateTimeOffset To, bool WholeDays) ReadPeriod(DateTimeOffset now)
     {
         var problems = new List<ParameterProblem>();
         var zone = ReaderOffset.DatesZone(Request) ?? TimeZoneInfo.Utc;
         var window = dateOptions.Value;
+        var wholeDays = true;
         DateTimeOffset? Read(string name, string? text)
         {
             if (string.IsNullOrWhiteSpace(text))
@@ -126,20 +138,22 @@ public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, Displa
                 return null;
             }
 
+            wholeDays &= reading.IsDate;
             return value;
         }
 
         var from = Read("from", From);
         var to = Read("to", To);
-        var end = to ?? now;
-        var start = from ?? end.AddDays(-30);
+
+        // A missing end as the cases API reads it (QueryTime.Period), with the listed period's length.
+        var (start, end) = QueryTime.Period(from, to, now, TimeSpan.FromDays(Days));
         if (problems.Count == 0 && start >= end)
         {
-            problems.Add(new ParameterProblem("to", ParameterCodes.ToNotAfterFrom, "'to' must be after 'from'.", [To ?? end.ToString("O"), From ?? start.ToString("O")]));
+            problems.Add(new ParameterProblem("to", ParameterCodes.ToNotAfterFrom, "'to' must be after 'from'.", [To!, From!]));
         }
 
         Problems = problems;
-        return (start, end);
+        return (start, end, wholeDays && from is not null && to is not null);
     }
 
     public static string N(double? value, string format = "0.#") => value is { } v ? v.ToString(format, CultureInfo.CurrentCulture) : "–";
