@@ -21,7 +21,7 @@ public static class StatsBuckets
     public const int MaxFilledBuckets = 20_000;
 
     /// <summary>An offset the stats accept: at most 14 hours either way, in quarter hours (what the API and the console's reader offset take).</summary>
-    public static bool IsUtcOffset(TimeSpan offset) => offset.Duration() <= TimeSpan.FromHours(14) && offset.Ticks % (15 * TimeSpan.TicksPerMinute) == 0;
+    public static bool IsUtcOffset(TimeSpan offset) => Core.Mentions.QueryTime.IsOffset(offset);
 
     public static long Width(StatsInterval interval) => interval switch
     {

@@ -120,6 +120,12 @@ public sealed class QueryTimeTests
         Read("2026-12", "Asia/Shanghai", periodEnd: true).ShouldBe(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)));
         QueryTime.TryRead("2026-11", Zone("UTC"), periodEnd: true, out var november).ShouldBeTrue();
         november.TypedDay.ShouldBe(new DateOnly(2026, 11, 30));
+        foreach (var spelling in new[] { "2026/11", "Nov 2026", "November 2026" })
+        {
+            Read(spelling, "UTC", periodEnd: true).ShouldBe(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), spelling);
+        }
+
+        Read("2026-11-05", "UTC", periodEnd: true).ShouldBe(new DateTimeOffset(2026, 11, 6, 0, 0, 0, TimeSpan.Zero), "a day is not a month");
     }
 
     /// <summary>The query window's ends are days as its refusal names them: a reader's own first and last days are in it.</summary>

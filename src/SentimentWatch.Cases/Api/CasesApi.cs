@@ -288,7 +288,8 @@ public static class CasesApi
         // Named by the period's first and last days where its dates were read (decision 260): November in Shanghai is
         // cases-20261101-20261130, not the UTC days its instants fall on (31 October 16:00 to 30 November 16:00).
         // Without a named zone, the offset the period's start was written in (the console sends its reader's), else UTC.
-        var naming = http.Request.Query["timeZone"].ToString().Trim().Length > 0 ? zone : QueryTime.Fixed(from.Offset);
+        var named = http.Request.Query["timeZone"].ToString().Trim().Length > 0 || http.Request.Query["utcOffset"].ToString().Trim().Length > 0;
+        var naming = named ? zone : QueryTime.Fixed(from.Offset);
         var firstDay = TimeZoneInfo.ConvertTime(from, naming);
         var lastDay = TimeZoneInfo.ConvertTime(to > from ? to.AddTicks(-1) : to, naming);
         http.Response.ContentType = "text/csv; charset=utf-8";
@@ -347,7 +348,26 @@ public static class CasesApi
             errors["timeZone"] = [$"timeZone must be an IANA time zone such as Asia/Shanghai or America/New_York (was '{ProblemText.Quote(zoneText)}')"];
         }
 
-        var zone = found ?? TimeZoneInfo.Utc;
+        // utcOffset as the mention endpoints read it: a fixed offset, not together with timeZone.
+        var offsetText = http.Request.Query["utcOffset"].ToString().Trim();
+        TimeZoneInfo? fixedZone = null;
+        if (offsetText.Length > 0)
+        {
+            if (!QueryTime.TryParseOffset(offsetText, out var offset))
+            {
+                errors["utcOffset"] = [$"utcOffset must be an offset such as +08:00 or -05:00 (was '{ProblemText.Quote(offsetText)}')"];
+            }
+            else if (zoneText.Length > 0)
+            {
+                errors["utcOffset"] = ["give timeZone or utcOffset, not both; timeZone follows daylight saving"];
+            }
+            else
+            {
+                fixedZone = QueryTime.Fixed(offset);
+            }
+        }
+
+        var zone = found ?? fixedZone ?? TimeZoneInfo.Utc;
         var toIsDate = false;
         foreach (var (field, setter) in new (string, Action<DateTimeOffset>)[] { ("from", v => givenFrom = v), ("to", v => givenTo = v) })
         {

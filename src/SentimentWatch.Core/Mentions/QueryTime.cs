@@ -26,6 +26,9 @@ public static class QueryTime
     /// of a period the first day of the next. A date or time outside what <see cref="DateTimeOffset"/> holds once placed
     /// in the zone comes back as its minimum or maximum, which the query window then refuses by name.
     /// </summary>
+    /// <summary>The ways a month alone is written that the parser takes: 2026-11, 2026/11, Nov 2026, November 2026.</summary>
+    private static readonly string[] MonthFormats = ["yyyy-M", "yyyy/M", "MMM yyyy", "MMMM yyyy", "MMM, yyyy", "MMMM, yyyy"];
+
     public static bool TryRead(string text, TimeZoneInfo zone, bool periodEnd, out Reading reading)
     {
         reading = default;
@@ -51,7 +54,7 @@ public static class QueryTime
         }
 
         // A date without a time: DateOnly takes "2026-11-05T00:00" too, so a colon (a time written out) rules it out.
-        var isMonth = System.Text.RegularExpressions.Regex.IsMatch(s, @"^\d{4}-\d{1,2}$");
+        var isMonth = DateOnly.TryParseExact(s, MonthFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
         var isDate = isMonth || (!s.Contains(':', StringComparison.Ordinal) && DateOnly.TryParse(s, CultureInfo.InvariantCulture, out _));
         var typed = DateOnly.FromDateTime(wall);
         if (isDate && periodEnd)
@@ -157,6 +160,27 @@ public static class QueryTime
 
         return TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone);
     }
+
+    /// <summary>
+    /// A query's <c>utcOffset</c>: <c>+08:00</c>, <c>-05:30</c>, at most 14 hours either way in quarter hours (TimeSpan
+    /// parsing refuses a leading '+', so the sign is taken apart).
+    /// </summary>
+    public static bool TryParseOffset(string text, out TimeSpan offset)
+    {
+        offset = TimeSpan.Zero;
+        var negative = text.StartsWith('-');
+        var body = text.TrimStart('+', '-');
+        if (!TimeSpan.TryParseExact(body, @"hh\:mm", CultureInfo.InvariantCulture, out var parsed) || !IsOffset(parsed))
+        {
+            return false;
+        }
+
+        offset = negative ? -parsed : parsed;
+        return true;
+    }
+
+    /// <summary>An offset a query may name: at most 14 hours either way, in quarter hours.</summary>
+    public static bool IsOffset(TimeSpan offset) => offset.Duration() <= TimeSpan.FromHours(14) && offset.Ticks % (15 * TimeSpan.TicksPerMinute) == 0;
 
     /// <summary>A zone at a fixed offset from UTC (the stats' <c>utcOffset</c>, a reader whose browser gave no zone).</summary>
     public static TimeZoneInfo Fixed(TimeSpan offset)

@@ -129,7 +129,7 @@ public static class IndexingApi
         if (stats.Filter.From is { } from && stats.Filter.To is { } to
             && (to - from).Ticks / StatsBuckets.Width(stats.Interval) / TimeSpan.TicksPerMillisecond > StatsBuckets.MaxFilledBuckets)
         {
-            parameters.Fail("interval", ParameterCodes.TooManyBuckets, $"'{stats.Interval}' buckets over {from:O}..{to:O} would be more than {StatsBuckets.MaxFilledBuckets}; use a wider interval or a shorter range.", stats.Interval.ToString().ToLowerInvariant(), StatsBuckets.MaxFilledBuckets.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            parameters.Fail("interval", ParameterCodes.TooManyBuckets, $"'{stats.Interval}' buckets over {parameters.Text("from") ?? from.ToString("O")}..{parameters.Text("to") ?? to.ToString("O")} would be more than {StatsBuckets.MaxFilledBuckets}; use a wider interval or a shorter range.", stats.Interval.ToString().ToLowerInvariant(), StatsBuckets.MaxFilledBuckets.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (parameters.Errors.Count > 0)

@@ -156,12 +156,9 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
         var offsetText = Text("utcOffset");
         if (offsetText is not null)
         {
-            // "+08:00" / "-05:30"; TimeSpan parsing rejects a leading '+', so take the sign apart.
-            var negative = offsetText.StartsWith('-');
-            var body = offsetText.TrimStart('+', '-');
-            if (TimeSpan.TryParseExact(body, @"hh\:mm", CultureInfo.InvariantCulture, out var parsed) && StatsBuckets.IsUtcOffset(parsed))
+            if (QueryTime.TryParseOffset(offsetText, out var parsed))
             {
-                offset = negative ? -parsed : parsed;
+                offset = parsed;
                 offsetGiven = true;
             }
             else

@@ -93,9 +93,14 @@ public sealed class CasesApiInputBoundsWithHeaderRoleTestAuthTests : IDisposable
     public async Task MetricsAndExport_ReadDatesAsDaysOfTheGivenZone_ToIncludingItsDay()
     {
         await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+
+        // Opened at 20:00 UTC, 04:00 the next day in Shanghai: the UTC day and the Shanghai day differ.
+        var clockNow = host.Clock.GetUtcNow();
+        host.Clock.Advance(clockNow.Date.AddHours(20) - clockNow.UtcDateTime + (clockNow.Hour >= 20 ? TimeSpan.FromDays(1) : TimeSpan.Zero));
         await OpenAsync(host);
         var client = host.Client();
         var now = host.Clock.GetUtcNow();
+        now.Hour.ShouldBe(20);
         var utcDay = now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
         var localDay = TimeZoneInfo.ConvertTime(now, shanghai).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -104,9 +109,12 @@ public sealed class CasesApiInputBoundsWithHeaderRoleTestAuthTests : IDisposable
         async Task<int> VolumeAsync(string query) =>
             (await client.GetFromJsonAsync<JsonElement>("/api/cases/metrics?" + query)).GetProperty("total").GetProperty("volume").GetInt32();
 
+        localDay.ShouldNotBe(utcDay);
         (await VolumeAsync($"from={utcDay}&to={utcDay}")).ShouldBe(1);
         (await VolumeAsync($"from={localDay}&to={localDay}&timeZone=Asia/Shanghai")).ShouldBe(1);
-        (await VolumeAsync($"from={dayBefore}&to={dayBefore}&timeZone=Asia/Shanghai")).ShouldBe(0);
+        (await VolumeAsync($"from={dayBefore}&to={dayBefore}&timeZone=Asia/Shanghai")).ShouldBe(0, "the UTC day, read as Shanghai's");
+        (await VolumeAsync($"from={localDay}&to={localDay}&utcOffset=%2B08:00")).ShouldBe(1);
+        (await VolumeAsync($"from={dayBefore}&to={dayBefore}&utcOffset=%2B08:00")).ShouldBe(0);
         var export = await client.GetStringAsync($"/api/cases/export?from={localDay}&to={localDay}&timeZone=Asia/Shanghai");
         export.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2, "a header and the one case");
         (await RefusedAsync(await client.GetAsync("/api/cases/metrics?timeZone=posix/Asia/Shanghai"), "timeZone")).ShouldContain("IANA");
@@ -125,6 +133,8 @@ public sealed class CasesApiInputBoundsWithHeaderRoleTestAuthTests : IDisposable
         (await VolumeAsync("to=2026-10-01")).ShouldBe(0);
 
         // One 400 names every bad parameter; a period that ends before it starts is said with the texts given.
+        (await RefusedAsync(await client.GetAsync("/api/cases/metrics?timeZone=Asia/Shanghai&utcOffset=%2B08:00"), "utcOffset")).ShouldContain("not both");
+        (await RefusedAsync(await client.GetAsync("/api/cases/metrics?utcOffset=8"), "utcOffset")).ShouldContain("+08:00");
         var both = await client.GetAsync("/api/cases/metrics?timeZone=Mars/Base&from=yesterday");
         both.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         JsonDocument.Parse(await both.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order().ShouldBe(["from", "timeZone"]);

@@ -19,7 +19,7 @@ namespace SentimentWatch.Web.Pages.Search;
 /// (read by the API's own parameter reader, so a URL means the same here and in /api/mentions),
 /// the histogram of the current query above the hits, highlighted hits, CSV export through the API.
 /// </summary>
-public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeProvider clock, IStringLocalizer<ConsoleText> t) : PageModel
+public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeProvider clock, IStringLocalizer<ConsoleText> t, Microsoft.Extensions.Options.IOptions<Core.Mentions.MentionDateOptions> dateOptions) : PageModel
 {
     public static readonly string[] FilterNames = ["q", "from", "to", "watch", "source", "sentiment", "topic", "author", "minReach", "language"];
 
@@ -52,7 +52,7 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         // Typed dates are the reader's days (decision 260), and the export link below says so to the API.
-        var parameters = new MentionQueryParameters(Request.Query, clock.GetUtcNow(), readerZone: ReaderOffset.DatesZone(Request));
+        var parameters = new MentionQueryParameters(Request.Query, clock.GetUtcNow(), dateOptions.Value, ReaderOffset.DatesZone(Request));
         var filter = parameters.Filter();
         Sort = Request.Query.ContainsKey("sort") || filter.Query is not null ? parameters.Sort() : MentionSort.Newest;
         var pageSize = parameters.Integer("pageSize", MentionQueryParameters.DefaultPageSize, 1, MentionQueryParameters.MaxPageSize);

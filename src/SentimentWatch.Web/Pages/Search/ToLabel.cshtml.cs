@@ -12,7 +12,7 @@ namespace SentimentWatch.Web.Pages.Search;
 /// "Label these first" (issue 19 item 4, decision 212): the recent mentions whose labels the model was least sure of and nobody has
 /// corrected, for analysts to correct on the mention page. The same queue as <c>GET /api/mentions/to-label</c>.
 /// </summary>
-public sealed class ToLabelModel(IMentionIndex index, IWatchCatalog catalog, TimeProvider clock) : PageModel
+public sealed class ToLabelModel(IMentionIndex index, IWatchCatalog catalog, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Core.Mentions.MentionDateOptions> dateOptions) : PageModel
 {
     public const int Size = 25;
 
@@ -33,7 +33,7 @@ public sealed class ToLabelModel(IMentionIndex index, IWatchCatalog catalog, Tim
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var parameters = new MentionQueryParameters(Request.Query, clock.GetUtcNow(), readerZone: Web.Infrastructure.ReaderOffset.DatesZone(Request));
+        var parameters = new MentionQueryParameters(Request.Query, clock.GetUtcNow(), dateOptions.Value, Web.Infrastructure.ReaderOffset.DatesZone(Request));
         var filter = IndexingApi.ToLabelFilter(parameters.Filter(), clock);
         Kind = parameters.QueueKind();
         if (parameters.Problems.Count > 0)
