@@ -11,8 +11,8 @@ public static class AlertingCommands
     public static IEnumerable<Command> Commands(Func<string[], IHost> buildHost)
     {
         var watch = new Option<string>("--watch") { Required = true, Description = "Watch id to replay the rules of" };
-        var from = new Option<DateTimeOffset>("--from") { Required = true, Description = "Start of the replay (ISO 8601)" };
-        var to = new Option<DateTimeOffset>("--to") { Required = true, Description = "End of the replay (ISO 8601)" };
+        var from = new Option<string>("--from") { Required = true, Description = "Start of the replay (ISO 8601; a date or a time without an offset is UTC's)" };
+        var to = new Option<string>("--to") { Required = true, Description = "End of the replay (ISO 8601; a date includes its day)" };
         var step = new Option<TimeSpan>("--step") { Description = "Evaluation step (default 00:01:00, like a live tick)", DefaultValueFactory = _ => TimeSpan.FromMinutes(1) };
         var backtest = new Command("backtest", "Replay the alert rules over indexed history and print when each would have fired")
         {
@@ -21,11 +21,15 @@ public static class AlertingCommands
         backtest.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
             var stepValue = result.GetValue(step);
-            var fromValue = result.GetValue(from);
-            var toValue = result.GetValue(to);
-            if (toValue <= fromValue || stepValue <= TimeSpan.Zero)
+            if (ReadPeriod(result.GetValue(from)!, result.GetValue(to)!, out var fromValue, out var toValue) is { } refused)
             {
-                await Console.Error.WriteLineAsync("--to must be after --from and --step must be positive");
+                await Console.Error.WriteLineAsync(refused);
+                return 2;
+            }
+
+            if (stepValue <= TimeSpan.Zero)
+            {
+                await Console.Error.WriteLineAsync("--step must be positive");
                 return 2;
             }
 
@@ -44,6 +48,27 @@ public static class AlertingCommands
             }
         });
         return [backtest];
+    }
+
+    /// <summary>
+    /// The replay's period as the API reads a query's (decision 260, <see cref="Core.Mentions.QueryTime"/>), in UTC, the
+    /// zone the replay prints: a date as --to includes its day. Null when read, else the sentence that says what to fix.
+    /// </summary>
+    public static string? ReadPeriod(string fromText, string toText, out DateTimeOffset from, out DateTimeOffset to)
+    {
+        from = to = default;
+        if (!Core.Mentions.QueryTime.TryRead(fromText, TimeZoneInfo.Utc, periodEnd: false, out var start))
+        {
+            return $"--from '{fromText}' is not a date or time; use ISO 8601 such as 2026-11-01 or 2026-11-01T08:00:00+08:00";
+        }
+
+        if (!Core.Mentions.QueryTime.TryRead(toText, TimeZoneInfo.Utc, periodEnd: true, out var end))
+        {
+            return $"--to '{toText}' is not a date or time; use ISO 8601 such as 2026-11-01 or 2026-11-01T08:00:00+08:00";
+        }
+
+        (from, to) = (start.Instant, end.Instant);
+        return to > from ? null : $"--to ({toText}) must be after --from ({fromText}); a date as --to includes its day";
     }
 
     public static async Task WriteAsync(TextWriter output, IReadOnlyList<BacktestEvent> events)

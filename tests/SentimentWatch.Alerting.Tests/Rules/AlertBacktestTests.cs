@@ -98,4 +98,18 @@ public sealed class AlertBacktestTests
         resolvedFirst.Summary.ShouldContain("risk");
         resolvedFirst.Summary.ShouldContain("loud");
     }
+
+    /// <summary>Decision 260: the verb reads its period as the API reads a query's; a date as --to includes its day.</summary>
+    [Fact]
+    public void TheVerbsPeriod_IsReadAsTheApiReadsAQuerys()
+    {
+        AlertingCommands.ReadPeriod("2026-11-05", "2026-11-05", out var from, out var to).ShouldBeNull();
+        (from, to).ShouldBe((new DateTimeOffset(2026, 11, 5, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 6, 0, 0, 0, TimeSpan.Zero)));
+
+        AlertingCommands.ReadPeriod("2026-11-05T08:00:00+08:00", "2026-11-05T12:00", out from, out to).ShouldBeNull();
+        (from, to).ShouldBe((new DateTimeOffset(2026, 11, 5, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 5, 12, 0, 0, TimeSpan.Zero)));
+
+        AlertingCommands.ReadPeriod("yesterday", "2026-11-05", out _, out _).ShouldNotBeNull().ShouldStartWith("--from 'yesterday'");
+        AlertingCommands.ReadPeriod("2026-11-05", "2026-11-04", out _, out _).ShouldNotBeNull().ShouldContain("must be after --from");
+    }
 }
