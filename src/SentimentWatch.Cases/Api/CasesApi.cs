@@ -261,7 +261,7 @@ public static class CasesApi
 
     private static async Task<IResult> MetricsAsync(HttpContext http, CaseQueries queries, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (from, to, errors) = Period(http, clock);
+        var (from, to, _, errors) = Period(http, clock);
         var groupBy = http.Request.Query["groupBy"].ToString().Trim();
         if (groupBy.Length > 0 && groupBy is not ("category" or "team" or "agent" or "watch"))
         {
@@ -278,7 +278,7 @@ public static class CasesApi
 
     private static async Task ExportAsync(HttpContext http, CaseQueries queries, IOptionsMonitor<CasesOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (from, to, zone, errors) = PeriodIn(http, clock);
+        var (from, to, named, errors) = Period(http, clock);
         if (errors.Count > 0)
         {
             await TypedResults.ValidationProblem(errors, title: "Some query parameters are not valid").ExecuteAsync(http);
@@ -288,8 +288,7 @@ public static class CasesApi
         // Named by the period's first and last days where its dates were read (decision 260): November in Shanghai is
         // cases-20261101-20261130, not the UTC days its instants fall on (31 October 16:00 to 30 November 16:00).
         // Without a named zone, the offset the period's start was written in (the console sends its reader's), else UTC.
-        var named = http.Request.Query["timeZone"].ToString().Trim().Length > 0 || http.Request.Query["utcOffset"].ToString().Trim().Length > 0;
-        var naming = named ? zone : QueryTime.Fixed(from.Offset);
+        var naming = named ?? QueryTime.Fixed(from.Offset);
         var firstDay = TimeZoneInfo.ConvertTime(from, naming);
         var lastDay = TimeZoneInfo.ConvertTime(to > from ? to.AddTicks(-1) : to, naming);
         http.Response.ContentType = "text/csv; charset=utf-8";
@@ -321,18 +320,11 @@ public static class CasesApi
     }
 
     /// <summary>
-    /// The period of the metrics and the export (default: the last 30 days), each end bounded as
-    /// mention searches are (<see cref="MentionDateOptions.AllowsInQuery"/>), so no day arithmetic
-    /// downstream can leave DateTimeOffset's range.
+    /// The period of the metrics and the export (default: the last 30 days), each end bounded as mention searches are
+    /// (<see cref="MentionDateOptions.ReadQueryDate"/>), so no day arithmetic downstream can leave DateTimeOffset's range;
+    /// and the zone the query named (<c>timeZone</c> or <c>utcOffset</c>), null when it named none (its dates are UTC's).
     /// </summary>
-    private static (DateTimeOffset From, DateTimeOffset To, Dictionary<string, string[]> Errors) Period(HttpContext http, TimeProvider clock)
-    {
-        var (from, to, _, errors) = PeriodIn(http, clock);
-        return (from, to, errors);
-    }
-
-    /// <summary>The period and the zone its dates were read in (UTC when none was named).</summary>
-    private static (DateTimeOffset From, DateTimeOffset To, TimeZoneInfo Zone, Dictionary<string, string[]> Errors) PeriodIn(HttpContext http, TimeProvider clock)
+    private static (DateTimeOffset From, DateTimeOffset To, TimeZoneInfo? Named, Dictionary<string, string[]> Errors) Period(HttpContext http, TimeProvider clock)
     {
         var errors = new Dictionary<string, string[]>();
         var now = clock.GetUtcNow();
@@ -367,7 +359,7 @@ public static class CasesApi
             }
         }
 
-        var zone = found ?? fixedZone ?? TimeZoneInfo.Utc;
+        var named = found ?? fixedZone;
         var toIsDate = false;
         foreach (var (field, setter) in new (string, Action<DateTimeOffset>)[] { ("from", v => givenFrom = v), ("to", v => givenTo = v) })
         {
@@ -377,18 +369,18 @@ public static class CasesApi
                 continue;
             }
 
-            if (!QueryTime.TryRead(raw, zone, periodEnd: field == "to", out var reading))
+            switch (dates.ReadQueryDate(raw, named ?? TimeZoneInfo.Utc, periodEnd: field == "to", now, out var value, out var isDate))
             {
-                errors[field] = [$"{field} must be an ISO 8601 date or time (was '{ProblemText.Quote(raw)}')"];
-            }
-            else if (!dates.TryBound(reading, now, out var value))
-            {
-                errors[field] = [$"{field} must be from {dates.EarliestPublishedAt:yyyy-MM-dd} to {dates.QueryLatest(now):yyyy-MM-dd} (was '{ProblemText.Quote(raw)}')"];
-            }
-            else
-            {
-                setter(value);
-                toIsDate |= field == "to" && reading.IsDate;
+                case QueryDateRead.NotADate:
+                    errors[field] = [$"{field} must be an ISO 8601 date or time (was '{ProblemText.Quote(raw)}')"];
+                    break;
+                case QueryDateRead.OutsideWindow:
+                    errors[field] = [$"{field} must be from {dates.EarliestPublishedAt:yyyy-MM-dd} to {dates.QueryLatest(now):yyyy-MM-dd} (was '{ProblemText.Quote(raw)}')"];
+                    break;
+                default:
+                    setter(value);
+                    toIsDate |= field == "to" && isDate;
+                    break;
             }
         }
 
@@ -402,7 +394,7 @@ public static class CasesApi
             errors["to"] = [$"to ({Given("to", to)}) must be after from ({Given("from", from)})" + (toIsDate ? "; a date as 'to' includes its day" : "")];
         }
 
-        return (from, to, zone, errors);
+        return (from, to, named, errors);
     }
 
     private static async Task<(T? Body, IResult? Error)> ReadBodyAsync<T>(HttpContext http, bool optional)

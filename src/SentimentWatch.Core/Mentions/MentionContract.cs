@@ -323,6 +323,28 @@ public sealed class MentionDateOptions
     public bool AllowsInQuery(DateTimeOffset value, DateTimeOffset now) => value >= EarliestPublishedAt && value <= QueryLatest(now);
 
     /// <summary>
+    /// Reads one end of a query's period as every reader of periods does (decision 260): <see cref="QueryTime.TryRead"/> in
+    /// <paramref name="zone"/>, then <see cref="TryBound"/>. <paramref name="isDate"/> says whether a date without a time was given.
+    /// </summary>
+    public QueryDateRead ReadQueryDate(string text, TimeZoneInfo zone, bool periodEnd, DateTimeOffset now, out DateTimeOffset value, out bool isDate)
+    {
+        value = default;
+        isDate = false;
+        if (!QueryTime.TryRead(text, zone, periodEnd, out var reading))
+        {
+            return QueryDateRead.NotADate;
+        }
+
+        if (!TryBound(reading, now, out value))
+        {
+            return QueryDateRead.OutsideWindow;
+        }
+
+        isDate = reading.IsDate;
+        return QueryDateRead.Read;
+    }
+
+    /// <summary>
     /// Whether a query may name what <paramref name="reading"/> read, and the instant it stands for. An instant with an offset
     /// must lie in the window (<see cref="AllowsInQuery"/>). A date or time the reader typed in their own zone (decision 260)
     /// is checked by the day typed against the window's first and last days, as the refusal names them, and its instant is
@@ -347,4 +369,12 @@ public sealed class MentionDateOptions
         value = value < earliest ? earliest : value > latest ? latest : value;
         return true;
     }
+}
+
+/// <summary>How one end of a query's period was read (<see cref="MentionDateOptions.ReadQueryDate"/>).</summary>
+public enum QueryDateRead
+{
+    Read,
+    NotADate,
+    OutsideWindow,
 }

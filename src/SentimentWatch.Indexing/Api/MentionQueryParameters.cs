@@ -240,25 +240,22 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
         }
 
         // A time without an offset is the query's zone's wall clock; a date as 'to' includes its day (decision 260).
-        if (QueryTime.TryRead(text, DateZone(), periodEnd: name == "to", out var reading))
+        // Bounded like publish times, with a year's slack ahead (MentionDateOptions.QueryLatest).
+        var window = dates ?? MentionDateOptions.Default;
+        var at = now ?? DateTimeOffset.UtcNow;
+        switch (window.ReadQueryDate(text, DateZone(), periodEnd: name == "to", at, out var value, out isDate))
         {
-            // Bounded like publish times, with a year's slack ahead (MentionDateOptions.QueryLatest).
-            var window = dates ?? MentionDateOptions.Default;
-            var at = now ?? DateTimeOffset.UtcNow;
-            if (!window.TryBound(reading, at, out var value))
-            {
+            case QueryDateRead.Read:
+                return value;
+            case QueryDateRead.OutsideWindow:
                 var earliest = window.EarliestPublishedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 var latest = window.QueryLatest(at).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 Fail(name, ParameterCodes.OutsideSearchableRange, $"'{text}' is outside the searchable range {earliest} to {latest}.", text, earliest, latest);
                 return null;
-            }
-
-            isDate = reading.IsDate;
-            return value;
+            default:
+                Fail(name, ParameterCodes.NotADate, $"'{text}' is not a date or time; use ISO 8601 such as 2026-11-01 or 2026-11-01T08:00:00+08:00.", text);
+                return null;
         }
-
-        Fail(name, ParameterCodes.NotADate, $"'{text}' is not a date or time; use ISO 8601 such as 2026-11-01 or 2026-11-01T08:00:00+08:00.", text);
-        return null;
     }
 
     private T Choice<T>(string name, T fallback, Dictionary<string, T> choices)

@@ -61,16 +61,16 @@ public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, Displa
         var now = clock.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
         (PeriodStart, PeriodEnd) = (now.AddDays(-Days), now);
+        var zone = ReaderOffset.DatesZone(Request) ?? TimeZoneInfo.Utc;
         if (!string.IsNullOrWhiteSpace(From) || !string.IsNullOrWhiteSpace(To))
         {
-            var (start, end, wholeDays) = ReadPeriod(now);
+            var (start, end, wholeDays) = ReadPeriod(now, zone);
             if (Problems.Count == 0)
             {
                 (PeriodStart, PeriodEnd, WholeDays, Custom) = (start, end, wholeDays, true);
             }
         }
 
-        var zone = ReaderOffset.DatesZone(Request) ?? TimeZoneInfo.Utc;
         string Instant(DateTimeOffset at) => Uri.EscapeDataString(TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
         ExportUrl = $"/api/cases/export?from={Instant(PeriodStart)}&to={Instant(PeriodEnd)}"
             + (ReaderOffset.ZoneOf(Request) is { } named ? "&timeZone=" + Uri.EscapeDataString(named.Id) : "");
@@ -111,10 +111,9 @@ public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, Displa
     }
 
     /// <summary>From / To in the reader's zone (decision 260), bounded as searches are; refusals go to <see cref="Problems"/>.</summary>
-    private (DateTimeOffset From, DateTimeOffset To, bool WholeDays) ReadPeriod(DateTimeOffset now)
+    private (DateTimeOffset From, DateTimeOffset To, bool WholeDays) ReadPeriod(DateTimeOffset now, TimeZoneInfo zone)
     {
         var problems = new List<ParameterProblem>();
-        var zone = ReaderOffset.DatesZone(Request) ?? TimeZoneInfo.Utc;
         var window = dateOptions.Value;
         var wholeDays = true;
         DateTimeOffset? Read(string name, string? text)
@@ -124,22 +123,20 @@ public sealed class MetricsModel(CaseQueries queries, TimeProvider clock, Displa
                 return null;
             }
 
-            if (!QueryTime.TryRead(text, zone, periodEnd: name == "to", out var reading))
+            switch (window.ReadQueryDate(text, zone, periodEnd: name == "to", now, out var value, out var isDate))
             {
-                problems.Add(new ParameterProblem(name, ParameterCodes.NotADate, $"'{text}' is not a date or time.", [text]));
-                return null;
+                case QueryDateRead.Read:
+                    wholeDays &= isDate;
+                    return value;
+                case QueryDateRead.OutsideWindow:
+                    var earliest = window.EarliestPublishedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                    var latest = window.QueryLatest(now).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                    problems.Add(new ParameterProblem(name, ParameterCodes.OutsideSearchableRange, $"'{text}' is outside {earliest} to {latest}.", [text, earliest, latest]));
+                    return null;
+                default:
+                    problems.Add(new ParameterProblem(name, ParameterCodes.NotADate, $"'{text}' is not a date or time.", [text]));
+                    return null;
             }
-
-            if (!window.TryBound(reading, now, out var value))
-            {
-                var earliest = window.EarliestPublishedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                var latest = window.QueryLatest(now).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                problems.Add(new ParameterProblem(name, ParameterCodes.OutsideSearchableRange, $"'{text}' is outside {earliest} to {latest}.", [text, earliest, latest]));
-                return null;
-            }
-
-            wholeDays &= reading.IsDate;
-            return value;
         }
 
         var from = Read("from", From);
