@@ -52,22 +52,33 @@ public static class AlertingCommands
 
     /// <summary>
     /// The replay's period as the API reads a query's (decision 260, <see cref="Core.Mentions.QueryTime"/>), in UTC, the
-    /// zone the replay prints: a date as --to includes its day. Null when read, else the sentence that says what to fix.
+    /// zone the replay prints: a date as --to includes its day, and both ends lie in the query window the API keeps
+    /// (2000-01-01 to a year ahead), so no date arithmetic of the replay leaves the calendar. Null when read, else the
+    /// sentence that says what to fix.
     /// </summary>
     public static string? ReadPeriod(string fromText, string toText, out DateTimeOffset from, out DateTimeOffset to)
     {
-        from = to = default;
-        if (!Core.Mentions.QueryTime.TryRead(fromText, TimeZoneInfo.Utc, periodEnd: false, out var start))
+        to = default;
+        var window = Core.Mentions.MentionDateOptions.Default;
+        var now = DateTimeOffset.UtcNow;
+        string? Refusal(string option, string text, Core.Mentions.QueryDateRead read) => read switch
         {
-            return $"--from '{fromText}' is not a date or time; use ISO 8601 such as 2026-11-01 or 2026-11-01T08:00:00+08:00";
+            Core.Mentions.QueryDateRead.Read => null,
+            Core.Mentions.QueryDateRead.OutsideWindow =>
+                string.Create(CultureInfo.InvariantCulture, $"{option} '{text}' is outside the searchable range {window.EarliestPublishedAt:yyyy-MM-dd} to {window.QueryLatest(now):yyyy-MM-dd}"),
+            _ => $"{option} '{text}' is not a date or time; use ISO 8601 such as 2026-11-01 or 2026-11-01T08:00:00+08:00",
+        };
+
+        if (Refusal("--from", fromText, window.ReadQueryDate(fromText, TimeZoneInfo.Utc, periodEnd: false, now, out from, out _)) is { } badFrom)
+        {
+            return badFrom;
         }
 
-        if (!Core.Mentions.QueryTime.TryRead(toText, TimeZoneInfo.Utc, periodEnd: true, out var end))
+        if (Refusal("--to", toText, window.ReadQueryDate(toText, TimeZoneInfo.Utc, periodEnd: true, now, out to, out _)) is { } badTo)
         {
-            return $"--to '{toText}' is not a date or time; use ISO 8601 such as 2026-11-01 or 2026-11-01T08:00:00+08:00";
+            return badTo;
         }
 
-        (from, to) = (start.Instant, end.Instant);
         return to > from ? null : $"--to ({toText}) must be after --from ({fromText}); a date as --to includes its day";
     }
 

@@ -52,6 +52,8 @@ public sealed class AlertBacktest(IMentionIndex index, IOptions<AlertingOptions>
         var open = new Dictionary<string, Alert>(StringComparer.Ordinal);
         var start = 0;
         var end = 0;
+        // The last tick is the period's end itself: it sees the posts of [from, to) (the scan stops before to) and notices one
+        // published in the last step, which a tick before the end cannot. An event it raises is stamped at to.
         for (var now = from; now <= to; now += step)
         {
             while (end < evidence.Count && evidence[end].At <= now)

@@ -20,20 +20,22 @@ public static class QueryTime
     /// </summary>
     public readonly record struct Reading(DateTimeOffset Instant, DateOnly? TypedDay, bool IsDate);
 
-    /// <summary>
-    /// Reads <paramref name="text"/> in <paramref name="zone"/>: false when it is no date or time (a time without a date,
-    /// <c>08:00</c>, is none: whose today it meant is a guess). A month (<c>2026-11</c>) is its first day, and as the end
-    /// of a period the first day of the next. A date or time outside what <see cref="DateTimeOffset"/> holds once placed
-    /// in the zone comes back as its minimum or maximum, which the query window then refuses by name.
-    /// </summary>
-    /// <summary>The ways a month alone is written that the parser takes: 2026-11, 2026/11, Nov 2026, November 2026.</summary>
-    private static readonly string[] MonthFormats = ["yyyy-M", "yyyy/M", "MMM yyyy", "MMMM yyyy", "MMM, yyyy", "MMMM, yyyy"];
+    /// <summary>The ways a month alone is written that the parser takes: 2026-11, 2026/11, 11/2026, Nov 2026, November 2026.</summary>
+    private static readonly string[] MonthFormats = ["yyyy-M", "yyyy/M", "M/yyyy", "MMM yyyy", "MMMM yyyy", "MMM, yyyy", "MMMM, yyyy"];
 
+    /// <summary>
+    /// Reads <paramref name="text"/> in <paramref name="zone"/>: false when it is no date or time. A time without a date
+    /// (<c>08:00</c>) is none, and neither is a date without a four-digit year (<c>Nov 5</c>, <c>5 Nov</c>, <c>11/05/26</c>):
+    /// whose today or which year it meant is a guess (the parser would take this year, or read <c>5 Nov</c> as 2005). A
+    /// month (<c>2026-11</c>) is its first day, and as the end of a period the first day of the next. A date or time
+    /// outside what <see cref="DateTimeOffset"/> holds once placed in the zone comes back as its minimum or maximum, which
+    /// the query window then refuses by name.
+    /// </summary>
     public static bool TryRead(string text, TimeZoneInfo zone, bool periodEnd, out Reading reading)
     {
         reading = default;
         var s = text.Trim();
-        if (!DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var exact))
+        if (!HasFullYear(s) || !DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var exact))
         {
             return false;
         }
@@ -90,6 +92,22 @@ public static class QueryTime
             _ => (now - length, now),
         };
 
+    /// <summary>Whether <paramref name="s"/> holds four digits in a row, as any date that names its year does.</summary>
+    private static bool HasFullYear(string s)
+    {
+        var run = 0;
+        foreach (var c in s)
+        {
+            run = char.IsAsciiDigit(c) ? run + 1 : 0;
+            if (run == 4)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// The first instant whose wall clock in <paramref name="zone"/> reads <paramref name="wall"/>: of a time the clocks
     /// repeat (they went back), the first of the two; of a time they skip (they went forward, in some zones at midnight),
@@ -105,9 +123,16 @@ public static class QueryTime
                 return new DateTimeOffset(wall, zone.GetAmbiguousTimeOffsets(wall).Max());
             }
 
+            // A wall time the zone does not call invalid is that time, unless the clock never read it: .NET on Linux does not
+            // report the gap of a change stored as a one-off date rather than a yearly rule (Amman 2022-02-25, Asuncion
+            // 2024-10-06, both at midnight), so the candidate is checked by reading it back.
             if (!zone.IsInvalidTime(wall))
             {
-                return new DateTimeOffset(wall, zone.GetUtcOffset(wall));
+                var candidate = new DateTimeOffset(wall, zone.GetUtcOffset(wall));
+                if (TimeZoneInfo.ConvertTime(candidate, zone).DateTime == wall)
+                {
+                    return candidate;
+                }
             }
 
             // In the gap: between the instants the wall time would be at the offsets on either side, find where the

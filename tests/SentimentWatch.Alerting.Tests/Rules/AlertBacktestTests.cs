@@ -111,5 +111,7 @@ public sealed class AlertBacktestTests
 
         AlertingCommands.ReadPeriod("yesterday", "2026-11-05", out _, out _).ShouldNotBeNull().ShouldStartWith("--from 'yesterday'");
         AlertingCommands.ReadPeriod("2026-11-05", "2026-11-04", out _, out _).ShouldNotBeNull().ShouldContain("must be after --from");
+        AlertingCommands.ReadPeriod("0001-01-01", "2026-11-05", out _, out _).ShouldNotBeNull().ShouldStartWith("--from '0001-01-01' is outside the searchable range 2000-01-01");
+        AlertingCommands.ReadPeriod("2026-11-05", "9999-12-31", out _, out _).ShouldNotBeNull().ShouldStartWith("--to '9999-12-31' is outside");
     }
 }
