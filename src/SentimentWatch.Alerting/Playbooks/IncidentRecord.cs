@@ -207,7 +207,7 @@ public sealed record IncidentRecord(
             foreach (var c in Cases)
             {
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {c.Id} | {Cell(c.Title)} | {w.CaseStatus(c.Status)} | {c.Priority} | {Cell(c.Owner ?? "–")} | {(c.Breached ? w["breached", "已超时"] : w["on time", "未超时"])} |");
+                    $"| {c.Id} | {Cell(c.Title)} | {w.CaseStatus(c.Status)} | {c.Priority} | {Cell(c.OwnerName ?? c.Owner ?? "–")} | {(c.Breached ? w["breached", "已超时"] : w["on time", "未超时"])} |");
             }
         }
 
@@ -239,8 +239,8 @@ public sealed record IncidentRecord(
         foreach (var c in Cases ?? [])
         {
             var line = chinese
-                ? $"工单 {c.Id}“{c.Title}”：{w.CaseStatus(c.Status)}，{c.Priority}，负责人 {c.Owner ?? "无"}{(c.Breached ? "，SLA 已超时" : "")}"
-                : string.Create(CultureInfo.InvariantCulture, $"case {c.Id} \"{c.Title}\": {c.Status}, {c.Priority}, owner {c.Owner ?? "none"}{(c.Breached ? ", SLA breached" : "")}");
+                ? $"工单 {c.Id}“{c.Title}”：{w.CaseStatus(c.Status)}，{c.Priority}，负责人 {c.OwnerName ?? c.Owner ?? "无"}{(c.Breached ? "，SLA 已超时" : "")}"
+                : string.Create(CultureInfo.InvariantCulture, $"case {c.Id} \"{c.Title}\": {c.Status}, {c.Priority}, owner {c.OwnerName ?? c.Owner ?? "none"}{(c.Breached ? ", SLA breached" : "")}");
             csv.Append(',').Append(Quote(w["case", "工单"])).Append(",,").Append(Quote(line)).Append("\r\n");
         }
 
@@ -264,7 +264,7 @@ public sealed record IncidentRecord(
 
         public string StepState(string wire) => chinese ? RecordChinese.StepState(wire) : wire;
 
-        public string Signal(string wire) => chinese ? RecordChinese.SignalKind(wire) : wire;
+        public string Signal(string wire) => chinese ? RecordChinese.SignalKind(wire) : CrisisRule.TryParseKind(wire, out var kind) ? NotificationMessage.Describe(kind) : wire;
 
         public string Notification(string wire) => chinese ? RecordChinese.Notification(wire) : wire;
 
@@ -274,7 +274,7 @@ public sealed record IncidentRecord(
 
         public string Actor(string actor) => chinese && actor == AlertTimelineEntry.SystemActor ? "系统" : actor;
 
-        public string Line(string text, string? textZh) => chinese ? RecordChinese.Translate(text, textZh) : text;
+        public string Line(string text, string? textZh) => chinese ? RecordChinese.Translate(text, textZh) : RecordChinese.English(text);
     }
 
     internal static string Quote(string value)

@@ -103,6 +103,19 @@ public static class RecordChinese
             .Select(p => p.At is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC" : p.Text));
     }
 
+    // A rule kind on the wire before its rule's id in parentheses, as the stored lines write a signal: "riskTerms (lumo-risk)"
+    // (an id has no spaces, so "an influencer (a food blogger)" in a person's note is left alone).
+    private static readonly Regex WireKind = new(
+        $@"(?<![\w-])(?<kind>{string.Join("|", Enum.GetValues<CrisisRuleKind>().Select(CrisisRule.KindToWire))}) (?=\([^\s()]+\))", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// A stored line as an English reader reads it: each signal's rule kind named as the alerts name it ("high-risk
+    /// complaints (lumo-risk) joined at critical" for "riskTerms (lumo-risk) joined at critical"); the rest as written.
+    /// The stored text keeps the wire words, which the Chinese templates above read.
+    /// </summary>
+    public static string English(string text) =>
+        WireKind.Replace(text, m => CrisisRule.TryParseKind(m.Groups["kind"].Value, out var kind) ? Notifications.NotificationMessage.Describe(kind) + " " : m.Value);
+
     /// <summary>A rule kind on the wire (<c>riskTerms</c>) as the alerts name it in Chinese (高风险投诉); unknown words unchanged.</summary>
     public static string SignalKind(string wire) => CrisisRule.TryParseKind(wire, out var kind) ? Notifications.NotificationMessage.Describe(kind, chinese: true) : wire;
 

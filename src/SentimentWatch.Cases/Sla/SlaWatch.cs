@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using SentimentWatch.Cases.Domain;
 using SentimentWatch.Cases.Workflow;
 using SentimentWatch.Core.Incidents;
+using SentimentWatch.Core.Scoring;
 
 namespace SentimentWatch.Cases.Sla;
 
@@ -110,7 +111,7 @@ public sealed class SlaWatch(
             }
 
             var key = DedupKey(c.Id, FollowUp, "due", followUp.Cycle);
-            var (followTitle, followText) = Compose(c, FollowUp, "due", followUp.DueAt, null, null, MessageStyle.Default);
+            var (followTitle, followText) = Compose(c, FollowUp, "due", followUp.DueAt, null, null, MessageStyle.Default, settings);
             db.SlaSignals.Add(new CaseSlaSignal
             {
                 CaseId = c.Id, Clock = FollowUp, Kind = "due", Cycle = followUp.Cycle, At = now, DueAt = followUp.DueAt, DedupKey = key,
@@ -172,7 +173,7 @@ public sealed class SlaWatch(
             c.Touch(now, revised: raisedTo is not null);
         }
 
-        var (title, text) = Compose(c, clockName, kind, dueAt, raisedFrom, raisedTo, MessageStyle.Default);
+        var (title, text) = Compose(c, clockName, kind, dueAt, raisedFrom, raisedTo, MessageStyle.Default, settings);
         db.SlaSignals.Add(new CaseSlaSignal
         {
             CaseId = c.Id, Clock = clockName, Kind = kind, Cycle = cycle, At = now, DueAt = dueAt,
@@ -187,7 +188,7 @@ public sealed class SlaWatch(
     /// when it is or was due, who owns it and, on a breach, what happened to the priority. <paramref name="c"/> gives the case's
     /// title, category, owner and team; the priority is the one after the signal (<paramref name="raisedTo"/> when it was raised).
     /// </summary>
-    internal static (string Title, string Text) Compose(Case c, string clockName, string kind, DateTimeOffset dueAt, string? raisedFrom, string? raisedTo, MessageStyle style)
+    internal static (string Title, string Text) Compose(Case c, string clockName, string kind, DateTimeOffset dueAt, string? raisedFrom, string? raisedTo, MessageStyle style, CasesOptions settings)
     {
         var zh = style.IsChinese;
         var due = style.Time(dueAt);
@@ -200,19 +201,22 @@ public sealed class SlaWatch(
 
         var what = clockName == FirstResponse ? style.T("first response", "首次响应") : style.T("resolution", "解决");
         var priority = raisedTo ?? CasePriority.ToWire(c.Priority);
+        var category = ComplaintTopics.Label(c.Category, zh);
+        var owner = settings.PersonName(c.Owner);
+        var team = settings.TeamName(c.Team);
         if (kind == "warning")
         {
             return zh
-                ? ($"SLA 预警：工单 {c.Id} 的{what}时限 {due} 到期", $"工单 {c.Id}（{priority}，{c.Category}）“{c.Title}”：{what}时限 {due} 到期。负责人：{c.Owner ?? "无"}。")
-                : ($"SLA warning: case {c.Id} {what} due {due}", $"Case {c.Id} ({priority}, {c.Category}) \"{c.Title}\": the {what} is due at {due}. Owner: {c.Owner ?? "nobody"}.");
+                ? ($"SLA 预警：工单 {c.Id} 的{what}时限 {due} 到期", $"工单 {c.Id}（{priority}，{category}）“{c.Title}”：{what}时限 {due} 到期。负责人：{owner ?? "无"}。")
+                : ($"SLA warning: case {c.Id} {what} due {due}", $"Case {c.Id} ({priority}, {category}) \"{c.Title}\": the {what} is due at {due}. Owner: {owner ?? "nobody"}.");
         }
 
         return zh
             ? ($"SLA 超时：工单 {c.Id} 的{what}时限已于 {due} 到期",
-                $"工单 {c.Id}“{c.Title}”未达{what}时限（截止 {due}）。负责人：{c.Owner ?? "无"}，团队：{c.Team ?? "无"}。"
+                $"工单 {c.Id}“{c.Title}”未达{what}时限（截止 {due}）。负责人：{owner ?? "无"}，团队：{team ?? "无"}。"
                 + (raisedFrom is not null ? $"优先级已由 {raisedFrom} 升至 {raisedTo}。" : $"优先级保持 {priority}。"))
             : ($"SLA breached: case {c.Id} {what} overdue since {due}",
-                $"Case {c.Id} \"{c.Title}\" missed its {what} target (due {due}). Owner: {c.Owner ?? "nobody"}, team: {c.Team ?? "none"}. "
+                $"Case {c.Id} \"{c.Title}\" missed its {what} target (due {due}). Owner: {owner ?? "nobody"}, team: {team ?? "none"}. "
                 + (raisedFrom is not null ? $"Priority raised {raisedFrom} → {raisedTo}." : $"Priority stays {priority}."));
     }
 
@@ -265,7 +269,8 @@ public sealed class SlaWatch(
         }
 
         var sent = 0;
-        var baseUrl = options.CurrentValue.PublicBaseUrl?.TrimEnd('/');
+        var people = options.CurrentValue;
+        var baseUrl = people.PublicBaseUrl?.TrimEnd('/');
         var caseIds = pending.Select(p => p.CaseId).Distinct().ToArray();
         var cases = await db.Cases.AsNoTracking().Where(x => caseIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, cancellationToken);
         foreach (var signal in pending)
@@ -287,7 +292,7 @@ public sealed class SlaWatch(
                 var c = cases[signal.CaseId];
                 await _notifier.NotifyAsync(
                     new StaffNotice(signal.DedupKey, signal.Title, signal.Text, link, recipients,
-                        style => Compose(c, signal.Clock, signal.Kind, signal.DueAt, signal.RaisedFrom, signal.RaisedTo, style), AboutCase: true),
+                        style => Compose(c, signal.Clock, signal.Kind, signal.DueAt, signal.RaisedFrom, signal.RaisedTo, style, people), AboutCase: true),
                     cancellationToken);
                 signal.NotifiedAt = clock.GetUtcNow();
                 signal.LastError = null;

@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using SentimentWatch.Cases.Domain;
 using SentimentWatch.Core.Incidents;
 
 namespace SentimentWatch.Cases.Workflow;
 
 /// <summary>The cases an incident produced, for the alert's view (implements the Core port).</summary>
-public sealed class CaseDirectory(IDbContextFactory<CasesDbContext> dbs, TimeProvider clock) : ICaseDirectory
+public sealed class CaseDirectory(IDbContextFactory<CasesDbContext> dbs, TimeProvider clock, IOptionsMonitor<CasesOptions>? options = null) : ICaseDirectory
 {
     public async Task<IReadOnlyList<CaseLink>> CasesForAlertAsync(long alertId, CancellationToken cancellationToken)
     {
@@ -37,6 +38,7 @@ public sealed class CaseDirectory(IDbContextFactory<CasesDbContext> dbs, TimePro
     private List<CaseLink> Links(List<Case> cases)
     {
         var now = clock.GetUtcNow().UtcTicks;
+        var settings = options?.CurrentValue ?? new CasesOptions();
         return cases.Select(Link).ToList();
 
         CaseLink Link(Case c)
@@ -55,6 +57,7 @@ public sealed class CaseDirectory(IDbContextFactory<CasesDbContext> dbs, TimePro
                 DueClock = deadline?.Clock,
                 DueAt = deadline?.DueAt,
                 Paused = c.IsOpen && c.IsPaused,
+                OwnerName = settings.PersonName(c.Owner),
             };
         }
     }

@@ -72,6 +72,9 @@ public sealed record CaseLink(
 
     /// <summary>The clocks are paused (waiting on the customer).</summary>
     public bool Paused { get; init; }
+
+    /// <summary>The owner as people know them ("Zhao Min", Cases:Agents), for what is read outside the console; else <see cref="Owner"/>.</summary>
+    public string? OwnerName { get; init; }
 }
 
 /// <summary>Implemented by Cases: the complaint cases an incident produced, and the case a mention is on.</summary>

@@ -104,7 +104,7 @@ public sealed class PlaybookEndToEndTests : IAsyncLifetime
         var opened = await NextOfKindAsync("opened");
         var id = opened.Json.GetProperty("alertId").GetInt64();
         opened.Json.GetProperty("severity").GetString().ShouldBe("critical");
-        cases.Links[id] = [new CaseLink(41, "食物中毒 after the latte", "in_progress", "P1", "care-lead", false, start.AddHours(4))];
+        cases.Links[id] = [new CaseLink(41, "食物中毒 after the latte", "in_progress", "P1", "care-lead", false, start.AddHours(4)) { OwnerName = "Wang Fang" }];
 
         // Steps due, counted from the incident's start.
         var pr = host.Client("pr", "petra");
@@ -177,10 +177,10 @@ public sealed class PlaybookEndToEndTests : IAsyncLifetime
         markdown.Content.Headers.ContentDisposition!.FileName.ShouldBe($"incident-{id}-record.md");
         var md = await markdown.Content.ReadAsStringAsync();
         md.ShouldStartWith($"# Incident {id}: Lumo Coffee / 绿莫咖啡");
-        md.ShouldContain("| riskTerms | food-risk | critical | 4 (4) | 3 |");
+        md.ShouldContain("| high-risk complaints | food-risk | critical | 4 (4) | 3 |");
         md.ShouldContain("| 1 | 发布情况说明 / holding statement | PR lead |");
         md.ShouldContain("done (20 min late) |");
-        md.ShouldContain("| 41 | 食物中毒 after the latte | in_progress | P1 | care-lead | on time |");
+        md.ShouldContain("| 41 | 食物中毒 after the latte | in_progress | P1 | Wang Fang | on time |", customMessage: "the owner by name, not the agent id care-lead");
 
         var csv = await pr.GetAsync($"/api/alerts/{id}/timeline?format=csv");
         csv.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
@@ -200,7 +200,7 @@ public sealed class PlaybookEndToEndTests : IAsyncLifetime
         zh.ShouldContain("| 1 | 发布情况说明 / holding statement | PR lead |");
         zh.ShouldContain("| 已完成（晚了 20 分钟） | 2026-11-23 09:20:00 UTC（petra） |");
         zh.ShouldContain("· 开启 · 系统 — 事件开启：高风险投诉（food-risk）：近 30 分钟含高风险词（食物中毒、food poisoning）的负面提及 4 条（阈值 3）");
-        zh.ShouldContain("| 41 | 食物中毒 after the latte | 处理中 | P1 | care-lead | 未超时 |");
+        zh.ShouldContain("| 41 | 食物中毒 after the latte | 处理中 | P1 | Wang Fang | 未超时 |");
         zh.ShouldContain("· 步骤 · petra — 步骤“发布情况说明 / holding statement”已由 petra 完成，晚了 20 分钟：https://weibo.example.com/lumo/statement-1");
         zh.ShouldContain("· 通知 · 系统 — 开启通知（严重）已发送至 pr-hook");
         zh.ShouldContain("· 送达 · 系统 — 开启通知已送达 pr-hook（尝试 1 次，");
@@ -217,7 +217,7 @@ public sealed class PlaybookEndToEndTests : IAsyncLifetime
         zhRows[0].ShouldBe("时间,类型,操作人,内容");
         zhRows.Length.ShouldBe(rows.Length, "the same events, one row each");
         zhRows.ShouldContain(r => r.Contains(",步骤,petra,步骤“发布情况说明 / holding statement”已由 petra 完成", StringComparison.Ordinal));
-        zhRows[^1].ShouldStartWith(",工单,,工单 41“食物中毒 after the latte”：处理中，P1，负责人 care-lead");
+        zhRows[^1].ShouldStartWith(",工单,,工单 41“食物中毒 after the latte”：处理中，P1，负责人 Wang Fang");
     }
 
     private sealed class StubCaseDirectory : ICaseDirectory

@@ -18,6 +18,16 @@ public class RecordChineseTests
             .ShouldBe("步骤“holding”的核对项“法务审阅”已由 li.wei 取消勾选");
     }
 
+    /// <summary>The English reader sees the signals named as the alerts name them, not the rule kinds of the configuration.</summary>
+    [Fact]
+    public void AStoredLine_ReadsInEnglish_WithItsSignalsNamedAsTheAlertsNameThem()
+    {
+        RecordChinese.English("incident opened: riskTerms (food-risk): 4 posts with high-risk terms; influencer (loud): a post with a reach of 420,000")
+            .ShouldBe("incident opened: high-risk complaints (food-risk): 4 posts with high-risk terms; high-reach negative post (loud): a post with a reach of 420,000");
+        RecordChinese.English("negativeSpike (spike) joined at critical: 40 negative mentions").ShouldBe("negative surge (spike) joined at critical: 40 negative mentions");
+        RecordChinese.English("an influencer (a food blogger) called us").ShouldBe("an influencer (a food blogger) called us", "a word in a person's note is not a rule kind");
+    }
+
     [Fact]
     public void ALineWrittenInChinese_IsShownAsWritten_AndAPersonsNoteStaysAsTyped()
     {

@@ -45,13 +45,16 @@ public sealed class SlaWatchTests : IDisposable
         StaffNotice? warning;
         await using (var host = await StartAsync(notifier, clock))
         {
-            await host.Desk.OnIndexedAsync([Complaints.Make(clock.GetUtcNow(), negative: 0.93f, author: "late")], default);
+            var complaint = Complaints.Make(clock.GetUtcNow(), negative: 0.93f, author: "late");
+            await host.Desk.OnIndexedAsync([complaint], default);
             await using (var db = await host.DbAsync())
             {
                 id = (await db.Cases.SingleAsync()).Id;
             }
 
             (await host.Desk.AssignAsync(id, null, "li.na", "wang.lead", default)).Kind.ShouldBe(global::SentimentWatch.Cases.Workflow.CaseOutcomeKind.Ok);
+            var link = (await host.App.Services.GetRequiredService<global::SentimentWatch.Core.Incidents.ICaseDirectory>().CasesForMentionAsync(complaint.Id, default)).ShouldHaveSingleItem();
+            (link.Owner, link.OwnerName).ShouldBe(("li.na", "Li Na"), "an incident's record names the owner as people know them");
 
             // First response due Tuesday 12:50 (Monday a holiday); the warning lead time is 30 minutes.
             clock.Set(Local(12, 1, 12, 19, 59));
@@ -86,10 +89,12 @@ public sealed class SlaWatchTests : IDisposable
             // Written again for a channel that reads Chinese in Beijing time (decision 218), from the stored signal and the case.
             var (zhTitle, zhText) = breach.WriteFor.ShouldNotBeNull()(global::SentimentWatch.Core.Incidents.MessageStyle.From("zh-CN", "Asia/Shanghai"));
             zhTitle.ShouldBe($"SLA 超时：工单 {id} 的首次响应时限已于 2026-12-01 12:50 北京时间 到期");
-            zhText.ShouldContain("未达首次响应时限（截止 2026-12-01 12:50 北京时间）。负责人：li.na，团队：");
+            zhText.ShouldContain("未达首次响应时限（截止 2026-12-01 12:50 北京时间）。负责人：Li Na，团队：Lumo 客服。", customMessage: "people and teams by the names Cases:Agents and Cases:Teams give them, not their ids");
             zhText.ShouldEndWith("优先级已由 P3 升至 P2。");
             var (_, warningZh) = warning!.WriteFor.ShouldNotBeNull()(global::SentimentWatch.Core.Incidents.MessageStyle.From("zh-CN", "Asia/Shanghai"));
-            warningZh.ShouldContain("首次响应时限 2026-12-01 12:50 北京时间 到期。负责人：li.na。");
+            warningZh.ShouldContain("首次响应时限 2026-12-01 12:50 北京时间 到期。负责人：Li Na。");
+            warningZh.ShouldContain("（P3，退款退货）", customMessage: "the category as the console names it, not refund_return");
+            warning.Text.ShouldContain("(P3, refund and return)");
 
             await using (var db = await host.DbAsync())
             {

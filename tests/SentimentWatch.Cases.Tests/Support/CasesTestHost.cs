@@ -120,7 +120,7 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 /// <summary>
 /// The cases configuration as flat keys: watch <c>brand</c> with cases on, a Shanghai business
 /// calendar (Mon–Fri 09:00–18:00, Monday 2026-11-30 a holiday, Saturday 2026-12-05 a make-up
-/// working day), one team with a lead and three agents.
+/// working day), one team (named) with a lead and three agents (li.na with a display name).
 /// </summary>
 public sealed class CasesSettings : Dictionary<string, string?>
 {
@@ -145,8 +145,9 @@ public sealed class CasesSettings : Dictionary<string, string?>
         Policy("P4", "18:00:00", "3.18:00:00", "cn-office");
         this["Cases:Teams:0:Id"] = "care";
         this["Cases:Teams:0:Lead"] = "wang.lead";
+        this["Cases:Teams:0:Name"] = "Lumo 客服";
         Agent("wang.lead", "*", max: 50, contact: "wang@example.com");
-        Agent("li.na", "refund_return,price_billing");
+        Agent("li.na", "refund_return,price_billing", name: "Li Na");
         Agent("zhao.min", "refund_return,product_quality");
         Agent("chen.yu", "product_quality,service_attitude");
         this["Cases:PriorityRules:0:Priority"] = "P1";
@@ -173,10 +174,15 @@ public sealed class CasesSettings : Dictionary<string, string?>
         return this;
     }
 
-    public CasesSettings Agent(string id, string skills, int max = 20, string? contact = null, string team = "care")
+    public CasesSettings Agent(string id, string skills, int max = 20, string? contact = null, string team = "care", string? name = null)
     {
         var p = $"Cases:Agents:{_agents++}";
         this[$"{p}:Id"] = id;
+        if (name is not null)
+        {
+            this[$"{p}:Name"] = name;
+        }
+
         this[$"{p}:Team"] = team;
         this[$"{p}:MaxOpenCases"] = max.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (contact is not null)

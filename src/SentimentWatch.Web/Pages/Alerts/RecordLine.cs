@@ -16,7 +16,7 @@ public sealed record RecordLine(IReadOnlyList<RecordLine.Part> Parts)
     public static RecordLine Of(string text, bool chinese, string? textZh = null)
     {
         var times = new List<DateTimeOffset>();
-        var marked = chinese ? RecordChinese.MarkChinese(text, textZh, times) : RecordChinese.Mark(text, times);
+        var marked = chinese ? RecordChinese.MarkChinese(text, textZh, times) : RecordChinese.Mark(RecordChinese.English(text), times);
 
         return new RecordLine(RecordChinese.Split(marked, times).Select(p => new Part(p.Text, p.At)).ToArray());
     }
