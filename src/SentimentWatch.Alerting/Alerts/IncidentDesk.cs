@@ -548,6 +548,15 @@ public sealed class IncidentDesk(
             var severity = kind == NotificationKind.Resolved ? alert.NotifiedSeverity : alert.Severity;
             var routed = channels.Route(alert.WatchId, severity);
             alert.MarkNotified(kind, now, sent: routed.Count > 0);
+            if (routed.Count == 0)
+            {
+                // Said in the log too: without a channel (the default configuration has none) nobody hears of it but a reader
+                // of the console.
+                logger.LogWarning(
+                    "Nobody was notified of incident {AlertId} on {Watch} ({Notification}, {Severity}): no channel in Alerting:Channels takes this watch and severity",
+                    alert.Id, watchNames.Of(alert.WatchId), NotificationMessage.KindToWire(kind), severity.ToWire());
+            }
+
             alert.Note(now, TimelineKinds.Notification, routed.Count == 0
                 ? $"{NotificationMessage.KindToWire(kind)} ({severity.ToWire()}): no channel takes it"
                 : $"{NotificationMessage.KindToWire(kind)} ({severity.ToWire()}) sent to {string.Join(", ", routed)}");

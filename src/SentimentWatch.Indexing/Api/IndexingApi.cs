@@ -37,6 +37,7 @@ public static class IndexingApi
         var sort = parameters.Sort();
         var pageSize = parameters.Integer("pageSize", MentionQueryParameters.DefaultPageSize, 1, MentionQueryParameters.MaxPageSize);
         var cursor = parameters.Text("cursor");
+        parameters.RefuseUnread();
         if (parameters.Errors.Count > 0)
         {
             return TypedResults.ValidationProblem(parameters.Errors, title: "Some search parameters are not valid.");
@@ -82,6 +83,7 @@ public static class IndexingApi
         var kind = parameters.QueueKind();
         var size = parameters.Integer("size", MentionQueryParameters.DefaultPageSize, 1, MentionQueryParameters.MaxPageSize);
         var window = parameters.Integer("window", Core.Scoring.LabellingQueue.DefaultWindow, 1, Core.Scoring.LabellingQueue.MaxWindow);
+        parameters.RefuseUnread();
         if (parameters.Errors.Count > 0)
         {
             return TypedResults.ValidationProblem(parameters.Errors, title: "Some labelling queue parameters are not valid.");
@@ -132,6 +134,7 @@ public static class IndexingApi
             parameters.Fail("interval", ParameterCodes.TooManyBuckets, $"'{stats.Interval}' buckets over {parameters.Text("from") ?? from.ToString("O")}..{parameters.Text("to") ?? to.ToString("O")} would be more than {StatsBuckets.MaxFilledBuckets}; use a wider interval or a shorter range.", stats.Interval.ToString().ToLowerInvariant(), StatsBuckets.MaxFilledBuckets.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        parameters.RefuseUnread();
         if (parameters.Errors.Count > 0)
         {
             return TypedResults.ValidationProblem(parameters.Errors, title: "Some stats parameters are not valid.");
@@ -169,6 +172,7 @@ public static class IndexingApi
         // can only abort the download, never answer 400.
         var parameters = Parameters(request);
         var filter = parameters.Filter();
+        parameters.RefuseUnread("sort", "pageSize", "cursor");
         if (parameters.Errors.Count > 0)
         {
             return TypedResults.ValidationProblem(parameters.Errors, title: "Some export parameters are not valid.");

@@ -30,6 +30,9 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
     /// <summary>The API's English sentences by parameter name, for a validation problem's <c>errors</c>.</summary>
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
 
+    // The names the request read, for RefuseUnread.
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
     /// <summary>The same refusals in order, each with its code and arguments.</summary>
     public List<ParameterProblem> Problems { get; } = [];
 
@@ -193,8 +196,49 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
 
     public int Integer(string name, int fallback, int min, int max) => (int)(Integer(name, min, max) ?? fallback);
 
+    /// <summary>
+    /// Refuses every parameter of the query that nothing read (call it after the reads): <c>?sentimnet=negative</c> answered
+    /// every mention as if no filter had been asked for. The refusal names the parameter read that it looks like.
+    /// </summary>
+    /// <param name="ignored">Parameters this request takes and does not use (the export takes a search's sort and paging).</param>
+    public void RefuseUnread(params string[] ignored)
+    {
+        foreach (var name in query.Keys)
+        {
+            if (_read.Contains(name) || ignored.Contains(name, StringComparer.Ordinal) || Errors.ContainsKey(name))
+            {
+                continue;
+            }
+
+            var like = _read.Concat(ignored).OrderBy(known => Distance(known.ToLowerInvariant(), name.ToLowerInvariant())).FirstOrDefault();
+            var near = like is not null && Distance(like.ToLowerInvariant(), name.ToLowerInvariant()) <= Math.Max(2, like.Length / 3) ? like : null;
+            Fail(name, ParameterCodes.NotAParameter,
+                $"'{name}' is not a parameter of this request{(near is null ? "" : $"; did you mean '{near}'?")}" + (near is null ? "." : ""),
+                near is null ? [name] : [name, near]);
+        }
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var diagonal = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+
+        return row[b.Length];
+    }
+
     public string? Text(string name)
     {
+        _read.Add(name);
         var values = query[name];
         if (values.Count > 1)
         {
@@ -338,6 +382,9 @@ public static class ParameterCodes
 
     /// <summary>No arguments.</summary>
     public const string InvalidCursor = "invalid-cursor";
+
+    /// <summary>Arguments: the name given, then the parameter it looks like when one does.</summary>
+    public const string NotAParameter = "not-a-parameter";
 
     /// <summary>Arguments: the parameter, how many times it was given.</summary>
     public const string Repeated = "repeated-parameter";

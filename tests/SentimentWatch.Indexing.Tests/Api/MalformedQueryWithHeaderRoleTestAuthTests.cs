@@ -52,6 +52,23 @@ public sealed class MalformedQueryWithHeaderRoleTestAuthTests : IAsyncLifetime
         }
     }
 
+    /// <summary>A misspelled filter answered every mention as if none had been asked for; now it is a 400 naming the one meant.</summary>
+    [Fact]
+    public async Task A_parameter_the_request_does_not_take_is_a_400_naming_the_one_it_looks_like()
+    {
+        foreach (var path in new[] { "/api/mentions", "/api/mentions/stats", "/api/mentions/export", "/api/mentions/to-label" })
+        {
+            var problem = await ProblemAsync(await fixture.Client().GetAsync($"{path}?sentimnet=negative&colour=red"), path);
+            var errors = problem.GetProperty("errors");
+            errors.GetProperty("sentimnet")[0].GetString().ShouldBe("'sentimnet' is not a parameter of this request; did you mean 'sentiment'?", path);
+            errors.GetProperty("colour")[0].GetString().ShouldBe("'colour' is not a parameter of this request.", path);
+        }
+
+        (await fixture.Client().GetAsync("/api/mentions/stats?pageSize=5")).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "stats have no pages");
+        (await fixture.Client().GetAsync("/api/mentions?sentiment=negative&pageSize=5&timeZone=Asia/Shanghai")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await fixture.Client().GetAsync("/api/mentions/export?sentiment=negative&sort=newest&pageSize=5")).StatusCode.ShouldBe(HttpStatusCode.OK, "a search's sort and paging are taken, and not used, by its export");
+    }
+
     [Fact]
     public async Task A_query_of_1100_words_or_too_many_characters_is_refused_with_the_limit()
     {
