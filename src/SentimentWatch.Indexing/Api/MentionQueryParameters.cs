@@ -210,30 +210,11 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
                 continue;
             }
 
-            var like = _read.Concat(ignored).OrderBy(known => Distance(known.ToLowerInvariant(), name.ToLowerInvariant())).FirstOrDefault();
-            var near = like is not null && Distance(like.ToLowerInvariant(), name.ToLowerInvariant()) <= Math.Max(2, like.Length / 3) ? like : null;
+            var near = ClosestName.Of(name, _read.Concat(ignored));
             Fail(name, ParameterCodes.NotAParameter,
-                $"'{name}' is not a parameter of this request{(near is null ? "" : $"; did you mean '{near}'?")}" + (near is null ? "." : ""),
+                $"'{name}' is not a parameter of this request" + (near is null ? "." : $"; did you mean '{near}'?"),
                 near is null ? [name] : [name, near]);
         }
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var diagonal = row[0];
-            row[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var above = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
-                diagonal = above;
-            }
-        }
-
-        return row[b.Length];
     }
 
     public string? Text(string name)

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using SentimentWatch.Core;
 using SentimentWatch.Storage;
 
 namespace SentimentWatch.Hosting;
@@ -307,32 +308,10 @@ public static partial class ConfigurationCheck
     private static string Suggest(string key, IEnumerable<string> known)
     {
         var names = known.Order(StringComparer.Ordinal).ToList();
-        var close = names.Select(n => (Name: n, Distance: Distance(key.ToLowerInvariant(), n.ToLowerInvariant())))
-            .Where(c => c.Distance <= Math.Max(1, key.Length / 4))
-            .OrderBy(c => c.Distance)
-            .Select(c => c.Name)
-            .FirstOrDefault();
+        var close = ClosestName.Of(key, names);
         return close is not null
             ? $"; did you mean '{close}'? (nothing reads this key, so it would be ignored)"
             : $"; nothing reads it, so it would be ignored. Settings here: {string.Join(", ", names)}";
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var previous = row[0];
-            row[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var current = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
-                previous = current;
-            }
-        }
-
-        return row[b.Length];
     }
 
     [GeneratedRegex(@"^(?<scheme>https?)://(?<host>\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+)(:(?<port>[^/]*))?/?$", RegexOptions.IgnoreCase)]
