@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace SentimentWatch.Alerting;
 
@@ -21,12 +22,6 @@ public static class AlertingCommands
         backtest.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
             var stepValue = result.GetValue(step);
-            if (ReadPeriod(result.GetValue(from)!, result.GetValue(to)!, out var fromValue, out var toValue) is { } refused)
-            {
-                await Console.Error.WriteLineAsync(refused);
-                return 2;
-            }
-
             if (stepValue <= TimeSpan.Zero)
             {
                 await Console.Error.WriteLineAsync("--step must be positive");
@@ -34,6 +29,14 @@ public static class AlertingCommands
             }
 
             using var host = buildHost(result.UnmatchedTokens.ToArray());
+            // The configured window (Mentions:EarliestPublishedAt), as the API bounds a query's.
+            var window = host.Services.GetService<IOptions<Core.Mentions.MentionDateOptions>>()?.Value;
+            if (ReadPeriod(result.GetValue(from)!, result.GetValue(to)!, out var fromValue, out var toValue, window) is { } refused)
+            {
+                await Console.Error.WriteLineAsync(refused);
+                return 2;
+            }
+
             var replay = host.Services.GetRequiredService<AlertBacktest>();
             try
             {
@@ -53,13 +56,13 @@ public static class AlertingCommands
     /// <summary>
     /// The replay's period as the API reads a query's (decision 260, <see cref="Core.Mentions.QueryTime"/>), in UTC, the
     /// zone the replay prints: a date as --to includes its day, and both ends lie in the query window the API keeps
-    /// (2000-01-01 to a year ahead), so no date arithmetic of the replay leaves the calendar. Null when read, else the
-    /// sentence that says what to fix.
+    /// (<paramref name="dates"/>: Mentions:EarliestPublishedAt to a year ahead), so no date arithmetic of the replay leaves the
+    /// calendar. Null when read, else the sentence that says what to fix.
     /// </summary>
-    public static string? ReadPeriod(string fromText, string toText, out DateTimeOffset from, out DateTimeOffset to)
+    public static string? ReadPeriod(string fromText, string toText, out DateTimeOffset from, out DateTimeOffset to, Core.Mentions.MentionDateOptions? dates = null)
     {
         to = default;
-        var window = Core.Mentions.MentionDateOptions.Default;
+        var window = dates ?? Core.Mentions.MentionDateOptions.Default;
         var now = DateTimeOffset.UtcNow;
         string? Refusal(string option, string text, Core.Mentions.QueryDateRead read) => read switch
         {

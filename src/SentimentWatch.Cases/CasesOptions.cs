@@ -62,11 +62,11 @@ public sealed class CasesOptions
 
     /// <summary>An agent as people know them ("Zhao Min", <see cref="AgentSettings.Name"/>) in what is read outside the console; else the id.</summary>
     public string? PersonName(string? agentId) =>
-        agentId is null ? null : Agents.FirstOrDefault(a => a.Id == agentId)?.Name is { Length: > 0 } name ? name : agentId;
+        agentId is null ? null : Agents.FirstOrDefault(a => a.Id == agentId)?.Name is { } name && !string.IsNullOrWhiteSpace(name) ? name.Trim() : agentId;
 
     /// <summary>A team as people know it (<see cref="TeamSettings.Name"/>); else the id.</summary>
     public string? TeamName(string? teamId) =>
-        teamId is null ? null : Teams.FirstOrDefault(t => t.Id == teamId)?.Name is { Length: > 0 } name ? name : teamId;
+        teamId is null ? null : Teams.FirstOrDefault(t => t.Id == teamId)?.Name is { } name && !string.IsNullOrWhiteSpace(name) ? name.Trim() : teamId;
 
     /// <summary>Priority rules: the highest priority among matching rules wins; none matching gives <see cref="DefaultPriority"/>.</summary>
     public List<PriorityRuleSettings> PriorityRules { get; set; } = [];

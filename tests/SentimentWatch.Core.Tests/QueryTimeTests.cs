@@ -100,6 +100,7 @@ public sealed class QueryTimeTests
     [InlineData("Nov 5")]
     [InlineData("5 Nov")]
     [InlineData("11/05/26")]
+    [InlineData("Nov 5 08:00:00.1234")]
     public void NoDate_IsNotRead(string text) =>
         QueryTime.TryRead(text, Zone("Asia/Shanghai"), periodEnd: false, out _).ShouldBeFalse();
 

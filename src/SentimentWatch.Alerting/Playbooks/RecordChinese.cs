@@ -103,10 +103,11 @@ public static class RecordChinese
             .Select(p => p.At is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC" : p.Text));
     }
 
-    // A rule kind on the wire before its rule's id in parentheses, as the stored lines write a signal: "riskTerms (lumo-risk)"
-    // (an id has no spaces, so "an influencer (a food blogger)" in a person's note is left alone).
+    // A rule kind on the wire before its rule's id in parentheses, where the desk writes a signal: at the start of a line
+    // ("riskTerms (lumo-risk) joined at …"), after "incident opened: " or after "; " between an opening's signals. A person's
+    // note or a step's title ("DM'd the influencer (@chef_li)") is left alone.
     private static readonly Regex WireKind = new(
-        $@"(?<![\w-])(?<kind>{string.Join("|", Enum.GetValues<CrisisRuleKind>().Select(CrisisRule.KindToWire))}) (?=\([^\s()]+\))", RegexOptions.CultureInvariant);
+        $@"(?<=^|^incident opened: |; )(?<kind>{string.Join("|", Enum.GetValues<CrisisRuleKind>().Select(CrisisRule.KindToWire))}) (?=\([^()]+\))", RegexOptions.CultureInvariant);
 
     /// <summary>
     /// A stored line as an English reader reads it: each signal's rule kind named as the alerts name it ("high-risk

@@ -35,8 +35,10 @@ public static class QueryTime
     {
         reading = default;
         var s = text.Trim();
-        if (!HasFullYear(s) || !DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var exact))
+        if (!DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var exact)
+            || !s.Contains(exact.Year.ToString("D4", CultureInfo.InvariantCulture), StringComparison.Ordinal))
         {
+            // The year the parser settled on is not written out: it guessed this year (Nov 5) or read a day as one (5 Nov as 2005).
             return false;
         }
 
@@ -91,22 +93,6 @@ public static class QueryTime
             ({ } f, null) => (f, f < now ? now : f + length),
             _ => (now - length, now),
         };
-
-    /// <summary>Whether <paramref name="s"/> holds four digits in a row, as any date that names its year does.</summary>
-    private static bool HasFullYear(string s)
-    {
-        var run = 0;
-        foreach (var c in s)
-        {
-            run = char.IsAsciiDigit(c) ? run + 1 : 0;
-            if (run == 4)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>
     /// The first instant whose wall clock in <paramref name="zone"/> reads <paramref name="wall"/>: of a time the clocks

@@ -30,8 +30,11 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
     /// <summary>The API's English sentences by parameter name, for a validation problem's <c>errors</c>.</summary>
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
 
-    // The names the request read, for RefuseUnread.
-    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+    // The names the request read, for RefuseUnread; as ASP.NET Core reads query keys, without regard to case.
+    private readonly HashSet<string> _read = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether anything read <paramref name="name"/> (any capitals): the console's export link carries only those.</summary>
+    public bool WasRead(string name) => _read.Contains(name);
 
     /// <summary>The same refusals in order, each with its code and arguments.</summary>
     public List<ParameterProblem> Problems { get; } = [];
@@ -205,7 +208,7 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
     {
         foreach (var name in query.Keys)
         {
-            if (_read.Contains(name) || ignored.Contains(name, StringComparer.Ordinal) || Errors.ContainsKey(name))
+            if (_read.Contains(name) || ignored.Contains(name, StringComparer.OrdinalIgnoreCase) || Errors.ContainsKey(name))
             {
                 continue;
             }

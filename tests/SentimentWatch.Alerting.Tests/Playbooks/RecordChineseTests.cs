@@ -26,6 +26,9 @@ public class RecordChineseTests
             .ShouldBe("incident opened: high-risk complaints (food-risk): 4 posts with high-risk terms; high-reach negative post (loud): a post with a reach of 420,000");
         RecordChinese.English("negativeSpike (spike) joined at critical: 40 negative mentions").ShouldBe("negative surge (spike) joined at critical: 40 negative mentions");
         RecordChinese.English("an influencer (a food blogger) called us").ShouldBe("an influencer (a food blogger) called us", "a word in a person's note is not a rule kind");
+        RecordChinese.English("step \"brief\" done by petra, 5 min late: DM'd the influencer (@chef_li)")
+            .ShouldBe("step \"brief\" done by petra, 5 min late: DM'd the influencer (@chef_li)", "a step's note is a person's words");
+        RecordChinese.English("riskTerms (food risk) cleared (clear since 2026-11-23 08:40:00Z)").ShouldStartWith("high-risk complaints (food risk) cleared", Case.Sensitive, "a rule id may hold spaces");
     }
 
     [Fact]

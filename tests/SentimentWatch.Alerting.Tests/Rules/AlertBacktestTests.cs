@@ -113,5 +113,8 @@ public sealed class AlertBacktestTests
         AlertingCommands.ReadPeriod("2026-11-05", "2026-11-04", out _, out _).ShouldNotBeNull().ShouldContain("must be after --from");
         AlertingCommands.ReadPeriod("0001-01-01", "2026-11-05", out _, out _).ShouldNotBeNull().ShouldStartWith("--from '0001-01-01' is outside the searchable range 2000-01-01");
         AlertingCommands.ReadPeriod("2026-11-05", "9999-12-31", out _, out _).ShouldNotBeNull().ShouldStartWith("--to '9999-12-31' is outside");
+        AlertingCommands.ReadPeriod("1998-01-01", "1998-02-01", out from, out _, new MentionDateOptions { EarliestPublishedAt = new(1995, 1, 1, 0, 0, 0, TimeSpan.Zero) })
+            .ShouldBeNull("the configured window, as the API's");
+        from.ShouldBe(new DateTimeOffset(1998, 1, 1, 0, 0, 0, TimeSpan.Zero));
     }
 }

@@ -66,6 +66,8 @@ public sealed class MalformedQueryWithHeaderRoleTestAuthTests : IAsyncLifetime
 
         (await fixture.Client().GetAsync("/api/mentions/stats?pageSize=5")).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "stats have no pages");
         (await fixture.Client().GetAsync("/api/mentions?sentiment=negative&pageSize=5&timeZone=Asia/Shanghai")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var capitals = await fixture.Client().GetFromJsonAsync<JsonElement>("/api/mentions?Sentiment=neutral&PAGESIZE=5");
+        capitals.GetProperty("total").GetInt64().ShouldBe(2, "keys are read without regard to case, and the filter applies");
         (await fixture.Client().GetAsync("/api/mentions/export?sentiment=negative&sort=newest&pageSize=5")).StatusCode.ShouldBe(HttpStatusCode.OK, "a search's sort and paging are taken, and not used, by its export");
     }
 

@@ -81,7 +81,9 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
             return;
         }
 
-        var query = QueryWithout("cursor", "sort", "pageSize", "handler", "shown");
+        // Only what the search read: the API refuses a parameter it does not take (a shared link's utm_source, a misspelling
+        // the page ignored), and the export must hold the hits on the page.
+        var query = QueryWithout(key => !parameters.WasRead(key), "cursor", "sort", "pageSize", "handler", "shown");
         ExportUrl = "/api/mentions/export" + (ReaderOffset.DatesParameter(Request) is { } zone ? query.Add(zone.Name, zone.Value) : query);
         if (cursor is not null)
         {
@@ -133,12 +135,14 @@ public sealed class IndexModel(IMentionIndex index, IWatchCatalog catalog, TimeP
         return first <= 0 ? buckets : [.. buckets.Skip(first)];
     }
 
-    private QueryString QueryWithout(params string[] names)
+    private QueryString QueryWithout(params string[] names) => QueryWithout(_ => false, names);
+
+    private QueryString QueryWithout(Func<string, bool> drop, params string[] names)
     {
         var builder = new QueryBuilder();
         foreach (var (key, values) in Request.Query)
         {
-            if (!names.Contains(key, StringComparer.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(values.ToString()))
+            if (!names.Contains(key, StringComparer.OrdinalIgnoreCase) && !drop(key) && !string.IsNullOrWhiteSpace(values.ToString()))
             {
                 builder.Add(key, values.ToString());
             }
