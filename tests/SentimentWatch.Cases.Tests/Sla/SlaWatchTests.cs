@@ -120,6 +120,49 @@ public sealed class SlaWatchTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A complaint storm opens many cases at once and their warnings fall due together: the demo sent 17 messages to one
+    /// chat robot in a minute. From <see cref="SlaWatch.DigestFrom"/> pending warnings they go out as one digest, soonest
+    /// first, with the time left; breaches still go one by one.
+    /// </summary>
+    [Fact]
+    public async Task AWaveOfWarnings_GoesOutAsOneDigest_AndTheBreachesOneByOne()
+    {
+        var notifier = new RecordingStaffNotifier();
+        var clock = new ManualClock(Local(11, 27, 17, 50));
+        await using var host = await StartAsync(notifier, clock);
+        var wave = Enumerable.Range(0, 5)
+            .Select(i => Complaints.Make(clock.GetUtcNow(), negative: 0.93f, text: $"refund still missing, order {i}", author: $"wave{i}") with { Fingerprint = 0 })
+            .ToArray();
+        await host.Desk.OnIndexedAsync(wave, default);
+
+        // First response due Tuesday 12:50 (Monday a holiday), warned from 12:20.
+        clock.Set(Local(12, 1, 12, 25));
+        await host.SlaWatch.RunAsync(default);
+        var digest = notifier.Sent.ShouldHaveSingleItem();
+        digest.DedupKey.ShouldStartWith("sla-warnings-");
+        digest.Title.ShouldBe("SLA warnings: 5 cases due within 30 min");
+        var lines = digest.Text.Split('\n');
+        lines.Length.ShouldBe(5);
+        lines.ShouldAllBe(l => l.Contains("(P3, refund and return)") && l.Contains("first response due 04:50 UTC (in 25 min)"));
+        digest.Link.ShouldBe("https://watch.example.com/cases");
+        var (zhTitle, zhText) = digest.WriteFor.ShouldNotBeNull()(global::SentimentWatch.Core.Incidents.MessageStyle.From("zh-CN", "Asia/Shanghai"));
+        zhTitle.ShouldBe("SLA 预警：5 件工单将在 30 分钟 内到期");
+        zhText.ShouldContain("首次响应时限 12:50 北京时间（还剩 25 分钟）");
+        await using (var db = await host.DbAsync())
+        {
+            (await db.SlaSignals.CountAsync(s => s.Kind == "warning" && s.NotifiedAt != null)).ShouldBe(5, "each warning is marked sent by the digest");
+        }
+
+        await host.SlaWatch.RunAsync(default);
+        notifier.Calls.ShouldBe(1, "nothing again on the next pass");
+
+        clock.Set(Local(12, 1, 12, 50));
+        await host.SlaWatch.RunAsync(default);
+        notifier.Sent.Count.ShouldBe(6);
+        notifier.Sent.Skip(1).ShouldAllBe(n => n.DedupKey.EndsWith("-first_response-breach-0", StringComparison.Ordinal), "a breach asks someone to act on one case");
+    }
+
     [Fact]
     public async Task APostFoundDaysLate_StartsItsClocksNoMoreThanSlaMaxBackdateBeforeTheCaseOpened_SoItDoesNotOpenBreached()
     {
