@@ -283,14 +283,35 @@ public sealed class SlaWatch(
         var baseUrl = people.PublicBaseUrl?.TrimEnd('/');
         var caseIds = pending.Select(p => p.CaseId).Distinct().ToArray();
         var cases = await db.Cases.AsNoTracking().Where(x => caseIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, cancellationToken);
-        var warnings = pending.Where(p => p.Kind == "warning").ToList();
-        var digested = _notifier is not null && warnings.Count >= DigestFrom
-            && await NotifyDigestAsync(warnings, cases, people, baseUrl, cancellationToken);
+        // Warnings recorded by one pass (one At) that are DigestFrom or more go out as one digest, the whole pass's set read
+        // together (it may run past this page), so a retry after a crash sends the same set under the same key.
+        var digested = new HashSet<long>();
+        if (_notifier is not null)
+        {
+            foreach (var at in pending.Where(p => p.Kind == "warning").Select(p => p.At).Distinct().ToList())
+            {
+                var group = await db.SlaSignals.Where(s => s.NotifiedAt == null && s.Kind == "warning" && s.At == at).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+                if (group.Count < DigestFrom)
+                {
+                    continue;
+                }
+
+                var groupCases = group.Select(g => g.CaseId).Where(id => !cases.ContainsKey(id)).Distinct().ToArray();
+                foreach (var c in await db.Cases.AsNoTracking().Where(x => groupCases.Contains(x.Id)).ToListAsync(cancellationToken))
+                {
+                    cases[c.Id] = c;
+                }
+
+                // Handed over or refused, the group is done for this pass: refused, it stays pending under its key for the next.
+                sent += await NotifyDigestAsync(group, cases, people, baseUrl, cancellationToken) ? group.Count : 0;
+                digested.UnionWith(group.Select(g => g.Id));
+            }
+        }
+
         foreach (var signal in pending)
         {
-            if (digested && signal.Kind == "warning")
+            if (digested.Contains(signal.Id))
             {
-                sent++;
                 continue;
             }
 
@@ -330,45 +351,47 @@ public sealed class SlaWatch(
     }
 
     /// <summary>
-    /// The warnings pending together as one notice (<see cref="DigestFrom"/>): every case with its clock, how long is left,
-    /// priority, category and owner, soonest first; to everyone the single warnings would have reached. The key names the
-    /// signals it carries, so a retry after a crash with the same ones pending is dropped by the notifier. True when handed
-    /// over (the signals are then marked), false when refused (they stay pending and are tried again on the next pass).
+    /// The warnings one pass recorded, as one notice (<see cref="DigestFrom"/>): every case with its clock, how long is left,
+    /// priority, category and owner, soonest first (at most <see cref="DigestLines"/>, titles cut to 40 characters, so a chat
+    /// robot's size limit holds); to everyone the single warnings would have reached. Its key is the pass's instant, so a retry
+    /// after a crash (the notice accepted, the marks not saved) is dropped by the notifier. True when handed over (the
+    /// signals are marked); false when refused (they stay pending with the reason and go out as the same digest next pass).
     /// </summary>
     private async Task<bool> NotifyDigestAsync(List<CaseSlaSignal> warnings, Dictionary<long, Case> cases, CasesOptions people, string? baseUrl, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var key = string.Create(CultureInfo.InvariantCulture, $"sla-warnings-{warnings[0].At.UtcTicks}");
         var ordered = warnings.OrderBy(w => w.DueAt).ThenBy(w => w.CaseId).ToList();
+        static string Cut(string title) => title.Length <= 40 ? title : title[..40] + "…";
         (string Title, string Text) Write(MessageStyle style)
         {
             var zh = style.IsChinese;
-            var lead = style.Span(people.WarningLeadTime);
             var lines = ordered.Take(DigestLines).Select(w =>
             {
-                var c = cases[w.CaseId];
                 var what = w.Clock == FirstResponse ? style.T("first response", "首次响应") : style.T("resolution", "解决");
                 var left = w.DueAt > now ? style.Span(TimeSpan.FromMinutes(Math.Ceiling((w.DueAt - now).TotalMinutes))) : null;
+                if (!cases.TryGetValue(w.CaseId, out var c))
+                {
+                    return zh ? $"- 工单 {w.CaseId}：{what}时限 {style.Clock(w.DueAt)}" : $"- Case {w.CaseId}: {what} due {style.Clock(w.DueAt)}";
+                }
+
                 var owner = people.PersonName(c.Owner);
                 return zh
-                    ? $"· 工单 {c.Id}（{CasePriority.ToWire(c.Priority)}，{ComplaintTopics.Label(c.Category, true)}）“{c.Title}”：{what}时限 {style.Clock(w.DueAt)}{(left is null ? "" : $"（还剩 {left}）")}，负责人：{owner ?? "无"}"
-                    : $"- Case {c.Id} ({CasePriority.ToWire(c.Priority)}, {ComplaintTopics.Label(c.Category, false)}) \"{c.Title}\": {what} due {style.Clock(w.DueAt)}{(left is null ? "" : $" (in {left})")}, owner: {owner ?? "nobody"}";
+                    ? $"- 工单 {c.Id}（{CasePriority.ToWire(c.Priority)}，{ComplaintTopics.Label(c.Category, true)}）“{Cut(c.Title)}”：{what}时限 {style.Clock(w.DueAt)}{(left is null ? "（已到期）" : $"（还剩 {left}）")}，负责人：{owner ?? "无"}"
+                    : $"- Case {c.Id} ({CasePriority.ToWire(c.Priority)}, {ComplaintTopics.Label(c.Category, false)}) \"{Cut(c.Title)}\": {what} due {style.Clock(w.DueAt)}{(left is null ? " (now overdue)" : $" (in {left})")}, owner: {owner ?? "nobody"}";
             }).ToList();
             var more = ordered.Count - lines.Count;
-            if (more > 0)
-            {
-                lines.Add(zh ? $"另有 {more} 件，见工单队列。" : $"and {more} more: see the queue.");
-            }
-
+            var text = string.Join('\n', lines) + (more > 0 ? (zh ? $"\n\n另有 {more} 件，见工单队列。" : $"\n\nAnd {more} more: see the queue.") : "");
+            var lead = style.Span(people.WarningLeadTime);
             return zh
-                ? ($"SLA 预警：{ordered.Count} 件工单将在 {lead} 内到期", string.Join('\n', lines))
-                : ($"SLA warnings: {ordered.Count} cases due within {lead}", string.Join('\n', lines));
+                ? ($"SLA 预警：{ordered.Count} 件工单将在 {lead}内到期", text)
+                : ($"SLA warnings: {ordered.Count} cases due within {lead}", text);
         }
 
-        var (title, text) = Write(MessageStyle.Default);
-        var recipients = ordered.SelectMany(w => w.Recipients.Length == 0 ? [] : w.Recipients.Split('\t')).Distinct(StringComparer.Ordinal).ToList();
-        var key = string.Create(CultureInfo.InvariantCulture, $"sla-warnings-{ordered.Min(w => w.Id)}-{ordered.Max(w => w.Id)}-{ordered.Count}");
         try
         {
+            var (title, text) = Write(MessageStyle.Default);
+            var recipients = ordered.SelectMany(w => w.Recipients.Length == 0 ? [] : w.Recipients.Split('\t')).Distinct(StringComparer.Ordinal).ToList();
             await _notifier!.NotifyAsync(new StaffNotice(key, title, text, baseUrl is null ? "/cases" : $"{baseUrl}/cases", recipients, Write, AboutCase: true), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

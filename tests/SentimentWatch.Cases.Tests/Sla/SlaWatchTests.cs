@@ -136,8 +136,18 @@ public sealed class SlaWatchTests : IDisposable
             .ToArray();
         await host.Desk.OnIndexedAsync(wave, default);
 
-        // First response due Tuesday 12:50 (Monday a holiday), warned from 12:20.
+        // First response due Tuesday 12:50 (Monday a holiday), warned from 12:20. The channel is down at first: the digest
+        // stays pending (no single warnings instead), and goes out on the next pass under the same key.
         clock.Set(Local(12, 1, 12, 25));
+        notifier.FailNext = 1;
+        await host.SlaWatch.RunAsync(default);
+        notifier.Calls.ShouldBe(1);
+        notifier.Sent.ShouldBeEmpty();
+        await using (var db = await host.DbAsync())
+        {
+            (await db.SlaSignals.CountAsync(s => s.Kind == "warning" && s.NotifiedAt == null && s.LastError == "channel down (test)")).ShouldBe(5);
+        }
+
         await host.SlaWatch.RunAsync(default);
         var digest = notifier.Sent.ShouldHaveSingleItem();
         digest.DedupKey.ShouldStartWith("sla-warnings-");
@@ -147,7 +157,7 @@ public sealed class SlaWatchTests : IDisposable
         lines.ShouldAllBe(l => l.Contains("(P3, refund and return)") && l.Contains("first response due 04:50 UTC (in 25 min)"));
         digest.Link.ShouldBe("https://watch.example.com/cases");
         var (zhTitle, zhText) = digest.WriteFor.ShouldNotBeNull()(global::SentimentWatch.Core.Incidents.MessageStyle.From("zh-CN", "Asia/Shanghai"));
-        zhTitle.ShouldBe("SLA 预警：5 件工单将在 30 分钟 内到期");
+        zhTitle.ShouldBe("SLA 预警：5 件工单将在 30 分钟内到期");
         zhText.ShouldContain("首次响应时限 12:50 北京时间（还剩 25 分钟）");
         await using (var db = await host.DbAsync())
         {
@@ -155,7 +165,7 @@ public sealed class SlaWatchTests : IDisposable
         }
 
         await host.SlaWatch.RunAsync(default);
-        notifier.Calls.ShouldBe(1, "nothing again on the next pass");
+        notifier.Calls.ShouldBe(2, "nothing again on the next pass");
 
         clock.Set(Local(12, 1, 12, 50));
         await host.SlaWatch.RunAsync(default);
