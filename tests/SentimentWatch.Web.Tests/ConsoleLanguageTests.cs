@@ -79,7 +79,7 @@ public sealed partial class ConsoleLanguageTests(ConsoleFixture fixture) : Conso
         var errors = problem.GetProperty("errors");
         errors.GetProperty("sort")[0].GetString().ShouldBe("'loudest' is not one of relevance, newest, oldest, reach.");
         errors.GetProperty("to")[0].GetString().ShouldBe("'to' (2026-11-01) must be after 'from' (2026-11-05); a date as 'to' includes its day.");
-        errors.GetProperty("minReach")[0].GetString().ShouldBe("'-5' is not a whole number from 0 to 9223372036854775807.");
+        errors.GetProperty("minReach")[0].GetString().ShouldBe("'-5' is not a whole number of at least 0.");
     }
 
     /// <summary>The console's pages with choices, and who can open them.</summary>

@@ -231,9 +231,24 @@ internal static class ResponsePlanApi
         catch (JsonException ex)
         {
             var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-            return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"not valid here: {ex.Message.Split(" Path:", 2)[0]} (e.g. {example})"] }));
+            return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"not valid here: {Plain(ex.Message.Split(" Path:", 2)[0])} (e.g. {example})"] }));
         }
     }
+
+    /// <summary>
+    /// The serializer's sentence without .NET type names: "could not be converted to true or false", not "to System.Boolean";
+    /// a value inside a request record is named by the record ("to SentimentWatch.Alerting.StepRequest"): the example then says.
+    /// </summary>
+    private static string Plain(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message, @"System\.Nullable`1\[(?<t>[\w.]+)\]|(?<t>(?:System|SentimentWatch)\.[\w.`\[\]]+)", m => m.Groups["t"].Value switch
+        {
+            "System.Boolean" => "true or false",
+            "System.String" => "a string",
+            "System.Int32" or "System.Int64" => "a whole number",
+            "System.DateTimeOffset" or "System.DateTime" => "an ISO 8601 time",
+            "System.TimeSpan" => "a duration such as 01:30:00",
+            _ => "the kind of value the example shows",
+        }, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private static bool TryParseId(string raw, out long id, out IResult problem)
     {

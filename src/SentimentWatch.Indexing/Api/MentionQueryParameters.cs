@@ -251,9 +251,10 @@ internal sealed class MentionQueryParameters(IQueryCollection query, DateTimeOff
             return value;
         }
 
-        // Without a real upper bound (int or long's largest) the reader is told the lower one only; the API's sentence stays.
+        // Without a real upper bound (int or long's largest) the reader is told the lower one only, in the API's sentence too.
         var code = max is int.MaxValue or long.MaxValue ? ParameterCodes.NotAWholeNumberAtLeast : ParameterCodes.NotAWholeNumberInRange;
-        Fail(name, code, $"'{text}' is not a whole number from {min} to {max}.", text, min.ToString(CultureInfo.InvariantCulture), max.ToString(CultureInfo.InvariantCulture));
+        Fail(name, code, code == ParameterCodes.NotAWholeNumberAtLeast ? $"'{text}' is not a whole number of at least {min}." : $"'{text}' is not a whole number from {min} to {max}.",
+            text, min.ToString(CultureInfo.InvariantCulture), max.ToString(CultureInfo.InvariantCulture));
         return null;
     }
 

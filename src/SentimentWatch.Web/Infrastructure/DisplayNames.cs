@@ -20,19 +20,13 @@ public sealed class DisplayNames(IServiceProvider services, IOptionsMonitor<Case
     public string Watch(string watchId) => _watches?.Of(watchId) ?? watchId;
 
     /// <summary>A support team by its <c>Cases:Teams</c> name ("Lumo customer care"), its id when it has none.</summary>
-    public string Team(string teamId) =>
-        cases.CurrentValue.Teams.FirstOrDefault(t => string.Equals(t.Id, teamId, StringComparison.Ordinal)) is { Name: { } name } && !string.IsNullOrWhiteSpace(name)
-            ? name.Trim()
-            : teamId;
+    public string Team(string teamId) => cases.CurrentValue.TeamName(teamId) ?? teamId;
 
     /// <summary>
     /// A case owner or actor by the name <c>Cases:Agents</c> gives that user name; a console user or API key that is not an
     /// agent (and the desk's own actors) keeps its user name.
     /// </summary>
-    public string Person(string userName) =>
-        cases.CurrentValue.Agents.FirstOrDefault(a => string.Equals(a.Id, userName, StringComparison.Ordinal)) is { Name: { } name } && !string.IsNullOrWhiteSpace(name)
-            ? name.Trim()
-            : userName;
+    public string Person(string userName) => cases.CurrentValue.PersonName(userName) ?? userName;
 
     /// <summary>
     /// <see cref="Person"/> as a page shows it: the name, with the user name as its title (what "my cases", the API and the audit

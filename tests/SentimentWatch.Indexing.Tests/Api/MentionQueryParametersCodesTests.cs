@@ -20,7 +20,7 @@ public sealed class MentionQueryParametersCodesTests
     [InlineData("from", "yesterday", ParameterCodes.NotADate, "'yesterday' is not a date or time; use ISO 8601 such as 2026-11-01 or 2026-11-01T08:00:00+08:00.", "yesterday")]
     [InlineData("from", "1900-01-01", ParameterCodes.OutsideSearchableRange, "'1900-01-01' is outside the searchable range 2000-01-01 to 2027-12-07.", "1900-01-01|2000-01-01|2027-12-07")]
     [InlineData("sentiment", "angry", ParameterCodes.NotASentiment, "'angry' is not a sentiment; use negative, neutral or positive.", "angry")]
-    [InlineData("minReach", "-5", ParameterCodes.NotAWholeNumberAtLeast, "'-5' is not a whole number from 0 to 9223372036854775807.", "-5|0|9223372036854775807")]
+    [InlineData("minReach", "-5", ParameterCodes.NotAWholeNumberAtLeast, "'-5' is not a whole number of at least 0.", "-5|0|9223372036854775807")]
     [InlineData("q", "(退款", "query-unclosed-parenthesis", "'(退款' is not a valid search query: '(' at position 1 is never closed.", "1")]
     public void Filter_RefusesWithACodeAndArguments_AndTheApisSentence(string name, string value, string code, string message, string arguments)
     {
