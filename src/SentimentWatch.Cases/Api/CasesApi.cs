@@ -179,6 +179,7 @@ public static class CasesApi
             }
         }
 
+        RefuseUnknown(q, errors, "status", "priority", "breached", "alert", "category", "cursor", "mention", "owner", "pageSize", "sort", "team", "text", "watch");
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "Some query parameters are not valid");
@@ -268,6 +269,8 @@ public static class CasesApi
             errors["groupBy"] = [$"groupBy must be one of category, team, agent, watch (was '{ProblemText.Quote(groupBy)}')"];
         }
 
+        RefuseUnknown(http.Request.Query, errors, [.. PeriodParameters, "groupBy"]);
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "Some query parameters are not valid");
@@ -279,6 +282,7 @@ public static class CasesApi
     private static async Task ExportAsync(HttpContext http, CaseQueries queries, IOptionsMonitor<CasesOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (from, to, named, errors) = Period(http, clock);
+        RefuseUnknown(http.Request.Query, errors, PeriodParameters);
         if (errors.Count > 0)
         {
             await TypedResults.ValidationProblem(errors, title: "Some query parameters are not valid").ExecuteAsync(http);
@@ -317,6 +321,22 @@ public static class CasesApi
         var cases = await directory.CasesForAlertAsync(id, cancellationToken);
         var open = cases.Count(c => c.Status is not ("resolved" or "closed"));
         return TypedResults.Ok(new AlertCases(id, open, cases.Count(c => c.Breached && c.Status is not ("resolved" or "closed")), cases));
+    }
+
+    private static readonly string[] PeriodParameters = ["from", "to", "timeZone", "utcOffset"];
+
+    /// <summary>
+    /// Refuses a query parameter the endpoint does not take, naming the one it looks like: <c>/api/cases?from=2030-01-01</c>
+    /// listed every case, and <c>/api/cases/metrics?days=7</c> gave the default 30 days, as if nothing had been asked.
+    /// Keys are matched without regard to case, as ASP.NET Core reads them.
+    /// </summary>
+    private static void RefuseUnknown(IQueryCollection query, Dictionary<string, string[]> errors, params string[] known)
+    {
+        foreach (var key in query.Keys.Where(k => !known.Contains(k, StringComparer.OrdinalIgnoreCase) && !errors.ContainsKey(k)))
+        {
+            var near = ClosestName.Of(key, known);
+            errors[key] = [$"'{ProblemText.Quote(key)}' is not a parameter of this request" + (near is null ? $"; it takes {string.Join(", ", known)}." : $"; did you mean '{near}'?")];
+        }
     }
 
     /// <summary>

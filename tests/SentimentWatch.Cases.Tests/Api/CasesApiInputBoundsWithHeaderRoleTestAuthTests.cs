@@ -142,6 +142,21 @@ public sealed class CasesApiInputBoundsWithHeaderRoleTestAuthTests : IDisposable
             .ShouldBe($"to ({dayBefore}) must be after from ({localDay}); a date as 'to' includes its day");
     }
 
+    /// <summary>A parameter an endpoint does not take was ignored: <c>/api/cases?from=</c> listed every case, <c>metrics?days=7</c> gave 30 days.</summary>
+    [Fact]
+    public async Task AParameterTheEndpointDoesNotTake_IsRefusedNamingTheOneItLooksLike()
+    {
+        await using var host = await CasesTestHost.StartAsync(_data.Path, new CasesSettings());
+        var client = host.Client();
+
+        (await RefusedAsync(await client.GetAsync("/api/cases?from=2030-01-01"), "from")).ShouldStartWith("'from' is not a parameter of this request; it takes status, priority");
+        (await RefusedAsync(await client.GetAsync("/api/cases?statuss=all"), "statuss")).ShouldBe("'statuss' is not a parameter of this request; did you mean 'status'?");
+        (await RefusedAsync(await client.GetAsync("/api/cases/metrics?days=7"), "days")).ShouldStartWith("'days' is not a parameter of this request; it takes from, to, timeZone, utcOffset, groupBy");
+        (await RefusedAsync(await client.GetAsync("/api/cases/export?gruopBy=team"), "gruopBy")).ShouldStartWith("'gruopBy' is not a parameter of this request; it takes from, to");
+        (await client.GetAsync("/api/cases?Status=all&PageSize=5")).StatusCode.ShouldBe(HttpStatusCode.OK, "keys without regard to case, as ASP.NET Core reads them");
+        (await client.GetAsync("/api/cases/metrics?groupBy=team&timeZone=Asia/Shanghai")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task AnUnreadablePeriod_IsQuotedShort()
     {
